@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { AppInfo } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import { createAuditService, type AuditService } from '../audit/auditService';
+import { createConnectionService, type ConnectionService } from '../connections/connectionService';
+import { processEnvironment, type SourceEnvironment } from '../connections/sources';
+import { createLogger, type Logger } from '../logging/logger';
+import type { Handlers } from '../rpc/dispatch';
+import { EventHub } from '../rpc/eventHub';
+import type { SecretBox } from '../secrets/secretBox';
+import { openDatabase, type Database } from '../store/database';
+
+/** What only the composition root knows: the platform and its adapters. */
+export interface PlatformAdapters {
+  mode: AppInfo['mode'];
+  version: string;
+  dataDir: string;
+  secretBox: SecretBox;
+  /** Native file picker (desktop); absent in browser mode. */
+  chooseFile?: (title: string) => Promise<string | undefined>;
+  /** better_sqlite3.node for this runtime, when it is not the default build. */
+  sqliteBinding?: string;
+  environment?: SourceEnvironment;
+  logger?: Logger;
+}
+
+/** Every service, wired; what both the Electron main process and browser mode run. */
+export interface Services {
+  handlers: Handlers;
+  hub: EventHub;
+  log: Logger;
+  db: Database;
+  connections: ConnectionService;
+  audit: AuditService;
+  close(): void;
+}
+
+/** Opens the data file and builds the services and the contract's handlers. */
+export function createServices(platform: PlatformAdapters): Services {
+  const log = platform.logger ?? createLogger({ file: join(platform.dataDir, 'logs', 'pilothouse.log') });
+  const db = openDatabase({ file: join(platform.dataDir, 'pilothouse.db'), nativeBinding: platform.sqliteBinding, log });
+  const hub = new EventHub(log);
+  const audit = createAuditService(db, hub, log);
+  const connections = createConnectionService({
+    db,
+    secretBox: platform.secretBox,
+    audit,
+    hub,
+    log,
+    environment: platform.environment ?? processEnvironment(),
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      version: platform.version,
+      mode: platform.mode,
+      platform: process.platform,
+      secretStorage: platform.secretBox.description,
+      capabilities: { nativeFileDialog: Boolean(platform.chooseFile) },
+    }),
+    'connections.list': () => connections.list(),
+    'connections.previewKubeconfig': ({ source }) => connections.previewKubeconfig(source),
+    'connections.importKubeconfig': ({ source, selections }, ctx) => connections.importKubeconfig(source, selections, ctx.actor),
+    'connections.previewAwsProfiles': ({ source }) => connections.previewAwsProfiles(source),
+    'connections.importAwsProfiles': ({ source, selections }, ctx) => connections.importAwsProfiles(source, selections, ctx.actor),
+    'connections.addAwsKeys': (input, ctx) => connections.addAwsKeys(input, ctx.actor),
+    'connections.rename': ({ id, name }, ctx) => connections.rename(id, name, ctx.actor),
+    'connections.setLabels': ({ id, labels }, ctx) => connections.setLabels(id, labels, ctx.actor),
+    'connections.delete': async ({ id }, ctx) => ({ deleted: await connections.delete(id, ctx.actor) }),
+    'connections.test': ({ id }) => connections.test(id),
+    'connections.chooseKubeconfigFile': async () => {
+      if (!platform.chooseFile) throw new AppError('UNSUPPORTED', 'Browser mode has no native file picker: paste the kubeconfig, upload it, or type its path');
+      const path = await platform.chooseFile('Choose a kubeconfig');
+      return path ? { path } : {};
+    },
+    'audit.list': (query) => audit.list(query),
+  };
+
+  return {
+    handlers,
+    hub,
+    log,
+    db,
+    connections,
+    audit,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,433 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type {
+  AwsImportSelection,
+  AwsKeysInput,
+  AwsProfilesPreview,
+  AwsProfilesSource,
+  ConnectionSummary,
+  Health,
+  KubeImportSelection,
+  KubeconfigPreview,
+  KubeconfigSource,
+  Labels,
+  RejectedEntry,
+} from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import type { AuditService } from '../audit/auditService';
+import { credentialProvider, secretsOf, type AwsCredentialMaterial } from '../aws/awsCredentials';
+import { testAwsConnection } from '../aws/testAwsConnection';
+import { kubeSecretsOf } from '../kube/kubeSecrets';
+import { testKubeConnection } from '../kube/testConnection';
+import type { Logger } from '../logging/logger';
+import type { EventHub } from '../rpc/eventHub';
+import type { SecretBox } from '../secrets/secretBox';
+import type { Database } from '../store/database';
+import { parseAwsProfiles, type ParsedAwsProfile } from './awsProfilesParse';
+import { ImportError } from './importErrors';
+import { parseKubeconfig, parseKubeconfigSources, type KubeconfigParseResult, type ParsedContext } from './kubeconfigParse';
+import { readAwsSources, readKubeconfigSources, type SourceEnvironment } from './sources';
+
+type KubeSelection = z.output<typeof KubeImportSelection>;
+type AwsSelection = z.output<typeof AwsImportSelection>;
+type AwsKeys = z.output<typeof AwsKeysInput>;
+
+/** Stored connections: import, edit, delete, test; credentials never leave sealed except to the code that uses them. */
+export interface ConnectionService {
+  list(): ConnectionSummary[];
+  previewKubeconfig(source: KubeconfigSource): KubeconfigPreview;
+  importKubeconfig(source: KubeconfigSource, selections: KubeSelection[], actor: string): Promise<{ imported: ConnectionSummary[]; rejected: RejectedEntry[] }>;
+  previewAwsProfiles(source: AwsProfilesSource): AwsProfilesPreview;
+  importAwsProfiles(source: AwsProfilesSource, selections: AwsSelection[], actor: string): Promise<{ imported: ConnectionSummary[]; rejected: RejectedEntry[] }>;
+  addAwsKeys(input: AwsKeys, actor: string): Promise<ConnectionSummary>;
+  rename(id: string, name: string, actor: string): Promise<ConnectionSummary>;
+  setLabels(id: string, labels: Labels, actor: string): Promise<ConnectionSummary>;
+  delete(id: string, actor: string): Promise<boolean>;
+  test(id: string): Promise<Health>;
+  /** The single-context kubeconfig of a Kubernetes connection, for the services that talk to it. */
+  kubeconfigOf(id: string): string;
+  /** Credentials of an AWS connection as an SDK provider, with its region and endpoint. */
+  awsAccessOf(id: string): { credentials: ReturnType<typeof credentialProvider>; region: string; endpoint?: string };
+}
+
+interface ConnectionRow {
+  id: string;
+  kind: 'kubernetes' | 'aws';
+  name: string;
+  labels: string;
+  source: string;
+  details: string;
+  sealed: Buffer;
+  health: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface NewConnection {
+  kind: 'kubernetes' | 'aws';
+  name: string;
+  source: string;
+  details: ConnectionSummary['kube'] | ConnectionSummary['aws'];
+  secret: string;
+}
+
+function toSummary(row: ConnectionRow): ConnectionSummary {
+  const details = JSON.parse(row.details);
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    labels: JSON.parse(row.labels),
+    source: row.source,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    health: JSON.parse(row.health),
+    ...(row.kind === 'kubernetes' ? { kube: details } : { aws: details }),
+  };
+}
+
+/** Import errors become contract errors with their location. */
+function asAppError(err: unknown): never {
+  if (err instanceof ImportError) throw new AppError(err.code, err.message, err.location);
+  throw err;
+}
+
+function parseSources(sources: ReturnType<typeof readKubeconfigSources>): KubeconfigParseResult {
+  try {
+    return sources.length === 1 ? parseKubeconfig(sources[0]) : parseKubeconfigSources(sources);
+  } catch (err) {
+    asAppError(err);
+  }
+}
+
+function staticKeysOf(p: ParsedAwsProfile): AwsCredentialMaterial | undefined {
+  const { accessKeyId, secretAccessKey, sessionToken } = p.secrets;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { kind: 'static', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+/** Builds credential material for a profile, following role chains through `profiles`. */
+export function materialForProfile(name: string, profiles: Map<string, ParsedAwsProfile>, seen: string[] = []): AwsCredentialMaterial {
+  const p = profiles.get(name);
+  if (!p) throw new AppError('AWS_CONFIG_INVALID', `Profile "${seen.at(-1)}" uses source_profile "${name}", which is not defined`);
+  if (seen.includes(name)) throw new AppError('AWS_CONFIG_INVALID', `Profiles ${[...seen, name].join(' → ')} form a cycle`);
+  const s = p.settings;
+  switch (p.kind) {
+    case 'static': {
+      const keys = staticKeysOf(p);
+      if (!keys) throw new AppError('AWS_CONFIG_INVALID', `Profile "${name}" has no access keys`);
+      return keys;
+    }
+    case 'assume-role': {
+      const hop = {
+        roleArn: s.role_arn,
+        ...(s.role_session_name ? { roleSessionName: s.role_session_name } : {}),
+        ...(p.secrets.externalId ? { externalId: p.secrets.externalId } : {}),
+        ...(s.duration_seconds ? { durationSeconds: Number(s.duration_seconds) } : {}),
+      };
+      let root: AwsCredentialMaterial;
+      if (s.credential_source) {
+        root = { kind: 'credential-source', source: s.credential_source as 'Environment' };
+      } else {
+        // As in the SDK: a source profile with static keys ends the chain (even if it names a role itself).
+        const source = profiles.get(s.source_profile);
+        if (!source) throw new AppError('AWS_CONFIG_INVALID', `Profile "${name}" uses source_profile "${s.source_profile}", which is not defined`);
+        root = staticKeysOf(source) ?? materialForProfile(source.name, profiles, [...seen, name]);
+      }
+      return root.kind === 'assume-role' ? { kind: 'assume-role', root: root.root, hops: [...root.hops, hop] } : { kind: 'assume-role', root, hops: [hop] };
+    }
+    case 'sso':
+      return { kind: 'sso', startUrl: s.sso_start_url, accountId: s.sso_account_id, roleName: s.sso_role_name, ssoRegion: s.sso_region, ...(s.sso_session ? { session: s.sso_session } : {}) };
+    case 'process':
+      return { kind: 'process', command: s.credential_process };
+    case 'web-identity':
+      return { kind: 'web-identity', roleArn: s.role_arn, tokenFile: s.web_identity_token_file, ...(s.role_session_name ? { roleSessionName: s.role_session_name } : {}) };
+  }
+}
+
+export interface ConnectionServiceDeps {
+  db: Database;
+  secretBox: SecretBox;
+  audit: AuditService;
+  hub: EventHub;
+  log: Logger;
+  environment: SourceEnvironment;
+}
+
+/** SQLite-backed {@link ConnectionService}. */
+export function createConnectionService({ db, secretBox, audit, hub, log, environment }: ConnectionServiceDeps): ConnectionService {
+  const selectAll = db.prepare(`SELECT * FROM connections ORDER BY name COLLATE NOCASE`);
+  const selectById = db.prepare(`SELECT * FROM connections WHERE id = ?`);
+  const selectByName = db.prepare(`SELECT * FROM connections WHERE name = ? COLLATE NOCASE`);
+  const insert = db.prepare(
+    `INSERT INTO connections (id, kind, name, labels, source, details, sealed, created_at, updated_at)
+     VALUES (@id, @kind, @name, '{}', @source, @details, @sealed, @now, @now)`,
+  );
+  const deleteById = db.prepare(`DELETE FROM connections WHERE id = ?`);
+
+  const row = (id: string): ConnectionRow => {
+    const r = selectById.get(id) as ConnectionRow | undefined;
+    if (!r) throw new AppError('NOT_FOUND', 'That connection no longer exists; it may have been deleted in another window');
+    return r;
+  };
+  const changed = (ids: string[]) => hub.publish('connections.changed', { ids });
+  const existingId = (name: string) => (selectByName.get(name) as ConnectionRow | undefined)?.id;
+
+  /** Inserts all or nothing, refusing taken names unless replacing was chosen. */
+  const insertAll = (items: (NewConnection & { onConflict: 'fail' | 'replace' })[]): ConnectionSummary[] => {
+    const lower = items.map((i) => i.name.toLowerCase());
+    const dup = lower.find((n, i) => lower.indexOf(n) !== i);
+    if (dup) throw new AppError('NAME_CONFLICT', `Two selected entries would both be named "${items[lower.indexOf(dup)].name}"; give one another name`);
+    const taken = items.filter((i) => i.onConflict === 'fail' && existingId(i.name));
+    if (taken.length) {
+      throw new AppError('NAME_CONFLICT', `${taken.map((t) => `"${t.name}"`).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already used: choose another name or replace`);
+    }
+    const now = new Date().toISOString();
+    const ids = db.transaction(() =>
+      items.map((item) => {
+        const old = existingId(item.name);
+        if (old) deleteById.run(old);
+        const id = randomUUID();
+        insert.run({ id, kind: item.kind, name: item.name, source: item.source, details: JSON.stringify(item.details), sealed: secretBox.seal(item.secret), now });
+        return id;
+      }),
+    )();
+    changed(ids);
+    return ids.map((id) => toSummary(row(id)));
+  };
+
+  const update = (id: string, set: 'name' | 'labels', value: string): ConnectionSummary => {
+    try {
+      db.prepare(`UPDATE connections SET ${set} = ?, updated_at = ? WHERE id = ?`).run(value, new Date().toISOString(), id);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new AppError('NAME_CONFLICT', `"${value}" is already used by another connection`);
+      throw err;
+    }
+    changed([id]);
+    return toSummary(row(id));
+  };
+
+  const parseAws = (source: AwsProfilesSource) => {
+    const files = readAwsSources(source, environment);
+    try {
+      return parseAwsProfiles(files.config, files.credentials);
+    } catch (err) {
+      asAppError(err);
+    }
+  };
+
+  const openAws = (r: ConnectionRow) => {
+    const material = JSON.parse(secretBox.open(r.sealed)) as AwsCredentialMaterial;
+    for (const s of secretsOf(material)) log.redactor.add(s);
+    const details = JSON.parse(r.details) as NonNullable<ConnectionSummary['aws']>;
+    return { material, region: details.region, endpoint: details.endpointUrl };
+  };
+
+  return {
+    list: () => (selectAll.all() as ConnectionRow[]).map(toSummary),
+
+    previewKubeconfig(source) {
+      const sources = readKubeconfigSources(source, environment);
+      const parsed = parseSources(sources);
+      return {
+        sourceLabel: sources.map((s) => s.label).join(', '),
+        contexts: parsed.contexts.map((c) => {
+          const existing = existingId(c.contextName);
+          return {
+            contextName: c.contextName,
+            clusterName: c.clusterName,
+            userName: c.userName,
+            ...(c.namespace ? { namespace: c.namespace } : {}),
+            server: c.server,
+            authKind: c.authKind,
+            ...(c.execCommand ? { execCommand: c.execCommand } : {}),
+            source: c.source,
+            line: c.line,
+            suggestedName: c.contextName,
+            ...(existing ? { existingConnectionId: existing } : {}),
+          };
+        }),
+        rejected: parsed.rejected.map((r) => ({ name: r.contextName, reason: r.reason, source: r.source, ...(r.line ? { line: r.line } : {}) })),
+        ...(parsed.currentContext ? { currentContext: parsed.currentContext } : {}),
+      };
+    },
+
+    async importKubeconfig(source, selections, actor) {
+      const sources = readKubeconfigSources(source, environment);
+      const parsed = parseSources(sources);
+      const byName = new Map<string, ParsedContext>(parsed.contexts.map((c) => [c.contextName, c]));
+      const items = selections.map((sel) => {
+        const ctx = byName.get(sel.contextName);
+        if (!ctx) {
+          const why = parsed.rejected.find((r) => r.contextName === sel.contextName)?.reason;
+          throw new AppError('VALIDATION', why ? `Context "${sel.contextName}" cannot be imported: ${why}` : `Context "${sel.contextName}" is not in ${sources.map((s) => s.label).join(', ')}`);
+        }
+        return {
+          kind: 'kubernetes' as const,
+          name: sel.name,
+          onConflict: sel.onConflict,
+          source: ctx.source,
+          secret: ctx.kubeconfig,
+          details: {
+            server: ctx.server,
+            contextName: ctx.contextName,
+            clusterName: ctx.clusterName,
+            userName: ctx.userName,
+            ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+            authKind: ctx.authKind,
+            ...(ctx.execCommand ? { execCommand: ctx.execCommand } : {}),
+          },
+        };
+      });
+      const label = sources.map((s) => s.label).join(', ');
+      const imported = await audit.record(
+        { actor, action: 'connections.import', target: label, detail: `Kubernetes contexts: ${items.map((i) => i.name).join(', ')}` },
+        () => insertAll(items),
+        (done) => ({ after: done.map((c) => c.name).join(', ') }),
+      );
+      const rejected = parsed.rejected.map((r) => ({ name: r.contextName, reason: r.reason, source: r.source, ...(r.line ? { line: r.line } : {}) }));
+      return { imported, rejected };
+    },
+
+    previewAwsProfiles(source) {
+      const parsed = parseAws(source);
+      return {
+        profiles: parsed.profiles.map((p) => {
+          const existing = existingId(p.name);
+          return {
+            profile: p.name,
+            profileKind: p.kind,
+            ...(p.region ? { region: p.region } : {}),
+            settings: p.settings,
+            hasStaticKeys: Boolean(p.secrets.accessKeyId),
+            source: p.source,
+            line: p.line,
+            suggestedName: p.name,
+            ...(existing ? { existingConnectionId: existing } : {}),
+          };
+        }),
+        rejected: parsed.rejected,
+      };
+    },
+
+    async importAwsProfiles(source, selections, actor) {
+      const parsed = parseAws(source);
+      const profiles = new Map(parsed.profiles.map((p) => [p.name, p]));
+      const items = selections.map((sel) => {
+        const p = profiles.get(sel.profile);
+        if (!p) {
+          const why = parsed.rejected.find((r) => r.name === sel.profile)?.reason;
+          throw new AppError('VALIDATION', why ? `Profile "${sel.profile}" cannot be imported: ${why}` : `Profile "${sel.profile}" was not found`);
+        }
+        const region = sel.region ?? p.region;
+        if (!region) throw new AppError('VALIDATION', `Profile "${sel.profile}" has no region: choose one`);
+        const material = materialForProfile(p.name, profiles);
+        return {
+          kind: 'aws' as const,
+          name: sel.name,
+          onConflict: sel.onConflict,
+          source: p.source,
+          secret: JSON.stringify(material),
+          details: {
+            profileKind: p.kind,
+            profile: p.name,
+            region,
+            ...(p.secrets.accessKeyId ? { accessKeyHint: p.secrets.accessKeyId.slice(-4) } : {}),
+            ...(p.settings.endpoint_url ? { endpointUrl: p.settings.endpoint_url } : {}),
+            settings: p.settings,
+          },
+        };
+      });
+      const imported = await audit.record(
+        { actor, action: 'connections.import', target: 'AWS profiles', detail: `AWS profiles: ${items.map((i) => i.name).join(', ')}` },
+        () => insertAll(items),
+        (done) => ({ after: done.map((c) => c.name).join(', ') }),
+      );
+      return { imported, rejected: parsed.rejected };
+    },
+
+    async addAwsKeys(input, actor) {
+      const material: AwsCredentialMaterial = {
+        kind: 'static',
+        accessKeyId: input.accessKeyId,
+        secretAccessKey: input.secretAccessKey,
+        ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}),
+      };
+      log.redactor.add(input.secretAccessKey);
+      log.redactor.add(input.sessionToken);
+      const [created] = await audit.record(
+        { actor, action: 'connections.add', target: input.name, detail: 'AWS access keys typed in' },
+        () =>
+          insertAll([
+            {
+              kind: 'aws',
+              name: input.name,
+              onConflict: input.onConflict,
+              source: 'typed keys',
+              secret: JSON.stringify(material),
+              details: { profileKind: 'static', region: input.region, accessKeyHint: input.accessKeyId.slice(-4), ...(input.endpointUrl ? { endpointUrl: input.endpointUrl } : {}), settings: {} },
+            },
+          ]),
+      );
+      return created;
+    },
+
+    rename(id, name, actor) {
+      const before = row(id);
+      return audit.record(
+        { actor, action: 'connections.rename', target: before.name, connectionId: id, connectionName: before.name, before: before.name },
+        () => update(id, 'name', name),
+        () => ({ after: name }),
+      );
+    },
+
+    setLabels(id, labels, actor) {
+      const before = row(id);
+      return audit.record(
+        { actor, action: 'connections.label', target: before.name, connectionId: id, connectionName: before.name, before: before.labels },
+        () => update(id, 'labels', JSON.stringify(labels)),
+        () => ({ after: JSON.stringify(labels) }),
+      );
+    },
+
+    async delete(id, actor) {
+      const before = selectById.get(id) as ConnectionRow | undefined;
+      if (!before) return false;
+      await audit.record({ actor, action: 'connections.delete', target: before.name, connectionId: id, connectionName: before.name, detail: `${before.kind} connection from ${before.source}` }, () =>
+        deleteById.run(id),
+      );
+      changed([id]);
+      return true;
+    },
+
+    async test(id) {
+      const r = row(id);
+      let health: Health;
+      if (r.kind === 'kubernetes') {
+        const kubeconfig = secretBox.open(r.sealed);
+        for (const s of kubeSecretsOf(kubeconfig)) log.redactor.add(s);
+        health = await testKubeConnection(kubeconfig);
+      } else {
+        const { material, region, endpoint } = openAws(r);
+        health = await testAwsConnection(material, region, endpoint);
+      }
+      if (health.message) health.message = log.redactor.redact(health.message);
+      db.prepare(`UPDATE connections SET health = ? WHERE id = ?`).run(JSON.stringify(health), id);
+      changed([id]);
+      return health;
+    },
+
+    kubeconfigOf(id) {
+      const r = row(id);
+      if (r.kind !== 'kubernetes') throw new AppError('VALIDATION', `"${r.name}" is an AWS connection, not a cluster`);
+      return secretBox.open(r.sealed);
+    },
+
+    awsAccessOf(id) {
+      const r = row(id);
+      if (r.kind !== 'aws') throw new AppError('VALIDATION', `"${r.name}" is a cluster, not an AWS account`);
+      const { material, region, endpoint } = openAws(r);
+      return { credentials: credentialProvider(material, region, endpoint), region, ...(endpoint ? { endpoint } : {}) };
+    },
+  };
+}

@@ -1,0 +1,777 @@
+import path from 'node:path';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  stringify,
+  visit,
+  type Alias,
+  type ErrorCode,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
+import { MAX_IMPORT_BYTES } from '../../../shared/contract/connections';
+import { ImportError } from './importErrors';
+
+/** Kubeconfig text and where it came from. */
+export interface KubeconfigSource {
+  /** The file path as the user knows it (e.g. `~/.kube/config`), or "pasted text". */
+  label: string;
+  text: string;
+  /** Directory that relative paths inside resolve against, as kubectl does; absent for pasted text. */
+  dir?: string;
+}
+
+/**
+ * How a context's user authenticates.
+ *
+ * `none` means the user entry carries no credentials at all. That is only
+ * accepted when the cluster's server is plain `http://` (a `kubectl proxy`,
+ * a port-forward or an authenticating proxy in front of the API server):
+ * an `https://` API server rejects anonymous requests in practice, so such a
+ * context is rejected with a "has no credentials" reason instead.
+ */
+export type KubeAuthKind = 'client-certificate' | 'token' | 'token-file' | 'exec' | 'oidc' | 'auth-provider' | 'basic' | 'none';
+
+/** One importable context, with everything needed to connect. */
+export interface ParsedContext {
+  contextName: string;
+  clusterName: string;
+  userName: string;
+  namespace?: string;
+  server: string;
+  authKind: KubeAuthKind;
+  /** The exec plugin's command name only (no directory), for display. */
+  execCommand?: string;
+  /** {@link KubeconfigSource.label} of the file defining the context. */
+  source: string;
+  /** Line of the context entry. */
+  line: number;
+  /**
+   * A complete single-context kubeconfig (YAML text) with current-context set,
+   * that @kubernetes/client-node's `KubeConfig.loadFromString` accepts and
+   * that works like kubectl would: relative paths (certificate-authority,
+   * client-certificate, client-key, tokenFile, an exec command containing a
+   * path separator) are resolved against `source.dir`; inline `*-data` stays
+   * inline. A `tokenFile` is also written as `token-file`, the key
+   * client-node reads (once, at load time). Extensions are dropped.
+   * This whole string is treated as a secret by callers.
+   */
+  kubeconfig: string;
+}
+
+/** A context that cannot be imported, and why. */
+export interface RejectedContext {
+  contextName: string;
+  /** Names the file, line and the missing or broken piece; never a secret value. */
+  reason: string;
+  source: string;
+  line?: number;
+}
+
+/** What a kubeconfig (or a `KUBECONFIG` list of them) offers for import. */
+export interface KubeconfigParseResult {
+  contexts: ParsedContext[];
+  rejected: RejectedContext[];
+  /** `current-context` as written, whether or not that context imports. */
+  currentContext?: string;
+}
+
+// Real kubeconfigs use no aliases at all. The cap keeps yaml's alias
+// resolution (linear per alias) cheap; maxAliasCount then stops expansion bombs.
+const MAX_ALIASES = 100;
+// yaml's composer recurses per nesting level, and a few MiB of "[[[[" takes
+// seconds or exhausts memory before it fails; kubeconfigs nest about 8 deep.
+const MAX_FLOW_DEPTH = 64;
+const MAX_INDENT = 256;
+
+const NO_CREDENTIALS = 'has no credentials (expected token, client-certificate, exec, auth-provider or username/password)';
+
+/**
+ * Checks that file bytes are something we are willing to parse and decodes them.
+ *
+ * @returns the UTF-8 text (a leading byte-order mark is dropped).
+ * @throws ImportError `FILE_TOO_LARGE` above 10 MiB; `NOT_TEXT` for NUL bytes or invalid UTF-8.
+ */
+export function checkImportableFile(label: string, bytes: Uint8Array): string {
+  checkSize(label, bytes.byteLength);
+  if (bytes.includes(0)) {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    // PowerShell's ">" writes UTF-16, the usual way a kubeconfig ends up like this.
+    const hint = utf16 ? ' It looks like UTF-16 text; save it as UTF-8 and try again.' : ' Choose the text file itself.';
+    throw new ImportError('NOT_TEXT', `${label} contains NUL bytes, so it isn't a text file.${hint}`, { file: label });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ImportError('NOT_TEXT', `${label} isn't UTF-8 text; save it as UTF-8 and try again.`, { file: label });
+  }
+}
+
+/**
+ * Parses one kubeconfig into importable and rejected contexts.
+ *
+ * Whole-file problems throw: malformed YAML (`YAML_INVALID`), a wrong shape
+ * such as `clusters` not being a list, a value of the wrong type, an entry
+ * without a name, or a cluster without an http(s) `server`
+ * (`KUBECONFIG_INVALID`, naming the field path and line). Problems that only
+ * affect some contexts (a missing or duplicated cluster/user, a user that
+ * can't authenticate as written) reject those contexts and keep the rest.
+ * An empty file yields no contexts.
+ */
+export function parseKubeconfig(source: KubeconfigSource): KubeconfigParseResult {
+  return parseKubeconfigSources([source]);
+}
+
+/**
+ * Parses the files of a `KUBECONFIG` list and merges them with kubectl's
+ * rules: the first file to define a cluster, user or context name wins (later
+ * definitions of a context are reported as rejected); `current-context` comes
+ * from the first file that sets it. Contexts may use clusters and users from
+ * other files; relative paths resolve against the directory of the file that
+ * holds them. Any file with a whole-file problem fails the lot, as with kubectl.
+ *
+ * @throws ImportError as {@link parseKubeconfig}.
+ */
+export function parseKubeconfigSources(sources: KubeconfigSource[]): KubeconfigParseResult {
+  const files = sources.map((s, i) => readFile(s, i));
+  const clusters = firstByName(files.flatMap((f) => f.clusters));
+  const users = firstByName(files.flatMap((f) => f.users));
+  const seen = new Map<string, ContextEntry>();
+  const result: KubeconfigParseResult = { contexts: [], rejected: [] };
+  const currentContext = files.find((f) => f.currentContext)?.currentContext;
+  if (currentContext) result.currentContext = currentContext;
+
+  for (const ctx of files.flatMap((f) => f.contexts)) {
+    const first = seen.get(ctx.name);
+    if (first) {
+      const where = first.file === ctx.file ? `first at line ${first.line}` : `first in ${first.label} line ${first.line}`;
+      reject(result, ctx, `${at(ctx)}: context "${ctx.name}" is defined again (${where}); the first one takes precedence`);
+      continue;
+    }
+    seen.set(ctx.name, ctx);
+    const outcome = resolveContext(ctx, clusters, users, sources.length);
+    if (typeof outcome === 'string') reject(result, ctx, outcome);
+    else result.contexts.push(outcome);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Merge and per-context resolution
+
+interface Entry {
+  name: string;
+  line: number;
+  /** Index of the file in the KUBECONFIG list. */
+  file: number;
+  label: string;
+}
+
+interface ClusterEntry extends Entry {
+  server: string;
+  cluster: Record<string, unknown>;
+  problems: string[];
+}
+
+interface UserEntry extends Entry {
+  user: Record<string, unknown>;
+  /** Undefined when the entry carries no credentials at all. */
+  authKind?: Exclude<KubeAuthKind, 'none'>;
+  execCommand?: string;
+  problems: string[];
+}
+
+interface ContextEntry extends Entry {
+  cluster?: string;
+  user?: string;
+  namespace?: string;
+}
+
+interface FileModel {
+  clusters: ClusterEntry[];
+  users: UserEntry[];
+  contexts: ContextEntry[];
+  currentContext?: string;
+}
+
+/** First definition of each name wins; a second one in the same file makes the name ambiguous. */
+interface Winner<T> {
+  entry: T;
+  duplicateLine?: number;
+}
+
+function firstByName<T extends Entry>(entries: T[]): Map<string, Winner<T>> {
+  const out = new Map<string, Winner<T>>();
+  for (const entry of entries) {
+    const winner = out.get(entry.name);
+    if (!winner) out.set(entry.name, { entry });
+    // Across files the earlier file silently wins (kubectl); within one file we
+    // can't tell which was meant, and guessing could connect to the wrong cluster.
+    else if (winner.entry.file === entry.file && winner.duplicateLine === undefined) winner.duplicateLine = entry.line;
+  }
+  return out;
+}
+
+function at(entry: Entry): string {
+  return `${entry.label} line ${entry.line}`;
+}
+
+function reject(result: KubeconfigParseResult, ctx: ContextEntry, reason: string): void {
+  result.rejected.push({ contextName: ctx.name, reason, source: ctx.label, line: ctx.line });
+}
+
+function resolveContext(
+  ctx: ContextEntry,
+  clusters: Map<string, Winner<ClusterEntry>>,
+  users: Map<string, Winner<UserEntry>>,
+  fileCount: number,
+): ParsedContext | string {
+  // What is wrong with the context entry itself, then with what it refers to.
+  const own: string[] = [];
+  const problems: string[] = [];
+  const where = fileCount > 1 ? ' in any of the files' : '';
+  const lookup = <T extends Entry>(kind: string, name: string | undefined, table: Map<string, Winner<T>>): T | undefined => {
+    if (!name) {
+      own.push(`doesn't name a ${kind}`);
+      return undefined;
+    }
+    const winner = table.get(name);
+    if (!winner) {
+      own.push(`refers to ${kind} "${name}", which isn't defined${where}`);
+      return undefined;
+    }
+    if (winner.duplicateLine !== undefined) {
+      problems.push(
+        `${winner.entry.label}: ${kind} "${name}" is defined twice (lines ${winner.entry.line} and ${winner.duplicateLine}), so context "${ctx.name}" is ambiguous; rename one`,
+      );
+      return undefined;
+    }
+    return winner.entry;
+  };
+  const cluster = lookup('cluster', ctx.cluster, clusters);
+  const user = lookup('user', ctx.user, users);
+  if (ctx.namespace !== undefined && !isDnsLabel(ctx.namespace)) {
+    own.push(`has namespace "${ctx.namespace}", which isn't a valid namespace name`);
+  }
+  if (own.length) problems.unshift(`${at(ctx)}: context "${ctx.name}" ${own.join(' and ')}`);
+  if (cluster && cluster.problems.length) problems.push(`${at(cluster)}: cluster "${cluster.name}" ${cluster.problems.join('; ')}`);
+  if (user && user.problems.length) problems.push(`${at(user)}: user "${user.name}" ${user.problems.join('; ')}`);
+  if (!cluster || !user || problems.length) return problems.join('; ');
+
+  const authKind = user.authKind ?? (cluster.server.startsWith('http://') ? 'none' : undefined);
+  if (!authKind) return `${at(user)}: user "${user.name}" ${NO_CREDENTIALS}`;
+
+  const context: Record<string, string> = { cluster: cluster.name, user: user.name };
+  if (ctx.namespace !== undefined) context.namespace = ctx.namespace;
+  const kubeconfig = stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': ctx.name,
+      clusters: [{ name: cluster.name, cluster: cluster.cluster }],
+      users: [{ name: user.name, user: user.user }],
+      contexts: [{ name: ctx.name, context }],
+    },
+    // YAML 1.1 quoting keeps strings such as "yes" or "0777" strings for
+    // kubectl (go-yaml) and client-node (js-yaml) alike.
+    { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false },
+  );
+  return {
+    contextName: ctx.name,
+    clusterName: cluster.name,
+    userName: user.name,
+    ...(ctx.namespace !== undefined ? { namespace: ctx.namespace } : {}),
+    server: cluster.server,
+    authKind,
+    ...(user.execCommand ? { execCommand: user.execCommand } : {}),
+    source: ctx.label,
+    line: ctx.line,
+    kubeconfig,
+  };
+}
+
+function isDnsLabel(s: string): boolean {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+
+// ---------------------------------------------------------------------------
+// Reading one file
+
+/** What the readers need to report positions and follow aliases. */
+interface Ctx {
+  label: string;
+  dir?: string;
+  file: number;
+  lc: LineCounter;
+  aliases: Map<Alias, Node>;
+}
+
+/** A YAML mapping being read, with its keys indexed once. */
+interface Obj {
+  field: string;
+  node: YAMLMap;
+  keys: Map<string, Pair>;
+}
+
+function readFile(source: KubeconfigSource, file: number): FileModel {
+  const { label, text } = source;
+  checkSize(label, Buffer.byteLength(text, 'utf8'));
+  checkNesting(label, text);
+  const lc = new LineCounter();
+  // Duplicate keys are checked by the readers instead: yaml's check is
+  // quadratic in the size of a mapping. Errors are worded here, not by yaml,
+  // because yaml quotes source text and that text may be a token.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = lc.linePos(error.pos[0]);
+    throw new ImportError('YAML_INVALID', `${label} line ${line}, column ${col}: ${describeYamlError(error.code)}`, {
+      file: label,
+      line,
+      column: col,
+    });
+  }
+  const ctx: Ctx = { label, file, lc, aliases: resolveAliases(label, lc, doc) };
+  if (source.dir !== undefined) ctx.dir = source.dir;
+  if (ctx.aliases.size) {
+    try {
+      doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch {
+      throw new ImportError(
+        'YAML_INVALID',
+        `${label}: its YAML aliases expand to far more data than a kubeconfig holds (a "billion laughs" attack?); refusing to read it`,
+        { file: label },
+      );
+    }
+  }
+
+  const model: FileModel = { clusters: [], users: [], contexts: [] };
+  if (isNull(doc.contents)) return model;
+  const root = deref(ctx, doc.contents);
+  if (!isMap(root)) {
+    const line = lineOf(ctx, root);
+    throw new ImportError('KUBECONFIG_INVALID', `${label} isn't a kubeconfig: expected a mapping with clusters, users and contexts`, {
+      file: label,
+      line,
+    });
+  }
+  const top = obj(ctx, root, '') as Obj;
+  const kind = str(ctx, top, 'kind');
+  if (kind !== undefined && kind !== 'Config') {
+    fail(ctx, get(ctx, top, 'kind'), 'kind', `is "${kind}", not "Config"; this isn't a kubeconfig`);
+  }
+  const apiVersion = str(ctx, top, 'apiVersion');
+  if (apiVersion !== undefined && apiVersion !== 'v1') {
+    fail(ctx, get(ctx, top, 'apiVersion'), 'apiVersion', `is "${apiVersion}"; kubeconfigs are apiVersion v1`);
+  }
+  const current = str(ctx, top, 'current-context');
+  if (current !== undefined) model.currentContext = current;
+  model.clusters = list(ctx, top, 'clusters').map((n, i) => readCluster(ctx, n, `clusters[${i}]`));
+  model.users = list(ctx, top, 'users').map((n, i) => readUser(ctx, n, `users[${i}]`));
+  model.contexts = list(ctx, top, 'contexts').map((n, i) => readContext(ctx, n, `contexts[${i}]`));
+  return model;
+}
+
+/** Reads `name` and the mapping under `section` of one list entry. */
+function readEntry(ctx: Ctx, node: Node, field: string, section: string): { entry: Entry; body?: Obj } {
+  const item = obj(ctx, node, field);
+  if (!item) fail(ctx, node, field, `must be a mapping with name and ${section}`);
+  const name = str(ctx, item, 'name');
+  if (name === undefined) fail(ctx, node, `${field}.name`, 'is missing');
+  const entry: Entry = { name, line: lineOf(ctx, node), file: ctx.file, label: ctx.label };
+  const body = obj(ctx, get(ctx, item, section), `${field}.${section}`);
+  return body ? { entry, body } : { entry };
+}
+
+function readCluster(ctx: Ctx, node: Node, field: string): ClusterEntry {
+  const { entry, body } = readEntry(ctx, node, field, 'cluster');
+  const server = body && str(ctx, body, 'server');
+  if (!body || server === undefined) {
+    fail(ctx, body ? body.node : node, `${field}.cluster.server`, `is missing: cluster "${entry.name}" needs the API server's URL`);
+  }
+  const protocol = URL.canParse(server) ? new URL(server).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    // The value isn't echoed: a URL may carry user:password.
+    fail(ctx, get(ctx, body, 'server'), `${field}.cluster.server`, `of cluster "${entry.name}" must be an https:// (or http://) URL`);
+  }
+
+  const cluster: Record<string, unknown> = { server };
+  const problems: string[] = [];
+  const ca = resolvedPath(ctx, body, 'certificate-authority', problems);
+  const caData = str(ctx, body, 'certificate-authority-data');
+  if (ca !== undefined && caData !== undefined) {
+    problems.push('sets both certificate-authority and certificate-authority-data; kubectl refuses that, so keep one');
+  }
+  setDefined(cluster, {
+    'certificate-authority': ca,
+    'certificate-authority-data': caData,
+    'insecure-skip-tls-verify': bool(ctx, body, 'insecure-skip-tls-verify'),
+    'tls-server-name': str(ctx, body, 'tls-server-name'),
+    'proxy-url': str(ctx, body, 'proxy-url'),
+    'disable-compression': bool(ctx, body, 'disable-compression'),
+  });
+  return { ...entry, server, cluster, problems };
+}
+
+function readUser(ctx: Ctx, node: Node, field: string): UserEntry {
+  const { entry, body } = readEntry(ctx, node, field, 'user');
+  const result: UserEntry = { ...entry, user: {}, problems: [] };
+  if (!body) return result;
+  const { problems } = result;
+
+  const certFile = resolvedPath(ctx, body, 'client-certificate', problems);
+  const certData = str(ctx, body, 'client-certificate-data');
+  const keyFile = resolvedPath(ctx, body, 'client-key', problems);
+  const keyData = str(ctx, body, 'client-key-data');
+  const token = str(ctx, body, 'token');
+  const tokenFile = resolvedPath(ctx, body, 'tokenFile', problems);
+  const username = str(ctx, body, 'username');
+  const password = str(ctx, body, 'password');
+  const impersonate = str(ctx, body, 'as');
+  const groups = strList(ctx, body, 'as-groups');
+  const extra = readUserExtra(ctx, body);
+  const authProvider = readAuthProvider(ctx, body, problems);
+  const exec = readExec(ctx, body, problems);
+
+  const hasCert = certFile !== undefined || certData !== undefined;
+  const hasKey = keyFile !== undefined || keyData !== undefined;
+  if (certFile !== undefined && certData !== undefined) problems.push('sets both client-certificate and client-certificate-data; keep one');
+  if (keyFile !== undefined && keyData !== undefined) problems.push('sets both client-key and client-key-data; keep one');
+  if (hasCert && !hasKey) problems.push('has a client-certificate but no client-key (or client-key-data)');
+  if (hasKey && !hasCert) problems.push('has a client-key but no client-certificate (or client-certificate-data)');
+  const hasBasic = username !== undefined || password !== undefined;
+  if (hasBasic && (username === undefined || password === undefined)) problems.push('needs both username and password for basic auth');
+  // kubectl: "more than one authentication method found ... only one is allowed".
+  if (token !== undefined && hasBasic) problems.push('sets both a token and username/password; kubectl allows only one');
+  if (exec && authProvider) problems.push('sets both exec and auth-provider; kubectl allows only one');
+  if ((groups || extra) && impersonate === undefined) problems.push('sets as-groups or as-user-extra without as (the user to impersonate)');
+
+  // Both spellings: kubectl reads tokenFile, @kubernetes/client-node reads token-file.
+  setDefined(result.user, {
+    'client-certificate': certFile,
+    'client-certificate-data': certData,
+    'client-key': keyFile,
+    'client-key-data': keyData,
+    token,
+    tokenFile,
+    'token-file': tokenFile,
+    username,
+    password,
+    as: impersonate,
+    'as-uid': str(ctx, body, 'as-uid'),
+    'as-groups': groups,
+    'as-user-extra': extra,
+    'auth-provider': authProvider,
+    exec: exec?.config,
+  });
+  if (exec) {
+    result.authKind = 'exec';
+    result.execCommand = exec.displayName;
+  } else if (authProvider) result.authKind = authProvider.name === 'oidc' ? 'oidc' : 'auth-provider';
+  else if (hasCert) result.authKind = 'client-certificate';
+  else if (token !== undefined) result.authKind = 'token';
+  else if (tokenFile !== undefined) result.authKind = 'token-file';
+  else if (hasBasic) result.authKind = 'basic';
+  return result;
+}
+
+function readContext(ctx: Ctx, node: Node, field: string): ContextEntry {
+  const { entry, body } = readEntry(ctx, node, field, 'context');
+  const result: ContextEntry = { ...entry };
+  if (body) setDefined(result, { cluster: str(ctx, body, 'cluster'), user: str(ctx, body, 'user'), namespace: str(ctx, body, 'namespace') });
+  return result;
+}
+
+/** The exec credential plugin, with every field kubectl understands kept intact. */
+function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<string, unknown>; displayName: string } | undefined {
+  const exec = obj(ctx, get(ctx, user, 'exec'), `${user.field}.exec`);
+  if (!exec) return undefined;
+  const apiVersion = str(ctx, exec, 'apiVersion');
+  const rawCommand = str(ctx, exec, 'command');
+  const interactiveMode = str(ctx, exec, 'interactiveMode');
+  if (rawCommand === undefined) problems.push('has an exec plugin without a command');
+  if (apiVersion === undefined) problems.push('has an exec plugin without an apiVersion (e.g. client.authentication.k8s.io/v1beta1)');
+  if (interactiveMode !== undefined && !['Never', 'IfAvailable', 'Always'].includes(interactiveMode)) {
+    problems.push(`has exec interactiveMode "${interactiveMode}" (expected Never, IfAvailable or Always)`);
+  }
+  // client-go defaults interactiveMode only for the beta API versions.
+  if (apiVersion === 'client.authentication.k8s.io/v1' && interactiveMode === undefined) {
+    problems.push('uses exec apiVersion client.authentication.k8s.io/v1, which requires interactiveMode (Never, IfAvailable or Always)');
+  }
+  // kubectl resolves a command with a path separator against the kubeconfig's
+  // directory; a bare name is looked up on PATH when the plugin runs.
+  const hasSeparator = rawCommand !== undefined && (rawCommand.includes('/') || rawCommand.includes(path.sep));
+  const command = hasSeparator ? resolvePath(ctx, rawCommand, 'exec command', problems) : rawCommand;
+  const env = list(ctx, exec, 'env').map((node, i) => {
+    const field = `${exec.field}.env[${i}]`;
+    const item = obj(ctx, node, field);
+    if (!item) fail(ctx, node, field, 'must be a mapping with name and value');
+    const name = str(ctx, item, 'name');
+    if (name === undefined) problems.push(`has an exec env entry without a name (${field})`);
+    return { name: name ?? '', value: str(ctx, item, 'value') ?? '' };
+  });
+  const config: Record<string, unknown> = {};
+  setDefined(config, {
+    apiVersion,
+    command,
+    args: strList(ctx, exec, 'args'),
+    env: env.length ? env : undefined,
+    installHint: str(ctx, exec, 'installHint'),
+    provideClusterInfo: bool(ctx, exec, 'provideClusterInfo'),
+    interactiveMode,
+  });
+  return { config, displayName: (rawCommand ?? '').split(/[\\/]/).pop() ?? '' };
+}
+
+function readAuthProvider(ctx: Ctx, user: Obj, problems: string[]): { name: string; config?: Record<string, string> } | undefined {
+  const provider = obj(ctx, get(ctx, user, 'auth-provider'), `${user.field}.auth-provider`);
+  if (!provider) return undefined;
+  const name = str(ctx, provider, 'name');
+  if (name === undefined) problems.push('has an auth-provider without a name (e.g. oidc)');
+  const config = obj(ctx, get(ctx, provider, 'config'), `${provider.field}.config`);
+  if (!config) return { name: name ?? '' };
+  // fromEntries, not assignment: a key named __proto__ must stay a plain key.
+  const entries = [...config.keys.keys()].flatMap((key) => {
+    const value = str(ctx, config, key);
+    return value === undefined ? [] : [[key, value] as const];
+  });
+  return { name: name ?? '', config: Object.fromEntries(entries) };
+}
+
+function readUserExtra(ctx: Ctx, user: Obj): Record<string, string[]> | undefined {
+  const extra = obj(ctx, get(ctx, user, 'as-user-extra'), `${user.field}.as-user-extra`);
+  if (!extra) return undefined;
+  return Object.fromEntries([...extra.keys.keys()].map((key) => [key, strList(ctx, extra, key) ?? []] as const));
+}
+
+/** A path field, resolved against the file's directory the way kubectl does. */
+function resolvedPath(ctx: Ctx, o: Obj, key: string, problems: string[]): string | undefined {
+  const value = str(ctx, o, key);
+  return value === undefined ? undefined : resolvePath(ctx, value, key, problems);
+}
+
+function resolvePath(ctx: Ctx, value: string, what: string, problems: string[]): string {
+  if (path.isAbsolute(value)) return value;
+  if (ctx.dir !== undefined) return path.resolve(ctx.dir, value);
+  const inline = what === 'tokenFile' || what === 'exec command' ? '' : ` or ${what}-data`;
+  problems.push(`has ${what} "${value}", a relative path that can't be resolved for ${ctx.label}; use an absolute path${inline}`);
+  return value;
+}
+
+function setDefined(target: object, values: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// YAML access with positions
+
+function checkSize(label: string, bytes: number): void {
+  if (bytes > MAX_IMPORT_BYTES) {
+    const mib = (bytes / (1024 * 1024)).toFixed(1);
+    throw new ImportError('FILE_TOO_LARGE', `${label} is ${mib} MiB; files over 10 MiB aren't imported`, { file: label });
+  }
+}
+
+/**
+ * Refuses documents nested far deeper than any kubeconfig before yaml sees
+ * them. Deliberately rough: brackets inside strings count too, which only
+ * matters for absurd inputs.
+ */
+function checkNesting(label: string, text: string): void {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let inIndent = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      inIndent = true;
+      continue;
+    }
+    // Block nesting shows as indentation plus "- " / "? " / ": " indicators.
+    if (inIndent && c !== 32 && c !== 9 && !((c === 45 || c === 63 || c === 58) && /[ \t]/.test(text[i + 1] ?? ''))) {
+      inIndent = false;
+    }
+    if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+    if ((inIndent && i - lineStart > MAX_INDENT) || depth > MAX_FLOW_DEPTH) {
+      throw new ImportError('YAML_INVALID', `${label} line ${line}: the document is nested far deeper than a kubeconfig; refusing to read it`, {
+        file: label,
+        line,
+      });
+    }
+  }
+}
+
+const YAML_PROBLEMS: Partial<Record<ErrorCode, string>> = {
+  BAD_INDENT: 'the indentation is inconsistent',
+  TAB_AS_INDENT: 'a tab is used for indentation; YAML needs spaces',
+  MISSING_CHAR: 'a closing quote, bracket, comma or ": " is missing',
+  MULTIPLE_DOCS: 'there is more than one YAML document ("---"); a kubeconfig is a single document',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line (is a ":" or a quote missing?)',
+  BLOCK_AS_IMPLICIT_KEY: 'a nested block is used as a key (is a ":" missing?)',
+  UNEXPECTED_TOKEN: 'unexpected text (check the indentation and ":" separators)',
+  BAD_SCALAR_START: 'a value starts with a reserved character such as @ or `; quote it',
+  BAD_DQ_ESCAPE: 'a double-quoted string has an invalid escape sequence',
+  BAD_ALIAS: 'an alias (*name) is malformed',
+  RESOURCE_EXHAUSTION: 'the document is nested too deeply',
+  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
+  TAG_RESOLVE_FAILED: 'a YAML tag (!name) is unknown or its value is malformed',
+};
+
+function describeYamlError(code: ErrorCode): string {
+  return YAML_PROBLEMS[code] ?? `this isn't valid YAML (${code})`;
+}
+
+/** Maps each alias to the anchor it names: the last one before it, as YAML defines. */
+function resolveAliases(label: string, lc: LineCounter, doc: ReturnType<typeof parseDocument>): Map<Alias, Node> {
+  const anchors = new Map<string, Node>();
+  const aliases = new Map<Alias, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        const { line, col } = lc.linePos(node.range?.[0] ?? 0);
+        if (!target) {
+          throw new ImportError('YAML_INVALID', `${label} line ${line}, column ${col}: alias *${node.source} has no anchor &${node.source} before it`, {
+            file: label,
+            line,
+            column: col,
+          });
+        }
+        if (aliases.size >= MAX_ALIASES) {
+          throw new ImportError('YAML_INVALID', `${label} line ${line}: more than ${MAX_ALIASES} YAML aliases; kubeconfigs don't need them, refusing to read it`, {
+            file: label,
+            line,
+          });
+        }
+        aliases.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return aliases;
+}
+
+function deref(ctx: Ctx, node: unknown): Node | undefined {
+  if (isAlias(node)) return ctx.aliases.get(node);
+  return (node ?? undefined) as Node | undefined;
+}
+
+function isNull(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+function lineOf(ctx: Ctx, node: unknown): number {
+  const start = (node as Node | undefined)?.range?.[0];
+  return start === undefined ? 0 : ctx.lc.linePos(start).line;
+}
+
+function fail(ctx: Ctx, node: unknown, field: string, problem: string): never {
+  const start = (node as Node | undefined)?.range?.[0];
+  const location: { file: string; line?: number; column?: number; field: string } = { file: ctx.label, field };
+  let where = ctx.label;
+  if (start !== undefined) {
+    const { line, col } = ctx.lc.linePos(start);
+    location.line = line;
+    location.column = col;
+    where = `${ctx.label} line ${line}`;
+  }
+  throw new ImportError('KUBECONFIG_INVALID', `${where}: ${field} ${problem}`, location);
+}
+
+function scalarText(node: Scalar): string {
+  // A token like 0777 or 1e3 must stay as written, not become a number.
+  return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
+}
+
+/** Reads a mapping (undefined when absent or null) and indexes its keys. */
+function obj(ctx: Ctx, raw: unknown, field: string): Obj | undefined {
+  if (isNull(raw)) return undefined;
+  const node = deref(ctx, raw);
+  if (isNull(node)) return undefined;
+  if (!isMap(node)) fail(ctx, node, field, 'must be a mapping');
+  return { field, node, keys: indexKeys(ctx, node, field, 0) };
+}
+
+function indexKeys(ctx: Ctx, map: YAMLMap, field: string, depth: number): Map<string, Pair> {
+  const keys = new Map<string, Pair>();
+  const merges: unknown[] = [];
+  for (const pair of map.items as Pair[]) {
+    const key = deref(ctx, pair.key);
+    if (!isScalar(key) || key.value === null) continue;
+    const name = scalarText(key);
+    // "<<" merge keys (YAML 1.1, honoured by kubectl): explicit keys win.
+    if (name === '<<') merges.push(pair.value);
+    else if (keys.has(name)) fail(ctx, key, join(field, name), `appears twice (first at line ${lineOf(ctx, keys.get(name)?.key)})`);
+    else keys.set(name, pair);
+  }
+  for (const raw of merges) {
+    const source = deref(ctx, raw);
+    for (const item of isSeq(source) ? source.items : [source]) {
+      const from = deref(ctx, item);
+      if (!isMap(from) || depth > 8) fail(ctx, from ?? map, join(field, '<<'), 'must merge a mapping (or a list of them)');
+      for (const [name, pair] of indexKeys(ctx, from, field, depth + 1)) if (!keys.has(name)) keys.set(name, pair);
+    }
+  }
+  return keys;
+}
+
+function get(ctx: Ctx, o: Obj, key: string): Node | undefined {
+  const node = deref(ctx, o.keys.get(key)?.value);
+  return isNull(node) ? undefined : node;
+}
+
+function join(field: string, key: string): string {
+  return field ? `${field}.${key}` : key;
+}
+
+function child(o: Obj, key: string): string {
+  return join(o.field, key);
+}
+
+/** A string field; empty and null count as absent, as in kubectl. */
+function str(ctx: Ctx, o: Obj, key: string): string | undefined {
+  const node = get(ctx, o, key);
+  if (node === undefined) return undefined;
+  if (!isScalar(node)) fail(ctx, node, child(o, key), 'must be a string');
+  const text = scalarText(node);
+  return text === '' ? undefined : text;
+}
+
+function bool(ctx: Ctx, o: Obj, key: string): boolean | undefined {
+  const node = get(ctx, o, key);
+  if (node === undefined) return undefined;
+  if (isScalar(node)) {
+    if (typeof node.value === 'boolean') return node.value;
+    // kubectl reads kubeconfigs as YAML 1.1, where yes/no/on/off are booleans too.
+    const text = scalarText(node).toLowerCase();
+    if (['true', 'yes', 'y', 'on'].includes(text)) return true;
+    if (['false', 'no', 'n', 'off'].includes(text)) return false;
+  }
+  return fail(ctx, node, child(o, key), 'must be true or false');
+}
+
+function list(ctx: Ctx, o: Obj, key: string): Node[] {
+  const node = get(ctx, o, key);
+  if (node === undefined) return [];
+  if (!isSeq(node)) fail(ctx, node, child(o, key), 'must be a list');
+  return node.items.map((item) => deref(ctx, item) ?? (item as Node));
+}
+
+function strList(ctx: Ctx, o: Obj, key: string): string[] | undefined {
+  if (get(ctx, o, key) === undefined) return undefined;
+  return list(ctx, o, key).map((item, i) => {
+    if (!isScalar(item)) fail(ctx, item, `${child(o, key)}[${i}]`, 'must be a string');
+    return scalarText(item);
+  });
+}

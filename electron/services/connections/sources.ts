@@ -1,0 +1,101 @@
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { MAX_IMPORT_BYTES, type AwsProfilesSource, type KubeconfigSource } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import { checkImportableFile, type KubeconfigSource as ParseSource } from './kubeconfigParse';
+
+/** Where "home" and the environment come from; injected so tests never touch the real ones. */
+export interface SourceEnvironment {
+  home: string;
+  env: Record<string, string | undefined>;
+}
+
+/** The process's own home directory and environment. */
+export const processEnvironment = (): SourceEnvironment => ({ home: homedir(), env: process.env });
+
+/** Shows a path as people write it: `~/.kube/config` rather than `/home/me/.kube/config`. */
+export function displayPath(path: string, home: string): string {
+  return path === home || path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
+}
+
+function expandHome(path: string, home: string): string {
+  return path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
+}
+
+/** Reads one file with the size and text checks every import applies; refuses before reading a huge file. */
+export function readImportFile(path: string, label: string): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new AppError('FILE_UNREADABLE', `${label} is not a regular file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('FILE_UNREADABLE', code === 'ENOENT' ? `${label} does not exist` : code === 'EACCES' ? `${label}: permission denied` : `${label} cannot be read (${code})`);
+  }
+  if (size > MAX_IMPORT_BYTES) {
+    throw new AppError('FILE_TOO_LARGE', `${label} is ${(size / 1024 / 1024).toFixed(1)} MB; kubeconfigs and AWS files over 10 MB are refused`);
+  }
+  return checkImportableFile(label, readFileSync(path));
+}
+
+/** Resolves a kubeconfig source into the texts to parse, with labels and directories for relative paths. */
+export function readKubeconfigSources(source: KubeconfigSource, environment: SourceEnvironment): ParseSource[] {
+  const { home, env } = environment;
+  const one = (path: string): ParseSource => {
+    const absolute = resolve(expandHome(path, home));
+    const label = displayPath(absolute, home);
+    return { label, text: readImportFile(absolute, label), dir: dirname(absolute) };
+  };
+  switch (source.kind) {
+    case 'path':
+      if (!isAbsolute(expandHome(source.path, home))) throw new AppError('VALIDATION', `Give the full path of the kubeconfig (got "${source.path.slice(0, 200)}")`);
+      return [one(source.path)];
+    case 'text': {
+      const label = source.fileName ? `${source.fileName} (uploaded)` : 'pasted text';
+      return [{ label, text: checkImportableFile(label, Buffer.from(source.text, 'utf8')) }];
+    }
+    case 'default':
+      return [one(join(home, '.kube', 'config'))];
+    case 'env': {
+      // kubectl skips KUBECONFIG entries that do not exist; so do we, unless none do.
+      const paths = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+      if (!paths.length) throw new AppError('FILE_UNREADABLE', 'KUBECONFIG is not set in the environment Pilothouse was started from');
+      const found = paths.filter((p) => {
+        try {
+          return statSync(expandHome(p, home)).isFile();
+        } catch {
+          return false;
+        }
+      });
+      if (!found.length) throw new AppError('FILE_UNREADABLE', `None of the ${paths.length} files in KUBECONFIG exist`);
+      return found.map(one);
+    }
+  }
+}
+
+/** Resolves an AWS profiles source into config and credentials texts. */
+export function readAwsSources(source: AwsProfilesSource, environment: SourceEnvironment): { config?: { label: string; text: string }; credentials?: { label: string; text: string } } {
+  if (source.kind === 'text') {
+    return {
+      ...(source.config ? { config: { label: 'pasted config', text: checkImportableFile('pasted config', Buffer.from(source.config, 'utf8')) } } : {}),
+      ...(source.credentials ? { credentials: { label: 'pasted credentials', text: checkImportableFile('pasted credentials', Buffer.from(source.credentials, 'utf8')) } } : {}),
+    };
+  }
+  const { home, env } = environment;
+  const read = (path: string) => {
+    const label = displayPath(path, home);
+    try {
+      return { label, text: readImportFile(path, label) };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'FILE_UNREADABLE' && err.message.endsWith('does not exist')) return undefined;
+      throw err;
+    }
+  };
+  const config = read(env.AWS_CONFIG_FILE ? expandHome(env.AWS_CONFIG_FILE, home) : join(home, '.aws', 'config'));
+  const credentials = read(env.AWS_SHARED_CREDENTIALS_FILE ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home) : join(home, '.aws', 'credentials'));
+  if (!config && !credentials) throw new AppError('FILE_UNREADABLE', 'Neither ~/.aws/config nor ~/.aws/credentials exists');
+  return { ...(config ? { config } : {}), ...(credentials ? { credentials } : {}) };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/result';
+import { createLogger } from '../logging/logger';
+import { dispatch, type Handlers } from './dispatch';
+
+const ctx = { transport: 'test' as const, actor: 'tester' };
+
+function handlersWith(overrides: Partial<Handlers>): Handlers {
+  return overrides as Handlers;
+}
+
+describe('dispatch', () => {
+  it('refuses a method the contract does not name', async () => {
+    const r = await dispatch(handlersWith({}), 'fs.readFile', {}, ctx, createLogger());
+    expect(r).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Unknown method "fs.readFile"' } });
+  });
+
+  it('refuses invalid params without calling the handler, naming the field', async () => {
+    let called = false;
+    const handlers = handlersWith({ 'connections.rename': () => ((called = true), undefined as never) });
+    const r = await dispatch(handlers, 'connections.rename', { id: 'x', name: '' }, ctx, createLogger());
+    expect(called).toBe(false);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('name') });
+  });
+
+  it('refuses unknown extra params (strict objects)', async () => {
+    const r = await dispatch(handlersWith({ 'connections.delete': async () => ({ deleted: true }) }), 'connections.delete', { id: 'a', sql: 'drop' }, ctx, createLogger());
+    expect(r.ok).toBe(false);
+  });
+
+  it('applies defaults and returns the validated value', async () => {
+    let seen: unknown;
+    const handlers = handlersWith({ 'audit.list': (q) => ((seen = q), { entries: [], hasMore: false }) });
+    const r = await dispatch(handlers, 'audit.list', {}, ctx, createLogger());
+    expect(seen).toEqual({ limit: 100 });
+    expect(r).toEqual({ ok: true, value: { entries: [], hasMore: false } });
+  });
+
+  it('turns an AppError into an error value with its code and location', async () => {
+    const handlers = handlersWith({
+      'connections.previewKubeconfig': () => {
+        throw new AppError('YAML_INVALID', 'bad yaml', { file: 'a', line: 3 });
+      },
+    });
+    const r = await dispatch(handlers, 'connections.previewKubeconfig', { source: { kind: 'default' } }, ctx, createLogger());
+    expect(r).toEqual({ ok: false, error: { code: 'YAML_INVALID', message: 'bad yaml', location: { file: 'a', line: 3 } } });
+  });
+
+  it('hides unexpected errors behind INTERNAL and logs them redacted', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ sink: (l) => lines.push(l) });
+    const handlers = handlersWith({
+      'connections.list': () => {
+        throw new Error('boom token=s3cr3t-canary-value');
+      },
+    });
+    const r = await dispatch(handlers, 'connections.list', {}, ctx, log);
+    expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('connections.list failed') } });
+    expect(lines.join('\n')).not.toContain('s3cr3t-canary-value');
+  });
+
+  it('refuses a result outside the contract', async () => {
+    const handlers = handlersWith({ 'connections.delete': async () => ({ deleted: 'yes' }) as never });
+    const r = await dispatch(handlers, 'connections.delete', { id: 'a' }, ctx, createLogger());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('INTERNAL');
+  });
+});

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../logging/logger';
+import { EventHub, type EventBatch } from './eventHub';
+
+const entry = (id: number) => ({ id, at: '2026-11-27T00:00:00Z', actor: 'me', action: 'a', target: 't', status: 'pending' as const });
+
+describe('EventHub', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('batches events published within the window into one delivery, in order', async () => {
+    vi.useFakeTimers();
+    const hub = new EventHub(createLogger(), { batchMs: 20 });
+    const got: EventBatch[] = [];
+    hub.subscribe((b) => got.push(b));
+    hub.publish('connections.changed', { ids: ['a'] });
+    hub.publish('connections.changed', { ids: ['b'] });
+    await vi.advanceTimersByTimeAsync(25);
+    expect(got).toHaveLength(1);
+    expect(got[0].events.map((e) => (e.payload as { ids: string[] }).ids[0])).toEqual(['a', 'b']);
+  });
+
+  it('holds back when too many batches are unacknowledged and resumes on ack', async () => {
+    vi.useFakeTimers();
+    const hub = new EventHub(createLogger(), { batchMs: 5, maxInFlight: 2 });
+    const got: EventBatch[] = [];
+    const sub = hub.subscribe((b) => got.push(b));
+    for (let i = 0; i < 5; i++) {
+      hub.publish('audit.appended', entry(i));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(got).toHaveLength(2);
+    sub.ack(2);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(got).toHaveLength(3);
+    // Everything held back arrives together, nothing lost.
+    expect(got[2].events.map((e) => (e.payload as { id: number }).id)).toEqual([2, 3, 4]);
+  });
+
+  it('tells a subscriber that fell too far behind to resync instead of growing without bound', async () => {
+    vi.useFakeTimers();
+    const hub = new EventHub(createLogger(), { batchMs: 5, maxInFlight: 1, maxQueued: 3 });
+    const got: EventBatch[] = [];
+    const sub = hub.subscribe((b) => got.push(b));
+    hub.publish('audit.appended', entry(0));
+    await vi.advanceTimersByTimeAsync(10);
+    for (let i = 1; i <= 10; i++) hub.publish('audit.appended', entry(i));
+    sub.ack(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(got[1]).toMatchObject({ overflow: true, events: [] });
+  });
+
+  it('drops events that do not match the contract and logs it', () => {
+    const lines: string[] = [];
+    const hub = new EventHub(createLogger({ sink: (l) => lines.push(l) }));
+    const got: EventBatch[] = [];
+    hub.subscribe((b) => got.push(b));
+    hub.publish('connections.changed', { ids: 'not-a-list' } as never);
+    expect(lines.join()).toContain('event outside the contract dropped');
+  });
+
+  it('stops delivering after close', async () => {
+    vi.useFakeTimers();
+    const hub = new EventHub(createLogger(), { batchMs: 5 });
+    const got: EventBatch[] = [];
+    const sub = hub.subscribe((b) => got.push(b));
+    sub.close();
+    hub.publish('connections.changed', { ids: ['x'] });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(got).toHaveLength(0);
+    expect(hub.size).toBe(0);
+  });
+});

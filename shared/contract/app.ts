@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** Facts about the running app the UI adapts to. */
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'browser']),
+  platform: z.string(),
+  /** How secrets are sealed at rest, e.g. "OS keychain (libsecret)" or "AES-256-GCM key file". */
+  secretStorage: z.string(),
+  capabilities: z.object({
+    /** A native file picker that returns a path (desktop only). */
+    nativeFileDialog: z.boolean(),
+  }),
+});
+export type AppInfo = z.infer<typeof AppInfo>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Where an audited action stands. */
+export const AuditStatus = z.enum(['pending', 'succeeded', 'failed']);
+
+/** One audited action: written before it acts, completed after. */
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  connectionId: z.string().optional(),
+  connectionName: z.string().optional(),
+  /** What was done, e.g. "connections.import" or "deployment.rollback". */
+  action: z.string(),
+  /** What it was done to, e.g. "prod-eu/ml-serving/deployment/ranker". */
+  target: z.string(),
+  status: AuditStatus,
+  finishedAt: z.string().optional(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  detail: z.string().optional(),
+  error: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditQuery = z.object({
+  limit: z.number().int().min(1).max(500).default(100),
+  /** Entries older than this id (paging backwards). */
+  beforeId: z.number().int().optional(),
+  connectionId: z.string().optional(),
+  text: z.string().max(200).optional(),
+});

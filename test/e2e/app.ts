@@ -1,0 +1,74 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** A running browser-mode Pilothouse for tests and benchmarks. */
+export interface RunningApp {
+  /** The URL with the launch token, as printed. */
+  url: string;
+  dataDir: string;
+  /** The HOME the server runs with, so ~/.kube and ~/.aws are the test's own. */
+  home: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Builds the app if its sources changed since the last build. */
+export function ensureBuilt(): void {
+  const run = spawnSync(process.execPath, ['-e', "import('./scripts/lib/build.mjs').then((m) => m.ensureBuilt({ quiet: true }))"], { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`electron-vite build failed:\n${run.stdout}${run.stderr}`);
+}
+
+/** Starts `out/main/server.js` on a free port with its own data dir and home; resolves once it prints its URL. */
+export function startApp(options: { env?: Record<string, string>; dataDir?: string; home?: string } = {}): Promise<RunningApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ph-e2e-data-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'ph-e2e-home-'));
+  const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir, '--port', '0'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: home, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 20 s:\n${out}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      resolvePromise({
+        url: match[1],
+        dataDir,
+        home,
+        process: child,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** System Chromium: the only browser these machines can have. */
+export const CHROMIUM = process.env.PILOTHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags that keep Chromium from reaching for the network or a GPU. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Fails with what to install when Chromium is missing. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "apt-get install chromium" (or bash test/testbed/install-prereqs.sh). End-to-end tests do not skip.`);
+}
