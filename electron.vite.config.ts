@@ -38,6 +38,8 @@ export default defineConfig({
     ],
     build: {
       outDir: resolve('out/renderer'),
+      // electron-vite leaves output unminified by default; the UI is what every start has to parse.
+      minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },

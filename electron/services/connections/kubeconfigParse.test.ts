@@ -441,6 +441,12 @@ describe('parseKubeconfig: whole-file errors', () => {
     expect(thrown(() => parse(`${'- '.repeat(300)}x`)).code).toBe('YAML_INVALID');
   });
 
+  it('refuses millions of tiny entries before parsing them', () => {
+    const tinyKeys = Array.from({ length: 130_000 }, (_, i) => `k${i}: 1`).join('\n');
+    expect(thrown(() => parse(tinyKeys)).message).toContain('far more than any kubeconfig');
+    expect(thrown(() => parse(`clusters: [${'1,'.repeat(130_000)}1]`)).code).toBe('YAML_INVALID');
+  });
+
   it('refuses pasted text over 10 MiB', () => {
     expect(thrown(() => parseKubeconfig({ label: 'pasted text', text: '#'.repeat(10 * 1024 * 1024 + 1) })).code).toBe('FILE_TOO_LARGE');
   });

@@ -89,6 +89,9 @@ const MAX_ALIASES = 100;
 // seconds or exhausts memory before it fails; kubeconfigs nest about 8 deep.
 const MAX_FLOW_DEPTH = 64;
 const MAX_INDENT = 256;
+// Parse time grows with the number of YAML nodes, not bytes: 10 MiB of tiny keys
+// blocks for ~10 s, 120k lines ~1.3 s. A 2,100-context kubeconfig has ~45k lines.
+const MAX_ENTRIES = 120_000;
 
 const NO_CREDENTIALS = 'has no credentials (expected token, client-certificate, exec, auth-provider or username/password)';
 
@@ -323,6 +326,7 @@ function readFile(source: KubeconfigSource, file: number): FileModel {
   const { label, text } = source;
   checkSize(label, Buffer.byteLength(text, 'utf8'));
   checkNesting(label, text);
+  checkEntryCount(label, text);
   const lc = new LineCounter();
   // Duplicate keys are checked by the readers instead: yaml's check is
   // quadratic in the size of a mapping. Errors are worded here, not by yaml,
@@ -610,6 +614,21 @@ function checkNesting(label: string, text: string): void {
         line,
       });
     }
+  }
+}
+
+/**
+ * Refuses documents with more lines and flow-style items than any kubeconfig
+ * has, before the parser spends seconds on them.
+ */
+function checkEntryCount(label: string, text: string): void {
+  let entries = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44) entries++;
+  }
+  if (entries > MAX_ENTRIES) {
+    throw new ImportError('YAML_INVALID', `${label} has over ${MAX_ENTRIES.toLocaleString('en')} lines and list items, far more than any kubeconfig; refusing to read it`, { file: label });
   }
 }
 
