@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { auditEntry } from '../../test/fakeBridge';
+import { appendOlder, matchesAuditText, mergeAppended } from './auditEntries';
+
+describe('audit entries', () => {
+  it('matches the fields the service searches, case-insensitively', () => {
+    const e = auditEntry(1, { action: 'connections.delete', target: 'prod-eu', connectionName: 'Prod-EU', detail: 'kubernetes connection' });
+    expect(matchesAuditText(e, 'DELETE')).toBe(true);
+    expect(matchesAuditText(e, 'prod-eu')).toBe(true);
+    expect(matchesAuditText(e, 'me@laptop')).toBe(false);
+  });
+
+  it('updates a shown entry in place and puts a new matching one on top', () => {
+    const shown = [auditEntry(2, { status: 'pending' }), auditEntry(1)];
+    expect(mergeAppended(shown, auditEntry(2, { status: 'failed' }), '').map((e) => [e.id, e.status])).toEqual([
+      [2, 'failed'],
+      [1, 'succeeded'],
+    ]);
+    expect(mergeAppended(shown, auditEntry(3), '').map((e) => e.id)).toEqual([3, 2, 1]);
+    expect(mergeAppended(shown, auditEntry(3, { target: 'other' }), 'conn-').map((e) => e.id)).toEqual([2, 1]);
+  });
+
+  it('appends an older page without duplicates', () => {
+    expect(appendOlder([auditEntry(3), auditEntry(2)], [auditEntry(2), auditEntry(1)]).map((e) => e.id)).toEqual([3, 2, 1]);
+  });
+});

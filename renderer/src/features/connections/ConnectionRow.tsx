@@ -1,0 +1,78 @@
+import { useId, useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { HealthBadge } from './HealthBadge';
+import { HealthFacts } from './HealthFacts';
+import { LabelChips } from './LabelChips';
+import { useConnectionTest } from './useConnectionTest';
+
+/** A change to a connection that opens a dialog. */
+export type ConnectionEdit = 'rename' | 'labels' | 'delete';
+
+const COLUMNS = 8;
+
+/** Server (Kubernetes) or region and endpoint (AWS). */
+function whereOf(c: ConnectionSummary): string {
+  if (c.kube) return c.kube.server;
+  if (c.aws) return c.aws.endpointUrl ? `${c.aws.region} · ${c.aws.endpointUrl}` : c.aws.region;
+  return '';
+}
+
+/** How it authenticates, with what helps recognise the credential (exec command, profile, key id suffix). */
+function authOf(c: ConnectionSummary): string {
+  if (c.kube) return c.kube.execCommand ? `${c.kube.authKind} (${c.kube.execCommand})` : c.kube.authKind;
+  if (c.aws) {
+    const extra = [c.aws.profile && `profile ${c.aws.profile}`, c.aws.accessKeyHint && `key …${c.aws.accessKeyHint}`].filter(Boolean).join(', ');
+    return extra ? `${c.aws.profileKind} (${extra})` : c.aws.profileKind;
+  }
+  return '';
+}
+
+/** One connection in the table, with its actions and an expandable Test report. */
+export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSummary; onEdit(edit: ConnectionEdit): void }) {
+  const [expanded, setExpanded] = useState(false);
+  const { testing, test } = useConnectionTest(connection, () => setExpanded(true));
+  const detailsId = useId();
+  const { name } = connection;
+  return (
+    <>
+      <tr>
+        <th scope="row">{name}</th>
+        <td>{connection.kind === 'aws' ? 'AWS' : 'Kubernetes'}</td>
+        <td className="mono">{whereOf(connection)}</td>
+        <td>{authOf(connection)}</td>
+        <td>
+          <LabelChips labels={connection.labels} />
+        </td>
+        <td className="health-cell">
+          <HealthBadge health={connection.health} />
+          <button type="button" className="link" aria-expanded={expanded} aria-controls={detailsId} aria-label={`Details of ${name}`} onClick={() => setExpanded(!expanded)}>
+            Details
+          </button>
+        </td>
+        <td className="muted">{connection.source}</td>
+        <td className="row-actions">
+          <button type="button" onClick={() => void test()} disabled={testing} aria-label={`${testing ? 'Testing' : 'Test'} ${name}`}>
+            {testing && <span className="spinner" aria-hidden="true" />}
+            {testing ? 'Testing…' : 'Test'}
+          </button>
+          <button type="button" onClick={() => onEdit('rename')} aria-label={`Rename ${name}`}>
+            Rename
+          </button>
+          <button type="button" onClick={() => onEdit('labels')} aria-label={`Labels of ${name}`}>
+            Labels
+          </button>
+          <button type="button" className="danger" onClick={() => onEdit('delete')} aria-label={`Delete ${name}`}>
+            Delete
+          </button>
+        </td>
+      </tr>
+      {expanded && (
+        <tr id={detailsId} className="details-row">
+          <td colSpan={COLUMNS}>
+            <HealthFacts connection={connection} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

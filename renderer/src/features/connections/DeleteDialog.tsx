@@ -1,0 +1,43 @@
+import { useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { Modal } from '../../shell/Modal';
+import { notifySuccess } from '../../shell/toastStore';
+import { useConnections } from './connectionsStore';
+
+/** Asks before deleting a connection, naming it and saying what is (and is not) removed. */
+export function DeleteDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
+  const [error, setError] = useState<ErrorView>();
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await call('connections.delete', { id: connection.id });
+      notifySuccess(`Deleted ${connection.name}`);
+      onClose();
+    } catch (err) {
+      setError(describeError(err, { refresh: () => void useConnections.getState().refresh() }));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal label={`Delete ${connection.name}`} onClose={onClose}>
+      <h2>Delete “{connection.name}”?</h2>
+      <p>
+        Pilothouse forgets this connection and its stored credentials. The {connection.kind === 'aws' ? 'AWS account' : 'cluster'} itself is not changed, and you can
+        import it again later.
+      </p>
+      {error && <ErrorNotice error={error} />}
+      <div className="button-row end">
+        <button type="button" autoFocus onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+          {busy ? 'Deleting…' : `Delete ${connection.name}`}
+        </button>
+      </div>
+    </Modal>
+  );
+}

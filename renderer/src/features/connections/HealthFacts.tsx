@@ -1,0 +1,52 @@
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { formatTime } from '../../shell/format';
+import { useUi } from '../../shell/uiStore';
+import { PermissionList } from './PermissionList';
+import { reimportDialog } from './useConnectionTest';
+
+/** What the last Test of a connection found: version, identity, latency, message and permissions. */
+export function HealthFacts({ connection }: { connection: ConnectionSummary }) {
+  const { health } = connection;
+  const openDialog = useUi((s) => s.openDialog);
+  if (!health.checkedAt) return <p className="muted">Not tested yet. Test it to see its version, identity and permissions.</p>;
+  return (
+    <div className="health-facts">
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{health.status}</dd>
+        <dt>Checked</dt>
+        <dd>{formatTime(health.checkedAt)}</dd>
+        {health.latencyMs !== undefined && (
+          <>
+            <dt>Latency</dt>
+            <dd>{Math.round(health.latencyMs)} ms</dd>
+          </>
+        )}
+        {health.serverVersion && (
+          <>
+            <dt>Version</dt>
+            <dd>{health.serverVersion}</dd>
+          </>
+        )}
+        {health.identity && (
+          <>
+            <dt>Identity</dt>
+            <dd>{health.identity}</dd>
+          </>
+        )}
+        {health.message && (
+          <>
+            <dt>Message</dt>
+            <dd>{health.message}</dd>
+          </>
+        )}
+      </dl>
+      {health.status === 'unauthorized' && (
+        <button type="button" onClick={() => openDialog(reimportDialog(connection))}>
+          Re-import credentials
+        </button>
+      )}
+      {health.permissions && <PermissionList permissions={health.permissions} />}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { useEffect, useRef, useState } from 'react';
+import type { KubeconfigPreview, KubeconfigSource } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { useAppInfo } from '../../shell/appInfoStore';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { Modal } from '../../shell/Modal';
+import { emptyKubeSourceDraft, KubeconfigSourceForm, kubeSourceOf, type KubeSourceDraft } from './KubeconfigSourceForm';
+import { KubeconfigPreviewStep } from './KubeconfigPreviewStep';
+
+/**
+ * Imports contexts from a kubeconfig: choose the source, preview its contexts,
+ * resolve name clashes, import. Pasted or uploaded text lives only in this
+ * dialog's state and is gone when it closes.
+ */
+export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
+  const nativeFileDialog = useAppInfo((s) => s.info?.capabilities.nativeFileDialog ?? false);
+  const [draft, setDraft] = useState<KubeSourceDraft>(emptyKubeSourceDraft);
+  const [previewed, setPreviewed] = useState<{ source: KubeconfigSource; preview: KubeconfigPreview } | null>(null);
+  const [error, setError] = useState<ErrorView>();
+  const [busy, setBusy] = useState(false);
+  const [focusSource, setFocusSource] = useState(0);
+  const focusRef = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    if (focusSource) focusRef.current?.focus();
+  }, [focusSource]);
+
+  const chooseAnotherFile = () => {
+    setPreviewed(null);
+    setFocusSource((n) => n + 1);
+  };
+  const showError = (err: unknown) => setError(describeError(err, { chooseFile: chooseAnotherFile }));
+
+  const runPreview = async () => {
+    setError(undefined);
+    const source = kubeSourceOf(draft);
+    if ('missing' in source) {
+      setError({ code: 'VALIDATION', title: 'Choose a kubeconfig', message: source.missing });
+      return chooseAnotherFile();
+    }
+    setBusy(true);
+    try {
+      setPreviewed({ source, preview: await call('connections.previewKubeconfig', { source }) });
+    } catch (err) {
+      showError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal label="Import kubeconfig" onClose={onClose} wide>
+      <h2>Import kubeconfig</h2>
+      {previewed ? (
+        <KubeconfigPreviewStep source={previewed.source} preview={previewed.preview} onBack={chooseAnotherFile} onImported={onClose} />
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runPreview();
+          }}
+        >
+          <KubeconfigSourceForm
+            draft={draft}
+            onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
+            onError={showError}
+            focusRef={focusRef}
+            nativeFileDialog={nativeFileDialog}
+          />
+          {error && <ErrorNotice error={error} />}
+          <div className="button-row end">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? 'Reading…' : 'Preview'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}
