@@ -30,7 +30,8 @@ function authOf(c: ConnectionSummary): string {
 /** One connection in the table, with its actions and an expandable Test report. */
 export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSummary; onEdit(edit: ConnectionEdit): void }) {
   const [expanded, setExpanded] = useState(false);
-  const { testing, test } = useConnectionTest(connection, () => setExpanded(true));
+  // A clean bill of health needs no report; anything else opens it.
+  const { testing, test } = useConnectionTest(connection, (health) => setExpanded(health.status !== 'ok'));
   const detailsId = useId();
   const { name } = connection;
   return (
@@ -38,7 +39,9 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
       <tr>
         <th scope="row">{name}</th>
         <td>{connection.kind === 'aws' ? 'AWS' : 'Kubernetes'}</td>
-        <td className="mono">{whereOf(connection)}</td>
+        <td className="mono clip" title={whereOf(connection)}>
+          {whereOf(connection)}
+        </td>
         <td>{authOf(connection)}</td>
         <td>
           <LabelChips labels={connection.labels} />
@@ -49,7 +52,9 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
             Details
           </button>
         </td>
-        <td className="muted">{connection.source}</td>
+        <td className="muted clip" title={connection.source}>
+          {connection.source}
+        </td>
         <td className="row-actions">
           <button type="button" onClick={() => void test()} disabled={testing} aria-label={`${testing ? 'Testing' : 'Test'} ${name}`}>
             {testing && <span className="spinner" aria-hidden="true" />}
