@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditEntry } from '../../test/fakeBridge';
-import { appendOlder, matchesAuditText, mergeAppended } from './auditEntries';
+import { appendOlder, matchesAuditText, mergeAppended, mergeFirstPage } from './auditEntries';
 
 describe('audit entries', () => {
   it('matches the fields the service searches, case-insensitively', () => {
@@ -22,5 +22,16 @@ describe('audit entries', () => {
 
   it('appends an older page without duplicates', () => {
     expect(appendOlder([auditEntry(3), auditEntry(2)], [auditEntry(2), auditEntry(1)]).map((e) => e.id)).toEqual([3, 2, 1]);
+  });
+
+  it('keeps entries that arrived while the first page loaded, and their finished status', () => {
+    const live = [auditEntry(5), auditEntry(4, { status: 'succeeded' })];
+    const page = [auditEntry(4, { status: 'pending' }), auditEntry(3)];
+    expect(mergeFirstPage(live, page).map((e) => [e.id, e.status])).toEqual([
+      [5, 'succeeded'],
+      [4, 'succeeded'],
+      [3, 'succeeded'],
+    ]);
+    expect(mergeFirstPage([], page)).toEqual(page);
   });
 });

@@ -21,3 +21,19 @@ export function appendOlder(entries: readonly AuditEntry[], older: readonly Audi
   const shown = new Set(entries.map((e) => e.id));
   return [...entries, ...older.filter((e) => !shown.has(e.id))];
 }
+
+/**
+ * Combines a freshly loaded first page with entries that arrived live while it
+ * loaded: newer entries stay on top, and for an entry in both, a finished
+ * status wins over "pending" (the page may have been read before it finished).
+ */
+export function mergeFirstPage(live: readonly AuditEntry[], page: readonly AuditEntry[]): AuditEntry[] {
+  const liveById = new Map(live.map((e) => [e.id, e]));
+  const newestOnPage = page[0]?.id ?? 0;
+  const newer = live.filter((e) => e.id > newestOnPage);
+  const merged = page.map((e) => {
+    const seen = liveById.get(e.id);
+    return seen && e.status === 'pending' && seen.status !== 'pending' ? seen : e;
+  });
+  return [...newer, ...merged];
+}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../../shared/contract';
 import { call, getBridge } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { appendOlder, mergeAppended } from './auditEntries';
+import { appendOlder, mergeAppended, mergeFirstPage } from './auditEntries';
 
 const PAGE_SIZE = 100;
 
@@ -27,10 +27,13 @@ export function useAuditLog(text: string) {
 
   const load = useCallback(async () => {
     const current = ++generation.current;
-    setState((s) => ({ ...s, status: 'loading', error: undefined }));
+    setState((s) => ({ ...s, entries: [], status: 'loading', error: undefined }));
     try {
       const page = await call('audit.list', { limit: PAGE_SIZE, ...(query ? { text: query } : {}) });
-      if (current === generation.current) setState({ entries: page.entries, hasMore: page.hasMore, status: 'ready', loadingOlder: false });
+      if (current === generation.current) {
+        // Keep what arrived live while the page was loading; entries before a reload are dropped.
+        setState((s) => ({ entries: mergeFirstPage(s.status === 'loading' ? s.entries : [], page.entries), hasMore: page.hasMore, status: 'ready', loadingOlder: false }));
+      }
     } catch (err) {
       if (current === generation.current) setState((s) => ({ ...s, status: 'error', error: describeError(err) }));
     }
