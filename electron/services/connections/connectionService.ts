@@ -16,9 +16,6 @@ import type {
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
 import { credentialProvider, secretsOf, type AwsCredentialMaterial } from '../aws/awsCredentials';
-import { testAwsConnection } from '../aws/testAwsConnection';
-import { kubeSecretsOf } from '../kube/kubeSecrets';
-import { testKubeConnection } from '../kube/testConnection';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
@@ -405,10 +402,13 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       let health: Health;
       if (r.kind === 'kubernetes') {
         const kubeconfig = secretBox.open(r.sealed);
+        // Loaded on first use: @kubernetes/client-node alone costs ~300 ms at start-up.
+        const [{ kubeSecretsOf }, { testKubeConnection }] = await Promise.all([import('../kube/kubeSecrets'), import('../kube/testConnection')]);
         for (const s of kubeSecretsOf(kubeconfig)) log.redactor.add(s);
         health = await testKubeConnection(kubeconfig);
       } else {
         const { material, region, endpoint } = openAws(r);
+        const { testAwsConnection } = await import('../aws/testAwsConnection');
         health = await testAwsConnection(material, region, endpoint);
       }
       if (health.message) health.message = log.redactor.redact(health.message);
