@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { methodNames } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/wire';
 import { createServices, type Services } from '../services/app/createServices';
 import { createLogger } from '../services/logging/logger';
@@ -133,6 +134,16 @@ describe('browser-mode server', () => {
     expect(bad).toMatchObject({ result: { ok: false, error: { code: 'VALIDATION' } } });
     const unknown = await callOver(ws, '__proto__', {});
     expect(unknown).toMatchObject({ result: { ok: false, error: { code: 'VALIDATION' } } });
+    ws.close();
+  });
+
+  it('routes every contract method to its handler (parity with the IPC bridge)', async () => {
+    const ws = await openSocket({ Cookie: cookie(), Origin: `http://127.0.0.1:${server.port}` });
+    for (const method of methodNames) {
+      const answer = await callOver(ws, method, {});
+      // Params may be invalid here; what matters is that the method is known and answered.
+      expect(JSON.stringify(answer), method).not.toContain('Unknown method');
+    }
     ws.close();
   });
 
