@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { AwsProfilesPreview, AwsProfilesSource } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { Modal } from '../../shell/Modal';
 import { AwsKeysForm } from './AwsKeysForm';
 import { AwsProfilesPreviewStep } from './AwsProfilesPreviewStep';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 type AwsMode = 'default' | 'paste' | 'keys';
 
@@ -130,15 +130,7 @@ export function AddAwsDialog({ onClose }: { onClose(): void }) {
               ) : (
                 <PasteFields pasted={pasted} onChange={setPasted} focusRef={focusRef} />
               )}
-              {error && <ErrorNotice error={error} />}
-              <div className="button-row end">
-                <button type="button" onClick={onClose}>
-                  Cancel
-                </button>
-                <button type="submit" className="primary" disabled={busy}>
-                  {busy ? 'Reading…' : 'Preview'}
-                </button>
-              </div>
+              <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Preview', busyLabel: 'Reading…', busy }} />
             </form>
           )}
         </>

@@ -3,10 +3,10 @@ import { AwsKeysInput } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { notifySuccess } from '../../shell/toastStore';
 import { AwsRegionList } from './AwsRegionList';
 import { useConnections } from './connectionsStore';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 interface KeysDraft {
   name: string;
@@ -154,15 +154,7 @@ export function AwsKeysForm({ onAdded, onCancel }: { onAdded(): void; onCancel()
       <AwsRegionList id={regionListId} />
       <TextField field="endpointUrl" label="Endpoint URL" hint="(optional, for S3-compatible or private endpoints)" type="url" {...fieldProps} />
       {secretStorage && <p className="muted">Keys are stored sealed ({secretStorage}) and never shown again.</p>}
-      {error && <ErrorNotice error={error} />}
-      <div className="button-row end">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add account'}
-        </button>
-      </div>
+      <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onCancel }} action={{ label: 'Add account', busyLabel: 'Adding…', busy }} />
     </form>
   );
 }

@@ -2,7 +2,6 @@ import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { AwsRegion, type AwsProfilePreview, type AwsProfilesPreview, type AwsProfilesSource } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { plural } from '../../shell/format';
 import { notifySuccess } from '../../shell/toastStore';
 import { AwsRegionList } from './AwsRegionList';
@@ -11,6 +10,7 @@ import type { ChoiceCheck, ImportChoice } from './importChoices';
 import { ImportNameChoice } from './ImportNameChoice';
 import { RejectedList } from './RejectedList';
 import { focusFirstInvalid, useImportChoices } from './useImportChoices';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 /** Why a region cannot be used; a region is required when the profile has none. */
 function regionProblem(region: string): string | undefined {
@@ -153,17 +153,11 @@ export function AwsProfilesPreviewStep({ source, preview, onBack, onImported }: 
         </ul>
       )}
       <RejectedList rejected={preview.rejected} />
-      {error && <ErrorNotice error={error} />}
-      <div className="button-row end">
-        <button type="button" onClick={onBack}>
-          Back
-        </button>
-        {preview.profiles.length > 0 && (
-          <button type="button" className="primary" disabled={busy} onClick={() => void runImport()}>
-            {busy ? 'Importing…' : 'Import'}
-          </button>
-        )}
-      </div>
+      <DialogFooter
+        error={error}
+        dismiss={{ label: 'Back', onClick: onBack }}
+        action={preview.profiles.length > 0 ? { label: 'Import', busyLabel: 'Importing…', busy, onClick: () => void runImport() } : undefined}
+      />
     </>
   );
 }

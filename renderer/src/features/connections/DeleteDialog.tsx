@@ -2,10 +2,10 @@ import { useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 /** Asks before deleting a connection, naming it and saying what is (and is not) removed. */
 export function DeleteDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
@@ -29,15 +29,11 @@ export function DeleteDialog({ connection, onClose }: { connection: ConnectionSu
         Pilothouse forgets this connection and its stored credentials. The {connection.kind === 'aws' ? 'AWS account' : 'cluster'} itself is not changed, and you can
         import it again later.
       </p>
-      {error && <ErrorNotice error={error} />}
-      <div className="button-row end">
-        <button type="button" autoFocus onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
-          {busy ? 'Deleting…' : `Delete ${connection.name}`}
-        </button>
-      </div>
+      <DialogFooter
+        error={error}
+        dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }}
+        action={{ label: `Delete ${connection.name}`, busyLabel: 'Deleting…', busy, onClick: () => void remove(), danger: true }}
+      />
     </Modal>
   );
 }

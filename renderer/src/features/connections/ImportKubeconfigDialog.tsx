@@ -3,10 +3,10 @@ import type { KubeconfigPreview, KubeconfigSource } from '../../../../shared/con
 import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { Modal } from '../../shell/Modal';
 import { emptyKubeSourceDraft, KubeconfigSourceForm, kubeSourceOf, type KubeSourceDraft } from './KubeconfigSourceForm';
 import { KubeconfigPreviewStep } from './KubeconfigPreviewStep';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 /**
  * Imports contexts from a kubeconfig: choose the source, preview its contexts,
@@ -68,15 +68,7 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
             focusRef={focusRef}
             nativeFileDialog={nativeFileDialog}
           />
-          {error && <ErrorNotice error={error} />}
-          <div className="button-row end">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Reading…' : 'Preview'}
-            </button>
-          </div>
+          <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Preview', busyLabel: 'Reading…', busy }} />
         </form>
       )}
     </Modal>

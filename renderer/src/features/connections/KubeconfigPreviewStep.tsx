@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KubeconfigPreview, KubeconfigSource, KubeContextPreview } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { plural } from '../../shell/format';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
@@ -10,6 +9,7 @@ import type { ChoiceCheck, ImportChoice } from './importChoices';
 import { ImportNameChoice } from './ImportNameChoice';
 import { RejectedList } from './RejectedList';
 import { focusFirstInvalid, useImportChoices } from './useImportChoices';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 interface ContextItemProps {
   context: KubeContextPreview;
@@ -121,17 +121,11 @@ export function KubeconfigPreviewStep({ source, preview, onBack, onImported }: K
         </ul>
       )}
       <RejectedList rejected={preview.rejected} />
-      {error && <ErrorNotice error={error} />}
-      <div className="button-row end">
-        <button type="button" onClick={onBack}>
-          Back
-        </button>
-        {preview.contexts.length > 0 && (
-          <button type="button" className="primary" disabled={busy} onClick={() => void runImport()}>
-            {busy ? 'Importing…' : 'Import'}
-          </button>
-        )}
-      </div>
+      <DialogFooter
+        error={error}
+        dismiss={{ label: 'Back', onClick: onBack }}
+        action={preview.contexts.length > 0 ? { label: 'Import', busyLabel: 'Importing…', busy, onClick: () => void runImport() } : undefined}
+      />
     </>
   );
 }

@@ -2,12 +2,12 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
 import { formatLabel } from './LabelChips';
 import { labelsProblem, parseLabelInput } from './labels';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 /** Edits a connection's labels as `key=value` chips, checked with the contract's Labels schema. */
 export function LabelsDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
@@ -104,15 +104,7 @@ export function LabelsDialog({ connection, onClose }: { connection: ConnectionSu
             {problem}
           </p>
         )}
-        {error && <ErrorNotice error={error} />}
-        <div className="button-row end">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save labels'}
-          </button>
-        </div>
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Save labels', busyLabel: 'Saving…', busy }} />
       </form>
     </Modal>
   );

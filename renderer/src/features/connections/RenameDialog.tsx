@@ -2,10 +2,10 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { ConnectionName, type ConnectionSummary } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
+import { DialogFooter } from '../../shell/DialogFooter';
 
 /** Renames a connection; the name is checked as the contract checks it before the call. */
 export function RenameDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
@@ -64,15 +64,7 @@ export function RenameDialog({ connection, onClose }: { connection: ConnectionSu
             {problem}
           </p>
         )}
-        {error && <ErrorNotice error={error} />}
-        <div className="button-row end">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Renaming…' : 'Rename'}
-          </button>
-        </div>
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Rename', busyLabel: 'Renaming…', busy }} />
       </form>
     </Modal>
   );
