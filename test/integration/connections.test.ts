@@ -9,6 +9,8 @@ import { expireRestrictedToken, readyzStatus, renewRestrictedToken, startApiserv
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
+// Faults are injected into the secondary cluster only: other test files use the primary meanwhile.
+const secondary = bed.clusters.secondary;
 let services: Services;
 
 async function importOne(path: string, name: string) {
@@ -21,7 +23,7 @@ async function importOne(path: string, name: string) {
 async function waitHealthy(): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if ((await readyzStatus(primary).catch(() => 0)) === 200) return;
+    if ((await readyzStatus(secondary).catch(() => 0)) === 200) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('apiserver did not come back within 60 s');
@@ -65,37 +67,37 @@ describe('Test on real clusters', () => {
     expect(health.permissions?.find((p) => p.resource === 'nodes')).toMatchObject({ allowed: false });
   });
 
+  it('the second cluster is a separate connection', async () => {
+    const second = await importOne(secondary.kubeconfigs.admin, 'secondary-admin');
+    expect(second.kube?.server).toBe(secondary.server);
+    expect(second.kube?.server).not.toBe(primary.server);
+    expect((await services.connections.test(second.id)).status).toBe('ok');
+  });
+
   it('an expired token shows as unauthorized', async () => {
-    const restricted = await importOne(primary.kubeconfigs.restricted, 'primary-restricted');
-    await expireRestrictedToken(primary);
+    const restricted = await importOne(secondary.kubeconfigs.restricted, 'secondary-restricted');
+    await expireRestrictedToken(secondary);
     try {
       const health = await services.connections.test(restricted.id);
       expect(health.status).toBe('unauthorized');
       expect(health.message).toMatch(/401|rejected/);
     } finally {
-      await renewRestrictedToken(primary);
+      await renewRestrictedToken(secondary);
     }
   });
 
   it('a stopped apiserver shows as unreachable, and ok again once it is back', async () => {
-    const admin = await importOne(primary.kubeconfigs.admin, 'primary-admin');
-    await stopApiserver(primary);
+    const admin = await importOne(secondary.kubeconfigs.admin, 'secondary-admin');
+    await stopApiserver(secondary);
     try {
       const health = await services.connections.test(admin.id);
       expect(health.status).toBe('unreachable');
       expect(health.message).toMatch(/refused|closed the connection|did not answer/);
     } finally {
-      await startApiserver(primary);
+      await startApiserver(secondary);
       await waitHealthy();
     }
     expect((await services.connections.test(admin.id)).status).toBe('ok');
-  });
-
-  it('the second cluster is a separate connection', async () => {
-    const second = await importOne(bed.clusters.secondary.kubeconfigs.admin, 'secondary-admin');
-    expect(second.kube?.server).toBe(bed.clusters.secondary.server);
-    expect(second.kube?.server).not.toBe(primary.server);
-    expect((await services.connections.test(second.id)).status).toBe('ok');
   });
 });
 

@@ -1,0 +1,103 @@
+/**
+ * `npm run testbed:<command>`: build | up | down | status | seed [--large].
+ *
+ *   build                 build or reuse the cached binaries, print timings
+ *   up                    start the bed (or reuse a healthy one), print how to reach it
+ *   down                  stop everything and remove the state directory's contents
+ *   status                health of each part and memory (RSS) of each process
+ *   seed                  seed the primary cluster (idempotent)
+ *   seed --large [--nodes N] [--pods M]
+ *                         add N nodes and M pods (default 500 / 10000) for benchmarks
+ */
+import { buildBinaries } from './build';
+import { secs } from './proc';
+import { seedLarge, seedTestbed, startTestbed, stopTestbed, testbedStatus, type TestbedInfo } from './index';
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer`);
+  return n;
+}
+
+function describe(info: TestbedInfo): string {
+  const { primary, secondary } = info.clusters;
+  return [
+    `state dir   ${info.stateDir}`,
+    `kubectl     ${info.kubectl}`,
+    `primary     ${primary.server}  nodes: ${[...primary.nodes.gpu, ...primary.nodes.cpu].join(' ')}`,
+    `secondary   ${secondary.server}  nodes: ${[...secondary.nodes.gpu, ...secondary.nodes.cpu].join(' ')}`,
+    `moto        ${info.moto.endpoint}  region ${info.moto.region}  bucket ${info.moto.backupBucket}`,
+    `prometheus  ${info.prometheus.url}`,
+    '',
+    'Use it by hand:',
+    `  export KUBECONFIG=${primary.kubeconfigs.admin}`,
+    `  alias kubectl=${info.kubectl}`,
+    `  # restricted (only ${primary.restrictedNamespaces.join(', ')}): ${primary.kubeconfigs.restricted}`,
+    `  # exec-plugin user: ${primary.kubeconfigs.exec}`,
+    `  # secondary cluster: ${secondary.kubeconfigs.admin}`,
+    `  export AWS_ENDPOINT_URL=${info.moto.endpoint} AWS_REGION=${info.moto.region} AWS_ACCESS_KEY_ID=${info.moto.accessKeyId} AWS_SECRET_ACCESS_KEY=${info.moto.secretAccessKey}`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  const log = (l: string) => console.log(l);
+  switch (command) {
+    case 'build': {
+      const t0 = Date.now();
+      await buildBinaries(log);
+      log(`build done in ${secs(Date.now() - t0)}`);
+      return;
+    }
+    case 'up': {
+      const info = await startTestbed({ log });
+      log(describe(info));
+      return;
+    }
+    case 'down': {
+      const t0 = Date.now();
+      await stopTestbed();
+      log(`test bed stopped in ${secs(Date.now() - t0)}`);
+      return;
+    }
+    case 'status': {
+      const s = await testbedStatus();
+      if (!s) {
+        log('no test bed recorded (state.json missing); start one with `npm run testbed:up`');
+        process.exitCode = 1;
+        return;
+      }
+      log(describe(s.info));
+      log('');
+      for (const [part, ok] of Object.entries(s.health)) log(`${ok ? 'ok  ' : 'DOWN'} ${part}`);
+      log('');
+      let total = 0;
+      for (const p of s.processes) {
+        total += p.rssKiB;
+        log(`${(p.rssKiB / 1024).toFixed(0).padStart(6)} MiB  ${p.name} (pid ${p.pid})`);
+      }
+      log(`${(total / 1024).toFixed(0).padStart(6)} MiB  total RSS`);
+      if (!Object.values(s.health).every(Boolean)) process.exitCode = 1;
+      return;
+    }
+    case 'seed': {
+      const info = await startTestbed({ log });
+      const kubeconfig = info.clusters.primary.kubeconfigs.admin;
+      if (args.includes('--large')) {
+        await seedLarge(kubeconfig, { nodes: flag(args, '--nodes', 500), pods: flag(args, '--pods', 10_000), log });
+      } else {
+        await seedTestbed(kubeconfig, { log });
+      }
+      return;
+    }
+    default:
+      throw new Error(`usage: tsx test/testbed/cli.ts build|up|down|status|seed [--large [--nodes N] [--pods M]]`);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,244 @@
+/**
+ * The Pilothouse local test bed: two kwok clusters (real kube-apiserver, etcd,
+ * controller-manager, scheduler; fake nodes), moto for AWS and Prometheus with
+ * a day of DCGM history, all on 127.0.0.1.
+ *
+ * State lives in `state.json` under {@link stateDir} so `status`, `down` and
+ * later test runs in other processes find a running bed and reuse it.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  clusterHealthy,
+  clusterPids,
+  createCluster,
+  deleteCluster,
+  refreshTokens,
+  waitNodesReady,
+  type ClusterInfo,
+} from './clusters';
+import { motoHealthy, startMoto, type MotoInfo } from './moto';
+import { BINARIES, stateDir, stateFile } from './paths';
+import { checkPrerequisites } from './prereqs';
+import { isAlive, rssKiB, secs, spawnDaemon, stopDaemon, freePort, waitFor } from './proc';
+import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prometheus';
+import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
+
+export type { ClusterInfo } from './clusters';
+export type { MotoInfo, CostAndUsageResult, ResultByTime, MetricValue, CostSeedOptions } from './moto';
+export type { PrometheusInfo } from './prometheus';
+export {
+  criLogLine,
+  expireRestrictedToken,
+  pauseApiserver,
+  readyzStatus,
+  renewRestrictedToken,
+  resumeApiserver,
+  startApiserver,
+  stopApiserver,
+} from './clusters';
+export { MOTO_ACCOUNT_ID, defaultCostAndUsageResults, resetMoto, seedCostExplorer } from './moto';
+export { DCGM_METRICS } from './prometheus';
+export { PRIMARY_NODES, SECONDARY_NODES, gpuSlots, H200 } from './topology';
+export { KWOK_TOLERATION, SEED_NAMESPACES, seedTestbed, seedLarge, type LargeSeedOptions, type LargeSeedResult, type SeedOptions } from './seed';
+export { checkPrerequisites } from './prereqs';
+
+/** Everything a test needs to reach the bed. */
+export interface TestbedInfo {
+  clusters: { primary: ClusterInfo; secondary: ClusterInfo };
+  moto: MotoInfo;
+  prometheus: PrometheusInfo;
+  /** The built kubectl (v1.34.4); Debian's /usr/bin/kubectl is too old. */
+  kubectl: string;
+  /** Directory of the built Kubernetes binaries. */
+  binDir: string;
+  /** The state directory this bed runs from. */
+  stateDir: string;
+}
+
+/** What `state.json` holds: the info plus what `down` needs to stop. */
+interface TestbedState {
+  info: TestbedInfo;
+  pids: { moto: number; prometheus: number; portForwardTarget: number };
+  /** When the DCGM history was generated (ms); it ends then. */
+  backfilledAt: number;
+}
+
+/** Options for {@link startTestbed}. */
+export interface StartOptions {
+  /** Progress lines; default: none. */
+  log?: (line: string) => void;
+}
+
+const CLUSTER_NAMES = ['pilothouse-primary', 'pilothouse-secondary'] as const;
+/** Files and directories the bed creates in its state directory, besides one per cluster. */
+const BED_ENTRIES = [
+  'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log',
+];
+
+/** Re-backfill Prometheus when its history ends longer ago than this. */
+const BACKFILL_MAX_AGE_MS = 60 * 60 * 1000;
+
+function readState(): TestbedState | undefined {
+  const file = stateFile();
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as TestbedState;
+}
+
+function writeState(state: TestbedState): void {
+  mkdirSync(dirname(stateFile()), { recursive: true });
+  writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The running bed's info from `state.json`, or `undefined` when none was started. */
+export function readTestbedState(): TestbedInfo | undefined {
+  return readState()?.info;
+}
+
+/** Health of each part of a bed. */
+export interface TestbedHealth {
+  primary: boolean;
+  secondary: boolean;
+  moto: boolean;
+  prometheus: boolean;
+  portForwardTarget: boolean;
+}
+
+async function health(state: TestbedState): Promise<TestbedHealth> {
+  const [primary, secondary, moto, prometheus] = await Promise.all([
+    clusterHealthy(state.info.clusters.primary),
+    clusterHealthy(state.info.clusters.secondary),
+    motoHealthy(state.info.moto),
+    prometheusHealthy(state.info.prometheus),
+  ]);
+  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget) };
+}
+
+/** One process of the bed and its resident memory. */
+export interface TestbedProcess {
+  name: string;
+  pid: number;
+  rssKiB: number;
+}
+
+/** Status of the bed recorded in `state.json`, or `undefined` when there is none. */
+export async function testbedStatus(): Promise<
+  { info: TestbedInfo; health: TestbedHealth; processes: TestbedProcess[] } | undefined
+> {
+  const state = readState();
+  if (!state) return undefined;
+  const processes: TestbedProcess[] = [];
+  for (const c of Object.values(state.info.clusters))
+    for (const [component, pid] of Object.entries(clusterPids(c)))
+      processes.push({ name: `${c.name}/${component}`, pid, rssKiB: rssKiB(pid) });
+  for (const [name, pid] of Object.entries(state.pids)) processes.push({ name, pid, rssKiB: rssKiB(pid) });
+  return { info: state.info, health: await health(state), processes };
+}
+
+/** A static page every `kubectl port-forward` reaches (kwok forwards pod ports to it). */
+async function startPortForwardTarget(dir: string): Promise<{ port: number; pid: number }> {
+  const root = join(dir, 'port-forward-target');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'index.html'), 'pilothouse test bed: port-forward target\n');
+  const port = await freePort();
+  const pid = spawnDaemon(
+    BINARIES.python,
+    ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root],
+    { logFile: join(dir, 'port-forward-target.log') },
+  );
+  await waitFor('port-forward target', async () => ((await fetch(`http://127.0.0.1:${port}/`)).ok ? true : undefined), 20_000);
+  return { port, pid };
+}
+
+async function reuse(state: TestbedState, log: (l: string) => void): Promise<TestbedInfo | undefined> {
+  const h = await health(state);
+  if (!Object.values(h).every(Boolean)) {
+    log(`state.json found but the bed is not healthy (${JSON.stringify(h)}); recreating it`);
+    return undefined;
+  }
+  await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
+  if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS) {
+    log('Prometheus history is stale; backfilling a fresh day');
+    await stopDaemon(state.pids.prometheus);
+    const prom = await startPrometheus(state.info.stateDir, gpuSlots(PRIMARY_NODES));
+    state.info.prometheus = prom.info;
+    state.pids.prometheus = prom.pid;
+    state.backfilledAt = prom.backfilledAt;
+    writeState(state);
+  }
+  log(`reusing the running test bed in ${state.info.stateDir}`);
+  return state.info;
+}
+
+/**
+ * Starts the whole bed, or returns the running one recorded in `state.json`
+ * when it is healthy. Throws with install instructions when a prerequisite
+ * is missing.
+ */
+export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
+  const log = opts.log ?? (() => {});
+  checkPrerequisites();
+  const existing = readState();
+  if (existing) {
+    const info = await reuse(existing, log);
+    if (info) return info;
+  }
+  await stopTestbed();
+  const dir = stateDir();
+  mkdirSync(dir, { recursive: true });
+  const t0 = Date.now();
+  const timed = async <T>(what: string, p: Promise<T>): Promise<T> => {
+    const v = await p;
+    log(`${what} ready after ${secs(Date.now() - t0)}`);
+    return v;
+  };
+  const pf = await startPortForwardTarget(dir);
+  const clustersP = (async () => {
+    // One after the other: kwokctl picks each cluster's ports itself.
+    const primary = await timed(
+      'primary cluster',
+      createCluster({ name: CLUSTER_NAMES[0], stateDir: dir, region: 'us-east-1', nodes: PRIMARY_NODES, portForwardPort: pf.port }),
+    );
+    const secondary = await timed(
+      'secondary cluster',
+      createCluster({ name: CLUSTER_NAMES[1], stateDir: dir, region: 'eu-west-1', nodes: SECONDARY_NODES, portForwardPort: pf.port }),
+    );
+    return { primary, secondary };
+  })();
+  const [clusters, moto, prom] = await Promise.all([
+    clustersP,
+    timed('moto', startMoto(dir)),
+    timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
+  ]);
+  const state: TestbedState = {
+    info: {
+      clusters,
+      moto: moto.info,
+      prometheus: prom.info,
+      kubectl: BINARIES.kubectl,
+      binDir: dirname(BINARIES.kubectl),
+      stateDir: dir,
+    },
+    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid },
+    backfilledAt: prom.backfilledAt,
+  };
+  writeState(state);
+  await Promise.all([waitNodesReady(clusters.primary), waitNodesReady(clusters.secondary)]);
+  log(`test bed up in ${secs(Date.now() - t0)} (${dir})`);
+  return state.info;
+}
+
+/**
+ * Stops everything the bed started (clusters, moto, Prometheus, the
+ * port-forward target) and removes its state directory. Safe to call when
+ * nothing runs.
+ */
+export async function stopTestbed(): Promise<void> {
+  const dir = stateDir();
+  const state = readState();
+  if (state) for (const pid of Object.values(state.pids)) await stopDaemon(pid);
+  // Also covers clusters left by an `up` that died before writing state.json.
+  await Promise.all(CLUSTER_NAMES.map((name) => deleteCluster(dir, name)));
+  // Only what the bed wrote: the directory may be one a user pointed us at.
+  for (const entry of [...BED_ENTRIES, ...CLUSTER_NAMES]) rmSync(join(dir, entry), { recursive: true, force: true });
+}

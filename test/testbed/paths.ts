@@ -1,0 +1,66 @@
+/**
+ * Pinned versions and the on-disk layout of the test bed.
+ *
+ * Binaries live in a per-version cache outside the repository so a checkout
+ * never carries them and a version bump never reuses a stale build.
+ */
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Kubernetes release the control-plane binaries and kubectl are built from. */
+export const KUBE_VERSION = 'v1.34.4';
+/** Staging-module version matching {@link KUBE_VERSION}. */
+export const KUBE_STAGING_VERSION = 'v0.34.4';
+/** etcd release built from the Go module proxy. */
+export const ETCD_VERSION = 'v3.6.4';
+/** kwok / kwokctl release built from the Go module proxy. */
+export const KWOK_VERSION = 'v0.7.0';
+/** moto release installed into the test-bed venv. */
+export const MOTO_VERSION = '5.2.5';
+
+/** Directory holding this module (test/testbed). */
+export const TESTBED_SRC_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Root of everything the test bed caches: `~/.cache/pilothouse`. */
+export const CACHE_ROOT = join(homedir(), '.cache', 'pilothouse');
+/** Root of the per-version binary caches. */
+export const BIN_CACHE_ROOT = join(CACHE_ROOT, 'testbed');
+/** Python venv with moto. */
+export const VENV_DIR = join(CACHE_ROOT, 'venv');
+
+/** Go wrapper-module directories, one per pinned component. */
+export const BUILD_DIRS = {
+  kubernetes: join(BIN_CACHE_ROOT, `k8s-${KUBE_VERSION}`),
+  etcd: join(BIN_CACHE_ROOT, `etcd-${ETCD_VERSION}`),
+  kwok: join(BIN_CACHE_ROOT, `kwok-${KWOK_VERSION}`),
+} as const;
+
+/** Absolute paths of every binary the bed runs. */
+export const BINARIES = {
+  kubeApiserver: join(BUILD_DIRS.kubernetes, 'bin', 'kube-apiserver'),
+  kubeControllerManager: join(BUILD_DIRS.kubernetes, 'bin', 'kube-controller-manager'),
+  kubeScheduler: join(BUILD_DIRS.kubernetes, 'bin', 'kube-scheduler'),
+  kubectl: join(BUILD_DIRS.kubernetes, 'bin', 'kubectl'),
+  etcd: join(BUILD_DIRS.etcd, 'bin', 'etcd'),
+  kwok: join(BUILD_DIRS.kwok, 'bin', 'kwok'),
+  kwokctl: join(BUILD_DIRS.kwok, 'bin', 'kwokctl'),
+  motoServer: join(VENV_DIR, 'bin', 'moto_server'),
+  python: join(VENV_DIR, 'bin', 'python'),
+  prometheus: '/usr/bin/prometheus',
+  promtool: '/usr/bin/promtool',
+  chromium: '/usr/bin/chromium',
+} as const;
+
+/**
+ * The state directory of the running bed: `PILOTHOUSE_TESTBED_DIR`, else
+ * `~/.cache/pilothouse/testbed/run`.
+ */
+export function stateDir(): string {
+  return process.env.PILOTHOUSE_TESTBED_DIR ?? join(BIN_CACHE_ROOT, 'run');
+}
+
+/** Path of `state.json` inside {@link stateDir}. */
+export function stateFile(): string {
+  return join(stateDir(), 'state.json');
+}
