@@ -25,7 +25,7 @@ const { registerIpcBridge } = await import('./ipcBridge');
 
 let services: Services;
 const mainFrame = { url: 'app://pilothouse/index.html' };
-const win = { isDestroyed: () => false, webContents: { mainFrame, send: vi.fn() } };
+const win = { isDestroyed: () => false, webContents: { id: 1, mainFrame, send: vi.fn(), on: vi.fn() } };
 
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'ph-ipc-'));
@@ -59,7 +59,7 @@ describe('Electron IPC bridge', () => {
     const fromIframe = await handlers.get(ipcChannel('connections.list'))!({ senderFrame: { url: 'app://pilothouse/index.html' } }, {});
     expect(fromIframe).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const navigated = { url: 'https://evil.example/' };
-    const win2 = { isDestroyed: () => false, webContents: { mainFrame: navigated, send: vi.fn() } };
+    const win2 = { isDestroyed: () => false, webContents: { id: 2, mainFrame: navigated, send: vi.fn(), on: vi.fn() } };
     handlers.clear();
     registerIpcBridge(win2 as never, services, (url) => url.startsWith('app://pilothouse/'));
     const fromElsewhere = await handlers.get(ipcChannel('connections.list'))!({ senderFrame: navigated }, {});

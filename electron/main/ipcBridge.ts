@@ -19,13 +19,22 @@ function trustedSender(win: BrowserWindow, frame: WebFrameMain | null, isTrusted
 /** Registers one handler per contract method and forwards event batches with acks. */
 export function registerIpcBridge(win: BrowserWindow, services: Services, isTrustedUrl: (url: string) => boolean): () => void {
   const actor = `${userInfo().username} (desktop)`;
+  // A reload starts a new page that knows nothing of the old one's watches:
+  // end the old session before the new page can make a call.
+  let session = `window-${win.webContents.id}-0`;
+  let loads = 0;
+  win.webContents.on('did-start-navigation', (details) => {
+    if (!details.isMainFrame || details.isSameDocument) return;
+    services.endSession(session);
+    session = `window-${win.webContents.id}-${++loads}`;
+  });
   for (const name of methodNames) {
     ipcMain.handle(ipcChannel(name), async (event: IpcMainInvokeEvent, params: unknown) => {
       if (!trustedSender(win, event.senderFrame, isTrustedUrl)) {
         services.log.warn('refused IPC from an untrusted frame', { method: name });
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Refused: the request did not come from the Pilothouse window' } };
       }
-      return dispatch(services.handlers, name, params, { transport: 'ipc', actor }, services.log);
+      return dispatch(services.handlers, name, params, { transport: 'ipc', actor, session }, services.log);
     });
   }
   const subscription = services.hub.subscribe((batch) => {
@@ -39,5 +48,6 @@ export function registerIpcBridge(win: BrowserWindow, services: Services, isTrus
     for (const name of methodNames) ipcMain.removeHandler(ipcChannel(name));
     ipcMain.off(ACK_CHANNEL, onAck);
     subscription.close();
+    services.endSession(session);
   };
 }

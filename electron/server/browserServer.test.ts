@@ -147,6 +147,23 @@ describe('browser-mode server', () => {
     ws.close();
   });
 
+  it('ends the session of a socket that closes, releasing what it held open', async () => {
+    const ended: string[] = [];
+    const original = services.endSession;
+    services.endSession = (session) => ended.push(session);
+    try {
+      const ws = await openSocket({ Cookie: cookie(), Origin: `http://127.0.0.1:${server.port}` });
+      await new Promise((r) => setTimeout(r, 100));
+      // Sockets of earlier tests may still be closing: count only what this one adds.
+      const before = ended.length;
+      ws.close();
+      await expect.poll(() => ended.length).toBe(before + 1);
+      expect(new Set(ended).size).toBe(ended.length);
+    } finally {
+      services.endSession = original;
+    }
+  });
+
   it('delivers events in batches and keeps delivering as they are acknowledged', async () => {
     const ws = await openSocket({ Cookie: cookie(), Origin: `http://127.0.0.1:${server.port}` });
     const seen: number[] = [];

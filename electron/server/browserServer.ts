@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -143,11 +143,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 /** One UI connection: contract calls in, results and event batches out. */
 function serveContract(ws: WebSocket, services: Services): void {
   const actor = `${userInfo().username} (browser)`;
+  const session = randomUUID();
   const send = (msg: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
   const subscription = services.hub.subscribe((batch) => send({ t: 'events', batch }));
-  ws.on('close', () => subscription.close());
+  ws.on('close', () => {
+    subscription.close();
+    services.endSession(session);
+  });
   ws.on('message', async (data, isBinary) => {
     let msg: ClientMessage;
     try {
@@ -159,7 +163,7 @@ function serveContract(ws: WebSocket, services: Services): void {
     }
     if (msg?.t === 'ack' && Number.isInteger(msg.seq)) return subscription.ack(msg.seq);
     if (msg?.t === 'call' && Number.isInteger(msg.id) && typeof msg.method === 'string') {
-      const result = await dispatch(services.handlers, msg.method, msg.params, { transport: 'websocket', actor }, services.log);
+      const result = await dispatch(services.handlers, msg.method, msg.params, { transport: 'websocket', actor, session }, services.log);
       return send({ t: 'result', id: msg.id, result });
     }
     ws.close(1008, 'Unknown message');

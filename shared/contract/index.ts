@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AppInfo } from './app';
 import { AuditEntry, AuditQuery } from './audit';
+import { KubeDiscoverParams, KubeDiscovery, KubeRowsEvent, KubeWatchOpened, KubeWatchParams } from './kube';
 import {
   AwsImportSelection,
   AwsKeysInput,
@@ -25,6 +26,7 @@ import {
 export * from './app';
 export * from './audit';
 export * from './connections';
+export * from './kube';
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
   return { params, result };
@@ -57,6 +59,12 @@ export const methods = {
   /** Desktop only: the native open dialog; returns the chosen path, if any. */
   'connections.chooseKubeconfigFile': method(Empty, z.object({ path: z.string().optional() })),
 
+  /** API resources the cluster serves, CRDs included. */
+  'kube.discover': method(KubeDiscoverParams, KubeDiscovery),
+  /** Starts (or joins) a live list of one resource; rows arrive as `kube.rows` events. */
+  'kube.watch': method(KubeWatchParams, KubeWatchOpened),
+  'kube.unwatch': method(z.object({ watchId: z.string().max(64) }).strict(), z.object({})),
+
   'audit.list': method(AuditQuery.strict(), z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() })),
 } as const;
 
@@ -66,6 +74,7 @@ export const events = {
   'app.command': z.object({ command: z.enum(['import-kubeconfig', 'open-palette', 'toggle-theme', 'go-connections', 'go-audit']) }),
   'connections.changed': z.object({ ids: z.array(z.string()) }),
   'audit.appended': AuditEntry,
+  'kube.rows': KubeRowsEvent,
 } as const;
 
 export type Methods = typeof methods;

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -71,4 +72,14 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 /** Fails with what to install when Chromium is missing. */
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "apt-get install chromium" (or bash test/testbed/install-prereqs.sh). End-to-end tests do not skip.`);
+}
+
+/** Chooses a connection through the command palette, once the app has loaded its connections. */
+export async function switchConnection(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.keyboard.press('Control+k');
+  await page.getByRole('combobox', { name: 'Search commands' }).fill(`Switch to ${name}`);
+  // Connections load after the shell: wait until the palette offers this one.
+  await page.getByRole('option', { name: `Switch to ${name}` }).first().waitFor();
+  await page.keyboard.press('Enter');
 }

@@ -157,7 +157,8 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
     return undefined;
   }
   await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
-  if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS) {
+  // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
+  if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS || state.info.prometheus.historyEnd === undefined) {
     log('Prometheus history is stale; backfilling a fresh day');
     await stopDaemon(state.pids.prometheus);
     const prom = await startPrometheus(state.info.stateDir, gpuSlots(PRIMARY_NODES));

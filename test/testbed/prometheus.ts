@@ -19,6 +19,8 @@ import { H200, type GpuProfile, type GpuSlot } from './topology';
 export interface PrometheusInfo {
   /** `http://127.0.0.1:PORT`, the base of `/api/v1/query_range`. */
   url: string;
+  /** Unix seconds where the backfilled 24 h of history ends; nothing is scraped after it. */
+  historyEnd: number;
 }
 
 /** The dcgm-exporter metrics backfilled, with their HELP text. */
@@ -229,7 +231,7 @@ export async function startPrometheus(
     ],
     { logFile: join(dir, 'prometheus.log') },
   );
-  const info = { url: `http://127.0.0.1:${port}` };
+  const info: PrometheusInfo = { url: `http://127.0.0.1:${port}`, historyEnd: now };
   await waitFor('Prometheus /-/ready', async () => ((await fetch(`${info.url}/-/ready`)).ok ? true : undefined), 60_000);
   return { info, pid, backfilledAt: now * 1000 };
 }

@@ -263,7 +263,8 @@ describe('moto', () => {
 
 describe('prometheus', () => {
   it('answers a 24 h range query of DCGM_FI_DEV_GPU_UTIL for every GPU node', async () => {
-    const end = Math.floor(Date.now() / 1000);
+    // The history ends when the bed backfilled it; a reused bed may have been up for a while since.
+    const end = bed.prometheus.historyEnd;
     const url = new URL('/api/v1/query_range', bed.prometheus.url);
     url.searchParams.set('query', 'avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)');
     url.searchParams.set('start', String(end - 24 * 3600));

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/result';
 import { createAuditService, type AuditService } from '../audit/auditService';
 import { createConnectionService, type ConnectionService } from '../connections/connectionService';
 import { processEnvironment, type SourceEnvironment } from '../connections/sources';
+import { ListWatchKubeInspector, type KubeInspector } from '../kube/kubeInspector';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
@@ -32,6 +33,9 @@ export interface Services {
   db: Database;
   connections: ConnectionService;
   audit: AuditService;
+  kube: KubeInspector;
+  /** A UI connection went away: release what it held open (watches). */
+  endSession(session: string): void;
   close(): void;
 }
 
@@ -49,6 +53,7 @@ export function createServices(platform: PlatformAdapters): Services {
     log,
     environment: platform.environment ?? processEnvironment(),
   });
+  const kube = new ListWatchKubeInspector({ connections, hub, log });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -73,6 +78,9 @@ export function createServices(platform: PlatformAdapters): Services {
       const path = await platform.chooseFile('Choose a kubeconfig');
       return path ? { path } : {};
     },
+    'kube.discover': ({ connectionId }) => kube.discover(connectionId),
+    'kube.watch': ({ connectionId, resource, namespace }, ctx) => kube.watch(connectionId, resource, namespace, ctx.session),
+    'kube.unwatch': ({ watchId }) => (kube.unwatch(watchId), {}),
     'audit.list': (query) => audit.list(query),
   };
 
@@ -83,6 +91,11 @@ export function createServices(platform: PlatformAdapters): Services {
     db,
     connections,
     audit,
-    close: () => db.close(),
+    kube,
+    endSession: (session) => kube.endSession(session),
+    close: () => {
+      kube.close();
+      db.close();
+    },
   };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
 import { dispatch, type Handlers } from './dispatch';
 
-const ctx = { transport: 'test' as const, actor: 'tester' };
+const ctx = { transport: 'test' as const, actor: 'tester', session: 'test' };
 
 function handlersWith(overrides: Partial<Handlers>): Handlers {
   return overrides as Handlers;

@@ -8,6 +8,8 @@ export interface CallContext {
   transport: 'ipc' | 'websocket' | 'test';
   /** Recorded in audit entries. */
   actor: string;
+  /** One UI connection (a window, a browser tab): what it opened is closed when it goes. */
+  session: string;
 }
 
 /** One handler per contract method: the services' side of the contract. */

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useClusterCommands } from '../features/clusters/clusterCommands';
 import { useConnections } from '../features/connections/connectionsStore';
 import { fuzzyFilter } from './fuzzy';
 import { Modal } from './Modal';
@@ -12,14 +13,15 @@ export function CommandPalette() {
   const connections = useConnections((s) => s.connections);
   const selectConnection = useConnections((s) => s.select);
   const toggleTheme = useTheme((s) => s.toggle);
+  const clusterCommands = useClusterCommands();
   const { openDialog, closePalette } = useUi.getState();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listId = useId();
 
   const commands = useMemo(
-    () => paletteCommands(connections, { navigate, selectConnection, openDialog, toggleTheme }),
-    [connections, selectConnection, openDialog, toggleTheme],
+    () => paletteCommands(connections, { navigate, selectConnection, openDialog, toggleTheme }, clusterCommands),
+    [connections, selectConnection, openDialog, toggleTheme, clusterCommands],
   );
   const matches = useMemo(() => fuzzyFilter(commands, query, (c) => c.title), [commands, query]);
   const current = matches[Math.min(active, matches.length - 1)];

@@ -20,13 +20,17 @@ export interface PaletteActions {
   toggleTheme(): void;
 }
 
-/** Every palette command: the actions, a "Go to" per page, a "Switch to" per connection. */
-export function paletteCommands(connections: readonly ConnectionSummary[], actions: PaletteActions): PaletteCommand[] {
+/**
+ * Every palette command: the actions, a "Go to" per page, the commands pages
+ * add (`more`, e.g. "Go to Pods" for the open cluster), a "Switch to" per connection.
+ */
+export function paletteCommands(connections: readonly ConnectionSummary[], actions: PaletteActions, more: readonly PaletteCommand[] = []): PaletteCommand[] {
   return [
     { id: 'import-kubeconfig', title: 'Import kubeconfig…', run: () => actions.openDialog('import-kubeconfig') },
     { id: 'add-aws', title: 'Add AWS account…', run: () => actions.openDialog('add-aws') },
     { id: 'toggle-theme', title: 'Toggle theme', run: actions.toggleTheme },
     ...routes.map((r) => ({ id: `go:${r.id}`, title: `Go to ${r.label}`, run: () => actions.navigate(r.id) })),
+    ...more,
     ...connections.map((c) => ({
       id: `switch:${c.id}`,
       title: `Switch to ${c.name}`,

@@ -1,0 +1,171 @@
+/**
+ * bench/inspector: the Pods view at 10,000 pods, against the test bed with 500
+ * nodes and 10,000 pods (seeded on the first run, ~85 s). In one run:
+ *   - baseline: `kubectl get pods -A -o json` against the same apiserver;
+ *   - browser mode in Chromium: Pods (all namespaces) — time to first rows and
+ *     to the full list; watch latency (pod created → row counted) p95 at 50
+ *     events/s; renderer JS heap; services process RSS.
+ *
+ * Run: npm run bench:inspector [-- --cluster secondary --runs 3]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { chromium, type Page } from 'playwright-core';
+import { createServices } from '../electron/services/app/createServices';
+import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { createLogger } from '../electron/services/logging/logger';
+import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
+import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
+import { readTestbedState, seedLarge, startTestbed } from '../test/testbed';
+
+const { values } = parseArgs({
+  options: {
+    cluster: { type: 'string', default: 'secondary' },
+    runs: { type: 'string', default: '3' },
+    pods: { type: 'string', default: '10000' },
+    nodes: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const runs = Number(values.runs);
+const wantPods = Number(values.pods);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function podCount(kc: KubeConfig): Promise<number> {
+  const res = await kubeRequest<{ metadata: { remainingItemCount?: number }; items: unknown[] }>(kc, '/api/v1/pods?limit=1');
+  return (res.body.metadata.remainingItemCount ?? 0) + res.body.items.length;
+}
+
+/** kubectl's time for the same list, the baseline. */
+function kubectlList(kubectl: string, kubeconfig: string): { ms: number; bytes: number } {
+  const started = performance.now();
+  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
+  if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
+  return { ms: performance.now() - started, bytes: run.stdout.length };
+}
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : 0;
+}
+
+/** The number the status bar shows for the rows held ("10,000 pods · live"). */
+async function statusCount(page: Page): Promise<{ count: number; text: string }> {
+  const text = (await page.getByRole('status').filter({ hasText: /pods?/ }).first().textContent()) ?? '';
+  const match = /([\d,]+)\s+pods?/.exec(text);
+  return { count: match ? Number(match[1].replace(/,/g, '')) : 0, text };
+}
+
+async function main(): Promise<void> {
+  requireChromium();
+  ensureBuilt();
+  const bed = readTestbedState() ?? (await startTestbed({ log: console.log }));
+  const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
+  const kubeconfig = cluster.kubeconfigs.admin;
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  if ((await podCount(kc)) < wantPods) {
+    console.log(`Seeding ${values.nodes} nodes and ${wantPods} pods on ${cluster.name} (once; ~85 s)…`);
+    await seedLarge(kubeconfig, { nodes: Number(values.nodes), pods: wantPods, log: console.log });
+  }
+  const total = await podCount(kc);
+
+  const baseline = Array.from({ length: runs }, () => kubectlList(bed.kubectl, kubeconfig));
+
+  // A data dir with the cluster already imported, as a returning user has it.
+  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-data-'));
+  const setup = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
+  const preview = setup.connections.previewKubeconfig({ kind: 'path', path: kubeconfig });
+  await setup.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: preview.contexts[0].contextName, name: 'bench', onConflict: 'fail' }], 'bench');
+  setup.close();
+
+  const app = await startApp({ dataDir });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const firstRows: number[] = [];
+  const fullList: number[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(app.url);
+    await switchConnection(page, 'bench');
+    await page.goto(new URL('#/clusters', page.url()).toString());
+    for (let i = 0; i < runs; i++) {
+      // Leave and come back so each run opens the view; the services' cache may be warm after the first.
+      await page.getByRole('button', { name: 'Nodes', exact: true }).click();
+      await page.getByRole('grid', { name: 'Nodes' }).or(page.getByRole('table', { name: 'Nodes' })).waitFor();
+      const started = Date.now();
+      await page.getByRole('button', { name: 'Pods', exact: true }).click();
+      await page.getByRole('grid', { name: 'Pods' }).or(page.getByRole('table', { name: 'Pods' })).getByRole('row').nth(1).waitFor();
+      firstRows.push(Date.now() - started);
+      await page.waitForFunction((n) => /([\d,]+)\s+pods?.*live/.test(document.querySelector('[role=status]')?.textContent ?? '') && Number(/([\d,]+)\s+pods?/.exec(document.querySelector('[role=status]')!.textContent!)![1].replace(/,/g, '')) >= n, total, { timeout: 120_000 });
+      fullList.push(Date.now() - started);
+    }
+
+    // Watch latency: create pods at `rate`/s; each is counted when the status bar's count reaches it.
+    const rate = Number(values.rate);
+    const count = rate * Number(values.seconds);
+    const before = (await statusCount(page)).count;
+    await page.evaluate(() => {
+      const w = window as unknown as { __seen: number[] };
+      w.__seen = [];
+      const el = document.querySelector('[role=status]')!;
+      let last = 0;
+      new MutationObserver(() => {
+        const m = /([\d,]+)\s+pods?/.exec(el.textContent ?? '');
+        const n = m ? Number(m[1].replace(/,/g, '')) : 0;
+        for (let k = last + 1; k <= n; k++) w.__seen[k] = performance.timeOrigin + performance.now();
+        last = Math.max(last, n);
+      }).observe(el, { subtree: true, childList: true, characterData: true });
+    });
+    const sent: number[] = [];
+    const ns = 'bench-00';
+    const t0 = Date.now();
+    for (let i = 0; i < count; i++) {
+      const due = t0 + (i * 1000) / rate;
+      if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const res = await kubeRequest(kc, `/api/v1/namespaces/${ns}/pods`, {
+        method: 'POST',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { generateName: 'bench-watch-', labels: { 'pilothouse.dev/bench': 'watch' } },
+          spec: { containers: [{ name: 'c', image: 'busybox' }], tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }] },
+        },
+      });
+      if (res.status !== 201) throw new Error(`creating a pod answered HTTP ${res.status}`);
+      sent.push(Date.now());
+    }
+    await page.waitForFunction((n) => ((window as unknown as { __seen: number[] }).__seen.length ?? 0) > n, before + count, { timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen);
+    const latencies = sent.map((at, i) => seen[before + i + 1] - at);
+
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const rss = rssOf(app.process.pid!);
+
+    console.log(`bench/inspector: ${cluster.name}, ${total.toLocaleString('en')} pods, ${runs} runs`);
+    console.log(`  baseline kubectl get pods -A -o json: median ${ms(median(baseline.map((b) => b.ms)))} (${mb(baseline[0].bytes)})`);
+    console.log(`  Pods view, first rows:  median ${ms(median(firstRows))}  (${firstRows.map(ms).join(', ')}); target ≤ 1000 ms`);
+    console.log(`  Pods view, full list:   median ${ms(median(fullList))}  (${fullList.map(ms).join(', ')}); ${(median(fullList) / median(baseline.map((b) => b.ms))).toFixed(2)}× kubectl; target ≤ 3000 ms and ≤ 1.5×`);
+    console.log(`  watch latency at ${rate}/s for ${values.seconds} s: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}; target p95 ≤ 200 ms`);
+    console.log(`  renderer JS heap after GC: ${mb(heap)}; target ≤ 250 MB`);
+    console.log(`  services process RSS: ${mb(rss)}; target ≤ 400 MB`);
+  } finally {
+    await browser.close();
+    await app.stop();
+    await kubeRequest(kc, `/api/v1/namespaces/bench-00/pods?labelSelector=${encodeURIComponent('pilothouse.dev/bench=watch')}`, { method: 'DELETE' }).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,195 @@
+/**
+ * bench/inspectorServices: the services' side of the Pods view at 10,000
+ * pods, without a UI. Against the test bed's secondary cluster with 500 nodes
+ * and 10,000 pods (seeded on the first run, ~85 s), in one run:
+ *   - baseline: `kubectl get pods -A -o json` (the bed's kubectl v1.34.4);
+ *   - a cold cache: watch pods in all namespaces through the event hub, time
+ *     to the first rows and to the full list (phase live, every row held);
+ *   - a warm join: a second watch on the live cache, time to its reset;
+ *   - watch latency: pods created at `rate`/s, from the create's answer until
+ *     their upsert leaves the hub;
+ *   - memory: this process's RSS and JS heap after GC, before and with the cache.
+ *
+ * Run: npx tsx bench/inspectorServices.ts [--cluster secondary] [--runs 3] [--rate 50] [--seconds 5] [--page-size N]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeRowsEvent } from '../shared/contract';
+import { createServices } from '../electron/services/app/createServices';
+import { ListWatchKubeInspector } from '../electron/services/kube/kubeInspector';
+import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { createLogger } from '../electron/services/logging/logger';
+import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
+import { KWOK_TOLERATION, readTestbedState, seedLarge, startTestbed } from '../test/testbed';
+
+const { values } = parseArgs({
+  options: {
+    cluster: { type: 'string', default: 'secondary' },
+    runs: { type: 'string', default: '3' },
+    pods: { type: 'string', default: '10000' },
+    nodes: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '5' },
+    'page-size': { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const wantPods = Number(values.pods);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const PODS = { group: '', version: 'v1', resource: 'pods' };
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+function memory(): { rss: number; heap: number } {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+async function podCount(kc: KubeConfig): Promise<number> {
+  const res = await kubeRequest<{ metadata: { remainingItemCount?: number }; items: unknown[] }>(kc, '/api/v1/pods?limit=1');
+  return (res.body.metadata.remainingItemCount ?? 0) + res.body.items.length;
+}
+
+/** kubectl's time for the same list, the baseline. */
+function kubectlList(kubectl: string, kubeconfig: string): number {
+  const started = performance.now();
+  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
+  if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const bed = readTestbedState() ?? (await startTestbed({ log: console.log }));
+  const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
+  const kubeconfig = cluster.kubeconfigs.admin;
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  if ((await podCount(kc)) < wantPods) {
+    console.log(`Seeding ${values.nodes} nodes and ${wantPods} pods on ${cluster.name} (once; ~85 s)…`);
+    await seedLarge(kubeconfig, { nodes: Number(values.nodes), pods: wantPods, log: console.log });
+  }
+  const total = await podCount(kc);
+  const baseline = Array.from({ length: runs }, () => kubectlList(bed.kubectl, kubeconfig));
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-services-'));
+  const services = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
+  const preview = services.connections.previewKubeconfig({ kind: 'path', path: kubeconfig });
+  const [conn] = (await services.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: preview.contexts[0].contextName, name: 'bench', onConflict: 'replace' }], 'bench')).imported;
+
+  // The UI's side, reduced to counting: every row a watch holds, from the events alone.
+  const held = new Map<string, Map<string, true>>();
+  const listeners = new Set<(e: KubeRowsEvent) => void>();
+  const sub = services.hub.subscribe((batch) => {
+    for (const e of batch.events) {
+      if (e.name !== 'kube.rows') continue;
+      const ev = e.payload as KubeRowsEvent;
+      let rows = held.get(ev.watchId);
+      if (!rows || ev.reset) held.set(ev.watchId, (rows = new Map()));
+      for (const r of ev.upserts) rows.set(r.uid, true);
+      for (const uid of ev.deletes) rows.delete(uid);
+      for (const l of listeners) l(ev);
+    }
+    sub.ack(batch.seq);
+  });
+  const waitFor = (check: (e: KubeRowsEvent) => boolean) =>
+    new Promise<void>((resolve) => {
+      const l = (e: KubeRowsEvent) => {
+        if (!check(e)) return;
+        listeners.delete(l);
+        resolve();
+      };
+      listeners.add(l);
+    });
+
+  // Loads the Kubernetes client and the discovery answer once, as a running app has them.
+  await services.kube.discover(conn.id);
+  const before = memory();
+  const firstRows: number[] = [];
+  const fullList: number[] = [];
+  let inspector: ListWatchKubeInspector | undefined;
+  let watchId = '';
+  for (let i = 0; i < runs; i++) {
+    // A new inspector each run: a cold cache; the last one stays for the figures below.
+    inspector?.close();
+    inspector = new ListWatchKubeInspector(
+      { connections: services.connections, hub: services.hub, log: services.log },
+      values['page-size'] ? { cache: { pageSize: Number(values['page-size']) } } : {},
+    );
+    const started = performance.now();
+    const first = waitFor((e) => e.watchId === watchId && (held.get(watchId)?.size ?? 0) > 0);
+    const full = waitFor((e) => e.watchId === watchId && e.state.phase === 'live' && (held.get(watchId)?.size ?? 0) >= total);
+    ({ watchId } = await inspector.watch(conn.id, PODS));
+    await first;
+    firstRows.push(performance.now() - started);
+    await full;
+    fullList.push(performance.now() - started);
+  }
+  if (!inspector) throw new Error('--runs must be at least 1');
+  const withCache = memory();
+
+  const joinStarted = performance.now();
+  let second = '';
+  const reset = waitFor((e) => e.watchId === second && e.reset === true && e.upserts.length >= total);
+  ({ watchId: second } = await inspector.watch(conn.id, PODS));
+  await reset;
+  const warmJoin = performance.now() - joinStarted;
+
+  // Watch latency: pods created at `rate`/s; each counts from the create's answer until its upsert leaves the hub.
+  const rate = Number(values.rate);
+  const count = rate * Number(values.seconds);
+  const seen = new Map<string, number>();
+  listeners.add((e) => {
+    if (e.watchId !== watchId) return;
+    for (const r of e.upserts) if (r.name.startsWith('bench-watch-') && !seen.has(r.name)) seen.set(r.name, performance.now());
+  });
+  const sent = new Map<string, number>();
+  const t0 = performance.now();
+  for (let k = 0; k < count; k++) {
+    const due = t0 + (k * 1000) / rate;
+    if (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+    const name = `bench-watch-${k}`;
+    const res = await kubeRequest(kc, '/api/v1/namespaces/bench-00/pods', {
+      method: 'POST',
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, labels: { 'pilothouse.dev/bench': 'watch' } },
+        spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }], tolerations: [KWOK_TOLERATION] },
+      },
+    });
+    if (res.status !== 201) throw new Error(`creating a pod answered HTTP ${res.status}`);
+    sent.set(name, performance.now());
+  }
+  const deadline = Date.now() + 30_000;
+  while (seen.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const latencies = [...sent].flatMap(([name, at]) => (seen.has(name) ? [(seen.get(name) ?? at) - at] : []));
+  await kubeRequest(kc, `/api/v1/namespaces/bench-00/pods?labelSelector=${encodeURIComponent('pilothouse.dev/bench=watch')}`, { method: 'DELETE' });
+  const info = inspector.cacheInfo()[0];
+  inspector.close();
+
+  console.log(`bench/inspectorServices: ${cluster.name}, ${total.toLocaleString('en')} pods, ${runs} runs`);
+  console.log(`  baseline kubectl get pods -A -o json: median ${ms(median(baseline))} (${baseline.map(ms).join(', ')})`);
+  console.log(`  cold cache, first rows:  median ${ms(median(firstRows))} (${firstRows.map(ms).join(', ')})`);
+  console.log(`  cold cache, full list:   median ${ms(median(fullList))} (${fullList.map(ms).join(', ')}); ${(median(fullList) / median(baseline)).toFixed(2)}× kubectl`);
+  console.log(`  warm join (second watch, reset with every row): ${ms(warmJoin)}`);
+  console.log(`  list pages ${info.pages}, watches ${info.watches}`);
+  console.log(`  watch latency at ${rate}/s for ${values.seconds} s: ${latencies.length}/${count} seen, p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}`);
+  console.log(`  services process after GC: RSS ${mb(before.rss)} → ${mb(withCache.rss)} with the cache; JS heap ${mb(before.heap)} → ${mb(withCache.heap)}`);
+  sub.close();
+  services.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiResource, Column, KubeRowsEvent, ResourceRef, ResultOf } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import type { ConnectionService } from '../connections/connectionService';
+import type { Logger } from '../logging/logger';
+import type { EventHub } from '../rpc/eventHub';
+import { discoverResources, type Discovery } from './discovery';
+import { createKubeClients, type KubeClients } from './kubeClients';
+import { kubeRequest } from './kubeHttp';
+import { printerColumnsOf, type PrinterColumn } from './printerColumns';
+import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type ResourceCacheOptions } from './resourceCache';
+import { shapeFor } from './rowShapes';
+
+/** Live, trimmed lists of cluster objects for the UI: what the cluster serves, and rows that stay current. */
+export interface KubeInspector {
+  /** The server's version and every resource it serves, CRDs included. */
+  discover(connectionId: string): Promise<Discovery>;
+  /**
+   * Starts, or joins, the live list of `resource` (in `namespace`, or all
+   * namespaces). Rows arrive as `kube.rows` events for the returned watchId:
+   * first a reset, then changes.
+   */
+  watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>>;
+  /** Stops sending rows for a watch; unknown ids are ignored. */
+  unwatch(watchId: string): void;
+  /** Stops every watch a UI session opened: its window closed or reloaded without unwatching. */
+  endSession(session: string): void;
+  /** Stops every cache at once (shutdown). */
+  close(): void;
+}
+
+/** Tuning of {@link ListWatchKubeInspector}. */
+export interface KubeInspectorOptions {
+  /** How long a cache no one watches stays live, so switching views back and forth does not relist. */
+  graceMs?: number;
+  /** How long discovery answers are reused before asking the server again. */
+  discoveryTtlMs?: number;
+  /** How often caches of deleted connections are looked for. */
+  sweepMs?: number;
+  cache?: Partial<ResourceCacheOptions>;
+}
+
+/** What the inspector needs from the rest of the services. */
+export interface KubeInspectorDeps {
+  connections: Pick<ConnectionService, 'kubeconfigOf' | 'list'>;
+  hub: Pick<EventHub, 'publish'>;
+  log: Logger;
+}
+
+/** One shared cache and the watches that use it. */
+interface CacheEntry {
+  key: string;
+  cache: ResourceCache;
+  columns: Column[];
+  watchers: number;
+  idleTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** A cache's figures, for diagnostics, benchmarks and tests. */
+export interface CacheInfo extends CacheStats {
+  key: string;
+  watchers: number;
+  rows: number;
+  phase: string;
+}
+
+/**
+ * {@link KubeInspector} built on list+watch caches: one per (connection,
+ * resource, namespace scope), shared by every watch on it, reference counted
+ * and stopped a grace period after its last watch goes.
+ */
+export class ListWatchKubeInspector implements KubeInspector {
+  private readonly clients: KubeClients;
+  private readonly caches = new Map<string, CacheEntry>();
+  private readonly watches = new Map<string, { entry: CacheEntry; unsubscribe: () => void; session?: string }>();
+  private readonly discoveries = new Map<string, { at: number; value: Discovery }>();
+  private readonly cacheOptions: ResourceCacheOptions;
+  private readonly graceMs: number;
+  private readonly discoveryTtlMs: number;
+  private readonly sweepMs: number;
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly deps: KubeInspectorDeps,
+    options: KubeInspectorOptions = {},
+  ) {
+    this.clients = createKubeClients(deps.connections, deps.log);
+    this.cacheOptions = { ...DEFAULT_CACHE_OPTIONS, ...options.cache };
+    this.graceMs = options.graceMs ?? 30_000;
+    this.discoveryTtlMs = options.discoveryTtlMs ?? 5 * 60_000;
+    this.sweepMs = options.sweepMs ?? 15_000;
+  }
+
+  async discover(connectionId: string): Promise<Discovery> {
+    const kc = await this.clients.get(connectionId);
+    const value = await discoverResources(kc);
+    this.discoveries.set(connectionId, { at: Date.now(), value });
+    return value;
+  }
+
+  async watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>> {
+    const kc = await this.clients.get(connectionId);
+    const api = await this.resolve(connectionId, kc, resource);
+    const ns = api.namespaced ? namespace || undefined : undefined;
+    const key = `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${ns ?? '*'}`;
+    let entry = this.caches.get(key);
+    if (!entry) {
+      const shape = shapeFor(resource, api.builtin ? [] : await this.printerColumns(kc, api));
+      // Checked again: another watch may have created the cache while we fetched printer columns.
+      entry = this.caches.get(key) ?? this.createCache(key, { connectionId, resource, namespace: ns, namespaced: api.namespaced, shape });
+    }
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
+    entry.watchers++;
+    const watchId = randomUUID();
+    const unsubscribe = entry.cache.subscribe((update) => this.deps.hub.publish('kube.rows', { watchId, ...update } satisfies KubeRowsEvent));
+    this.watches.set(watchId, { entry, unsubscribe, session });
+    return { watchId, columns: entry.columns, namespaced: api.namespaced };
+  }
+
+  unwatch(watchId: string): void {
+    const watch = this.watches.get(watchId);
+    if (!watch) return;
+    this.watches.delete(watchId);
+    watch.unsubscribe();
+    const entry = watch.entry;
+    entry.watchers--;
+    if (entry.watchers > 0 || entry.idleTimer) return;
+    entry.idleTimer = setTimeout(() => this.dropCache(entry), this.graceMs);
+  }
+
+  endSession(session: string): void {
+    for (const [watchId, watch] of this.watches) if (watch.session === session) this.unwatch(watchId);
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const entry of [...this.caches.values()]) this.dropCache(entry);
+    this.watches.clear();
+  }
+
+  /** Figures of every cache now. */
+  cacheInfo(): CacheInfo[] {
+    return [...this.caches.values()].map((e) => ({ key: e.key, watchers: e.watchers, rows: e.cache.state.rows, phase: e.cache.state.phase, ...e.cache.stats }));
+  }
+
+  private createCache(key: string, target: ConstructorParameters<typeof ResourceCache>[0]): CacheEntry {
+    const cache = new ResourceCache(target, this.clients, this.deps.log, this.cacheOptions);
+    const entry: CacheEntry = { key, cache, columns: target.shape.columns, watchers: 0 };
+    this.caches.set(key, entry);
+    cache.start();
+    this.sweepTimer ??= setInterval(() => this.sweep(), this.sweepMs);
+    return entry;
+  }
+
+  private dropCache(entry: CacheEntry): void {
+    clearTimeout(entry.idleTimer);
+    entry.cache.stop();
+    if (this.caches.get(entry.key) === entry) this.caches.delete(entry.key);
+    if (!this.caches.size) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = undefined;
+    }
+  }
+
+  /**
+   * Stops the caches of connections that no longer exist (deleted, or
+   * replaced by a re-import), telling their watches why.
+   */
+  private sweep(): void {
+    const live = new Set(this.deps.connections.list().map((c) => c.id));
+    for (const entry of [...this.caches.values()]) {
+      const id = entry.cache.target.connectionId;
+      if (live.has(id)) continue;
+      entry.cache.stop({ phase: 'error', message: 'The connection was deleted' });
+      this.dropCache(entry);
+      this.clients.forget(id);
+      this.discoveries.delete(id);
+    }
+  }
+
+  /** The discovered resource for `ref`, from a recent discovery when there is one. */
+  private async resolve(connectionId: string, kc: KubeConfig, ref: ResourceRef): Promise<ApiResource> {
+    const find = (d: Discovery | undefined) => d?.resources.find((r) => r.group === ref.group && r.resource === ref.resource);
+    const cached = this.discoveries.get(connectionId);
+    let api = cached && Date.now() - cached.at < this.discoveryTtlMs ? find(cached.value) : undefined;
+    if (!api) {
+      try {
+        const value = await discoverResources(kc);
+        this.discoveries.set(connectionId, { at: Date.now(), value });
+        api = find(value);
+      } catch (err) {
+        // Offline: an older answer still says whether the resource is namespaced.
+        api = find(cached?.value);
+        if (!api) throw err;
+      }
+    }
+    const label = ref.group ? `${ref.resource}.${ref.group}` : ref.resource;
+    if (!api) throw new AppError('NOT_FOUND', `The cluster does not serve ${label}`);
+    if (!api.verbs.includes('list') || !api.verbs.includes('watch')) throw new AppError('VALIDATION', `${label} cannot be listed and watched`);
+    return { ...api, version: ref.version };
+  }
+
+  /** A CRD's printer columns; none when we may not read the CRD (the generic columns then suffice). */
+  private async printerColumns(kc: KubeConfig, api: ApiResource): Promise<PrinterColumn[]> {
+    const res = await kubeRequest(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${api.resource}.${api.group}`).catch(() => undefined);
+    return res?.status === 200 ? printerColumnsOf(res.body, api.version) : [];
+  }
+}

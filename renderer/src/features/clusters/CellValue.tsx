@@ -1,0 +1,30 @@
+import type { Row } from '../../../../shared/contract';
+import { formatTime } from '../../shell/format';
+import { formatAge, statusTone } from './cellFormat';
+import type { TableColumn } from './tableColumns';
+import { useNow } from './useNow';
+
+/** A relative age that follows the shared clock; the exact time is in the tooltip. */
+export function Age({ iso, suffix = '' }: { iso: string; suffix?: string }) {
+  const now = useNow();
+  return (
+    <time dateTime={iso} title={formatTime(iso)}>
+      {formatAge(iso, now)}
+      {suffix}
+    </time>
+  );
+}
+
+/** One cell, shown by its column's kind: ages relative, statuses as coloured badges, numbers grouped. */
+export function CellValue({ kind, value }: { kind: TableColumn['kind']; value: Row['cells'][number] }) {
+  if (value === null || value === '') return <span className="muted">—</span>;
+  if (typeof value === 'number') return <>{value.toLocaleString()}</>;
+  switch (kind) {
+    case 'age':
+      return <Age iso={value} />;
+    case 'status':
+      return <span className={`badge tone-${statusTone(value)}`}>{value}</span>;
+    default:
+      return <>{value}</>;
+  }
+}

@@ -1,0 +1,86 @@
+import { useEffect, useMemo } from 'react';
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { CallError } from '../../api/client';
+import { describeError } from '../../shell/errorActions';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { useUi } from '../../shell/uiStore';
+import { HealthBadge } from '../connections/HealthBadge';
+import { reimportDialog, useConnectionTest } from '../connections/useConnectionTest';
+import { ClusterOverview } from './ClusterOverview';
+import { OVERVIEW, useInspector, type DiscoveryState } from './inspectorStore';
+import { resourceEntries, type ResourceEntry } from './resourceCatalog';
+import { ResourcePicker } from './ResourcePicker';
+import { ResourceView } from './ResourceView';
+
+function InspectorHeader({ connection, discovery }: { connection: ConnectionSummary; discovery: DiscoveryState | undefined }) {
+  const { testing, test } = useConnectionTest(connection);
+  const openDialog = useUi((s) => s.openDialog);
+  const discover = useInspector((s) => s.discover);
+  const version = discovery?.value?.serverVersion;
+  return (
+    <>
+      <div className="page-header">
+        <h2>
+          {connection.name} <HealthBadge health={connection.health} />
+          {version && <span className="muted server-version"> Kubernetes {version}</span>}
+        </h2>
+        <button type="button" onClick={() => void test()} disabled={testing}>
+          {testing && <span className="spinner" aria-hidden="true" />}
+          {testing ? 'Testing…' : 'Test'}
+        </button>
+      </div>
+      {discovery?.status === 'error' && discovery.error && (
+        <ErrorNotice
+          error={describeError(new CallError(discovery.error), {
+            retest: () => void test(),
+            reimport: () => openDialog(reimportDialog(connection)),
+            refresh: () => void discover(connection.id),
+          })}
+        />
+      )}
+    </>
+  );
+}
+
+interface InspectorMainProps {
+  connection: ConnectionSummary;
+  picked: string;
+  entry: ResourceEntry | undefined;
+  discovery: DiscoveryState | undefined;
+}
+
+/** The overview, the live table of the picked resource, or why there is none. */
+function InspectorMain({ connection, picked, entry, discovery }: InspectorMainProps) {
+  if (picked === OVERVIEW) return <ClusterOverview connection={connection} />;
+  if (entry?.served) return <ResourceView key={`${connection.id} ${entry.key}`} connection={connection} entry={entry} />;
+  if (!entry && discovery?.status === 'loading') return <p className="muted">Discovering what this cluster serves…</p>;
+  return <p className="muted">This cluster does not serve {entry?.label ?? picked}.</p>;
+}
+
+/**
+ * The inspector of one Kubernetes connection: the resource picker on the left
+ * (built-ins and the cluster's custom resources, from discovery) and the live
+ * table of the picked resource, or the overview.
+ */
+export function ClusterInspector({ connection }: { connection: ConnectionSummary }) {
+  const discovery = useInspector((s) => s.discoveries[connection.id]);
+  const picked = useInspector((s) => s.picked);
+  const pick = useInspector((s) => s.pick);
+  const discover = useInspector((s) => s.discover);
+  useEffect(() => void discover(connection.id), [connection.id, discover]);
+
+  const entries = useMemo(() => resourceEntries(discovery?.value), [discovery?.value]);
+  const entry = entries.find((e) => e.key === picked);
+
+  return (
+    <div className="inspector">
+      <InspectorHeader connection={connection} discovery={discovery} />
+      <div className="inspector-body">
+        <ResourcePicker entries={entries} picked={picked} discovery={discovery} onPick={pick} />
+        <div className="inspector-main">
+          <InspectorMain connection={connection} picked={picked} entry={entry} discovery={discovery} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { useCallback, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { DetailPane } from './DetailPane';
+import type { ResourceEntry } from './resourceCatalog';
+import { ResourceTable } from './ResourceTable';
+import { RowStore } from './rowStore';
+import { TableToolbar } from './TableToolbar';
+import { NAME_KEY, tableColumns, useHiddenColumns } from './tableColumns';
+import { useInspectorKeys } from './useInspectorKeys';
+import { useResourceWatch } from './useResourceWatch';
+import { useTableQuery } from './useTableQuery';
+import { useVirtualWindow } from './useVirtualWindow';
+import { watchStatus } from './watchStatus';
+import { WatchStatusBar } from './WatchStatusBar';
+
+interface ResourceViewProps {
+  connection: ConnectionSummary;
+  entry: ResourceEntry;
+}
+
+/**
+ * One resource of one cluster, live: toolbar, virtualised table, detail pane
+ * and status bar. Mounted per (connection, resource); leaving it unwatches.
+ */
+export function ResourceView({ connection, entry }: ResourceViewProps) {
+  const [store] = useState(() => new RowStore());
+  // Set when the user narrows the watch to one namespace (listing all was forbidden).
+  const [scope, setScope] = useState<string>();
+  const watch = useResourceWatch(store, connection.id, entry.ref, scope);
+  useSyncExternalStore(store.subscribe, store.getVersion);
+
+  const namespaced = watch.opened?.namespaced ?? entry.namespaced;
+  const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced), [watch.opened, namespaced]);
+  const [hidden, toggleColumn] = useHiddenColumns(entry.key);
+  const columns = useMemo(() => allColumns.filter((c) => c.key === NAME_KEY || !hidden.has(c.key)), [allColumns, hidden]);
+  const query = useTableQuery(store, allColumns);
+
+  const rows = store.view();
+  const win = useVirtualWindow(rows.length);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const [selectedUid, setSelectedUid] = useState<string | null>(null);
+  const [detailOpen, setDetailOpen] = useState(false);
+
+  // Read the store when a key is pressed, not when the view last rendered: events may have arrived since.
+  const select = (index: number) => {
+    const view = store.view();
+    if (!view.length) return;
+    const i = Math.min(view.length - 1, Math.max(0, index));
+    setSelectedUid(view[i].uid);
+    win.reveal(i);
+    // Moving the selection from elsewhere (the picker) brings focus to the rows, so Enter opens the detail next.
+    if (!win.ref.current?.contains(document.activeElement)) win.ref.current?.focus({ preventScroll: true });
+  };
+  const selectedNow = () => (selectedUid === null ? -1 : store.indexOf(selectedUid));
+  useInspectorKeys({
+    move: (delta) => {
+      const i = selectedNow();
+      select(i < 0 ? 0 : i + delta);
+    },
+    jump: (to) => select(to === 'top' ? 0 : store.view().length - 1),
+    open: () => selectedNow() >= 0 && setDetailOpen(true),
+    back: () => setDetailOpen(false),
+    focusFilter: () => filterRef.current?.focus(),
+    focusGrid: () => win.ref.current?.focus(),
+  });
+  const onRowClick = useCallback((uid: string) => {
+    setSelectedUid(uid);
+    setDetailOpen(true);
+  }, []);
+
+  const status = watchStatus(store.state, watch.failure, namespaced);
+  const idPrefix = useId();
+  const namespaceSuggestions = [...new Set([connection.kube?.namespace ?? 'default', ...store.namespaces().keys()])];
+
+  return (
+    <div className="resource-view">
+      <TableToolbar
+        filterRef={filterRef}
+        query={query}
+        store={store}
+        namespaced={namespaced}
+        scope={scope}
+        onAllNamespaces={() => setScope(undefined)}
+        columns={allColumns}
+        hidden={hidden}
+        onToggleColumn={toggleColumn}
+        onFilterDone={() => win.ref.current?.focus()}
+      />
+      <div className={detailOpen ? 'resource-main with-detail' : 'resource-main'}>
+        <ResourceTable
+          label={entry.label}
+          rows={rows}
+          columns={columns}
+          sort={query.sort}
+          onSort={query.toggleSort}
+          selectedUid={selectedUid}
+          onRowClick={onRowClick}
+          win={win}
+          idPrefix={idPrefix}
+          busy={status.phase === 'opening' || status.phase === 'listing'}
+          empty={<p className="muted">{store.size ? `No ${entry.many} match the filter.` : status.phase === 'live' ? `No ${entry.many}.` : ''}</p>}
+        />
+        {detailOpen && selectedUid !== null && (
+          <DetailPane entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={() => setDetailOpen(false)} />
+        )}
+      </div>
+      <WatchStatusBar
+        connection={connection}
+        entry={entry}
+        status={status}
+        total={store.size}
+        shown={rows.length}
+        filtering={query.filtering}
+        scope={scope}
+        namespaceSuggestions={namespaceSuggestions}
+        onScope={setScope}
+        onRetry={watch.reopen}
+      />
+    </div>
+  );
+}

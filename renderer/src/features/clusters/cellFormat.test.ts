@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatAge, parseQuantity, statusTone } from './cellFormat';
+
+const now = Date.parse('2025-06-01T12:00:00Z');
+const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+
+describe('cell formats', () => {
+  it('says ages like kubectl', () => {
+    expect(formatAge(ago(45), now)).toBe('45s');
+    expect(formatAge(ago(5 * 60 + 59), now)).toBe('5m');
+    expect(formatAge(ago(3 * 3600), now)).toBe('3h');
+    expect(formatAge(ago(2 * 86400 + 5), now)).toBe('2d');
+    expect(formatAge(ago(400 * 86400), now)).toBe('1y');
+    expect(formatAge(ago(-30), now)).toBe('0s');
+    expect(formatAge('not a time', now)).toBe('not a time');
+  });
+
+  it('colours statuses by their worst part', () => {
+    expect(statusTone('Running')).toBe('ok');
+    expect(statusTone('Ready,SchedulingDisabled')).toBe('warn');
+    expect(statusTone('Init:CrashLoopBackOff')).toBe('bad');
+    expect(statusTone('NotReady')).toBe('bad');
+    expect(statusTone('Pending')).toBe('warn');
+    expect(statusTone('Whatever')).toBe('neutral');
+    expect(statusTone('False')).toBe('neutral');
+  });
+
+  it('reads Kubernetes quantities', () => {
+    expect(parseQuantity('500m')).toBe(0.5);
+    expect(parseQuantity('2Gi')).toBe(2 ** 31);
+    expect(parseQuantity('1.5k')).toBe(1500);
+    expect(parseQuantity('3/8')).toBe(3);
+    expect(parseQuantity('2Zz')).toBeNull();
+    expect(parseQuantity('n/a')).toBeNull();
+  });
+});

@@ -1,0 +1,71 @@
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const YEAR = 365 * DAY;
+
+/** How old `iso` is at `now` (ms), the way kubectl's AGE column says it: "45s", "5m", "3h", "2d", "1y". */
+export function formatAge(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  // Clock skew between the cluster and this machine can put a timestamp slightly in the future.
+  const s = Math.max(0, Math.floor((now - at) / 1000));
+  if (s < MINUTE) return `${s}s`;
+  if (s < HOUR) return `${Math.floor(s / MINUTE)}m`;
+  if (s < DAY) return `${Math.floor(s / HOUR)}h`;
+  if (s < YEAR) return `${Math.floor(s / DAY)}d`;
+  return `${Math.floor(s / YEAR)}y`;
+}
+
+/** The colour family of a status badge. */
+export type StatusTone = 'ok' | 'warn' | 'bad' | 'neutral';
+
+const BAD = new Set([
+  'failed', 'error', 'crashloopbackoff', 'imagepullbackoff', 'errimagepull', 'invalidimagename', 'createcontainerconfigerror',
+  'createcontainererror', 'oomkilled', 'evicted', 'lost', 'notready', 'backofflimitexceeded', 'deadlineexceeded', 'unhealthy',
+]);
+const WARN = new Set([
+  'pending', 'containercreating', 'podinitializing', 'init', 'terminating', 'unknown', 'progressing', 'schedulingdisabled', 'schedulinggated', 'suspended',
+  'warning', 'degraded', 'waiting',
+]);
+const OK = new Set(['running', 'ready', 'active', 'bound', 'succeeded', 'completed', 'complete', 'available', 'normal', 'healthy']);
+
+/**
+ * The tone of a Kubernetes status text. Compound statuses ("Ready,SchedulingDisabled",
+ * "Init:CrashLoopBackOff") take the worst of their parts. "True"/"False" stay
+ * neutral: whether true is good depends on the column (Ready, Suspend).
+ */
+export function statusTone(text: string): StatusTone {
+  const parts = text.toLowerCase().split(/[\s,:()]+/).filter(Boolean);
+  if (parts.some((p) => BAD.has(p))) return 'bad';
+  if (parts.some((p) => WARN.has(p))) return 'warn';
+  if (parts.some((p) => OK.has(p))) return 'ok';
+  return 'neutral';
+}
+
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const QUANTITY = /^\s*([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)/;
+
+/** The value of a Kubernetes quantity ("500m", "2Gi", "1.5") for sorting; null when it is not one. */
+export function parseQuantity(text: string): number | null {
+  const match = QUANTITY.exec(text);
+  if (!match) return null;
+  const scale = SUFFIX[match[2]];
+  return scale === undefined ? null : Number(match[1]) * scale;
+}

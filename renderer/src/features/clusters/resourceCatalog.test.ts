@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiResource } from '../../../../shared/contract';
+import { resourceEntries, type Discovery } from './resourceCatalog';
+
+const api = (r: Partial<ApiResource> & Pick<ApiResource, 'group' | 'version' | 'resource' | 'kind'>): ApiResource => ({
+  namespaced: true,
+  verbs: ['get', 'list', 'watch'],
+  builtin: true,
+  ...r,
+});
+
+const discovery: Discovery = {
+  serverVersion: 'v1.34.4',
+  resources: [
+    api({ group: '', version: 'v1', resource: 'pods', kind: 'Pod' }),
+    api({ group: '', version: 'v1', resource: 'pods/log', kind: 'Pod' }),
+    api({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false }),
+    api({ group: 'batch', version: 'v2', resource: 'cronjobs', kind: 'CronJob' }),
+    api({ group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', kind: 'Rollout', builtin: false }),
+    api({ group: 'argoproj.io', version: 'v1alpha1', resource: 'analysisruns', kind: 'AnalysisRun', builtin: false }),
+    api({ group: 'argoproj.io', version: 'v1beta1', resource: 'rollouts', kind: 'Rollout', builtin: false }),
+    api({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', kind: 'PodMetrics', builtin: false, verbs: ['get', 'list'] }),
+    api({ group: 'kubeflow.org', version: 'v1', resource: 'pytorchjobs', kind: 'PyTorchJob', builtin: false }),
+  ],
+};
+
+describe('resource entries', () => {
+  it('resolves built-ins to the version and scope discovery reports, and marks what is not served', () => {
+    const entries = resourceEntries(discovery);
+    const byLabel = (label: string) => entries.find((e) => e.label === label)!;
+    expect(byLabel('Pods').ref).toEqual({ group: '', version: 'v1', resource: 'pods' });
+    expect(byLabel('CronJobs').ref.version).toBe('v2');
+    expect(byLabel('Nodes').namespaced).toBe(false);
+    expect(byLabel('Deployments').served).toBe(false);
+  });
+
+  it('offers every built-in as v1 until discovery answers', () => {
+    const entries = resourceEntries();
+    expect(entries.every((e) => e.builtin && e.served && e.ref.version === 'v1')).toBe(true);
+    expect(entries.map((e) => e.label)).toEqual([
+      'Nodes', 'Namespaces', 'Events', 'Pods', 'Deployments', 'StatefulSets', 'DaemonSets', 'Jobs', 'CronJobs',
+      'Services', 'Ingresses', 'ConfigMaps', 'Secrets', 'PVCs',
+    ]);
+  });
+
+  it('lists watchable custom resources by group and kind, in their preferred version', () => {
+    const custom = resourceEntries(discovery).filter((e) => !e.builtin);
+    expect(custom.map((e) => [e.section, e.label, e.ref.version])).toEqual([
+      ['argoproj.io', 'AnalysisRun', 'v1alpha1'],
+      ['argoproj.io', 'Rollout', 'v1alpha1'],
+      ['kubeflow.org', 'PyTorchJob', 'v1'],
+    ]);
+    expect(custom[1]).toMatchObject({ key: 'argoproj.io/rollouts', one: 'rollout', many: 'rollouts' });
+  });
+});

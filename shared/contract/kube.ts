@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const ConnectionId = z.string().min(1).max(64);
+
+/** A Kubernetes resource type: API group (empty for core), version, plural name. */
+export const ResourceRef = z.object({
+  group: z.string().max(253),
+  version: z.string().min(1).max(63),
+  resource: z.string().min(1).max(253),
+});
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+/** A resource type the server offers, from discovery (built-in kinds and CRDs alike). */
+export const ApiResource = ResourceRef.extend({
+  kind: z.string(),
+  namespaced: z.boolean(),
+  verbs: z.array(z.string()),
+  shortNames: z.array(z.string()).optional(),
+  /** False for CRDs and aggregated APIs. */
+  builtin: z.boolean(),
+});
+export type ApiResource = z.infer<typeof ApiResource>;
+
+/** How a column's cells are shown and sorted. */
+export const ColumnKind = z.enum(['text', 'number', 'age', 'status', 'quantity']);
+export const Column = z.object({ id: z.string(), title: z.string(), kind: ColumnKind });
+export type Column = z.infer<typeof Column>;
+
+/** One table cell; `age` cells hold an ISO timestamp, `quantity` cells a display string. */
+export const Cell = z.union([z.string(), z.number(), z.null()]);
+
+/** One object trimmed to what the table shows: never the whole object, never a Secret's data. */
+export const Row = z.object({
+  uid: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  cells: z.array(Cell),
+});
+export type Row = z.infer<typeof Row>;
+
+/** Where a watch stands. */
+export const WatchState = z.object({
+  phase: z.enum(['listing', 'live', 'reconnecting', 'forbidden', 'unauthorized', 'error']),
+  /** Rows held now. */
+  rows: z.number().int(),
+  message: z.string().optional(),
+});
+export type WatchState = z.infer<typeof WatchState>;
+
+export const KubeDiscoverParams = z.object({ connectionId: ConnectionId }).strict();
+export const KubeDiscovery = z.object({ serverVersion: z.string(), resources: z.array(ApiResource) });
+
+export const KubeWatchParams = z
+  .object({
+    connectionId: ConnectionId,
+    resource: ResourceRef,
+    /** One namespace; absent for all namespaces (or cluster-scoped resources). */
+    namespace: z.string().max(63).optional(),
+  })
+  .strict();
+export const KubeWatchOpened = z.object({ watchId: z.string(), columns: z.array(Column), namespaced: z.boolean() });
+
+/**
+ * A batch of changes to one watch's rows. `reset` replaces everything the UI
+ * holds (first list, relist after 410 Gone); otherwise apply upserts, then deletes.
+ */
+export const KubeRowsEvent = z.object({
+  watchId: z.string(),
+  reset: z.boolean().optional(),
+  upserts: z.array(Row),
+  deletes: z.array(z.string()),
+  state: WatchState,
+});
+export type KubeRowsEvent = z.infer<typeof KubeRowsEvent>;
