@@ -6,7 +6,7 @@
  *     to the full list; watch latency (pod created → row counted) p95 at 50
  *     events/s; renderer JS heap; services process RSS.
  *
- * Run: npm run bench:inspector [-- --cluster secondary --runs 3]
+ * Run: npm run bench:inspector [-- --cluster secondary --runs 3 --keep]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { createLogger } from '../electron/services/logging/logger';
 import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
-import { readTestbedState, seedLarge, startTestbed } from '../test/testbed';
+import { readTestbedState, removeLarge, seedLarge, startTestbed } from '../test/testbed';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '500' },
     rate: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
+    /** Leave the 10,000 pods in place for the next run (the bed's own tests expect them gone). */
+    keep: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -87,26 +89,48 @@ async function main(): Promise<void> {
   await setup.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: preview.contexts[0].contextName, name: 'bench', onConflict: 'fail' }], 'bench');
   setup.close();
 
-  const app = await startApp({ dataDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const firstRows: number[] = [];
-  const fullList: number[] = [];
-  try {
+  const cold = { firstRows: [] as number[], fullList: [] as number[] };
+  const warm = { firstRows: [] as number[], fullList: [] as number[] };
+  /** Opens the Pods view from the Nodes view and times its first row and its full, live list. */
+  const openPods = async (page: Page, into: typeof cold) => {
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Nodes', exact: true }).click();
+    await page.getByRole('grid', { name: 'Nodes' }).waitFor();
+    const started = Date.now();
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Pods', exact: true }).click();
+    await page.getByRole('grid', { name: 'Pods' }).getByRole('row').nth(1).waitFor();
+    into.firstRows.push(Date.now() - started);
+    await page.waitForFunction(
+      (n) => {
+        const text = document.querySelector('[role=status]')?.textContent ?? '';
+        const m = /([\d,]+)\s+pods?/.exec(text);
+        return /live/.test(text) && m !== null && Number(m[1].replace(/,/g, '')) >= n;
+      },
+      total,
+      { timeout: 120_000 },
+    );
+    into.fullList.push(Date.now() - started);
+  };
+  const openApp = async () => {
+    const app = await startApp({ dataDir });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(app.url);
     await switchConnection(page, 'bench');
     await page.goto(new URL('#/clusters', page.url()).toString());
-    for (let i = 0; i < runs; i++) {
-      // Leave and come back so each run opens the view; the services' cache may be warm after the first.
-      await page.getByRole('button', { name: 'Nodes', exact: true }).click();
-      await page.getByRole('grid', { name: 'Nodes' }).or(page.getByRole('table', { name: 'Nodes' })).waitFor();
-      const started = Date.now();
-      await page.getByRole('button', { name: 'Pods', exact: true }).click();
-      await page.getByRole('grid', { name: 'Pods' }).or(page.getByRole('table', { name: 'Pods' })).getByRole('row').nth(1).waitFor();
-      firstRows.push(Date.now() - started);
-      await page.waitForFunction((n) => /([\d,]+)\s+pods?.*live/.test(document.querySelector('[role=status]')?.textContent ?? '') && Number(/([\d,]+)\s+pods?/.exec(document.querySelector('[role=status]')!.textContent!)![1].replace(/,/g, '')) >= n, total, { timeout: 120_000 });
-      fullList.push(Date.now() - started);
-    }
+    return { app, page };
+  };
+  // Cold: a fresh services process each run, so the cache starts empty.
+  for (let i = 0; i < runs - 1; i++) {
+    const { app, page } = await openApp();
+    await openPods(page, cold);
+    await page.close();
+    await app.stop();
+  }
+  const { app, page } = await openApp();
+  try {
+    await openPods(page, cold);
+    // Warm: back to a view whose cache is still live (within its grace period).
+    for (let i = 0; i < runs; i++) await openPods(page, warm);
 
     // Watch latency: create pods at `rate`/s; each is counted when the status bar's count reaches it.
     const rate = Number(values.rate);
@@ -153,8 +177,10 @@ async function main(): Promise<void> {
 
     console.log(`bench/inspector: ${cluster.name}, ${total.toLocaleString('en')} pods, ${runs} runs`);
     console.log(`  baseline kubectl get pods -A -o json: median ${ms(median(baseline.map((b) => b.ms)))} (${mb(baseline[0].bytes)})`);
-    console.log(`  Pods view, first rows:  median ${ms(median(firstRows))}  (${firstRows.map(ms).join(', ')}); target ≤ 1000 ms`);
-    console.log(`  Pods view, full list:   median ${ms(median(fullList))}  (${fullList.map(ms).join(', ')}); ${(median(fullList) / median(baseline.map((b) => b.ms))).toFixed(2)}× kubectl; target ≤ 3000 ms and ≤ 1.5×`);
+    const kubectlMs = median(baseline.map((b) => b.ms));
+    console.log(`  Pods view, cold cache, first rows: median ${ms(median(cold.firstRows))} (${cold.firstRows.map(ms).join(', ')}); target ≤ 1000 ms`);
+    console.log(`  Pods view, cold cache, full list:  median ${ms(median(cold.fullList))} (${cold.fullList.map(ms).join(', ')}); ${(median(cold.fullList) / kubectlMs).toFixed(2)}× kubectl; target ≤ 3000 ms and ≤ 1.5×`);
+    console.log(`  Pods view, warm cache, full list:  median ${ms(median(warm.fullList))} (first rows ${ms(median(warm.firstRows))})`);
     console.log(`  watch latency at ${rate}/s for ${values.seconds} s: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}; target p95 ≤ 200 ms`);
     console.log(`  renderer JS heap after GC: ${mb(heap)}; target ≤ 250 MB`);
     console.log(`  services process RSS: ${mb(rss)}; target ≤ 400 MB`);
@@ -162,6 +188,7 @@ async function main(): Promise<void> {
     await browser.close();
     await app.stop();
     await kubeRequest(kc, `/api/v1/namespaces/bench-00/pods?labelSelector=${encodeURIComponent('pilothouse.dev/bench=watch')}`, { method: 'DELETE' }).catch(() => undefined);
+    if (!values.keep) await removeLarge(kubeconfig, { log: console.log });
   }
 }
 

@@ -10,7 +10,7 @@
  *     their upsert leaves the hub;
  *   - memory: this process's RSS and JS heap after GC, before and with the cache.
  *
- * Run: npx tsx bench/inspectorServices.ts [--cluster secondary] [--runs 3] [--rate 50] [--seconds 5] [--page-size N]
+ * Run: npm run bench:inspector-services -- [--cluster secondary] [--runs 3] [--rate 50] [--seconds 5] [--page-size N]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -40,7 +40,7 @@ export {
 export { MOTO_ACCOUNT_ID, defaultCostAndUsageResults, resetMoto, seedCostExplorer } from './moto';
 export { DCGM_METRICS } from './prometheus';
 export { PRIMARY_NODES, SECONDARY_NODES, gpuSlots, H200 } from './topology';
-export { KWOK_TOLERATION, SEED_NAMESPACES, seedTestbed, seedLarge, type LargeSeedOptions, type LargeSeedResult, type SeedOptions } from './seed';
+export { KWOK_TOLERATION, SEED_NAMESPACES, seedTestbed, seedLarge, removeLarge, type LargeSeedOptions, type LargeSeedResult, type SeedOptions } from './seed';
 export { checkPrerequisites } from './prereqs';
 
 /** Everything a test needs to reach the bed. */

@@ -625,3 +625,21 @@ export async function seedLarge(kubeconfigPath: string, opts: LargeSeedOptions):
   log(`bench: large seed done in ${secs(totalMs)} (nodes ${secs(nodesMs)}, pods ${secs(podsMs)}, all Running ${secs(runningMs)})`);
   return { nodes: opts.nodes, pods: opts.pods, nodesMs, podsMs, runningMs, totalMs };
 }
+
+/**
+ * Removes what {@link seedLarge} added (its namespaces, with their pods, and
+ * its nodes) so the bed is back to its normal seed; returns when the API no
+ * longer lists them.
+ */
+export async function removeLarge(kubeconfigPath: string, opts: { log?: (line: string) => void } = {}): Promise<void> {
+  const { kc } = client(kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const selector = `${LARGE_LABEL}=large`;
+  const t0 = Date.now();
+  const namespaces = await core.listNamespace({ labelSelector: selector });
+  await Promise.all(namespaces.items.map((ns) => core.deleteNamespace({ name: ns.metadata!.name! }).catch(() => undefined)));
+  await core.deleteCollectionNode({ labelSelector: selector });
+  // Namespace deletion waits for every pod in it to go; kwok removes them quickly.
+  await waitFor('the large seed to be gone', async () => ((await core.listNamespace({ labelSelector: selector })).items.length === 0 ? true : undefined), 300_000);
+  (opts.log ?? console.log)(`bench: large seed removed in ${secs(Date.now() - t0)}`);
+}
