@@ -20,7 +20,7 @@ import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { createLogger } from '../electron/services/logging/logger';
 import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
-import { readTestbedState, removeLarge, seedLarge, startTestbed } from '../test/testbed';
+import { removeLarge, seedLarge, startTestbed } from '../test/testbed';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +69,8 @@ async function statusCount(page: Page): Promise<{ count: number; text: string }>
 async function main(): Promise<void> {
   requireChromium();
   ensureBuilt();
-  const bed = readTestbedState() ?? (await startTestbed({ log: console.log }));
+  // Reuses a healthy running bed, or starts one.
+  const bed = await startTestbed({ log: console.log });
   const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
   const kubeconfig = cluster.kubeconfigs.admin;
   const kc = new KubeConfig();
@@ -90,12 +91,15 @@ async function main(): Promise<void> {
   setup.close();
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const cold = { firstRows: [] as number[], fullList: [] as number[] };
-  const warm = { firstRows: [] as number[], fullList: [] as number[] };
+  const cold = { firstRows: [] as number[], fullList: [] as number[], nodesLive: [] as number[] };
+  const warm = { firstRows: [] as number[], fullList: [] as number[], nodesLive: [] as number[] };
   /** Opens the Pods view from the Nodes view and times its first row and its full, live list. */
   const openPods = async (page: Page, into: typeof cold) => {
+    const nodesStarted = Date.now();
     await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Nodes', exact: true }).click();
-    await page.getByRole('grid', { name: 'Nodes' }).waitFor();
+    // Nodes fully live first, so the timing below is the Pods view alone, not the app's first contact with the cluster.
+    await page.getByRole('status').first().filter({ hasText: /nodes? · live/ }).waitFor({ timeout: 60_000 });
+    into.nodesLive.push(Date.now() - nodesStarted);
     const started = Date.now();
     await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Pods', exact: true }).click();
     await page.getByRole('grid', { name: 'Pods' }).getByRole('row').nth(1).waitFor();
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
     const kubectlMs = median(baseline.map((b) => b.ms));
     console.log(`  Pods view, cold cache, first rows: median ${ms(median(cold.firstRows))} (${cold.firstRows.map(ms).join(', ')}); target ≤ 1000 ms`);
     console.log(`  Pods view, cold cache, full list:  median ${ms(median(cold.fullList))} (${cold.fullList.map(ms).join(', ')}); ${(median(cold.fullList) / kubectlMs).toFixed(2)}× kubectl; target ≤ 3000 ms and ≤ 1.5×`);
+    console.log(`  first view after launch (Nodes, ${values.nodes}+ rows, loads the Kubernetes client): median ${ms(median(cold.nodesLive))}`);
     console.log(`  Pods view, warm cache, full list:  median ${ms(median(warm.fullList))} (first rows ${ms(median(warm.firstRows))})`);
     console.log(`  watch latency at ${rate}/s for ${values.seconds} s: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}; target p95 ≤ 200 ms`);
     console.log(`  renderer JS heap after GC: ${mb(heap)}; target ≤ 250 MB`);

@@ -26,7 +26,7 @@ import { ListWatchKubeInspector } from '../electron/services/kube/kubeInspector'
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { createLogger } from '../electron/services/logging/logger';
 import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
-import { KWOK_TOLERATION, readTestbedState, seedLarge, startTestbed } from '../test/testbed';
+import { KWOK_TOLERATION, seedLarge, startTestbed } from '../test/testbed';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +69,8 @@ function kubectlList(kubectl: string, kubeconfig: string): number {
 }
 
 async function main(): Promise<void> {
-  const bed = readTestbedState() ?? (await startTestbed({ log: console.log }));
+  // Reuses a healthy running bed, or starts one.
+  const bed = await startTestbed({ log: console.log });
   const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
   const kubeconfig = cluster.kubeconfigs.admin;
   const kc = new KubeConfig();
