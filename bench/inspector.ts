@@ -8,19 +8,13 @@
  *
  * Run: npm run bench:inspector [-- --cluster secondary --runs 3 --keep]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { chromium, type Page } from 'playwright-core';
-import { createServices } from '../electron/services/app/createServices';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
-import { createLogger } from '../electron/services/logging/logger';
-import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
-import { removeLarge, seedLarge, startTestbed } from '../test/testbed';
+import { removeLarge } from '../test/testbed';
+import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, servicesWithCluster } from './largeCluster';
 
 const { values } = parseArgs({
   options: {
@@ -36,24 +30,6 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const wantPods = Number(values.pods);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-const ms = (x: number) => `${x.toFixed(0)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-
-async function podCount(kc: KubeConfig): Promise<number> {
-  const res = await kubeRequest<{ metadata: { remainingItemCount?: number }; items: unknown[] }>(kc, '/api/v1/pods?limit=1');
-  return (res.body.metadata.remainingItemCount ?? 0) + res.body.items.length;
-}
-
-/** kubectl's time for the same list, the baseline. */
-function kubectlList(kubectl: string, kubeconfig: string): { ms: number; bytes: number } {
-  const started = performance.now();
-  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
-  if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
-  return { ms: performance.now() - started, bytes: run.stdout.length };
-}
-
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return line ? Number(line[1]) * 1024 : 0;
@@ -69,25 +45,11 @@ async function statusCount(page: Page): Promise<{ count: number; text: string }>
 async function main(): Promise<void> {
   requireChromium();
   ensureBuilt();
-  // Reuses a healthy running bed, or starts one.
-  const bed = await startTestbed({ log: console.log });
-  const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
-  const kubeconfig = cluster.kubeconfigs.admin;
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  if ((await podCount(kc)) < wantPods) {
-    console.log(`Seeding ${values.nodes} nodes and ${wantPods} pods on ${cluster.name} (once; ~85 s)…`);
-    await seedLarge(kubeconfig, { nodes: Number(values.nodes), pods: wantPods, log: console.log });
-  }
-  const total = await podCount(kc);
+  const { bed, kubeconfig, kc, total, cluster } = await prepareLargeCluster({ cluster: values.cluster!, nodes: Number(values.nodes), pods: wantPods });
+  const baseline = Array.from({ length: runs }, () => kubectlListAllPods(bed.kubectl, kubeconfig));
 
-  const baseline = Array.from({ length: runs }, () => kubectlList(bed.kubectl, kubeconfig));
-
-  // A data dir with the cluster already imported, as a returning user has it.
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-data-'));
-  const setup = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
-  const preview = setup.connections.previewKubeconfig({ kind: 'path', path: kubeconfig });
-  await setup.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: preview.contexts[0].contextName, name: 'bench', onConflict: 'fail' }], 'bench');
+  // A data dir with the cluster already imported; the app below opens it.
+  const { services: setup, dataDir } = await servicesWithCluster(kubeconfig, 'bench');
   setup.close();
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

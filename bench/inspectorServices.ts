@@ -12,21 +12,14 @@
  *
  * Run: npm run bench:inspector-services -- [--cluster secondary] [--runs 3] [--rate 50] [--seconds 5] [--page-size N]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeRowsEvent } from '../shared/contract';
-import { createServices } from '../electron/services/app/createServices';
 import { ListWatchKubeInspector } from '../electron/services/kube/kubeInspector';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
-import { createLogger } from '../electron/services/logging/logger';
-import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
-import { KWOK_TOLERATION, seedLarge, startTestbed } from '../test/testbed';
+import { KWOK_TOLERATION } from '../test/testbed';
+import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, servicesWithCluster } from './largeCluster';
 
 const { values } = parseArgs({
   options: {
@@ -41,10 +34,6 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const wantPods = Number(values.pods);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-const ms = (x: number) => `${x.toFixed(0)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const PODS = { group: '', version: 'v1', resource: 'pods' };
 
 v8.setFlagsFromString('--expose-gc');
@@ -55,37 +44,10 @@ function memory(): { rss: number; heap: number } {
   return { rss: m.rss, heap: m.heapUsed };
 }
 
-async function podCount(kc: KubeConfig): Promise<number> {
-  const res = await kubeRequest<{ metadata: { remainingItemCount?: number }; items: unknown[] }>(kc, '/api/v1/pods?limit=1');
-  return (res.body.metadata.remainingItemCount ?? 0) + res.body.items.length;
-}
-
-/** kubectl's time for the same list, the baseline. */
-function kubectlList(kubectl: string, kubeconfig: string): number {
-  const started = performance.now();
-  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
-  if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
-  return performance.now() - started;
-}
-
 async function main(): Promise<void> {
-  // Reuses a healthy running bed, or starts one.
-  const bed = await startTestbed({ log: console.log });
-  const cluster = values.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
-  const kubeconfig = cluster.kubeconfigs.admin;
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  if ((await podCount(kc)) < wantPods) {
-    console.log(`Seeding ${values.nodes} nodes and ${wantPods} pods on ${cluster.name} (once; ~85 s)…`);
-    await seedLarge(kubeconfig, { nodes: Number(values.nodes), pods: wantPods, log: console.log });
-  }
-  const total = await podCount(kc);
-  const baseline = Array.from({ length: runs }, () => kubectlList(bed.kubectl, kubeconfig));
-
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-services-'));
-  const services = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
-  const preview = services.connections.previewKubeconfig({ kind: 'path', path: kubeconfig });
-  const [conn] = (await services.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: preview.contexts[0].contextName, name: 'bench', onConflict: 'replace' }], 'bench')).imported;
+  const { bed, kubeconfig, kc, total, cluster } = await prepareLargeCluster({ cluster: values.cluster!, nodes: Number(values.nodes), pods: wantPods });
+  const baseline = Array.from({ length: runs }, () => kubectlListAllPods(bed.kubectl, kubeconfig).ms);
+  const { services, connectionId } = await servicesWithCluster(kubeconfig, 'bench');
 
   // The UI's side, reduced to counting: every row a watch holds, from the events alone.
   const held = new Map<string, Map<string, true>>();
@@ -113,7 +75,7 @@ async function main(): Promise<void> {
     });
 
   // Loads the Kubernetes client and the discovery answer once, as a running app has them.
-  await services.kube.discover(conn.id);
+  await services.kube.discover(connectionId);
   const before = memory();
   const firstRows: number[] = [];
   const fullList: number[] = [];
@@ -129,7 +91,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const first = waitFor((e) => e.watchId === watchId && (held.get(watchId)?.size ?? 0) > 0);
     const full = waitFor((e) => e.watchId === watchId && e.state.phase === 'live' && (held.get(watchId)?.size ?? 0) >= total);
-    ({ watchId } = await inspector.watch(conn.id, PODS));
+    ({ watchId } = await inspector.watch(connectionId, PODS));
     await first;
     firstRows.push(performance.now() - started);
     await full;
@@ -141,7 +103,7 @@ async function main(): Promise<void> {
   const joinStarted = performance.now();
   let second = '';
   const reset = waitFor((e) => e.watchId === second && e.reset === true && e.upserts.length >= total);
-  ({ watchId: second } = await inspector.watch(conn.id, PODS));
+  ({ watchId: second } = await inspector.watch(connectionId, PODS));
   await reset;
   const warmJoin = performance.now() - joinStarted;
 

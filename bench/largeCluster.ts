@@ -1,0 +1,67 @@
+/**
+ * What the inspector benchmarks share: the test bed with 500 nodes and 10,000
+ * pods on one cluster, kubectl's time for the same list (the baseline), a data
+ * dir with that cluster imported, and the arithmetic of the report.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createServices, type Services } from '../electron/services/app/createServices';
+import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { createLogger } from '../electron/services/logging/logger';
+import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
+import { seedLarge, startTestbed, type ClusterInfo, type TestbedInfo } from '../test/testbed';
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+export const ms = (x: number) => `${x.toFixed(0)} ms`;
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Pods the cluster holds, from one small list. */
+export async function podCount(kc: KubeConfig): Promise<number> {
+  const res = await kubeRequest<{ metadata: { remainingItemCount?: number }; items: unknown[] }>(kc, '/api/v1/pods?limit=1');
+  return (res.body.metadata.remainingItemCount ?? 0) + res.body.items.length;
+}
+
+/** kubectl's time for the same list, the baseline. */
+export function kubectlListAllPods(kubectl: string, kubeconfig: string): { ms: number; bytes: number } {
+  const started = performance.now();
+  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
+  if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
+  return { ms: performance.now() - started, bytes: run.stdout.length };
+}
+
+export interface LargeCluster {
+  bed: TestbedInfo;
+  cluster: ClusterInfo;
+  /** The admin kubeconfig of that cluster. */
+  kubeconfig: string;
+  kc: KubeConfig;
+  /** Pods it holds. */
+  total: number;
+}
+
+/** Starts (or reuses) the bed and seeds the large cluster unless it already holds `pods`. */
+export async function prepareLargeCluster(opts: { cluster: string; nodes: number; pods: number }): Promise<LargeCluster> {
+  const bed = await startTestbed({ log: console.log });
+  const cluster = opts.cluster === 'primary' ? bed.clusters.primary : bed.clusters.secondary;
+  const kubeconfig = cluster.kubeconfigs.admin;
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  if ((await podCount(kc)) < opts.pods) {
+    console.log(`Seeding ${opts.nodes} nodes and ${opts.pods} pods on ${cluster.name} (once; ~90 s)…`);
+    await seedLarge(kubeconfig, { nodes: opts.nodes, pods: opts.pods, log: console.log });
+  }
+  return { bed, cluster, kubeconfig, kc, total: await podCount(kc) };
+}
+
+/** Services on a fresh data dir with `kubeconfig`'s context imported as `name`, as a returning user has them. */
+export async function servicesWithCluster(kubeconfig: string, name: string): Promise<{ services: Services; dataDir: string; connectionId: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-data-'));
+  const services = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
+  const [context] = services.connections.previewKubeconfig({ kind: 'path', path: kubeconfig }).contexts;
+  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: context.contextName, name, onConflict: 'fail' }], 'bench');
+  return { services, dataDir, connectionId: imported[0].id };
+}
