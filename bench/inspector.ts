@@ -14,7 +14,8 @@ import { chromium, type Page } from 'playwright-core';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
 import { removeLarge } from '../test/testbed';
-import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, servicesWithCluster } from './largeCluster';
+import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster } from './largeCluster';
+import { servicesWithCluster } from '../test/support/services';
 
 const { values } = parseArgs({
   options: {

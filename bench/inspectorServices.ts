@@ -19,7 +19,8 @@ import type { KubeRowsEvent } from '../shared/contract';
 import { ListWatchKubeInspector } from '../electron/services/kube/kubeInspector';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { KWOK_TOLERATION } from '../test/testbed';
-import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, servicesWithCluster } from './largeCluster';
+import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster } from './largeCluster';
+import { servicesWithCluster } from '../test/support/services';
 
 const { values } = parseArgs({
   options: {

@@ -1,17 +1,11 @@
 /**
  * What the inspector benchmarks share: the test bed with 500 nodes and 10,000
- * pods on one cluster, kubectl's time for the same list (the baseline), a data
- * dir with that cluster imported, and the arithmetic of the report.
+ * pods on one cluster, kubectl's time for the same list (the baseline), and the
+ * arithmetic of the report.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createServices, type Services } from '../electron/services/app/createServices';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
-import { createLogger } from '../electron/services/logging/logger';
-import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
 import { seedLarge, startTestbed, type ClusterInfo, type TestbedInfo } from '../test/testbed';
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -55,13 +49,4 @@ export async function prepareLargeCluster(opts: { cluster: string; nodes: number
     await seedLarge(kubeconfig, { nodes: opts.nodes, pods: opts.pods, log: console.log });
   }
   return { bed, cluster, kubeconfig, kc, total: await podCount(kc) };
-}
-
-/** Services on a fresh data dir with `kubeconfig`'s context imported as `name`, as a returning user has them. */
-export async function servicesWithCluster(kubeconfig: string, name: string): Promise<{ services: Services; dataDir: string; connectionId: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-bench-data-'));
-  const services = createServices({ mode: 'browser', version: 'bench', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
-  const [context] = services.connections.previewKubeconfig({ kind: 'path', path: kubeconfig }).contexts;
-  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: context.contextName, name, onConflict: 'fail' }], 'bench');
-  return { services, dataDir, connectionId: imported[0].id };
 }

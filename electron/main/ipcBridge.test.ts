@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventNames, ipcChannel, methodNames } from '../../shared/contract';
-import { createServices, type Services } from '../services/app/createServices';
-import { createLogger } from '../services/logging/logger';
-import { AesGcmSecretBox } from '../services/secrets/aesGcmSecretBox';
+import type { Services } from '../services/app/createServices';
+import { createTestServices } from '../../test/support/services';
 
 // The Electron runtime is not available under Node: record what the bridge registers.
 const handlers = new Map<string, (event: unknown, params: unknown) => Promise<unknown>>();
@@ -28,15 +24,7 @@ const mainFrame = { url: 'app://pilothouse/index.html' };
 const win = { isDestroyed: () => false, webContents: { id: 1, mainFrame, send: vi.fn(), on: vi.fn() } };
 
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-ipc-'));
-  services = createServices({
-    mode: 'desktop',
-    version: '0.0.0-test',
-    dataDir: dir,
-    secretBox: AesGcmSecretBox.fromKeyFile(join(dir, 'secret.key')),
-    logger: createLogger(),
-    environment: { home: dir, env: {} },
-  });
+  ({ services } = createTestServices({ mode: 'desktop' }));
   registerIpcBridge(win as never, services, (url) => url.startsWith('app://pilothouse/'));
 });
 afterAll(() => services.close());

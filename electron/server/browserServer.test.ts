@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { methodNames } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/wire';
-import { createServices, type Services } from '../services/app/createServices';
-import { createLogger } from '../services/logging/logger';
-import { AesGcmSecretBox } from '../services/secrets/aesGcmSecretBox';
+import type { Services } from '../services/app/createServices';
+import { createTestServices } from '../../test/support/services';
 import { SESSION_COOKIE, startBrowserServer, type BrowserServer } from './browserServer';
 
 let services: Services;
@@ -21,14 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Pilothouse</title>');
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'outside.txt'), 'outside');
-  services = createServices({
-    mode: 'browser',
-    version: '0.0.0-test',
-    dataDir: join(dir, 'data'),
-    secretBox: AesGcmSecretBox.fromKeyFile(join(dir, 'data', 'secret.key')),
-    logger: createLogger(),
-    environment: { home: join(dir, 'home'), env: {} },
-  });
+  ({ services } = createTestServices({ dataDir: join(dir, 'data'), home: join(dir, 'home') }));
   server = await startBrowserServer({ services, rendererDir });
 });
 

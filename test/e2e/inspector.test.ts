@@ -1,13 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createServices } from '../../electron/services/app/createServices';
 import { kubeRequest } from '../../electron/services/kube/kubeHttp';
-import { createLogger } from '../../electron/services/logging/logger';
-import { AesGcmSecretBox } from '../../electron/services/secrets/aesGcmSecretBox';
+import { servicesWithCluster } from '../support/services';
 import { CHROMIUM, CHROMIUM_ARGS, startApp, switchConnection, type RunningApp } from './app';
 
 const bed = inject('testbed');
@@ -21,11 +16,8 @@ const kc = new KubeConfig();
 beforeAll(async () => {
   kc.loadFromFile(kubeconfig);
   // A returning user: the cluster is already a stored connection.
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-e2e-inspector-'));
-  const setup = createServices({ mode: 'browser', version: 'e2e', dataDir, secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')), logger: createLogger() });
-  const [context] = setup.connections.previewKubeconfig({ kind: 'path', path: kubeconfig }).contexts;
-  await setup.connections.importKubeconfig({ kind: 'path', path: kubeconfig }, [{ contextName: context.contextName, name: 'primary', onConflict: 'fail' }], 'e2e');
-  setup.close();
+  const { services, dataDir } = await servicesWithCluster(kubeconfig, 'primary');
+  services.close();
   app = await startApp({ dataDir });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

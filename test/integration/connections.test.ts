@@ -1,10 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createServices, type Services } from '../../electron/services/app/createServices';
-import { createLogger } from '../../electron/services/logging/logger';
-import { AesGcmSecretBox } from '../../electron/services/secrets/aesGcmSecretBox';
+import type { Services } from '../../electron/services/app/createServices';
+import { createTestServices } from '../support/services';
 import { expireRestrictedToken, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
 
 const bed = inject('testbed');
@@ -30,15 +26,7 @@ async function waitHealthy(): Promise<void> {
 }
 
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-it-conn-'));
-  services = createServices({
-    mode: 'browser',
-    version: 'it',
-    dataDir: dir,
-    secretBox: AesGcmSecretBox.fromKeyFile(join(dir, 'secret.key')),
-    logger: createLogger(),
-    environment: { home: dir, env: {} },
-  });
+  ({ services } = createTestServices());
 });
 afterAll(() => services.close());
 

@@ -4,18 +4,16 @@
  * real 410 Gone, an apiserver restart and RBAC limits.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeRowsEvent, ParamsIn, ResultOf, Row, WatchState } from '../../shared/contract';
-import { createServices, type Services } from '../../electron/services/app/createServices';
+import type { Services } from '../../electron/services/app/createServices';
+import { createTestServices } from '../support/services';
 import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/kubeInspector';
-import { createLogger } from '../../electron/services/logging/logger';
 import { dispatch } from '../../electron/services/rpc/dispatch';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
-import { AesGcmSecretBox } from '../../electron/services/secrets/aesGcmSecretBox';
 import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
 
 const bed = inject('testbed');
@@ -157,15 +155,7 @@ function inspector(options: KubeInspectorOptions = {}): ListWatchKubeInspector {
 const opened: ListWatchKubeInspector[] = [];
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-it-kube-'));
-  services = createServices({
-    mode: 'browser',
-    version: 'it',
-    dataDir: dir,
-    secretBox: AesGcmSecretBox.fromKeyFile(join(dir, 'secret.key')),
-    logger: createLogger(),
-    environment: { home: dir, env: {} },
-  });
+  ({ services } = createTestServices());
   subscription = services.hub.subscribe((batch) => {
     for (const e of batch.events) if (e.name === 'kube.rows') apply(e.payload as KubeRowsEvent);
     subscription.ack(batch.seq);
