@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { AwsProfilesPreview, AwsProfilesSource } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
@@ -6,6 +6,7 @@ import { Modal } from '../../shell/Modal';
 import { AwsKeysForm } from './AwsKeysForm';
 import { AwsProfilesPreviewStep } from './AwsProfilesPreviewStep';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { useFocusLater } from '../../shell/useFocusLater';
 
 type AwsMode = 'default' | 'paste' | 'keys';
 
@@ -59,16 +60,11 @@ export function AddAwsDialog({ onClose }: { onClose(): void }) {
   const [previewed, setPreviewed] = useState<{ source: AwsProfilesSource; preview: AwsProfilesPreview } | null>(null);
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
-  const [focusSource, setFocusSource] = useState(0);
-  const focusRef = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    if (focusSource) focusRef.current?.focus();
-  }, [focusSource]);
+  const { ref: focusRef, focusLater: focusSource } = useFocusLater();
 
   const chooseAnotherFile = () => {
     setPreviewed(null);
-    setFocusSource((n) => n + 1);
+    focusSource();
   };
 
   const runPreview = async (m: 'default' | 'paste') => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { KubeconfigPreview, KubeconfigSource } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
@@ -7,6 +7,7 @@ import { Modal } from '../../shell/Modal';
 import { emptyKubeSourceDraft, KubeconfigSourceForm, kubeSourceOf, type KubeSourceDraft } from './KubeconfigSourceForm';
 import { KubeconfigPreviewStep } from './KubeconfigPreviewStep';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { useFocusLater } from '../../shell/useFocusLater';
 
 /**
  * Imports contexts from a kubeconfig: choose the source, preview its contexts,
@@ -19,16 +20,11 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
   const [previewed, setPreviewed] = useState<{ source: KubeconfigSource; preview: KubeconfigPreview } | null>(null);
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
-  const [focusSource, setFocusSource] = useState(0);
-  const focusRef = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    if (focusSource) focusRef.current?.focus();
-  }, [focusSource]);
+  const { ref: focusRef, focusLater: focusSource } = useFocusLater();
 
   const chooseAnotherFile = () => {
     setPreviewed(null);
-    setFocusSource((n) => n + 1);
+    focusSource();
   };
   const showError = (err: unknown) => setError(describeError(err, { chooseFile: chooseAnotherFile }));
 
