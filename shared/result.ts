@@ -8,6 +8,7 @@ export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
   'NAME_CONFLICT',
+  'CONFLICT',
   'FILE_TOO_LARGE',
   'NOT_TEXT',
   'FILE_UNREADABLE',

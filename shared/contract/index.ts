@@ -8,6 +8,24 @@ import { z } from 'zod';
 import { AppInfo } from './app';
 import { AuditEntry, AuditQuery } from './audit';
 import { KubeDiscoverParams, KubeDiscovery, KubeRowsEvent, KubeWatchOpened, KubeWatchParams } from './kube';
+import { LogDownload, LogLinesEvent, LogOpenParams, LogTarget } from './kubeLogs';
+import {
+  CordonParams,
+  DeleteParams,
+  FindParams,
+  FindResult,
+  ObjectDetail,
+  ObjectEvent,
+  ObjectRef,
+  Permissions,
+  PermissionsParams,
+  RelatedPods,
+  RestartResult,
+  RevealedSecret,
+  ScaleParams,
+  ScaleResult,
+} from './kubeObjects';
+import { PortForward, PortForwardParams } from './portForward';
 import {
   AwsImportSelection,
   AwsKeysInput,
@@ -27,6 +45,9 @@ export * from './app';
 export * from './audit';
 export * from './connections';
 export * from './kube';
+export * from './kubeLogs';
+export * from './kubeObjects';
+export * from './portForward';
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
   return { params, result };
@@ -64,6 +85,35 @@ export const methods = {
   /** Starts (or joins) a live list of one resource; rows arrive as `kube.rows` events. */
   'kube.watch': method(KubeWatchParams, KubeWatchOpened),
   'kube.unwatch': method(z.object({ watchId: z.string().max(64) }).strict(), z.object({})),
+  /** One object for the detail view: YAML (Secret values masked), owner chain, containers. */
+  'kube.get': method(ObjectRef, ObjectDetail),
+  /** Events about one object, newest first. */
+  'kube.events': method(ObjectRef, z.object({ events: z.array(ObjectEvent) })),
+  /** Pods a workload or Service selects, or that run on a node. */
+  'kube.related': method(ObjectRef, RelatedPods),
+  /** A Secret's values; audited. */
+  'kube.revealSecret': method(ObjectRef, RevealedSecret),
+  /** Which of the given actions the connection's user may take on a resource (SelfSubjectAccessReview). */
+  'kube.permissions': method(PermissionsParams, Permissions),
+  /** Objects whose name contains the text, across the resources the palette searches. */
+  'kube.find': method(FindParams, FindResult),
+  /** Audited actions on one object. */
+  'kube.delete': method(DeleteParams, z.object({})),
+  'kube.scale': method(ScaleParams, ScaleResult),
+  /** `kubectl rollout restart`: stamps the pod template so every pod is replaced. */
+  'kube.restart': method(ObjectRef, RestartResult),
+  /** Cordon (unschedulable: true) or uncordon a node. */
+  'kube.cordon': method(CordonParams, z.object({})),
+  /** Starts a log stream; lines arrive as `kube.logLines` events. */
+  'kube.openLogs': method(LogOpenParams, z.object({ streamId: z.string() })),
+  'kube.closeLogs': method(z.object({ streamId: z.string().max(64) }).strict(), z.object({})),
+  /** The whole log (up to a limit) for saving to a file. */
+  'kube.downloadLogs': method(LogTarget, LogDownload),
+
+  /** Forwards a port on 127.0.0.1 to a pod (or a ready pod behind a Service or workload); audited. */
+  'portForwards.start': method(PortForwardParams, PortForward),
+  'portForwards.list': method(Empty, z.array(PortForward)),
+  'portForwards.stop': method(z.object({ id: z.string().max(64) }).strict(), z.object({})),
 
   'audit.list': method(AuditQuery.strict(), z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() })),
 } as const;
@@ -75,6 +125,9 @@ export const events = {
   'connections.changed': z.object({ ids: z.array(z.string()) }),
   'audit.appended': AuditEntry,
   'kube.rows': KubeRowsEvent,
+  'kube.logLines': LogLinesEvent,
+  /** The active port-forwards changed (started, stopped, a connection opened or failed). */
+  'portForwards.changed': z.object({ forwards: z.array(PortForward) }),
 } as const;
 
 export type Methods = typeof methods;

@@ -4,7 +4,12 @@ import { AppError } from '../../../shared/result';
 import { createAuditService, type AuditService } from '../audit/auditService';
 import { createConnectionService, type ConnectionService } from '../connections/connectionService';
 import { processEnvironment, type SourceEnvironment } from '../connections/sources';
+import { createKubeAccess } from '../kube/kubeAccess';
+import { createKubeActions, type KubeActions } from '../kube/kubeActions';
 import { ListWatchKubeInspector, type KubeInspector } from '../kube/kubeInspector';
+import { createKubeObjects, type KubeObjects } from '../kube/kubeObjects';
+import { createPodLogs, type PodLogs } from '../kube/podLogs';
+import { createPortForwards, type PortForwards } from '../kube/portForwards';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
@@ -34,7 +39,11 @@ export interface Services {
   connections: ConnectionService;
   audit: AuditService;
   kube: KubeInspector;
-  /** A UI connection went away: release what it held open (watches). */
+  objects: KubeObjects;
+  actions: KubeActions;
+  logs: PodLogs;
+  portForwards: PortForwards;
+  /** A UI connection went away: release what it held open (watches, log streams). */
   endSession(session: string): void;
   close(): void;
 }
@@ -53,7 +62,12 @@ export function createServices(platform: PlatformAdapters): Services {
     log,
     environment: platform.environment ?? processEnvironment(),
   });
-  const kube = new ListWatchKubeInspector({ connections, hub, log });
+  const access = createKubeAccess(connections, log);
+  const kube = new ListWatchKubeInspector({ connections, hub, log, access });
+  const objects = createKubeObjects({ access, audit, connections, log });
+  const actions = createKubeActions({ access, audit, connections, log });
+  const logs = createPodLogs({ access, hub, log });
+  const portForwards = createPortForwards({ access, audit, connections, hub, log });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -81,6 +95,22 @@ export function createServices(platform: PlatformAdapters): Services {
     'kube.discover': ({ connectionId }) => kube.discover(connectionId),
     'kube.watch': ({ connectionId, resource, namespace }, ctx) => kube.watch(connectionId, resource, namespace, ctx.session),
     'kube.unwatch': ({ watchId }) => (kube.unwatch(watchId), {}),
+    'kube.get': (ref) => objects.get(ref),
+    'kube.events': (ref) => objects.events(ref),
+    'kube.related': (ref) => objects.related(ref),
+    'kube.revealSecret': (ref, ctx) => objects.revealSecret(ref, ctx.actor),
+    'kube.permissions': (params) => objects.permissions(params),
+    'kube.find': (params) => kube.find(params),
+    'kube.delete': async (params, ctx) => (await actions.delete(params, ctx.actor), {}),
+    'kube.scale': (params, ctx) => actions.scale(params, ctx.actor),
+    'kube.restart': (ref, ctx) => actions.restart(ref, ctx.actor),
+    'kube.cordon': async (params, ctx) => (await actions.cordon(params, ctx.actor), {}),
+    'kube.openLogs': (params, ctx) => logs.open(params, ctx.session),
+    'kube.closeLogs': ({ streamId }) => (logs.close(streamId), {}),
+    'kube.downloadLogs': (target) => logs.download(target),
+    'portForwards.start': (params, ctx) => portForwards.start(params, ctx.actor),
+    'portForwards.list': () => portForwards.list(),
+    'portForwards.stop': async ({ id }, ctx) => (await portForwards.stop(id, ctx.actor), {}),
     'audit.list': (query) => audit.list(query),
   };
 
@@ -92,8 +122,17 @@ export function createServices(platform: PlatformAdapters): Services {
     connections,
     audit,
     kube,
-    endSession: (session) => kube.endSession(session),
+    objects,
+    actions,
+    logs,
+    portForwards,
+    endSession: (session) => {
+      kube.endSession(session);
+      logs.endSession(session);
+    },
     close: () => {
+      portForwards.closeAll();
+      logs.closeAll();
       kube.close();
       db.close();
     },

@@ -5,7 +5,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ApiResource } from '../../../shared/contract';
-import { AppError } from '../../../shared/result';
+import { kubeStatusError } from './kubeErrors';
 import { kubeRequest } from './kubeHttp';
 
 /** Resources the server offers and its version. */
@@ -135,15 +135,9 @@ export function legacyGroupVersions(body: unknown): { group: string; version: st
   });
 }
 
-function statusError(what: string, status: number): AppError {
-  if (status === 401) return new AppError('UNAUTHORIZED', `The server rejected the credentials (401) while reading ${what}: re-import the kubeconfig or renew the token`);
-  if (status === 403) return new AppError('FORBIDDEN', `No access to ${what} (403)`);
-  return new AppError('UNREACHABLE', `${what} answered HTTP ${status}`);
-}
-
 async function getJson(kc: KubeConfig, path: string, accept?: string): Promise<unknown> {
   const res = await kubeRequest(kc, path, { accept, timeoutMs: 15_000 });
-  if (res.status !== 200) throw statusError(path, res.status);
+  if (res.status !== 200) throw kubeStatusError(`reading ${path}`, res.status, res.body);
   return res.body;
 }
 

@@ -5,8 +5,9 @@ import { AppError } from '../../../shared/result';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
-import { discoverResources, type Discovery } from './discovery';
-import { createKubeClients, type KubeClients } from './kubeClients';
+import type { Discovery } from './discovery';
+import { createKubeAccess, resourceLabel, type KubeAccess } from './kubeAccess';
+import type { KubeClients } from './kubeClients';
 import { kubeRequest } from './kubeHttp';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
 import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type ResourceCacheOptions } from './resourceCache';
@@ -34,7 +35,7 @@ export interface KubeInspector {
 export interface KubeInspectorOptions {
   /** How long a cache no one watches stays live, so switching views back and forth does not relist. */
   graceMs?: number;
-  /** How long discovery answers are reused before asking the server again. */
+  /** How long discovery answers are reused before asking the server again (when the inspector makes its own {@link KubeAccess}). */
   discoveryTtlMs?: number;
   /** How often caches of deleted connections are looked for. */
   sweepMs?: number;
@@ -46,6 +47,8 @@ export interface KubeInspectorDeps {
   connections: Pick<ConnectionService, 'kubeconfigOf' | 'list'>;
   hub: Pick<EventHub, 'publish'>;
   log: Logger;
+  /** Shared with the other Kubernetes services; the inspector makes its own when absent. */
+  access?: KubeAccess;
 }
 
 /** One shared cache and the watches that use it. */
@@ -71,13 +74,13 @@ export interface CacheInfo extends CacheStats {
  * and stopped a grace period after its last watch goes.
  */
 export class ListWatchKubeInspector implements KubeInspector {
+  private readonly access: KubeAccess;
+  /** What the caches use: the shared access's clients. */
   private readonly clients: KubeClients;
   private readonly caches = new Map<string, CacheEntry>();
   private readonly watches = new Map<string, { entry: CacheEntry; unsubscribe: () => void; session?: string }>();
-  private readonly discoveries = new Map<string, { at: number; value: Discovery }>();
   private readonly cacheOptions: ResourceCacheOptions;
   private readonly graceMs: number;
-  private readonly discoveryTtlMs: number;
   private readonly sweepMs: number;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -85,23 +88,20 @@ export class ListWatchKubeInspector implements KubeInspector {
     private readonly deps: KubeInspectorDeps,
     options: KubeInspectorOptions = {},
   ) {
-    this.clients = createKubeClients(deps.connections, deps.log);
+    this.access = deps.access ?? createKubeAccess(deps.connections, deps.log, { discoveryTtlMs: options.discoveryTtlMs });
+    this.clients = { get: (id) => this.access.config(id), forget: (id) => this.access.forget(id) };
     this.cacheOptions = { ...DEFAULT_CACHE_OPTIONS, ...options.cache };
     this.graceMs = options.graceMs ?? 30_000;
-    this.discoveryTtlMs = options.discoveryTtlMs ?? 5 * 60_000;
     this.sweepMs = options.sweepMs ?? 15_000;
   }
 
-  async discover(connectionId: string): Promise<Discovery> {
-    const kc = await this.clients.get(connectionId);
-    const value = await discoverResources(kc);
-    this.discoveries.set(connectionId, { at: Date.now(), value });
-    return value;
+  discover(connectionId: string): Promise<Discovery> {
+    return this.access.discover(connectionId);
   }
 
   async watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>> {
-    const kc = await this.clients.get(connectionId);
-    const api = await this.resolve(connectionId, kc, resource);
+    const kc = await this.access.config(connectionId);
+    const api = await this.resolve(connectionId, resource);
     const ns = api.namespaced ? namespace || undefined : undefined;
     const key = `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${ns ?? '*'}`;
     let entry = this.caches.get(key);
@@ -176,31 +176,15 @@ export class ListWatchKubeInspector implements KubeInspector {
       if (live.has(id)) continue;
       entry.cache.stop({ phase: 'error', message: 'The connection was deleted' });
       this.dropCache(entry);
-      this.clients.forget(id);
-      this.discoveries.delete(id);
+      this.access.forget(id);
     }
   }
 
-  /** The discovered resource for `ref`, from a recent discovery when there is one. */
-  private async resolve(connectionId: string, kc: KubeConfig, ref: ResourceRef): Promise<ApiResource> {
-    const find = (d: Discovery | undefined) => d?.resources.find((r) => r.group === ref.group && r.resource === ref.resource);
-    const cached = this.discoveries.get(connectionId);
-    let api = cached && Date.now() - cached.at < this.discoveryTtlMs ? find(cached.value) : undefined;
-    if (!api) {
-      try {
-        const value = await discoverResources(kc);
-        this.discoveries.set(connectionId, { at: Date.now(), value });
-        api = find(value);
-      } catch (err) {
-        // Offline: an older answer still says whether the resource is namespaced.
-        api = find(cached?.value);
-        if (!api) throw err;
-      }
-    }
-    const label = ref.group ? `${ref.resource}.${ref.group}` : ref.resource;
-    if (!api) throw new AppError('NOT_FOUND', `The cluster does not serve ${label}`);
-    if (!api.verbs.includes('list') || !api.verbs.includes('watch')) throw new AppError('VALIDATION', `${label} cannot be listed and watched`);
-    return { ...api, version: ref.version };
+  /** The discovered resource for `ref`, which must be listable and watchable. */
+  private async resolve(connectionId: string, ref: ResourceRef): Promise<ApiResource> {
+    const api = await this.access.resolve(connectionId, ref);
+    if (!api.verbs.includes('list') || !api.verbs.includes('watch')) throw new AppError('VALIDATION', `${resourceLabel(ref)} cannot be listed and watched`);
+    return api;
   }
 
   /** A CRD's printer columns; none when we may not read the CRD (the generic columns then suffice). */

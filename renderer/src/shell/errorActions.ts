@@ -20,6 +20,7 @@ export const errorAdvice: Record<ErrorCode, { title: string; fix?: FixKind }> = 
   VALIDATION: { title: 'Check what you entered' },
   NOT_FOUND: { title: 'No longer there', fix: 'refresh' },
   NAME_CONFLICT: { title: 'Name already used', fix: 'rename' },
+  CONFLICT: { title: 'Changed meanwhile', fix: 'refresh' },
   FILE_TOO_LARGE: { title: 'File too large', fix: 'chooseFile' },
   NOT_TEXT: { title: 'Not a text file', fix: 'chooseFile' },
   FILE_UNREADABLE: { title: 'Cannot read the file', fix: 'chooseFile' },

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../shell/ErrorNotice';
 import { useUi } from '../../shell/uiStore';
 import { HealthBadge } from '../connections/HealthBadge';
 import { reimportDialog, useConnectionTest } from '../connections/useConnectionTest';
+import { PortForwardsButton } from './actions/PortForwardsButton';
 import { ClusterOverview } from './ClusterOverview';
 import { OVERVIEW, useInspector, type DiscoveryState } from './inspectorStore';
 import { resourceEntries, type ResourceEntry } from './resourceCatalog';
@@ -24,6 +25,7 @@ function InspectorHeader({ connection, discovery }: { connection: ConnectionSumm
           {connection.name} <HealthBadge health={connection.health} />
           {version && <span className="muted server-version"> Kubernetes {version}</span>}
         </h2>
+        <PortForwardsButton />
         <button type="button" onClick={() => void test()} disabled={testing}>
           {testing && <span className="spinner" aria-hidden="true" />}
           {testing ? 'Testing…' : 'Test'}

@@ -1,0 +1,4 @@
+// SCAFFOLD: replaced by the actions helper.
+export function PortForwardsButton() {
+  return null;
+}

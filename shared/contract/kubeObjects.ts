@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { ResourceRef } from './kube';
+
+const ConnectionId = z.string().min(1).max(64);
+const Name = z.string().min(1).max(253);
+const Namespace = z.string().min(1).max(63);
+
+/** One object of one cluster, addressed. `namespace` is absent for cluster-scoped objects. */
+export const ObjectRef = z
+  .object({
+    connectionId: ConnectionId,
+    resource: ResourceRef,
+    namespace: Namespace.optional(),
+    name: Name,
+  })
+  .strict();
+export type ObjectRef = z.infer<typeof ObjectRef>;
+
+/** One link up an object's owner chain (Pod → ReplicaSet → Deployment). */
+export const OwnerLink = z.object({
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string(),
+  namespace: z.string().optional(),
+  /** The owner's resource, when discovery knows it, so the UI can open it. */
+  resource: ResourceRef.optional(),
+  /** The owner reference points at an object that no longer exists, or that we may not read. */
+  unresolved: z.enum(['missing', 'forbidden']).optional(),
+});
+export type OwnerLink = z.infer<typeof OwnerLink>;
+
+/** A pod's container, for the log view's container choice. */
+export const ContainerInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['init', 'main', 'ephemeral']),
+  image: z.string(),
+  ready: z.boolean(),
+  restartCount: z.number().int(),
+  /** "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)". */
+  state: z.string(),
+  /** A previous instance exists, so its logs can be read. */
+  hasPrevious: z.boolean(),
+  ports: z.array(z.object({ name: z.string().optional(), containerPort: z.number().int(), protocol: z.string() })),
+});
+export type ContainerInfo = z.infer<typeof ContainerInfo>;
+
+/**
+ * One object as the detail view shows it. `yaml` has managedFields removed and,
+ * for Secrets, every value replaced by a placeholder: values cross only through
+ * `kube.revealSecret`.
+ */
+export const ObjectDetail = z.object({
+  uid: z.string(),
+  kind: z.string(),
+  apiVersion: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  resourceVersion: z.string(),
+  creationTimestamp: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  yaml: z.string(),
+  /** Direct owner first, then its owner, and so on. */
+  owners: z.array(OwnerLink),
+  /** Pods only. */
+  containers: z.array(ContainerInfo).optional(),
+  /** Pods only: the node it runs on. */
+  nodeName: z.string().optional(),
+  /** Scalable kinds (Deployments, StatefulSets, ReplicaSets, anything with a scale subresource): desired replicas now. */
+  replicas: z.number().int().optional(),
+  /** Nodes only. */
+  unschedulable: z.boolean().optional(),
+  /** Secrets only: the keys, never the values. */
+  secretKeys: z.array(z.object({ key: z.string(), bytes: z.number().int() })).optional(),
+});
+export type ObjectDetail = z.infer<typeof ObjectDetail>;
+
+/** An event that concerns one object. */
+export const ObjectEvent = z.object({
+  uid: z.string(),
+  type: z.string(),
+  reason: z.string(),
+  message: z.string(),
+  count: z.number().int(),
+  firstSeen: z.string().optional(),
+  lastSeen: z.string().optional(),
+  source: z.string().optional(),
+});
+export type ObjectEvent = z.infer<typeof ObjectEvent>;
+
+/** A pod related to the object: selected by a workload or Service, or scheduled on a node. */
+export const RelatedPod = z.object({
+  uid: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  /** kubectl's STATUS column. */
+  status: z.string(),
+  ready: z.string(),
+  restarts: z.number().int(),
+  node: z.string().optional(),
+  created: z.string().optional(),
+});
+export type RelatedPod = z.infer<typeof RelatedPod>;
+
+export const RelatedPods = z.object({
+  pods: z.array(RelatedPod),
+  /** How the pods were chosen, e.g. "app=ranker" or "on node gpu-1"; absent when the kind has no pods. */
+  selector: z.string().optional(),
+  /** More pods matched than were returned. */
+  truncated: z.boolean(),
+});
+
+/** A Secret's values, revealed on request (audited). Non-UTF-8 values stay base64. */
+export const RevealedSecret = z.object({
+  values: z.array(z.object({ key: z.string(), value: z.string(), encoding: z.enum(['utf8', 'base64']) })),
+});
+
+/** Something the UI may offer on an object; checked with SelfSubjectAccessReview. */
+export const ObjectAction = z.enum(['delete', 'scale', 'restart', 'cordon', 'portForward', 'logs', 'reveal', 'exec']);
+export type ObjectAction = z.infer<typeof ObjectAction>;
+
+export const Permission = z.object({
+  allowed: z.boolean(),
+  /** Why not, in words a person can act on: "team-a-reader may not delete pods in team-a". */
+  reason: z.string().optional(),
+});
+export type Permission = z.infer<typeof Permission>;
+
+export const PermissionsParams = z
+  .object({
+    connectionId: ConnectionId,
+    resource: ResourceRef,
+    namespace: Namespace.optional(),
+    name: Name.optional(),
+    actions: z.array(ObjectAction).min(1).max(8),
+  })
+  .strict();
+/** Only the actions asked for, and only those that apply to the resource. */
+export const Permissions = z.record(z.string(), Permission);
+
+export const FindParams = z
+  .object({
+    connectionId: ConnectionId,
+    /** Part of a name, matched case-insensitively. */
+    text: z.string().min(1).max(253),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export const FoundObject = z.object({
+  resource: ResourceRef,
+  kind: z.string(),
+  uid: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+});
+export type FoundObject = z.infer<typeof FoundObject>;
+export const FindResult = z.object({
+  matches: z.array(FoundObject),
+  /** False while some of the searched resources are still being listed: ask again shortly. */
+  complete: z.boolean(),
+});
+
+export const DeleteParams = ObjectRef.extend({
+  /** What happens to dependents; Background is kubectl's default. */
+  propagation: z.enum(['Background', 'Foreground', 'Orphan']).default('Background'),
+  /** 0 deletes at once (a stuck pod); absent uses the object's own grace period. */
+  gracePeriodSeconds: z.number().int().min(0).max(86_400).optional(),
+}).strict();
+export const ScaleParams = ObjectRef.extend({ replicas: z.number().int().min(0).max(100_000) }).strict();
+export const ScaleResult = z.object({ before: z.number().int(), after: z.number().int() });
+export const RestartResult = z.object({ restartedAt: z.string() });
+export const CordonParams = ObjectRef.extend({ unschedulable: z.boolean() }).strict();

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const PortForwardParams = z
+  .object({
+    connectionId: z.string().min(1).max(64),
+    namespace: z.string().min(1).max(63),
+    /** A pod, or a Service / Deployment / StatefulSet / ReplicaSet: then one of its ready pods is chosen, as kubectl does. */
+    kind: z.enum(['pod', 'service', 'deployment', 'statefulset', 'replicaset']).default('pod'),
+    name: z.string().min(1).max(253),
+    remotePort: z.number().int().min(1).max(65_535),
+    /** 0 or absent: any free port. Always bound to 127.0.0.1. */
+    localPort: z.number().int().min(0).max(65_535).optional(),
+  })
+  .strict();
+
+/** A port-forward that is listening on localhost. */
+export const PortForward = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  connectionName: z.string(),
+  namespace: z.string(),
+  /** What the user asked for, e.g. "service/ranker". */
+  target: z.string(),
+  /** The pod traffic goes to. */
+  pod: z.string(),
+  remotePort: z.number().int(),
+  localPort: z.number().int(),
+  startedAt: z.string(),
+  /** TCP connections open through it now. */
+  activeConnections: z.number().int(),
+  /** Bytes carried each way since it started. */
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  /** The last connection failure, e.g. the pod went away. */
+  lastError: z.string().optional(),
+});
+export type PortForward = z.infer<typeof PortForward>;
