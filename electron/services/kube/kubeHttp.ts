@@ -24,13 +24,28 @@ export interface KubeRequestOptions {
 
 /** Options of {@link kubeStream}. */
 export interface KubeStreamOptions {
-  /** Receives each line of a 2xx body as it arrives (a watch sends one JSON event per line). */
-  onLine: (line: string) => void;
-  /** Called once the server has answered 2xx, before the first line. */
-  onOpen?: () => void;
+  /**
+   * Receives each line of a 2xx body as it arrives (a watch sends one JSON
+   * event per line); `cut` when the line was longer than `maxLineLength`.
+   */
+  onLine: (line: string, cut: boolean) => void;
+  /** Called once the server has answered 2xx, before the first line, with the means to hold the body back. */
+  onOpen?: (control: KubeStreamControl) => void;
   /** Longest silence on the socket before the stream counts as dead (a paused server sends nothing). */
   idleTimeoutMs?: number;
+  /** Lines longer than this are handed over cut to this length, the rest of the line skipped, so one endless line cannot fill memory. */
+  maxLineLength?: number;
   signal?: AbortSignal;
+}
+
+/** Flow control of a {@link kubeStream} body. */
+export interface KubeStreamControl {
+  /**
+   * Stops reading the body: the socket's buffers fill and TCP holds the
+   * server back. The idle timeout is suspended meanwhile, since the silence is ours.
+   */
+  pause(): void;
+  resume(): void;
 }
 
 interface Prepared {
@@ -133,17 +148,26 @@ export async function kubeStream(kc: KubeConfig, path: string, options: KubeStre
         readBody(res, p.server).then((body) => resolve({ status, body }), reject);
         return;
       }
-      options.onOpen?.();
-      const decoder = new StringDecoder('utf8');
-      let partial = '';
-      res.on('data', (chunk: Buffer) => {
-        const lines = (partial + decoder.write(chunk)).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line) options.onLine(line);
+      let paused = false;
+      options.onOpen?.({
+        pause: () => {
+          if (paused) return;
+          paused = true;
+          res.pause();
+          req.setTimeout(0);
+        },
+        resume: () => {
+          if (!paused) return;
+          paused = false;
+          req.setTimeout(idleMs);
+          res.resume();
+        },
       });
+      const decoder = new StringDecoder('utf8');
+      const lines = new LineSplitter(options.onLine, options.maxLineLength ?? Infinity);
+      res.on('data', (chunk: Buffer) => lines.write(decoder.write(chunk)));
       res.on('end', () => {
-        const last = partial + decoder.end();
-        if (last) options.onLine(last);
+        lines.end(decoder.end());
         resolve({ status, body: undefined });
       });
       // A stream cut mid-way (apiserver killed) closes without 'end'.
@@ -159,6 +183,47 @@ export async function kubeStream(kc: KubeConfig, path: string, options: KubeStre
     req.on('error', (err) => reject(err instanceof AppError ? err : networkError(err, p.server)));
     req.end();
   });
+}
+
+/** Splits text arriving in pieces into non-empty lines, cutting lines longer than `maxLength`. */
+class LineSplitter {
+  private partial = '';
+  /** The current line was cut and handed over: skip the rest of it. */
+  private skipping = false;
+
+  constructor(
+    private readonly onLine: (line: string, cut: boolean) => void,
+    private readonly maxLength: number,
+  ) {}
+
+  write(text: string): void {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      if (!this.skipping) this.add(text.slice(start, nl), true);
+      this.skipping = false;
+      start = nl + 1;
+    }
+    if (!this.skipping) this.add(text.slice(start), false);
+  }
+
+  end(text: string): void {
+    this.write(text);
+    if (!this.skipping) this.add('', true);
+    this.skipping = false;
+  }
+
+  private add(piece: string, complete: boolean): void {
+    const line = this.partial + piece;
+    this.partial = '';
+    if (line.length > this.maxLength) {
+      this.onLine(line.slice(0, this.maxLength), true);
+      this.skipping = !complete;
+    } else if (!complete) {
+      this.partial = line;
+    } else if (line) {
+      this.onLine(line, false);
+    }
+  }
 }
 
 function firstLine(err: unknown): string {

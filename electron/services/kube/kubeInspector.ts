@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApiResource, Column, KubeRowsEvent, ResourceRef, ResultOf } from '../../../shared/contract';
+import type { ApiResource, Column, FoundObject, KubeRowsEvent, ParamsOf, ResourceRef, ResultOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
@@ -9,6 +9,7 @@ import type { Discovery } from './discovery';
 import { createKubeAccess, resourceLabel, type KubeAccess } from './kubeAccess';
 import type { KubeClients } from './kubeClients';
 import { kubeRequest } from './kubeHttp';
+import { FINDER_RESOURCES, isSearchable, rankMatches } from './objectFinder';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
 import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type ResourceCacheOptions } from './resourceCache';
 import { shapeFor } from './rowShapes';
@@ -27,6 +28,12 @@ export interface KubeInspector {
   unwatch(watchId: string): void;
   /** Stops every watch a UI session opened: its window closed or reloaded without unwatching. */
   endSession(session: string): void;
+  /**
+   * Objects whose name contains the text, best matches first, from every
+   * cache the connection has; keeps the palette's caches (pods, workloads,
+   * services, nodes, …) live while people search.
+   */
+  find(params: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>>;
   /** Stops every cache at once (shutdown). */
   close(): void;
 }
@@ -39,6 +46,8 @@ export interface KubeInspectorOptions {
   discoveryTtlMs?: number;
   /** How often caches of deleted connections are looked for. */
   sweepMs?: number;
+  /** How long the palette's caches stay held after the last search; then they get the usual grace period. */
+  finderIdleMs?: number;
   cache?: Partial<ResourceCacheOptions>;
 }
 
@@ -56,8 +65,19 @@ interface CacheEntry {
   key: string;
   cache: ResourceCache;
   columns: Column[];
+  /** The resource's kind, for search results. */
+  kind: string;
+  /** Watches and palette holds using the cache. */
   watchers: number;
   idleTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** The caches the palette opened on one connection, and when it lets go of them. */
+interface FinderHold {
+  entries: CacheEntry[];
+  /** Settles once the caches are opened (or could not be). */
+  ready: Promise<CacheEntry[]>;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** A cache's figures, for diagnostics, benchmarks and tests. */
@@ -82,7 +102,10 @@ export class ListWatchKubeInspector implements KubeInspector {
   private readonly cacheOptions: ResourceCacheOptions;
   private readonly graceMs: number;
   private readonly sweepMs: number;
+  private readonly finderIdleMs: number;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /** Per connection: the caches the palette opened and holds while people search. */
+  private readonly finderHolds = new Map<string, FinderHold>();
 
   constructor(
     private readonly deps: KubeInspectorDeps,
@@ -93,6 +116,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     this.cacheOptions = { ...DEFAULT_CACHE_OPTIONS, ...options.cache };
     this.graceMs = options.graceMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 15_000;
+    this.finderIdleMs = options.finderIdleMs ?? 60_000;
   }
 
   discover(connectionId: string): Promise<Discovery> {
@@ -100,19 +124,7 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   async watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>> {
-    const kc = await this.access.config(connectionId);
-    const api = await this.resolve(connectionId, resource);
-    const ns = api.namespaced ? namespace || undefined : undefined;
-    const key = `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${ns ?? '*'}`;
-    let entry = this.caches.get(key);
-    if (!entry) {
-      const shape = shapeFor(resource, api.builtin ? [] : await this.printerColumns(kc, api));
-      // Checked again: another watch may have created the cache while we fetched printer columns.
-      entry = this.caches.get(key) ?? this.createCache(key, { connectionId, resource, namespace: ns, namespaced: api.namespaced, shape });
-    }
-    clearTimeout(entry.idleTimer);
-    entry.idleTimer = undefined;
-    entry.watchers++;
+    const { entry, api } = await this.acquire(connectionId, resource, namespace);
     const watchId = randomUUID();
     const unsubscribe = entry.cache.subscribe((update) => this.deps.hub.publish('kube.rows', { watchId, ...update } satisfies KubeRowsEvent));
     this.watches.set(watchId, { entry, unsubscribe, session });
@@ -124,17 +136,35 @@ export class ListWatchKubeInspector implements KubeInspector {
     if (!watch) return;
     this.watches.delete(watchId);
     watch.unsubscribe();
-    const entry = watch.entry;
-    entry.watchers--;
-    if (entry.watchers > 0 || entry.idleTimer) return;
-    entry.idleTimer = setTimeout(() => this.dropCache(entry), this.graceMs);
+    this.release(watch.entry);
   }
 
   endSession(session: string): void {
     for (const [watchId, watch] of this.watches) if (watch.session === session) this.unwatch(watchId);
   }
 
+  async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {
+    await this.holdFinderCaches(connectionId);
+    const searched = [...this.caches.values()].filter((e) => e.cache.target.connectionId === connectionId && isSearchable(e.cache.target.resource));
+    const seen = new Set<string>();
+    const candidates: FoundObject[] = [];
+    for (const entry of searched) {
+      const { resource } = entry.cache.target;
+      for (const row of entry.cache.rows()) {
+        // A namespace's cache repeats objects of the all-namespaces one.
+        if (seen.has(row.uid)) continue;
+        seen.add(row.uid);
+        candidates.push({ resource, kind: entry.kind, uid: row.uid, name: row.name, ...(row.namespace ? { namespace: row.namespace } : {}) });
+      }
+    }
+    // Forbidden and failing caches are as done as they will get; only a first list still running is worth waiting for.
+    const complete = searched.every((e) => e.cache.state.phase !== 'listing');
+    return { matches: rankMatches(candidates, text, limit), complete };
+  }
+
   close(): void {
+    for (const hold of this.finderHolds.values()) clearTimeout(hold.timer);
+    this.finderHolds.clear();
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     for (const entry of [...this.caches.values()]) this.dropCache(entry);
@@ -146,9 +176,80 @@ export class ListWatchKubeInspector implements KubeInspector {
     return [...this.caches.values()].map((e) => ({ key: e.key, watchers: e.watchers, rows: e.cache.state.rows, phase: e.cache.state.phase, ...e.cache.stats }));
   }
 
-  private createCache(key: string, target: ConstructorParameters<typeof ResourceCache>[0]): CacheEntry {
+  /** The cache of (connection, resource, namespace scope), created when there is none, held until {@link release}. */
+  private async acquire(connectionId: string, resource: ResourceRef, namespace?: string): Promise<{ entry: CacheEntry; api: ApiResource }> {
+    const kc = await this.access.config(connectionId);
+    const api = await this.resolve(connectionId, resource);
+    const ns = api.namespaced ? namespace || undefined : undefined;
+    const key = `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${ns ?? '*'}`;
+    let entry = this.caches.get(key);
+    if (!entry) {
+      const shape = shapeFor(resource, api.builtin ? [] : await this.printerColumns(kc, api));
+      // Checked again: another watch may have created the cache while we fetched printer columns.
+      entry = this.caches.get(key) ?? this.createCache(key, api.kind, { connectionId, resource, namespace: ns, namespaced: api.namespaced, shape });
+    }
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
+    entry.watchers++;
+    return { entry, api };
+  }
+
+  /** Lets go of a cache; the last user going starts its grace period. */
+  private release(entry: CacheEntry): void {
+    entry.watchers--;
+    if (entry.watchers > 0 || entry.idleTimer) return;
+    entry.idleTimer = setTimeout(() => this.dropCache(entry), this.graceMs);
+  }
+
+  /**
+   * Makes sure the palette's resources (those the cluster serves) have
+   * all-namespace caches on this connection, held until no one has searched
+   * for {@link finderIdleMs}.
+   */
+  private async holdFinderCaches(connectionId: string): Promise<void> {
+    let hold = this.finderHolds.get(connectionId);
+    if (!hold) {
+      const ready = this.openFinderCaches(connectionId);
+      hold = { entries: [], ready };
+      this.finderHolds.set(connectionId, hold);
+      const opened = hold;
+      ready.then(
+        (entries) => {
+          // close() ran meanwhile: nothing may stay held.
+          if (this.finderHolds.get(connectionId) === opened) opened.entries = entries;
+          else for (const entry of entries) this.release(entry);
+        },
+        () => {
+          // Nothing was opened: the next search tries again.
+          clearTimeout(opened.timer);
+          if (this.finderHolds.get(connectionId) === opened) this.finderHolds.delete(connectionId);
+        },
+      );
+    }
+    clearTimeout(hold.timer);
+    const current = hold;
+    hold.timer = setTimeout(() => {
+      if (this.finderHolds.get(connectionId) !== current) return;
+      this.finderHolds.delete(connectionId);
+      for (const entry of current.entries) this.release(entry);
+    }, this.finderIdleMs);
+    await hold.ready;
+  }
+
+  /** Opens (or joins) the palette's caches; fails only when none could be opened. */
+  private async openFinderCaches(connectionId: string): Promise<CacheEntry[]> {
+    const { resources } = await this.access.discover(connectionId);
+    const served = FINDER_RESOURCES.flatMap((want) => resources.filter((r) => r.group === want.group && r.resource === want.resource));
+    const opened = await Promise.allSettled(served.map((r) => this.acquire(connectionId, { group: r.group, version: r.version, resource: r.resource })));
+    const entries = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value.entry] : []));
+    const failure = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (!entries.length && failure) throw failure.reason;
+    return entries;
+  }
+
+  private createCache(key: string, kind: string, target: ConstructorParameters<typeof ResourceCache>[0]): CacheEntry {
     const cache = new ResourceCache(target, this.clients, this.deps.log, this.cacheOptions);
-    const entry: CacheEntry = { key, cache, columns: target.shape.columns, watchers: 0 };
+    const entry: CacheEntry = { key, cache, columns: target.shape.columns, kind, watchers: 0 };
     this.caches.set(key, entry);
     cache.start();
     this.sweepTimer ??= setInterval(() => this.sweep(), this.sweepMs);

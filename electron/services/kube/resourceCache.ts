@@ -138,6 +138,11 @@ export class ResourceCache {
     return { phase: this.phase, rows: this.store.size, ...(this.message ? { message: this.message } : {}) };
   }
 
+  /** Every row held now (for searching; subscribers get rows through {@link subscribe}). */
+  rows(): Row[] {
+    return this.store.all();
+  }
+
   /** Starts listing and watching; runs until {@link stop}. */
   start(): void {
     this.run().catch((err: unknown) => this.log.error('kube cache stopped unexpectedly', { scope: this.scope, error: err }));

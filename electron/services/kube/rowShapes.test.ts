@@ -227,6 +227,11 @@ describe('workload rows', () => {
     expect(cellsOf('apps', 'daemonsets', ds)).toMatchObject({ ready: '6/7', upToDate: 7, available: 6 });
   });
 
+  it('replicasets: desired, current, ready', () => {
+    const rs = { metadata: { uid: 'rs' }, spec: { replicas: 3 }, status: { replicas: 2, readyReplicas: 1 } };
+    expect(cellsOf('apps', 'replicasets', rs)).toMatchObject({ desired: 3, current: 2, ready: 1 });
+  });
+
   it('jobs: complete with duration, failed, running, suspended', () => {
     const complete = { spec: { completions: 1 }, status: { succeeded: 1, startTime: '2026-01-10T08:00:00Z', completionTime: '2026-01-10T08:02:15Z', conditions: [{ type: 'Complete', status: 'True' }] } };
     expect(jobSummary(complete)).toEqual({ status: 'Complete', completions: '1/1', duration: '2m15s' });

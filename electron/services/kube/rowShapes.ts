@@ -279,6 +279,16 @@ const replicasShape: RowShape = {
   },
 };
 
+/** ReplicaSets, as kubectl shows them: desired, current and ready pods. */
+const replicaSetShape: RowShape = {
+  columns: [col('desired', 'Desired', 'number'), col('current', 'Current', 'number'), col('ready', 'Ready', 'number'), AGE],
+  cells(obj) {
+    const w = obj as WorkloadObject;
+    const st = w.status ?? {};
+    return [w.spec?.replicas ?? 1, st.replicas ?? 0, st.readyReplicas ?? 0, created(obj)];
+  },
+};
+
 const daemonSetShape: RowShape = {
   columns: workloadColumns,
   cells(obj) {
@@ -494,6 +504,7 @@ const SHAPES: Record<string, RowShape> = {
   'events.k8s.io/events': eventShape,
   'apps/deployments': replicasShape,
   'apps/statefulsets': replicasShape,
+  'apps/replicasets': replicaSetShape,
   'apps/daemonsets': daemonSetShape,
   'batch/jobs': jobShape,
   'batch/cronjobs': cronJobShape,

@@ -1,6 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FoundObject, ParamsIn, ResultOf } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+import { useInspector } from '../features/clusters/inspectorStore';
+import { emitRows, grid, podRow, renderInspector, watchCalls, watchId } from '../features/clusters/testKit';
 import { useConnections } from '../features/connections/connectionsStore';
 import { createFakeBridge, kubeConnection, ok } from '../test/fakeBridge';
 import { renderApp } from '../test/renderApp';
@@ -65,5 +69,95 @@ describe('command palette', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog', { name: 'Command palette' })).toBeNull();
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+const pods = { group: '', version: 'v1', resource: 'pods' };
+const found = (name: string, overrides: Partial<FoundObject> = {}): FoundObject => ({ resource: pods, kind: 'Pod', uid: `uid-team-a-${name}`, name, namespace: 'team-a', ...overrides });
+type FindAnswer = Result<ResultOf<'kube.find'>>;
+const findTexts = (fake: ReturnType<typeof renderInspector>['fake']) => fake.method('kube.find').mock.calls.map(([p]) => (p as ParamsIn<'kube.find'>).text);
+
+describe('command palette: objects of the selected cluster', () => {
+  beforeEach(() => useInspector.setState({ focus: null }));
+
+  it('shows the objects found by name beside the commands, and Enter opens one in the inspector', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.find', () =>
+      ok({
+        complete: true,
+        matches: [
+          found('web-frontend-7d9f'),
+          found('web-frontend', { kind: 'Deployment', uid: 'uid-d', resource: { group: 'apps', version: 'v1', resource: 'deployments' } }),
+          // The inspector has no ReplicaSets view: not offered.
+          found('web-frontend-7d9', { kind: 'ReplicaSet', uid: 'uid-rs', resource: { group: 'apps', version: 'v1', resource: 'replicasets' } }),
+        ],
+      }),
+    );
+    await watchId(fake);
+    act(() => {
+      location.hash = '#/connections';
+    });
+
+    await user.keyboard('{Control>}k{/Control}');
+    const input = screen.getByRole('combobox', { name: 'Search commands' });
+    await user.type(input, 'w');
+    expect(screen.queryByRole('group', { name: 'Objects' })).toBeNull();
+    await user.type(input, 'eb-front');
+    const objects = await screen.findByRole('group', { name: 'Objects' });
+    expect(within(objects).getAllByRole('option').map((o) => o.textContent)).toEqual(['Pod · team-a/web-frontend-7d9f', 'Deployment · team-a/web-frontend']);
+    expect(findTexts(fake).every((t) => t.length >= 2)).toBe(true);
+    expect(fake.method('kube.find')).toHaveBeenLastCalledWith({ connectionId: 'k-prod', text: 'web-front' });
+
+    // The highlight is on the best match, and the combobox points at it.
+    const first = within(objects).getAllByRole('option')[0];
+    expect(first.getAttribute('aria-selected')).toBe('true');
+    expect(input.getAttribute('aria-activedescendant')).toBe(first.id);
+    await user.keyboard('{ArrowDown}');
+    expect(input.getAttribute('aria-activedescendant')).toBe(within(objects).getAllByRole('option')[1].id);
+    await user.keyboard('{ArrowUp}{Enter}');
+
+    expect(screen.queryByRole('dialog', { name: 'Command palette' })).toBeNull();
+    await waitFor(() => expect(location.hash).toBe('#/clusters'));
+    await waitFor(() => expect(watchCalls(fake)).toHaveLength(2));
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [podRow('api', { namespace: 'team-a' }), podRow('web-frontend-7d9f', { namespace: 'team-a' })] });
+    const detail = screen.getByRole('complementary', { name: 'pod details' });
+    expect(within(detail).getByRole('heading', { name: 'web-frontend-7d9f' })).toBeTruthy();
+    expect(within(grid('Pods')).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true')?.textContent).toContain('web-frontend-7d9f');
+  });
+
+  it('ignores an answer to older text that arrives late', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    let answerOld: (answer: FindAnswer) => void = () => undefined;
+    fake.handle('kube.find', ({ text }) =>
+      text === 'ng' ? new Promise<FindAnswer>((resolve) => (answerOld = resolve)) : ok({ complete: true, matches: [found('nginx-new')] }),
+    );
+    await user.keyboard('{Control>}k{/Control}');
+    const input = screen.getByRole('combobox', { name: 'Search commands' });
+    await user.type(input, 'ng');
+    await waitFor(() => expect(findTexts(fake)).toEqual(['ng']));
+    await user.type(input, 'inx');
+    const objects = await screen.findByRole('group', { name: 'Objects' });
+    expect(within(objects).getAllByRole('option').map((o) => o.textContent)).toEqual(['Pod · team-a/nginx-new']);
+
+    await act(async () => answerOld(ok({ complete: true, matches: [found('nginx-old'), found('nginx-new')] })));
+    expect(within(screen.getByRole('group', { name: 'Objects' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['Pod · team-a/nginx-new']);
+  });
+
+  it('asks again while the services are still listing, and says so', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    let asked = 0;
+    fake.handle('kube.find', () => (++asked === 1 ? ok({ complete: false, matches: [found('ranker-1')] }) : ok({ complete: true, matches: [found('ranker-1'), found('ranker-2')] })));
+    await user.keyboard('{Control>}k{/Control}');
+    await user.type(screen.getByRole('combobox', { name: 'Search commands' }), 'ranker');
+
+    await screen.findByRole('option', { name: 'Pod · team-a/ranker-1' });
+    const status = () => within(screen.getByRole('dialog', { name: 'Command palette' })).getByRole('status');
+    expect(status().textContent).toBe('Searching objects…');
+    expect(await screen.findByRole('option', { name: 'Pod · team-a/ranker-2' })).toBeTruthy();
+    expect(status().textContent).toBe('');
+    expect(findTexts(fake)).toEqual(['ranker', 'ranker']);
   });
 });

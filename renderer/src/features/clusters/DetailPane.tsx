@@ -1,10 +1,21 @@
-import { Fragment } from 'react';
-import type { Row } from '../../../../shared/contract';
-import { Age, CellValue } from './CellValue';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { ConnectionSummary, ObjectDetail, ObjectRef, Row } from '../../../../shared/contract';
+import { ObjectActions } from './actions/ObjectActions';
+import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
+import { EventsTab } from './detail/EventsTab';
+import { OverviewTab } from './detail/OverviewTab';
+import { RelatedTab } from './detail/RelatedTab';
+import { useObjectDetail, type ObjectCall } from './detail/useObjectDetail';
+import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
+import { useTabKeys } from './detail/useTabKeys';
+import { YamlTab } from './detail/YamlTab';
+import { LogView } from './logs/LogView';
 import type { ResourceEntry } from './resourceCatalog';
-import { NAME_KEY, type TableColumn } from './tableColumns';
+import type { TableColumn } from './tableColumns';
+import './detail/detail.css';
 
 interface DetailPaneProps {
+  connection: ConnectionSummary;
   entry: ResourceEntry;
   /** The selected row; undefined once it has been deleted from the cluster. */
   row: Row | undefined;
@@ -13,32 +24,105 @@ interface DetailPaneProps {
   onClose(): void;
 }
 
-/** The selected row's facts: name, namespace, every cell, and its uid. */
-export function DetailPane({ entry, row, columns, onClose }: DetailPaneProps) {
+interface TabPanelProps extends Omit<DetailPaneProps, 'onClose' | 'row'> {
+  tab: DetailTabId;
+  row: Row;
+  objectRef: ObjectRef;
+  detail: ObjectCall<ObjectDetail>;
+  secret: SecretReveal;
+}
+
+function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, secret }: TabPanelProps) {
+  switch (tab) {
+    case 'overview':
+      return <OverviewTab connection={connection} entry={entry} row={row} columns={columns} detail={detail} secret={secret} />;
+    case 'yaml':
+      return <YamlTab entry={entry} row={row} detail={detail} />;
+    case 'events':
+      return <EventsTab objectRef={objectRef} />;
+    case 'related':
+      return <RelatedTab entry={entry} objectRef={objectRef} detail={detail} />;
+    case 'logs':
+      return detail.value ? (
+        <LogView connectionId={connection.id} namespace={row.namespace ?? ''} pod={row.name} containers={detail.value.containers ?? []} />
+      ) : (
+        <p className="muted">{detail.loading ? 'Loading containers…' : 'The logs need the pod’s containers: see Overview for why they could not be read.'}</p>
+      );
+  }
+}
+
+/**
+ * The selected object: its name and actions, then tabs for its overview,
+ * YAML, events, related objects and (pods) logs. The tabs follow the
+ * selection, and a row deleted meanwhile says so instead.
+ */
+export function DetailPane({ connection, entry, row, columns, onClose }: DetailPaneProps) {
+  const tabs = detailTabs(entry);
+  const [chosen, setChosen] = useState<DetailTabId>('overview');
+  const tab = tabs.find((t) => t.id === chosen) ?? tabs[0];
+  const objectRef: ObjectRef | null = row ? { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name } : null;
+  // The cells change when the object does: read it again then.
+  const detail = useObjectDetail(objectRef, row && JSON.stringify(row.cells));
+  const secret = useSecretReveal(entry.key === SECRETS_KEY ? objectRef : null);
+  useTabKeys(tabs, (t) => setChosen(t.id));
+
+  const idPrefix = useId();
+  const tabId = (t: DetailTab) => `${idPrefix}-tab-${t.id}`;
+  const panelId = `${idPrefix}-panel`;
+  const tabRefs = useRef(new Map<DetailTabId, HTMLButtonElement>());
+
+  // Arrows, Home and End move between tabs, which show as focus moves (the ARIA tabs pattern).
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const i = tabs.indexOf(tab);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    setChosen(next.id);
+    tabRefs.current.get(next.id)?.focus();
+  };
+
   return (
-    <aside className="detail" aria-label={`${entry.one} details`}>
+    <aside className="detail detail-pane" aria-label={`${entry.one} details`}>
       <div className="detail-head">
         <h2 className="mono">{row?.name ?? `Deleted ${entry.one}`}</h2>
         <button type="button" onClick={onClose} aria-keyshortcuts="Escape">
           Close <kbd>Esc</kbd>
         </button>
       </div>
-      {row ? (
-        <dl className="facts">
-          {columns
-            .filter((c) => c.key !== NAME_KEY)
-            .map((c) => {
-              const value = c.value(row);
-              return (
-                <Fragment key={c.key}>
-                  <dt>{c.title}</dt>
-                  <dd>{c.kind === 'age' && typeof value === 'string' ? <Age iso={value} suffix=" ago" /> : <CellValue kind={c.kind} value={value} />}</dd>
-                </Fragment>
-              );
-            })}
-          <dt>UID</dt>
-          <dd className="mono">{row.uid}</dd>
-        </dl>
+      {row && objectRef ? (
+        <>
+          <div className="detail-actions">
+            <ObjectActions connection={connection} entry={entry} row={row} detail={detail.value} />
+          </div>
+          <div role="tablist" aria-label="Views" className="detail-tabs">
+            {tabs.map((t) => (
+              <button
+                key={t.id}
+                ref={(el) => {
+                  if (el) tabRefs.current.set(t.id, el);
+                  else tabRefs.current.delete(t.id);
+                }}
+                type="button"
+                role="tab"
+                id={tabId(t)}
+                aria-selected={t === tab}
+                aria-controls={panelId}
+                aria-keyshortcuts={t.key}
+                tabIndex={t === tab ? 0 : -1}
+                className={t === tab ? 'active' : undefined}
+                onClick={() => setChosen(t.id)}
+                onKeyDown={onTabKey}
+              >
+                {t.label}
+                <kbd aria-hidden="true">{t.key}</kbd>
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={panelId} aria-labelledby={tabId(tab)} tabIndex={0} className={`detail-panel detail-panel-${tab.id}`}>
+            <TabPanel tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} />
+          </div>
+        </>
       ) : (
         <p className="muted">It is no longer in the cluster.</p>
       )}

@@ -1,6 +1,8 @@
-import { useCallback, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { ConnectionSummary } from '../../../../shared/contract';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ConnectionSummary, Row } from '../../../../shared/contract';
+import { useToasts } from '../../shell/toastStore';
 import { DetailPane } from './DetailPane';
+import { useInspector, type FocusRequest } from './inspectorStore';
 import type { ResourceEntry } from './resourceCatalog';
 import { ResourceTable } from './ResourceTable';
 import { RowStore } from './rowStore';
@@ -12,6 +14,13 @@ import { useTableQuery } from './useTableQuery';
 import { useVirtualWindow } from './useVirtualWindow';
 import { watchStatus } from './watchStatus';
 import { WatchStatusBar } from './WatchStatusBar';
+
+/** The row a focus request names: by uid when known, else by namespace and name among the rows shown. */
+function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
+  const byUid = request.uid === undefined ? undefined : store.get(request.uid);
+  if (byUid) return byUid;
+  return store.view().find((r) => r.name === request.name && r.namespace === request.namespace);
+}
 
 interface ResourceViewProps {
   connection: ConnectionSummary;
@@ -27,7 +36,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
   // Set when the user narrows the watch to one namespace (listing all was forbidden).
   const [scope, setScope] = useState<string>();
   const watch = useResourceWatch(store, connection.id, entry.ref, scope);
-  useSyncExternalStore(store.subscribe, store.getVersion);
+  const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
   const namespaced = watch.opened?.namespaced ?? entry.namespaced;
   const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced), [watch.opened, namespaced]);
@@ -68,6 +77,34 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
     setDetailOpen(true);
   }, []);
 
+  // A link or the palette asked for one of our objects: select it, scroll to it and open it once its row is
+  // here. Runs again on every store change (version) while the request is pending.
+  const focus = useInspector((s) => s.focus);
+  useEffect(() => {
+    if (!focus || focus.connectionId !== connection.id || focus.key !== entry.key) return;
+    if (scope !== undefined && focus.namespace !== undefined && focus.namespace !== scope) return setScope(focus.namespace);
+    const row = requestedRow(store, focus);
+    const index = row ? store.indexOf(row.uid) : -1;
+    if (!row || index < 0) {
+      // Hidden by the filter, or not listed yet: clear the filter and look again on the next change.
+      if (store.view().length < store.size) {
+        // Only when set: a new empty Set would re-filter, change the store and bring us back here.
+        if (query.text) query.setText('');
+        if (query.namespaces.size) query.setNamespaces(new Set());
+      } else if (!row && store.state?.phase === 'live') {
+        useInspector.getState().focusDone(focus);
+        const name = focus.namespace ? `${focus.namespace}/${focus.name}` : focus.name;
+        useToasts.getState().push({ tone: 'error', title: 'Not found', message: `The ${entry.one} ${name} is no longer in the cluster.` });
+      }
+      return;
+    }
+    useInspector.getState().focusDone(focus);
+    setSelectedUid(row.uid);
+    setDetailOpen(true);
+    win.reveal(index);
+    win.ref.current?.focus({ preventScroll: true });
+  }, [focus, version, connection.id, entry.key, entry.one, scope, store]);
+
   const status = watchStatus(store.state, watch.failure, namespaced);
   const idPrefix = useId();
   const namespaceSuggestions = [...new Set([connection.kube?.namespace ?? 'default', ...store.namespaces().keys()])];
@@ -101,7 +138,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
           empty={<p className="muted">{store.size ? `No ${entry.many} match the filter.` : status.phase === 'live' ? `No ${entry.many}.` : ''}</p>}
         />
         {detailOpen && selectedUid !== null && (
-          <DetailPane entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={() => setDetailOpen(false)} />
+          <DetailPane connection={connection} entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={() => setDetailOpen(false)} />
         )}
       </div>
       <WatchStatusBar

@@ -1,8 +1,12 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { FoundObject } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { fuzzyFilter } from '../../shell/fuzzy';
 import type { PaletteCommand } from '../../shell/paletteCommands';
 import { navigate } from '../../shell/routes';
+import { useDebouncedValue } from '../../shell/useDebouncedValue';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
-import { useInspector } from './inspectorStore';
+import { useInspector, useOpenableKey } from './inspectorStore';
 import { resourceEntries } from './resourceCatalog';
 
 /**
@@ -27,4 +31,98 @@ export function useClusterCommands(): PaletteCommand[] {
         },
       }));
   }, [isKube, discovery, connection?.name]);
+}
+
+/** The palette searches objects from this many characters on. */
+export const FIND_MIN_CHARS = 2;
+/** Typing pauses this long (ms) before the palette asks. */
+export const FIND_DEBOUNCE_MS = 150;
+/** While some resources are still being listed the answer is partial: ask again this often (ms). */
+export const FIND_RETRY_MS = 500;
+
+/** Objects of the selected cluster whose names contain the palette's text. */
+export interface ObjectSearch {
+  /** A Kubernetes connection is selected, so objects can be searched. */
+  available: boolean;
+  /** Objects are searched for this text: it is long enough. */
+  active: boolean;
+  /** One "open this object" command per match, best match first. */
+  commands: PaletteCommand[];
+  /** An answer for the current text is still to come, or more may follow. */
+  searching: boolean;
+  /** Why the search failed. */
+  error?: unknown;
+}
+
+interface FindAnswer {
+  connectionId: string;
+  text: string;
+  matches: FoundObject[];
+  complete: boolean;
+  error?: unknown;
+}
+
+/**
+ * Searches the selected cluster's objects by name (`kube.find`) as the palette
+ * text changes: after a short pause, dropping answers to older text, and asking
+ * again while the services are still listing. Only objects the inspector can
+ * show are offered; choosing one opens the Clusters page with it selected.
+ */
+export function useObjectSearch(text: string): ObjectSearch {
+  const connection = useConnections(selectedConnection);
+  const connectionId = connection?.kind === 'kubernetes' ? connection.id : undefined;
+  const openableKey = useOpenableKey(connectionId);
+  const wanted = text.trim();
+  const settled = useDebouncedValue(wanted, FIND_DEBOUNCE_MS);
+  const [answer, setAnswer] = useState<FindAnswer | null>(null);
+  const active = connectionId !== undefined && wanted.length >= FIND_MIN_CHARS;
+
+  useEffect(() => {
+    if (connectionId === undefined || settled.length < FIND_MIN_CHARS) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = () =>
+      call('kube.find', { connectionId, text: settled }).then(
+        ({ matches, complete }) => {
+          if (!live) return;
+          setAnswer({ connectionId, text: settled, matches, complete });
+          if (!complete) timer = setTimeout(ask, FIND_RETRY_MS);
+        },
+        (error: unknown) => live && setAnswer({ connectionId, text: settled, matches: [], complete: true, error }),
+      );
+    void ask();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [connectionId, settled]);
+
+  const usable = active && answer?.connectionId === connectionId ? answer : null;
+  const commands = useMemo(() => {
+    if (!usable || connectionId === undefined) return [];
+    // An answer to shorter text may still be shown while typing on: keep what the current text matches.
+    const needle = wanted.toLowerCase();
+    const openable = usable.matches.flatMap((m) => {
+      const key = openableKey(m.resource);
+      return key && m.name.toLowerCase().includes(needle) ? [{ m, key }] : [];
+    });
+    return fuzzyFilter(openable, wanted, ({ m }) => m.name).map(
+      ({ m, key }): PaletteCommand => ({
+        id: `object:${m.uid}`,
+        title: `${m.kind} · ${m.namespace ? `${m.namespace}/` : ''}${m.name}`,
+        run: () => {
+          navigate('clusters');
+          useInspector.getState().focusObject({ connectionId, key, namespace: m.namespace, name: m.name, uid: m.uid });
+        },
+      }),
+    );
+  }, [usable, connectionId, wanted, openableKey]);
+
+  return {
+    available: connectionId !== undefined,
+    active,
+    commands,
+    searching: active && (settled !== wanted || usable?.text !== wanted || !usable.complete),
+    error: usable?.text === wanted ? usable.error : undefined,
+  };
 }

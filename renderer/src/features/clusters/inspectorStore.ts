@@ -1,9 +1,11 @@
+import { useMemo } from 'react';
 import { create } from 'zustand';
+import type { ResourceRef } from '../../../../shared/contract';
 import type { AppErrorShape } from '../../../../shared/result';
 import { call } from '../../api/client';
 import { toErrorShape } from '../../shell/errorActions';
 import { readSetting, writeSetting } from '../../shell/storage';
-import { resourceKey, type Discovery } from './resourceCatalog';
+import { resourceEntries, resourceKey, type Discovery } from './resourceCatalog';
 
 const PICKED_KEY = 'pilothouse.clusters.resource';
 
@@ -20,13 +22,30 @@ export interface DiscoveryState {
   error?: AppErrorShape;
 }
 
+/** An object to show: its resource's view selects it, scrolls to it and opens its detail once its row has arrived. */
+export interface FocusRequest {
+  connectionId: string;
+  /** The resource key, as in {@link resourceKey}. */
+  key: string;
+  namespace?: string;
+  name: string;
+  /** Known when the object came from the services (owner links, related pods, search); found by name otherwise. */
+  uid?: string;
+}
+
 interface InspectorState {
   /** The resource key the inspector shows (or {@link OVERVIEW}); kept across launches. */
   picked: string;
   /** By connection id. */
   discoveries: Record<string, DiscoveryState>;
+  /** The object a link or the palette asked to show, until its view has shown it (or found it gone). */
+  focus: FocusRequest | null;
   pick(key: string): void;
   discover(connectionId: string): Promise<void>;
+  /** Switches to the object's resource and asks its view to select the object. */
+  focusObject(request: FocusRequest): void;
+  /** The view has handled `request`; a newer request is kept. */
+  focusDone(request: FocusRequest): void;
 }
 
 /** Requests finish out of order; only the newest per connection may write. */
@@ -37,10 +56,16 @@ let requests = 0;
 export const useInspector = create<InspectorState>()((set) => ({
   picked: readSetting(PICKED_KEY) ?? DEFAULT_PICK,
   discoveries: {},
+  focus: null,
   pick(key) {
     writeSetting(PICKED_KEY, key);
     set({ picked: key });
   },
+  focusObject(request) {
+    writeSetting(PICKED_KEY, request.key);
+    set({ picked: request.key, focus: request });
+  },
+  focusDone: (request) => set((s) => (s.focus === request ? { focus: null } : s)),
   async discover(connectionId) {
     const request = ++requests;
     latest.set(connectionId, request);
@@ -55,3 +80,16 @@ export const useInspector = create<InspectorState>()((set) => ({
     }
   },
 }));
+
+/**
+ * The key under which the inspector can show a resource of this connection
+ * (one the picker offers and the cluster serves), or undefined: links to
+ * objects of other resources (ReplicaSets, say) cannot open them.
+ */
+export function useOpenableKey(connectionId: string | undefined): (resource: ResourceRef) => string | undefined {
+  const discovery = useInspector((s) => (connectionId ? s.discoveries[connectionId]?.value : undefined));
+  return useMemo(() => {
+    const served = new Set(resourceEntries(discovery).filter((e) => e.served).map((e) => e.key));
+    return (resource) => (served.has(resourceKey(resource)) ? resourceKey(resource) : undefined);
+  }, [discovery]);
+}

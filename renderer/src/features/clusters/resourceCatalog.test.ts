@@ -38,7 +38,7 @@ describe('resource entries', () => {
     const entries = resourceEntries();
     expect(entries.every((e) => e.builtin && e.served && e.ref.version === 'v1')).toBe(true);
     expect(entries.map((e) => e.label)).toEqual([
-      'Nodes', 'Namespaces', 'Events', 'Pods', 'Deployments', 'StatefulSets', 'DaemonSets', 'Jobs', 'CronJobs',
+      'Nodes', 'Namespaces', 'Events', 'Pods', 'Deployments', 'StatefulSets', 'ReplicaSets', 'DaemonSets', 'Jobs', 'CronJobs',
       'Services', 'Ingresses', 'ConfigMaps', 'Secrets', 'PVCs',
     ]);
   });

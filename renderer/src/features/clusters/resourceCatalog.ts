@@ -42,6 +42,7 @@ const BUILTINS: readonly Builtin[] = [
   { section: 'Workloads', label: 'Pods', group: '', resource: 'pods', namespaced: true, one: 'pod' },
   { section: 'Workloads', label: 'Deployments', group: 'apps', resource: 'deployments', namespaced: true, one: 'deployment' },
   { section: 'Workloads', label: 'StatefulSets', group: 'apps', resource: 'statefulsets', namespaced: true, one: 'stateful set' },
+  { section: 'Workloads', label: 'ReplicaSets', group: 'apps', resource: 'replicasets', namespaced: true, one: 'replica set' },
   { section: 'Workloads', label: 'DaemonSets', group: 'apps', resource: 'daemonsets', namespaced: true, one: 'daemon set' },
   { section: 'Workloads', label: 'Jobs', group: 'batch', resource: 'jobs', namespaced: true, one: 'job' },
   { section: 'Workloads', label: 'CronJobs', group: 'batch', resource: 'cronjobs', namespaced: true, one: 'cron job' },

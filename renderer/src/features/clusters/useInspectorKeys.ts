@@ -14,7 +14,14 @@ export interface InspectorKeyActions {
   focusGrid(): void;
 }
 
-const TEXT_ENTRY = 'input, textarea, select, [contenteditable="true"]';
+/** Where typed keys are text, not commands. */
+export const TEXT_ENTRY = 'input, textarea, select, [contenteditable="true"]';
+
+/** A dialog or the palette is open, so keys belong to it: app-wide ones by the UI store, any other by the aria-modal that Modal renders. */
+export function overlayOpen(): boolean {
+  const ui = useUi.getState();
+  return Boolean(ui.dialog || ui.paletteOpen || document.querySelector('[aria-modal="true"]'));
+}
 
 /**
  * k9s-style keys while the inspector is shown: `/` filter, `j`/`k` and arrows
@@ -31,8 +38,7 @@ export function useInspectorKeys(actions: InspectorKeyActions): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
-      const ui = useUi.getState();
-      if (ui.dialog || ui.paletteOpen) return;
+      if (overlayOpen()) return;
       const a = current.current;
       const target = e.target instanceof Element ? e.target : null;
       if (target?.closest(TEXT_ENTRY)) {

@@ -1,5 +1,17 @@
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared/contract';
+import { useFocusLater } from '../../../shell/useFocusLater';
 import type { ResourceEntry } from '../resourceCatalog';
+import { overlayOpen, TEXT_ENTRY } from '../useInspectorKeys';
+import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, objectRef, SHORTCUTS, shortcutAction, type ActionTarget, type PaneAction } from './actionCatalog';
+import type { ActionDialogBaseProps } from './ActionDialog';
+import { CordonDialog } from './CordonDialog';
+import { DeleteObjectDialog } from './DeleteObjectDialog';
+import { PortForwardDialog } from './PortForwardDialog';
+import { RestartDialog } from './RestartDialog';
+import { ScaleDialog } from './ScaleDialog';
+import { useObjectPermissions, type PermissionCheck } from './useObjectPermissions';
+import './actions.css';
 
 export interface ObjectActionsProps {
   connection: ConnectionSummary;
@@ -9,7 +21,132 @@ export interface ObjectActionsProps {
   detail: ObjectDetail | undefined;
 }
 
-// SCAFFOLD: replaced by the actions helper.
-export function ObjectActions(_props: ObjectActionsProps) {
-  return null;
+/** One button's state: shown or not, usable or not and why. */
+interface ActionState {
+  action: PaneAction;
+  enabled: boolean;
+  /** Why it cannot be used now; shown next to the buttons and as the button's description. */
+  reason?: string;
+}
+
+const CHECKING_TEXT = 'Checking permissions…';
+
+function actionStates(entry: ResourceEntry, candidates: readonly PaneAction[], check: PermissionCheck, detail: ObjectDetail | undefined): ActionState[] {
+  const expected = candidates.filter((a) => !appliesOnlyIfAnswered(entry, a));
+  if (check.status === 'checking') return expected.map((action) => ({ action, enabled: false, reason: CHECKING_TEXT }));
+  const states: ActionState[] = [];
+  for (const action of check.status === 'ready' ? candidates : expected) {
+    const permission = check.status === 'ready' ? check.permissions[action] : { allowed: true };
+    // Absent from the answer: the action does not apply to this resource.
+    if (!permission) continue;
+    if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${actionLabel(action, detail?.unschedulable).toLowerCase()} this ${entry.one}.` });
+    // Cordon and uncordon are told apart by the node's detail.
+    else if (action === 'cordon' && !detail) states.push({ action, enabled: false, reason: 'Loading the node…' });
+    else states.push({ action, enabled: true });
+  }
+  return states;
+}
+
+/**
+ * The selected object's actions, for the detail pane's header: each is asked
+ * for with SelfSubjectAccessReview, and a denied one stays visible, disabled,
+ * with the reason. Each opens a confirm dialog; k9s-like keys open them too.
+ */
+export function ObjectActions({ connection, entry, row, detail }: ObjectActionsProps) {
+  const ref = useMemo(() => objectRef(connection.id, entry, row), [connection.id, entry, row]);
+  const candidates = useMemo(() => candidateActions(entry), [entry]);
+  const { check, recheck } = useObjectPermissions(ref, candidates);
+  const states = actionStates(entry, candidates, check, detail);
+  const [open, setOpen] = useState<PaneAction | null>(null);
+  const buttons = useRef(new Map<PaneAction, HTMLButtonElement>());
+  const { ref: returnTo, focusLater } = useFocusLater<HTMLButtonElement>();
+  const idPrefix = useId();
+  const noteId = (action: PaneAction | 'checking') => `${idPrefix}-${action}`;
+
+  const close = () => {
+    // Focus goes back to the action's button, also when the dialog was opened by its key.
+    if (open) returnTo.current = buttons.current.get(open) ?? null;
+    setOpen(null);
+    focusLater();
+  };
+
+  const usable = useRef<PaneAction[]>([]);
+  useLayoutEffect(() => {
+    usable.current = states.filter((s) => s.enabled).map((s) => s.action);
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing || e.repeat || overlayOpen()) return;
+      if (e.target instanceof Element && e.target.closest(TEXT_ENTRY)) return;
+      const action = shortcutAction(e);
+      if (!action || !usable.current.includes(action)) return;
+      e.preventDefault();
+      setOpen(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const target: ActionTarget = { connection, entry, row, ref };
+  const dialogProps: ActionDialogBaseProps = { target, onClose: close, onForbidden: recheck };
+  const kind = forwardKind(entry);
+  const unschedulable = detail?.unschedulable ?? false;
+  const denied = states.filter((s) => !s.enabled && s.reason !== CHECKING_TEXT);
+
+  return (
+    <div className="object-actions">
+      <div role="group" aria-label={`Actions on ${entry.one} ${row.name}`} className="object-action-buttons">
+        {states.map(({ action, enabled, reason }) => {
+          const shortcut = SHORTCUTS[action];
+          return (
+            <button
+              key={action}
+              ref={(el) => {
+                if (el) buttons.current.set(action, el);
+                else buttons.current.delete(action);
+              }}
+              type="button"
+              className={action === 'delete' ? 'danger' : undefined}
+              // aria-disabled keeps the button focusable, so its reason can be read.
+              aria-disabled={enabled ? undefined : true}
+              aria-describedby={reason ? noteId(reason === CHECKING_TEXT ? 'checking' : action) : undefined}
+              aria-keyshortcuts={shortcut.aria}
+              title={reason}
+              onClick={() => enabled && setOpen(action)}
+            >
+              {actionLabel(action, unschedulable)}
+              <kbd aria-hidden="true">{shortcut.hint}</kbd>
+            </button>
+          );
+        })}
+      </div>
+      {check.status === 'checking' && (
+        <p id={noteId('checking')} className="muted action-note" role="status">
+          {CHECKING_TEXT}
+        </p>
+      )}
+      {denied.length > 0 && (
+        <ul className="action-notes">
+          {denied.map(({ action, reason }) => (
+            <li key={action} id={noteId(action)}>
+              <strong>{actionLabel(action, unschedulable)}</strong>: {reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      {check.status === 'failed' && (
+        <p className="muted action-note">
+          Could not check permissions ({check.error.message}); the cluster decides when you act.{' '}
+          <button type="button" className="link" onClick={recheck}>
+            Check again
+          </button>
+        </p>
+      )}
+      {open === 'delete' && <DeleteObjectDialog {...dialogProps} />}
+      {open === 'scale' && <ScaleDialog {...dialogProps} detail={detail} />}
+      {open === 'restart' && <RestartDialog {...dialogProps} />}
+      {open === 'cordon' && <CordonDialog {...dialogProps} unschedulable={unschedulable} />}
+      {open === 'portForward' && kind && <PortForwardDialog {...dialogProps} kind={kind} detail={detail} />}
+    </div>
+  );
 }

@@ -1,0 +1,183 @@
+/**
+ * One object as the detail view shows it, computed from the object the
+ * server returned: YAML without managedFields, a Secret's values replaced by
+ * placeholders (they cross only through `kube.revealSecret`), and the parts
+ * the view reads directly (containers, replicas, cordon state).
+ */
+import { stringify } from 'yaml';
+import type { ContainerInfo, ObjectDetail, OwnerLink, ResourceRef } from '../../../shared/contract';
+
+/** kubectl apply keeps the whole applied object here, a Secret's values in clear included. */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const LAST_APPLIED_MASK = "<hidden: holds the Secret's values>";
+
+export const isSecretResource = (ref: Pick<ResourceRef, 'group' | 'resource'>): boolean => ref.group === '' && ref.resource === 'secrets';
+
+/** An owner reference as the server writes it. */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+}
+
+/** Metadata the detail view reads beyond {@link KubeObject}'s. */
+interface DetailMetadata {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  managedFields?: unknown;
+}
+
+/** The object as the detail view reads it. */
+export interface DetailObject {
+  [field: string]: unknown;
+  apiVersion?: string;
+  kind?: string;
+  metadata?: DetailMetadata;
+  spec?: unknown;
+  status?: unknown;
+}
+
+/** The owner an object's chain follows: its controller, else the first owner listed. */
+export function ownerToFollow(obj: DetailObject): OwnerReference | undefined {
+  const refs = obj.metadata?.ownerReferences ?? [];
+  return refs.find((r) => r.controller) ?? refs[0];
+}
+
+/** Bytes of a Secret value: `data` is base64, `stringData` (write-only, rarely returned) is text. */
+function secretBytes(value: unknown, encoded: boolean): number {
+  if (typeof value !== 'string') return 0;
+  return encoded ? Buffer.from(value, 'base64').length : Buffer.byteLength(value, 'utf8');
+}
+
+const placeholder = (bytes: number) => `<hidden: ${bytes} byte${bytes === 1 ? '' : 's'}>`;
+
+/** A Secret's keys and sizes, never its values. */
+export function secretKeysOf(secret: DetailObject): { key: string; bytes: number }[] {
+  const keys = new Map<string, number>();
+  for (const [key, value] of Object.entries((secret.stringData as Record<string, unknown> | undefined) ?? {})) keys.set(key, secretBytes(value, false));
+  for (const [key, value] of Object.entries((secret.data as Record<string, unknown> | undefined) ?? {})) keys.set(key, secretBytes(value, true));
+  return [...keys].map(([key, bytes]) => ({ key, bytes })).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** A copy of a Secret with every value, and the annotation that repeats them, replaced by placeholders. */
+export function maskSecret(secret: DetailObject): DetailObject {
+  const masked: DetailObject = { ...secret };
+  for (const field of ['data', 'stringData'] as const) {
+    const values = secret[field] as Record<string, unknown> | undefined;
+    if (values) masked[field] = Object.fromEntries(Object.keys(values).map((k) => [k, placeholder(secretBytes(values[k], field === 'data'))]));
+  }
+  const annotations = secret.metadata?.annotations;
+  if (annotations?.[LAST_APPLIED] !== undefined) {
+    masked.metadata = { ...secret.metadata, annotations: { ...annotations, [LAST_APPLIED]: LAST_APPLIED_MASK } };
+  }
+  return masked;
+}
+
+/** The object as YAML, without managedFields (server bookkeeping nobody reads). */
+export function detailYaml(obj: DetailObject): string {
+  const { managedFields: _managedFields, ...metadata } = obj.metadata ?? {};
+  return stringify({ ...obj, metadata }, { lineWidth: 0 });
+}
+
+// ---------------------------------------------------------------- containers
+
+interface ContainerState {
+  running?: object;
+  waiting?: { reason?: string };
+  terminated?: { reason?: string; exitCode?: number; signal?: number };
+}
+interface ContainerStatus {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+interface ContainerSpec {
+  name: string;
+  image?: string;
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+}
+interface PodParts {
+  spec?: { nodeName?: string; initContainers?: ContainerSpec[]; containers?: ContainerSpec[]; ephemeralContainers?: ContainerSpec[] };
+  status?: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[]; ephemeralContainerStatuses?: ContainerStatus[] };
+}
+
+/** A container's state as kubectl describe words it: "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)". */
+export function containerStateText(state: ContainerState | undefined): string {
+  if (state?.running) return 'running';
+  const t = state?.terminated;
+  if (t) {
+    const how = [t.exitCode !== undefined ? `exit ${t.exitCode}` : '', t.signal ? `signal ${t.signal}` : ''].filter(Boolean).join(', ');
+    return `terminated${t.reason ? `: ${t.reason}` : ''}${how ? ` (${how})` : ''}`;
+  }
+  // A container without a status yet (the pod is not scheduled) is waiting too.
+  return state?.waiting?.reason ? `waiting: ${state.waiting.reason}` : 'waiting';
+}
+
+/** Every container of a pod, init containers first, each with its status. */
+export function containersOf(pod: DetailObject): ContainerInfo[] {
+  const { spec = {}, status = {} } = pod as PodParts;
+  const groups: [ContainerInfo['kind'], ContainerSpec[] | undefined, ContainerStatus[] | undefined][] = [
+    ['init', spec.initContainers, status.initContainerStatuses],
+    ['main', spec.containers, status.containerStatuses],
+    ['ephemeral', spec.ephemeralContainers, status.ephemeralContainerStatuses],
+  ];
+  return groups.flatMap(([kind, specs = [], statuses = []]) =>
+    specs.map((c) => {
+      const s = statuses.find((st) => st.name === c.name);
+      return {
+        name: c.name,
+        kind,
+        image: c.image ?? '',
+        ready: s?.ready ?? false,
+        restartCount: s?.restartCount ?? 0,
+        state: containerStateText(s?.state),
+        hasPrevious: Boolean(s?.lastState?.terminated),
+        ports: (c.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+      };
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- the detail
+
+/**
+ * The detail of `obj` (of resource `ref`), with the owner chain already
+ * resolved. Secrets are masked here, so no caller can forget to.
+ */
+export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 'resource'>, owners: OwnerLink[]): ObjectDetail {
+  const secret = isSecretResource(ref);
+  const shown = secret ? maskSecret(obj) : obj;
+  const m = shown.metadata ?? {};
+  const spec = (obj.spec ?? {}) as { replicas?: unknown; unschedulable?: boolean; nodeName?: string };
+  const detail: ObjectDetail = {
+    uid: m.uid ?? '',
+    kind: obj.kind ?? '',
+    apiVersion: obj.apiVersion ?? '',
+    name: m.name ?? '',
+    ...(m.namespace ? { namespace: m.namespace } : {}),
+    resourceVersion: m.resourceVersion ?? '',
+    ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
+    labels: m.labels ?? {},
+    annotations: m.annotations ?? {},
+    yaml: detailYaml(shown),
+    owners,
+  };
+  if (typeof spec.replicas === 'number') detail.replicas = spec.replicas;
+  if (ref.group === '' && ref.resource === 'pods') {
+    detail.containers = containersOf(obj);
+    if (spec.nodeName) detail.nodeName = spec.nodeName;
+  }
+  if (ref.group === '' && ref.resource === 'nodes') detail.unschedulable = spec.unschedulable === true;
+  if (secret) detail.secretKeys = secretKeysOf(obj);
+  return detail;
+}

@@ -1,0 +1,123 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { DialogFooter } from '../../../shell/DialogFooter';
+import { describeError, type ErrorView, type FixHandlers } from '../../../shell/errorActions';
+import { Modal } from '../../../shell/Modal';
+import { useToasts, type Toast } from '../../../shell/toastStore';
+import { useUi } from '../../../shell/uiStore';
+import { reimportDialog, useConnectionTest } from '../../connections/useConnectionTest';
+import type { ActionTarget } from './actionCatalog';
+
+/** What the success toast says; "Recorded in the audit log." is added to the message. */
+export interface ActionOutcome {
+  title: string;
+  message?: string;
+  action?: Toast['action'];
+}
+
+/** Props every action dialog receives from the actions bar. */
+export interface ActionDialogBaseProps {
+  target: ActionTarget;
+  onClose(): void;
+  /** The cluster refused the action: the permissions are checked again. */
+  onForbidden(): void;
+}
+
+interface ActionDialogProps extends ActionDialogBaseProps {
+  /** The question: "Delete pod web-1?". */
+  title: string;
+  /** The dialog's accessible name: "Delete pod web-1". */
+  label: string;
+  action: { label: string; busyLabel: string; danger?: boolean };
+  /** Focus Cancel on open; false when a field of the dialog takes focus itself. */
+  focusCancel?: boolean;
+  /** Checks the input before the call; shows why and returns false to stop. */
+  validate?(): boolean;
+  /** Makes the call and says what happened. */
+  run(): Promise<ActionOutcome>;
+  children: ReactNode;
+}
+
+/** A refusal reads "No access", whatever the server's wording. */
+export function describeActionError(err: unknown, fixes: FixHandlers = {}): ErrorView {
+  const view = describeError(err, fixes);
+  return view.code === 'FORBIDDEN' ? { ...view, title: 'No access' } : view;
+}
+
+const AUDITED = 'Recorded in the audit log.';
+
+/**
+ * The frame of every object action: what will happen, on which cluster and
+ * namespace, progress while the call runs, the error in place with its fix,
+ * and a success toast naming the object once it is done.
+ */
+export function ActionDialog({ target, title, label, action, focusCancel = true, validate, run, onClose, onForbidden, children }: ActionDialogProps) {
+  const { connection, row } = target;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const { test } = useConnectionTest(connection);
+  // A call may finish after the dialog was dismissed: its failure then becomes a toast.
+  const open = useRef(true);
+  useEffect(() => {
+    open.current = true;
+    return () => {
+      open.current = false;
+    };
+  }, []);
+
+  const fixes: FixHandlers = {
+    retest: () => void test(),
+    // Opens over this dialog (app-wide dialogs render last), so the action can be tried again after.
+    reimport: () => useUi.getState().openDialog(reimportDialog(connection)),
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || (validate && !validate())) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const outcome = await run();
+      useToasts.getState().push({ tone: 'success', title: outcome.title, message: [outcome.message, AUDITED].filter(Boolean).join(' '), ...(outcome.action ? { action: outcome.action } : {}) });
+      if (open.current) onClose();
+    } catch (err) {
+      const view = describeActionError(err, fixes);
+      if (view.code === 'FORBIDDEN') onForbidden();
+      if (open.current) {
+        setError(view);
+        setBusy(false);
+      } else {
+        const { title, message, location, action: fix } = view;
+        useToasts.getState().push({ tone: 'error', title, message, ...(location ? { location } : {}), ...(fix ? { action: fix } : {}) });
+      }
+    }
+  };
+
+  return (
+    <Modal label={label} onClose={onClose} className="action-dialog">
+      <form onSubmit={(e) => void submit(e)}>
+        <h2>{title}</h2>
+        <p className="action-where">
+          On cluster <strong>{connection.name}</strong>
+          {row.namespace ? (
+            <>
+              , namespace <strong>{row.namespace}</strong>.
+            </>
+          ) : (
+            ' (cluster-wide).'
+          )}
+        </p>
+        {children}
+        {busy && (
+          <p className="action-progress" role="status">
+            <span className="spinner" aria-hidden="true" /> {action.busyLabel}
+          </p>
+        )}
+        <DialogFooter
+          error={error}
+          dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: focusCancel }}
+          action={{ label: action.label, busyLabel: action.busyLabel, busy, danger: action.danger }}
+        />
+      </form>
+    </Modal>
+  );
+}

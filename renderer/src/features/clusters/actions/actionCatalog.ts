@@ -1,0 +1,107 @@
+import type { ConnectionSummary, ObjectAction, ObjectRef, ParamsIn, Row } from '../../../../../shared/contract';
+import type { ResourceEntry } from '../resourceCatalog';
+
+/** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
+export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'cordon' | 'portForward'>;
+
+/** What the object's actions need to know about it. */
+export interface ActionTarget {
+  connection: ConnectionSummary;
+  entry: ResourceEntry;
+  row: Row;
+  ref: ObjectRef;
+}
+
+export type ForwardKind = NonNullable<ParamsIn<'portForwards.start'>['kind']>;
+
+const SCALABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/replicasets']);
+const RESTARTABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/daemonsets']);
+const FORWARD_KINDS: Record<string, ForwardKind> = {
+  '/pods': 'pod',
+  '/services': 'service',
+  'apps/deployments': 'deployment',
+  'apps/statefulsets': 'statefulset',
+  'apps/replicasets': 'replicaset',
+};
+/** Workloads whose deletion can keep or remove what they own, and what that is. */
+const DEPENDENTS: Record<string, string> = {
+  'apps/deployments': 'replica sets and pods',
+  'apps/statefulsets': 'pods',
+  'apps/daemonsets': 'pods',
+  'apps/replicasets': 'pods',
+  'batch/jobs': 'pods',
+  'batch/cronjobs': 'jobs and their pods',
+};
+
+export const POD_KEY = '/pods';
+export const NODE_KEY = '/nodes';
+export const NAMESPACE_KEY = '/namespaces';
+
+/**
+ * The actions that may apply to a kind, in button order. Delete is asked for
+ * every kind, Scale for every custom resource: the permissions answer leaves
+ * out what does not apply (no delete verb, no scale subresource).
+ */
+export function candidateActions(entry: ResourceEntry): PaneAction[] {
+  return [
+    entry.key in FORWARD_KINDS && 'portForward',
+    (SCALABLE.has(entry.key) || !entry.builtin) && 'scale',
+    RESTARTABLE.has(entry.key) && 'restart',
+    entry.key === NODE_KEY && 'cordon',
+    'delete',
+  ].filter((a): a is PaneAction => Boolean(a));
+}
+
+/** Only the permissions answer tells whether a custom resource scales: until it comes, its Scale is not shown. */
+export const appliesOnlyIfAnswered = (entry: ResourceEntry, action: PaneAction): boolean => action === 'scale' && !entry.builtin;
+
+/** The port-forward target kind of a resource, if it can be forwarded to. */
+export const forwardKind = (entry: ResourceEntry): ForwardKind | undefined => FORWARD_KINDS[entry.key];
+
+/** What a workload owns ("replica sets and pods"), for the propagation choice; undefined for other kinds. */
+export const dependentsOf = (entry: ResourceEntry): string | undefined => DEPENDENTS[entry.key];
+
+/** Deleting cluster-scoped objects (nodes, namespaces, …) is confirmed by typing the name. */
+export const needsTypedName = (row: Row): boolean => row.namespace === undefined;
+
+/** The object as the contract addresses it. */
+export function objectRef(connectionId: string, entry: ResourceEntry, row: Row): ObjectRef {
+  return { connectionId, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name };
+}
+
+/** The button's text. */
+export function actionLabel(action: PaneAction, unschedulable: boolean | undefined): string {
+  switch (action) {
+    case 'delete':
+      return 'Delete';
+    case 'scale':
+      return 'Scale';
+    case 'restart':
+      return 'Restart';
+    case 'cordon':
+      return unschedulable ? 'Uncordon' : 'Cordon';
+    case 'portForward':
+      return 'Port-forward';
+  }
+}
+
+/** k9s-like keys: `aria` is the aria-keyshortcuts value, `hint` what the button shows. */
+export const SHORTCUTS: Record<PaneAction, { key: string; ctrl: boolean; aria: string; hint: string }> = {
+  delete: { key: 'd', ctrl: true, aria: 'Control+D', hint: 'Ctrl+D' },
+  scale: { key: 's', ctrl: false, aria: 'S', hint: 's' },
+  restart: { key: 'r', ctrl: false, aria: 'R', hint: 'r' },
+  cordon: { key: 'c', ctrl: false, aria: 'C', hint: 'c' },
+  portForward: { key: 'f', ctrl: false, aria: 'F', hint: 'f' },
+};
+
+/** The action a key press asks for; Shift, Alt and Cmd/Meta combinations are left to others. */
+export function shortcutAction(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey'>): PaneAction | undefined {
+  if (e.shiftKey || e.altKey || e.metaKey) return undefined;
+  const key = e.key.toLowerCase();
+  return (Object.keys(SHORTCUTS) as PaneAction[]).find((a) => SHORTCUTS[a].key === key && SHORTCUTS[a].ctrl === e.ctrlKey);
+}
+
+/** "prod-eu, namespace shop" or "prod-eu (cluster-wide)": where an action happens, for toasts. */
+export function whereText({ connection, row }: Pick<ActionTarget, 'connection' | 'row'>): string {
+  return row.namespace ? `${connection.name}, namespace ${row.namespace}` : `${connection.name} (cluster-wide)`;
+}

@@ -1,0 +1,384 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiResource, ObjectDetail, ParamsIn, Row } from '../../../../../shared/contract';
+import { createFakeMonaco } from '../../../shell/monaco/fakeMonaco';
+import { useTheme } from '../../../shell/theme';
+import { fail, ok, type FakeBridge } from '../../../test/fakeBridge';
+import { useInspector } from '../inspectorStore';
+import { discovery, emitRows, grid, podRow, renderInspector, watchCalls, watchId } from '../testKit';
+
+const monaco = vi.hoisted(() => ({ current: undefined as ReturnType<typeof createFakeMonaco> | undefined }));
+vi.mock('../../../shell/monaco/loadMonaco', () => ({ loadMonaco: () => Promise.resolve(monaco.current!.monaco) }));
+
+type Ref = ParamsIn<'kube.get'>;
+
+const POD_YAML = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  namespace: default\n';
+
+function podDetail(overrides: Partial<ObjectDetail> = {}): ObjectDetail {
+  return {
+    uid: 'uid-default-web-1',
+    kind: 'Pod',
+    apiVersion: 'v1',
+    name: 'web-1',
+    namespace: 'default',
+    resourceVersion: '42',
+    labels: { app: 'web' },
+    annotations: { 'team.example/owner': 'sre' },
+    yaml: POD_YAML,
+    owners: [],
+    containers: [{ name: 'app', kind: 'main', image: 'nginx:1.27', ready: true, restartCount: 2, state: 'running', hasPrevious: true, ports: [] }],
+    nodeName: 'gpu-1',
+    ...overrides,
+  };
+}
+
+const secretsApi: ApiResource = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, verbs: ['list', 'watch'], builtin: true };
+const objectRow = (name: string, namespace = 'default'): Row => ({ uid: `uid-${namespace}-${name}`, name, namespace, cells: [] });
+
+/** The Pods view with `web-1` in it, its detail open. */
+async function openPod(fake: FakeBridge, user: ReturnType<typeof userEvent.setup>) {
+  const id = await watchId(fake);
+  emitRows(fake, id, { reset: true, upserts: [podRow('web-1'), podRow('web-2')] });
+  await user.click(within(grid('Pods')).getByText('web-1'));
+  return screen.getByRole('complementary', { name: 'pod details' });
+}
+
+const panel = () => screen.getByRole('tabpanel');
+const selectedTab = () => screen.getAllByRole('tab').find((t) => t.getAttribute('aria-selected') === 'true')?.textContent;
+
+beforeEach(() => {
+  monaco.current = createFakeMonaco();
+  useInspector.setState({ focus: null });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('detail pane', () => {
+  it('offers its views as tabs, by click, by arrow keys and by letter', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    fake.handle('kube.events', () => ok({ events: [] }));
+    const detail = await openPod(fake, user);
+
+    const tablist = within(detail).getByRole('tablist');
+    expect(within(tablist).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Overviewo', 'YAMLy', 'Eventse', 'Relatedp', 'Logsl']);
+    expect(selectedTab()).toBe('Overviewo');
+    expect(panel().getAttribute('aria-labelledby')).toBe(within(tablist).getByRole('tab', { name: 'Overview' }).id);
+    expect(await within(panel()).findByText('app=web')).toBeTruthy();
+
+    // Letters switch tabs while focus is on the grid, and j/k still move the selection.
+    await user.keyboard('y');
+    expect(selectedTab()).toBe('YAMLy');
+    await user.keyboard('e');
+    expect(selectedTab()).toBe('Eventse');
+    await user.keyboard('j');
+    expect(within(detail).getByRole('heading', { name: 'web-2' })).toBeTruthy();
+    expect(selectedTab()).toBe('Eventse');
+    await user.keyboard('l');
+    expect(selectedTab()).toBe('Logsl');
+    // The log view gets the selected pod and the containers kube.get reported.
+    await waitFor(() => expect(fake.method('kube.openLogs')).toHaveBeenCalled());
+    expect(fake.method('kube.openLogs').mock.calls[0][0]).toMatchObject({ connectionId: 'k-prod', namespace: 'default', pod: 'web-2', container: 'app' });
+    await user.keyboard('o');
+    expect(selectedTab()).toBe('Overviewo');
+
+    // Arrows move between tabs, wrapping, and focus follows.
+    await user.click(within(tablist).getByRole('tab', { name: 'Overview' }));
+    await user.keyboard('{ArrowLeft}');
+    expect(selectedTab()).toBe('Logsl');
+    expect(document.activeElement).toBe(within(tablist).getByRole('tab', { name: 'Logs' }));
+    await user.keyboard('{ArrowRight}');
+    expect(selectedTab()).toBe('Overviewo');
+    expect(within(tablist).getByRole('tab', { name: 'Overview' }).tabIndex).toBe(0);
+    expect(within(tablist).getByRole('tab', { name: 'YAML' }).tabIndex).toBe(-1);
+
+    // Typed into a field, the letters stay there.
+    await user.keyboard('/y');
+    expect(screen.getByRole('textbox', { name: 'Filter' })).toHaveProperty('value', 'y');
+    expect(selectedTab()).toBe('Overviewo');
+
+    await user.keyboard('{Escape}{Escape}');
+    expect(screen.queryByRole('complementary', { name: 'pod details' })).toBeNull();
+  });
+
+  it('stays usable when kube.get fails: the row’s facts, and why the rest is missing', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    const detail = await openPod(fake, user);
+    expect(within(detail).getByText('uid-default-web-1')).toBeTruthy();
+    expect(within(panel()).getByRole('alert').textContent).toContain('kube.get is not faked');
+    await user.keyboard('y');
+    expect(within(panel()).getAllByRole('alert')).toHaveLength(1);
+    expect(monaco.current!.editor.create).not.toHaveBeenCalled();
+  });
+
+  it('shows the YAML read-only in the editor, follows the theme, and reloads when the row changes', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    let version = 1;
+    fake.handle('kube.get', () => ok(podDetail({ yaml: `${POD_YAML}# v${version}\n` })));
+    const detail = await openPod(fake, user);
+    await user.click(within(detail).getByRole('tab', { name: 'YAML' }));
+
+    await waitFor(() => expect(monaco.current!.editors).toHaveLength(1));
+    const [editor] = monaco.current!.editors;
+    expect(editor.options).toMatchObject({ value: `${POD_YAML}# v1\n`, language: 'yaml', readOnly: true, ariaLabel: 'YAML of pod web-1' });
+    expect(panel().textContent).toContain('name: web-1');
+    expect(monaco.current!.editor.setTheme).toHaveBeenLastCalledWith('pilothouse-light');
+    act(() => useTheme.getState().toggle());
+    expect(monaco.current!.editor.setTheme).toHaveBeenLastCalledWith('pilothouse-dark');
+
+    // The pod changed: its row's cells did, so the object is read again, into the same editor.
+    version = 2;
+    emitRows(fake, await watchId(fake), { upserts: [podRow('web-1', { restarts: 1 })] });
+    await waitFor(() => expect(editor.value()).toBe(`${POD_YAML}# v2\n`));
+    expect(monaco.current!.editors).toHaveLength(1);
+
+    await user.click(within(panel()).getByRole('button', { name: 'Copy YAML' }));
+    expect(await navigator.clipboard.readText()).toBe(`${POD_YAML}# v2\n`);
+    expect(within(panel()).getByRole('button', { name: 'Copy YAML' }).textContent).toBe('Copied');
+
+    const gets = fake.method('kube.get').mock.calls.length;
+    await user.click(within(panel()).getByRole('button', { name: 'Reload' }));
+    await waitFor(() => expect(fake.method('kube.get').mock.calls.length).toBe(gets + 1));
+    expect(fake.method('kube.get').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'default', name: 'web-1' });
+  });
+
+  it('lists the events, asks again every few seconds while shown, and says "No access" when forbidden', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    fake.handle('kube.events', () =>
+      ok({
+        events: [
+          { uid: 'e2', type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container app', count: 7, lastSeen: new Date(Date.now() - 150_000).toISOString() },
+          { uid: 'e1', type: 'Normal', reason: 'Pulled', message: 'Container image "nginx:1.27" already present', count: 1, source: 'kubelet gpu-1' },
+        ],
+      }),
+    );
+    await openPod(fake, user);
+    expect(fake.method('kube.events')).not.toHaveBeenCalled();
+
+    // Fake timeouts from here, so the 5 s poll can be stepped through. user-event and findBy wait on
+    // timeouts themselves: keys go by fireEvent, and answers are awaited by advancing the fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      fireEvent.keyDown(document.activeElement!, { key: 'e' });
+      await act(() => vi.advanceTimersByTimeAsync(0));
+      const list = within(panel()).getByRole('list', { name: 'Events' });
+      const items = within(list).getAllByRole('listitem');
+      expect(items.map((i) => within(i).getByText(/BackOff|Pulled/).textContent)).toEqual(['BackOff', 'Pulled']);
+      expect(items[0].textContent).toContain('×7');
+      expect(items[0].textContent).toContain('2m ago');
+      expect(within(items[0]).getByText('Warning').className).toContain('tone-warn');
+      expect(items[1].textContent).toContain('kubelet gpu-1');
+      expect(fake.method('kube.events')).toHaveBeenCalledTimes(1);
+
+      await act(() => vi.advanceTimersByTimeAsync(5000));
+      expect(fake.method('kube.events')).toHaveBeenCalledTimes(2);
+      fake.handle('kube.events', () => fail('FORBIDDEN', 'events is forbidden: User "dev" cannot list resource "events" in the namespace "default"'));
+      await act(() => vi.advanceTimersByTimeAsync(5000));
+      const status = within(panel()).getByRole('status');
+      expect(status.textContent).toContain('No access');
+      expect(status.textContent).toContain('cannot list resource "events"');
+      expect(within(panel()).queryByRole('alert')).toBeNull();
+
+      // Leaving the tab stops the polling.
+      fireEvent.keyDown(document.activeElement!, { key: 'o' });
+      await act(() => vi.advanceTimersByTimeAsync(20_000));
+      expect(fake.method('kube.events')).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('opens an owner from the chain: switches resource and selects it; unresolved owners are not links', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
+    fake.handle('kube.get', (ref: Ref) =>
+      ref.resource.resource === 'pods'
+        ? ok(
+            podDetail({
+              owners: [
+                { kind: 'ReplicaSet', name: 'web-7d9f', uid: 'uid-rs', namespace: 'default', resource: { group: 'apps', version: 'v1', resource: 'replicasets' } },
+                { kind: 'Deployment', name: 'web', uid: 'uid-default-web', namespace: 'default', resource: deployments },
+                { kind: 'Rollout', name: 'web-canary', uid: 'uid-gone', namespace: 'default', unresolved: 'missing' },
+              ],
+            }),
+          )
+        : ok(podDetail({ kind: 'Deployment', name: 'web', uid: 'uid-default-web', yaml: 'kind: Deployment\n', containers: undefined })),
+    );
+    await openPod(fake, user);
+    const chain = await within(panel()).findByRole('list', { name: 'Owner chain' });
+    const owners = within(chain).getAllByRole('listitem');
+    // The fake cluster serves no ReplicaSets, and a missing owner cannot be opened.
+    expect(within(owners[0]).queryByRole('button')).toBeNull();
+    expect(owners[2].textContent).toBe('Rollout web-canarymissing');
+    expect(within(owners[2]).queryByRole('button')).toBeNull();
+
+    await user.click(within(owners[1]).getByRole('button', { name: 'web' }));
+    expect(await screen.findByRole('grid', { name: 'Deployments' })).toBeTruthy();
+    expect(watchCalls(fake).at(-1)?.resource).toEqual(deployments);
+    expect(screen.queryByRole('complementary')).toBeNull();
+
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('api'), objectRow('web')], state: { phase: 'live', rows: 2 } });
+    const detail = screen.getByRole('complementary', { name: 'deployment details' });
+    expect(within(detail).getByRole('heading', { name: 'web' })).toBeTruthy();
+    const selected = within(grid('Deployments')).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true');
+    expect(selected?.textContent).toContain('web');
+    expect(document.activeElement).toBe(grid('Deployments'));
+    expect(useInspector.getState().focus).toBeNull();
+    // A deployment has no Logs tab.
+    expect(within(detail).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Overviewo', 'YAMLy', 'Eventse', 'Relatedp']);
+  });
+
+  it('lists a workload’s pods under Related, each opening the pod', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({}, 'apps/deployments');
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: ref.resource.resource === 'pods' ? 'Pod' : 'Deployment', name: ref.name })));
+    fake.handle('kube.related', () =>
+      ok({
+        selector: 'app=web',
+        truncated: true,
+        pods: [
+          { uid: 'uid-default-web-1', name: 'web-1', namespace: 'default', status: 'Running', ready: '1/1', restarts: 0, node: 'gpu-1' },
+          { uid: 'uid-default-web-2', name: 'web-2', namespace: 'default', status: 'CrashLoopBackOff', ready: '0/1', restarts: 9 },
+        ],
+      }),
+    );
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+    await user.click(within(grid('Deployments')).getByText('web'));
+    await user.keyboard('p');
+
+    const table = await within(panel()).findByRole('table', { name: 'Related pods' });
+    expect(within(panel()).getByText('app=web')).toBeTruthy();
+    expect(within(panel()).getByText('More pods match than are shown.')).toBeTruthy();
+    expect(within(table).getByText('CrashLoopBackOff').className).toContain('tone-bad');
+    expect(fake.method('kube.related').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web' });
+
+    await user.click(within(table).getByRole('button', { name: 'web-2' }));
+    expect(await screen.findByRole('grid', { name: 'Pods' })).toBeTruthy();
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [podRow('web-1'), podRow('web-2')] });
+    expect(within(screen.getByRole('complementary', { name: 'pod details' })).getByRole('heading', { name: 'web-2' })).toBeTruthy();
+  });
+
+  it('for a pod, Related shows the owner chain and the node as links', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail({ owners: [{ kind: 'Deployment', name: 'web', uid: 'uid-d', namespace: 'default', unresolved: 'forbidden' }] })));
+    await openPod(fake, user);
+    await user.keyboard('p');
+    const chain = await within(panel()).findByRole('list', { name: 'Owner chain' });
+    expect(chain.textContent).toBe('Deployment webno access');
+    expect(fake.method('kube.related')).not.toHaveBeenCalled();
+
+    await user.click(within(panel()).getByRole('button', { name: 'gpu-1' }));
+    expect(await screen.findByRole('grid', { name: 'Nodes' })).toBeTruthy();
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [{ uid: 'uid-node-gpu-1', name: 'gpu-1', cells: [] }, { uid: 'uid-node-gpu-2', name: 'gpu-2', cells: [] }] });
+    expect(within(screen.getByRole('complementary', { name: 'node details' })).getByRole('heading', { name: 'gpu-1' })).toBeTruthy();
+  });
+
+  it('reveals a Secret’s values only on request, hides them again, and never logs or stores them', async () => {
+    const user = userEvent.setup();
+    const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    const { fake } = renderInspector({ 'kube.discover': () => ok({ ...discovery, resources: [...discovery.resources, secretsApi] }) }, '/secrets');
+    fake.handle('kube.get', (ref: Ref) =>
+      ok(podDetail({ kind: 'Secret', name: ref.name, yaml: 'kind: Secret\ndata:\n  password: <hidden: 11 bytes>\n', containers: undefined, secretKeys: [{ key: 'password', bytes: 11 }, { key: 'user', bytes: 5 }] })),
+    );
+    fake.handle('kube.revealSecret', (ref: Ref) =>
+      ok({ values: [{ key: 'password', value: `hunter2-${ref.name}`, encoding: 'utf8' as const }, { key: 'user', value: 'admin', encoding: 'utf8' as const }] }),
+    );
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('db-creds'), objectRow('tls')] });
+    await user.click(within(grid('Secrets')).getByText('db-creds'));
+
+    expect(await within(panel()).findByText('11 bytes, hidden')).toBeTruthy();
+    await user.keyboard('y');
+    expect(within(panel()).getByText('Values are masked: Overview reveals them.')).toBeTruthy();
+    await user.keyboard('o');
+    expect(fake.method('kube.revealSecret')).not.toHaveBeenCalled();
+
+    await user.click(within(panel()).getByRole('button', { name: 'Reveal values' }));
+    expect(await within(panel()).findByText('hunter2-db-creds')).toBeTruthy();
+    expect(fake.method('kube.revealSecret')).toHaveBeenCalledTimes(1);
+    expect(fake.method('kube.revealSecret').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: '', version: 'v1', resource: 'secrets' }, namespace: 'default', name: 'db-creds' });
+    await user.click(within(panel()).getByRole('button', { name: 'Copy password' }));
+    expect(await navigator.clipboard.readText()).toBe('hunter2-db-creds');
+
+    // Hide.
+    await user.click(within(panel()).getByRole('button', { name: 'Hide values' }));
+    expect(within(panel()).queryByText('hunter2-db-creds')).toBeNull();
+
+    // Another object, and back: hidden.
+    await user.click(within(panel()).getByRole('button', { name: 'Reveal values' }));
+    expect(await within(panel()).findByText('hunter2-db-creds')).toBeTruthy();
+    await user.keyboard('j');
+    expect(within(screen.getByRole('complementary')).getByRole('heading', { name: 'tls' })).toBeTruthy();
+    expect(screen.queryByText(/hunter2/)).toBeNull();
+    await user.keyboard('k');
+    expect(await within(panel()).findByText('11 bytes, hidden')).toBeTruthy();
+    expect(screen.queryByText(/hunter2/)).toBeNull();
+
+    // Closing the pane hides them too.
+    await user.click(within(panel()).getByRole('button', { name: 'Reveal values' }));
+    expect(await within(panel()).findByText('hunter2-db-creds')).toBeTruthy();
+    await user.keyboard('{Escape}');
+    await user.keyboard('{Enter}');
+    expect(await within(panel()).findByText('11 bytes, hidden')).toBeTruthy();
+    expect(screen.queryByText(/hunter2/)).toBeNull();
+    expect(fake.method('kube.revealSecret')).toHaveBeenCalledTimes(3);
+
+    for (const spy of logged) expect(JSON.stringify(spy.mock.calls)).not.toContain('hunter2');
+    const stored = [localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => s.getItem(k)));
+    expect(stored.join('\n')).not.toContain('hunter2');
+  });
+
+  it('says "No access" when revealing is forbidden', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({ 'kube.discover': () => ok({ ...discovery, resources: [...discovery.resources, secretsApi] }) }, '/secrets');
+    fake.handle('kube.get', () => ok(podDetail({ kind: 'Secret', name: 'db-creds', containers: undefined, secretKeys: [{ key: 'password', bytes: 11 }] })));
+    fake.handle('kube.revealSecret', () => fail('FORBIDDEN', 'secrets "db-creds" is forbidden: User "dev" cannot get resource "secrets"'));
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('db-creds')] });
+    await user.click(within(grid('Secrets')).getByText('db-creds'));
+    await user.click(await within(panel()).findByRole('button', { name: 'Reveal values' }));
+    const status = await within(panel()).findByRole('status');
+    expect(status.textContent).toContain('No access');
+    expect(status.textContent).toContain('You may not read the values of this secret.');
+  });
+
+  it('keeps saying "Deleted" when the object goes away', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    const detail = await openPod(fake, user);
+    await user.keyboard('y');
+    emitRows(fake, await watchId(fake), { deletes: ['uid-default-web-1'] });
+    expect(within(detail).getByRole('heading', { name: 'Deleted pod' })).toBeTruthy();
+    expect(within(detail).getByText('It is no longer in the cluster.')).toBeTruthy();
+    expect(within(detail).queryByRole('tablist')).toBeNull();
+  });
+});
+
+describe('focusing an object', () => {
+  it('clears the table filter when it hides the object, and says when the object is gone', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    const id = await watchId(fake);
+    emitRows(fake, id, { reset: true, upserts: [podRow('api'), podRow('web-1')] });
+    await user.type(screen.getByRole('textbox', { name: 'Filter' }), 'api');
+    await waitFor(() => expect(within(grid('Pods')).queryByText('web-1')).toBeNull());
+
+    act(() => useInspector.getState().focusObject({ connectionId: 'k-prod', key: '/pods', namespace: 'default', name: 'web-1' }));
+    await waitFor(() => expect(screen.getByRole('complementary', { name: 'pod details' })).toBeTruthy());
+    expect(screen.getByRole('textbox', { name: 'Filter' })).toHaveProperty('value', '');
+    expect(within(screen.getByRole('complementary')).getByRole('heading', { name: 'web-1' })).toBeTruthy();
+
+    act(() => useInspector.getState().focusObject({ connectionId: 'k-prod', key: '/pods', namespace: 'default', name: 'gone-1', uid: 'uid-gone' }));
+    expect(await screen.findByText('The pod default/gone-1 is no longer in the cluster.')).toBeTruthy();
+    expect(useInspector.getState().focus).toBeNull();
+  });
+});

@@ -1,0 +1,29 @@
+import { resourceKey, type ResourceEntry } from '../resourceCatalog';
+
+/** How often a shown tab asks again for events and related pods (ms). */
+export const POLL_MS = 5000;
+
+export type DetailTabId = 'overview' | 'yaml' | 'events' | 'related' | 'logs';
+
+/** One tab of the detail pane and the key that shows it. */
+export interface DetailTab {
+  id: DetailTabId;
+  label: string;
+  key: string;
+}
+
+/** Resources the detail pane treats apart. */
+export const PODS_KEY = resourceKey({ group: '', resource: 'pods' });
+export const NODES_KEY = resourceKey({ group: '', resource: 'nodes' });
+export const SECRETS_KEY = resourceKey({ group: '', resource: 'secrets' });
+
+/** The tabs for an object of `entry`'s resource: Logs only for pods. */
+export function detailTabs(entry: ResourceEntry): DetailTab[] {
+  return [
+    { id: 'overview', label: 'Overview', key: 'o' },
+    { id: 'yaml', label: 'YAML', key: 'y' },
+    { id: 'events', label: 'Events', key: 'e' },
+    { id: 'related', label: 'Related', key: 'p' },
+    ...(entry.key === PODS_KEY ? [{ id: 'logs' as const, label: 'Logs', key: 'l' }] : []),
+  ];
+}

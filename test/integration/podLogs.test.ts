@@ -1,0 +1,375 @@
+/**
+ * Pod logs against the real test bed: following a seeded pod's log while
+ * lines are appended to the cluster's log file, timestamps, tails, resuming
+ * a stream the client dropped without repeating or losing a line, a deleted
+ * pod, downloads with a size limit, the refusals a person sees, and a burst
+ * of lines held to the configured rate with bounded memory.
+ *
+ * Every container of the primary cluster shows the same log file, which
+ * other test files read too: this file only appends to it, and marks its
+ * lines with a per-run tag to find its own.
+ */
+import { execFile } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LogLinesEvent, MethodName, ParamsIn, ResultOf } from '../../shared/contract';
+import type { AppErrorShape } from '../../shared/result';
+import type { Services } from '../../electron/services/app/createServices';
+import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/kubeAccess';
+import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/podLogs';
+import { dispatch } from '../../electron/services/rpc/dispatch';
+import { EventHub, type Subscription } from '../../electron/services/rpc/eventHub';
+import { servicesWithCluster } from '../support/services';
+import { KWOK_TOLERATION, criLogLine } from '../testbed';
+
+const bed = inject('testbed');
+const primary = bed.clusters.primary;
+const run = promisify(execFile);
+
+const RUN = Date.now().toString(36);
+const NS = `ph-it-logs-${RUN}`;
+/** A seeded Running pod, read only; it has never restarted. */
+const SEEDED = { namespace: 'platform', pod: 'redis-0', container: 'redis' };
+const SESSION = 'it-logs';
+
+let services: Services;
+let connectionId = '';
+let access: KubeAccess;
+let serial = 0;
+
+/** A line no other test writes. */
+const unique = (what: string) => `ph-it-logs ${RUN} ${++serial} ${what}`;
+const append = (...texts: string[]) => appendFileSync(primary.podLogFile, texts.map((t) => criLogLine(t)).join(''));
+
+/** What a UI holding each stream would have, built from the `kube.logLines` events alone. */
+interface View {
+  lines: string[];
+  events: LogLinesEvent[];
+  phases: LogLinesEvent['state']['phase'][];
+}
+const views = new Map<string, View>();
+const view = (streamId: string): View => {
+  let v = views.get(streamId);
+  if (!v) views.set(streamId, (v = { lines: [], events: [], phases: [] }));
+  return v;
+};
+function apply(e: LogLinesEvent): void {
+  const v = view(e.streamId);
+  v.events.push(e);
+  v.lines.push(...e.lines);
+  if (v.phases.at(-1) !== e.state.phase) v.phases.push(e.state.phase);
+}
+
+/** Events of one hub, applied to the views and acknowledged at once, as a UI that keeps up does. */
+function listen(hub: EventHub, onEvent: (e: LogLinesEvent) => void = apply): Subscription {
+  const sub: Subscription = hub.subscribe((batch) => {
+    for (const e of batch.events) if (e.name === 'kube.logLines') onEvent(e.payload as LogLinesEvent);
+    sub.ack(batch.seq);
+  });
+  return sub;
+}
+
+async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> {
+  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-logs', session: SESSION }, services.log);
+  if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
+  return res.value as ResultOf<M>;
+}
+
+async function failure<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<AppErrorShape> {
+  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-logs', session: SESSION }, services.log);
+  if (res.ok) throw new Error(`${method} succeeded`);
+  return res.error;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function kubectl(...args: string[]): Promise<string> {
+  return (await run(bed.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, ...args])).stdout;
+}
+
+/** A PodLogs of its own with `options`, on its own hub; closed after the test, so later bursts do not flow into it. */
+function podLogs(options: PodLogsOptions, onEvent?: (e: LogLinesEvent) => void): { logs: PodLogs; hub: EventHub } {
+  const hub = new EventHub(services.log);
+  const sub = listen(hub, onEvent);
+  const logs = createPodLogs({ access, hub, log: services.log }, options);
+  cleanups.push(() => {
+    logs.closeAll();
+    sub.close();
+  });
+  return { logs, hub };
+}
+const cleanups: (() => void)[] = [];
+
+let hubSubscription: Subscription;
+
+beforeAll(async () => {
+  ({ services, connectionId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary-admin'));
+  access = createKubeAccess(services.connections, services.log);
+  hubSubscription = listen(services.hub);
+  await kubectl('create', 'namespace', NS);
+});
+
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+afterAll(async () => {
+  hubSubscription?.close();
+  services?.close();
+  await kubectl('delete', 'namespace', NS, '--wait=false').catch(() => undefined);
+});
+
+describe('following a log', () => {
+  it('shows the last lines, then lines as the container writes them, and stops on close', async () => {
+    const before = [unique('before a'), unique('before b'), unique('before c')];
+    append(...before);
+    const { streamId } = await call('kube.openLogs', { connectionId, ...SEEDED, tailLines: 3 });
+    const v = await until('the last three lines', () => view(streamId).lines.length >= 3 && view(streamId));
+    expect(v.lines).toEqual(before);
+    expect(v.events[0].state.phase).toBe('streaming');
+
+    const later = unique('written while followed');
+    append(later);
+    await until('the appended line', () => v.lines.includes(later));
+    expect(v.lines).toEqual([...before, later]);
+
+    await call('kube.closeLogs', { streamId });
+    const events = v.events.length;
+    append(unique('after close'));
+    await pause(600);
+    expect(v.events.length).toBe(events);
+    // Closing again, or an unknown id, is harmless.
+    await call('kube.closeLogs', { streamId });
+  });
+
+  it('with timestamps, each line starts with the kubelet time; without, with the text', async () => {
+    const text = unique('stamped');
+    append(text);
+    const withStamps = await call('kube.openLogs', { connectionId, ...SEEDED, timestamps: true, follow: false, tailLines: 1 });
+    const withoutStamps = await call('kube.openLogs', { connectionId, ...SEEDED, follow: false, tailLines: 1 });
+    const stamped = await until('the stamped read to end', () => view(withStamps.streamId).phases.includes('ended') && view(withStamps.streamId));
+    const plain = await until('the plain read to end', () => view(withoutStamps.streamId).phases.includes('ended') && view(withoutStamps.streamId));
+    expect(stamped.lines).toHaveLength(1);
+    expect(stamped.lines[0]).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d+Z ${text}$`));
+    expect(plain.lines).toEqual([text]);
+    // A short read may come as one batch: its lines with the end.
+    expect(plain.events.at(-1)?.state).toEqual({ phase: 'ended' });
+  });
+
+  it('tailLines 0 shows only what is written from now on', async () => {
+    append(unique('old'));
+    const { streamId } = await call('kube.openLogs', { connectionId, ...SEEDED, tailLines: 0 });
+    await pause(300);
+    const fresh = unique('new');
+    append(fresh);
+    const v = await until('the new line', () => view(streamId).lines.length > 0 && view(streamId));
+    expect(v.lines).toEqual([fresh]);
+    await call('kube.closeLogs', { streamId });
+  });
+
+  it('cuts a line longer than the limit and marks the cut', async () => {
+    const { logs } = podLogs({ maxLineLength: 1024 });
+    const { streamId } = await logs.open({ connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 });
+    const long = unique('long ') + 'x'.repeat(4000);
+    const after = unique('after the long one');
+    append(long, after);
+    const v = await until('both lines', () => view(streamId).lines.length >= 2 && view(streamId));
+    expect(v.lines).toEqual([`${long.slice(0, 1024)} […line cut at 1 KiB]`, after]);
+  });
+
+  it('resumes a dropped stream from the last timestamp without repeating or losing lines that share it', async () => {
+    // A short idle timeout makes the client drop and reopen the quiet stream every 0.7 s.
+    const { logs } = podLogs({ idleTimeoutMs: 700, openGraceMs: 300 });
+    const { streamId } = await logs.open({ connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 });
+    const instant = new Date();
+    const first = [unique('same instant 1'), unique('same instant 2'), unique('same instant 3')];
+    appendFileSync(primary.podLogFile, first.map((t) => criLogLine(t, instant)).join(''));
+    await until('the first lines', () => view(streamId).lines.length >= 3);
+    await until('two resumes', () => (logs.stats(streamId)?.requests ?? 0) >= 3, 10_000);
+    // Written later with the same timestamp: new lines the resumed stream must not take for repeats.
+    const second = [unique('same instant 4'), unique('same instant 5')];
+    const next = unique('a millisecond later');
+    appendFileSync(primary.podLogFile, [...second.map((t) => criLogLine(t, instant)), criLogLine(next, new Date(instant.getTime() + 1))].join(''));
+    await until('the later lines', () => view(streamId).lines.length >= 6);
+    await until('another resume', () => (logs.stats(streamId)?.requests ?? 0) >= 5, 10_000);
+    expect(view(streamId).lines).toEqual([...first, ...second, next]);
+    expect(view(streamId).phases).toEqual(['streaming']);
+  });
+
+  it('ends when the pod is deleted', async () => {
+    const overrides = JSON.stringify({ spec: { tolerations: [KWOK_TOLERATION] } });
+    await kubectl('run', 'short-lived', '-n', NS, '--image=registry.k8s.io/pause:3.10', '--restart=Never', `--overrides=${overrides}`);
+    await kubectl('wait', '--for=condition=Ready', 'pod/short-lived', '-n', NS, '--timeout=30s');
+    const { logs } = podLogs({ idleTimeoutMs: 700, openGraceMs: 300 });
+    const { streamId } = await logs.open({ connectionId, namespace: NS, pod: 'short-lived', container: 'short-lived', previous: false, timestamps: false, follow: true, tailLines: 1 });
+    await until('the stream to start', () => view(streamId).events.length);
+    await kubectl('delete', 'pod', 'short-lived', '-n', NS, '--grace-period=0', '--force');
+    const v = await until('the stream to end', () => view(streamId).phases.includes('ended') && view(streamId));
+    expect(v.events.at(-1)?.state).toEqual({ phase: 'ended', message: 'The pod was deleted' });
+    expect(logs.stats(streamId)).toBeUndefined();
+  });
+});
+
+describe('refusals', () => {
+  it('a missing pod is NOT_FOUND', async () => {
+    const err = await failure('kube.openLogs', { connectionId, namespace: SEEDED.namespace, pod: `no-such-pod-${RUN}`, container: 'x' });
+    expect(err.code).toBe('NOT_FOUND');
+    expect(err.message).toContain(`no-such-pod-${RUN}`);
+  });
+
+  it('the previous instance of a container that never restarted: says there is none', async () => {
+    const err = await failure('kube.openLogs', { connectionId, ...SEEDED, previous: true });
+    expect(err).toEqual({
+      code: 'NOT_FOUND',
+      message: 'Container redis in pod platform/redis-0 has no previous instance: it has not restarted, or its old log was removed',
+    });
+    const download = await failure('kube.downloadLogs', { connectionId, ...SEEDED, previous: true });
+    expect(download.code).toBe('NOT_FOUND');
+  });
+
+  it('a container the pod does not have: the server says so', async () => {
+    const err = await failure('kube.openLogs', { connectionId, ...SEEDED, container: 'sidecar' });
+    expect(err.code).toBe('VALIDATION');
+    expect(err.message).toContain('container sidecar is not valid for pod redis-0');
+  });
+
+  it('holds a session to its most streams, and ending the session frees them', async () => {
+    const { logs } = podLogs({ maxStreamsPerSession: 2, openGraceMs: 300 });
+    const target = { connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 };
+    const a = await logs.open(target, 'window-1');
+    const b = await logs.open(target, 'window-1');
+    await expect(logs.open(target, 'window-1')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('close one before opening another') });
+    // Another window has its own allowance.
+    const other = await logs.open(target, 'window-2');
+    logs.endSession('window-1');
+    expect(logs.stats(a.streamId)).toBeUndefined();
+    expect(logs.stats(b.streamId)).toBeUndefined();
+    expect(logs.stats(other.streamId)?.phase).toBe('streaming');
+    const again = await logs.open(target, 'window-1');
+    expect(logs.stats(again.streamId)?.phase).toBe('streaming');
+  });
+});
+
+// Downloads read the whole log file, which grows with every run against a reused bed (the burst below adds ~3 MB; a fresh bed starts it anew).
+describe('downloads', { timeout: 180_000 }, () => {
+  it('the whole log with the latest line, named after pod and container', async () => {
+    const last = unique('last before download');
+    append(last);
+    const d = await call('kube.downloadLogs', { connectionId, ...SEEDED });
+    expect(d.fileName).toMatch(/^redis-0_redis_\d{8}-\d{6}\.log$/);
+    expect(d.text.endsWith(`${last}\n`)).toBe(true);
+    expect(d.bytes).toBe(Buffer.byteLength(d.text));
+    if (d.truncated) expect(d.bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+    else expect(d.text.startsWith('pilothouse test bed container starting\n')).toBe(true);
+  });
+
+  it('keeps the last bytes up to the limit, with timestamps when asked', async () => {
+    const { logs } = podLogs({ downloadLimitBytes: 4096 });
+    const lines = Array.from({ length: 100 }, (_, i) => unique(`download filler ${i}`));
+    append(...lines);
+    const d = await logs.download({ connectionId, ...SEEDED, previous: false, timestamps: true });
+    expect(d.truncated).toBe(true);
+    expect(d.bytes).toBe(Buffer.byteLength(d.text));
+    expect(d.bytes).toBeLessThanOrEqual(4096);
+    expect(d.bytes).toBeGreaterThan(4096 - 200);
+    const kept = d.text.trimEnd().split('\n');
+    expect(kept.every((l) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z ph-it-logs /.test(l))).toBe(true);
+    expect(kept.at(-1)).toMatch(new RegExp(`Z ${lines.at(-1)}$`));
+  });
+});
+
+/** `count` numbered lines at one instant, in one write; in a function of its own so the text is garbage once written. */
+function appendBurst(tag: string, count: number): void {
+  const at = new Date();
+  let text = '';
+  for (let i = 0; i < count; i++) text += criLogLine(`${tag} ${String(i).padStart(7, '0')}`, at);
+  appendFileSync(primary.podLogFile, text);
+}
+
+describe('a burst of lines', () => {
+  it('is delivered at the configured rate, the stream held back, memory bounded', async () => {
+    // Kept modest: every container of the bed shares one log file, and each run makes it longer for everyone.
+    const BURST = 30_000;
+    const RATE = 5_000;
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const liveHeap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+
+    const tag = unique('burst');
+    const warmTag = unique('warm-up');
+    let warmed = 0;
+    let received = 0;
+    let dropped = 0;
+    let outOfOrder = 0;
+    let lastNumber = -1;
+    let firstAt = 0;
+    let lastAt = 0;
+    const arrivals: { at: number; lines: number }[] = [];
+    const { logs } = podLogs({ maxLinesPerSecond: RATE, maxBufferedLines: 2_000, maxBufferedChars: 256 * 1024 }, (e) => {
+      dropped += e.dropped ?? 0;
+      warmed += e.lines.filter((l) => l.startsWith(warmTag)).length;
+      const mine = e.lines.filter((l) => l.startsWith(tag));
+      if (!mine.length) return;
+      const now = Date.now();
+      if (!firstAt) firstAt = now;
+      lastAt = now;
+      arrivals.push({ at: now, lines: mine.length });
+      for (const line of mine) {
+        const n = Number(line.slice(tag.length + 1, tag.length + 8));
+        if (n <= lastNumber) outOfOrder++;
+        lastNumber = n;
+      }
+      received += mine.length;
+    });
+    const { streamId } = await logs.open({ connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 });
+
+    // A first, smaller burst runs every code path once, so what the measured one adds is data, not code.
+    appendBurst(warmTag, 1_000);
+    await until('the warm-up burst', () => warmed === 1_000);
+    const heapBefore = liveHeap();
+    appendBurst(tag, BURST);
+    let heapPeak = 0;
+    const started = Date.now();
+    while (received + dropped < BURST) {
+      if (Date.now() - started > 60_000) throw new Error(`only ${received} + ${dropped} dropped of ${BURST} lines after 60 s`);
+      await pause(250);
+      heapPeak = Math.max(heapPeak, liveHeap() - heapBefore);
+    }
+    const stats = logs.stats(streamId);
+    const seconds = (lastAt - firstAt) / 1000;
+    const rate = received / seconds;
+    // Most lines that arrived within any one second, as the UI saw them (the hub batches every 25 ms on top).
+    let busiestSecond = 0;
+    for (const a of arrivals) busiestSecond = Math.max(busiestSecond, arrivals.filter((o) => o.at > a.at - 1000 && o.at <= a.at).reduce((n, o) => n + o.lines, 0));
+    console.info(
+      `podLogs burst: ${received} lines in ${seconds.toFixed(2)} s = ${Math.round(rate)} lines/s (limit ${RATE}); busiest second ${busiestSecond}; ` +
+        `dropped ${dropped}; paused ${stats?.pauses} times; most buffered ${stats?.maxBuffered} lines / ${stats?.maxBufferedChars} chars; ` +
+        `live heap growth at most ${(heapPeak / 1024 / 1024).toFixed(1)} MiB`,
+    );
+    expect(received + dropped).toBe(BURST);
+    expect(outOfOrder).toBe(0);
+    expect(busiestSecond).toBeLessThanOrEqual(RATE * 1.1);
+    expect(rate).toBeLessThanOrEqual(RATE * 1.05);
+    // The stream was held back: the apiserver sent faster than the rate.
+    expect(stats?.pauses).toBeGreaterThan(0);
+    expect(stats?.maxBuffered).toBeLessThanOrEqual(2_000);
+    // The burst is 30,000 lines of ~45 characters: holding them all would take about 2.7 MiB.
+    expect(heapPeak).toBeLessThan(1.5 * 1024 * 1024);
+  });
+});
