@@ -25,11 +25,13 @@ function InspectorHeader({ connection, discovery }: { connection: ConnectionSumm
           {connection.name} <HealthBadge health={connection.health} />
           {version && <span className="muted server-version"> Kubernetes {version}</span>}
         </h2>
-        <PortForwardsButton />
-        <button type="button" onClick={() => void test()} disabled={testing}>
-          {testing && <span className="spinner" aria-hidden="true" />}
-          {testing ? 'Testing…' : 'Test'}
-        </button>
+        <div className="page-header-actions">
+          <PortForwardsButton />
+          <button type="button" onClick={() => void test()} disabled={testing}>
+            {testing && <span className="spinner" aria-hidden="true" />}
+            {testing ? 'Testing…' : 'Test'}
+          </button>
+        </div>
       </div>
       {discovery?.status === 'error' && discovery.error && (
         <ErrorNotice
