@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AuditEntry, MethodName, ParamsIn, ResultOf } from '../../shared/contract';
-import type { AppErrorShape } from '../../shared/result';
+import type { AuditEntry } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { dispatch } from '../../electron/services/rpc/dispatch';
 import { createTestServices } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
+import { contractClient, until } from '../support/contract';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -40,34 +39,7 @@ async function apply(manifest: object): Promise<void> {
   await kubectl('apply', '-f', file);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Calls through the contract as the UI does; resolves with the whole result, failures included. */
-async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<{ ok: true; value: ResultOf<M> } | { ok: false; error: AppErrorShape }> {
-  return (await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it', session: 'it' }, services.log)) as
-    | { ok: true; value: ResultOf<M> }
-    | { ok: false; error: AppErrorShape };
-}
-
-async function succeed<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> {
-  const res = await call(method, params);
-  if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
-  return res.value;
-}
-
-async function fail<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<AppErrorShape> {
-  const res = await call(method, params);
-  if (res.ok) throw new Error(`${method} succeeded, expected a failure`);
-  return res.error;
-}
+const { call: succeed, failure: fail } = contractClient(() => services, { actor: 'it', session: 'it' });
 
 /** The newest audit entry for `action` on `target`. */
 function audited(action: string, target: string): AuditEntry | undefined {

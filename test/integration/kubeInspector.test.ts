@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { KubeRowsEvent, ParamsIn, ResultOf, Row, WatchState } from '../../shared/contract';
+import type { KubeRowsEvent, Row, WatchState } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices } from '../support/services';
 import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/kubeInspector';
-import { dispatch } from '../../electron/services/rpc/dispatch';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
 import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
+import { contractClient, until } from '../support/contract';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -57,21 +57,7 @@ function apply(e: KubeRowsEvent): void {
   v.state = e.state;
 }
 
-async function call<M extends 'kube.discover' | 'kube.watch' | 'kube.unwatch'>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> {
-  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it', session: 'it' }, services.log);
-  if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
-  return res.value as ResultOf<M>;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const { call } = contractClient(() => services, { actor: 'it', session: 'it' });
 
 const live = (watchId: string, timeoutMs?: number) => until(`watch ${watchId} to be live`, () => view(watchId).state?.phase === 'live' && view(watchId), timeoutMs);
 

@@ -8,13 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MethodName, ParamsIn, ResultOf } from '../../shared/contract';
-import type { AppErrorShape } from '../../shared/result';
 import type { Services } from '../../electron/services/app/createServices';
 import { ListWatchKubeInspector } from '../../electron/services/kube/kubeInspector';
-import { dispatch } from '../../electron/services/rpc/dispatch';
 import { createTestServices } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
+import { contractClient, until } from '../support/contract';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -41,28 +39,7 @@ let services: Services;
 let admin = '';
 let restricted = '';
 
-async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> {
-  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-objects', session: 'it-objects' }, services.log);
-  if (!res.ok) throw Object.assign(new Error(`${method}: ${res.error.code}: ${res.error.message}`), { shape: res.error });
-  return res.value as ResultOf<M>;
-}
-
-/** The error a call fails with. */
-async function failure<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<AppErrorShape> {
-  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-objects', session: 'it-objects' }, services.log);
-  if (res.ok) throw new Error(`${method} succeeded`);
-  return res.error;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const { call, failure } = contractClient(() => services, { actor: 'it-objects', session: 'it-objects' });
 
 async function kubectl(...args: string[]): Promise<string> {
   return (await run(bed.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, ...args])).stdout;

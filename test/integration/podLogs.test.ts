@@ -15,15 +15,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { LogLinesEvent, MethodName, ParamsIn, ResultOf } from '../../shared/contract';
-import type { AppErrorShape } from '../../shared/result';
+import type { LogLinesEvent } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/kubeAccess';
 import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/podLogs';
-import { dispatch } from '../../electron/services/rpc/dispatch';
 import { EventHub, type Subscription } from '../../electron/services/rpc/eventHub';
 import { servicesWithCluster } from '../support/services';
 import { KWOK_TOLERATION, criLogLine } from '../testbed';
+import { contractClient, until } from '../support/contract';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -72,27 +71,7 @@ function listen(hub: EventHub, onEvent: (e: LogLinesEvent) => void = apply): Sub
   return sub;
 }
 
-async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> {
-  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-logs', session: SESSION }, services.log);
-  if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
-  return res.value as ResultOf<M>;
-}
-
-async function failure<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<AppErrorShape> {
-  const res = await dispatch(services.handlers, method, params, { transport: 'test', actor: 'it-logs', session: SESSION }, services.log);
-  if (res.ok) throw new Error(`${method} succeeded`);
-  return res.error;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { call, failure } = contractClient(() => services, { actor: 'it-logs', session: SESSION });
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

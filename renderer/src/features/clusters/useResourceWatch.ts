@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { KubeRowsEvent, ResourceRef, ResultOf } from '../../../../shared/contract';
+import type { ResourceRef, ResultOf } from '../../../../shared/contract';
 import type { AppErrorShape } from '../../../../shared/result';
 import { call, getBridge } from '../../api/client';
+import { subscribeStream } from '../../api/streamSubscription';
 import { toErrorShape } from '../../shell/errorActions';
 import type { RowStore } from './rowStore';
 
@@ -37,17 +38,6 @@ export function useResourceWatch(store: RowStore, connectionId: string, ref: Res
   const { group, version, resource } = ref;
 
   useEffect(() => {
-    const bridge = getBridge();
-    let watchId: string | undefined;
-    let pending = true;
-    let closed = false;
-    // Events can overtake the answer of kube.watch (a joined watch resets at once); hold them until the id is known.
-    const early: KubeRowsEvent[] = [];
-    const offRows = bridge.events['kube.rows']((event) => {
-      if (pending) early.push(event);
-      else if (event.watchId === watchId) store.apply(event);
-    });
-
     if (scope.current !== namespace) {
       scope.current = namespace;
       store.clear();
@@ -55,25 +45,16 @@ export function useResourceWatch(store: RowStore, connectionId: string, ref: Res
       store.reopening();
     }
     setFailure(null);
-    call('kube.watch', { connectionId, resource: { group, version, resource }, ...(namespace ? { namespace } : {}) }).then(
-      (result) => {
-        pending = false;
-        if (closed) return unwatch(result.watchId);
-        watchId = result.watchId;
-        setOpened(result);
-        for (const event of early.splice(0)) if (event.watchId === watchId) store.apply(event);
-      },
-      (err: unknown) => {
-        pending = false;
-        early.length = 0;
-        if (!closed) setFailure(toErrorShape(err));
-      },
-    );
-    return () => {
-      closed = true;
-      offRows();
-      if (watchId !== undefined) unwatch(watchId);
-    };
+    return subscribeStream({
+      event: 'kube.rows',
+      idOf: (event) => event.watchId,
+      open: () => call('kube.watch', { connectionId, resource: { group, version, resource }, ...(namespace ? { namespace } : {}) }),
+      idOfOpened: (result) => result.watchId,
+      close: unwatch,
+      apply: (event) => store.apply(event),
+      onOpened: (result) => setOpened(result),
+      onFailed: (err) => setFailure(toErrorShape(err)),
+    });
   }, [store, connectionId, group, version, resource, namespace, generation]);
 
   useEffect(() => getBridge().onResync(() => setGeneration((g) => g + 1)), []);

@@ -11,6 +11,7 @@ import { ImportNameChoice } from './ImportNameChoice';
 import { RejectedList } from './RejectedList';
 import { focusFirstInvalid, useImportChoices } from './useImportChoices';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { FieldError } from '../../shell/FieldError';
 
 /** Why a region cannot be used; a region is required when the profile has none. */
 function regionProblem(region: string): string | undefined {
@@ -69,11 +70,7 @@ function ProfileItem({ profile: p, choice, check, region, regionListId, showProb
           onChange={(e) => onRegion(e.target.value)}
         />
       </label>
-      {problem && (
-        <p id={problemId} className="field-error">
-          {problem}
-        </p>
-      )}
+      <FieldError id={problemId} problem={problem} />
       <ImportNameChoice subject={p.profile} choice={choice} check={check} showProblem={showProblem} onChange={onChange} />
     </li>
   );

@@ -8,6 +8,7 @@ import { useConnections } from './connectionsStore';
 import { formatLabel } from './LabelChips';
 import { labelsProblem, parseLabelInput } from './labels';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { FieldError } from '../../shell/FieldError';
 
 /** Edits a connection's labels as `key=value` chips, checked with the contract's Labels schema. */
 export function LabelsDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
@@ -99,11 +100,7 @@ export function LabelsDialog({ connection, onClose }: { connection: ConnectionSu
             Add
           </button>
         </div>
-        {problem && (
-          <p id={problemId} className="field-error">
-            {problem}
-          </p>
-        )}
+        <FieldError id={problemId} problem={problem} />
         <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Save labels', busyLabel: 'Saving…', busy }} />
       </form>
     </Modal>

@@ -6,6 +6,7 @@ import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { FieldError } from '../../shell/FieldError';
 
 /** Renames a connection; the name is checked as the contract checks it before the call. */
 export function RenameDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
@@ -59,11 +60,7 @@ export function RenameDialog({ connection, onClose }: { connection: ConnectionSu
             }}
           />
         </label>
-        {problem && (
-          <p id={problemId} className="field-error">
-            {problem}
-          </p>
-        )}
+        <FieldError id={problemId} problem={problem} />
         <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Rename', busyLabel: 'Renaming…', busy }} />
       </form>
     </Modal>

@@ -3,6 +3,7 @@ import type { ParamsIn } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { dependentsOf, NAMESPACE_KEY, needsTypedName, NODE_KEY, POD_KEY } from './actionCatalog';
 import { ActionDialog, type ActionDialogBaseProps } from './ActionDialog';
+import { FieldError } from '../../../shell/FieldError';
 
 type Propagation = NonNullable<ParamsIn<'kube.delete'>['propagation']>;
 
@@ -125,11 +126,7 @@ export function DeleteObjectDialog(props: ActionDialogBaseProps) {
               }}
             />
           </label>
-          {problem && (
-            <p id={problemId} className="field-error">
-              {problem}
-            </p>
-          )}
+          <FieldError id={problemId} problem={problem} />
         </>
       )}
     </ActionDialog>

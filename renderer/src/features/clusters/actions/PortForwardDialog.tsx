@@ -4,6 +4,7 @@ import { call } from '../../../api/client';
 import type { ForwardKind } from './actionCatalog';
 import { ActionDialog, type ActionDialogBaseProps } from './ActionDialog';
 import { localAddress, usePortForwards } from './portForwardsStore';
+import { FieldError } from '../../../shell/FieldError';
 
 const OTHER = 'other';
 const MAX_PORT = 65_535;
@@ -139,11 +140,7 @@ export function PortForwardDialog(props: ActionDialogBaseProps & { kind: Forward
             }}
           />
         </div>
-        {problems.remote && (
-          <p id={ids.remote} className="field-error">
-            {problems.remote}
-          </p>
-        )}
+        <FieldError id={ids.remote} problem={problems.remote} />
         {udp > 0 && <p className="muted">{udp === 1 ? '1 UDP port is' : `${udp} UDP ports are`} not listed: only TCP can be forwarded.</p>}
       </fieldset>
       <label className="field">
@@ -167,11 +164,7 @@ export function PortForwardDialog(props: ActionDialogBaseProps & { kind: Forward
       <p id={ids.localHint} className="muted">
         Leave empty to use any free port.
       </p>
-      {problems.local && (
-        <p id={ids.local} className="field-error">
-          {problems.local}
-        </p>
-      )}
+      <FieldError id={ids.local} problem={problems.local} />
     </ActionDialog>
   );
 }

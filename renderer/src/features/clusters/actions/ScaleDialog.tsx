@@ -3,6 +3,7 @@ import type { ObjectDetail } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { plural } from '../../../shell/format';
 import { ActionDialog, type ActionDialogBaseProps } from './ActionDialog';
+import { FieldError } from '../../../shell/FieldError';
 
 /** The contract's bound on replicas. */
 const MAX_REPLICAS = 100_000;
@@ -63,11 +64,7 @@ export function ScaleDialog(props: ActionDialogBaseProps & { detail: ObjectDetai
           }}
         />
       </label>
-      {problem && (
-        <p id={problemId} className="field-error">
-          {problem}
-        </p>
-      )}
+      <FieldError id={problemId} problem={problem} />
       {replicas === 0 && (
         <p id={warningId} className="notice action-warning">
           Scaling to 0 stops every pod of {entry.one} <strong>{row.name}</strong>: it serves nothing until it is scaled up again.

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { LogLinesEvent, LogTarget } from '../../../../../shared/contract';
+import type { LogTarget } from '../../../../../shared/contract';
 import type { AppErrorShape } from '../../../../../shared/result';
 import { call, getBridge } from '../../../api/client';
+import { subscribeStream } from '../../../api/streamSubscription';
 import { toErrorShape } from '../../../shell/errorActions';
 import type { LogBuffer } from './logBuffer';
 
@@ -36,37 +37,17 @@ export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null):
 
   useEffect(() => {
     if (connectionId === undefined || namespace === undefined || pod === undefined || container === undefined) return;
-    const bridge = getBridge();
-    let streamId: string | undefined;
-    let pending = true;
-    let closed = false;
-    // Events can overtake the answer of kube.openLogs; hold them until the id is known.
-    const early: LogLinesEvent[] = [];
-    const offLines = bridge.events['kube.logLines']((event) => {
-      if (pending) early.push(event);
-      else if (event.streamId === streamId) buffer.apply(event);
-    });
-
     buffer.clear();
     setFailure(null);
-    call('kube.openLogs', { connectionId, namespace, pod, container, previous, timestamps, follow: true, tailLines }).then(
-      (result) => {
-        pending = false;
-        if (closed) return closeStream(result.streamId);
-        streamId = result.streamId;
-        for (const event of early.splice(0)) if (event.streamId === streamId) buffer.apply(event);
-      },
-      (err: unknown) => {
-        pending = false;
-        early.length = 0;
-        if (!closed) setFailure(toErrorShape(err));
-      },
-    );
-    return () => {
-      closed = true;
-      offLines();
-      if (streamId !== undefined) closeStream(streamId);
-    };
+    return subscribeStream({
+      event: 'kube.logLines',
+      idOf: (event) => event.streamId,
+      open: () => call('kube.openLogs', { connectionId, namespace, pod, container, previous, timestamps, follow: true, tailLines }),
+      idOfOpened: (result) => result.streamId,
+      close: closeStream,
+      apply: (event) => buffer.apply(event),
+      onFailed: (err) => setFailure(toErrorShape(err)),
+    });
   }, [buffer, connectionId, namespace, pod, container, previous, timestamps, tailLines, generation]);
 
   useEffect(() => getBridge().onResync(() => setGeneration((g) => g + 1)), []);
