@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { ContainerInfo, ObjectDetail, OwnerLink, ResourceRef } from '../../../shared/contract';
+import type { ContainerState, ContainerStatus } from './rowShapes';
 
 /** kubectl apply keeps the whole applied object here, a Secret's values in clear included. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -89,18 +90,6 @@ export function detailYaml(obj: DetailObject): string {
 
 // ---------------------------------------------------------------- containers
 
-interface ContainerState {
-  running?: object;
-  waiting?: { reason?: string };
-  terminated?: { reason?: string; exitCode?: number; signal?: number };
-}
-interface ContainerStatus {
-  name: string;
-  ready?: boolean;
-  restartCount?: number;
-  state?: ContainerState;
-  lastState?: ContainerState;
-}
 interface ContainerSpec {
   name: string;
   image?: string;

@@ -59,17 +59,20 @@ export function countQuantity(q: string | number | undefined): number {
 
 // ---------------------------------------------------------------- pods
 
-interface ContainerState {
+/** A container's state, as a pod's status reports it. */
+export interface ContainerState {
   waiting?: { reason?: string };
   running?: { startedAt?: string };
   terminated?: { reason?: string; exitCode?: number; signal?: number };
 }
-interface ContainerStatus {
+/** One entry of a pod's container statuses. */
+export interface ContainerStatus {
   name: string;
   ready?: boolean;
   started?: boolean;
   restartCount?: number;
   state?: ContainerState;
+  lastState?: ContainerState;
 }
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 interface PodContainer {

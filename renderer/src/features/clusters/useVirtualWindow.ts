@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useRef, useState, type RefObject } from 'react';
+import { useResizeEffect } from '../../shell/useResizeEffect';
 
 /** Every row is this tall (px); the stylesheet's `.vt-row` says the same. */
 export const ROW_HEIGHT = 28;
@@ -29,19 +30,7 @@ export function useVirtualWindow(count: number): VirtualWindow {
   const [measured, setMeasured] = useState(0);
   const [top, setTop] = useState(0);
 
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => setMeasured(el.clientHeight);
-    measure();
-    if (typeof ResizeObserver === 'undefined') {
-      window.addEventListener('resize', measure);
-      return () => window.removeEventListener('resize', measure);
-    }
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  useResizeEffect(ref, (el) => setMeasured(el.clientHeight));
 
   const viewport = measured || FALLBACK_VIEWPORT;
   const inView = Math.ceil(Math.max(0, viewport - HEADER_HEIGHT) / ROW_HEIGHT) + 1;

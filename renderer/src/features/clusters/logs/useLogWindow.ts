@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useResizeEffect } from '../../../shell/useResizeEffect';
 import { FALLBACK_VIEWPORT } from '../useVirtualWindow';
 import type { LogRows } from './logRows';
 
@@ -27,22 +28,10 @@ export function useLogViewport(): LogViewport {
   const probeRef = useRef<HTMLSpanElement>(null);
   const [size, setSize] = useState({ height: 0, width: 0, charWidth: 0 });
 
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => {
-      const charWidth = (probeRef.current?.getBoundingClientRect().width ?? 0) / PROBE_CHARS;
-      setSize((s) => (s.height === el.clientHeight && s.width === el.clientWidth && s.charWidth === charWidth ? s : { height: el.clientHeight, width: el.clientWidth, charWidth }));
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') {
-      window.addEventListener('resize', measure);
-      return () => window.removeEventListener('resize', measure);
-    }
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  useResizeEffect(ref, (el) => {
+    const charWidth = (probeRef.current?.getBoundingClientRect().width ?? 0) / PROBE_CHARS;
+    setSize((s) => (s.height === el.clientHeight && s.width === el.clientWidth && s.charWidth === charWidth ? s : { height: el.clientHeight, width: el.clientWidth, charWidth }));
+  });
 
   const columns = size.width > 0 && size.charWidth > 0 ? Math.max(MIN_COLUMNS, Math.floor((size.width - LINE_PADDING_X) / size.charWidth)) : Infinity;
   return { ref, probeRef, height: size.height || FALLBACK_VIEWPORT, columns };
