@@ -44,6 +44,19 @@ export const ContainerInfo = z.object({
 });
 export type ContainerInfo = z.infer<typeof ContainerInfo>;
 
+/** A Node's resources, conditions and taints, for its detail. */
+export const NodeFacts = z.object({
+  /** cpu, memory, pods, GPUs and MIG profiles first, then the rest by name. */
+  resources: z.array(z.object({ name: z.string(), capacity: z.string().optional(), allocatable: z.string().optional() })),
+  conditions: z.array(
+    z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional(), since: z.string().optional() }),
+  ),
+  taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })),
+  /** Pods assigned to it that have not finished; absent when they could not be counted (no access). */
+  pods: z.number().int().optional(),
+});
+export type NodeFacts = z.infer<typeof NodeFacts>;
+
 /**
  * One object as the detail view shows it. `yaml` has managedFields removed and,
  * for Secrets, every value replaced by a placeholder: values cross only through
@@ -70,6 +83,8 @@ export const ObjectDetail = z.object({
   replicas: z.number().int().optional(),
   /** Nodes only. */
   unschedulable: z.boolean().optional(),
+  /** Nodes only. */
+  node: NodeFacts.optional(),
   /** Secrets only: the keys, never the values. */
   secretKeys: z.array(z.object({ key: z.string(), bytes: z.number().int() })).optional(),
 });

@@ -109,11 +109,19 @@ describe('kube.get', () => {
     expect(deployment).toMatchObject({ kind: 'Deployment', replicas: 3, owners: [] });
   });
 
-  it('a node: cordon state, and no namespace', async () => {
+  it('a node: cordon state, no namespace, its GPUs, conditions, taints and the pods it holds', async () => {
     const node = await call('kube.get', { connectionId: admin, resource: NODES, name: 'gpu-h200-0' });
     expect(node).toMatchObject({ kind: 'Node', name: 'gpu-h200-0', unschedulable: false });
     expect(node.namespace).toBeUndefined();
     expect(node.labels['nvidia.com/gpu.product']).toBe('NVIDIA-H200');
+    expect(node.node?.resources.slice(0, 3).map((r) => r.name)).toEqual(['cpu', 'memory', 'pods']);
+    expect(node.node?.resources.find((r) => r.name === 'nvidia.com/gpu')).toEqual({ name: 'nvidia.com/gpu', capacity: '8', allocatable: '8' });
+    expect(node.node?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(node.node?.taints).toContainEqual({ key: 'kwok.x-k8s.io/node', value: 'fake', effect: 'NoSchedule' });
+    const onNode = await call('kube.related', { connectionId: admin, resource: NODES, name: 'gpu-h200-0' });
+    const unfinished = onNode.pods.filter((p) => p.status !== 'Completed' && p.status !== 'Error').length;
+    expect(node.node?.pods).toBe(unfinished);
+    expect(unfinished).toBeGreaterThan(0);
   });
 
   it('an owner whose kind the cluster does not serve is marked missing', async () => {

@@ -134,6 +134,28 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     return { pods: (body.items ?? []).map(relatedPodOf), truncated: Boolean(body.metadata?.continue) };
   }
 
+  /**
+   * Pods on a node that still hold its resources; undefined when we may not
+   * list pods. Every page is counted: the server gives no remaining count for
+   * field-selected lists (a node holds a few hundred pods at most).
+   */
+  async function unfinishedPodsOn(kc: KubeConfig, node: string): Promise<number | undefined> {
+    const selector = encodeURIComponent(`spec.nodeName=${node},status.phase!=Succeeded,status.phase!=Failed`);
+    let count = 0;
+    let continueToken: string | undefined;
+    try {
+      do {
+        const query = `fieldSelector=${selector}&limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
+        const page = await read<ListBody<unknown>>(kc, `${objectPath(PODS, undefined)}?${query}`, `counting the pods on node ${node}`);
+        count += page.items?.length ?? 0;
+        continueToken = page.metadata?.continue;
+      } while (continueToken);
+    } catch {
+      return undefined;
+    }
+    return count;
+  }
+
   const selectorQuery = (selector: string) => `labelSelector=${encodeURIComponent(selector)}`;
 
   /** Pods of the Jobs a CronJob owns now. */
@@ -213,7 +235,9 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     async get(ref) {
       const at = await locate(ref);
       const obj = await readObject(at);
-      return toDetail(obj, at.api, await ownerChain(ref.connectionId, at.kc, obj));
+      const isNode = at.api.group === '' && at.api.resource === 'nodes';
+      const [owners, podsOnNode] = await Promise.all([ownerChain(ref.connectionId, at.kc, obj), isNode ? unfinishedPodsOn(at.kc, at.name) : undefined]);
+      return toDetail(obj, at.api, owners, podsOnNode);
     },
 
     async events(ref) {

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { containerStateText, containersOf, LAST_APPLIED, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
+import { containerStateText, containersOf, LAST_APPLIED, nodeFactsOf, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
 
 const SECRET_VALUE = 'hunter2-correct-horse-battery';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -73,6 +73,28 @@ describe('the detail of other objects', () => {
   it('tells whether a node is cordoned', () => {
     expect(toDetail({ kind: 'Node', metadata: { name: 'gpu-1' }, spec: { unschedulable: true } }, { group: '', resource: 'nodes' }, []).unschedulable).toBe(true);
     expect(toDetail({ kind: 'Node', metadata: { name: 'gpu-1' }, spec: {} }, { group: '', resource: 'nodes' }, []).unschedulable).toBe(false);
+  });
+
+  it('lists a node’s resources (cpu, memory, pods, GPUs and MIG first), conditions and taints', () => {
+    const node = {
+      kind: 'Node',
+      metadata: { name: 'gpu-1' },
+      spec: { taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
+      status: {
+        capacity: { 'nvidia.com/mig-1g.18gb': '7', 'example.com/fpga': '1', pods: '110', 'nvidia.com/gpu': '8', memory: '2Ti', cpu: '192' },
+        allocatable: { 'nvidia.com/gpu': '7', cpu: '191500m', memory: '2047Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: '2026-11-27T10:00:00Z' }],
+      },
+    };
+    const facts = nodeFactsOf(node, 12);
+    expect(facts.resources.map((r) => r.name)).toEqual(['cpu', 'memory', 'pods', 'nvidia.com/gpu', 'nvidia.com/mig-1g.18gb', 'example.com/fpga']);
+    expect(facts.resources[3]).toEqual({ name: 'nvidia.com/gpu', capacity: '8', allocatable: '7' });
+    expect(facts.resources[4]).toEqual({ name: 'nvidia.com/mig-1g.18gb', capacity: '7' });
+    expect(facts.conditions).toEqual([{ type: 'Ready', status: 'True', reason: 'KubeletReady', since: '2026-11-27T10:00:00Z' }]);
+    expect(facts.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+    expect(facts.pods).toBe(12);
+    expect(nodeFactsOf(node).pods).toBeUndefined();
+    expect(toDetail(node, { group: '', resource: 'nodes' }, [], 12).node).toEqual(facts);
   });
 
   it('follows the controller owner, else the first', () => {

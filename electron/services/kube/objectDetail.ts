@@ -5,7 +5,7 @@
  * the view reads directly (containers, replicas, cordon state).
  */
 import { stringify } from 'yaml';
-import type { ContainerInfo, ObjectDetail, OwnerLink, ResourceRef } from '../../../shared/contract';
+import type { ContainerInfo, NodeFacts, ObjectDetail, OwnerLink, ResourceRef } from '../../../shared/contract';
 import type { ContainerState, ContainerStatus } from './rowShapes';
 
 /** kubectl apply keeps the whole applied object here, a Secret's values in clear included. */
@@ -137,13 +137,57 @@ export function containersOf(pod: DetailObject): ContainerInfo[] {
   );
 }
 
+// ---------------------------------------------------------------- nodes
+
+interface NodeParts {
+  spec?: { taints?: { key?: string; value?: string; effect?: string }[] };
+  status?: {
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+  };
+}
+
+/** What people look for first on a GPU node; the rest follow by name. */
+const RESOURCE_ORDER = ['cpu', 'memory', 'pods', 'ephemeral-storage', 'nvidia.com/gpu'];
+const resourceRank = (name: string) => {
+  const i = RESOURCE_ORDER.indexOf(name);
+  if (i >= 0) return i;
+  return name.startsWith('nvidia.com/mig-') ? RESOURCE_ORDER.length : RESOURCE_ORDER.length + 1;
+};
+
+/** A Node's resources (capacity beside allocatable), conditions and taints; `pods` is counted by the caller. */
+export function nodeFactsOf(node: DetailObject, pods?: number): NodeFacts {
+  const { spec, status } = node as NodeParts;
+  const capacity = status?.capacity ?? {};
+  const allocatable = status?.allocatable ?? {};
+  const names = [...new Set([...Object.keys(capacity), ...Object.keys(allocatable)])];
+  names.sort((a, b) => resourceRank(a) - resourceRank(b) || a.localeCompare(b));
+  return {
+    resources: names.map((name) => ({
+      name,
+      ...(capacity[name] !== undefined ? { capacity: capacity[name] } : {}),
+      ...(allocatable[name] !== undefined ? { allocatable: allocatable[name] } : {}),
+    })),
+    conditions: (status?.conditions ?? []).map((c) => ({
+      type: c.type ?? '',
+      status: c.status ?? 'Unknown',
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+      ...(c.lastTransitionTime ? { since: c.lastTransitionTime } : {}),
+    })),
+    taints: (spec?.taints ?? []).map((t) => ({ key: t.key ?? '', ...(t.value ? { value: t.value } : {}), effect: t.effect ?? '' })),
+    ...(pods !== undefined ? { pods } : {}),
+  };
+}
+
 // ---------------------------------------------------------------- the detail
 
 /**
  * The detail of `obj` (of resource `ref`), with the owner chain already
  * resolved. Secrets are masked here, so no caller can forget to.
  */
-export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 'resource'>, owners: OwnerLink[]): ObjectDetail {
+export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 'resource'>, owners: OwnerLink[], podsOnNode?: number): ObjectDetail {
   const secret = isSecretResource(ref);
   const shown = secret ? maskSecret(obj) : obj;
   const m = shown.metadata ?? {};
@@ -166,7 +210,10 @@ export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 're
     detail.containers = containersOf(obj);
     if (spec.nodeName) detail.nodeName = spec.nodeName;
   }
-  if (ref.group === '' && ref.resource === 'nodes') detail.unschedulable = spec.unschedulable === true;
+  if (ref.group === '' && ref.resource === 'nodes') {
+    detail.unschedulable = spec.unschedulable === true;
+    detail.node = nodeFactsOf(obj, podsOnNode);
+  }
   if (secret) detail.secretKeys = secretKeysOf(obj);
   return detail;
 }

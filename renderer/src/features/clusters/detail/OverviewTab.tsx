@@ -5,6 +5,7 @@ import { Age, CellValue } from '../CellValue';
 import type { ResourceEntry } from '../resourceCatalog';
 import { NAME_KEY, type TableColumn } from '../tableColumns';
 import { CallProblem } from './CallProblem';
+import { NodeFactsView } from './NodeFactsView';
 import { OwnerChain } from './OwnerChain';
 import { SecretData } from './SecretData';
 import type { ObjectCall } from './useObjectDetail';
@@ -110,6 +111,7 @@ export function OverviewTab({ connection, entry, row, columns, detail, secret }:
               <SecretData keys={d.secretKeys} reveal={secret} />
             </>
           )}
+          {d.node && <NodeFactsView facts={d.node} />}
           {d.containers && (
             <>
               <h3 className="detail-section">Containers</h3>
