@@ -2,16 +2,42 @@ import { z } from 'zod';
 
 const ConnectionId = z.string().min(1).max(64);
 
+// What the services put into request paths is checked against Kubernetes' own
+// naming rules, so no value can add a path segment ("..", "/", a version like
+// "v1/namespaces/x/secrets/y#") and reach another object than the one named.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const API_VERSION = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+/** A namespace: a DNS label, as Kubernetes requires. */
+export const KubeNamespace = z.string().max(63).regex(DNS_LABEL, 'A namespace is lower-case letters, digits and "-"');
+/** An object's name: Kubernetes' rule for names in a path (not "." or "..", no "/" or "%"). */
+export const KubeName = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine((name) => name !== '.' && name !== '..' && !/[/%]/.test(name), 'A name may not be "." or "..", nor contain "/" or "%"');
+
 /** A Kubernetes resource type: API group (empty for core), version, plural name. */
 export const ResourceRef = z.object({
+  group: z.string().max(253).refine((g) => g === '' || DNS_SUBDOMAIN.test(g), 'An API group is a DNS name, or empty for the core group'),
+  version: z.string().max(63).regex(API_VERSION, 'An API version looks like v1, v1beta1 or v2alpha1'),
+  resource: z.string().max(63).regex(DNS_LABEL, 'A resource is its lower-case plural name, e.g. pods'),
+});
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+/**
+ * A resource type as a server names it, shown as it is: the UI hands it back
+ * as a {@link ResourceRef}, checked then.
+ */
+export const ServedResourceRef = z.object({
   group: z.string().max(253),
   version: z.string().min(1).max(63),
   resource: z.string().min(1).max(253),
 });
-export type ResourceRef = z.infer<typeof ResourceRef>;
 
 /** A resource type the server offers, from discovery (built-in kinds and CRDs alike). */
-export const ApiResource = ResourceRef.extend({
+export const ApiResource = ServedResourceRef.extend({
   kind: z.string(),
   namespaced: z.boolean(),
   verbs: z.array(z.string()),
@@ -55,7 +81,7 @@ export const KubeWatchParams = z
     connectionId: ConnectionId,
     resource: ResourceRef,
     /** One namespace; absent for all namespaces (or cluster-scoped resources). */
-    namespace: z.string().max(63).optional(),
+    namespace: KubeNamespace.optional(),
   })
   .strict();
 export const KubeWatchOpened = z.object({ watchId: z.string(), columns: z.array(Column), namespaced: z.boolean() });

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { KubeName, KubeNamespace } from './kube';
 
 /** Which log to read: one container of one pod. */
 export const LogTarget = z
   .object({
     connectionId: z.string().min(1).max(64),
-    namespace: z.string().min(1).max(63),
-    pod: z.string().min(1).max(253),
-    container: z.string().min(1).max(253),
+    namespace: KubeNamespace,
+    pod: KubeName,
+    /** A container's name is a DNS label; it goes into the query, not the path. */
+    container: z.string().min(1).max(63),
     /** The previous, terminated instance of the container. */
     previous: z.boolean().default(false),
     /** Prefix each line with the kubelet's RFC 3339 timestamp. */

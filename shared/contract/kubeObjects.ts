@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { ResourceRef } from './kube';
+import { KubeName as Name, KubeNamespace as Namespace, ResourceRef, ServedResourceRef } from './kube';
 
 const ConnectionId = z.string().min(1).max(64);
-const Name = z.string().min(1).max(253);
-const Namespace = z.string().min(1).max(63);
 
 /** One object of one cluster, addressed. `namespace` is absent for cluster-scoped objects. */
 export const ObjectRef = z
@@ -23,7 +21,7 @@ export const OwnerLink = z.object({
   uid: z.string(),
   namespace: z.string().optional(),
   /** The owner's resource, when discovery knows it, so the UI can open it. */
-  resource: ResourceRef.optional(),
+  resource: ServedResourceRef.optional(),
   /** The owner reference points at an object that no longer exists, or that we may not read. */
   unresolved: z.enum(['missing', 'forbidden']).optional(),
 });
@@ -162,7 +160,7 @@ export const FindParams = z
   })
   .strict();
 export const FoundObject = z.object({
-  resource: ResourceRef,
+  resource: ServedResourceRef,
   kind: z.string(),
   uid: z.string(),
   name: z.string(),

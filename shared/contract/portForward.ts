@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { KubeName, KubeNamespace } from './kube';
 
 export const PortForwardParams = z
   .object({
     connectionId: z.string().min(1).max(64),
-    namespace: z.string().min(1).max(63),
+    namespace: KubeNamespace,
     /** A pod, or a Service / Deployment / StatefulSet / ReplicaSet: then one of its ready pods is chosen, as kubectl does. */
     kind: z.enum(['pod', 'service', 'deployment', 'statefulset', 'replicaset']).default('pod'),
-    name: z.string().min(1).max(253),
+    name: KubeName,
     remotePort: z.number().int().min(1).max(65_535),
     /** 0 or absent: any free port. Always bound to 127.0.0.1. */
     localPort: z.number().int().min(0).max(65_535).optional(),

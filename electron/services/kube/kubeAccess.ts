@@ -28,12 +28,24 @@ export interface KubeAccess {
   forget(connectionId: string): void;
 }
 
+/**
+ * One path segment, encoded. "." and ".." survive encoding and would climb to
+ * another object (a pod named ".." in team-a is the namespace team-a), so they
+ * are refused here too, whatever the caller checked.
+ */
+function segment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..') throw new AppError('VALIDATION', `"${value}" is not a valid ${what}`);
+  return encodeURIComponent(value);
+}
+
 /** The URL of one object, or of a resource's collection when `name` is absent. */
-export function objectPath(ref: ResourceRef, namespace: string | undefined, name?: string, subresource?: string): string {
-  const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
-  const scoped = namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${ref.resource}` : `${base}/${ref.resource}`;
+export function objectPath(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+  const version = segment(ref.version, 'API version');
+  const base = ref.group ? `/apis/${segment(ref.group, 'API group')}/${version}` : `/api/${version}`;
+  const resource = segment(ref.resource, 'resource');
+  const scoped = namespace ? `${base}/namespaces/${segment(namespace, 'namespace')}/${resource}` : `${base}/${resource}`;
   if (name === undefined) return scoped;
-  return `${scoped}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+  return `${scoped}/${segment(name, 'name')}${subresource ? `/${segment(subresource, 'subresource')}` : ''}`;
 }
 
 /** "deployments.apps", "pods": how kubectl names a resource. */
@@ -50,12 +62,23 @@ export interface KubeAccessOptions {
 export function createKubeAccess(connections: Pick<ConnectionService, 'kubeconfigOf'>, log: Logger, options: KubeAccessOptions = {}): KubeAccess {
   const clients: KubeClients = createKubeClients(connections, log);
   const discoveries = new Map<string, { at: number; value: Discovery }>();
+  /** The discovery under way per connection: callers arriving meanwhile share it rather than each walking every API group. */
+  const inFlight = new Map<string, Promise<Discovery>>();
   const ttl = options.discoveryTtlMs ?? 5 * 60_000;
 
-  const discover = async (connectionId: string) => {
-    const value = await discoverResources(await clients.get(connectionId));
-    discoveries.set(connectionId, { at: Date.now(), value });
-    return value;
+  const discover = (connectionId: string): Promise<Discovery> => {
+    const running = inFlight.get(connectionId);
+    if (running) return running;
+    const asked = (async () => {
+      const value = await discoverResources(await clients.get(connectionId));
+      // Forgotten meanwhile (deleted, credentials rejected): the answer is not remembered.
+      if (inFlight.get(connectionId) === asked) discoveries.set(connectionId, { at: Date.now(), value });
+      return value;
+    })().finally(() => {
+      if (inFlight.get(connectionId) === asked) inFlight.delete(connectionId);
+    });
+    inFlight.set(connectionId, asked);
+    return asked;
   };
 
   /** A recent discovery, else a fresh one, else (server down) the last one there was. */
@@ -89,6 +112,7 @@ export function createKubeAccess(connections: Pick<ConnectionService, 'kubeconfi
     forget(connectionId) {
       clients.forget(connectionId);
       discoveries.delete(connectionId);
+      inFlight.delete(connectionId);
     },
   };
 }

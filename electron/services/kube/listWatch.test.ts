@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, collectionPath, failureOf, isExpired, listQuery, parseWatchEvent, scopeLabel, watchQuery } from './listWatch';
+import { objectPath } from './kubeAccess';
+import { backoffDelay, failureOf, isExpired, listQuery, parseWatchEvent, scopeLabel, watchQuery } from './listWatch';
 
 const pods = { group: '', version: 'v1', resource: 'pods' };
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 describe('paths and queries', () => {
   it('core and group collections, namespaced or not', () => {
-    expect(collectionPath(pods)).toBe('/api/v1/pods');
-    expect(collectionPath(pods, 'team-a')).toBe('/api/v1/namespaces/team-a/pods');
-    expect(collectionPath(deployments, 'ml-serving')).toBe('/apis/apps/v1/namespaces/ml-serving/deployments');
+    expect(objectPath(pods)).toBe('/api/v1/pods');
+    expect(objectPath(pods, 'team-a')).toBe('/api/v1/namespaces/team-a/pods');
+    expect(objectPath(deployments, 'ml-serving')).toBe('/apis/apps/v1/namespaces/ml-serving/deployments');
+  });
+
+  it('objects and subresources, each segment encoded; "." and ".." refused whatever the caller checked', () => {
+    expect(objectPath(pods, 'team-a', 'web 1', 'log')).toBe('/api/v1/namespaces/team-a/pods/web%201/log');
+    expect(objectPath({ group: '', version: 'v1', resource: 'nodes' }, undefined, 'gpu-1')).toBe('/api/v1/nodes/gpu-1');
+    expect(() => objectPath(pods, 'team-a', '..')).toThrow(/not a valid name/);
+    expect(() => objectPath(pods, '.', 'x')).toThrow(/not a valid namespace/);
+    expect(() => objectPath({ ...pods, version: '..' })).toThrow(/not a valid API version/);
+    expect(objectPath(pods, 'a', 'x/../y')).toBe('/api/v1/namespaces/a/pods/x%2F..%2Fy');
   });
 
   it('list pages and watches', () => {

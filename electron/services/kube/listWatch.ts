@@ -6,12 +6,6 @@
 import type { ResourceRef } from '../../../shared/contract';
 import type { KubeObject } from './rowShapes';
 
-/** The collection URL of a resource, in one namespace or across all. */
-export function collectionPath(ref: ResourceRef, namespace?: string): string {
-  const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
-  return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${ref.resource}` : `${base}/${ref.resource}`;
-}
-
 /** "pods in namespace team-a", "pods in all namespaces", "nodes": for messages. */
 export function scopeLabel(ref: ResourceRef, namespaced: boolean, namespace?: string): string {
   const name = ref.group ? `${ref.resource}.${ref.group}` : ref.resource;

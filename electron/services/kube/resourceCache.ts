@@ -6,7 +6,8 @@ import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { KubeClients } from './kubeClients';
 import { kubeRequest, kubeStream } from './kubeHttp';
-import { backoffDelay, collectionPath, failureOf, listQuery, parseWatchEvent, scopeLabel, watchQuery, type Failure } from './listWatch';
+import { objectPath } from './kubeAccess';
+import { backoffDelay, failureOf, listQuery, parseWatchEvent, scopeLabel, watchQuery, type Failure } from './listWatch';
 import { RowStore } from './rowStore';
 import { toRow, type KubeObject, type RowShape } from './rowShapes';
 
@@ -129,7 +130,7 @@ export class ResourceCache {
     private readonly log: Logger,
     private readonly options: ResourceCacheOptions = DEFAULT_CACHE_OPTIONS,
   ) {
-    this.path = collectionPath(target.resource, target.namespace);
+    this.path = objectPath(target.resource, target.namespace);
     this.scope = scopeLabel(target.resource, target.namespaced, target.namespace);
   }
 

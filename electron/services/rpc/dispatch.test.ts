@@ -29,6 +29,31 @@ describe('dispatch', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('refuses object addresses that would reach another object than the one named', async () => {
+    let called = 0;
+    const handlers = handlersWith({ 'kube.get': () => (called++, undefined as never), 'kube.delete': () => (called++, {}) });
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    const hostile = [
+      // A version that adds path segments would read a Secret as if it were a ConfigMap.
+      ['kube.get', { connectionId: 'c', resource: { group: '', version: 'v1/namespaces/kube-system/secrets/tls#', resource: 'configmaps' }, namespace: 'a', name: 'x' }],
+      // ".." climbs from a pod to its namespace.
+      ['kube.delete', { connectionId: 'c', resource: pods, namespace: 'team-a', name: '..' }],
+      ['kube.delete', { connectionId: 'c', resource: pods, namespace: '..', name: 'x' }],
+      ['kube.get', { connectionId: 'c', resource: pods, namespace: 'team-a', name: 'a/b' }],
+      ['kube.get', { connectionId: 'c', resource: { group: 'apps/v1', version: 'v1', resource: 'deployments' }, name: 'x' }],
+      ['kube.get', { connectionId: 'c', resource: { group: '', version: 'v1', resource: 'pods/log' }, namespace: 'a', name: 'x' }],
+    ] as const;
+    for (const [method, params] of hostile) {
+      const r = await dispatch(handlers, method, params, ctx, createLogger());
+      expect(r.ok, JSON.stringify(params)).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('VALIDATION');
+    }
+    expect(called).toBe(0);
+    // Names Kubernetes allows still pass: dots inside, colons (RBAC), upper case in some kinds.
+    const fine = await dispatch(handlers, 'kube.delete', { connectionId: 'c', resource: pods, namespace: 'team-a', name: 'web-1.v2:Canary' }, ctx, createLogger());
+    expect(fine.ok).toBe(true);
+  });
+
   it('applies defaults and returns the validated value', async () => {
     let seen: unknown;
     const handlers = handlersWith({ 'audit.list': (q) => ((seen = q), { entries: [], hasMore: false }) });
