@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConnectionSummary, ObjectDetail, ObjectRef, Row } from '../../../../shared/contract';
 import { ObjectActions } from './actions/ObjectActions';
 import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
@@ -70,6 +70,13 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   const tabId = (t: DetailTab) => `${idPrefix}-tab-${t.id}`;
   const panelId = `${idPrefix}-panel`;
   const tabRefs = useRef(new Map<DetailTabId, HTMLButtonElement>());
+  const closeRef = useRef<HTMLButtonElement>(null);
+
+  // The object went (deleted from here or elsewhere) and took the focused control with it: keep focus in the pane.
+  const gone = !row;
+  useLayoutEffect(() => {
+    if (gone && (document.activeElement === document.body || document.activeElement === null)) closeRef.current?.focus();
+  }, [gone]);
 
   // Arrows, Home and End move between tabs, which show as focus moves (the ARIA tabs pattern).
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
@@ -86,7 +93,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
     <aside className="detail detail-pane" aria-label={`${entry.one} details`}>
       <div className="detail-head">
         <h2 className="mono">{row?.name ?? `Deleted ${entry.one}`}</h2>
-        <button type="button" onClick={onClose} aria-keyshortcuts="Escape">
+        <button ref={closeRef} type="button" onClick={onClose} aria-keyshortcuts="Escape">
           Close <kbd>Esc</kbd>
         </button>
       </div>

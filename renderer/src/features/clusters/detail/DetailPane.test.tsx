@@ -361,6 +361,16 @@ describe('detail pane', () => {
     expect(within(detail).getByText('It is no longer in the cluster.')).toBeTruthy();
     expect(within(detail).queryByRole('tablist')).toBeNull();
   });
+
+  it('keeps focus in the pane when the focused control goes with the object', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    const detail = await openPod(fake, user);
+    within(detail).getByRole('tab', { name: /Events/ }).focus();
+    emitRows(fake, await watchId(fake), { deletes: ['uid-default-web-1'] });
+    expect(document.activeElement).toBe(within(detail).getByRole('button', { name: /Close/ }));
+  });
 });
 
 describe('focusing an object', () => {

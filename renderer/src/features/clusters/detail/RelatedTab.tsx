@@ -3,7 +3,7 @@ import { statusTone } from '../cellFormat';
 import { Age } from '../CellValue';
 import type { ResourceEntry } from '../resourceCatalog';
 import { CallProblem } from './CallProblem';
-import { NODES_KEY, PODS_KEY, POLL_MS } from './detailTabs';
+import { CLAIM_POLL_MS, CLAIMS_KEY, NODES_KEY, PODS_KEY, POLL_MS } from './detailTabs';
 import { ObjectLink } from './ObjectLink';
 import { OwnerChain } from './OwnerChain';
 import { useObjectCall, type ObjectCall } from './useObjectDetail';
@@ -31,7 +31,7 @@ function PodRelations({ connectionId, detail }: { connectionId: string; detail: 
 
 /** The pods a workload or Service selects, or that run on a node; asked for again every few seconds while shown. */
 function RelatedPods({ entry, objectRef }: { entry: ResourceEntry; objectRef: ObjectRef }) {
-  const related = useObjectCall('kube.related', objectRef, { pollMs: POLL_MS });
+  const related = useObjectCall('kube.related', objectRef, { pollMs: entry.key === CLAIMS_KEY ? CLAIM_POLL_MS : POLL_MS });
   const value = related.value;
   return (
     <>

@@ -3,6 +3,14 @@ import { resourceKey, type ResourceEntry } from '../resourceCatalog';
 /** How often a shown tab asks again for events and related pods (ms). */
 export const POLL_MS = 5000;
 
+/**
+ * A claim's pods are found by reading every pod of its namespace (no server
+ * filter for volumes): ask far less often, so a 20,000-pod namespace is not
+ * listed whole every few seconds.
+ */
+export const CLAIM_POLL_MS = 60_000;
+export const CLAIMS_KEY = resourceKey({ group: '', resource: 'persistentvolumeclaims' });
+
 export type DetailTabId = 'overview' | 'yaml' | 'events' | 'related' | 'logs';
 
 /** One tab of the detail pane and the key that shows it. */
