@@ -296,6 +296,20 @@ describe('live rows on the primary cluster', () => {
   });
 });
 
+describe('a deleted connection', () => {
+  it('the sweep stops its caches and lets go of the palette’s hold: a search then says the connection is gone', async () => {
+    const deleted = await importOne(primary.kubeconfigs.admin, 'primary-swept');
+    const swept = inspector({ sweepMs: 100, finderIdleMs: 60_000 });
+    await swept.find({ connectionId: deleted, text: 'redis', limit: 5 });
+    expect(swept.cacheInfo().length).toBeGreaterThan(0);
+
+    await services.connections.delete(deleted, 'it');
+    await until('the caches swept', () => swept.cacheInfo().length === 0);
+    // A hold left behind would answer "nothing found" from caches that no longer exist.
+    await expect(swept.find({ connectionId: deleted, text: 'redis', limit: 5 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
 describe('faults on the secondary cluster', () => {
   it('410 Gone from the real apiserver: relists and sends only the difference', async () => {
     await Promise.all(['keep', 'gone'].map((n) => createPod(secondary.kubeconfigs.admin, NS_SECONDARY, `expiry-${n}`)));

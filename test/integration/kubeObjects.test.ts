@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
@@ -31,6 +32,7 @@ const SERVICES = { group: '', version: 'v1', resource: 'services' };
 const NS = `ph-it-objects-${Date.now().toString(36)}`;
 const ADMIN_NAME = 'kwok-admin';
 const RESTRICTED_NAME = 'kwok-restricted';
+const REJECTED_NAME = 'kwok-rejected-token';
 /** A value that must never appear outside `kube.revealSecret`. */
 const SECRET_VALUE = `canary-${randomBytes(12).toString('hex')}`;
 const BINARY_VALUE = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x01]);
@@ -147,13 +149,14 @@ describe('Secrets', () => {
     await apply({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'db-credentials', namespace: NS },
+      // As OpenShift writes a service-account token Secret: the token again, in clear, in an annotation.
+      metadata: { name: 'db-credentials', namespace: NS, annotations: { 'openshift.io/token-secret.value': SECRET_VALUE } },
       type: 'Opaque',
       data: { password: Buffer.from(SECRET_VALUE).toString('base64'), keystore: BINARY_VALUE.toString('base64') },
     });
   });
 
-  it('kube.get shows keys and sizes, and no value anywhere (the last-applied annotation included)', async () => {
+  it('kube.get shows keys and sizes, and no value anywhere (the last-applied and OpenShift token annotations included)', async () => {
     const raw = await kubectl('get', 'secret', 'db-credentials', '-n', NS, '-o', 'json');
     // The check below is only worth something if kubectl apply did store the values in the annotation.
     expect(raw).toContain('last-applied-configuration');
@@ -169,6 +172,7 @@ describe('Secrets', () => {
     ]);
     expect(detail.yaml).toContain(`password: "<hidden: ${SECRET_VALUE.length} bytes>"`);
     expect(detail.annotations['kubectl.kubernetes.io/last-applied-configuration']).toMatch(/^<hidden/);
+    expect(detail.annotations['openshift.io/token-secret.value']).toMatch(/^<hidden/);
   });
 
   it('kube.revealSecret returns the values, audits the keys without them, and teaches the log redactor', async () => {
@@ -193,6 +197,16 @@ describe('Secrets', () => {
     const { entries } = await call('audit.list', { limit: 20 });
     expect(entries.find((e) => e.target === `${RESTRICTED_NAME}/team-b/secrets/checkout-stripe`)).toMatchObject({ action: 'secret.reveal', status: 'failed' });
     expect(await failure('kube.revealSecret', { connectionId: admin, resource: CONFIGMAPS, namespace: NS, name: 'orphan' })).toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('a reveal refused before the Secret is read (the token rejected while finding secrets) is audited too', async () => {
+    const text = readFileSync(primary.kubeconfigs.restricted, 'utf8').replace(/token: \S+/, `token: rejected-${randomBytes(16).toString('hex')}`);
+    const preview = services.connections.previewKubeconfig({ kind: 'text', text });
+    const { imported } = await services.connections.importKubeconfig({ kind: 'text', text }, [{ contextName: preview.contexts[0].contextName, name: REJECTED_NAME, onConflict: 'replace' }], 'it');
+    const error = await failure('kube.revealSecret', { connectionId: imported[0].id, resource: SECRETS, namespace: 'team-a', name: 'web-frontend-db' });
+    expect(error.code).toBe('UNAUTHORIZED');
+    const { entries } = await call('audit.list', { limit: 20 });
+    expect(entries.find((e) => e.target === `${REJECTED_NAME}/team-a/secrets/web-frontend-db`)).toMatchObject({ action: 'secret.reveal', actor: 'it-objects', status: 'failed', error: error.message });
   });
 });
 

@@ -234,6 +234,30 @@ describe('refused at start', () => {
   });
 });
 
+describe('a deleted connection', () => {
+  it('stops its forwards at the next local connection: the port freed, the list published, the stop audited', async () => {
+    const path = primary.kubeconfigs.admin;
+    const preview = services.connections.previewKubeconfig({ kind: 'path', path });
+    const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-deleted', onConflict: 'replace' }], 'it');
+    const deleted = imported[0].id;
+    const forward = await succeed('portForwards.start', { connectionId: deleted, namespace: NS, name: 'single', remotePort: 8080 });
+    expect(await get(forward.localPort)).toContain(PAGE);
+
+    await succeed('connections.delete', { id: deleted });
+    // The local connection that finds the connection gone is refused, and the forward stops with it.
+    await expect(get(forward.localPort)).rejects.toBeInstanceOf(Error);
+    expect(await listed(forward.id)).toBeUndefined();
+    await until('the stop published', () => published.at(-1)?.every((f) => f.id !== forward.id));
+    await expect(get(forward.localPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const stop = await until('the stop audited', () => {
+      const entry = audited('portForward.stop', `primary-deleted/${NS}/pods/single`);
+      return entry?.status === 'succeeded' && entry;
+    });
+    expect(stop).toMatchObject({ actor: 'pilothouse (automatic)', connectionId: deleted, detail: 'connection deleted', after: 'stopped' });
+    expect(await fail('portForwards.stop', { id: forward.id })).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
 it('closeAll at shutdown closes every forward', async () => {
   const a = await succeed('portForwards.start', { connectionId, namespace: NS, name: 'single', remotePort: 8080 });
   const b = await succeed('portForwards.start', { connectionId, namespace: NS, kind: 'deployment', name: 'api', remotePort: 8080 });

@@ -14,7 +14,7 @@ import { createKubeClients, type KubeClients } from './kubeClients';
 export interface KubeAccess {
   /** The connection's KubeConfig (see {@link KubeClients.get}). */
   config(connectionId: string): Promise<KubeConfig>;
-  /** Asks the server now, and remembers the answer. */
+  /** Asks the server now (or joins the discovery already under way), and remembers the answer. */
   discover(connectionId: string): Promise<Discovery>;
   /**
    * The discovered resource for `ref` (at `ref.version`), from a recent
@@ -69,14 +69,17 @@ export function createKubeAccess(connections: Pick<ConnectionService, 'kubeconfi
   const discover = (connectionId: string): Promise<Discovery> => {
     const running = inFlight.get(connectionId);
     if (running) return running;
-    const asked = (async () => {
-      const value = await discoverResources(await clients.get(connectionId));
-      // Forgotten meanwhile (deleted, credentials rejected): the answer is not remembered.
-      if (inFlight.get(connectionId) === asked) discoveries.set(connectionId, { at: Date.now(), value });
-      return value;
-    })().finally(() => {
-      if (inFlight.get(connectionId) === asked) inFlight.delete(connectionId);
-    });
+    const asked: Promise<Discovery> = clients
+      .get(connectionId)
+      .then((kc) => discoverResources(kc))
+      .then((value) => {
+        // Forgotten meanwhile (deleted, credentials rejected): the answer is not remembered.
+        if (inFlight.get(connectionId) === asked) discoveries.set(connectionId, { at: Date.now(), value });
+        return value;
+      })
+      .finally(() => {
+        if (inFlight.get(connectionId) === asked) inFlight.delete(connectionId);
+      });
     inFlight.set(connectionId, asked);
     return asked;
   };

@@ -268,10 +268,16 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   /**
    * Stops the caches of connections that no longer exist (deleted, or
-   * replaced by a re-import), telling their watches why.
+   * replaced by a re-import), telling their watches why, and lets go of the
+   * palette's hold on them: its caches are dropped here, not released later.
    */
   private sweep(): void {
     const live = new Set(this.deps.connections.list().map((c) => c.id));
+    for (const [id, hold] of this.finderHolds) {
+      if (live.has(id)) continue;
+      clearTimeout(hold.timer);
+      this.finderHolds.delete(id);
+    }
     for (const entry of [...this.caches.values()]) {
       const id = entry.cache.target.connectionId;
       if (live.has(id)) continue;

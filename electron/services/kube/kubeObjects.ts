@@ -5,10 +5,11 @@ import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
+import { auditTarget } from './kubeActionTarget';
 import { objectPath, resourceLabel, type KubeAccess } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest } from './kubeHttp';
-import { isSecretResource, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
+import { isSecretResource, ownerToFollow, toDetail, utf8Text, type DetailObject } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
 import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type LabelSelector, type PodWithVolumes } from './objectRelations';
 import { accessChecks, BUILTIN_SCALABLE, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
@@ -26,7 +27,7 @@ export interface KubeObjects {
   get(ref: ObjectRef): Promise<ObjectDetail>;
   events(ref: ObjectRef): Promise<{ events: ObjectEvent[] }>;
   related(ref: ObjectRef): Promise<z.infer<typeof RelatedPods>>;
-  /** Audited as `secret.reveal`; the values are registered with the log redactor. */
+  /** Audited as `secret.reveal`; the values are registered with the log redactor (among its revealed values). */
   revealSecret(ref: ObjectRef, actor: string): Promise<z.infer<typeof RevealedSecret>>;
   permissions(params: ParamsOf<'kube.permissions'>): Promise<Record<string, Permission>>;
 }
@@ -276,21 +277,21 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
 
     async revealSecret(ref, actor) {
       if (!isSecretResource(ref.resource)) throw new AppError('VALIDATION', `Only Secrets can be revealed, not ${resourceLabel(ref.resource)}`);
-      const at = await locate(ref);
       const name = connectionName(ref.connectionId);
       return deps.audit.record(
-        { actor, action: 'secret.reveal', target: `${name}/${at.namespace}/secrets/${at.name}`, connectionId: ref.connectionId, connectionName: name },
+        { actor, action: 'secret.reveal', target: auditTarget(name, ref.namespace, 'secrets', ref.name), connectionId: ref.connectionId, connectionName: name },
         async () => {
-          const secret = await readObject(at);
+          // Located inside the audited step: a reveal refused this early (credentials rejected, connection gone) is recorded too.
+          const secret = await readObject(await locate(ref));
           const data = (secret.data ?? {}) as Record<string, string>;
           const values = Object.keys(data)
             .sort()
             .map((key) => {
               const bytes = Buffer.from(data[key], 'base64');
-              const text = utf8(bytes);
+              const text = utf8Text(bytes);
               // Registered before the values leave this function, so no later log line can carry them.
-              deps.log.redactor.add(data[key]);
-              if (text !== undefined) deps.log.redactor.add(text);
+              deps.log.redactor.addRevealed(data[key]);
+              if (text !== undefined) deps.log.redactor.addRevealed(text);
               return text !== undefined ? { key, value: text, encoding: 'utf8' as const } : { key, value: data[key], encoding: 'base64' as const };
             });
           return { values };
@@ -316,13 +317,4 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       );
     },
   };
-}
-
-/** The bytes as text when they are valid UTF-8; undefined for binary (certificates in DER, keystores). */
-function utf8(bytes: Buffer): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { containerStateText, containersOf, LAST_APPLIED, nodeFactsOf, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
+import { containerStateText, containersOf, LAST_APPLIED, nodeFactsOf, OPENSHIFT_TOKEN, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
 
 const SECRET_VALUE = 'hunter2-correct-horse-battery';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -46,6 +46,35 @@ describe('a Secret in the detail view', () => {
     expect(detail.yaml).not.toContain(SECRET_VALUE);
     expect(detail.secretKeys?.find((k) => k.key === 'token')).toEqual({ key: 'token', bytes: SECRET_VALUE.length });
     expect((s.data as Record<string, string>).password).toBe(b64(SECRET_VALUE));
+  });
+
+  it('hides every annotation that repeats a value (as text, base64 or JSON-escaped), and OpenShift’s token annotation', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const s = secret();
+    s.data = { ...(s.data as Record<string, string>), 'tls.crt': b64(pem), short: b64('on') };
+    s.metadata!.annotations = {
+      [OPENSHIFT_TOKEN]: 'opaque-to-us',
+      'example.com/copy': `token=${SECRET_VALUE}`,
+      'example.com/encoded': b64(SECRET_VALUE),
+      'example.com/json': JSON.stringify({ cert: pem }),
+      'example.com/mode': 'on',
+      team: 'a',
+    };
+    const detail = toDetail(s, { group: '', resource: 'secrets' }, []);
+    const yaml = parse(detail.yaml) as { metadata: { annotations: Record<string, string> } };
+    for (const annotations of [detail.annotations, yaml.metadata.annotations]) {
+      for (const key of [OPENSHIFT_TOKEN, 'example.com/copy', 'example.com/encoded', 'example.com/json']) expect(annotations[key]).toMatch(/^<hidden/);
+      // A value of under 4 characters is not looked for, or "on" would hide every annotation saying "on".
+      expect(annotations['example.com/mode']).toBe('on');
+      expect(annotations.team).toBe('a');
+    }
+    expect(JSON.stringify(detail)).not.toContain('opaque-to-us');
+  });
+
+  it('looks for stringData values too, and their base64 form', () => {
+    const s: DetailObject = { ...secret(), stringData: { apiKey: 'sk-live-0123456789' } };
+    s.metadata!.annotations = { note: `key ${b64('sk-live-0123456789')}` };
+    expect(toDetail(s, { group: '', resource: 'secrets' }, []).annotations.note).toMatch(/^<hidden/);
   });
 
   it('leaves other kinds’ data as it is', () => {

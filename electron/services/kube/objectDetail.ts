@@ -10,7 +10,13 @@ import type { ContainerState, ContainerStatus } from './rowShapes';
 
 /** kubectl apply keeps the whole applied object here, a Secret's values in clear included. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const LAST_APPLIED_MASK = "<hidden: holds the Secret's values>";
+/** OpenShift keeps a service-account token Secret's token here, in clear. */
+export const OPENSHIFT_TOKEN = 'openshift.io/token-secret.value';
+/** Annotations of a Secret hidden whatever they hold: they are known to repeat its values. */
+const ALWAYS_MASKED = [LAST_APPLIED, OPENSHIFT_TOKEN];
+const ANNOTATION_MASK = "<hidden: holds the Secret's values>";
+/** Shorter values are not looked for in annotations: "on" or "1" would hide most of them. */
+const SHORTEST_LOOKED_FOR = 4;
 
 export const isSecretResource = (ref: Pick<ResourceRef, 'group' | 'resource'>): boolean => ref.group === '' && ref.resource === 'secrets';
 
@@ -58,6 +64,15 @@ function secretBytes(value: unknown, encoded: boolean): number {
   return encoded ? Buffer.from(value, 'base64').length : Buffer.byteLength(value, 'utf8');
 }
 
+/** The bytes as text when they are valid UTF-8; undefined for binary (keystores, DER certificates). */
+export function utf8Text(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 const placeholder = (bytes: number) => `<hidden: ${bytes} byte${bytes === 1 ? '' : 's'}>`;
 
 /** A Secret's keys and sizes, never its values. */
@@ -68,7 +83,33 @@ export function secretKeysOf(secret: DetailObject): { key: string; bytes: number
   return [...keys].map(([key, bytes]) => ({ key, bytes })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** A copy of a Secret with every value, and the annotation that repeats them, replaced by placeholders. */
+/**
+ * Every form in which a Secret's values could be written into an annotation:
+ * as text, base64 and JSON-escaped text (inside a JSON annotation), for each
+ * value at least {@link SHORTEST_LOOKED_FOR} bytes long.
+ */
+function secretValueForms(secret: DetailObject): Set<string> {
+  const forms = new Set<string>();
+  const addForms = (bytes: Buffer) => {
+    if (bytes.length < SHORTEST_LOOKED_FOR) return;
+    const text = utf8Text(bytes);
+    const candidates = text === undefined ? [bytes.toString('base64')] : [text, JSON.stringify(text).slice(1, -1), bytes.toString('base64')];
+    for (const form of candidates) if (form.length >= SHORTEST_LOOKED_FOR) forms.add(form);
+  };
+  for (const value of Object.values((secret.data as Record<string, unknown> | undefined) ?? {})) if (typeof value === 'string') addForms(Buffer.from(value, 'base64'));
+  for (const value of Object.values((secret.stringData as Record<string, unknown> | undefined) ?? {})) if (typeof value === 'string') addForms(Buffer.from(value, 'utf8'));
+  return forms;
+}
+
+/** A Secret's annotations with those known to repeat its values, and any that contains one, hidden. */
+function maskAnnotations(secret: DetailObject, annotations: Record<string, string>): Record<string, string> {
+  const forms = [...secretValueForms(secret)];
+  return Object.fromEntries(
+    Object.entries(annotations).map(([key, value]) => [key, ALWAYS_MASKED.includes(key) || forms.some((f) => value.includes(f)) ? ANNOTATION_MASK : value]),
+  );
+}
+
+/** A copy of a Secret with every value, and every annotation that repeats one, replaced by placeholders. */
 export function maskSecret(secret: DetailObject): DetailObject {
   const masked: DetailObject = { ...secret };
   for (const field of ['data', 'stringData'] as const) {
@@ -76,9 +117,7 @@ export function maskSecret(secret: DetailObject): DetailObject {
     if (values) masked[field] = Object.fromEntries(Object.keys(values).map((k) => [k, placeholder(secretBytes(values[k], field === 'data'))]));
   }
   const annotations = secret.metadata?.annotations;
-  if (annotations?.[LAST_APPLIED] !== undefined) {
-    masked.metadata = { ...secret.metadata, annotations: { ...annotations, [LAST_APPLIED]: LAST_APPLIED_MASK } };
-  }
+  if (annotations) masked.metadata = { ...secret.metadata, annotations: maskAnnotations(secret, annotations) };
   return masked;
 }
 

@@ -37,6 +37,8 @@ export interface PortForwards {
   closeAll(): void;
 }
 
+/** Who the audit names for a forward stopped because its connection was deleted. */
+const SYSTEM_ACTOR = 'pilothouse (automatic)';
 /** The only address forwards listen on: never reachable from other machines. */
 const LOOPBACK = '127.0.0.1';
 /** `portForwards.changed` at most 4 times a second, however busy the byte counters. */
@@ -144,7 +146,48 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
     }
   }
 
+  const connectionExists = (f: Forward) => connections.list().some((c) => c.id === f.info.connectionId);
+
+  /**
+   * Stops a forward whose connection was deleted: every connection through it
+   * would fail until someone stopped it by hand. Audited like a stop.
+   */
+  function stopOrphaned(f: Forward): void {
+    if (f.closed) return;
+    // Claimed now: local connections arriving meanwhile must not stop it a second time.
+    f.closed = true;
+    const facts = { id: f.info.id, target: f.info.target, connection: f.info.connectionName };
+    void audit
+      .record(
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'portForward.stop',
+          target: f.auditTarget,
+          connectionId: f.info.connectionId,
+          connectionName: f.info.connectionName,
+          before: `${route(f)}, ${f.info.activeConnections} connection(s) open`,
+          detail: 'connection deleted',
+        },
+        () => shut(f),
+        () => ({ after: 'stopped' }),
+      )
+      .then(
+        () => log.info('port-forward stopped: its connection was deleted', facts),
+        (err: unknown) => {
+          // The audit store failed: the forward is stopped all the same.
+          log.error('port-forward of a deleted connection stopped without its audit entry', { ...facts, error: err });
+          return shut(f);
+        },
+      )
+      .finally(() => changes.schedule());
+  }
+
   function failed(f: Forward, err: unknown): void {
+    // A failure because the connection is gone (NOT_FOUND from the connection store) ends the forward.
+    if (!connectionExists(f)) {
+      stopOrphaned(f);
+      return;
+    }
     f.info.lastError = messageOf(err);
     if (f.params.kind !== 'pod') f.stale = true;
     log.warn('port-forward connection failed', { id: f.info.id, target: f.info.target, error: f.info.lastError });
@@ -272,7 +315,11 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
             stale: false,
             closed: false,
           };
-          server.on('connection', (socket) => void carry(f, socket));
+          server.on('connection', (socket) => {
+            if (connectionExists(f)) return void carry(f, socket);
+            socket.destroy();
+            stopOrphaned(f);
+          });
           server.on('error', (err) => log.error('port-forward listener failed', { id, error: err }));
           forwards.set(id, f);
           started = f;

@@ -26,6 +26,25 @@ describe('Redactor', () => {
   it('ignores values too short to be secrets, so ordinary words survive', () => {
     const r = new Redactor();
     r.add('pod');
-    expect(r.redact('pod restarted')).toBe('pod restarted');
+    r.addRevealed('admin');
+    expect(r.redact('pod restarted by admin')).toBe('pod restarted by admin');
+  });
+
+  it('holds a bounded number of revealed values, the least recently revealed going first, and every credential', () => {
+    const r = new Redactor(3);
+    r.add('credential-0f3a9c1d');
+    for (const v of ['revealed-one', 'revealed-two', 'revealed-three']) r.addRevealed(v);
+    // Revealed again: now the most recent, so 'revealed-two' is the oldest.
+    r.addRevealed('revealed-one');
+    r.addRevealed('revealed-four');
+    expect(r.redact('revealed-one revealed-two revealed-three revealed-four credential-0f3a9c1d')).toBe('«redacted» revealed-two «redacted» «redacted» «redacted»');
+  });
+
+  it('holds 1,000 revealed values by default, however many are revealed', () => {
+    const r = new Redactor();
+    r.add('credential-0f3a9c1d');
+    for (let i = 0; i < 5_000; i++) r.addRevealed(`revealed-value-${i}`);
+    expect(r.redact('revealed-value-3999 revealed-value-4000 revealed-value-4999')).toBe('revealed-value-3999 «redacted» «redacted»');
+    expect(r.redact('credential-0f3a9c1d')).toBe('«redacted»');
   });
 });
