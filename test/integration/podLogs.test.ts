@@ -2,8 +2,9 @@
  * Pod logs against the real test bed: following a seeded pod's log while
  * lines are appended to the cluster's log file, timestamps, tails, resuming
  * a stream the client dropped without repeating or losing a line, a deleted
- * pod, downloads with a size limit, the refusals a person sees, and a burst
- * of lines held to the configured rate with bounded memory.
+ * pod, downloads with a size limit, the refusals a person sees, a burst
+ * of lines held to the configured rate with bounded memory, and a burst held
+ * back while the UI is behind on its events.
  *
  * Every container of the primary cluster shows the same log file, which
  * other test files read too: this file only appends to it, and marks its
@@ -19,7 +20,7 @@ import type { LogLinesEvent } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/kubeAccess';
 import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/podLogs';
-import { EventHub, type Subscription } from '../../electron/services/rpc/eventHub';
+import { EventHub, type EventBatch, type Subscription } from '../../electron/services/rpc/eventHub';
 import { servicesWithCluster } from '../support/services';
 import { KWOK_TOLERATION, criLogLine } from '../testbed';
 import { contractClient, until } from '../support/contract';
@@ -350,5 +351,50 @@ describe('a burst of lines', () => {
     expect(stats?.maxBuffered).toBeLessThanOrEqual(2_000);
     // The burst is 30,000 lines of ~45 characters: holding them all would take about 2.7 MiB.
     expect(heapPeak).toBeLessThan(1.5 * 1024 * 1024);
+  });
+});
+
+describe('a UI that falls behind on its events', () => {
+  it('gets no log batch while its backlog is high; the stream holds its read back, then sends the newest lines with the dropped ones counted', async () => {
+    const BURST = 2_000;
+    const hub = new EventHub(services.log);
+    const batches: EventBatch[] = [];
+    let acking = false;
+    const ui: Subscription = hub.subscribe((batch) => {
+      batches.push(batch);
+      if (acking) ui.ack(batch.seq);
+    });
+    const logs = createPodLogs({ access, hub, log: services.log }, { maxHubBacklog: 100, maxBufferedLines: 100, openGraceMs: 300 });
+    cleanups.push(() => {
+      logs.closeAll();
+      ui.close();
+    });
+    // A window busy elsewhere: 150 events sent and not acknowledged.
+    for (let i = 0; i < 150; i++) hub.publish('connections.changed', { ids: [`behind-${i}`] });
+    await until('the events to be sent', () => batches.length === 1);
+    expect(hub.backlog()).toBe(150);
+
+    const tag = unique('behind');
+    const logEvents = () => batches.flatMap((b) => b.events).flatMap((e) => (e.name === 'kube.logLines' ? [e.payload as LogLinesEvent] : []));
+    const { streamId } = await logs.open({ connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 });
+    appendBurst(tag, BURST);
+    await until('the stream to hold its read back', () => logs.stats(streamId)?.paused);
+    await pause(1_000);
+    expect(logEvents()).toEqual([]);
+    const held = logs.stats(streamId);
+    expect(held).toMatchObject({ delivered: 0, paused: true, phase: 'streaming' });
+    expect(held?.maxBuffered).toBeLessThanOrEqual(100);
+
+    // The window catches up: the lines flow again, in order, the first batch telling what was dropped.
+    acking = true;
+    ui.ack(batches.at(-1)!.seq);
+    const mine = () => logEvents().flatMap((e) => e.lines.filter((l) => l.startsWith(tag)));
+    const dropped = () => logEvents().reduce((n, e) => n + (e.dropped ?? 0), 0);
+    await until('every line of the burst, delivered or counted as dropped', () => mine().length + dropped() === BURST);
+    const numbers = mine().map((l) => Number(l.slice(tag.length + 1)));
+    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1])).toBe(true);
+    expect(numbers.at(-1)).toBe(BURST - 1);
+    expect(logEvents()[0].dropped ?? 0).toBe(held?.dropped);
+    console.info(`podLogs behind: ${held?.dropped} of ${BURST} lines dropped while the UI was behind (buffer at most ${held?.maxBuffered}), ${dropped()} in all, ${mine().length} delivered after it caught up`);
   });
 });

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LogFlow, type LogFlowOptions } from './podLogFlow';
+import type { LogLinesEvent } from '../../../shared/contract';
+import { createLogger } from '../logging/logger';
+import { EventHub, type EventBatch } from '../rpc/eventHub';
+import { LogFlow, LogPacer, fairShares, type LogFlowOptions } from './podLogFlow';
 
 interface Batch {
   at: number;
@@ -8,8 +11,8 @@ interface Batch {
   drained: boolean;
 }
 
-/** A flow whose batches and pause/resume calls are recorded with the fake clock's time. */
-function recordedFlow(options: Partial<LogFlowOptions> = {}) {
+/** A flow whose batches and pause/resume calls are recorded with the fake clock's time; on its own pacer unless given one. */
+function recordedFlow(options: Partial<LogFlowOptions> = {}, pacer?: LogPacer) {
   const batches: Batch[] = [];
   const source = { paused: false, pauses: 0, resumes: 0 };
   const flow = new LogFlow(
@@ -25,6 +28,7 @@ function recordedFlow(options: Partial<LogFlowOptions> = {}) {
         source.resumes++;
       },
     },
+    pacer,
   );
   return { flow, batches, source };
 }
@@ -152,5 +156,94 @@ describe('LogFlow', () => {
     vi.advanceTimersByTime(1000);
     expect(batches).toEqual([]);
     expect(flow.buffered).toBe(0);
+  });
+});
+
+/** Lines of `batches` in each one-second window ending at a batch: the most any second saw. */
+const busiestSecond = (batches: Batch[]) => Math.max(...batches.map((b) => batches.filter((o) => o.at > b.at - 1000 && o.at <= b.at).reduce((n, o) => n + o.lines.length, 0)));
+
+describe('LogPacer', () => {
+  it('shares one budget among flows: together they never exceed it, and each gets its half', () => {
+    // 1000 lines/s for all, in 50 ms rounds: 50 lines a round, where each flow alone could take 50.
+    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 1000 });
+    const a = recordedFlow({ maxBufferedLines: 100_000 }, pacer);
+    const b = recordedFlow({ maxBufferedLines: 100_000 }, pacer);
+    for (let ms = 0; ms < 3000; ms += 10) {
+      for (const line of numbered(ms, 30)) a.flow.push(line);
+      for (const line of numbered(ms, 30)) b.flow.push(line);
+      vi.advanceTimersByTime(10);
+    }
+    const all = [...a.batches, ...b.batches];
+    expect(busiestSecond(all)).toBeLessThanOrEqual(1000);
+    const delivered = (batches: Batch[]) => batches.reduce((n, o) => n + o.lines.length, 0);
+    // A round every 50 ms for 3 s, of 50 lines, split evenly: the budget used to the full, never more.
+    expect(delivered(all)).toBe(60 * 50);
+    expect(delivered(a.batches)).toBe(delivered(b.batches));
+  });
+
+  it('gives one flow alone the whole budget, and a modest flow leaves the rest to a busy one', () => {
+    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 1000 });
+    const busy = recordedFlow({ maxBufferedLines: 10_000 }, pacer);
+    for (const line of numbered(0, 500)) busy.flow.push(line);
+    vi.advanceTimersByTime(50);
+    expect(busy.batches.map((x) => x.lines.length)).toEqual([50]);
+    const modest = recordedFlow({}, pacer);
+    for (const line of numbered(0, 10)) modest.flow.push(line);
+    vi.advanceTimersByTime(50);
+    expect([busy.batches.at(-1)?.lines.length, modest.batches.at(-1)?.lines.length]).toEqual([40, 10]);
+  });
+
+  it('starves no flow when a round has fewer lines than flows', () => {
+    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 20 });
+    const flows = [recordedFlow({}, pacer), recordedFlow({}, pacer), recordedFlow({}, pacer)];
+    for (const { flow } of flows) for (const line of numbered(0, 10)) flow.push(line);
+    vi.advanceTimersByTime(600);
+    expect(flows.map(({ batches }) => batches.reduce((n, x) => n + x.lines.length, 0))).toEqual([4, 4, 4]);
+  });
+
+  it('sends no batch while the hub is behind: the buffer fills, the source pauses, the oldest lines drop and are reported once it catches up', () => {
+    const hub = new EventHub(createLogger(), { batchMs: 5 });
+    const received: EventBatch[] = [];
+    // A UI that stopped acknowledging, with 200 events unacknowledged.
+    const ui = hub.subscribe((batch) => received.push(batch));
+    for (let i = 0; i < 200; i++) hub.publish('connections.changed', { ids: [`c${i}`] });
+    vi.advanceTimersByTime(10);
+    expect(hub.backlog()).toBe(200);
+
+    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 1000, held: () => hub.backlog() > 100 });
+    const logLines: LogLinesEvent[] = [];
+    const source = { paused: false };
+    const flow = new LogFlow(
+      { flushMs: 50, maxLinesPerSecond: 1000, maxBufferedLines: 400, maxBufferedChars: 1_000_000 },
+      {
+        batch: (lines, dropped, drained) => hub.publish('kube.logLines', { streamId: 's', lines, ...(dropped ? { dropped } : {}), state: { phase: drained ? 'ended' : 'streaming' } }),
+        pause: () => (source.paused = true),
+        resume: () => (source.paused = false),
+      },
+      pacer,
+    );
+    const logEvents = () => received.flatMap((b) => b.events).filter((e) => e.name === 'kube.logLines');
+    for (const line of numbered(0, 1000)) flow.push(line);
+    vi.advanceTimersByTime(5000);
+    expect(logEvents()).toEqual([]);
+    expect(hub.backlog()).toBe(200);
+    expect(flow.stats).toMatchObject({ buffered: 400, dropped: 600, delivered: 0, paused: true });
+    expect(source.paused).toBe(true);
+
+    // The UI catches up: batches flow again, the first telling what was dropped.
+    ui.ack(received.at(-1)!.seq);
+    vi.advanceTimersByTime(60);
+    for (const event of logEvents()) logLines.push(event.payload as LogLinesEvent);
+    expect(logLines[0]).toMatchObject({ lines: numbered(600, 50), dropped: 600 });
+  });
+});
+
+describe('fairShares', () => {
+  it('fills the modest demands, splits the rest evenly, and never hands out more than the budget', () => {
+    expect(fairShares([10, 1000, 1000], 100)).toEqual([10, 45, 45]);
+    expect(fairShares([0, 5], 10)).toEqual([0, 5]);
+    expect(fairShares([5, 5, 5], 2)).toEqual([1, 1, 0]);
+    expect(fairShares([7, 7], 11)).toEqual([6, 5]);
+    expect(fairShares([], 10)).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * Flow control of one log stream: lines gather in a bounded buffer and leave
- * in batches at a fixed most-lines-per-second, so a chatty pod costs the UI
- * (and the event queue it shares with the live tables) a bounded amount.
+ * Flow control of log streams: each stream's lines gather in a bounded buffer
+ * and leave in batches at a fixed most-lines-per-second, paced by a clock
+ * shared by every stream with one budget for them all, and held while the
+ * consumer is behind, so chatty pods cost the UI (and the event queue it
+ * shares with the live tables) a bounded amount.
  */
 
 export interface LogFlowOptions {
   /** Shortest time between two batches. */
   flushMs: number;
-  /** Most lines handed over per second. */
+  /** Most lines this flow hands over per second. */
   maxLinesPerSecond: number;
   /**
    * Hard caps of the buffer. Past half of either the source is paused, below
@@ -39,6 +41,89 @@ export interface LogFlowStats {
   paused: boolean;
 }
 
+export interface LogPacerOptions {
+  /** Time between two rounds of batches. */
+  flushMs: number;
+  /** Most lines handed over per second by all flows of the pacer together. */
+  linesPerSecond: number;
+  /** While true no batch goes out (the consumer is behind); flows keep buffering and hold their sources back. */
+  held?: () => boolean;
+}
+
+/**
+ * The clock and the budget shared by log flows: every `flushMs` while some
+ * flow has something to send, it splits one round's worth of lines fairly
+ * among them, a flow that wants less leaving the rest to the others.
+ */
+export class LogPacer {
+  private readonly waiting = new Set<LogFlow>();
+  /** A fixed order of the flows, so that the turn below goes round them all. */
+  private readonly ranks = new Map<LogFlow, number>();
+  private nextRank = 0;
+  private readonly perRound: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Rotates who gets the odd lines of a round that does not split evenly. */
+  private turn = 0;
+
+  constructor(private readonly options: LogPacerOptions) {
+    this.perRound = Math.max(1, Math.round((options.linesPerSecond * options.flushMs) / 1000));
+  }
+
+  /** `flow` has lines or news to send: it takes part in the next round. */
+  want(flow: LogFlow): void {
+    this.waiting.add(flow);
+    if (!this.ranks.has(flow)) this.ranks.set(flow, this.nextRank++);
+    if (!this.timer) this.timer = setTimeout(() => this.round(), this.options.flushMs);
+  }
+
+  /** `flow` is closed. */
+  forget(flow: LogFlow): void {
+    this.waiting.delete(flow);
+    this.ranks.delete(flow);
+    if (!this.waiting.size) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private round(): void {
+    this.timer = undefined;
+    if (!this.waiting.size) return;
+    if (this.options.held?.()) {
+      this.timer = setTimeout(() => this.round(), this.options.flushMs);
+      return;
+    }
+    const flows = [...this.waiting].sort((x, y) => this.ranks.get(x)! - this.ranks.get(y)!);
+    this.waiting.clear();
+    const start = this.turn++ % flows.length;
+    const order = [...flows.slice(start), ...flows.slice(0, start)];
+    const grants = fairShares(order.map((f) => f.demand), this.perRound);
+    // A flow that still has something afterwards asks again (through `want`).
+    order.forEach((flow, k) => flow.flush(grants[k]));
+  }
+}
+
+/**
+ * Splits `budget` among `demands`: each gets what it wants up to an equal
+ * share, what the modest leave is shared among the rest, and the last odd
+ * lines go one each from the front.
+ */
+export function fairShares(demands: readonly number[], budget: number): number[] {
+  const grants = demands.map(() => 0);
+  let left = budget;
+  let wanting = demands.map((_, k) => k).filter((k) => demands[k] > 0);
+  while (left > 0 && wanting.length) {
+    const each = Math.max(1, Math.floor(left / wanting.length));
+    for (const k of wanting) {
+      const given = Math.min(each, demands[k] - grants[k], left);
+      grants[k] += given;
+      left -= given;
+    }
+    wanting = wanting.filter((k) => grants[k] < demands[k]);
+  }
+  return grants;
+}
+
 export class LogFlow {
   /** Buffered lines are `queue[head…]`; the consumed front is cut off now and then. */
   private queue: string[] = [];
@@ -47,15 +132,16 @@ export class LogFlow {
   private droppedSinceBatch = 0;
   /** Something besides lines changed: a batch goes out even if empty. */
   private touched = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly perBatch: number;
   private readonly figures = { maxBuffered: 0, maxBufferedChars: 0, delivered: 0, dropped: 0, pauses: 0 };
   private isPaused = false;
 
+  /** `pacer` is shared with other flows for one budget across them; by default the flow has its own. */
   constructor(
     private readonly options: LogFlowOptions,
     private readonly sink: LogFlowSink,
+    private readonly pacer = new LogPacer({ flushMs: options.flushMs, linesPerSecond: options.maxLinesPerSecond }),
   ) {
     this.perBatch = Math.max(1, Math.round((options.maxLinesPerSecond * options.flushMs) / 1000));
   }
@@ -70,6 +156,11 @@ export class LogFlow {
 
   get stats(): LogFlowStats {
     return { ...this.figures, buffered: this.buffered, paused: this.isPaused };
+  }
+
+  /** Lines the next batch would take, for the pacer's split. */
+  get demand(): number {
+    return Math.min(this.perBatch, this.buffered);
   }
 
   push(line: string): void {
@@ -102,21 +193,24 @@ export class LogFlow {
   /** Stops batches and forgets the buffer. */
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.pacer.forget(this);
     this.queue = [];
     this.head = 0;
     this.chars = 0;
   }
 
   private schedule(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => this.flush(), this.options.flushMs);
+    if (!this.closed) this.pacer.want(this);
   }
 
-  private flush(): void {
-    this.timer = undefined;
-    const end = this.head + Math.min(this.perBatch, this.buffered);
+  /** The pacer's round: sends a batch of at most `grant` lines (and the news, if any). */
+  flush(grant: number): void {
+    if (this.closed || (!this.touched && !this.buffered)) return;
+    if (!this.touched && grant === 0) {
+      this.schedule();
+      return;
+    }
+    const end = this.head + Math.min(grant, this.demand);
     const lines = this.queue.slice(this.head, end);
     for (const line of lines) this.chars -= line.length;
     this.queue.fill('', this.head, end);

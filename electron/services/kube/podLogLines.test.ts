@@ -109,6 +109,47 @@ describe('LogResume', () => {
     expect(resume.accept(undefined)).toBe(false);
   });
 
+  it('a stderr line written just after the break, stamped before the last stdout line, is delivered on resume', () => {
+    const resume = new LogResume();
+    pass(resume, ['2024-05-01T10:00:00.1Z', '2024-05-01T10:00:00.5Z']);
+    resume.resume();
+    // The server repeats the second in file order: the two lines delivered, then the stderr line written after the break.
+    expect(pass(resume, ['2024-05-01T10:00:00.1Z', '2024-05-01T10:00:00.5Z', '2024-05-01T10:00:00.4Z', '2024-05-01T10:00:01Z'])).toEqual([
+      '2024-05-01T10:00:00.4Z',
+      '2024-05-01T10:00:01Z',
+    ]);
+  });
+
+  it('lines delivered out of order within the second are repeated in that order, and only they are skipped', () => {
+    const resume = new LogResume();
+    // stdout .3, then stderr .2 (stamped earlier, written later), then an older second's late line, not repeated.
+    pass(resume, ['2024-05-01T10:00:00.3Z', '2024-05-01T10:00:00.2Z', '2024-05-01T09:59:59.9Z']);
+    expect(resume.since).toEqual(at('2024-05-01T10:00:00.3Z'));
+    resume.resume();
+    expect(pass(resume, ['2024-05-01T10:00:00.3Z', '2024-05-01T10:00:00.2Z', '2024-05-01T10:00:00.25Z', '2024-05-01T10:00:00.3Z'])).toEqual([
+      '2024-05-01T10:00:00.25Z',
+      '2024-05-01T10:00:00.3Z',
+    ]);
+    // Counted too: the next resume skips all four lines of the second.
+    resume.resume();
+    expect(pass(resume, ['2024-05-01T10:00:00.3Z', '2024-05-01T10:00:00.2Z', '2024-05-01T10:00:00.25Z', '2024-05-01T10:00:00.3Z', '2024-05-01T10:00:00.1Z'])).toEqual([
+      '2024-05-01T10:00:00.1Z',
+    ]);
+  });
+
+  it('skips, and counts from then on, the lines of the first second written before a tail began', () => {
+    const resume = new LogResume();
+    // A tail that began mid-second: .2 and .4 were in the log already but not sent.
+    pass(resume, ['2024-05-01T10:00:00.5Z', '2024-05-01T10:00:00.6Z']);
+    resume.resume();
+    expect(pass(resume, ['2024-05-01T10:00:00.2Z', '2024-05-01T10:00:00.4Z', '2024-05-01T10:00:00.5Z', '2024-05-01T10:00:00.6Z', '2024-05-01T10:00:00.55Z'])).toEqual([
+      '2024-05-01T10:00:00.55Z',
+    ]);
+    resume.resume();
+    const again = ['2024-05-01T10:00:00.2Z', '2024-05-01T10:00:00.4Z', '2024-05-01T10:00:00.5Z', '2024-05-01T10:00:00.6Z', '2024-05-01T10:00:00.55Z'];
+    expect(pass(resume, [...again, '2024-05-01T10:00:00.3Z'])).toEqual(['2024-05-01T10:00:00.3Z']);
+  });
+
   it('a line older than the mark (stdout and stderr interleaving) is delivered and leaves the mark', () => {
     const resume = new LogResume();
     pass(resume, ['2024-05-01T10:00:05Z']);

@@ -45,16 +45,26 @@ export function sinceTimeOf(time: LogTime): string {
 }
 
 /**
- * Remembers the newest timestamp delivered, and how many lines carried it,
- * so that after a reconnect with `sinceTime` the lines already delivered are
- * recognised and skipped, even when several lines share that timestamp.
+ * Remembers the newest timestamp delivered and how many lines of its second
+ * the server holds, so that after a reconnect with `sinceTime` (that second)
+ * the lines it repeats are recognised and skipped by position. The server
+ * sends the log in file order, stdout and stderr interleaved, so the repeats
+ * are exactly the lines of that second seen before, in that order; what
+ * follows them is new, even if stamped earlier than the newest line (a stderr
+ * line written just after the break).
+ *
+ * The first request may start inside a second (`tailLines`): the lines of that
+ * second before the tail were never seen. On resuming they come first, stamped
+ * before the first line delivered; they are skipped and counted from then on.
  */
 export class LogResume {
   private last: LogTime | undefined;
-  /** Lines delivered with exactly `last`. */
-  private atLast = 0;
-  /** While resuming: lines with `last` skipped so far; undefined once new lines flow. */
-  private skippedAtLast: number | undefined;
+  /** The first line delivered, while its second may hold lines before it that were not sent (so not counted). */
+  private firstUncounted: LogTime | undefined;
+  /** Lines of the second of `last` (the `sinceTime` second) the server sends before any new one. */
+  private inLastSecond = 0;
+  /** While resuming: repeats skipped so far; undefined once new lines flow. */
+  private skipped: number | undefined;
 
   /** The timestamp to resume from; undefined before the first stamped line. */
   get since(): LogTime | undefined {
@@ -63,28 +73,41 @@ export class LogResume {
 
   /** A new request for the same log starts: what it repeats is skipped. */
   resume(): void {
-    if (this.last) this.skippedAtLast = 0;
+    if (this.last) this.skipped = 0;
   }
 
   /** Whether a line is new (and so to deliver); records it when it is. */
   accept(time: LogTime | undefined): boolean {
-    if (!time) return this.skippedAtLast === undefined;
-    const order = this.last ? compareLogTimes(time, this.last) : 1;
-    if (this.skippedAtLast !== undefined) {
-      if (order < 0) return false;
-      if (order === 0 && this.skippedAtLast < this.atLast) {
-        this.skippedAtLast++;
+    if (!time) return this.skipped === undefined;
+    const last = this.last;
+    if (this.skipped !== undefined && last) {
+      // Before the second asked for: the server did not filter; nothing new is there.
+      if (time.seconds < last.seconds) return false;
+      if (this.firstUncounted && compareLogTimes(time, this.firstUncounted) < 0) {
+        this.inLastSecond++;
+        this.skipped++;
         return false;
       }
-      this.skippedAtLast = undefined;
+      this.firstUncounted = undefined;
+      if (this.skipped < this.inLastSecond && compareLogTimes(time, last) <= 0) {
+        this.skipped++;
+        return false;
+      }
+      this.skipped = undefined;
     }
-    if (order > 0) {
+    if (!last) {
+      this.last = this.firstUncounted = time;
+      this.inLastSecond = 1;
+    } else if (time.seconds > last.seconds) {
+      // A new second, seen from its start.
       this.last = time;
-      this.atLast = 1;
-    } else if (order === 0) {
-      this.atLast++;
+      this.firstUncounted = undefined;
+      this.inLastSecond = 1;
+    } else if (time.seconds === last.seconds) {
+      this.inLastSecond++;
+      if (compareLogTimes(time, last) > 0) this.last = time;
     }
-    // A line older than the newest (clocks of stdout and stderr interleaving) is delivered and leaves the mark where it was.
+    // A line of an earlier second (stdout and stderr interleaving) is delivered; the server does not repeat it.
     return true;
   }
 }

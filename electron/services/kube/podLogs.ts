@@ -9,7 +9,7 @@ import type { KubeAccess } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest, kubeStream, type KubeResponse, type KubeStreamControl } from './kubeHttp';
 import { backoffDelay } from './listWatch';
-import { LogFlow, type LogFlowOptions, type LogFlowStats } from './podLogFlow';
+import { LogFlow, LogPacer, type LogFlowOptions, type LogFlowStats } from './podLogFlow';
 import { LogResume, sinceTimeOf, splitTimestamp } from './podLogLines';
 import { LogTail } from './podLogTail';
 
@@ -41,12 +41,16 @@ export interface LogStreamStats extends LogFlowStats {
 
 export interface PodLogsDeps {
   access: KubeAccess;
-  hub: Pick<EventHub, 'publish'>;
+  hub: Pick<EventHub, 'publish' | 'backlog'>;
   log: Logger;
 }
 
 /** Tuning of {@link createPodLogs}; see {@link LogFlowOptions} for the flow. */
 export interface PodLogsOptions extends Partial<LogFlowOptions> {
+  /** Most lines handed over per second by all open streams together ({@link LogFlowOptions.maxLinesPerSecond} is one stream's). */
+  sharedLinesPerSecond?: number;
+  /** Events the UI furthest behind may have pending ({@link EventHub.backlog}) before log batches wait. */
+  maxHubBacklog?: number;
   /** Longer lines are cut to this many characters, the cut marked. */
   maxLineLength?: number;
   /** Streams one UI session may hold open at once. */
@@ -64,6 +68,10 @@ const DEFAULTS: Required<PodLogsOptions> = {
   // bench/logs: at 50k lines/s the Logs tab keeps 60 fps with no long task on 2 cores, and a burst
   // reaches the screen in ~1.7× kubectl's time; at 5k a 100k-line burst took 20 s to catch up.
   maxLinesPerSecond: 50_000,
+  // One stream alone runs as fast as above; 16 open at once (a window's most) share it.
+  sharedLinesPerSecond: 50_000,
+  // A UI that keeps up has a few batches pending (one event per stream and table each); the hub gives a window up at 10,000.
+  maxHubBacklog: 100,
   maxBufferedLines: 20_000,
   maxBufferedChars: 4 * 1024 * 1024,
   maxLineLength: 16 * 1024,
@@ -150,6 +158,8 @@ interface StreamContext {
   hub: Pick<EventHub, 'publish'>;
   log: Logger;
   options: Required<PodLogsOptions>;
+  /** Paces the batches of every stream, within one budget, held while the UI is behind. */
+  pacer: LogPacer;
   /** The stream is over (ended, failed or closed): forget it. */
   done(stream: LogStream): void;
 }
@@ -182,11 +192,15 @@ class LogStream {
     private readonly ctx: StreamContext,
   ) {
     this.cut = cutMark(ctx.options.maxLineLength);
-    this.flow = new LogFlow(ctx.options, {
-      batch: (lines, dropped, drained) => this.publish(lines, dropped, drained),
-      pause: () => this.control?.pause(),
-      resume: () => this.control?.resume(),
-    });
+    this.flow = new LogFlow(
+      ctx.options,
+      {
+        batch: (lines, dropped, drained) => this.publish(lines, dropped, drained),
+        pause: () => this.control?.pause(),
+        resume: () => this.control?.resume(),
+      },
+      ctx.pacer,
+    );
   }
 
   get stats(): LogStreamStats {
@@ -393,7 +407,13 @@ class LogStream {
 export function createPodLogs(deps: PodLogsDeps, options: PodLogsOptions = {}): PodLogs {
   const settings: Required<PodLogsOptions> = { ...DEFAULTS, ...options };
   const streams = new Map<string, LogStream>();
-  const ctx: StreamContext = { ...deps, options: settings, done: (stream) => streams.delete(stream.id) };
+  const pacer = new LogPacer({
+    flushMs: settings.flushMs,
+    linesPerSecond: settings.sharedLinesPerSecond,
+    // Batches wait while a UI is behind: the streams' buffers fill, their reads pause and, past the cap, their oldest lines are dropped (and counted), instead of the hub's queue overflowing and every view resetting.
+    held: () => deps.hub.backlog() > settings.maxHubBacklog,
+  });
+  const ctx: StreamContext = { ...deps, pacer, options: settings, done: (stream) => streams.delete(stream.id) };
 
   const closeWhere = (matches: (s: LogStream) => boolean) => {
     for (const stream of [...streams.values()]) if (matches(stream)) stream.close();

@@ -49,6 +49,36 @@ describe('EventHub', () => {
     expect(got[1]).toMatchObject({ overflow: true, events: [] });
   });
 
+  it('reports its backlog: the events queued or unacknowledged for the subscriber furthest behind', async () => {
+    vi.useFakeTimers();
+    const hub = new EventHub(createLogger(), { batchMs: 5, maxInFlight: 1, maxQueued: 50 });
+    expect(hub.backlog()).toBe(0);
+    const keepingUp = hub.subscribe(() => undefined);
+    const got: EventBatch[] = [];
+    const slow = hub.subscribe((b) => got.push(b));
+    for (let i = 0; i < 3; i++) hub.publish('audit.appended', entry(i));
+    expect(hub.backlog()).toBe(3);
+    await vi.advanceTimersByTimeAsync(10);
+    // Sent, not yet acknowledged: still behind.
+    expect(hub.backlog()).toBe(3);
+    for (let i = 3; i < 5; i++) hub.publish('audit.appended', entry(i));
+    expect(hub.backlog()).toBe(5);
+    keepingUp.ack(1);
+    slow.ack(1);
+    expect(hub.backlog()).toBe(2);
+    await vi.advanceTimersByTimeAsync(10);
+    slow.ack(got.at(-1)!.seq);
+    keepingUp.ack(2);
+    expect(hub.backlog()).toBe(0);
+    // Overflowed: as far behind as the hub lets a subscriber fall, until the resync is sent.
+    keepingUp.close();
+    for (let i = 0; i < 60; i++) hub.publish('audit.appended', entry(i));
+    expect(hub.backlog()).toBe(50);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(got.at(-1)).toMatchObject({ overflow: true });
+    expect(hub.backlog()).toBe(0);
+  });
+
   it('drops events that do not match the contract and logs it', () => {
     const lines: string[] = [];
     const hub = new EventHub(createLogger({ sink: (l) => lines.push(l) }));

@@ -25,6 +25,9 @@ interface Subscriber {
   queue: EventBatch['events'];
   nextSeq: number;
   acked: number;
+  /** Events in each batch sent and not yet acknowledged, oldest first (seq `acked + 1` onwards). */
+  inFlight: number[];
+  inFlightEvents: number;
   overflowed: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -69,11 +72,14 @@ export class EventHub {
 
   /** Connects a consumer; `send` must not throw. */
   subscribe(send: (batch: EventBatch) => void): Subscription {
-    const sub: Subscriber = { send, queue: [], nextSeq: 1, acked: 0, overflowed: false };
+    const sub: Subscriber = { send, queue: [], nextSeq: 1, acked: 0, inFlight: [], inFlightEvents: 0, overflowed: false };
     this.subscribers.add(sub);
     return {
       ack: (seq) => {
-        if (seq > sub.acked && seq < sub.nextSeq) sub.acked = seq;
+        if (seq > sub.acked && seq < sub.nextSeq) {
+          for (const done of sub.inFlight.splice(0, seq - sub.acked)) sub.inFlightEvents -= done;
+          sub.acked = seq;
+        }
         this.schedule(sub);
       },
       close: () => {
@@ -81,6 +87,18 @@ export class EventHub {
         this.subscribers.delete(sub);
       },
     };
+  }
+
+  /**
+   * Events queued or sent and not yet acknowledged, for the subscriber
+   * furthest behind; one that overflowed counts as full. Producers that can
+   * wait (log streams) hold back while it is high, leaving the room to the
+   * live tables.
+   */
+  backlog(): number {
+    let most = 0;
+    for (const sub of this.subscribers) most = Math.max(most, sub.overflowed ? this.maxQueued : sub.queue.length + sub.inFlightEvents);
+    return most;
   }
 
   /** Subscribers connected now. */
@@ -102,12 +120,15 @@ export class EventHub {
     if (inFlight >= this.maxInFlight) return; // resumes on the next ack
     if (sub.overflowed) {
       sub.overflowed = false;
+      sub.inFlight.push(0);
       sub.send({ seq: sub.nextSeq++, events: [], overflow: true });
       return;
     }
     if (!sub.queue.length) return;
     const batch = { seq: sub.nextSeq++, events: sub.queue };
     sub.queue = [];
+    sub.inFlight.push(batch.events.length);
+    sub.inFlightEvents += batch.events.length;
     sub.send(batch);
   }
 }

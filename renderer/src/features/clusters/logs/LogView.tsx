@@ -5,7 +5,7 @@ import { describeError, type ErrorView } from '../../../shell/errorActions';
 import { ErrorNotice } from '../../../shell/ErrorNotice';
 import { formatBytes } from '../../../shell/format';
 import { LogLine } from './LogLine';
-import { LOG_CAPACITY, LogBuffer } from './logBuffer';
+import { LOG_CAPACITY, LOG_MAX_CHARS, LogBuffer } from './logBuffer';
 import { LINE_HEIGHT, logRows } from './logRows';
 import { saveTextFile } from './saveFile';
 import { useLogStream, type LogStreamTarget } from './useLogStream';
@@ -431,7 +431,7 @@ function LogStatus({ phase, message, previous, lines, shown, evicted, onRetry }:
       <div role="status" aria-label="Log stream" className="status-text">
         <span aria-live="off">
           {shown === undefined ? plural(lines, 'line') : `${shown.toLocaleString()} of ${plural(lines, 'line')}`}
-          {evicted > 0 && ` · ${plural(evicted, 'older line')} dropped (the view keeps the last ${LOG_CAPACITY.toLocaleString()}; Download saves the whole log)`}
+          {evicted > 0 && ` · ${plural(evicted, 'older line')} dropped (the view keeps the last ${LOG_CAPACITY.toLocaleString()}, up to ${LOG_MAX_CHARS / 1024 / 1024} Mi characters; Download saves the whole log)`}
         </span>
         {' · '}
         <span className="status-phase">{phaseText[phase]}</span>

@@ -27,6 +27,36 @@ describe('LogBuffer', () => {
     expect(b.evicted).toBe(15);
   });
 
+  it('also holds at most its character budget, evicting the oldest lines past it and counting them alike', () => {
+    const b = new LogBuffer(100, 30);
+    const long = (n: number) => `${n}`.padEnd(10, '.');
+    b.append([long(0), long(1), long(2)]);
+    expect(texts(b)).toEqual([long(0), long(1), long(2)]);
+    b.append([long(3)]);
+    expect(texts(b)).toEqual([long(1), long(2), long(3)]);
+    expect([b.first, b.evicted]).toEqual([1, 1]);
+    // One batch over the budget: only its tail is held, the rest counted.
+    b.append([long(4), long(5), long(6), long(7), 'short']);
+    expect(texts(b)).toEqual([long(6), long(7), 'short']);
+    expect(b.evicted).toBe(6);
+    // A line alone over the budget is still shown, the only one held.
+    b.append(['x'.repeat(50)]);
+    expect(texts(b)).toEqual(['x'.repeat(50)]);
+    expect(b.evicted).toBe(9);
+    // Cleared: the budget is whole again.
+    b.clear();
+    b.append([long(8), long(9), long(10)]);
+    expect(b.size).toBe(3);
+  });
+
+  it('by default holds 32 Mi characters: of lines of 16 KiB, only the last 2,048', () => {
+    const b = new LogBuffer();
+    const line = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 3; i++) b.append(Array.from({ length: 1_500 }, () => line));
+    expect(b.size).toBe(2_048);
+    expect(b.evicted).toBe(4_500 - 2_048);
+  });
+
   it('puts the skipped marker before the lines of the event that reports it, and keeps the state', () => {
     const b = new LogBuffer(10);
     b.apply({ streamId: 's', lines: ['a'], state: { phase: 'streaming' } });

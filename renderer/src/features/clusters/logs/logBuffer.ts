@@ -3,6 +3,9 @@ import type { LogLinesEvent } from '../../../../../shared/contract';
 /** Lines the view holds; older ones are evicted as new ones arrive. */
 export const LOG_CAPACITY = 100_000;
 
+/** Characters the view holds (32 to 64 MiB of strings): 100,000 lines of up to 16 KiB each would take gigabytes. */
+export const LOG_MAX_CHARS = 32 * 1024 * 1024;
+
 /** One entry of the buffer: a line, or a marker saying how many lines the services skipped before what follows. */
 export type LogEntry = { kind: 'line'; text: string } | { kind: 'skipped'; count: number };
 
@@ -57,7 +60,8 @@ export function widthOf(line: string): number {
 export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The lines of one log stream, in a ring of fixed capacity.
+ * The lines of one log stream, in a ring of fixed capacity, also holding at
+ * most `maxChars` characters: the oldest lines are evicted past either.
  *
  * Every entry gets a sequence number (`seq`) that never changes, so positions
  * survive eviction: the entries held are `first` … `next - 1`. Lines and
@@ -81,6 +85,8 @@ export class LogBuffer {
   next = 0;
   /** Lines evicted since the last clear. */
   evicted = 0;
+  /** Characters of the lines held. */
+  private chars = 0;
   /** The widest line seen since the last clear, in columns (evicted lines included: it only grows). */
   widest = 0;
   /** The stream's state as of its latest event; null until the first event of the current stream. */
@@ -95,7 +101,10 @@ export class LogBuffer {
   private readonly listeners = new Set<() => void>();
   private version = 0;
 
-  constructor(readonly capacity = LOG_CAPACITY) {
+  constructor(
+    readonly capacity = LOG_CAPACITY,
+    readonly maxChars = LOG_MAX_CHARS,
+  ) {
     this.texts = new Array<string>(capacity).fill('');
     this.marks = new Int32Array(capacity);
     this.widths = new Int32Array(capacity);
@@ -155,6 +164,7 @@ export class LogBuffer {
   clear(keepState = false): void {
     this.first = this.next;
     this.texts.fill('');
+    this.chars = 0;
     this.evicted = 0;
     this.widest = 0;
     this.matches = [];
@@ -203,14 +213,24 @@ export class LogBuffer {
   }
 
   private pushLines(lines: readonly string[]): void {
-    // A batch larger than the ring: only its tail can be held; the rest counts as evicted.
-    const skip = Math.max(0, lines.length - this.capacity);
-    if (skip) this.evicted += skip;
-    for (let k = skip; k < lines.length; k++) this.put(0, cleanLine(lines[k]));
+    // A batch larger than the ring (in lines or characters): only its tail can be held; the rest counts as evicted, never stored.
+    const kept: string[] = [];
+    let chars = 0;
+    for (let k = lines.length - 1; k >= 0 && kept.length < this.capacity; k--) {
+      const text = cleanLine(lines[k]);
+      if (kept.length && chars + text.length > this.maxChars) break;
+      chars += text.length;
+      kept.push(text);
+    }
+    this.evicted += lines.length - kept.length;
+    for (let k = kept.length - 1; k >= 0; k--) this.put(0, kept[k]);
   }
 
   private put(mark: number, text: string): void {
     if (this.size === this.capacity) this.evictOldest();
+    // The newest line stays even alone over the limit.
+    while (this.size && this.chars + text.length > this.maxChars) this.evictOldest();
+    this.chars += text.length;
     const seq = this.next++;
     const i = seq % this.capacity;
     this.marks[i] = mark;
@@ -225,6 +245,7 @@ export class LogBuffer {
     const seq = this.first++;
     const i = seq % this.capacity;
     if (this.marks[i] === 0) this.evicted++;
+    this.chars -= this.texts[i].length;
     this.texts[i] = '';
     if (this.matches[this.matchHead] === seq) {
       this.matchHead++;
