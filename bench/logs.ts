@@ -13,7 +13,7 @@
  * Run: npm run bench:logs [-- --lines 100000 --runs 3]
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium } from 'playwright-core';
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     spec: { containers: [{ name: 'app', image: 'busybox' }], tolerations: [KWOK_TOLERATION] },
   });
 
+  // Every container of the bed reads this one file from its start: give it back its size afterwards.
+  const logSizeBefore = statSync(cluster.podLogFile).size;
   const { services: setup, dataDir } = await servicesWithCluster(kubeconfig, 'bench');
   setup.close();
   const app = await startApp({ dataDir });
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     await browser.close();
     await app.stop();
     await kubeRequest(kc, `/api/v1/namespaces/${NS}`, { method: 'DELETE' }).catch(() => undefined);
+    truncateSync(cluster.podLogFile, logSizeBefore);
   }
 }
 
