@@ -88,6 +88,8 @@ describe('port-forwards button', () => {
     expect(fake.method('portForwards.stop')).toHaveBeenCalledWith({ id: 'pf1' });
     await waitFor(() => expect(within(panel()).getAllByRole('listitem')).toHaveLength(1));
     expect(screen.getByRole('button', { name: 'Port-forwards · 1' })).toBeTruthy();
+    // Focus stays in the panel (Esc still closes it), not lost to the page.
+    expect(panel().contains(document.activeElement)).toBe(true);
     expect(screen.getByText('Stopped forwarding 127.0.0.1:18080 → service/web:8080').closest('li')?.textContent).toContain('Recorded in the audit log.');
   });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { PortForward } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { ErrorNotice } from '../../../shell/ErrorNotice';
@@ -52,8 +52,13 @@ function ForwardItem({ forward }: { forward: PortForward }) {
 function ForwardList() {
   const forwards = usePortForwards((s) => s.forwards);
   const error = usePortForwards((s) => s.error);
+  const listRef = useRef<HTMLDivElement>(null);
+  // A stopped forward takes its Stop button with it: keep focus in the panel, so Esc still closes it.
+  useLayoutEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) listRef.current?.focus();
+  }, [forwards.length]);
   return (
-    <>
+    <div ref={listRef} tabIndex={-1} className="forward-panel">
       {error && <ErrorNotice error={{ ...error, title: 'Could not list port-forwards', action: { label: 'Try again', run: () => void usePortForwards.getState().load() } }} />}
       {forwards.length ? (
         <ul className="forward-list">
@@ -64,7 +69,7 @@ function ForwardList() {
       ) : (
         <p className="muted">No active port-forwards. Start one from a pod, service or workload: open it and press Port-forward (f).</p>
       )}
-    </>
+    </div>
   );
 }
 
