@@ -54,15 +54,15 @@ async function main(): Promise<void> {
   setup.close();
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const cold = { firstRows: [] as number[], fullList: [] as number[], nodesLive: [] as number[] };
-  const warm = { firstRows: [] as number[], fullList: [] as number[], nodesLive: [] as number[] };
-  /** Opens the Pods view from the Nodes view and times its first row and its full, live list. */
+  const cold = { firstRows: [] as number[], fullList: [] as number[], firstView: [] as number[] };
+  const warm = { firstRows: [] as number[], fullList: [] as number[], firstView: [] as number[] };
+  /** Opens the Pods view from the Namespaces view and times its first row and its full, live list. */
   const openPods = async (page: Page, into: typeof cold) => {
-    const nodesStarted = Date.now();
-    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Nodes', exact: true }).click();
-    // Nodes fully live first, so the timing below is the Pods view alone, not the app's first contact with the cluster.
-    await page.getByRole('status').first().filter({ hasText: /nodes? · live/ }).waitFor({ timeout: 60_000 });
-    into.nodesLive.push(Date.now() - nodesStarted);
+    const firstStarted = Date.now();
+    // Namespaces live first (not Nodes, whose Pods column would list the pods), so the timing below is the Pods view alone.
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Namespaces', exact: true }).click();
+    await page.getByRole('status').first().filter({ hasText: /namespaces? · live/ }).waitFor({ timeout: 60_000 });
+    into.firstView.push(Date.now() - firstStarted);
     const started = Date.now();
     await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Pods', exact: true }).click();
     await page.getByRole('grid', { name: 'Pods' }).getByRole('row').nth(1).waitFor();
@@ -98,6 +98,21 @@ async function main(): Promise<void> {
     await openPods(page, cold);
     // Warm: back to a view whose cache is still live (within its grace period).
     for (let i = 0; i < runs; i++) await openPods(page, warm);
+
+    // The Nodes view: its rows, then every node's Pods count (from the pods cache the Pods view keeps warm).
+    const nodesStarted = Date.now();
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Nodes', exact: true }).click();
+    await page.getByRole('status').first().filter({ hasText: /nodes? · live/ }).waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('[role=grid]');
+      const headers = Array.from(grid?.querySelectorAll('[role=columnheader]') ?? []).map((h) => h.textContent?.trim() ?? '');
+      const at = headers.findIndex((h) => h.startsWith('Pods'));
+      const rows = Array.from(grid?.querySelectorAll('[role=row]') ?? []).slice(1);
+      return at >= 0 && rows.length > 0 && rows.every((r) => /\d/.test(r.querySelectorAll('[role=gridcell]')[at]?.textContent ?? ''));
+    }, undefined, { timeout: 60_000 });
+    const nodesWithCounts = Date.now() - nodesStarted;
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Pods', exact: true }).click();
+    await page.getByRole('status').first().filter({ hasText: /pods? · live/ }).waitFor({ timeout: 60_000 });
 
     // Watch latency: create pods at `rate`/s; each is counted when the status bar's count reaches it.
     const rate = Number(values.rate);
@@ -147,7 +162,8 @@ async function main(): Promise<void> {
     const kubectlMs = median(baseline.map((b) => b.ms));
     console.log(`  Pods view, cold cache, first rows: median ${ms(median(cold.firstRows))} (${cold.firstRows.map(ms).join(', ')}); target ≤ 1000 ms`);
     console.log(`  Pods view, cold cache, full list:  median ${ms(median(cold.fullList))} (${cold.fullList.map(ms).join(', ')}); ${(median(cold.fullList) / kubectlMs).toFixed(2)}× kubectl; target ≤ 3000 ms and ≤ 1.5×`);
-    console.log(`  first view after launch (Nodes, ${values.nodes}+ rows, loads the Kubernetes client): median ${ms(median(cold.nodesLive))}`);
+    console.log(`  first view after launch (Namespaces; loads the Kubernetes client, discovers): median ${ms(median(cold.firstView))}`);
+    console.log(`  Nodes view (${values.nodes}+ nodes, Pods column counted from the live pods cache): live with counts in ${ms(nodesWithCounts)}`);
     console.log(`  Pods view, warm cache, full list:  median ${ms(median(warm.fullList))} (first rows ${ms(median(warm.firstRows))})`);
     console.log(`  watch latency at ${rate}/s for ${values.seconds} s: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}; target p95 ≤ 200 ms`);
     console.log(`  renderer JS heap after GC: ${mb(heap)}; target ≤ 250 MB`);

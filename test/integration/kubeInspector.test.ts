@@ -77,8 +77,8 @@ async function ensureNamespace(kubeconfig: string, ns: string): Promise<void> {
   }
 }
 
-async function createPod(kubeconfig: string, ns: string, name: string): Promise<void> {
-  const overrides = JSON.stringify({ spec: { tolerations: [KWOK_TOLERATION] } });
+async function createPod(kubeconfig: string, ns: string, name: string, nodeName?: string): Promise<void> {
+  const overrides = JSON.stringify({ spec: { tolerations: [KWOK_TOLERATION], ...(nodeName ? { nodeName } : {}) } });
   await kubectl(kubeconfig, 'run', name, '-n', ns, '--image=registry.k8s.io/pause:3.10', '--restart=Never', `--overrides=${overrides}`);
 }
 
@@ -223,6 +223,23 @@ describe('live rows on the primary cluster', () => {
       expect(cells[col('version')]).toMatch(/^v/);
     }
     for (const name of primary.nodes.cpu) expect(byName.get(name)?.cells[col('gpuAllocatable')]).toBeNull();
+    await call('kube.unwatch', { watchId: opened.watchId });
+  });
+
+  it('nodes: the Pods column counts the pods on each node, and follows a pod placed on one', async () => {
+    const opened = await call('kube.watch', { connectionId: ids.primary, resource: NODES });
+    const pods = opened.columns.findIndex((c) => c.id === 'pods');
+    expect(opened.columns[pods]).toEqual({ id: 'pods', title: 'Pods', kind: 'number' });
+    const v = await live(opened.watchId);
+    const node = primary.nodes.cpu[0];
+    const list = JSON.parse(await kubectl(primary.kubeconfigs.admin, 'get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'json')) as { items: unknown[] };
+    const countOn = () => [...v.rows.values()].find((r) => r.name === node)?.cells[pods];
+    await until(`${node} to show ${list.items.length} pods`, () => countOn() === list.items.length);
+
+    await createPod(primary.kubeconfigs.admin, NS_PRIMARY, 'counted', node);
+    await until(`${node} to count the new pod`, () => countOn() === list.items.length + 1);
+    await deletePod(primary.kubeconfigs.admin, NS_PRIMARY, 'counted');
+    await until(`${node} to count it gone`, () => countOn() === list.items.length);
     await call('kube.unwatch', { watchId: opened.watchId });
   });
 

@@ -11,8 +11,13 @@ import type { KubeClients } from './kubeClients';
 import { kubeRequest } from './kubeHttp';
 import { FINDER_RESOURCES, isSearchable, rankMatches } from './objectFinder';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
-import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type ResourceCacheOptions } from './resourceCache';
+import { NODE_PODS_COLUMN, NodePodCounts } from './nodePodCounts';
+import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheUpdate, type CacheStats, type ResourceCacheOptions } from './resourceCache';
 import { shapeFor } from './rowShapes';
+
+const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
+/** How long pod-count changes gather before the nodes concerned go out again. */
+const POD_COUNT_BATCH_MS = 250;
 
 /** Live, trimmed lists of cluster objects for the UI: what the cluster serves, and rows that stay current. */
 export interface KubeInspector {
@@ -126,7 +131,13 @@ export class ListWatchKubeInspector implements KubeInspector {
   async watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>> {
     const { entry, api } = await this.acquire(connectionId, resource, namespace);
     const watchId = randomUUID();
-    const unsubscribe = entry.cache.subscribe((update) => this.deps.hub.publish('kube.rows', { watchId, ...update } satisfies KubeRowsEvent));
+    const publish = (update: CacheUpdate) => this.deps.hub.publish('kube.rows', { watchId, ...update } satisfies KubeRowsEvent);
+    if (resource.group === '' && resource.resource === 'nodes') {
+      const unsubscribe = await this.nodesWithPodCounts(connectionId, entry, publish);
+      this.watches.set(watchId, { entry, unsubscribe, session });
+      return { watchId, columns: [...entry.columns, NODE_PODS_COLUMN], namespaced: false };
+    }
+    const unsubscribe = entry.cache.subscribe(publish);
     this.watches.set(watchId, { entry, unsubscribe, session });
     return { watchId, columns: entry.columns, namespaced: api.namespaced };
   }
@@ -192,6 +203,51 @@ export class ListWatchKubeInspector implements KubeInspector {
     entry.idleTimer = undefined;
     entry.watchers++;
     return { entry, api };
+  }
+
+  /**
+   * Node rows with a Pods cell, counted from the connection's all-namespaces
+   * pods cache, held as long as the watch (the Pods view then opens warm).
+   * Count changes go out as upserts of the nodes concerned, gathered for a
+   * moment so a rollout of hundreds of pods sends a few batches, not hundreds.
+   * Returns what stops it all.
+   */
+  private async nodesWithPodCounts(connectionId: string, nodes: CacheEntry, publish: (update: CacheUpdate) => void): Promise<() => void> {
+    const pods = await this.acquire(connectionId, PODS).then(
+      (acquired) => acquired.entry,
+      () => undefined,
+    );
+    const counts = new NodePodCounts(pods ? pods.columns.findIndex((c) => c.id === 'node') : -1);
+    if (!pods) counts.apply({ reset: true, upserts: [], deletes: [], state: { phase: 'error', rows: 0 } });
+    let dirty: Set<string> | 'all' = new Set();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Counts go out only after the watch's own first rows, which they would otherwise precede.
+    let nodesSent = false;
+    const sendCounts = () => {
+      timer = undefined;
+      const changed = dirty;
+      dirty = new Set();
+      const rows = nodes.cache.rows().filter((r) => changed === 'all' || changed.has(r.name));
+      if (rows.length) publish({ upserts: rows.map((r) => counts.withCount(r)), deletes: [], state: nodes.cache.state });
+    };
+    const offPods = pods?.cache.subscribe((update) => {
+      const changed = counts.apply(update);
+      dirty = changed === 'all' || dirty === 'all' ? 'all' : new Set([...dirty, ...changed]);
+      if (nodesSent && !timer && (dirty === 'all' || dirty.size)) timer = setTimeout(sendCounts, POD_COUNT_BATCH_MS);
+    });
+    const offNodes = nodes.cache.subscribe((update) => {
+      publish({ ...update, upserts: update.upserts.map((r) => counts.withCount(r)) });
+      if (update.reset) {
+        nodesSent = true;
+        dirty = new Set();
+      }
+    });
+    return () => {
+      offNodes();
+      offPods?.();
+      clearTimeout(timer);
+      if (pods) this.release(pods);
+    };
   }
 
   /** Lets go of a cache; the last user going starts its grace period. */
