@@ -438,15 +438,25 @@ describe('faults on the secondary cluster', () => {
     await call('kube.unwatch', { watchId: own.watchId });
   });
 
-  it('revoked credentials: phase unauthorized, asking for new ones', async () => {
+  it('revoked credentials: phase unauthorized, asking for new ones; re-imported ones bring the same view back at once', async () => {
     await expireRestrictedToken(secondary);
+    let renewed = false;
     try {
       const opened = await call('kube.watch', { connectionId: ids.restricted, resource: PODS, namespace: secondary.restrictedNamespaces[1] });
       const state = await until('phase unauthorized', () => (view(opened.watchId).state?.phase === 'unauthorized' ? view(opened.watchId).state : undefined));
       expect(state?.message).toMatch(/401.*re-import the kubeconfig or renew the token/);
+
+      await renewRestrictedToken(secondary);
+      renewed = true;
+      // What the status bar's "Re-import credentials" does: same name, replace. The connection keeps its id.
+      expect(await importOne(secondary.kubeconfigs.restricted, 'secondary-restricted')).toBe(ids.restricted);
+      const started = Date.now();
+      // Well before the 60 s slow retry of an unauthorized cache.
+      await live(opened.watchId, 10_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
       await call('kube.unwatch', { watchId: opened.watchId });
     } finally {
-      await renewRestrictedToken(secondary);
+      if (!renewed) await renewRestrictedToken(secondary);
     }
   });
 });

@@ -61,6 +61,8 @@ export function createServices(platform: PlatformAdapters): Services {
     hub,
     log,
     environment: platform.environment ?? processEnvironment(),
+    // Re-imported credentials: live views that failed (401, 403) try again now rather than after their slow retry.
+    onCredentialsReplaced: (id) => kube.credentialsChanged(id),
   });
   const access = createKubeAccess(connections, log);
   const kube = new ListWatchKubeInspector({ connections, hub, log, access });

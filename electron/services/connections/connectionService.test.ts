@@ -137,7 +137,8 @@ describe('ConnectionService: kubeconfig import', () => {
   it('asks rather than overwrites a taken name, and saves nothing from a refused import', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
-    await services.connections.importKubeconfig({ kind: 'default' }, all(['prod']), 'tester');
+    const [first] = (await services.connections.importKubeconfig({ kind: 'default' }, all(['prod']), 'tester')).imported;
+    await services.connections.setLabels(first.id, { env: 'prod' }, 'tester');
     const preview = services.connections.previewKubeconfig({ kind: 'default' });
     expect(preview.contexts.find((c) => c.contextName === 'prod')?.existingConnectionId).toBeDefined();
     const refused = services.connections.importKubeconfig({ kind: 'default' }, all(['staging', 'prod']), 'tester');
@@ -146,6 +147,8 @@ describe('ConnectionService: kubeconfig import', () => {
     // Replacing is explicit.
     const replaced = await services.connections.importKubeconfig({ kind: 'default' }, [{ contextName: 'prod', name: 'prod', onConflict: 'replace' }], 'tester');
     expect(services.connections.list().map((c) => c.id)).toEqual([replaced.imported[0].id]);
+    // The same connection, with new credentials: open views carry on, labels stay, health is asked again.
+    expect(replaced.imported[0]).toMatchObject({ id: first.id, labels: { env: 'prod' }, health: { status: 'unknown' } });
     // Case-insensitive: "PROD" is the same name.
     await expect(services.connections.importKubeconfig({ kind: 'default' }, [{ contextName: 'staging', name: 'PROD', onConflict: 'fail' }], 'tester')).rejects.toMatchObject({
       code: 'NAME_CONFLICT',

@@ -149,10 +149,12 @@ export interface ConnectionServiceDeps {
   hub: EventHub;
   log: Logger;
   environment: SourceEnvironment;
+  /** Told after an import replaced a connection's credentials (it keeps its id, so open views can carry on). */
+  onCredentialsReplaced?: (id: string) => void;
 }
 
 /** SQLite-backed {@link ConnectionService}. */
-export function createConnectionService({ db, secretBox, audit, hub, log, environment }: ConnectionServiceDeps): ConnectionService {
+export function createConnectionService({ db, secretBox, audit, hub, log, environment, onCredentialsReplaced }: ConnectionServiceDeps): ConnectionService {
   const selectAll = db.prepare(`SELECT * FROM connections ORDER BY name COLLATE NOCASE`);
   const selectById = db.prepare(`SELECT * FROM connections WHERE id = ?`);
   const selectByName = db.prepare(`SELECT * FROM connections WHERE name = ? COLLATE NOCASE`);
@@ -161,6 +163,9 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
      VALUES (@id, @kind, @name, '{}', @source, @details, @sealed, @now, @now)`,
   );
   const deleteById = db.prepare(`DELETE FROM connections WHERE id = ?`);
+  const replace = db.prepare(
+    `UPDATE connections SET kind = @kind, source = @source, details = @details, sealed = @sealed, health = '{"status":"unknown"}', updated_at = @now WHERE id = @id`,
+  );
 
   const row = (id: string): ConnectionRow => {
     const r = selectById.get(id) as ConnectionRow | undefined;
@@ -180,16 +185,24 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       throw new AppError('NAME_CONFLICT', `${taken.map((t) => `"${t.name}"`).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already used: choose another name or replace`);
     }
     const now = new Date().toISOString();
+    const replaced: string[] = [];
     const ids = db.transaction(() =>
       items.map((item) => {
+        const fields = { kind: item.kind, source: item.source, details: JSON.stringify(item.details), sealed: secretBox.seal(item.secret), now };
+        // Replacing keeps the id (and labels): views open on the connection carry on with the new credentials.
         const old = existingId(item.name);
-        if (old) deleteById.run(old);
+        if (old) {
+          replace.run({ id: old, ...fields });
+          replaced.push(old);
+          return old;
+        }
         const id = randomUUID();
-        insert.run({ id, kind: item.kind, name: item.name, source: item.source, details: JSON.stringify(item.details), sealed: secretBox.seal(item.secret), now });
+        insert.run({ id, name: item.name, ...fields });
         return id;
       }),
     )();
     changed(ids);
+    for (const id of replaced) onCredentialsReplaced?.(id);
     return ids.map((id) => toSummary(row(id)));
   };
 

@@ -33,6 +33,8 @@ export interface KubeInspector {
   unwatch(watchId: string): void;
   /** Stops every watch a UI session opened: its window closed or reloaded without unwatching. */
   endSession(session: string): void;
+  /** The connection's credentials were replaced (re-imported): caches waiting after a failure try again now. */
+  credentialsChanged(connectionId: string): void;
   /**
    * Objects whose name contains the text, best matches first, from every
    * cache the connection has; keeps the palette's caches (pods, workloads,
@@ -152,6 +154,11 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   endSession(session: string): void {
     for (const [watchId, watch] of this.watches) if (watch.session === session) this.unwatch(watchId);
+  }
+
+  credentialsChanged(connectionId: string): void {
+    this.access.forget(connectionId);
+    for (const entry of this.caches.values()) if (entry.cache.target.connectionId === connectionId) entry.cache.retryNow();
   }
 
   async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {

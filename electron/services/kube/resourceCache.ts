@@ -123,6 +123,8 @@ export class ResourceCache {
   private firstPageSeen = false;
   private failures = 0;
   private lastExpiry = 0;
+  /** Ends the current wait before a retry early (see {@link retryNow}). */
+  private wake: AbortController | undefined;
 
   constructor(
     readonly target: CacheTarget,
@@ -189,9 +191,21 @@ export class ResourceCache {
         if (this.stopped) return;
         const wait = this.judge(err);
         if (wait === undefined) return;
-        if (wait > 0) await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        if (wait > 0) {
+          this.wake = new AbortController();
+          await sleep(wait, undefined, { signal: AbortSignal.any([this.abort.signal, this.wake.signal]) }).catch(() => undefined);
+          this.wake = undefined;
+        }
       }
     }
+  }
+
+  /**
+   * Retries now if the cache is waiting after a failure: the connection's
+   * credentials were just replaced, so a 401 or 403 may be over.
+   */
+  retryNow(): void {
+    this.wake?.abort();
   }
 
   /** Pages through the collection; on a relist, only what changed goes out. */
