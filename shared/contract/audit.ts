@@ -20,6 +20,12 @@ export const AuditEntry = z.object({
   after: z.string().optional(),
   detail: z.string().optional(),
   error: z.string().optional(),
+  /** What undoing it would do ("Scale back to 3 replicas"); present while it can be undone. */
+  undo: z.object({ label: z.string() }).optional(),
+  /** The entry that undid this one. */
+  undoneBy: z.number().int().optional(),
+  /** The entry this one undid. */
+  undoOf: z.number().int().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 

@@ -116,6 +116,8 @@ export const methods = {
   'portForwards.stop': method(z.object({ id: z.string().max(64) }).strict(), z.object({})),
 
   'audit.list': method(AuditQuery.strict(), z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() })),
+  /** Runs the action that reverses an entry (scale back, uncordon…), audited itself; answers with its entry. */
+  'audit.undo': method(z.object({ id: z.number().int().min(1) }).strict(), AuditEntry),
 } as const;
 
 /** Every event stream: payloads are delivered in batches with acknowledgement. */

@@ -101,6 +101,17 @@ describe('scale', () => {
     });
   });
 
+  it('undo from the audit log scales back to what it had, audited and linked; a second undo is refused', async () => {
+    await succeed('kube.scale', { connectionId: ids.admin, resource: DEPLOYMENTS, namespace: NS, name: 'web', replicas: 2 });
+    const scaled = audited('kube.scale', `primary-admin/${NS}/deployments/web`)!;
+    expect(scaled).toMatchObject({ before: 'replicas: 3', after: 'replicas: 2', undo: { label: 'Scale back to 3 replicas' } });
+    const undone = await succeed('audit.undo', { id: scaled.id });
+    expect(undone).toMatchObject({ action: 'kube.scale', status: 'succeeded', before: 'replicas: 2', after: 'replicas: 3', undoOf: scaled.id, actor: 'it' });
+    expect((await json<{ spec: { replicas: number } }>('get', 'deployment', 'web', '-n', NS)).spec.replicas).toBe(3);
+    expect(services.audit.list({ limit: 200 }).entries.find((e) => e.id === scaled.id)).toMatchObject({ undoneBy: undone.id });
+    expect(await fail('audit.undo', { id: scaled.id })).toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('a kind without a scale subresource is refused, and a missing object is NOT_FOUND', async () => {
     await kubectl('create', 'configmap', 'settings', '-n', NS, '--from-literal=a=b');
     const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
@@ -157,7 +168,12 @@ describe('cordon', () => {
 
       await succeed('kube.cordon', { connectionId: ids.admin, resource: NODES, name: NODE, unschedulable: false });
       expect(await unschedulable()).toBe(false);
-      expect(audited('node.uncordon', `primary-admin/nodes/${NODE}`)).toMatchObject({ status: 'succeeded', before: 'cordoned', after: 'schedulable' });
+      const uncordoned = audited('node.uncordon', `primary-admin/nodes/${NODE}`);
+      expect(uncordoned).toMatchObject({ status: 'succeeded', before: 'cordoned', after: 'schedulable', undo: { label: 'Cordon the node again' } });
+
+      // Undo from the audit log: cordoned again.
+      await succeed('audit.undo', { id: uncordoned!.id });
+      expect(await unschedulable()).toBe(true);
     } finally {
       await kubectl(wasCordoned ? 'cordon' : 'uncordon', NODE);
     }

@@ -11,7 +11,7 @@ import { createKubeObjects, type KubeObjects } from '../kube/kubeObjects';
 import { createPodLogs, type PodLogs } from '../kube/podLogs';
 import { createPortForwards, type PortForwards } from '../kube/portForwards';
 import { createLogger, type Logger } from '../logging/logger';
-import type { Handlers } from '../rpc/dispatch';
+import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
 import { openDatabase, type Database } from '../store/database';
@@ -114,6 +114,12 @@ export function createServices(platform: PlatformAdapters): Services {
     'portForwards.list': () => portForwards.list(),
     'portForwards.stop': async ({ id }, ctx) => (await portForwards.stop(id, ctx.actor), {}),
     'audit.list': (query) => audit.list(query),
+    // The undo call goes through the contract like any other: validated, then audited by its own service.
+    'audit.undo': ({ id }, ctx) =>
+      audit.undo(id, async (step) => {
+        const result = await dispatch(handlers, step.method, step.params, ctx, log);
+        if (!result.ok) throw new AppError(result.error.code, result.error.message);
+      }),
   };
 
   return {

@@ -28,6 +28,46 @@ describe('AuditService', () => {
     expect(entry.finishedAt).toBeDefined();
   });
 
+  it('undoes an entry through its undo call, links both entries, and refuses a second undo', async () => {
+    const { audit } = setup();
+    const scale = (replicas: number, from: number) =>
+      audit.record({ actor: 'me', action: 'kube.scale', target: 'prod/a/deployments/web', before: `replicas: ${from}` }, () => replicas, (n) => ({
+        after: `replicas: ${n}`,
+        undo: { method: 'kube.scale', params: { replicas: from }, label: `Scale back to ${from} replicas` },
+      }));
+    await scale(5, 3);
+    const [done] = audit.list({ limit: 1 }).entries;
+    expect(done.undo).toEqual({ label: 'Scale back to 3 replicas' });
+
+    const calls: unknown[] = [];
+    const undone = await audit.undo(done.id, async (step) => {
+      calls.push(step.params);
+      await scale(3, 5);
+    });
+    expect(calls).toEqual([{ replicas: 3 }]);
+    expect(undone).toMatchObject({ action: 'kube.scale', after: 'replicas: 3', undoOf: done.id, status: 'succeeded' });
+    const original = audit.list({ limit: 5 }).entries.find((e) => e.id === done.id);
+    expect(original).toMatchObject({ undoneBy: undone.id });
+    expect(original?.undo).toBeUndefined();
+    await expect(audit.undo(done.id, async () => undefined)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('refuses to undo what cannot be undone, and a failed undo leaves the entry undoable', async () => {
+    const { audit } = setup();
+    await audit.record({ actor: 'me', action: 'kube.delete', target: 't' }, () => 1);
+    const [deleted] = audit.list({ limit: 1 }).entries;
+    await expect(audit.undo(deleted.id, async () => undefined)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(audit.undo(9999, async () => undefined)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    await audit.record({ actor: 'me', action: 'node.cordon', target: 'n' }, () => 1, () => ({ undo: { method: 'kube.cordon', params: {}, label: 'Uncordon the node' } }));
+    const [cordoned] = audit.list({ limit: 1 }).entries;
+    const failing = audit.undo(cordoned.id, () => audit.record({ actor: 'me', action: 'node.uncordon', target: 'n' }, () => Promise.reject(new Error('forbidden'))));
+    await expect(failing).rejects.toThrow('forbidden');
+    const entries = audit.list({ limit: 5 }).entries;
+    expect(entries[0]).toMatchObject({ action: 'node.uncordon', status: 'failed', undoOf: cordoned.id });
+    expect(entries.find((e) => e.id === cordoned.id)).toMatchObject({ undo: { label: 'Uncordon the node' } });
+  });
+
   it('records failures with their message and rethrows', async () => {
     const { audit } = setup();
     await expect(audit.record({ actor: 'me', action: 'x', target: 't' }, () => Promise.reject(new Error('forbidden')))).rejects.toThrow('forbidden');

@@ -1,4 +1,6 @@
-import type { AuditEntry } from '../../../shared/contract';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuditEntry, MethodName } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
 import type { EventHub } from '../rpc/eventHub';
 import type { Logger } from '../logging/logger';
@@ -14,15 +16,41 @@ export interface AuditIntent {
   detail?: string;
 }
 
+/** The contract call that reverses a succeeded action, e.g. `kube.scale` back to the replicas it had. */
+export interface UndoStep {
+  method: MethodName;
+  params: unknown;
+  /** What it does, for the button and its confirmation: "Scale back to 3 replicas". */
+  label: string;
+}
+
+/** What an action's outcome adds to its entry. */
+export interface Outcome {
+  after?: string;
+  detail?: string;
+  /** Set when the action can be reversed. */
+  undo?: UndoStep;
+}
+
 /** Records every change to a cluster, cloud account or stored connection. */
 export interface AuditService {
   /**
    * Writes the intent, runs `act`, then records the outcome, so a crash mid-way
    * leaves a "pending" entry rather than nothing. Returns what `act` returns.
    */
-  record<T>(intent: AuditIntent, act: () => Promise<T> | T, describe?: (value: T) => { after?: string; detail?: string }): Promise<T>;
+  record<T>(intent: AuditIntent, act: () => Promise<T> | T, describe?: (value: T) => Outcome): Promise<T>;
   list(query: { limit: number; beforeId?: number; connectionId?: string; text?: string }): { entries: AuditEntry[]; hasMore: boolean };
+  /**
+   * Undoes entry `id`: `run` makes its undo call (through the contract, so it
+   * is validated and audited like any other); the entry that call records is
+   * linked both ways and returned. Refused when the entry cannot be undone, or
+   * already was.
+   */
+  undo(id: number, run: (step: UndoStep) => Promise<unknown>): Promise<AuditEntry>;
 }
+
+/** Set while an undo runs, so the entry its action records is linked to the one it undoes. */
+const undoing = new AsyncLocalStorage<{ undoOf: number; recorded?: number }>();
 
 interface AuditRow {
   id: number;
@@ -38,6 +66,9 @@ interface AuditRow {
   after: string | null;
   detail: string | null;
   error: string | null;
+  undo: string | null;
+  undone_by: number | null;
+  undo_of: number | null;
 }
 
 function toEntry(r: AuditRow): AuditEntry {
@@ -49,24 +80,33 @@ function toEntry(r: AuditRow): AuditEntry {
   if (r.after) entry.after = r.after;
   if (r.detail) entry.detail = r.detail;
   if (r.error) entry.error = r.error;
+  if (r.undo && r.status === 'succeeded' && !r.undone_by) entry.undo = { label: (JSON.parse(r.undo) as UndoStep).label };
+  if (r.undone_by) entry.undoneBy = r.undone_by;
+  if (r.undo_of) entry.undoOf = r.undo_of;
   return entry;
 }
 
 /** SQLite-backed {@link AuditService}; text passes the redactor before it is stored. */
 export function createAuditService(db: Database, hub: EventHub, log: Logger): AuditService {
   const insert = db.prepare(
-    `INSERT INTO audit (at, actor, connection_id, connection_name, action, target, status, before, detail)
-     VALUES (@at, @actor, @connectionId, @connectionName, @action, @target, 'pending', @before, @detail)`,
+    `INSERT INTO audit (at, actor, connection_id, connection_name, action, target, status, before, detail, undo_of)
+     VALUES (@at, @actor, @connectionId, @connectionName, @action, @target, 'pending', @before, @detail, @undoOf)`,
   );
   const finish = db.prepare(
-    `UPDATE audit SET status = @status, finished_at = @finishedAt, after = @after, detail = COALESCE(@detail, detail), error = @error WHERE id = @id`,
+    `UPDATE audit SET status = @status, finished_at = @finishedAt, after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo WHERE id = @id`,
   );
+  const markUndone = db.prepare(`UPDATE audit SET undone_by = @by WHERE id = @id`);
+  /** Entries whose undo is running now: a second click must not undo twice. */
+  const undoInFlight = new Set<number>();
   const byId = db.prepare(`SELECT * FROM audit WHERE id = ?`);
   const clean = (s: string | undefined) => (s === undefined ? null : log.redactor.redact(s));
   const announce = (id: number | bigint) => hub.publish('audit.appended', toEntry(byId.get(id) as AuditRow));
 
   return {
     async record(intent, act, describe) {
+      // The first entry recorded inside an undo is the undoing action's own.
+      const undo = undoing.getStore();
+      const undoOf = undo && undo.recorded === undefined ? undo.undoOf : null;
       const { lastInsertRowid: id } = insert.run({
         at: new Date().toISOString(),
         actor: intent.actor,
@@ -76,17 +116,20 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
         target: clean(intent.target),
         before: clean(intent.before),
         detail: clean(intent.detail),
+        undoOf,
       });
+      if (undo && undoOf !== null) undo.recorded = Number(id);
       announce(id);
       try {
         const value = await act();
         const described = describe?.(value) ?? {};
-        finish.run({ id, status: 'succeeded', finishedAt: new Date().toISOString(), after: clean(described.after), detail: clean(described.detail), error: null });
+        const undoStep = described.undo ? JSON.stringify(described.undo) : null;
+        finish.run({ id, status: 'succeeded', finishedAt: new Date().toISOString(), after: clean(described.after), detail: clean(described.detail), error: null, undo: undoStep });
         announce(id);
         return value;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        finish.run({ id, status: 'failed', finishedAt: new Date().toISOString(), after: null, detail: null, error: clean(message) });
+        finish.run({ id, status: 'failed', finishedAt: new Date().toISOString(), after: null, detail: null, error: clean(message), undo: null });
         announce(id);
         throw err;
       }
@@ -111,6 +154,25 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
         .prepare(`SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT @limit`)
         .all(args) as AuditRow[];
       return { entries: rows.slice(0, limit).map(toEntry), hasMore: rows.length > limit };
+    },
+
+    async undo(id, run) {
+      const row = byId.get(id) as AuditRow | undefined;
+      if (!row) throw new AppError('NOT_FOUND', `There is no audit entry #${id}`);
+      if (row.undone_by) throw new AppError('CONFLICT', `#${id} was already undone by #${row.undone_by}`);
+      if (!row.undo || row.status !== 'succeeded') throw new AppError('VALIDATION', `#${id} (${row.action}) cannot be undone`);
+      if (undoInFlight.has(id)) throw new AppError('CONFLICT', `#${id} is being undone already`);
+      undoInFlight.add(id);
+      try {
+        const context: { undoOf: number; recorded?: number } = { undoOf: id };
+        await undoing.run(context, () => run(JSON.parse(row.undo!) as UndoStep));
+        if (context.recorded === undefined) throw new AppError('INTERNAL', `Undoing #${id} recorded no audit entry`);
+        markUndone.run({ by: context.recorded, id });
+        announce(id);
+        return toEntry(byId.get(context.recorded) as AuditRow);
+      } finally {
+        undoInFlight.delete(id);
+      }
     },
   };
 }

@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectRef, ParamsOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
-import type { AuditService } from '../audit/auditService';
+import type { AuditService, UndoStep } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import { auditTarget, connectionNameOf } from './kubeActionTarget';
@@ -101,7 +101,14 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     actor: string,
     ref: ObjectRef,
     action: string,
-    steps: { prepare: () => Promise<{ before: string; state: S }>; act: (state: S) => Promise<T>; after: (value: T) => string; detail?: string },
+    steps: {
+      prepare: () => Promise<{ before: string; state: S }>;
+      act: (state: S) => Promise<T>;
+      after: (value: T) => string;
+      detail?: string;
+      /** How to reverse it, when it can be. */
+      undo?: (value: T) => UndoStep | undefined;
+    },
   ): Promise<T> {
     const connectionName = connectionNameOf(connections, ref.connectionId);
     const target = auditTarget(connectionName, ref.namespace, ref.resource.resource, ref.name);
@@ -115,7 +122,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
         if (!prepared.value) throw prepared.error;
         return steps.act(prepared.value.state);
       },
-      (value) => ({ after: steps.after(value) }),
+      (value) => ({ after: steps.after(value), undo: steps.undo?.(value) }),
     );
     log.info('cluster object changed', { action, target });
     return result;
@@ -174,6 +181,8 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
           return { before, after: scaled.spec?.replicas ?? replicas };
         },
         after: ({ after }) => `replicas: ${after}`,
+        undo: ({ before, after }) =>
+          before === after ? undefined : { method: 'kube.scale', params: { ...ref, replicas: before }, label: `Scale back to ${before} replica${before === 1 ? '' : 's'}` },
       });
     },
 
@@ -215,6 +224,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
         // null removes the field, as `kubectl uncordon` leaves it.
         act: (at) => patch<NodeObject>(at, what, { spec: { unschedulable: unschedulable ? true : null } }),
         after: (node) => schedulability(node),
+        undo: () => ({ method: 'kube.cordon', params: { ...ref, unschedulable: !unschedulable }, label: unschedulable ? 'Uncordon the node' : 'Cordon the node again' }),
       });
     },
   };

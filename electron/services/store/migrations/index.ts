@@ -1,5 +1,6 @@
 import { migration001 } from './001_initial';
+import { migration002 } from './002_audit_undo';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001];
+export const migrations: Migration[] = [migration001, migration002];
