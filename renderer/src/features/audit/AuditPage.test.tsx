@@ -26,6 +26,34 @@ describe('audit page', () => {
     expect(await bodyRows()).toHaveLength(3);
   });
 
+  it('undoes an entry after asking what the undo does; the list shows what undid what', async () => {
+    const user = userEvent.setup();
+    const scaled = auditEntry(7, { action: 'kube.scale', target: 'prod/a/deployments/web', connectionName: 'prod', before: 'replicas: 3', after: 'replicas: 5', undo: { label: 'Scale back to 3 replicas' } });
+    const fake = createFakeBridge({
+      'audit.list': () => ok({ entries: [scaled, auditEntry(6, { action: 'kube.delete' })], hasMore: false }),
+      'audit.undo': () => ok(auditEntry(8, { action: 'kube.scale', before: 'replicas: 5', after: 'replicas: 3', undoOf: 7 })),
+    });
+    renderApp(fake, '#/audit');
+    const rows = await bodyRows();
+    // A delete cannot be undone: no button.
+    expect(within(rows[1]).queryByRole('button', { name: /^Undo/ })).toBeNull();
+    await user.click(within(rows[0]).getByRole('button', { name: 'Undo #7: Scale back to 3 replicas' }));
+    const dialog = screen.getByRole('dialog', { name: 'Undo #7' });
+    expect(dialog.textContent).toContain('prod/a/deployments/web');
+    expect(fake.method('audit.undo')).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Scale back to 3 replicas' }));
+    expect(fake.method('audit.undo')).toHaveBeenCalledWith({ id: 7 });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText('Undid #7: scale back to 3 replicas')).toBeTruthy();
+
+    // The services announce both entries.
+    fake.emit('audit.appended', { ...scaled, undo: undefined, undoneBy: 8 });
+    fake.emit('audit.appended', auditEntry(8, { action: 'kube.scale', undoOf: 7 }));
+    await waitFor(async () => expect((await bodyRows())[0].textContent).toContain('undoes #7'));
+    expect((await bodyRows())[1].textContent).toContain('undone by #8');
+    expect(within((await bodyRows())[1]).queryByRole('button', { name: /^Undo/ })).toBeNull();
+  });
+
   it('loads older pages with beforeId', async () => {
     const fake = createFakeBridge({
       'audit.list': ({ beforeId }) =>

@@ -1,5 +1,9 @@
+import { useState } from 'react';
 import type { AuditEntry } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
+import { UndoDialog } from './UndoDialog';
+
+type Undoable = AuditEntry & { undo: { label: string } };
 
 function Change({ entry }: { entry: AuditEntry }) {
   if (entry.before === undefined && entry.after === undefined) return null;
@@ -10,42 +14,68 @@ function Change({ entry }: { entry: AuditEntry }) {
   );
 }
 
-/** Audit entries, newest first. */
-export function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
+/** The undo button, or what undid the entry (or what it undid). */
+function UndoCell({ entry, onUndo }: { entry: AuditEntry; onUndo(entry: Undoable): void }) {
+  if (entry.undoneBy !== undefined) return <span className="muted">undone by #{entry.undoneBy}</span>;
+  const { undo } = entry;
   return (
-    <table className="data" aria-label="Audit log">
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Connection</th>
-          <th scope="col">Action</th>
-          <th scope="col">Target</th>
-          <th scope="col">Status</th>
-          <th scope="col">Detail</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.id}>
-            <td>
-              <time dateTime={e.at}>{formatTime(e.at)}</time>
-            </td>
-            <td>{e.actor}</td>
-            <td>{e.connectionName ?? '—'}</td>
-            <td className="mono">{e.action}</td>
-            <td>{e.target}</td>
-            <td>
-              <span className={`badge status-${e.status}`}>{e.status}</span>
-            </td>
-            <td>{e.error ? <span className="field-error">{e.error}</span> : e.detail}</td>
-            <td>
-              <Change entry={e} />
-            </td>
+    <>
+      {entry.undoOf !== undefined && <span className="muted">undoes #{entry.undoOf} </span>}
+      {undo && (
+        <button type="button" aria-label={`Undo #${entry.id}: ${undo.label}`} title={undo.label} onClick={() => onUndo({ ...entry, undo })}>
+          Undo
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Audit entries, newest first; those that can be undone have an Undo button, asked about before it acts. */
+export function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
+  const [undoing, setUndoing] = useState<Undoable>();
+  return (
+    <>
+      <table className="data" aria-label="Audit log">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Connection</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Status</th>
+            <th scope="col">Detail</th>
+            <th scope="col">Change</th>
+            <th scope="col">
+              <span className="visually-hidden">Undo</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <time dateTime={e.at}>{formatTime(e.at)}</time>
+              </td>
+              <td>{e.actor}</td>
+              <td>{e.connectionName ?? '—'}</td>
+              <td className="mono">{e.action}</td>
+              <td>{e.target}</td>
+              <td>
+                <span className={`badge status-${e.status}`}>{e.status}</span>
+              </td>
+              <td>{e.error ? <span className="field-error">{e.error}</span> : e.detail}</td>
+              <td>
+                <Change entry={e} />
+              </td>
+              <td>
+                <UndoCell entry={e} onUndo={setUndoing} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {undoing && <UndoDialog entry={undoing} onClose={() => setUndoing(undefined)} />}
+    </>
   );
 }
