@@ -82,6 +82,8 @@ interface CacheEntry {
 /** The caches the palette opened on one connection, and when it lets go of them. */
 interface FinderHold {
   entries: CacheEntry[];
+  /** Keys of all-namespace caches found forbidden, whose context-namespace caches were added to the hold. */
+  narrowed: Set<string>;
   /** Settles once the caches are opened (or could not be). */
   ready: Promise<CacheEntry[]>;
   timer?: ReturnType<typeof setTimeout>;
@@ -163,6 +165,7 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {
     await this.holdFinderCaches(connectionId);
+    await this.narrowToContextNamespace(connectionId);
     const searched = [...this.caches.values()].filter((e) => e.cache.target.connectionId === connectionId && isSearchable(e.cache.target.resource));
     const seen = new Set<string>();
     const candidates: FoundObject[] = [];
@@ -257,6 +260,31 @@ export class ListWatchKubeInspector implements KubeInspector {
     };
   }
 
+  /**
+   * A user who may not list across namespaces (RBAC by namespace) still finds
+   * what is in the kubeconfig context's namespace: for each palette cache
+   * found forbidden, that namespace's cache joins the hold.
+   */
+  private async narrowToContextNamespace(connectionId: string): Promise<void> {
+    const hold = this.finderHolds.get(connectionId);
+    const forbidden = hold?.entries.filter((e) => e.cache.target.namespaced && !e.cache.target.namespace && e.cache.state.phase === 'forbidden' && !hold.narrowed.has(e.key));
+    if (!hold || !forbidden?.length) return;
+    const kc = await this.access.config(connectionId);
+    const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+    if (!namespace) return;
+    for (const wide of forbidden) {
+      hold.narrowed.add(wide.key);
+      const narrow = await this.acquire(connectionId, wide.cache.target.resource, namespace).then(
+        (acquired) => acquired.entry,
+        () => undefined,
+      );
+      if (!narrow) continue;
+      // Released with the hold, or at once if the hold went meanwhile.
+      if (this.finderHolds.get(connectionId) === hold) hold.entries.push(narrow);
+      else this.release(narrow);
+    }
+  }
+
   /** Lets go of a cache; the last user going starts its grace period. */
   private release(entry: CacheEntry): void {
     entry.watchers--;
@@ -273,7 +301,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     let hold = this.finderHolds.get(connectionId);
     if (!hold) {
       const ready = this.openFinderCaches(connectionId);
-      hold = { entries: [], ready };
+      hold = { entries: [], narrowed: new Set(), ready };
       this.finderHolds.set(connectionId, hold);
       const opened = hold;
       ready.then(
