@@ -7,7 +7,8 @@ const ConnectionId = z.string().min(1).max(64);
 // "v1/namespaces/x/secrets/y#") and reach another object than the one named.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const API_VERSION = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
+// CRDs may name versions with any DNS-1035 label (v1api20200601, v1alpha), not only v1 / v1beta1.
+const API_VERSION = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A namespace: a DNS label, as Kubernetes requires. */
 export const KubeNamespace = z.string().max(63).regex(DNS_LABEL, 'A namespace is lower-case letters, digits and "-"');
@@ -21,7 +22,7 @@ export const KubeName = z
 /** A Kubernetes resource type: API group (empty for core), version, plural name. */
 export const ResourceRef = z.object({
   group: z.string().max(253).refine((g) => g === '' || DNS_SUBDOMAIN.test(g), 'An API group is a DNS name, or empty for the core group'),
-  version: z.string().max(63).regex(API_VERSION, 'An API version looks like v1, v1beta1 or v2alpha1'),
+  version: z.string().max(63).regex(API_VERSION, 'An API version is a lower-case DNS label, e.g. v1, v1beta1 or v1api20200601'),
   resource: z.string().max(63).regex(DNS_LABEL, 'A resource is its lower-case plural name, e.g. pods'),
 });
 export type ResourceRef = z.infer<typeof ResourceRef>;

@@ -50,8 +50,10 @@ export const NodeFacts = z.object({
     z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional(), since: z.string().optional() }),
   ),
   taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })),
-  /** Pods assigned to it that have not finished; absent when they could not be counted (no access). */
-  pods: z.number().int().optional(),
+  /** Pods assigned to it (as its table's Pods column counts), and how many of those have not finished; absent when they could not be counted. */
+  pods: z.object({ assigned: z.number().int(), unfinished: z.number().int() }).optional(),
+  /** Why the pods could not be counted ("no access to list pods", a timeout). */
+  podsProblem: z.string().optional(),
 });
 export type NodeFacts = z.infer<typeof NodeFacts>;
 
@@ -179,7 +181,19 @@ export const DeleteParams = ObjectRef.extend({
   /** 0 deletes at once (a stuck pod); absent uses the object's own grace period. */
   gracePeriodSeconds: z.number().int().min(0).max(86_400).optional(),
 }).strict();
-export const ScaleParams = ObjectRef.extend({ replicas: z.number().int().min(0).max(100_000) }).strict();
+/** Preconditions: act only if the object is still the one (uid) and in the state the caller saw; otherwise CONFLICT, nothing changed. */
+const Preconditions = { ifUid: z.string().max(64).optional() };
+export const ScaleParams = ObjectRef.extend({
+  replicas: z.number().int().min(0).max(100_000),
+  ...Preconditions,
+  /** Scale only if it runs this many replicas now (an undo must not fight an autoscaler or a colleague). */
+  ifReplicas: z.number().int().min(0).optional(),
+}).strict();
 export const ScaleResult = z.object({ before: z.number().int(), after: z.number().int() });
 export const RestartResult = z.object({ restartedAt: z.string() });
-export const CordonParams = ObjectRef.extend({ unschedulable: z.boolean() }).strict();
+export const CordonParams = ObjectRef.extend({
+  unschedulable: z.boolean(),
+  ...Preconditions,
+  /** Change it only if it is cordoned (true) or schedulable (false) now. */
+  ifUnschedulable: z.boolean().optional(),
+}).strict();

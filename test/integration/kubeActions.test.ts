@@ -112,6 +112,18 @@ describe('scale', () => {
     expect(await fail('audit.undo', { id: scaled.id })).toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('undo refuses, changing nothing, when someone scaled it again since', async () => {
+    await succeed('kube.scale', { connectionId: ids.admin, resource: DEPLOYMENTS, namespace: NS, name: 'web', replicas: 4 });
+    const scaled = audited('kube.scale', `primary-admin/${NS}/deployments/web`)!;
+    await kubectl('scale', 'deployment', 'web', '-n', NS, '--replicas=6');
+    const refused = await fail('audit.undo', { id: scaled.id });
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('runs 6 replicas now, not 4') });
+    expect((await json<{ spec: { replicas: number } }>('get', 'deployment', 'web', '-n', NS)).spec.replicas).toBe(6);
+    // Still offered: it may be undone once the deployment is back at 4.
+    expect(services.audit.list({ limit: 200 }).entries.find((e) => e.id === scaled.id)?.undo).toBeDefined();
+    await kubectl('scale', 'deployment', 'web', '-n', NS, '--replicas=3');
+  });
+
   it('a kind without a scale subresource is refused, and a missing object is NOT_FOUND', async () => {
     await kubectl('create', 'configmap', 'settings', '-n', NS, '--from-literal=a=b');
     const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
@@ -174,6 +186,11 @@ describe('cordon', () => {
       // Undo from the audit log: cordoned again.
       await succeed('audit.undo', { id: uncordoned!.id });
       expect(await unschedulable()).toBe(true);
+
+      // Cordoning a node already cordoned changes nothing, so there is nothing to undo (someone else's cordon stays).
+      await succeed('kube.cordon', { connectionId: ids.admin, resource: NODES, name: NODE, unschedulable: true });
+      expect(audited('node.cordon', `primary-admin/nodes/${NODE}`)).toMatchObject({ status: 'succeeded', before: 'cordoned', after: 'cordoned' });
+      expect(audited('node.cordon', `primary-admin/nodes/${NODE}`)?.undo).toBeUndefined();
     } finally {
       await kubectl(wasCordoned ? 'cordon' : 'uncordon', NODE);
     }

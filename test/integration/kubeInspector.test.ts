@@ -243,6 +243,25 @@ describe('live rows on the primary cluster', () => {
     await call('kube.unwatch', { watchId: opened.watchId });
   });
 
+  it('re-importing a connection lists its live caches again at once, sending only the difference', async () => {
+    await createPod(primary.kubeconfigs.admin, NS_PRIMARY, 'before-reimport');
+    const opened = await call('kube.watch', { connectionId: ids.primary, resource: PODS, namespace: NS_PRIMARY });
+    const v = await live(opened.watchId);
+    const inspector = services.kube as ListWatchKubeInspector;
+    const lists = () => inspector.cacheInfo().find((c) => c.key.endsWith(`/v1/pods|${NS_PRIMARY}`))?.lists ?? 0;
+    const listsBefore = lists();
+    const resetsBefore = v.events.filter((e) => e.reset).length;
+    const rowsBefore = sorted([...v.rows.values()].map((r) => r.name));
+
+    expect(await importOne(primary.kubeconfigs.admin, 'primary-admin')).toBe(ids.primary);
+    await until('a relist', () => lists() > listsBefore && v.state?.phase === 'live');
+    // The same cluster: nothing to change, no reset that would blank the table.
+    expect(v.events.filter((e) => e.reset).length).toBe(resetsBefore);
+    expect(sorted([...v.rows.values()].map((r) => r.name))).toEqual(rowsBefore);
+    await deletePod(primary.kubeconfigs.admin, NS_PRIMARY, 'before-reimport');
+    await call('kube.unwatch', { watchId: opened.watchId });
+  });
+
   it('the seeded CRD with its printer columns; Secrets as type and key count only', async () => {
     const tj = await call('kube.watch', { connectionId: ids.primary, resource: { group: 'ml.pilothouse.dev', version: 'v1alpha1', resource: 'trainingjobs' } });
     expect(tj.columns.map((c) => c.title)).toEqual(['Model', 'GPUs', 'Phase', 'Age']);
@@ -439,6 +458,8 @@ describe('faults on the secondary cluster', () => {
   });
 
   it('revoked credentials: phase unauthorized, asking for new ones; re-imported ones bring the same view back at once', async () => {
+    // A view that was open before the token went: discovery answered then.
+    await call('kube.discover', { connectionId: ids.restricted });
     await expireRestrictedToken(secondary);
     let renewed = false;
     try {

@@ -55,7 +55,13 @@ interface Workload extends KubeObject {
   spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } };
 }
 interface Scale {
+  metadata?: { uid?: string };
   spec?: { replicas?: number };
+}
+
+/** The object was replaced since the caller saw it (same name, another uid). */
+function replaced(label: string): AppError {
+  return new AppError('CONFLICT', `${label} was deleted and created again since: nothing was changed`);
 }
 
 /** An object's connection client and URLs, once its resource and scope are checked. */
@@ -161,7 +167,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     },
 
     async scale(params, actor) {
-      const { replicas, ...ref } = params;
+      const { replicas, ifUid, ifReplicas, ...ref } = params;
       const what = `scaling ${objectLabel(ref)}`;
       return audited(actor, ref, 'kube.scale', {
         async prepare() {
@@ -174,15 +180,23 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
           }
           if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
           const before = res.body.spec?.replicas ?? 0;
-          return { before: `replicas: ${before}`, state: { at, before } };
+          const uid = res.body.metadata?.uid ?? '';
+          if (ifUid !== undefined && uid !== ifUid) throw replaced(objectLabel(ref));
+          if (ifReplicas !== undefined && before !== ifReplicas) {
+            throw new AppError('CONFLICT', `${objectLabel(ref)} runs ${before} replica${before === 1 ? '' : 's'} now, not ${ifReplicas}: it was changed since (an autoscaler, or someone else). Nothing was changed`);
+          }
+          return { before: `replicas: ${before}`, state: { at, before, uid } };
         },
-        async act({ at, before }) {
+        async act({ at, before, uid }) {
           const scaled = await patch<Scale>(at, what, { spec: { replicas } }, 'scale');
-          return { before, after: scaled.spec?.replicas ?? replicas };
+          return { before, after: scaled.spec?.replicas ?? replicas, uid };
         },
         after: ({ after }) => `replicas: ${after}`,
-        undo: ({ before, after }) =>
-          before === after ? undefined : { method: 'kube.scale', params: { ...ref, replicas: before }, label: `Scale back to ${before} replica${before === 1 ? '' : 's'}` },
+        // Back to what it had, only while it still is this object at what this action left it.
+        undo: ({ before, after, uid }) =>
+          before === after
+            ? undefined
+            : { method: 'kube.scale', params: { ...ref, replicas: before, ifReplicas: after, ifUid: uid }, label: `Scale back to ${before} replica${before === 1 ? '' : 's'}` },
       });
     },
 
@@ -210,7 +224,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     },
 
     async cordon(params, actor) {
-      const { unschedulable, ...ref } = params;
+      const { unschedulable, ifUid, ifUnschedulable, ...ref } = params;
       const what = `${unschedulable ? 'cordoning' : 'uncordoning'} node "${ref.name}"`;
       await audited(actor, ref, unschedulable ? 'node.cordon' : 'node.uncordon', {
         async prepare() {
@@ -219,12 +233,25 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
           }
           const at = await locate(ref);
           const node = await read<NodeObject>(at.kc, at.path(), what);
-          return { before: schedulability(node), state: at };
+          if (ifUid !== undefined && node.metadata?.uid !== ifUid) throw replaced(`Node "${ref.name}"`);
+          const was = Boolean(node.spec?.unschedulable);
+          if (ifUnschedulable !== undefined && was !== ifUnschedulable) {
+            throw new AppError('CONFLICT', `Node "${ref.name}" is ${schedulability(node)} now: it was changed since. Nothing was changed`);
+          }
+          return { before: schedulability(node), state: { at, was } };
         },
         // null removes the field, as `kubectl uncordon` leaves it.
-        act: (at) => patch<NodeObject>(at, what, { spec: { unschedulable: unschedulable ? true : null } }),
-        after: (node) => schedulability(node),
-        undo: () => ({ method: 'kube.cordon', params: { ...ref, unschedulable: !unschedulable }, label: unschedulable ? 'Uncordon the node' : 'Cordon the node again' }),
+        act: async ({ at, was }) => ({ node: await patch<NodeObject>(at, what, { spec: { unschedulable: unschedulable ? true : null } }), was }),
+        after: ({ node }) => schedulability(node),
+        // Only what this action changed can be undone: cordoning a node someone had already cordoned leaves their cordon alone.
+        undo: ({ node, was }) =>
+          Boolean(node.spec?.unschedulable) === was
+            ? undefined
+            : {
+                method: 'kube.cordon',
+                params: { ...ref, unschedulable: was, ifUnschedulable: !was, ...(node.metadata?.uid ? { ifUid: node.metadata.uid } : {}) },
+                label: was ? 'Cordon the node again' : 'Uncordon the node',
+              },
       });
     },
   };

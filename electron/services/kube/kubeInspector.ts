@@ -33,7 +33,7 @@ export interface KubeInspector {
   unwatch(watchId: string): void;
   /** Stops every watch a UI session opened: its window closed or reloaded without unwatching. */
   endSession(session: string): void;
-  /** The connection's credentials were replaced (re-imported): caches waiting after a failure try again now. */
+  /** The connection's credentials were replaced (re-imported): every cache of it lists again now, with them. */
   credentialsChanged(connectionId: string): void;
   /**
    * Objects whose name contains the text, best matches first, from every
@@ -160,7 +160,7 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   credentialsChanged(connectionId: string): void {
     this.access.forget(connectionId);
-    for (const entry of this.caches.values()) if (entry.cache.target.connectionId === connectionId) entry.cache.retryNow();
+    for (const entry of this.caches.values()) if (entry.cache.target.connectionId === connectionId) entry.cache.startOver();
   }
 
   async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {

@@ -9,7 +9,7 @@ import { auditTarget } from './kubeActionTarget';
 import { objectPath, resourceLabel, type KubeAccess } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest } from './kubeHttp';
-import { isSecretResource, ownerToFollow, toDetail, utf8Text, type DetailObject } from './objectDetail';
+import { isSecretResource, ownerToFollow, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
 import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type LabelSelector, type PodWithVolumes } from './objectRelations';
 import { accessChecks, BUILTIN_SCALABLE, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
@@ -136,25 +136,31 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
   }
 
   /**
-   * Pods on a node that still hold its resources; undefined when we may not
-   * list pods. Every page is counted: the server gives no remaining count for
-   * field-selected lists (a node holds a few hundred pods at most).
+   * The pods assigned to a node, and those of them not finished (what still
+   * holds its resources, as `kubectl describe node` counts). Every page is
+   * read: the server gives no remaining count for field-selected lists, and a
+   * node holds a few hundred pods at most.
    */
-  async function unfinishedPodsOn(kc: KubeConfig, node: string): Promise<number | undefined> {
-    const selector = encodeURIComponent(`spec.nodeName=${node},status.phase!=Succeeded,status.phase!=Failed`);
-    let count = 0;
+  async function podsOn(kc: KubeConfig, node: string): Promise<PodsOnNode> {
+    const selector = encodeURIComponent(`spec.nodeName=${node}`);
+    let assigned = 0;
+    let unfinished = 0;
     let continueToken: string | undefined;
     try {
       do {
         const query = `fieldSelector=${selector}&limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
-        const page = await read<ListBody<unknown>>(kc, `${objectPath(PODS, undefined)}?${query}`, `counting the pods on node ${node}`);
-        count += page.items?.length ?? 0;
+        const page = await read<ListBody<{ status?: { phase?: string } }>>(kc, `${objectPath(PODS, undefined)}?${query}`, `counting the pods on node ${node}`);
+        for (const pod of page.items ?? []) {
+          assigned++;
+          if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') unfinished++;
+        }
         continueToken = page.metadata?.continue;
       } while (continueToken);
-    } catch {
-      return undefined;
+    } catch (err) {
+      // The node's own facts still stand; the count says why it is missing.
+      return { problem: err instanceof AppError && err.code === 'FORBIDDEN' ? 'no access to list pods' : err instanceof Error ? err.message : String(err) };
     }
-    return count;
+    return { assigned, unfinished };
   }
 
   const selectorQuery = (selector: string) => `labelSelector=${encodeURIComponent(selector)}`;
@@ -237,7 +243,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       const at = await locate(ref);
       const obj = await readObject(at);
       const isNode = at.api.group === '' && at.api.resource === 'nodes';
-      const [owners, podsOnNode] = await Promise.all([ownerChain(ref.connectionId, at.kc, obj), isNode ? unfinishedPodsOn(at.kc, at.name) : undefined]);
+      const [owners, podsOnNode] = await Promise.all([ownerChain(ref.connectionId, at.kc, obj), isNode ? podsOn(at.kc, at.name) : undefined]);
       return toDetail(obj, at.api, owners, podsOnNode);
     },
 

@@ -115,15 +115,16 @@ describe('the detail of other objects', () => {
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: '2026-11-27T10:00:00Z' }],
       },
     };
-    const facts = nodeFactsOf(node, 12);
+    const facts = nodeFactsOf(node, { assigned: 14, unfinished: 12 });
     expect(facts.resources.map((r) => r.name)).toEqual(['cpu', 'memory', 'pods', 'nvidia.com/gpu', 'nvidia.com/mig-1g.18gb', 'example.com/fpga']);
     expect(facts.resources[3]).toEqual({ name: 'nvidia.com/gpu', capacity: '8', allocatable: '7' });
     expect(facts.resources[4]).toEqual({ name: 'nvidia.com/mig-1g.18gb', capacity: '7' });
     expect(facts.conditions).toEqual([{ type: 'Ready', status: 'True', reason: 'KubeletReady', since: '2026-11-27T10:00:00Z' }]);
     expect(facts.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
-    expect(facts.pods).toBe(12);
+    expect(facts.pods).toEqual({ assigned: 14, unfinished: 12 });
     expect(nodeFactsOf(node).pods).toBeUndefined();
-    expect(toDetail(node, { group: '', resource: 'nodes' }, [], 12).node).toEqual(facts);
+    expect(nodeFactsOf(node, { problem: 'no access to list pods' })).toMatchObject({ podsProblem: 'no access to list pods' });
+    expect(toDetail(node, { group: '', resource: 'nodes' }, [], { assigned: 14, unfinished: 12 }).node).toEqual(facts);
   });
 
   it('follows the controller owner, else the first', () => {

@@ -195,8 +195,11 @@ const resourceRank = (name: string) => {
   return name.startsWith('nvidia.com/mig-') ? RESOURCE_ORDER.length : RESOURCE_ORDER.length + 1;
 };
 
+/** The pods on a node, as counted by the caller, or why they could not be. */
+export type PodsOnNode = { assigned: number; unfinished: number } | { problem: string };
+
 /** A Node's resources (capacity beside allocatable), conditions and taints; `pods` is counted by the caller. */
-export function nodeFactsOf(node: DetailObject, pods?: number): NodeFacts {
+export function nodeFactsOf(node: DetailObject, pods?: PodsOnNode): NodeFacts {
   const { spec, status } = node as NodeParts;
   const capacity = status?.capacity ?? {};
   const allocatable = status?.allocatable ?? {};
@@ -216,7 +219,7 @@ export function nodeFactsOf(node: DetailObject, pods?: number): NodeFacts {
       ...(c.lastTransitionTime ? { since: c.lastTransitionTime } : {}),
     })),
     taints: (spec?.taints ?? []).map((t) => ({ key: t.key ?? '', ...(t.value ? { value: t.value } : {}), effect: t.effect ?? '' })),
-    ...(pods !== undefined ? { pods } : {}),
+    ...(pods && 'problem' in pods ? { podsProblem: pods.problem } : pods ? { pods } : {}),
   };
 }
 
@@ -226,7 +229,7 @@ export function nodeFactsOf(node: DetailObject, pods?: number): NodeFacts {
  * The detail of `obj` (of resource `ref`), with the owner chain already
  * resolved. Secrets are masked here, so no caller can forget to.
  */
-export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 'resource'>, owners: OwnerLink[], podsOnNode?: number): ObjectDetail {
+export function toDetail(obj: DetailObject, ref: Pick<ResourceRef, 'group' | 'resource'>, owners: OwnerLink[], podsOnNode?: PodsOnNode): ObjectDetail {
   const secret = isSecretResource(ref);
   const shown = secret ? maskSecret(obj) : obj;
   const m = shown.metadata ?? {};

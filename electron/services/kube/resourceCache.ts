@@ -123,8 +123,10 @@ export class ResourceCache {
   private firstPageSeen = false;
   private failures = 0;
   private lastExpiry = 0;
-  /** Ends the current wait before a retry early (see {@link retryNow}). */
+  /** Ends the current wait before a retry early (see {@link startOver}). */
   private wake: AbortController | undefined;
+  /** Aborts the current list or watch request only (see {@link startOver}); the cache runs on. */
+  private attempt = new AbortController();
 
   constructor(
     readonly target: CacheTarget,
@@ -189,6 +191,11 @@ export class ResourceCache {
         await this.watch(kc);
       } catch (err) {
         if (this.stopped) return;
+        if (this.attempt.signal.aborted) {
+          // startOver() cut the request: list again at once.
+          this.attempt = new AbortController();
+          continue;
+        }
         const wait = this.judge(err);
         if (wait === undefined) return;
         if (wait > 0) {
@@ -201,11 +208,21 @@ export class ResourceCache {
   }
 
   /**
-   * Retries now if the cache is waiting after a failure: the connection's
-   * credentials were just replaced, so a 401 or 403 may be over.
+   * Lists again from scratch, now: the connection's credentials (perhaps its
+   * cluster) were just replaced, so a 401 or 403 may be over, and a
+   * resourceVersion of the old cluster means nothing to a new one. The relist
+   * sends only the difference, so rows the new answer lacks are deleted.
    */
-  retryNow(): void {
+  startOver(): void {
+    this.resourceVersion = undefined;
+    this.failures = 0;
+    this.attempt.abort();
     this.wake?.abort();
+  }
+
+  /** What cuts a request: the cache stopping, or {@link startOver}. */
+  private get requestSignal(): AbortSignal {
+    return AbortSignal.any([this.abort.signal, this.attempt.signal]);
   }
 
   /** Pages through the collection; on a relist, only what changed goes out. */
@@ -220,7 +237,7 @@ export class ResourceCache {
       const limit = page === 0 ? this.options.firstPageSize : this.options.pageSize;
       const res = await kubeRequest<ListBody>(kc, this.path + listQuery(limit, continueToken), {
         timeoutMs: 60_000,
-        signal: this.abort.signal,
+        signal: this.requestSignal,
         gzip: this.options.gzip,
       });
       if (this.stopped) return;
@@ -257,7 +274,7 @@ export class ResourceCache {
     let events = 0;
     let failure: Failure | undefined;
     const res = await kubeStream(kc, this.path + watchQuery(this.resourceVersion ?? '', timeout), {
-      signal: this.abort.signal,
+      signal: this.requestSignal,
       idleTimeoutMs: this.options.idleTimeoutMs,
       onOpen: () => {
         this.stats.watches++;

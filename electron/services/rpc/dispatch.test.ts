@@ -52,6 +52,9 @@ describe('dispatch', () => {
     // Names Kubernetes allows still pass: dots inside, colons (RBAC), upper case in some kinds.
     const fine = await dispatch(handlers, 'kube.delete', { connectionId: 'c', resource: pods, namespace: 'team-a', name: 'web-1.v2:Canary' }, ctx, createLogger());
     expect(fine.ok).toBe(true);
+    // CRD versions may be any DNS label.
+    const crd = { group: 'resources.azure.com', version: 'v1api20200601', resource: 'resourcegroups' };
+    expect((await dispatch(handlers, 'kube.delete', { connectionId: 'c', resource: crd, namespace: 'a', name: 'rg' }, ctx, createLogger())).ok).toBe(true);
   });
 
   it('applies defaults and returns the validated value', async () => {

@@ -52,6 +52,8 @@ describe('audit page', () => {
     await waitFor(async () => expect((await bodyRows())[0].textContent).toContain('undoes #7'));
     expect((await bodyRows())[1].textContent).toContain('undone by #8');
     expect(within((await bodyRows())[1]).queryByRole('button', { name: /^Undo/ })).toBeNull();
+    // Focus went back to the Undo button when the dialog closed; the note that replaced it holds it now.
+    expect(document.activeElement?.textContent).toBe('undone by #8');
   });
 
   it('loads older pages with beforeId', async () => {

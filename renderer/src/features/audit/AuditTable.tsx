@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
 import { UndoDialog } from './UndoDialog';
@@ -16,13 +16,34 @@ function Change({ entry }: { entry: AuditEntry }) {
 
 /** The undo button, or what undid the entry (or what it undid). */
 function UndoCell({ entry, onUndo }: { entry: AuditEntry; onUndo(entry: Undoable): void }) {
-  if (entry.undoneBy !== undefined) return <span className="muted">undone by #{entry.undoneBy}</span>;
+  const buttonFocused = useRef(false);
+  const undoneRef = useRef<HTMLSpanElement>(null);
+  // The Undo button goes when the entry is marked undone; if it had focus, the note that replaces it takes it.
+  useLayoutEffect(() => {
+    if (entry.undoneBy === undefined || !buttonFocused.current) return;
+    buttonFocused.current = false;
+    if (document.activeElement === document.body || document.activeElement === null) undoneRef.current?.focus();
+  }, [entry.undoneBy]);
+  if (entry.undoneBy !== undefined) {
+    return (
+      <span ref={undoneRef} tabIndex={-1} className="muted">
+        undone by #{entry.undoneBy}
+      </span>
+    );
+  }
   const { undo } = entry;
   return (
     <>
       {entry.undoOf !== undefined && <span className="muted">undoes #{entry.undoOf} </span>}
       {undo && (
-        <button type="button" aria-label={`Undo #${entry.id}: ${undo.label}`} title={undo.label} onClick={() => onUndo({ ...entry, undo })}>
+        <button
+          type="button"
+          aria-label={`Undo #${entry.id}: ${undo.label}`}
+          title={undo.label}
+          onFocus={() => (buttonFocused.current = true)}
+          onBlur={() => (buttonFocused.current = false)}
+          onClick={() => onUndo({ ...entry, undo })}
+        >
           Undo
         </button>
       )}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
-import { CallError } from '../../api/client';
+import { CallError, getBridge } from '../../api/client';
 import { describeError } from '../../shell/errorActions';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { useUi } from '../../shell/uiStore';
@@ -72,6 +72,8 @@ export function ClusterInspector({ connection }: { connection: ConnectionSummary
   const pick = useInspector((s) => s.pick);
   const discover = useInspector((s) => s.discover);
   useEffect(() => void discover(connection.id), [connection.id, discover]);
+  // Re-imported credentials may reach another cluster (a dev cluster recreated under the same name): ask again what it serves.
+  useEffect(() => getBridge().events['connections.changed'](({ ids }) => ids.includes(connection.id) && void discover(connection.id)), [connection.id, discover]);
 
   const entries = useMemo(() => resourceEntries(discovery?.value), [discovery?.value]);
   const entry = entries.find((e) => e.key === picked);

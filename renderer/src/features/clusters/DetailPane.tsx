@@ -14,6 +14,9 @@ import type { ResourceEntry } from './resourceCatalog';
 import type { TableColumn } from './tableColumns';
 import './detail/detail.css';
 
+/** The Nodes table's Pods column (added by the services to node rows). */
+const NODE_PODS_CELL = 'cell:pods';
+
 interface DetailPaneProps {
   connection: ConnectionSummary;
   entry: ResourceEntry;
@@ -61,8 +64,8 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   const [chosen, setChosen] = useState<DetailTabId>('overview');
   const tab = tabs.find((t) => t.id === chosen) ?? tabs[0];
   const objectRef: ObjectRef | null = row ? { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name } : null;
-  // The cells change when the object does: read it again then.
-  const detail = useObjectDetail(objectRef, row && JSON.stringify(row.cells));
+  // The cells change when the object does: read it again then. Not for a node's Pods count, which moves with every pod scheduled on it.
+  const detail = useObjectDetail(objectRef, row && JSON.stringify(columns.filter((c) => c.key !== NODE_PODS_CELL).map((c) => c.value(row))));
   const secret = useSecretReveal(entry.key === SECRETS_KEY ? objectRef : null);
   useTabKeys(tabs, (t) => setChosen(t.id));
 

@@ -10,6 +10,15 @@ function conditionTone(c: NodeFacts['conditions'][number]): StatusTone {
   return (c.status === 'True') !== healthyWhenFalse(c.type) ? 'ok' : 'bad';
 }
 
+/** "9 running or pending pods of 110 allowed; 3 more finished", as the Pods column (every pod assigned) and the limit (unfinished ones) count them. */
+function podsText(facts: NodeFacts, allocatable: string | undefined): string {
+  if (!facts.pods) return `Pods on this node could not be counted${facts.podsProblem ? `: ${facts.podsProblem}` : ''}.`;
+  const { assigned, unfinished } = facts.pods;
+  const finished = assigned - unfinished;
+  const limit = allocatable ? ` of ${allocatable} allowed` : '';
+  return `${unfinished.toLocaleString()} running or pending pod${unfinished === 1 ? '' : 's'}${limit}${finished ? `; ${finished.toLocaleString()} more finished` : ''}.`;
+}
+
 /** What a node offers (capacity beside allocatable, GPUs and MIG profiles included), its conditions, taints and pods. */
 export function NodeFactsView({ facts }: { facts: NodeFacts }) {
   const allocatablePods = facts.resources.find((r) => r.name === 'pods')?.allocatable;
@@ -36,11 +45,7 @@ export function NodeFactsView({ facts }: { facts: NodeFacts }) {
           ))}
         </tbody>
       </table>
-      <p>
-        {facts.pods === undefined
-          ? 'Pods on this node could not be counted (no access to list pods).'
-          : `${facts.pods.toLocaleString()} unfinished pod${facts.pods === 1 ? '' : 's'} on this node${allocatablePods ? ` of ${allocatablePods} allowed` : ''}.`}
-      </p>
+      <p>{podsText(facts, allocatablePods)}</p>
       <h3 className="detail-section">Conditions</h3>
       <ul className="node-conditions" aria-label="Conditions">
         {facts.conditions.map((c) => (
