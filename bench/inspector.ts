@@ -8,13 +8,12 @@
  *
  * Run: npm run bench:inspector [-- --cluster secondary --runs 3 --keep]
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
 import { removeLarge } from '../test/testbed';
-import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster } from './largeCluster';
+import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, rssOf } from './largeCluster';
 import { servicesWithCluster } from '../test/support/services';
 
 const { values } = parseArgs({
@@ -31,10 +30,6 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const wantPods = Number(values.pods);
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return line ? Number(line[1]) * 1024 : 0;
-}
 
 /** The number the status bar shows for the rows held ("10,000 pods · live"). */
 async function statusCount(page: Page): Promise<{ count: number; text: string }> {

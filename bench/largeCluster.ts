@@ -1,9 +1,10 @@
 /**
- * What the inspector benchmarks share: the test bed with 500 nodes and 10,000
- * pods on one cluster, kubectl's time for the same list (the baseline), and the
- * arithmetic of the report.
+ * What the cluster benchmarks share: the test bed with 500 nodes and 10,000
+ * pods on one cluster, kubectl's time for the same list (the baseline), a
+ * process's RSS, and the arithmetic of the report.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { seedLarge, startTestbed, type ClusterInfo, type TestbedInfo } from '../test/testbed';
@@ -12,6 +13,12 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 export const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 export const ms = (x: number) => `${x.toFixed(0)} ms`;
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Resident memory of a process (the app's services), from /proc. */
+export function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : 0;
+}
 
 /** Pods the cluster holds, from one small list. */
 export async function podCount(kc: KubeConfig): Promise<number> {

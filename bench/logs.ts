@@ -13,7 +13,7 @@
  * Run: npm run bench:logs [-- --lines 100000 --runs 3]
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, statSync, truncateSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium } from 'playwright-core';
@@ -21,7 +21,7 @@ import { kubeRequest } from '../electron/services/kube/kubeHttp';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
 import { servicesWithCluster } from '../test/support/services';
 import { KWOK_TOLERATION, criLogLine, startTestbed } from '../test/testbed';
-import { mb, median, ms, percentile } from './largeCluster';
+import { mb, median, ms, percentile, rssOf } from './largeCluster';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
 const lines = Number(values.lines);
@@ -30,10 +30,6 @@ const RUN = Date.now().toString(36);
 const NS = `ph-bench-logs-${RUN}`;
 const POD = 'chatty';
 
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return line ? Number(line[1]) * 1024 : 0;
-}
 
 /** Writes `count` lines tagged `tag` in one go, the last one `<tag> end`; returns that last line. */
 function writeBurst(logFile: string, tag: string, count: number): string {

@@ -142,25 +142,28 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
    * node holds a few hundred pods at most.
    */
   async function podsOn(kc: KubeConfig, node: string): Promise<PodsOnNode> {
-    const selector = encodeURIComponent(`spec.nodeName=${node}`);
     let assigned = 0;
     let unfinished = 0;
-    let continueToken: string | undefined;
     try {
-      do {
-        const query = `fieldSelector=${selector}&limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
-        const page = await read<ListBody<{ status?: { phase?: string } }>>(kc, `${objectPath(PODS, undefined)}?${query}`, `counting the pods on node ${node}`);
-        for (const pod of page.items ?? []) {
-          assigned++;
-          if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') unfinished++;
-        }
-        continueToken = page.metadata?.continue;
-      } while (continueToken);
+      await eachPod<{ status?: { phase?: string } }>(kc, undefined, `fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}&`, `counting the pods on node ${node}`, (pod) => {
+        assigned++;
+        if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') unfinished++;
+      });
     } catch (err) {
       // The node's own facts still stand; the count says why it is missing.
       return { problem: err instanceof AppError && err.code === 'FORBIDDEN' ? 'no access to list pods' : err instanceof Error ? err.message : String(err) };
     }
     return { assigned, unfinished };
+  }
+
+  /** Every pod `query` selects (in `namespace`, or all), page by page, for filters the server cannot apply or counts it does not give. */
+  async function eachPod<P>(kc: KubeConfig, namespace: string | undefined, query: string, what: string, visit: (pod: P) => void): Promise<void> {
+    let continueToken: string | undefined;
+    do {
+      const page = await read<ListBody<P>>(kc, `${objectPath(PODS, namespace)}?${query}limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`, what);
+      for (const pod of page.items ?? []) visit(pod);
+      continueToken = page.metadata?.continue;
+    } while (continueToken);
   }
 
   const selectorQuery = (selector: string) => `labelSelector=${encodeURIComponent(selector)}`;
@@ -189,17 +192,11 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
   async function claimPods(at: Located): Promise<z.infer<typeof RelatedPods>> {
     const pods: RelatedPod[] = [];
     let truncated = false;
-    let continueToken: string | undefined;
-    do {
-      const query = `limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
-      const page = await read<ListBody<PodWithVolumes>>(at.kc, `${objectPath(PODS, at.namespace)}?${query}`, `listing the pods that mount ${at.label}`);
-      for (const pod of page.items ?? []) {
-        if (!mountsClaim(pod, at.name)) continue;
-        if (pods.length < PODS_MAX) pods.push(relatedPodOf(pod));
-        else truncated = true;
-      }
-      continueToken = page.metadata?.continue;
-    } while (continueToken);
+    await eachPod<PodWithVolumes>(at.kc, at.namespace, '', `listing the pods that mount ${at.label}`, (pod) => {
+      if (!mountsClaim(pod, at.name)) return;
+      if (pods.length < PODS_MAX) pods.push(relatedPodOf(pod));
+      else truncated = true;
+    });
     return { pods: pods.sort(byNamespaceAndName), selector: `mounting claim ${at.name}`, truncated };
   }
 
