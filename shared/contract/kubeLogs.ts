@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KubeName, KubeNamespace } from './kube';
+import { KubeName, KubeNamespace } from './kubeResources';
 
 /** Which log to read: one container of one pod. */
 export const LogTarget = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KubeName as Name, KubeNamespace as Namespace, ResourceRef, ServedResourceRef } from './kube';
+import { KubeName as Name, KubeNamespace as Namespace, ResourceRef, ServedResourceRef } from './kubeResources';
 
 const ConnectionId = z.string().min(1).max(64);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KubeName, KubeNamespace } from './kube';
+import { KubeName, KubeNamespace } from './kubeResources';
 
 export const PortForwardParams = z
   .object({
