@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts'],
+          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'test/hostile/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
@@ -45,6 +45,8 @@ export default defineConfig({
           globalSetup: ['test/testbed/globalSetup.ts', 'test/e2e/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
+          // A poll waits on a browser and a real cluster: vitest's 1 s default fails first loads on a busy 2-core machine.
+          expect: { poll: { timeout: 15_000 } },
           fileParallelism: false,
         },
       },

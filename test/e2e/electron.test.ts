@@ -38,9 +38,15 @@ describe('Electron smoke test', () => {
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       const info = await page.evaluate(() => (window as unknown as { pilothouse: { methods: Record<string, (p: unknown) => Promise<unknown>> } }).pilothouse.methods['app.info']({}));
       expect(info).toMatchObject({ ok: true, value: { mode: 'desktop' } });
-      // Navigation away from the app is blocked.
+      // Navigation away from the app is blocked. A listener added now runs after the app's own, so it sees the verdict.
+      await app.evaluate(({ BrowserWindow }) => {
+        const contents = BrowserWindow.getAllWindows()[0].webContents;
+        (globalThis as { navigation?: Promise<unknown> }).navigation = new Promise((resolve) =>
+          contents.once('will-navigate', (event) => resolve({ url: event.url, prevented: event.defaultPrevented })),
+        );
+      });
       await page.evaluate(() => (location.href = 'https://example.com/'));
-      await page.waitForTimeout(500);
+      expect(await app.evaluate(() => (globalThis as { navigation?: Promise<unknown> }).navigation)).toEqual({ url: 'https://example.com/', prevented: true });
       expect(page.url()).toMatch(/^app:\/\/pilothouse\//);
     } finally {
       await app.close();

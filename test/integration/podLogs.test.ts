@@ -15,7 +15,7 @@ import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LogLinesEvent } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/kubeAccess';
@@ -126,11 +126,16 @@ describe('following a log', () => {
     await until('the appended line', () => v.lines.includes(later));
     expect(v.lines).toEqual([...before, later]);
 
+    // A second follower shows when a line written after the close has been served: by then the closed stream would have had it too.
+    const witness = await call('kube.openLogs', { connectionId, ...SEEDED, tailLines: 1 });
+    await until('the witness to follow', () => view(witness.streamId).lines.length > 0);
     await call('kube.closeLogs', { streamId });
     const events = v.events.length;
-    append(unique('after close'));
-    await pause(600);
+    const afterClose = unique('after close');
+    append(afterClose);
+    await until('the witness to get the line written after the close', () => view(witness.streamId).lines.includes(afterClose));
     expect(v.events.length).toBe(events);
+    await call('kube.closeLogs', { streamId: witness.streamId });
     // Closing again, or an unknown id, is harmless.
     await call('kube.closeLogs', { streamId });
   });
@@ -150,13 +155,22 @@ describe('following a log', () => {
   });
 
   it('tailLines 0 shows only what is written from now on', async () => {
-    append(unique('old'));
+    const old = unique('old');
+    append(old);
     const { streamId } = await call('kube.openLogs', { connectionId, ...SEEDED, tailLines: 0 });
-    await pause(300);
+    // The server says nothing until a line comes, so when it follows is seen only by writing: a probe per poll until one arrives.
+    const probes: string[] = [];
+    const v = await until('the stream to follow', () => {
+      if (view(streamId).lines.length) return view(streamId);
+      probes.push(unique('probe'));
+      append(probes.at(-1)!);
+    });
     const fresh = unique('new');
     append(fresh);
-    const v = await until('the new line', () => view(streamId).lines.length > 0 && view(streamId));
-    expect(v.lines).toEqual([fresh]);
+    await until('the new line', () => v.lines.includes(fresh));
+    // Probes written before the server followed are not shown; nothing written before the open ever is.
+    expect(v.lines).toEqual([...probes.slice(probes.length - (v.lines.length - 1)), fresh]);
+    expect(v.lines).not.toContain(old);
     await call('kube.closeLogs', { streamId });
   });
 
@@ -364,6 +378,8 @@ describe('a UI that falls behind on its events', () => {
       batches.push(batch);
       if (acking) ui.ack(batch.seq);
     });
+    // The pacer asks the hub, every round it has lines for, whether the UI is behind: each ask is a round that could have sent a batch.
+    const rounds = vi.spyOn(hub, 'backlog');
     const logs = createPodLogs({ access, hub, log: services.log }, { maxHubBacklog: 100, maxBufferedLines: 100, openGraceMs: 300 });
     cleanups.push(() => {
       logs.closeAll();
@@ -379,7 +395,8 @@ describe('a UI that falls behind on its events', () => {
     const { streamId } = await logs.open({ connectionId, ...SEEDED, previous: false, timestamps: false, follow: true, tailLines: 0 });
     appendBurst(tag, BURST);
     await until('the stream to hold its read back', () => logs.stats(streamId)?.paused);
-    await pause(1_000);
+    const roundsBefore = rounds.mock.calls.length;
+    await until('five rounds of the pacer with lines waiting', () => rounds.mock.calls.length >= roundsBefore + 5);
     expect(logEvents()).toEqual([]);
     const held = logs.stats(streamId);
     expect(held).toMatchObject({ delivered: 0, paused: true, phase: 'streaming' });

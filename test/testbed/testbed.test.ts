@@ -270,12 +270,10 @@ describe('prometheus', () => {
     url.searchParams.set('start', String(end - 24 * 3600));
     url.searchParams.set('end', String(end));
     url.searchParams.set('step', '300');
-    const t0 = Date.now();
     const body = (await (await fetch(url)).json()) as {
       status: string;
       data: { result: { metric: { Hostname: string }; values: [number, string][] }[] };
     };
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(body.status).toBe('success');
     const byHost = new Map(body.data.result.map((r) => [r.metric.Hostname, r.values]));
     expect([...byHost.keys()].sort()).toEqual([...primary.nodes.gpu].sort());

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging/logger';
 import { EventHub } from '../rpc/eventHub';
 import { migrate } from '../store/database';
@@ -97,11 +97,17 @@ describe('AuditService', () => {
   });
 
   it('announces entries as they are written and completed', async () => {
-    const { audit, hub } = setup();
-    const statuses: string[] = [];
-    hub.subscribe((b) => b.events.forEach((e) => statuses.push((e.payload as { status: string }).status)));
-    await audit.record({ actor: 'me', action: 'x', target: 't' }, () => 1);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(statuses).toEqual(['pending', 'succeeded']);
+    // The hub sends its batches on a timer: a fake one lets the test send them, rather than sleep and hope they went.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { audit, hub } = setup();
+      const statuses: string[] = [];
+      hub.subscribe((b) => b.events.forEach((e) => statuses.push((e.payload as { status: string }).status)));
+      await audit.record({ actor: 'me', action: 'x', target: 't' }, () => 1);
+      vi.runAllTimers();
+      expect(statuses).toEqual(['pending', 'succeeded']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
