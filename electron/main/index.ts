@@ -52,7 +52,7 @@ function start(): void {
         return result.canceled ? undefined : result.filePaths[0];
       },
     });
-    installMenu(services.hub);
+    installMenu((command) => services?.hub.publish('app.command', { command }));
     mainWindow = createMainWindow(join(here, '../preload'));
     const unregister = registerIpcBridge(mainWindow, services, isTrustedUrl);
     mainWindow.on('closed', () => {

@@ -1,33 +1,19 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { EventHub } from '../services/rpc/eventHub';
+import { appCommands, type AppCommandId, type AppCommandSpec } from '../../shared/appCommands';
 
-/** The application menu; commands reach the UI as `app.command` events. */
-export function installMenu(hub: EventHub): void {
-  const command = (c: 'import-kubeconfig' | 'open-palette' | 'toggle-theme' | 'go-connections' | 'go-audit') => () => hub.publish('app.command', { command: c });
+/** The application menu, built from the one list of commands; each reaches the UI as an `app.command` event. */
+export function installMenu(send: (command: AppCommandId) => void): void {
+  const items = (menu: AppCommandSpec['menu']): MenuItemConstructorOptions[] =>
+    appCommands
+      .filter((c) => c.menu === menu)
+      .map((c) => ({ label: c.label, ...('accelerator' in c ? { accelerator: c.accelerator } : {}), click: () => send(c.id) }));
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        { label: 'Import kubeconfig…', accelerator: 'CmdOrCtrl+O', click: command('import-kubeconfig') },
-        { type: 'separator' },
-        process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
+    { label: 'File', submenu: [...items('File'), { type: 'separator' }, process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' }] },
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [
-        { label: 'Command palette', accelerator: 'CmdOrCtrl+K', click: command('open-palette') },
-        { label: 'Connections', accelerator: 'CmdOrCtrl+1', click: command('go-connections') },
-        { label: 'Audit log', accelerator: 'CmdOrCtrl+9', click: command('go-audit') },
-        { label: 'Toggle light/dark', click: command('toggle-theme') },
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { role: 'togglefullscreen' },
-      ],
+      submenu: [...items('View'), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
   ];

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { appCommandIds } from '../appCommands';
+import { defineArea, Empty, method } from './area';
 
 /** Facts about the running app the UI adapts to. */
 export const AppInfo = z.object({
@@ -13,3 +15,14 @@ export const AppInfo = z.object({
   }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** The app area: facts about the running app, and the menu's commands. */
+export const appContract = defineArea('app', {
+  methods: {
+    'app.info': method(Empty, AppInfo),
+  },
+  events: {
+    /** The application menu asked the UI to do something. */
+    'app.command': z.object({ command: z.enum(appCommandIds) }),
+  },
+});

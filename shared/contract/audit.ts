@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineArea, method } from './area';
 
 /** Where an audited action stands. */
 export const AuditStatus = z.enum(['pending', 'succeeded', 'failed']);
@@ -35,4 +36,16 @@ export const AuditQuery = z.object({
   beforeId: z.number().int().optional(),
   connectionId: z.string().optional(),
   text: z.string().max(200).optional(),
+});
+
+/** The audit area: the log of every change, and undo. */
+export const auditContract = defineArea('audit', {
+  methods: {
+    'audit.list': method(AuditQuery.strict(), z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() })),
+    /** Runs the action that reverses an entry (scale back, uncordon…), audited itself; answers with its entry. */
+    'audit.undo': method(z.object({ id: z.number().int().min(1) }).strict(), AuditEntry),
+  },
+  events: {
+    'audit.appended': AuditEntry,
+  },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineArea, Empty, method } from './area';
 
 /** Longest kubeconfig or AWS file accepted, in bytes (10 MiB). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -175,4 +176,34 @@ export const AwsKeysInput = z.object({
   /** For S3-compatible or private endpoints; http(s) only. */
   endpointUrl: z.string().url().regex(/^https?:\/\//, 'Endpoints are http(s) URLs').optional(),
   onConflict: OnConflict.default('fail'),
+});
+
+const ImportResult = z.object({ imported: z.array(ConnectionSummary), rejected: z.array(RejectedEntry) });
+const Id = z.object({ id: z.string().min(1).max(64) }).strict();
+
+/** The connections area: stored kubeconfig contexts and cloud profiles. */
+export const connectionsContract = defineArea('connections', {
+  methods: {
+    'connections.list': method(Empty, z.array(ConnectionSummary)),
+    'connections.previewKubeconfig': method(z.object({ source: KubeconfigSource }).strict(), KubeconfigPreview),
+    'connections.importKubeconfig': method(
+      z.object({ source: KubeconfigSource, selections: z.array(KubeImportSelection).min(1).max(500) }).strict(),
+      ImportResult,
+    ),
+    'connections.previewAwsProfiles': method(z.object({ source: AwsProfilesSource }).strict(), AwsProfilesPreview),
+    'connections.importAwsProfiles': method(
+      z.object({ source: AwsProfilesSource, selections: z.array(AwsImportSelection).min(1).max(500) }).strict(),
+      ImportResult,
+    ),
+    'connections.addAwsKeys': method(AwsKeysInput.strict(), ConnectionSummary),
+    'connections.rename': method(z.object({ id: z.string(), name: ConnectionName }).strict(), ConnectionSummary),
+    'connections.setLabels': method(z.object({ id: z.string(), labels: Labels }).strict(), ConnectionSummary),
+    'connections.delete': method(Id, z.object({ deleted: z.boolean() })),
+    'connections.test': method(Id, Health),
+    /** Desktop only: the native open dialog; returns the chosen path, if any. */
+    'connections.chooseKubeconfigFile': method(Empty, z.object({ path: z.string().optional() })),
+  },
+  events: {
+    'connections.changed': z.object({ ids: z.array(z.string()) }),
+  },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineArea, Empty, method } from './area';
 import { KubeName, KubeNamespace } from './kubeResources';
 
 export const PortForwardParams = z
@@ -36,3 +37,17 @@ export const PortForward = z.object({
   lastError: z.string().optional(),
 });
 export type PortForward = z.infer<typeof PortForward>;
+
+/** The port-forwards area: local ports forwarded to pods, listed for every window. */
+export const portForwardsContract = defineArea('portForwards', {
+  methods: {
+    /** Forwards a port on 127.0.0.1 to a pod (or a ready pod behind a Service or workload); audited. */
+    'portForwards.start': method(PortForwardParams, PortForward),
+    'portForwards.list': method(Empty, z.array(PortForward)),
+    'portForwards.stop': method(z.object({ id: z.string().max(64) }).strict(), z.object({})),
+  },
+  events: {
+    /** The active port-forwards changed (started, stopped, a connection opened or failed). */
+    'portForwards.changed': z.object({ forwards: z.array(PortForward) }),
+  },
+});

@@ -15,6 +15,11 @@ describe('dispatch', () => {
     expect(r).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Unknown method "fs.readFile"' } });
   });
 
+  it('fails a contract method that no handler serves, with a code and no exception', async () => {
+    const r = await dispatch(handlersWith({}), 'connections.list', {}, ctx, createLogger());
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringContaining('connections.list') } });
+  });
+
   it('refuses invalid params without calling the handler, naming the field', async () => {
     let called = false;
     const handlers = handlersWith({ 'connections.rename': () => ((called = true), undefined as never) });

@@ -41,12 +41,17 @@ export async function dispatch(
   }
   const method = name as MethodName;
   const spec = methods[method];
+  // A contract method no area serves is a wiring fault: fail the call, never throw past the transport.
+  const handler = Object.hasOwn(handlers, method) ? (handlers[method] as (p: unknown, c: CallContext) => Promise<unknown> | unknown) : undefined;
+  if (typeof handler !== 'function') {
+    log.error('no handler for a contract method', { method });
+    return { ok: false, error: { code: 'UNSUPPORTED', message: `${method} is not served by these services; update or reinstall Pilothouse` } };
+  }
   const params = spec.params.safeParse(rawParams ?? {});
   if (!params.success) {
     return { ok: false, error: { code: 'VALIDATION', message: describeIssues(params.error) } };
   }
   try {
-    const handler = handlers[method] as (p: unknown, c: CallContext) => Promise<unknown> | unknown;
     const value = await handler(params.data, ctx);
     const checked = spec.result.safeParse(value);
     if (!checked.success) {

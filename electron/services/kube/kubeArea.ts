@@ -1,0 +1,58 @@
+import { kubeContract } from '../../../shared/contract';
+import type { ServiceArea } from '../app/serviceArea';
+import type { AuditService } from '../audit/auditService';
+import type { ConnectionService } from '../connections/connectionService';
+import type { Logger } from '../logging/logger';
+import type { EventHub } from '../rpc/eventHub';
+import { createKubeAccess, type KubeAccess } from './kubeAccess';
+import { createKubeActions } from './kubeActions';
+import { ListWatchKubeInspector, type KubeInspector } from './kubeInspector';
+import { createKubeObjects } from './kubeObjects';
+import { createPodLogs } from './podLogs';
+
+export interface KubeAreaDeps {
+  connections: ConnectionService;
+  audit: AuditService;
+  hub: EventHub;
+  log: Logger;
+}
+
+/** The kube area: discovery, live tables, object detail, audited actions and pod logs. */
+export function createKubeArea({ connections, audit, hub, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
+  const access = createKubeAccess(connections, log);
+  const inspector = new ListWatchKubeInspector({ connections, hub, log, access });
+  const objects = createKubeObjects({ access, audit, connections, log });
+  const actions = createKubeActions({ access, audit, connections, log });
+  const logs = createPodLogs({ access, hub, log });
+  return {
+    contract: kubeContract,
+    access,
+    inspector,
+    handlers: {
+      'kube.discover': ({ connectionId }) => inspector.discover(connectionId),
+      'kube.watch': ({ connectionId, resource, namespace }, ctx) => inspector.watch(connectionId, resource, namespace, ctx.session),
+      'kube.unwatch': ({ watchId }) => (inspector.unwatch(watchId), {}),
+      'kube.get': (ref) => objects.get(ref),
+      'kube.events': (ref) => objects.events(ref),
+      'kube.related': (ref) => objects.related(ref),
+      'kube.revealSecret': (ref, ctx) => objects.revealSecret(ref, ctx.actor),
+      'kube.permissions': (params) => objects.permissions(params),
+      'kube.find': (params) => inspector.find(params),
+      'kube.delete': async (params, ctx) => (await actions.delete(params, ctx.actor), {}),
+      'kube.scale': (params, ctx) => actions.scale(params, ctx.actor),
+      'kube.restart': (ref, ctx) => actions.restart(ref, ctx.actor),
+      'kube.cordon': async (params, ctx) => (await actions.cordon(params, ctx.actor), {}),
+      'kube.openLogs': (params, ctx) => logs.open(params, ctx.session),
+      'kube.closeLogs': ({ streamId }) => (logs.close(streamId), {}),
+      'kube.downloadLogs': (target) => logs.download(target),
+    },
+    endSession: (session) => {
+      inspector.endSession(session);
+      logs.endSession(session);
+    },
+    close: () => {
+      logs.closeAll();
+      inspector.close();
+    },
+  };
+}

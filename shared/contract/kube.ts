@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { defineArea, method } from './area';
+import { KubeDiscoverParams, KubeDiscovery, KubeRowsEvent, KubeWatchOpened, KubeWatchParams } from './kubeResources';
+import { LogDownload, LogLinesEvent, LogOpenParams, LogTarget } from './kubeLogs';
+import {
+  CordonParams,
+  DeleteParams,
+  FindParams,
+  FindResult,
+  ObjectDetail,
+  ObjectEvent,
+  ObjectRef,
+  Permissions,
+  PermissionsParams,
+  RelatedPods,
+  RestartResult,
+  RevealedSecret,
+  ScaleParams,
+  ScaleResult,
+} from './kubeObjects';
+
+/** The kube area: discovery, live tables, object detail, audited actions and pod logs. */
+export const kubeContract = defineArea('kube', {
+  methods: {
+    /** API resources the cluster serves, CRDs included. */
+    'kube.discover': method(KubeDiscoverParams, KubeDiscovery),
+    /** Starts (or joins) a live list of one resource; rows arrive as `kube.rows` events. */
+    'kube.watch': method(KubeWatchParams, KubeWatchOpened),
+    'kube.unwatch': method(z.object({ watchId: z.string().max(64) }).strict(), z.object({})),
+    /** One object for the detail view: YAML (Secret values masked), owner chain, containers. */
+    'kube.get': method(ObjectRef, ObjectDetail),
+    /** Events about one object, newest first. */
+    'kube.events': method(ObjectRef, z.object({ events: z.array(ObjectEvent) })),
+    /** Pods a workload or Service selects, or that run on a node. */
+    'kube.related': method(ObjectRef, RelatedPods),
+    /** A Secret's values; audited. */
+    'kube.revealSecret': method(ObjectRef, RevealedSecret),
+    /** Which of the given actions the connection's user may take on a resource (SelfSubjectAccessReview). */
+    'kube.permissions': method(PermissionsParams, Permissions),
+    /** Objects whose name contains the text, across the resources the palette searches. */
+    'kube.find': method(FindParams, FindResult),
+    /** Audited actions on one object. */
+    'kube.delete': method(DeleteParams, z.object({})),
+    'kube.scale': method(ScaleParams, ScaleResult),
+    /** `kubectl rollout restart`: stamps the pod template so every pod is replaced. */
+    'kube.restart': method(ObjectRef, RestartResult),
+    /** Cordon (unschedulable: true) or uncordon a node. */
+    'kube.cordon': method(CordonParams, z.object({})),
+    /** Starts a log stream; lines arrive as `kube.logLines` events. */
+    'kube.openLogs': method(LogOpenParams, z.object({ streamId: z.string() })),
+    'kube.closeLogs': method(z.object({ streamId: z.string().max(64) }).strict(), z.object({})),
+    /** The whole log (up to a limit) for saving to a file. */
+    'kube.downloadLogs': method(LogTarget, LogDownload),
+  },
+  events: {
+    'kube.rows': KubeRowsEvent,
+    'kube.logLines': LogLinesEvent,
+  },
+});
