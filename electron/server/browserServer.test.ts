@@ -1,27 +1,24 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { methodNames } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/wire';
 import type { Services } from '../services/app/createServices';
+import { callOver, fakeRendererDir, get as getFrom, openSocket as openSocketTo, signIn } from '../../test/support/browserServer';
 import { createTestServices } from '../../test/support/services';
-import { SESSION_COOKIE, startBrowserServer, type BrowserServer } from './browserServer';
+import { sessionCookieName, startBrowserServer, type BrowserServer } from './browserServer';
 
 let services: Services;
 let server: BrowserServer;
+/** The `Cookie` header of the browser that opened the printed URL. */
+let session: string;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ph-server-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Pilothouse</title>');
-  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(join(dir, 'outside.txt'), 'outside');
   ({ services } = createTestServices({ dataDir: join(dir, 'data'), home: join(dir, 'home') }));
-  server = await startBrowserServer({ services, rendererDir });
+  server = await startBrowserServer({ services, rendererDir: fakeRendererDir() });
+  session = await signIn(server);
 });
 
 afterAll(async () => {
@@ -29,43 +26,9 @@ afterAll(async () => {
   services.close();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const cookie = () => `${SESSION_COOKIE}=${server.token}`;
-
-function openSocket(headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-function callOver(ws: WebSocket, method: string, params: unknown): Promise<ServerMessage> {
-  return new Promise((resolve) => {
-    const id = Math.floor(Math.random() * 1e9);
-    const onMessage = (data: WebSocket.RawData) => {
-      const msg = JSON.parse(data.toString()) as ServerMessage;
-      if (msg.t === 'result' && msg.id === id) {
-        ws.off('message', onMessage);
-        resolve(msg);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ t: 'call', id, method, params }));
-  });
-}
+const get = (path: string, headers: Record<string, string> = {}) => getFrom(server.port, path, headers);
+const openSocket = (headers: Record<string, string>) => openSocketTo(server.port, headers);
+const cookie = () => session;
 
 describe('browser-mode server', () => {
   it('listens on 127.0.0.1 only and prints a URL carrying the token', () => {
@@ -73,11 +36,19 @@ describe('browser-mode server', () => {
     expect(server.token.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('trades the launch token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const res = await get(`/?token=${server.token}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    expect(res.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+  it('traded the launch token for an HttpOnly SameSite=Strict cookie named for its port, dropping it from the URL', async () => {
+    // beforeAll traded it (signIn): the token buys one cookie, so a fresh server shows the exchange.
+    const { services: other } = createTestServices();
+    const fresh = await startBrowserServer({ services: other, rendererDir: fakeRendererDir() });
+    try {
+      const res = await getFrom(fresh.port, `/?token=${fresh.token}`);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/');
+      expect(res.headers['set-cookie']?.[0]).toMatch(new RegExp(`^${sessionCookieName(fresh.port)}=[^;]+; HttpOnly; SameSite=Strict; Path=/$`));
+    } finally {
+      await fresh.close();
+      other.close();
+    }
   });
 
   it('refuses a wrong token and requests without the cookie', async () => {
