@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Health, PermissionCheck } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
@@ -25,6 +26,27 @@ interface AccessReview {
 }
 
 /**
+ * Makes `kc` get its credentials once and reuse them for every request of
+ * one Test. client-node keeps an exec plugin's credential only until its
+ * expirationTimestamp, and a credential without one is fetched again for each
+ * request: nine runs of the plugin per Test.
+ */
+function credentialsOncePerTest(kc: KubeConfig): void {
+  const apply = kc.applyToHTTPSOptions.bind(kc);
+  let applied: Promise<RequestOptions> | undefined;
+  kc.applyToHTTPSOptions = async (opts) => {
+    applied ??= (async () => {
+      const base: RequestOptions = {};
+      await apply(base);
+      return base;
+    })();
+    const { headers, ...rest } = await applied;
+    Object.assign(opts, rest);
+    opts.headers = { ...(opts.headers as Record<string, string> | undefined), ...(headers as Record<string, string> | undefined) };
+  };
+}
+
+/**
  * Tests a Kubernetes connection the way a person would: can we reach
  * `/version`, who does the server think we are, and what may we do (cluster-wide,
  * and in the context's namespace when it has one).
@@ -36,6 +58,7 @@ export async function testKubeConnection(kubeconfig: string, timeoutMs = 10_000)
     const kc = new KubeConfig();
     // Throws for credentials it cannot load, e.g. a tokenFile that no longer exists.
     kc.loadFromString(kubeconfig);
+    credentialsOncePerTest(kc);
     const version = await kubeRequest<VersionInfo>(kc, '/version', { timeoutMs });
     const latencyMs = Date.now() - started;
     if (version.status === 401) {
