@@ -14,7 +14,7 @@ import { auditTarget, connectionNameOf } from './kubeActionTarget';
 import { objectPath, resourceLabel, type KubeAccess } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest, type KubeResponse } from './kubeHttp';
-import type { KubeObject, NodeObject } from './rowShapes';
+import type { KubeObject, NodeObject, ScaleObject, WorkloadObject } from './model';
 
 export interface KubeActionsDeps {
   access: KubeAccess;
@@ -49,14 +49,6 @@ export function rfc3339(at: Date): string {
 /** A node as cordon shows it. */
 export function schedulability(node: NodeObject | undefined): string {
   return node?.spec?.unschedulable ? 'cordoned' : 'schedulable';
-}
-
-interface Workload extends KubeObject {
-  spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } };
-}
-interface Scale {
-  metadata?: { uid?: string };
-  spec?: { replicas?: number };
 }
 
 /** The object was replaced since the caller saw it (same name, another uid). */
@@ -172,7 +164,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
       return audited(actor, ref, 'kube.scale', {
         async prepare() {
           const at = await locate(ref);
-          const res = await kubeRequest<Scale>(at.kc, at.path('scale'));
+          const res = await kubeRequest<ScaleObject>(at.kc, at.path('scale'));
           if (res.status === 404) {
             // Either the object is missing (NOT_FOUND from this read) or its kind has no scale subresource.
             await read(at.kc, at.path(), what);
@@ -188,7 +180,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
           return { before: `replicas: ${before}`, state: { at, before, uid } };
         },
         async act({ at, before, uid }) {
-          const scaled = await patch<Scale>(at, what, { spec: { replicas } }, 'scale');
+          const scaled = await patch<ScaleObject>(at, what, { spec: { replicas } }, 'scale');
           return { before, after: scaled.spec?.replicas ?? replicas, uid };
         },
         after: ({ after }) => `replicas: ${after}`,
@@ -208,7 +200,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
             throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} cannot be restarted: only Deployments, StatefulSets and DaemonSets can`);
           }
           const at = await locate(ref);
-          const obj = await read<Workload>(at.kc, at.path(), what);
+          const obj = await read<WorkloadObject>(at.kc, at.path(), what);
           const previous = obj.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
           return { before: previous ? `restartedAt: ${previous}` : 'not restarted before', state: { at, paused: Boolean(obj.spec?.paused) } };
         },

@@ -9,11 +9,11 @@ import { auditTarget } from './kubeActionTarget';
 import { objectPath, resourceLabel, type KubeAccess } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest } from './kubeHttp';
-import { isSecretResource, ownerToFollow, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
+import { ownerToFollow, type LabelSelector, type PodObject } from './model';
+import { isSecretResource, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
-import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type LabelSelector, type PodWithVolumes } from './objectRelations';
+import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type PodWithVolumes } from './objectRelations';
 import { accessChecks, BUILTIN_SCALABLE, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
-import type { PodObject } from './rowShapes';
 
 export interface KubeObjectsDeps {
   access: KubeAccess;

@@ -4,7 +4,7 @@
  * and the reconnect backoff.
  */
 import type { ResourceRef } from '../../../shared/contract';
-import type { KubeObject } from './rowShapes';
+import type { KubeObject } from './model';
 
 /** "pods in namespace team-a", "pods in all namespaces", "nodes": for messages. */
 export function scopeLabel(ref: ResourceRef, namespaced: boolean, namespace?: string): string {

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { containerStateText, containersOf, LAST_APPLIED, nodeFactsOf, OPENSHIFT_TOKEN, ownerToFollow, toDetail, type DetailObject } from './objectDetail';
+import { containerStateText, containersOf, LAST_APPLIED, nodeFactsOf, OPENSHIFT_TOKEN, toDetail, type DetailObject } from './objectDetail';
 
 const SECRET_VALUE = 'hunter2-correct-horse-battery';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -125,14 +125,6 @@ describe('the detail of other objects', () => {
     expect(nodeFactsOf(node).pods).toBeUndefined();
     expect(nodeFactsOf(node, { problem: 'no access to list pods' })).toMatchObject({ podsProblem: 'no access to list pods' });
     expect(toDetail(node, { group: '', resource: 'nodes' }, [], { assigned: 14, unfinished: 12 }).node).toEqual(facts);
-  });
-
-  it('follows the controller owner, else the first', () => {
-    const a = { apiVersion: 'v1', kind: 'A', name: 'a', uid: '1' };
-    const b = { apiVersion: 'v1', kind: 'B', name: 'b', uid: '2', controller: true };
-    expect(ownerToFollow({ metadata: { ownerReferences: [a, b] } })).toBe(b);
-    expect(ownerToFollow({ metadata: { ownerReferences: [a] } })).toBe(a);
-    expect(ownerToFollow({ metadata: {} })).toBeUndefined();
   });
 });
 

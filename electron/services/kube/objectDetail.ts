@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { ContainerInfo, NodeFacts, ObjectDetail, OwnerLink, ResourceRef } from '../../../shared/contract';
-import type { ContainerState, ContainerStatus } from './rowShapes';
+import { GPU_RESOURCE, MIG_RESOURCE_PREFIX, type ContainerState, type ContainerStatus, type KubeObject, type ObjectMeta } from './model';
 
 /** kubectl apply keeps the whole applied object here, a Secret's values in clear included. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -20,42 +20,13 @@ const SHORTEST_LOOKED_FOR = 4;
 
 export const isSecretResource = (ref: Pick<ResourceRef, 'group' | 'resource'>): boolean => ref.group === '' && ref.resource === 'secrets';
 
-/** An owner reference as the server writes it. */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-}
-
-/** Metadata the detail view reads beyond {@link KubeObject}'s. */
-interface DetailMetadata {
-  name?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  managedFields?: unknown;
-}
-
-/** The object as the detail view reads it. */
-export interface DetailObject {
-  [field: string]: unknown;
+/** The object as the detail view reads it: managedFields are dropped from its YAML. */
+export interface DetailObject extends KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: DetailMetadata;
+  metadata?: ObjectMeta & { managedFields?: unknown };
   spec?: unknown;
   status?: unknown;
-}
-
-/** The owner an object's chain follows: its controller, else the first owner listed. */
-export function ownerToFollow(obj: DetailObject): OwnerReference | undefined {
-  const refs = obj.metadata?.ownerReferences ?? [];
-  return refs.find((r) => r.controller) ?? refs[0];
 }
 
 /** Bytes of a Secret value: `data` is base64, `stringData` (write-only, rarely returned) is text. */
@@ -188,11 +159,11 @@ interface NodeParts {
 }
 
 /** What people look for first on a GPU node; the rest follow by name. */
-const RESOURCE_ORDER = ['cpu', 'memory', 'pods', 'ephemeral-storage', 'nvidia.com/gpu'];
+const RESOURCE_ORDER = ['cpu', 'memory', 'pods', 'ephemeral-storage', GPU_RESOURCE];
 const resourceRank = (name: string) => {
   const i = RESOURCE_ORDER.indexOf(name);
   if (i >= 0) return i;
-  return name.startsWith('nvidia.com/mig-') ? RESOURCE_ORDER.length : RESOURCE_ORDER.length + 1;
+  return name.startsWith(MIG_RESOURCE_PREFIX) ? RESOURCE_ORDER.length : RESOURCE_ORDER.length + 1;
 };
 
 /** The pods on a node, as counted by the caller, or why they could not be. */

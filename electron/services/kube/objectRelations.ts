@@ -4,13 +4,7 @@
  * related-pods list shows it.
  */
 import type { RelatedPod } from '../../../shared/contract';
-import { podSummary, type PodObject } from './rowShapes';
-
-/** A `metav1.LabelSelector`. */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+import { podSummary, type LabelSelector, type PodObject } from './model';
 
 /**
  * A LabelSelector as the `labelSelector` query string (and as people read

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choosePod, compareForForwarding, podPortOfService, resourceOfTarget, selectorQuery, type CandidatePod, type ServiceObject } from './portForwardPods';
+import type { ServiceObject } from './model';
+import { choosePod, compareForForwarding, podPortOfService, resourceOfTarget, selectorQuery, type CandidatePod } from './portForwardPods';
 
 const T0 = '2026-01-10T08:00:00Z';
 const T1 = '2026-01-10T09:00:00Z';

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { objectPath } from './kubeAccess';
 import { kubeStatusError } from './kubeErrors';
 import { kubeRequest } from './kubeHttp';
-import { podSummary, type KubeObject, type PodObject } from './rowShapes';
+import { podSummary, type KubeObject, type LabelSelector, type PodObject, type ServiceObject } from './model';
 
 type Target = Pick<z.output<typeof PortForwardParams>, 'namespace' | 'kind' | 'name' | 'remotePort'>;
 
@@ -28,23 +28,6 @@ export interface CandidatePod extends KubeObject {
     conditions?: { type: string; status: string; lastTransitionTime?: string }[];
     containerStatuses?: { name: string; restartCount?: number }[];
   };
-}
-
-interface ServicePort {
-  name?: string;
-  port: number;
-  targetPort?: number | string;
-  protocol?: string;
-}
-
-export interface ServiceObject extends KubeObject {
-  spec?: { selector?: Record<string, string>; clusterIP?: string; ports?: ServicePort[] };
-}
-
-/** `metav1.LabelSelector`. */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
 /** Where a forward's traffic goes now. */

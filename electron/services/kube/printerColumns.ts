@@ -4,7 +4,8 @@
  * `.a.b`, `[n]`, `[*]`, `['key']` and `[?(@.field=="value")]`.
  */
 import type { Column } from '../../../shared/contract';
-import type { CellValue, KubeObject } from './rowShapes';
+import type { KubeObject } from './model';
+import type { CellValue } from './rowShapes';
 
 /** One entry of a CRD version's `additionalPrinterColumns`. */
 export interface PrinterColumn {

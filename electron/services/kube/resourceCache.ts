@@ -9,7 +9,8 @@ import { kubeRequest, kubeStream } from './kubeHttp';
 import { objectPath } from './kubeAccess';
 import { backoffDelay, failureOf, listQuery, parseWatchEvent, scopeLabel, watchQuery, type Failure } from './listWatch';
 import { RowStore } from './rowStore';
-import { toRow, type KubeObject, type RowShape } from './rowShapes';
+import type { KubeObject } from './model';
+import { toRow, type RowShape } from './rowShapes';
 
 /** What a cache sends each subscriber: a full `reset`, or changes; always with the state. */
 export interface CacheUpdate {

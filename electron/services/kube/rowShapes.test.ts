@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countQuantity, humanDuration, jobSummary, migSummary, nodeRoles, nodeStatus, podGpus, podSummary, shapeFor, toRow, type KubeObject, type PodObject } from './rowShapes';
+import type { KubeObject, PodObject } from './model';
+import { migSummary, shapeFor, toRow } from './rowShapes';
 
 const at = '2026-01-10T08:00:00Z';
 
@@ -14,120 +15,7 @@ function pod(status: PodObject['status'], spec: PodObject['spec'] = { containers
   return { metadata: { name: 'p', namespace: 'ns', uid: 'u1', creationTimestamp: at, ...metadata }, spec, status };
 }
 
-const running = { running: { startedAt: at } };
-
-describe('pod status (as kubectl get pods)', () => {
-  it('a running, ready pod', () => {
-    const p = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: running }] });
-    expect(podSummary(p)).toEqual({ status: 'Running', ready: '1/1', restarts: 0 });
-  });
-
-  it('Pending before scheduling, ContainerCreating once bound', () => {
-    expect(podSummary(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] })).status).toBe('Pending');
-    const creating = pod({ phase: 'Pending', containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] });
-    expect(podSummary(creating)).toEqual({ status: 'ContainerCreating', ready: '0/1', restarts: 0 });
-  });
-
-  it('CrashLoopBackOff with restarts summed over containers', () => {
-    const p = pod(
-      {
-        phase: 'Running',
-        containerStatuses: [
-          { name: 'app', ready: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } },
-          { name: 'proxy', ready: true, restartCount: 1, state: running },
-        ],
-      },
-      { containers: [{ name: 'app' }, { name: 'proxy' }] },
-    );
-    expect(podSummary(p)).toEqual({ status: 'CrashLoopBackOff', ready: '1/2', restarts: 8 });
-  });
-
-  it('Terminating when deleted and not finished; Completed stays Completed', () => {
-    const p = pod({ phase: 'Running', containerStatuses: [{ name: 'app', ready: true, state: running }] }, undefined, { deletionTimestamp: at });
-    expect(podSummary(p).status).toBe('Terminating');
-    const done = pod({ phase: 'Succeeded', containerStatuses: [{ name: 'app', state: { terminated: { reason: 'Completed', exitCode: 0 } } }] }, undefined, { deletionTimestamp: at });
-    expect(podSummary(done).status).toBe('Completed');
-  });
-
-  it('Unknown for a deleted pod on a lost node', () => {
-    expect(podSummary(pod({ phase: 'Running', reason: 'NodeLost' }, undefined, { deletionTimestamp: at })).status).toBe('Unknown');
-  });
-
-  it('init containers: Init:n/m, Init:<reason>, and errors', () => {
-    const spec = { initContainers: [{ name: 'fetch' }, { name: 'migrate' }], containers: [{ name: 'app' }] };
-    const waitingSecond = pod(
-      {
-        phase: 'Pending',
-        initContainerStatuses: [
-          { name: 'fetch', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
-          { name: 'migrate', state: { running: { startedAt: at } } },
-        ],
-      },
-      spec,
-    );
-    expect(podSummary(waitingSecond).status).toBe('Init:1/2');
-    const backoff = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'fetch', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }, spec);
-    expect(podSummary(backoff)).toEqual({ status: 'Init:CrashLoopBackOff', ready: '0/1', restarts: 3 });
-    const failed = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'fetch', state: { terminated: { exitCode: 2 } } }] }, spec);
-    expect(podSummary(failed).status).toBe('Init:ExitCode:2');
-  });
-
-  it('native sidecars count towards READY and keep the pod Running', () => {
-    const p = pod(
-      {
-        phase: 'Running',
-        conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'True' }],
-        initContainerStatuses: [{ name: 'mesh', ready: true, started: true, restartCount: 2, state: running }],
-        containerStatuses: [{ name: 'app', ready: true, restartCount: 1, state: running }],
-      },
-      { initContainers: [{ name: 'mesh', restartPolicy: 'Always' }], containers: [{ name: 'app' }] },
-    );
-    expect(podSummary(p)).toEqual({ status: 'Running', ready: '2/2', restarts: 3 });
-  });
-
-  it('a completed container beside a running one reads Running (or NotReady)', () => {
-    const status = {
-      phase: 'Running',
-      containerStatuses: [
-        { name: 'app', ready: true, state: running },
-        { name: 'setup', ready: false, state: { terminated: { reason: 'Completed', exitCode: 0 } } },
-      ],
-    };
-    const spec = { containers: [{ name: 'app' }, { name: 'setup' }] };
-    expect(podSummary(pod({ ...status, conditions: [{ type: 'Ready', status: 'True' }] }, spec)).status).toBe('Running');
-    expect(podSummary(pod(status, spec)).status).toBe('NotReady');
-  });
-
-  it('OOMKilled and signals from terminated containers', () => {
-    expect(podSummary(pod({ phase: 'Running', containerStatuses: [{ name: 'app', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }] })).status).toBe('OOMKilled');
-    expect(podSummary(pod({ phase: 'Failed', containerStatuses: [{ name: 'app', state: { terminated: { signal: 9 } } }] })).status).toBe('Signal:9');
-  });
-
-  it('SchedulingGated', () => {
-    expect(podSummary(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] })).status).toBe('SchedulingGated');
-  });
-});
-
 describe('pod rows', () => {
-  it('GPUs from requests or limits, summed over containers', () => {
-    const p = pod(
-      { phase: 'Running' },
-      {
-        containers: [
-          { name: 'trainer', resources: { limits: { 'nvidia.com/gpu': '4', cpu: '8' } } },
-          { name: 'worker', resources: { requests: { 'nvidia.com/gpu': '2' }, limits: { 'nvidia.com/gpu': '2' } } },
-          { name: 'logger', resources: { requests: { cpu: '100m' } } },
-        ],
-      },
-    );
-    expect(podGpus(p)).toBe(6);
-  });
-
-  it('an init container asking for more GPUs than the app decides the reservation', () => {
-    const p = pod({}, { initContainers: [{ name: 'warmup', resources: { limits: { 'nvidia.com/gpu': '8' } } }], containers: [{ name: 'app', resources: { limits: { 'nvidia.com/gpu': '1' } } }] });
-    expect(podGpus(p)).toBe(8);
-  });
-
   it('a training pod as the apiserver returns it', () => {
     const obj = {
       metadata: { name: 'llm-pretrain-0', namespace: 'ml-training', uid: '0b7c', resourceVersion: '9312', creationTimestamp: at, labels: { app: 'llm-pretrain' } },
@@ -195,16 +83,6 @@ describe('node rows', () => {
     expect(migSummary({ cpu: '8' })).toBeNull();
   });
 
-  it('status: NotReady, Unknown, SchedulingDisabled', () => {
-    expect(nodeStatus({ status: { conditions: [{ type: 'Ready', status: 'False' }] } })).toBe('NotReady');
-    expect(nodeStatus({ status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } })).toBe('NotReady');
-    expect(nodeStatus({})).toBe('Unknown');
-    expect(nodeStatus({ spec: { unschedulable: true }, status: { conditions: [{ type: 'Ready', status: 'True' }] } })).toBe('Ready,SchedulingDisabled');
-  });
-
-  it('roles from both label forms', () => {
-    expect(nodeRoles({ 'node-role.kubernetes.io/control-plane': '', 'kubernetes.io/role': 'master', 'node-role.kubernetes.io/worker': 'true' })).toEqual(['control-plane', 'master', 'worker']);
-  });
 });
 
 describe('workload rows', () => {
@@ -230,18 +108,6 @@ describe('workload rows', () => {
   it('replicasets: desired, current, ready', () => {
     const rs = { metadata: { uid: 'rs' }, spec: { replicas: 3 }, status: { replicas: 2, readyReplicas: 1 } };
     expect(cellsOf('apps', 'replicasets', rs)).toMatchObject({ desired: 3, current: 2, ready: 1 });
-  });
-
-  it('jobs: complete with duration, failed, running, suspended', () => {
-    const complete = { spec: { completions: 1 }, status: { succeeded: 1, startTime: '2026-01-10T08:00:00Z', completionTime: '2026-01-10T08:02:15Z', conditions: [{ type: 'Complete', status: 'True' }] } };
-    expect(jobSummary(complete)).toEqual({ status: 'Complete', completions: '1/1', duration: '2m15s' });
-    const failed = {
-      spec: { completions: 3 },
-      status: { succeeded: 1, startTime: '2026-01-10T08:00:00Z', conditions: [{ type: 'Failed', status: 'True', lastTransitionTime: '2026-01-10T09:00:00Z' }] },
-    };
-    expect(jobSummary(failed)).toEqual({ status: 'Failed', completions: '1/3', duration: '60m' });
-    expect(jobSummary({ spec: { parallelism: 4 }, status: { startTime: at } })).toEqual({ status: 'Running', completions: '0/1 of 4', duration: null });
-    expect(jobSummary({ spec: { suspend: true, completions: 2 } }).status).toBe('Suspended');
   });
 
   it('cronjobs: schedule, suspend, active, last schedule', () => {
@@ -351,23 +217,5 @@ describe('generic and CRD rows', () => {
 
   it('objects without a uid still get a stable key', () => {
     expect(toRow({ metadata: { name: 'x', namespace: 'y' } }, shapeFor({ group: 'g', resource: 'r' })).uid).toBe('y/x');
-  });
-});
-
-describe('helpers', () => {
-  it('count quantities', () => {
-    expect([countQuantity('8'), countQuantity('2k'), countQuantity(undefined), countQuantity('100m'), countQuantity(4)]).toEqual([8, 2000, 0, 0, 4]);
-  });
-
-  it('durations as kubectl prints them', () => {
-    expect([45e3, 135e3, 30 * 60e3, 4 * 3600e3 + 5 * 60e3, 30 * 3600e3, 3 * 86400e3 + 2 * 3600e3, 30 * 86400e3].map(humanDuration)).toEqual([
-      '45s',
-      '2m15s',
-      '30m',
-      '4h5m',
-      '30h',
-      '3d2h',
-      '30d',
-    ]);
   });
 });
