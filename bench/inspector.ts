@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
 import { removeLarge } from '../test/testbed';
 import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster, rssOf } from './largeCluster';

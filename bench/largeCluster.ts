@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
 import { seedLarge, startTestbed, type ClusterInfo, type TestbedInfo } from '../test/testbed';
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -17,7 +17,7 @@ import { appendFileSync, statSync, truncateSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium } from 'playwright-core';
-import { kubeRequest } from '../electron/services/kube/kubeHttp';
+import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
 import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
 import { servicesWithCluster } from '../test/support/services';
 import { KWOK_TOLERATION, criLogLine, startTestbed } from '../test/testbed';

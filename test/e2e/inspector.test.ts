@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubeRequest } from '../../electron/services/kube/kubeHttp';
+import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
 import { servicesWithCluster } from '../support/services';
 import { criLogLine } from '../testbed';
 import { CHROMIUM, CHROMIUM_ARGS, startApp, switchConnection, type RunningApp } from './app';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeRowsEvent, Row, WatchState } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices } from '../support/services';
-import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/kubeInspector';
+import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/watch/kubeInspector';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
 import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
 import { contractClient, until } from '../support/contract';

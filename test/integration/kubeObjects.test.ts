@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
-import { ListWatchKubeInspector } from '../../electron/services/kube/kubeInspector';
+import { ListWatchKubeInspector } from '../../electron/services/kube/watch/kubeInspector';
 import { createTestServices } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LogLinesEvent } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/kubeAccess';
+import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/client/kubeAccess';
 import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/podLogs';
 import { EventHub, type EventBatch, type Subscription } from '../../electron/services/rpc/eventHub';
 import { servicesWithCluster } from '../support/services';

@@ -416,7 +416,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       if (r.kind === 'kubernetes') {
         const kubeconfig = secretBox.open(r.sealed);
         // Loaded on first use: @kubernetes/client-node alone costs ~300 ms at start-up.
-        const [{ kubeSecretsOf }, { testKubeConnection }] = await Promise.all([import('../kube/kubeSecrets'), import('../kube/testConnection')]);
+        const [{ kubeSecretsOf }, { testKubeConnection }] = await Promise.all([import('../kube/objects/kubeSecrets'), import('../kube/client/testConnection')]);
         for (const s of kubeSecretsOf(kubeconfig)) log.redactor.add(s);
         health = await testKubeConnection(kubeconfig);
       } else {

@@ -4,10 +4,10 @@ import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
-import { createKubeAccess, type KubeAccess } from './kubeAccess';
-import { createKubeActions } from './kubeActions';
-import { ListWatchKubeInspector, type KubeInspector } from './kubeInspector';
-import { createKubeObjects } from './kubeObjects';
+import { createKubeAccess, type KubeAccess } from './client/kubeAccess';
+import { createKubeActions } from './actions/kubeActions';
+import { ListWatchKubeInspector, type KubeInspector } from './watch/kubeInspector';
+import { createKubeObjects } from './objects/kubeObjects';
 import { createPodLogs } from './podLogs';
 
 export interface KubeAreaDeps {

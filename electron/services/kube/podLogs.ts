@@ -5,10 +5,10 @@ import type { LogLinesEvent, ParamsOf, ResultOf } from '../../../shared/contract
 import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
-import type { KubeAccess } from './kubeAccess';
-import { kubeStatusError } from './kubeErrors';
-import { kubeRequest, kubeStream, type KubeResponse, type KubeStreamControl } from './kubeHttp';
-import { backoffDelay } from './listWatch';
+import type { KubeAccess } from './client/kubeAccess';
+import { kubeStatusError } from './client/kubeErrors';
+import { kubeRequest, kubeStream, type KubeResponse, type KubeStreamControl } from './client/kubeHttp';
+import { backoffDelay } from './watch/listWatch';
 import { LogFlow, LogPacer, type LogFlowOptions, type LogFlowStats } from './podLogFlow';
 import { LogResume, sinceTimeOf, splitTimestamp } from './podLogLines';
 import { LogTail } from './podLogTail';

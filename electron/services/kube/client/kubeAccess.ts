@@ -1,0 +1,121 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiResource, ResourceRef } from '../../../../shared/contract';
+import { AppError } from '../../../../shared/result';
+import type { ConnectionService } from '../../connections/connectionService';
+import type { Logger } from '../../logging/logger';
+import { discoverResources, type Discovery } from './discovery';
+import { createKubeClients, type KubeClients } from './kubeClients';
+
+/**
+ * What every Kubernetes service needs: each connection's KubeConfig and what
+ * its cluster serves. One instance is shared by the inspector, logs, actions
+ * and port-forwards, so they reuse one client and one discovery per connection.
+ */
+export interface KubeAccess {
+  /** The connection's KubeConfig (see {@link KubeClients.get}). */
+  config(connectionId: string): Promise<KubeConfig>;
+  /** Asks the server now (or joins the discovery already under way), and remembers the answer. */
+  discover(connectionId: string): Promise<Discovery>;
+  /**
+   * The discovered resource for `ref` (at `ref.version`), from a recent
+   * discovery when there is one, else an older one when the server is down.
+   * Throws NOT_FOUND when the cluster does not serve it.
+   */
+  resolve(connectionId: string, ref: ResourceRef): Promise<ApiResource>;
+  /** The resource of a kind (e.g. an owner reference's `apps/v1` `ReplicaSet`), if the cluster serves it. */
+  resourceOfKind(connectionId: string, apiVersion: string, kind: string): Promise<ApiResource | undefined>;
+  /** Forgets a connection's client and discovery (it was deleted, or its credentials were rejected). */
+  forget(connectionId: string): void;
+}
+
+/**
+ * One path segment, encoded. "." and ".." survive encoding and would climb to
+ * another object (a pod named ".." in team-a is the namespace team-a), so they
+ * are refused here too, whatever the caller checked.
+ */
+function segment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..') throw new AppError('VALIDATION', `"${value}" is not a valid ${what}`);
+  return encodeURIComponent(value);
+}
+
+/** The URL of one object, or of a resource's collection when `name` is absent. */
+export function objectPath(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+  const version = segment(ref.version, 'API version');
+  const base = ref.group ? `/apis/${segment(ref.group, 'API group')}/${version}` : `/api/${version}`;
+  const resource = segment(ref.resource, 'resource');
+  const scoped = namespace ? `${base}/namespaces/${segment(namespace, 'namespace')}/${resource}` : `${base}/${resource}`;
+  if (name === undefined) return scoped;
+  return `${scoped}/${segment(name, 'name')}${subresource ? `/${segment(subresource, 'subresource')}` : ''}`;
+}
+
+/** "deployments.apps", "pods": how kubectl names a resource. */
+export function resourceLabel(ref: ResourceRef): string {
+  return ref.group ? `${ref.resource}.${ref.group}` : ref.resource;
+}
+
+export interface KubeAccessOptions {
+  /** How long discovery answers are reused before asking the server again. */
+  discoveryTtlMs?: number;
+}
+
+/** {@link KubeAccess} over the connection service's sealed kubeconfigs. */
+export function createKubeAccess(connections: Pick<ConnectionService, 'kubeconfigOf'>, log: Logger, options: KubeAccessOptions = {}): KubeAccess {
+  const clients: KubeClients = createKubeClients(connections, log);
+  const discoveries = new Map<string, { at: number; value: Discovery }>();
+  /** The discovery under way per connection: callers arriving meanwhile share it rather than each walking every API group. */
+  const inFlight = new Map<string, Promise<Discovery>>();
+  const ttl = options.discoveryTtlMs ?? 5 * 60_000;
+
+  const discover = (connectionId: string): Promise<Discovery> => {
+    const running = inFlight.get(connectionId);
+    if (running) return running;
+    const asked: Promise<Discovery> = clients
+      .get(connectionId)
+      .then((kc) => discoverResources(kc))
+      .then((value) => {
+        // Forgotten meanwhile (deleted, credentials rejected): the answer is not remembered.
+        if (inFlight.get(connectionId) === asked) discoveries.set(connectionId, { at: Date.now(), value });
+        return value;
+      })
+      .finally(() => {
+        if (inFlight.get(connectionId) === asked) inFlight.delete(connectionId);
+      });
+    inFlight.set(connectionId, asked);
+    return asked;
+  };
+
+  /** A recent discovery, else a fresh one, else (server down) the last one there was. */
+  const current = async (connectionId: string, stillFresh: (d: Discovery) => boolean): Promise<Discovery> => {
+    const cached = discoveries.get(connectionId);
+    if (cached && Date.now() - cached.at < ttl && stillFresh(cached.value)) return cached.value;
+    try {
+      return await discover(connectionId);
+    } catch (err) {
+      if (cached) return cached.value;
+      throw err;
+    }
+  };
+
+  return {
+    config: (connectionId) => clients.get(connectionId),
+    discover,
+    async resolve(connectionId, ref) {
+      const find = (d: Discovery) => d.resources.find((r) => r.group === ref.group && r.resource === ref.resource);
+      // A resource missing from a recent answer may be a CRD installed since: ask again.
+      const api = find(await current(connectionId, (d) => Boolean(find(d))));
+      if (!api) throw new AppError('NOT_FOUND', `The cluster does not serve ${resourceLabel(ref)}`);
+      return { ...api, version: ref.version };
+    },
+    async resourceOfKind(connectionId, apiVersion, kind) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+      const find = (d: Discovery) => d.resources.find((r) => r.group === group && r.kind === kind);
+      const api = find(await current(connectionId, (d) => Boolean(find(d))));
+      return api && { ...api, version };
+    },
+    forget(connectionId) {
+      clients.forget(connectionId);
+      discoveries.delete(connectionId);
+      inFlight.delete(connectionId);
+    },
+  };
+}

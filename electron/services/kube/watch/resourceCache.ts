@@ -1,0 +1,410 @@
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ResourceRef, Row, WatchState } from '../../../../shared/contract';
+import { AppError } from '../../../../shared/result';
+import type { Logger } from '../../logging/logger';
+import type { KubeClients } from '../client/kubeClients';
+import { kubeRequest, kubeStream } from '../client/kubeHttp';
+import { objectPath } from '../client/kubeAccess';
+import { backoffDelay, failureOf, listQuery, parseWatchEvent, scopeLabel, watchQuery, type Failure } from './listWatch';
+import { RowStore } from './rowStore';
+import type { KubeObject } from '../model';
+import { toRow, type RowShape } from './rowShapes';
+
+/** What a cache sends each subscriber: a full `reset`, or changes; always with the state. */
+export interface CacheUpdate {
+  reset?: true;
+  upserts: Row[];
+  deletes: string[];
+  state: WatchState;
+}
+
+/** Tuning of every cache; the defaults suit a desktop talking to clusters of 10,000+ pods. */
+export interface ResourceCacheOptions {
+  /** Small, so the first rows show at once. */
+  firstPageSize: number;
+  /** Large, so the rest arrives in few round trips. */
+  pageSize: number;
+  /** How long changes gather before they go out. */
+  batchMs: number;
+  /** Server-side watch timeout, picked in this range per watch so reconnects spread out. */
+  watchTimeoutSeconds: [number, number];
+  /** Silence after which a watch counts as dead (the server sends a bookmark about every minute). */
+  idleTimeoutMs: number;
+  /** Retry interval for 401, 403 and 404: nothing changes until someone acts. */
+  slowRetryMs: number;
+  /** Ask for gzip-compressed list pages. */
+  gzip: boolean;
+  seams?: CacheSeams;
+}
+
+/**
+ * Test seams: a test hands in an old resourceVersion or continue token so
+ * that the real apiserver answers 410 Gone at a chosen moment.
+ */
+export interface CacheSeams {
+  /** The resourceVersion the first watch after each list starts from, given the list's own. */
+  watchFrom?(listResourceVersion: string): string | Promise<string>;
+  /** The continue token sent for the next page, given the server's. */
+  continueWith?(token: string): string | Promise<string>;
+}
+
+/** Defaults of {@link ResourceCacheOptions}. */
+export const DEFAULT_CACHE_OPTIONS: ResourceCacheOptions = {
+  firstPageSize: 500,
+  pageSize: 5000,
+  batchMs: 40,
+  watchTimeoutSeconds: [240, 480],
+  idleTimeoutMs: 100_000,
+  slowRetryMs: 60_000,
+  gzip: true,
+};
+
+/** What one cache lists and watches, and how its objects become rows. */
+export interface CacheTarget {
+  connectionId: string;
+  resource: ResourceRef;
+  /** Absent for all namespaces or a cluster-scoped resource. */
+  namespace?: string;
+  namespaced: boolean;
+  shape: RowShape;
+}
+
+/** Counters, for diagnostics and tests. */
+export interface CacheStats {
+  /** Complete or restarted list passes (the first list, relists after 410 Gone or reconnects without a resourceVersion). */
+  lists: number;
+  /** List pages received. */
+  pages: number;
+  /** Watches the server accepted. */
+  watches: number;
+  /** 410 Gone answers (watch or continue token). */
+  expired: number;
+}
+
+/** A failure the server told us about, judged by {@link failureOf}. */
+class KubeFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+interface ListBody {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+interface Subscriber {
+  listener: (update: CacheUpdate) => void;
+  needsReset: boolean;
+}
+
+/**
+ * One live list of one resource in one scope on one connection: lists in
+ * pages, then watches from the list's resourceVersion, resuming after
+ * timeouts and disconnects, relisting on 410 Gone, and reporting 401/403 as
+ * phases rather than failing. Holds trimmed rows only; changes go to every
+ * subscriber in batches.
+ */
+export class ResourceCache {
+  readonly stats: CacheStats = { lists: 0, pages: 0, watches: 0, expired: 0 };
+  private readonly store = new RowStore();
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly abort = new AbortController();
+  private readonly path: string;
+  private readonly scope: string;
+  private phase: WatchState['phase'] = 'listing';
+  private message: string | undefined;
+  private sent: { phase: string; message?: string } | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Where the next watch resumes; undefined means list first. */
+  private resourceVersion: string | undefined;
+  private listedOnce = false;
+  private firstPageSeen = false;
+  private failures = 0;
+  private lastExpiry = 0;
+  /** Ends the current wait before a retry early (see {@link startOver}). */
+  private wake: AbortController | undefined;
+  /** Aborts the current list or watch request only (see {@link startOver}); the cache runs on. */
+  private attempt = new AbortController();
+
+  constructor(
+    readonly target: CacheTarget,
+    private readonly clients: KubeClients,
+    private readonly log: Logger,
+    private readonly options: ResourceCacheOptions = DEFAULT_CACHE_OPTIONS,
+  ) {
+    this.path = objectPath(target.resource, target.namespace);
+    this.scope = scopeLabel(target.resource, target.namespaced, target.namespace);
+  }
+
+  /** Where the cache stands now. */
+  get state(): WatchState {
+    return { phase: this.phase, rows: this.store.size, ...(this.message ? { message: this.message } : {}) };
+  }
+
+  /** Every row held now (for searching; subscribers get rows through {@link subscribe}). */
+  rows(): Row[] {
+    return this.store.all();
+  }
+
+  /** Starts listing and watching; runs until {@link stop}. */
+  start(): void {
+    this.run().catch((err: unknown) => this.log.error('kube cache stopped unexpectedly', { scope: this.scope, error: err }));
+  }
+
+  /**
+   * Adds a subscriber. It first gets a `reset` with every row held (on the
+   * next batch, so a caller can hand out its id before rows arrive; for a new
+   * cache, with the first page), then changes.
+   */
+  subscribe(listener: (update: CacheUpdate) => void): () => void {
+    const sub: Subscriber = { listener, needsReset: true };
+    this.subscribers.add(sub);
+    // Before the first page there is nothing to show: the first page, or a failure, sends the reset.
+    if (this.firstPageSeen || this.phase !== 'listing') this.scheduleFlush();
+    return () => this.subscribers.delete(sub);
+  }
+
+  /** Stops the requests and timers; a final state, if given, goes to subscribers first. */
+  stop(final?: { phase: WatchState['phase']; message: string }): void {
+    if (this.abort.signal.aborted) return;
+    if (final) {
+      this.phase = final.phase;
+      this.message = final.message;
+      this.flush();
+    }
+    this.abort.abort();
+    clearTimeout(this.flushTimer);
+    this.subscribers.clear();
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const kc = await this.clients.get(this.target.connectionId);
+        if (this.resourceVersion === undefined) await this.list(kc);
+        await this.watch(kc);
+      } catch (err) {
+        if (this.stopped) return;
+        if (this.attempt.signal.aborted) {
+          // startOver() cut the request: list again at once.
+          this.attempt = new AbortController();
+          continue;
+        }
+        const wait = this.judge(err);
+        if (wait === undefined) return;
+        if (wait > 0) {
+          this.wake = new AbortController();
+          await sleep(wait, undefined, { signal: AbortSignal.any([this.abort.signal, this.wake.signal]) }).catch(() => undefined);
+          this.wake = undefined;
+        }
+      }
+    }
+  }
+
+  /**
+   * Lists again from scratch, now: the connection's credentials (perhaps its
+   * cluster) were just replaced, so a 401 or 403 may be over, and a
+   * resourceVersion of the old cluster means nothing to a new one. The relist
+   * sends only the difference, so rows the new answer lacks are deleted.
+   */
+  startOver(): void {
+    this.resourceVersion = undefined;
+    this.failures = 0;
+    this.attempt.abort();
+    this.wake?.abort();
+  }
+
+  /** What cuts a request: the cache stopping, or {@link startOver}. */
+  private get requestSignal(): AbortSignal {
+    return AbortSignal.any([this.abort.signal, this.attempt.signal]);
+  }
+
+  /** Pages through the collection; on a relist, only what changed goes out. */
+  private async list(kc: KubeConfig): Promise<void> {
+    this.stats.lists++;
+    this.setPhase('listing', this.listedOnce ? this.message : undefined);
+    this.store.beginList();
+    let continueToken: string | undefined;
+    let page = 0;
+    let listRv = '';
+    for (;;) {
+      const limit = page === 0 ? this.options.firstPageSize : this.options.pageSize;
+      const res = await kubeRequest<ListBody>(kc, this.path + listQuery(limit, continueToken), {
+        timeoutMs: 60_000,
+        signal: this.requestSignal,
+        gzip: this.options.gzip,
+      });
+      if (this.stopped) return;
+      if (res.status !== 200) {
+        const failure = failureOf(res.status, res.body, this.scope);
+        if (failure.kind !== 'expired' || !continueToken) throw new KubeFailure(failure);
+        // The continue token outlived the server's history: start the list again.
+        this.stats.expired++;
+        this.store.beginList();
+        continueToken = undefined;
+        page = 0;
+        continue;
+      }
+      this.stats.pages++;
+      for (const item of res.body.items ?? []) this.store.listed(toRow(item, this.target.shape), item.metadata?.resourceVersion ?? '');
+      listRv = res.body.metadata?.resourceVersion ?? listRv;
+      if (!this.listedOnce && page === 0) this.resetAll();
+      else this.scheduleFlush();
+      const next = res.body.metadata?.continue;
+      if (!next) break;
+      continueToken = this.options.seams?.continueWith ? await this.options.seams.continueWith(next) : next;
+      page++;
+    }
+    this.store.endList();
+    this.listedOnce = true;
+    this.resourceVersion = this.options.seams?.watchFrom ? await this.options.seams.watchFrom(listRv) : listRv;
+    this.scheduleFlush();
+  }
+
+  /** Watches from the last resourceVersion until the server ends the watch; throws what went wrong. */
+  private async watch(kc: KubeConfig): Promise<void> {
+    const timeout = randomInt(this.options.watchTimeoutSeconds[0], this.options.watchTimeoutSeconds[1] + 1);
+    const started = Date.now();
+    let events = 0;
+    let failure: Failure | undefined;
+    const res = await kubeStream(kc, this.path + watchQuery(this.resourceVersion ?? '', timeout), {
+      signal: this.requestSignal,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      onOpen: () => {
+        this.stats.watches++;
+        this.failures = 0;
+        this.setPhase('live');
+      },
+      onLine: (line) => {
+        const event = failure ? undefined : parseWatchEvent(line);
+        if (!event) return;
+        events++;
+        if (event.type === 'ERROR') {
+          // The server closes the stream right after an ERROR event.
+          failure = failureOf(event.code, event.status, this.scope);
+          return;
+        }
+        if (event.type === 'BOOKMARK') {
+          this.resourceVersion = event.resourceVersion;
+          return;
+        }
+        const row = toRow(event.object, this.target.shape);
+        if (event.type === 'DELETED') this.store.delete(row.uid);
+        else this.store.upsert(row, event.object.metadata?.resourceVersion ?? '');
+        this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
+        this.scheduleFlush();
+      },
+    });
+    if (failure) throw new KubeFailure(failure);
+    if (res.status !== 200) throw new KubeFailure(failureOf(res.status, res.body, this.scope));
+    // A proxy that ends every watch at once would otherwise make this a busy loop.
+    if (!events && Date.now() - started < 1000) throw new KubeFailure({ kind: 'transient', message: `The server ended the watch of ${this.scope} at once` });
+  }
+
+  /** Sets the phase for a failure and returns how long to wait before trying again; undefined to give up. */
+  private judge(err: unknown): number | undefined {
+    const attempt = this.failures++;
+    const failure = this.failureOf(err);
+    if (!failure) {
+      this.stop({ phase: 'error', message: 'The connection was deleted' });
+      return undefined;
+    }
+    const previous = this.phase;
+    let wait: number;
+    switch (failure.kind) {
+      case 'expired': {
+        this.stats.expired++;
+        this.resourceVersion = undefined;
+        // Relist at once, unless the server keeps expiring us.
+        wait = Date.now() - this.lastExpiry < 5000 ? backoffDelay(attempt) : 0;
+        this.lastExpiry = Date.now();
+        this.setPhase('listing', failure.message);
+        break;
+      }
+      case 'unauthorized':
+        // Exec plugins and token files are read again on the next try.
+        this.clients.forget(this.target.connectionId);
+        wait = this.options.slowRetryMs;
+        this.setPhase('unauthorized', failure.message);
+        break;
+      case 'forbidden':
+        wait = this.options.slowRetryMs;
+        this.setPhase('forbidden', failure.message);
+        break;
+      case 'rejected':
+        wait = this.options.slowRetryMs;
+        this.setPhase('error', failure.message);
+        break;
+      case 'transient':
+        wait = backoffDelay(attempt);
+        this.setPhase('reconnecting', `${failure.message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`);
+        break;
+    }
+    if (previous !== this.phase) this.log.warn('kube watch', { connectionId: this.target.connectionId, scope: this.scope, phase: this.phase, message: this.message });
+    return wait;
+  }
+
+  /** Any error as a {@link Failure}; undefined when the connection no longer exists. */
+  private failureOf(err: unknown): Failure | undefined {
+    if (err instanceof KubeFailure) return err.failure;
+    if (err instanceof AppError) {
+      switch (err.code) {
+        case 'NOT_FOUND':
+          return undefined;
+        case 'UNAUTHORIZED':
+          return { kind: 'unauthorized', message: err.message };
+        case 'UNREACHABLE':
+        case 'TIMEOUT':
+          return { kind: 'transient', message: err.message };
+        default:
+          return { kind: 'rejected', message: err.message };
+      }
+    }
+    this.log.error('kube watch failed unexpectedly', { scope: this.scope, error: err });
+    return { kind: 'transient', message: `Watching ${this.scope} failed unexpectedly; see the log` };
+  }
+
+  private setPhase(phase: WatchState['phase'], message?: string): void {
+    if (phase === this.phase && message === this.message) return;
+    this.phase = phase;
+    this.message = message;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.stopped) return;
+    this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
+  }
+
+  /** Every subscriber starts over from the rows held now (the first page of the first list). */
+  private resetAll(): void {
+    this.firstPageSeen = true;
+    for (const sub of this.subscribers) sub.needsReset = true;
+    this.flush();
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const changes = this.store.takeChanges();
+    const state = this.state;
+    const stateChanged = this.sent?.phase !== state.phase || this.sent?.message !== state.message;
+    let all: Row[] | undefined;
+    for (const sub of this.subscribers) {
+      if (sub.needsReset) {
+        sub.needsReset = false;
+        sub.listener({ reset: true, upserts: (all ??= this.store.all()), deletes: [], state });
+      } else if (changes.upserts.length || changes.deletes.length || stateChanged) {
+        sub.listener({ ...changes, state });
+      }
+    }
+    this.sent = { phase: state.phase, message: state.message };
+  }
+}

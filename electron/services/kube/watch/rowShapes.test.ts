@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, PodObject } from '../model';
+import { migSummary, shapeFor, toRow } from './rowShapes';
+
+const at = '2026-01-10T08:00:00Z';
+
+/** The cells of `obj` keyed by column id, for readable assertions. */
+function cellsOf(group: string, resource: string, obj: KubeObject) {
+  const shape = shapeFor({ group, resource });
+  const row = toRow(obj, shape);
+  return Object.fromEntries(shape.columns.map((c, i) => [c.id, row.cells[i]]));
+}
+
+function pod(status: PodObject['status'], spec: PodObject['spec'] = { containers: [{ name: 'app' }] }, metadata: PodObject['metadata'] = {}): PodObject {
+  return { metadata: { name: 'p', namespace: 'ns', uid: 'u1', creationTimestamp: at, ...metadata }, spec, status };
+}
+
+describe('pod rows', () => {
+  it('a training pod as the apiserver returns it', () => {
+    const obj = {
+      metadata: { name: 'llm-pretrain-0', namespace: 'ml-training', uid: '0b7c', resourceVersion: '9312', creationTimestamp: at, labels: { app: 'llm-pretrain' } },
+      spec: { nodeName: 'gpu-h200-0', containers: [{ name: 'trainer', image: 'nvcr.io/nvidia/pytorch:24.05', resources: { limits: { 'nvidia.com/gpu': '8' }, requests: { 'nvidia.com/gpu': '8' } } }] },
+      status: {
+        phase: 'Running',
+        podIP: '10.0.0.12',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'trainer', ready: true, restartCount: 2, started: true, state: { running: { startedAt: at } }, image: 'x', imageID: 'y' }],
+      },
+    };
+    expect(toRow(obj, shapeFor({ group: '', resource: 'pods' }))).toEqual({
+      uid: '0b7c',
+      name: 'llm-pretrain-0',
+      namespace: 'ml-training',
+      cells: ['Running', '1/1', 2, 8, 'gpu-h200-0', at],
+    });
+  });
+
+  it('no GPUs is an empty cell, not 0', () => {
+    expect(cellsOf('', 'pods', pod({ phase: 'Running' })).gpus).toBeNull();
+  });
+});
+
+describe('node rows', () => {
+  const h200 = {
+    metadata: {
+      name: 'gpu-h200-0',
+      uid: 'n1',
+      creationTimestamp: at,
+      labels: { 'nvidia.com/gpu.product': 'NVIDIA-H200', 'node-role.kubernetes.io/gpu-worker': '', 'kubernetes.io/hostname': 'gpu-h200-0' },
+    },
+    spec: { taints: [{ key: 'kwok.x-k8s.io/node', value: 'fake', effect: 'NoSchedule' }, { key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
+    status: {
+      capacity: { cpu: '192', memory: '2Ti', 'nvidia.com/gpu': '8', pods: '110' },
+      allocatable: { cpu: '191', memory: '2000Gi', 'nvidia.com/gpu': '7', pods: '110' },
+      conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True' }],
+      nodeInfo: { kubeletVersion: 'v1.34.4' },
+    },
+  };
+
+  it('a GPU node: GPUs allocatable and capacity, product, roles, taints, version', () => {
+    expect(cellsOf('', 'nodes', h200)).toEqual({
+      status: 'Ready',
+      roles: 'gpu-worker',
+      gpuAllocatable: 7,
+      gpuCapacity: 8,
+      mig: null,
+      gpuProduct: 'NVIDIA-H200',
+      taints: 2,
+      version: 'v1.34.4',
+      age: at,
+    });
+  });
+
+  it('a CPU node has empty GPU cells', () => {
+    const cpu = { metadata: { name: 'cpu-0', uid: 'n2', creationTimestamp: at }, status: { capacity: { cpu: '32' }, allocatable: { cpu: '32' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+    const cells = cellsOf('', 'nodes', cpu);
+    expect([cells.gpuAllocatable, cells.gpuCapacity, cells.gpuProduct, cells.roles, cells.taints]).toEqual([null, null, null, null, 0]);
+  });
+
+  it('MIG slices from nvidia.com/mig-* resources', () => {
+    const mig = { 'nvidia.com/gpu': '0', 'nvidia.com/mig-1g.18gb': '7', 'nvidia.com/mig-3g.71gb': '2', 'nvidia.com/mig-2g.35gb': '0' };
+    expect(migSummary(mig)).toBe('7× 1g.18gb, 2× 3g.71gb');
+    expect(migSummary({ cpu: '8' })).toBeNull();
+  });
+
+});
+
+describe('workload rows', () => {
+  it('deployments: ready/desired, up-to-date, available', () => {
+    const d = {
+      metadata: { name: 'web-frontend', namespace: 'team-a', uid: 'd1', creationTimestamp: at },
+      spec: { replicas: 3, template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+      status: { replicas: 4, readyReplicas: 2, updatedReplicas: 1, availableReplicas: 2 },
+    };
+    expect(cellsOf('apps', 'deployments', d)).toEqual({ ready: '2/3', upToDate: 1, available: 2, age: at });
+  });
+
+  it('a scaled-to-zero deployment with no status numbers', () => {
+    expect(cellsOf('apps', 'deployments', { metadata: { uid: 'd2' }, spec: { replicas: 0 }, status: {} })).toMatchObject({ ready: '0/0', upToDate: 0, available: 0 });
+  });
+
+  it('statefulsets and daemonsets', () => {
+    expect(cellsOf('apps', 'statefulsets', { metadata: { uid: 's' }, spec: { replicas: 3 }, status: { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3 } })).toMatchObject({ ready: '3/3' });
+    const ds = { metadata: { uid: 'ds' }, status: { desiredNumberScheduled: 7, numberReady: 6, updatedNumberScheduled: 7, numberAvailable: 6 } };
+    expect(cellsOf('apps', 'daemonsets', ds)).toMatchObject({ ready: '6/7', upToDate: 7, available: 6 });
+  });
+
+  it('replicasets: desired, current, ready', () => {
+    const rs = { metadata: { uid: 'rs' }, spec: { replicas: 3 }, status: { replicas: 2, readyReplicas: 1 } };
+    expect(cellsOf('apps', 'replicasets', rs)).toMatchObject({ desired: 3, current: 2, ready: 1 });
+  });
+
+  it('cronjobs: schedule, suspend, active, last schedule', () => {
+    const cj = { metadata: { uid: 'c' }, spec: { schedule: '0 3 * * *', timeZone: 'Etc/UTC', suspend: true }, status: { active: [{ name: 'x' }], lastScheduleTime: at } };
+    expect(cellsOf('batch', 'cronjobs', cj)).toMatchObject({ schedule: '0 3 * * * (Etc/UTC)', suspend: 'True', active: 1, lastSchedule: at });
+  });
+});
+
+describe('network, config and storage rows', () => {
+  it('services: type, cluster IP, external address, ports', () => {
+    const lb = {
+      metadata: { uid: 's' },
+      spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] },
+      status: { loadBalancer: { ingress: [{ hostname: 'a1b2.elb.amazonaws.com' }] } },
+    };
+    expect(cellsOf('', 'services', lb)).toMatchObject({ type: 'LoadBalancer', clusterIP: '10.96.0.10', externalIP: 'a1b2.elb.amazonaws.com', ports: '80:30080/TCP,53/UDP' });
+    expect(cellsOf('', 'services', { metadata: { uid: 'h' }, spec: { type: 'ClusterIP', clusterIP: 'None' } })).toMatchObject({ externalIP: null, ports: null });
+  });
+
+  it('ingresses: class, hosts, address, ports', () => {
+    const ing = {
+      metadata: { uid: 'i' },
+      spec: { ingressClassName: 'alb', rules: [{ host: 'api.example.com' }, {}], tls: [{ hosts: ['api.example.com'] }] },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } },
+    };
+    expect(cellsOf('networking.k8s.io', 'ingresses', ing)).toMatchObject({ class: 'alb', hosts: 'api.example.com,*', address: '203.0.113.7', ports: '80, 443' });
+  });
+
+  it('configmaps count data and binaryData keys', () => {
+    expect(cellsOf('', 'configmaps', { metadata: { uid: 'c' }, data: { a: '1', b: '2' }, binaryData: { c: 'AAE=' } }).data).toBe(3);
+  });
+
+  it('secrets show type and key count, never a value', () => {
+    const secret = { metadata: { uid: 's', name: 'db' }, type: 'kubernetes.io/basic-auth', data: { username: 'YWRtaW4=', password: 'aHVudGVyMg==' } };
+    const row = toRow(secret, shapeFor({ group: '', resource: 'secrets' }));
+    expect(row.cells).toEqual(['kubernetes.io/basic-auth', 2, null]);
+    expect(JSON.stringify(row)).not.toMatch(/YWRtaW4|aHVudGVyMg|username|password/);
+  });
+
+  it('PVCs: status, volume, capacity, access modes, storage class', () => {
+    const pvc = {
+      metadata: { uid: 'p' },
+      spec: { volumeName: 'pvc-1f2e', storageClassName: 'gp3', accessModes: ['ReadWriteOnce', 'ReadWriteOncePod'], resources: { requests: { storage: '100Gi' } } },
+      status: { phase: 'Bound', capacity: { storage: '100Gi' } },
+    };
+    expect(cellsOf('', 'persistentvolumeclaims', pvc)).toMatchObject({ status: 'Bound', volume: 'pvc-1f2e', capacity: '100Gi', accessModes: 'RWO,RWOP', storageClass: 'gp3' });
+  });
+
+  it('namespaces show their phase', () => {
+    expect(cellsOf('', 'namespaces', { metadata: { uid: 'n' }, status: { phase: 'Terminating' } }).status).toBe('Terminating');
+  });
+});
+
+describe('event rows', () => {
+  it('core/v1 events', () => {
+    const e = {
+      metadata: { name: 'web.17a', namespace: 'team-a', uid: 'e1', creationTimestamp: '2026-01-10T07:00:00Z' },
+      type: 'Warning',
+      reason: 'BackOff',
+      involvedObject: { kind: 'Pod', name: 'web-7d9f' },
+      message: 'Back-off restarting failed container',
+      count: 12,
+      firstTimestamp: '2026-01-10T07:00:00Z',
+      lastTimestamp: '2026-01-10T07:30:00Z',
+    };
+    expect(cellsOf('', 'events', e)).toEqual({ type: 'Warning', reason: 'BackOff', object: 'Pod/web-7d9f', message: 'Back-off restarting failed container', count: 12, lastSeen: '2026-01-10T07:30:00Z' });
+  });
+
+  it('events.k8s.io/v1 events with a series, and long messages cut', () => {
+    const e = {
+      metadata: { uid: 'e2' },
+      type: 'Normal',
+      reason: 'Scheduled',
+      regarding: { kind: 'Pod', name: 'x' },
+      note: 'n'.repeat(800),
+      series: { count: 3, lastObservedTime: '2026-01-10T07:31:00.000000Z' },
+      eventTime: '2026-01-10T07:00:00.000000Z',
+    };
+    const cells = cellsOf('events.k8s.io', 'events', e);
+    expect(cells).toMatchObject({ object: 'Pod/x', count: 3, lastSeen: '2026-01-10T07:31:00.000000Z' });
+    expect(String(cells.message)).toHaveLength(501);
+  });
+});
+
+describe('generic and CRD rows', () => {
+  it('any other resource: age only; cluster-scoped rows have no namespace', () => {
+    const shape = shapeFor({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles' });
+    expect(shape.columns.map((c) => c.id)).toEqual(['age']);
+    expect(toRow({ metadata: { name: 'admin', uid: 'r', creationTimestamp: at } }, shape)).toEqual({ uid: 'r', name: 'admin', cells: [at] });
+  });
+
+  it('a CRD with printer columns', () => {
+    const shape = shapeFor({ group: 'ml.pilothouse.dev', resource: 'trainingjobs' }, [
+      { name: 'Model', type: 'string', jsonPath: '.spec.model' },
+      { name: 'GPUs', type: 'integer', jsonPath: '.spec.gpus' },
+      { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    ]);
+    expect(shape.columns.map((c) => [c.title, c.kind])).toEqual([
+      ['Model', 'text'],
+      ['GPUs', 'number'],
+      ['Phase', 'status'],
+      ['Age', 'age'],
+    ]);
+    const tj = { metadata: { name: 'llama', namespace: 'ml-training', uid: 't', creationTimestamp: at }, spec: { model: 'llama-3-70b', gpus: 64 }, status: { phase: 'Running' } };
+    expect(toRow(tj, shape).cells).toEqual(['llama-3-70b', 64, 'Running', at]);
+  });
+
+  it('objects without a uid still get a stable key', () => {
+    expect(toRow({ metadata: { name: 'x', namespace: 'y' } }, shapeFor({ group: 'g', resource: 'r' })).uid).toBe('y/x');
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * Table rows for each kind of object: the few fields a list view shows,
+ * computed in the services so the UI never receives whole objects (and never
+ * a Secret's data). A shape's `columns` describe the row's `cells`; the name
+ * and namespace travel in the row itself. What the objects are, and what
+ * kubectl computes from them, is the model's (./model); this is only the
+ * trimming for tables.
+ */
+import type { Column, ResourceRef, Row } from '../../../../shared/contract';
+import {
+  countQuantity,
+  GPU_RESOURCE,
+  jobSummary,
+  MIG_RESOURCE_PREFIX,
+  nodeRoles,
+  nodeStatus,
+  podGpus,
+  podSummary,
+  type CronJobObject,
+  type DataObject,
+  type EventObject,
+  type IngressObject,
+  type JobObject,
+  type KubeObject,
+  type LoadBalancerIngress,
+  type NodeObject,
+  type PodObject,
+  type PvcObject,
+  type ServiceObject,
+  type WorkloadObject,
+} from '../model';
+import { printerColumnsShape, type PrinterColumn } from './printerColumns';
+
+/** One table cell: text, a number, an ISO timestamp for `age` columns, or nothing. */
+export type CellValue = string | number | null;
+
+/** How objects of one resource become rows. */
+export interface RowShape {
+  columns: Column[];
+  cells(obj: KubeObject): CellValue[];
+}
+
+/** The row for `obj`; its uid falls back to namespace/name for objects that lack one. */
+export function toRow(obj: KubeObject, shape: RowShape): Row {
+  const m = obj.metadata ?? {};
+  const name = m.name ?? '';
+  return { uid: m.uid ?? `${m.namespace ?? ''}/${name}`, name, ...(m.namespace ? { namespace: m.namespace } : {}), cells: shape.cells(obj) };
+}
+
+const col = (id: string, title: string, kind: Column['kind'] = 'text'): Column => ({ id, title, kind });
+const AGE = col('age', 'Age', 'age');
+const created = (o: KubeObject): CellValue => o.metadata?.creationTimestamp ?? null;
+const count = (record: object | undefined): number => (record ? Object.keys(record).length : 0);
+const orNull = (s: string | undefined): CellValue => (s ? s : null);
+
+// ---------------------------------------------------------------- pods
+
+const podShape: RowShape = {
+  columns: [col('status', 'Status', 'status'), col('ready', 'Ready'), col('restarts', 'Restarts', 'number'), col('gpus', 'GPUs', 'number'), col('node', 'Node'), AGE],
+  cells(obj) {
+    const pod = obj as PodObject;
+    const s = podSummary(pod);
+    const gpus = podGpus(pod);
+    return [s.status, s.ready, s.restarts, gpus || null, orNull(pod.spec?.nodeName), created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- nodes
+
+/** MIG slices a node offers, e.g. "7× 1g.18gb, 1× 3g.71gb" (allocatable counts). */
+export function migSummary(allocatable: Record<string, string> = {}): string | null {
+  const parts = Object.entries(allocatable)
+    .filter(([k, v]) => k.startsWith(MIG_RESOURCE_PREFIX) && countQuantity(v) > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${countQuantity(v)}× ${k.slice(MIG_RESOURCE_PREFIX.length)}`);
+  return parts.length ? parts.join(', ') : null;
+}
+
+const nodeShape: RowShape = {
+  columns: [
+    col('status', 'Status', 'status'),
+    col('roles', 'Roles'),
+    col('gpuAllocatable', 'GPUs', 'number'),
+    col('gpuCapacity', 'GPU capacity', 'number'),
+    col('mig', 'MIG'),
+    col('gpuProduct', 'GPU product'),
+    col('taints', 'Taints', 'number'),
+    col('version', 'Version'),
+    AGE,
+  ],
+  cells(obj) {
+    const node = obj as NodeObject;
+    const st = node.status ?? {};
+    const hasGpu = st.capacity?.[GPU_RESOURCE] !== undefined;
+    return [
+      nodeStatus(node),
+      orNull(nodeRoles(node.metadata?.labels).join(',')),
+      hasGpu ? countQuantity(st.allocatable?.[GPU_RESOURCE]) : null,
+      hasGpu ? countQuantity(st.capacity?.[GPU_RESOURCE]) : null,
+      migSummary(st.allocatable),
+      orNull(node.metadata?.labels?.['nvidia.com/gpu.product']),
+      node.spec?.taints?.length ?? 0,
+      orNull(st.nodeInfo?.kubeletVersion),
+      created(obj),
+    ];
+  },
+};
+
+// ---------------------------------------------------------------- workloads
+
+const workloadColumns = [col('ready', 'Ready'), col('upToDate', 'Up-to-date', 'number'), col('available', 'Available', 'number'), AGE];
+
+/** Deployments and StatefulSets: ready/desired replicas. */
+const replicasShape: RowShape = {
+  columns: workloadColumns,
+  cells(obj) {
+    const w = obj as WorkloadObject;
+    const st = w.status ?? {};
+    return [`${st.readyReplicas ?? 0}/${w.spec?.replicas ?? 1}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0, created(obj)];
+  },
+};
+
+/** ReplicaSets, as kubectl shows them: desired, current and ready pods. */
+const replicaSetShape: RowShape = {
+  columns: [col('desired', 'Desired', 'number'), col('current', 'Current', 'number'), col('ready', 'Ready', 'number'), AGE],
+  cells(obj) {
+    const w = obj as WorkloadObject;
+    const st = w.status ?? {};
+    return [w.spec?.replicas ?? 1, st.replicas ?? 0, st.readyReplicas ?? 0, created(obj)];
+  },
+};
+
+const daemonSetShape: RowShape = {
+  columns: workloadColumns,
+  cells(obj) {
+    const st = (obj as WorkloadObject).status ?? {};
+    return [`${st.numberReady ?? 0}/${st.desiredNumberScheduled ?? 0}`, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0, created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- jobs
+
+const jobShape: RowShape = {
+  columns: [col('status', 'Status', 'status'), col('completions', 'Completions'), col('duration', 'Duration'), AGE],
+  cells(obj) {
+    const j = jobSummary(obj as JobObject);
+    return [j.status, j.completions, j.duration, created(obj)];
+  },
+};
+
+const cronJobShape: RowShape = {
+  columns: [col('schedule', 'Schedule'), col('suspend', 'Suspend', 'status'), col('active', 'Active', 'number'), col('lastSchedule', 'Last schedule', 'age'), AGE],
+  cells(obj) {
+    const c = obj as CronJobObject;
+    const schedule = c.spec?.schedule ? (c.spec.timeZone ? `${c.spec.schedule} (${c.spec.timeZone})` : c.spec.schedule) : null;
+    return [schedule, c.spec?.suspend ? 'True' : 'False', c.status?.active?.length ?? 0, c.status?.lastScheduleTime ?? null, created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- networking
+
+const addresses = (ingress: LoadBalancerIngress = []) => ingress.map((i) => i.ip ?? i.hostname).filter((a): a is string => Boolean(a));
+
+/** "80/TCP,443:30443/TCP" as kubectl prints a Service's ports. */
+export function servicePorts(svc: ServiceObject): string | null {
+  const ports = (svc.spec?.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`);
+  return ports.length ? ports.join(',') : null;
+}
+
+const serviceShape: RowShape = {
+  columns: [col('type', 'Type'), col('clusterIP', 'Cluster IP'), col('externalIP', 'External IP'), col('ports', 'Ports'), AGE],
+  cells(obj) {
+    const svc = obj as ServiceObject;
+    const external = [...addresses(svc.status?.loadBalancer?.ingress), ...(svc.spec?.externalIPs ?? [])];
+    if (svc.spec?.type === 'ExternalName' && svc.spec.externalName) external.push(svc.spec.externalName);
+    return [orNull(svc.spec?.type), orNull(svc.spec?.clusterIP), orNull(external.join(',')), servicePorts(svc), created(obj)];
+  },
+};
+
+const ingressShape: RowShape = {
+  columns: [col('class', 'Class'), col('hosts', 'Hosts'), col('address', 'Address'), col('ports', 'Ports'), AGE],
+  cells(obj) {
+    const ing = obj as IngressObject;
+    const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
+    const hosts = (ing.spec?.rules ?? []).map((r) => r.host || '*');
+    return [orNull(cls), orNull(hosts.join(',')), orNull(addresses(ing.status?.loadBalancer?.ingress).join(',')), ing.spec?.tls?.length ? '80, 443' : '80', created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- config and storage
+
+const configMapShape: RowShape = {
+  columns: [col('data', 'Data', 'number'), AGE],
+  cells: (obj) => [count((obj as DataObject).data) + count((obj as DataObject).binaryData), created(obj)],
+};
+
+/** Type and number of keys: a Secret's values never leave this function. */
+const secretShape: RowShape = {
+  columns: [col('type', 'Type'), col('data', 'Data', 'number'), AGE],
+  cells: (obj) => [orNull((obj as DataObject).type), count((obj as DataObject).data), created(obj)],
+};
+
+const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+const pvcShape: RowShape = {
+  columns: [col('status', 'Status', 'status'), col('volume', 'Volume'), col('capacity', 'Capacity', 'quantity'), col('accessModes', 'Access modes'), col('storageClass', 'Storage class'), AGE],
+  cells(obj) {
+    const pvc = obj as PvcObject;
+    const modes = (pvc.spec?.accessModes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(',');
+    return [orNull(pvc.status?.phase), orNull(pvc.spec?.volumeName), orNull(pvc.status?.capacity?.storage), orNull(modes), orNull(pvc.spec?.storageClassName), created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- events and namespaces
+
+/** Event messages can be long (scheduler explanations); the table needs the start. */
+const MESSAGE_MAX = 500;
+
+const eventShape: RowShape = {
+  columns: [col('type', 'Type', 'status'), col('reason', 'Reason'), col('object', 'Object'), col('message', 'Message'), col('count', 'Count', 'number'), col('lastSeen', 'Last seen', 'age')],
+  cells(obj) {
+    const e = obj as EventObject;
+    const about = e.involvedObject ?? e.regarding;
+    const message = e.message ?? e.note ?? '';
+    const lastSeen = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.deprecatedLastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+    return [
+      orNull(e.type),
+      orNull(e.reason),
+      about ? `${about.kind ?? ''}/${about.name ?? ''}` : null,
+      orNull(message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message),
+      e.series?.count ?? e.count ?? e.deprecatedCount ?? 1,
+      lastSeen ?? null,
+    ];
+  },
+};
+
+const namespaceShape: RowShape = {
+  columns: [col('status', 'Status', 'status'), AGE],
+  cells: (obj) => [orNull((obj as { status?: { phase?: string } }).status?.phase), created(obj)],
+};
+
+const genericShape: RowShape = { columns: [AGE], cells: (obj) => [created(obj)] };
+
+const SHAPES: Record<string, RowShape> = {
+  '/pods': podShape,
+  '/nodes': nodeShape,
+  '/namespaces': namespaceShape,
+  '/services': serviceShape,
+  '/configmaps': configMapShape,
+  '/secrets': secretShape,
+  '/persistentvolumeclaims': pvcShape,
+  '/events': eventShape,
+  'events.k8s.io/events': eventShape,
+  'apps/deployments': replicasShape,
+  'apps/statefulsets': replicasShape,
+  'apps/replicasets': replicaSetShape,
+  'apps/daemonsets': daemonSetShape,
+  'batch/jobs': jobShape,
+  'batch/cronjobs': cronJobShape,
+  'networking.k8s.io/ingresses': ingressShape,
+};
+
+/**
+ * The shape for a resource: a built-in one for the kinds above, otherwise
+ * name/namespace/age plus the CRD's printer columns when given.
+ */
+export function shapeFor(ref: Pick<ResourceRef, 'group' | 'resource'>, printerColumns: PrinterColumn[] = []): RowShape {
+  const known = SHAPES[`${ref.group}/${ref.resource}`];
+  if (known) return known;
+  if (!printerColumns.length) return genericShape;
+  const extra = printerColumnsShape(printerColumns);
+  return { columns: [...extra.columns, AGE], cells: (obj) => [...extra.cells(obj), created(obj)] };
+}
