@@ -1,63 +1,61 @@
-import { AuditPage } from '../features/audit/AuditPage';
-import { ClustersPage } from '../features/clusters/ClustersPage';
-import { AddAwsDialog } from '../features/connections/AddAwsDialog';
-import { ConnectionsPage } from '../features/connections/ConnectionsPage';
-import { useLiveConnections } from '../features/connections/connectionsStore';
-import { ImportKubeconfigDialog } from '../features/connections/ImportKubeconfigDialog';
+import { appRegistry } from '../features';
 import { useLoadAppInfo } from './appInfoStore';
 import { CommandPalette } from './CommandPalette';
+import type { Registry } from './feature';
 import { Nav } from './Nav';
-import { PlaceholderPage } from './PlaceholderPage';
-import { useRoute, type AppRoute } from './routes';
+import { RegistryContext, useRegistry } from './registryContext';
+import { useCurrentPage } from './routes';
 import { useApplyTheme } from './theme';
 import { Toasts } from './Toasts';
 import { TopBar } from './TopBar';
 import { useUi } from './uiStore';
 import { useAppCommands, usePaletteShortcut } from './useAppCommands';
 
-function Page({ route }: { route: AppRoute }) {
-  switch (route.id) {
-    case 'connections':
-      return <ConnectionsPage />;
-    case 'clusters':
-      return <ClustersPage />;
-    case 'audit':
-      return <AuditPage />;
-    default:
-      return <PlaceholderPage title={route.label} summary={route.summary} />;
-  }
-}
-
 function AppOverlays() {
+  const registry = useRegistry();
   const dialog = useUi((s) => s.dialog);
   const paletteOpen = useUi((s) => s.paletteOpen);
   const closeDialog = useUi((s) => s.closeDialog);
+  const Dialog = dialog === null ? undefined : registry.dialog(dialog);
   return (
     <>
-      {dialog === 'import-kubeconfig' && <ImportKubeconfigDialog onClose={closeDialog} />}
-      {dialog === 'add-aws' && <AddAwsDialog onClose={closeDialog} />}
+      {Dialog && <Dialog key={dialog} onClose={closeDialog} />}
       {paletteOpen && <CommandPalette />}
     </>
   );
 }
 
-/** The app frame: top bar, navigation, the current page, app-wide dialogs and toasts. */
-export function App() {
+function Frame() {
+  const registry = useRegistry();
   useApplyTheme();
   useLoadAppInfo();
-  useLiveConnections();
-  useAppCommands();
+  // The registry is fixed while the app runs, so these are the same hooks in the same order on every render.
+  for (const f of registry.features) f.useAppEffects?.();
+  useAppCommands(registry);
   usePaletteShortcut();
-  const route = useRoute();
+  const page = useCurrentPage(registry);
+  const Page = page.component;
   return (
     <div className="app">
       <TopBar />
-      <Nav current={route.id} />
+      <Nav current={page.route} />
       <main className="content">
-        <Page route={route} />
+        <Page key={page.route} />
       </main>
       <AppOverlays />
       <Toasts />
     </div>
+  );
+}
+
+/**
+ * The app frame: top bar, navigation, the current page, app-wide dialogs and
+ * toasts, all made up of the features `registry` lists.
+ */
+export function App({ registry = appRegistry }: { registry?: Registry }) {
+  return (
+    <RegistryContext.Provider value={registry}>
+      <Frame />
+    </RegistryContext.Provider>
   );
 }

@@ -1,12 +1,11 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
-import { useClusterCommands, useObjectSearch } from '../features/clusters/clusterCommands';
-import { useConnections } from '../features/connections/connectionsStore';
 import { describeError } from './errorActions';
+import type { PaletteCommand, PaletteSearch } from './feature';
 import { fuzzyFilter, fuzzyScore } from './fuzzy';
 import { Modal } from './Modal';
-import { paletteCommands, type PaletteCommand } from './paletteCommands';
-import { navigate } from './routes';
-import { useTheme } from './theme';
+import { paletteCommands } from './paletteCommands';
+import { useRegistry } from './registryContext';
+import { showPage } from './routes';
 import { useUi } from './uiStore';
 import './palette.css';
 
@@ -18,39 +17,46 @@ interface PaletteGroup {
   best: number;
 }
 
+const NONE: readonly PaletteCommand[] = [];
+
 /**
- * Ctrl/Cmd+K: fuzzy search over pages, connections and actions, and (with a
- * cluster selected) its objects by name; arrows move, Enter runs, Esc closes.
+ * Ctrl/Cmd+K: fuzzy search over pages, connections and actions, and over what
+ * features search for the text (a selected cluster's objects by name); arrows
+ * move, Enter runs, Esc closes. Every command comes from the registry's features.
  */
 export function CommandPalette() {
-  const connections = useConnections((s) => s.connections);
-  const selectConnection = useConnections((s) => s.select);
-  const toggleTheme = useTheme((s) => s.toggle);
-  const clusterCommands = useClusterCommands();
-  const { openDialog, closePalette } = useUi.getState();
+  const registry = useRegistry();
+  const { closePalette } = useUi.getState();
   const [query, setQuery] = useState('');
   // By id, not position: found objects arrive later and must not move the highlight off what it is on.
   const [activeId, setActiveId] = useState<string | null>(null);
   const listId = useId();
-  const objects = useObjectSearch(query);
 
-  const commands = useMemo(
-    () => paletteCommands(connections, { navigate, selectConnection, openDialog, toggleTheme }, clusterCommands),
-    [connections, selectConnection, openDialog, toggleTheme, clusterCommands],
-  );
+  // Features' hooks, in registry order. The registry is fixed while the app runs, so every render calls the same hooks in the same order.
+  const contributed: (readonly PaletteCommand[])[] = [];
+  const searches: { id: string; search: PaletteSearch }[] = [];
+  for (const f of registry.features) {
+    contributed.push(f.usePaletteCommands?.() ?? NONE);
+    if (f.usePaletteSearch) searches.push({ id: f.id, search: f.usePaletteSearch(query) });
+  }
+
+  const { pages } = registry;
+  // One dependency per feature: a feature's list keeps its identity until it changes.
+  const commands = useMemo(() => paletteCommands(pages, contributed, showPage), [pages, ...contributed]);
   const matches = useMemo(() => fuzzyFilter(commands, query, (c) => c.title), [commands, query]);
 
-  const groups = useMemo(() => {
-    const scoreOf = (c: PaletteCommand | undefined, text: (c: PaletteCommand) => string) => (c ? (fuzzyScore(query, text(c)) ?? 0) : -Infinity);
-    const list: PaletteGroup[] = [{ id: 'commands', label: 'Commands', items: matches, best: scoreOf(matches[0], (c) => c.title) }];
-    if (objects.active) {
-      // Score objects by namespace/name alone, without the kind in front.
-      const nameOf = (c: PaletteCommand) => c.title.slice(c.title.indexOf(' · ') + 3);
-      list.push({ id: 'objects', label: 'Objects', items: objects.commands, best: scoreOf(objects.commands[0], nameOf) });
-    }
-    // The better match first; commands win ties.
-    return list.sort((a, b) => b.best - a.best);
-  }, [matches, objects.active, objects.commands, query]);
+  const active = searches.filter((s) => s.search.active);
+  const scoreOf = (c: PaletteCommand | undefined, text: (c: PaletteCommand) => string) => (c ? (fuzzyScore(query, text(c)) ?? 0) : -Infinity);
+  const title = (c: PaletteCommand) => c.title;
+  const groups: PaletteGroup[] = [
+    { id: 'commands', label: 'Commands', items: matches, best: scoreOf(matches[0], title) },
+    ...active.map(({ id, search }) => ({ id, label: search.label, items: search.commands, best: scoreOf(search.commands[0], search.scoreText ?? title) })),
+  ];
+  // The better match first; commands win ties.
+  groups.sort((a, b) => b.best - a.best);
+  const searching = active.some((s) => s.search.searching);
+  const nouns = (list: typeof searches) => list.map((s) => s.search.noun).join(' or ');
+  const searchable = searches.filter((s) => s.search.available);
 
   const options = groups.flatMap((g) => g.items);
   const current = options.find((o) => o.id === activeId) ?? options[0];
@@ -90,7 +96,7 @@ export function CommandPalette() {
         aria-controls={listId}
         aria-activedescendant={current ? optionId(current) : undefined}
         aria-autocomplete="list"
-        placeholder={objects.available ? 'Type a command, page, connection or object name' : 'Type a command, page or connection'}
+        placeholder={searchable.length ? `Type a command, page, connection or ${nouns(searchable)} name` : 'Type a command, page or connection'}
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -121,12 +127,16 @@ export function CommandPalette() {
           </ul>
         ))}
       </div>
-      {objects.active && (
-        <p className="muted palette-status" role="status">
-          {objects.error !== undefined ? `Cannot search objects: ${describeError(objects.error).message}` : objects.searching ? 'Searching objects…' : ''}
+      {active.map(({ id, search }) => (
+        <p key={id} className="muted palette-status" role="status">
+          {search.error !== undefined
+            ? `Cannot search ${search.label.toLowerCase()}: ${describeError(search.error).message}`
+            : search.searching
+              ? `Searching ${search.label.toLowerCase()}…`
+              : ''}
         </p>
-      )}
-      {!options.length && !objects.searching && <p className="muted palette-empty">No {objects.active ? 'command or object' : 'command'} matches “{query}”.</p>}
+      ))}
+      {!options.length && !searching && <p className="muted palette-empty">No {['command', ...active.map((s) => s.search.noun)].join(' or ')} matches “{query}”.</p>}
     </Modal>
   );
 }

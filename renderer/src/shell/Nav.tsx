@@ -1,14 +1,16 @@
-import { hrefOf, routes, type RouteId } from './routes';
+import { useRegistry } from './registryContext';
+import { hrefOf } from './routes';
 
-/** The left navigation; the current page is marked for assistive technology too. */
-export function Nav({ current }: { current: RouteId }) {
+/** The left navigation: every registered page in navigation order; the current page is marked for assistive technology too. */
+export function Nav({ current }: { current: string }) {
+  const { pages } = useRegistry();
   return (
     <nav aria-label="Main" className="nav">
       <ul>
-        {routes.map((r) => (
-          <li key={r.id}>
-            <a href={hrefOf(r.id)} aria-current={r.id === current ? 'page' : undefined}>
-              {r.label}
+        {pages.map((p) => (
+          <li key={p.route}>
+            <a href={hrefOf(p.route)} aria-current={p.route === current ? 'page' : undefined}>
+              {p.label}
             </a>
           </li>
         ))}

@@ -1,41 +1,15 @@
-import type { ConnectionSummary } from '../../../shared/contract';
-import { routes, type RouteId } from './routes';
-import type { AppDialog } from './uiStore';
+import type { FeaturePage, PaletteCommand } from './feature';
 
-/** One thing the command palette can do. */
-export interface PaletteCommand {
-  id: string;
-  /** What the row says and what the filter matches. */
-  title: string;
-  /** Shown beside the title, e.g. the connection's kind. */
-  hint?: string;
-  run(): void;
-}
-
-/** What the palette's commands act on. */
-export interface PaletteActions {
-  navigate(id: RouteId): void;
-  selectConnection(id: string): void;
-  openDialog(dialog: AppDialog): void;
-  toggleTheme(): void;
-}
+const SECTIONS = ['action', 'go', 'switch'] as const;
 
 /**
- * Every palette command: the actions, a "Go to" per page, the commands pages
- * add (`more`, e.g. "Go to Pods" for the open cluster), a "Switch to" per connection.
+ * Every palette command, in the order shown before any text is typed: the
+ * features' actions, a "Go to" per page (`show` opens it), the places
+ * features add (e.g. "Go to Pods" for the open cluster), then the
+ * connections to switch to. Within a section, features keep registry order.
  */
-export function paletteCommands(connections: readonly ConnectionSummary[], actions: PaletteActions, more: readonly PaletteCommand[] = []): PaletteCommand[] {
-  return [
-    { id: 'import-kubeconfig', title: 'Import kubeconfig…', run: () => actions.openDialog('import-kubeconfig') },
-    { id: 'add-aws', title: 'Add AWS account…', run: () => actions.openDialog('add-aws') },
-    { id: 'toggle-theme', title: 'Toggle theme', run: actions.toggleTheme },
-    ...routes.map((r) => ({ id: `go:${r.id}`, title: `Go to ${r.label}`, run: () => actions.navigate(r.id) })),
-    ...more,
-    ...connections.map((c) => ({
-      id: `switch:${c.id}`,
-      title: `Switch to ${c.name}`,
-      hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes',
-      run: () => actions.selectConnection(c.id),
-    })),
-  ];
+export function paletteCommands(pages: readonly FeaturePage[], contributed: readonly (readonly PaletteCommand[])[], show: (route: string) => void): PaletteCommand[] {
+  const all = contributed.flat();
+  const goToPages = pages.map((p): PaletteCommand => ({ id: `go:${p.route}`, title: `Go to ${p.label}`, section: 'go', run: () => show(p.route) }));
+  return SECTIONS.flatMap((section) => [...(section === 'go' ? goToPages : []), ...all.filter((c) => (c.section ?? 'action') === section)]);
 }

@@ -1,42 +1,28 @@
 import { useSyncExternalStore } from 'react';
+import type { RouteId } from '../features';
+import type { FeaturePage, Registry } from './feature';
 
-/**
- * Every page, in navigation order. Pages with a `summary` are not built yet:
- * the summary says what they will show.
- */
-export const routes = [
-  { id: 'connections', label: 'Connections' },
-  { id: 'clusters', label: 'Clusters' },
-  {
-    id: 'rollouts',
-    label: 'Rollouts',
-    summary: 'Argo Rollouts and Deployments on the selected cluster: revisions, canary steps, analysis runs, and undo to an earlier revision.',
-  },
-  { id: 'pipelines', label: 'Pipelines', summary: 'Argo Workflows on the selected cluster: runs, their steps and logs, and the templates you edit.' },
-  { id: 'drills', label: 'DR drills', summary: 'Disaster-recovery drills with Velero: back up, restore into a scratch namespace, and keep the report that proves it worked.' },
-  { id: 'gpus', label: 'GPUs & spend', summary: 'GPU use per node and per workload from Prometheus (DCGM metrics), and what it costs from AWS Cost Explorer.' },
-  { id: 'terminal', label: 'Terminal', summary: "A shell that uses the selected connection's credentials, for kubectl and the AWS CLI." },
-  { id: 'runbooks', label: 'Runbooks', summary: 'Your runbooks, readable offline, with steps you can run against the selected connection.' },
-  { id: 'audit', label: 'Audit' },
-] as const satisfies readonly { id: string; label: string; summary?: string }[];
+export type { RouteId };
 
-export type RouteId = (typeof routes)[number]['id'];
-export type AppRoute = (typeof routes)[number];
+/** The page shown for an empty or unknown hash. */
+export const HOME_ROUTE: RouteId = 'connections';
 
-const DEFAULT_ROUTE: RouteId = 'connections';
-
-/** The route named by a location hash such as `#/audit`; unknown hashes show the default page. */
-export function routeFromHash(hash: string): AppRoute {
-  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return routes.find((r) => r.id === id) ?? routes.find((r) => r.id === DEFAULT_ROUTE)!;
+/** The route a location hash such as `#/audit` names, whether or not a page has it. */
+export function routeFromHash(hash: string): string {
+  return hash.replace(/^#\/?/, '').split(/[/?]/)[0];
 }
 
 /** The hash that shows a page. */
-export const hrefOf = (id: RouteId): string => `#/${id}`;
+export const hrefOf = (route: string): string => `#/${route}`;
+
+/** Shows the page at `route`, whichever feature registered it. */
+export function showPage(route: string): void {
+  location.hash = hrefOf(route);
+}
 
 /** Shows a page. */
 export function navigate(id: RouteId): void {
-  location.hash = hrefOf(id);
+  showPage(id);
 }
 
 const subscribe = (onChange: () => void) => {
@@ -44,8 +30,10 @@ const subscribe = (onChange: () => void) => {
   return () => window.removeEventListener('hashchange', onChange);
 };
 
-/** The current page, following the location hash. */
-export function useRoute(): AppRoute {
+/** The page the location hash names, following it; unknown hashes show the home page. */
+export function useCurrentPage(registry: Registry): FeaturePage {
   const hash = useSyncExternalStore(subscribe, () => location.hash);
-  return routeFromHash(hash);
+  const page = registry.page(routeFromHash(hash)) ?? registry.page(HOME_ROUTE);
+  if (!page) throw new Error(`No feature registers the home page "${HOME_ROUTE}"`);
+  return page;
 }

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
+import type { DialogId } from '../features';
 
-/** The app-wide dialogs any page, menu or palette command can open. */
-export type AppDialog = 'import-kubeconfig' | 'add-aws';
+/** The app-wide dialogs any page, menu or palette command can open: those the features register. */
+export type AppDialog = DialogId;
 
 interface UiState {
   dialog: AppDialog | null;

@@ -1,29 +1,11 @@
 import { useEffect } from 'react';
 import { getBridge } from '../api/client';
-import { navigate } from './routes';
-import { useTheme } from './theme';
+import type { Registry } from './feature';
 import { useUi } from './uiStore';
 
-/** Performs what the application menu asks for (`app.command`). */
-export function useAppCommands(): void {
-  useEffect(
-    () =>
-      getBridge().events['app.command'](({ command }) => {
-        switch (command) {
-          case 'import-kubeconfig':
-            return useUi.getState().openDialog('import-kubeconfig');
-          case 'open-palette':
-            return useUi.getState().openPalette();
-          case 'toggle-theme':
-            return useTheme.getState().toggle();
-          case 'go-connections':
-            return navigate('connections');
-          case 'go-audit':
-            return navigate('audit');
-        }
-      }),
-    [],
-  );
+/** Performs what the application menu asks for (`app.command`), with the handler a feature registered for it. */
+export function useAppCommands(registry: Registry): void {
+  useEffect(() => getBridge().events['app.command'](({ command }) => registry.appCommands[command]()), [registry]);
 }
 
 /**

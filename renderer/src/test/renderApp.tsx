@@ -3,6 +3,7 @@ import { setBridge } from '../api/client';
 import { useConnections } from '../features/connections/connectionsStore';
 import { useAppInfo } from '../shell/appInfoStore';
 import { App } from '../shell/App';
+import type { Registry } from '../shell/feature';
 import { initialThemeState, useTheme } from '../shell/theme';
 import { useToasts } from '../shell/toastStore';
 import { useUi } from '../shell/uiStore';
@@ -17,11 +18,11 @@ export function resetStores(): void {
   useTheme.setState(initialThemeState());
 }
 
-/** Renders the whole app against a fake bridge, from a clean state, at `hash`. */
-export function renderApp(fake: FakeBridge = createFakeBridge(), hash = '#/connections') {
+/** Renders the whole app against a fake bridge, from a clean state, at `hash`; made of `registry`'s features when given. */
+export function renderApp(fake: FakeBridge = createFakeBridge(), hash = '#/connections', registry?: Registry) {
   localStorage.clear();
   history.replaceState(null, '', hash);
   resetStores();
   setBridge(fake.bridge);
-  return { fake, ...render(<App />) };
+  return { fake, ...render(<App registry={registry} />) };
 }

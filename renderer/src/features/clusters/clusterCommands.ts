@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FoundObject } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { fuzzyFilter } from '../../shell/fuzzy';
-import type { PaletteCommand } from '../../shell/paletteCommands';
+import type { PaletteCommand, PaletteSearch } from '../../shell/feature';
 import { navigate } from '../../shell/routes';
 import { useDebouncedValue } from '../../shell/useDebouncedValue';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
@@ -13,7 +13,7 @@ import { resourceEntries } from './resourceCatalog';
  * "Go to Pods" and the like, for the command palette: one per resource the
  * picker offers for the selected Kubernetes connection (none otherwise).
  */
-export function useClusterCommands(): PaletteCommand[] {
+export function useClusterCommands(): readonly PaletteCommand[] {
   const connection = useConnections(selectedConnection);
   const isKube = connection?.kind === 'kubernetes';
   const discovery = useInspector((s) => (isKube ? s.discoveries[connection.id]?.value : undefined));
@@ -25,6 +25,7 @@ export function useClusterCommands(): PaletteCommand[] {
         id: `resource:${e.key}`,
         title: `Go to ${e.label}`,
         hint: e.builtin ? connection.name : `${e.ref.group} · ${connection.name}`,
+        section: 'go' as const,
         run: () => {
           useInspector.getState().pick(e.key);
           navigate('clusters');
@@ -40,19 +41,8 @@ export const FIND_DEBOUNCE_MS = 150;
 /** While some resources are still being listed the answer is partial: ask again this often (ms). */
 export const FIND_RETRY_MS = 500;
 
-/** Objects of the selected cluster whose names contain the palette's text. */
-export interface ObjectSearch {
-  /** A Kubernetes connection is selected, so objects can be searched. */
-  available: boolean;
-  /** Objects are searched for this text: it is long enough. */
-  active: boolean;
-  /** One "open this object" command per match, best match first. */
-  commands: PaletteCommand[];
-  /** An answer for the current text is still to come, or more may follow. */
-  searching: boolean;
-  /** Why the search failed. */
-  error?: unknown;
-}
+/** Objects are scored by namespace/name alone, without the kind in front. */
+const objectName = (c: PaletteCommand) => c.title.slice(c.title.indexOf(' · ') + 3);
 
 interface FindAnswer {
   connectionId: string;
@@ -68,7 +58,7 @@ interface FindAnswer {
  * again while the services are still listing. Only objects the inspector can
  * show are offered; choosing one opens the Clusters page with it selected.
  */
-export function useObjectSearch(text: string): ObjectSearch {
+export function useObjectSearch(text: string): PaletteSearch {
   const connection = useConnections(selectedConnection);
   const connectionId = connection?.kind === 'kubernetes' ? connection.id : undefined;
   const openableKey = useOpenableKey(connectionId);
@@ -119,6 +109,9 @@ export function useObjectSearch(text: string): ObjectSearch {
   }, [usable, connectionId, wanted, openableKey]);
 
   return {
+    label: 'Objects',
+    noun: 'object',
+    scoreText: objectName,
     available: connectionId !== undefined,
     active,
     commands,

@@ -1,0 +1,48 @@
+import { useMemo } from 'react';
+import type { Feature, PaletteCommand } from '../../shell/feature';
+import { navigate } from '../../shell/routes';
+import { useUi } from '../../shell/uiStore';
+import { AddAwsDialog } from './AddAwsDialog';
+import { ConnectionsPage } from './ConnectionsPage';
+import { useConnections, useLiveConnections } from './connectionsStore';
+import { ImportKubeconfigDialog } from './ImportKubeconfigDialog';
+
+const openDialog = (id: 'import-kubeconfig' | 'add-aws') => useUi.getState().openDialog(id);
+const addCommands: readonly PaletteCommand[] = [
+  { id: 'import-kubeconfig', title: 'Import kubeconfig…', run: () => openDialog('import-kubeconfig') },
+  { id: 'add-aws', title: 'Add AWS account…', run: () => openDialog('add-aws') },
+];
+
+/** Import and add, and a "Switch to" per stored connection. */
+function useConnectionCommands(): readonly PaletteCommand[] {
+  const connections = useConnections((s) => s.connections);
+  const select = useConnections((s) => s.select);
+  return useMemo(
+    () => [
+      ...addCommands,
+      ...connections.map(
+        (c): PaletteCommand => ({
+          id: `switch:${c.id}`,
+          title: `Switch to ${c.name}`,
+          hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes',
+          section: 'switch',
+          run: () => select(c.id),
+        }),
+      ),
+    ],
+    [connections, select],
+  );
+}
+
+/** Stored clusters and cloud accounts: the list, importing and adding them, and choosing the one the app works on. */
+export const connectionsFeature: Feature<'connections', 'import-kubeconfig' | 'add-aws', 'import-kubeconfig' | 'go-connections'> = {
+  id: 'connections',
+  page: { route: 'connections', label: 'Connections', navOrder: 10, component: ConnectionsPage },
+  dialogs: { 'import-kubeconfig': ImportKubeconfigDialog, 'add-aws': AddAwsDialog },
+  useAppEffects: useLiveConnections,
+  usePaletteCommands: useConnectionCommands,
+  appCommands: {
+    'import-kubeconfig': () => openDialog('import-kubeconfig'),
+    'go-connections': () => navigate('connections'),
+  },
+};
