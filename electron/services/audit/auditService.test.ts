@@ -110,4 +110,22 @@ describe('AuditService', () => {
       vi.useRealTimers();
     }
   });
+
+  it('begins an entry whose outcome comes later, completes it once, and abandons only a pending one', () => {
+    const { audit, log } = setup();
+    log.redactor.add('canary-secret-1a2b3c');
+    const task = audit.begin({ actor: 'me', action: 'connections.import', target: 'prod.yaml', detail: 'Import 3 contexts' });
+    expect(audit.list({ limit: 1 }).entries[0]).toMatchObject({ id: task.id, status: 'pending', detail: 'Import 3 contexts' });
+    task.succeed({ after: '{"imported":3}' });
+    task.fail('too late');
+    expect(audit.list({ limit: 1 }).entries[0]).toMatchObject({ id: task.id, status: 'succeeded', after: '{"imported":3}', detail: 'Import 3 contexts' });
+    expect(audit.list({ limit: 1 }).entries[0].error).toBeUndefined();
+
+    const crashed = audit.begin({ actor: 'me', action: 'drill.run', target: 'prod-eu' });
+    audit.abandon(crashed.id, 'Pilothouse stopped while this ran (canary-secret-1a2b3c)');
+    audit.abandon(task.id, 'Pilothouse stopped while this ran');
+    const entries = audit.list({ limit: 2 }).entries;
+    expect(entries[0]).toMatchObject({ id: crashed.id, status: 'failed', error: 'Pilothouse stopped while this ran («redacted»)' });
+    expect(entries[1]).toMatchObject({ id: task.id, status: 'succeeded' });
+  });
 });

@@ -32,6 +32,15 @@ export interface Outcome {
   undo?: UndoStep;
 }
 
+/** An entry whose intent is written and whose outcome is not yet known. */
+export interface PendingAuditEntry {
+  readonly id: number;
+  /** Records that the action succeeded. */
+  succeed(outcome?: Outcome): void;
+  /** Records that it failed (or did not finish), with a message that carries no secret. */
+  fail(message: string): void;
+}
+
 /** Records every change to a cluster, cloud account or stored connection. */
 export interface AuditService {
   /**
@@ -39,6 +48,17 @@ export interface AuditService {
    * leaves a "pending" entry rather than nothing. Returns what `act` returns.
    */
   record<T>(intent: AuditIntent, act: () => Promise<T> | T, describe?: (value: T) => Outcome): Promise<T>;
+  /**
+   * What {@link record} is made of, for work whose outcome arrives later and
+   * elsewhere (a task): writes the intent now and returns the entry, to be
+   * completed once.
+   */
+  begin(intent: AuditIntent): PendingAuditEntry;
+  /**
+   * Marks entry `id` failed with `reason` if it is still pending: work a crash
+   * cut short, found on the next start. A completed entry is left as it is.
+   */
+  abandon(id: number, reason: string): void;
   list(query: { limit: number; beforeId?: number; connectionId?: string; text?: string }): { entries: AuditEntry[]; hasMore: boolean };
   /**
    * Undoes entry `id`: `run` makes its undo call (through the contract, so it
@@ -93,7 +113,8 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
      VALUES (@at, @actor, @connectionId, @connectionName, @action, @target, 'pending', @before, @detail, @undoOf)`,
   );
   const finish = db.prepare(
-    `UPDATE audit SET status = @status, finished_at = @finishedAt, after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo WHERE id = @id`,
+    `UPDATE audit SET status = @status, finished_at = @finishedAt, after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo
+     WHERE id = @id AND status = 'pending'`,
   );
   const markUndone = db.prepare(`UPDATE audit SET undone_by = @by WHERE id = @id`);
   /** Entries whose undo is running now: a second click must not undo twice. */
@@ -102,38 +123,54 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
   const clean = (s: string | undefined) => (s === undefined ? null : log.redactor.redact(s));
   const announce = (id: number | bigint) => hub.publish('audit.appended', toEntry(byId.get(id) as AuditRow));
 
+  const fail = (id: number | bigint, message: string) => {
+    if (finish.run({ id, status: 'failed', finishedAt: new Date().toISOString(), after: null, detail: null, error: clean(message), undo: null }).changes) announce(id);
+  };
+
+  const begin = (intent: AuditIntent): PendingAuditEntry => {
+    // The first entry recorded inside an undo is the undoing action's own.
+    const undo = undoing.getStore();
+    const undoOf = undo && undo.recorded === undefined ? undo.undoOf : null;
+    const { lastInsertRowid: id } = insert.run({
+      at: new Date().toISOString(),
+      actor: intent.actor,
+      connectionId: intent.connectionId ?? null,
+      connectionName: intent.connectionName ?? null,
+      action: intent.action,
+      target: clean(intent.target),
+      before: clean(intent.before),
+      detail: clean(intent.detail),
+      undoOf,
+    });
+    if (undo && undoOf !== null) undo.recorded = Number(id);
+    announce(id);
+    return {
+      id: Number(id),
+      succeed(described = {}) {
+        const undoStep = described.undo ? JSON.stringify(described.undo) : null;
+        const done = finish.run({ id, status: 'succeeded', finishedAt: new Date().toISOString(), after: clean(described.after), detail: clean(described.detail), error: null, undo: undoStep });
+        if (done.changes) announce(id);
+      },
+      fail: (message) => fail(id, message),
+    };
+  };
+
   return {
     async record(intent, act, describe) {
-      // The first entry recorded inside an undo is the undoing action's own.
-      const undo = undoing.getStore();
-      const undoOf = undo && undo.recorded === undefined ? undo.undoOf : null;
-      const { lastInsertRowid: id } = insert.run({
-        at: new Date().toISOString(),
-        actor: intent.actor,
-        connectionId: intent.connectionId ?? null,
-        connectionName: intent.connectionName ?? null,
-        action: intent.action,
-        target: clean(intent.target),
-        before: clean(intent.before),
-        detail: clean(intent.detail),
-        undoOf,
-      });
-      if (undo && undoOf !== null) undo.recorded = Number(id);
-      announce(id);
+      const entry = begin(intent);
       try {
         const value = await act();
-        const described = describe?.(value) ?? {};
-        const undoStep = described.undo ? JSON.stringify(described.undo) : null;
-        finish.run({ id, status: 'succeeded', finishedAt: new Date().toISOString(), after: clean(described.after), detail: clean(described.detail), error: null, undo: undoStep });
-        announce(id);
+        entry.succeed(describe?.(value));
         return value;
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        finish.run({ id, status: 'failed', finishedAt: new Date().toISOString(), after: null, detail: null, error: clean(message), undo: null });
-        announce(id);
+        entry.fail(err instanceof Error ? err.message : String(err));
         throw err;
       }
     },
+
+    begin,
+
+    abandon: (id, reason) => fail(id, reason),
 
     list({ limit, beforeId, connectionId, text }) {
       const where: string[] = [];
