@@ -291,7 +291,8 @@ aws_access_key_id = AKIACANARYHALF000001
 `,
     });
     expect(reasonFor('both', result)).toContain('sets both source_profile and credential_source');
-    expect(reasonFor('bad-source', result)).toContain('credential_source "Laptop"; expected Environment, Ec2InstanceMetadata or EcsContainer');
+    expect(reasonFor('bad-source', result)).toContain('has a credential_source other than Environment, Ec2InstanceMetadata or EcsContainer');
+    expect(reasonFor('bad-source', result)).not.toContain('Laptop');
     expect(reasonFor('no-source', result)).toContain('has role_arn but no source_profile, credential_source or web_identity_token_file');
     expect(reasonFor('half', result)).toBe(`${CONFIG} line 11: profile "half" has aws_access_key_id but no aws_secret_access_key`);
   });

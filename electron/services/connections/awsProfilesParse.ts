@@ -263,7 +263,8 @@ class Resolver {
     }
     const source = get('credential_source');
     if (source && !CREDENTIAL_SOURCES.includes(source.value)) {
-      return fail(`has credential_source "${source.value}"; expected Environment, Ec2InstanceMetadata or EcsContainer`, source);
+      // The value isn't echoed: pasted text may hold anything there.
+      return fail('has a credential_source other than Environment, Ec2InstanceMetadata or EcsContainer', source);
     }
     const role = get('role_arn');
     if (role) {
