@@ -1,16 +1,24 @@
 import { z } from 'zod';
+import { hiddenCharProblem } from '../hiddenChars';
 import { defineArea, Empty, method } from './area';
 
 /** Longest kubeconfig or AWS file accepted, in bytes (10 MiB). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 
-/** A connection's display name: what people type and see in the switcher. */
+/**
+ * A connection's display name: what people type and see in the switcher and
+ * the audit log. Control, text-direction and zero-width characters are
+ * refused (see shared/hiddenChars.ts), so no name can pass for another.
+ */
 export const ConnectionName = z
   .string()
   .trim()
   .min(1, 'A name is required')
   .max(120, 'Names are at most 120 characters')
-  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'Names cannot contain control characters');
+  .superRefine((name, ctx) => {
+    const problem = hiddenCharProblem('Names', name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Label keys follow Kubernetes label syntax (optional prefix, then name). */
 export const LabelKey = z
@@ -19,8 +27,21 @@ export const LabelKey = z
   .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'Label keys look like "env" or "team.example.com/owner"');
 /** Label values follow Kubernetes label syntax (may be empty). */
 export const LabelValue = z.string().max(63).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'Label values are letters, digits, "-", "_" and "."');
-/** Labels such as `env=prod`, used to group and guard connections. */
-export const Labels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 32, 'At most 32 labels');
+/**
+ * Labels such as `env=prod`, used to group and guard connections. Hidden
+ * characters are named first, for the whole record: a key's own error would
+ * say only "Invalid key in record", under a path that repeats the key.
+ */
+export const Labels = z
+  .record(z.string(), z.string())
+  .superRefine((labels, ctx) => {
+    const problem = Object.entries(labels)
+      .map(([key, value]) => hiddenCharProblem('Label keys', key) ?? hiddenCharProblem('Label values', value))
+      .find(Boolean);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, continue: false });
+  })
+  .pipe(z.record(LabelKey, LabelValue))
+  .refine((l) => Object.keys(l).length <= 32, 'At most 32 labels');
 export type Labels = z.infer<typeof Labels>;
 
 /** What the last Test found. */
@@ -92,18 +113,55 @@ export const ConnectionSummary = z.object({
 });
 export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
 
-/** Where kubeconfig text comes from. */
+/** Base64 characters that encode {@link MAX_IMPORT_BYTES}. */
+const MAX_UPLOAD_BASE64 = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
+
+/**
+ * Where kubeconfig text comes from. Pasted and uploaded text is not the
+ * user's own kubeconfig file: contexts from it that run a command or read
+ * local files are imported only when the selection confirms it.
+ */
 export const KubeconfigSource = z.discriminatedUnion('kind', [
   /** A file the user chose or typed. */
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
-  /** Pasted or uploaded text; relative file paths inside cannot be resolved. */
-  z.object({ kind: z.literal('text'), text: z.string().max(MAX_IMPORT_BYTES * 4), fileName: z.string().max(255).optional() }),
+  /** Pasted text; relative file paths inside cannot be resolved. */
+  z.object({ kind: z.literal('text'), text: z.string().max(MAX_IMPORT_BYTES * 4) }),
+  /**
+   * A file uploaded from the browser, as its bytes (base64), so the services
+   * decode and check it exactly as a file read from a path. The file name is
+   * the browser's, sanitised by the services before it labels anything.
+   */
+  z.object({
+    kind: z.literal('upload'),
+    fileName: z.string().max(1024),
+    data: z.string().max(MAX_UPLOAD_BASE64, `Uploads are at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`),
+  }),
   /** `~/.kube/config`. */
   z.object({ kind: z.literal('default') }),
   /** Every file in `$KUBECONFIG`, merged as kubectl does. */
   z.object({ kind: z.literal('env') }),
 ]);
 export type KubeconfigSource = z.infer<typeof KubeconfigSource>;
+
+/** A command a context runs on this computer to get its credentials. */
+export const KubeCommand = z.object({
+  /** What runs it: `exec`, or `auth-provider.config.cmd-path` (gcp, azure: through the shell). */
+  field: z.string(),
+  /** As it will run: resolved against the kubeconfig's directory, or a bare name looked up on PATH. */
+  command: z.string(),
+  args: z.array(z.string()),
+  /** Names of the environment variables it is given; their values may be secret and are never shown. */
+  envNames: z.array(z.string()),
+});
+export type KubeCommand = z.infer<typeof KubeCommand>;
+
+/** A local file a context reads; certificates, keys and token files are sent to its server. */
+export const KubeLocalFile = z.object({ field: z.string(), path: z.string() });
+export type KubeLocalFile = z.infer<typeof KubeLocalFile>;
+
+/** A setting that changes where a context's traffic goes or who it acts as (proxy-url, as, auth-provider…). */
+export const KubeSetting = z.object({ field: z.string(), value: z.string() });
+export type KubeSetting = z.infer<typeof KubeSetting>;
 
 /** A context found in a kubeconfig, offered for import. */
 export const KubeContextPreview = KubeDetails.extend({
@@ -112,6 +170,17 @@ export const KubeContextPreview = KubeDetails.extend({
   suggestedName: z.string(),
   /** Set when a connection with `suggestedName` exists already. */
   existingConnectionId: z.string().optional(),
+  /** What Test (and every later use) runs on this computer. */
+  commands: z.array(KubeCommand),
+  /** Every local path the context reads. */
+  localFiles: z.array(KubeLocalFile),
+  /** proxy-url, tls-server-name, insecure-skip-tls-verify, impersonation and auth-provider; credentials in URLs shown as `***`. */
+  settings: z.array(KubeSetting),
+  /**
+   * The context came from pasted or uploaded text and runs a command or reads
+   * local files: its selection must set `allowLocalAccess`, or the import is refused.
+   */
+  confirmRequired: z.boolean(),
 });
 export type KubeContextPreview = z.infer<typeof KubeContextPreview>;
 
@@ -130,7 +199,13 @@ export const KubeconfigPreview = z.object({
 });
 export type KubeconfigPreview = z.infer<typeof KubeconfigPreview>;
 
-export const KubeImportSelection = z.object({ contextName: z.string(), name: ConnectionName, onConflict: OnConflict.default('fail') });
+export const KubeImportSelection = z.object({
+  contextName: z.string(),
+  name: ConnectionName,
+  onConflict: OnConflict.default('fail'),
+  /** The user confirmed the commands and local files the preview listed for this context (see `confirmRequired`). */
+  allowLocalAccess: z.boolean().optional(),
+});
 
 /** Where AWS profiles come from. */
 export const AwsProfilesSource = z.discriminatedUnion('kind', [

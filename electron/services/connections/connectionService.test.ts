@@ -14,6 +14,7 @@ const CANARY = {
   execEnv: 'canary-exec-env-4455667788',
   awsSecret: 'canarySecretAccessKey0123456789abcdefABCD',
   awsSession: 'canarySessionToken9876543210zyx',
+  urlPassword: 'canary-url-password-3c4d5e6f',
 };
 
 function kubeconfig(extra = ''): string {
@@ -290,6 +291,13 @@ describe('secrets never leave sealed', () => {
       { name: 'aws', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: CANARY.awsSecret, sessionToken: CANARY.awsSession, region: 'us-east-1', endpointUrl: 'http://127.0.0.1:1', onConflict: 'fail' },
       'tester',
     );
+    // A server URL carrying a password is refused at preview and at import, so it is never stored, tested or echoed.
+    const urlCreds = {
+      kind: 'text' as const,
+      text: `clusters:\n- name: c\n  cluster: {server: 'https://admin:${CANARY.urlPassword}@127.0.0.1:3'}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: url-creds\n  context: {cluster: c, user: u}\n`,
+    };
+    errors.push(JSON.stringify(services.connections.previewKubeconfig(urlCreds)));
+    errors.push(await services.connections.importKubeconfig(urlCreds, all(['url-creds']), 'tester').then(() => 'imported', (err: Error) => err.message));
     // Tests against dead servers produce error messages; they must not echo credentials.
     for (const c of services.connections.list()) {
       const health = await services.connections.test(c.id);
@@ -308,10 +316,11 @@ describe('secrets never leave sealed', () => {
     const dataDir = join(dir, 'data');
     const files = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
     const haystacks = [...files.filter((f) => !f.endsWith('secret.key')).map((f) => readFileSync(f).toString('latin1')), ...logLines, ...errors];
-    const needles = [CANARY.token, CANARY.password, CANARY.keyData, Buffer.from(CANARY.keyData, 'base64').toString(), CANARY.execEnv, CANARY.awsSecret, CANARY.awsSession];
+    const needles = [CANARY.token, CANARY.password, CANARY.keyData, Buffer.from(CANARY.keyData, 'base64').toString(), CANARY.execEnv, CANARY.awsSecret, CANARY.awsSession, CANARY.urlPassword];
     for (const needle of needles) {
       for (const hay of haystacks) expect(hay.includes(needle), `found "${needle.slice(0, 20)}…"`).toBe(false);
     }
     expect(files.some((f) => f.endsWith('pilothouse.db'))).toBe(true);
-  });
+    // Five Tests against dead servers and an exec plugin that isn't installed: seconds on a busy machine.
+  }, 20_000);
 });

@@ -13,6 +13,7 @@ import type {
   Labels,
   RejectedEntry,
 } from '../../../shared/contract';
+import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
 import { credentialProvider, secretsOf, type AwsCredentialMaterial } from '../aws/awsCredentials';
@@ -23,7 +24,7 @@ import type { Database } from '../store/database';
 import { parseAwsProfiles, type ParsedAwsProfile } from './awsProfilesParse';
 import { ImportError } from './importErrors';
 import { parseKubeconfig, parseKubeconfigSources, type KubeconfigParseResult, type ParsedContext } from './kubeconfigParse';
-import { readAwsSources, readKubeconfigSources, type SourceEnvironment } from './sources';
+import { isUntrustedSource, readAwsSources, readKubeconfigSources, type SourceEnvironment } from './sources';
 
 type KubeSelection = z.output<typeof KubeImportSelection>;
 type AwsSelection = z.output<typeof AwsImportSelection>;
@@ -87,6 +88,20 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
 function asAppError(err: unknown): never {
   if (err instanceof ImportError) throw new AppError(err.code, err.message, err.location);
   throw err;
+}
+
+/**
+ * The name offered for a context or profile: its own, without the characters
+ * a stored name may not hold (so it can't pass for another), or a placeholder
+ * when nothing is left.
+ */
+function suggestedNameOf(name: string): string {
+  return withoutHiddenChars(name).trim() || 'imported';
+}
+
+/** Whether importing `ctx` from `source` needs the user's confirmation: it runs a command or reads local files named by pasted or uploaded text. */
+function needsConfirmation(source: KubeconfigSource, ctx: ParsedContext): boolean {
+  return isUntrustedSource(source) && (ctx.commands.length > 0 || ctx.localFiles.length > 0);
 }
 
 function parseSources(sources: ReturnType<typeof readKubeconfigSources>): KubeconfigParseResult {
@@ -242,7 +257,8 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       return {
         sourceLabel: sources.map((s) => s.label).join(', '),
         contexts: parsed.contexts.map((c) => {
-          const existing = existingId(c.contextName);
+          const suggestedName = suggestedNameOf(c.contextName);
+          const existing = existingId(suggestedName);
           return {
             contextName: c.contextName,
             clusterName: c.clusterName,
@@ -251,9 +267,13 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
             server: c.server,
             authKind: c.authKind,
             ...(c.execCommand ? { execCommand: c.execCommand } : {}),
+            commands: c.commands,
+            localFiles: c.localFiles,
+            settings: c.settings,
+            confirmRequired: needsConfirmation(source, c),
             source: c.source,
             line: c.line,
-            suggestedName: c.contextName,
+            suggestedName,
             ...(existing ? { existingConnectionId: existing } : {}),
           };
         }),
@@ -271,6 +291,13 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
         if (!ctx) {
           const why = parsed.rejected.find((r) => r.contextName === sel.contextName)?.reason;
           throw new AppError('VALIDATION', why ? `Context "${sel.contextName}" cannot be imported: ${why}` : `Context "${sel.contextName}" is not in ${sources.map((s) => s.label).join(', ')}`);
+        }
+        // Enforced here, not only in the UI: a pasted kubeconfig must not run a command or send a local file unseen.
+        if (needsConfirmation(source, ctx) && !sel.allowLocalAccess) {
+          throw new AppError(
+            'VALIDATION',
+            `Context "${sel.contextName}" from ${ctx.source} runs a command or reads local files; review them in the preview and confirm before importing`,
+          );
         }
         return {
           kind: 'kubernetes' as const,
@@ -303,7 +330,8 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       const parsed = parseAws(source);
       return {
         profiles: parsed.profiles.map((p) => {
-          const existing = existingId(p.name);
+          const suggestedName = suggestedNameOf(p.name);
+          const existing = existingId(suggestedName);
           return {
             profile: p.name,
             profileKind: p.kind,
@@ -312,7 +340,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
             hasStaticKeys: Boolean(p.secrets.accessKeyId),
             source: p.source,
             line: p.line,
-            suggestedName: p.name,
+            suggestedName,
             ...(existing ? { existingConnectionId: existing } : {}),
           };
         }),

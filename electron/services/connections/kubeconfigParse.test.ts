@@ -332,7 +332,7 @@ contexts:
         contextName: 'bad-ns',
         source: LABEL,
         line: 26,
-        reason: `${LABEL} line 26: context "bad-ns" has namespace "Team_A", which isn't a valid namespace name`,
+        reason: `${LABEL} line 26: context "bad-ns" has a namespace that isn't a valid namespace name (lower-case letters, digits and "-", at most 63)`,
       },
     ]);
   });
@@ -361,15 +361,15 @@ contexts:
     expect(reason('exec:\n  command: aws')).toContain('exec plugin without an apiVersion');
     expect(reason('exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: kubelogin')).toContain('requires interactiveMode');
     expect(reason('exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: x\n  interactiveMode: Sometimes')).toContain(
-      'interactiveMode "Sometimes"',
+      'has an exec interactiveMode other than Never, IfAvailable or Always',
     );
     expect(reason('exec:\n  apiVersion: v\n  command: x\nauth-provider:\n  name: oidc')).toContain('sets both exec and auth-provider');
   });
 
-  it('relative paths in pasted text are rejected with the path named', () => {
+  it('relative paths in pasted text are rejected with the field named (not the pasted path)', () => {
     const result = parseKubeconfig({ label: 'pasted text', text: withUser('client-certificate: me.crt\nclient-key: /abs/me.key') });
     expect(result.rejected[0]?.reason).toBe(
-      'pasted text line 10: user "me" has client-certificate "me.crt", a relative path that can\'t be resolved for pasted text; use an absolute path or client-certificate-data',
+      'pasted text line 10: user "me" has a relative client-certificate path, which can\'t be resolved for pasted text; use an absolute path or client-certificate-data',
     );
   });
 });

@@ -15,7 +15,8 @@ import {
   type Scalar,
   type YAMLMap,
 } from 'yaml';
-import { MAX_IMPORT_BYTES } from '../../../shared/contract/connections';
+import { MAX_IMPORT_BYTES, type KubeCommand, type KubeLocalFile, type KubeSetting } from '../../../shared/contract/connections';
+import { isBase64 } from './base64';
 import { ImportError } from './importErrors';
 
 /** Kubeconfig text and where it came from. */
@@ -48,6 +49,12 @@ export interface ParsedContext {
   authKind: KubeAuthKind;
   /** The exec plugin's command name only (no directory), for display. */
   execCommand?: string;
+  /** Commands the context runs for credentials (exec plugin, gcp/azure cmd-path), in full. */
+  commands: KubeCommand[];
+  /** Every local path it reads (certificate authority, client certificate and key, token files), resolved. */
+  localFiles: KubeLocalFile[];
+  /** Settings that change where its traffic goes or who it acts as, cluster's first; credentials in URLs masked. */
+  settings: KubeSetting[];
   /** {@link KubeconfigSource.label} of the file defining the context. */
   source: string;
   /** Line of the context entry. */
@@ -176,13 +183,20 @@ interface Entry {
   label: string;
 }
 
-interface ClusterEntry extends Entry {
+/** What an entry makes the context run, read and change, for the preview. */
+interface Reach {
+  commands: KubeCommand[];
+  localFiles: KubeLocalFile[];
+  settings: KubeSetting[];
+}
+
+interface ClusterEntry extends Entry, Reach {
   server: string;
   cluster: Record<string, unknown>;
   problems: string[];
 }
 
-interface UserEntry extends Entry {
+interface UserEntry extends Entry, Reach {
   user: Record<string, unknown>;
   /** Undefined when the entry carries no credentials at all. */
   authKind?: Exclude<KubeAuthKind, 'none'>;
@@ -259,8 +273,9 @@ function resolveContext(
   };
   const cluster = lookup('cluster', ctx.cluster, clusters);
   const user = lookup('user', ctx.user, users);
+  // The value isn't echoed: pasted text may hold anything there.
   if (ctx.namespace !== undefined && !isDnsLabel(ctx.namespace)) {
-    own.push(`has namespace "${ctx.namespace}", which isn't a valid namespace name`);
+    own.push('has a namespace that isn\'t a valid namespace name (lower-case letters, digits and "-", at most 63)');
   }
   if (own.length) problems.unshift(`${at(ctx)}: context "${ctx.name}" ${own.join(' and ')}`);
   if (cluster && cluster.problems.length) problems.push(`${at(cluster)}: cluster "${cluster.name}" ${cluster.problems.join('; ')}`);
@@ -293,6 +308,9 @@ function resolveContext(
     server: cluster.server,
     authKind,
     ...(user.execCommand ? { execCommand: user.execCommand } : {}),
+    commands: [...cluster.commands, ...user.commands],
+    localFiles: [...cluster.localFiles, ...user.localFiles],
+    settings: [...cluster.settings, ...user.settings],
     source: ctx.label,
     line: ctx.line,
     kubeconfig,
@@ -367,12 +385,13 @@ function readFile(source: KubeconfigSource, file: number): FileModel {
   }
   const top = obj(ctx, root, '') as Obj;
   const kind = str(ctx, top, 'kind');
+  // Neither value is echoed: a wrong file may hold anything there.
   if (kind !== undefined && kind !== 'Config') {
-    fail(ctx, get(ctx, top, 'kind'), 'kind', `is "${kind}", not "Config"; this isn't a kubeconfig`);
+    fail(ctx, get(ctx, top, 'kind'), 'kind', `isn't "Config"; this isn't a kubeconfig`);
   }
   const apiVersion = str(ctx, top, 'apiVersion');
   if (apiVersion !== undefined && apiVersion !== 'v1') {
-    fail(ctx, get(ctx, top, 'apiVersion'), 'apiVersion', `is "${apiVersion}"; kubeconfigs are apiVersion v1`);
+    fail(ctx, get(ctx, top, 'apiVersion'), 'apiVersion', `isn't v1; kubeconfigs are apiVersion v1`);
   }
   const current = str(ctx, top, 'current-context');
   if (current !== undefined) model.currentContext = current;
@@ -399,45 +418,68 @@ function readCluster(ctx: Ctx, node: Node, field: string): ClusterEntry {
   if (!body || server === undefined) {
     fail(ctx, body ? body.node : node, `${field}.cluster.server`, `is missing: cluster "${entry.name}" needs the API server's URL`);
   }
-  const protocol = URL.canParse(server) ? new URL(server).protocol : undefined;
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  const url = URL.canParse(server) ? new URL(server) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     // The value isn't echoed: a URL may carry user:password.
     fail(ctx, get(ctx, body, 'server'), `${field}.cluster.server`, `of cluster "${entry.name}" must be an https:// (or http://) URL`);
   }
 
   const cluster: Record<string, unknown> = { server };
   const problems: string[] = [];
+  // Refused rather than sealed: the server URL is shown in the preview and the
+  // connection list, stored in the clear with the connection's details and
+  // repeated in Test's messages. A user entry holds the same credentials sealed.
+  if (url.username || url.password) {
+    problems.push(
+      "has a user name or password in its server URL; Pilothouse doesn't keep credentials there: move them to the context's user entry (token or username/password) and give the server as https://host:port",
+    );
+  }
   const ca = resolvedPath(ctx, body, 'certificate-authority', problems);
-  const caData = str(ctx, body, 'certificate-authority-data');
+  const caData = base64Str(ctx, body, 'certificate-authority-data', `cluster "${entry.name}"`);
   if (ca !== undefined && caData !== undefined) {
     problems.push('sets both certificate-authority and certificate-authority-data; kubectl refuses that, so keep one');
   }
+  const insecure = bool(ctx, body, 'insecure-skip-tls-verify');
+  const tlsServerName = str(ctx, body, 'tls-server-name');
+  const proxyUrl = str(ctx, body, 'proxy-url');
   setDefined(cluster, {
     'certificate-authority': ca,
     'certificate-authority-data': caData,
-    'insecure-skip-tls-verify': bool(ctx, body, 'insecure-skip-tls-verify'),
-    'tls-server-name': str(ctx, body, 'tls-server-name'),
-    'proxy-url': str(ctx, body, 'proxy-url'),
+    'insecure-skip-tls-verify': insecure,
+    'tls-server-name': tlsServerName,
+    'proxy-url': proxyUrl,
     'disable-compression': bool(ctx, body, 'disable-compression'),
   });
-  return { ...entry, server, cluster, problems };
+  const reach: Reach = { commands: [], localFiles: [], settings: [] };
+  if (ca !== undefined) reach.localFiles.push({ field: 'certificate-authority', path: ca });
+  if (proxyUrl !== undefined) reach.settings.push({ field: 'proxy-url', value: withoutUserinfo(proxyUrl) });
+  if (tlsServerName !== undefined) reach.settings.push({ field: 'tls-server-name', value: tlsServerName });
+  if (insecure) reach.settings.push({ field: 'insecure-skip-tls-verify', value: 'true' });
+  return { ...entry, server, cluster, problems, ...reach };
+}
+
+/** A URL with any `user:password@` shown as `***@`, for display. */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 function readUser(ctx: Ctx, node: Node, field: string): UserEntry {
   const { entry, body } = readEntry(ctx, node, field, 'user');
-  const result: UserEntry = { ...entry, user: {}, problems: [] };
+  const result: UserEntry = { ...entry, user: {}, problems: [], commands: [], localFiles: [], settings: [] };
   if (!body) return result;
   const { problems } = result;
 
+  const owner = `user "${entry.name}"`;
   const certFile = resolvedPath(ctx, body, 'client-certificate', problems);
-  const certData = str(ctx, body, 'client-certificate-data');
+  const certData = base64Str(ctx, body, 'client-certificate-data', owner);
   const keyFile = resolvedPath(ctx, body, 'client-key', problems);
-  const keyData = str(ctx, body, 'client-key-data');
+  const keyData = base64Str(ctx, body, 'client-key-data', owner);
   const token = str(ctx, body, 'token');
   const tokenFile = resolvedPath(ctx, body, 'tokenFile', problems);
   const username = str(ctx, body, 'username');
   const password = str(ctx, body, 'password');
   const impersonate = str(ctx, body, 'as');
+  const asUid = str(ctx, body, 'as-uid');
   const groups = strList(ctx, body, 'as-groups');
   const extra = readUserExtra(ctx, body);
   const authProvider = readAuthProvider(ctx, body, problems);
@@ -468,12 +510,30 @@ function readUser(ctx: Ctx, node: Node, field: string): UserEntry {
     username,
     password,
     as: impersonate,
-    'as-uid': str(ctx, body, 'as-uid'),
+    'as-uid': asUid,
     'as-groups': groups,
     'as-user-extra': extra,
-    'auth-provider': authProvider,
+    'auth-provider': authProvider && { name: authProvider.name, ...(authProvider.config ? { config: authProvider.config } : {}) },
     exec: exec?.config,
   });
+  const files: [string, string | undefined][] = [
+    ['client-certificate', certFile],
+    ['client-key', keyFile],
+    ['tokenFile', tokenFile],
+    ...Object.entries(authProvider?.files ?? {}),
+  ];
+  for (const [name, file] of files) if (file !== undefined) result.localFiles.push({ field: name, path: file });
+  if (exec) result.commands.push(exec.command);
+  if (authProvider?.command) result.commands.push(authProvider.command);
+  const settings: [string, string | undefined][] = [
+    ['as', impersonate],
+    ['as-uid', asUid],
+    ['as-groups', groups?.join(', ')],
+    ['as-user-extra', extra && Object.entries(extra).map(([key, values]) => `${key}=${values.join(',')}`).join('; ')],
+    ['auth-provider', authProvider?.name],
+    ...Object.entries(authProvider?.settings ?? {}),
+  ];
+  for (const [name, value] of settings) if (value !== undefined) result.settings.push({ field: name, value });
   if (exec) {
     result.authKind = 'exec';
     result.execCommand = exec.displayName;
@@ -493,7 +553,7 @@ function readContext(ctx: Ctx, node: Node, field: string): ContextEntry {
 }
 
 /** The exec credential plugin, with every field kubectl understands kept intact. */
-function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<string, unknown>; displayName: string } | undefined {
+function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<string, unknown>; displayName: string; command: KubeCommand } | undefined {
   const exec = obj(ctx, get(ctx, user, 'exec'), `${user.field}.exec`);
   if (!exec) return undefined;
   const apiVersion = str(ctx, exec, 'apiVersion');
@@ -502,7 +562,7 @@ function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<str
   if (rawCommand === undefined) problems.push('has an exec plugin without a command');
   if (apiVersion === undefined) problems.push('has an exec plugin without an apiVersion (e.g. client.authentication.k8s.io/v1beta1)');
   if (interactiveMode !== undefined && !['Never', 'IfAvailable', 'Always'].includes(interactiveMode)) {
-    problems.push(`has exec interactiveMode "${interactiveMode}" (expected Never, IfAvailable or Always)`);
+    problems.push('has an exec interactiveMode other than Never, IfAvailable or Always');
   }
   // client-go defaults interactiveMode only for the beta API versions.
   if (apiVersion === 'client.authentication.k8s.io/v1' && interactiveMode === undefined) {
@@ -520,32 +580,59 @@ function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<str
     if (name === undefined) problems.push(`has an exec env entry without a name (${field})`);
     return { name: name ?? '', value: str(ctx, item, 'value') ?? '' };
   });
+  const args = strList(ctx, exec, 'args');
   const config: Record<string, unknown> = {};
   setDefined(config, {
     apiVersion,
     command,
-    args: strList(ctx, exec, 'args'),
+    args,
     env: env.length ? env : undefined,
     installHint: str(ctx, exec, 'installHint'),
     provideClusterInfo: bool(ctx, exec, 'provideClusterInfo'),
     interactiveMode,
   });
-  return { config, displayName: (rawCommand ?? '').split(/[\\/]/).pop() ?? '' };
+  return {
+    config,
+    displayName: (rawCommand ?? '').split(/[\\/]/).pop() ?? '',
+    // Env values may be secret (tokens, keys): only the names are shown.
+    command: { field: 'exec', command: command ?? '', args: args ?? [], envNames: env.map((e) => e.name) },
+  };
 }
 
-function readAuthProvider(ctx: Ctx, user: Obj, problems: string[]): { name: string; config?: Record<string, string> } | undefined {
+interface AuthProvider {
+  name: string;
+  config?: Record<string, string>;
+  /** What @kubernetes/client-node's gcp and azure providers run (`cmd-path` with `cmd-args`, through the shell). */
+  command?: KubeCommand;
+  /** Local files its config names: a `tokenFile` is read and sent as a bearer token. */
+  files: Record<string, string>;
+  /** Where it sends credentials (the OIDC issuer). */
+  settings: Record<string, string>;
+}
+
+function readAuthProvider(ctx: Ctx, user: Obj, problems: string[]): AuthProvider | undefined {
   const provider = obj(ctx, get(ctx, user, 'auth-provider'), `${user.field}.auth-provider`);
   if (!provider) return undefined;
   const name = str(ctx, provider, 'name');
   if (name === undefined) problems.push('has an auth-provider without a name (e.g. oidc)');
   const config = obj(ctx, get(ctx, provider, 'config'), `${provider.field}.config`);
-  if (!config) return { name: name ?? '' };
+  if (!config) return { name: name ?? '', files: {}, settings: {} };
   // fromEntries, not assignment: a key named __proto__ must stay a plain key.
   const entries = [...config.keys.keys()].flatMap((key) => {
     const value = str(ctx, config, key);
     return value === undefined ? [] : [[key, value] as const];
   });
-  return { name: name ?? '', config: Object.fromEntries(entries) };
+  const values = new Map(entries);
+  const pick = (keys: string[]) => Object.fromEntries(keys.flatMap((key) => (values.has(key) ? [[`auth-provider.config.${key}`, values.get(key) as string]] : [])));
+  const cmdPath = values.get('cmd-path');
+  const cmdArgs = values.get('cmd-args');
+  return {
+    name: name ?? '',
+    config: Object.fromEntries(entries),
+    ...(cmdPath !== undefined ? { command: { field: 'auth-provider.config.cmd-path', command: cmdPath, args: cmdArgs !== undefined ? [cmdArgs] : [], envNames: [] } } : {}),
+    files: pick(['tokenFile', 'idp-certificate-authority']),
+    settings: pick(['idp-issuer-url']),
+  };
 }
 
 function readUserExtra(ctx: Ctx, user: Obj): Record<string, string[]> | undefined {
@@ -563,8 +650,9 @@ function resolvedPath(ctx: Ctx, o: Obj, key: string, problems: string[]): string
 function resolvePath(ctx: Ctx, value: string, what: string, problems: string[]): string {
   if (path.isAbsolute(value)) return value;
   if (ctx.dir !== undefined) return path.resolve(ctx.dir, value);
+  // Only pasted text has no directory; the path isn't echoed, as anything may have been pasted there.
   const inline = what === 'tokenFile' || what === 'exec command' ? '' : ` or ${what}-data`;
-  problems.push(`has ${what} "${value}", a relative path that can't be resolved for ${ctx.label}; use an absolute path${inline}`);
+  problems.push(`has a relative ${what} path, which can't be resolved for ${ctx.label}; use an absolute path${inline}`);
   return value;
 }
 
@@ -765,6 +853,18 @@ function str(ctx: Ctx, o: Obj, key: string): string | undefined {
   if (!isScalar(node)) fail(ctx, node, child(o, key), 'must be a string');
   const text = scalarText(node);
   return text === '' ? undefined : text;
+}
+
+/**
+ * A `*-data` field, which must be base64: Node would skip the characters it
+ * doesn't know and hand OpenSSL garbage, failing only at Test.
+ */
+function base64Str(ctx: Ctx, o: Obj, key: string, owner: string): string | undefined {
+  const value = str(ctx, o, key);
+  if (value !== undefined && !isBase64(value)) {
+    fail(ctx, get(ctx, o, key), child(o, key), `of ${owner} isn't valid base64; copy the value again (the PEM file in base64, as base64 -w0 <file> prints it)`);
+  }
+  return value;
 }
 
 function bool(ctx: Ctx, o: Obj, key: string): boolean | undefined {

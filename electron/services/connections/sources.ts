@@ -2,7 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MAX_IMPORT_BYTES, type AwsProfilesSource, type KubeconfigSource } from '../../../shared/contract';
+import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
+import { decodeBase64 } from './base64';
 import { checkImportableFile, type KubeconfigSource as ParseSource } from './kubeconfigParse';
 
 /** Where "home" and the environment come from; injected so tests never touch the real ones. */
@@ -21,6 +23,30 @@ export function displayPath(path: string, home: string): string {
 
 function expandHome(path: string, home: string): string {
   return path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
+}
+
+// Longest uploaded file name kept in labels and audit targets, in characters.
+const MAX_UPLOAD_NAME = 100;
+
+/**
+ * How an uploaded file is labelled in the preview, the stored connection and
+ * the audit log. The browser sends the name and anything can be put there, so
+ * only its base name is kept, without hidden characters, at most 100 characters.
+ */
+export function uploadLabel(fileName: string): string {
+  const base = withoutHiddenChars(fileName.split(/[\\/]/).pop() ?? '').trim();
+  if (base === '' || base === '.' || base === '..') return 'uploaded file (uploaded)';
+  // By code point, so a cut never leaves half a surrogate pair; the extension survives a cut.
+  const chars = [...base];
+  if (chars.length <= MAX_UPLOAD_NAME) return `${base} (uploaded)`;
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 && base.length - dot <= 16 ? base.slice(dot) : '';
+  return `${chars.slice(0, MAX_UPLOAD_NAME - ext.length - 1).join('')}…${ext} (uploaded)`;
+}
+
+/** Pasted or uploaded text rather than the user's own kubeconfig files: what it runs or reads must be confirmed. */
+export function isUntrustedSource(source: KubeconfigSource): boolean {
+  return source.kind === 'text' || source.kind === 'upload';
 }
 
 /** Reads one file with the size and text checks every import applies; refuses before reading a huge file. */
@@ -53,9 +79,14 @@ export function readKubeconfigSources(source: KubeconfigSource, environment: Sou
     case 'path':
       if (!isAbsolute(expandHome(source.path, home))) throw new AppError('VALIDATION', `Give the full path of the kubeconfig (got "${source.path.slice(0, 200)}")`);
       return [one(source.path)];
-    case 'text': {
-      const label = source.fileName ? `${source.fileName} (uploaded)` : 'pasted text';
-      return [{ label, text: checkImportableFile(label, Buffer.from(source.text, 'utf8')) }];
+    case 'text':
+      return [{ label: 'pasted text', text: checkImportableFile('pasted text', Buffer.from(source.text, 'utf8')) }];
+    case 'upload': {
+      // The bytes as the file holds them, checked like a file read from a path (UTF-16, Latin-1 and NUL are refused).
+      const label = uploadLabel(source.fileName);
+      const bytes = decodeBase64(source.data);
+      if (!bytes) throw new AppError('VALIDATION', `${label} arrived garbled (its bytes weren't sent as base64); choose the file again`);
+      return [{ label, text: checkImportableFile(label, bytes) }];
     }
     case 'default':
       return [one(join(home, '.kube', 'config'))];

@@ -7,7 +7,7 @@ interface DialogFooterProps {
   /** The way out: Cancel or Back. */
   dismiss: { label: string; onClick(): void; autoFocus?: boolean };
   /** The dialog's one action; without `onClick` it submits the surrounding form. */
-  action?: { label: string; busyLabel: string; busy: boolean; onClick?: () => void; danger?: boolean };
+  action?: { label: string; busyLabel: string; busy: boolean; onClick?: () => void; danger?: boolean; disabled?: boolean };
 }
 
 /** The error and the buttons at the foot of every dialog, in the same order everywhere. */
@@ -20,7 +20,7 @@ export function DialogFooter({ error, dismiss, action }: DialogFooterProps) {
           {dismiss.label}
         </button>
         {action && (
-          <button type={action.onClick ? 'button' : 'submit'} className={action.danger ? 'danger' : 'primary'} disabled={action.busy} onClick={action.onClick}>
+          <button type={action.onClick ? 'button' : 'submit'} className={action.danger ? 'danger' : 'primary'} disabled={action.busy || action.disabled} onClick={action.onClick}>
             {action.busy ? action.busyLabel : action.label}
           </button>
         )}

@@ -1,6 +1,6 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_IMPORT_BYTES, type KubeconfigPreview } from '../../../../shared/contract';
 import { browserInfo, createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
@@ -18,12 +18,30 @@ const preview: KubeconfigPreview = {
       server: 'https://10.0.0.1:6443',
       authKind: 'exec',
       execCommand: 'aws',
+      commands: [],
+      localFiles: [],
+      settings: [],
+      confirmRequired: false,
       source: 'pasted text',
       line: 12,
       suggestedName: 'prod-eu',
       existingConnectionId: 'k-prod',
     },
-    { contextName: 'dev', clusterName: 'kind-dev', userName: 'dev', server: 'https://127.0.0.1:6443', namespace: 'ml', authKind: 'token', source: 'pasted text', line: 30, suggestedName: 'dev' },
+    {
+      contextName: 'dev',
+      clusterName: 'kind-dev',
+      userName: 'dev',
+      server: 'https://127.0.0.1:6443',
+      namespace: 'ml',
+      authKind: 'token',
+      commands: [],
+      localFiles: [],
+      settings: [],
+      confirmRequired: false,
+      source: 'pasted text',
+      line: 30,
+      suggestedName: 'dev',
+    },
   ],
   rejected: [{ name: 'ci', reason: 'user "ci" has no credentials', source: 'pasted text', line: 44 }],
 };
@@ -125,21 +143,100 @@ describe('import kubeconfig dialog', () => {
     expect(document.activeElement).toBe(within(dialog).getByLabelText('Kubeconfig path'));
   });
 
-  it('refuses an upload over 10 MiB before reading it, and sends a small one as text', async () => {
+  it('refuses an upload over the limit before reading it, and sends a small one as its bytes', async () => {
     const { fake, user } = setup();
     await user.click(await screen.findByRole('button', { name: 'Import kubeconfig' }));
     const dialog = screen.getByRole('dialog', { name: 'Import kubeconfig' });
     await user.click(within(dialog).getByRole('radio', { name: 'Upload file' }));
     const input = within(dialog).getByLabelText('Kubeconfig file');
 
-    await user.upload(input, new File([new Uint8Array(MAX_IMPORT_BYTES + 1)], 'huge.yaml'));
-    const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain('huge.yaml (uploaded) is 10.0 MB; kubeconfigs and AWS files over 10 MB are refused');
+    const huge = new File([new Uint8Array(68 * 1024 * 1024)], 'huge.yaml');
+    const read = vi.spyOn(huge, 'arrayBuffer');
+    await user.upload(input, huge);
+    expect((await within(dialog).findByText(/^This kubeconfig is 68\.0 MB/)).textContent).toBe(
+      'This kubeconfig is 68.0 MB; Pilothouse reads at most 10 MB. Import the contexts you need from a smaller file.',
+    );
+    expect(within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Preview' }).disabled).toBe(true);
+    expect(read).not.toHaveBeenCalled();
 
-    await user.upload(input, new File([KUBECONFIG], 'kc.yaml'));
+    // UTF-16 bytes go as they are, so the services can say it isn't UTF-8 (as for a path).
+    const utf16 = new Uint8Array([0xff, 0xfe, 0x61, 0x00, 0x3a, 0x00]);
+    await user.upload(input, new File([utf16], 'kc.yaml'));
     await within(dialog).findByText('Read kc.yaml');
+    expect(within(dialog).queryByText(/^This kubeconfig is/)).toBeNull();
     await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
-    expect(fake.method('connections.previewKubeconfig')).toHaveBeenCalledWith({ source: { kind: 'text', text: KUBECONFIG, fileName: 'kc.yaml' } });
+    expect(fake.method('connections.previewKubeconfig')).toHaveBeenCalledWith({ source: { kind: 'upload', fileName: 'kc.yaml', data: '//5hADoA' } });
+  });
+
+  it('refuses pasted text over the limit, counted in UTF-8 bytes, before sending it', async () => {
+    const { fake, user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Import kubeconfig' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import kubeconfig' });
+    await user.click(within(dialog).getByRole('radio', { name: 'Paste' }));
+    const text = within(dialog).getByLabelText('Kubeconfig text');
+    // 5.5 Mi characters, 11 MiB of UTF-8.
+    fireEvent.change(text, { target: { value: 'é'.repeat(5.5 * 1024 * 1024) } });
+    const problem = await within(dialog).findByText(/^This kubeconfig is 11\.0 MB; Pilothouse reads at most 10 MB/);
+    expect(text.getAttribute('aria-describedby')).toBe(problem.id);
+    const preview = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Preview' });
+    expect(preview.disabled).toBe(true);
+    fireEvent.submit(preview.closest('form') as HTMLFormElement);
+    expect(fake.method('connections.previewKubeconfig')).not.toHaveBeenCalled();
+
+    fireEvent.change(text, { target: { value: 'é'.repeat(MAX_IMPORT_BYTES / 2) } });
+    expect(within(dialog).queryByText(/^This kubeconfig is/)).toBeNull();
+    expect(preview.disabled).toBe(false);
+  });
+
+  it('shows what a pasted context runs, reads and changes, and imports it only once confirmed', async () => {
+    const { fake, user } = setup();
+    const risky: KubeconfigPreview = {
+      sourceLabel: 'pasted text',
+      contexts: [
+        {
+          ...preview.contexts[1],
+          contextName: 'eks\u202e',
+          suggestedName: 'eks',
+          authKind: 'exec',
+          execCommand: 'aws',
+          commands: [{ field: 'exec', command: '/some/dir/aws', args: ['eks', 'get-token', '--cluster-name', 'prod'], envNames: ['AWS_PROFILE'] }],
+          localFiles: [{ field: 'client-key', path: '/home/me/.ssh/id_ed25519' }],
+          settings: [
+            { field: 'proxy-url', value: 'http://***@proxy.corp:3128' },
+            { field: 'as', value: 'system:admin' },
+          ],
+          confirmRequired: true,
+        },
+        preview.contexts[1],
+      ],
+      rejected: [],
+    };
+    fake.handle('connections.previewKubeconfig', () => ok(risky));
+    const dialog = await pasteAndPreview(user);
+    const item = within(dialog).getAllByRole('listitem')[0];
+    expect(item.textContent).toContain('eks⟨U+202E⟩');
+    const runs = within(item).getByRole('region', { name: 'From pasted text: what eks⟨U+202E⟩ runs and reads on this computer' });
+    expect(runs.textContent).toContain('/some/dir/aws eks get-token --cluster-name prod');
+    expect(runs.textContent).toContain('AWS_PROFILE');
+    expect(runs.textContent).toContain('client-key/home/me/.ssh/id_ed25519');
+    expect(item.textContent).toContain('proxy-urlhttp://***@proxy.corp:3128');
+    expect(item.textContent).toContain('assystem:admin');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(fake.method('connections.importKubeconfig')).not.toHaveBeenCalled();
+    const confirm = within(item).getByRole('checkbox', { name: 'Run this command and read this file whenever Pilothouse connects with eks⟨U+202E⟩' });
+    expect(confirm.getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(confirm));
+
+    await user.click(confirm);
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(fake.method('connections.importKubeconfig')).toHaveBeenCalledWith({
+      source: { kind: 'text', text: KUBECONFIG },
+      selections: [
+        { contextName: 'eks\u202e', name: 'eks', onConflict: 'fail', allowLocalAccess: true },
+        { contextName: 'dev', name: 'dev', onConflict: 'fail' },
+      ],
+    });
   });
 
   it('offers the native file picker in the desktop app', async () => {

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { KubeconfigPreview, KubeconfigSource } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { Modal } from '../../shell/Modal';
-import { emptyKubeSourceDraft, KubeconfigSourceForm, kubeSourceOf, type KubeSourceDraft } from './KubeconfigSourceForm';
+import { emptyKubeSourceDraft, KubeconfigSourceForm, kubeSourceOf, kubeSourceSizeProblem, type KubeSourceDraft } from './KubeconfigSourceForm';
 import { KubeconfigPreviewStep } from './KubeconfigPreviewStep';
 import { DialogFooter } from '../../shell/DialogFooter';
 import { useFocusLater } from '../../shell/useFocusLater';
@@ -21,6 +21,8 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
   const { ref: focusRef, focusLater: focusSource } = useFocusLater();
+  // Counted once per change: a paste can be tens of MB.
+  const sizeProblem = useMemo(() => kubeSourceSizeProblem(draft), [draft]);
 
   const chooseAnotherFile = () => {
     setPreviewed(null);
@@ -30,6 +32,8 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
 
   const runPreview = async () => {
     setError(undefined);
+    // Already said under the field; nothing is sent.
+    if (sizeProblem) return;
     const source = kubeSourceOf(draft);
     if ('missing' in source) {
       setError({ code: 'VALIDATION', title: 'Choose a kubeconfig', message: source.missing });
@@ -59,12 +63,13 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
         >
           <KubeconfigSourceForm
             draft={draft}
+            sizeProblem={sizeProblem}
             onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
             onError={showError}
             focusRef={focusRef}
             nativeFileDialog={nativeFileDialog}
           />
-          <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Preview', busyLabel: 'Reading…', busy }} />
+          <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Preview', busyLabel: 'Reading…', busy, disabled: Boolean(sizeProblem) }} />
         </form>
       )}
     </Modal>

@@ -1,7 +1,7 @@
-import type { ChangeEvent } from 'react';
+import { useId, type ChangeEvent } from 'react';
 import type { KubeconfigSource } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { readUploadedFile } from './readUpload';
+import { importSizeProblem, readUploadedFile, utf8Length } from './readUpload';
 
 /** Where the user said the kubeconfig is. */
 export type KubeSourceChoice = 'default' | 'env' | 'path' | 'upload' | 'paste';
@@ -10,7 +10,8 @@ export type KubeSourceChoice = 'default' | 'env' | 'path' | 'upload' | 'paste';
 export interface KubeSourceDraft {
   choice: KubeSourceChoice;
   path: string;
-  upload: { fileName: string; text: string } | null;
+  /** The picked file; `data` (its bytes, base64) is null when it is too large to read. */
+  upload: { fileName: string; size: number; data: string | null } | null;
   pasted: string;
 }
 
@@ -33,14 +34,23 @@ export function kubeSourceOf(draft: KubeSourceDraft): KubeconfigSource | { missi
     case 'path':
       return draft.path.trim() ? { kind: 'path', path: draft.path.trim() } : { missing: 'Type the full path of the kubeconfig file.' };
     case 'upload':
-      return draft.upload ? { kind: 'text', text: draft.upload.text, fileName: draft.upload.fileName } : { missing: 'Choose a kubeconfig file to upload.' };
+      return draft.upload?.data ? { kind: 'upload', fileName: draft.upload.fileName, data: draft.upload.data } : { missing: 'Choose a kubeconfig file to upload.' };
     case 'paste':
       return draft.pasted.trim() ? { kind: 'text', text: draft.pasted } : { missing: 'Paste the kubeconfig text.' };
   }
 }
 
+/** Why the draft's pasted text or picked file is too large to send, if it is. */
+export function kubeSourceSizeProblem(draft: KubeSourceDraft): string | undefined {
+  if (draft.choice === 'paste') return importSizeProblem(utf8Length(draft.pasted));
+  if (draft.choice === 'upload' && draft.upload) return importSizeProblem(draft.upload.size);
+  return undefined;
+}
+
 interface KubeconfigSourceFormProps {
   draft: KubeSourceDraft;
+  /** From {@link kubeSourceSizeProblem}: shown under the field, and Preview stays disabled. */
+  sizeProblem: string | undefined;
   onChange(patch: Partial<KubeSourceDraft>): void;
   onError(err: unknown): void;
   /** The field "Choose another file" focuses: the input of the current choice. */
@@ -49,7 +59,8 @@ interface KubeconfigSourceFormProps {
 }
 
 /** Picks the kubeconfig: default file, $KUBECONFIG, a path (or native picker), an upload, or pasted text. */
-export function KubeconfigSourceForm({ draft, onChange, onError, focusRef, nativeFileDialog }: KubeconfigSourceFormProps) {
+export function KubeconfigSourceForm({ draft, sizeProblem, onChange, onError, focusRef, nativeFileDialog }: KubeconfigSourceFormProps) {
+  const problemId = useId();
   const browse = async () => {
     try {
       const { path } = await call('connections.chooseKubeconfigFile', {});
@@ -63,8 +74,10 @@ export function KubeconfigSourceForm({ draft, onChange, onError, focusRef, nativ
     const input = e.currentTarget;
     const file = input.files?.[0];
     if (!file) return onChange({ upload: null });
+    // Too large: not read at all, only said so.
+    if (importSizeProblem(file.size)) return onChange({ upload: { fileName: file.name, size: file.size, data: null } });
     try {
-      onChange({ upload: { fileName: file.name, text: await readUploadedFile(file) } });
+      onChange({ upload: { fileName: file.name, size: file.size, data: await readUploadedFile(file) } });
     } catch (err) {
       input.value = '';
       onChange({ upload: null });
@@ -76,6 +89,12 @@ export function KubeconfigSourceForm({ draft, onChange, onError, focusRef, nativ
     focusRef.current = el;
   };
   const radioRef = (choice: KubeSourceChoice) => (draft.choice === choice && (choice === 'default' || choice === 'env') ? focusTarget : undefined);
+  const problemProps = sizeProblem ? { 'aria-invalid': true, 'aria-describedby': problemId } : {};
+  const problem = sizeProblem && (
+    <p id={problemId} className="field-error">
+      {sizeProblem}
+    </p>
+  );
 
   return (
     <>
@@ -116,8 +135,9 @@ export function KubeconfigSourceForm({ draft, onChange, onError, focusRef, nativ
       {draft.choice === 'upload' && (
         <label className="field">
           <span>Kubeconfig file</span>
-          <input ref={focusTarget} type="file" onChange={(e) => void upload(e)} />
-          {draft.upload && <span className="muted">Read {draft.upload.fileName}</span>}
+          <input ref={focusTarget} type="file" onChange={(e) => void upload(e)} {...problemProps} />
+          {draft.upload?.data && <span className="muted">Read {draft.upload.fileName}</span>}
+          {problem}
         </label>
       )}
       {draft.choice === 'paste' && (
@@ -130,7 +150,9 @@ export function KubeconfigSourceForm({ draft, onChange, onError, focusRef, nativ
             autoComplete="off"
             value={draft.pasted}
             onChange={(e) => onChange({ pasted: e.target.value })}
+            {...problemProps}
           />
+          {problem}
         </label>
       )}
     </>
