@@ -6,8 +6,10 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectRef, ParamsOf } from '../../../../shared/contract';
+import { isRestartable } from '../../../../shared/kubeKinds';
 import { AppError } from '../../../../shared/result';
-import type { AuditService, UndoStep } from '../../audit/auditService';
+import { audited, type AuditedSteps } from '../../audit/audited';
+import type { AuditService } from '../../audit/auditService';
 import type { ConnectionService } from '../../connections/connectionService';
 import type { Logger } from '../../logging/logger';
 import { auditTarget, connectionNameOf } from './kubeActionTarget';
@@ -33,8 +35,6 @@ export interface KubeActions {
 
 /** The annotation `kubectl rollout restart` sets on the pod template. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-/** Controllers that replace their pods when the template changes (kubectl restarts only these). */
-const RESTARTABLE = new Set(['deployments', 'statefulsets', 'daemonsets']);
 
 /** `deployments.apps "web" in team-a`: how messages name an object. */
 export function objectLabel(ref: Pick<ObjectRef, 'resource' | 'namespace' | 'name'>): string {
@@ -91,37 +91,14 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
   }
 
   /**
-   * Records one action. `prepare` reads what the entry's `before` says and
-   * what `act` needs; when it fails, the entry is written all the same and
-   * fails with its error.
+   * {@link audited} on one object, named in the entry under its connection.
+   * An unknown connection is refused before anything is recorded.
    */
-  async function audited<S, T>(
-    actor: string,
-    ref: ObjectRef,
-    action: string,
-    steps: {
-      prepare: () => Promise<{ before: string; state: S }>;
-      act: (state: S) => Promise<T>;
-      after: (value: T) => string;
-      detail?: string;
-      /** How to reverse it, when it can be. */
-      undo?: (value: T) => UndoStep | undefined;
-    },
-  ): Promise<T> {
+  async function auditedChange<S, T>(actor: string, ref: ObjectRef, action: string, steps: AuditedSteps<S, T> & { detail?: string }): Promise<T> {
     const connectionName = connectionNameOf(connections, ref.connectionId);
     const target = auditTarget(connectionName, ref.namespace, ref.resource.resource, ref.name);
-    const prepared = await steps.prepare().then(
-      (value) => ({ value, error: undefined }),
-      (error: unknown) => ({ value: undefined, error }),
-    );
-    const result = await audit.record(
-      { actor, action, target, connectionId: ref.connectionId, connectionName, before: prepared.value?.before, detail: steps.detail },
-      () => {
-        if (!prepared.value) throw prepared.error;
-        return steps.act(prepared.value.state);
-      },
-      (value) => ({ after: steps.after(value), undo: steps.undo?.(value) }),
-    );
+    const { detail, ...how } = steps;
+    const result = await audited(audit, { actor, action, target, connectionId: ref.connectionId, connectionName, detail }, how);
     log.info('cluster object changed', { action, target });
     return result;
   }
@@ -131,7 +108,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
       const { propagation, gracePeriodSeconds, ...ref } = params;
       const what = `deleting ${objectLabel(ref)}`;
       const alreadyGone = () => new AppError('NOT_FOUND', `${objectLabel(ref)} is already gone`);
-      await audited(actor, ref, 'kube.delete', {
+      await auditedChange(actor, ref, 'kube.delete', {
         detail: `propagation ${propagation}${gracePeriodSeconds === undefined ? '' : `, grace period ${gracePeriodSeconds} s`}`,
         async prepare() {
           const at = await locate(ref);
@@ -161,7 +138,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     async scale(params, actor) {
       const { replicas, ifUid, ifReplicas, ...ref } = params;
       const what = `scaling ${objectLabel(ref)}`;
-      return audited(actor, ref, 'kube.scale', {
+      return auditedChange(actor, ref, 'kube.scale', {
         async prepare() {
           const at = await locate(ref);
           const res = await kubeRequest<ScaleObject>(at.kc, at.path('scale'));
@@ -194,9 +171,9 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
 
     async restart(ref, actor) {
       const what = `restarting ${objectLabel(ref)}`;
-      return audited(actor, ref, 'kube.restart', {
+      return auditedChange(actor, ref, 'kube.restart', {
         async prepare() {
-          if (ref.resource.group !== 'apps' || !RESTARTABLE.has(ref.resource.resource)) {
+          if (!isRestartable(ref.resource)) {
             throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} cannot be restarted: only Deployments, StatefulSets and DaemonSets can`);
           }
           const at = await locate(ref);
@@ -218,7 +195,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     async cordon(params, actor) {
       const { unschedulable, ifUid, ifUnschedulable, ...ref } = params;
       const what = `${unschedulable ? 'cordoning' : 'uncordoning'} node "${ref.name}"`;
-      await audited(actor, ref, unschedulable ? 'node.cordon' : 'node.uncordon', {
+      await auditedChange(actor, ref, unschedulable ? 'node.cordon' : 'node.uncordon', {
         async prepare() {
           if (ref.resource.group !== '' || ref.resource.resource !== 'nodes') {
             throw new AppError('VALIDATION', `Only nodes can be cordoned, not ${resourceLabel(ref.resource)}`);

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import type { ApiResource, ObjectDetail, ObjectEvent, ObjectRef, OwnerLink, ParamsOf, Permission, RelatedPod, RelatedPods, RevealedSecret } from '../../../../shared/contract';
+import { isBuiltinScalable } from '../../../../shared/kubeKinds';
 import { AppError } from '../../../../shared/result';
 import type { AuditService } from '../../audit/auditService';
 import type { ConnectionService } from '../../connections/connectionService';
@@ -13,7 +14,7 @@ import { ownerToFollow, type LabelSelector, type PodObject } from '../model';
 import { isSecretResource, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
 import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type PodWithVolumes } from './objectRelations';
-import { accessChecks, BUILTIN_SCALABLE, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
+import { accessChecks, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
 
 export interface KubeObjectsDeps {
   access: KubeAccess;
@@ -306,8 +307,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     async permissions({ connectionId, resource, namespace, name, actions }) {
       const api = await access.resolve(connectionId, resource);
       const kc = await access.config(connectionId);
-      const key = `${api.group}/${api.resource}`;
-      let hasScale = BUILTIN_SCALABLE.has(key);
+      let hasScale = isBuiltinScalable(api);
       if (!hasScale && !api.builtin && actions.includes('scale')) hasScale = (await subresourcesOf(connectionId, kc, api)).has(`${api.resource}/scale`);
       const checks: AccessCheck[] = accessChecks(api, actions, { namespace, name, hasScale });
       const who = connectionName(connectionId);

@@ -5,6 +5,7 @@
  * review and no answer.
  */
 import type { ApiResource, ObjectAction } from '../../../../shared/contract';
+import { isRestartable } from '../../../../shared/kubeKinds';
 import { resourceLabel } from '../client/kubeAccess';
 
 /** `authorization.k8s.io/v1` ResourceAttributes. */
@@ -25,10 +26,6 @@ export interface AccessCheck {
   phrase: string;
 }
 
-/** Built-in resources with a `scale` subresource; for CRDs the group's discovery says. */
-export const BUILTIN_SCALABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/replicasets', '/replicationcontrollers']);
-/** What `kubectl rollout restart` works on. */
-const RESTARTABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/daemonsets']);
 /** What a port-forward can start from: a pod, or a pod chosen behind a Service or workload. */
 const FORWARDABLE = new Set(['/pods', '/services', 'apps/deployments', 'apps/statefulsets', 'apps/replicasets']);
 
@@ -69,7 +66,7 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
         if (target.hasScale) add(action, onResource('patch', 'scale'), `scale ${label}`);
         break;
       case 'restart':
-        if (RESTARTABLE.has(key)) add(action, onResource('patch'), `restart ${label}`);
+        if (isRestartable(api)) add(action, onResource('patch'), `restart ${label}`);
         break;
       case 'cordon':
         if (key === '/nodes') add(action, onResource('patch'), 'cordon nodes');

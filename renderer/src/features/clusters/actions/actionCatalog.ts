@@ -1,4 +1,5 @@
 import type { ConnectionSummary, ObjectAction, ObjectRef, ParamsIn, Row } from '../../../../../shared/contract';
+import { isBuiltinScalable, isRestartable } from '../../../../../shared/kubeKinds';
 import type { ResourceEntry } from '../resourceCatalog';
 
 /** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
@@ -14,8 +15,6 @@ export interface ActionTarget {
 
 export type ForwardKind = NonNullable<ParamsIn<'portForwards.start'>['kind']>;
 
-const SCALABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/replicasets']);
-const RESTARTABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/daemonsets']);
 const FORWARD_KINDS: Record<string, ForwardKind> = {
   '/pods': 'pod',
   '/services': 'service',
@@ -45,8 +44,8 @@ export const NAMESPACE_KEY = '/namespaces';
 export function candidateActions(entry: ResourceEntry): PaneAction[] {
   return [
     entry.key in FORWARD_KINDS && 'portForward',
-    (SCALABLE.has(entry.key) || !entry.builtin) && 'scale',
-    RESTARTABLE.has(entry.key) && 'restart',
+    (isBuiltinScalable(entry.ref) || !entry.builtin) && 'scale',
+    isRestartable(entry.ref) && 'restart',
     entry.key === NODE_KEY && 'cordon',
     'delete',
   ].filter((a): a is PaneAction => Boolean(a));
