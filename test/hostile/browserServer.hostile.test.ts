@@ -42,8 +42,12 @@ async function stillAnswers(): Promise<void> {
 
 const text = (s: string) => Buffer.from(s, 'utf8');
 
-/** Frames an authenticated client may send that break RFC 6455 or the wire protocol, and the close code each earns. */
-const hostileFrames: { name: string; bytes: Buffer; closeCode: number }[] = [
+/**
+ * Frames an authenticated client may send that break RFC 6455 or the wire
+ * protocol, and the close codes each may earn: RFC 6455's are exact; for the
+ * wire protocol's rules, 1003 (unsupported data) and 1008 (policy) both say it.
+ */
+const hostileFrames: { name: string; bytes: Buffer; closeCode: number | number[] }[] = [
   { name: 'a text frame that is not UTF-8', bytes: frame({ opcode: 0x1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }), closeCode: 1007 },
   { name: 'an unmasked client frame', bytes: frame({ opcode: 0x1, payload: text('{}'), masked: false }), closeCode: 1002 },
   { name: 'a reserved opcode (0x3)', bytes: frame({ opcode: 0x3, payload: text('{}') }), closeCode: 1002 },
@@ -55,8 +59,8 @@ const hostileFrames: { name: string; bytes: Buffer; closeCode: number }[] = [
   { name: 'a fragmented ping', bytes: frame({ opcode: 0x9, fin: false }), closeCode: 1002 },
   { name: 'a ping over 125 bytes', bytes: frame({ opcode: 0x9, payload: Buffer.alloc(126) }), closeCode: 1002 },
   { name: 'a binary message', bytes: frame({ opcode: 0x2, payload: text('{}') }), closeCode: 1003 },
-  { name: 'text that is not JSON', bytes: frame({ opcode: 0x1, payload: text('{"t":') }), closeCode: 1003 },
-  { name: 'JSON that is not a message', bytes: frame({ opcode: 0x1, payload: text('null') }), closeCode: 1008 },
+  { name: 'text that is not JSON', bytes: frame({ opcode: 0x1, payload: text('{"t":') }), closeCode: [1003, 1008] },
+  { name: 'JSON that is not a message', bytes: frame({ opcode: 0x1, payload: text('null') }), closeCode: [1003, 1008] },
 ];
 
 describe('browser mode and hostile WebSocket clients', () => {
@@ -64,7 +68,7 @@ describe('browser mode and hostile WebSocket clients', () => {
     it(`closes only the socket that sent ${name}`, async () => {
       const socket = await rawUpgrade(serve.port, signedIn());
       socket.write(bytes);
-      expect(await serverClose(socket)).toBe(closeCode);
+      expect([closeCode].flat()).toContain(await serverClose(socket));
       await stillAnswers();
     });
   }
@@ -72,7 +76,7 @@ describe('browser mode and hostile WebSocket clients', () => {
   it('logs one line per refused frame, naming the rule and nothing of the session', () => {
     const log = readFileSync(join(serve.dataDir, 'logs', 'pilothouse.log'), 'utf8');
     const refused = log.split('\n').filter((line) => line.includes('closed a WebSocket that broke the protocol'));
-    expect(refused.length).toBeGreaterThanOrEqual(hostileFrames.filter((f) => f.closeCode !== 1003 && f.closeCode !== 1008).length);
+    expect(refused.length).toBeGreaterThanOrEqual(hostileFrames.filter((f) => typeof f.closeCode === 'number' && f.closeCode !== 1003).length);
     expect(log).toContain('WS_ERR_INVALID_UTF8');
     expect(log).toContain('WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
     expect(log).not.toContain(cookie.split('=')[1]);

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile } from '../app/dataDir';
 import { Redactor } from './redact';
 
 /** Structured, redacting logger used by every service. */
@@ -28,7 +29,11 @@ function serialise(value: unknown): unknown {
 /** Creates a logger whose output has passed through its {@link Redactor}. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redactor = new Redactor();
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+  if (options.file) {
+    // Logs are redacted, but still say which clusters and accounts the user works with: the user's eyes only.
+    makePrivateDir(dirname(options.file));
+    makePrivateFile(options.file);
+  }
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const record: Record<string, unknown> = { at: new Date().toISOString(), level, message };
     for (const [k, v] of Object.entries(fields ?? {})) record[k] = serialise(v);

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../../shared/result';
+import { makePrivateDir } from '../app/dataDir';
 import type { SecretBox } from './secretBox';
 
 const MAGIC = Buffer.from('ph1a');
@@ -19,7 +20,7 @@ export class AesGcmSecretBox implements SecretBox {
 
   /** Loads the key file, creating it (exclusively, mode 0600) on first use. */
   static fromKeyFile(file: string): AesGcmSecretBox {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    makePrivateDir(dirname(file));
     try {
       const fd = openSync(file, 'wx', 0o600);
       try {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,15 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(1);
+    db.close();
+  });
+
+  it.skipIf(process.platform === 'win32')('keeps the file, its WAL and SHM, and the copy before a migration readable by the user only', () => {
+    const file = tmp();
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    openDatabase({ file, migrations: [table(1, 'a')] }).close();
+    const db = openDatabase({ file, migrations: [table(1, 'a'), table(2, 'b')] });
+    for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}.before-v2.bak`]) expect(mode(path), path).toBe('600');
     db.close();
   });
 

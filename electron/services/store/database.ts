@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../../shared/result';
+import { makePrivateDir, makePrivateFile } from '../app/dataDir';
 import type { Logger } from '../logging/logger';
 import { migrations as allMigrations } from './migrations';
 import type { Migration } from './migrations/types';
@@ -34,11 +35,17 @@ function explainLoadError(err: unknown, nativeBinding: string | undefined): neve
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending
- * migrations, each in its own transaction, after copying the file aside.
+ * migrations, each in its own transaction, after copying the file aside. The
+ * file, its WAL and SHM, and the copies are readable by the user only (0600),
+ * in a directory only the user can enter (0700).
  */
 export function openDatabase(options: OpenDatabaseOptions): Database.Database {
-  mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+  makePrivateDir(dirname(options.file));
   const existed = existsSync(options.file);
+  // SQLite gives the WAL and SHM the mode of the database file, so creating it 0600 covers all three.
+  if (!existed) closeSync(openSync(options.file, 'a', 0o600));
+  // Older versions left them at the umask's 0644.
+  for (const file of [options.file, `${options.file}-wal`, `${options.file}-shm`]) makePrivateFile(file);
   let db: Database.Database;
   try {
     db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -66,6 +73,8 @@ export function migrate(db: Database.Database, migrations: Migration[], backupOf
   if (backupOf && current > 0) {
     const copy = `${backupOf}.before-v${pending[0].version}.bak`;
     db.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+    // VACUUM INTO creates the copy with the default mode, not the database's.
+    makePrivateFile(copy);
     log?.info('copied the data file before migrating', { copy, from: current, to: latest });
   }
   for (const m of pending) {
