@@ -1,8 +1,8 @@
 import { memo, type CSSProperties, type ReactNode } from 'react';
-import type { Row } from '../../../../shared/contract';
-import { CellValue } from './CellValue';
-import type { SortSpec } from './rowOrder';
-import { gridTemplate, type TableColumn } from './tableColumns';
+import type { Row } from '../../../shared/contract';
+import { CellValue } from '../features/clusters/CellValue';
+import type { SortSpec } from '../features/clusters/rowOrder';
+import { gridTemplate, type TableColumn } from '../features/clusters/tableColumns';
 import { ROW_HEIGHT, type VirtualWindow } from './useVirtualWindow';
 
 interface GridRowProps {
