@@ -1,48 +1,66 @@
 import { memo, type CSSProperties, type ReactNode } from 'react';
-import type { Row } from '../../../shared/contract';
-import { CellValue } from '../features/clusters/CellValue';
-import type { SortSpec } from '../features/clusters/rowOrder';
-import { gridTemplate, type TableColumn } from '../features/clusters/tableColumns';
 import { ROW_HEIGHT, type VirtualWindow } from './useVirtualWindow';
 
-interface GridRowProps {
-  row: Row;
-  columns: readonly TableColumn[];
+/** Which column a table is sorted by, and which way. */
+export interface SortSpec {
+  key: string;
+  dir: 'asc' | 'desc';
+}
+
+/** One column of a {@link VirtualGrid}. */
+export interface GridColumn<R> {
+  key: string;
+  title: string;
+  /** Added to the class of its header and cells, e.g. to align numbers. */
+  className?: string;
+  cell(row: R): ReactNode;
+  /** The cell's tooltip, e.g. text that may not fit. */
+  tooltip?(row: R): string | undefined;
+}
+
+interface GridRowProps<R> {
+  row: R;
+  rowKey: string;
+  columns: readonly GridColumn<R>[];
   /** Position in the whole view, 0-based. */
   index: number;
   selected: boolean;
   id: string;
-  onClick(uid: string): void;
+  onClick(key: string): void;
 }
 
-/** One row; memoised, so a new event re-renders only the rows whose object (or position) changed. */
-const GridRow = memo(function GridRow({ row, columns, index, selected, id, onClick }: GridRowProps) {
+/** One row; memoised, so a new event re-renders only the rows whose object (or position) changed. Give it stable columns. */
+const GridRow = memo(function GridRow<R>({ row, rowKey, columns, index, selected, id, onClick }: GridRowProps<R>) {
   return (
-    <div role="row" id={id} aria-rowindex={index + 2} aria-selected={selected} className={selected ? 'vt-row selected' : 'vt-row'} onClick={() => onClick(row.uid)}>
-      {columns.map((c, i) => {
-        const value = c.value(row);
-        return (
-          <div key={c.key} role="gridcell" aria-colindex={i + 1} className={`vt-cell kind-${c.kind}`} title={c.kind === 'text' && typeof value === 'string' ? value : undefined}>
-            <CellValue kind={c.kind} value={value} />
-          </div>
-        );
-      })}
+    <div role="row" id={id} aria-rowindex={index + 2} aria-selected={selected} className={selected ? 'vt-row selected' : 'vt-row'} onClick={() => onClick(rowKey)}>
+      {columns.map((c, i) => (
+        <div key={c.key} role="gridcell" aria-colindex={i + 1} className={cellClass(c)} title={c.tooltip?.(row)}>
+          {c.cell(row)}
+        </div>
+      ))}
     </div>
   );
-});
+}) as <R>(props: GridRowProps<R>) => ReactNode;
+
+const cellClass = (c: { className?: string }) => (c.className ? `vt-cell ${c.className}` : 'vt-cell');
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
-interface ResourceTableProps {
-  /** The resource's display name: the grid's accessible name. */
+interface VirtualGridProps<R> {
+  /** The grid's accessible name. */
   label: string;
-  /** The sorted, filtered rows (the store's view). */
-  rows: readonly Row[];
-  columns: readonly TableColumn[];
+  /** The rows in the order shown. */
+  rows: readonly R[];
+  /** A row's unique, stable key. */
+  rowKey(row: R): string;
+  columns: readonly GridColumn<R>[];
+  /** The CSS grid template shared by the header and every row, and the width below which the grid scrolls sideways. */
+  layout: { template: string; minWidth: number };
   sort: SortSpec;
   onSort(key: string): void;
-  selectedUid: string | null;
-  onRowClick(uid: string): void;
+  selectedKey: string | null;
+  onRowClick(key: string): void;
+  /** From {@link useVirtualWindow} over `rows.length`. */
   win: VirtualWindow;
   /** Prefix of row element ids, for `aria-activedescendant`. */
   idPrefix: string;
@@ -54,13 +72,13 @@ interface ResourceTableProps {
 /**
  * A virtualised grid: a sticky header, a body as tall as every row, and only
  * the rows in view rendered inside it. Focusable, with the selected row as its
- * active descendant; keys are handled by the inspector.
+ * active descendant; keys are the caller's to handle.
  */
-export function ResourceTable({ label, rows, columns, sort, onSort, selectedUid, onRowClick, win, idPrefix, busy, empty }: ResourceTableProps) {
-  const { template, minWidth } = gridTemplate(columns);
+export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onSort, selectedKey, onRowClick, win, idPrefix, busy, empty }: VirtualGridProps<R>) {
+  const { template, minWidth } = layout;
   const visible = rows.slice(win.start, win.end);
-  const rowId = (uid: string) => `${idPrefix}-${uid}`;
-  const activeShown = selectedUid !== null && visible.some((r) => r.uid === selectedUid);
+  const rowId = (key: string) => `${idPrefix}-${key}`;
+  const activeShown = selectedKey !== null && visible.some((r) => rowKey(r) === selectedKey);
   return (
     <div
       ref={win.ref}
@@ -70,7 +88,7 @@ export function ResourceTable({ label, rows, columns, sort, onSort, selectedUid,
       aria-rowcount={rows.length + 1}
       aria-colcount={columns.length}
       aria-busy={busy}
-      aria-activedescendant={activeShown ? rowId(selectedUid) : undefined}
+      aria-activedescendant={activeShown ? rowId(selectedKey) : undefined}
       tabIndex={0}
       onScroll={win.onScroll}
       style={{ '--vt-cols': template } as CSSProperties}
@@ -78,7 +96,7 @@ export function ResourceTable({ label, rows, columns, sort, onSort, selectedUid,
       <div role="rowgroup" className="vt-head" style={{ minWidth }}>
         <div role="row" aria-rowindex={1} className="vt-row">
           {columns.map((c, i) => (
-            <div key={c.key} role="columnheader" aria-label={c.title} aria-colindex={i + 1} aria-sort={sort.key === c.key ? ARIA_SORT[sort.dir] : undefined} className={`vt-cell kind-${c.kind}`}>
+            <div key={c.key} role="columnheader" aria-label={c.title} aria-colindex={i + 1} aria-sort={sort.key === c.key ? ARIA_SORT[sort.dir] : undefined} className={cellClass(c)}>
               {/* "Sort by": a header named like a picker entry ("Pods" on Nodes) must not share its button name. */}
               <button type="button" className="vt-sort" aria-label={`Sort by ${c.title}`} onClick={() => onSort(c.key)}>
                 {c.title}
@@ -90,9 +108,10 @@ export function ResourceTable({ label, rows, columns, sort, onSort, selectedUid,
       </div>
       <div role="rowgroup" className="vt-body" style={{ height: rows.length * ROW_HEIGHT, minWidth }}>
         <div role="presentation" style={{ transform: `translateY(${win.start * ROW_HEIGHT}px)` }}>
-          {visible.map((row, k) => (
-            <GridRow key={row.uid} row={row} columns={columns} index={win.start + k} selected={row.uid === selectedUid} id={rowId(row.uid)} onClick={onRowClick} />
-          ))}
+          {visible.map((row, k) => {
+            const key = rowKey(row);
+            return <GridRow key={key} row={row} rowKey={key} columns={columns} index={win.start + k} selected={key === selectedKey} id={rowId(key)} onClick={onRowClick} />;
+          })}
         </div>
       </div>
       {!rows.length && <div className="vt-empty">{empty}</div>}
