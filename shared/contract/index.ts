@@ -11,6 +11,7 @@ import { auditContract } from './audit';
 import { connectionsContract } from './connections';
 import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
+import { tasksContract } from './tasks';
 
 export * from './app';
 export * from './audit';
@@ -20,9 +21,10 @@ export * from './kubeLogs';
 export * from './kubeObjects';
 export * from './kubeResources';
 export * from './portForwards';
+export * from './tasks';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract] as const;
 
 const contract = combineAreas(areaContracts);
 

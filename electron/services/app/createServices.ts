@@ -14,6 +14,8 @@ import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
 import { openDatabase, type Database } from '../store/database';
+import { createTasksArea } from '../tasks/tasksArea';
+import type { TaskRunner } from '../tasks/taskRunner';
 import { createAppArea } from './appArea';
 import { combineHandlers, type ServiceArea } from './serviceArea';
 
@@ -42,9 +44,14 @@ export interface Services {
   audit: AuditService;
   kube: KubeInspector;
   portForwards: PortForwards;
+  tasks: TaskRunner;
   /** A UI connection went away: every area releases what it held open for it (watches, log streams). */
   endSession(session: string): void;
-  close(): void;
+  /**
+   * Closes every area, newest first, then the data file. Synchronous unless
+   * an area has work to finish (a running task's cleanup); the promise says when all is closed.
+   */
+  close(): Promise<void>;
 }
 
 /** Opens the data file and builds every area; the contract's handlers are theirs combined. */
@@ -75,8 +82,10 @@ export function createServices(platform: PlatformAdapters): Services {
   const kube = createKubeArea({ connections: connections.service, audit: audit.service, hub, log });
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
+  const tasks = createTasksArea({ db, audit: audit.service, hub, log });
+
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {
@@ -88,18 +97,27 @@ export function createServices(platform: PlatformAdapters): Services {
     audit: audit.service,
     kube: kube.inspector,
     portForwards: portForwards.service,
+    tasks: tasks.runner,
     endSession: (session) => {
       for (const area of areas) area.endSession(session);
     },
     close: () => {
-      for (const area of [...areas].reverse()) {
-        try {
-          area.close();
-        } catch (err) {
-          log.error('an area failed to close', { area: area.contract.name, error: err });
+      const closing = [...areas].reverse();
+      const closeFrom = (i: number): Promise<void> | void => {
+        for (; i < closing.length; i++) {
+          const area = closing[i];
+          const failed = (err: unknown) => log.error('an area failed to close', { area: area.contract.name, error: err });
+          try {
+            const pending = area.close();
+            // Areas built earlier (and the data file) stay open until this one is done.
+            if (pending) return pending.catch(failed).then(() => closeFrom(i + 1));
+          } catch (err) {
+            failed(err);
+          }
         }
-      }
-      db.close();
+        db.close();
+      };
+      return Promise.resolve(closeFrom(0));
     },
   };
 }

@@ -23,8 +23,12 @@ export interface ServiceArea<C extends AreaContract = AreaContract> {
   handlers: AreaHandlers<C>;
   /** A UI session (a window, a browser tab) went away: release what it opened. */
   endSession(session: string): void;
-  /** The app is closing: stop timers, sockets and streams. */
-  close(): void;
+  /**
+   * The app is closing: stop timers, sockets and streams. A promise holds the
+   * close until work that needs the data file has ended (a task's cleanup);
+   * the root waits for it before closing the areas built earlier.
+   */
+  close(): void | Promise<void>;
 }
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

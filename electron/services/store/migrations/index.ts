@@ -1,6 +1,7 @@
 import { migration001 } from './001_initial';
 import { migration002 } from './002_audit_undo';
+import { migration003 } from './003_tasks';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002];
+export const migrations: Migration[] = [migration001, migration002, migration003];

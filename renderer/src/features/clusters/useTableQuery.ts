@@ -1,7 +1,6 @@
 import { useDeferredValue, useLayoutEffect, useMemo, useState } from 'react';
-import type { SortSpec } from '../../ui/VirtualGrid';
 import { rowMatcher, searchTextOf } from './rowFilter';
-import { rowComparator } from './rowOrder';
+import { rowComparator, type SortSpec } from './rowOrder';
 import type { RowStore } from './rowStore';
 import { NAME_KEY, type TableColumn } from './tableColumns';
 
