@@ -1,8 +1,8 @@
 import type { Row } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
+import { useNow } from '../../ui/useNow';
 import { formatAge, statusTone } from './cellFormat';
 import type { TableColumn } from './tableColumns';
-import { useNow } from './useNow';
 
 /** A relative age that follows the shared clock; the exact time is in the tooltip. */
 export function Age({ iso, suffix = '' }: { iso: string; suffix?: string }) {

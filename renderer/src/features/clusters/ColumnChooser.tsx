@@ -1,4 +1,4 @@
-import { Popover } from './Popover';
+import { Popover } from '../../ui/Popover';
 import { NAME_KEY, type TableColumn } from './tableColumns';
 
 interface ColumnChooserProps {

@@ -1,6 +1,6 @@
+import { Popover } from '../../ui/Popover';
 import { naturalCompare } from './rowOrder';
 import type { RowStore } from './rowStore';
-import { Popover } from './Popover';
 
 interface NamespaceFilterProps {
   store: RowStore;

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ROW_HEIGHT } from '../../ui/useVirtualWindow';
 import { emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
-import { ROW_HEIGHT } from './useVirtualWindow';
 
 const selectedName = () => within(grid('Pods')).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true')?.querySelector('[role=gridcell]')?.textContent;
 

@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConnectionSummary, Row } from '../../../../shared/contract';
 import { useToasts } from '../../shell/toastStore';
+import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
 import type { ResourceEntry } from './resourceCatalog';
-import { ResourceTable } from './ResourceTable';
+import { ResourceGrid } from './ResourceGrid';
 import { RowStore } from './rowStore';
 import { TableToolbar } from './TableToolbar';
 import { NAME_KEY, tableColumns, useHiddenColumns } from './tableColumns';
 import { useInspectorKeys } from './useInspectorKeys';
 import { useResourceWatch } from './useResourceWatch';
 import { useTableQuery } from './useTableQuery';
-import { useVirtualWindow } from './useVirtualWindow';
 import { watchStatus } from './watchStatus';
 import { WatchStatusBar } from './WatchStatusBar';
 
@@ -124,7 +124,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
         onFilterDone={() => win.ref.current?.focus()}
       />
       <div className={detailOpen ? 'resource-main with-detail' : 'resource-main'}>
-        <ResourceTable
+        <ResourceGrid
           label={entry.label}
           rows={rows}
           columns={columns}

@@ -1,12 +1,7 @@
 import type { Row } from '../../../../shared/contract';
 import { parseQuantity } from './cellFormat';
+import type { SortSpec } from '../../ui/VirtualGrid';
 import type { TableColumn } from './tableColumns';
-
-/** Which column the table is sorted by, and which way. */
-export interface SortSpec {
-  key: string;
-  dir: 'asc' | 'desc';
-}
 
 /** A total order on rows: no two distinct rows compare equal, so positions can be found by binary search. */
 export type RowComparator = (a: Row, b: Row) => number;

@@ -1,6 +1,7 @@
 import { useDeferredValue, useLayoutEffect, useMemo, useState } from 'react';
+import type { SortSpec } from '../../ui/VirtualGrid';
 import { rowMatcher, searchTextOf } from './rowFilter';
-import { rowComparator, type SortSpec } from './rowOrder';
+import { rowComparator } from './rowOrder';
 import type { RowStore } from './rowStore';
 import { NAME_KEY, type TableColumn } from './tableColumns';
 

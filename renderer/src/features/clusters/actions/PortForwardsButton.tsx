@@ -4,7 +4,7 @@ import { call } from '../../../api/client';
 import { ErrorNotice } from '../../../shell/ErrorNotice';
 import { formatBytes, plural } from '../../../shell/format';
 import { notifyError, notifySuccess } from '../../../shell/toastStore';
-import { Popover } from '../Popover';
+import { Popover } from '../../../ui/Popover';
 import { localAddress, useLivePortForwards, usePortForwards } from './portForwardsStore';
 import './actions.css';
 

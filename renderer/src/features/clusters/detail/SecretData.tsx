@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { plural } from '../../../shell/format';
+import { CopyButton } from '../../../ui/CopyButton';
 import { CallProblem } from './CallProblem';
-import { CopyButton } from './CopyButton';
 import type { SecretReveal } from './useSecretReveal';
 
 interface SecretDataProps {

@@ -1,8 +1,8 @@
 import type { ObjectDetail, Row } from '../../../../../shared/contract';
 import { CodeView } from '../../../shell/monaco/CodeView';
+import { CopyButton } from '../../../ui/CopyButton';
 import type { ResourceEntry } from '../resourceCatalog';
 import { CallProblem } from './CallProblem';
-import { CopyButton } from './CopyButton';
 import type { ObjectCall } from './useObjectDetail';
 
 /** The object as YAML (managedFields left out, a Secret's values masked by the services), read-only. */

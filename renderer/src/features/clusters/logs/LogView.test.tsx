@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ContainerInfo, LogLinesEvent, ParamsIn } from '../../../../../shared/contract';
 import { setBridge } from '../../../api/client';
 import { createFakeBridge, fail, ok, type FakeBridge, type FakeHandler } from '../../../test/fakeBridge';
+import { FALLBACK_VIEWPORT } from '../../../ui/useVirtualWindow';
 import { LOG_CAPACITY } from './logBuffer';
 import { LINE_HEIGHT } from './logRows';
 import { LogView } from './LogView';
-import { FALLBACK_VIEWPORT } from '../useVirtualWindow';
 
 const container = (name: string, overrides: Partial<ContainerInfo> = {}): ContainerInfo => ({
   name,

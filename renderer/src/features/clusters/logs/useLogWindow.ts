@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import { useResizeEffect } from '../../../shell/useResizeEffect';
-import { FALLBACK_VIEWPORT } from '../useVirtualWindow';
+import { useResizeEffect } from '../../../ui/useResizeEffect';
+import { FALLBACK_VIEWPORT } from '../../../ui/useVirtualWindow';
 import type { LogRows } from './logRows';
 
 /** Rows rendered beyond each edge of the viewport, so fast scrolling does not show blanks. */

@@ -1,5 +1,5 @@
 import { useRef, useState, type RefObject } from 'react';
-import { useResizeEffect } from '../../shell/useResizeEffect';
+import { useResizeEffect } from './useResizeEffect';
 
 /** Every row is this tall (px); the stylesheet's `.vt-row` says the same. */
 export const ROW_HEIGHT = 28;

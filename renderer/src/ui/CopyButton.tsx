@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { notifyError } from '../../../shell/toastStore';
+import { notifyError } from '../shell/toastStore';
 
 const COPIED_MS = 1500;
 
