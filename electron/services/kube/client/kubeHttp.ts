@@ -61,7 +61,7 @@ async function prepare(kc: KubeConfig, path: string, method: string, accept: str
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new AppError('KUBECONFIG_INVALID', 'The connection has no cluster');
   const who = kc.getCurrentUser()?.name ?? 'this user';
-  const url = new URL(path, cluster.server.endsWith('/') ? cluster.server : cluster.server + '/');
+  const url = requestUrl(cluster.server, path);
   const headers: Record<string, string> = { Accept: accept };
   if (gzip) headers['Accept-Encoding'] = 'gzip';
   const opts: https.RequestOptions = { method, headers };
@@ -71,6 +71,16 @@ async function prepare(kc: KubeConfig, path: string, method: string, accept: str
     throw new AppError('UNAUTHORIZED', `Could not get credentials for ${who}: ${firstLine(err)}`);
   }
   return { url, server: cluster.server, opts, who, transport: url.protocol === 'http:' ? http : https };
+}
+
+/** The URL of `path` on the cluster's `server`. */
+export function requestUrl(server: string, path: string): URL {
+  return new URL(path, server.endsWith('/') ? server : server + '/');
+}
+
+/** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386), the rest plain JSON. */
+export function contentTypeFor(method: string): string {
+  return method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
 }
 
 /** Starts the request; bad client certificates and keys fail here, synchronously, before any network traffic. */
@@ -118,7 +128,7 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, path: string, opt
   const p = await prepare(kc, path, method, options.accept ?? 'application/json', options.gzip ?? false);
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   if (payload) {
-    (p.opts.headers as Record<string, string>)['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+    (p.opts.headers as Record<string, string>)['Content-Type'] = contentTypeFor(method);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
@@ -186,7 +196,7 @@ export async function kubeStream(kc: KubeConfig, path: string, options: KubeStre
 }
 
 /** Splits text arriving in pieces into non-empty lines, cutting lines longer than `maxLength`. */
-class LineSplitter {
+export class LineSplitter {
   private partial = '';
   /** The current line was cut and handed over: skip the rest of it. */
   private skipping = false;
@@ -196,6 +206,7 @@ class LineSplitter {
     private readonly maxLength: number,
   ) {}
 
+  /** Takes the next piece of text; every line it completes is handed over. */
   write(text: string): void {
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -206,6 +217,7 @@ class LineSplitter {
     if (!this.skipping) this.add(text.slice(start), false);
   }
 
+  /** Takes the last piece: a final line without a newline is handed over too. */
   end(text: string): void {
     this.write(text);
     if (!this.skipping) this.add('', true);

@@ -37,6 +37,8 @@ export interface KubeObjects {
 const OWNER_DEPTH = 8;
 /** The most related pods returned. */
 const PODS_MAX = 500;
+/** Pods per page where every page is read. */
+const POD_PAGE_SIZE = 500;
 /** How long a SelfSubjectAccessReview answer is reused: RBAC changes are rare, menus open often. */
 const REVIEW_TTL_MS = 30_000;
 /** How long a group version's subresources (a CRD's `scale`) are remembered. */
@@ -57,6 +59,73 @@ interface AccessReview {
 interface WithSelector {
   metadata?: { uid?: string; name?: string; ownerReferences?: { uid: string }[] };
   spec?: { selector?: unknown };
+}
+
+/** A group version's discovery document, as far as it is read. */
+interface ApiResourceList {
+  resources?: { name: string }[];
+}
+
+/** "pods team-a/web-1", "nodes gpu-1": an object in messages. */
+export function objectText(resourceLabel: string, namespace: string | undefined, name: string): string {
+  return `${resourceLabel} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/**
+ * What reading an owner found: the owner, nothing (gone, or a newer object
+ * under its name), a refusal, or a failure to report.
+ */
+export function ownerReadOutcome(status: number, foundUid: string | undefined, ownerUid: string): 'found' | 'missing' | 'forbidden' | 'failed' {
+  // A different uid under the same name is a newer object, not the owner.
+  if (status === 404 || (status === 200 && foundUid !== ownerUid)) return 'missing';
+  if (status === 403) return 'forbidden';
+  return status === 200 ? 'found' : 'failed';
+}
+
+/** The filter of the pods assigned to `node`. */
+export const onNodeFilter = (node: string): string => `fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`;
+
+/** The query of one page of pods `filter` selects (empty: all), after the page `continueToken` ended. */
+export function podPageQuery(filter: string, continueToken: string | undefined): string {
+  return `?${filter ? `${filter}&` : ''}limit=${POD_PAGE_SIZE}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
+}
+
+/** Why a node's pods could not be counted, for the detail view. */
+export function podCountProblem(err: unknown): string {
+  if (err instanceof AppError && err.code === 'FORBIDDEN') return 'no access to list pods';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The field selector of an object's events. Kubelets report about their node
+ * with the node's name as uid and write to `default`, so a node's events are
+ * matched by name across namespaces (then checked with {@link isAboutNode}).
+ */
+export function eventsSelector(isNode: boolean, name: string, uid: string): string {
+  return isNode ? `involvedObject.kind=Node,involvedObject.name=${name}` : `involvedObject.uid=${uid}`;
+}
+
+/** True when an event found by a node's name is about this node: its uid, or its name standing in for one. */
+export const isAboutNode = (event: CoreEvent, name: string, uid: string): boolean => event.involvedObject?.uid === uid || event.involvedObject?.uid === name;
+
+/** Where a group version's discovery document is: `/api/v1` for the core group, `/apis/<group>/<version>` for the rest. */
+export function groupVersionPath(api: Pick<ApiResource, 'group' | 'version'>): string {
+  return api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
+}
+
+/** The subresources a discovery document lists ("deployments/scale", "pods/log"). */
+export function subresourceNames(list: ApiResourceList): Set<string> {
+  return new Set((list.resources ?? []).map((r) => r.name).filter((n) => n.includes('/')));
+}
+
+/** The objects among `items` that `ownerUid` owns. */
+export function ownedBy<T extends { metadata?: { ownerReferences?: { uid: string }[] } }>(items: T[], ownerUid: string | undefined): T[] {
+  return items.filter((item) => item.metadata?.ownerReferences?.some((o) => o.uid === ownerUid));
+}
+
+/** How a CronJob's related pods are chosen, in words: "pods of jobs a, b". */
+export function jobPodsText(jobNames: string[]): string {
+  return jobNames.length ? `pods of job${jobNames.length > 1 ? 's' : ''} ${jobNames.join(', ')}` : 'pods of its jobs (none now)';
 }
 
 /** Where an object lives, resolved against discovery. */
@@ -83,7 +152,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     if (api.namespaced && !ref.namespace) throw new AppError('VALIDATION', `${label} are namespaced: say which namespace ${ref.name} is in`);
     const namespace = api.namespaced ? ref.namespace : undefined;
     const kc = await access.config(ref.connectionId);
-    return { kc, api, namespace, name: ref.name, label: `${label} ${namespace ? `${namespace}/` : ''}${ref.name}` };
+    return { kc, api, namespace, name: ref.name, label: objectText(label, namespace, ref.name) };
   }
 
   /** GET of a path; any non-200 answer becomes an error naming `what` was being done. */
@@ -114,16 +183,12 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       const namespace = api.namespaced ? child.metadata?.namespace : undefined;
       Object.assign(link, { ...(namespace ? { namespace } : {}), resource: { group: api.group, version: api.version, resource: api.resource } });
       const res = await kubeRequest<DetailObject>(kc, objectPath(api, namespace, owner.name), { timeoutMs: 30_000 });
-      // A different uid under the same name is a newer object, not the owner.
-      if (res.status === 404 || (res.status === 200 && res.body.metadata?.uid !== owner.uid)) {
-        chain.push({ ...link, unresolved: 'missing' });
+      const outcome = ownerReadOutcome(res.status, res.body?.metadata?.uid, owner.uid);
+      if (outcome === 'missing' || outcome === 'forbidden') {
+        chain.push({ ...link, unresolved: outcome });
         break;
       }
-      if (res.status === 403) {
-        chain.push({ ...link, unresolved: 'forbidden' });
-        break;
-      }
-      if (res.status !== 200) throw kubeStatusError(`reading the owner ${resourceLabel(api)} ${namespace ? `${namespace}/` : ''}${owner.name}`, res.status, res.body);
+      if (outcome === 'failed') throw kubeStatusError(`reading the owner ${objectText(resourceLabel(api), namespace, owner.name)}`, res.status, res.body);
       chain.push(link);
       child = res.body;
     }
@@ -146,22 +211,22 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     let assigned = 0;
     let unfinished = 0;
     try {
-      await eachPod<{ status?: { phase?: string } }>(kc, undefined, `fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}&`, `counting the pods on node ${node}`, (pod) => {
+      await eachPod<{ status?: { phase?: string } }>(kc, undefined, onNodeFilter(node), `counting the pods on node ${node}`, (pod) => {
         assigned++;
         if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') unfinished++;
       });
     } catch (err) {
       // The node's own facts still stand; the count says why it is missing.
-      return { problem: err instanceof AppError && err.code === 'FORBIDDEN' ? 'no access to list pods' : err instanceof Error ? err.message : String(err) };
+      return { problem: podCountProblem(err) };
     }
     return { assigned, unfinished };
   }
 
-  /** Every pod `query` selects (in `namespace`, or all), page by page, for filters the server cannot apply or counts it does not give. */
-  async function eachPod<P>(kc: KubeConfig, namespace: string | undefined, query: string, what: string, visit: (pod: P) => void): Promise<void> {
+  /** Every pod `filter` selects (in `namespace`, or all), page by page, for filters the server cannot apply or counts it does not give. */
+  async function eachPod<P>(kc: KubeConfig, namespace: string | undefined, filter: string, what: string, visit: (pod: P) => void): Promise<void> {
     let continueToken: string | undefined;
     do {
-      const page = await read<ListBody<P>>(kc, `${objectPath(PODS, namespace)}?${query}limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`, what);
+      const page = await read<ListBody<P>>(kc, objectPath(PODS, namespace) + podPageQuery(filter, continueToken), what);
       for (const pod of page.items ?? []) visit(pod);
       continueToken = page.metadata?.continue;
     } while (continueToken);
@@ -173,7 +238,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
   async function cronJobPods(at: Located): Promise<z.infer<typeof RelatedPods>> {
     const cronJob = await readObject(at);
     const jobs = await read<ListBody<WithSelector>>(at.kc, objectPath(JOBS, at.namespace), `listing the jobs of ${at.label}`);
-    const owned = (jobs.items ?? []).filter((j) => j.metadata?.ownerReferences?.some((o) => o.uid === cronJob.metadata?.uid));
+    const owned = ownedBy(jobs.items ?? [], cronJob.metadata?.uid);
     const names = owned.map((j) => j.metadata?.name ?? '').sort();
     const perJob = await Promise.all(
       owned.map((job) => {
@@ -184,7 +249,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     const pods = perJob.flatMap((p) => p.pods).sort(byNamespaceAndName);
     return {
       pods: pods.slice(0, PODS_MAX),
-      selector: names.length ? `pods of job${names.length > 1 ? 's' : ''} ${names.join(', ')}` : 'pods of its jobs (none now)',
+      selector: jobPodsText(names),
       truncated: pods.length > PODS_MAX || perJob.some((p) => p.truncated),
     };
   }
@@ -203,13 +268,11 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
 
   /** Subresources of a group version, from its discovery document (a CRD's `scale` appears there). */
   function subresourcesOf(connectionId: string, kc: KubeConfig, api: ApiResource): Promise<Set<string>> {
-    const gv = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
+    const gv = groupVersionPath(api);
     const key = `${connectionId}|${gv}`;
     const cached = subresources.get(key);
     if (cached && Date.now() - cached.at < SUBRESOURCES_TTL_MS) return cached.names;
-    const names = kubeRequest<{ resources?: { name: string }[] }>(kc, gv, { timeoutMs: 30_000 }).then((res) =>
-      res.status === 200 ? new Set((res.body.resources ?? []).map((r) => r.name).filter((n) => n.includes('/'))) : new Set<string>(),
-    );
+    const names = kubeRequest<ApiResourceList>(kc, gv, { timeoutMs: 30_000 }).then((res) => (res.status === 200 ? subresourceNames(res.body) : new Set<string>()));
     subresources.set(key, { at: Date.now(), names });
     names.catch(() => subresources.delete(key));
     return names;
@@ -250,11 +313,9 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       const obj = await readObject(at);
       const uid = obj.metadata?.uid ?? '';
       const isNode = at.api.group === '' && at.api.resource === 'nodes';
-      // Kubelets report about their node with the node's name as uid, and write to `default`: match by name across namespaces.
-      const selector = isNode ? `involvedObject.kind=Node,involvedObject.name=${at.name}` : `involvedObject.uid=${uid}`;
-      const path = `${objectPath({ group: '', version: 'v1', resource: 'events' }, at.namespace)}?fieldSelector=${encodeURIComponent(selector)}`;
+      const path = `${objectPath({ group: '', version: 'v1', resource: 'events' }, at.namespace)}?fieldSelector=${encodeURIComponent(eventsSelector(isNode, at.name, uid))}`;
       const list = await read<ListBody<CoreEvent>>(at.kc, path, `listing the events of ${at.label}`);
-      const items = (list.items ?? []).filter((e) => !isNode || e.involvedObject?.uid === uid || e.involvedObject?.uid === at.name);
+      const items = (list.items ?? []).filter((e) => !isNode || isAboutNode(e, at.name, uid));
       return { events: newestEvents(items) };
     },
 
@@ -262,7 +323,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       const at = await locate(ref);
       const key = `${at.api.group}/${at.api.resource}`;
       if (key === '/nodes') {
-        const found = await podsWhere(at.kc, undefined, `fieldSelector=${encodeURIComponent(`spec.nodeName=${at.name}`)}`, `listing the pods on node ${at.name}`);
+        const found = await podsWhere(at.kc, undefined, onNodeFilter(at.name), `listing the pods on node ${at.name}`);
         return { pods: found.pods.sort(byNamespaceAndName), selector: `on node ${at.name}`, truncated: found.truncated };
       }
       if (key === 'batch/cronjobs') return cronJobPods(at);

@@ -70,22 +70,47 @@ interface Forward {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Why listening on 127.0.0.1:`port` failed, put so the user knows which port to choose instead. */
+export function listenError(port: number, err: NodeJS.ErrnoException): AppError {
+  if (err.code === 'EADDRINUSE') return new AppError('VALIDATION', `port ${port} is already in use on ${LOOPBACK}: choose another or leave it empty for any free port`);
+  if (err.code === 'EACCES') {
+    return new AppError('VALIDATION', `port ${port} needs administrator rights on this machine: choose one above 1023 or leave it empty for any free port`);
+  }
+  return new AppError('INTERNAL', `Could not listen on ${LOOPBACK}:${port}: ${err.message}`);
+}
+
 /** Listens on 127.0.0.1:`port` (0: any free port); a taken port is the user's to change. */
 function listenLocal(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     // Paused until the stream to the pod is open, so nothing the client sends first is lost.
     const server = net.createServer({ pauseOnConnect: true });
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(new AppError('VALIDATION', `port ${port} is already in use on ${LOOPBACK}: choose another or leave it empty for any free port`));
-      } else if (err.code === 'EACCES') {
-        reject(new AppError('VALIDATION', `port ${port} needs administrator rights on this machine: choose one above 1023 or leave it empty for any free port`));
-      } else {
-        reject(new AppError('INTERNAL', `Could not listen on ${LOOPBACK}:${port}: ${err.message}`));
-      }
-    });
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(port, err)));
     server.listen({ host: LOOPBACK, port, exclusive: true }, () => resolve(server));
   });
+}
+
+/** "127.0.0.1:8080 → pod/web-1:80": where a forward's traffic goes, for the log and the audit. */
+export function forwardRoute(localPort: number, pod: string, podPort: number): string {
+  return `${LOOPBACK}:${localPort} → pod/${pod}:${podPort}`;
+}
+
+/** What a stop's audit entry says was there before. */
+export function stopBefore(route: string, activeConnections: number): string {
+  return `${route}, ${activeConnections} connection(s) open`;
+}
+
+/** What a start's audit entry says it asked for. */
+export function startDetail(remotePort: number, localPort: number | undefined): string {
+  return `remote port ${remotePort}, local port ${localPort || 'any free'} on ${LOOPBACK}`;
+}
+
+/** The SelfSubjectAccessReview asking whether the user may port-forward to `pod`. */
+export function portForwardReview(namespace: string, pod: string): object {
+  return {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: { resourceAttributes: { namespace, verb: 'create', resource: 'pods', subresource: 'portforward', name: pod } },
+  };
 }
 
 export function createPortForwards(deps: PortForwardsDeps): PortForwards {
@@ -94,18 +119,14 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
 
   const list = (): PortForward[] => [...forwards.values()].map((f) => ({ ...f.info }));
   const changes = throttle(() => hub.publish('portForwards.changed', { forwards: list() }), PUBLISH_INTERVAL_MS);
-  const route = (f: Forward) => `${LOOPBACK}:${f.info.localPort} → pod/${f.info.pod}:${f.podPort}`;
+  const route = (f: Forward) => forwardRoute(f.info.localPort, f.info.pod, f.podPort);
 
   /** Refuses at start, rather than at the first connection, a user who may not port-forward there. */
   async function checkAllowed(connectionId: string, namespace: string, pod: string): Promise<void> {
     const kc = await access.config(connectionId);
     const res = await kubeRequest<{ status?: { allowed?: boolean } }>(kc, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
       method: 'POST',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { namespace, verb: 'create', resource: 'pods', subresource: 'portforward', name: pod } },
-      },
+      body: portForwardReview(namespace, pod),
     });
     if (res.status !== 201 && res.status !== 200) throw kubeStatusError(`checking port-forward access in ${namespace}`, res.status, res.body);
     if (!res.body.status?.allowed) {
@@ -165,7 +186,7 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
           target: f.auditTarget,
           connectionId: f.info.connectionId,
           connectionName: f.info.connectionName,
-          before: `${route(f)}, ${f.info.activeConnections} connection(s) open`,
+          before: stopBefore(route(f), f.info.activeConnections),
           detail: 'connection deleted',
         },
         () => shut(f),
@@ -284,7 +305,7 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
           target,
           connectionId: params.connectionId,
           connectionName,
-          detail: `remote port ${params.remotePort}, local port ${params.localPort || 'any free'} on ${LOOPBACK}`,
+          detail: startDetail(params.remotePort, params.localPort),
         },
         async () => {
           const kc = await access.config(params.connectionId);
@@ -343,7 +364,7 @@ export function createPortForwards(deps: PortForwardsDeps): PortForwards {
           target: f.auditTarget,
           connectionId: f.info.connectionId,
           connectionName: f.info.connectionName,
-          before: `${route(f)}, ${f.info.activeConnections} connection(s) open`,
+          before: stopBefore(route(f), f.info.activeConnections),
         },
         () => shut(f),
         () => ({ after: 'stopped' }),

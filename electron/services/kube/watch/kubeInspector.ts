@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApiResource, Column, FoundObject, KubeRowsEvent, ParamsOf, ResourceRef, ResultOf } from '../../../../shared/contract';
+import type { ApiResource, Column, FoundObject, KubeRowsEvent, ParamsOf, ResourceRef, ResultOf, Row, WatchState } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import type { ConnectionService } from '../../connections/connectionService';
 import type { Logger } from '../../logging/logger';
@@ -12,7 +12,7 @@ import { kubeRequest } from '../client/kubeHttp';
 import { FINDER_RESOURCES, isSearchable, rankMatches } from '../objects/objectFinder';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
 import { NODE_PODS_COLUMN, NodePodCounts } from './nodePodCounts';
-import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheUpdate, type CacheStats, type ResourceCacheOptions } from './resourceCache';
+import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type CacheTarget, type CacheUpdate, type ResourceCacheOptions } from './resourceCache';
 import { shapeFor } from './rowShapes';
 
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
@@ -97,6 +97,46 @@ export interface CacheInfo extends CacheStats {
   phase: string;
 }
 
+/** Node watches get a Pods column, counted from the pods cache. */
+export const isNodes = (ref: Pick<ResourceRef, 'group' | 'resource'>): boolean => ref.group === '' && ref.resource === 'nodes';
+
+/** The one cache of (connection, resource version, namespace scope); `namespace` undefined for all namespaces or cluster scope. */
+export function cacheKey(connectionId: string, resource: ResourceRef, namespace: string | undefined): string {
+  return `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${namespace ?? '*'}`;
+}
+
+/** Where a CRD's definition (and its printer columns) is read for a custom resource. */
+export function crdPath(api: Pick<ApiResource, 'group' | 'resource'>): string {
+  return `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${api.resource}.${api.group}`;
+}
+
+/** The rows of several caches as search candidates, each object once: a namespace's cache repeats objects of the all-namespaces one. */
+export function searchCandidates(caches: { resource: ResourceRef; kind: string; rows: Row[] }[]): FoundObject[] {
+  const seen = new Set<string>();
+  const candidates: FoundObject[] = [];
+  for (const { resource, kind, rows } of caches) {
+    for (const row of rows) {
+      if (seen.has(row.uid)) continue;
+      seen.add(row.uid);
+      candidates.push({ resource, kind, uid: row.uid, name: row.name, ...(row.namespace ? { namespace: row.namespace } : {}) });
+    }
+  }
+  return candidates;
+}
+
+/** Nodes whose pod count changed, gathered until they go out: names, or every node. */
+export type ChangedNodes = Set<string> | 'all';
+
+/** Adds newly changed nodes to those waiting to go out. */
+export function mergeChangedNodes(waiting: ChangedNodes, changed: ChangedNodes): ChangedNodes {
+  return changed === 'all' || waiting === 'all' ? 'all' : new Set([...waiting, ...changed]);
+}
+
+/** An all-namespaces cache the user may not list: its kubeconfig context's namespace may still be listed. */
+export function isForbiddenAcrossNamespaces(target: Pick<CacheTarget, 'namespaced' | 'namespace'>, phase: WatchState['phase']): boolean {
+  return target.namespaced && !target.namespace && phase === 'forbidden';
+}
+
 /**
  * {@link KubeInspector} built on list+watch caches: one per (connection,
  * resource, namespace scope), shared by every watch on it, reference counted
@@ -136,7 +176,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     const { entry, api } = await this.acquire(connectionId, resource, namespace);
     const watchId = randomUUID();
     const publish = (update: CacheUpdate) => this.deps.hub.publish('kube.rows', { watchId, ...update } satisfies KubeRowsEvent);
-    if (resource.group === '' && resource.resource === 'nodes') {
+    if (isNodes(resource)) {
       const unsubscribe = await this.nodesWithPodCounts(connectionId, entry, publish);
       this.watches.set(watchId, { entry, unsubscribe, session });
       return { watchId, columns: [...entry.columns, NODE_PODS_COLUMN], namespaced: false };
@@ -167,17 +207,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     await this.holdFinderCaches(connectionId);
     await this.narrowToContextNamespace(connectionId);
     const searched = [...this.caches.values()].filter((e) => e.cache.target.connectionId === connectionId && isSearchable(e.cache.target.resource));
-    const seen = new Set<string>();
-    const candidates: FoundObject[] = [];
-    for (const entry of searched) {
-      const { resource } = entry.cache.target;
-      for (const row of entry.cache.rows()) {
-        // A namespace's cache repeats objects of the all-namespaces one.
-        if (seen.has(row.uid)) continue;
-        seen.add(row.uid);
-        candidates.push({ resource, kind: entry.kind, uid: row.uid, name: row.name, ...(row.namespace ? { namespace: row.namespace } : {}) });
-      }
-    }
+    const candidates = searchCandidates(searched.map((e) => ({ resource: e.cache.target.resource, kind: e.kind, rows: e.cache.rows() })));
     // Forbidden and failing caches are as done as they will get; only a first list still running is worth waiting for.
     const complete = searched.every((e) => e.cache.state.phase !== 'listing');
     return { matches: rankMatches(candidates, text, limit), complete };
@@ -202,7 +232,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     const kc = await this.access.config(connectionId);
     const api = await this.resolve(connectionId, resource);
     const ns = api.namespaced ? namespace || undefined : undefined;
-    const key = `${connectionId}|${resource.group}/${resource.version}/${resource.resource}|${ns ?? '*'}`;
+    const key = cacheKey(connectionId, resource, ns);
     let entry = this.caches.get(key);
     if (!entry) {
       const shape = shapeFor(resource, api.builtin ? [] : await this.printerColumns(kc, api));
@@ -229,7 +259,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     );
     const counts = new NodePodCounts(pods ? pods.columns.findIndex((c) => c.id === 'node') : -1);
     if (!pods) counts.apply({ reset: true, upserts: [], deletes: [], state: { phase: 'error', rows: 0 } });
-    let dirty: Set<string> | 'all' = new Set();
+    let dirty: ChangedNodes = new Set();
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Counts go out only after the watch's own first rows, which they would otherwise precede.
     let nodesSent = false;
@@ -241,8 +271,7 @@ export class ListWatchKubeInspector implements KubeInspector {
       if (rows.length) publish({ upserts: rows.map((r) => counts.withCount(r)), deletes: [], state: nodes.cache.state });
     };
     const offPods = pods?.cache.subscribe((update) => {
-      const changed = counts.apply(update);
-      dirty = changed === 'all' || dirty === 'all' ? 'all' : new Set([...dirty, ...changed]);
+      dirty = mergeChangedNodes(dirty, counts.apply(update));
       if (nodesSent && !timer && (dirty === 'all' || dirty.size)) timer = setTimeout(sendCounts, POD_COUNT_BATCH_MS);
     });
     const offNodes = nodes.cache.subscribe((update) => {
@@ -267,7 +296,7 @@ export class ListWatchKubeInspector implements KubeInspector {
    */
   private async narrowToContextNamespace(connectionId: string): Promise<void> {
     const hold = this.finderHolds.get(connectionId);
-    const forbidden = hold?.entries.filter((e) => e.cache.target.namespaced && !e.cache.target.namespace && e.cache.state.phase === 'forbidden' && !hold.narrowed.has(e.key));
+    const forbidden = hold?.entries.filter((e) => isForbiddenAcrossNamespaces(e.cache.target, e.cache.state.phase) && !hold.narrowed.has(e.key));
     if (!hold || !forbidden?.length) return;
     const kc = await this.access.config(connectionId);
     const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
@@ -387,7 +416,7 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   /** A CRD's printer columns; none when we may not read the CRD (the generic columns then suffice). */
   private async printerColumns(kc: KubeConfig, api: ApiResource): Promise<PrinterColumn[]> {
-    const res = await kubeRequest(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${api.resource}.${api.group}`).catch(() => undefined);
+    const res = await kubeRequest(kc, crdPath(api)).catch(() => undefined);
     return res?.status === 200 ? printerColumnsOf(res.body, api.version) : [];
   }
 }

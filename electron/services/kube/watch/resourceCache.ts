@@ -84,9 +84,66 @@ export interface CacheStats {
 }
 
 /** A failure the server told us about, judged by {@link failureOf}. */
-class KubeFailure extends Error {
+export class KubeFailure extends Error {
   constructor(readonly failure: Failure) {
     super(failure.message);
+  }
+}
+
+/** 410s closer together than this mean the server keeps expiring us: relist after a backoff, not at once. */
+const EXPIRED_RECENTLY_MS = 5000;
+
+/**
+ * Any error of a list or watch as a {@link Failure}: what the server said,
+ * or what the request met on the way. Undefined when the connection no
+ * longer exists (the connection store's NOT_FOUND).
+ */
+export function failureOfError(err: unknown, scope: string): Failure | undefined {
+  if (err instanceof KubeFailure) return err.failure;
+  if (err instanceof AppError) {
+    switch (err.code) {
+      case 'NOT_FOUND':
+        return undefined;
+      case 'UNAUTHORIZED':
+        return { kind: 'unauthorized', message: err.message };
+      case 'UNREACHABLE':
+      case 'TIMEOUT':
+        return { kind: 'transient', message: err.message };
+      default:
+        return { kind: 'rejected', message: err.message };
+    }
+  }
+  return { kind: 'transient', message: `Watching ${scope} failed unexpectedly; see the log` };
+}
+
+/** What a cache does after a failure: the phase it shows, and how long it waits before trying again. */
+export interface Retry {
+  phase: WatchState['phase'];
+  message: string;
+  waitMs: number;
+}
+
+/**
+ * How a cache answers failure number `attempt` (0-based) in a row: relist at
+ * once on 410 Gone (after a backoff if the last 410 was recent), retry slowly
+ * what only a person can fix (credentials, RBAC, a removed API), back off
+ * from the rest.
+ */
+export function retryAfter(failure: Failure, attempt: number, opts: { slowRetryMs: number; expiredRecently: boolean; random?: () => number }): Retry {
+  const backoff = () => backoffDelay(attempt, opts.random);
+  switch (failure.kind) {
+    case 'expired':
+      return { phase: 'listing', message: failure.message, waitMs: opts.expiredRecently ? backoff() : 0 };
+    case 'unauthorized':
+      return { phase: 'unauthorized', message: failure.message, waitMs: opts.slowRetryMs };
+    case 'forbidden':
+      return { phase: 'forbidden', message: failure.message, waitMs: opts.slowRetryMs };
+    case 'rejected':
+      return { phase: 'error', message: failure.message, waitMs: opts.slowRetryMs };
+    case 'transient': {
+      const waitMs = backoff();
+      return { phase: 'reconnecting', message: `${failure.message}; retrying in ${Math.max(1, Math.round(waitMs / 1000))} s`, waitMs };
+    }
   }
 }
 
@@ -311,64 +368,24 @@ export class ResourceCache {
   /** Sets the phase for a failure and returns how long to wait before trying again; undefined to give up. */
   private judge(err: unknown): number | undefined {
     const attempt = this.failures++;
-    const failure = this.failureOf(err);
+    if (!(err instanceof KubeFailure || err instanceof AppError)) this.log.error('kube watch failed unexpectedly', { scope: this.scope, error: err });
+    const failure = failureOfError(err, this.scope);
     if (!failure) {
       this.stop({ phase: 'error', message: 'The connection was deleted' });
       return undefined;
     }
     const previous = this.phase;
-    let wait: number;
-    switch (failure.kind) {
-      case 'expired': {
-        this.stats.expired++;
-        this.resourceVersion = undefined;
-        // Relist at once, unless the server keeps expiring us.
-        wait = Date.now() - this.lastExpiry < 5000 ? backoffDelay(attempt) : 0;
-        this.lastExpiry = Date.now();
-        this.setPhase('listing', failure.message);
-        break;
-      }
-      case 'unauthorized':
-        // Exec plugins and token files are read again on the next try.
-        this.clients.forget(this.target.connectionId);
-        wait = this.options.slowRetryMs;
-        this.setPhase('unauthorized', failure.message);
-        break;
-      case 'forbidden':
-        wait = this.options.slowRetryMs;
-        this.setPhase('forbidden', failure.message);
-        break;
-      case 'rejected':
-        wait = this.options.slowRetryMs;
-        this.setPhase('error', failure.message);
-        break;
-      case 'transient':
-        wait = backoffDelay(attempt);
-        this.setPhase('reconnecting', `${failure.message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`);
-        break;
+    const retry = retryAfter(failure, attempt, { slowRetryMs: this.options.slowRetryMs, expiredRecently: Date.now() - this.lastExpiry < EXPIRED_RECENTLY_MS });
+    if (failure.kind === 'expired') {
+      this.stats.expired++;
+      this.resourceVersion = undefined;
+      this.lastExpiry = Date.now();
     }
+    // Exec plugins and token files are read again on the next try.
+    if (failure.kind === 'unauthorized') this.clients.forget(this.target.connectionId);
+    this.setPhase(retry.phase, retry.message);
     if (previous !== this.phase) this.log.warn('kube watch', { connectionId: this.target.connectionId, scope: this.scope, phase: this.phase, message: this.message });
-    return wait;
-  }
-
-  /** Any error as a {@link Failure}; undefined when the connection no longer exists. */
-  private failureOf(err: unknown): Failure | undefined {
-    if (err instanceof KubeFailure) return err.failure;
-    if (err instanceof AppError) {
-      switch (err.code) {
-        case 'NOT_FOUND':
-          return undefined;
-        case 'UNAUTHORIZED':
-          return { kind: 'unauthorized', message: err.message };
-        case 'UNREACHABLE':
-        case 'TIMEOUT':
-          return { kind: 'transient', message: err.message };
-        default:
-          return { kind: 'rejected', message: err.message };
-      }
-    }
-    this.log.error('kube watch failed unexpectedly', { scope: this.scope, error: err });
-    return { kind: 'transient', message: `Watching ${this.scope} failed unexpectedly; see the log` };
+    return retry.waitMs;
   }
 
   private setPhase(phase: WatchState['phase'], message?: string): void {
