@@ -13,7 +13,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'test/hostile/**/*.test.ts'],
+          // Under test/, `*.unit.test.ts` tests the test tooling itself, without the bed.
+          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'test/hostile/**/*.test.ts', 'test/**/*.unit.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
@@ -31,6 +32,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts', 'test/testbed/**/*.test.ts', 'electron/**/*.int.test.ts'],
+          exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
           globalSetup: ['test/testbed/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,

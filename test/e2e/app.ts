@@ -71,7 +71,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 
 /** Fails with what to install when Chromium is missing. */
 export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "apt-get install chromium" (or bash test/testbed/install-prereqs.sh). End-to-end tests do not skip.`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "apt-get install chromium" (or npm run testbed:prereqs). End-to-end tests do not skip.`);
 }
 
 /** Chooses a connection through the command palette, once the app has loaded its connections. */

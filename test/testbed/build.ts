@@ -15,7 +15,7 @@ import {
   KUBE_VERSION,
   KWOK_VERSION,
 } from './paths';
-import { run, secs } from './proc';
+import { duration, run, secs } from './proc';
 
 /** The 31 Kubernetes staging modules that `k8s.io/kubernetes` requires at v0.0.0. */
 const STAGING_MODULES = [
@@ -38,32 +38,57 @@ export interface BuildTiming {
   ms: number;
 }
 
+/** What a component's build is doing, for the progress lines of a long build. */
+interface Activity {
+  /** "fetching modules", "compiling". */
+  doing: string;
+  /** What each line Go prints in this phase stands for ("modules downloaded" by `go get`, "packages compiled" by `go build -v`). */
+  counted?: string;
+  lines: number;
+}
+
+/** One pinned component: the binaries it makes, and how. */
+export interface BuildComponent {
+  /** "kubernetes v1.34.4". */
+  name: string;
+  outputs: string[];
+  /** How long a build from an empty cache took on the 2-core development machine. */
+  cold: string;
+  build(activity: Activity): Promise<void>;
+}
+
+/** Between two progress lines of one component's build. */
+const HEARTBEAT_MS = 30_000;
+
 function goEnv(): NodeJS.ProcessEnv {
   // A toolchain switch would download a Go release, which this network cannot reach.
   return { ...process.env, GOTOOLCHAIN: 'local' };
 }
 
-async function go(dir: string, args: string[], env: NodeJS.ProcessEnv = goEnv()): Promise<void> {
-  await run('go', args, { cwd: dir, env });
+async function go(dir: string, args: string[], activity: Activity, env: NodeJS.ProcessEnv = goEnv()): Promise<void> {
+  const phases: Record<string, [string, string]> = { get: ['fetching modules', 'modules downloaded'], build: ['compiling', 'packages compiled'] };
+  [activity.doing, activity.counted] = phases[args[0]] ?? [`go ${args[0]}`, undefined];
+  activity.lines = 0;
+  await run('go', args, { cwd: dir, env, onOutput: (chunk) => (activity.lines += chunk.split('\n').length - 1) });
 }
 
-async function initModule(dir: string, name: string, extra = ''): Promise<void> {
+async function initModule(dir: string, name: string, activity: Activity, extra = ''): Promise<void> {
   mkdirSync(join(dir, 'bin'), { recursive: true });
   if (existsSync(join(dir, 'go.mod'))) return;
-  await go(dir, ['mod', 'init', name]);
+  await go(dir, ['mod', 'init', name], activity);
   if (extra) appendFileSync(join(dir, 'go.mod'), extra);
 }
 
-async function buildKubernetes(): Promise<void> {
+async function buildKubernetes(activity: Activity): Promise<void> {
   const dir = BUILD_DIRS.kubernetes;
   // godebug keeps the defaults k8s 1.34 was released with; the replaces pin
   // the staging modules that k8s.io/kubernetes itself lists as v0.0.0.
   const replaces = STAGING_MODULES.map((m) => `\tk8s.io/${m} => k8s.io/${m} ${KUBE_STAGING_VERSION}`).join('\n');
-  await initModule(dir, 'pilothouse.local/testbed/k8s', `godebug default=go1.24\nreplace (\n${replaces}\n)\n`);
+  await initModule(dir, 'pilothouse.local/testbed/k8s', activity, `godebug default=go1.24\nreplace (\n${replaces}\n)\n`);
   const gomod = readFileSync(join(dir, 'go.mod'), 'utf8');
   for (const cmd of KUBE_COMMANDS) {
     if (!gomod.includes(`k8s.io/kubernetes/cmd/${cmd}\n`)) {
-      await go(dir, ['get', '-tool', `k8s.io/kubernetes/cmd/${cmd}@${KUBE_VERSION}`]);
+      await go(dir, ['get', '-tool', `k8s.io/kubernetes/cmd/${cmd}@${KUBE_VERSION}`], activity);
     }
   }
   const [major, minor] = KUBE_VERSION.slice(1).split('.');
@@ -78,42 +103,70 @@ async function buildKubernetes(): Promise<void> {
   await go(
     dir,
     [
-      'build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', 'bin/',
+      'build', '-v', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', 'bin/',
       ...KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`),
     ],
+    activity,
     { ...goEnv(), CGO_ENABLED: '0' },
   );
 }
 
-async function buildEtcd(): Promise<void> {
+async function buildEtcd(activity: Activity): Promise<void> {
   const dir = BUILD_DIRS.etcd;
-  await initModule(dir, 'pilothouse.local/testbed/etcd');
-  await go(dir, ['get', '-tool', `go.etcd.io/etcd/server/v3@${ETCD_VERSION}`]);
-  await go(dir, ['build', '-o', 'bin/etcd', 'go.etcd.io/etcd/server/v3']);
+  await initModule(dir, 'pilothouse.local/testbed/etcd', activity);
+  await go(dir, ['get', '-tool', `go.etcd.io/etcd/server/v3@${ETCD_VERSION}`], activity);
+  await go(dir, ['build', '-v', '-o', 'bin/etcd', 'go.etcd.io/etcd/server/v3'], activity);
 }
 
-async function buildKwok(): Promise<void> {
+async function buildKwok(activity: Activity): Promise<void> {
   const dir = BUILD_DIRS.kwok;
-  await initModule(dir, 'pilothouse.local/testbed/kwok');
+  await initModule(dir, 'pilothouse.local/testbed/kwok', activity);
   await go(dir, [
     'get', '-tool', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`, `sigs.k8s.io/kwok/cmd/kwokctl@${KWOK_VERSION}`,
-  ]);
-  await go(dir, ['build', '-o', 'bin/', 'sigs.k8s.io/kwok/cmd/kwok', 'sigs.k8s.io/kwok/cmd/kwokctl']);
+  ], activity);
+  await go(dir, ['build', '-v', '-o', 'bin/', 'sigs.k8s.io/kwok/cmd/kwok', 'sigs.k8s.io/kwok/cmd/kwokctl'], activity);
 }
 
-const COMPONENTS = [
+const COMPONENTS: readonly BuildComponent[] = [
   {
     name: `kwok ${KWOK_VERSION}`,
     outputs: [BINARIES.kwok, BINARIES.kwokctl],
+    cold: '~4 min',
     build: buildKwok,
   },
-  { name: `etcd ${ETCD_VERSION}`, outputs: [BINARIES.etcd], build: buildEtcd },
+  { name: `etcd ${ETCD_VERSION}`, outputs: [BINARIES.etcd], cold: '~1 min', build: buildEtcd },
   {
     name: `kubernetes ${KUBE_VERSION}`,
     outputs: [BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubeScheduler, BINARIES.kubectl],
+    cold: '~7 min',
     build: buildKubernetes,
   },
 ];
+
+/** The components lacking a binary, in build order. */
+export function componentsToBuild(): BuildComponent[] {
+  return COMPONENTS.filter((c) => !c.outputs.every((p) => existsSync(p)));
+}
+
+/**
+ * Builds one component, saying every 30 s what it is doing (a cold build is
+ * minutes of silence otherwise); throws if a binary is still missing after.
+ */
+export async function buildComponent(c: BuildComponent, log: (line: string) => void): Promise<void> {
+  const t0 = Date.now();
+  const activity: Activity = { doing: 'starting', lines: 0 };
+  const beat = setInterval(() => {
+    const count = activity.counted ? `, ${activity.lines} ${activity.counted}` : '';
+    log(`… ${c.name}: ${activity.doing}${count}, ${duration(Date.now() - t0)} so far`);
+  }, HEARTBEAT_MS);
+  try {
+    await c.build(activity);
+  } finally {
+    clearInterval(beat);
+  }
+  const missing = c.outputs.filter((p) => !existsSync(p));
+  if (missing.length) throw new Error(`build of ${c.name} finished without ${missing.join(', ')}`);
+}
 
 /**
  * Builds whatever binaries are missing, one component after the other (two
@@ -121,14 +174,13 @@ const COMPONENTS = [
  */
 export async function buildBinaries(log: (line: string) => void = console.log): Promise<BuildTiming[]> {
   const timings: BuildTiming[] = [];
+  const todo = componentsToBuild();
   for (const c of COMPONENTS) {
     const t0 = Date.now();
-    const skipped = c.outputs.every((p) => existsSync(p));
+    const skipped = !todo.includes(c);
     if (!skipped) {
       log(`building ${c.name} …`);
-      await c.build();
-      const missing = c.outputs.filter((p) => !existsSync(p));
-      if (missing.length) throw new Error(`build of ${c.name} finished without ${missing.join(', ')}`);
+      await buildComponent(c, log);
     }
     const ms = Date.now() - t0;
     timings.push({ component: c.name, skipped, ms });

@@ -1,6 +1,9 @@
 /**
- * `npm run testbed:<command>`: build | up | down | status | seed [--large].
+ * `npm run testbed:<command>`: prereqs | build | up | down | status | seed [--large].
  *
+ *   prereqs [--no-chromium]
+ *                         install what the bed lacks: Debian packages (as root),
+ *                         the moto venv, the Go builds (`npm test` runs it first)
  *   build                 build or reuse the cached binaries, print timings
  *   up                    start the bed (or reuse a healthy one), print how to reach it
  *   down                  stop everything and remove the state directory's contents
@@ -11,7 +14,11 @@
  */
 import { buildBinaries } from './build';
 import { secs } from './proc';
-import { seedLarge, seedTestbed, startTestbed, stopTestbed, testbedStatus, type TestbedInfo } from './index';
+import { provisionPrerequisites } from './provision';
+import type { TestbedInfo } from './index';
+
+// The bed's modules load @kubernetes/client-node (seconds on a busy machine): only the commands that run the bed wait for them.
+const bed = () => import('./index');
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
@@ -45,6 +52,10 @@ async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const log = (l: string) => console.log(l);
   switch (command) {
+    case 'prereqs': {
+      await provisionPrerequisites({ chromium: !args.includes('--no-chromium'), log: (l) => log(`[prereqs] ${l}`) });
+      return;
+    }
     case 'build': {
       const t0 = Date.now();
       await buildBinaries(log);
@@ -52,17 +63,20 @@ async function main(): Promise<void> {
       return;
     }
     case 'up': {
+      const { startTestbed } = await bed();
       const info = await startTestbed({ log });
       log(describe(info));
       return;
     }
     case 'down': {
+      const { stopTestbed } = await bed();
       const t0 = Date.now();
       await stopTestbed();
       log(`test bed stopped in ${secs(Date.now() - t0)}`);
       return;
     }
     case 'status': {
+      const { testbedStatus } = await bed();
       const s = await testbedStatus();
       if (!s) {
         log('no test bed recorded (state.json missing); start one with `npm run testbed:up`');
@@ -83,6 +97,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'seed': {
+      const { seedLarge, seedTestbed, startTestbed } = await bed();
       const info = await startTestbed({ log });
       const kubeconfig = info.clusters.primary.kubeconfigs.admin;
       if (args.includes('--large')) {
@@ -93,7 +108,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`usage: tsx test/testbed/cli.ts build|up|down|status|seed [--large [--nodes N] [--pods M]]`);
+      throw new Error(`usage: tsx test/testbed/cli.ts prereqs [--no-chromium]|build|up|down|status|seed [--large [--nodes N] [--pods M]]`);
   }
 }
 

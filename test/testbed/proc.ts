@@ -19,6 +19,8 @@ export interface RunOptions {
   input?: string;
   /** Stream the command's output to this process's stderr as it runs. */
   echo?: boolean;
+  /** Called with each chunk of the command's output (stdout and stderr) as it arrives. */
+  onOutput?: (chunk: string) => void;
 }
 
 /**
@@ -37,10 +39,12 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     child.stdout.on('data', (d: Buffer) => {
       out.push(d);
       if (opts.echo) process.stderr.write(d);
+      opts.onOutput?.(d.toString());
     });
     child.stderr.on('data', (d: Buffer) => {
       err.push(d);
       if (opts.echo) process.stderr.write(d);
+      opts.onOutput?.(d.toString());
     });
     child.on('error', (e) => reject(new Error(`cannot run ${cmd}: ${e.message}`)));
     child.on('close', (code, signal) => {
@@ -200,4 +204,11 @@ export function rssKiB(pid: number): number {
 /** Formats milliseconds as seconds with one decimal. */
 export function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A long wait, as a person reads it: "45 s", "6 min", "6 min 20 s". */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }

@@ -1,0 +1,61 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+let home = '';
+
+/** The prerequisite modules over a cache in an empty `$HOME`: paths are fixed when `paths.ts` loads. */
+async function load() {
+  vi.resetModules();
+  const [paths, prereqs] = await Promise.all([import('./paths'), import('./prereqs')]);
+  return { ...paths, ...prereqs };
+}
+
+/** An empty executable at `path`: the checks look at files only. */
+function touch(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '');
+  chmodSync(path, 0o755);
+}
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'ph-prereqs-'));
+  vi.stubEnv('HOME', home);
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('missingPrerequisites', () => {
+  it('builds every component in an empty cache, and only those lacking a binary once some are there', async () => {
+    const { BINARIES, ETCD_VERSION, KUBE_VERSION, KWOK_VERSION, missingPrerequisites } = await load();
+    expect(BINARIES.kubeApiserver.startsWith(home)).toBe(true);
+    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kwok ${KWOK_VERSION}`, `etcd ${ETCD_VERSION}`, `kubernetes ${KUBE_VERSION}`]);
+
+    // One kubernetes binary short is a kubernetes build.
+    for (const p of [BINARIES.kwok, BINARIES.kwokctl, BINARIES.etcd, BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubectl]) touch(p);
+    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kubernetes ${KUBE_VERSION}`]);
+    touch(BINARIES.kubeScheduler);
+    expect(missingPrerequisites().builds).toEqual([]);
+  });
+
+  it('wants the venv made until it holds moto at the pinned version', async () => {
+    const { BINARIES, MOTO_VERSION, VENV_DIR, missingPrerequisites } = await load();
+    expect(missingPrerequisites().venv).toBe(true);
+    touch(BINARIES.python);
+    touch(BINARIES.motoServer);
+    const sitePackages = join(VENV_DIR, 'lib', 'python3.11', 'site-packages');
+    mkdirSync(join(sitePackages, 'moto-5.0.0.dist-info'), { recursive: true });
+    expect(missingPrerequisites().venv).toBe(true);
+    mkdirSync(join(sitePackages, `moto-${MOTO_VERSION}.dist-info`));
+    expect(missingPrerequisites().venv).toBe(false);
+  });
+
+  it('names what is missing and the one command that installs it', async () => {
+    const { KUBE_VERSION, checkPrerequisites } = await load();
+    expect(() => checkPrerequisites()).toThrow(new RegExp(`test-bed binaries of .*kubernetes ${KUBE_VERSION}[\\s\\S]*moto\\[server\\][\\s\\S]*npm run testbed:prereqs`));
+  });
+});
