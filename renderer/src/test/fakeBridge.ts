@@ -37,6 +37,7 @@ export function createFakeBridge(handlers: FakeHandlers = {}) {
     'app.info': () => ok(browserInfo),
     'connections.list': () => ok([]),
     'audit.list': () => ok({ entries: [], hasMore: false }),
+    'tasks.list': () => ok({ tasks: [], hasMore: false }),
     ...handlers,
   };
   let seq = 0;

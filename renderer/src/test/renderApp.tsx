@@ -1,6 +1,7 @@
 import { render } from '@testing-library/react';
 import { setBridge } from '../api/client';
 import { useConnections } from '../features/connections/connectionsStore';
+import { resetTasks } from '../features/tasks/tasksStore';
 import { useAppInfo } from '../shell/appInfoStore';
 import { App } from '../shell/App';
 import type { Registry } from '../shell/feature';
@@ -16,6 +17,7 @@ export function resetStores(): void {
   useToasts.setState({ toasts: [] });
   useAppInfo.setState({ info: null });
   useTheme.setState(initialThemeState());
+  resetTasks();
 }
 
 /** Renders the whole app against a fake bridge, from a clean state, at `hash`; made of `registry`'s features when given. */
