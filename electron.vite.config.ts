@@ -8,8 +8,12 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        // The browser-mode server is built beside the main process: same services, plain Node.
-        input: { index: resolve('electron/main/index.ts'), server: resolve('electron/server/index.ts') },
+        // Beside the main process: the browser-mode host, and the services process both hosts start.
+        input: {
+          index: resolve('electron/main/index.ts'),
+          server: resolve('electron/server/index.ts'),
+          services: resolve('electron/services/process/servicesProcess.ts'),
+        },
       },
     },
   },

@@ -52,7 +52,7 @@ function main(): void {
       buffer = new LogBuffer(capacity);
       buffer.search(query);
       const start = performance.now();
-      for (const batch of batches) buffer.apply({ streamId: 'bench', lines: batch, state: { phase: 'streaming' } });
+      for (const batch of batches) buffer.apply({ lines: batch, state: { phase: 'streaming' } });
       times.push(performance.now() - start);
     }
     return { buffer, time: median(times) };

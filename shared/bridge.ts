@@ -1,6 +1,6 @@
-import type { EventName, EventPayload, MethodName, ParamsIn, ResultOf } from './contract';
-import type { Result } from './result';
-import type { EventBatch } from './wire';
+import { eventNames, methodNames, type EventName, type EventPayload, type MethodName, type ParamsIn, type ResultOf, type StreamName, type StreamPayload } from './contract';
+import type { AppErrorShape, Result } from './result';
+import { decodeStreamFrame, type ClientMessage, type EventBatch, type ServerMessage } from './wire';
 
 /**
  * What the UI talks to: one typed function per contract method and one
@@ -12,6 +12,19 @@ export interface PilothouseBridge {
   events: { [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void };
   /** Called when events were missed (the UI fell behind): refetch what is shown. */
   onResync(listener: () => void): () => void;
+  /**
+   * Reads private stream `id` (named by the call that opened it) of kind
+   * `name`: its messages in order, then its end. The returned function stops
+   * reading and closes the stream.
+   */
+  stream<S extends StreamName>(name: S, id: string, reader: StreamReader<StreamPayload<S>>): () => void;
+}
+
+/** What reads a private stream. */
+export interface StreamReader<T> {
+  message(payload: T): void;
+  /** The stream is over: ended by the services (with `error` when it failed), or its connection was lost. */
+  end(error?: AppErrorShape): void;
 }
 
 type Listener = (payload: unknown) => void;
@@ -38,6 +51,214 @@ export function createEventListeners(names: readonly EventName[]) {
       };
       if (batch.overflow) for (const fn of resync) safely(fn);
       for (const e of batch.events) for (const fn of listeners.get(e.name) ?? []) safely(() => fn(e.payload));
+    },
+  };
+}
+
+/** Frames held for a stream nobody reads yet (its opening call has not answered), within these bounds. */
+const EARLY_STREAMS = 64;
+const EARLY_BYTES = 8 * 1024 * 1024;
+/** Acknowledgements are gathered up to this many bytes, or the end of the current task. */
+const ACK_EVERY_BYTES = 64 * 1024;
+
+interface EarlyStream {
+  frames: Uint8Array[];
+  bytes: number;
+  ended?: { error?: AppErrorShape };
+}
+
+/**
+ * The UI's end of private streams, shared by both bridges: decodes binary
+ * frames, hands each message to the stream's reader, and acknowledges the
+ * bytes once the reader has taken them, so the services hold a stream back
+ * only while its own reader is behind.
+ */
+export function createStreamReceiver(send: (msg: ClientMessage) => void) {
+  const readers = new Map<number, StreamReader<unknown>>();
+  const early = new Map<number, EarlyStream>();
+  const unacked = new Map<number, number>();
+  const decoder = new TextDecoder();
+  let earlyBytes = 0;
+  let ackTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const flushAcks = () => {
+    if (ackTimer !== undefined) clearTimeout(ackTimer);
+    ackTimer = undefined;
+    for (const [stream, bytes] of unacked) send({ t: 'streamAck', stream, bytes });
+    unacked.clear();
+  };
+  const acknowledge = (stream: number, bytes: number) => {
+    const total = (unacked.get(stream) ?? 0) + bytes;
+    unacked.set(stream, total);
+    if (total >= ACK_EVERY_BYTES) flushAcks();
+    else ackTimer ??= setTimeout(flushAcks, 0);
+  };
+  const read = (stream: number, reader: StreamReader<unknown>, payload: Uint8Array) => {
+    try {
+      reader.message(JSON.parse(decoder.decode(payload)));
+    } catch (err) {
+      console.error('stream reader failed', err);
+    }
+    acknowledge(stream, payload.byteLength);
+  };
+  const dropEarly = (stream: number) => {
+    const held = early.get(stream);
+    if (!held) return;
+    early.delete(stream);
+    earlyBytes -= held.bytes;
+    // Nobody will read it: let the services close it rather than hold it paused.
+    if (!held.ended) send({ t: 'streamCancel', stream });
+  };
+  const holdEarly = (stream: number): EarlyStream => {
+    let held = early.get(stream);
+    if (!held) {
+      if (early.size >= EARLY_STREAMS) dropEarly(early.keys().next().value!);
+      held = { frames: [], bytes: 0 };
+      early.set(stream, held);
+    }
+    return held;
+  };
+
+  return {
+    /** A binary frame arrived. */
+    frame(frame: Uint8Array): void {
+      const decoded = decodeStreamFrame(frame);
+      if (!decoded) return;
+      const reader = readers.get(decoded.stream);
+      if (reader) return read(decoded.stream, reader, decoded.payload);
+      const held = holdEarly(decoded.stream);
+      held.frames.push(decoded.payload);
+      held.bytes += decoded.payload.byteLength;
+      earlyBytes += decoded.payload.byteLength;
+      while (earlyBytes > EARLY_BYTES && early.size) dropEarly(early.keys().next().value!);
+    },
+    /** The services ended a stream. */
+    end(stream: number, error?: AppErrorShape): void {
+      const reader = readers.get(stream);
+      if (reader) {
+        readers.delete(stream);
+        reader.end(error);
+      } else {
+        holdEarly(stream).ended = { ...(error ? { error } : {}) };
+      }
+    },
+    /** The connection was lost: every stream is over. */
+    reset(): void {
+      const lost = [...readers.values()];
+      readers.clear();
+      early.clear();
+      earlyBytes = 0;
+      unacked.clear();
+      for (const reader of lost) reader.end({ code: 'UNREACHABLE', message: 'The connection to the Pilothouse services was lost' });
+    },
+    /** The bridge's {@link PilothouseBridge.stream}. */
+    stream: (<S extends StreamName>(_name: S, id: string, reader: StreamReader<StreamPayload<S>>) => {
+      const stream = Number(id);
+      const generic = reader as StreamReader<unknown>;
+      readers.set(stream, generic);
+      const held = early.get(stream);
+      if (held) {
+        early.delete(stream);
+        earlyBytes -= held.bytes;
+        for (const payload of held.frames) read(stream, generic, payload);
+        if (held.ended) {
+          readers.delete(stream);
+          generic.end(held.ended.error);
+        }
+      }
+      return () => {
+        if (readers.get(stream) !== generic) return;
+        readers.delete(stream);
+        send({ t: 'streamCancel', stream });
+      };
+    }) as PilothouseBridge['stream'],
+  };
+}
+
+/** How long a call may wait for the services before it fails with TIMEOUT. */
+const CALL_TIMEOUT_MS = 120_000;
+
+/** Carries the protocol's frames to the services: a WebSocket in browser mode, a MessagePort in Electron. */
+export interface FrameTransport {
+  /** Sends one message; called only while connected. */
+  send(text: string): void;
+}
+
+/**
+ * The contract client both bridges run: calls with their results, event
+ * batches with acknowledgements, private streams acknowledged by bytes. The
+ * transport tells it when it connects, what arrives, and when it is lost;
+ * calls made while disconnected wait for the connection.
+ */
+export function createContractClient(transport: FrameTransport) {
+  const registry = createEventListeners(eventNames);
+  const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const queue: string[] = [];
+  let connected = false;
+  let connectedOnce = false;
+  let nextId = 1;
+
+  const send = (msg: ClientMessage) => {
+    const text = JSON.stringify(msg);
+    if (connected) transport.send(text);
+    // Acknowledgements are for the connection that delivered; a new one starts afresh.
+    else if (msg.t === 'call') queue.push(text);
+  };
+  const streams = createStreamReceiver(send);
+
+  const call = (method: string, params: unknown) =>
+    new Promise<Result<unknown>>((resolve) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        resolve({ ok: false, error: { code: 'TIMEOUT', message: `${method} took longer than ${CALL_TIMEOUT_MS / 1000} s` } });
+      }, CALL_TIMEOUT_MS);
+      pending.set(id, { resolve, timer });
+      send({ t: 'call', id, method, params });
+    });
+
+  const bridge: PilothouseBridge = {
+    methods: Object.fromEntries(methodNames.map((m) => [m, (params: unknown) => call(m, params)])) as PilothouseBridge['methods'],
+    events: registry.events,
+    onResync: registry.onResync,
+    stream: streams.stream,
+  };
+
+  return {
+    bridge,
+    /** The transport is (again) connected: queued calls go out; after a reconnect the UI refetches what it shows. */
+    connected(): void {
+      connected = true;
+      for (const text of queue.splice(0)) transport.send(text);
+      if (connectedOnce) registry.deliver({ seq: 0, events: [], overflow: true });
+      connectedOnce = true;
+    },
+    /** One frame from the services. */
+    receive(frame: string | Uint8Array): void {
+      if (typeof frame !== 'string') return streams.frame(frame);
+      const msg = JSON.parse(frame) as ServerMessage;
+      if (msg.t === 'result') {
+        const p = pending.get(msg.id);
+        if (!p) return;
+        clearTimeout(p.timer);
+        pending.delete(msg.id);
+        p.resolve(msg.result);
+      } else if (msg.t === 'events') {
+        registry.deliver(msg.batch);
+        send({ t: 'ack', seq: msg.batch.seq });
+      } else if (msg.t === 'streamEnd') {
+        streams.end(msg.stream, msg.error);
+      }
+    },
+    /** The transport is lost: calls in flight fail with `message`, streams end; new calls wait for the next connection. */
+    disconnected(message: string): void {
+      connected = false;
+      for (const [id, p] of pending) {
+        clearTimeout(p.timer);
+        p.resolve({ ok: false, error: { code: 'UNREACHABLE', message } });
+        pending.delete(id);
+      }
+      streams.reset();
     },
   };
 }

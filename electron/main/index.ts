@@ -1,20 +1,23 @@
 /**
  * Electron composition root: window, menu, protocol, single-instance lock,
- * the IPC bridge and the Electron-only adapters. No domain logic lives here.
+ * the Electron-only adapters, and the start (and restart) of the services
+ * process. No domain logic lives here, and no frame of the contract passes
+ * through: each window talks to the services on a port of its own.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { createServices, type Services } from '../services/app/createServices';
-import { registerIpcBridge } from './ipcBridge';
+import { ServicesHost } from '../host/servicesHost';
+import { desktopSecrets } from './desktopSecrets';
 import { installMenu } from './menu';
 import { sqliteBindingForElectron } from './nativeBinding';
 import { registerAppScheme, serveRenderer } from './protocol';
-import { createDesktopSecretBox } from './safeStorageSecretBox';
+import { spawnUtilityServices } from './utilityServices';
 import { createMainWindow, denyPermissions, hardenWebContents, isTrustedUrl } from './window';
+import { connectWindow } from './windowSessions';
 
 const here = import.meta.dirname;
 let mainWindow: BrowserWindow | undefined;
-let services: Services | undefined;
+let host: ServicesHost | undefined;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -27,7 +30,16 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => services?.close());
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed || !host) return;
+    // Let the services close their areas and the data file before the app exits.
+    event.preventDefault();
+    void host.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
   app.whenReady().then(start, (err) => fail(err));
 }
 
@@ -36,27 +48,35 @@ function fail(err: unknown): void {
   app.exit(1);
 }
 
-function start(): void {
+async function start(): Promise<void> {
   try {
     const userData = app.getPath('userData');
     denyPermissions();
     serveRenderer(join(here, '../renderer'));
-    services = createServices({
-      mode: 'desktop',
-      version: app.getVersion(),
-      dataDir: userData,
-      secretBox: createDesktopSecretBox(userData),
-      sqliteBinding: sqliteBindingForElectron(app.getAppPath()),
+    const services = new ServicesHost({
+      spawn: () => spawnUtilityServices(join(here, 'services.js')),
+      config: {
+        mode: 'desktop',
+        version: app.getVersion(),
+        dataDir: userData,
+        secrets: desktopSecrets(userData),
+        sqliteBinding: sqliteBindingForElectron(app.getAppPath()),
+        nativeFileDialog: true,
+      },
+      log: (message, fields) => console.warn(message, fields ?? ''),
       chooseFile: async (title) => {
-        const result = await dialog.showOpenDialog(mainWindow!, { title, properties: ['openFile', 'showHiddenFiles'] });
+        if (!mainWindow) return undefined;
+        const result = await dialog.showOpenDialog(mainWindow, { title, properties: ['openFile', 'showHiddenFiles'] });
         return result.canceled ? undefined : result.filePaths[0];
       },
     });
-    installMenu((command) => services?.hub.publish('app.command', { command }));
+    host = services;
+    await services.start();
+    installMenu((command) => services.command(command));
     mainWindow = createMainWindow(join(here, '../preload'));
-    const unregister = registerIpcBridge(mainWindow, services, isTrustedUrl);
+    const disconnect = connectWindow(mainWindow, services, isTrustedUrl);
     mainWindow.on('closed', () => {
-      unregister();
+      disconnect();
       mainWindow = undefined;
     });
   } catch (err) {

@@ -1,26 +1,38 @@
 /**
  * The only bridge between the sandboxed page and the app: one function per
- * contract method and one subscription per contract event. No generic
- * channel is exposed, so the page cannot reach anything the contract does not
- * name.
+ * contract method, one subscription per contract event, and the reading of
+ * private streams. No generic channel is exposed, so the page cannot reach
+ * anything the contract does not name. The frames travel on a MessagePort
+ * to the services process that main hands this frame (and only this frame).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createEventListeners, type PilothouseBridge } from '../../shared/bridge';
-import { eventNames, ipcChannel, methodNames } from '../../shared/contract';
-import type { EventBatch } from '../../shared/wire';
+import { createContractClient } from '../../shared/bridge';
+import { CONNECT_CHANNEL, PORT_CHANNEL } from './channels';
 
-const EVENTS_CHANNEL = 'pilothouse:events';
-const ACK_CHANNEL = 'pilothouse:events-ack';
+/** The DOM MessagePort the page's frame receives (this file compiles without the DOM library). */
+interface PagePort {
+  postMessage(data: string): void;
+  onmessage: ((event: { data: string | Uint8Array }) => void) | null;
+  start(): void;
+  close(): void;
+}
 
-const methods = Object.fromEntries(
-  methodNames.map((name) => [name, (params: unknown) => ipcRenderer.invoke(ipcChannel(name), params)]),
-) as PilothouseBridge['methods'];
+let port: PagePort | undefined;
+const client = createContractClient({ send: (text) => port?.postMessage(text) });
 
-const registry = createEventListeners(eventNames);
-ipcRenderer.on(EVENTS_CHANNEL, (_event, batch: EventBatch) => {
-  registry.deliver(batch);
-  ipcRenderer.send(ACK_CHANNEL, batch.seq);
+ipcRenderer.on(PORT_CHANNEL, (event) => {
+  const [next] = event.ports as unknown as PagePort[];
+  if (!next) return;
+  if (port) {
+    // The services restarted: what was in flight on the old port is lost.
+    port.close();
+    client.disconnected('The Pilothouse services restarted; reconnecting');
+  }
+  port = next;
+  port.onmessage = (e) => client.receive(e.data);
+  port.start();
+  client.connected();
 });
+ipcRenderer.send(CONNECT_CHANNEL);
 
-const bridge: PilothouseBridge = { methods, events: registry.events, onResync: registry.onResync };
-contextBridge.exposeInMainWorld('pilothouse', bridge);
+contextBridge.exposeInMainWorld('pilothouse', client.bridge);

@@ -7,11 +7,9 @@ import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_IMPORT_BYTES } from '../../shared/contract';
 import { contentSecurityPolicy } from '../services/app/csp';
-import type { Services } from '../services/app/createServices';
 import type { Logger } from '../services/logging/logger';
 import { resolveStaticFile } from '../services/app/staticFiles';
-import { dispatch } from '../services/rpc/dispatch';
-import type { ClientMessage, ServerMessage } from '../../shared/wire';
+import type { SessionServer } from '../services/rpc/sessionServer';
 
 /**
  * The session cookie of the instance on `port`. Cookies ignore ports, so one
@@ -32,7 +30,9 @@ export function sessionCookieName(port: number): string {
 export const MAX_MESSAGE_BYTES = 2 * (2 * MAX_IMPORT_BYTES) + 1024 * 1024;
 
 export interface BrowserServerOptions {
-  services: Services;
+  /** Where each WebSocket's frames go: the services process (through its host), or services in this process (tests). */
+  sessions: Pick<SessionServer, 'open' | 'receive' | 'end'>;
+  log: Logger;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -82,15 +82,15 @@ function endOnError(socket: Socket): void {
 }
 
 /**
- * Browser mode: the services in plain Node, the built UI and a WebSocket for the
- * contract, on 127.0.0.1 only. Every request and upgrade must name this host
+ * Browser mode: the built UI and a WebSocket for the contract, relayed to the
+ * services, on 127.0.0.1 only. Every request and upgrade must name this host
  * (DNS-rebinding defence), come from this origin when it says where it comes
  * from (cross-site defence), and carry this launch's session cookie. The token
  * in the printed URL buys that cookie once, so a URL that leaks afterwards
  * (shell history, a screenshot) opens nothing.
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
-  const { services } = options;
+  const { sessions, log } = options;
   const token = options.token ?? randomBytes(32).toString('base64url');
   // Minted when the token is traded: the cookie is a secret of its own, so the token alone never authenticates.
   let session: string | undefined;
@@ -172,7 +172,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!originOk(req, true)) return deny('403 Forbidden');
     if (!authed(req)) return deny('401 Unauthorized');
     if (requestUrl(req)?.pathname !== '/rpc') return deny('404 Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => serveContract(ws, services));
+    wss.handleUpgrade(req, socket, head, (ws) => relay(ws, sessions, log));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -200,35 +200,30 @@ function logProtocolError(log: Logger, err: Error): void {
   log.warn('closed a WebSocket that broke the protocol', { code: (err as NodeJS.ErrnoException).code, reason: err.message });
 }
 
-/** One UI connection: contract calls in, results and event batches out. */
-function serveContract(ws: WebSocket, services: Services): void {
-  const actor = `${userInfo().username} (browser)`;
+/**
+ * One UI connection, relayed: its text frames go to the services as they came
+ * (they parse and check every message), and what the services send comes
+ * back as it is, binary frames (private streams) included.
+ */
+function relay(ws: WebSocket, sessions: BrowserServerOptions['sessions'], log: Logger): void {
   const session = randomUUID();
-  const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  };
   // A frame that breaks the protocol (bad UTF-8, no mask, over MAX_MESSAGE_BYTES…): ws closes this socket with
   // the matching code (1002, 1007, 1009) after this event; without a listener it would end the process.
-  ws.on('error', (err) => logProtocolError(services.log, err));
-  const subscription = services.hub.subscribe((batch) => send({ t: 'events', batch }));
-  ws.on('close', () => {
-    subscription.close();
-    services.endSession(session);
-  });
-  ws.on('message', async (data, isBinary) => {
-    let msg: ClientMessage;
-    try {
-      if (isBinary) throw new Error('binary');
-      msg = JSON.parse(data.toString('utf8'));
-    } catch {
-      ws.close(1003, 'Messages are JSON text');
-      return;
-    }
-    if (msg?.t === 'ack' && Number.isInteger(msg.seq)) return subscription.ack(msg.seq);
-    if (msg?.t === 'call' && Number.isInteger(msg.id) && typeof msg.method === 'string') {
-      const result = await dispatch(services.handlers, msg.method, msg.params, { transport: 'websocket', actor, session }, services.log);
-      return send({ t: 'result', id: msg.id, result });
-    }
-    ws.close(1008, 'Unknown message');
+  ws.on('error', (err) => logProtocolError(log, err));
+  sessions.open(
+    session,
+    { actor: `${userInfo().username} (browser)`, transport: 'websocket' },
+    {
+      send: (frame) => {
+        if (ws.readyState === ws.OPEN) ws.send(frame);
+      },
+      close: (code, reason) => ws.close(code, reason),
+    },
+  );
+  ws.on('close', () => sessions.end(session));
+  ws.on('message', (data, isBinary) => {
+    // Binary frames are the services' alone (stream data); everything the UI says is JSON text.
+    if (isBinary) return ws.close(1003, 'Messages are JSON text');
+    sessions.receive(session, data.toString('utf8'));
   });
 }

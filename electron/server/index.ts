@@ -1,14 +1,15 @@
 /**
- * Browser mode (`npm run serve`): the same services as the desktop app, in
- * plain Node, serving the built UI on 127.0.0.1 behind a per-launch token.
+ * Browser mode (`npm run serve`): the same services as the desktop app, in a
+ * process of their own, and this process serving the built UI on 127.0.0.1
+ * behind a per-launch token and relaying each WebSocket to them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServices } from '../services/app/createServices';
+import { forkServices, servicesEntry } from '../host/forkedServices';
+import { ServicesHost } from '../host/servicesHost';
 import { defaultDataDir, makePrivateDir } from '../services/app/dataDir';
 import { createLogger } from '../services/logging/logger';
-import { AesGcmSecretBox } from '../services/secrets/aesGcmSecretBox';
 import { startBrowserServer } from './browserServer';
 
 const here = import.meta.dirname;
@@ -61,15 +62,16 @@ async function main(): Promise<void> {
   makePrivateDir(dataDir);
   const version = (JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as { version: string }).version;
   const logger = createLogger({ file: join(dataDir, 'logs', 'pilothouse.log'), stderr: false });
-  const services = createServices({
-    mode: 'browser',
-    version,
-    dataDir,
-    secretBox: AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key')),
-    logger,
+  const entry = servicesEntry(here);
+  const host = new ServicesHost({
+    spawn: () => forkServices(entry),
+    config: { mode: 'browser', version, dataDir, secrets: { kind: 'keyFile', file: join(dataDir, 'secret.key') }, nativeFileDialog: false },
+    log: (message, fields) => logger.warn(message, fields),
   });
+  await host.start();
   const server = await startBrowserServer({
-    services,
+    sessions: host,
+    log: logger,
     rendererDir: options.rendererDir ?? join(here, '../renderer'),
     port: options.port,
   });
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Data: ${dataDir}. Press Ctrl+C to stop.\n`);
   const stop = async () => {
     await server.close();
-    services.close();
+    await host.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -30,8 +30,10 @@ const contract = combineAreas(areaContracts);
 
 /** Every request/response method: `area.verb`. */
 export const methods = contract.methods;
-/** Every event stream: payloads are delivered in batches with acknowledgement. */
+/** Every event: the hub delivers them to every window in batches, with acknowledgement. */
 export const events = contract.events;
+/** Every kind of private stream: messages go to the opening session only, acknowledged by bytes. */
+export const streams = contract.streams;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
@@ -42,6 +44,8 @@ export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>;
 export type ParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+export type StreamName = keyof typeof streams & string;
+export type StreamPayload<S extends StreamName> = z.output<(typeof streams)[S]>;
 
 /** Method names, in a stable order, for building typed clients. */
 export const methodNames = Object.keys(methods) as MethodName[];

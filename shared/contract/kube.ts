@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineArea, method } from './area';
 import { KubeDiscoverParams, KubeDiscovery, KubeRowsEvent, KubeWatchOpened, KubeWatchParams } from './kubeResources';
-import { LogDownload, LogLinesEvent, LogOpenParams, LogTarget } from './kubeLogs';
+import { LogDownload, LogLines, LogOpenParams, LogTarget } from './kubeLogs';
 import {
   CordonParams,
   DeleteParams,
@@ -46,14 +46,15 @@ export const kubeContract = defineArea('kube', {
     'kube.restart': method(ObjectRef, RestartResult),
     /** Cordon (unschedulable: true) or uncordon a node. */
     'kube.cordon': method(CordonParams, z.object({})),
-    /** Starts a log stream; lines arrive as `kube.logLines` events. */
+    /** Starts a log stream: subscribe to the `kube.logs` stream it names; its messages come to this window only. */
     'kube.openLogs': method(LogOpenParams, z.object({ streamId: z.string() })),
-    'kube.closeLogs': method(z.object({ streamId: z.string().max(64) }).strict(), z.object({})),
     /** The whole log (up to a limit) for saving to a file. */
     'kube.downloadLogs': method(LogTarget, LogDownload),
   },
   events: {
     'kube.rows': KubeRowsEvent,
-    'kube.logLines': LogLinesEvent,
+  },
+  streams: {
+    'kube.logs': LogLines,
   },
 });

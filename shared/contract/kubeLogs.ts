@@ -25,12 +25,12 @@ export const LogOpenParams = LogTarget.extend({
 }).strict();
 
 /**
- * Lines of one log stream. Lines arrive in batches at a bounded rate; when the
- * pod writes faster than the UI takes them, the services hold the stream back
- * (and, past their buffer, drop the oldest lines and say how many in `dropped`).
+ * One message of a log stream (`kube.logs`, private to the window that opened
+ * it). Lines arrive in batches at a bounded rate; when the pod writes faster
+ * than the window takes them, the services hold the stream back (and, past
+ * their buffer, drop the oldest lines and say how many in `dropped`).
  */
-export const LogLinesEvent = z.object({
-  streamId: z.string(),
+export const LogLines = z.object({
   lines: z.array(z.string()),
   /** Lines skipped since the previous batch, because the reader fell behind. */
   dropped: z.number().int().optional(),
@@ -39,7 +39,7 @@ export const LogLinesEvent = z.object({
     message: z.string().optional(),
   }),
 });
-export type LogLinesEvent = z.infer<typeof LogLinesEvent>;
+export type LogLines = z.infer<typeof LogLines>;
 
 /** A whole log for saving to a file, up to a size limit. */
 export const LogDownload = z.object({

@@ -12,6 +12,7 @@ import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
 import { createLogger, type Logger } from '../logging/logger';
 import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
+import { StreamHub } from '../rpc/streamHub';
 import type { SecretBox } from '../secrets/secretBox';
 import { openDatabase, type Database } from '../store/database';
 import { createTasksArea } from '../tasks/tasksArea';
@@ -37,6 +38,8 @@ export interface PlatformAdapters {
 export interface Services {
   handlers: Handlers;
   hub: EventHub;
+  /** Private streams, one session each (pod logs, terminals). */
+  streams: StreamHub;
   log: Logger;
   db: Database;
   /** Area services that tests and benches drive directly. */
@@ -59,6 +62,7 @@ export function createServices(platform: PlatformAdapters): Services {
   const log = platform.logger ?? createLogger({ file: join(platform.dataDir, 'logs', 'pilothouse.log') });
   const db = openDatabase({ file: join(platform.dataDir, 'pilothouse.db'), nativeBinding: platform.sqliteBinding, log });
   const hub = new EventHub(log);
+  const streams = new StreamHub(log);
 
   const app = createAppArea(() => ({
     version: platform.version,
@@ -79,7 +83,7 @@ export function createServices(platform: PlatformAdapters): Services {
     // Re-imported credentials: live views that failed (401, 403) try again now rather than after their slow retry.
     onCredentialsReplaced: (id) => kube.inspector.credentialsChanged(id),
   });
-  const kube = createKubeArea({ connections: connections.service, audit: audit.service, hub, log });
+  const kube = createKubeArea({ connections: connections.service, audit: audit.service, hub, streams, log });
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });
@@ -91,6 +95,7 @@ export function createServices(platform: PlatformAdapters): Services {
   return {
     handlers,
     hub,
+    streams,
     log,
     db,
     connections: connections.service,
@@ -100,6 +105,7 @@ export function createServices(platform: PlatformAdapters): Services {
     tasks: tasks.runner,
     endSession: (session) => {
       for (const area of areas) area.endSession(session);
+      streams.detach(session);
     },
     close: () => {
       const closing = [...areas].reverse();

@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
+import type { StreamHub } from '../rpc/streamHub';
 import { createKubeAccess, type KubeAccess } from './client/kubeAccess';
 import { createKubeActions } from './actions/kubeActions';
 import { ListWatchKubeInspector, type KubeInspector } from './watch/kubeInspector';
@@ -14,16 +15,17 @@ export interface KubeAreaDeps {
   connections: ConnectionService;
   audit: AuditService;
   hub: EventHub;
+  streams: StreamHub;
   log: Logger;
 }
 
 /** The kube area: discovery, live tables, object detail, audited actions and pod logs. */
-export function createKubeArea({ connections, audit, hub, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
+export function createKubeArea({ connections, audit, hub, streams, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
   const access = createKubeAccess(connections, log);
   const inspector = new ListWatchKubeInspector({ connections, hub, log, access });
   const objects = createKubeObjects({ access, audit, connections, log });
   const actions = createKubeActions({ access, audit, connections, log });
-  const logs = createPodLogs({ access, hub, log });
+  const logs = createPodLogs({ access, streams, log });
   return {
     contract: kubeContract,
     access,
@@ -43,7 +45,6 @@ export function createKubeArea({ connections, audit, hub, log }: KubeAreaDeps): 
       'kube.restart': (ref, ctx) => actions.restart(ref, ctx.actor),
       'kube.cordon': async (params, ctx) => (await actions.cordon(params, ctx.actor), {}),
       'kube.openLogs': (params, ctx) => logs.open(params, ctx.session),
-      'kube.closeLogs': ({ streamId }) => (logs.close(streamId), {}),
       'kube.downloadLogs': (target) => logs.download(target),
     },
     endSession: (session) => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogLinesEvent } from '../../../shared/contract';
+import type { LogLines } from '../../../shared/contract';
+import { decodeStreamFrame } from '../../../shared/wire';
 import { createLogger } from '../logging/logger';
-import { EventHub, type EventBatch } from '../rpc/eventHub';
+import { StreamHub } from '../rpc/streamHub';
 import { LogFlow, LogPacer, fairShares, type LogFlowOptions } from './podLogFlow';
 
 interface Batch {
@@ -201,40 +202,56 @@ describe('LogPacer', () => {
     expect(flows.map(({ batches }) => batches.reduce((n, x) => n + x.lines.length, 0))).toEqual([4, 4, 4]);
   });
 
-  it('sends no batch while the hub is behind: the buffer fills, the source pauses, the oldest lines drop and are reported once it catches up', () => {
-    const hub = new EventHub(createLogger(), { batchMs: 5 });
-    const received: EventBatch[] = [];
-    // A UI that stopped acknowledging, with 200 events unacknowledged.
-    const ui = hub.subscribe((batch) => received.push(batch));
-    for (let i = 0; i < 200; i++) hub.publish('connections.changed', { ids: [`c${i}`] });
-    vi.advanceTimersByTime(10);
-    expect(hub.backlog()).toBe(200);
+  it('holds only the flow whose window is behind: its buffer fills, its source pauses, its oldest lines drop and are reported once it catches up; another window’s flow carries on', () => {
+    const streams = new StreamHub(createLogger(), { highWaterBytes: 4096, lowWaterBytes: 1024 });
+    const frames = { slow: [] as Uint8Array[], quick: [] as Uint8Array[] };
+    streams.attach('slow', (frame) => typeof frame !== 'string' && frames.slow.push(frame));
+    streams.attach('quick', (frame) => typeof frame !== 'string' && frames.quick.push(frame));
+    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 1000 });
+    const flowTo = (session: 'slow' | 'quick') => {
+      const out = streams.open(session, 'kube.logs');
+      const source = { paused: false };
+      const flow = new LogFlow(
+        { flushMs: 50, maxLinesPerSecond: 1000, maxBufferedLines: 400, maxBufferedChars: 1_000_000 },
+        {
+          batch: (lines, dropped, drained) => out.write({ lines, ...(dropped ? { dropped } : {}), state: { phase: drained ? 'ended' : 'streaming' } }),
+          pause: () => (source.paused = true),
+          resume: () => (source.paused = false),
+          held: () => out.paused,
+        },
+        pacer,
+      );
+      return { out, flow, source };
+    };
+    const decode = (frame: Uint8Array) => JSON.parse(new TextDecoder().decode(decodeStreamFrame(frame)!.payload)) as LogLines;
+    const slow = flowTo('slow');
+    const quick = flowTo('quick');
 
-    const pacer = new LogPacer({ flushMs: 50, linesPerSecond: 1000, held: () => hub.backlog() > 100 });
-    const logLines: LogLinesEvent[] = [];
-    const source = { paused: false };
-    const flow = new LogFlow(
-      { flushMs: 50, maxLinesPerSecond: 1000, maxBufferedLines: 400, maxBufferedChars: 1_000_000 },
-      {
-        batch: (lines, dropped, drained) => hub.publish('kube.logLines', { streamId: 's', lines, ...(dropped ? { dropped } : {}), state: { phase: drained ? 'ended' : 'streaming' } }),
-        pause: () => (source.paused = true),
-        resume: () => (source.paused = false),
-      },
-      pacer,
-    );
-    const logEvents = () => received.flatMap((b) => b.events).filter((e) => e.name === 'kube.logLines');
-    for (const line of numbered(0, 1000)) flow.push(line);
+    // The slow window never acknowledges: past the high-water mark its flow waits, while the pod keeps writing.
+    for (const line of numbered(0, 600)) slow.flow.push(line);
     vi.advanceTimersByTime(5000);
-    expect(logEvents()).toEqual([]);
-    expect(hub.backlog()).toBe(200);
-    expect(flow.stats).toMatchObject({ buffered: 400, dropped: 600, delivered: 0, paused: true });
-    expect(source.paused).toBe(true);
+    expect(slow.out.paused).toBe(true);
+    const sentBeforeHold = frames.slow.length;
+    const reportedBeforeHold = frames.slow.map(decode).reduce((n, m) => n + (m.dropped ?? 0), 0);
+    for (const line of numbered(600, 1000)) slow.flow.push(line);
+    vi.advanceTimersByTime(5000);
+    expect(frames.slow.length).toBe(sentBeforeHold);
+    expect(slow.flow.stats).toMatchObject({ buffered: 400, paused: true });
+    expect(slow.source.paused).toBe(true);
+    const dropped = slow.flow.stats.dropped - reportedBeforeHold;
+    expect(dropped).toBeGreaterThan(0);
 
-    // The UI catches up: batches flow again, the first telling what was dropped.
-    ui.ack(received.at(-1)!.seq);
+    // Meanwhile the other window's stream flows at the full budget.
+    for (const line of numbered(0, 300)) quick.flow.push(line);
+    vi.advanceTimersByTime(400);
+    expect(frames.quick.map(decode).flatMap((m) => m.lines)).toEqual(numbered(0, 300));
+
+    // The slow window catches up: batches flow again, the first telling what was dropped.
+    streams.ack('slow', Number(slow.out.id), streams.unacknowledged('slow', slow.out.id)!);
     vi.advanceTimersByTime(60);
-    for (const event of logEvents()) logLines.push(event.payload as LogLinesEvent);
-    expect(logLines[0]).toMatchObject({ lines: numbered(600, 50), dropped: 600 });
+    const next = decode(frames.slow[sentBeforeHold]);
+    expect(next.dropped).toBe(dropped);
+    expect(next.lines[0]).toBe(`line ${1600 - 400}`);
   });
 });
 

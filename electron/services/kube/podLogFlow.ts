@@ -25,6 +25,8 @@ export interface LogFlowSink {
   batch(lines: string[], dropped: number, drained: boolean): void;
   pause(): void;
   resume(): void;
+  /** While true this flow's batches wait (its reader is behind); it keeps buffering and holds its source back. */
+  held?(): boolean;
 }
 
 /** Figures of one flow, for diagnostics and tests. */
@@ -46,8 +48,6 @@ export interface LogPacerOptions {
   flushMs: number;
   /** Most lines handed over per second by all flows of the pacer together. */
   linesPerSecond: number;
-  /** While true no batch goes out (the consumer is behind); flows keep buffering and hold their sources back. */
-  held?: () => boolean;
 }
 
 /**
@@ -89,12 +89,14 @@ export class LogPacer {
   private round(): void {
     this.timer = undefined;
     if (!this.waiting.size) return;
-    if (this.options.held?.()) {
-      this.timer = setTimeout(() => this.round(), this.options.flushMs);
-      return;
-    }
-    const flows = [...this.waiting].sort((x, y) => this.ranks.get(x)! - this.ranks.get(y)!);
+    // A flow whose reader is behind sits the round out and waits for the next; the budget goes to the others.
+    const all = [...this.waiting];
+    const held = all.filter((f) => f.held);
+    const flows = all.filter((f) => !f.held).sort((x, y) => this.ranks.get(x)! - this.ranks.get(y)!);
     this.waiting.clear();
+    for (const flow of held) this.waiting.add(flow);
+    if (held.length) this.timer = setTimeout(() => this.round(), this.options.flushMs);
+    if (!flows.length) return;
     const start = this.turn++ % flows.length;
     const order = [...flows.slice(start), ...flows.slice(0, start)];
     const grants = fairShares(order.map((f) => f.demand), this.perRound);
@@ -159,6 +161,11 @@ export class LogFlow {
   }
 
   /** Lines the next batch would take, for the pacer's split. */
+  /** Its reader is behind: batches wait. */
+  get held(): boolean {
+    return this.sink.held?.() ?? false;
+  }
+
   get demand(): number {
     return Math.min(this.perBatch, this.buffered);
   }

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { LogLinesEvent, ParamsOf, ResultOf } from '../../../shared/contract';
+import type { LogLines, ParamsOf, ResultOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
-import type { EventHub } from '../rpc/eventHub';
+import type { PrivateStream, StreamHub } from '../rpc/streamHub';
 import type { KubeAccess } from './client/kubeAccess';
 import { kubeStatusError } from './client/kubeErrors';
 import { kubeRequest, kubeStream, type KubeResponse, type KubeStreamControl } from './client/kubeHttp';
@@ -13,16 +12,15 @@ import { LogFlow, LogPacer, type LogFlowOptions, type LogFlowStats } from './pod
 import { LogResume, sinceTimeOf, splitTimestamp } from './podLogLines';
 import { LogTail } from './podLogTail';
 
-/** Log streams and downloads for the UI: `kube.openLogs`, `kube.closeLogs`, `kube.downloadLogs` and the `kube.logLines` events. */
+/** Log streams and downloads for the UI: `kube.openLogs` with its private `kube.logs` stream, and `kube.downloadLogs`. */
 export interface PodLogs {
   /**
-   * Starts a stream; its lines arrive as `kube.logLines` events. Resolves when
-   * the server answers, or has not refused within {@link PodLogsOptions.openGraceMs};
+   * Starts a stream to `session`; its lines go out on a private `kube.logs`
+   * stream, closed when the session closes it or ends. Resolves when the
+   * server answers, or has not refused within {@link PodLogsOptions.openGraceMs};
    * fails as the server refuses (NOT_FOUND, FORBIDDEN, no previous instance…).
    */
-  open(params: ParamsOf<'kube.openLogs'>, session?: string): Promise<{ streamId: string }>;
-  /** Stops a stream; no event follows. Unknown ids are ignored. */
-  close(streamId: string): void;
+  open(params: ParamsOf<'kube.openLogs'>, session: string): Promise<{ streamId: string }>;
   /** The whole log (not followed), its last {@link PodLogsOptions.downloadLimitBytes} when longer. */
   download(target: ParamsOf<'kube.downloadLogs'>): Promise<ResultOf<'kube.downloadLogs'>>;
   /** Stops every stream a UI session opened: its window closed or reloaded. */
@@ -30,7 +28,7 @@ export interface PodLogs {
   /** Stops every stream (shutdown). */
   closeAll(): void;
   /** Figures of an open stream, for diagnostics and tests. */
-  stats(streamId: string): LogStreamStats | undefined;
+  stats(session: string, streamId: string): LogStreamStats | undefined;
 }
 
 /** How a stream is doing: its flow, and how often the log was asked for (once, plus every resume). */
@@ -41,7 +39,7 @@ export interface LogStreamStats extends LogFlowStats {
 
 export interface PodLogsDeps {
   access: KubeAccess;
-  hub: Pick<EventHub, 'publish' | 'backlog'>;
+  streams: Pick<StreamHub, 'open'>;
   log: Logger;
 }
 
@@ -49,8 +47,6 @@ export interface PodLogsDeps {
 export interface PodLogsOptions extends Partial<LogFlowOptions> {
   /** Most lines handed over per second by all open streams together ({@link LogFlowOptions.maxLinesPerSecond} is one stream's). */
   sharedLinesPerSecond?: number;
-  /** Events the UI furthest behind may have pending ({@link EventHub.backlog}) before log batches wait. */
-  maxHubBacklog?: number;
   /** Longer lines are cut to this many characters, the cut marked. */
   maxLineLength?: number;
   /** Streams one UI session may hold open at once. */
@@ -70,8 +66,6 @@ const DEFAULTS: Required<PodLogsOptions> = {
   maxLinesPerSecond: 50_000,
   // One stream alone runs as fast as above; 16 open at once (a window's most) share it.
   sharedLinesPerSecond: 50_000,
-  // A UI that keeps up has a few batches pending (one event per stream and table each); the hub gives a window up at 10,000.
-  maxHubBacklog: 100,
   maxBufferedLines: 20_000,
   maxBufferedChars: 4 * 1024 * 1024,
   maxLineLength: 16 * 1024,
@@ -85,7 +79,7 @@ const DEFAULTS: Required<PodLogsOptions> = {
 const STAMP_ROOM = 36;
 
 type LogTarget = ParamsOf<'kube.downloadLogs'>;
-type LogState = LogLinesEvent['state'];
+type LogState = LogLines['state'];
 
 /** What the kubelet is asked for; timestamps always, so a stream can be resumed exactly. */
 interface LogQuery {
@@ -155,10 +149,9 @@ const ok = (status: number) => status >= 200 && status <= 299;
 
 interface StreamContext {
   access: KubeAccess;
-  hub: Pick<EventHub, 'publish'>;
   log: Logger;
   options: Required<PodLogsOptions>;
-  /** Paces the batches of every stream, within one budget, held while the UI is behind. */
+  /** Paces the batches of every stream, within one budget. */
   pacer: LogPacer;
   /** The stream is over (ended, failed or closed): forget it. */
   done(stream: LogStream): void;
@@ -169,7 +162,6 @@ interface StreamContext {
  * ends or drops a followed stream, and hands lines to its {@link LogFlow}.
  */
 class LogStream {
-  readonly id = randomUUID();
   private readonly abort = new AbortController();
   private readonly resume = new LogResume();
   private readonly flow: LogFlow;
@@ -188,7 +180,8 @@ class LogStream {
 
   constructor(
     private readonly target: ParamsOf<'kube.openLogs'>,
-    readonly session: string | undefined,
+    readonly session: string,
+    private readonly out: PrivateStream<'kube.logs'>,
     private readonly ctx: StreamContext,
   ) {
     this.cut = cutMark(ctx.options.maxLineLength);
@@ -198,9 +191,19 @@ class LogStream {
         batch: (lines, dropped, drained) => this.publish(lines, dropped, drained),
         pause: () => this.control?.pause(),
         resume: () => this.control?.resume(),
+        // Batches wait while this window is behind on this stream: the buffer fills, the read pauses and,
+        // past the cap, the oldest lines are dropped (and counted). Other windows' streams are not held.
+        held: () => out.paused,
       },
       ctx.pacer,
     );
+    // The window closed the stream, or went away.
+    out.onClose(() => this.close());
+  }
+
+  /** The stream's id in its session. */
+  get id(): string {
+    return this.out.id;
   }
 
   get stats(): LogStreamStats {
@@ -219,9 +222,11 @@ class LogStream {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.abort.abort();
     this.flow.close();
+    this.out.end();
     this.ctx.done(this);
     this.refuseStart?.(new AppError('NOT_FOUND', `The stream of ${logLabel(this.target)} was closed before the server answered`));
     this.refuseStart = undefined;
@@ -395,11 +400,8 @@ class LogStream {
     }
     // The end is told with the last lines, not before them.
     const state: LogState = this.finished && !drained ? { phase: 'streaming' } : this.state;
-    this.ctx.hub.publish('kube.logLines', { streamId: this.id, lines, ...(dropped ? { dropped } : {}), state });
-    if (this.finished && drained) {
-      this.flow.close();
-      this.ctx.done(this);
-    }
+    this.out.write({ lines, ...(dropped ? { dropped } : {}), state });
+    if (this.finished && drained) this.close();
   }
 }
 
@@ -407,13 +409,9 @@ class LogStream {
 export function createPodLogs(deps: PodLogsDeps, options: PodLogsOptions = {}): PodLogs {
   const settings: Required<PodLogsOptions> = { ...DEFAULTS, ...options };
   const streams = new Map<string, LogStream>();
-  const pacer = new LogPacer({
-    flushMs: settings.flushMs,
-    linesPerSecond: settings.sharedLinesPerSecond,
-    // Batches wait while a UI is behind: the streams' buffers fill, their reads pause and, past the cap, their oldest lines are dropped (and counted), instead of the hub's queue overflowing and every view resetting.
-    held: () => deps.hub.backlog() > settings.maxHubBacklog,
-  });
-  const ctx: StreamContext = { ...deps, pacer, options: settings, done: (stream) => streams.delete(stream.id) };
+  const keyOf = (session: string, id: string) => `${session}\u0000${id}`;
+  const pacer = new LogPacer({ flushMs: settings.flushMs, linesPerSecond: settings.sharedLinesPerSecond });
+  const ctx: StreamContext = { access: deps.access, log: deps.log, pacer, options: settings, done: (stream) => streams.delete(keyOf(stream.session, stream.id)) };
 
   const closeWhere = (matches: (s: LogStream) => boolean) => {
     for (const stream of [...streams.values()]) if (matches(stream)) stream.close();
@@ -425,14 +423,10 @@ export function createPodLogs(deps: PodLogsDeps, options: PodLogsOptions = {}): 
       if (held >= settings.maxStreamsPerSession) {
         throw new AppError('VALIDATION', `This window already follows ${held} logs, the most it may: close one before opening another`);
       }
-      const stream = new LogStream(params, session, ctx);
-      streams.set(stream.id, stream);
+      const stream = new LogStream(params, session, deps.streams.open(session, 'kube.logs'), ctx);
+      streams.set(keyOf(session, stream.id), stream);
       await stream.start();
       return { streamId: stream.id };
-    },
-
-    close(streamId) {
-      streams.get(streamId)?.close();
     },
 
     async download(target) {
@@ -462,8 +456,8 @@ export function createPodLogs(deps: PodLogsDeps, options: PodLogsOptions = {}): 
       closeWhere(() => true);
     },
 
-    stats(streamId) {
-      return streams.get(streamId)?.stats;
+    stats(session, streamId) {
+      return streams.get(keyOf(session, streamId))?.stats;
     },
   };
 }

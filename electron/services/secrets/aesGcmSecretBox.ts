@@ -14,9 +14,20 @@ const TAG_BYTES = 16;
  * (mode 0600). Used in browser mode, where no OS keychain is reachable.
  */
 export class AesGcmSecretBox implements SecretBox {
-  readonly description = 'AES-256-GCM, key file readable only by you';
+  private constructor(
+    private readonly key: Buffer,
+    readonly description = 'AES-256-GCM, key file readable only by you',
+  ) {}
 
-  private constructor(private readonly key: Buffer) {}
+  /**
+   * A box around a key the caller holds: the desktop app's data key, which
+   * the main process unseals with the OS keychain and hands to the services
+   * process, so the key never lies on disk in clear.
+   */
+  static fromKey(key: Buffer, description: string): AesGcmSecretBox {
+    if (key.length !== 32) throw new AppError('SECRETS_UNAVAILABLE', 'The data key is damaged (expected 32 bytes): re-import your connections.');
+    return new AesGcmSecretBox(key, description);
+  }
 
   /** Loads the key file, creating it (exclusively, mode 0600) on first use. */
   static fromKeyFile(file: string): AesGcmSecretBox {

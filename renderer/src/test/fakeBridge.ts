@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { createEventListeners, type PilothouseBridge } from '../../../shared/bridge';
+import { createEventListeners, createStreamReceiver, type PilothouseBridge } from '../../../shared/bridge';
 import {
   eventNames,
   methodNames,
@@ -11,8 +11,11 @@ import {
   type MethodName,
   type ParamsIn,
   type ResultOf,
+  type StreamName,
+  type StreamPayload,
 } from '../../../shared/contract';
 import type { AppErrorShape, Result } from '../../../shared/result';
+import { encodeStreamFrame, type ClientMessage } from '../../../shared/wire';
 
 /** A fake handler for one method. */
 export type FakeHandler<M extends MethodName> = (params: ParamsIn<M>) => Result<ResultOf<M>> | Promise<Result<ResultOf<M>>>;
@@ -28,8 +31,9 @@ export const browserInfo: AppInfo = { version: '0.1.0', mode: 'browser', platfor
 
 /**
  * The UI's seam to the services, faked: every method is a `vi.fn` answering
- * from `handlers` (unfaked methods fail with UNSUPPORTED), and events are
- * delivered through the same listener registry the real bridges use.
+ * from `handlers` (unfaked methods fail with UNSUPPORTED), and events and
+ * private streams are delivered through the same registry and stream
+ * receiver the real bridges use.
  */
 export function createFakeBridge(handlers: FakeHandlers = {}) {
   const registry = createEventListeners(eventNames);
@@ -50,7 +54,10 @@ export function createFakeBridge(handlers: FakeHandlers = {}) {
       }),
     ]),
   ) as unknown as PilothouseBridge['methods'];
-  const bridge: PilothouseBridge = { methods, events: registry.events, onResync: registry.onResync };
+  /** Private streams the UI closed, by id. */
+  const cancelled: string[] = [];
+  const streams = createStreamReceiver((msg: ClientMessage) => msg.t === 'streamCancel' && cancelled.push(String(msg.stream)));
+  const bridge: PilothouseBridge = { methods, events: registry.events, onResync: registry.onResync, stream: streams.stream };
   return {
     bridge,
     /** The mock behind a method, for assertions. */
@@ -61,6 +68,16 @@ export function createFakeBridge(handlers: FakeHandlers = {}) {
     emit<E extends EventName>(name: E, payload: EventPayload<E>) {
       registry.deliver({ seq: ++seq, events: [{ name, payload }] });
     },
+    /** One message on private stream `id`, as the services would frame it. */
+    streamMessage<S extends StreamName>(_name: S, id: string, payload: StreamPayload<S>) {
+      streams.frame(encodeStreamFrame(Number(id), new TextEncoder().encode(JSON.stringify(payload))));
+    },
+    /** The services end private stream `id`. */
+    streamEnd(id: string, error?: AppErrorShape) {
+      streams.end(Number(id), error);
+    },
+    /** Ids of the private streams the UI closed, in order. */
+    cancelledStreams: () => [...cancelled],
     /** As when the UI fell behind and events were dropped. */
     resync() {
       registry.deliver({ seq: ++seq, events: [], overflow: true });

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ContainerInfo, LogLinesEvent, ParamsIn } from '../../../../../shared/contract';
+import type { ContainerInfo, LogLines, ParamsIn } from '../../../../../shared/contract';
 import { setBridge } from '../../../api/client';
 import { createFakeBridge, fail, ok, type FakeBridge, type FakeHandler } from '../../../test/fakeBridge';
 import { FALLBACK_VIEWPORT } from '../../../ui/useVirtualWindow';
@@ -25,13 +25,12 @@ const initContainer = container('migrate', { kind: 'init', state: 'terminated: C
 const app = container('app', { restartCount: 3, hasPrevious: true, state: 'running' });
 const sidecar = container('proxy');
 
-type Handlers = { [M in 'kube.openLogs' | 'kube.closeLogs' | 'kube.downloadLogs']?: FakeHandler<M> };
+type Handlers = { [M in 'kube.openLogs' | 'kube.downloadLogs']?: FakeHandler<M> };
 
 function renderLogs(containers: ContainerInfo[] = [initContainer, app, sidecar], handlers: Handlers = {}) {
   let streams = 0;
   const fake = createFakeBridge({
-    'kube.openLogs': () => ok({ streamId: `s${++streams}` }),
-    'kube.closeLogs': () => ok({}),
+    'kube.openLogs': () => ok({ streamId: String(++streams) }),
     ...handlers,
   });
   setBridge(fake.bridge);
@@ -41,7 +40,7 @@ function renderLogs(containers: ContainerInfo[] = [initContainer, app, sidecar],
 
 type OpenParams = ParamsIn<'kube.openLogs'>;
 const openCalls = (fake: FakeBridge) => fake.method('kube.openLogs').mock.calls.map(([p]) => p as OpenParams);
-const closedIds = (fake: FakeBridge) => fake.method('kube.closeLogs').mock.calls.map(([p]) => (p as { streamId: string }).streamId);
+const closedIds = (fake: FakeBridge) => fake.cancelledStreams();
 
 /** The id of the `n`-th stream opened (1-based; default the latest), once its answer has arrived. */
 async function streamId(fake: FakeBridge, n?: number): Promise<string> {
@@ -55,9 +54,9 @@ async function streamId(fake: FakeBridge, n?: number): Promise<string> {
 /** Renders are drawn once per animation frame: wait for the next one. */
 const nextFrame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
 
-/** Delivers one `kube.logLines` event (streaming unless said otherwise) and waits for it to be drawn. */
-async function emitLines(fake: FakeBridge, id: string, lines: string[], extra: Partial<Omit<LogLinesEvent, 'streamId' | 'lines'>> = {}) {
-  act(() => fake.emit('kube.logLines', { state: { phase: 'streaming' }, ...extra, streamId: id, lines }));
+/** Delivers one message of log stream `id` (streaming unless said otherwise) and waits for it to be drawn. */
+async function emitLines(fake: FakeBridge, id: string, lines: string[], extra: Partial<Omit<LogLines, 'lines'>> = {}) {
+  act(() => fake.streamMessage('kube.logs', id, { state: { phase: 'streaming' }, ...extra, lines }));
   await nextFrame();
 }
 
@@ -288,9 +287,9 @@ describe('LogView', () => {
     let answer: (value: ReturnType<typeof ok<{ streamId: string }>>) => void = () => undefined;
     const { fake } = renderLogs(undefined, { 'kube.openLogs': () => new Promise((resolve) => (answer = resolve)) });
     await waitFor(() => expect(fake.method('kube.openLogs')).toHaveBeenCalled());
-    act(() => fake.emit('kube.logLines', { streamId: 'early', lines: ['first'], state: { phase: 'streaming' } }));
-    act(() => fake.emit('kube.logLines', { streamId: 'not-ours', lines: ['other'], state: { phase: 'streaming' } }));
-    await act(async () => answer(ok({ streamId: 'early' })));
+    act(() => fake.streamMessage('kube.logs', '7', { lines: ['first'], state: { phase: 'streaming' } }));
+    act(() => fake.streamMessage('kube.logs', '8', { lines: ['other'], state: { phase: 'streaming' } }));
+    await act(async () => answer(ok({ streamId: '7' })));
     await nextFrame();
     expect(shownLines()).toEqual(['first']);
   });
@@ -340,7 +339,7 @@ describe('LogView', () => {
     const user = userEvent.setup();
     let allowed = false;
     const { fake } = renderLogs(undefined, {
-      'kube.openLogs': () => (allowed ? ok({ streamId: 's-ok' }) : fail('FORBIDDEN', 'pods "web-1" is forbidden: cannot get resource "pods/log"')),
+      'kube.openLogs': () => (allowed ? ok({ streamId: '42' }) : fail('FORBIDDEN', 'pods "web-1" is forbidden: cannot get resource "pods/log"')),
     });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Not permitted');
@@ -349,7 +348,7 @@ describe('LogView', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(openCalls(fake)).toHaveLength(2));
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
-    await emitLines(fake, 's-ok', ['finally']);
+    await emitLines(fake, '42', ['finally']);
     expect(shownLines()).toEqual(['finally']);
   });
 

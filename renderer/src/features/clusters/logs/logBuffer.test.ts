@@ -59,8 +59,8 @@ describe('LogBuffer', () => {
 
   it('puts the skipped marker before the lines of the event that reports it, and keeps the state', () => {
     const b = new LogBuffer(10);
-    b.apply({ streamId: 's', lines: ['a'], state: { phase: 'streaming' } });
-    b.apply({ streamId: 's', lines: ['b', 'c'], dropped: 1234, state: { phase: 'reconnecting', message: 'apiserver went away' } });
+    b.apply({ lines: ['a'], state: { phase: 'streaming' } });
+    b.apply({ lines: ['b', 'c'], dropped: 1234, state: { phase: 'reconnecting', message: 'apiserver went away' } });
     expect(texts(b)).toEqual(['a', '[skipped 1234]', 'b', 'c']);
     expect(b.state).toEqual({ phase: 'reconnecting', message: 'apiserver went away' });
   });

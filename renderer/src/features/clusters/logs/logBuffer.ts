@@ -1,4 +1,4 @@
-import type { LogLinesEvent } from '../../../../../shared/contract';
+import type { LogLines } from '../../../../../shared/contract';
 
 /** Lines the view holds; older ones are evicted as new ones arrive. */
 export const LOG_CAPACITY = 100_000;
@@ -90,7 +90,7 @@ export class LogBuffer {
   /** The widest line seen since the last clear, in columns (evicted lines included: it only grows). */
   widest = 0;
   /** The stream's state as of its latest event; null until the first event of the current stream. */
-  state: LogLinesEvent['state'] | null = null;
+  state: LogLines['state'] | null = null;
 
   private pattern: RegExp | null = null;
   private queryText = '';
@@ -146,8 +146,8 @@ export class LogBuffer {
     return this.widths[seq % this.capacity];
   }
 
-  /** Applies one `kube.logLines` event of the stream shown: the skipped marker, then the lines, then the state. */
-  apply(event: LogLinesEvent): void {
+  /** Applies one message of the `kube.logs` stream shown: the skipped marker, then the lines, then the state. */
+  apply(event: LogLines): void {
     if (event.dropped) this.put(event.dropped, '');
     this.pushLines(event.lines);
     this.state = event.state;

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import type { LogTarget } from '../../../../../shared/contract';
 import type { AppErrorShape } from '../../../../../shared/result';
 import { call, getBridge } from '../../../api/client';
-import { subscribeStream } from '../../../api/streamSubscription';
 import { toErrorShape } from '../../../shell/errorActions';
 import type { LogBuffer } from './logBuffer';
 
@@ -17,18 +16,13 @@ export interface LogStream {
   reopen(): void;
 }
 
-function closeStream(streamId: string): void {
-  // Nothing to do if it fails: the stream is gone with the services, which is what we wanted.
-  call('kube.closeLogs', { streamId }).catch(() => undefined);
-}
-
 /**
  * Keeps `buffer` fed with one log stream: `kube.openLogs` on mount and
  * whenever the target changes (clearing the buffer: the new stream starts
- * with its own tail), `kube.closeLogs` on leave. Only events of the current
- * stream are applied; those of a stream already closed are ignored. After
- * missed events the stream is opened again, as its lines can no longer be
- * trusted to be complete (and, in browser mode, the services may have ended it).
+ * with its own tail), then reads the private `kube.logs` stream it names
+ * until the view leaves, which closes it. After missed events or a lost
+ * connection the stream is opened again, as its lines can no longer be
+ * trusted to be complete (and the services may have ended it).
  */
 export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null): LogStream {
   const [failure, setFailure] = useState<AppErrorShape | null>(null);
@@ -39,15 +33,25 @@ export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null):
     if (connectionId === undefined || namespace === undefined || pod === undefined || container === undefined) return;
     buffer.clear();
     setFailure(null);
-    return subscribeStream({
-      event: 'kube.logLines',
-      idOf: (event) => event.streamId,
-      open: () => call('kube.openLogs', { connectionId, namespace, pod, container, previous, timestamps, follow: true, tailLines }),
-      idOfOpened: (result) => result.streamId,
-      close: closeStream,
-      apply: (event) => buffer.apply(event),
-      onFailed: (err) => setFailure(toErrorShape(err)),
-    });
+    let left = false;
+    let stopReading: (() => void) | undefined;
+    call('kube.openLogs', { connectionId, namespace, pod, container, previous, timestamps, follow: true, tailLines }).then(
+      ({ streamId }) => {
+        // Reading and stopping at once closes a stream whose view has already gone.
+        stopReading = getBridge().stream('kube.logs', streamId, {
+          message: (lines) => buffer.apply(lines),
+          end: (error) => error && buffer.apply({ lines: [], state: { phase: 'error', message: error.message } }),
+        });
+        if (left) stopReading();
+      },
+      (err: unknown) => {
+        if (!left) setFailure(toErrorShape(err));
+      },
+    );
+    return () => {
+      left = true;
+      stopReading?.();
+    };
   }, [buffer, connectionId, namespace, pod, container, previous, timestamps, tailLines, generation]);
 
   useEffect(() => getBridge().onResync(() => setGeneration((g) => g + 1)), []);

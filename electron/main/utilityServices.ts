@@ -1,0 +1,16 @@
+import { utilityProcess, type MessagePortMain } from 'electron';
+import type { ServicesChild } from '../host/servicesHost';
+
+/** The services as Electron's utilityProcess: plain Node with Electron's ABI, messages and ports over its parentPort. */
+export function spawnUtilityServices(entry: string): ServicesChild {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Pilothouse services', stdio: 'inherit' });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (msg, transfer) => child.postMessage(msg, transfer as MessagePortMain[] | undefined),
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.once('exit', (code) => listener(code)),
+    kill: () => void child.kill(),
+  };
+}

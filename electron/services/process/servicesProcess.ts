@@ -1,0 +1,111 @@
+/**
+ * The services process: every area, the SQLite file and all cluster, cloud
+ * and metrics I/O, in plain Node, apart from the process that serves the UI.
+ * Electron starts it as a utilityProcess, browser mode as a forked child;
+ * both talk to it with the messages of `./protocol`.
+ */
+import { join } from 'node:path';
+import { AppError } from '../../../shared/result';
+import { createServices, type Services } from '../app/createServices';
+import { createLogger } from '../logging/logger';
+import { createSessionServer, type SessionServer } from '../rpc/sessionServer';
+import type { SessionFrame } from '../rpc/streamHub';
+import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
+import type { HostMessage, ServicesConfig, ServicesMessage } from './protocol';
+
+/** A MessagePort as Electron's utility process receives it. */
+interface UtilityPort {
+  on(event: 'message', listener: (e: { data: SessionFrame }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  postMessage(data: SessionFrame): void;
+  start(): void;
+  close(): void;
+}
+
+/** The channel to the host: Electron's `process.parentPort`, or Node's IPC channel of a forked child. */
+interface ParentChannel {
+  send(msg: ServicesMessage): void;
+  onMessage(listener: (msg: HostMessage, ports: UtilityPort[]) => void): void;
+}
+
+function parentChannel(): ParentChannel {
+  const parentPort = (process as unknown as { parentPort?: { on(e: 'message', l: (e: { data: HostMessage; ports: UtilityPort[] }) => void): void; postMessage(m: unknown): void } }).parentPort;
+  if (parentPort) {
+    return { send: (msg) => parentPort.postMessage(msg), onMessage: (listener) => parentPort.on('message', (e) => listener(e.data, e.ports ?? [])) };
+  }
+  if (!process.send) throw new Error('the services process must be started by Pilothouse (no IPC channel)');
+  return { send: (msg) => process.send!(msg), onMessage: (listener) => process.on('message', (msg) => listener(msg as HostMessage, [])) };
+}
+
+function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer } {
+  const logger = createLogger({ file: join(config.dataDir, 'logs', 'pilothouse.log'), stderr: config.logToStderr });
+  const secretBox =
+    config.secrets.kind === 'key' ? AesGcmSecretBox.fromKey(Buffer.from(config.secrets.key), config.secrets.description) : AesGcmSecretBox.fromKeyFile(config.secrets.file);
+  const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile });
+  return { services, sessions: createSessionServer(services) };
+}
+
+/** Runs the services for the host at the other end of the IPC channel. */
+export function runServicesProcess(): void {
+  const parent = parentChannel();
+  let running: ReturnType<typeof start> | undefined;
+  // The desktop's native file picker lives in the host: ask it, and wait for its reply.
+  const pickers = new Map<number, (path: string | undefined) => void>();
+  let nextPicker = 1;
+  const chooseFile = (title: string) =>
+    new Promise<string | undefined>((resolve) => {
+      const id = nextPicker++;
+      pickers.set(id, resolve);
+      parent.send({ t: 'chooseFile', id, title });
+    });
+
+  parent.onMessage((msg, ports) => {
+    if (msg.t === 'init') {
+      if (running) return;
+      try {
+        running = start(msg.config, msg.config.nativeFileDialog ? chooseFile : undefined);
+        parent.send({ t: 'ready' });
+      } catch (err) {
+        // Only AppErrors are written for people; anything else is named, not detailed.
+        parent.send({ t: 'failed', message: err instanceof AppError ? err.message : `the services could not start (${err instanceof Error ? err.name : 'unknown error'})` });
+        process.exit(1);
+      }
+      return;
+    }
+    if (!running) return;
+    const { services, sessions } = running;
+    switch (msg.t) {
+      case 'open': {
+        const [port] = ports;
+        if (port) {
+          // Electron: the window's frames come and go on its own port, past the main process.
+          sessions.open(msg.session, msg.info, { send: (frame) => port.postMessage(frame), close: () => port.close() });
+          port.on('message', (e) => sessions.receive(msg.session, e.data));
+          port.on('close', () => sessions.end(msg.session));
+          port.start();
+        } else {
+          sessions.open(msg.session, msg.info, {
+            send: (frame) => parent.send({ t: 'frame', session: msg.session, frame }),
+            close: (code, reason) => parent.send({ t: 'close', session: msg.session, code, reason }),
+          });
+        }
+        return;
+      }
+      case 'frame':
+        return sessions.receive(msg.session, msg.frame);
+      case 'end':
+        return sessions.end(msg.session);
+      case 'command':
+        return services.hub.publish('app.command', { command: msg.command });
+      case 'reply':
+        pickers.get(msg.id)?.(msg.value);
+        pickers.delete(msg.id);
+        return;
+      case 'shutdown':
+        services.close();
+        process.exit(0);
+    }
+  });
+}
+
+runServicesProcess();

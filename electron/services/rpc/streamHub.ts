@@ -1,0 +1,175 @@
+import { streams as streamSchemas, type StreamName, type StreamPayload } from '../../../shared/contract';
+import type { AppErrorShape } from '../../../shared/result';
+import { encodeStreamFrame, type ServerMessage } from '../../../shared/wire';
+import type { Logger } from '../logging/logger';
+
+/** What a session's transport carries: JSON text (results, events, stream ends) or a binary stream frame. */
+export type SessionFrame = string | Uint8Array;
+
+/** One private stream, as its producer sees it. */
+export interface PrivateStream<S extends StreamName> {
+  /** The id the UI subscribes with; the opening call returns it. */
+  readonly id: string;
+  /**
+   * Sends a message to the stream's session only. Returns false once the bytes
+   * sent and not yet acknowledged pass the high-water mark: hold the source
+   * back until {@link paused} turns false (or use {@link onDrain}).
+   */
+  write(message: StreamPayload<S>): boolean;
+  /** True while unacknowledged bytes are over the high-water mark. */
+  readonly paused: boolean;
+  /** Called once the session has caught up to the low-water mark after a pause. */
+  onDrain(listener: () => void): void;
+  /** Called when the stream closes for any reason: ended here, the UI closed it, or its session ended. */
+  onClose(listener: () => void): void;
+  /** Ends the stream, telling the UI why when `error` is given. */
+  end(error?: AppErrorShape): void;
+  readonly closed: boolean;
+}
+
+export interface StreamHubOptions {
+  /** Unacknowledged bytes past which a stream is paused. */
+  highWaterBytes?: number;
+  /** A paused stream resumes once unacknowledged bytes fall to this. */
+  lowWaterBytes?: number;
+  /** Streams one session may hold open. */
+  maxStreamsPerSession?: number;
+}
+
+interface StreamState {
+  id: string;
+  numericId: number;
+  session: string;
+  name: StreamName;
+  unacked: number;
+  paused: boolean;
+  closed: boolean;
+  drain: Set<() => void>;
+  close: Set<() => void>;
+}
+
+interface SessionState {
+  send: (frame: SessionFrame) => void;
+  streams: Map<number, StreamState>;
+  nextId: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Private streams: what belongs to one UI session and cannot be refetched
+ * (pod logs, terminal output). Unlike the event hub, a stream's messages go
+ * to its session only, and each stream is flow-controlled by the bytes its
+ * session acknowledges, so a window that stops reading holds back its own
+ * streams and nobody else's.
+ */
+export class StreamHub {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly highWater: number;
+  private readonly lowWater: number;
+  private readonly maxPerSession: number;
+
+  constructor(
+    private readonly log: Logger,
+    options: StreamHubOptions = {},
+  ) {
+    this.highWater = options.highWaterBytes ?? 2 * 1024 * 1024;
+    this.lowWater = options.lowWaterBytes ?? this.highWater / 4;
+    this.maxPerSession = options.maxStreamsPerSession ?? 64;
+  }
+
+  /** A transport's session can receive stream frames through `send` (which must not throw). */
+  attach(session: string, send: (frame: SessionFrame) => void): void {
+    this.detach(session);
+    this.sessions.set(session, { send, streams: new Map(), nextId: 1 });
+  }
+
+  /** The session went away: its streams close. */
+  detach(session: string): void {
+    const state = this.sessions.get(session);
+    if (!state) return;
+    this.sessions.delete(session);
+    for (const stream of state.streams.values()) this.finish(stream);
+  }
+
+  /** Opens a stream of kind `name` to `session`; fails when the session is unknown or holds too many. */
+  open<S extends StreamName>(session: string, name: S): PrivateStream<S> {
+    const state = this.sessions.get(session);
+    if (!state) throw new Error(`no transport is attached for session ${session}`);
+    if (state.streams.size >= this.maxPerSession) throw new Error(`session holds ${state.streams.size} streams, the most it may`);
+    const numericId = state.nextId++;
+    const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, drain: new Set(), close: new Set() };
+    state.streams.set(numericId, stream);
+    return {
+      id: stream.id,
+      get paused() {
+        return stream.paused;
+      },
+      get closed() {
+        return stream.closed;
+      },
+      write: (message) => this.write(stream, message),
+      onDrain: (listener) => void stream.drain.add(listener),
+      onClose: (listener) => (stream.closed ? listener() : void stream.close.add(listener)),
+      end: (error) => this.end(stream, error),
+    };
+  }
+
+  /** The UI has processed `bytes` more of stream `id` of `session`. */
+  ack(session: string, id: number, bytes: number): void {
+    const stream = this.sessions.get(session)?.streams.get(id);
+    if (!stream || !Number.isSafeInteger(bytes) || bytes <= 0) return;
+    stream.unacked = Math.max(0, stream.unacked - bytes);
+    if (stream.paused && stream.unacked <= this.lowWater) {
+      stream.paused = false;
+      for (const listener of stream.drain) listener();
+    }
+  }
+
+  /** The UI no longer wants stream `id` of `session`. */
+  cancel(session: string, id: number): void {
+    const stream = this.sessions.get(session)?.streams.get(id);
+    if (stream) this.finish(stream);
+  }
+
+  /** Bytes sent and not yet acknowledged on one stream, for diagnostics and tests. */
+  unacknowledged(session: string, id: string): number | undefined {
+    return this.sessions.get(session)?.streams.get(Number(id))?.unacked;
+  }
+
+  private write(stream: StreamState, message: unknown): boolean {
+    if (stream.closed) return false;
+    const checked = streamSchemas[stream.name].safeParse(message);
+    if (!checked.success) {
+      this.log.error('stream message outside the contract dropped', { stream: stream.name });
+      return !stream.paused;
+    }
+    const payload = encoder.encode(JSON.stringify(checked.data));
+    this.sessions.get(stream.session)?.send(encodeStreamFrame(stream.numericId, payload));
+    stream.unacked += payload.byteLength;
+    if (!stream.paused && stream.unacked > this.highWater) stream.paused = true;
+    return !stream.paused;
+  }
+
+  private end(stream: StreamState, error?: AppErrorShape): void {
+    if (stream.closed) return;
+    const end: ServerMessage = { t: 'streamEnd', stream: stream.numericId, ...(error ? { error } : {}) };
+    this.sessions.get(stream.session)?.send(JSON.stringify(end));
+    this.finish(stream);
+  }
+
+  private finish(stream: StreamState): void {
+    if (stream.closed) return;
+    stream.closed = true;
+    this.sessions.get(stream.session)?.streams.delete(stream.numericId);
+    for (const listener of stream.close) {
+      try {
+        listener();
+      } catch (err) {
+        this.log.error('a stream close listener failed', { stream: stream.name, error: err });
+      }
+    }
+    stream.close.clear();
+    stream.drain.clear();
+  }
+}
