@@ -21,7 +21,7 @@ import type { LogLines, ParamsOf } from '../../shared/contract';
 import { decodeStreamFrame } from '../../shared/wire';
 import type { Services } from '../../electron/services/app/createServices';
 import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/client/kubeAccess';
-import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/podLogs';
+import { createPodLogs, type PodLogs, type PodLogsOptions } from '../../electron/services/kube/logs/podLogs';
 import { StreamHub } from '../../electron/services/rpc/streamHub';
 import { servicesWithCluster } from '../support/services';
 import { KWOK_TOLERATION, criLogLine } from '../testbed';

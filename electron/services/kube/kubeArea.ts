@@ -9,7 +9,7 @@ import { createKubeAccess, type KubeAccess } from './client/kubeAccess';
 import { createKubeActions } from './actions/kubeActions';
 import { ListWatchKubeInspector, type KubeInspector } from './watch/kubeInspector';
 import { createKubeObjects } from './objects/kubeObjects';
-import { createPodLogs } from './podLogs';
+import { createPodLogs } from './logs/podLogs';
 
 export interface KubeAreaDeps {
   connections: ConnectionService;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogLines } from '../../../shared/contract';
-import { decodeStreamFrame } from '../../../shared/wire';
-import { createLogger } from '../logging/logger';
-import { StreamHub } from '../rpc/streamHub';
+import type { LogLines } from '../../../../shared/contract';
+import { decodeStreamFrame } from '../../../../shared/wire';
+import { createLogger } from '../../logging/logger';
+import { StreamHub } from '../../rpc/streamHub';
 import { LogFlow, LogPacer, fairShares, type LogFlowOptions } from './podLogFlow';
 
 interface Batch {
