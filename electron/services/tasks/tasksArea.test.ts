@@ -6,6 +6,7 @@ import { dispatch, type CallContext, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
 import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
+import { createTestServices } from '../../../test/support/services';
 import { createTasksArea } from './tasksArea';
 
 function setup() {
@@ -58,4 +59,27 @@ describe('tasks area', () => {
     expect(await done).toMatchObject({ status: 'cancelled' });
     expect(area.close()).toBeUndefined();
   });
+
+  it('holds the app close until a cancelled task has cleaned up, with the data file still open for it', async () => {
+    const { services } = createTestServices();
+    let release!: () => void;
+    const cleanupMayEnd = new Promise<void>((r) => (release = r));
+    const seen: unknown[] = [];
+    const { done } = services.tasks.start(
+      { kind: 'backup.run', title: 'Back up prod-eu', target: 'prod-eu', actor: 'me', phases: ['copy'] },
+      (ctx) => new Promise((_, reject) => (ctx.signal.aborted ? reject(ctx.signal.reason) : ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))),
+      {
+        cleanup: async () => {
+          await cleanupMayEnd;
+          seen.push(services.db.prepare(`SELECT count(*) AS n FROM tasks`).get());
+        },
+      },
+    );
+    const closed = services.close();
+    release();
+    await closed;
+    expect(seen).toEqual([{ n: 1 }]);
+    expect(await done).toMatchObject({ status: 'cancelled', message: 'Cancelled by Pilothouse (closing)' });
+    expect(services.db.open).toBe(false);
+  }, 30_000); // a real data file, synced to a disk that may be slow
 });
