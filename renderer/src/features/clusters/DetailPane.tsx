@@ -5,7 +5,7 @@ import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './det
 import { EventsTab } from './detail/EventsTab';
 import { OverviewTab } from './detail/OverviewTab';
 import { RelatedTab } from './detail/RelatedTab';
-import { useObjectDetail, type ObjectCall } from './detail/useObjectDetail';
+import { useObjectDetail, type ObjectCall } from '../../ui/useQuery';
 import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
 import { useTabKeys } from './detail/useTabKeys';
 import { YamlTab } from './detail/YamlTab';

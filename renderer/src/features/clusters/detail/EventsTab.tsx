@@ -3,7 +3,7 @@ import { statusTone } from '../cellFormat';
 import { Age } from '../CellValue';
 import { CallProblem } from './CallProblem';
 import { POLL_MS } from './detailTabs';
-import { useObjectCall } from './useObjectDetail';
+import { useObjectCall } from '../../../ui/useQuery';
 
 /** Events about the object, newest first, asked for again every few seconds while shown. */
 export function EventsTab({ objectRef }: { objectRef: ObjectRef }) {

@@ -8,7 +8,7 @@ import { CallProblem } from './CallProblem';
 import { NodeFactsView } from './NodeFactsView';
 import { OwnerChain } from './OwnerChain';
 import { SecretData } from './SecretData';
-import type { ObjectCall } from './useObjectDetail';
+import type { ObjectCall } from '../../../ui/useQuery';
 import type { SecretReveal } from './useSecretReveal';
 
 /** The row's cells, as the table shows them, and the uid. */

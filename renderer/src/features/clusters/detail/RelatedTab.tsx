@@ -6,7 +6,7 @@ import { CallProblem } from './CallProblem';
 import { CLAIM_POLL_MS, CLAIMS_KEY, NODES_KEY, PODS_KEY, POLL_MS } from './detailTabs';
 import { ObjectLink } from './ObjectLink';
 import { OwnerChain } from './OwnerChain';
-import { useObjectCall, type ObjectCall } from './useObjectDetail';
+import { useObjectCall, type ObjectCall } from '../../../ui/useQuery';
 
 /** A pod's relations: what owns it and where it runs. */
 function PodRelations({ connectionId, detail }: { connectionId: string; detail: ObjectCall<ObjectDetail> }) {

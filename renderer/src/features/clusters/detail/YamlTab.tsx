@@ -3,7 +3,7 @@ import { CodeView } from '../../../shell/monaco/CodeView';
 import { CopyButton } from '../../../ui/CopyButton';
 import type { ResourceEntry } from '../resourceCatalog';
 import { CallProblem } from './CallProblem';
-import type { ObjectCall } from './useObjectDetail';
+import type { ObjectCall } from '../../../ui/useQuery';
 
 /** The object as YAML (managedFields left out, a Secret's values masked by the services), read-only. */
 export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row; detail: ObjectCall<ObjectDetail> }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ObjectDetail, ObjectRef, ParamsIn, ResultOf } from '../../../../../shared/contract';
-import { call } from '../../../api/client';
+import type { ObjectDetail, ObjectRef, ParamsIn, ResultOf } from '../../../shared/contract';
+import { call } from '../api/client';
 
 /** The reads the detail pane makes about one object. */
 export type ObjectMethod = 'kube.get' | 'kube.events' | 'kube.related';
