@@ -102,8 +102,8 @@ export function runServicesProcess(): void {
         pickers.delete(msg.id);
         return;
       case 'shutdown':
-        services.close();
-        process.exit(0);
+        // Closing waits (briefly, within the host's kill grace) for running tasks' cleanups.
+        return void services.close().finally(() => process.exit(0));
     }
   });
 }

@@ -244,7 +244,8 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
   const keepFinished = options.keepFinished ?? 500;
   const eventIntervalMs = options.eventIntervalMs ?? 100;
   const persistIntervalMs = options.persistIntervalMs ?? 1_000;
-  const closeGraceMs = options.closeGraceMs ?? 5_000;
+  // Within the services host's 3 s before it kills the process.
+  const closeGraceMs = options.closeGraceMs ?? 2_000;
   const reportLines = options.reportLines ?? 200;
 
   const clean = (s: string) => log.redactor.redact(s);
