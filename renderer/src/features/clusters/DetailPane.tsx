@@ -1,11 +1,11 @@
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConnectionSummary, ObjectDetail, ObjectRef, Row } from '../../../../shared/contract';
+import { useQuery, type Query } from '../../ui/useQuery';
 import { ObjectActions } from './actions/ObjectActions';
 import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
 import { EventsTab } from './detail/EventsTab';
 import { OverviewTab } from './detail/OverviewTab';
 import { RelatedTab } from './detail/RelatedTab';
-import { useObjectDetail, type ObjectCall } from '../../ui/useQuery';
 import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
 import { useTabKeys } from './detail/useTabKeys';
 import { YamlTab } from './detail/YamlTab';
@@ -31,7 +31,7 @@ interface TabPanelProps extends Omit<DetailPaneProps, 'onClose' | 'row'> {
   tab: DetailTabId;
   row: Row;
   objectRef: ObjectRef;
-  detail: ObjectCall<ObjectDetail>;
+  detail: Query<ObjectDetail>;
   secret: SecretReveal;
 }
 
@@ -65,7 +65,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   const tab = tabs.find((t) => t.id === chosen) ?? tabs[0];
   const objectRef: ObjectRef | null = row ? { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name } : null;
   // The cells change when the object does: read it again then. Not for a node's Pods count, which moves with every pod scheduled on it.
-  const detail = useObjectDetail(objectRef, row && JSON.stringify(columns.filter((c) => c.key !== NODE_PODS_CELL).map((c) => c.value(row))));
+  const detail = useQuery('kube.get', objectRef, { refreshKey: row && JSON.stringify(columns.filter((c) => c.key !== NODE_PODS_CELL).map((c) => c.value(row))) });
   const secret = useSecretReveal(entry.key === SECRETS_KEY ? objectRef : null);
   useTabKeys(tabs, (t) => setChosen(t.id));
 

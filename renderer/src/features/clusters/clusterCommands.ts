@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { FoundObject } from '../../../../shared/contract';
-import { call } from '../../api/client';
+import { useMemo } from 'react';
+import type { FoundObject, ResultOf } from '../../../../shared/contract';
 import { fuzzyFilter } from '../../shell/fuzzy';
 import type { PaletteCommand, PaletteSearch } from '../../shell/feature';
 import { navigate } from '../../shell/routes';
 import { useDebouncedValue } from '../../shell/useDebouncedValue';
+import { useQuery, type QueryOutcome } from '../../ui/useQuery';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
 import { useInspector, useOpenableKey } from './inspectorStore';
 import { resourceEntries } from './resourceCatalog';
@@ -44,6 +44,9 @@ export const FIND_RETRY_MS = 500;
 /** Objects are scored by namespace/name alone, without the kind in front. */
 const objectName = (c: PaletteCommand) => c.title.slice(c.title.indexOf(' · ') + 3);
 
+/** A partial answer (resources still being listed) is asked for again; a failure is not. */
+const retryWhilePartial = (outcome: QueryOutcome<ResultOf<'kube.find'>>) => (outcome.ok && !outcome.value.complete ? FIND_RETRY_MS : undefined);
+
 interface FindAnswer {
   connectionId: string;
   text: string;
@@ -54,8 +57,9 @@ interface FindAnswer {
 
 /**
  * Searches the selected cluster's objects by name (`kube.find`) as the palette
- * text changes: after a short pause, dropping answers to older text, and asking
- * again while the services are still listing. Only objects the inspector can
+ * text changes: after a short pause, dropping answers to older text (the last
+ * one is shown until the new text is answered), and asking again while the
+ * services are still listing. Only objects the inspector can
  * show are offered; choosing one opens the Clusters page with it selected.
  */
 export function useObjectSearch(text: string): PaletteSearch {
@@ -64,28 +68,17 @@ export function useObjectSearch(text: string): PaletteSearch {
   const openableKey = useOpenableKey(connectionId);
   const wanted = text.trim();
   const settled = useDebouncedValue(wanted, FIND_DEBOUNCE_MS);
-  const [answer, setAnswer] = useState<FindAnswer | null>(null);
   const active = connectionId !== undefined && wanted.length >= FIND_MIN_CHARS;
-
-  useEffect(() => {
-    if (connectionId === undefined || settled.length < FIND_MIN_CHARS) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ask = () =>
-      call('kube.find', { connectionId, text: settled }).then(
-        ({ matches, complete }) => {
-          if (!live) return;
-          setAnswer({ connectionId, text: settled, matches, complete });
-          if (!complete) timer = setTimeout(ask, FIND_RETRY_MS);
-        },
-        (error: unknown) => live && setAnswer({ connectionId, text: settled, matches: [], complete: true, error }),
-      );
-    void ask();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [connectionId, settled]);
+  const query = useQuery('kube.find', connectionId !== undefined && settled.length >= FIND_MIN_CHARS ? { connectionId, text: settled } : null, {
+    keepPrevious: true,
+    pollMs: retryWhilePartial,
+  });
+  const { answered, value, error } = query;
+  const answer = useMemo((): FindAnswer | null => {
+    if (!answered) return null;
+    if (error !== undefined) return { ...answered, matches: [], complete: true, error };
+    return value ? { ...answered, ...value } : null;
+  }, [answered, value, error]);
 
   const usable = active && answer?.connectionId === connectionId ? answer : null;
   const commands = useMemo(() => {

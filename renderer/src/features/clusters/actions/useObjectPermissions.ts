@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { ObjectRef, Permission } from '../../../../../shared/contract';
-import { call } from '../../../api/client';
 import { describeError, type ErrorView } from '../../../shell/errorActions';
+import { useQuery } from '../../../ui/useQuery';
 import type { PaneAction } from './actionCatalog';
 
 /** Where the permission check of one object stands. */
@@ -19,27 +18,13 @@ const CHECKING: PermissionCheck = { status: 'checking' };
  * services side), and again on `recheck`, e.g. after the cluster refused an action.
  */
 export function useObjectPermissions(ref: ObjectRef, actions: readonly PaneAction[]) {
-  // The request as a string: a new object (or action list) means a new question, a re-render does not.
-  const request = JSON.stringify({ ...ref, actions });
-  const [round, setRound] = useState(0);
-  const [answer, setAnswer] = useState<{ request: string; round: number; check: PermissionCheck }>();
-
-  useEffect(() => {
-    let current = true;
-    call('kube.permissions', JSON.parse(request))
-      .then(
-        (permissions): PermissionCheck => ({ status: 'ready', permissions }),
-        (err: unknown): PermissionCheck => ({ status: 'failed', error: describeError(err) }),
-      )
-      .then((check) => {
-        if (current) setAnswer({ request, round, check });
-      });
-    return () => {
-      current = false;
-    };
-  }, [request, round]);
-
-  const recheck = useCallback(() => setRound((r) => r + 1), []);
-  const check = answer?.request === request && answer.round === round ? answer.check : CHECKING;
-  return { check, recheck };
+  const query = useQuery('kube.permissions', { ...ref, actions: [...actions] });
+  const check: PermissionCheck = query.loading
+    ? CHECKING
+    : query.error !== undefined
+      ? { status: 'failed', error: describeError(query.error) }
+      : query.value
+        ? { status: 'ready', permissions: query.value }
+        : CHECKING;
+  return { check, recheck: query.refetch };
 }

@@ -1,17 +1,17 @@
 import type { ObjectRef } from '../../../../../shared/contract';
+import { useQuery } from '../../../ui/useQuery';
 import { statusTone } from '../cellFormat';
 import { Age } from '../CellValue';
 import { CallProblem } from './CallProblem';
 import { POLL_MS } from './detailTabs';
-import { useObjectCall } from '../../../ui/useQuery';
 
 /** Events about the object, newest first, asked for again every few seconds while shown. */
 export function EventsTab({ objectRef }: { objectRef: ObjectRef }) {
-  const events = useObjectCall('kube.events', objectRef, { pollMs: POLL_MS });
+  const events = useQuery('kube.events', objectRef, { pollMs: POLL_MS });
   const list = events.value?.events;
   return (
     <>
-      {events.error !== undefined && <CallProblem error={events.error} what="the events of this object" onRetry={events.refresh} />}
+      {events.error !== undefined && <CallProblem error={events.error} what="the events of this object" onRetry={events.refetch} />}
       {!list ? (
         events.loading && <p className="muted">Loading events…</p>
       ) : !list.length ? (

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared/contract';
+import type { Query } from '../../../ui/useQuery';
 import { statusTone } from '../cellFormat';
 import { Age, CellValue } from '../CellValue';
 import type { ResourceEntry } from '../resourceCatalog';
@@ -8,7 +9,6 @@ import { CallProblem } from './CallProblem';
 import { NodeFactsView } from './NodeFactsView';
 import { OwnerChain } from './OwnerChain';
 import { SecretData } from './SecretData';
-import type { ObjectCall } from '../../../ui/useQuery';
 import type { SecretReveal } from './useSecretReveal';
 
 /** The row's cells, as the table shows them, and the uid. */
@@ -84,7 +84,7 @@ interface OverviewTabProps {
   entry: ResourceEntry;
   row: Row;
   columns: readonly TableColumn[];
-  detail: ObjectCall<ObjectDetail>;
+  detail: Query<ObjectDetail>;
   secret: SecretReveal;
 }
 
@@ -98,7 +98,7 @@ export function OverviewTab({ connection, entry, row, columns, detail, secret }:
   return (
     <>
       <RowFacts row={row} columns={columns} />
-      {detail.error !== undefined && <CallProblem error={detail.error} what={`this ${entry.one}`} onRetry={detail.refresh} />}
+      {detail.error !== undefined && <CallProblem error={detail.error} what={`this ${entry.one}`} onRetry={detail.refetch} />}
       {!d ? (
         detail.loading && <p className="muted">Loading details…</p>
       ) : (

@@ -1,4 +1,5 @@
 import type { ObjectDetail, ObjectRef } from '../../../../../shared/contract';
+import { useQuery, type Query } from '../../../ui/useQuery';
 import { statusTone } from '../cellFormat';
 import { Age } from '../CellValue';
 import type { ResourceEntry } from '../resourceCatalog';
@@ -6,11 +7,10 @@ import { CallProblem } from './CallProblem';
 import { CLAIM_POLL_MS, CLAIMS_KEY, NODES_KEY, PODS_KEY, POLL_MS } from './detailTabs';
 import { ObjectLink } from './ObjectLink';
 import { OwnerChain } from './OwnerChain';
-import { useObjectCall, type ObjectCall } from '../../../ui/useQuery';
 
 /** A pod's relations: what owns it and where it runs. */
-function PodRelations({ connectionId, detail }: { connectionId: string; detail: ObjectCall<ObjectDetail> }) {
-  if (detail.error !== undefined && !detail.value) return <CallProblem error={detail.error} what="this pod" onRetry={detail.refresh} />;
+function PodRelations({ connectionId, detail }: { connectionId: string; detail: Query<ObjectDetail> }) {
+  if (detail.error !== undefined && !detail.value) return <CallProblem error={detail.error} what="this pod" onRetry={detail.refetch} />;
   if (!detail.value) return <p className="muted">Loading…</p>;
   const { owners, nodeName } = detail.value;
   return (
@@ -31,11 +31,11 @@ function PodRelations({ connectionId, detail }: { connectionId: string; detail: 
 
 /** The pods a workload or Service selects, or that run on a node; asked for again every few seconds while shown. */
 function RelatedPods({ entry, objectRef }: { entry: ResourceEntry; objectRef: ObjectRef }) {
-  const related = useObjectCall('kube.related', objectRef, { pollMs: entry.key === CLAIMS_KEY ? CLAIM_POLL_MS : POLL_MS });
+  const related = useQuery('kube.related', objectRef, { pollMs: entry.key === CLAIMS_KEY ? CLAIM_POLL_MS : POLL_MS });
   const value = related.value;
   return (
     <>
-      {related.error !== undefined && <CallProblem error={related.error} what="the related pods" onRetry={related.refresh} />}
+      {related.error !== undefined && <CallProblem error={related.error} what="the related pods" onRetry={related.refetch} />}
       {!value ? (
         related.loading && <p className="muted">Loading pods…</p>
       ) : (
@@ -90,7 +90,7 @@ function RelatedPods({ entry, objectRef }: { entry: ResourceEntry; objectRef: Ob
 interface RelatedTabProps {
   entry: ResourceEntry;
   objectRef: ObjectRef;
-  detail: ObjectCall<ObjectDetail>;
+  detail: Query<ObjectDetail>;
 }
 
 /** Related objects: for a pod its owners and node, for anything else the pods it selects or runs. */
