@@ -82,6 +82,7 @@ export type TaskSummary = z.infer<typeof TaskSummary>;
 
 const TaskId = z.string().min(1).max(64);
 
+/** Which tasks `tasks.list` answers with. */
 export const TaskQuery = z
   .object({
     limit: z.number().int().min(1).max(500).default(50),

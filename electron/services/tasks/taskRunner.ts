@@ -31,6 +31,7 @@ export interface TaskSpec {
   unit?: string;
 }
 
+/** How a phase may be stopped. */
 export interface PhaseOptions {
   /**
    * False for a point of no return (e.g. writing the imported contexts in one
@@ -67,6 +68,7 @@ export interface TaskOutcome {
   report?: string;
 }
 
+/** What a task does besides its run: undo partial work, describe its result. */
 export interface TaskOptions<T> {
   /**
    * Undoes partial work. Runs once the run has settled, whenever the task did
@@ -106,6 +108,7 @@ export interface TaskRunner {
   close(): Promise<void> | void;
 }
 
+/** Limits and intervals; the defaults suit the app, tests shorten them. */
 export interface TaskRunnerOptions {
   /** Finished tasks kept in the history. */
   keepFinished?: number;
@@ -119,6 +122,7 @@ export interface TaskRunnerOptions {
   reportLines?: number;
 }
 
+/** What the runner keeps tasks in, audits them with and announces them through. */
 export interface TaskRunnerDeps {
   db: Database;
   audit: Pick<AuditService, 'begin' | 'abandon'>;

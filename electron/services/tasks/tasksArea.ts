@@ -6,6 +6,7 @@ import type { EventHub } from '../rpc/eventHub';
 import type { Database } from '../store/database';
 import { createTaskRunner, type TaskRunner, type TaskRunnerOptions } from './taskRunner';
 
+/** What the tasks area is built from. */
 export interface TasksAreaDeps {
   db: Database;
   audit: AuditService;
