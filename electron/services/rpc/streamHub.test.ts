@@ -108,3 +108,15 @@ describe('StreamHub', () => {
     expect(() => hub.open('a', 'kube.logs')).toThrow(/2 streams/);
   });
 });
+
+describe('StreamHub with a reader that acknowledges as it receives', () => {
+  it('never pauses: the bytes are counted before they are sent', () => {
+    const hub = new StreamHub(createLogger(), { highWaterBytes: 100, lowWaterBytes: 10 });
+    hub.attach('a', (frame) => {
+      if (typeof frame !== 'string') hub.ack('a', decodeStreamFrame(frame)!.stream, decodeStreamFrame(frame)!.payload.byteLength);
+    });
+    const stream = hub.open('a', 'kube.logs');
+    for (let i = 0; i < 50; i++) expect(stream.write(lines(5))).toBe(true);
+    expect(hub.unacknowledged('a', stream.id)).toBe(0);
+  });
+});

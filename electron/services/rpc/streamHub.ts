@@ -145,9 +145,10 @@ export class StreamHub {
       return !stream.paused;
     }
     const payload = encoder.encode(JSON.stringify(checked.data));
-    this.sessions.get(stream.session)?.send(encodeStreamFrame(stream.numericId, payload));
+    // Counted before sending: a transport may deliver, and the reader acknowledge, before send returns.
     stream.unacked += payload.byteLength;
     if (!stream.paused && stream.unacked > this.highWater) stream.paused = true;
+    this.sessions.get(stream.session)?.send(encodeStreamFrame(stream.numericId, payload));
     return !stream.paused;
   }
 
