@@ -1,0 +1,84 @@
+/**
+ * The services process dies under an open view (kill -9): the host restarts
+ * it, the page reconnects by itself, and the live table carries on, without
+ * a reload.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
+import { servicesWithCluster } from '../support/services';
+import { CHROMIUM, CHROMIUM_ARGS, startApp, switchConnection, type RunningApp } from './app';
+
+const bed = inject('testbed');
+const kubeconfig = bed.clusters.primary.kubeconfigs.admin;
+const podName = `e2e-restart-${Date.now().toString(36)}`;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+const kc = new KubeConfig();
+
+/** Pids of the children of `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The field after the parenthesised command name: state, then the parent's pid.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+beforeAll(async () => {
+  kc.loadFromFile(kubeconfig);
+  const { services, dataDir } = await servicesWithCluster(kubeconfig, 'primary');
+  services.close();
+  app = await startApp({ dataDir });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(app.url);
+});
+
+afterAll(async () => {
+  await kubeRequest(kc, `/api/v1/namespaces/team-a/pods/${podName}`, { method: 'DELETE' }).catch(() => undefined);
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('a services process that dies', () => {
+  it('is restarted, and the open table comes back live and shows new pods, without a reload', async () => {
+    await switchConnection(page, 'primary');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+    await page.getByRole('navigation', { name: 'Resources' }).getByRole('button', { name: 'Pods', exact: true }).click();
+    const status = page.getByRole('status').first();
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/pods? · live/);
+    // Marks this page: a reload would lose it.
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    const [services] = childrenOf(app.process.pid!);
+    expect(services).toBeGreaterThan(0);
+    process.kill(services, 'SIGKILL');
+    await expect.poll(() => childrenOf(app.process.pid!).find((pid) => pid !== services), { timeout: 20_000 }).toBeGreaterThan(0);
+
+    await kubeRequest(kc, '/api/v1/namespaces/team-a/pods', {
+      method: 'POST',
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: podName },
+        spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }], tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }] },
+      },
+    });
+    await page.keyboard.press('/');
+    await page.getByLabel('Filter').fill(podName);
+    await expect.poll(() => page.getByRole('grid', { name: 'Pods' }).getByText(podName).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/1 of [\d,]+ pods · live/);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+});
