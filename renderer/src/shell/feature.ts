@@ -70,8 +70,11 @@ interface FeatureBase {
  * application menu's commands (`shared/appCommands.ts`).
  *
  * The type arguments name the route, dialog ids and menu commands the feature
- * brings; declare them on the feature's constant so the registry can derive
- * `RouteId`, `DialogId` and check that every menu command has a handler.
+ * brings; the registry derives `RouteId` and `DialogId` from them and checks
+ * that every menu command has a handler. Annotate the feature's constant with
+ * them rather than letting TypeScript infer its type: the feature's own
+ * components use `RouteId` and `DialogId`, so an inferred type would depend
+ * on itself.
  */
 export type Feature<Route extends string = never, Dialog extends string = never, Command extends AppCommandId = never> = FeatureBase &
   ([Route] extends [never] ? { page?: undefined } : { page: FeaturePage<Route> }) &
