@@ -1,8 +1,10 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/wire';
+import type { HostMessage } from '../services/process/protocol';
 import type { SessionFrame } from '../services/rpc/streamHub';
 import { forkServices, servicesEntry } from './forkedServices';
 import { ServicesHost } from './servicesHost';
@@ -75,5 +77,20 @@ describe('the services host', () => {
     });
     await expect(bad.start()).rejects.toThrow(/open to other users/);
     await bad.close();
+  }, 60_000);
+});
+
+describe('a services process whose host dies', () => {
+  it('exits by itself rather than linger as an orphan', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-orphan-'));
+    const entry = servicesEntry(join(dataDir, 'no-build-here'));
+    const child = fork(entry.file, [], { serialization: 'advanced', execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const init: HostMessage = { t: 'init', config: { mode: 'browser', version: '0', dataDir, secrets: { kind: 'keyFile', file: join(dataDir, 'secret.key') }, nativeFileDialog: false } };
+    child.send(init);
+    await new Promise<void>((resolve) => child.on('message', (msg: { t: string }) => msg.t === 'ready' && resolve()));
+    // As when the host is killed: its end of the IPC channel closes.
+    child.disconnect();
+    expect(await exited).toBe(0);
   }, 60_000);
 });

@@ -26,6 +26,8 @@ interface UtilityPort {
 interface ParentChannel {
   send(msg: ServicesMessage): void;
   onMessage(listener: (msg: HostMessage, ports: UtilityPort[]) => void): void;
+  /** The host is gone (killed, crashed) without a shutdown. Electron ends a utility process with its app itself. */
+  onHostGone?(listener: () => void): void;
 }
 
 function parentChannel(): ParentChannel {
@@ -34,7 +36,13 @@ function parentChannel(): ParentChannel {
     return { send: (msg) => parentPort.postMessage(msg), onMessage: (listener) => parentPort.on('message', (e) => listener(e.data, e.ports ?? [])) };
   }
   if (!process.send) throw new Error('the services process must be started by Pilothouse (no IPC channel)');
-  return { send: (msg) => process.send!(msg), onMessage: (listener) => process.on('message', (msg) => listener(msg as HostMessage, [])) };
+  return {
+    send: (msg) => {
+      if (process.connected) process.send!(msg);
+    },
+    onMessage: (listener) => process.on('message', (msg) => listener(msg as HostMessage, [])),
+    onHostGone: (listener) => process.once('disconnect', listener),
+  };
 }
 
 function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer } {
@@ -58,6 +66,12 @@ export function runServicesProcess(): void {
       pickers.set(id, resolve);
       parent.send({ t: 'chooseFile', id, title });
     });
+
+  // No services without a host: close the data file and go, rather than linger as an orphan.
+  parent.onHostGone?.(() => {
+    const closing = running?.services.close();
+    void Promise.resolve(closing).finally(() => process.exit(0));
+  });
 
   parent.onMessage((msg, ports) => {
     if (msg.t === 'init') {
