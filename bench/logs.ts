@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium } from 'playwright-core';
 import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
-import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, startApp, switchConnection } from '../test/e2e/app';
+import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, servicesPidOf, startApp, switchConnection } from '../test/e2e/app';
 import { servicesWithCluster } from '../test/support/services';
 import { KWOK_TOLERATION, criLogLine, startTestbed } from '../test/testbed';
 import { mb, median, ms, percentile, rssOf } from './largeCluster';
@@ -162,7 +162,8 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
-    const rss = rssOf(app.process.pid!);
+    const rss = rssOf(servicesPidOf(app));
+    const hostRss = rssOf(app.process.pid!);
 
     const kubectlMs = median(baseline);
     console.log(`bench/logs: a burst of ${lines.toLocaleString('en')} lines, ${runs} runs, primary cluster`);
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     console.log(`  longest main-thread task: median ${ms(median(longest))} (${longest.map(ms).join(', ')})`);
     console.log(`  frame gaps: p95 median ${ms(median(gapP95))}, longest median ${ms(median(gapMax))} (${gapMax.map(ms).join(', ')})`);
     console.log(`  page round trip every 100 ms during the burst: p95 median ${ms(median(roundTripP95))} (${roundTripP95.map(ms).join(', ')})`);
-    console.log(`  renderer JS heap after GC: ${mb(heap)}; services RSS: ${mb(rss)}`);
+    console.log(`  renderer JS heap after GC: ${mb(heap)}; services RSS: ${mb(rss)}; the serving process: ${mb(hostRss)}`);
   } finally {
     await browser.close();
     await app.stop();

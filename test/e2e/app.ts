@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -82,4 +82,27 @@ export async function switchConnection(page: Page, name: string): Promise<void> 
   // Connections load after the shell: wait until the palette offers this one.
   await page.getByRole('option', { name: `Switch to ${name}` }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** Pids of the children of `pid`, from /proc. */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The field after the parenthesised command name: state, then the parent's pid.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** The pid of the app's services process (the server's one child). */
+export function servicesPidOf(app: RunningApp): number {
+  const [pid] = childrenOf(app.process.pid!);
+  if (!pid) throw new Error('browser mode has no services process');
+  return pid;
 }

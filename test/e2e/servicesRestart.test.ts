@@ -3,13 +3,12 @@
  * it, the page reconnects by itself, and the live table carries on, without
  * a reload.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
 import { servicesWithCluster } from '../support/services';
-import { CHROMIUM, CHROMIUM_ARGS, startApp, switchConnection, type RunningApp } from './app';
+import { CHROMIUM, CHROMIUM_ARGS, childrenOf, servicesPidOf, startApp, switchConnection, type RunningApp } from './app';
 
 const bed = inject('testbed');
 const kubeconfig = bed.clusters.primary.kubeconfigs.admin;
@@ -18,22 +17,6 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 const kc = new KubeConfig();
-
-/** Pids of the children of `pid`, from /proc. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        // The field after the parenthesised command name: state, then the parent's pid.
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 beforeAll(async () => {
   kc.loadFromFile(kubeconfig);
@@ -61,8 +44,7 @@ describe('a services process that dies', () => {
     // Marks this page: a reload would lose it.
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const [services] = childrenOf(app.process.pid!);
-    expect(services).toBeGreaterThan(0);
+    const services = servicesPidOf(app);
     process.kill(services, 'SIGKILL');
     await expect.poll(() => childrenOf(app.process.pid!).find((pid) => pid !== services), { timeout: 20_000 }).toBeGreaterThan(0);
 
