@@ -76,6 +76,14 @@ interface EarlyStream {
 export function createStreamReceiver(send: (msg: ClientMessage) => void) {
   const readers = new Map<number, StreamReader<unknown>>();
   const early = new Map<number, EarlyStream>();
+  /** Streams this side closed: frames still in flight for them are dropped, not held (bounded, oldest forgotten). */
+  const cancelled = new Set<number>();
+  const CANCELLED_KEPT = 256;
+  const cancel = (stream: number) => {
+    cancelled.add(stream);
+    if (cancelled.size > CANCELLED_KEPT) cancelled.delete(cancelled.values().next().value!);
+    send({ t: 'streamCancel', stream });
+  };
   const unacked = new Map<number, number>();
   const decoder = new TextDecoder();
   let earlyBytes = 0;
@@ -107,7 +115,7 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
     early.delete(stream);
     earlyBytes -= held.bytes;
     // Nobody will read it: let the services close it rather than hold it paused.
-    if (!held.ended) send({ t: 'streamCancel', stream });
+    if (!held.ended) cancel(stream);
   };
   const holdEarly = (stream: number): EarlyStream => {
     let held = early.get(stream);
@@ -123,7 +131,7 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
     /** A binary frame arrived. */
     frame(frame: Uint8Array): void {
       const decoded = decodeStreamFrame(frame);
-      if (!decoded) return;
+      if (!decoded || cancelled.has(decoded.stream)) return;
       const reader = readers.get(decoded.stream);
       if (reader) return read(decoded.stream, reader, decoded.payload);
       const held = holdEarly(decoded.stream);
@@ -134,6 +142,7 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
     },
     /** The services ended a stream. */
     end(stream: number, error?: AppErrorShape): void {
+      if (cancelled.delete(stream)) return;
       const reader = readers.get(stream);
       if (reader) {
         readers.delete(stream);
@@ -147,6 +156,7 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
       const lost = [...readers.values()];
       readers.clear();
       early.clear();
+      cancelled.clear();
       earlyBytes = 0;
       unacked.clear();
       for (const reader of lost) reader.end({ code: 'UNREACHABLE', message: 'The connection to the Pilothouse services was lost' });
@@ -169,7 +179,7 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
       return () => {
         if (readers.get(stream) !== generic) return;
         readers.delete(stream);
-        send({ t: 'streamCancel', stream });
+        cancel(stream);
       };
     }) as PilothouseBridge['stream'],
   };
@@ -193,7 +203,8 @@ export interface FrameTransport {
 export function createContractClient(transport: FrameTransport) {
   const registry = createEventListeners(eventNames);
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
-  const queue: string[] = [];
+  /** Calls made while disconnected, by id: sent on connecting, unless they timed out first. */
+  const queue = new Map<number, string>();
   let connected = false;
   let connectedOnce = false;
   let nextId = 1;
@@ -202,7 +213,7 @@ export function createContractClient(transport: FrameTransport) {
     const text = JSON.stringify(msg);
     if (connected) transport.send(text);
     // Acknowledgements are for the connection that delivered; a new one starts afresh.
-    else if (msg.t === 'call') queue.push(text);
+    else if (msg.t === 'call') queue.set(msg.id, text);
   };
   const streams = createStreamReceiver(send);
 
@@ -211,6 +222,8 @@ export function createContractClient(transport: FrameTransport) {
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
+        // The caller was told it failed: it must not run later, when the connection comes back.
+        queue.delete(id);
         resolve({ ok: false, error: { code: 'TIMEOUT', message: `${method} took longer than ${CALL_TIMEOUT_MS / 1000} s` } });
       }, CALL_TIMEOUT_MS);
       pending.set(id, { resolve, timer });
@@ -229,7 +242,8 @@ export function createContractClient(transport: FrameTransport) {
     /** The transport is (again) connected: queued calls go out; after a reconnect the UI refetches what it shows. */
     connected(): void {
       connected = true;
-      for (const text of queue.splice(0)) transport.send(text);
+      for (const text of queue.values()) transport.send(text);
+      queue.clear();
       if (connectedOnce) registry.deliver({ seq: 0, events: [], overflow: true });
       connectedOnce = true;
     },
