@@ -94,3 +94,63 @@ describe('a services process whose host dies', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 });
+
+describe('a services process that cannot start again', () => {
+  it('is retried like a crash, and given up on with its reason after the last try', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-retry-'));
+    const entry = servicesEntry(join(dataDir, 'no-build-here'));
+    const config = { mode: 'browser' as const, version: '0', dataDir, secrets: { kind: 'keyFile' as const, file: join(dataDir, 'secret.key') }, nativeFileDialog: false };
+    let spawned = 0;
+    let gaveUp: string | undefined;
+    const flaky = new ServicesHost({
+      spawn: () => {
+        spawned++;
+        // From the second start on, the key file's folder is one other users can read: the services refuse it.
+        return forkServices(entry);
+      },
+      config,
+      log: () => undefined,
+      restartDelaysMs: [0, 0],
+      onGiveUp: (message) => (gaveUp = message),
+    });
+    await flaky.start();
+    config.secrets.file = join(tmpdir(), 'ph-open-key');
+    process.kill(flaky.pid!, 'SIGKILL');
+    await until(() => gaveUp);
+    expect(spawned).toBe(3);
+    expect(gaveUp).toMatch(/keep stopping: .*open to other users/);
+    await flaky.close();
+  }, 90_000);
+});
+
+describe('services on a data dir', () => {
+  it('refuse a second set of services on the same data dir, naming the first', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-twice-'));
+    const make = () =>
+      new ServicesHost({
+        spawn: () => forkServices(servicesEntry(join(dataDir, 'no-build-here'))),
+        config: { mode: 'browser', version: '0', dataDir, secrets: { kind: 'keyFile', file: join(dataDir, 'secret.key') }, nativeFileDialog: false },
+        log: () => undefined,
+      });
+    const first = make();
+    await first.start();
+    const second = make();
+    await expect(second.start()).rejects.toThrow(new RegExp(`Another Pilothouse \\(process ${first.pid}\\) is using`));
+    await second.close();
+    await first.close();
+    // Closed, the first lets the next one in.
+    const third = make();
+    await third.start();
+    await third.close();
+  }, 90_000);
+
+  it('outlive a Ctrl+C sent to the whole process group: only the host stops them', async () => {
+    const session = relayedSession('ctrl-c');
+    const pid = host.pid!;
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGTERM');
+    expect(await session.call(9, 'app.info')).toMatchObject({ result: { ok: true } });
+    expect(host.pid).toBe(pid);
+    host.end('ctrl-c');
+  });
+});

@@ -23,6 +23,8 @@ export interface ServicesHostOptions {
   chooseFile?(title: string): Promise<string | undefined>;
   /** Waits before each restart after a crash; the count resets once the process has run for a minute. */
   restartDelaysMs?: number[];
+  /** The services keep failing and will not be restarted again: tell the person (`message` is for them). */
+  onGiveUp?(message: string): void;
 }
 
 /** A session whose frames the host carries (browser mode). */
@@ -51,6 +53,7 @@ export class ServicesHost {
   private crashes = 0;
   private startedAt = 0;
   private firstStart: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  private lastFailure: string | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ServicesHostOptions) {}
@@ -141,9 +144,14 @@ export class ServicesHost {
         return;
       }
       case 'failed':
-        this.firstStart?.reject(new Error(msg.message));
-        this.firstStart = undefined;
-        this.closing = true;
+        this.options.log('the services process could not start', { reason: msg.message });
+        this.lastFailure = msg.message;
+        // At launch the reason goes to whoever started Pilothouse; a restart that fails is retried like a crash.
+        if (this.firstStart) {
+          this.firstStart.reject(new Error(msg.message));
+          this.firstStart = undefined;
+          this.closing = true;
+        }
         return;
       case 'frame':
         return this.relayed.get(msg.session)?.port.send(msg.frame);
@@ -174,8 +182,12 @@ export class ServicesHost {
     if (Date.now() - this.startedAt > STABLE_AFTER_MS) this.crashes = 0;
     const delays = this.options.restartDelaysMs ?? [0, 500, 1_000, 2_000, 5_000];
     if (this.crashes >= delays.length) {
+      const message = `The Pilothouse services keep stopping${this.lastFailure ? `: ${this.lastFailure}` : ''}. See the log, then restart Pilothouse.`;
       this.options.log('the services process keeps failing; not restarting it again', { crashes: this.crashes });
-      this.firstStart?.reject(new Error('The Pilothouse services keep stopping; see the log'));
+      this.closing = true;
+      this.firstStart?.reject(new Error(message));
+      this.firstStart = undefined;
+      this.options.onGiveUp?.(message);
       return;
     }
     this.restartTimer = setTimeout(() => this.spawn(), delays[this.crashes++]);

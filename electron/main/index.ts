@@ -64,6 +64,7 @@ async function start(): Promise<void> {
         nativeFileDialog: true,
       },
       log: (message, fields) => console.warn(message, fields ?? ''),
+      onGiveUp: (message) => fail(new Error(message)),
       chooseFile: async (title) => {
         if (!mainWindow) return undefined;
         const result = await dialog.showOpenDialog(mainWindow, { title, properties: ['openFile', 'showHiddenFiles'] });

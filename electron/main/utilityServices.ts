@@ -4,6 +4,8 @@ import type { ServicesChild } from '../host/servicesHost';
 /** The services as Electron's utilityProcess: plain Node with Electron's ABI, messages and ports over its parentPort. */
 export function spawnUtilityServices(entry: string): ServicesChild {
   const child = utilityProcess.fork(entry, [], { serviceName: 'Pilothouse services', stdio: 'inherit' });
+  // A fatal V8 error (out of memory) arrives as 'error' before 'exit': without a listener it would throw in main.
+  child.on('error', (type, location) => console.error('the services process failed', { type, location }));
   return {
     get pid() {
       return child.pid;

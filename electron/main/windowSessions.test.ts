@@ -7,7 +7,7 @@ let channels = 0;
 vi.mock('electron', () => ({
   ipcMain: {
     on: (channel: string, fn: (event: unknown) => void) => listeners.set(channel, fn),
-    off: (channel: string) => listeners.delete(channel),
+    off: (channel: string, fn: (event: unknown) => void) => listeners.get(channel) === fn && listeners.delete(channel),
   },
   MessageChannelMain: class {
     port1 = { name: `services-end-${++channels}` };

@@ -53,7 +53,11 @@ export function connectWindow(win: BrowserWindow, host: Pick<ServicesHost, 'open
   const offRestart = host.onRestart(() => {
     session = undefined;
     const frame = win.isDestroyed() ? null : win.webContents.mainFrame;
-    if (frame && isTrustedUrl(frame.url)) givePort(frame);
+    try {
+      if (frame && isTrustedUrl(frame.url)) givePort(frame);
+    } catch {
+      // The frame went away meanwhile (closed, navigating): its next page asks for a port itself.
+    }
   });
 
   return () => {

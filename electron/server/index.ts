@@ -67,6 +67,11 @@ async function main(): Promise<void> {
     spawn: () => forkServices(entry),
     config: { mode: 'browser', version, dataDir, secrets: { kind: 'keyFile', file: join(dataDir, 'secret.key') }, nativeFileDialog: false },
     log: (message, fields) => logger.warn(message, fields),
+    // Nothing can be served without the services: say why where serve was started, and stop.
+    onGiveUp: (message) => {
+      process.stderr.write(`Pilothouse stopped: ${message}\n`);
+      process.exit(1);
+    },
   });
   await host.start();
   const server = await startBrowserServer({

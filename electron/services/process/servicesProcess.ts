@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../../shared/result';
 import { createServices, type Services } from '../app/createServices';
+import { lockDataDir } from '../app/dataDirLock';
 import { createLogger } from '../logging/logger';
 import { createSessionServer, type SessionServer } from '../rpc/sessionServer';
 import type { SessionFrame } from '../rpc/streamHub';
@@ -45,12 +46,18 @@ function parentChannel(): ParentChannel {
   };
 }
 
-function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer } {
+function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer; release: () => void } {
+  const release = lockDataDir(config.dataDir);
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'pilothouse.log'), stderr: config.logToStderr });
   const secretBox =
     config.secrets.kind === 'key' ? AesGcmSecretBox.fromKey(Buffer.from(config.secrets.key), config.secrets.description) : AesGcmSecretBox.fromKeyFile(config.secrets.file);
-  const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile });
-  return { services, sessions: createSessionServer(services) };
+  try {
+    const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile });
+    return { services, sessions: createSessionServer(services), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** Runs the services for the host at the other end of the IPC channel. */
@@ -67,11 +74,19 @@ export function runServicesProcess(): void {
       parent.send({ t: 'chooseFile', id, title });
     });
 
-  // No services without a host: close the data file and go, rather than linger as an orphan.
-  parent.onHostGone?.(() => {
+  /** Closes every area and the data file (waiting briefly for running tasks' cleanups), then exits. */
+  const closeAndExit = () => {
     const closing = running?.services.close();
-    void Promise.resolve(closing).finally(() => process.exit(0));
-  });
+    void Promise.resolve(closing).finally(() => {
+      running?.release();
+      process.exit(0);
+    });
+  };
+  // No services without a host: close the data file and go, rather than linger as an orphan.
+  parent.onHostGone?.(closeAndExit);
+  // Ctrl+C in a terminal signals the whole process group: the host decides when the services stop (it sends
+  // 'shutdown'), so a signal here must not kill them mid-write with their tasks' cleanups undone.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
 
   parent.onMessage((msg, ports) => {
     if (msg.t === 'init') {
@@ -82,11 +97,15 @@ export function runServicesProcess(): void {
       } catch (err) {
         // Only AppErrors are written for people; anything else is named, not detailed.
         parent.send({ t: 'failed', message: err instanceof AppError ? err.message : `the services could not start (${err instanceof Error ? err.name : 'unknown error'})` });
-        process.exit(1);
+        // Exit once the message is on its way; the host kills what is left after its grace.
+        setTimeout(() => process.exit(1), 200);
       }
       return;
     }
-    if (!running) return;
+    if (!running) {
+      if (msg.t === 'shutdown') process.exit(0);
+      return;
+    }
     const { services, sessions } = running;
     switch (msg.t) {
       case 'open': {
@@ -117,7 +136,7 @@ export function runServicesProcess(): void {
         return;
       case 'shutdown':
         // Closing waits (briefly, within the host's kill grace) for running tasks' cleanups.
-        return void services.close().finally(() => process.exit(0));
+        return closeAndExit();
     }
   });
 }
