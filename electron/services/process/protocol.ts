@@ -3,8 +3,14 @@ import type { AppInfo } from '../../../shared/contract';
 import type { SessionInfo } from '../rpc/sessionServer';
 import type { SessionFrame } from '../rpc/streamHub';
 
-/** How the services process seals secrets: a key the host unsealed (desktop, OS keychain), or a key file it reads itself. */
-export type SecretsConfig = { kind: 'key'; key: Uint8Array; description: string } | { kind: 'keyFile'; file: string };
+/**
+ * How the services process seals secrets: a key the host unsealed (desktop,
+ * OS keychain), a key file it reads itself, or not at all this time, and why.
+ */
+export type SecretsConfig =
+  | { kind: 'key'; key: Uint8Array; description: string }
+  | { kind: 'keyFile'; file: string }
+  | { kind: 'unavailable'; reason: string };
 
 /** What the host tells the services process before anything else. */
 export interface ServicesConfig {

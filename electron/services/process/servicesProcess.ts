@@ -12,6 +12,7 @@ import { createLogger } from '../logging/logger';
 import { createSessionServer, type SessionServer } from '../rpc/sessionServer';
 import type { SessionFrame } from '../rpc/streamHub';
 import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
+import { UnavailableSecretBox } from '../secrets/unavailableSecretBox';
 import type { HostMessage, ServicesConfig, ServicesMessage } from './protocol';
 
 /** A MessagePort as Electron's utility process receives it. */
@@ -49,8 +50,13 @@ function parentChannel(): ParentChannel {
 function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer; release: () => void } {
   const release = lockDataDir(config.dataDir);
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'pilothouse.log'), stderr: config.logToStderr });
+  const secrets = config.secrets;
   const secretBox =
-    config.secrets.kind === 'key' ? AesGcmSecretBox.fromKey(Buffer.from(config.secrets.key), config.secrets.description) : AesGcmSecretBox.fromKeyFile(config.secrets.file);
+    secrets.kind === 'key'
+      ? AesGcmSecretBox.fromKey(Buffer.from(secrets.key), secrets.description)
+      : secrets.kind === 'keyFile'
+        ? AesGcmSecretBox.fromKeyFile(secrets.file)
+        : new UnavailableSecretBox(secrets.reason);
   try {
     const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile });
     return { services, sessions: createSessionServer(services), release };
