@@ -411,6 +411,21 @@ describe('LogView', () => {
     }
   });
 
+  it('keeps its lines when the window falls behind on shared events, and opens the stream again only when the connection was lost', async () => {
+    const { fake } = renderLogs();
+    const first = await streamId(fake);
+    await emitLines(fake, first, ['kept']);
+    act(() => fake.resync());
+    await nextFrame();
+    expect(openCalls(fake)).toHaveLength(1);
+    expect(shownLines()).toEqual(['kept']);
+    act(() => fake.streamEnd(first, { code: 'UNREACHABLE', message: 'lost' }));
+    await waitFor(() => expect(openCalls(fake)).toHaveLength(2));
+    const second = await streamId(fake, 2);
+    await emitLines(fake, second, ['after the reconnect']);
+    expect(shownLines()).toEqual(['after the reconnect']);
+  });
+
   it('closes its stream when it goes away', async () => {
     const { fake, unmount } = renderLogs();
     const id = await streamId(fake);

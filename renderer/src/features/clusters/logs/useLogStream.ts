@@ -20,9 +20,10 @@ export interface LogStream {
  * Keeps `buffer` fed with one log stream: `kube.openLogs` on mount and
  * whenever the target changes (clearing the buffer: the new stream starts
  * with its own tail), then reads the private `kube.logs` stream it names
- * until the view leaves, which closes it. After missed events or a lost
- * connection the stream is opened again, as its lines can no longer be
- * trusted to be complete (and the services may have ended it).
+ * until the view leaves, which closes it. The stream is its own, apart from
+ * the shared events: a window that falls behind on tables keeps its log.
+ * Only a lost connection (the services restarted, the tunnel dropped) ends
+ * it, and then it is opened again.
  */
 export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null): LogStream {
   const [failure, setFailure] = useState<AppErrorShape | null>(null);
@@ -40,7 +41,10 @@ export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null):
         // Reading and stopping at once closes a stream whose view has already gone.
         stopReading = getBridge().stream('kube.logs', streamId, {
           message: (lines) => buffer.apply(lines),
-          end: (error) => error && buffer.apply({ lines: [], state: { phase: 'error', message: error.message } }),
+          end: (error) => {
+            if (error?.code === 'UNREACHABLE') setGeneration((g) => g + 1);
+            else if (error) buffer.apply({ lines: [], state: { phase: 'error', message: error.message } });
+          },
         });
         if (left) stopReading();
       },
@@ -53,8 +57,6 @@ export function useLogStream(buffer: LogBuffer, target: LogStreamTarget | null):
       stopReading?.();
     };
   }, [buffer, connectionId, namespace, pod, container, previous, timestamps, tailLines, generation]);
-
-  useEffect(() => getBridge().onResync(() => setGeneration((g) => g + 1)), []);
 
   return { failure, reopen: () => setGeneration((g) => g + 1) };
 }
