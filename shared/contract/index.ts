@@ -51,6 +51,3 @@ export type StreamPayload<S extends StreamName> = z.output<(typeof streams)[S]>;
 export const methodNames = Object.keys(methods) as MethodName[];
 /** Event names, in a stable order, for building typed subscriptions. */
 export const eventNames = Object.keys(events) as EventName[];
-
-/** Electron IPC channel of a method; the main side registers exactly these. */
-export const ipcChannel = (name: MethodName | EventName): string => `pilothouse:${name}`;

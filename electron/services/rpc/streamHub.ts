@@ -13,13 +13,11 @@ export interface PrivateStream<S extends StreamName> {
   /**
    * Sends a message to the stream's session only. Returns false once the bytes
    * sent and not yet acknowledged pass the high-water mark: hold the source
-   * back until {@link paused} turns false (or use {@link onDrain}).
+   * back until {@link paused} turns false.
    */
   write(message: StreamPayload<S>): boolean;
   /** True while unacknowledged bytes are over the high-water mark. */
   readonly paused: boolean;
-  /** Called once the session has caught up to the low-water mark after a pause. */
-  onDrain(listener: () => void): void;
   /** Called when the stream closes for any reason: ended here, the UI closed it, or its session ended. */
   onClose(listener: () => void): void;
   /** Ends the stream, telling the UI why when `error` is given. */
@@ -44,7 +42,6 @@ interface StreamState {
   unacked: number;
   paused: boolean;
   closed: boolean;
-  drain: Set<() => void>;
   close: Set<() => void>;
 }
 
@@ -98,7 +95,7 @@ export class StreamHub {
     if (!state) throw new Error(`no transport is attached for session ${session}`);
     if (state.streams.size >= this.maxPerSession) throw new Error(`session holds ${state.streams.size} streams, the most it may`);
     const numericId = state.nextId++;
-    const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, drain: new Set(), close: new Set() };
+    const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, close: new Set() };
     state.streams.set(numericId, stream);
     return {
       id: stream.id,
@@ -109,7 +106,6 @@ export class StreamHub {
         return stream.closed;
       },
       write: (message) => this.write(stream, message),
-      onDrain: (listener) => void stream.drain.add(listener),
       onClose: (listener) => (stream.closed ? listener() : void stream.close.add(listener)),
       end: (error) => this.end(stream, error),
     };
@@ -120,10 +116,7 @@ export class StreamHub {
     const stream = this.sessions.get(session)?.streams.get(id);
     if (!stream || !Number.isSafeInteger(bytes) || bytes <= 0) return;
     stream.unacked = Math.max(0, stream.unacked - bytes);
-    if (stream.paused && stream.unacked <= this.lowWater) {
-      stream.paused = false;
-      for (const listener of stream.drain) listener();
-    }
+    if (stream.paused && stream.unacked <= this.lowWater) stream.paused = false;
   }
 
   /** The UI no longer wants stream `id` of `session`. */
@@ -171,6 +164,5 @@ export class StreamHub {
       }
     }
     stream.close.clear();
-    stream.drain.clear();
   }
 }
