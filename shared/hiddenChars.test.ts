@@ -3,7 +3,7 @@ import { codePointLabel, firstHiddenChar, hiddenCharProblem, showHiddenChars, wi
 
 describe('hidden characters', () => {
   it('finds controls, text-direction and zero-width characters, and leaves letters, accents and emoji alone', () => {
-    for (const c of ['\u0000', '\u001b', '\u007f', '\u0085', '\u009f', '\u200b', '\u200d', '\u200e', '\u202e', '\u2066', '\u2069', '\u2028', '\ufeff', '\u3164', '\u034f', '\ud800']) {
+    for (const c of ['\u0000', '\u001b', '\u007f', '\u0085', '\u009f', '\u200b', '\u200d', '\u200e', '\u202e', '\u2066', '\u2069', '\u2028', '\ufeff', '\u3164', '\u034f', '\ud800', '\ufe0f', '\ufe00', '\u{e0100}', '\u180b', '\u2800', '\u00a0', '\u2003', '\u3000']) {
       expect(firstHiddenChar(`a${c}b`), codePointLabel(c)).toBe(c);
     }
     for (const text of ['prod-eu', 'café', 'Ω ml', '日本語', 'GPU 🚀', 'a b']) expect(firstHiddenChar(text), text).toBeUndefined();

@@ -3,12 +3,16 @@
  * C1 controls and DEL, text-direction marks, embeddings, overrides and
  * isolates (U+200E, U+202A–U+202E, U+2066–U+2069), zero-width and other format
  * characters (U+200B, U+2060, U+FEFF…), line and paragraph separators, lone
- * surrogates, and the fillers that render as blank letters. With them a
+ * surrogates, the fillers that render as blank letters, variation selectors,
+ * and spaces other than the plain one. With them a
  * connection can be named so that it looks like "prod" in the switcher and the
  * audit log (CVE-2021-42574, "Trojan Source", is the same trick in code).
  */
-// U+034F, U+17B4 and U+17B5 are combining marks, so they stand outside the class.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5/u;
+// U+034F, U+17B4 and U+17B5 are combining marks, so they stand outside the class; so are the variation
+// selectors (U+FE00–FE0F, U+E0100–E01EF) and Mongolian ones (U+180B–180D, U+180F), invisible too.
+// Spaces other than U+0020 (no-break, en, ideographic…) and the braille blank pass for a space or nothing.
+const HIDDEN =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\u2800\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|\u034f|\u17b4|\u17b5|[\u180b-\u180d\u180f]|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}]/u;
 const HIDDEN_ALL = new RegExp(HIDDEN.source, 'gu');
 const CONTROL = /\p{Cc}/u;
 
