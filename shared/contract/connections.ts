@@ -150,7 +150,7 @@ export const KubeCommand = z.object({
   /** As it will run: resolved against the kubeconfig's directory, or a bare name looked up on PATH. */
   command: z.string(),
   args: z.array(z.string()),
-  /** Names of the environment variables it is given; their values may be secret and are never shown. */
+  /** Its environment: names only (values may be secret), but the variables that decide what runs or loads it (PATH, LD_PRELOAD, NODE_OPTIONS…) as NAME=value. */
   envNames: z.array(z.string()),
 });
 export type KubeCommand = z.infer<typeof KubeCommand>;

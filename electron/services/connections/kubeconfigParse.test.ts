@@ -4,7 +4,7 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './importErrors';
-import { checkImportableFile, parseKubeconfig, parseKubeconfigSources, type KubeconfigSource, type ParsedContext } from './kubeconfigParse';
+import { checkImportableFile, parseKubeconfig, parseKubeconfigSources, withoutUserinfo, type KubeconfigSource, type ParsedContext } from './kubeconfigParse';
 
 const LABEL = '~/.kube/config';
 const DIR = '/home/sre/.kube';
@@ -628,5 +628,35 @@ contexts:
     const ctx = only(withUser('token: CANARY-TOKEN-7f3a'));
     expect(ctx.kubeconfig).toContain('CANARY-TOKEN-7f3a');
     expectClean(JSON.stringify({ ...ctx, kubeconfig: undefined }));
+  });
+});
+
+describe('what the preview shows of a context', () => {
+  it('shows the values of the variables that decide what an exec plugin runs or loads, and only the names of the rest', () => {
+    const ctx = only(
+      withUser(`exec:
+  apiVersion: client.authentication.k8s.io/v1
+  command: aws
+  args: [eks, get-token]
+  interactiveMode: Never
+  env:
+  - {name: PATH, value: /tmp/evil:/usr/bin}
+  - {name: LD_PRELOAD, value: /tmp/evil.so}
+  - {name: NODE_OPTIONS, value: --require /tmp/x.js}
+  - {name: AWS_SECRET_ACCESS_KEY, value: s3cr3t-canary}`),
+    );
+    const [command] = ctx.commands;
+    expect(command.envNames).toEqual(['PATH=/tmp/evil:/usr/bin', 'LD_PRELOAD=/tmp/evil.so', 'NODE_OPTIONS=--require /tmp/x.js', 'AWS_SECRET_ACCESS_KEY']);
+    expect(JSON.stringify(ctx.commands)).not.toContain('s3cr3t-canary');
+  });
+
+  it('hides a proxy URL’s user name and password however its slashes are written', () => {
+    for (const url of ['http://alice:s3cret@proxy:3128', 'http:\\\\alice:s3cret@proxy:3128', 'HTTP:/alice:s3cret@proxy:3128', 'socks5://alice:s3cret@proxy:1080', 'not a url alice:s3cret@proxy']) {
+      const shown = withoutUserinfo(url);
+      expect(shown, url).not.toContain('s3cret');
+      expect(shown, url).not.toContain('alice');
+      expect(shown, url).toContain('proxy');
+    }
+    expect(withoutUserinfo('socks5://localhost:1080')).toBe('socks5://localhost:1080');
   });
 });

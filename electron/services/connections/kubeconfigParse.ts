@@ -458,10 +458,22 @@ function readCluster(ctx: Ctx, node: Node, field: string): ClusterEntry {
   return { ...entry, server, cluster, problems, ...reach };
 }
 
-/** A URL with any `user:password@` shown as `***@`, for display. */
-function withoutUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+/** A URL with any user name and password shown as `***`, for display: as a URL parser reads it, whatever its slashes. */
+export function withoutUserinfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    // Not a URL a client would use; hide everything up to an @ all the same.
+    return url.includes('@') ? `***@${url.slice(url.lastIndexOf('@') + 1)}` : url;
+  }
 }
+
+/** Environment variables that decide which program runs, or what it loads. */
+const EXECUTION_ENV = /^(PATH|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|PYTHON\w*|PERL5?LIB|PERL5OPT|RUBYLIB|RUBYOPT|BASH_ENV|ENV|\w+_PATH)$/i;
 
 function readUser(ctx: Ctx, node: Node, field: string): UserEntry {
   const { entry, body } = readEntry(ctx, node, field, 'user');
@@ -594,8 +606,9 @@ function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<str
   return {
     config,
     displayName: (rawCommand ?? '').split(/[\\/]/).pop() ?? '',
-    // Env values may be secret (tokens, keys): only the names are shown.
-    command: { field: 'exec', command: command ?? '', args: args ?? [], envNames: env.map((e) => e.name) },
+    // Env values may be secret (tokens, keys): only the names are shown, except of the variables that choose
+    // what runs (PATH finds the command; LD_PRELOAD, NODE_OPTIONS… load code into it), shown as NAME=value.
+    command: { field: 'exec', command: command ?? '', args: args ?? [], envNames: env.map((e) => (EXECUTION_ENV.test(e.name) ? `${e.name}=${e.value}` : e.name)) },
   };
 }
 
