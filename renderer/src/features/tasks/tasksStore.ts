@@ -19,15 +19,19 @@ interface TasksState {
   apply(changed: readonly TaskSummary[]): void;
 }
 
-/** Running first, then newest first. */
+/** Running first, then newest first; at most {@link RECENT_FINISHED} finished ones, as a fresh load would show. */
 function ordered(tasks: Iterable<TaskSummary>): TaskSummary[] {
-  return [...tasks].sort((a, b) => Number(isTaskFinished(a.status)) - Number(isTaskFinished(b.status)) || b.startedAt.localeCompare(a.startedAt));
+  const sorted = [...tasks].sort((a, b) => Number(isTaskFinished(a.status)) - Number(isTaskFinished(b.status)) || b.startedAt.localeCompare(a.startedAt));
+  const running = sorted.filter((t) => !isTaskFinished(t.status));
+  return [...running, ...sorted.slice(running.length, running.length + RECENT_FINISHED)];
 }
 
 /** Counts every change applied, so a list answer can tell which tasks changed while it was on its way. */
 let generation = 0;
 /** The generation at which each task last changed from an event or an answer. */
 const changedAt = new Map<string, number>();
+/** Generations of changes remembered: far more than can happen while one list call is answered. */
+const CHANGES_KEPT = 1_000;
 
 /** The tasks shown in the tray, as `tasks.list` and `tasks.changed` last said. */
 export const useTasks = create<TasksState>()((set, get) => ({
@@ -60,6 +64,8 @@ export const useTasks = create<TasksState>()((set, get) => ({
       if (t.dismissed) byId.delete(t.id);
       else byId.set(t.id, t);
     }
+    // Bounded: changes far older than any list answer still in flight are forgotten.
+    for (const [id, at] of changedAt) if (at < generation - CHANGES_KEPT) changedAt.delete(id);
     set({ tasks: ordered(byId.values()) });
   },
 }));
