@@ -8,7 +8,9 @@
  *   - a warm join: a second watch on the live cache, time to its reset;
  *   - watch latency: pods created at `rate`/s, from the create's answer until
  *     their upsert leaves the hub;
- *   - memory: this process's RSS and JS heap after GC, before and with the cache.
+ *   - memory: this process's peak RSS during the cold lists (the kernel's
+ *     high-water mark, and what a 10 ms sampler on the event loop saw), and
+ *     its RSS and JS heap after GC, before and with the cache.
  *
  * Run: npm run bench:inspector-services -- [--cluster secondary] [--runs 3] [--rate 50] [--seconds 5] [--page-size N]
  */
@@ -19,7 +21,7 @@ import type { KubeRowsEvent } from '../shared/contract';
 import { ListWatchKubeInspector } from '../electron/services/kube/watch/kubeInspector';
 import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
 import { KWOK_TOLERATION } from '../test/testbed';
-import { kubectlListAllPods, mb, median, ms, percentile, prepareLargeCluster } from './largeCluster';
+import { kubectlListAllPods, mb, median, ms, peakRss, percentile, prepareLargeCluster, resetPeakRss, sampleRss } from './largeCluster';
 import { servicesWithCluster } from '../test/support/services';
 
 const { values } = parseArgs({
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
   const fullList: number[] = [];
   let inspector: ListWatchKubeInspector | undefined;
   let watchId = '';
+  const peakReset = resetPeakRss();
+  const sampler = sampleRss(10);
   for (let i = 0; i < runs; i++) {
     // A new inspector each run: a cold cache; the last one stays for the figures below.
     inspector?.close();
@@ -98,6 +102,8 @@ async function main(): Promise<void> {
     await full;
     fullList.push(performance.now() - started);
   }
+  const sampledPeak = sampler.stop();
+  const peak = peakRss();
   if (!inspector) throw new Error('--runs must be at least 1');
   const withCache = memory();
 
@@ -148,6 +154,9 @@ async function main(): Promise<void> {
   console.log(`  warm join (second watch, reset with every row): ${ms(warmJoin)}`);
   console.log(`  list pages ${info.pages}, watches ${info.watches}`);
   console.log(`  watch latency at ${rate}/s for ${values.seconds} s: ${latencies.length}/${count} seen, p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))}`);
+  console.log(
+    `  peak RSS during the cold lists: ${mb(peak)}${peakReset ? '' : ' (since the process started: the kernel would not reset it)'}; sampled every 10 ms: ${mb(sampledPeak)}`,
+  );
   console.log(`  services process after GC: RSS ${mb(before.rss)} → ${mb(withCache.rss)} with the cache; JS heap ${mb(before.heap)} → ${mb(withCache.heap)}`);
   sub.close();
   services.close();

@@ -1,10 +1,10 @@
 /**
  * What the cluster benchmarks share: the test bed with 500 nodes and 10,000
  * pods on one cluster, kubectl's time for the same list (the baseline), a
- * process's RSS, and the arithmetic of the report.
+ * process's RSS and peak RSS, and the arithmetic of the report.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeRequest } from '../electron/services/kube/client/kubeHttp';
 import { seedLarge, startTestbed, type ClusterInfo, type TestbedInfo } from '../test/testbed';
@@ -18,6 +18,37 @@ export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 export function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return line ? Number(line[1]) * 1024 : 0;
+}
+
+/**
+ * Forgets this process's peak RSS so far (Linux `clear_refs`), so
+ * {@link peakRss} measures from now; false where the kernel does not allow it.
+ */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** This process's peak RSS (VmHWM) since it started or since {@link resetPeakRss}: the kernel's figure, so a peak inside one long synchronous step counts too. */
+export function peakRss(): number {
+  const line = readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : 0;
+}
+
+/** Samples this process's RSS every `everyMs` until `stop`, which returns the highest sample (what a sampler on the event loop sees). */
+export function sampleRss(everyMs: number): { stop(): number } {
+  let highest = process.memoryUsage.rss();
+  const timer = setInterval(() => (highest = Math.max(highest, process.memoryUsage.rss())), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(highest, process.memoryUsage.rss());
+    },
+  };
 }
 
 /** Pods the cluster holds, from one small list. */
