@@ -23,6 +23,8 @@ export const errorCodes = [
   'TIMEOUT',
   'UNSUPPORTED',
   'SECRETS_UNAVAILABLE',
+  /** Too much of this work is in hand already (e.g. files being read); try again when it finishes. */
+  'BUSY',
   'INTERNAL',
 ] as const;
 

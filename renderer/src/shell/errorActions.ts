@@ -35,6 +35,7 @@ export const errorAdvice: Record<ErrorCode, { title: string; fix?: FixKind }> = 
   TIMEOUT: { title: 'Timed out', fix: 'retest' },
   UNSUPPORTED: { title: 'Not supported here' },
   SECRETS_UNAVAILABLE: { title: 'Secret storage unavailable' },
+  BUSY: { title: 'Busy: try again shortly' },
   INTERNAL: { title: 'Something went wrong' },
 };
 
