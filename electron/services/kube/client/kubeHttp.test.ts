@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
-import { contentTypeFor, LineSplitter, networkError, requestUrl } from './kubeHttp';
+import { contentTypeFor, kubeList, LineSplitter, networkError, requestUrl } from './kubeHttp';
 
 /** The lines a splitter hands over for `pieces`, each as [line, cut]. */
 function split(pieces: string[], maxLength = Infinity): [string, boolean][] {
@@ -78,5 +82,108 @@ describe('requests', () => {
   it('sends PATCH bodies as merge patches and the rest as JSON', () => {
     expect(contentTypeFor('PATCH')).toBe('application/merge-patch+json');
     expect(['POST', 'PUT', 'DELETE'].map(contentTypeFor)).toEqual(['application/json', 'application/json', 'application/json']);
+  });
+});
+
+describe('list pages', () => {
+  const servers: http.Server[] = [];
+  afterEach(() => {
+    for (const s of servers.splice(0)) s.close();
+  });
+
+  /** A connection to a server that answers every request with `answer`. */
+  async function serving(answer: (res: http.ServerResponse) => void): Promise<KubeConfig> {
+    const server = http.createServer((req, res) => req.resume().on('end', () => answer(res)));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    return kc;
+  }
+
+  const pods = (n: number) => Array.from({ length: n }, (_, i) => ({ metadata: { name: `pod-${i}`, uid: `u${i}`, annotations: { note: 'x'.repeat(500) } } }));
+
+  it('hands over the items of a gzip page across turns of the event loop, and returns the list fields', async () => {
+    const items = pods(2000);
+    const body = gzipSync(JSON.stringify({ kind: 'PodList', items, metadata: { resourceVersion: '9', continue: 'next' } }));
+    const kc = await serving((res) => {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end(body);
+    });
+    // Counts turns of the loop while the page is read: more than one turn saw items, so the page was not parsed in one go.
+    let turn = 0;
+    let reading = true;
+    const spin = () => {
+      turn++;
+      if (reading) setImmediate(spin);
+    };
+    spin();
+    const turns = new Set<number>();
+    const got: unknown[] = [];
+    const res = await kubeList(kc, '/api/v1/pods', {
+      gzip: true,
+      onItem: (item) => {
+        got.push(item);
+        turns.add(turn);
+      },
+    });
+    reading = false;
+    expect(res).toEqual({ status: 200, body: { kind: 'PodList', metadata: { resourceVersion: '9', continue: 'next' } } });
+    expect(got).toEqual(items);
+    expect(turns.size).toBeGreaterThan(1);
+  });
+
+  it('returns the Status of a failed list as the body, with no items', async () => {
+    const status = { kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 };
+    const kc = await serving((res) => {
+      res.statusCode = 410;
+      res.end(JSON.stringify(status));
+    });
+    const got: unknown[] = [];
+    expect(await kubeList(kc, '/api/v1/pods', { onItem: (item) => got.push(item) })).toEqual({ status: 410, body: status });
+    expect(got).toEqual([]);
+  });
+
+  it('rejects a page cut off mid-way, gzip or not, as a network failure', async () => {
+    const text = JSON.stringify({ kind: 'PodList', items: pods(50) });
+    for (const gzip of [false, true]) {
+      const body = gzip ? gzipSync(text) : Buffer.from(text);
+      const kc = await serving((res) => {
+        if (gzip) res.setHeader('Content-Encoding', 'gzip');
+        res.setHeader('Content-Length', body.length);
+        res.write(body.subarray(0, body.length / 2), () => res.destroy());
+      });
+      await expect(kubeList(kc, '/api/v1/pods', { gzip, onItem: () => undefined })).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    }
+  });
+
+  it('rejects a complete answer that is not a whole list, saying what is wrong', async () => {
+    const kc = await serving((res) => res.end('<html>Bad gateway</html>'));
+    await expect(kubeList(kc, '/api/v1/pods', { onItem: () => undefined })).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringMatching(/:\d+ sent a list that cannot be read: the body is not a JSON object: it starts with "<html>Bad gateway/),
+    });
+    const cut = await serving((res) => res.end('{"items":[{"a":1},'));
+    await expect(kubeList(cut, '/api/v1/pods', { onItem: () => undefined })).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringContaining('cannot be read: the body ends early, after 18 bytes and 1 items'),
+    });
+  });
+
+  it('lets what the item handler throws through as it is', async () => {
+    const kc = await serving((res) => res.end('{"items":[{"a":1}]}'));
+    const bug = new TypeError('a bug in the row shape');
+    await expect(
+      kubeList(kc, '/api/v1/pods', {
+        onItem: () => {
+          throw bug;
+        },
+      }),
+    ).rejects.toBe(bug);
   });
 });
