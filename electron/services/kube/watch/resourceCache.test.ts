@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
+import { createLogger } from '../../logging/logger';
 import type { Failure } from './listWatch';
-import { failureOfError, KubeFailure, retryAfter } from './resourceCache';
+import { DEFAULT_CACHE_OPTIONS, failureOfError, KubeFailure, ResourceCache, retryAfter, type CacheUpdate } from './resourceCache';
+import { shapeFor } from './rowShapes';
 
 const scope = 'pods in namespace team-a';
 
@@ -47,5 +53,74 @@ describe('retries', () => {
     expect(retryAfter(down, 0, opts)).toEqual({ phase: 'reconnecting', message: 'Listing pods answered HTTP 503; retrying in 1 s', waitMs: 500 });
     expect(retryAfter(down, 4, opts)).toMatchObject({ message: 'Listing pods answered HTTP 503; retrying in 8 s', waitMs: 8000 });
     expect(retryAfter(down, 20, opts).waitMs).toBe(30_000);
+  });
+});
+
+describe('listing against an apiserver', () => {
+  const PODS = { group: '', version: 'v1', resource: 'pods' };
+  const stops: (() => void)[] = [];
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+  });
+
+  /** A cache of all pods on a server that answers lists with `list` (by page) and holds watches open. */
+  async function cacheOn(list: (page: number, res: http.ServerResponse) => void): Promise<{ cache: ResourceCache; updates: CacheUpdate[] }> {
+    let page = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url?.includes('watch=1')) return res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
+      list(page++, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const cache = new ResourceCache(
+      { connectionId: 'c1', resource: PODS, namespaced: true, shape: shapeFor(PODS) },
+      { get: async () => kc, forget: () => undefined },
+      createLogger(),
+      { ...DEFAULT_CACHE_OPTIONS, batchMs: 5 },
+    );
+    const updates: CacheUpdate[] = [];
+    cache.subscribe((u) => updates.push(u));
+    cache.start();
+    stops.push(() => {
+      cache.stop();
+      server.closeAllConnections();
+      server.close();
+    });
+    return { cache, updates };
+  }
+
+  const pod = (i: number) => ({ metadata: { name: `pod-${i}`, namespace: 'team-a', uid: `u${i}`, resourceVersion: String(i) }, spec: { nodeName: 'n1' } });
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('lists gzip pages into rows and goes live, with nothing lost when a page breaks off and is listed again', async () => {
+    const body = (items: unknown[], next?: string) => gzipSync(JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '100', ...(next ? { continue: next } : {}) }, items }));
+    const second = body(Array.from({ length: 300 }, (_, i) => pod(i + 2)));
+    const { cache, updates } = await cacheOn((page, res) => {
+      res.setHeader('Content-Encoding', 'gzip');
+      if (page === 1) {
+        // The second page breaks off half-way the first time.
+        res.setHeader('Content-Length', second.length);
+        res.write(second.subarray(0, second.length / 2), () => res.destroy());
+      } else if (page % 2 === 0) res.end(body([pod(0), pod(1)], 'more'));
+      else res.end(second);
+    });
+    await until(() => cache.state.phase === 'live');
+    expect(cache.stats).toMatchObject({ lists: 2, pages: 3 });
+    expect(cache.rows().map((r) => r.name)).toEqual(Array.from({ length: 302 }, (_, i) => `pod-${i}`));
+    expect(updates[0]).toMatchObject({ reset: true, upserts: [{ name: 'pod-0' }, { name: 'pod-1' }] });
+  });
+
+  it('takes a Status answered with 200 for the failure it is, not for an empty list', async () => {
+    const { cache } = await cacheOn((_, res) => res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'pods is forbidden', reason: 'Forbidden', code: 403 })));
+    await until(() => cache.state.phase !== 'listing');
+    expect(cache.state).toMatchObject({ phase: 'forbidden', rows: 0, message: expect.stringContaining('pods is forbidden') });
   });
 });

@@ -5,7 +5,7 @@ import type { ResourceRef, Row, WatchState } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import type { Logger } from '../../logging/logger';
 import type { KubeClients } from '../client/kubeClients';
-import { kubeRequest, kubeStream } from '../client/kubeHttp';
+import { kubeList, kubeStream } from '../client/kubeHttp';
 import { objectPath } from '../client/kubeAccess';
 import { backoffDelay, failureOf, listQuery, parseWatchEvent, scopeLabel, watchQuery, type Failure } from './listWatch';
 import { RowStore } from './rowStore';
@@ -145,11 +145,6 @@ export function retryAfter(failure: Failure, attempt: number, opts: { slowRetryM
       return { phase: 'reconnecting', message: `${failure.message}; retrying in ${Math.max(1, Math.round(waitMs / 1000))} s`, waitMs };
     }
   }
-}
-
-interface ListBody {
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: KubeObject[];
 }
 
 interface Subscriber {
@@ -293,14 +288,21 @@ export class ResourceCache {
     let listRv = '';
     for (;;) {
       const limit = page === 0 ? this.options.firstPageSize : this.options.pageSize;
-      const res = await kubeRequest<ListBody>(kc, this.path + listQuery(limit, continueToken), {
+      // Items become rows as they arrive, so a page is never held whole; past the first page, rows go out as they come.
+      const res = await kubeList(kc, this.path + listQuery(limit, continueToken), {
         timeoutMs: 60_000,
         signal: this.requestSignal,
         gzip: this.options.gzip,
+        onItem: (item) => {
+          const obj = item as KubeObject;
+          this.store.listed(toRow(obj, this.target.shape), obj.metadata?.resourceVersion ?? '');
+          if (this.firstPageSeen) this.scheduleFlush();
+        },
       });
       if (this.stopped) return;
-      if (res.status !== 200) {
-        const failure = failureOf(res.status, res.body, this.scope);
+      // A Status with a 200 is still a failure: read as an empty list, it would delete every row.
+      if (res.status !== 200 || res.body.kind === 'Status') {
+        const failure = failureOf(res.status === 200 ? Number(res.body.code) || 500 : res.status, res.body, this.scope);
         if (failure.kind !== 'expired' || !continueToken) throw new KubeFailure(failure);
         // The continue token outlived the server's history: start the list again.
         this.stats.expired++;
@@ -310,7 +312,6 @@ export class ResourceCache {
         continue;
       }
       this.stats.pages++;
-      for (const item of res.body.items ?? []) this.store.listed(toRow(item, this.target.shape), item.metadata?.resourceVersion ?? '');
       listRv = res.body.metadata?.resourceVersion ?? listRv;
       if (!this.listedOnce && page === 0) this.resetAll();
       else this.scheduleFlush();
