@@ -8,11 +8,12 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        // Beside the main process: the browser-mode host, and the services process both hosts start.
+        // Beside the main process: the browser-mode host, the services process both hosts start, and its kubeconfig parse worker.
         input: {
           index: resolve('electron/main/index.ts'),
           server: resolve('electron/server/index.ts'),
           services: resolve('electron/services/process/servicesProcess.ts'),
+          parseWorker: resolve('electron/services/connections/parseWorker.ts'),
         },
       },
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hiddenCharProblem } from '../hiddenChars';
 import { defineArea, Empty, method } from './area';
+import { TaskSummary } from './tasks';
 
 /** Longest kubeconfig or AWS file accepted, in bytes (10 MiB). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -253,7 +254,27 @@ export const AwsKeysInput = z.object({
   onConflict: OnConflict.default('fail'),
 });
 
-const ImportResult = z.object({ imported: z.array(ConnectionSummary), rejected: z.array(RejectedEntry) });
+/**
+ * Most contexts or profiles one import takes. Far above any real kubeconfig
+ * (a 10 MiB file holds about 5,000 contexts with their certificates), and it
+ * keeps one import's request, task and transaction bounded.
+ */
+export const MAX_IMPORT_SELECTIONS = 10_000;
+
+/** The task an import runs as: the UI follows it (and so does the tray) until it ends. */
+export const ImportStarted = z.object({ taskId: z.string(), task: TaskSummary });
+export type ImportStarted = z.infer<typeof ImportStarted>;
+
+/**
+ * The `result` of a succeeded import task: connections saved (those that
+ * replaced an existing one's credentials included), and entries of the files
+ * that could not be imported (the task's report names them with the reason).
+ */
+export const ImportTaskResult = z.object({ imported: z.number().int(), replaced: z.number().int(), rejected: z.number().int() });
+export type ImportTaskResult = z.infer<typeof ImportTaskResult>;
+
+const tooMany = (what: string) =>
+  `At most ${MAX_IMPORT_SELECTIONS.toLocaleString('en')} ${what} can be imported at once; untick some and import the rest in a second pass`;
 const Id = z.object({ id: z.string().min(1).max(64) }).strict();
 
 /** The connections area: stored kubeconfig contexts and cloud profiles. */
@@ -261,14 +282,21 @@ export const connectionsContract = defineArea('connections', {
   methods: {
     'connections.list': method(Empty, z.array(ConnectionSummary)),
     'connections.previewKubeconfig': method(z.object({ source: KubeconfigSource }).strict(), KubeconfigPreview),
+    /**
+     * Starts importing the chosen contexts as a task (read, check, seal,
+     * save): cancellable until it saves, all saved in one transaction or none.
+     * Refused at once when two selections share a name or a name is taken
+     * and replacing was not chosen.
+     */
     'connections.importKubeconfig': method(
-      z.object({ source: KubeconfigSource, selections: z.array(KubeImportSelection).min(1).max(500) }).strict(),
-      ImportResult,
+      z.object({ source: KubeconfigSource, selections: z.array(KubeImportSelection).min(1).max(MAX_IMPORT_SELECTIONS, tooMany('contexts')) }).strict(),
+      ImportStarted,
     ),
     'connections.previewAwsProfiles': method(z.object({ source: AwsProfilesSource }).strict(), AwsProfilesPreview),
+    /** Starts importing the chosen profiles as a task, as `connections.importKubeconfig` does. */
     'connections.importAwsProfiles': method(
-      z.object({ source: AwsProfilesSource, selections: z.array(AwsImportSelection).min(1).max(500) }).strict(),
-      ImportResult,
+      z.object({ source: AwsProfilesSource, selections: z.array(AwsImportSelection).min(1).max(MAX_IMPORT_SELECTIONS, tooMany('profiles')) }).strict(),
+      ImportStarted,
     ),
     'connections.addAwsKeys': method(AwsKeysInput.strict(), ConnectionSummary),
     'connections.rename': method(z.object({ id: z.string(), name: ConnectionName }).strict(), ConnectionSummary),

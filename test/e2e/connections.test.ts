@@ -44,6 +44,10 @@ describe('Connections, end to end in Chromium', () => {
     await expect.poll(() => contexts.count()).toBe(3);
     await expect.poll(() => dialog.getByText('exec-credential.sh').isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // The import runs as a task: the dialog follows it to its outcome.
+    const outcome = dialog.getByRole('region', { name: 'Import outcome' });
+    await expect.poll(() => outcome.getByRole('status').textContent()).toBe('Imported 3 connections.');
+    await outcome.getByRole('button', { name: 'Done' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     for (const name of ['kwok-pilothouse-primary', 'pilothouse-primary-restricted', 'pilothouse-primary-exec']) {
       await expect.poll(() => row(name).count()).toBe(1);

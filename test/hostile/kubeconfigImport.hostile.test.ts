@@ -2,8 +2,9 @@
  * Kubeconfigs, names and uploads crafted to mislead: credentials in a server
  * URL, pasted text that makes Test run a command or send a local file to its
  * server, broken base64, names that look like other names, values that must
- * not come back in error messages, and uploads that aren't UTF-8. Every call
- * goes through the contract, as the UI makes it.
+ * not come back in error messages, uploads that aren't UTF-8, and a
+ * kubeconfig with 1,000 contexts all ticked. Every call goes through the
+ * contract, as the UI makes it.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +12,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_IMPORT_BYTES, type KubeconfigSource, type KubeContextPreview } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { contractClient } from '../support/contract';
+import { generatedKubeconfig } from '../support/kubeconfigs';
 import { createTestServices } from '../support/services';
 
 const CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n').toString('base64');
 
 const open: Services[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
 function setup() {
@@ -81,7 +83,7 @@ contexts:
 `;
 
   it('are refused at preview, naming the cluster, context and line and where they belong, and never echoed', async () => {
-    const { call, failure } = setup();
+    const { call, importFailure } = setup();
     const preview = await call('connections.previewKubeconfig', { source: pasted(text) });
     expect(preview.contexts.map((c) => c.contextName)).toEqual(['staging']);
     expect(preview.rejected).toEqual([
@@ -89,7 +91,7 @@ contexts:
       { name: 'prod-too', source: 'pasted text', line: 20, reason: expect.stringMatching(/^pasted text line 7: cluster "token-in-user" has a user name or password in its server URL/) },
     ]);
     expect(preview.rejected[0].reason).toMatch(/token or username\/password/);
-    const refused = await failure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'prod', name: 'prod' }] });
+    const refused = await importFailure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'prod', name: 'prod' }] });
     expect(refused.code).toBe('VALIDATION');
     for (const hay of [JSON.stringify(preview), JSON.stringify(refused)]) {
       expect(hay).not.toContain(URL_PASSWORD);
@@ -218,15 +220,15 @@ contexts:
   });
 
   it('refuses to import a command or local file from pasted text without the per-context confirmation', async () => {
-    const { call, failure } = setup();
+    const { call, importFailure, importAndWait } = setup();
     for (const contextName of ['eks', 'files', 'tf', 'gcp']) {
-      const refused = await failure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName, name: contextName }] });
+      const refused = await importFailure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName, name: contextName }] });
       expect(refused.code, contextName).toBe('VALIDATION');
       expect(refused.message, contextName).toContain(`Context "${contextName}"`);
       expect(refused.message, contextName).toMatch(/confirm/);
     }
     // One unconfirmed selection refuses the lot: nothing is stored.
-    const mixed = await failure('connections.importKubeconfig', {
+    const mixed = await importFailure('connections.importKubeconfig', {
       source: pasted(text),
       selections: [
         { contextName: 'plain', name: 'plain' },
@@ -236,7 +238,7 @@ contexts:
     expect(mixed.code).toBe('VALIDATION');
     expect(await call('connections.list', {})).toEqual([]);
 
-    const { imported } = await call('connections.importKubeconfig', {
+    const { imported } = await importAndWait('connections.importKubeconfig', {
       source: pasted(text),
       selections: [
         { contextName: 'plain', name: 'plain' },
@@ -248,17 +250,17 @@ contexts:
   });
 
   it('asks the same of uploads, and not of the user’s own kubeconfig files', async () => {
-    const { services, dataDir, call, failure } = setup();
+    const { services, dataDir, call, importFailure, importAndWait } = setup();
     const fromUpload = await call('connections.previewKubeconfig', { source: upload(text) });
     expect(fromUpload.contexts.find((c) => c.contextName === 'eks')?.confirmRequired).toBe(true);
-    expect((await failure('connections.importKubeconfig', { source: upload(text), selections: [{ contextName: 'eks', name: 'eks' }] })).code).toBe('VALIDATION');
+    expect((await importFailure('connections.importKubeconfig', { source: upload(text), selections: [{ contextName: 'eks', name: 'eks' }] })).code).toBe('VALIDATION');
 
     const path = join(dataDir, 'own-kubeconfig.yaml');
     writeFileSync(path, text);
     const fromPath = await call('connections.previewKubeconfig', { source: { kind: 'path', path } });
     const eks = fromPath.contexts.find((c) => c.contextName === 'eks');
     expect(eks).toMatchObject({ confirmRequired: false, commands: [{ command: '/some/dir/aws' }] });
-    await call('connections.importKubeconfig', { source: { kind: 'path', path }, selections: [{ contextName: 'eks', name: 'eks' }] });
+    await importAndWait('connections.importKubeconfig', { source: { kind: 'path', path }, selections: [{ contextName: 'eks', name: 'eks' }] });
     expect(services.connections.list().map((c) => c.name)).toEqual(['eks']);
   });
 });
@@ -303,20 +305,20 @@ describe('names cannot hide characters', () => {
 
   async function withConnection() {
     const ctx = setup();
-    const { imported } = await ctx.call('connections.importKubeconfig', { source: pasted(kubeconfig()), selections: [{ contextName: 'ctx', name: 'prod' }] });
+    const { imported } = await ctx.importAndWait('connections.importKubeconfig', { source: pasted(kubeconfig()), selections: [{ contextName: 'ctx', name: 'prod' }] });
     return { ...ctx, id: imported[0].id };
   }
 
   it.each(HIDDEN)('rename, setLabels, import and AWS names refuse %j, naming it as %s', async (char, label) => {
-    const { id, failure, call } = await withConnection();
+    const { id, failure, importFailure, call } = await withConnection();
     const name = `pr${char}od`;
     const attempts = [
       await failure('connections.rename', { id, name }),
       await failure('connections.setLabels', { id, labels: { env: `pr${char}od` } }),
       await failure('connections.setLabels', { id, labels: { [`en${char}v`]: 'prod' } }),
-      await failure('connections.importKubeconfig', { source: pasted(kubeconfig()), selections: [{ contextName: 'ctx', name, onConflict: 'replace' }] }),
+      await importFailure('connections.importKubeconfig', { source: pasted(kubeconfig()), selections: [{ contextName: 'ctx', name, onConflict: 'replace' }] }),
       await failure('connections.addAwsKeys', { name, accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'eu-west-1' }),
-      await failure('connections.importAwsProfiles', { source: { kind: 'text', credentials: '[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x' }, selections: [{ profile: 'p', name, region: 'eu-west-1' }] }),
+      await importFailure('connections.importAwsProfiles', { source: { kind: 'text', credentials: '[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x' }, selections: [{ profile: 'p', name, region: 'eu-west-1' }] }),
     ];
     for (const error of attempts) {
       expect(error.code).toBe('VALIDATION');
@@ -327,11 +329,11 @@ describe('names cannot hide characters', () => {
   });
 
   it('a context name with hidden characters is offered under a clean suggested name', async () => {
-    const { call } = setup();
+    const { call, importAndWait } = setup();
     const text = kubeconfig().replace('- name: ctx', '- name: "pr\\u202Eod\\u200B"');
     const preview = await call('connections.previewKubeconfig', { source: pasted(text) });
     expect(preview.contexts).toEqual([expect.objectContaining({ contextName: 'pr\u202eod\u200b', suggestedName: 'prod' })]);
-    const { imported } = await call('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'pr\u202eod\u200b', name: preview.contexts[0].suggestedName }] });
+    const { imported } = await importAndWait('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'pr\u202eod\u200b', name: preview.contexts[0].suggestedName }] });
     expect(imported[0].name).toBe('prod');
   });
 });
@@ -340,7 +342,7 @@ describe('errors never echo values from pasted text', () => {
   const VALUE = 'Hostile_Value_5f4e3d';
 
   it('in whole-file errors and rejection reasons', async () => {
-    const { call, failure } = setup();
+    const { call, failure, importFailure } = setup();
     const wholeFile = [
       `kind: ${VALUE}\n`,
       `apiVersion: ${VALUE}\n`,
@@ -363,7 +365,7 @@ describe('errors never echo values from pasted text', () => {
       expect(preview.rejected, text).toHaveLength(1);
       expect(preview.rejected[0].reason, text).toMatch(/^pasted text line \d+: (context "ctx"|user "u") /);
       expect(JSON.stringify(preview.rejected), text).not.toContain(VALUE);
-      const refused = await failure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'ctx', name: 'x', allowLocalAccess: true }] });
+      const refused = await importFailure('connections.importKubeconfig', { source: pasted(text), selections: [{ contextName: 'ctx', name: 'x', allowLocalAccess: true }] });
       expect(refused.message, text).not.toContain(VALUE);
     }
   });
@@ -401,7 +403,7 @@ describe('uploads are bytes, checked like a file read from a path', () => {
   });
 
   it('keeps only a clean base name of the file name, which becomes the audit target', async () => {
-    const { call } = setup();
+    const { call, importAndWait } = setup();
     const label = async (fileName: string) => (await call('connections.previewKubeconfig', { source: upload(kubeconfig(), fileName) })).sourceLabel;
     expect(await label('../../etc/\u202eprod\u0007.yaml')).toBe('prod.yaml (uploaded)');
     expect(await label('C:\\Users\\me\\.kube\\config')).toBe('config (uploaded)');
@@ -410,8 +412,35 @@ describe('uploads are bytes, checked like a file read from a path', () => {
     expect(long.length).toBeLessThanOrEqual(100 + ' (uploaded)'.length);
     expect(long).toMatch(/^k+….yaml \(uploaded\)$/u);
 
-    await call('connections.importKubeconfig', { source: upload(kubeconfig(), '/tmp/x/\u202eevil\u200b.yaml'), selections: [{ contextName: 'ctx', name: 'ctx' }] });
+    await importAndWait('connections.importKubeconfig', { source: upload(kubeconfig(), '/tmp/x/\u202eevil\u200b.yaml'), selections: [{ contextName: 'ctx', name: 'ctx' }] });
     const { entries } = await call('audit.list', { limit: 1 });
     expect(entries[0]).toMatchObject({ action: 'connections.import', target: 'evil.yaml (uploaded)' });
+  });
+});
+
+describe('a kubeconfig with 1,000 contexts, all ticked', () => {
+  // A worker started from the TypeScript sources, 1,000 contexts parsed and sealed: seconds on a busy machine.
+  it('imports every context as one task while other calls keep answering, and refuses more than 10,000 selections saying what to do', { timeout: 30_000 }, async () => {
+    const { services, call, result, finishedTask } = setup();
+    const text = generatedKubeconfig({ contexts: 1_000 });
+    const preview = await call('connections.previewKubeconfig', { source: pasted(text) });
+    const selections = preview.contexts.map((c) => ({ contextName: c.contextName, name: c.suggestedName }));
+    expect(selections).toHaveLength(1_000);
+
+    const started = await call('connections.importKubeconfig', { source: pasted(text), selections });
+    await call('app.info', {});
+    // app.info answered while the import was still at work.
+    expect(services.tasks.get(started.taskId).status).toBe('running');
+    const task = await finishedTask(started.taskId);
+    expect(task).toMatchObject({ status: 'succeeded', title: 'Import 1,000 contexts from pasted text', result: { imported: 1_000, replaced: 0, rejected: 0 } });
+    expect(await call('connections.list', {})).toHaveLength(1_000);
+
+    const tooMany = Array.from({ length: 10_001 }, (_, i) => ({ contextName: `ctx-${i % 1_000}`, name: `more-${i}` }));
+    const refused = await result('connections.importKubeconfig', { source: pasted(text), selections: tooMany });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'selections: At most 10,000 contexts can be imported at once; untick some and import the rest in a second pass' },
+    });
+    expect(await call('connections.list', {})).toHaveLength(1_000);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices } from '../support/services';
+import { createTestServices, importKubeconfigAndWait, importAwsProfilesAndWait } from '../support/services';
 import { expireRestrictedToken, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
 
 const bed = inject('testbed');
@@ -10,9 +10,9 @@ const secondary = bed.clusters.secondary;
 let services: Services;
 
 async function importOne(path: string, name: string) {
-  const preview = services.connections.previewKubeconfig({ kind: 'path', path });
+  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
   expect(preview.contexts).toHaveLength(1);
-  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
+  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
   return imported[0];
 }
 
@@ -103,7 +103,7 @@ describe('Test on AWS (moto)', () => {
   it('a role chain assumes each role in turn', async () => {
     const config = `[profile base]\nregion = ${bed.moto.region}\nendpoint_url = ${bed.moto.endpoint}\n\n[profile ml]\nrole_arn = arn:aws:iam::123456789012:role/ml-platform\nsource_profile = base\nregion = ${bed.moto.region}\nendpoint_url = ${bed.moto.endpoint}\n`;
     const credentials = `[base]\naws_access_key_id = ${bed.moto.accessKeyId}\naws_secret_access_key = ${bed.moto.secretAccessKey}\n`;
-    const { imported } = await services.connections.importAwsProfiles({ kind: 'text', config, credentials }, [{ profile: 'ml', name: 'moto-role', onConflict: 'replace' }], 'it');
+    const { imported } = await importAwsProfilesAndWait(services, { kind: 'text', config, credentials }, [{ profile: 'ml', name: 'moto-role', onConflict: 'replace' }], 'it');
     const health = await services.connections.test(imported[0].id);
     expect(health.status).toBe('ok');
     expect(health.identity).toMatch(/assumed-role\/ml-platform/);

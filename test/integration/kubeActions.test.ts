@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AuditEntry } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices } from '../support/services';
+import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
 
@@ -56,8 +56,8 @@ beforeAll(async () => {
     ['admin', primary.kubeconfigs.admin, 'primary-admin'],
     ['restricted', primary.kubeconfigs.restricted, 'primary-restricted'],
   ] as const) {
-    const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-    const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
+    const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+    const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
     ids[key] = imported[0].id;
   }
   await kubectl('create', 'namespace', NS);

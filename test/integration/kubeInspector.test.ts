@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeRowsEvent, Row, WatchState } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices } from '../support/services';
+import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/watch/kubeInspector';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
 import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
@@ -96,8 +96,8 @@ async function serverPods(kubeconfig: string, ns?: string): Promise<Map<string, 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 async function importOne(path: string, name: string): Promise<string> {
-  const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
+  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
   return imported[0].id;
 }
 

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
 import { ListWatchKubeInspector } from '../../electron/services/kube/watch/kubeInspector';
-import { createTestServices } from '../support/services';
+import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
 
@@ -66,8 +66,8 @@ async function kubectlPods(...query: string[]): Promise<Map<string, string>> {
 }
 
 async function importOne(path: string, name: string): Promise<string> {
-  const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
+  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name, onConflict: 'replace' }], 'it');
   return imported[0].id;
 }
 
@@ -201,8 +201,8 @@ describe('Secrets', () => {
 
   it('a reveal refused before the Secret is read (the token rejected while finding secrets) is audited too', async () => {
     const text = readFileSync(primary.kubeconfigs.restricted, 'utf8').replace(/token: \S+/, `token: rejected-${randomBytes(16).toString('hex')}`);
-    const preview = services.connections.previewKubeconfig({ kind: 'text', text });
-    const { imported } = await services.connections.importKubeconfig({ kind: 'text', text }, [{ contextName: preview.contexts[0].contextName, name: REJECTED_NAME, onConflict: 'replace' }], 'it');
+    const preview = await services.connections.previewKubeconfig({ kind: 'text', text });
+    const { imported } = await importKubeconfigAndWait(services, { kind: 'text', text }, [{ contextName: preview.contexts[0].contextName, name: REJECTED_NAME, onConflict: 'replace' }], 'it');
     const error = await failure('kube.revealSecret', { connectionId: imported[0].id, resource: SECRETS, namespace: 'team-a', name: 'web-frontend-db' });
     expect(error.code).toBe('UNAUTHORIZED');
     const { entries } = await call('audit.list', { limit: 20 });

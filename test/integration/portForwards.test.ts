@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AuditEntry, PortForward } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
-import { createTestServices } from '../support/services';
+import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
 
@@ -76,8 +76,8 @@ beforeAll(async () => {
     subscription.ack(batch.seq);
   });
   const path = primary.kubeconfigs.admin;
-  const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin', onConflict: 'replace' }], 'it');
+  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin', onConflict: 'replace' }], 'it');
   connectionId = imported[0].id;
   await kubectl('create', 'namespace', NS);
   await until('the default ServiceAccount', () => kubectl('get', 'serviceaccount', 'default', '-n', NS).then(() => true, () => false));
@@ -205,8 +205,8 @@ describe('refused at start', () => {
 
   it('a user without access to the namespace gets FORBIDDEN', async () => {
     const path = primary.kubeconfigs.restricted;
-    const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-    const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-restricted', onConflict: 'replace' }], 'it');
+    const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+    const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-restricted', onConflict: 'replace' }], 'it');
     const error = await fail('portForwards.start', { connectionId: imported[0].id, namespace: NS, name: 'single', remotePort: 8080 });
     expect(error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^No access \(403\)/) });
     expect(audited('portForward.start', `primary-restricted/${NS}/pods/single`)).toMatchObject({ status: 'failed', error: error.message });
@@ -237,8 +237,8 @@ describe('refused at start', () => {
 describe('a deleted connection', () => {
   it('stops its forwards at the next local connection: the port freed, the list published, the stop audited', async () => {
     const path = primary.kubeconfigs.admin;
-    const preview = services.connections.previewKubeconfig({ kind: 'path', path });
-    const { imported } = await services.connections.importKubeconfig({ kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-deleted', onConflict: 'replace' }], 'it');
+    const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
+    const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-deleted', onConflict: 'replace' }], 'it');
     const deleted = imported[0].id;
     const forward = await succeed('portForwards.start', { connectionId: deleted, namespace: NS, name: 'single', remotePort: 8080 });
     expect(await get(forward.localPort)).toContain(PAGE);

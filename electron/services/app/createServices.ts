@@ -80,6 +80,8 @@ export function createServices(platform: PlatformAdapters): Services {
     log,
     environment: platform.environment ?? processEnvironment(),
     chooseFile: platform.chooseFile,
+    // Built below: the tasks area closes before this one, cancelling imports before their parse workers end.
+    taskRunner: () => tasks.runner,
     // Re-imported credentials: live views that failed (401, 403) try again now rather than after their slow retry.
     onCredentialsReplaced: (id) => kube.inspector.credentialsChanged(id),
   });

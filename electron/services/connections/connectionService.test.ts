@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/result';
 import { createServices, type Services } from '../app/createServices';
 import { createLogger } from '../logging/logger';
 import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
+import { importAwsProfilesAndWait, importKubeconfigAndWait } from '../../../test/support/services';
 
 const CANARY = {
   token: 'canary-token-7f3a9b1c5d2e8f40',
@@ -74,8 +75,8 @@ interface Harness {
 }
 
 const open: Services[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
 function harness(env: Record<string, string> = {}): Harness {
@@ -98,10 +99,10 @@ function harness(env: Record<string, string> = {}): Harness {
 const all = (names: string[]) => names.map((n) => ({ contextName: n, name: n, onConflict: 'fail' as const }));
 
 describe('ConnectionService: kubeconfig import', () => {
-  it('previews one entry per context and refuses those with a missing cluster, naming it', () => {
+  it('previews one entry per context and refuses those with a missing cluster, naming it', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
-    const preview = services.connections.previewKubeconfig({ kind: 'default' });
+    const preview = await services.connections.previewKubeconfig({ kind: 'default' });
     expect(preview.sourceLabel).toBe('~/.kube/config');
     expect(preview.contexts.map((c) => [c.contextName, c.authKind])).toEqual([
       ['prod', 'token'],
@@ -116,10 +117,12 @@ describe('ConnectionService: kubeconfig import', () => {
   it('imports the chosen contexts in one transaction and keeps them across restarts', async () => {
     const h = harness();
     writeFileSync(join(h.home, '.kube', 'config'), kubeconfig());
-    const result = await h.services.connections.importKubeconfig({ kind: 'default' }, all(['prod', 'eks']), 'tester');
+    const result = await importKubeconfigAndWait(h.services, { kind: 'default' }, all(['prod', 'eks']), 'tester');
     expect(result.imported.map((c) => c.name)).toEqual(['prod', 'eks']);
     expect(result.imported[0].kube).toMatchObject({ server: 'https://127.0.0.1:1', namespace: 'ml-serving', authKind: 'token' });
-    h.services.close();
+    expect(result.task).toMatchObject({ status: 'succeeded', result: { imported: 2, replaced: 0, rejected: 1 } });
+    expect(result.task.report?.summary).toContain('"orphan"');
+    await h.services.close();
     open.length = 0;
     const again = createServices({
       mode: 'browser',
@@ -138,20 +141,21 @@ describe('ConnectionService: kubeconfig import', () => {
   it('asks rather than overwrites a taken name, and saves nothing from a refused import', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
-    const [first] = (await services.connections.importKubeconfig({ kind: 'default' }, all(['prod']), 'tester')).imported;
+    const [first] = (await importKubeconfigAndWait(services, { kind: 'default' }, all(['prod']), 'tester')).imported;
     await services.connections.setLabels(first.id, { env: 'prod' }, 'tester');
-    const preview = services.connections.previewKubeconfig({ kind: 'default' });
+    const preview = await services.connections.previewKubeconfig({ kind: 'default' });
     expect(preview.contexts.find((c) => c.contextName === 'prod')?.existingConnectionId).toBeDefined();
-    const refused = services.connections.importKubeconfig({ kind: 'default' }, all(['staging', 'prod']), 'tester');
-    await expect(refused).rejects.toMatchObject({ code: 'NAME_CONFLICT' });
+    // Refused before any task starts: the dialog can offer a rename at once.
+    expect(() => services.connections.importKubeconfig({ kind: 'default' }, all(['staging', 'prod']), 'tester')).toThrow(expect.objectContaining({ code: 'NAME_CONFLICT' }));
     expect(services.connections.list().map((c) => c.name)).toEqual(['prod']);
     // Replacing is explicit.
-    const replaced = await services.connections.importKubeconfig({ kind: 'default' }, [{ contextName: 'prod', name: 'prod', onConflict: 'replace' }], 'tester');
+    const replaced = await importKubeconfigAndWait(services, { kind: 'default' }, [{ contextName: 'prod', name: 'prod', onConflict: 'replace' }], 'tester');
+    expect(replaced.task.result).toEqual({ imported: 1, replaced: 1, rejected: 1 });
     expect(services.connections.list().map((c) => c.id)).toEqual([replaced.imported[0].id]);
     // The same connection, with new credentials: open views carry on, labels stay, health is asked again.
     expect(replaced.imported[0]).toMatchObject({ id: first.id, labels: { env: 'prod' }, health: { status: 'unknown' } });
     // Case-insensitive: "PROD" is the same name.
-    await expect(services.connections.importKubeconfig({ kind: 'default' }, [{ contextName: 'staging', name: 'PROD', onConflict: 'fail' }], 'tester')).rejects.toMatchObject({
+    await expect(importKubeconfigAndWait(services, { kind: 'default' }, [{ contextName: 'staging', name: 'PROD', onConflict: 'fail' }], 'tester')).rejects.toMatchObject({
       code: 'NAME_CONFLICT',
     });
   });
@@ -160,7 +164,7 @@ describe('ConnectionService: kubeconfig import', () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
     await expect(
-      services.connections.importKubeconfig({ kind: 'default' }, [
+      importKubeconfigAndWait(services, { kind: 'default' }, [
         { contextName: 'prod', name: 'x', onConflict: 'fail' },
         { contextName: 'staging', name: 'X', onConflict: 'fail' },
       ], 'tester'),
@@ -185,19 +189,19 @@ contexts: [{name: b-ctx, context: {cluster: b, user: b}}]
     );
     // A missing file in KUBECONFIG is skipped, as kubectl does.
     const { services } = harness({ KUBECONFIG: `${a}:${join(dir, 'missing')}:${join(bDir, 'config')}` });
-    const preview = services.connections.previewKubeconfig({ kind: 'env' });
+    const preview = await services.connections.previewKubeconfig({ kind: 'env' });
     expect(preview.contexts.map((c) => c.contextName)).toEqual(['prod', 'staging', 'cert', 'eks', 'b-ctx']);
-    const { imported } = await services.connections.importKubeconfig({ kind: 'env' }, all(['b-ctx']), 'tester');
+    const { imported } = await importKubeconfigAndWait(services, { kind: 'env' }, all(['b-ctx']), 'tester');
     const stored = services.connections.kubeconfigOf(imported[0].id);
     expect(stored).toContain(join(bDir, 'certs/me.crt'));
     expect(stored).toContain(join(bDir, 'ca.crt'));
   });
 
-  it('names the file, line and field of a malformed kubeconfig', () => {
+  it('names the file, line and field of a malformed kubeconfig', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), 'apiVersion: v1\nclusters:\n  - name: a\n    cluster: {server: [unclosed\n');
     try {
-      services.connections.previewKubeconfig({ kind: 'default' });
+      await services.connections.previewKubeconfig({ kind: 'default' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(AppError);
@@ -206,22 +210,22 @@ contexts: [{name: b-ctx, context: {cluster: b, user: b}}]
     }
   });
 
-  it('refuses a file over 10 MB before reading it, and binary files', () => {
+  it('refuses a file over 10 MB before reading it, and binary files', async () => {
     const { services, dir } = harness();
     const big = join(dir, 'big.yaml');
     writeFileSync(big, Buffer.alloc(10 * 1024 * 1024 + 1, 'a'));
-    expect(() => services.connections.previewKubeconfig({ kind: 'path', path: big })).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
+    await expect(services.connections.previewKubeconfig({ kind: 'path', path: big })).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
     const bin = join(dir, 'bin.yaml');
     writeFileSync(bin, Buffer.from([0x61, 0x00, 0x62]));
-    expect(() => services.connections.previewKubeconfig({ kind: 'path', path: bin })).toThrow(expect.objectContaining({ code: 'NOT_TEXT' }));
-    expect(() => services.connections.previewKubeconfig({ kind: 'path', path: join(dir, 'nope') })).toThrow(expect.objectContaining({ code: 'FILE_UNREADABLE' }));
+    await expect(services.connections.previewKubeconfig({ kind: 'path', path: bin })).rejects.toMatchObject({ code: 'NOT_TEXT' });
+    await expect(services.connections.previewKubeconfig({ kind: 'path', path: join(dir, 'nope') })).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
   });
 
-  it('refuses an alias bomb with a clear error', () => {
+  it('refuses an alias bomb with a clear error', async () => {
     const { services } = harness();
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    expect(() => services.connections.previewKubeconfig({ kind: 'text', text: bomb.join('\n') })).toThrow(AppError);
+    await expect(services.connections.previewKubeconfig({ kind: 'text', text: bomb.join('\n') })).rejects.toBeInstanceOf(AppError);
   });
 });
 
@@ -229,7 +233,7 @@ describe('ConnectionService: edits are audited', () => {
   it('renames, labels and deletes, recording each in the audit log', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
-    const [prod] = (await services.connections.importKubeconfig({ kind: 'default' }, all(['prod']), 'tester')).imported;
+    const [prod] = (await importKubeconfigAndWait(services, { kind: 'default' }, all(['prod']), 'tester')).imported;
     await services.connections.rename(prod.id, 'prod-eu', 'tester');
     await services.connections.setLabels(prod.id, { env: 'prod', team: 'ml-platform' }, 'tester');
     expect(services.connections.list()[0]).toMatchObject({ name: 'prod-eu', labels: { env: 'prod', team: 'ml-platform' } });
@@ -242,7 +246,7 @@ describe('ConnectionService: edits are audited', () => {
   it('refuses a rename onto a taken name and records the failure', async () => {
     const { services, home } = harness();
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
-    const [a] = (await services.connections.importKubeconfig({ kind: 'default' }, all(['prod', 'staging']), 'tester')).imported;
+    const [a] = (await importKubeconfigAndWait(services, { kind: 'default' }, all(['prod', 'staging']), 'tester')).imported;
     await expect(services.connections.rename(a.id, 'Staging', 'tester')).rejects.toMatchObject({ code: 'NAME_CONFLICT' });
     expect(services.audit.list({ limit: 1 }).entries[0]).toMatchObject({ action: 'connections.rename', status: 'failed' });
   });
@@ -267,7 +271,7 @@ describe('ConnectionService: AWS', () => {
       join(home, '.aws', 'config'),
       `[profile base]\nregion = us-east-1\n\n[profile mid]\nrole_arn = arn:aws:iam::111111111111:role/mid\nsource_profile = base\n\n[profile top]\nrole_arn = arn:aws:iam::222222222222:role/top\nsource_profile = mid\nregion = eu-central-1\n`,
     );
-    const preview = services.connections.previewAwsProfiles({ kind: 'default' });
+    const preview = await services.connections.previewAwsProfiles({ kind: 'default' });
     expect(preview.profiles.map((p) => [p.profile, p.profileKind])).toEqual(
       expect.arrayContaining([
         ['base', 'static'],
@@ -275,7 +279,7 @@ describe('ConnectionService: AWS', () => {
         ['top', 'assume-role'],
       ]),
     );
-    const { imported } = await services.connections.importAwsProfiles({ kind: 'default' }, [{ profile: 'top', name: 'ml-prod', onConflict: 'fail' }], 'tester');
+    const { imported } = await importAwsProfilesAndWait(services, { kind: 'default' }, [{ profile: 'top', name: 'ml-prod', onConflict: 'fail' }], 'tester');
     expect(imported[0].aws).toMatchObject({ region: 'eu-central-1', profileKind: 'assume-role' });
   });
 });
@@ -286,7 +290,7 @@ describe('secrets never leave sealed', () => {
     const { services, home, dir, logLines } = h;
     writeFileSync(join(home, '.kube', 'config'), kubeconfig());
     const errors: string[] = [];
-    const imported = (await services.connections.importKubeconfig({ kind: 'default' }, all(['prod', 'staging', 'cert', 'eks']), 'tester')).imported;
+    const imported = (await importKubeconfigAndWait(services, { kind: 'default' }, all(['prod', 'staging', 'cert', 'eks']), 'tester')).imported;
     await services.connections.addAwsKeys(
       { name: 'aws', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: CANARY.awsSecret, sessionToken: CANARY.awsSession, region: 'us-east-1', endpointUrl: 'http://127.0.0.1:1', onConflict: 'fail' },
       'tester',
@@ -296,8 +300,8 @@ describe('secrets never leave sealed', () => {
       kind: 'text' as const,
       text: `clusters:\n- name: c\n  cluster: {server: 'https://admin:${CANARY.urlPassword}@127.0.0.1:3'}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: url-creds\n  context: {cluster: c, user: u}\n`,
     };
-    errors.push(JSON.stringify(services.connections.previewKubeconfig(urlCreds)));
-    errors.push(await services.connections.importKubeconfig(urlCreds, all(['url-creds']), 'tester').then(() => 'imported', (err: Error) => err.message));
+    errors.push(JSON.stringify(await services.connections.previewKubeconfig(urlCreds)));
+    errors.push(await importKubeconfigAndWait(services, urlCreds, all(['url-creds']), 'tester').then(() => 'imported', (err: Error) => err.message));
     // Tests against dead servers produce error messages; they must not echo credentials.
     for (const c of services.connections.list()) {
       const health = await services.connections.test(c.id);
@@ -305,12 +309,12 @@ describe('secrets never leave sealed', () => {
     }
     // Malformed input whose broken line holds a secret.
     try {
-      services.connections.previewKubeconfig({ kind: 'text', text: `users:\n- name: x\n  user:\n    token: ${CANARY.token}\n   bad: [\n` });
+      await services.connections.previewKubeconfig({ kind: 'text', text: `users:\n- name: x\n  user:\n    token: ${CANARY.token}\n   bad: [\n` });
     } catch (err) {
       errors.push(JSON.stringify((err as AppError).toShape?.() ?? String(err)));
     }
     await services.connections.delete(imported[0].id, 'tester');
-    services.close();
+    await services.close();
     open.length = 0;
 
     const dataDir = join(dir, 'data');

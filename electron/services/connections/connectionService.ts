@@ -11,9 +11,7 @@ import type {
   KubeconfigPreview,
   KubeconfigSource,
   Labels,
-  RejectedEntry,
 } from '../../../shared/contract';
-import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
 import { credentialProvider, secretsOf, type AwsCredentialMaterial } from '../aws/awsCredentials';
@@ -21,10 +19,13 @@ import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Database } from '../store/database';
-import { parseAwsProfiles, type ParsedAwsProfile } from './awsProfilesParse';
-import { ImportError } from './importErrors';
-import { parseKubeconfig, parseKubeconfigSources, type KubeconfigParseResult, type ParsedContext } from './kubeconfigParse';
-import { isUntrustedSource, readAwsSources, readKubeconfigSources, type SourceEnvironment } from './sources';
+import type { StartedTask, TaskRunner } from '../tasks/taskRunner';
+import type { ParsedAwsProfile } from './awsProfilesParse';
+import { startImport, type ImportItem, type ImportStore } from './importTask';
+import type { ParsedContext } from './kubeconfigParse';
+import { needsConfirmation } from './parseJobs';
+import type { ParsePool } from './parsePool';
+import { awsSourceLabel, kubeconfigSourceLabel, type SourceEnvironment } from './sources';
 
 type KubeSelection = z.output<typeof KubeImportSelection>;
 type AwsSelection = z.output<typeof AwsImportSelection>;
@@ -33,10 +34,18 @@ type AwsKeys = z.output<typeof AwsKeysInput>;
 /** Stored connections: import, edit, delete, test; credentials never leave sealed except to the code that uses them. */
 export interface ConnectionService {
   list(): ConnectionSummary[];
-  previewKubeconfig(source: KubeconfigSource): KubeconfigPreview;
-  importKubeconfig(source: KubeconfigSource, selections: KubeSelection[], actor: string): Promise<{ imported: ConnectionSummary[]; rejected: RejectedEntry[] }>;
-  previewAwsProfiles(source: AwsProfilesSource): AwsProfilesPreview;
-  importAwsProfiles(source: AwsProfilesSource, selections: AwsSelection[], actor: string): Promise<{ imported: ConnectionSummary[]; rejected: RejectedEntry[] }>;
+  /** Reads and parses in a worker thread; see parsePool.ts for how many may run and wait. */
+  previewKubeconfig(source: KubeconfigSource): Promise<KubeconfigPreview>;
+  /**
+   * Starts importing the chosen contexts as a task (see importTask.ts).
+   * Throws at once, before any task, for two selections with one name or a
+   * taken name that is not to be replaced; anything later fails the task.
+   */
+  importKubeconfig(source: KubeconfigSource, selections: KubeSelection[], actor: string): StartedTask;
+  /** Reads and parses in a worker thread, like {@link ConnectionService.previewKubeconfig}. */
+  previewAwsProfiles(source: AwsProfilesSource): Promise<AwsProfilesPreview>;
+  /** Starts importing the chosen profiles as a task, like {@link ConnectionService.importKubeconfig}. */
+  importAwsProfiles(source: AwsProfilesSource, selections: AwsSelection[], actor: string): StartedTask;
   addAwsKeys(input: AwsKeys, actor: string): Promise<ConnectionSummary>;
   rename(id: string, name: string, actor: string): Promise<ConnectionSummary>;
   setLabels(id: string, labels: Labels, actor: string): Promise<ConnectionSummary>;
@@ -61,14 +70,6 @@ interface ConnectionRow {
   updated_at: string;
 }
 
-interface NewConnection {
-  kind: 'kubernetes' | 'aws';
-  name: string;
-  source: string;
-  details: ConnectionSummary['kube'] | ConnectionSummary['aws'];
-  secret: string;
-}
-
 function toSummary(row: ConnectionRow): ConnectionSummary {
   const details = JSON.parse(row.details);
   return {
@@ -84,32 +85,10 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
   };
 }
 
-/** Import errors become contract errors with their location. */
-function asAppError(err: unknown): never {
-  if (err instanceof ImportError) throw new AppError(err.code, err.message, err.location);
-  throw err;
-}
-
-/**
- * The name offered for a context or profile: its own, without the characters
- * a stored name may not hold (so it can't pass for another), or a placeholder
- * when nothing is left.
- */
-function suggestedNameOf(name: string): string {
-  return withoutHiddenChars(name).trim() || 'imported';
-}
-
-/** Whether importing `ctx` from `source` needs the user's confirmation: it runs a command or reads local files named by pasted or uploaded text. */
-function needsConfirmation(source: KubeconfigSource, ctx: ParsedContext): boolean {
-  return isUntrustedSource(source) && (ctx.commands.length > 0 || ctx.localFiles.length > 0);
-}
-
-function parseSources(sources: ReturnType<typeof readKubeconfigSources>): KubeconfigParseResult {
-  try {
-    return sources.length === 1 ? parseKubeconfig(sources[0]) : parseKubeconfigSources(sources);
-  } catch (err) {
-    asAppError(err);
-  }
+/** `"a", "b", "c" and 7 more`: names in a message, never a wall of them. */
+function quoteNames(names: string[], max = 5): string {
+  const shown = names.slice(0, max).map((n) => `"${n}"`).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
 function staticKeysOf(p: ParsedAwsProfile): AwsCredentialMaterial | undefined {
@@ -164,12 +143,20 @@ export interface ConnectionServiceDeps {
   hub: EventHub;
   log: Logger;
   environment: SourceEnvironment;
+  /** Reads and parses kubeconfig and AWS files off the event loop. */
+  parser: ParsePool;
+  /**
+   * Runs imports as tasks. Asked for when an import starts: the task runner
+   * is built after this service, so that it closes first and a running
+   * import is cancelled before the parse workers end.
+   */
+  taskRunner: () => Pick<TaskRunner, 'start'>;
   /** Told after an import replaced a connection's credentials (it keeps its id, so open views can carry on). */
   onCredentialsReplaced?: (id: string) => void;
 }
 
 /** SQLite-backed {@link ConnectionService}. */
-export function createConnectionService({ db, secretBox, audit, hub, log, environment, onCredentialsReplaced }: ConnectionServiceDeps): ConnectionService {
+export function createConnectionService({ db, secretBox, audit, hub, log, environment, parser, taskRunner, onCredentialsReplaced }: ConnectionServiceDeps): ConnectionService {
   const selectAll = db.prepare(`SELECT * FROM connections ORDER BY name COLLATE NOCASE`);
   const selectById = db.prepare(`SELECT * FROM connections WHERE id = ?`);
   const selectByName = db.prepare(`SELECT * FROM connections WHERE name = ? COLLATE NOCASE`);
@@ -190,35 +177,52 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
   const changed = (ids: string[]) => hub.publish('connections.changed', { ids });
   const existingId = (name: string) => (selectByName.get(name) as ConnectionRow | undefined)?.id;
 
-  /** Inserts all or nothing, refusing taken names unless replacing was chosen. */
-  const insertAll = (items: (NewConnection & { onConflict: 'fail' | 'replace' })[]): ConnectionSummary[] => {
-    const lower = items.map((i) => i.name.toLowerCase());
-    const dup = lower.find((n, i) => lower.indexOf(n) !== i);
-    if (dup) throw new AppError('NAME_CONFLICT', `Two selected entries would both be named "${items[lower.indexOf(dup)].name}"; give one another name`);
-    const taken = items.filter((i) => i.onConflict === 'fail' && existingId(i.name));
-    if (taken.length) {
-      throw new AppError('NAME_CONFLICT', `${taken.map((t) => `"${t.name}"`).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already used: choose another name or replace`);
-    }
-    const now = new Date().toISOString();
-    const replaced: string[] = [];
-    const ids = db.transaction(() =>
-      items.map((item) => {
-        const fields = { kind: item.kind, source: item.source, details: JSON.stringify(item.details), sealed: secretBox.seal(item.secret), now };
-        // Replacing keeps the id (and labels): views open on the connection carry on with the new credentials.
-        const old = existingId(item.name);
-        if (old) {
-          replace.run({ id: old, ...fields });
-          replaced.push(old);
-          return old;
-        }
-        const id = randomUUID();
-        insert.run({ id, name: item.name, ...fields });
-        return id;
-      }),
-    )();
-    changed(ids);
-    for (const id of replaced) onCredentialsReplaced?.(id);
-    return ids.map((id) => toSummary(row(id)));
+  const store: ImportStore = {
+    checkNames(items) {
+      const seen = new Set<string>();
+      for (const { name } of items) {
+        // As SQLite compares them (COLLATE NOCASE): ASCII letters fold, nothing else.
+        const folded = name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+        if (seen.has(folded)) throw new AppError('NAME_CONFLICT', `Two selected entries would both be named "${name}"; give one another name`);
+        seen.add(folded);
+      }
+      const taken = items.filter((i) => i.onConflict === 'fail' && existingId(i.name)).map((i) => i.name);
+      if (taken.length) throw new AppError('NAME_CONFLICT', `${quoteNames(taken)} ${taken.length === 1 ? 'is' : 'are'} already used: choose another name or replace`);
+    },
+    seal: ({ secret, ...item }) => ({ ...item, sealed: secretBox.seal(secret) }),
+    saveAll: (items) =>
+      db.transaction(() => {
+        // Again inside the transaction: another window may have taken a name since the check.
+        store.checkNames(items);
+        const now = new Date().toISOString();
+        const replaced: string[] = [];
+        const ids = items.map((item) => {
+          const fields = { kind: item.kind, source: item.source, details: JSON.stringify(item.details), sealed: item.sealed, now };
+          // Replacing keeps the id (and labels): views open on the connection carry on with the new credentials.
+          const old = existingId(item.name);
+          if (old) {
+            replace.run({ id: old, ...fields });
+            replaced.push(old);
+            return old;
+          }
+          const id = randomUUID();
+          insert.run({ id, name: item.name, ...fields });
+          return id;
+        });
+        return { ids, replaced };
+      })(),
+    announce({ ids, replaced }) {
+      changed(ids);
+      for (const id of replaced) onCredentialsReplaced?.(id);
+    },
+  };
+
+  /** Saves `items` at once (a few typed keys, not an import): all or nothing. */
+  const insertAll = (items: ImportItem[]): ConnectionSummary[] => {
+    store.checkNames(items);
+    const saved = store.saveAll(items.map(store.seal));
+    store.announce(saved);
+    return saved.ids.map((id) => toSummary(row(id)));
   };
 
   const update = (id: string, set: 'name' | 'labels', value: string): ConnectionSummary => {
@@ -232,15 +236,6 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     return toSummary(row(id));
   };
 
-  const parseAws = (source: AwsProfilesSource) => {
-    const files = readAwsSources(source, environment);
-    try {
-      return parseAwsProfiles(files.config, files.credentials);
-    } catch (err) {
-      asAppError(err);
-    }
-  };
-
   const openAws = (r: ConnectionRow) => {
     const material = JSON.parse(secretBox.open(r.sealed)) as AwsCredentialMaterial;
     for (const s of secretsOf(material)) log.redactor.add(s);
@@ -251,137 +246,113 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
   return {
     list: () => (selectAll.all() as ConnectionRow[]).map(toSummary),
 
-    previewKubeconfig(source) {
-      const sources = readKubeconfigSources(source, environment);
-      const parsed = parseSources(sources);
+    async previewKubeconfig(source) {
+      const preview = await parser.run({ kind: 'kubeconfigPreview', source, environment });
       return {
-        sourceLabel: sources.map((s) => s.label).join(', '),
-        contexts: parsed.contexts.map((c) => {
-          const suggestedName = suggestedNameOf(c.contextName);
-          const existing = existingId(suggestedName);
-          return {
-            contextName: c.contextName,
-            clusterName: c.clusterName,
-            userName: c.userName,
-            ...(c.namespace ? { namespace: c.namespace } : {}),
-            server: c.server,
-            authKind: c.authKind,
-            ...(c.execCommand ? { execCommand: c.execCommand } : {}),
-            commands: c.commands,
-            localFiles: c.localFiles,
-            settings: c.settings,
-            confirmRequired: needsConfirmation(source, c),
-            source: c.source,
-            line: c.line,
-            suggestedName,
-            ...(existing ? { existingConnectionId: existing } : {}),
-          };
+        ...preview,
+        contexts: preview.contexts.map((c) => {
+          const existing = existingId(c.suggestedName);
+          return existing ? { ...c, existingConnectionId: existing } : c;
         }),
-        rejected: parsed.rejected.map((r) => ({ name: r.contextName, reason: r.reason, source: r.source, ...(r.line ? { line: r.line } : {}) })),
-        ...(parsed.currentContext ? { currentContext: parsed.currentContext } : {}),
       };
     },
 
-    async importKubeconfig(source, selections, actor) {
-      const sources = readKubeconfigSources(source, environment);
-      const parsed = parseSources(sources);
-      const byName = new Map<string, ParsedContext>(parsed.contexts.map((c) => [c.contextName, c]));
-      const items = selections.map((sel) => {
-        const ctx = byName.get(sel.contextName);
-        if (!ctx) {
-          const why = parsed.rejected.find((r) => r.contextName === sel.contextName)?.reason;
-          throw new AppError('VALIDATION', why ? `Context "${sel.contextName}" cannot be imported: ${why}` : `Context "${sel.contextName}" is not in ${sources.map((s) => s.label).join(', ')}`);
-        }
-        // Enforced here, not only in the UI: a pasted kubeconfig must not run a command or send a local file unseen.
-        if (needsConfirmation(source, ctx) && !sel.allowLocalAccess) {
-          throw new AppError(
-            'VALIDATION',
-            `Context "${sel.contextName}" from ${ctx.source} runs a command or reads local files; review them in the preview and confirm before importing`,
-          );
-        }
-        return {
-          kind: 'kubernetes' as const,
-          name: sel.name,
-          onConflict: sel.onConflict,
-          source: ctx.source,
-          secret: ctx.kubeconfig,
-          details: {
-            server: ctx.server,
-            contextName: ctx.contextName,
-            clusterName: ctx.clusterName,
-            userName: ctx.userName,
-            ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
-            authKind: ctx.authKind,
-            ...(ctx.execCommand ? { execCommand: ctx.execCommand } : {}),
-          },
-        };
+    importKubeconfig(source, selections, actor) {
+      store.checkNames(selections);
+      const contextNames = [...new Set(selections.map((s) => s.contextName))];
+      return startImport(taskRunner(), store, {
+        unit: 'contexts',
+        count: selections.length,
+        target: kubeconfigSourceLabel(source, environment),
+        actor,
+        read: (signal) => parser.run({ kind: 'kubeconfigRead', source, environment, contextNames }, signal),
+        check: ({ sourceLabel, contexts, rejected }) => {
+          const byName = new Map<string, ParsedContext>(contexts.map((c) => [c.contextName, c]));
+          const items = selections.map((sel): ImportItem => {
+            const ctx = byName.get(sel.contextName);
+            if (!ctx) {
+              const why = rejected.find((r) => r.name === sel.contextName)?.reason;
+              throw new AppError('VALIDATION', why ? `Context "${sel.contextName}" cannot be imported: ${why}` : `Context "${sel.contextName}" is not in ${sourceLabel}`);
+            }
+            // Enforced here, not only in the UI: a pasted kubeconfig must not run a command or send a local file unseen.
+            if (needsConfirmation(source, ctx) && !sel.allowLocalAccess) {
+              throw new AppError(
+                'VALIDATION',
+                `Context "${sel.contextName}" from ${ctx.source} runs a command or reads local files; review them in the preview and confirm before importing`,
+              );
+            }
+            return {
+              kind: 'kubernetes',
+              name: sel.name,
+              onConflict: sel.onConflict,
+              source: ctx.source,
+              secret: ctx.kubeconfig,
+              details: {
+                server: ctx.server,
+                contextName: ctx.contextName,
+                clusterName: ctx.clusterName,
+                userName: ctx.userName,
+                ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+                authKind: ctx.authKind,
+                ...(ctx.execCommand ? { execCommand: ctx.execCommand } : {}),
+              },
+            };
+          });
+          return { sourceLabel, items, rejected };
+        },
       });
-      const label = sources.map((s) => s.label).join(', ');
-      const imported = await audit.record(
-        { actor, action: 'connections.import', target: label, detail: `Kubernetes contexts: ${items.map((i) => i.name).join(', ')}` },
-        () => insertAll(items),
-        (done) => ({ after: done.map((c) => c.name).join(', ') }),
-      );
-      const rejected = parsed.rejected.map((r) => ({ name: r.contextName, reason: r.reason, source: r.source, ...(r.line ? { line: r.line } : {}) }));
-      return { imported, rejected };
     },
 
-    previewAwsProfiles(source) {
-      const parsed = parseAws(source);
+    async previewAwsProfiles(source) {
+      const preview = await parser.run({ kind: 'awsPreview', source, environment });
       return {
-        profiles: parsed.profiles.map((p) => {
-          const suggestedName = suggestedNameOf(p.name);
-          const existing = existingId(suggestedName);
-          return {
-            profile: p.name,
-            profileKind: p.kind,
-            ...(p.region ? { region: p.region } : {}),
-            settings: p.settings,
-            hasStaticKeys: Boolean(p.secrets.accessKeyId),
-            source: p.source,
-            line: p.line,
-            suggestedName,
-            ...(existing ? { existingConnectionId: existing } : {}),
-          };
+        ...preview,
+        profiles: preview.profiles.map((p) => {
+          const existing = existingId(p.suggestedName);
+          return existing ? { ...p, existingConnectionId: existing } : p;
         }),
-        rejected: parsed.rejected,
       };
     },
 
-    async importAwsProfiles(source, selections, actor) {
-      const parsed = parseAws(source);
-      const profiles = new Map(parsed.profiles.map((p) => [p.name, p]));
-      const items = selections.map((sel) => {
-        const p = profiles.get(sel.profile);
-        if (!p) {
-          const why = parsed.rejected.find((r) => r.name === sel.profile)?.reason;
-          throw new AppError('VALIDATION', why ? `Profile "${sel.profile}" cannot be imported: ${why}` : `Profile "${sel.profile}" was not found`);
-        }
-        const region = sel.region ?? p.region;
-        if (!region) throw new AppError('VALIDATION', `Profile "${sel.profile}" has no region: choose one`);
-        const material = materialForProfile(p.name, profiles);
-        return {
-          kind: 'aws' as const,
-          name: sel.name,
-          onConflict: sel.onConflict,
-          source: p.source,
-          secret: JSON.stringify(material),
-          details: {
-            profileKind: p.kind,
-            profile: p.name,
-            region,
-            ...(p.secrets.accessKeyId ? { accessKeyHint: p.secrets.accessKeyId.slice(-4) } : {}),
-            ...(p.settings.endpoint_url ? { endpointUrl: p.settings.endpoint_url } : {}),
-            settings: p.settings,
-          },
-        };
+    importAwsProfiles(source, selections, actor) {
+      store.checkNames(selections);
+      const sourceLabel = awsSourceLabel(source, environment);
+      return startImport(taskRunner(), store, {
+        unit: 'profiles',
+        count: selections.length,
+        target: sourceLabel,
+        actor,
+        read: (signal) => parser.run({ kind: 'awsRead', source, environment }, signal),
+        check: (parsed) => {
+          const profiles = new Map(parsed.profiles.map((p) => [p.name, p]));
+          const items = selections.map((sel): ImportItem => {
+            const p = profiles.get(sel.profile);
+            if (!p) {
+              const why = parsed.rejected.find((r) => r.name === sel.profile)?.reason;
+              throw new AppError('VALIDATION', why ? `Profile "${sel.profile}" cannot be imported: ${why}` : `Profile "${sel.profile}" was not found`);
+            }
+            const region = sel.region ?? p.region;
+            if (!region) throw new AppError('VALIDATION', `Profile "${sel.profile}" has no region: choose one`);
+            const material = materialForProfile(p.name, profiles);
+            return {
+              kind: 'aws',
+              name: sel.name,
+              onConflict: sel.onConflict,
+              source: p.source,
+              secret: JSON.stringify(material),
+              details: {
+                profileKind: p.kind,
+                profile: p.name,
+                region,
+                ...(p.secrets.accessKeyId ? { accessKeyHint: p.secrets.accessKeyId.slice(-4) } : {}),
+                ...(p.settings.endpoint_url ? { endpointUrl: p.settings.endpoint_url } : {}),
+                settings: p.settings,
+              },
+            };
+          });
+          return { sourceLabel, items, rejected: parsed.rejected };
+        },
       });
-      const imported = await audit.record(
-        { actor, action: 'connections.import', target: 'AWS profiles', detail: `AWS profiles: ${items.map((i) => i.name).join(', ')}` },
-        () => insertAll(items),
-        (done) => ({ after: done.map((c) => c.name).join(', ') }),
-      );
-      return { imported, rejected: parsed.rejected };
     },
 
     async addAwsKeys(input, actor) {

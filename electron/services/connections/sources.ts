@@ -67,6 +67,29 @@ export function readImportFile(path: string, label: string): string {
   return checkImportableFile(label, readFileSync(path));
 }
 
+/**
+ * What a kubeconfig source is called before it is read (a task's title):
+ * the path as people write it, "pasted text", the upload's label, or
+ * "$KUBECONFIG" for the files it lists.
+ */
+export function kubeconfigSourceLabel(source: KubeconfigSource, environment: SourceEnvironment): string {
+  const { home } = environment;
+  switch (source.kind) {
+    case 'path': {
+      const expanded = expandHome(source.path, home);
+      return isAbsolute(expanded) ? displayPath(resolve(expanded), home) : source.path;
+    }
+    case 'text':
+      return 'pasted text';
+    case 'upload':
+      return uploadLabel(source.fileName);
+    case 'default':
+      return displayPath(join(home, '.kube', 'config'), home);
+    case 'env':
+      return '$KUBECONFIG';
+  }
+}
+
 /** Resolves a kubeconfig source into the texts to parse, with labels and directories for relative paths. */
 export function readKubeconfigSources(source: KubeconfigSource, environment: SourceEnvironment): ParseSource[] {
   const { home, env } = environment;
@@ -107,6 +130,21 @@ export function readKubeconfigSources(source: KubeconfigSource, environment: Sou
   }
 }
 
+/** The AWS config and credentials files, as the SDK finds them. */
+function awsPaths({ home, env }: SourceEnvironment): { config: string; credentials: string } {
+  return {
+    config: env.AWS_CONFIG_FILE ? expandHome(env.AWS_CONFIG_FILE, home) : join(home, '.aws', 'config'),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home) : join(home, '.aws', 'credentials'),
+  };
+}
+
+/** What an AWS profiles source is called before it is read: "~/.aws/config and ~/.aws/credentials", or "pasted text". */
+export function awsSourceLabel(source: AwsProfilesSource, environment: SourceEnvironment): string {
+  if (source.kind === 'text') return 'pasted text';
+  const { config, credentials } = awsPaths(environment);
+  return `${displayPath(config, environment.home)} and ${displayPath(credentials, environment.home)}`;
+}
+
 /** Resolves an AWS profiles source into config and credentials texts. */
 export function readAwsSources(source: AwsProfilesSource, environment: SourceEnvironment): { config?: { label: string; text: string }; credentials?: { label: string; text: string } } {
   if (source.kind === 'text') {
@@ -115,7 +153,7 @@ export function readAwsSources(source: AwsProfilesSource, environment: SourceEnv
       ...(source.credentials ? { credentials: { label: 'pasted credentials', text: checkImportableFile('pasted credentials', Buffer.from(source.credentials, 'utf8')) } } : {}),
     };
   }
-  const { home, env } = environment;
+  const { home } = environment;
   const read = (path: string) => {
     const label = displayPath(path, home);
     try {
@@ -125,8 +163,9 @@ export function readAwsSources(source: AwsProfilesSource, environment: SourceEnv
       throw err;
     }
   };
-  const config = read(env.AWS_CONFIG_FILE ? expandHome(env.AWS_CONFIG_FILE, home) : join(home, '.aws', 'config'));
-  const credentials = read(env.AWS_SHARED_CREDENTIALS_FILE ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home) : join(home, '.aws', 'credentials'));
+  const paths = awsPaths(environment);
+  const config = read(paths.config);
+  const credentials = read(paths.credentials);
   if (!config && !credentials) throw new AppError('FILE_UNREADABLE', 'Neither ~/.aws/config nor ~/.aws/credentials exists');
   return { ...(config ? { config } : {}), ...(credentials ? { credentials } : {}) };
 }

@@ -13,6 +13,7 @@ import {
   type ResultOf,
   type StreamName,
   type StreamPayload,
+  type TaskSummary,
 } from '../../../shared/contract';
 import type { AppErrorShape, Result } from '../../../shared/result';
 import { encodeStreamFrame, type ClientMessage } from '../../../shared/wire';
@@ -122,4 +123,30 @@ export function awsConnection(overrides: Partial<ConnectionSummary> = {}): Conne
 /** An audit entry. */
 export function auditEntry(id: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
   return { id, at: '2025-01-01T10:00:00Z', actor: 'me@laptop', action: 'connections.rename', target: `conn-${id}`, status: 'succeeded', ...overrides };
+}
+
+/** An import task as `connections.importKubeconfig` starts it: reading its source, 1,000 contexts chosen. */
+export function importTask(overrides: Partial<TaskSummary> = {}): TaskSummary {
+  return {
+    id: 't-import',
+    kind: 'connections.import',
+    title: 'Import 1,000 contexts from pasted text',
+    target: 'pasted text',
+    actor: 'me@laptop',
+    status: 'running',
+    phases: [
+      { name: 'read', state: 'running', startedAt: '2025-01-01T10:00:00Z' },
+      { name: 'check', state: 'pending' },
+      { name: 'seal', state: 'pending' },
+      { name: 'save', state: 'pending' },
+    ],
+    phase: 'read',
+    progress: { done: 0, total: 0, unit: 'contexts' },
+    cancellable: true,
+    startedAt: '2025-01-01T10:00:00Z',
+    message: 'Reading pasted text',
+    auditId: 9,
+    dismissed: false,
+    ...overrides,
+  };
 }

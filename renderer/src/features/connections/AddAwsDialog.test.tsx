@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { AwsProfilesPreview } from '../../../../shared/contract';
-import { awsConnection, createFakeBridge, fail, ok, type FakeBridge } from '../../test/fakeBridge';
+import { awsConnection, createFakeBridge, fail, importTask, ok, type FakeBridge } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
 
 async function openDialog(fake: FakeBridge) {
@@ -21,10 +21,14 @@ const profiles: AwsProfilesPreview = {
 };
 
 describe('add AWS account dialog', () => {
-  it('imports profiles from ~/.aws, requiring a region where the profile has none', async () => {
+  it('imports profiles from ~/.aws, requiring a region where the profile has none, and follows the import to its end', async () => {
+    const task = importTask({ title: 'Import 2 AWS profiles from ~/.aws/config and ~/.aws/credentials', progress: { done: 0, total: 0, unit: 'profiles' } });
+    const done = { ...task, status: 'succeeded' as const, finishedAt: '2025-01-01T10:00:01Z', result: { imported: 2, replaced: 0, rejected: 1 } };
     const fake = createFakeBridge({
       'connections.previewAwsProfiles': () => ok(profiles),
-      'connections.importAwsProfiles': () => ok({ imported: [], rejected: [] }),
+      'connections.importAwsProfiles': () => ok({ taskId: task.id, task }),
+      // Done before the dialog listened: it asks, and shows the outcome.
+      'tasks.get': () => ok(done),
     });
     const { user, dialog } = await openDialog(fake);
     await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
@@ -46,6 +50,8 @@ describe('add AWS account dialog', () => {
         { profile: 'sandbox', name: 'sandbox', onConflict: 'fail', region: 'us-east-2' },
       ],
     });
+    const outcome = await within(dialog).findByRole('region', { name: 'Import outcome' });
+    expect(within(outcome).getByRole('status').textContent).toBe('Imported 2 connections; 1 entry in the file could not be.');
   });
 
   it('previews pasted config and credentials', async () => {

@@ -85,7 +85,7 @@ export function AddAwsDialog({ onClose }: { onClose(): void }) {
     <Modal label="Add AWS account" onClose={onClose} wide>
       <h2>Add AWS account</h2>
       {previewed ? (
-        <AwsProfilesPreviewStep source={previewed.source} preview={previewed.preview} onBack={chooseAnotherFile} onImported={onClose} />
+        <AwsProfilesPreviewStep source={previewed.source} preview={previewed.preview} onBack={chooseAnotherFile} onClose={onClose} />
       ) : (
         <>
           <fieldset className="choices">

@@ -1,13 +1,13 @@
 import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { AwsRegion, type AwsProfilePreview, type AwsProfilesPreview, type AwsProfilesSource } from '../../../../shared/contract';
+import { AwsRegion, MAX_IMPORT_SELECTIONS, type AwsProfilePreview, type AwsProfilesPreview, type AwsProfilesSource, type TaskSummary } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { plural } from '../../shell/format';
-import { notifySuccess } from '../../shell/toastStore';
 import { AwsRegionList } from './AwsRegionList';
 import { useConnections } from './connectionsStore';
-import type { ChoiceCheck, ImportChoice } from './importChoices';
+import { tooManySelected, type ChoiceCheck, type ImportChoice } from './importChoices';
 import { ImportNameChoice } from './ImportNameChoice';
+import { ImportProgress } from './ImportProgress';
 import { RejectedList } from './RejectedList';
 import { focusFirstInvalid, useImportChoices } from './useImportChoices';
 import { DialogFooter } from '../../shell/DialogFooter';
@@ -80,23 +80,27 @@ interface AwsProfilesPreviewStepProps {
   source: AwsProfilesSource;
   preview: AwsProfilesPreview;
   onBack(): void;
-  onImported(): void;
+  /** Closes the dialog: the import is done, or carries on in the Tasks tray. */
+  onClose(): void;
 }
 
-/** The profiles found in AWS config files: choose which to import, with names and regions. */
-export function AwsProfilesPreviewStep({ source, preview, onBack, onImported }: AwsProfilesPreviewStepProps) {
+/** The profiles found in AWS config files: choose which to import, with names and regions, then import and follow it. */
+export function AwsProfilesPreviewStep({ source, preview, onBack, onClose }: AwsProfilesPreviewStepProps) {
   const candidates = useMemo(() => preview.profiles.map((p) => ({ key: p.profile, suggestedName: p.suggestedName, existingConnectionId: p.existingConnectionId })), [preview]);
   const { choices, checks, attempted, update, attempt } = useImportChoices(candidates);
   const [regions, setRegions] = useState<Record<string, string>>(() => Object.fromEntries(preview.profiles.map((p) => [p.profile, p.region ?? ''])));
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
+  const [task, setTask] = useState<TaskSummary>();
   const listRef = useRef<HTMLUListElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
   const regionListId = useId();
   const focusProblem = () => focusFirstInvalid(listRef.current);
 
-  // The Preview button that had focus is gone: start reading at what was found.
-  useEffect(() => summaryRef.current?.focus(), []);
+  // The Preview button that had focus is gone, and so is the progress after going back: start reading at what was found.
+  useEffect(() => {
+    if (!task) summaryRef.current?.focus();
+  }, [task]);
 
   const runImport = async () => {
     setError(undefined);
@@ -108,25 +112,33 @@ export function AwsProfilesPreviewStep({ source, preview, onBack, onImported }: 
       return;
     }
     if (!selections.length) return setError({ code: 'VALIDATION', title: 'Nothing selected', message: 'Tick at least one profile to import.' });
+    if (selections.length > MAX_IMPORT_SELECTIONS) return setError(tooManySelected(selections.length, 'profiles'));
     const fileRegion = new Map(preview.profiles.map((p) => [p.profile, p.region]));
     setBusy(true);
     try {
-      const result = await call('connections.importAwsProfiles', {
+      const started = await call('connections.importAwsProfiles', {
         source,
         selections: selections.map(({ key, name, onConflict }) => {
           const region = regions[key].trim();
           return { profile: key, name, onConflict, ...(region !== fileRegion.get(key) ? { region } : {}) };
         }),
       });
-      notifySuccess(`Imported ${plural(result.imported.length, 'AWS account')}`, result.imported.map((c) => c.name).join(', '));
-      onImported();
+      setTask(started.task);
     } catch (err) {
       // The list may be stale: refetch so the names now taken are flagged.
       if (err instanceof CallError && err.error.code === 'NAME_CONFLICT') await useConnections.getState().refresh();
       setError(describeError(err, { rename: focusProblem, chooseFile: onBack }));
+    } finally {
       setBusy(false);
     }
   };
+
+  if (task) {
+    const back = () => setTask(undefined);
+    // Back to the choices, then to the name that clashes once they render again.
+    const rename = () => (back(), setTimeout(focusProblem));
+    return <ImportProgress started={task} fixes={{ rename, chooseFile: onBack }} onBack={back} onClose={onClose} />;
+  }
 
   return (
     <>

@@ -1,8 +1,8 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_IMPORT_BYTES, type KubeconfigPreview } from '../../../../shared/contract';
-import { browserInfo, createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
+import { MAX_IMPORT_BYTES, type KubeconfigPreview, type TaskSummary } from '../../../../shared/contract';
+import { browserInfo, createFakeBridge, fail, importTask, kubeConnection, ok, type FakeBridge } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\n';
@@ -50,12 +50,34 @@ function setup() {
   const fake = createFakeBridge({
     'connections.list': () => ok([kubeConnection()]),
     'connections.previewKubeconfig': () => ok(preview),
-    'connections.importKubeconfig': () => ok({ imported: [], rejected: [] }),
+    'connections.importKubeconfig': () => ok({ taskId: 't-import', task: importTask() }),
+    'tasks.get': () => ok(importTask()),
   });
   const user = userEvent.setup();
   renderApp(fake);
   return { fake, user };
 }
+
+/** The services' side of the started import: what `tasks.get` answers, and the events that move it on. */
+function importRuns(fake: FakeBridge) {
+  let current = importTask();
+  fake.handle('tasks.get', () => ok(current));
+  return {
+    moves(patch: Partial<TaskSummary>) {
+      current = { ...current, ...patch };
+      act(() => fake.emit('tasks.changed', { tasks: [{ ...current, report: undefined }] }));
+    },
+  };
+}
+
+/** Imports "dev" alone ("prod-eu" would clash with a stored connection). */
+async function importDev(user: ReturnType<typeof userEvent.setup>, dialog: HTMLElement) {
+  await user.click(within(dialog).getByRole('checkbox', { name: /Import prod-eu/ }));
+  await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+}
+
+const ended = (state: 'done' | 'failed' | 'skipped', at: string) =>
+  importTask().phases.map((p) => ({ ...p, state: p.name === at ? state : p.name < at ? ('done' as const) : ('skipped' as const) }));
 
 async function pasteAndPreview(user: ReturnType<typeof userEvent.setup>) {
   await user.click(await screen.findByRole('button', { name: 'Import kubeconfig' }));
@@ -98,7 +120,95 @@ describe('import kubeconfig dialog', () => {
         { contextName: 'dev', name: 'dev-ml', onConflict: 'fail' },
       ],
     });
+    expect(await within(dialog).findByRole('region', { name: 'Import progress' })).toBeTruthy();
+  });
+
+  it('shows the import task\'s phase and progress, then what it imported and what the file held that could not be', async () => {
+    const { fake, user } = setup();
+    const task = importRuns(fake);
+    const dialog = await pasteAndPreview(user);
+    await importDev(user, dialog);
+    const progress = await within(dialog).findByRole('region', { name: 'Import progress' });
+    expect(progress.textContent).toContain('Phase 1 of 4: read');
+    expect(progress.textContent).toContain('Working…');
+
+    task.moves({ phase: 'seal', progress: { done: 500, total: 1000, unit: 'contexts' } });
+    await waitFor(() => expect(progress.textContent).toContain('Phase 3 of 4: seal'));
+    const bar = within(progress).getByRole('progressbar', { name: 'Import 1,000 contexts from pasted text' });
+    expect(bar.getAttribute('aria-valuetext')).toBe('500 / 1,000 contexts');
+    expect(within(progress).getByRole('button', { name: 'Cancel import' }).getAttribute('aria-disabled')).toBe('false');
+
+    task.moves({ phase: 'save', cancellable: false, progress: { done: 0, total: 0, unit: 'contexts' } });
+    await waitFor(() => expect(within(progress).getByRole('button', { name: 'Cancel import' }).getAttribute('aria-disabled')).toBe('true'));
+    expect(progress.textContent).toContain('it can no longer be cancelled');
+
+    // Saved: the services say so to every window, and the connections page refetches.
+    fake.handle('connections.list', () => ok([kubeConnection(), kubeConnection({ id: 'k-dev', name: 'dev' })]));
+    act(() => fake.emit('connections.changed', { ids: ['k-dev'] }));
+    const summary = 'Imported 1,000 contexts from pasted text (2 replaced existing connections).\n1 entry in the file could not be imported:\n- "ci" (pasted text, line 44): user "ci" has no credentials';
+    task.moves({
+      status: 'succeeded',
+      phases: ended('done', 'save'),
+      finishedAt: '2025-01-01T10:00:09Z',
+      result: { imported: 1000, replaced: 2, rejected: 1 },
+      report: { summary, phases: [], lines: [], linesDropped: 0 },
+    });
+    const outcome = await within(dialog).findByRole('region', { name: 'Import outcome' });
+    expect(within(outcome).getByRole('status').textContent).toBe('Imported 1,000 connections (2 replaced existing ones); 1 entry in the file could not be.');
+    await waitFor(() => expect(outcome.textContent).toContain('- "ci" (pasted text, line 44): user "ci" has no credentials'));
+    await user.click(within(outcome).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Import kubeconfig' })).toBeNull());
+    expect(screen.getByRole('table', { name: 'Connections' }).textContent).toContain('dev');
+  });
+
+  it('cancels the import task, and goes back to the choices saying nothing was imported', async () => {
+    const { fake, user } = setup();
+    const task = importRuns(fake);
+    fake.handle('tasks.cancel', () => ok(importTask({ status: 'cancelling', cancellable: false })));
+    const dialog = await pasteAndPreview(user);
+    await importDev(user, dialog);
+    const progress = await within(dialog).findByRole('region', { name: 'Import progress' });
+    await user.click(within(progress).getByRole('button', { name: 'Cancel import' }));
+    expect(fake.method('tasks.cancel')).toHaveBeenCalledWith({ id: 't-import' });
+    task.moves({ status: 'cancelled', phases: ended('skipped', 'seal'), message: 'Cancelled by me@laptop', finishedAt: '2025-01-01T10:00:03Z' });
+    const outcome = await within(dialog).findByRole('region', { name: 'Import outcome' });
+    expect(outcome.textContent).toContain('Nothing was imported. Cancelled by me@laptop.');
+    await user.click(within(outcome).getByRole('button', { name: 'Back to the choices' }));
+    expect(within(dialog).getByRole('list', { name: 'Contexts' })).toBeTruthy();
+  });
+
+  it('shows why an import failed at save, and "Choose another name" leads back to the name that clashes', async () => {
+    const { fake, user } = setup();
+    const task = importRuns(fake);
+    const dialog = await pasteAndPreview(user);
+    await importDev(user, dialog);
+    await within(dialog).findByRole('region', { name: 'Import progress' });
+    // Another window created "dev" while this import was sealing.
+    fake.handle('connections.list', () => ok([kubeConnection(), kubeConnection({ id: 'k-dev', name: 'dev' })]));
+    task.moves({
+      status: 'failed',
+      phase: 'save',
+      phases: ended('failed', 'save'),
+      error: { code: 'NAME_CONFLICT', message: '"dev" is already used: choose another name or replace' },
+      finishedAt: '2025-01-01T10:00:05Z',
+    });
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toContain('Name already used');
+    expect(within(dialog).getByRole('region', { name: 'Import outcome' }).textContent).toContain('Nothing was imported.');
+    await user.click(within(alert).getByRole('button', { name: 'Choose another name' }));
+    const devName = await within(dialog).findByLabelText('Connection name for dev');
+    await waitFor(() => expect(document.activeElement).toBe(devName));
+    expect(devName.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('lets the dialog close while the import runs: it carries on in the Tasks tray', async () => {
+    const { user } = setup();
+    const dialog = await pasteAndPreview(user);
+    await importDev(user, dialog);
+    const progress = await within(dialog).findByRole('region', { name: 'Import progress' });
+    expect(progress.textContent).toContain('the Tasks tray shows how it ends');
+    await user.click(within(progress).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog', { name: 'Import kubeconfig' })).toBeNull();
   });
 
   it('imports only the ticked contexts', async () => {

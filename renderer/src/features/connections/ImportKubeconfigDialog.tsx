@@ -53,7 +53,7 @@ export function ImportKubeconfigDialog({ onClose }: { onClose(): void }) {
     <Modal label="Import kubeconfig" onClose={onClose} wide>
       <h2>Import kubeconfig</h2>
       {previewed ? (
-        <KubeconfigPreviewStep source={previewed.source} preview={previewed.preview} onBack={chooseAnotherFile} onImported={onClose} />
+        <KubeconfigPreviewStep source={previewed.source} preview={previewed.preview} onBack={chooseAnotherFile} onClose={onClose} />
       ) : (
         <form
           onSubmit={(e) => {

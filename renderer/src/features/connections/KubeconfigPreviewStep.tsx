@@ -1,13 +1,13 @@
 import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { KubeCommand, KubeconfigPreview, KubeconfigSource, KubeContextPreview } from '../../../../shared/contract';
+import { MAX_IMPORT_SELECTIONS, type KubeCommand, type KubeconfigPreview, type KubeconfigSource, type KubeContextPreview, type TaskSummary } from '../../../../shared/contract';
 import { showHiddenChars } from '../../../../shared/hiddenChars';
 import { call, CallError } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { plural } from '../../shell/format';
-import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
-import type { ChoiceCheck, ImportChoice } from './importChoices';
+import { tooManySelected, type ChoiceCheck, type ImportChoice } from './importChoices';
 import { ImportNameChoice } from './ImportNameChoice';
+import { ImportProgress } from './ImportProgress';
 import { RejectedList } from './RejectedList';
 import { focusFirstInvalid, useImportChoices } from './useImportChoices';
 import { DialogFooter } from '../../shell/DialogFooter';
@@ -149,11 +149,12 @@ interface KubeconfigPreviewStepProps {
   source: KubeconfigSource;
   preview: KubeconfigPreview;
   onBack(): void;
-  onImported(): void;
+  /** Closes the dialog: the import is done, or carries on in the Tasks tray. */
+  onClose(): void;
 }
 
-/** The contexts a kubeconfig holds: choose which to import and under what names, then import. */
-export function KubeconfigPreviewStep({ source, preview, onBack, onImported }: KubeconfigPreviewStepProps) {
+/** The contexts a kubeconfig holds: choose which to import and under what names, then import and follow it. */
+export function KubeconfigPreviewStep({ source, preview, onBack, onClose }: KubeconfigPreviewStepProps) {
   const candidates = useMemo(() => preview.contexts.map((c) => ({ key: c.contextName, suggestedName: c.suggestedName, existingConnectionId: c.existingConnectionId })), [preview]);
   const { choices, checks, attempted, update, attempt } = useImportChoices(candidates);
   /** Contexts whose commands and local files the user confirmed. */
@@ -162,12 +163,15 @@ export function KubeconfigPreviewStep({ source, preview, onBack, onImported }: K
   const unconfirmed = preview.contexts.some((c) => c.confirmRequired && choices[c.contextName].include && !allowed[c.contextName]);
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
+  const [task, setTask] = useState<TaskSummary>();
   const listRef = useRef<HTMLUListElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
   const chooseName = () => focusFirstInvalid(listRef.current);
 
-  // The Preview button that had focus is gone: start reading at what was found.
-  useEffect(() => summaryRef.current?.focus(), []);
+  // The Preview button that had focus is gone, and so is the progress after going back: start reading at what was found.
+  useEffect(() => {
+    if (!task) summaryRef.current?.focus();
+  }, [task]);
 
   const runImport = async () => {
     setError(undefined);
@@ -178,21 +182,29 @@ export function KubeconfigPreviewStep({ source, preview, onBack, onImported }: K
       return;
     }
     if (!selections.length) return setError({ code: 'VALIDATION', title: 'Nothing selected', message: 'Tick at least one context to import.' });
+    if (selections.length > MAX_IMPORT_SELECTIONS) return setError(tooManySelected(selections.length, 'contexts'));
     setBusy(true);
     try {
-      const result = await call('connections.importKubeconfig', {
+      const started = await call('connections.importKubeconfig', {
         source,
         selections: selections.map(({ key, name, onConflict }) => ({ contextName: key, name, onConflict, ...(allowed[key] ? { allowLocalAccess: true } : {}) })),
       });
-      notifySuccess(`Imported ${plural(result.imported.length, 'connection')}`, result.imported.map((c) => c.name).join(', '));
-      onImported();
+      setTask(started.task);
     } catch (err) {
       // The list may be stale: refetch so the names now taken are flagged.
       if (err instanceof CallError && err.error.code === 'NAME_CONFLICT') await useConnections.getState().refresh();
       setError(describeError(err, { rename: chooseName, chooseFile: onBack }));
+    } finally {
       setBusy(false);
     }
   };
+
+  if (task) {
+    const back = () => setTask(undefined);
+    // Back to the choices, then to the name that clashes once they render again.
+    const rename = () => (back(), setTimeout(chooseName));
+    return <ImportProgress started={task} fixes={{ rename, chooseFile: onBack }} onBack={back} onClose={onClose} />;
+  }
 
   return (
     <>

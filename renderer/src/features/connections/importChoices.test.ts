@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkChoices, chosenSelections, initialChoices, takenNames, type ImportCandidate } from './importChoices';
+import { checkChoices, chosenSelections, initialChoices, takenNames, tooManySelected, type ImportCandidate } from './importChoices';
 
 const candidates: ImportCandidate[] = [
   { key: 'prod', suggestedName: 'prod', existingConnectionId: 'c1' },
@@ -34,5 +34,13 @@ describe('import choices', () => {
     expect(checks.dev.problem).toBe('A name is required');
     const clash = checkChoices(candidates, { ...choices, dev: { include: true, name: 'dev', replace: false } }, new Set());
     expect(clash.dev.problem).toBe('Another selected entry has this name');
+  });
+
+  it('says how many to untick when more are ticked than one import takes', () => {
+    expect(tooManySelected(12_500, 'contexts')).toEqual({
+      code: 'VALIDATION',
+      title: 'Too many selected',
+      message: 'Pilothouse imports at most 10,000 contexts at once and 12,500 are ticked: untick 2,500 and import them in a second pass.',
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { ConnectionName, type ConnectionSummary } from '../../../../shared/contract';
+import { ConnectionName, MAX_IMPORT_SELECTIONS, type ConnectionSummary } from '../../../../shared/contract';
+import type { ErrorView } from '../../shell/errorActions';
 
 /** A kubeconfig context or AWS profile offered for import. */
 export interface ImportCandidate {
@@ -70,4 +71,13 @@ export function chosenSelections(candidates: readonly ImportCandidate[], choices
       name: choices[c.key].name.trim(),
       onConflict: choices[c.key].replace && checks[c.key].conflict ? ('replace' as const) : ('fail' as const),
     }));
+}
+
+/** Why `count` ticked entries can't go in one import, and what to do instead; said before anything is sent. */
+export function tooManySelected(count: number, what: 'contexts' | 'profiles'): ErrorView {
+  return {
+    code: 'VALIDATION',
+    title: 'Too many selected',
+    message: `Pilothouse imports at most ${MAX_IMPORT_SELECTIONS.toLocaleString()} ${what} at once and ${count.toLocaleString()} are ticked: untick ${(count - MAX_IMPORT_SELECTIONS).toLocaleString()} and import them in a second pass.`,
+  };
 }
