@@ -181,7 +181,7 @@ contexts:
       commands: [{ field: 'exec', command: '/some/dir/aws', args: ['eks', 'get-token', '--cluster-name', 'prod'], envNames: ['AWS_PROFILE'] }],
       localFiles: [{ field: 'certificate-authority', path: '/etc/pki/edge-ca.crt' }],
       settings: [
-        { field: 'proxy-url', value: 'http://***@proxy.corp:3128' },
+        { field: 'proxy-url', value: 'http://***@proxy.corp:3128/' },
         { field: 'tls-server-name', value: 'api.edge.internal' },
       ],
       confirmRequired: true,
