@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hiddenCharProblem } from '../hiddenChars';
+import { megabytes } from '../sizeLimit';
 import { defineArea, Empty, method } from './area';
 import { TaskSummary } from './tasks';
 
@@ -135,7 +136,7 @@ export const KubeconfigSource = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('upload'),
     fileName: z.string().max(1024),
-    data: z.string().max(MAX_UPLOAD_BASE64, `Uploads are at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`),
+    data: z.string().max(MAX_UPLOAD_BASE64, `Uploads are at most ${megabytes(MAX_IMPORT_BYTES)}`),
   }),
   /** `~/.kube/config`. */
   z.object({ kind: z.literal('default') }),

@@ -1,13 +1,10 @@
 import { AppError, type AppErrorShape } from '../../../shared/result';
 
-/** Why a whole kubeconfig or AWS file could not be imported. */
-export type ImportErrorCode =
-  | 'FILE_TOO_LARGE'
-  | 'NOT_TEXT'
-  | 'YAML_INVALID'
-  | 'KUBECONFIG_INVALID'
-  | 'FILE_UNREADABLE'
-  | 'AWS_CONFIG_INVALID';
+/**
+ * Why a whole AWS file could not be imported. (Size, text and YAML problems
+ * are raised by ../yaml/safeYaml.ts, kubeconfig shape problems through it.)
+ */
+export type ImportErrorCode = 'AWS_CONFIG_INVALID';
 
 /**
  * A whole-file import failure, with a message a person can act on and, where

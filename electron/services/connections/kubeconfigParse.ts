@@ -1,23 +1,9 @@
 import path from 'node:path';
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  stringify,
-  visit,
-  type Alias,
-  type ErrorCode,
-  type Node,
-  type Pair,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isScalar, isSeq, stringify, type Node } from 'yaml';
 import { MAX_IMPORT_BYTES, type KubeCommand, type KubeLocalFile, type KubeSetting } from '../../../shared/contract/connections';
 import { isBase64 } from './base64';
-import { ImportError } from './importErrors';
+import { AppError } from '../../../shared/result';
+import { fieldPath, parseSafeYaml, scalarText, type SafeYamlDocument, type YamlMapping } from '../yaml/safeYaml';
 
 /** Kubeconfig text and where it came from. */
 export interface KubeconfigSource {
@@ -89,44 +75,14 @@ export interface KubeconfigParseResult {
   currentContext?: string;
 }
 
-// Real kubeconfigs use no aliases at all. The cap keeps yaml's alias
-// resolution (linear per alias) cheap; maxAliasCount then stops expansion bombs.
-const MAX_ALIASES = 100;
-// yaml's composer recurses per nesting level, and a few MiB of "[[[[" takes
-// seconds or exhausts memory before it fails; kubeconfigs nest about 8 deep.
-const MAX_FLOW_DEPTH = 64;
-const MAX_INDENT = 256;
-// Parse time grows with the number of YAML nodes, not bytes: 10 MiB of tiny keys
-// blocks for ~10 s, 120k lines ~1.3 s. A 2,100-context kubeconfig has ~45k lines.
-const MAX_ENTRIES = 120_000;
-
 const NO_CREDENTIALS = 'has no credentials (expected token, client-certificate, exec, auth-provider or username/password)';
-
-/**
- * Checks that file bytes are something we are willing to parse and decodes them.
- *
- * @returns the UTF-8 text (a leading byte-order mark is dropped).
- * @throws ImportError `FILE_TOO_LARGE` above 10 MiB; `NOT_TEXT` for NUL bytes or invalid UTF-8.
- */
-export function checkImportableFile(label: string, bytes: Uint8Array): string {
-  checkSize(label, bytes.byteLength);
-  if (bytes.includes(0)) {
-    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    // PowerShell's ">" writes UTF-16, the usual way a kubeconfig ends up like this.
-    const hint = utf16 ? ' It looks like UTF-16 text; save it as UTF-8 and try again.' : ' Choose the text file itself.';
-    throw new ImportError('NOT_TEXT', `${label} contains NUL bytes, so it isn't a text file.${hint}`, { file: label });
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ImportError('NOT_TEXT', `${label} isn't UTF-8 text; save it as UTF-8 and try again.`, { file: label });
-  }
-}
 
 /**
  * Parses one kubeconfig into importable and rejected contexts.
  *
- * Whole-file problems throw: malformed YAML (`YAML_INVALID`), a wrong shape
+ * Whole-file problems throw AppError: a file over the size limit
+ * (`FILE_TOO_LARGE`), malformed or hostile YAML (`YAML_INVALID`; see
+ * ../yaml/safeYaml.ts for the limits), a wrong shape
  * such as `clusters` not being a list, a value of the wrong type, an entry
  * without a name, or a cluster without an http(s) `server`
  * (`KUBECONFIG_INVALID`, naming the field path and line). Problems that only
@@ -146,7 +102,7 @@ export function parseKubeconfig(source: KubeconfigSource): KubeconfigParseResult
  * other files; relative paths resolve against the directory of the file that
  * holds them. Any file with a whole-file problem fails the lot, as with kubectl.
  *
- * @throws ImportError as {@link parseKubeconfig}.
+ * @throws AppError as {@link parseKubeconfig}.
  */
 export function parseKubeconfigSources(sources: KubeconfigSource[]): KubeconfigParseResult {
   const files = sources.map((s, i) => readFile(s, i));
@@ -324,74 +280,35 @@ function isDnsLabel(s: string): boolean {
 // ---------------------------------------------------------------------------
 // Reading one file
 
-/** What the readers need to report positions and follow aliases. */
+/** What the readers need: the parsed document with positions, and where relative paths resolve. */
 interface Ctx {
+  doc: SafeYamlDocument;
   label: string;
   dir?: string;
   file: number;
-  lc: LineCounter;
-  aliases: Map<Alias, Node>;
-}
-
-/** A YAML mapping being read, with its keys indexed once. */
-interface Obj {
-  field: string;
-  node: YAMLMap;
-  keys: Map<string, Pair>;
 }
 
 function readFile(source: KubeconfigSource, file: number): FileModel {
   const { label, text } = source;
-  checkSize(label, Buffer.byteLength(text, 'utf8'));
-  checkNesting(label, text);
-  checkEntryCount(label, text);
-  const lc = new LineCounter();
-  // Duplicate keys are checked by the readers instead: yaml's check is
-  // quadratic in the size of a mapping. Errors are worded here, not by yaml,
-  // because yaml quotes source text and that text may be a token.
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, col } = lc.linePos(error.pos[0]);
-    throw new ImportError('YAML_INVALID', `${label} line ${line}, column ${col}: ${describeYamlError(error.code)}`, {
-      file: label,
-      line,
-      column: col,
-    });
-  }
-  const ctx: Ctx = { label, file, lc, aliases: resolveAliases(label, lc, doc) };
+  const doc = parseSafeYaml(text, { label, expected: 'a kubeconfig', maxBytes: MAX_IMPORT_BYTES, invalidCode: 'KUBECONFIG_INVALID' });
+  const ctx: Ctx = { doc, label, file };
   if (source.dir !== undefined) ctx.dir = source.dir;
-  if (ctx.aliases.size) {
-    try {
-      doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch {
-      throw new ImportError(
-        'YAML_INVALID',
-        `${label}: its YAML aliases expand to far more data than a kubeconfig holds (a "billion laughs" attack?); refusing to read it`,
-        { file: label },
-      );
-    }
-  }
 
   const model: FileModel = { clusters: [], users: [], contexts: [] };
-  if (isNull(doc.contents)) return model;
-  const root = deref(ctx, doc.contents);
+  const root = doc.root;
+  if (root === undefined) return model;
   if (!isMap(root)) {
-    const line = lineOf(ctx, root);
-    throw new ImportError('KUBECONFIG_INVALID', `${label} isn't a kubeconfig: expected a mapping with clusters, users and contexts`, {
-      file: label,
-      line,
-    });
+    throw new AppError('KUBECONFIG_INVALID', `${label} isn't a kubeconfig: expected a mapping with clusters, users and contexts`, { file: label, line: doc.lineOf(root) });
   }
-  const top = obj(ctx, root, '') as Obj;
+  const top = doc.mapping(root, '') as YamlMapping;
   const kind = str(ctx, top, 'kind');
   // Neither value is echoed: a wrong file may hold anything there.
   if (kind !== undefined && kind !== 'Config') {
-    fail(ctx, get(ctx, top, 'kind'), 'kind', `isn't "Config"; this isn't a kubeconfig`);
+    ctx.doc.fail(ctx.doc.get(top, 'kind'), 'kind', `isn't "Config"; this isn't a kubeconfig`);
   }
   const apiVersion = str(ctx, top, 'apiVersion');
   if (apiVersion !== undefined && apiVersion !== 'v1') {
-    fail(ctx, get(ctx, top, 'apiVersion'), 'apiVersion', `isn't v1; kubeconfigs are apiVersion v1`);
+    ctx.doc.fail(ctx.doc.get(top, 'apiVersion'), 'apiVersion', `isn't v1; kubeconfigs are apiVersion v1`);
   }
   const current = str(ctx, top, 'current-context');
   if (current !== undefined) model.currentContext = current;
@@ -402,13 +319,13 @@ function readFile(source: KubeconfigSource, file: number): FileModel {
 }
 
 /** Reads `name` and the mapping under `section` of one list entry. */
-function readEntry(ctx: Ctx, node: Node, field: string, section: string): { entry: Entry; body?: Obj } {
-  const item = obj(ctx, node, field);
-  if (!item) fail(ctx, node, field, `must be a mapping with name and ${section}`);
+function readEntry(ctx: Ctx, node: Node, field: string, section: string): { entry: Entry; body?: YamlMapping } {
+  const item = ctx.doc.mapping(node, field);
+  if (!item) ctx.doc.fail(node, field, `must be a mapping with name and ${section}`);
   const name = str(ctx, item, 'name');
-  if (name === undefined) fail(ctx, node, `${field}.name`, 'is missing');
-  const entry: Entry = { name, line: lineOf(ctx, node), file: ctx.file, label: ctx.label };
-  const body = obj(ctx, get(ctx, item, section), `${field}.${section}`);
+  if (name === undefined) ctx.doc.fail(node, `${field}.name`, 'is missing');
+  const entry: Entry = { name, line: ctx.doc.lineOf(node), file: ctx.file, label: ctx.label };
+  const body = ctx.doc.mapping(ctx.doc.get(item, section), `${field}.${section}`);
   return body ? { entry, body } : { entry };
 }
 
@@ -416,12 +333,12 @@ function readCluster(ctx: Ctx, node: Node, field: string): ClusterEntry {
   const { entry, body } = readEntry(ctx, node, field, 'cluster');
   const server = body && str(ctx, body, 'server');
   if (!body || server === undefined) {
-    fail(ctx, body ? body.node : node, `${field}.cluster.server`, `is missing: cluster "${entry.name}" needs the API server's URL`);
+    ctx.doc.fail(body ? body.node : node, `${field}.cluster.server`, `is missing: cluster "${entry.name}" needs the API server's URL`);
   }
   const url = URL.canParse(server) ? new URL(server) : undefined;
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     // The value isn't echoed: a URL may carry user:password.
-    fail(ctx, get(ctx, body, 'server'), `${field}.cluster.server`, `of cluster "${entry.name}" must be an https:// (or http://) URL`);
+    ctx.doc.fail(ctx.doc.get(body, 'server'), `${field}.cluster.server`, `of cluster "${entry.name}" must be an https:// (or http://) URL`);
   }
 
   const cluster: Record<string, unknown> = { server };
@@ -565,8 +482,8 @@ function readContext(ctx: Ctx, node: Node, field: string): ContextEntry {
 }
 
 /** The exec credential plugin, with every field kubectl understands kept intact. */
-function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<string, unknown>; displayName: string; command: KubeCommand } | undefined {
-  const exec = obj(ctx, get(ctx, user, 'exec'), `${user.field}.exec`);
+function readExec(ctx: Ctx, user: YamlMapping, problems: string[]): { config: Record<string, unknown>; displayName: string; command: KubeCommand } | undefined {
+  const exec = ctx.doc.mapping(ctx.doc.get(user, 'exec'), `${user.field}.exec`);
   if (!exec) return undefined;
   const apiVersion = str(ctx, exec, 'apiVersion');
   const rawCommand = str(ctx, exec, 'command');
@@ -586,8 +503,8 @@ function readExec(ctx: Ctx, user: Obj, problems: string[]): { config: Record<str
   const command = hasSeparator ? resolvePath(ctx, rawCommand, 'exec command', problems) : rawCommand;
   const env = list(ctx, exec, 'env').map((node, i) => {
     const field = `${exec.field}.env[${i}]`;
-    const item = obj(ctx, node, field);
-    if (!item) fail(ctx, node, field, 'must be a mapping with name and value');
+    const item = ctx.doc.mapping(node, field);
+    if (!item) ctx.doc.fail(node, field, 'must be a mapping with name and value');
     const name = str(ctx, item, 'name');
     if (name === undefined) problems.push(`has an exec env entry without a name (${field})`);
     return { name: name ?? '', value: str(ctx, item, 'value') ?? '' };
@@ -623,12 +540,12 @@ interface AuthProvider {
   settings: Record<string, string>;
 }
 
-function readAuthProvider(ctx: Ctx, user: Obj, problems: string[]): AuthProvider | undefined {
-  const provider = obj(ctx, get(ctx, user, 'auth-provider'), `${user.field}.auth-provider`);
+function readAuthProvider(ctx: Ctx, user: YamlMapping, problems: string[]): AuthProvider | undefined {
+  const provider = ctx.doc.mapping(ctx.doc.get(user, 'auth-provider'), `${user.field}.auth-provider`);
   if (!provider) return undefined;
   const name = str(ctx, provider, 'name');
   if (name === undefined) problems.push('has an auth-provider without a name (e.g. oidc)');
-  const config = obj(ctx, get(ctx, provider, 'config'), `${provider.field}.config`);
+  const config = ctx.doc.mapping(ctx.doc.get(provider, 'config'), `${provider.field}.config`);
   if (!config) return { name: name ?? '', files: {}, settings: {} };
   // fromEntries, not assignment: a key named __proto__ must stay a plain key.
   const entries = [...config.keys.keys()].flatMap((key) => {
@@ -648,14 +565,14 @@ function readAuthProvider(ctx: Ctx, user: Obj, problems: string[]): AuthProvider
   };
 }
 
-function readUserExtra(ctx: Ctx, user: Obj): Record<string, string[]> | undefined {
-  const extra = obj(ctx, get(ctx, user, 'as-user-extra'), `${user.field}.as-user-extra`);
+function readUserExtra(ctx: Ctx, user: YamlMapping): Record<string, string[]> | undefined {
+  const extra = ctx.doc.mapping(ctx.doc.get(user, 'as-user-extra'), `${user.field}.as-user-extra`);
   if (!extra) return undefined;
   return Object.fromEntries([...extra.keys.keys()].map((key) => [key, strList(ctx, extra, key) ?? []] as const));
 }
 
 /** A path field, resolved against the file's directory the way kubectl does. */
-function resolvedPath(ctx: Ctx, o: Obj, key: string, problems: string[]): string | undefined {
+function resolvedPath(ctx: Ctx, o: YamlMapping, key: string, problems: string[]): string | undefined {
   const value = str(ctx, o, key);
   return value === undefined ? undefined : resolvePath(ctx, value, key, problems);
 }
@@ -676,194 +593,17 @@ function setDefined(target: object, values: Record<string, unknown>): void {
 }
 
 // ---------------------------------------------------------------------------
-// YAML access with positions
+// Typed fields, read as kubectl reads them
 
-function checkSize(label: string, bytes: number): void {
-  if (bytes > MAX_IMPORT_BYTES) {
-    const mib = (bytes / (1024 * 1024)).toFixed(1);
-    throw new ImportError('FILE_TOO_LARGE', `${label} is ${mib} MiB; files over 10 MiB aren't imported`, { file: label });
-  }
-}
-
-/**
- * Refuses documents nested far deeper than any kubeconfig before yaml sees
- * them. Deliberately rough: brackets inside strings count too, which only
- * matters for absurd inputs.
- */
-function checkNesting(label: string, text: string): void {
-  let depth = 0;
-  let line = 1;
-  let lineStart = 0;
-  let inIndent = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      lineStart = i + 1;
-      inIndent = true;
-      continue;
-    }
-    // Block nesting shows as indentation plus "- " / "? " / ": " indicators.
-    if (inIndent && c !== 32 && c !== 9 && !((c === 45 || c === 63 || c === 58) && /[ \t]/.test(text[i + 1] ?? ''))) {
-      inIndent = false;
-    }
-    if (c === 91 || c === 123) depth++;
-    else if ((c === 93 || c === 125) && depth > 0) depth--;
-    if ((inIndent && i - lineStart > MAX_INDENT) || depth > MAX_FLOW_DEPTH) {
-      throw new ImportError('YAML_INVALID', `${label} line ${line}: the document is nested far deeper than a kubeconfig; refusing to read it`, {
-        file: label,
-        line,
-      });
-    }
-  }
-}
-
-/**
- * Refuses documents with more lines and flow-style items than any kubeconfig
- * has, before the parser spends seconds on them.
- */
-function checkEntryCount(label: string, text: string): void {
-  let entries = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 44) entries++;
-  }
-  if (entries > MAX_ENTRIES) {
-    throw new ImportError('YAML_INVALID', `${label} has over ${MAX_ENTRIES.toLocaleString('en')} lines and list items, far more than any kubeconfig; refusing to read it`, { file: label });
-  }
-}
-
-const YAML_PROBLEMS: Partial<Record<ErrorCode, string>> = {
-  BAD_INDENT: 'the indentation is inconsistent',
-  TAB_AS_INDENT: 'a tab is used for indentation; YAML needs spaces',
-  MISSING_CHAR: 'a closing quote, bracket, comma or ": " is missing',
-  MULTIPLE_DOCS: 'there is more than one YAML document ("---"); a kubeconfig is a single document',
-  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line (is a ":" or a quote missing?)',
-  BLOCK_AS_IMPLICIT_KEY: 'a nested block is used as a key (is a ":" missing?)',
-  UNEXPECTED_TOKEN: 'unexpected text (check the indentation and ":" separators)',
-  BAD_SCALAR_START: 'a value starts with a reserved character such as @ or `; quote it',
-  BAD_DQ_ESCAPE: 'a double-quoted string has an invalid escape sequence',
-  BAD_ALIAS: 'an alias (*name) is malformed',
-  RESOURCE_EXHAUSTION: 'the document is nested too deeply',
-  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
-  TAG_RESOLVE_FAILED: 'a YAML tag (!name) is unknown or its value is malformed',
-};
-
-function describeYamlError(code: ErrorCode): string {
-  return YAML_PROBLEMS[code] ?? `this isn't valid YAML (${code})`;
-}
-
-/** Maps each alias to the anchor it names: the last one before it, as YAML defines. */
-function resolveAliases(label: string, lc: LineCounter, doc: ReturnType<typeof parseDocument>): Map<Alias, Node> {
-  const anchors = new Map<string, Node>();
-  const aliases = new Map<Alias, Node>();
-  visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) {
-        const target = anchors.get(node.source);
-        const { line, col } = lc.linePos(node.range?.[0] ?? 0);
-        if (!target) {
-          throw new ImportError('YAML_INVALID', `${label} line ${line}, column ${col}: alias *${node.source} has no anchor &${node.source} before it`, {
-            file: label,
-            line,
-            column: col,
-          });
-        }
-        if (aliases.size >= MAX_ALIASES) {
-          throw new ImportError('YAML_INVALID', `${label} line ${line}: more than ${MAX_ALIASES} YAML aliases; kubeconfigs don't need them, refusing to read it`, {
-            file: label,
-            line,
-          });
-        }
-        aliases.set(node, target);
-      } else if (node.anchor) anchors.set(node.anchor, node);
-    },
-  });
-  return aliases;
-}
-
-function deref(ctx: Ctx, node: unknown): Node | undefined {
-  if (isAlias(node)) return ctx.aliases.get(node);
-  return (node ?? undefined) as Node | undefined;
-}
-
-function isNull(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null);
-}
-
-function lineOf(ctx: Ctx, node: unknown): number {
-  const start = (node as Node | undefined)?.range?.[0];
-  return start === undefined ? 0 : ctx.lc.linePos(start).line;
-}
-
-function fail(ctx: Ctx, node: unknown, field: string, problem: string): never {
-  const start = (node as Node | undefined)?.range?.[0];
-  const location: { file: string; line?: number; column?: number; field: string } = { file: ctx.label, field };
-  let where = ctx.label;
-  if (start !== undefined) {
-    const { line, col } = ctx.lc.linePos(start);
-    location.line = line;
-    location.column = col;
-    where = `${ctx.label} line ${line}`;
-  }
-  throw new ImportError('KUBECONFIG_INVALID', `${where}: ${field} ${problem}`, location);
-}
-
-function scalarText(node: Scalar): string {
-  // A token like 0777 or 1e3 must stay as written, not become a number.
-  return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
-}
-
-/** Reads a mapping (undefined when absent or null) and indexes its keys. */
-function obj(ctx: Ctx, raw: unknown, field: string): Obj | undefined {
-  if (isNull(raw)) return undefined;
-  const node = deref(ctx, raw);
-  if (isNull(node)) return undefined;
-  if (!isMap(node)) fail(ctx, node, field, 'must be a mapping');
-  return { field, node, keys: indexKeys(ctx, node, field, 0) };
-}
-
-function indexKeys(ctx: Ctx, map: YAMLMap, field: string, depth: number): Map<string, Pair> {
-  const keys = new Map<string, Pair>();
-  const merges: unknown[] = [];
-  for (const pair of map.items as Pair[]) {
-    const key = deref(ctx, pair.key);
-    if (!isScalar(key) || key.value === null) continue;
-    const name = scalarText(key);
-    // "<<" merge keys (YAML 1.1, honoured by kubectl): explicit keys win.
-    if (name === '<<') merges.push(pair.value);
-    else if (keys.has(name)) fail(ctx, key, join(field, name), `appears twice (first at line ${lineOf(ctx, keys.get(name)?.key)})`);
-    else keys.set(name, pair);
-  }
-  for (const raw of merges) {
-    const source = deref(ctx, raw);
-    for (const item of isSeq(source) ? source.items : [source]) {
-      const from = deref(ctx, item);
-      if (!isMap(from) || depth > 8) fail(ctx, from ?? map, join(field, '<<'), 'must merge a mapping (or a list of them)');
-      for (const [name, pair] of indexKeys(ctx, from, field, depth + 1)) if (!keys.has(name)) keys.set(name, pair);
-    }
-  }
-  return keys;
-}
-
-function get(ctx: Ctx, o: Obj, key: string): Node | undefined {
-  const node = deref(ctx, o.keys.get(key)?.value);
-  return isNull(node) ? undefined : node;
-}
-
-function join(field: string, key: string): string {
-  return field ? `${field}.${key}` : key;
-}
-
-function child(o: Obj, key: string): string {
-  return join(o.field, key);
+function child(o: YamlMapping, key: string): string {
+  return fieldPath(o.field, key);
 }
 
 /** A string field; empty and null count as absent, as in kubectl. */
-function str(ctx: Ctx, o: Obj, key: string): string | undefined {
-  const node = get(ctx, o, key);
+function str(ctx: Ctx, o: YamlMapping, key: string): string | undefined {
+  const node = ctx.doc.get(o, key);
   if (node === undefined) return undefined;
-  if (!isScalar(node)) fail(ctx, node, child(o, key), 'must be a string');
+  if (!isScalar(node)) ctx.doc.fail(node, child(o, key), 'must be a string');
   const text = scalarText(node);
   return text === '' ? undefined : text;
 }
@@ -872,16 +612,16 @@ function str(ctx: Ctx, o: Obj, key: string): string | undefined {
  * A `*-data` field, which must be base64: Node would skip the characters it
  * doesn't know and hand OpenSSL garbage, failing only at Test.
  */
-function base64Str(ctx: Ctx, o: Obj, key: string, owner: string): string | undefined {
+function base64Str(ctx: Ctx, o: YamlMapping, key: string, owner: string): string | undefined {
   const value = str(ctx, o, key);
   if (value !== undefined && !isBase64(value)) {
-    fail(ctx, get(ctx, o, key), child(o, key), `of ${owner} isn't valid base64; copy the value again (the PEM file in base64, as base64 -w0 <file> prints it)`);
+    ctx.doc.fail(ctx.doc.get(o, key), child(o, key), `of ${owner} isn't valid base64; copy the value again (the PEM file in base64, as base64 -w0 <file> prints it)`);
   }
   return value;
 }
 
-function bool(ctx: Ctx, o: Obj, key: string): boolean | undefined {
-  const node = get(ctx, o, key);
+function bool(ctx: Ctx, o: YamlMapping, key: string): boolean | undefined {
+  const node = ctx.doc.get(o, key);
   if (node === undefined) return undefined;
   if (isScalar(node)) {
     if (typeof node.value === 'boolean') return node.value;
@@ -890,20 +630,20 @@ function bool(ctx: Ctx, o: Obj, key: string): boolean | undefined {
     if (['true', 'yes', 'y', 'on'].includes(text)) return true;
     if (['false', 'no', 'n', 'off'].includes(text)) return false;
   }
-  return fail(ctx, node, child(o, key), 'must be true or false');
+  return ctx.doc.fail(node, child(o, key), 'must be true or false');
 }
 
-function list(ctx: Ctx, o: Obj, key: string): Node[] {
-  const node = get(ctx, o, key);
+function list(ctx: Ctx, o: YamlMapping, key: string): Node[] {
+  const node = ctx.doc.get(o, key);
   if (node === undefined) return [];
-  if (!isSeq(node)) fail(ctx, node, child(o, key), 'must be a list');
-  return node.items.map((item) => deref(ctx, item) ?? (item as Node));
+  if (!isSeq(node)) ctx.doc.fail(node, child(o, key), 'must be a list');
+  return node.items.map((item) => ctx.doc.deref(item) ?? (item as Node));
 }
 
-function strList(ctx: Ctx, o: Obj, key: string): string[] | undefined {
-  if (get(ctx, o, key) === undefined) return undefined;
+function strList(ctx: Ctx, o: YamlMapping, key: string): string[] | undefined {
+  if (ctx.doc.get(o, key) === undefined) return undefined;
   return list(ctx, o, key).map((item, i) => {
-    if (!isScalar(item)) fail(ctx, item, `${child(o, key)}[${i}]`, 'must be a string');
+    if (!isScalar(item)) ctx.doc.fail(item, `${child(o, key)}[${i}]`, 'must be a string');
     return scalarText(item);
   });
 }

@@ -5,7 +5,13 @@ import { MAX_IMPORT_BYTES, type AwsProfilesSource, type KubeconfigSource } from 
 import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
 import { decodeBase64 } from './base64';
-import { checkImportableFile, type KubeconfigSource as ParseSource } from './kubeconfigParse';
+import { checkSize, decodeTextFile } from '../yaml/safeYaml';
+import type { KubeconfigSource as ParseSource } from './kubeconfigParse';
+
+/** {@link decodeTextFile} with the import limit: what every kubeconfig and AWS text goes through. */
+function checkImportableFile(label: string, bytes: Uint8Array): string {
+  return decodeTextFile(label, bytes, MAX_IMPORT_BYTES);
+}
 
 /** Where "home" and the environment come from; injected so tests never touch the real ones. */
 export interface SourceEnvironment {
@@ -61,9 +67,7 @@ export function readImportFile(path: string, label: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw new AppError('FILE_UNREADABLE', code === 'ENOENT' ? `${label} does not exist` : code === 'EACCES' ? `${label}: permission denied` : `${label} cannot be read (${code})`);
   }
-  if (size > MAX_IMPORT_BYTES) {
-    throw new AppError('FILE_TOO_LARGE', `${label} is ${(size / 1024 / 1024).toFixed(1)} MB; kubeconfigs and AWS files over 10 MB are refused`);
-  }
+  checkSize(label, size, MAX_IMPORT_BYTES);
   return checkImportableFile(label, readFileSync(path));
 }
 

@@ -1,6 +1,5 @@
 import { MAX_IMPORT_BYTES } from '../../../../shared/contract';
-
-const MB = 1024 * 1024;
+import { tooLargeMessage } from '../../../../shared/sizeLimit';
 
 /**
  * Why a kubeconfig of `bytes` can't be imported, said before anything is
@@ -8,7 +7,7 @@ const MB = 1024 * 1024;
  */
 export function importSizeProblem(bytes: number): string | undefined {
   if (bytes <= MAX_IMPORT_BYTES) return undefined;
-  return `This kubeconfig is ${(bytes / MB).toFixed(1)} MB; Pilothouse reads at most ${MAX_IMPORT_BYTES / MB} MB. Import the contexts you need from a smaller file.`;
+  return `${tooLargeMessage('This kubeconfig', bytes, MAX_IMPORT_BYTES)}. Import the contexts you need from a smaller file.`;
 }
 
 /**
