@@ -14,17 +14,19 @@ import type {
 } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
-import { credentialProvider, secretsOf, type AwsCredentialMaterial } from '../aws/awsCredentials';
+import type { AwsCredentialMaterial } from '../aws/awsCredentials';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Database } from '../store/database';
 import type { StartedTask, TaskRunner } from '../tasks/taskRunner';
-import type { ParsedAwsProfile } from './awsProfilesParse';
 import { startImport, type ImportItem, type ImportStore } from './importTask';
 import type { ParsedContext } from './kubeconfigParse';
 import { needsConfirmation } from './parseJobs';
 import type { ParsePool } from './parsePool';
+import { materialForProfile } from './providers/aws';
+import { providerFor, type AwsAccess, type ConnectionAccess, type ConnectionKind } from './providers/provider';
+import { connectionProviders } from './providers/registry';
 import { awsSourceLabel, kubeconfigSourceLabel, type SourceEnvironment } from './sources';
 
 type KubeSelection = z.output<typeof KubeImportSelection>;
@@ -54,12 +56,12 @@ export interface ConnectionService {
   /** The single-context kubeconfig of a Kubernetes connection, for the services that talk to it. */
   kubeconfigOf(id: string): string;
   /** Credentials of an AWS connection as an SDK provider, with its region and endpoint. */
-  awsAccessOf(id: string): { credentials: ReturnType<typeof credentialProvider>; region: string; endpoint?: string };
+  awsAccessOf(id: string): AwsAccess;
 }
 
 interface ConnectionRow {
   id: string;
-  kind: 'kubernetes' | 'aws';
+  kind: ConnectionKind;
   name: string;
   labels: string;
   source: string;
@@ -70,8 +72,10 @@ interface ConnectionRow {
   updated_at: string;
 }
 
+/** The provider of a connection kind: each kind's own rules live there, not in switches here. */
+const providerOf = <K extends ConnectionKind>(kind: K) => providerFor(connectionProviders, kind);
+
 function toSummary(row: ConnectionRow): ConnectionSummary {
-  const details = JSON.parse(row.details);
   return {
     id: row.id,
     kind: row.kind,
@@ -81,7 +85,7 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     health: JSON.parse(row.health),
-    ...(row.kind === 'kubernetes' ? { kube: details } : { aws: details }),
+    ...providerOf(row.kind).summaryOf(JSON.parse(row.details)),
   };
 }
 
@@ -89,51 +93,6 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
 function quoteNames(names: string[], max = 5): string {
   const shown = names.slice(0, max).map((n) => `"${n}"`).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-function staticKeysOf(p: ParsedAwsProfile): AwsCredentialMaterial | undefined {
-  const { accessKeyId, secretAccessKey, sessionToken } = p.secrets;
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  return { kind: 'static', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-}
-
-/** Builds credential material for a profile, following role chains through `profiles`. */
-export function materialForProfile(name: string, profiles: Map<string, ParsedAwsProfile>, seen: string[] = []): AwsCredentialMaterial {
-  const p = profiles.get(name);
-  if (!p) throw new AppError('AWS_CONFIG_INVALID', `Profile "${seen.at(-1)}" uses source_profile "${name}", which is not defined`);
-  if (seen.includes(name)) throw new AppError('AWS_CONFIG_INVALID', `Profiles ${[...seen, name].join(' → ')} form a cycle`);
-  const s = p.settings;
-  switch (p.kind) {
-    case 'static': {
-      const keys = staticKeysOf(p);
-      if (!keys) throw new AppError('AWS_CONFIG_INVALID', `Profile "${name}" has no access keys`);
-      return keys;
-    }
-    case 'assume-role': {
-      const hop = {
-        roleArn: s.role_arn,
-        ...(s.role_session_name ? { roleSessionName: s.role_session_name } : {}),
-        ...(p.secrets.externalId ? { externalId: p.secrets.externalId } : {}),
-        ...(s.duration_seconds ? { durationSeconds: Number(s.duration_seconds) } : {}),
-      };
-      let root: AwsCredentialMaterial;
-      if (s.credential_source) {
-        root = { kind: 'credential-source', source: s.credential_source as 'Environment' };
-      } else {
-        // As in the SDK: a source profile with static keys ends the chain (even if it names a role itself).
-        const source = profiles.get(s.source_profile);
-        if (!source) throw new AppError('AWS_CONFIG_INVALID', `Profile "${name}" uses source_profile "${s.source_profile}", which is not defined`);
-        root = staticKeysOf(source) ?? materialForProfile(source.name, profiles, [...seen, name]);
-      }
-      return root.kind === 'assume-role' ? { kind: 'assume-role', root: root.root, hops: [...root.hops, hop] } : { kind: 'assume-role', root, hops: [hop] };
-    }
-    case 'sso':
-      return { kind: 'sso', startUrl: s.sso_start_url, accountId: s.sso_account_id, roleName: s.sso_role_name, ssoRegion: s.sso_region, ...(s.sso_session ? { session: s.sso_session } : {}) };
-    case 'process':
-      return { kind: 'process', command: s.credential_process };
-    case 'web-identity':
-      return { kind: 'web-identity', roleArn: s.role_arn, tokenFile: s.web_identity_token_file, ...(s.role_session_name ? { roleSessionName: s.role_session_name } : {}) };
-  }
 }
 
 export interface ConnectionServiceDeps {
@@ -236,11 +195,18 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     return toSummary(row(id));
   };
 
-  const openAws = (r: ConnectionRow) => {
-    const material = JSON.parse(secretBox.open(r.sealed)) as AwsCredentialMaterial;
-    for (const s of secretsOf(material)) log.redactor.add(s);
-    const details = JSON.parse(r.details) as NonNullable<ConnectionSummary['aws']>;
-    return { material, region: details.region, endpoint: details.endpointUrl };
+  /** The row's provider, and the row as it sees it: details parsed, secret opened. */
+  const open = <K extends ConnectionKind>(r: ConnectionRow & { kind: K }) => ({
+    provider: providerOf(r.kind),
+    connection: { details: JSON.parse(r.details), secret: secretBox.open(r.sealed), redactor: log.redactor },
+  });
+
+  /** A connection's credentials as `kind` provides them; refused for a connection of another kind. */
+  const accessOf = <K extends ConnectionKind>(id: string, kind: K): ConnectionAccess[K] => {
+    const r = row(id);
+    if (r.kind !== kind) throw new AppError('VALIDATION', `"${r.name}" is ${providerOf(r.kind).is}, not ${providerOf(kind).wanted}`);
+    const { provider, connection } = open(r as ConnectionRow & { kind: K });
+    return provider.access(connection);
   };
 
   return {
@@ -410,36 +376,16 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     },
 
     async test(id) {
-      const r = row(id);
-      let health: Health;
-      if (r.kind === 'kubernetes') {
-        const kubeconfig = secretBox.open(r.sealed);
-        // Loaded on first use: @kubernetes/client-node alone costs ~300 ms at start-up.
-        const [{ kubeSecretsOf }, { testKubeConnection }] = await Promise.all([import('../kube/objects/kubeSecrets'), import('../kube/client/testConnection')]);
-        for (const s of kubeSecretsOf(kubeconfig)) log.redactor.add(s);
-        health = await testKubeConnection(kubeconfig);
-      } else {
-        const { material, region, endpoint } = openAws(r);
-        const { testAwsConnection } = await import('../aws/testAwsConnection');
-        health = await testAwsConnection(material, region, endpoint);
-      }
+      const { provider, connection } = open(row(id));
+      const health = await provider.test(connection);
       if (health.message) health.message = log.redactor.redact(health.message);
       db.prepare(`UPDATE connections SET health = ? WHERE id = ?`).run(JSON.stringify(health), id);
       changed([id]);
       return health;
     },
 
-    kubeconfigOf(id) {
-      const r = row(id);
-      if (r.kind !== 'kubernetes') throw new AppError('VALIDATION', `"${r.name}" is an AWS connection, not a cluster`);
-      return secretBox.open(r.sealed);
-    },
+    kubeconfigOf: (id) => accessOf(id, 'kubernetes'),
 
-    awsAccessOf(id) {
-      const r = row(id);
-      if (r.kind !== 'aws') throw new AppError('VALIDATION', `"${r.name}" is a cluster, not an AWS account`);
-      const { material, region, endpoint } = openAws(r);
-      return { credentials: credentialProvider(material, region, endpoint), region, ...(endpoint ? { endpoint } : {}) };
-    },
+    awsAccessOf: (id) => accessOf(id, 'aws'),
   };
 }
