@@ -4,13 +4,13 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
-import { parseKubeconfig, parseKubeconfigSources, withoutUserinfo, type KubeconfigSource, type ParsedContext } from './kubeconfigParse';
+import { parseKubeconfig, parseKubeconfigSources, withoutUserinfo, type KubeconfigText, type ParsedContext } from './kubeconfigParse';
 
 const LABEL = '~/.kube/config';
 const DIR = '/home/sre/.kube';
 const CA_DATA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMvakNDQWVhZ0F3SUJBZ0lCQURBTkJna3Foa2lHOXcwQkFRc0ZBREFWTVJNd0VRWURWUVFERXdwcmRXSmwKY201bGRHVnpNQjRYRFRJMU1ERXdNVEF3TURBd01Gb1hEVE0xTURFd01UQXdNREF3TUZvd0ZURVRNQkVHQTFVRQpBeE1LYTNWaVpYSnVaWFJsY3pDQ0FTSXdEUVlKS29aSWh2Y04K';
 
-function parse(text: string, source: Partial<KubeconfigSource> = {}) {
+function parse(text: string, source: Partial<KubeconfigText> = {}) {
   return parseKubeconfig({ label: LABEL, text, dir: DIR, ...source });
 }
 
@@ -22,7 +22,7 @@ function load(ctx: ParsedContext | undefined): KubeConfig {
   return kc;
 }
 
-function only(text: string, source: Partial<KubeconfigSource> = {}): ParsedContext {
+function only(text: string, source: Partial<KubeconfigText> = {}): ParsedContext {
   const result = parse(text, source);
   expect(result.rejected).toEqual([]);
   expect(result.contexts).toHaveLength(1);
@@ -477,7 +477,7 @@ contexts:
 });
 
 describe('parseKubeconfigSources: KUBECONFIG merge', () => {
-  const a: KubeconfigSource = {
+  const a: KubeconfigText = {
     label: '/home/sre/.kube/config',
     dir: '/home/sre/.kube',
     text: `clusters:
@@ -491,7 +491,7 @@ contexts:
   context: {cluster: shared, user: me}
 `,
   };
-  const b: KubeconfigSource = {
+  const b: KubeconfigText = {
     label: '/work/eks.yaml',
     dir: '/work',
     text: `current-context: two
@@ -510,7 +510,7 @@ contexts:
   context: {cluster: eks, user: me}
 `,
   };
-  const c: KubeconfigSource = { label: '/work/c.yaml', dir: '/work', text: 'current-context: three\n' };
+  const c: KubeconfigText = { label: '/work/c.yaml', dir: '/work', text: 'current-context: three\n' };
 
   it('first definition wins, references cross files, paths resolve per file', () => {
     const result = parseKubeconfigSources([a, b, c]);

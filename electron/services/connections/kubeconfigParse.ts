@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/result';
 import { fieldPath, parseSafeYaml, scalarText, type SafeYamlDocument, type YamlMapping } from '../yaml/safeYaml';
 
 /** Kubeconfig text and where it came from. */
-export interface KubeconfigSource {
+export interface KubeconfigText {
   /** The file path as the user knows it (e.g. `~/.kube/config`), or "pasted text". */
   label: string;
   text: string;
@@ -41,7 +41,7 @@ export interface ParsedContext {
   localFiles: KubeLocalFile[];
   /** Settings that change where its traffic goes or who it acts as, cluster's first; credentials in URLs masked. */
   settings: KubeSetting[];
-  /** {@link KubeconfigSource.label} of the file defining the context. */
+  /** {@link KubeconfigText.label} of the file defining the context. */
   source: string;
   /** Line of the context entry. */
   line: number;
@@ -90,7 +90,7 @@ const NO_CREDENTIALS = 'has no credentials (expected token, client-certificate, 
  * can't authenticate as written) reject those contexts and keep the rest.
  * An empty file yields no contexts.
  */
-export function parseKubeconfig(source: KubeconfigSource): KubeconfigParseResult {
+export function parseKubeconfig(source: KubeconfigText): KubeconfigParseResult {
   return parseKubeconfigSources([source]);
 }
 
@@ -104,7 +104,7 @@ export function parseKubeconfig(source: KubeconfigSource): KubeconfigParseResult
  *
  * @throws AppError as {@link parseKubeconfig}.
  */
-export function parseKubeconfigSources(sources: KubeconfigSource[]): KubeconfigParseResult {
+export function parseKubeconfigSources(sources: KubeconfigText[]): KubeconfigParseResult {
   const files = sources.map((s, i) => readFile(s, i));
   const clusters = firstByName(files.flatMap((f) => f.clusters));
   const users = firstByName(files.flatMap((f) => f.users));
@@ -288,7 +288,7 @@ interface Ctx {
   file: number;
 }
 
-function readFile(source: KubeconfigSource, file: number): FileModel {
+function readFile(source: KubeconfigText, file: number): FileModel {
   const { label, text } = source;
   const doc = parseSafeYaml(text, { label, expected: 'a kubeconfig', maxBytes: MAX_IMPORT_BYTES, invalidCode: 'KUBECONFIG_INVALID' });
   const ctx: Ctx = { doc, label, file };

@@ -6,7 +6,7 @@ import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
 import { decodeBase64 } from './base64';
 import { checkSize, decodeTextFile } from '../yaml/safeYaml';
-import type { KubeconfigSource as ParseSource } from './kubeconfigParse';
+import type { KubeconfigText } from './kubeconfigParse';
 
 /** {@link decodeTextFile} with the import limit: what every kubeconfig and AWS text goes through. */
 function checkImportableFile(label: string, bytes: Uint8Array): string {
@@ -95,9 +95,9 @@ export function kubeconfigSourceLabel(source: KubeconfigSource, environment: Sou
 }
 
 /** Resolves a kubeconfig source into the texts to parse, with labels and directories for relative paths. */
-export function readKubeconfigSources(source: KubeconfigSource, environment: SourceEnvironment): ParseSource[] {
+export function readKubeconfigSources(source: KubeconfigSource, environment: SourceEnvironment): KubeconfigText[] {
   const { home, env } = environment;
-  const one = (path: string): ParseSource => {
+  const one = (path: string): KubeconfigText => {
     const absolute = resolve(expandHome(path, home));
     const label = displayPath(absolute, home);
     return { label, text: readImportFile(absolute, label), dir: dirname(absolute) };
