@@ -79,6 +79,11 @@ describe('requests', () => {
     expect(requestUrl('http://127.0.0.1:8080', '/healthz').protocol).toBe('http:');
   });
 
+  it('keeps the path a server is served at, as kubectl does for clusters behind a proxy', () => {
+    expect(requestUrl('https://rancher.example/k8s/clusters/c-1', '/api/v1/pods?limit=500').href).toBe('https://rancher.example/k8s/clusters/c-1/api/v1/pods?limit=500');
+    expect(requestUrl('https://rancher.example/k8s/clusters/c-1/', '/version').href).toBe('https://rancher.example/k8s/clusters/c-1/version');
+  });
+
   it('sends PATCH bodies as merge patches and the rest as JSON', () => {
     expect(contentTypeFor('PATCH')).toBe('application/merge-patch+json');
     expect(['POST', 'PUT', 'DELETE'].map(contentTypeFor)).toEqual(['application/json', 'application/json', 'application/json']);

@@ -87,9 +87,13 @@ async function prepare(kc: KubeConfig, path: string, method: string, accept: str
   return { url, server: cluster.server, opts, who, transport: url.protocol === 'http:' ? http : https };
 }
 
-/** The URL of `path` on the cluster's `server`. */
+/**
+ * The URL of `path` on the cluster's `server`, under the server's own path
+ * when it has one, as kubectl does: clusters behind a proxy are served at a
+ * prefix (Rancher's `https://rancher.example/k8s/clusters/c-1`).
+ */
 export function requestUrl(server: string, path: string): URL {
-  return new URL(path, server.endsWith('/') ? server : server + '/');
+  return new URL(server.replace(/\/+$/, '') + path);
 }
 
 /** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386), the rest plain JSON. */

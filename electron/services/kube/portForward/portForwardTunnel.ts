@@ -15,7 +15,7 @@ import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
 import { AppError } from '../../../../shared/result';
 import { kubeStatusError } from '../client/kubeErrors';
-import { networkError } from '../client/kubeHttp';
+import { networkError, requestUrl } from '../client/kubeHttp';
 
 export const PORT_FORWARD_PROTOCOL = 'v4.channel.k8s.io';
 const DATA_CHANNEL = 0;
@@ -85,9 +85,8 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
   } catch (err) {
     throw new AppError('UNAUTHORIZED', `Could not get credentials for ${kc.getCurrentUser()?.name ?? 'this user'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
-  const base = new URL(cluster.server.endsWith('/') ? cluster.server : cluster.server + '/');
-  const url = new URL(portForwardPath(namespace, pod, port).slice(1), base);
-  url.protocol = base.protocol === 'http:' ? 'ws:' : 'wss:';
+  const url = requestUrl(cluster.server, portForwardPath(namespace, pod, port));
+  url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
   const what = `opening a port-forward to pod ${pod} in ${namespace}`;
 
   return new Promise((resolve, reject) => {
