@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAwsProfiles, type ParsedAwsProfile } from './awsProfilesParse';
 import { ImportError } from './importErrors';
+import { thrownBy } from '../../../test/support/errors';
 
 const CONFIG = '~/.aws/config';
 const CREDS = '~/.aws/credentials';
@@ -107,15 +108,7 @@ function reasonFor(name: string, result = parseBoth()): string {
   return found?.reason ?? '';
 }
 
-function thrown(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ImportError);
-    return err as ImportError;
-  }
-  throw new Error('expected an ImportError');
-}
+const thrown = (fn: () => unknown) => thrownBy(ImportError, fn);
 
 describe('parseAwsProfiles: realistic files', () => {
   it('imports every usable profile, in file order', () => {

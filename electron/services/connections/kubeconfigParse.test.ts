@@ -5,6 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
 import { parseKubeconfig, parseKubeconfigSources, withoutUserinfo, type KubeconfigText, type ParsedContext } from './kubeconfigParse';
+import { thrownBy } from '../../../test/support/errors';
 
 const LABEL = '~/.kube/config';
 const DIR = '/home/sre/.kube';
@@ -29,15 +30,7 @@ function only(text: string, source: Partial<KubeconfigText> = {}): ParsedContext
   return result.contexts[0] as ParsedContext;
 }
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError');
-}
+const thrown = (fn: () => unknown) => thrownBy(AppError, fn);
 
 /** A one-context kubeconfig with the given user body (indented under `user:`). */
 function withUser(user: string, server = 'https://k8s.example.com:6443'): string {

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
 import { decodeTextFile, fieldPath, parseSafeYaml, type SafeYamlOptions } from './safeYaml';
+import { thrownBy } from '../../../test/support/errors';
 
 const LABEL = 'pipeline.yaml';
 const MAX = 10 * 1024 * 1024;
 const OPTIONS: SafeYamlOptions = { label: LABEL, expected: 'a pipeline spec', maxBytes: MAX, invalidCode: 'VALIDATION' };
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError');
-}
+const thrown = (fn: () => unknown) => thrownBy(AppError, fn);
 
 const parse = (text: string, options: Partial<SafeYamlOptions> = {}) => parseSafeYaml(text, { ...OPTIONS, ...options });
 

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
 import { contentTypeFor, kubeList, LineSplitter, networkError, requestUrl } from './kubeHttp';
+import { kubeConfigFor } from '../../../../test/support/localKube';
 
 /** The lines a splitter hands over for `pieces`, each as [line, cut]. */
 function split(pieces: string[], maxLength = Infinity): [string, boolean][] {
@@ -101,13 +101,7 @@ describe('list pages', () => {
     const server = http.createServer((req, res) => req.resume().on('end', () => answer(res)));
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = kubeConfigFor(server);
     return kc;
   }
 

@@ -1,13 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
 import { createLogger } from '../../logging/logger';
 import type { Failure } from './listWatch';
 import { DEFAULT_CACHE_OPTIONS, failureOfError, KubeFailure, ResourceCache, retryAfter, type CacheUpdate } from './resourceCache';
 import { shapeFor } from './rowShapes';
+import { kubeConfigFor } from '../../../../test/support/localKube';
 
 const scope = 'pods in namespace team-a';
 
@@ -71,13 +70,7 @@ describe('listing against an apiserver', () => {
       list(page++, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = kubeConfigFor(server);
     const cache = new ResourceCache(
       { connectionId: 'c1', resource: PODS, namespaced: true, shape: shapeFor(PODS) },
       { get: async () => kc, forget: () => undefined },
