@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { servicesWithCluster } from '../support/services';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -105,4 +106,20 @@ export function servicesPidOf(app: RunningApp): number {
   const [pid] = childrenOf(app.process.pid!);
   if (!pid) throw new Error('browser mode has no services process');
   return pid;
+}
+
+/**
+ * A returning user: `kubeconfig`'s cluster already stored as the connection
+ * `name`, browser mode started on that data, and Chromium showing it.
+ * `beforeLoad` runs on the page before the app loads (init scripts).
+ */
+export async function openWithCluster(kubeconfig: string, name: string, beforeLoad?: (page: Page) => Promise<unknown>): Promise<{ app: RunningApp; browser: Browser; page: Page }> {
+  const { services, dataDir } = await servicesWithCluster(kubeconfig, name);
+  await services.close();
+  const app = await startApp({ dataDir });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await beforeLoad?.(page);
+  await page.goto(app.url);
+  return { app, browser, page };
 }

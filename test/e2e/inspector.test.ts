@@ -1,11 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
-import { servicesWithCluster } from '../support/services';
 import { criLogLine } from '../testbed';
-import { CHROMIUM, CHROMIUM_ARGS, startApp, switchConnection, type RunningApp } from './app';
+import { openWithCluster, switchConnection, type RunningApp } from './app';
 
 const bed = inject('testbed');
 const kubeconfig = bed.clusters.primary.kubeconfigs.admin;
@@ -17,19 +16,14 @@ const kc = new KubeConfig();
 
 beforeAll(async () => {
   kc.loadFromFile(kubeconfig);
-  // A returning user: the cluster is already a stored connection.
-  const { services, dataDir } = await servicesWithCluster(kubeconfig, 'primary');
-  services.close();
-  app = await startApp({ dataDir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Any Content-Security-Policy violation (Monaco's workers, fonts, styles) fails the run.
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openWithCluster(kubeconfig, 'primary', (page) =>
+    page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    }),
+  ));
 });
 
 afterAll(async () => {

@@ -4,11 +4,10 @@
  * a reload.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
-import { servicesWithCluster } from '../support/services';
-import { CHROMIUM, CHROMIUM_ARGS, childrenOf, servicesPidOf, startApp, switchConnection, type RunningApp } from './app';
+import { childrenOf, openWithCluster, servicesPidOf, switchConnection, type RunningApp } from './app';
 
 const bed = inject('testbed');
 const kubeconfig = bed.clusters.primary.kubeconfigs.admin;
@@ -20,12 +19,7 @@ const kc = new KubeConfig();
 
 beforeAll(async () => {
   kc.loadFromFile(kubeconfig);
-  const { services, dataDir } = await servicesWithCluster(kubeconfig, 'primary');
-  services.close();
-  app = await startApp({ dataDir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openWithCluster(kubeconfig, 'primary'));
 });
 
 afterAll(async () => {
