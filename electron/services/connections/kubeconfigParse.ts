@@ -243,20 +243,7 @@ function resolveContext(
 
   const context: Record<string, string> = { cluster: cluster.name, user: user.name };
   if (ctx.namespace !== undefined) context.namespace = ctx.namespace;
-  const kubeconfig = stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': ctx.name,
-      clusters: [{ name: cluster.name, cluster: cluster.cluster }],
-      users: [{ name: user.name, user: user.user }],
-      contexts: [{ name: ctx.name, context }],
-    },
-    // YAML 1.1 quoting keeps strings such as "yes" or "0777" strings for
-    // kubectl (go-yaml) and client-node (js-yaml) alike.
-    { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false },
-  );
-  return {
+  const parsed: Omit<ParsedContext, 'kubeconfig'> = {
     contextName: ctx.name,
     clusterName: cluster.name,
     userName: user.name,
@@ -269,8 +256,27 @@ function resolveContext(
     settings: [...cluster.settings, ...user.settings],
     source: ctx.label,
     line: ctx.line,
-    kubeconfig,
   };
+  // Built when first read (an import reads the chosen few): writing it costs as much as parsing the file,
+  // and a preview of thousands of contexts reads none. Enumerable, so a worker's reply still carries it.
+  let kubeconfig: string | undefined;
+  return Object.defineProperty(parsed as ParsedContext, 'kubeconfig', {
+    enumerable: true,
+    get: () =>
+      (kubeconfig ??= stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'Config',
+          'current-context': ctx.name,
+          clusters: [{ name: cluster.name, cluster: cluster.cluster }],
+          users: [{ name: user.name, user: user.user }],
+          contexts: [{ name: ctx.name, context }],
+        },
+        // YAML 1.1 quoting keeps strings such as "yes" or "0777" strings for
+        // kubectl (go-yaml) and client-node (js-yaml) alike.
+        { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false },
+      )),
+  });
 }
 
 function isDnsLabel(s: string): boolean {

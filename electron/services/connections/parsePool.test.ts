@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contractClient } from '../../../test/support/contract';
-import { kubeconfigOfSize } from '../../../test/support/kubeconfigs';
+import { generatedKubeconfig, kubeconfigOfSize } from '../../../test/support/kubeconfigs';
 import { createTestServices } from '../../../test/support/services';
+import { parse } from 'yaml';
 import type { Services } from '../app/createServices';
 import { createLogger } from '../logging/logger';
 import { createParsePool, type ParsePool } from './parsePool';
@@ -41,6 +42,26 @@ describe('kubeconfig parsing', () => {
     const parsedIn = lines.map((l) => JSON.parse(l) as { message: string; thread?: number }).filter((l) => l.message === 'kubeconfig/AWS parse done in a worker thread');
     expect(parsedIn).toHaveLength(4);
     for (const { thread } of parsedIn) expect(thread).not.toBe(mainThreadId);
+  });
+
+  it('reads the chosen contexts through a worker, each with its complete kubeconfig', async () => {
+    const pool = createParsePool(createLogger(), { size: 1 });
+    pools.push(pool);
+    const text = generatedKubeconfig({ contexts: 3 });
+    const environment = { home: '/nonexistent', env: {} };
+    const read = await pool.run({ kind: 'kubeconfigRead', source: { kind: 'text', text }, environment, contextNames: ['ctx-2', 'ctx-0'] });
+    expect(read.contexts.map((c) => c.contextName)).toEqual(['ctx-0', 'ctx-2']);
+    expect(parse(read.contexts[1].kubeconfig)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'ctx-2',
+      clusters: [{ name: 'cluster-2', cluster: { server: 'https://10.0.0.2:6443' } }],
+      users: [{ name: 'user-2', user: { token: 'generated-token-2' } }],
+      contexts: [{ name: 'ctx-2', context: { cluster: 'cluster-2', user: 'user-2', namespace: 'team-2' } }],
+    });
+    // A preview carries no kubeconfig at all: it is a secret, and the dialog never needs it.
+    const preview = await pool.run({ kind: 'kubeconfigPreview', source: { kind: 'text', text }, environment });
+    expect(JSON.stringify(preview)).not.toContain('generated-token');
   });
 
   it('refuses a parse when too many wait, saying how many files are being read and what to do', async () => {

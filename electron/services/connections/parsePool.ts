@@ -33,6 +33,9 @@ const IDLE_MS = 30_000;
  */
 const MAX_HEAP_MB = 512;
 
+/** Young generation of a parse worker: a 10 MiB preview peaks ~50 MB lower than with V8's default, as fast. */
+const YOUNG_HEAP_MB = 8;
+
 /** Reads and parses kubeconfig and AWS files in worker threads; see parseJobs.ts. */
 export interface ParsePool {
   /** Runs `job` off the event loop; rejects with the job's AppError, `signal`'s reason, or BUSY when too many wait. */
@@ -62,6 +65,7 @@ export function createParsePool(log: Logger, options: ParsePoolOptions = {}): Pa
       maxWaiting: options.maxWaiting ?? MAX_WAITING_PARSES,
       idleMs: options.idleMs ?? IDLE_MS,
       maxHeapMb: MAX_HEAP_MB,
+      youngHeapMb: YOUNG_HEAP_MB,
       refuse: (inHand) => new AppError('BUSY', `Pilothouse is already reading ${inHand} kubeconfig or AWS files; try again when they finish`),
       log,
     }));

@@ -5,12 +5,17 @@ import { MAX_IMPORT_BYTES, type AwsProfilesSource, type KubeconfigSource } from 
 import { withoutHiddenChars } from '../../../shared/hiddenChars';
 import { AppError } from '../../../shared/result';
 import { decodeBase64 } from './base64';
-import { checkSize, decodeTextFile } from '../yaml/safeYaml';
+import { checkPastedText, checkSize, decodeTextFile } from '../yaml/safeYaml';
 import type { KubeconfigText } from './kubeconfigParse';
 
 /** {@link decodeTextFile} with the import limit: what every kubeconfig and AWS text goes through. */
 function checkImportableFile(label: string, bytes: Uint8Array): string {
   return decodeTextFile(label, bytes, MAX_IMPORT_BYTES);
+}
+
+/** {@link checkPastedText} with the import limit. */
+function checkImportableText(label: string, text: string): string {
+  return checkPastedText(label, text, MAX_IMPORT_BYTES);
 }
 
 /** Where "home" and the environment come from; injected so tests never touch the real ones. */
@@ -107,7 +112,7 @@ export function readKubeconfigSources(source: KubeconfigSource, environment: Sou
       if (!isAbsolute(expandHome(source.path, home))) throw new AppError('VALIDATION', `Give the full path of the kubeconfig (got "${source.path.slice(0, 200)}")`);
       return [one(source.path)];
     case 'text':
-      return [{ label: 'pasted text', text: checkImportableFile('pasted text', Buffer.from(source.text, 'utf8')) }];
+      return [{ label: 'pasted text', text: checkImportableText('pasted text', source.text) }];
     case 'upload': {
       // The bytes as the file holds them, checked like a file read from a path (UTF-16, Latin-1 and NUL are refused).
       const label = uploadLabel(source.fileName);
@@ -153,8 +158,8 @@ export function awsSourceLabel(source: AwsProfilesSource, environment: SourceEnv
 export function readAwsSources(source: AwsProfilesSource, environment: SourceEnvironment): { config?: { label: string; text: string }; credentials?: { label: string; text: string } } {
   if (source.kind === 'text') {
     return {
-      ...(source.config ? { config: { label: 'pasted config', text: checkImportableFile('pasted config', Buffer.from(source.config, 'utf8')) } } : {}),
-      ...(source.credentials ? { credentials: { label: 'pasted credentials', text: checkImportableFile('pasted credentials', Buffer.from(source.credentials, 'utf8')) } } : {}),
+      ...(source.config ? { config: { label: 'pasted config', text: checkImportableText('pasted config', source.config) } } : {}),
+      ...(source.credentials ? { credentials: { label: 'pasted credentials', text: checkImportableText('pasted credentials', source.credentials) } } : {}),
     };
   }
   const { home } = environment;

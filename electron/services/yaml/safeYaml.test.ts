@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
-import { decodeTextFile, fieldPath, parseSafeYaml, type SafeYamlOptions } from './safeYaml';
+import { checkPastedText, decodeTextFile, fieldPath, parseSafeYaml, type SafeYamlOptions } from './safeYaml';
 import { thrownBy } from '../../../test/support/errors';
 
 const LABEL = 'pipeline.yaml';
@@ -31,6 +31,29 @@ describe('decodeTextFile', () => {
 
   it('refuses invalid UTF-8', () => {
     expect(thrown(() => decodeTextFile(LABEL, new Uint8Array([0x61, 0xc3, 0x28]), MAX)).code).toBe('NOT_TEXT');
+  });
+});
+
+describe('checkPastedText', () => {
+  it('keeps pasted text as it is', () => {
+    const text = 'name: café 🚀\n';
+    expect(checkPastedText('pasted text', text, MAX)).toBe(text);
+  });
+
+  it('counts the limit in UTF-8 bytes, as for a file', () => {
+    const err = thrown(() => checkPastedText('pasted text', 'é'.repeat(600), 1000));
+    expect(err).toMatchObject({ code: 'FILE_TOO_LARGE', location: { file: 'pasted text' } });
+    expect(checkPastedText('pasted text', 'é'.repeat(400), 1000)).toHaveLength(400);
+  });
+
+  it('refuses NUL characters, as in a binary file', () => {
+    const err = thrown(() => checkPastedText('pasted text', 'apiVersion: v1\0\u0001', MAX));
+    expect(err).toMatchObject({ code: 'NOT_TEXT', message: "pasted text contains NUL characters, so it isn't a kubeconfig or AWS file's text; paste the text itself." });
+  });
+
+  it('turns a lone surrogate into U+FFFD, as encoding it for a file would', () => {
+    expect(checkPastedText('pasted text', 'a: \ud800b\n', MAX)).toBe('a: \ufffdb\n');
+    expect(checkPastedText('pasted text', 'a: \udfff', MAX)).toBe(new TextDecoder().decode(Buffer.from('a: \udfff')));
   });
 });
 

@@ -93,6 +93,20 @@ export function decodeTextFile(label: string, bytes: Uint8Array, maxBytes: numbe
 }
 
 /**
+ * {@link decodeTextFile}'s checks for text that arrived as text (pasted),
+ * without encoding and decoding it again: a 10 MiB paste would cost two
+ * more copies.
+ *
+ * @returns the text, a lone surrogate replaced by U+FFFD as UTF-8 encoding would.
+ * @throws AppError `FILE_TOO_LARGE` over `maxBytes` UTF-8 bytes; `NOT_TEXT` for NUL characters.
+ */
+export function checkPastedText(label: string, text: string, maxBytes: number): string {
+  checkSize(label, Buffer.byteLength(text, 'utf8'), maxBytes);
+  if (text.includes('\0')) throw new AppError('NOT_TEXT', `${label} contains NUL characters, so it isn't a kubeconfig or AWS file's text; paste the text itself.`, { file: label });
+  return text.isWellFormed() ? text : text.toWellFormed();
+}
+
+/**
  * Parses one YAML document within the limits. Duplicate keys are reported by
  * {@link SafeYamlDocument.mapping} as mappings are read (yaml's own check is
  * quadratic in the size of a mapping).
