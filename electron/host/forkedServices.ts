@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostMessage } from '../services/process/protocol';
-import type { ServicesChild } from './servicesHost';
+import { SERVICES_V8_FLAGS, type ServicesChild } from './servicesHost';
 
 /**
  * The services process's entry: the built `services.js` beside the built
@@ -17,7 +17,7 @@ export function servicesEntry(builtDir: string): { file: string; execArgv: strin
 
 /** The services as a forked Node child (browser mode): messages over its IPC channel, Buffers included. */
 export function forkServices(entry: { file: string; execArgv: string[] }): ServicesChild {
-  const child = fork(entry.file, [], { serialization: 'advanced', execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry.file, [], { serialization: 'advanced', execArgv: [...SERVICES_V8_FLAGS, ...entry.execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // A message to a child that just died fails here and is told through 'exit'; it must not end the host.
   child.on('error', () => undefined);
   return {

@@ -4,6 +4,16 @@ import type { SessionInfo, SessionPort } from '../services/rpc/sessionServer';
 import type { SessionFrame } from '../services/rpc/streamHub';
 
 /** The services process as its host drives it: a forked child in browser mode, a utilityProcess in Electron. */
+/**
+ * V8 options of the services process, whichever host starts it. It relays
+ * 10 MiB frames, parses 10k-pod lists and keeps queued kubeconfig texts; with
+ * V8's defaults (sized for throughput) its heap grew to ~200 MB of which most
+ * was garbage awaiting collection. A small young generation and slower heap
+ * growth collect it sooner: peak RSS under bench/responsiveness's load fell
+ * ~70 MB, with no slower list, log or preview there.
+ */
+export const SERVICES_V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
+
 export interface ServicesChild {
   /** `transfer` carries a MessagePort (Electron). */
   send(msg: HostMessage, transfer?: unknown[]): void;
