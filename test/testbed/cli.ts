@@ -11,6 +11,11 @@
  *   seed                  seed the primary cluster (idempotent)
  *   seed --large [--nodes N] [--pods M]
  *                         add N nodes and M pods (default 500 / 10000) for benchmarks
+ *   fault <pause|resume|stop|start> [--cluster primary|secondary]
+ *                         put a cluster's apiserver in a fault state by hand (default
+ *                         the primary): pause freezes it (connections stay open, nothing
+ *                         answers: a hung server), resume thaws it, stop kills it
+ *                         (connections refused), start brings it back
  */
 import { buildBinaries } from './build';
 import { secs } from './proc';
@@ -107,8 +112,30 @@ async function main(): Promise<void> {
       }
       return;
     }
+    case 'fault': {
+      const [fault] = args;
+      const which = args.includes('--cluster') ? args[args.indexOf('--cluster') + 1] : 'primary';
+      if (which !== 'primary' && which !== 'secondary') throw new Error('--cluster is primary or secondary');
+      const { readTestbedState, pauseApiserver, resumeApiserver, startApiserver, stopApiserver } = await bed();
+      const info = readTestbedState();
+      if (!info) throw new Error('no test bed is running; start one with `npm run testbed:up`');
+      const cluster = info.clusters[which];
+      const faults: Record<string, [() => Promise<void>, string]> = {
+        pause: [() => pauseApiserver(cluster), 'paused: it holds connections and answers nothing; `npm run testbed:resume` thaws it'],
+        resume: [() => resumeApiserver(cluster), 'resumed'],
+        stop: [() => stopApiserver(cluster), 'stopped: connections are refused; `npm run testbed:start-apiserver` brings it back'],
+        start: [() => startApiserver(cluster), 'running and ready'],
+      };
+      const chosen = faults[fault ?? ''];
+      if (!chosen) throw new Error('usage: tsx test/testbed/cli.ts fault pause|resume|stop|start [--cluster primary|secondary]');
+      await chosen[0]();
+      log(`${cluster.name} apiserver (${cluster.server}) ${chosen[1]}`);
+      return;
+    }
     default:
-      throw new Error(`usage: tsx test/testbed/cli.ts prereqs [--no-chromium]|build|up|down|status|seed [--large [--nodes N] [--pods M]]`);
+      throw new Error(
+        `usage: tsx test/testbed/cli.ts prereqs [--no-chromium]|build|up|down|status|seed [--large [--nodes N] [--pods M]]|fault pause|resume|stop|start [--cluster primary|secondary]`,
+      );
   }
 }
 
