@@ -60,7 +60,23 @@ export const PermissionCheck = z.object({
 });
 export type PermissionCheck = z.infer<typeof PermissionCheck>;
 
-/** Result of testing a connection. */
+/**
+ * What the open views saw of the server, newer than or older than the last
+ * Test: whether it answers, since when it has not, and when it is asked again.
+ */
+export const LiveHealth = z.object({
+  reachable: z.boolean(),
+  /** When this was seen (ISO). */
+  at: z.string(),
+  /** Unreachable: the last time anything came from the server (ISO). */
+  since: z.string().optional(),
+  /** Unreachable: when the next try starts (ISO). */
+  retryAt: z.string().optional(),
+  message: z.string().optional(),
+});
+export type LiveHealth = z.infer<typeof LiveHealth>;
+
+/** Result of testing a connection, and what open views have seen since. */
 export const Health = z.object({
   status: HealthStatus,
   checkedAt: z.string().optional(),
@@ -71,6 +87,8 @@ export const Health = z.object({
   /** Who the server says we are: Kubernetes username or AWS ARN. */
   identity: z.string().optional(),
   permissions: z.array(PermissionCheck).optional(),
+  /** Kubernetes: what the open tables see, not stored (see shared/connectionHealth.ts for how it combines with the Test). */
+  live: LiveHealth.optional(),
 });
 export type Health = z.infer<typeof Health>;
 

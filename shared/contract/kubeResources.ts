@@ -71,6 +71,10 @@ export const WatchState = z.object({
   /** Rows held now. */
   rows: z.number().int(),
   message: z.string().optional(),
+  /** The server stopped answering: the rows are as they were at this time (ISO), and kept. */
+  staleSince: z.string().optional(),
+  /** When the next try starts (ISO), while reconnecting. */
+  retryAt: z.string().optional(),
 });
 export type WatchState = z.infer<typeof WatchState>;
 

@@ -13,7 +13,8 @@ import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { ListWatchKubeInspector, type KubeInspectorOptions } from '../../electron/services/kube/watch/kubeInspector';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
-import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
+import { KWOK_TOLERATION, expireRestrictedToken, type ClusterInfo, pauseApiserver, readyzStatus, renewRestrictedToken, resumeApiserver, startApiserver, stopApiserver } from '../testbed';
+import { DEFAULT_PULSE_OPTIONS } from '../../electron/services/kube/client/connectionPulse';
 import { contractClient, until } from '../support/contract';
 
 const bed = inject('testbed');
@@ -421,10 +422,10 @@ describe('faults on the secondary cluster', () => {
     await until('the three pods', () => [...v.rows.values()].filter((r) => r.name.startsWith('restart-')).length === 3);
     await stopApiserver(secondary);
     try {
-      // Down until the backoff has grown to ≥ 4 s, so the changes below land before the watch's next attempt.
+      // Down until the next try is ≥ 4 s away, so the changes below land before the watch's next attempt.
       const down = await until('phase reconnecting with a 4 s backoff', () => {
-        const wait = /retrying in (\d+) s/.exec(v.state?.message ?? '');
-        return v.state?.phase === 'reconnecting' && wait && Number(wait[1]) >= 4 ? v.state : undefined;
+        const retryAt = v.state?.retryAt ? Date.parse(v.state.retryAt) : 0;
+        return v.state?.phase === 'reconnecting' && retryAt - Date.now() >= 4000 ? v.state : undefined;
       });
       expect(down.message).toMatch(/^https:\/\/127\.0\.0\.1:\d+ (refused|closed) the connection/);
     } finally {
@@ -445,6 +446,41 @@ describe('faults on the secondary cluster', () => {
     // The restart changed rows in place: no reset once the watch was live.
     expect(v.events.slice(v.events.findIndex((e) => e.state.phase === 'live')).some((e) => e.reset)).toBe(false);
     await call('kube.unwatch', { watchId: opened.watchId });
+  });
+
+  it('a hung apiserver (paused): the watch turns stale within the deadline and keeps its rows, the health follows; both clear when it answers', { timeout: 120_000 }, async () => {
+    await createPod(secondary.kubeconfigs.admin, NS_SECONDARY, 'hung-a');
+    const opened = await call('kube.watch', { connectionId: ids.secondary, resource: PODS, namespace: NS_SECONDARY });
+    const v = await live(opened.watchId);
+    await until('the pod', () => [...v.rows.values()].some((r) => r.name === 'hung-a'));
+    const rowsBefore = sorted(v.rows.keys());
+    const health = () => services.connections.list().find((c) => c.id === ids.secondary)!.health;
+    const deadlineMs = DEFAULT_PULSE_OPTIONS.silenceMs + DEFAULT_PULSE_OPTIONS.probeTimeoutMs;
+    const paused = Date.now();
+    await pauseApiserver(secondary);
+    let detectedMs: number;
+    try {
+      const stale = await until('the watch to turn stale', () => (v.state?.staleSince ? v.state : undefined), deadlineMs + 10_000, 100);
+      detectedMs = Date.now() - paused;
+      expect(stale).toMatchObject({ phase: 'reconnecting', message: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+ did not answer/) });
+      // Stale since the last thing heard: before the pause, not when it was noticed.
+      expect(Date.parse(stale.staleSince!)).toBeLessThanOrEqual(paused + 1000);
+      expect(Date.parse(stale.retryAt!)).toBeGreaterThan(Date.now() - 1000);
+      expect(sorted(v.rows.keys())).toEqual(rowsBefore);
+      const seen = await until('the health to follow', () => (health().live?.reachable === false ? health().live : undefined));
+      expect(seen).toMatchObject({ since: stale.staleSince, message: stale.message });
+    } finally {
+      await resumeApiserver(secondary);
+    }
+    expect(detectedMs).toBeLessThanOrEqual(deadlineMs + 2 * DEFAULT_PULSE_OPTIONS.retryBaseMs);
+    // The pulse's next try finds the server, and the watch resumes where it was (no relist, no reset).
+    await until('live again', () => v.state?.phase === 'live' && !v.state.staleSince, 60_000);
+    expect(health().live?.reachable).toBe(true);
+    expect(v.events.slice(v.events.findIndex((e) => e.state.staleSince)).some((e) => e.reset)).toBe(false);
+    await createPod(secondary.kubeconfigs.admin, NS_SECONDARY, 'hung-b');
+    await until('a pod made after the pause', () => [...v.rows.values()].some((r) => r.name === 'hung-b'));
+    await call('kube.unwatch', { watchId: opened.watchId });
+    await Promise.all(['hung-a', 'hung-b'].map((n) => deletePod(secondary.kubeconfigs.admin, NS_SECONDARY, n)));
   });
 
   it('a namespace-limited user: forbidden across all namespaces, live in its own', async () => {

@@ -7,6 +7,7 @@ import type {
   AwsProfilesSource,
   ConnectionSummary,
   Health,
+  LiveHealth,
   KubeImportSelection,
   KubeconfigPreview,
   KubeconfigSource,
@@ -53,6 +54,12 @@ export interface ConnectionService {
   setLabels(id: string, labels: Labels, actor: string): Promise<ConnectionSummary>;
   delete(id: string, actor: string): Promise<boolean>;
   test(id: string): Promise<Health>;
+  /**
+   * What the open views see of a connection's server (see
+   * kube/client/connectionPulse.ts), shown with its health so the badge
+   * does not wait for a Test. Kept in memory: it describes this session.
+   */
+  observe(id: string, live: LiveHealth): void;
   /** The single-context kubeconfig of a Kubernetes connection, for the services that talk to it. */
   kubeconfigOf(id: string): string;
   /** Credentials of an AWS connection as an SDK provider, with its region and endpoint. */
@@ -75,7 +82,9 @@ interface ConnectionRow {
 /** The provider of a connection kind: each kind's own rules live there, not in switches here. */
 const providerOf = <K extends ConnectionKind>(kind: K) => providerFor(connectionProviders, kind);
 
-function toSummary(row: ConnectionRow): ConnectionSummary {
+function toSummary(row: ConnectionRow, live?: LiveHealth): ConnectionSummary {
+  const health: Health = JSON.parse(row.health);
+  if (live) health.live = live;
   return {
     id: row.id,
     kind: row.kind,
@@ -84,7 +93,7 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
     source: row.source,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    health: JSON.parse(row.health),
+    health,
     ...providerOf(row.kind).summaryOf(JSON.parse(row.details)),
   };
 }
@@ -134,6 +143,8 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     return r;
   };
   const changed = (ids: string[]) => hub.publish('connections.changed', { ids });
+  const liveHealth = new Map<string, LiveHealth>();
+  const summaryOf = (r: ConnectionRow) => toSummary(r, liveHealth.get(r.id));
   const existingId = (name: string) => (selectByName.get(name) as ConnectionRow | undefined)?.id;
 
   const store: ImportStore = {
@@ -181,7 +192,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     store.checkNames(items);
     const saved = store.saveAll(items.map(store.seal));
     store.announce(saved);
-    return saved.ids.map((id) => toSummary(row(id)));
+    return saved.ids.map((id) => summaryOf(row(id)));
   };
 
   const update = (id: string, set: 'name' | 'labels', value: string): ConnectionSummary => {
@@ -192,7 +203,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       throw err;
     }
     changed([id]);
-    return toSummary(row(id));
+    return summaryOf(row(id));
   };
 
   /** The row's provider, and the row as it sees it: details parsed, secret opened. */
@@ -210,7 +221,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
   };
 
   return {
-    list: () => (selectAll.all() as ConnectionRow[]).map(toSummary),
+    list: () => (selectAll.all() as ConnectionRow[]).map(summaryOf),
 
     async previewKubeconfig(source) {
       const preview = await parser.run({ kind: 'kubeconfigPreview', source, environment });
@@ -371,6 +382,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       await audit.record({ actor, action: 'connections.delete', target: before.name, connectionId: id, connectionName: before.name, detail: `${before.kind} connection from ${before.source}` }, () =>
         deleteById.run(id),
       );
+      liveHealth.delete(id);
       changed([id]);
       return true;
     },
@@ -382,6 +394,13 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       db.prepare(`UPDATE connections SET health = ? WHERE id = ?`).run(JSON.stringify(health), id);
       changed([id]);
       return health;
+    },
+
+    observe(id, live) {
+      if (!selectById.get(id)) return;
+      if (live.message) live.message = log.redactor.redact(live.message);
+      liveHealth.set(id, live);
+      changed([id]);
     },
 
     kubeconfigOf: (id) => accessOf(id, 'kubernetes'),

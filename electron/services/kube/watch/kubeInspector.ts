@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApiResource, Column, FoundObject, KubeRowsEvent, ParamsOf, ResourceRef, ResultOf, Row, WatchState } from '../../../../shared/contract';
+import type { ApiResource, Column, FoundObject, KubeRowsEvent, LiveHealth, ParamsOf, ResourceRef, ResultOf, Row, WatchState } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import type { ConnectionService } from '../../connections/connectionService';
 import type { Logger } from '../../logging/logger';
@@ -8,6 +8,7 @@ import type { EventHub } from '../../rpc/eventHub';
 import type { Discovery } from '../client/discovery';
 import { createKubeAccess, resourceLabel, type KubeAccess } from '../client/kubeAccess';
 import type { KubeClients } from '../client/kubeClients';
+import { ConnectionPulse, DEFAULT_PULSE_OPTIONS, type PulseOptions, type PulseState } from '../client/connectionPulse';
 import { kubeRequest } from '../client/kubeHttp';
 import { FINDER_RESOURCES, isSearchable, rankMatches } from '../objects/objectFinder';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
@@ -56,11 +57,13 @@ export interface KubeInspectorOptions {
   /** How long the palette's caches stay held after the last search; then they get the usual grace period. */
   finderIdleMs?: number;
   cache?: Partial<ResourceCacheOptions>;
+  /** How silence is told from a quiet cluster; see ../client/connectionPulse.ts. */
+  pulse?: Partial<PulseOptions>;
 }
 
 /** What the inspector needs from the rest of the services. */
 export interface KubeInspectorDeps {
-  connections: Pick<ConnectionService, 'kubeconfigOf' | 'list'>;
+  connections: Pick<ConnectionService, 'kubeconfigOf' | 'list' | 'observe'>;
   hub: Pick<EventHub, 'publish'>;
   log: Logger;
   /** Shared with the other Kubernetes services; the inspector makes its own when absent. */
@@ -124,6 +127,13 @@ export function searchCandidates(caches: { resource: ResourceRef; kind: string; 
   return candidates;
 }
 
+/** A pulse's state as the connection's health carries it, seen at `now`. */
+export function liveHealthOf(state: PulseState, now: number): LiveHealth {
+  const at = new Date(now).toISOString();
+  if (state.reachable) return { reachable: true, at };
+  return { reachable: false, at, since: new Date(state.since).toISOString(), retryAt: new Date(state.retryAt).toISOString(), message: state.message };
+}
+
 /** Nodes whose pod count changed, gathered until they go out: names, or every node. */
 export type ChangedNodes = Set<string> | 'all';
 
@@ -155,6 +165,9 @@ export class ListWatchKubeInspector implements KubeInspector {
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   /** Per connection: the caches the palette opened and holds while people search. */
   private readonly finderHolds = new Map<string, FinderHold>();
+  /** Per connection with caches: whether its server answers. */
+  private readonly pulses = new Map<string, ConnectionPulse>();
+  private readonly pulseOptions: PulseOptions;
 
   constructor(
     private readonly deps: KubeInspectorDeps,
@@ -166,6 +179,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     this.graceMs = options.graceMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 15_000;
     this.finderIdleMs = options.finderIdleMs ?? 60_000;
+    this.pulseOptions = { ...DEFAULT_PULSE_OPTIONS, ...options.pulse };
   }
 
   discover(connectionId: string): Promise<Discovery> {
@@ -220,6 +234,8 @@ export class ListWatchKubeInspector implements KubeInspector {
     this.sweepTimer = undefined;
     for (const entry of [...this.caches.values()]) this.dropCache(entry);
     this.watches.clear();
+    for (const pulse of this.pulses.values()) pulse.close();
+    this.pulses.clear();
   }
 
   /** Figures of every cache now. */
@@ -368,12 +384,23 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   private createCache(key: string, kind: string, target: ConstructorParameters<typeof ResourceCache>[0]): CacheEntry {
-    const cache = new ResourceCache(target, this.clients, this.deps.log, this.cacheOptions);
+    const cache = new ResourceCache(target, this.clients, this.pulseOf(target.connectionId), this.deps.log, this.cacheOptions);
     const entry: CacheEntry = { key, cache, columns: target.shape.columns, kind, watchers: 0 };
     this.caches.set(key, entry);
     cache.start();
     this.sweepTimer ??= setInterval(() => this.sweep(), this.sweepMs);
     return entry;
+  }
+
+  /** The connection's pulse, made with its first cache; what it finds becomes the connection's live health. */
+  private pulseOf(connectionId: string): ConnectionPulse {
+    let pulse = this.pulses.get(connectionId);
+    if (!pulse) {
+      pulse = new ConnectionPulse({ config: () => this.access.config(connectionId) }, this.pulseOptions);
+      pulse.onChange((state) => this.deps.connections.observe(connectionId, liveHealthOf(state, Date.now())));
+      this.pulses.set(connectionId, pulse);
+    }
+    return pulse;
   }
 
   private dropCache(entry: CacheEntry): void {
@@ -404,6 +431,11 @@ export class ListWatchKubeInspector implements KubeInspector {
       entry.cache.stop({ phase: 'error', message: 'The connection was deleted' });
       this.dropCache(entry);
       this.access.forget(id);
+    }
+    for (const [id, pulse] of this.pulses) {
+      if (live.has(id)) continue;
+      pulse.close();
+      this.pulses.delete(id);
     }
   }
 

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
 import { createLogger } from '../../logging/logger';
+import { ConnectionPulse } from '../client/connectionPulse';
 import type { Failure } from './listWatch';
 import { DEFAULT_CACHE_OPTIONS, failureOfError, KubeFailure, ResourceCache, retryAfter, type CacheUpdate } from './resourceCache';
 import { shapeFor } from './rowShapes';
@@ -47,10 +48,10 @@ describe('retries', () => {
     expect(retryAfter({ kind: 'rejected', message: '404' }, 0, opts)).toEqual({ phase: 'error', message: '404', waitMs: 60_000 });
   });
 
-  it('backs off from passing failures and says when it tries again', () => {
+  it('backs off from passing failures', () => {
     const down: Failure = { kind: 'transient', message: 'Listing pods answered HTTP 503' };
-    expect(retryAfter(down, 0, opts)).toEqual({ phase: 'reconnecting', message: 'Listing pods answered HTTP 503; retrying in 1 s', waitMs: 500 });
-    expect(retryAfter(down, 4, opts)).toMatchObject({ message: 'Listing pods answered HTTP 503; retrying in 8 s', waitMs: 8000 });
+    expect(retryAfter(down, 0, opts)).toEqual({ phase: 'reconnecting', message: 'Listing pods answered HTTP 503', waitMs: 500 });
+    expect(retryAfter(down, 4, opts)).toMatchObject({ message: 'Listing pods answered HTTP 503', waitMs: 8000 });
     expect(retryAfter(down, 20, opts).waitMs).toBe(30_000);
   });
 });
@@ -67,6 +68,8 @@ describe('listing against an apiserver', () => {
     let page = 0;
     const server = http.createServer((req, res) => {
       if (req.url?.includes('watch=1')) return res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
+      // The connection's pulse asks this after a failed request.
+      if (req.url === '/version') return res.end('{"gitVersion":"v1.34.4"}');
       list(page++, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -74,6 +77,7 @@ describe('listing against an apiserver', () => {
     const cache = new ResourceCache(
       { connectionId: 'c1', resource: PODS, namespaced: true, shape: shapeFor(PODS) },
       { get: async () => kc, forget: () => undefined },
+      new ConnectionPulse({ config: async () => kc }),
       createLogger(),
       { ...DEFAULT_CACHE_OPTIONS, batchMs: 5 },
     );
@@ -109,6 +113,38 @@ describe('listing against an apiserver', () => {
     expect(cache.stats).toMatchObject({ lists: 2, pages: 3 });
     expect(cache.rows().map((r) => r.name)).toEqual(Array.from({ length: 302 }, (_, i) => `pod-${i}`));
     expect(updates[0]).toMatchObject({ reset: true, upserts: [{ name: 'pod-0' }, { name: 'pod-1' }] });
+  });
+
+  it('opened on a connection already known to be silent, says so at once and lists when the server answers', async () => {
+    let hung = true;
+    const server = http.createServer((req, res) => {
+      if (hung) return;
+      if (req.url === '/version') return res.end('{}');
+      if (req.url?.includes('watch=1')) return res.writeHead(200).flushHeaders();
+      res.end(JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [pod(0)] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kc = kubeConfigFor(server);
+    const pulse = new ConnectionPulse({ config: async () => kc }, { silenceMs: 50, probeTimeoutMs: 100, retryBaseMs: 100, retryMaxMs: 200 });
+    const release = pulse.hold();
+    const cache = new ResourceCache({ connectionId: 'c1', resource: PODS, namespaced: true, shape: shapeFor(PODS) }, { get: async () => kc, forget: () => undefined }, pulse, createLogger(), {
+      ...DEFAULT_CACHE_OPTIONS,
+      batchMs: 5,
+    });
+    stops.push(() => {
+      cache.stop();
+      release();
+      pulse.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    await until(() => !pulse.state.reachable);
+    cache.start();
+    expect(cache.state).toMatchObject({ phase: 'reconnecting', rows: 0, staleSince: expect.any(String), retryAt: expect.any(String) });
+    hung = false;
+    await until(() => cache.state.phase === 'live');
+    expect(cache.state.staleSince).toBeUndefined();
+    expect(cache.rows().map((r) => r.name)).toEqual(['pod-0']);
   });
 
   it('takes a Status answered with 200 for the failure it is, not for an empty list', async () => {

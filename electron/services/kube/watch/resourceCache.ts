@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceRef, Row, WatchState } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import type { Logger } from '../../logging/logger';
+import type { ConnectionPulse, PulseState } from '../client/connectionPulse';
 import type { KubeClients } from '../client/kubeClients';
 import { kubeList, kubeStream } from '../client/kubeHttp';
 import { objectPath } from '../client/kubeAccess';
@@ -140,10 +141,8 @@ export function retryAfter(failure: Failure, attempt: number, opts: { slowRetryM
       return { phase: 'forbidden', message: failure.message, waitMs: opts.slowRetryMs };
     case 'rejected':
       return { phase: 'error', message: failure.message, waitMs: opts.slowRetryMs };
-    case 'transient': {
-      const waitMs = backoff();
-      return { phase: 'reconnecting', message: `${failure.message}; retrying in ${Math.max(1, Math.round(waitMs / 1000))} s`, waitMs };
-    }
+    case 'transient':
+      return { phase: 'reconnecting', message: failure.message, waitMs: backoff() };
   }
 }
 
@@ -168,7 +167,13 @@ export class ResourceCache {
   private readonly scope: string;
   private phase: WatchState['phase'] = 'listing';
   private message: string | undefined;
-  private sent: { phase: string; message?: string } | undefined;
+  /** While the server is silent: since when the rows are stale (ISO). */
+  private staleSince: string | undefined;
+  /** While waiting to try again: when (ISO). */
+  private retryAt: string | undefined;
+  private sent: string | undefined;
+  private releasePulse: (() => void) | undefined;
+  private offPulse: (() => void) | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Where the next watch resumes; undefined means list first. */
   private resourceVersion: string | undefined;
@@ -184,6 +189,8 @@ export class ResourceCache {
   constructor(
     readonly target: CacheTarget,
     private readonly clients: KubeClients,
+    /** The connection's pulse: told of everything heard, it says when the server has gone silent and when it is back. */
+    private readonly pulse: ConnectionPulse,
     private readonly log: Logger,
     private readonly options: ResourceCacheOptions = DEFAULT_CACHE_OPTIONS,
   ) {
@@ -193,7 +200,13 @@ export class ResourceCache {
 
   /** Where the cache stands now. */
   get state(): WatchState {
-    return { phase: this.phase, rows: this.store.size, ...(this.message ? { message: this.message } : {}) };
+    return {
+      phase: this.phase,
+      rows: this.store.size,
+      ...(this.message ? { message: this.message } : {}),
+      ...(this.staleSince ? { staleSince: this.staleSince } : {}),
+      ...(this.retryAt ? { retryAt: this.retryAt } : {}),
+    };
   }
 
   /** Every row held now (for searching; subscribers get rows through {@link subscribe}). */
@@ -203,6 +216,10 @@ export class ResourceCache {
 
   /** Starts listing and watching; runs until {@link stop}. */
   start(): void {
+    this.releasePulse = this.pulse.hold();
+    this.offPulse = this.pulse.onChange((state) => this.pulseChanged(state));
+    // Opened on a connection already known to be silent: say so now, not at the pulse's next try.
+    if (!this.pulse.state.reachable) this.pulseChanged(this.pulse.state);
     this.run().catch((err: unknown) => this.log.error('kube cache stopped unexpectedly', { scope: this.scope, error: err }));
   }
 
@@ -230,6 +247,8 @@ export class ResourceCache {
     this.abort.abort();
     clearTimeout(this.flushTimer);
     this.subscribers.clear();
+    this.offPulse?.();
+    this.releasePulse?.();
   }
 
   private get stopped(): boolean {
@@ -239,13 +258,16 @@ export class ResourceCache {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        // A silent server is asked again by the pulse, on its schedule; the rows wait, kept.
+        await this.pulse.reachable(this.abort.signal);
+        if (this.stopped) return;
         const kc = await this.clients.get(this.target.connectionId);
         if (this.resourceVersion === undefined) await this.list(kc);
         await this.watch(kc);
       } catch (err) {
         if (this.stopped) return;
         if (this.attempt.signal.aborted) {
-          // startOver() cut the request: list again at once.
+          // startOver() cut the request (list again at once), or the server went silent (wait for it, then resume).
           this.attempt = new AbortController();
           continue;
         }
@@ -273,6 +295,26 @@ export class ResourceCache {
     this.wake?.abort();
   }
 
+  /**
+   * The pulse found the server silent: a list or watch in flight would hang
+   * until its own timeout, so it is cut, and the rows are kept and marked
+   * stale until the server answers; then the watch resumes where it was.
+   * Caches waiting on credentials or RBAC are left alone: silence changes
+   * nothing for them.
+   */
+  private pulseChanged(state: PulseState): void {
+    if (this.stopped) return;
+    if (state.reachable) {
+      if (!this.staleSince) return;
+      this.setPhase(this.listedOnce ? 'reconnecting' : 'listing');
+      this.wake?.abort();
+      return;
+    }
+    if (this.phase !== 'live' && this.phase !== 'listing' && this.phase !== 'reconnecting') return;
+    if (!this.staleSince) this.attempt.abort();
+    this.setPhase('reconnecting', state.message, { staleSince: this.staleSince ?? new Date(state.since).toISOString(), retryAt: new Date(state.retryAt).toISOString() });
+  }
+
   /** What cuts a request: the cache stopping, or {@link startOver}. */
   private get requestSignal(): AbortSignal {
     return AbortSignal.any([this.abort.signal, this.attempt.signal]);
@@ -294,12 +336,14 @@ export class ResourceCache {
         signal: this.requestSignal,
         gzip: this.options.gzip,
         onItem: (item) => {
+          this.pulse.heard();
           const obj = item as KubeObject;
           this.store.listed(toRow(obj, this.target.shape), obj.metadata?.resourceVersion ?? '');
           if (this.firstPageSeen) this.scheduleFlush();
         },
       });
       if (this.stopped) return;
+      this.pulse.heard();
       // A Status with a 200 is still a failure: read as an empty list, it would delete every row.
       if (res.status !== 200 || res.body.kind === 'Status') {
         const failure = failureOf(res.status === 200 ? Number(res.body.code) || 500 : res.status, res.body, this.scope);
@@ -336,11 +380,13 @@ export class ResourceCache {
       signal: this.requestSignal,
       idleTimeoutMs: this.options.idleTimeoutMs,
       onOpen: () => {
+        this.pulse.heard();
         this.stats.watches++;
         this.failures = 0;
         this.setPhase('live');
       },
       onLine: (line) => {
+        this.pulse.heard();
         const event = failure ? undefined : parseWatchEvent(line);
         if (!event) return;
         events++;
@@ -384,15 +430,20 @@ export class ResourceCache {
     }
     // Exec plugins and token files are read again on the next try.
     if (failure.kind === 'unauthorized') this.clients.forget(this.target.connectionId);
-    this.setPhase(retry.phase, retry.message);
+    // The network failed: maybe the server is gone, and the pulse tells every cache of the connection at once.
+    if (failure.kind === 'transient') this.pulse.suspect();
+    this.setPhase(retry.phase, retry.message, retry.waitMs > 0 ? { retryAt: new Date(Date.now() + retry.waitMs).toISOString() } : {});
     if (previous !== this.phase) this.log.warn('kube watch', { connectionId: this.target.connectionId, scope: this.scope, phase: this.phase, message: this.message });
     return retry.waitMs;
   }
 
-  private setPhase(phase: WatchState['phase'], message?: string): void {
-    if (phase === this.phase && message === this.message) return;
+  /** Sets what the state says; `timing` is empty while the cache is listing or live. */
+  private setPhase(phase: WatchState['phase'], message?: string, timing: { staleSince?: string; retryAt?: string } = {}): void {
+    if (phase === this.phase && message === this.message && timing.staleSince === this.staleSince && timing.retryAt === this.retryAt) return;
     this.phase = phase;
     this.message = message;
+    this.staleSince = timing.staleSince;
+    this.retryAt = timing.retryAt;
     this.scheduleFlush();
   }
 
@@ -413,7 +464,8 @@ export class ResourceCache {
     this.flushTimer = undefined;
     const changes = this.store.takeChanges();
     const state = this.state;
-    const stateChanged = this.sent?.phase !== state.phase || this.sent?.message !== state.message;
+    const sent = JSON.stringify([state.phase, state.message, state.staleSince, state.retryAt]);
+    const stateChanged = this.sent !== sent;
     let all: Row[] | undefined;
     for (const sub of this.subscribers) {
       if (sub.needsReset) {
@@ -423,6 +475,6 @@ export class ResourceCache {
         sub.listener({ ...changes, state });
       }
     }
-    this.sent = { phase: state.phase, message: state.message };
+    this.sent = sent;
   }
 }

@@ -1,5 +1,7 @@
 import { useEffect, useMemo } from 'react';
-import type { ConnectionSummary } from '../../../../shared/contract';
+import { shownHealth } from '../../../../shared/connectionHealth';
+import type { ConnectionSummary, LiveHealth } from '../../../../shared/contract';
+import { useCountdown } from '../../ui/useCountdown';
 import { CallError, getBridge } from '../../api/client';
 import { describeError } from '../../shell/errorActions';
 import { ErrorNotice } from '../../shell/ErrorNotice';
@@ -13,11 +15,27 @@ import { resourceEntries, type ResourceEntry } from './resourceCatalog';
 import { ResourcePicker } from './ResourcePicker';
 import { ResourceView } from './ResourceView';
 
+/** While the open views hear nothing from the server: since when, and when the next try is (counting down to it). */
+function SilentServerBanner({ live, message }: { live: LiveHealth; message?: string }) {
+  const left = useCountdown(live.retryAt);
+  return (
+    <div className="notice notice-error" role="alert">
+      <strong>No answer from the API server since {new Date(live.since ?? live.at).toLocaleTimeString()}</strong>
+      <p>
+        {message}
+        {message ? '. ' : ''}
+        The tables keep what it last sent, marked stale; {left > 0 ? `trying again in ${left} s` : 'trying again now'}.
+      </p>
+    </div>
+  );
+}
+
 function InspectorHeader({ connection, discovery }: { connection: ConnectionSummary; discovery: DiscoveryState | undefined }) {
   const { testing, test } = useConnectionTest(connection);
   const openDialog = useUi((s) => s.openDialog);
   const discover = useInspector((s) => s.discover);
   const version = discovery?.value?.serverVersion;
+  const shown = shownHealth(connection.health);
   return (
     <>
       <div className="page-header">
@@ -33,6 +51,7 @@ function InspectorHeader({ connection, discovery }: { connection: ConnectionSumm
           </button>
         </div>
       </div>
+      {shown.live && !shown.live.reachable && <SilentServerBanner live={shown.live} message={shown.message} />}
       {discovery?.status === 'error' && discovery.error && (
         <ErrorNotice
           error={describeError(new CallError(discovery.error), {

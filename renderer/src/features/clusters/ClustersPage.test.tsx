@@ -168,6 +168,35 @@ describe('watch status', () => {
     await waitFor(() => expect(screen.getAllByText('unreachable').length).toBeGreaterThan(0));
   });
 
+  it('marks the rows stale while the server is silent, counting down to the real retry; the badge and banner follow and clear on recovery', async () => {
+    const { fake } = renderInspector();
+    const id = await watchId(fake);
+    emitRows(fake, id, { reset: true, upserts: [podRow('a'), podRow('b')] });
+    const since = new Date(Date.now() - 20_000);
+    const retryAt = new Date(Date.now() + 8_000).toISOString();
+    const silence = 'https://10.0.0.1:6443 did not answer within 5 s';
+    emitRows(fake, id, { state: { phase: 'reconnecting', rows: 2, message: silence, staleSince: since.toISOString(), retryAt } });
+    expect(statusText()).toMatch(new RegExp(`^2 pods · stale since ${since.toLocaleTimeString()} · reconnecting in [78] s · Cannot reach the server: ${silence}$`));
+    expect(rowNames('Pods')).toEqual(['a', 'b']);
+
+    // The services saw the silence too: the connection's health says so without a Test.
+    const tested = kubeConnection({ health: { status: 'ok', checkedAt: new Date(Date.now() - 60_000).toISOString() } });
+    const down = { reachable: false, at: new Date().toISOString(), since: since.toISOString(), retryAt, message: silence };
+    fake.handle('connections.list', () => ok([{ ...tested, health: { ...tested.health, live: down } }]));
+    fake.emit('connections.changed', { ids: [tested.id] });
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toMatch(new RegExp(`^No answer from the API server since ${since.toLocaleTimeString()}${silence}\\. The tables keep what it last sent, marked stale; trying again in [78] s\\.$`));
+    expect(screen.getAllByText('unreachable').length).toBeGreaterThan(0);
+
+    fake.handle('connections.list', () => ok([{ ...tested, health: { ...tested.health, live: { reachable: true, at: new Date().toISOString() } } }]));
+    fake.emit('connections.changed', { ids: [tested.id] });
+    emitRows(fake, id, { state: { phase: 'live', rows: 2 } });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(statusText()).toBe('2 pods · live');
+    expect(screen.queryByText('unreachable')).toBeNull();
+    expect(screen.getAllByText('ok').length).toBeGreaterThan(0);
+  });
+
   it('shows why kube.watch failed, with the fix, instead of an empty table', async () => {
     const user = userEvent.setup();
     let attempts = 0;

@@ -1,5 +1,6 @@
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { useUi } from '../../shell/uiStore';
+import { useCountdown } from '../../ui/useCountdown';
 import { reimportDialog, useConnectionTest } from '../connections/useConnectionTest';
 import type { ResourceEntry } from './resourceCatalog';
 import { ScopeForm } from './ScopeForm';
@@ -14,6 +15,19 @@ const PHASE_TEXT: Record<DisplayPhase, string> = {
   forbidden: 'forbidden',
   error: 'error',
 };
+
+/**
+ * Where the watch stands: "live", "listing…", or, when the server went
+ * silent, "stale since 14:02:11 · reconnecting in 4 s", counting down to the
+ * try the services will really make.
+ */
+function PhaseText({ status }: { status: WatchStatus }) {
+  const left = useCountdown(status.retryAt);
+  const retry = status.retryAt && (left > 0 ? ` in ${left} s` : '…');
+  if (status.staleSince) return <>{`stale since ${new Date(status.staleSince).toLocaleTimeString()} · reconnecting${retry || '…'}`}</>;
+  if (status.phase === 'reconnecting' && retry) return <>{`reconnecting${retry}`}</>;
+  return <>{PHASE_TEXT[status.phase]}</>;
+}
 
 /** "1 pod", "10,000 pods". */
 const countOf = (n: number, entry: ResourceEntry) => `${n.toLocaleString()} ${n === 1 ? entry.one : entry.many}`;
@@ -76,7 +90,9 @@ export function WatchStatusBar(props: WatchStatusBarProps) {
           {scope && ` in ${scope}`}
         </span>
         {' · '}
-        <span className="status-phase">{PHASE_TEXT[status.phase]}</span>
+        <span className="status-phase">
+          <PhaseText status={status} />
+        </span>
         {status.problem && (
           <span className="status-problem">
             {' · '}

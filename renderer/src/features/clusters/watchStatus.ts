@@ -24,6 +24,10 @@ export interface WatchProblem {
 export interface WatchStatus {
   phase: DisplayPhase;
   problem?: WatchProblem;
+  /** The server went silent: the rows are as of this time (ISO). */
+  staleSince?: string;
+  /** When the next try starts (ISO). */
+  retryAt?: string;
 }
 
 const PHASE_CODE: Partial<Record<DisplayPhase, ErrorCode>> = {
@@ -67,5 +71,6 @@ export function watchStatus(state: WatchState | null, failure: AppErrorShape | n
   }
   if (!state) return { phase: 'opening' };
   const code = PHASE_CODE[state.phase];
-  return code ? { phase: state.phase, problem: problemOf(state.phase, code, state.message, namespaced) } : { phase: state.phase };
+  const timing = { ...(state.staleSince ? { staleSince: state.staleSince } : {}), ...(state.retryAt ? { retryAt: state.retryAt } : {}) };
+  return code ? { phase: state.phase, problem: problemOf(state.phase, code, state.message, namespaced), ...timing } : { phase: state.phase, ...timing };
 }

@@ -7,6 +7,7 @@ import { reimportDialog } from './useConnectionTest';
 /** What the last Test of a connection found: version, identity, latency, message and permissions. */
 export function HealthFacts({ connection }: { connection: ConnectionSummary }) {
   const { health } = connection;
+  const { live } = health;
   const openDialog = useUi((s) => s.openDialog);
   if (!health.checkedAt) return <p className="muted">Not tested yet. Test it to see its version, identity and permissions.</p>;
   return (
@@ -14,6 +15,12 @@ export function HealthFacts({ connection }: { connection: ConnectionSummary }) {
       <dl className="facts">
         <dt>Status</dt>
         <dd>{health.status}</dd>
+        {live && (
+          <>
+            <dt>Open views</dt>
+            <dd>{live.reachable ? `the server answers (${formatTime(live.at)})` : `no answer since ${formatTime(live.since ?? live.at)}`}</dd>
+          </>
+        )}
         <dt>Checked</dt>
         <dd>{formatTime(health.checkedAt)}</dd>
         {health.latencyMs !== undefined && (
