@@ -50,6 +50,8 @@ export default defineConfig({
           // A poll waits on a browser and a real cluster: vitest's 1 s default fails first loads on a busy 2-core machine.
           expect: { poll: { timeout: 15_000 } },
           fileParallelism: false,
+          // After the other projects: end-to-end tests pause the secondary cluster's apiserver, which the integration tests use.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
