@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait, importAwsProfilesAndWait } from '../support/services';
-import { expireRestrictedToken, readyzStatus, renewRestrictedToken, startApiserver, stopApiserver } from '../testbed';
+import { expireRestrictedToken, pauseApiserver, readyzStatus, renewRestrictedToken, resumeApiserver, startApiserver, stopApiserver } from '../testbed';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -84,6 +84,18 @@ describe('Test on real clusters', () => {
     } finally {
       await startApiserver(secondary);
       await waitHealthy();
+    }
+    expect((await services.connections.test(admin.id)).status).toBe('ok');
+  });
+
+  it('a hung apiserver (paused) is called unreachable within the 5 s deadline, not after a socket timeout', async () => {
+    const admin = await importOne(secondary.kubeconfigs.admin, 'secondary-admin');
+    await pauseApiserver(secondary);
+    try {
+      const health = await services.connections.test(admin.id);
+      expect(health).toMatchObject({ status: 'unreachable', message: `${secondary.server} did not answer within 5 s` });
+    } finally {
+      await resumeApiserver(secondary);
     }
     expect((await services.connections.test(admin.id)).status).toBe('ok');
   });

@@ -15,6 +15,9 @@ const PROBES: Omit<PermissionCheck, 'allowed'>[] = [
   { verb: 'get', resource: 'secrets' },
 ];
 
+/** How long `/version` may take, connecting included: the server's own answer comes in milliseconds. */
+const VERSION_DEADLINE_MS = 5_000;
+
 interface VersionInfo {
   gitVersion?: string;
 }
@@ -59,7 +62,10 @@ export async function testKubeConnection(kubeconfig: string, timeoutMs = 10_000)
     // Throws for credentials it cannot load, e.g. a tokenFile that no longer exists.
     kc.loadFromString(kubeconfig);
     credentialsOncePerTest(kc);
-    const version = await kubeRequest<VersionInfo>(kc, '/version', { timeoutMs });
+    // One deadline for connecting and answering: a hung server accepts the connection and then says nothing.
+    const version = await kubeRequest<VersionInfo>(kc, '/version', { timeoutMs: VERSION_DEADLINE_MS, signal: AbortSignal.timeout(VERSION_DEADLINE_MS) }).catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'TIMEOUT' ? new AppError('TIMEOUT', `${kc.getCurrentCluster()?.server ?? 'The API server'} did not answer within ${VERSION_DEADLINE_MS / 1000} s`) : err;
+    });
     const latencyMs = Date.now() - started;
     if (version.status === 401) {
       return { status: 'unauthorized', checkedAt, latencyMs, message: 'The server rejected these credentials (401): the token or certificate is expired or revoked.' };
