@@ -637,9 +637,18 @@ export async function removeLarge(kubeconfigPath: string, opts: { log?: (line: s
   const selector = `${LARGE_LABEL}=large`;
   const t0 = Date.now();
   const namespaces = await core.listNamespace({ labelSelector: selector });
+  // Pods first, force-deleted (grace period 0): they leave etcd at once. Deleted gracefully, each waits for its
+  // kwok node to confirm, and with the nodes going at the same moment the pod GC takes them one by one, which
+  // ran past five minutes for 10,000 pods.
+  await Promise.all(
+    namespaces.items.map((ns) =>
+      core.deleteCollectionNamespacedPod({ namespace: ns.metadata!.name!, gracePeriodSeconds: 0 }).catch((e: unknown) => {
+        if (!(e instanceof ApiException && e.code === 404)) throw e;
+      }),
+    ),
+  );
   await Promise.all(namespaces.items.map((ns) => core.deleteNamespace({ name: ns.metadata!.name! }).catch(() => undefined)));
   await core.deleteCollectionNode({ labelSelector: selector });
-  // Namespace deletion waits for every pod in it to go; kwok removes them quickly.
   await waitFor('the large seed to be gone', async () => ((await core.listNamespace({ labelSelector: selector })).items.length === 0 ? true : undefined), 300_000);
   (opts.log ?? console.log)(`bench: large seed removed in ${secs(Date.now() - t0)}`);
 }
