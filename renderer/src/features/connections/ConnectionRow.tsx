@@ -1,5 +1,7 @@
 import { useId, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
+import { hrefOf, type RouteId } from '../../shell/routes';
+import { useConnections } from './connectionsStore';
 import { HealthBadge } from './HealthBadge';
 import { HealthFacts } from './HealthFacts';
 import { LabelChips } from './LabelChips';
@@ -27,6 +29,40 @@ function authOf(c: ConnectionSummary): string {
   return '';
 }
 
+/** The page that inspects a connection of each kind; AWS accounts have none yet, so opening one only selects it. */
+const INSPECTOR_ROUTE: Record<ConnectionSummary['kind'], RouteId | undefined> = { kubernetes: 'clusters', aws: undefined };
+
+/**
+ * The connection's name, which opens it: selects it (as the top bar's switcher
+ * does) and goes to the page that inspects it. The selected one is marked.
+ */
+function ConnectionName({ connection }: { connection: ConnectionSummary }) {
+  const selected = useConnections((s) => s.selectedId === connection.id);
+  const select = useConnections((s) => s.select);
+  const route = INSPECTOR_ROUTE[connection.kind];
+  const { name } = connection;
+  const current = selected ? ('true' as const) : undefined;
+  return (
+    <>
+      {route ? (
+        // A real link: the hash change shows the page once the click has selected the connection.
+        <a href={hrefOf(route)} aria-current={current} title={`Inspect ${name}`} onClick={() => select(connection.id)}>
+          {name}
+        </a>
+      ) : (
+        <button type="button" className="link connection-select" aria-current={current} title={`Select ${name}; AWS accounts have no page of their own yet`} onClick={() => select(connection.id)}>
+          {name}
+        </button>
+      )}
+      {selected && (
+        <span className="selected-mark" aria-hidden="true">
+          selected
+        </span>
+      )}
+    </>
+  );
+}
+
 /** One connection in the table, with its actions and an expandable Test report. */
 export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSummary; onEdit(edit: ConnectionEdit): void }) {
   const [expanded, setExpanded] = useState(false);
@@ -37,7 +73,9 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
   return (
     <>
       <tr>
-        <th scope="row">{name}</th>
+        <th scope="row">
+          <ConnectionName connection={connection} />
+        </th>
         <td>{connection.kind === 'aws' ? 'AWS' : 'Kubernetes'}</td>
         <td className="mono clip" title={whereOf(connection)}>
           {whereOf(connection)}

@@ -35,6 +35,37 @@ describe('connections page', () => {
     expect(aws.textContent).toContain('typed keys');
   });
 
+  it('opens a Kubernetes connection from its name: selects it and shows its inspector, by mouse or keyboard', async () => {
+    const user = userEvent.setup();
+    renderApp(createFakeBridge({ 'connections.list': () => ok([kubeConnection(), kubeConnection({ id: 'k-dev', name: 'dev' })]) }));
+    await table();
+    await user.click(screen.getByRole('link', { name: 'prod-eu' }));
+    await waitFor(() => expect(location.hash).toBe('#/clusters'));
+    expect(screen.getByRole('button', { name: 'Connection: prod-eu' })).toBeTruthy();
+
+    await user.click(screen.getByRole('link', { name: 'Connections' }));
+    expect(screen.getByRole('link', { name: 'prod-eu' }).getAttribute('aria-current')).toBe('true');
+    screen.getByRole('link', { name: 'dev' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(location.hash).toBe('#/clusters'));
+    expect(screen.getByRole('button', { name: 'Connection: dev' })).toBeTruthy();
+  });
+
+  it('selects an AWS connection from its name and stays on the page, as AWS accounts have no page of their own', async () => {
+    const user = userEvent.setup();
+    renderApp(createFakeBridge({ 'connections.list': () => ok([kubeConnection(), awsConnection()]) }));
+    await table();
+    const name = screen.getByRole('button', { name: 'ml-prod' });
+    expect(name.getAttribute('aria-current')).toBeNull();
+    name.focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('button', { name: 'Connection: ml-prod' })).toBeTruthy();
+    expect(name.getAttribute('aria-current')).toBe('true');
+    expect(within(rowOf('ml-prod')).getByText('selected')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'prod-eu' }).getAttribute('aria-current')).toBeNull();
+    expect(location.hash).toBe('#/connections');
+  });
+
   it('refetches on connections.changed and after missed events', async () => {
     const fake = createFakeBridge({ 'connections.list': () => ok([kubeConnection()]) });
     renderApp(fake);
