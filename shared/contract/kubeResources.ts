@@ -48,8 +48,8 @@ export const ApiResource = ServedResourceRef.extend({
 });
 export type ApiResource = z.infer<typeof ApiResource>;
 
-/** How a column's cells are shown and sorted. */
-export const ColumnKind = z.enum(['text', 'number', 'age', 'status', 'quantity']);
+/** How a column's cells are shown and sorted; `message` is long free text (an event's message) that gets the most room. */
+export const ColumnKind = z.enum(['text', 'number', 'age', 'status', 'quantity', 'message']);
 export const Column = z.object({ id: z.string(), title: z.string(), kind: ColumnKind });
 export type Column = z.infer<typeof Column>;
 

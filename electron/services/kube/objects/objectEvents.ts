@@ -4,32 +4,19 @@
  * first/lastTimestamp, the newer eventTime, and series for repeats).
  */
 import type { ObjectEvent } from '../../../../shared/contract';
+import { eventCount, eventLastSeen, type EventObject } from '../model';
 
 /** The most events the detail view gets for one object. */
 export const EVENTS_MAX = 200;
 /** Scheduler and admission messages can run to kilobytes; the view needs the start. */
 const MESSAGE_MAX = 2000;
 
-/** A core/v1 Event, as far as we read it. */
-export interface CoreEvent {
-  metadata?: { uid?: string; creationTimestamp?: string };
+/** A core/v1 Event, as far as we read it: the model's, with the object's uid and who reported it. */
+export interface CoreEvent extends EventObject {
   involvedObject?: { uid?: string; kind?: string; name?: string };
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  eventTime?: string;
-  series?: { count?: number; lastObservedTime?: string };
   source?: { component?: string; host?: string };
   reportingComponent?: string;
   reportingInstance?: string;
-}
-
-/** When the event last happened. */
-export function lastSeenOf(e: CoreEvent): string | undefined {
-  return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
 }
 
 /** Who reported it: "kubelet on gpu-1", "default-scheduler". */
@@ -43,15 +30,14 @@ function sourceOf(e: CoreEvent): string | undefined {
 export function toObjectEvent(e: CoreEvent): ObjectEvent {
   const message = e.message ?? '';
   const firstSeen = e.firstTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
-  const lastSeen = lastSeenOf(e);
+  const lastSeen = eventLastSeen(e);
   const source = sourceOf(e);
   return {
     uid: e.metadata?.uid ?? '',
     type: e.type ?? '',
     reason: e.reason ?? '',
     message: message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message,
-    // Events written through events.k8s.io show a count of 0 here: each happened at least once.
-    count: e.series?.count || e.count || 1,
+    count: eventCount(e),
     ...(firstSeen ? { firstSeen } : {}),
     ...(lastSeen ? { lastSeen } : {}),
     ...(source ? { source } : {}),
@@ -60,7 +46,7 @@ export function toObjectEvent(e: CoreEvent): ObjectEvent {
 
 /** The newest {@link EVENTS_MAX} events, newest first; events without a time go last. */
 export function newestEvents(events: CoreEvent[]): ObjectEvent[] {
-  const time = (e: CoreEvent) => Date.parse(lastSeenOf(e) ?? '') || 0;
+  const time = (e: CoreEvent) => Date.parse(eventLastSeen(e) ?? '') || 0;
   return events
     .map((e) => ({ e, t: time(e) }))
     .sort((a, b) => b.t - a.t)

@@ -173,7 +173,16 @@ describe('event rows', () => {
       firstTimestamp: '2026-01-10T07:00:00Z',
       lastTimestamp: '2026-01-10T07:30:00Z',
     };
-    expect(cellsOf('', 'events', e)).toEqual({ type: 'Warning', reason: 'BackOff', object: 'Pod/web-7d9f', message: 'Back-off restarting failed container', count: 12, lastSeen: '2026-01-10T07:30:00Z' });
+    const shape = shapeFor({ group: '', resource: 'events' });
+    expect(shape.columns.map((c) => c.title)).toEqual(['Last seen', 'Type', 'Reason', 'Object', 'Message', 'Count']);
+    expect(cellsOf('', 'events', e)).toEqual({
+      lastSeen: '2026-01-10T07:30:00Z',
+      type: 'Warning',
+      reason: 'BackOff',
+      object: 'pod/web-7d9f',
+      message: 'Back-off restarting failed container',
+      count: 12,
+    });
   });
 
   it('events.k8s.io/v1 events with a series, and long messages cut', () => {
@@ -187,7 +196,7 @@ describe('event rows', () => {
       eventTime: '2026-01-10T07:00:00.000000Z',
     };
     const cells = cellsOf('events.k8s.io', 'events', e);
-    expect(cells).toMatchObject({ object: 'Pod/x', count: 3, lastSeen: '2026-01-10T07:31:00.000000Z' });
+    expect(cells).toMatchObject({ object: 'pod/x', count: 3, lastSeen: '2026-01-10T07:31:00.000000Z' });
     expect(String(cells.message)).toHaveLength(501);
   });
 });

@@ -9,6 +9,9 @@
 import type { Column, ResourceRef, Row } from '../../../../shared/contract';
 import {
   countQuantity,
+  eventCount,
+  eventLastSeen,
+  eventObject,
   GPU_RESOURCE,
   jobSummary,
   MIG_RESOURCE_PREFIX,
@@ -216,20 +219,19 @@ const pvcShape: RowShape = {
 /** Event messages can be long (scheduler explanations); the table needs the start. */
 const MESSAGE_MAX = 500;
 
+/** kubectl's `get events` columns, with COUNT from `-o wide`. */
 const eventShape: RowShape = {
-  columns: [col('type', 'Type', 'status'), col('reason', 'Reason'), col('object', 'Object'), col('message', 'Message'), col('count', 'Count', 'number'), col('lastSeen', 'Last seen', 'age')],
+  columns: [col('lastSeen', 'Last seen', 'age'), col('type', 'Type', 'status'), col('reason', 'Reason'), col('object', 'Object'), col('message', 'Message', 'message'), col('count', 'Count', 'number')],
   cells(obj) {
     const e = obj as EventObject;
-    const about = e.involvedObject ?? e.regarding;
-    const message = e.message ?? e.note ?? '';
-    const lastSeen = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.deprecatedLastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+    const message = (e.message ?? e.note ?? '').trim();
     return [
+      eventLastSeen(e) ?? null,
       orNull(e.type),
       orNull(e.reason),
-      about ? `${about.kind ?? ''}/${about.name ?? ''}` : null,
+      eventObject(e) ?? null,
       orNull(message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message),
-      e.series?.count ?? e.count ?? e.deprecatedCount ?? 1,
-      lastSeen ?? null,
+      eventCount(e),
     ];
   },
 };

@@ -38,7 +38,7 @@ export function ResourceGrid({ columns, selectedUid, ...rest }: ResourceGridProp
           cell: (row) => <CellValue kind={c.kind} value={c.value(row)} />,
           tooltip: (row) => {
             const value = c.value(row);
-            return c.kind === 'text' && typeof value === 'string' ? value : undefined;
+            return (c.kind === 'text' || c.kind === 'message') && typeof value === 'string' ? value : undefined;
           },
         }),
       ),

@@ -1,8 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Column, Row } from '../../../../shared/contract';
+import { ok } from '../../test/fakeBridge';
 import { ROW_HEIGHT } from '../../ui/useVirtualWindow';
-import { emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
+import { discovery, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
 
 const selectedName = () => within(grid('Pods')).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true')?.querySelector('[role=gridcell]')?.textContent;
 
@@ -189,5 +191,62 @@ describe('resource table', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Sort by Age' })).toBeTruthy());
     expect(screen.queryByRole('button', { name: 'Sort by Restarts' })).toBeNull();
     expect(localStorage.getItem('pilothouse.columns./nodes')).toBeNull();
+  });
+});
+
+describe('events table', () => {
+  const eventColumns: Column[] = [
+    { id: 'lastSeen', title: 'Last seen', kind: 'age' },
+    { id: 'type', title: 'Type', kind: 'status' },
+    { id: 'reason', title: 'Reason', kind: 'text' },
+    { id: 'object', title: 'Object', kind: 'text' },
+    { id: 'message', title: 'Message', kind: 'message' },
+    { id: 'count', title: 'Count', kind: 'number' },
+  ];
+  const eventRow = (name: string, minutesAgo: number, type: string, reason: string, object: string): Row => ({
+    uid: `uid-${name}`,
+    name,
+    namespace: 'shop',
+    cells: [new Date(Date.now() - minutesAgo * 60_000).toISOString(), type, reason, object, `${reason} happened`, 1],
+  });
+  const renderEvents = () =>
+    renderInspector(
+      {
+        'kube.discover': () => ok({ ...discovery, resources: [...discovery.resources, { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, verbs: ['list', 'watch'], builtin: true }] }),
+        'kube.watch': () => ok({ watchId: 'w-events', columns: eventColumns, namespaced: true }),
+      },
+      '/events',
+    );
+  const cellsOf = (name: string) =>
+    within(grid('Events'))
+      .getAllByRole('row')
+      .find((r) => r.textContent?.includes(name))!
+      .querySelectorAll('[role=gridcell]');
+
+  it('opens newest first, with the event name last and warnings standing out', async () => {
+    const { fake } = renderEvents();
+    const id = await watchId(fake);
+    emitRows(fake, id, {
+      reset: true,
+      upserts: [
+        eventRow('web-1.17a3b0c1', 30, 'Normal', 'Pulled', 'pod/web-1'),
+        eventRow('web-2.17a3b0c2', 2, 'Warning', 'BackOff', 'pod/web-2'),
+        eventRow('api.17a3b0c3', 10, 'Normal', 'ScalingReplicaSet', 'deployment/api'),
+      ],
+    });
+
+    const headers = within(grid('Events')).getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
+    expect(headers).toEqual(['Namespace', 'Last seen', 'Type', 'Reason', 'Object', 'Message', 'Count', 'Name']);
+    expect(screen.getByRole('columnheader', { name: 'Last seen' }).getAttribute('aria-sort')).toBe('ascending');
+    const objects = () => within(grid('Events')).getAllByRole('row').slice(1).map((r) => r.querySelectorAll('[role=gridcell]')[4].textContent);
+    expect(objects()).toEqual(['pod/web-2', 'deployment/api', 'pod/web-1']);
+
+    expect(within(grid('Events')).getByText('Warning').className).toContain('tone-warn');
+    expect(within(grid('Events')).getAllByText('Normal')[0].className).toContain('tone-neutral');
+    expect(cellsOf('web-2.17a3b0c2')[5].getAttribute('title')).toBe('BackOff happened');
+
+    // A new event lands on top.
+    emitRows(fake, id, { upserts: [eventRow('db.17a3b0c4', 0, 'Warning', 'FailedMount', 'pod/db-0')] });
+    expect(objects()[0]).toBe('pod/db-0');
   });
 });

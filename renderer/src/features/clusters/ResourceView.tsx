@@ -39,10 +39,10 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
   const namespaced = watch.opened?.namespaced ?? entry.namespaced;
-  const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced), [watch.opened, namespaced]);
+  const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced, entry.nameLast), [watch.opened, namespaced, entry.nameLast]);
   const [hidden, toggleColumn] = useHiddenColumns(entry.key);
   const columns = useMemo(() => allColumns.filter((c) => c.key === NAME_KEY || !hidden.has(c.key)), [allColumns, hidden]);
-  const query = useTableQuery(store, allColumns);
+  const query = useTableQuery(store, allColumns, entry.sort);
 
   const rows = store.view();
   const win = useVirtualWindow(rows.length);

@@ -23,6 +23,9 @@ describe('cell formats', () => {
     expect(statusTone('Pending')).toBe('warn');
     expect(statusTone('Whatever')).toBe('neutral');
     expect(statusTone('False')).toBe('neutral');
+    // Among events, only warnings should catch the eye.
+    expect(statusTone('Warning')).toBe('warn');
+    expect(statusTone('Normal')).toBe('neutral');
   });
 
   it('reads Kubernetes quantities', () => {

@@ -27,7 +27,8 @@ const WARN = new Set([
   'pending', 'containercreating', 'podinitializing', 'init', 'terminating', 'unknown', 'progressing', 'schedulingdisabled', 'schedulinggated', 'suspended',
   'warning', 'degraded', 'waiting',
 ]);
-const OK = new Set(['running', 'ready', 'active', 'bound', 'succeeded', 'completed', 'complete', 'available', 'normal', 'healthy']);
+// "Normal" (an event's type) is left neutral, so that Warning events stand out among them.
+const OK = new Set(['running', 'ready', 'active', 'bound', 'succeeded', 'completed', 'complete', 'available', 'healthy']);
 
 /**
  * The tone of a Kubernetes status text. Compound statuses ("Ready,SchedulingDisabled",

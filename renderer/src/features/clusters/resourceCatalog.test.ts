@@ -34,6 +34,12 @@ describe('resource entries', () => {
     expect(byLabel('Deployments').served).toBe(false);
   });
 
+  it('opens events newest first with their made-up names last; everything else by name', () => {
+    const entries = resourceEntries(discovery);
+    expect(entries.find((e) => e.label === 'Events')).toMatchObject({ sort: { key: 'cell:lastSeen', dir: 'asc' }, nameLast: true });
+    expect(entries.filter((e) => e.label !== 'Events').every((e) => e.sort.key === 'name' && e.sort.dir === 'asc' && !e.nameLast)).toBe(true);
+  });
+
   it('offers every built-in as v1 until discovery answers', () => {
     const entries = resourceEntries();
     expect(entries.every((e) => e.builtin && e.served && e.ref.version === 'v1')).toBe(true);

@@ -1,4 +1,6 @@
 import type { ApiResource, ResourceRef, ResultOf } from '../../../../shared/contract';
+import type { SortSpec } from '../../ui/VirtualGrid';
+import { cellKey, NAME_KEY } from './tableColumns';
 
 /** What `kube.discover` answers. */
 export type Discovery = ResultOf<'kube.discover'>;
@@ -19,6 +21,10 @@ export interface ResourceEntry {
   many: string;
   /** False when discovery answered and the cluster does not serve this resource. */
   served: boolean;
+  /** The order its table opens in. */
+  sort: SortSpec;
+  /** Its names are generated and say nothing (an event's `web-7d9f.17a3b…`): the name column goes last, narrow. */
+  nameLast: boolean;
 }
 
 interface Builtin {
@@ -29,7 +35,13 @@ interface Builtin {
   namespaced: boolean;
   one: string;
   many?: string;
+  sort?: SortSpec;
+  nameLast?: boolean;
 }
+
+const BY_NAME: SortSpec = { key: NAME_KEY, dir: 'asc' };
+/** By Last seen, ascending: age columns sort youngest first. */
+const NEWEST_FIRST: SortSpec = { key: cellKey('lastSeen'), dir: 'asc' };
 
 /**
  * The built-in resources the picker offers, in picker order. Versions are not
@@ -38,7 +50,7 @@ interface Builtin {
 const BUILTINS: readonly Builtin[] = [
   { section: 'Cluster', label: 'Nodes', group: '', resource: 'nodes', namespaced: false, one: 'node' },
   { section: 'Cluster', label: 'Namespaces', group: '', resource: 'namespaces', namespaced: false, one: 'namespace' },
-  { section: 'Cluster', label: 'Events', group: '', resource: 'events', namespaced: true, one: 'event' },
+  { section: 'Cluster', label: 'Events', group: '', resource: 'events', namespaced: true, one: 'event', sort: NEWEST_FIRST, nameLast: true },
   { section: 'Workloads', label: 'Pods', group: '', resource: 'pods', namespaced: true, one: 'pod' },
   { section: 'Workloads', label: 'Deployments', group: 'apps', resource: 'deployments', namespaced: true, one: 'deployment' },
   { section: 'Workloads', label: 'StatefulSets', group: 'apps', resource: 'statefulsets', namespaced: true, one: 'stateful set' },
@@ -86,6 +98,8 @@ export function resourceEntries(discovery?: Discovery): ResourceEntry[] {
       one: b.one,
       many: b.many ?? `${b.one}s`,
       served: !discovery || found !== undefined,
+      sort: b.sort ?? BY_NAME,
+      nameLast: b.nameLast ?? false,
     };
   });
   const custom = [...served.values()]
@@ -102,6 +116,8 @@ export function resourceEntries(discovery?: Discovery): ResourceEntry[] {
         one: r.kind.toLowerCase(),
         many: r.resource,
         served: true,
+        sort: BY_NAME,
+        nameLast: false,
       }),
     );
   return [...builtins, ...custom];

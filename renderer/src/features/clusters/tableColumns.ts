@@ -14,21 +14,26 @@ export interface TableColumn {
 /** The name column; always shown, so the table never loses what a row is. */
 export const NAME_KEY = 'name';
 
+/** The key of the column showing the services' cell `id`. */
+export const cellKey = (id: string): string => `cell:${id}`;
+
 const nameColumn: TableColumn = { key: NAME_KEY, title: 'Name', kind: 'text', value: (row) => row.name };
 const namespaceColumn: TableColumn = { key: 'namespace', title: 'Namespace', kind: 'text', value: (row) => row.namespace ?? null };
 
-/** The table's columns: Name, Namespace (for namespaced resources), then one per cell the services send. */
-export function tableColumns(columns: readonly Column[], namespaced: boolean): TableColumn[] {
-  return [
-    nameColumn,
-    ...(namespaced ? [namespaceColumn] : []),
-    ...columns.map((c, i): TableColumn => ({ key: `cell:${c.id}`, title: c.title, kind: c.kind, value: (row) => row.cells[i] ?? null })),
-  ];
+/**
+ * The table's columns: Name, Namespace (for namespaced resources), then one
+ * per cell the services send; with `nameLast`, Name moves to the end.
+ */
+export function tableColumns(columns: readonly Column[], namespaced: boolean, nameLast = false): TableColumn[] {
+  const namespace = namespaced ? [namespaceColumn] : [];
+  const cells = columns.map((c, i): TableColumn => ({ key: cellKey(c.id), title: c.title, kind: c.kind, value: (row) => row.cells[i] ?? null }));
+  return nameLast ? [...namespace, ...cells, nameColumn] : [nameColumn, ...namespace, ...cells];
 }
 
-/** Minimum width (px) and share of the spare width, by what the column holds. */
-function widthOf(column: TableColumn): [number, number] {
-  if (column.key === NAME_KEY) return [220, 3];
+/** Minimum width (px) and share of the spare width, by what the column holds and where. */
+function widthOf(column: TableColumn, index: number): [number, number] {
+  // A leading name says what the row is; a trailing one (an event's) is only a reference.
+  if (column.key === NAME_KEY) return index === 0 ? [220, 3] : [120, 0.5];
   switch (column.kind) {
     case 'number':
       return [72, 0.6];
@@ -38,6 +43,8 @@ function widthOf(column: TableColumn): [number, number] {
       return [90, 0.8];
     case 'status':
       return [150, 1];
+    case 'message':
+      return [260, 4];
     default:
       return [130, 1.5];
   }
@@ -45,7 +52,7 @@ function widthOf(column: TableColumn): [number, number] {
 
 /** A CSS grid template shared by the header and every row, so cells line up without a real table layout. */
 export function gridTemplate(columns: readonly TableColumn[]): { template: string; minWidth: number } {
-  const widths = columns.map(widthOf);
+  const widths = columns.map((c, i) => widthOf(c, i));
   return {
     template: widths.map(([min, fr]) => `minmax(${min}px, ${fr}fr)`).join(' '),
     minWidth: widths.reduce((sum, [min]) => sum + min, 0),

@@ -6,17 +6,18 @@ import type { RowStore } from './rowStore';
 import { NAME_KEY, type TableColumn } from './tableColumns';
 
 /**
- * The sort, text filter and namespace filter of one table, applied to its
- * store. The filter text is deferred so typing stays responsive while 10,000
- * rows are re-filtered.
+ * The sort (starting at `initialSort`), text filter and namespace filter of
+ * one table, applied to its store. The filter text is deferred so typing
+ * stays responsive while 10,000 rows are re-filtered.
  */
-export function useTableQuery(store: RowStore, columns: readonly TableColumn[]) {
-  const [sort, setSort] = useState<SortSpec>({ key: NAME_KEY, dir: 'asc' });
+export function useTableQuery(store: RowStore, columns: readonly TableColumn[], initialSort: SortSpec) {
+  const [sort, setSort] = useState(initialSort);
   const [text, setText] = useState('');
   const [namespaces, setNamespaces] = useState<ReadonlySet<string>>(() => new Set());
   const deferredText = useDeferredValue(text);
 
-  const sortColumn = columns.find((c) => c.key === sort.key) ?? columns[0];
+  // Until the watch has said its columns, a sort by one of them falls back to the name.
+  const sortColumn = columns.find((c) => c.key === sort.key) ?? columns.find((c) => c.key === NAME_KEY) ?? columns[0];
   useLayoutEffect(() => store.setOrder(rowComparator(sortColumn, sort.dir)), [store, sortColumn, sort.dir]);
 
   const textOf = useMemo(() => searchTextOf(columns), [columns]);
