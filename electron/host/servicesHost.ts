@@ -3,7 +3,6 @@ import type { HostMessage, ServicesConfig, ServicesMessage } from '../services/p
 import type { SessionInfo, SessionPort } from '../services/rpc/sessionServer';
 import type { SessionFrame } from '../services/rpc/streamHub';
 
-/** The services process as its host drives it: a forked child in browser mode, a utilityProcess in Electron. */
 /**
  * V8 options of the services process, whichever host starts it. It relays
  * 10 MiB frames, parses 10k-pod lists and keeps queued kubeconfig texts; with
@@ -14,6 +13,7 @@ import type { SessionFrame } from '../services/rpc/streamHub';
  */
 export const SERVICES_V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
 
+/** The services process as its host drives it: a forked child in browser mode, a utilityProcess in Electron. */
 export interface ServicesChild {
   /** `transfer` carries a MessagePort (Electron). */
   send(msg: HostMessage, transfer?: unknown[]): void;

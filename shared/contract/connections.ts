@@ -326,6 +326,7 @@ export const connectionsContract = defineArea('connections', {
     'connections.chooseKubeconfigFile': method(Empty, z.object({ path: z.string().optional() })),
   },
   events: {
-    'connections.changed': z.object({ ids: z.array(z.string()) }),
+    /** `healthOnly`: only what the open views see of the servers changed (see LiveHealth), not the connections themselves. */
+    'connections.changed': z.object({ ids: z.array(z.string()), healthOnly: z.boolean().optional() }),
   },
 });

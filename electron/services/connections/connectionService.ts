@@ -57,9 +57,10 @@ export interface ConnectionService {
   /**
    * What the open views see of a connection's server (see
    * kube/client/connectionPulse.ts), shown with its health so the badge
-   * does not wait for a Test. Kept in memory: it describes this session.
+   * does not wait for a Test; undefined when no view watches it any more.
+   * Kept in memory: it describes this session.
    */
-  observe(id: string, live: LiveHealth): void;
+  observe(id: string, live: LiveHealth | undefined): void;
   /** The single-context kubeconfig of a Kubernetes connection, for the services that talk to it. */
   kubeconfigOf(id: string): string;
   /** Credentials of an AWS connection as an SDK provider, with its region and endpoint. */
@@ -182,6 +183,8 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
         return { ids, replaced };
       })(),
     announce({ ids, replaced }) {
+      // What the views saw described the old credentials, perhaps another server.
+      for (const id of replaced) liveHealth.delete(id);
       changed(ids);
       for (const id of replaced) onCredentialsReplaced?.(id);
     },
@@ -398,9 +401,11 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
 
     observe(id, live) {
       if (!selectById.get(id)) return;
-      if (live.message) live.message = log.redactor.redact(live.message);
-      liveHealth.set(id, live);
-      changed([id]);
+      if (!live && !liveHealth.has(id)) return;
+      if (live?.message) live.message = log.redactor.redact(live.message);
+      if (live) liveHealth.set(id, live);
+      else liveHealth.delete(id);
+      hub.publish('connections.changed', { ids: [id], healthOnly: true });
     },
 
     kubeconfigOf: (id) => accessOf(id, 'kubernetes'),

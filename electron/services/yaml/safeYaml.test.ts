@@ -35,9 +35,10 @@ describe('decodeTextFile', () => {
 });
 
 describe('checkPastedText', () => {
-  it('keeps pasted text as it is', () => {
+  it('keeps pasted text as it is, but for a byte-order mark', () => {
     const text = 'name: café 🚀\n';
     expect(checkPastedText('pasted text', text, MAX)).toBe(text);
+    expect(checkPastedText('pasted text', `\ufeff${text}`, MAX)).toBe(text);
   });
 
   it('counts the limit in UTF-8 bytes, as for a file', () => {

@@ -97,13 +97,14 @@ export function decodeTextFile(label: string, bytes: Uint8Array, maxBytes: numbe
  * without encoding and decoding it again: a 10 MiB paste would cost two
  * more copies.
  *
- * @returns the text, a lone surrogate replaced by U+FFFD as UTF-8 encoding would.
+ * @returns the text without a leading byte-order mark, a lone surrogate replaced by U+FFFD, as decoding the file would give.
  * @throws AppError `FILE_TOO_LARGE` over `maxBytes` UTF-8 bytes; `NOT_TEXT` for NUL characters.
  */
 export function checkPastedText(label: string, text: string, maxBytes: number): string {
   checkSize(label, Buffer.byteLength(text, 'utf8'), maxBytes);
   if (text.includes('\0')) throw new AppError('NOT_TEXT', `${label} contains NUL characters, so it isn't a kubeconfig or AWS file's text; paste the text itself.`, { file: label });
-  return text.isWellFormed() ? text : text.toWellFormed();
+  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return unmarked.isWellFormed() ? unmarked : unmarked.toWellFormed();
 }
 
 /**

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../../shared/result';
 import { kubeConfigFor } from '../../../../test/support/localKube';
 import { ConnectionPulse, type PulseOptions, type PulseState } from './connectionPulse';
 
@@ -28,13 +29,17 @@ async function pulseOn(options = FAST) {
   const kc = kubeConfigFor(api.server);
   const pulse = new ConnectionPulse({ config: async () => kc }, options);
   const states: PulseState[] = [];
-  pulse.onChange((s) => states.push(s));
+  const watched: boolean[] = [];
+  pulse.onChange((s, w) => {
+    states.push(s);
+    watched.push(w);
+  });
   cleanups.push(() => {
     pulse.close();
     api.server.closeAllConnections();
     api.server.close();
   });
-  return { ...api, pulse, states };
+  return { ...api, pulse, states, watched };
 }
 
 const until = async (what: string, check: () => boolean, ms = 5000) => {
@@ -112,6 +117,56 @@ describe('a connection pulse', () => {
     const after = asked();
     await new Promise((r) => setTimeout(r, FAST.silenceMs * 3));
     expect(asked()).toBe(after);
+  });
+
+  it('does not call the server silent when data arrived while the question was out (a /version held back)', async () => {
+    const { pulse, hang, states } = await pulseOn();
+    pulse.hold();
+    hang(true);
+    const feeding = setInterval(() => pulse.heard(), 20);
+    await new Promise((r) => setTimeout(r, FAST.silenceMs + FAST.probeTimeoutMs * 3));
+    clearInterval(feeding);
+    expect(states.every((s) => s.reachable)).toBe(true);
+  });
+
+  it('does not call the server silent when it could not be asked (credentials that cannot be had)', async () => {
+    const pulse = new ConnectionPulse({ config: async () => Promise.reject(new AppError('UNAUTHORIZED', 'exec plugin failed')) }, FAST);
+    cleanups.push(() => pulse.close());
+    const states: PulseState[] = [];
+    pulse.onChange((s) => states.push(s));
+    pulse.hold();
+    pulse.suspect();
+    await new Promise((r) => setTimeout(r, FAST.silenceMs * 3));
+    expect(pulse.state).toEqual({ reachable: true });
+    expect(states).toEqual([]);
+  });
+
+  it('forgets what it knew when the last holder lets go, telling its listeners, and starts afresh with the next', async () => {
+    const { pulse, hang, watched, asked } = await pulseOn();
+    const release = pulse.hold();
+    hang(true);
+    await until('unreachable', () => !pulse.state.reachable);
+    release();
+    expect(pulse.state).toEqual({ reachable: true });
+    expect(watched.at(-1)).toBe(false);
+    const before = asked();
+    hang(false);
+    pulse.hold();
+    // A new holder gets the full silence before any question, not the old backoff.
+    expect(asked()).toBe(before);
+    await until('an answer', () => watched.at(-1) === true && pulse.state.reachable);
+  });
+
+  it('asks again at once when told the credentials changed, even while backing off', async () => {
+    const { pulse, hang, asked } = await pulseOn({ ...FAST, retryBaseMs: 60_000, retryMaxMs: 60_000 });
+    pulse.hold();
+    hang(true);
+    await until('unreachable', () => !pulse.state.reachable);
+    hang(false);
+    const before = asked();
+    pulse.retryNow();
+    await until('reachable', () => pulse.state.reachable, 2000);
+    expect(asked()).toBeGreaterThan(before);
   });
 
   it('lets a waiter go when its signal aborts', async () => {

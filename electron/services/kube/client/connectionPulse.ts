@@ -45,12 +45,19 @@ export interface PulseDeps {
   random?: () => number;
 }
 
+/** What asking the server found: it answered, it did not (and what happened), or it could not be asked (credentials, a deleted connection). */
+type Probe = { answered: true } | { answered: false; message: string } | { answered: undefined };
+
 /**
  * One connection's pulse. Runs while anyone {@link hold}s it; everyone who
- * receives data from the server calls {@link heard}.
+ * receives data from the server calls {@link heard}. When the last holder
+ * lets go it forgets what it knew: nobody is listening any more, and a view
+ * opened later finds out afresh.
  */
 export class ConnectionPulse {
   private last: number;
+  /** Times anything was heard, so a question can tell whether data came while it was out. */
+  private heardCount = 0;
   private down: Extract<PulseState, { reachable: false }> | undefined;
   private holders = 0;
   /** Whether anyone has been told the server answers; the first thing heard says so. */
@@ -58,7 +65,7 @@ export class ConnectionPulse {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private probing: AbortController | undefined;
   private failures = 0;
-  private readonly listeners = new Set<(state: PulseState) => void>();
+  private readonly listeners = new Set<(state: PulseState, watched: boolean) => void>();
   private readonly waiters = new Set<() => void>();
   private readonly now: () => number;
 
@@ -75,8 +82,11 @@ export class ConnectionPulse {
     return this.down ?? { reachable: true };
   }
 
-  /** Listens for changes of {@link state}; returns the unsubscribe. */
-  onChange(listener: (state: PulseState) => void): () => void {
+  /**
+   * Listens for changes of {@link state}; `watched` false says the last
+   * holder let go and nothing is known any more. Returns the unsubscribe.
+   */
+  onChange(listener: (state: PulseState, watched: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -91,12 +101,13 @@ export class ConnectionPulse {
     return () => {
       if (!held) return;
       held = false;
-      if (--this.holders === 0) this.pause();
+      if (--this.holders === 0) this.forget();
     };
   }
 
   /** Data came from the server: it is there. */
   heard(): void {
+    this.heardCount++;
     this.last = this.now();
     if (this.down || !this.announced) this.recovered();
   }
@@ -104,6 +115,15 @@ export class ConnectionPulse {
   /** A request failed in a way that may mean the server is gone: ask now rather than after the silence. */
   suspect(): void {
     if (this.down || this.probing || this.holders === 0) return;
+    this.schedule(0, true);
+  }
+
+  /** Asks the server now, with the backoff reset: its credentials or address were just replaced. */
+  retryNow(): void {
+    if (this.holders === 0) return;
+    this.failures = 0;
+    this.probing?.abort();
+    this.probing = undefined;
     this.schedule(0, true);
   }
 
@@ -124,15 +144,22 @@ export class ConnectionPulse {
   /** Stops the timers and any question in flight. */
   close(): void {
     this.holders = 0;
-    this.pause();
-    for (const wake of [...this.waiters]) wake();
+    this.forget();
+    this.listeners.clear();
   }
 
-  private pause(): void {
+  /** No one listens: stop asking, and drop what was known (telling whoever showed it). */
+  private forget(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.probing?.abort();
     this.probing = undefined;
+    const known = this.announced || this.down;
+    this.down = undefined;
+    this.announced = false;
+    this.failures = 0;
+    for (const wake of [...this.waiters]) wake();
+    if (known) this.emit(false);
   }
 
   /** The next look at the silence in `ms`; `ask` asks the server whatever the silence. */
@@ -146,36 +173,47 @@ export class ConnectionPulse {
     if (this.holders === 0) return;
     const quietFor = this.now() - this.last;
     if (!ask && !this.down && quietFor < this.options.silenceMs) return this.schedule(this.options.silenceMs - quietFor);
+    const heardBefore = this.heardCount;
     const probing = (this.probing = new AbortController());
-    const answered = await this.probe(probing.signal);
+    const found = await this.probe(probing.signal);
     if (this.probing !== probing) return;
     this.probing = undefined;
-    if (answered === true) {
+    // Data that arrived while we asked answers the question too (a /version held back by priority and fairness).
+    if (found.answered === true || this.heardCount > heardBefore) {
       this.heard();
       this.schedule(this.options.silenceMs);
       return;
     }
+    // Not asked at all (credentials that cannot be had, say): that is not silence, and the views show it themselves.
+    if (found.answered === undefined) return this.schedule(this.down ? this.options.retryMaxMs : this.options.silenceMs);
     const waitMs = backoffDelay(this.failures++, this.deps.random, this.options.retryBaseMs, this.options.retryMaxMs);
-    this.down = { reachable: false, since: this.last, retryAt: this.now() + waitMs, message: answered };
+    this.down = { reachable: false, since: this.down?.since ?? this.last, retryAt: this.now() + waitMs, message: found.message };
     this.schedule(waitMs);
-    this.emit();
+    this.emit(true);
   }
 
-  /** True when the server answered anything at all; otherwise what happened, for people. */
-  private async probe(signal: AbortSignal): Promise<true | string> {
+  /**
+   * Asks `/version` within the deadline, getting the credentials included:
+   * an exec plugin that hangs must not stop the pulse. Any HTTP status is an
+   * answer; only the network failing or the deadline passing is silence.
+   */
+  private async probe(signal: AbortSignal): Promise<Probe> {
+    const seconds = Math.round(this.options.probeTimeoutMs / 1000);
     let server = 'The API server';
-    try {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.options.probeTimeoutMs)]);
+    const silent = (): Probe => ({ answered: false, message: `${server} did not answer within ${seconds} s` });
+    const asked = (async (): Promise<Probe> => {
       const kc = await this.deps.config();
       server = kc.getCurrentCluster()?.server ?? server;
-      const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.options.probeTimeoutMs)]);
       await kubeRequest(kc, '/version', { timeoutMs: this.options.probeTimeoutMs, signal: deadline });
-      // Any status, 401 and 403 included, is an answer: the server is there.
-      return true;
-    } catch (err) {
-      if (err instanceof AppError && (err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'TLS')) return err.message;
-      if (err instanceof Error && err.name === 'AbortError') return `${server} did not answer within ${Math.round(this.options.probeTimeoutMs / 1000)} s`;
-      return err instanceof AppError ? err.message : `${server} could not be asked whether it is there`;
-    }
+      return { answered: true };
+    })().catch((err: unknown): Probe => {
+      if (err instanceof AppError && err.code === 'TIMEOUT') return silent();
+      if (err instanceof AppError && err.code === 'UNREACHABLE') return { answered: false, message: err.message };
+      return { answered: undefined };
+    });
+    const expired = new Promise<Probe>((resolve) => deadline.addEventListener('abort', () => resolve(silent()), { once: true }));
+    return Promise.race([asked, expired]);
   }
 
   private recovered(): void {
@@ -184,11 +222,11 @@ export class ConnectionPulse {
     this.failures = 0;
     if (this.holders > 0) this.schedule(this.options.silenceMs);
     for (const wake of [...this.waiters]) wake();
-    this.emit();
+    this.emit(true);
   }
 
-  private emit(): void {
+  private emit(watched: boolean): void {
     const state = this.state;
-    for (const listener of this.listeners) listener(state);
+    for (const listener of this.listeners) listener(state, watched);
   }
 }

@@ -215,6 +215,8 @@ export class ListWatchKubeInspector implements KubeInspector {
   credentialsChanged(connectionId: string): void {
     this.access.forget(connectionId);
     for (const entry of this.caches.values()) if (entry.cache.target.connectionId === connectionId) entry.cache.startOver();
+    // The new credentials may reach a server the old ones could not: ask now, not at the end of the backoff.
+    this.pulses.get(connectionId)?.retryNow();
   }
 
   async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {
@@ -397,7 +399,13 @@ export class ListWatchKubeInspector implements KubeInspector {
     let pulse = this.pulses.get(connectionId);
     if (!pulse) {
       pulse = new ConnectionPulse({ config: () => this.access.config(connectionId) }, this.pulseOptions);
-      pulse.onChange((state) => this.deps.connections.observe(connectionId, liveHealthOf(state, Date.now())));
+      pulse.onChange((state, watched) => {
+        try {
+          this.deps.connections.observe(connectionId, watched ? liveHealthOf(state, Date.now()) : undefined);
+        } catch (err) {
+          this.deps.log.error('could not record what the open views see of a connection', { connectionId, error: err });
+        }
+      });
       this.pulses.set(connectionId, pulse);
     }
     return pulse;

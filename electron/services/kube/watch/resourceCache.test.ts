@@ -147,6 +147,28 @@ describe('listing against an apiserver', () => {
     expect(cache.rows().map((r) => r.name)).toEqual(['pod-0']);
   });
 
+  it('a final state given while stale replaces the stale marks (a connection deleted during an outage)', async () => {
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kc = kubeConfigFor(server);
+    const pulse = new ConnectionPulse({ config: async () => kc }, { silenceMs: 50, probeTimeoutMs: 100, retryBaseMs: 100, retryMaxMs: 200 });
+    const release = pulse.hold();
+    const cache = new ResourceCache({ connectionId: 'c1', resource: PODS, namespaced: true, shape: shapeFor(PODS) }, { get: async () => kc, forget: () => undefined }, pulse, createLogger());
+    stops.push(() => {
+      release();
+      pulse.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    const updates: CacheUpdate[] = [];
+    cache.subscribe((u) => updates.push(u));
+    await until(() => !pulse.state.reachable);
+    cache.start();
+    expect(cache.state.staleSince).toBeDefined();
+    cache.stop({ phase: 'error', message: 'The connection was deleted' });
+    expect(updates.at(-1)?.state).toEqual({ phase: 'error', rows: 0, message: 'The connection was deleted' });
+  });
+
   it('takes a Status answered with 200 for the failure it is, not for an empty list', async () => {
     const { cache } = await cacheOn((_, res) => res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'pods is forbidden', reason: 'Forbidden', code: 403 })));
     await until(() => cache.state.phase !== 'listing');

@@ -240,8 +240,7 @@ export class ResourceCache {
   stop(final?: { phase: WatchState['phase']; message: string }): void {
     if (this.abort.signal.aborted) return;
     if (final) {
-      this.phase = final.phase;
-      this.message = final.message;
+      this.setPhase(final.phase, final.message);
       this.flush();
     }
     this.abort.abort();
@@ -311,6 +310,11 @@ export class ResourceCache {
       return;
     }
     if (this.phase !== 'live' && this.phase !== 'listing' && this.phase !== 'reconnecting') return;
+    this.markStale(state);
+  }
+
+  /** Cuts the request in flight, once, and says the rows are stale until the pulse hears the server again. */
+  private markStale(state: Extract<PulseState, { reachable: false }>): void {
     if (!this.staleSince) this.attempt.abort();
     this.setPhase('reconnecting', state.message, { staleSince: this.staleSince ?? new Date(state.since).toISOString(), retryAt: new Date(state.retryAt).toISOString() });
   }
@@ -431,7 +435,15 @@ export class ResourceCache {
     // Exec plugins and token files are read again on the next try.
     if (failure.kind === 'unauthorized') this.clients.forget(this.target.connectionId);
     // The network failed: maybe the server is gone, and the pulse tells every cache of the connection at once.
-    if (failure.kind === 'transient') this.pulse.suspect();
+    if (failure.kind === 'transient') {
+      const pulse = this.pulse.state;
+      // Already known: the rows are stale, and the pulse's retry, not ours, is the one to show and wait for.
+      if (!pulse.reachable) {
+        this.markStale(pulse);
+        return 0;
+      }
+      this.pulse.suspect();
+    }
     this.setPhase(retry.phase, retry.message, retry.waitMs > 0 ? { retryAt: new Date(Date.now() + retry.waitMs).toISOString() } : {});
     if (previous !== this.phase) this.log.warn('kube watch', { connectionId: this.target.connectionId, scope: this.scope, phase: this.phase, message: this.message });
     return retry.waitMs;

@@ -182,19 +182,22 @@ describe('watch status', () => {
     // The services saw the silence too: the connection's health says so without a Test.
     const tested = kubeConnection({ health: { status: 'ok', checkedAt: new Date(Date.now() - 60_000).toISOString() } });
     const down = { reachable: false, at: new Date().toISOString(), since: since.toISOString(), retryAt, message: silence };
+    const discoveries = fake.method('kube.discover').mock.calls.length;
     fake.handle('connections.list', () => ok([{ ...tested, health: { ...tested.health, live: down } }]));
-    fake.emit('connections.changed', { ids: [tested.id] });
+    fake.emit('connections.changed', { ids: [tested.id], healthOnly: true });
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toMatch(new RegExp(`^No answer from the API server since ${since.toLocaleTimeString()}${silence}\\. The tables keep what it last sent, marked stale; trying again in [78] s\\.$`));
     expect(screen.getAllByText('unreachable').length).toBeGreaterThan(0);
 
     fake.handle('connections.list', () => ok([{ ...tested, health: { ...tested.health, live: { reachable: true, at: new Date().toISOString() } } }]));
-    fake.emit('connections.changed', { ids: [tested.id] });
+    fake.emit('connections.changed', { ids: [tested.id], healthOnly: true });
     emitRows(fake, id, { state: { phase: 'live', rows: 2 } });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(statusText()).toBe('2 pods · live');
     expect(screen.queryByText('unreachable')).toBeNull();
     expect(screen.getAllByText('ok').length).toBeGreaterThan(0);
+    // A silent server is not asked again what it serves each time its live health changes.
+    expect(fake.method('kube.discover').mock.calls.length).toBe(discoveries);
   });
 
   it('shows why kube.watch failed, with the fix, instead of an empty table', async () => {

@@ -24,7 +24,7 @@ const PHASE_TEXT: Record<DisplayPhase, string> = {
 function PhaseText({ status }: { status: WatchStatus }) {
   const left = useCountdown(status.retryAt);
   const retry = status.retryAt && (left > 0 ? ` in ${left} s` : '…');
-  if (status.staleSince) return <>{`stale since ${new Date(status.staleSince).toLocaleTimeString()} · reconnecting${retry || '…'}`}</>;
+  if (status.staleSince && status.phase === 'reconnecting') return <>{`stale since ${new Date(status.staleSince).toLocaleTimeString()} · reconnecting${retry || '…'}`}</>;
   if (status.phase === 'reconnecting' && retry) return <>{`reconnecting${retry}`}</>;
   return <>{PHASE_TEXT[status.phase]}</>;
 }
