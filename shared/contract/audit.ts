@@ -35,6 +35,7 @@ export const AuditQuery = z.object({
   /** Entries older than this id (paging backwards). */
   beforeId: z.number().int().optional(),
   connectionId: z.string().optional(),
+  /** Matches action, target, connection name or detail; `#12` finds entry 12 and those linked to it by undo (`shared/auditFilter.ts`). */
   text: z.string().max(200).optional(),
 });
 

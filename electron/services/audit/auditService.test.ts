@@ -96,6 +96,29 @@ describe('AuditService', () => {
     expect(audit.list({ limit: 10, connectionId: 'c2' }).entries).toHaveLength(3);
   });
 
+  it('finds an entry by "#id" with the entries linked to it by undo, and no longer offers to undo it once undone', async () => {
+    const { audit } = setup();
+    const scale = (replicas: number, from: number) =>
+      audit.record({ actor: 'me', action: 'kube.scale', target: 'prod/a/deployments/web' }, () => replicas, () => ({
+        undo: { method: 'kube.scale', params: { replicas: from }, label: `Scale back to ${from} replicas` },
+      }));
+    await scale(5, 3);
+    const [scaled] = audit.list({ limit: 1 }).entries;
+    await audit.record({ actor: 'me', action: 'connections.rename', target: 'scaled #1' }, () => 1);
+    await expect(audit.undo(scaled.id, () => audit.record({ actor: 'me', action: 'kube.scale', target: 'web' }, () => Promise.reject(new Error('conflict'))))).rejects.toThrow();
+    const undone = await audit.undo(scaled.id, () => scale(3, 5));
+
+    const ids = (text: string) => audit.list({ limit: 10, text }).entries.map((e) => e.id);
+    // The entry, its failed undo and its undo; not the rename whose target merely says "#1".
+    expect(ids(`#${scaled.id}`)).toEqual([undone.id, undone.id - 1, scaled.id]);
+    // From the undo's side: the undo and the entry it undid.
+    expect(ids(` #${undone.id} `)).toEqual([undone.id, scaled.id]);
+    expect(ids('#999')).toEqual([]);
+    const original = audit.list({ limit: 10, text: `#${scaled.id}` }).entries.at(-1);
+    expect(original).toMatchObject({ id: scaled.id, undoneBy: undone.id });
+    expect(original?.undo).toBeUndefined();
+  });
+
   it('announces entries as they are written and completed', async () => {
     // The hub sends its batches on a timer: a fake one lets the test send them, rather than sleep and hope they went.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

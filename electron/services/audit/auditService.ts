@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { entryReferenceOf } from '../../../shared/auditFilter';
 import type { AuditEntry, MethodName } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
@@ -59,6 +60,10 @@ export interface AuditService {
    * cut short, found on the next start. A completed entry is left as it is.
    */
   abandon(id: number, reason: string): void;
+  /**
+   * Entries newest first. `text` matches action, target, connection name or
+   * detail; `#12` instead finds entry 12 and those linked to it by undo.
+   */
   list(query: { limit: number; beforeId?: number; connectionId?: string; text?: string }): { entries: AuditEntry[]; hasMore: boolean };
   /**
    * Undoes entry `id`: `run` makes its undo call (through the contract, so it
@@ -183,7 +188,11 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
         where.push('connection_id = @connectionId');
         args.connectionId = connectionId;
       }
-      if (text) {
+      const entryId = text === undefined ? undefined : entryReferenceOf(text);
+      if (entryId !== undefined) {
+        where.push('(id = @entryId OR undo_of = @entryId OR id = (SELECT undo_of FROM audit WHERE id = @entryId))');
+        args.entryId = entryId;
+      } else if (text) {
         where.push(`(action LIKE @text ESCAPE '\\' OR target LIKE @text ESCAPE '\\' OR connection_name LIKE @text ESCAPE '\\' OR detail LIKE @text ESCAPE '\\')`);
         args.text = `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
       }

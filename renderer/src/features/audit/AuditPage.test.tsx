@@ -46,14 +46,70 @@ describe('audit page', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(await screen.findByText('Undid #7: scale back to 3 replicas')).toBeTruthy();
 
-    // The services announce both entries.
-    fake.emit('audit.appended', { ...scaled, undo: undefined, undoneBy: 8 });
+    // The answer is shown at once, before the services' events: Undo is not offered a moment longer.
+    const [undoing, undone] = await bodyRows();
+    expect(undoing.textContent).toContain('undoes #7');
+    expect(undone.textContent).toContain('undone by #8');
+    expect(within(undone).queryByRole('button', { name: /^Undo/ })).toBeNull();
+    // Focus was lost with the dialog and its Undo button; the reference that replaced the button holds it now.
+    expect(document.activeElement).toBe(within(undone).getByRole('button', { name: 'Show entry #8' }));
+
+    // The services' events then say the same.
+    fake.emit('audit.appended', auditEntry(8, { action: 'kube.scale', undoOf: 7, status: 'pending' }));
     fake.emit('audit.appended', auditEntry(8, { action: 'kube.scale', undoOf: 7 }));
-    await waitFor(async () => expect((await bodyRows())[0].textContent).toContain('undoes #7'));
-    expect((await bodyRows())[1].textContent).toContain('undone by #8');
+    fake.emit('audit.appended', { ...scaled, undo: undefined, undoneBy: 8 });
+    await waitFor(async () => expect((await bodyRows()).map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['#8', '#7', '#6']));
     expect(within((await bodyRows())[1]).queryByRole('button', { name: /^Undo/ })).toBeNull();
-    // Focus went back to the Undo button when the dialog closed; the note that replaced it holds it now.
-    expect(document.activeElement?.textContent).toBe('undone by #8');
+  });
+
+  it('shows each entry\'s id, offers no Undo on an entry already undone, and follows "undoes #7" to its row', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeBridge({
+      'audit.list': () =>
+        ok({
+          entries: [
+            auditEntry(9, { action: 'connections.importKubeconfig' }),
+            auditEntry(8, { action: 'kube.scale', undoOf: 7, undo: { label: 'Scale back to 5 replicas' } }),
+            // A stale copy that still carries its undo step must not offer it either.
+            auditEntry(7, { action: 'kube.scale', undoneBy: 8, undo: { label: 'Scale back to 3 replicas' } }),
+          ],
+          hasMore: false,
+        }),
+    });
+    renderApp(fake, '#/audit');
+    const rows = await bodyRows();
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['#9', '#8', '#7']);
+    // The action may wrap after its dots only.
+    expect(within(rows[0]).getByText((_, el) => el?.tagName === 'TD' && el.textContent === 'connections.importKubeconfig').querySelectorAll('wbr')).toHaveLength(1);
+    expect(rows[2].textContent).toContain('undone by #8');
+    expect(within(rows[2]).queryByRole('button', { name: /^Undo/ })).toBeNull();
+    expect(within(rows[1]).getByRole('button', { name: 'Undo #8: Scale back to 5 replicas' })).toBeTruthy();
+
+    await user.click(within(rows[1]).getByRole('button', { name: 'Show entry #7' }));
+    expect(document.activeElement).toBe(within(rows[2]).getByRole('rowheader'));
+    expect(rows[2].className).toContain('shown');
+    // Listed already: no new query.
+    expect(fake.method('audit.list')).toHaveBeenCalledTimes(1);
+  });
+
+  it('follows a reference to an entry not listed by filtering the log to it and its undo', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeBridge({
+      'audit.list': ({ text }) =>
+        ok(
+          text === '#4'
+            ? { entries: [auditEntry(120, { undoOf: 4 }), auditEntry(4, { undoneBy: 120 })], hasMore: false }
+            : { entries: [auditEntry(120, { undoOf: 4 })], hasMore: true },
+        ),
+    });
+    renderApp(fake, '#/audit');
+    await user.click(within((await bodyRows())[0]).getByRole('button', { name: 'Show entry #4' }));
+    expect(fake.method('audit.list')).toHaveBeenLastCalledWith({ limit: 100, text: '#4' });
+    expect((screen.getByRole('searchbox', { name: 'Filter audit log' }) as HTMLInputElement).value).toBe('#4');
+    await waitFor(async () => expect(await bodyRows()).toHaveLength(2));
+    const target = (await bodyRows())[1];
+    await waitFor(() => expect(document.activeElement).toBe(within(target).getByRole('rowheader', { name: '#4' })));
+    expect(target.className).toContain('shown');
   });
 
   it('loads older pages with beforeId', async () => {

@@ -7,13 +7,14 @@ import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 
 /** Asks before undoing an audited action, saying what the undo will do and where. */
-export function UndoDialog({ entry, onClose }: { entry: AuditEntry & { undo: { label: string } }; onClose(): void }) {
+export function UndoDialog({ entry, onUndone, onClose }: { entry: AuditEntry & { undo: { label: string } }; onUndone(undoing: AuditEntry): void; onClose(): void }) {
   const [error, setError] = useState<ErrorView>();
   const [busy, setBusy] = useState(false);
   const undo = async () => {
     setBusy(true);
     try {
       const done = await call('audit.undo', { id: entry.id });
+      onUndone(done);
       notifySuccess(`Undid #${entry.id}: ${entry.undo.label.toLowerCase()}`, `Recorded in the audit log as #${done.id}.`);
       onClose();
     } catch (err) {

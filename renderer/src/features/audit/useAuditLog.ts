@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../../shared/contract';
 import { call, getBridge } from '../../api/client';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { appendOlder, mergeAppended, mergeFirstPage } from './auditEntries';
+import { appendOlder, applyUndo, mergeAppended, mergeFirstPage } from './auditEntries';
 
 const PAGE_SIZE = 100;
 
@@ -16,8 +16,8 @@ interface AuditLogState {
 
 /**
  * The audit log filtered by `text`, newest first: the first page, older pages
- * on demand (`beforeId`), live entries from `audit.appended`, and a reload
- * after missed events.
+ * on demand (`beforeId`), live entries from `audit.appended`, undos as soon
+ * as they are answered, and a reload after missed events.
  */
 export function useAuditLog(text: string) {
   const [state, setState] = useState<AuditLogState>({ entries: [], hasMore: false, status: 'loading', loadingOlder: false });
@@ -63,5 +63,8 @@ export function useAuditLog(text: string) {
     }
   };
 
-  return { ...state, reload: load, loadOlder };
+  /** Shows an undo's answer (the undoing entry) before its events arrive. */
+  const showUndone = (undoing: AuditEntry) => setState((s) => ({ ...s, entries: applyUndo(s.entries, undoing, query) }));
+
+  return { ...state, reload: load, loadOlder, showUndone };
 }
