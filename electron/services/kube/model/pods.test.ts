@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podGpus, podSummary, type PodObject } from './pods';
+import { podGpus, podStatus, podSummary, type PodObject } from './pods';
 
 const at = '2026-01-10T08:00:00Z';
 
@@ -98,6 +98,31 @@ describe('pod status (as kubectl get pods)', () => {
 
   it('SchedulingGated', () => {
     expect(podSummary(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] })).status).toBe('SchedulingGated');
+  });
+});
+
+describe('pod status as the table shows it', () => {
+  it('a Running pod that is not ready says so, where kubectl leaves it to READY', () => {
+    const unready = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: false, state: running }] });
+    expect(podSummary(unready).status).toBe('Running');
+    expect(podStatus(unready)).toBe('Running (0/1 ready)');
+    const ready = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, state: running }] });
+    expect(podStatus(ready)).toBe('Running');
+  });
+
+  it('a pod whose containers are ready but whose readiness gates are not', () => {
+    const gated = pod(
+      { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: true, state: running }] },
+      { containers: [{ name: 'app' }], readinessGates: [{ conditionType: 'target-health.elbv2.k8s.aws/k8s-shop-web' }] },
+    );
+    expect(podStatus(gated)).toBe('Running (readiness gates 0/1)');
+    gated.status!.conditions!.push({ type: 'target-health.elbv2.k8s.aws/k8s-shop-web', status: 'True' });
+    expect(podStatus(gated)).toBe('Running');
+  });
+
+  it('other statuses are kubectl’s', () => {
+    expect(podStatus(pod({ phase: 'Running', containerStatuses: [{ name: 'app', ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }))).toBe('CrashLoopBackOff');
+    expect(podStatus(pod({ phase: 'Pending' }))).toBe('Pending');
   });
 });
 

@@ -34,7 +34,7 @@ export interface PodContainer {
 
 /** A Pod. */
 export interface PodObject extends KubeObject {
-  spec?: { nodeName?: string; containers?: PodContainer[]; initContainers?: PodContainer[] };
+  spec?: { nodeName?: string; containers?: PodContainer[]; initContainers?: PodContainer[]; readinessGates?: { conditionType: string }[] };
   status?: {
     phase?: string;
     reason?: string;
@@ -67,6 +67,28 @@ function terminatedReason(t: NonNullable<ContainerState['terminated']>, prefix =
 
 /** STATUS, READY and RESTARTS as `kubectl get pods` computes them. */
 export function podSummary(pod: PodObject): { status: string; ready: string; restarts: number } {
+  const s = podState(pod);
+  return { status: s.status, ready: `${s.ready}/${s.total}`, restarts: s.restarts };
+}
+
+/**
+ * STATUS as Pilothouse shows it: kubectl's, except that a Running pod that is
+ * not ready says so, "Running (0/1 ready)" or "Running (readiness gates 0/1)",
+ * where kubectl leaves that to other columns and the pod looks healthy.
+ */
+export function podStatus(pod: PodObject): string {
+  const s = podState(pod);
+  if (s.status !== 'Running') return s.status;
+  if (s.ready < s.total) return `Running (${s.ready}/${s.total} ready)`;
+  // Gates set by controllers outside the kubelet, e.g. the AWS load balancer controller's target health.
+  const gates = pod.spec?.readinessGates ?? [];
+  const conditions = pod.status?.conditions ?? [];
+  const passed = gates.filter((g) => conditions.some((c) => c.type === g.conditionType && c.status === 'True')).length;
+  return passed < gates.length ? `Running (readiness gates ${passed}/${gates.length})` : 'Running';
+}
+
+/** kubectl's printPod: the status reason, ready and total containers, restarts. */
+function podState(pod: PodObject): { status: string; ready: number; total: number; restarts: number } {
   const status = pod.status ?? {};
   const conditions = status.conditions ?? [];
   const initSpecs = new Map((pod.spec?.initContainers ?? []).map((c) => [c.name, c]));
@@ -123,5 +145,5 @@ export function podSummary(pod: PodObject): { status: string; ready: string; res
     if (status.reason === 'NodeLost') reason = 'Unknown';
     else if (status.phase !== 'Succeeded' && status.phase !== 'Failed') reason = 'Terminating';
   }
-  return { status: reason, ready: `${ready}/${total}`, restarts };
+  return { status: reason, ready, total, restarts };
 }

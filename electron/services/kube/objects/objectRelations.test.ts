@@ -56,4 +56,9 @@ describe('pods and claims', () => {
       created: '2026-01-10T08:00:00Z',
     });
   });
+
+  it('a related pod running but not ready says so, as in the Pods table', () => {
+    const pod = { metadata: { name: 'web-1' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, state: { running: {} } }] } };
+    expect(relatedPodOf(pod).status).toBe('Running (0/1 ready)');
+  });
 });

@@ -4,7 +4,7 @@
  * related-pods list shows it.
  */
 import type { RelatedPod } from '../../../../shared/contract';
-import { podSummary, type LabelSelector, type PodObject } from '../model';
+import { podStatus, podSummary, type LabelSelector, type PodObject } from '../model';
 
 /**
  * A LabelSelector as the `labelSelector` query string (and as people read
@@ -52,7 +52,7 @@ export function mountsClaim(pod: PodWithVolumes, claim: string): boolean {
   return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim || (v.ephemeral !== undefined && `${pod.metadata?.name}-${v.name}` === claim));
 }
 
-/** A pod as the related-pods list shows it, STATUS as `kubectl get pods` computes it. */
+/** A pod as the related-pods list shows it, with the status the Pods table shows. */
 export function relatedPodOf(pod: PodObject): RelatedPod {
   const m = pod.metadata ?? {};
   const summary = podSummary(pod);
@@ -60,7 +60,7 @@ export function relatedPodOf(pod: PodObject): RelatedPod {
     uid: m.uid ?? `${m.namespace ?? ''}/${m.name ?? ''}`,
     name: m.name ?? '',
     namespace: m.namespace ?? '',
-    status: summary.status,
+    status: podStatus(pod),
     ready: summary.ready,
     restarts: summary.restarts,
     ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),

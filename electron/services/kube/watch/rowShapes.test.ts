@@ -35,6 +35,11 @@ describe('pod rows', () => {
     });
   });
 
+  it('a running pod that is not ready does not read plain Running', () => {
+    const cells = cellsOf('', 'pods', pod({ phase: 'Running', containerStatuses: [{ name: 'app', ready: false, state: { running: { startedAt: at } } }] }));
+    expect(cells).toMatchObject({ status: 'Running (0/1 ready)', ready: '0/1' });
+  });
+
   it('no GPUs is an empty cell, not 0', () => {
     expect(cellsOf('', 'pods', pod({ phase: 'Running' })).gpus).toBeNull();
   });

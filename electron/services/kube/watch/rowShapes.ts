@@ -18,6 +18,7 @@ import {
   nodeRoles,
   nodeStatus,
   podGpus,
+  podStatus,
   podSummary,
   type CronJobObject,
   type DataObject,
@@ -64,7 +65,7 @@ const podShape: RowShape = {
     const pod = obj as PodObject;
     const s = podSummary(pod);
     const gpus = podGpus(pod);
-    return [s.status, s.ready, s.restarts, gpus || null, orNull(pod.spec?.nodeName), created(obj)];
+    return [podStatus(pod), s.ready, s.restarts, gpus || null, orNull(pod.spec?.nodeName), created(obj)];
   },
 };
 

@@ -26,6 +26,10 @@ describe('cell formats', () => {
     // Among events, only warnings should catch the eye.
     expect(statusTone('Warning')).toBe('warn');
     expect(statusTone('Normal')).toBe('neutral');
+    // Running but not ready is not healthy; a count at its target is no warning.
+    expect(statusTone('Running (0/1 ready)')).toBe('warn');
+    expect(statusTone('Running (readiness gates 0/1)')).toBe('warn');
+    expect(statusTone('Running (2/2 ready)')).toBe('ok');
   });
 
   it('reads Kubernetes quantities', () => {

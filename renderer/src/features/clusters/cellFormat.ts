@@ -30,15 +30,22 @@ const WARN = new Set([
 // "Normal" (an event's type) is left neutral, so that Warning events stand out among them.
 const OK = new Set(['running', 'ready', 'active', 'bound', 'succeeded', 'completed', 'complete', 'available', 'healthy']);
 
+/** "0/1", "2/3": fewer ready or available than wanted. */
+function isShort(part: string): boolean {
+  const match = /^(\d+)\/(\d+)$/.exec(part);
+  return match !== null && Number(match[1]) < Number(match[2]);
+}
+
 /**
  * The tone of a Kubernetes status text. Compound statuses ("Ready,SchedulingDisabled",
- * "Init:CrashLoopBackOff") take the worst of their parts. "True"/"False" stay
- * neutral: whether true is good depends on the column (Ready, Suspend).
+ * "Init:CrashLoopBackOff", "Running (0/1 ready)") take the worst of their parts,
+ * a count short of its target being a warning. "True"/"False" stay neutral:
+ * whether true is good depends on the column (Ready, Suspend).
  */
 export function statusTone(text: string): StatusTone {
   const parts = text.toLowerCase().split(/[\s,:()]+/).filter(Boolean);
   if (parts.some((p) => BAD.has(p))) return 'bad';
-  if (parts.some((p) => WARN.has(p))) return 'warn';
+  if (parts.some((p) => WARN.has(p) || isShort(p))) return 'warn';
   if (parts.some((p) => OK.has(p))) return 'ok';
   return 'neutral';
 }
