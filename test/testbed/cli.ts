@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       let total = 0;
       for (const p of s.processes) {
         total += p.rssKiB;
-        log(`${(p.rssKiB / 1024).toFixed(0).padStart(6)} MiB  ${p.name} (pid ${p.pid})`);
+        log(`${(p.rssKiB / 1024).toFixed(0).padStart(6)} MiB  ${p.name} (pid ${p.pid})${p.rssKiB === 0 ? ' EXITED: `npm run testbed:up` starts it again' : ''}`);
       }
       log(`${(total / 1024).toFixed(0).padStart(6)} MiB  total RSS`);
       if (!Object.values(s.health).every(Boolean)) process.exitCode = 1;

@@ -372,6 +372,18 @@ export function clusterPids(info: Pick<ClusterInfo, 'workdir'>): Record<string, 
   );
 }
 
+/**
+ * Components of the cluster that are not running. On a busy machine a
+ * controller-manager or scheduler whose leader lease could not be renewed in
+ * time exits ("leaderelection lost") while the apiserver keeps answering
+ * /readyz: pods then get no ServiceAccount, no node, no garbage collection.
+ */
+export function deadComponents(info: Pick<ClusterInfo, 'workdir'>): string[] {
+  return Object.entries(clusterPids(info))
+    .filter(([, pid]) => !isAlive(pid))
+    .map(([component]) => component);
+}
+
 function apiserverPid(info: Pick<ClusterInfo, 'workdir'>): number {
   const pid = clusterPids(info)['kube-apiserver'];
   if (!pid) throw new Error(`no kube-apiserver pid file under ${info.workdir}`);

@@ -12,8 +12,10 @@ import {
   clusterHealthy,
   clusterPids,
   createCluster,
+  deadComponents,
   deleteCluster,
   refreshTokens,
+  startApiserver,
   waitNodesReady,
   type ClusterInfo,
 } from './clusters';
@@ -155,6 +157,12 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
   if (!Object.values(h).every(Boolean)) {
     log(`state.json found but the bed is not healthy (${JSON.stringify(h)}); recreating it`);
     return undefined;
+  }
+  for (const cluster of Object.values(state.info.clusters)) {
+    const dead = deadComponents(cluster);
+    if (!dead.length) continue;
+    log(`${cluster.name}: ${dead.join(', ')} had exited; starting ${dead.length === 1 ? 'it' : 'them'} again`);
+    await startApiserver(cluster);
   }
   await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
   // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
