@@ -20,6 +20,12 @@ export function rssOf(pid: number): number {
   return line ? Number(line[1]) * 1024 : 0;
 }
 
+/** The highest resident memory a process has had since it started (VmHWM), from /proc. */
+export function peakRssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : 0;
+}
+
 /**
  * Forgets this process's peak RSS so far (Linux `clear_refs`), so
  * {@link peakRss} measures from now; false where the kernel does not allow it.
@@ -58,9 +64,9 @@ export async function podCount(kc: KubeConfig): Promise<number> {
 }
 
 /** kubectl's time for the same list, the baseline. */
-export function kubectlListAllPods(kubectl: string, kubeconfig: string): { ms: number; bytes: number } {
+export function kubectlListAllPods(kubectl: string, kubeconfig: string, args: string[] = ['get', 'pods', '-A', '-o', 'json']): { ms: number; bytes: number } {
   const started = performance.now();
-  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 });
+  const run = spawnSync(kubectl, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 1 << 30 });
   if (run.status !== 0) throw new Error(`kubectl failed: ${run.stderr}`);
   return { ms: performance.now() - started, bytes: run.stdout.length };
 }
