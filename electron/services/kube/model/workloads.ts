@@ -2,10 +2,26 @@
 import { humanDuration } from './durations';
 import type { KubeObject } from './kubeObject';
 
+/** A condition of a workload's status: Deployments' Available, Progressing and ReplicaFailure; ReplicaSets' ReplicaFailure. */
+export interface WorkloadCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
 /** A Deployment, StatefulSet, ReplicaSet or DaemonSet: replica-set counts and daemon-set counts share one status. */
 export interface WorkloadObject extends KubeObject {
-  spec?: { replicas?: number; paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } };
+  spec?: {
+    replicas?: number;
+    paused?: boolean;
+    template?: { metadata?: { annotations?: Record<string, string> } };
+    /** StatefulSets and DaemonSets; a StatefulSet's partition keeps the pods below it on the old revision. */
+    updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  };
   status?: {
+    observedGeneration?: number;
+    conditions?: WorkloadCondition[];
     replicas?: number;
     readyReplicas?: number;
     updatedReplicas?: number;
@@ -15,6 +31,68 @@ export interface WorkloadObject extends KubeObject {
     updatedNumberScheduled?: number;
     numberAvailable?: number;
   };
+}
+
+/** The kinds {@link workloadStatus} judges. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
+
+/** Replicas (for a DaemonSet, nodes) wanted and available. */
+function replicaCounts(kind: WorkloadKind, w: WorkloadObject): { desired: number; available: number; updated: number } {
+  const st = w.status ?? {};
+  if (kind === 'DaemonSet') return { desired: st.desiredNumberScheduled ?? 0, available: st.numberAvailable ?? 0, updated: st.updatedNumberScheduled ?? 0 };
+  // StatefulSets report availableReplicas only since Kubernetes 1.22; ready is the closest before.
+  const available = st.availableReplicas ?? (kind === 'StatefulSet' ? st.readyReplicas : undefined) ?? 0;
+  return { desired: w.spec?.replicas ?? 1, available, updated: st.updatedReplicas ?? 0 };
+}
+
+/** Whether a rollout is under way, as `kubectl rollout status` would keep waiting. */
+function rollingOut(kind: WorkloadKind, w: WorkloadObject, desired: number, updated: number): boolean {
+  const st = w.status ?? {};
+  // The controller has not yet acted on the latest spec: the numbers are the old spec's.
+  if ((w.metadata?.generation ?? 0) > (st.observedGeneration ?? Infinity)) return true;
+  switch (kind) {
+    case 'Deployment': {
+      if (updated < desired || (st.replicas ?? 0) > updated) return true;
+      // Once complete, the controller leaves Progressing at NewReplicaSetAvailable even if pods fail later: that is a shortfall, not a rollout.
+      const progressing = st.conditions?.find((c) => c.type === 'Progressing');
+      return progressing !== undefined && progressing.reason !== 'NewReplicaSetAvailable';
+    }
+    case 'StatefulSet': {
+      const strategy = w.spec?.updateStrategy;
+      if (strategy?.type === 'OnDelete') return false;
+      return updated < desired - (strategy?.rollingUpdate?.partition ?? 0);
+    }
+    case 'DaemonSet':
+      return w.spec?.updateStrategy?.type !== 'OnDelete' && updated < desired;
+    case 'ReplicaSet':
+      return false;
+  }
+}
+
+/**
+ * Whether a workload is where it should be, in words a table can sort and
+ * filter by; the first that holds of: Terminating, ProgressDeadlineExceeded
+ * (a Deployment's rollout stalled), a ReplicaFailure reason such as
+ * FailedCreate (quota, admission), Scaled to 0 (No matching nodes for a
+ * DaemonSet), Unavailable (none available), Paused, Progressing (a rollout
+ * under way), "2/3 available" (fewer than wanted), Available. The condition
+ * reasons are Kubernetes' own, as `kubectl describe` prints them.
+ */
+export function workloadStatus(kind: WorkloadKind, w: WorkloadObject): string {
+  const conditions = w.status?.conditions ?? [];
+  const condition = (type: string) => conditions.find((c) => c.type === type);
+  if (w.metadata?.deletionTimestamp) return 'Terminating';
+  const progressing = condition('Progressing');
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') return 'ProgressDeadlineExceeded';
+  const failure = condition('ReplicaFailure');
+  if (failure?.status === 'True') return failure.reason || 'ReplicaFailure';
+  const { desired, available, updated } = replicaCounts(kind, w);
+  if (desired === 0) return kind === 'DaemonSet' ? 'No matching nodes' : 'Scaled to 0';
+  if (available === 0) return 'Unavailable';
+  if (kind === 'Deployment' && w.spec?.paused) return 'Paused';
+  if (rollingOut(kind, w, desired, updated)) return 'Progressing';
+  if (available < desired) return `${available}/${desired} available`;
+  return 'Available';
 }
 
 /** The `scale` subresource (`autoscaling/v1` Scale) of anything that scales. */

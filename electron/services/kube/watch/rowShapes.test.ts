@@ -97,22 +97,30 @@ describe('workload rows', () => {
       spec: { replicas: 3, template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
       status: { replicas: 4, readyReplicas: 2, updatedReplicas: 1, availableReplicas: 2 },
     };
-    expect(cellsOf('apps', 'deployments', d)).toEqual({ ready: '2/3', upToDate: 1, available: 2, age: at });
+    expect(cellsOf('apps', 'deployments', d)).toEqual({ status: 'Progressing', ready: '2/3', upToDate: 1, available: 2, age: at });
+  });
+
+  it('a deployment short of available replicas, or whose rollout stalled, says so in its status', () => {
+    const d = (status: object) => ({ metadata: { uid: 'd3' }, spec: { replicas: 3 }, status: { replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, ...status } });
+    expect(cellsOf('apps', 'deployments', d({})).status).toBe('Available');
+    expect(cellsOf('apps', 'deployments', d({ readyReplicas: 1, availableReplicas: 1 })).status).toBe('1/3 available');
+    const stalled = d({ conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] });
+    expect(cellsOf('apps', 'deployments', stalled).status).toBe('ProgressDeadlineExceeded');
   });
 
   it('a scaled-to-zero deployment with no status numbers', () => {
-    expect(cellsOf('apps', 'deployments', { metadata: { uid: 'd2' }, spec: { replicas: 0 }, status: {} })).toMatchObject({ ready: '0/0', upToDate: 0, available: 0 });
+    expect(cellsOf('apps', 'deployments', { metadata: { uid: 'd2' }, spec: { replicas: 0 }, status: {} })).toMatchObject({ status: 'Scaled to 0', ready: '0/0', upToDate: 0, available: 0 });
   });
 
   it('statefulsets and daemonsets', () => {
-    expect(cellsOf('apps', 'statefulsets', { metadata: { uid: 's' }, spec: { replicas: 3 }, status: { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3 } })).toMatchObject({ ready: '3/3' });
+    expect(cellsOf('apps', 'statefulsets', { metadata: { uid: 's' }, spec: { replicas: 3 }, status: { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3 } })).toMatchObject({ status: 'Available', ready: '3/3' });
     const ds = { metadata: { uid: 'ds' }, status: { desiredNumberScheduled: 7, numberReady: 6, updatedNumberScheduled: 7, numberAvailable: 6 } };
-    expect(cellsOf('apps', 'daemonsets', ds)).toMatchObject({ ready: '6/7', upToDate: 7, available: 6 });
+    expect(cellsOf('apps', 'daemonsets', ds)).toMatchObject({ status: '6/7 available', ready: '6/7', upToDate: 7, available: 6 });
   });
 
   it('replicasets: desired, current, ready', () => {
     const rs = { metadata: { uid: 'rs' }, spec: { replicas: 3 }, status: { replicas: 2, readyReplicas: 1 } };
-    expect(cellsOf('apps', 'replicasets', rs)).toMatchObject({ desired: 3, current: 2, ready: 1 });
+    expect(cellsOf('apps', 'replicasets', rs)).toMatchObject({ status: 'Unavailable', desired: 3, current: 2, ready: 1 });
   });
 
   it('cronjobs: schedule, suspend, active, last schedule', () => {

@@ -32,6 +32,7 @@ import {
   type PvcObject,
   type ServiceObject,
   type WorkloadObject,
+  workloadStatus,
 } from '../model';
 import { printerColumnsShape, type PrinterColumn } from './printerColumns';
 
@@ -112,33 +113,36 @@ const nodeShape: RowShape = {
 
 // ---------------------------------------------------------------- workloads
 
-const workloadColumns = [col('ready', 'Ready'), col('upToDate', 'Up-to-date', 'number'), col('available', 'Available', 'number'), AGE];
+const workloadColumns = [col('status', 'Status', 'status'), col('ready', 'Ready'), col('upToDate', 'Up-to-date', 'number'), col('available', 'Available', 'number'), AGE];
 
-/** Deployments and StatefulSets: ready/desired replicas. */
-const replicasShape: RowShape = {
-  columns: workloadColumns,
-  cells(obj) {
-    const w = obj as WorkloadObject;
-    const st = w.status ?? {};
-    return [`${st.readyReplicas ?? 0}/${w.spec?.replicas ?? 1}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0, created(obj)];
-  },
-};
+/** Deployments and StatefulSets: how they stand, ready/desired replicas. */
+function replicasShape(kind: 'Deployment' | 'StatefulSet'): RowShape {
+  return {
+    columns: workloadColumns,
+    cells(obj) {
+      const w = obj as WorkloadObject;
+      const st = w.status ?? {};
+      return [workloadStatus(kind, w), `${st.readyReplicas ?? 0}/${w.spec?.replicas ?? 1}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0, created(obj)];
+    },
+  };
+}
 
-/** ReplicaSets, as kubectl shows them: desired, current and ready pods. */
+/** ReplicaSets, as kubectl shows them: desired, current and ready pods; and how they stand. */
 const replicaSetShape: RowShape = {
-  columns: [col('desired', 'Desired', 'number'), col('current', 'Current', 'number'), col('ready', 'Ready', 'number'), AGE],
+  columns: [col('status', 'Status', 'status'), col('desired', 'Desired', 'number'), col('current', 'Current', 'number'), col('ready', 'Ready', 'number'), AGE],
   cells(obj) {
     const w = obj as WorkloadObject;
     const st = w.status ?? {};
-    return [w.spec?.replicas ?? 1, st.replicas ?? 0, st.readyReplicas ?? 0, created(obj)];
+    return [workloadStatus('ReplicaSet', w), w.spec?.replicas ?? 1, st.replicas ?? 0, st.readyReplicas ?? 0, created(obj)];
   },
 };
 
 const daemonSetShape: RowShape = {
   columns: workloadColumns,
   cells(obj) {
-    const st = (obj as WorkloadObject).status ?? {};
-    return [`${st.numberReady ?? 0}/${st.desiredNumberScheduled ?? 0}`, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0, created(obj)];
+    const w = obj as WorkloadObject;
+    const st = w.status ?? {};
+    return [workloadStatus('DaemonSet', w), `${st.numberReady ?? 0}/${st.desiredNumberScheduled ?? 0}`, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0, created(obj)];
   },
 };
 
@@ -254,8 +258,8 @@ const SHAPES: Record<string, RowShape> = {
   '/persistentvolumeclaims': pvcShape,
   '/events': eventShape,
   'events.k8s.io/events': eventShape,
-  'apps/deployments': replicasShape,
-  'apps/statefulsets': replicasShape,
+  'apps/deployments': replicasShape('Deployment'),
+  'apps/statefulsets': replicasShape('StatefulSet'),
   'apps/replicasets': replicaSetShape,
   'apps/daemonsets': daemonSetShape,
   'batch/jobs': jobShape,

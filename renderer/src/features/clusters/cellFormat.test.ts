@@ -30,6 +30,15 @@ describe('cell formats', () => {
     expect(statusTone('Running (0/1 ready)')).toBe('warn');
     expect(statusTone('Running (readiness gates 0/1)')).toBe('warn');
     expect(statusTone('Running (2/2 ready)')).toBe('ok');
+    // Workloads: a stalled rollout or none available is an alarm, fewer than wanted a warning.
+    expect(statusTone('ProgressDeadlineExceeded')).toBe('bad');
+    expect(statusTone('Unavailable')).toBe('bad');
+    expect(statusTone('FailedCreate')).toBe('bad');
+    expect(statusTone('2/3 available')).toBe('warn');
+    expect(statusTone('Paused')).toBe('warn');
+    expect(statusTone('Progressing')).toBe('warn');
+    expect(statusTone('Scaled to 0')).toBe('neutral');
+    expect(statusTone('Available')).toBe('ok');
   });
 
   it('reads Kubernetes quantities', () => {

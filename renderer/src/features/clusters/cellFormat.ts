@@ -22,10 +22,11 @@ export type StatusTone = 'ok' | 'warn' | 'bad' | 'neutral';
 const BAD = new Set([
   'failed', 'error', 'crashloopbackoff', 'imagepullbackoff', 'errimagepull', 'invalidimagename', 'createcontainerconfigerror',
   'createcontainererror', 'oomkilled', 'evicted', 'lost', 'notready', 'backofflimitexceeded', 'deadlineexceeded', 'unhealthy',
+  'progressdeadlineexceeded', 'unavailable', 'replicafailure', 'failedcreate', 'faileddelete',
 ]);
 const WARN = new Set([
   'pending', 'containercreating', 'podinitializing', 'init', 'terminating', 'unknown', 'progressing', 'schedulingdisabled', 'schedulinggated', 'suspended',
-  'warning', 'degraded', 'waiting',
+  'warning', 'degraded', 'waiting', 'paused',
 ]);
 // "Normal" (an event's type) is left neutral, so that Warning events stand out among them.
 const OK = new Set(['running', 'ready', 'active', 'bound', 'succeeded', 'completed', 'complete', 'available', 'healthy']);

@@ -8,6 +8,7 @@ const columns = tableColumns(
     { id: 'age', title: 'Age', kind: 'age' },
     { id: 'cpu', title: 'CPU', kind: 'quantity' },
     { id: 'ready', title: 'Ready', kind: 'number' },
+    { id: 'status', title: 'Status', kind: 'status' },
   ],
   true,
 );
@@ -41,5 +42,12 @@ describe('row order', () => {
     expect(sorted(rows, 'cell:cpu', 'asc')).toEqual(['new', 'old', 'mid', 'none']);
     expect(sorted(rows, 'cell:ready', 'asc')).toEqual(['new', 'old', 'none', 'mid']);
     expect(sorted(rows, 'cell:ready', 'desc')).toEqual(['none', 'old', 'new', 'mid']);
+  });
+
+  it('sorts statuses by what needs attention first, then by text', () => {
+    const rows = ['Available', '2/3 available', 'Scaled to 0', 'ProgressDeadlineExceeded', 'Progressing', 'Unavailable'].map((status, i) => row(`d${i}`, [null, null, null, status]));
+    const statuses = (dir: 'asc' | 'desc') => [...rows].sort(rowComparator(byKey('cell:status'), dir)).map((r) => r.cells[3]);
+    expect(statuses('asc')).toEqual(['ProgressDeadlineExceeded', 'Unavailable', '2/3 available', 'Progressing', 'Scaled to 0', 'Available']);
+    expect(statuses('desc')[0]).toBe('Available');
   });
 });

@@ -1,5 +1,5 @@
 import type { Row } from '../../../../shared/contract';
-import { parseQuantity } from './cellFormat';
+import { parseQuantity, statusTone, type StatusTone } from './cellFormat';
 import type { SortSpec } from '../../ui/VirtualGrid';
 import type { TableColumn } from './tableColumns';
 
@@ -43,7 +43,13 @@ export function naturalCompare(a: string, b: string): number {
 
 type SortKey = number | string | null;
 
-/** What a cell sorts by: numbers by value, ages by time (youngest first), quantities by amount, the rest as text. */
+/** Ascending status order: what needs attention first. */
+const SEVERITY: Record<StatusTone, number> = { bad: 0, warn: 1, neutral: 2, ok: 3 };
+
+/**
+ * What a cell sorts by: numbers by value, ages by time (youngest first),
+ * quantities by amount, statuses worst first (then by text), the rest as text.
+ */
 export function sortKeyOf(kind: TableColumn['kind'], cell: Row['cells'][number]): SortKey {
   if (cell === null || cell === '') return null;
   if (typeof cell === 'number') return cell;
@@ -59,6 +65,9 @@ export function sortKeyOf(kind: TableColumn['kind'], cell: Row['cells'][number])
     }
     case 'quantity':
       return parseQuantity(cell) ?? cell;
+    case 'status':
+      // The space keeps the rank its own digit run, so a status starting with a digit ("2/3 available") does not merge with it.
+      return `${SEVERITY[statusTone(cell)]} ${cell}`;
     default:
       return cell;
   }
