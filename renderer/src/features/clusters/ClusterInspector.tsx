@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { shownHealth } from '../../../../shared/connectionHealth';
 import type { ConnectionSummary, LiveHealth } from '../../../../shared/contract';
 import { useCountdown } from '../../ui/useCountdown';
@@ -70,12 +70,13 @@ interface InspectorMainProps {
   picked: string;
   entry: ResourceEntry | undefined;
   discovery: DiscoveryState | undefined;
+  picks: number;
 }
 
 /** The overview, the live table of the picked resource, or why there is none. */
-function InspectorMain({ connection, picked, entry, discovery }: InspectorMainProps) {
+function InspectorMain({ connection, picked, entry, discovery, picks }: InspectorMainProps) {
   if (picked === OVERVIEW) return <ClusterOverview connection={connection} />;
-  if (entry?.served) return <ResourceView key={`${connection.id} ${entry.key}`} connection={connection} entry={entry} />;
+  if (entry?.served) return <ResourceView key={`${connection.id} ${entry.key}`} connection={connection} entry={entry} picks={picks} />;
   if (!entry && discovery?.status === 'loading') return <p className="muted">Discovering what this cluster serves…</p>;
   return <p className="muted">This cluster does not serve {entry?.label ?? picked}.</p>;
 }
@@ -92,18 +93,28 @@ export function ClusterInspector({ connection }: { connection: ConnectionSummary
   const discover = useInspector((s) => s.discover);
   useEffect(() => void discover(connection.id), [connection.id, discover]);
   // Re-imported credentials may reach another cluster (a dev cluster recreated under the same name): ask again what it serves.
-  useEffect(() => getBridge().events['connections.changed'](({ ids }) => ids.includes(connection.id) && void discover(connection.id)), [connection.id, discover]);
+  // A change of live health alone is no reason: asking a silent server what it serves would only fail again.
+  useEffect(
+    () => getBridge().events['connections.changed'](({ ids, healthOnly }) => !healthOnly && ids.includes(connection.id) && void discover(connection.id)),
+    [connection.id, discover],
+  );
 
   const entries = useMemo(() => resourceEntries(discovery?.value), [discovery?.value]);
   const entry = entries.find((e) => e.key === picked);
+  // Keys on the picker's buttons are theirs: a pick moves focus to the table it shows.
+  const [picks, setPicks] = useState(0);
+  const onPick = (key: string) => {
+    pick(key);
+    setPicks((n) => n + 1);
+  };
 
   return (
     <div className="inspector">
       <InspectorHeader connection={connection} discovery={discovery} />
       <div className="inspector-body">
-        <ResourcePicker entries={entries} picked={picked} discovery={discovery} onPick={pick} />
+        <ResourcePicker entries={entries} picked={picked} discovery={discovery} onPick={onPick} />
         <div className="inspector-main">
-          <InspectorMain connection={connection} picked={picked} entry={entry} discovery={discovery} />
+          <InspectorMain connection={connection} picked={picked} entry={entry} discovery={discovery} picks={picks} />
         </div>
       </div>
     </div>

@@ -1,5 +1,6 @@
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ConnectionSummary, ObjectDetail, ObjectRef, Row } from '../../../../shared/contract';
+import { useScopeKeys } from '../../shell/keyScope';
 import { useQuery, type Query } from '../../ui/useQuery';
 import { ObjectActions } from './actions/ObjectActions';
 import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
@@ -7,9 +8,8 @@ import { EventsTab } from './detail/EventsTab';
 import { OverviewTab } from './detail/OverviewTab';
 import { RelatedTab } from './detail/RelatedTab';
 import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
-import { useTabKeys } from './detail/useTabKeys';
 import { YamlTab } from './detail/YamlTab';
-import { LogView } from './logs/LogView';
+import { LogView, type LogViewHandle } from './logs/LogView';
 import type { ResourceEntry } from './resourceCatalog';
 import type { TableColumn } from './tableColumns';
 import './detail/detail.css';
@@ -33,9 +33,10 @@ interface TabPanelProps extends Omit<DetailPaneProps, 'onClose' | 'row'> {
   objectRef: ObjectRef;
   detail: Query<ObjectDetail>;
   secret: SecretReveal;
+  logRef: RefObject<LogViewHandle | null>;
 }
 
-function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, secret }: TabPanelProps) {
+function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, secret, logRef }: TabPanelProps) {
   switch (tab) {
     case 'overview':
       return <OverviewTab connection={connection} entry={entry} row={row} columns={columns} detail={detail} secret={secret} />;
@@ -47,7 +48,7 @@ function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, sec
       return <RelatedTab entry={entry} objectRef={objectRef} detail={detail} />;
     case 'logs':
       return detail.value ? (
-        <LogView connectionId={connection.id} namespace={row.namespace ?? ''} pod={row.name} containers={detail.value.containers ?? []} />
+        <LogView ref={logRef} connectionId={connection.id} namespace={row.namespace ?? ''} pod={row.name} containers={detail.value.containers ?? []} />
       ) : (
         <p className="muted">{detail.loading ? 'Loading containers…' : 'The logs need the pod’s containers: see Overview for why they could not be read.'}</p>
       );
@@ -67,7 +68,28 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   // The cells change when the object does: read it again then. Not for a node's Pods count, which moves with every pod scheduled on it.
   const detail = useQuery('kube.get', objectRef, { refreshKey: row && JSON.stringify(columns.filter((c) => c.key !== NODE_PODS_CELL).map((c) => c.value(row))) });
   const secret = useSecretReveal(entry.key === SECRETS_KEY ? objectRef : null);
-  useTabKeys(tabs, (t) => setChosen(t.id));
+
+  // The Logs key takes focus to the pod's log, as k9s's `l` does, so `/` searches it: at once, or once the containers have loaded.
+  const logRef = useRef<LogViewHandle>(null);
+  const logFocusFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (logFocusFor.current === null || !logRef.current) return;
+    // Only for the pod the key was pressed on: the selection may have moved since.
+    if (logFocusFor.current === row?.uid) logRef.current.focusLines();
+    logFocusFor.current = null;
+  });
+  const choose = (id: DetailTabId) => {
+    logFocusFor.current = null;
+    setChosen(id);
+  };
+  const showByKey = (t: DetailTab) => {
+    choose(t.id);
+    if (t.id !== 'logs' || !row) return;
+    if (logRef.current) logRef.current.focusLines();
+    else logFocusFor.current = row.uid;
+  };
+  // The tabs' letters work from anywhere in the view that leaves them (j/k keep moving the selection, and the tab follows it).
+  useScopeKeys(Object.fromEntries(tabs.map((t) => [t.key, () => showByKey(t)])));
 
   const idPrefix = useId();
   const tabId = (t: DetailTab) => `${idPrefix}-tab-${t.id}`;
@@ -88,7 +110,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
     if (to === undefined) return;
     e.preventDefault();
     const next = tabs[(to + tabs.length) % tabs.length];
-    setChosen(next.id);
+    choose(next.id);
     tabRefs.current.get(next.id)?.focus();
   };
 
@@ -121,7 +143,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
                 aria-keyshortcuts={t.key}
                 tabIndex={t === tab ? 0 : -1}
                 className={t === tab ? 'active' : undefined}
-                onClick={() => setChosen(t.id)}
+                onClick={() => choose(t.id)}
                 onKeyDown={onTabKey}
               >
                 {t.label}
@@ -130,7 +152,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
             ))}
           </div>
           <div role="tabpanel" id={panelId} aria-labelledby={tabId(tab)} tabIndex={0} className={`detail-panel detail-panel-${tab.id}`}>
-            <TabPanel tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} />
+            <TabPanel tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} logRef={logRef} />
           </div>
         </>
       ) : (

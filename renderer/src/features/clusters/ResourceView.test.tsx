@@ -111,11 +111,14 @@ describe('resource table', () => {
     const id = await watchId(fake);
     emitRows(fake, id, { reset: true, upserts: ['a', 'b', 'c', 'd'].map((n) => podRow(n, { restarts: 7 })) });
 
-    // Keys work wherever focus is outside a field, and moving brings focus to the grid.
+    // A single key on a button is the button's; picking the resource puts focus on its rows, where the keys work at once.
     screen.getByRole('button', { name: 'Pods' }).focus();
     await user.keyboard('j');
-    expect(selectedName()).toBe('a');
+    expect(selectedName()).toBeUndefined();
+    await user.click(screen.getByRole('button', { name: 'Pods' }));
     expect(document.activeElement).toBe(grid('Pods'));
+    await user.keyboard('j');
+    expect(selectedName()).toBe('a');
     await user.keyboard('jj{ArrowDown}');
     expect(selectedName()).toBe('d');
     await user.keyboard('j');

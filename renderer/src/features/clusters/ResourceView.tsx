@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConnectionSummary, Row } from '../../../../shared/contract';
+import { isTextEntry, KeyScope, type KeyBindings } from '../../shell/keyScope';
 import { useToasts } from '../../shell/toastStore';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { DetailPane } from './DetailPane';
@@ -9,7 +10,6 @@ import { ResourceGrid } from './ResourceGrid';
 import { RowStore } from './rowStore';
 import { TableToolbar } from './TableToolbar';
 import { NAME_KEY, tableColumns, useHiddenColumns } from './tableColumns';
-import { useInspectorKeys } from './useInspectorKeys';
 import { useResourceWatch } from './useResourceWatch';
 import { useTableQuery } from './useTableQuery';
 import { watchStatus } from './watchStatus';
@@ -25,13 +25,15 @@ function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
 interface ResourceViewProps {
   connection: ConnectionSummary;
   entry: ResourceEntry;
+  /** How many times the user has picked a resource in the picker: each pick puts focus on the rows, so j/k move at once. */
+  picks: number;
 }
 
 /**
  * One resource of one cluster, live: toolbar, virtualised table, detail pane
  * and status bar. Mounted per (connection, resource); leaving it unwatches.
  */
-export function ResourceView({ connection, entry }: ResourceViewProps) {
+export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const [store] = useState(() => new RowStore());
   // Set when the user narrows the watch to one namespace (listing all was forbidden).
   const [scope, setScope] = useState<string>();
@@ -50,6 +52,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
   const [selectedUid, setSelectedUid] = useState<string | null>(null);
   const [detailOpen, setDetailOpen] = useState(false);
 
+  const focusRows = () => win.ref.current?.focus({ preventScroll: true });
   // Read the store when a key is pressed, not when the view last rendered: events may have arrived since.
   const select = (index: number) => {
     const view = store.view();
@@ -57,21 +60,42 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
     const i = Math.min(view.length - 1, Math.max(0, index));
     setSelectedUid(view[i].uid);
     win.reveal(i);
-    // Moving the selection from elsewhere (the picker) brings focus to the rows, so Enter opens the detail next.
-    if (!win.ref.current?.contains(document.activeElement)) win.ref.current?.focus({ preventScroll: true });
+    // Moving the selection from elsewhere (the detail pane, or nothing focused) brings focus to the rows, so Enter opens the detail next.
+    if (!win.ref.current?.contains(document.activeElement)) focusRows();
   };
+  useEffect(() => {
+    if (picks) focusRows();
+  }, [picks]);
   const selectedNow = () => (selectedUid === null ? -1 : store.indexOf(selectedUid));
-  useInspectorKeys({
-    move: (delta) => {
-      const i = selectedNow();
-      select(i < 0 ? 0 : i + delta);
+  const move = (delta: number) => {
+    const i = selectedNow();
+    select(i < 0 ? 0 : i + delta);
+  };
+  const last = () => select(store.view().length - 1);
+  // Back to the rows: the pane's focused control goes with it.
+  const closeDetail = () => {
+    setDetailOpen(false);
+    focusRows();
+  };
+  // k9s-style keys of the table, from anywhere in the view the focused part does not take them.
+  const tableKeys: KeyBindings = {
+    '/': () => filterRef.current?.focus(),
+    j: () => move(1),
+    ArrowDown: () => move(1),
+    k: () => move(-1),
+    ArrowUp: () => move(-1),
+    g: () => select(0),
+    Home: () => select(0),
+    G: last,
+    End: last,
+    Enter: () => selectedNow() >= 0 && setDetailOpen(true),
+    // Esc leaves a field for the rows, or closes the detail.
+    Escape: (e) => {
+      if (isTextEntry(e.target)) focusRows();
+      else if (detailOpen) closeDetail();
+      else return false;
     },
-    jump: (to) => select(to === 'top' ? 0 : store.view().length - 1),
-    open: () => selectedNow() >= 0 && setDetailOpen(true),
-    back: () => setDetailOpen(false),
-    focusFilter: () => filterRef.current?.focus(),
-    focusGrid: () => win.ref.current?.focus(),
-  });
+  };
   const onRowClick = useCallback((uid: string) => {
     setSelectedUid(uid);
     setDetailOpen(true);
@@ -102,7 +126,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
     setSelectedUid(row.uid);
     setDetailOpen(true);
     win.reveal(index);
-    win.ref.current?.focus({ preventScroll: true });
+    focusRows();
   }, [focus, version, connection.id, entry.key, entry.one, scope, store]);
 
   const status = watchStatus(store.state, watch.failure, namespaced);
@@ -110,7 +134,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
   const namespaceSuggestions = [...new Set([connection.kube?.namespace ?? 'default', ...store.namespaces().keys()])];
 
   return (
-    <div className="resource-view">
+    <KeyScope keys={tableKeys} page className="resource-view">
       <TableToolbar
         filterRef={filterRef}
         query={query}
@@ -121,7 +145,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
         columns={allColumns}
         hidden={hidden}
         onToggleColumn={toggleColumn}
-        onFilterDone={() => win.ref.current?.focus()}
+        onFilterDone={focusRows}
       />
       <div className={detailOpen ? 'resource-main with-detail' : 'resource-main'}>
         <ResourceGrid
@@ -138,7 +162,7 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
           empty={<p className="muted">{store.size ? `No ${entry.many} match the filter.` : status.phase === 'live' ? `No ${entry.many}.` : ''}</p>}
         />
         {detailOpen && selectedUid !== null && (
-          <DetailPane connection={connection} entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={() => setDetailOpen(false)} />
+          <DetailPane connection={connection} entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={closeDetail} />
         )}
       </div>
       <WatchStatusBar
@@ -153,6 +177,6 @@ export function ResourceView({ connection, entry }: ResourceViewProps) {
         onScope={setScope}
         onRetry={watch.reopen}
       />
-    </div>
+    </KeyScope>
   );
 }

@@ -4,12 +4,12 @@ import type { ReactNode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContainerInfo, ObjectAction, ObjectDetail, ParamsIn, Permission, Row } from '../../../../../shared/contract';
 import { setBridge } from '../../../api/client';
+import { KeyScope, type KeyBindings } from '../../../shell/keyScope';
 import { Toasts } from '../../../shell/Toasts';
 import { useToasts } from '../../../shell/toastStore';
 import { useUi } from '../../../shell/uiStore';
 import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge, type FakeHandler } from '../../../test/fakeBridge';
 import { resourceEntries, type Discovery } from '../resourceCatalog';
-import { useInspectorKeys } from '../useInspectorKeys';
 import { ObjectActions } from './ObjectActions';
 import { usePortForwards } from './portForwardsStore';
 
@@ -46,17 +46,21 @@ interface Setup {
   handlers?: Parameters<typeof createFakeBridge>[0];
   /** Extra content rendered beside the actions, e.g. a text field. */
   beside?: ReactNode;
+  /** The keys of the part around the actions (the table's, in the inspector). */
+  keys?: KeyBindings;
 }
 
-function renderActions({ key, row, detail, handlers = {}, beside }: Setup) {
+function renderActions({ key, row, detail, handlers = {}, beside, keys = {} }: Setup) {
   const fake = createFakeBridge({ 'kube.permissions': permissionsAnswer(), ...handlers });
   setBridge(fake.bridge);
   useToasts.setState({ toasts: [] });
   useUi.setState({ dialog: null, paletteOpen: false });
   const view = render(
     <>
-      {beside}
-      <ObjectActions connection={kubeConnection()} entry={entryOf(key)} row={row} detail={detail} />
+      <KeyScope keys={keys} page>
+        {beside}
+        <ObjectActions connection={kubeConnection()} entry={entryOf(key)} row={row} detail={detail} />
+      </KeyScope>
       <Toasts />
     </>,
   );
@@ -384,7 +388,7 @@ describe('object action shortcuts', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('do nothing in a text field, while a dialog is open, or when the action is denied', async () => {
+  it('do nothing in a text field, on a focused button, while a dialog is open, or when the action is denied', async () => {
     const user = userEvent.setup();
     renderActions({
       key: 'apps/deployments',
@@ -399,6 +403,14 @@ describe('object action shortcuts', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect((screen.getByRole('textbox', { name: 'Filter' }) as HTMLInputElement).value).toBe('s');
 
+    // A stray letter on a button is not a command; a Ctrl chord still is.
+    actionButton('Scale').focus();
+    await user.keyboard('fsr');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await user.keyboard('{Control>}d{/Control}');
+    expect(screen.getByRole('dialog', { name: 'Delete deployment web' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+
     (document.activeElement as HTMLElement).blur();
     await user.keyboard('r');
     expect(screen.queryByRole('dialog')).toBeNull();
@@ -410,16 +422,11 @@ describe('object action shortcuts', () => {
   });
 });
 
-function InspectorKeysProbe({ move }: { move(delta: number): void }) {
-  useInspectorKeys({ move, jump: () => undefined, open: () => undefined, back: () => undefined, focusFilter: () => undefined, focusGrid: () => undefined });
-  return null;
-}
-
 describe('inspector keys with an action dialog open', () => {
   it('j and k do nothing while the dialog is open, and work again after', async () => {
     const user = userEvent.setup();
     const move = vi.fn();
-    renderActions({ key: '/pods', row: row('web-1', 'shop'), beside: <InspectorKeysProbe move={move} /> });
+    renderActions({ key: '/pods', row: row('web-1', 'shop'), keys: { j: () => move(1), k: () => move(-1) } });
     await ready();
     await user.keyboard('j');
     expect(move).toHaveBeenCalledTimes(1);

@@ -1,9 +1,9 @@
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared/contract';
+import { useScopeKeys } from '../../../shell/keyScope';
 import { useFocusLater } from '../../../shell/useFocusLater';
 import type { ResourceEntry } from '../resourceCatalog';
-import { overlayOpen, TEXT_ENTRY } from '../useInspectorKeys';
-import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, objectRef, SHORTCUTS, shortcutAction, type ActionTarget, type PaneAction } from './actionCatalog';
+import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, objectRef, SHORTCUTS, type ActionTarget, type PaneAction } from './actionCatalog';
 import type { ActionDialogBaseProps } from './ActionDialog';
 import { CordonDialog } from './CordonDialog';
 import { DeleteObjectDialog } from './DeleteObjectDialog';
@@ -63,29 +63,32 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
   const idPrefix = useId();
   const noteId = (action: PaneAction | 'checking') => `${idPrefix}-${action}`;
 
+  // A dialog opened by its key gives focus back to where the key was pressed (the rows, usually), which the Modal does:
+  // on the action's button the next letters would be the button's, not commands.
+  const openedByKey = useRef(false);
   const close = () => {
-    // Focus goes back to the action's button, also when the dialog was opened by its key.
-    if (open) returnTo.current = buttons.current.get(open) ?? null;
+    if (open && !openedByKey.current) {
+      returnTo.current = buttons.current.get(open) ?? null;
+      focusLater();
+    }
     setOpen(null);
-    focusLater();
   };
 
-  const usable = useRef<PaneAction[]>([]);
-  useLayoutEffect(() => {
-    usable.current = states.filter((s) => s.enabled).map((s) => s.action);
-  });
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.isComposing || e.repeat || overlayOpen()) return;
-      if (e.target instanceof Element && e.target.closest(TEXT_ENTRY)) return;
-      const action = shortcutAction(e);
-      if (!action || !usable.current.includes(action)) return;
-      e.preventDefault();
-      setOpen(action);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // The usable actions' keys, wherever in the view they are not the focused control's; a held key opens one dialog.
+  useScopeKeys(
+    Object.fromEntries(
+      states
+        .filter((s) => s.enabled)
+        .map(({ action }) => [
+          SHORTCUTS[action].binding,
+          (e: KeyboardEvent) => {
+            if (e.repeat) return;
+            openedByKey.current = true;
+            setOpen(action);
+          },
+        ]),
+    ),
+  );
 
   const target: ActionTarget = { connection, entry, row, ref };
   const dialogProps: ActionDialogBaseProps = { target, onClose: close, onForbidden: recheck };
@@ -112,7 +115,11 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
               aria-describedby={reason ? noteId(reason === CHECKING_TEXT ? 'checking' : action) : undefined}
               aria-keyshortcuts={shortcut.aria}
               title={reason}
-              onClick={() => enabled && setOpen(action)}
+              onClick={() => {
+                if (!enabled) return;
+                openedByKey.current = false;
+                setOpen(action);
+              }}
             >
               {actionLabel(action, unschedulable)}
               <kbd aria-hidden="true">{shortcut.hint}</kbd>

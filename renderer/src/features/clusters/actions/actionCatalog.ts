@@ -84,21 +84,14 @@ export function actionLabel(action: PaneAction, unschedulable: boolean | undefin
   }
 }
 
-/** k9s-like keys: `aria` is the aria-keyshortcuts value, `hint` what the button shows. */
-export const SHORTCUTS: Record<PaneAction, { key: string; ctrl: boolean; aria: string; hint: string }> = {
-  delete: { key: 'd', ctrl: true, aria: 'Control+D', hint: 'Ctrl+D' },
-  scale: { key: 's', ctrl: false, aria: 'S', hint: 's' },
-  restart: { key: 'r', ctrl: false, aria: 'R', hint: 'r' },
-  cordon: { key: 'c', ctrl: false, aria: 'C', hint: 'c' },
-  portForward: { key: 'f', ctrl: false, aria: 'F', hint: 'f' },
+/** k9s-like keys: `binding` names the key as a KeyScope does, `aria` is the aria-keyshortcuts value, `hint` what the button shows. */
+export const SHORTCUTS: Record<PaneAction, { binding: string; aria: string; hint: string }> = {
+  delete: { binding: 'Control+d', aria: 'Control+D', hint: 'Ctrl+D' },
+  scale: { binding: 's', aria: 'S', hint: 's' },
+  restart: { binding: 'r', aria: 'R', hint: 'r' },
+  cordon: { binding: 'c', aria: 'C', hint: 'c' },
+  portForward: { binding: 'f', aria: 'F', hint: 'f' },
 };
-
-/** The action a key press asks for; Shift, Alt and Cmd/Meta combinations are left to others. */
-export function shortcutAction(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey'>): PaneAction | undefined {
-  if (e.shiftKey || e.altKey || e.metaKey) return undefined;
-  const key = e.key.toLowerCase();
-  return (Object.keys(SHORTCUTS) as PaneAction[]).find((a) => SHORTCUTS[a].key === key && SHORTCUTS[a].ctrl === e.ctrlKey);
-}
 
 /** "prod-eu, namespace shop" or "prod-eu (cluster-wide)": where an action happens, for toasts. */
 export function whereText({ connection, row }: Pick<ActionTarget, 'connection' | 'row'>): string {

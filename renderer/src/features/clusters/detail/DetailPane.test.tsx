@@ -97,7 +97,8 @@ describe('detail pane', () => {
     expect(within(tablist).getByRole('tab', { name: 'YAML' }).tabIndex).toBe(-1);
 
     // Typed into a field, the letters stay there.
-    await user.keyboard('/y');
+    await user.click(screen.getByRole('textbox', { name: 'Filter' }));
+    await user.keyboard('y');
     expect(screen.getByRole('textbox', { name: 'Filter' })).toHaveProperty('value', 'y');
     expect(selectedTab()).toBe('Overviewo');
 
@@ -316,7 +317,7 @@ describe('detail pane', () => {
     // Another object, and back: hidden.
     await user.click(within(panel()).getByRole('button', { name: 'Reveal values' }));
     expect(await within(panel()).findByText('hunter2-db-creds')).toBeTruthy();
-    await user.keyboard('j');
+    await user.click(within(grid('Secrets')).getByText('tls'));
     expect(within(screen.getByRole('complementary')).getByRole('heading', { name: 'tls' })).toBeTruthy();
     expect(screen.queryByText(/hunter2/)).toBeNull();
     await user.keyboard('k');
@@ -390,5 +391,84 @@ describe('focusing an object', () => {
     act(() => useInspector.getState().focusObject({ connectionId: 'k-prod', key: '/pods', namespace: 'default', name: 'gone-1', uid: 'uid-gone' }));
     expect(await screen.findByText('The pod default/gone-1 is no longer in the cluster.')).toBeTruthy();
     expect(useInspector.getState().focus).toBeNull();
+  });
+});
+
+describe('keys belong to the focused part', () => {
+  const filter = () => screen.getByRole('textbox', { name: 'Filter' }) as HTMLInputElement;
+  const logSearch = () => screen.getByRole('searchbox', { name: 'Search the log' }) as HTMLInputElement;
+
+  it('takes l into the pod’s log, where / searches the log, not the table; Esc leaves the search, then the pane', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    fake.handle('kube.openLogs', () => ok({ streamId: 's1' }));
+    await openPod(fake, user);
+    expect(document.activeElement).toBe(grid('Pods'));
+
+    await user.keyboard('l');
+    expect(selectedTab()).toBe('Logsl');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('log')));
+    await user.keyboard('/err');
+    expect(document.activeElement).toBe(logSearch());
+    expect(logSearch().value).toBe('err');
+    expect(filter().value).toBe('');
+
+    // j and k scroll the log, not the pods; the pane's letters still work from the log.
+    await user.keyboard('{Escape}');
+    expect(document.activeElement).toBe(screen.getByRole('log'));
+    await user.keyboard('j');
+    expect(within(screen.getByRole('complementary')).getByRole('heading', { name: 'web-1' })).toBeTruthy();
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('complementary', { name: 'pod details' })).toBeNull();
+    expect(document.activeElement).toBe(grid('Pods'));
+    expect(filter().value).toBe('');
+  });
+
+  it('gives the log its keys after a click anywhere in it, and the table its own after a click on a row', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail()));
+    fake.handle('kube.openLogs', () => ok({ streamId: 's1' }));
+    await openPod(fake, user);
+    await user.click(screen.getByRole('tab', { name: 'Logs' }));
+    await user.click(await screen.findByRole('status', { name: 'Log stream' }));
+    await user.keyboard('/');
+    expect(document.activeElement).toBe(logSearch());
+
+    await user.click(within(grid('Pods')).getByText('web-2'));
+    await user.keyboard('/');
+    expect(document.activeElement).toBe(filter());
+  });
+
+  it('leaves single keys to a focused button in the pane: a stray f, s, j, / or y does nothing', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', () => ok(podDetail({ containers: [{ name: 'app', kind: 'main', image: 'nginx', ready: true, restartCount: 0, state: 'running', hasPrevious: false, ports: [{ containerPort: 8080, protocol: 'TCP' }] }] })));
+    fake.handle('kube.permissions', (p) => ok(Object.fromEntries(p.actions.map((a) => [a, { allowed: true }]))));
+    const detail = await openPod(fake, user);
+    const forward = await within(detail).findByRole('button', { name: /Port-forward/ });
+    await waitFor(() => expect(forward.getAttribute('aria-disabled')).toBeNull());
+
+    for (const control of [forward, within(detail).getByRole('button', { name: /Close/ }), within(detail).getByRole('tab', { name: /Events/ })]) {
+      control.focus();
+      await user.keyboard('fsj/y');
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(within(detail).getByRole('heading', { name: 'web-1' })).toBeTruthy();
+      expect(document.activeElement).toBe(control);
+      expect(selectedTab()).toBe('Overviewo');
+    }
+
+    // From the pane's plain parts its keys work, and Esc on a control goes back to the rows.
+    panel().focus();
+    await user.keyboard('f');
+    expect(screen.getByRole('dialog', { name: /Port-forward to pod web-1/ })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(document.activeElement).toBe(panel()));
+    forward.focus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('complementary', { name: 'pod details' })).toBeNull();
+    expect(document.activeElement).toBe(grid('Pods'));
   });
 });

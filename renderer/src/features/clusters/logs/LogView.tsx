@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactElement } from 'react';
+import { useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactElement, type Ref } from 'react';
 import type { ContainerInfo } from '../../../../../shared/contract';
 import { call, CallError } from '../../../api/client';
 import { describeError, type ErrorView } from '../../../shell/errorActions';
 import { ErrorNotice } from '../../../shell/ErrorNotice';
 import { formatBytes } from '../../../shell/format';
+import { isControl, KeyScope, type KeyBindings } from '../../../shell/keyScope';
 import { LogLine } from './LogLine';
 import { LOG_CAPACITY, LOG_MAX_CHARS, LogBuffer } from './logBuffer';
 import { LINE_HEIGHT, logRows } from './logRows';
@@ -12,11 +13,18 @@ import { useLogStream, type LogStreamTarget } from './useLogStream';
 import { PROBE_CHARS, useLogViewport, useLogWindow } from './useLogWindow';
 import './logs.css';
 
+/** What the detail pane may ask of its log view. */
+export interface LogViewHandle {
+  /** Puts focus on the lines, where the log's keys work. */
+  focusLines(): void;
+}
+
 export interface LogViewProps {
   connectionId: string;
   namespace: string;
   pod: string;
   containers: ContainerInfo[];
+  ref?: Ref<LogViewHandle>;
 }
 
 /** Lines from the end of the log to start with. */
@@ -36,8 +44,6 @@ const defaultContainer = (containers: readonly ContainerInfo[]) => containers.fi
 
 /** "app — running · 3 restarts". */
 const containerLabel = (c: ContainerInfo) => `${c.name} — ${c.state}${c.restartCount ? ` · ${plural(c.restartCount, 'restart')}` : ''}`;
-
-const TEXT_ENTRY = 'input, textarea, select, [contenteditable="true"]';
 
 /**
  * Re-renders on buffer changes at most once per animation frame: a chatty pod
@@ -76,7 +82,7 @@ interface DownloadState {
  * instance), follow the stream, search it, save it. Lines live in a bounded
  * ring outside React; only the lines in view are in the DOM.
  */
-export function LogView({ connectionId, namespace, pod, containers }: LogViewProps) {
+export function LogView({ connectionId, namespace, pod, containers, ref }: LogViewProps) {
   const [buffer] = useState(() => new LogBuffer());
   const version = useFramedVersion(buffer);
   const ids = useId();
@@ -105,6 +111,7 @@ export function LogView({ connectionId, namespace, pod, containers }: LogViewPro
   const win = useLogWindow(viewport, rows, follow);
   const highlight = useMemo(() => (buffer.searchPattern ? new RegExp(buffer.searchPattern.source, 'gi') : null), [buffer.searchPattern]);
   const searchRef = useRef<HTMLInputElement>(null);
+  useImperativeHandle(ref, () => ({ focusLines: () => viewport.ref.current?.focus() }), [viewport.ref]);
 
   /** Starts the view afresh, at its bottom: for a new stream, or after Clear. */
   const restart = () => {
@@ -168,51 +175,30 @@ export function LogView({ connectionId, namespace, pod, containers }: LogViewPro
     }
   };
 
-  // The log's keys must not also reach the inspector, whose listener is on window: `/` would focus its filter, j/k move its selection.
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.nativeEvent.isComposing) return;
-    if (e.target instanceof Element && e.target.closest(TEXT_ENTRY)) return;
-    const act = (run: () => void) => {
-      e.preventDefault();
-      e.stopPropagation();
-      run();
-    };
-    switch (e.key) {
-      case '/':
-        return act(() => searchRef.current?.focus());
-      case 'n':
-        return act(() => jump(1));
-      case 'N':
-        return act(() => jump(-1));
-    }
-    // Moving keys scroll the lines only from the lines: on the toolbar they stay the inspector's.
-    if (e.target !== viewport.ref.current) return;
-    switch (e.key) {
-      case 'j':
-      case 'ArrowDown':
-        return act(() => win.scrollBy(LINE_HEIGHT));
-      case 'k':
-      case 'ArrowUp':
-        return act(() => win.scrollBy(-LINE_HEIGHT));
-      case 'g':
-      case 'Home':
-        return act(win.toTop);
-      case 'G':
-      case 'End':
-        return act(win.toBottom);
-    }
+  // The log's own keys, anywhere in it but on its controls; the rest go on to the inspector around it (tab letters, actions).
+  const logKeys: KeyBindings = {
+    '/': () => searchRef.current?.focus(),
+    n: () => jump(1),
+    N: () => jump(-1),
+    j: () => win.scrollBy(LINE_HEIGHT),
+    ArrowDown: () => win.scrollBy(LINE_HEIGHT),
+    k: () => win.scrollBy(-LINE_HEIGHT),
+    ArrowUp: () => win.scrollBy(-LINE_HEIGHT),
+    g: win.toTop,
+    Home: win.toTop,
+    G: win.toBottom,
+    End: win.toBottom,
+    // From the search and the options back to the lines; from the lines Esc goes on (the inspector closes the pane).
+    Escape: (e) => {
+      if (!isControl(e.target)) return false;
+      viewport.ref.current?.focus();
+    },
   };
 
   const onSearchKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      e.stopPropagation();
       jump(e.shiftKey ? -1 : 1);
-    } else if (e.key === 'Escape') {
-      // Back to the lines, not (as the inspector would) to the table of pods.
-      e.preventDefault();
-      e.stopPropagation();
-      viewport.ref.current?.focus();
     }
   };
 
@@ -242,7 +228,8 @@ export function LogView({ connectionId, namespace, pod, containers }: LogViewPro
   const logName = `Logs of ${pod}, container ${container.name}${previous ? ' (previous instance)' : ''}`;
 
   return (
-    <div className="log-view" onKeyDown={onKeyDown}>
+    // Focusable, so a click anywhere in the view (its status line, say) gives it the keys.
+    <KeyScope keys={logKeys} className="log-view" tabIndex={-1}>
       <div className="toolbar log-toolbar" role="group" aria-label="Log options">
         <label className="log-field">
           <span>Container</span>
@@ -400,7 +387,7 @@ export function LogView({ connectionId, namespace, pod, containers }: LogViewPro
           {download.note}
         </p>
       )}
-    </div>
+    </KeyScope>
   );
 }
 
