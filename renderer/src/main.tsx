@@ -2,6 +2,7 @@ import './zodCsp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './shell/App';
+import { preloadMonacoWhenIdle } from './shell/monaco/loadMonaco';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -9,3 +10,4 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+preloadMonacoWhenIdle();
