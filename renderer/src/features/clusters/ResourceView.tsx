@@ -5,6 +5,7 @@ import { useToasts } from '../../shell/toastStore';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
+import { useNamespaceChoice } from './namespaceChoice';
 import type { ResourceEntry } from './resourceCatalog';
 import { ResourceGrid } from './ResourceGrid';
 import { RowStore } from './rowStore';
@@ -14,6 +15,9 @@ import { useResourceWatch } from './useResourceWatch';
 import { useTableQuery } from './useTableQuery';
 import { watchStatus } from './watchStatus';
 import { WatchStatusBar } from './WatchStatusBar';
+
+/** An empty namespace filter shows every namespace. */
+const NO_NAMESPACE_FILTER: ReadonlySet<string> = new Set();
 
 /** The row a focus request names: by uid when known, else by namespace and name among the rows shown. */
 function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
@@ -35,8 +39,9 @@ interface ResourceViewProps {
  */
 export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const [store] = useState(() => new RowStore());
-  // Set when the user narrows the watch to one namespace (listing all was forbidden).
-  const [scope, setScope] = useState<string>();
+  // One choice per connection, whatever the kind; cluster-scoped kinds ignore it.
+  const namespaces = useNamespaceChoice(connection.id);
+  const scope = entry.namespaced ? namespaces.choice.scope : undefined;
   const watch = useResourceWatch(store, connection.id, entry.ref, scope);
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
@@ -44,7 +49,9 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced, entry.nameLast), [watch.opened, namespaced, entry.nameLast]);
   const [hidden, toggleColumn] = useHiddenColumns(entry.key);
   const columns = useMemo(() => allColumns.filter((c) => c.key === NAME_KEY || !hidden.has(c.key)), [allColumns, hidden]);
-  const query = useTableQuery(store, allColumns, entry.sort);
+  // The namespace filter picks among the rows of an all-namespaces watch.
+  const shownNamespaces = useMemo(() => (namespaced && scope === undefined ? new Set(namespaces.choice.shown) : NO_NAMESPACE_FILTER), [namespaced, scope, namespaces.choice.shown]);
+  const query = useTableQuery(store, allColumns, entry.sort, shownNamespaces);
 
   const rows = store.view();
   const win = useVirtualWindow(rows.length);
@@ -106,7 +113,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const focus = useInspector((s) => s.focus);
   useEffect(() => {
     if (!focus || focus.connectionId !== connection.id || focus.key !== entry.key) return;
-    if (scope !== undefined && focus.namespace !== undefined && focus.namespace !== scope) return setScope(focus.namespace);
+    if (scope !== undefined && focus.namespace !== undefined && focus.namespace !== scope) return namespaces.watchOne(focus.namespace);
     const row = requestedRow(store, focus);
     const index = row ? store.indexOf(row.uid) : -1;
     if (!row || index < 0) {
@@ -114,7 +121,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
       if (store.view().length < store.size) {
         // Only when set: a new empty Set would re-filter, change the store and bring us back here.
         if (query.text) query.setText('');
-        if (query.namespaces.size) query.setNamespaces(new Set());
+        if (shownNamespaces.size) namespaces.showOnly(NO_NAMESPACE_FILTER);
       } else if (!row && store.state?.phase === 'live') {
         useInspector.getState().focusDone(focus);
         const name = focus.namespace ? `${focus.namespace}/${focus.name}` : focus.name;
@@ -130,6 +137,11 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   }, [focus, version, connection.id, entry.key, entry.one, scope, store]);
 
   const status = watchStatus(store.state, watch.failure, namespaced);
+  // Listing across all namespaces was refused: start over in the context's namespace, which the next kind then starts in too.
+  const refusedAcrossAll = scope === undefined && status.problem?.scope === true;
+  useEffect(() => {
+    if (refusedAcrossAll) namespaces.refusedAcrossAll(connection.kube?.namespace);
+  }, [refusedAcrossAll]);
   const idPrefix = useId();
   const namespaceSuggestions = [...new Set([connection.kube?.namespace ?? 'default', ...store.namespaces().keys()])];
 
@@ -140,8 +152,11 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
         query={query}
         store={store}
         namespaced={namespaced}
+        shownNamespaces={shownNamespaces}
+        onShowNamespaces={namespaces.showOnly}
         scope={scope}
-        onAllNamespaces={() => setScope(undefined)}
+        scopeFromContext={namespaces.choice.origin === 'refused'}
+        onAllNamespaces={namespaces.watchAll}
         columns={allColumns}
         hidden={hidden}
         onToggleColumn={toggleColumn}
@@ -174,7 +189,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
         filtering={query.filtering}
         scope={scope}
         namespaceSuggestions={namespaceSuggestions}
-        onScope={setScope}
+        onScope={namespaces.watchOne}
         onRetry={watch.reopen}
       />
     </KeyScope>

@@ -10,8 +10,13 @@ interface TableToolbarProps {
   query: ReturnType<typeof useTableQuery>;
   store: RowStore;
   namespaced: boolean;
-  /** The one namespace watched, when the user narrowed the watch. */
+  /** Of an all-namespaces watch, the namespaces shown (empty: all). */
+  shownNamespaces: ReadonlySet<string>;
+  onShowNamespaces(next: ReadonlySet<string>): void;
+  /** The one namespace watched, when not all. */
   scope?: string;
+  /** The scope is the kubeconfig context's namespace, because listing across all namespaces was refused. */
+  scopeFromContext: boolean;
   onAllNamespaces(): void;
   columns: readonly TableColumn[];
   hidden: ReadonlySet<string>;
@@ -21,7 +26,7 @@ interface TableToolbarProps {
 }
 
 /** Above the table: the text filter (`/`), the namespace filter or scope, and the column chooser. */
-export function TableToolbar({ filterRef, query, store, namespaced, scope, onAllNamespaces, columns, hidden, onToggleColumn, onFilterDone }: TableToolbarProps) {
+export function TableToolbar({ filterRef, query, store, namespaced, shownNamespaces, onShowNamespaces, scope, scopeFromContext, onAllNamespaces, columns, hidden, onToggleColumn, onFilterDone }: TableToolbarProps) {
   return (
     <div className="toolbar">
       <input
@@ -45,12 +50,13 @@ export function TableToolbar({ filterRef, query, store, namespaced, scope, onAll
         (scope ? (
           <span className="scope">
             Namespace <strong>{scope}</strong>
+            {scopeFromContext && <span className="muted"> (your kubeconfig context’s: listing across all namespaces was refused)</span>}
             <button type="button" className="link" onClick={onAllNamespaces}>
               All namespaces
             </button>
           </span>
         ) : (
-          <NamespaceFilter store={store} selected={query.namespaces} onChange={query.setNamespaces} />
+          <NamespaceFilter store={store} selected={shownNamespaces} onChange={onShowNamespaces} />
         ))}
       <ColumnChooser columns={columns} hidden={hidden} onToggle={onToggleColumn} />
     </div>

@@ -6,14 +6,14 @@ import type { RowStore } from './rowStore';
 import { NAME_KEY, type TableColumn } from './tableColumns';
 
 /**
- * The sort (starting at `initialSort`), text filter and namespace filter of
- * one table, applied to its store. The filter text is deferred so typing
- * stays responsive while 10,000 rows are re-filtered.
+ * The sort (starting at `initialSort`) and text filter of one table, and the
+ * namespaces it shows (the connection's choice, empty for all), applied to
+ * its store. The filter text is deferred so typing stays responsive while
+ * 10,000 rows are re-filtered.
  */
-export function useTableQuery(store: RowStore, columns: readonly TableColumn[], initialSort: SortSpec) {
+export function useTableQuery(store: RowStore, columns: readonly TableColumn[], initialSort: SortSpec, namespaces: ReadonlySet<string>) {
   const [sort, setSort] = useState(initialSort);
   const [text, setText] = useState('');
-  const [namespaces, setNamespaces] = useState<ReadonlySet<string>>(() => new Set());
   const deferredText = useDeferredValue(text);
 
   // Until the watch has said its columns, a sort by one of them falls back to the name.
@@ -29,8 +29,6 @@ export function useTableQuery(store: RowStore, columns: readonly TableColumn[], 
     toggleSort: (key: string) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' })),
     text,
     setText,
-    namespaces,
-    setNamespaces,
     filtering: text.trim() !== '' || namespaces.size > 0,
   };
 }
