@@ -11,6 +11,7 @@ import { reimportDialog, useConnectionTest } from '../connections/useConnectionT
 import { PortForwardsButton } from './actions/PortForwardsButton';
 import { ClusterOverview } from './ClusterOverview';
 import { OVERVIEW, useInspector, type DiscoveryState } from './inspectorStore';
+import { ProductionBanner } from './ProductionBanner';
 import { resourceEntries, type ResourceEntry } from './resourceCatalog';
 import { ResourcePicker } from './ResourcePicker';
 import { ResourceView } from './ResourceView';
@@ -51,6 +52,7 @@ function InspectorHeader({ connection, discovery }: { connection: ConnectionSumm
           </button>
         </div>
       </div>
+      <ProductionBanner connection={connection} />
       {shown.live && !shown.live.reachable && <SilentServerBanner live={shown.live} message={shown.message} />}
       {discovery?.status === 'error' && discovery.error && (
         <ErrorNotice

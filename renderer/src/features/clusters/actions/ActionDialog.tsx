@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { DialogFooter } from '../../../shell/DialogFooter';
 import { describeError, type ErrorView, type FixHandlers } from '../../../shell/errorActions';
 import { Modal } from '../../../shell/Modal';
@@ -30,6 +30,8 @@ interface ActionDialogProps extends ActionDialogBaseProps {
   action: { label: string; busyLabel: string; danger?: boolean };
   /** Focus Cancel on open; false when a field of the dialog takes focus itself. */
   focusCancel?: boolean;
+  /** The object's name, to be typed exactly before the action button enables (see `needsTypedName`). */
+  confirmName?: string;
   /** Checks the input before the call; shows why and returns false to stop. */
   validate?(): boolean;
   /** Makes the call and says what happened. */
@@ -50,9 +52,13 @@ const AUDITED = 'Recorded in the audit log.';
  * namespace, progress while the call runs, the error in place with its fix,
  * and a success toast naming the object once it is done.
  */
-export function ActionDialog({ target, title, label, action, focusCancel = true, validate, run, onClose, onForbidden, children }: ActionDialogProps) {
+export function ActionDialog({ target, title, label, action, focusCancel = true, confirmName, validate, run, onClose, onForbidden, children }: ActionDialogProps) {
   const { connection, row } = target;
   const [busy, setBusy] = useState(false);
+  const [typedName, setTypedName] = useState('');
+  const confirmHintId = useId();
+  // Exactly: no trimming or case folding, a near miss is another object.
+  const unconfirmed = confirmName !== undefined && typedName !== confirmName;
   const [error, setError] = useState<ErrorView>();
   const { test } = useConnectionTest(connection);
   // A call may finish after the dialog was dismissed: its failure then becomes a toast.
@@ -72,7 +78,7 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (busy || (validate && !validate())) return;
+    if (busy || unconfirmed || (validate && !validate())) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -107,6 +113,26 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
           )}
         </p>
         {children}
+        {confirmName !== undefined && (
+          <>
+            <label className="field">
+              <span>
+                Type <span className="mono">{confirmName}</span> to confirm
+              </span>
+              <input
+                autoFocus
+                spellCheck={false}
+                autoComplete="off"
+                value={typedName}
+                aria-describedby={confirmHintId}
+                onChange={(e) => setTypedName(e.target.value)}
+              />
+            </label>
+            <p id={confirmHintId} className="muted">
+              {action.label} enables once the name matches exactly.
+            </p>
+          </>
+        )}
         {busy && (
           <p className="action-progress" role="status">
             <span className="spinner" aria-hidden="true" /> {action.busyLabel}
@@ -114,8 +140,8 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
         )}
         <DialogFooter
           error={error}
-          dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: focusCancel }}
-          action={{ label: action.label, busyLabel: action.busyLabel, busy, danger: action.danger }}
+          dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: focusCancel && confirmName === undefined }}
+          action={{ label: action.label, busyLabel: action.busyLabel, busy, danger: action.danger, disabled: unconfirmed }}
         />
       </form>
     </Modal>

@@ -1,9 +1,8 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { ParamsIn } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { dependentsOf, NAMESPACE_KEY, needsTypedName, NODE_KEY, POD_KEY } from './actionCatalog';
 import { ActionDialog, type ActionDialogBaseProps } from './ActionDialog';
-import { FieldError } from '../../../shell/FieldError';
 
 type Propagation = NonNullable<ParamsIn<'kube.delete'>['propagation']>;
 
@@ -41,29 +40,18 @@ function Consequences({ entryKey, one, name }: { entryKey: string; one: string; 
 }
 
 /**
- * Confirms deleting one object: cluster-scoped objects by typing their name,
- * pods with an optional force (grace period 0), workloads with the choice of
- * what happens to what they own.
+ * Confirms deleting one object: cluster-scoped objects, and every object of
+ * a production connection, by typing their name; pods with an optional force
+ * (grace period 0); workloads with the choice of what happens to what they own.
  */
 export function DeleteObjectDialog(props: ActionDialogBaseProps) {
   const { entry, row, ref } = props.target;
-  const typed = needsTypedName(row);
+  const typed = needsTypedName('delete', props.target);
   const dependents = dependentsOf(entry);
   const pod = entry.key === POD_KEY;
-  const [confirmation, setConfirmation] = useState('');
-  const [problem, setProblem] = useState<string>();
   const [force, setForce] = useState(false);
   const [propagation, setPropagation] = useState<Propagation>('Background');
-  const inputRef = useRef<HTMLInputElement>(null);
-  const problemId = useId();
   const forceId = useId();
-
-  const validate = () => {
-    if (!typed || confirmation === row.name) return true;
-    setProblem(`Type ${row.name} exactly to confirm.`);
-    inputRef.current?.focus();
-    return false;
-  };
 
   const run = async () => {
     await call('kube.delete', { ...ref, ...(dependents ? { propagation } : {}), ...(pod && force ? { gracePeriodSeconds: 0 } : {}) });
@@ -76,8 +64,7 @@ export function DeleteObjectDialog(props: ActionDialogBaseProps) {
       title={`Delete ${entry.one} ${row.name}?`}
       label={`Delete ${entry.one} ${row.name}`}
       action={{ label: `Delete ${entry.one}`, busyLabel: 'Deleting…', danger: true }}
-      focusCancel={!typed}
-      validate={validate}
+      {...(typed ? { confirmName: row.name } : {})}
       run={run}
     >
       <Consequences entryKey={entry.key} one={entry.one} name={row.name} />
@@ -104,29 +91,6 @@ export function DeleteObjectDialog(props: ActionDialogBaseProps) {
             Removes the pod from the API at once, without waiting for its containers to stop: for a pod stuck terminating. Its containers may keep running on an
             unreachable node.
           </p>
-        </>
-      )}
-      {typed && (
-        <>
-          <label className="field">
-            <span>
-              Type <span className="mono">{row.name}</span> to confirm
-            </span>
-            <input
-              ref={inputRef}
-              autoFocus
-              spellCheck={false}
-              autoComplete="off"
-              value={confirmation}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={problem ? problemId : undefined}
-              onChange={(e) => {
-                setConfirmation(e.target.value);
-                setProblem(undefined);
-              }}
-            />
-          </label>
-          <FieldError id={problemId} problem={problem} />
         </>
       )}
     </ActionDialog>

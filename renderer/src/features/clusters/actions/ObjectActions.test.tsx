@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ContainerInfo, ObjectAction, ObjectDetail, ParamsIn, Permission, Row } from '../../../../../shared/contract';
+import type { ConnectionSummary, ContainerInfo, ObjectAction, ObjectDetail, ParamsIn, Permission, Row } from '../../../../../shared/contract';
 import { setBridge } from '../../../api/client';
 import { KeyScope, type KeyBindings } from '../../../shell/keyScope';
 import { Toasts } from '../../../shell/Toasts';
@@ -48,9 +48,13 @@ interface Setup {
   beside?: ReactNode;
   /** The keys of the part around the actions (the table's, in the inspector). */
   keys?: KeyBindings;
+  /** Not labelled production unless a test says so: production asks for typed names (#16). */
+  connection?: ConnectionSummary;
 }
 
-function renderActions({ key, row, detail, handlers = {}, beside, keys = {} }: Setup) {
+const production = () => kubeConnection({ labels: { env: 'prod' } });
+
+function renderActions({ key, row, detail, handlers = {}, beside, keys = {}, connection = kubeConnection({ labels: {} }) }: Setup) {
   const fake = createFakeBridge({ 'kube.permissions': permissionsAnswer(), ...handlers });
   setBridge(fake.bridge);
   useToasts.setState({ toasts: [] });
@@ -59,7 +63,7 @@ function renderActions({ key, row, detail, handlers = {}, beside, keys = {} }: S
     <>
       <KeyScope keys={keys} page>
         {beside}
-        <ObjectActions connection={kubeConnection()} entry={entryOf(key)} row={row} detail={detail} />
+        <ObjectActions connection={connection} entry={entryOf(key)} row={row} detail={detail} />
       </KeyScope>
       <Toasts />
     </>,
@@ -175,10 +179,11 @@ describe('object actions', () => {
     const confirm = within(dialog).getByRole('textbox', { name: /Type gpu-1 to confirm/ });
     expect(document.activeElement).toBe(confirm);
 
-    await user.click(within(dialog).getByRole('button', { name: 'Delete node' }));
-    expect(within(dialog).getByText('Type gpu-1 exactly to confirm.')).toBeTruthy();
+    const deleteButton = within(dialog).getByRole('button', { name: 'Delete node' }) as HTMLButtonElement;
+    expect(deleteButton.disabled).toBe(true);
     await user.type(confirm, 'gpu-2');
-    await user.click(within(dialog).getByRole('button', { name: 'Delete node' }));
+    expect(deleteButton.disabled).toBe(true);
+    await user.type(confirm, '{Enter}');
     expect(fake.method('kube.delete')).not.toHaveBeenCalled();
 
     await user.clear(confirm);
@@ -211,6 +216,55 @@ describe('object actions', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Delete pod' }));
     await waitFor(() => expect(fake.method('kube.delete')).toHaveBeenCalledTimes(2));
     expect(lastParams(fake, 'kube.delete')).toMatchObject({ name: 'web-1', gracePeriodSeconds: 0 });
+  });
+
+  it('on a production connection, enables Delete only once the exact name is typed', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderActions({ key: '/pods', row: row('web-1', 'shop'), connection: production(), handlers: { 'kube.delete': () => ok({}) } });
+    await ready();
+    await user.click(actionButton('Delete'));
+    const dialog = screen.getByRole('dialog', { name: 'Delete pod web-1' });
+    const confirm = within(dialog).getByRole('textbox', { name: /Type web-1 to confirm/ });
+    expect(document.activeElement).toBe(confirm);
+    const deleteButton = within(dialog).getByRole('button', { name: 'Delete pod' }) as HTMLButtonElement;
+    expect(deleteButton.disabled).toBe(true);
+
+    // A prefix, another case, surrounding spaces and a longer name are all other objects.
+    for (const near of ['web-', 'WEB-1', ' web-1', 'web-1 ', 'web-10']) {
+      await user.clear(confirm);
+      await user.type(confirm, near);
+      expect(deleteButton.disabled, `enabled by "${near}"`).toBe(true);
+    }
+    await user.type(confirm, '{Enter}');
+    expect(fake.method('kube.delete')).not.toHaveBeenCalled();
+
+    await user.clear(confirm);
+    await user.type(confirm, 'web-1');
+    expect(deleteButton.disabled).toBe(false);
+    await user.click(deleteButton);
+    await waitFor(() => expect(fake.method('kube.delete')).toHaveBeenCalledTimes(1));
+    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/pods').ref, namespace: 'shop', name: 'web-1' });
+  });
+
+  it.each<Record<string, string>>([{ env: 'Production' }, { environment: 'production' }, { TIER: 'prod' }])('asks for the typed name on a connection labelled %o too', async (labels) => {
+    const user = userEvent.setup();
+    renderActions({ key: 'apps/deployments', row: row('web', 'shop'), connection: kubeConnection({ labels }) });
+    await ready();
+    await user.click(actionButton('Delete'));
+    const dialog = screen.getByRole('dialog', { name: 'Delete deployment web' });
+    expect(within(dialog).getByRole('textbox', { name: /Type web to confirm/ })).toBeTruthy();
+    expect((within(dialog).getByRole('button', { name: 'Delete deployment' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps actions the catalog does not mark destructive one click on production', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderActions({ key: 'apps/deployments', row: row('web', 'shop'), connection: production(), handlers: { 'kube.restart': () => ok({ restartedAt: '2026-12-03T14:00:00Z' }) } });
+    await ready();
+    await user.click(actionButton('Restart'));
+    const dialog = screen.getByRole('dialog', { name: 'Restart deployment web' });
+    expect(within(dialog).queryByRole('textbox')).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Restart deployment' }));
+    await waitFor(() => expect(fake.method('kube.restart')).toHaveBeenCalledTimes(1));
   });
 
   it('deletes a workload with the chosen propagation', async () => {

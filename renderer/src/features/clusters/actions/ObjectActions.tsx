@@ -3,7 +3,7 @@ import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared
 import { useScopeKeys } from '../../../shell/keyScope';
 import { useFocusLater } from '../../../shell/useFocusLater';
 import type { ResourceEntry } from '../resourceCatalog';
-import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, objectRef, SHORTCUTS, type ActionTarget, type PaneAction } from './actionCatalog';
+import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, isDestructive, objectRef, SHORTCUTS, type ActionTarget, type PaneAction } from './actionCatalog';
 import type { ActionDialogBaseProps } from './ActionDialog';
 import { CordonDialog } from './CordonDialog';
 import { DeleteObjectDialog } from './DeleteObjectDialog';
@@ -109,7 +109,7 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
                 else buttons.current.delete(action);
               }}
               type="button"
-              className={action === 'delete' ? 'danger' : undefined}
+              className={isDestructive(action) ? 'danger' : undefined}
               // aria-disabled keeps the button focusable, so its reason can be read.
               aria-disabled={enabled ? undefined : true}
               aria-describedby={reason ? noteId(reason === CHECKING_TEXT ? 'checking' : action) : undefined}

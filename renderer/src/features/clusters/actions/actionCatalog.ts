@@ -1,5 +1,6 @@
 import type { ConnectionSummary, ObjectAction, ObjectRef, ParamsIn, Row } from '../../../../../shared/contract';
 import { isBuiltinScalable, isRestartable } from '../../../../../shared/kubeKinds';
+import { isProduction } from '../../../../../shared/production';
 import type { ResourceEntry } from '../resourceCatalog';
 
 /** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
@@ -60,8 +61,21 @@ export const forwardKind = (entry: ResourceEntry): ForwardKind | undefined => FO
 /** What a workload owns ("replica sets and pods"), for the propagation choice; undefined for other kinds. */
 export const dependentsOf = (entry: ResourceEntry): string | undefined => DEPENDENTS[entry.key];
 
-/** Deleting cluster-scoped objects (nodes, namespaces, …) is confirmed by typing the name. */
-export const needsTypedName = (row: Row): boolean => row.namespace === undefined;
+/** Actions that destroy what cannot be got back: shown as dangerous, and guarded on production connections. */
+const DESTRUCTIVE: ReadonlySet<PaneAction> = new Set(['delete']);
+
+/** Whether an action destroys what cannot be got back. */
+export const isDestructive = (action: PaneAction): boolean => DESTRUCTIVE.has(action);
+
+/**
+ * Whether the action waits for the object's name to be typed, as GitHub's
+ * repository deletion does: a destructive action on a production connection
+ * (#16), and deleting a cluster-scoped object (a node, a namespace…) anywhere.
+ */
+export function needsTypedName(action: PaneAction, { connection, row }: Pick<ActionTarget, 'connection' | 'row'>): boolean {
+  if (!isDestructive(action)) return false;
+  return isProduction(connection.labels) || (action === 'delete' && row.namespace === undefined);
+}
 
 /** The object as the contract addresses it. */
 export function objectRef(connectionId: string, entry: ResourceEntry, row: Row): ObjectRef {

@@ -1,0 +1,18 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { kubeConnection } from '../../test/fakeBridge';
+import { ProductionBanner } from './ProductionBanner';
+
+describe('the production banner', () => {
+  it('names the connection and the label that makes it production', () => {
+    render(<ProductionBanner connection={kubeConnection({ name: 'payments-eu', labels: { team: 'pay', Environment: 'Production' } })} />);
+    const banner = screen.getByRole('note', { name: 'Production connection' });
+    expect(banner.textContent).toContain('Production');
+    expect(banner.textContent).toContain('payments-eu is labelled Environment=Production');
+  });
+
+  it('is absent on other connections', () => {
+    const { container } = render(<ProductionBanner connection={kubeConnection({ labels: { env: 'staging' } })} />);
+    expect(container.innerHTML).toBe('');
+  });
+});
