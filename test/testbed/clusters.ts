@@ -78,6 +78,9 @@ function kwokctlConfig(clusterDir: string, logFile: string, execDir: string, pfP
         // kwokctl binds every component to 0.0.0.0 by default.
         bindAddress: '127.0.0.1',
       },
+      // One of each, so no leader election: on a busy machine a lease renewal that took over 5 s made the
+      // controller-manager and scheduler exit ("leaderelection lost"), leaving new namespaces without ServiceAccounts.
+      componentsPatches: ['kube-controller-manager', 'kube-scheduler'].map((name) => ({ name, extraArgs: [{ key: 'leader-elect', value: 'false' }] })),
     },
     {
       apiVersion: 'kwok.x-k8s.io/v1alpha1',

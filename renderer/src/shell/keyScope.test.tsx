@@ -63,6 +63,13 @@ describe('commandKey', () => {
     expect(nameOf(screen.getByLabelText('plain'), 'f')).toBe('f');
   });
 
+  it("gives no command from inside Monaco's editor, whatever element it focuses (an EditContext div in Chromium)", () => {
+    document.body.innerHTML = `<div class="monaco-editor"><div class="native-edit-context" tabindex="0" aria-label="yaml"></div></div>`;
+    const editor = screen.getByLabelText('yaml');
+    for (const key of ['j', 'G', '/', 's', 'f']) expect(nameOf(editor, key)).toBeNull();
+    expect(nameOf(editor, 'Escape')).toBe('Escape');
+  });
+
   it('gives none while a dialog or the palette is open', () => {
     const div = document.body.appendChild(document.createElement('div'));
     useUi.setState({ paletteOpen: true });

@@ -10,15 +10,19 @@ export type KeyAction = (e: KeyboardEvent) => boolean | void;
  */
 export type KeyBindings = Readonly<Record<string, KeyAction | undefined>>;
 
-/** Where typed keys are text: every key stays there but Esc, which leaves. */
-const TEXT_ENTRY = 'input, textarea, select, [contenteditable]:not([contenteditable="false"])';
+/**
+ * Where typed keys are text: every key stays there but Esc, which leaves.
+ * Monaco counts whatever it focuses: a textarea in older builds, an
+ * EditContext div where Chromium has EditContext (monaco-editor 0.54 on Electron 41).
+ */
+const TEXT_ENTRY = 'input, textarea, select, [contenteditable]:not([contenteditable="false"]), .monaco-editor, [role="textbox"]';
 
 /** Where a plain key is the control's (Space presses, a letter picks an option): no single-key shortcut fires there. */
 const CONTROL = `${TEXT_ENTRY}, button, a[href], summary, [role="button"], [role="tab"], [role="checkbox"], [role="radio"], [role="switch"], [role="option"], [role="menuitem"], [role="listbox"], [role="menu"]`;
 
 const within = (target: EventTarget | null, selector: string) => target instanceof Element && target.closest(selector) !== null;
 
-/** The key was typed into a field (Monaco's editor is a textarea). */
+/** The key was typed into a field, Monaco's editor included. */
 export const isTextEntry = (target: EventTarget | null): boolean => within(target, TEXT_ENTRY);
 
 /** The key was pressed on a control: a field, a button, a link, a select. */

@@ -116,8 +116,18 @@ describe('pod status as the table shows it', () => {
       { containers: [{ name: 'app' }], readinessGates: [{ conditionType: 'target-health.elbv2.k8s.aws/k8s-shop-web' }] },
     );
     expect(podStatus(gated)).toBe('Running (readiness gates 0/1)');
-    gated.status!.conditions!.push({ type: 'target-health.elbv2.k8s.aws/k8s-shop-web', status: 'True' });
+    // The gate passes, and with it the kubelet marks the pod Ready.
+    gated.status!.conditions = [
+      { type: 'Ready', status: 'True' },
+      { type: 'target-health.elbv2.k8s.aws/k8s-shop-web', status: 'True' },
+    ];
     expect(podStatus(gated)).toBe('Running');
+  });
+
+  it('a pod on a node that stopped reporting: Ready False from the node controller, its containers still "ready"', () => {
+    const stranded = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'False', reason: 'NodeNotReady' }], containerStatuses: [{ name: 'app', ready: true, state: running }] });
+    expect(podStatus(stranded)).toBe('Running (not ready)');
+    expect(podStatus(pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'Unknown' }], containerStatuses: [{ name: 'app', ready: true, state: running }] }))).toBe('Running (not ready)');
   });
 
   it('other statuses are kubectl’s', () => {

@@ -84,7 +84,11 @@ export function podStatus(pod: PodObject): string {
   const gates = pod.spec?.readinessGates ?? [];
   const conditions = pod.status?.conditions ?? [];
   const passed = gates.filter((g) => conditions.some((c) => c.type === g.conditionType && c.status === 'True')).length;
-  return passed < gates.length ? `Running (readiness gates ${passed}/${gates.length})` : 'Running';
+  if (passed < gates.length) return `Running (readiness gates ${passed}/${gates.length})`;
+  // A pod on a node that stopped reporting: the node controller sets Ready False, while the container
+  // statuses, written by the kubelet that is gone, still say ready.
+  const ready = conditions.find((c) => c.type === 'Ready');
+  return ready && ready.status !== 'True' ? 'Running (not ready)' : 'Running';
 }
 
 /** kubectl's printPod: the status reason, ready and total containers, restarts. */

@@ -52,6 +52,16 @@ describe('workload status', () => {
     expect(workloadStatus('Deployment', deployment(healthy, { replicas: 3 }, { generation: 3 }))).toBe('Progressing');
   });
 
+  it('a workload just created, or mid-Recreate with no pod up yet, is Progressing, not Unavailable', () => {
+    expect(workloadStatus('Deployment', { metadata: { name: 'web', generation: 1 }, spec: { replicas: 3 } })).toBe('Progressing');
+    const recreating = deployment({ replicas: 3, updatedReplicas: 0, availableReplicas: 0, conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated' }] });
+    expect(workloadStatus('Deployment', recreating)).toBe('Progressing');
+  });
+
+  it('a paused deployment short of its replicas says how short', () => {
+    expect(workloadStatus('Deployment', deployment({ ...healthy, availableReplicas: 1 }, { replicas: 3, paused: true }))).toBe('Paused (1/3 available)');
+  });
+
   it('pods it cannot create, a pause, a scale to zero, a deletion', () => {
     const quota = deployment({ ...healthy, availableReplicas: 2, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' }] });
     expect(workloadStatus('Deployment', quota)).toBe('FailedCreate');

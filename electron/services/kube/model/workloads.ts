@@ -48,8 +48,8 @@ function replicaCounts(kind: WorkloadKind, w: WorkloadObject): { desired: number
 /** Whether a rollout is under way, as `kubectl rollout status` would keep waiting. */
 function rollingOut(kind: WorkloadKind, w: WorkloadObject, desired: number, updated: number): boolean {
   const st = w.status ?? {};
-  // The controller has not yet acted on the latest spec: the numbers are the old spec's.
-  if ((w.metadata?.generation ?? 0) > (st.observedGeneration ?? Infinity)) return true;
+  // The controller has not yet acted on the latest spec (or on any, for one just created): the numbers are not the spec's.
+  if ((w.metadata?.generation ?? 0) > (st.observedGeneration ?? 0)) return true;
   switch (kind) {
     case 'Deployment': {
       if (updated < desired || (st.replicas ?? 0) > updated) return true;
@@ -74,9 +74,11 @@ function rollingOut(kind: WorkloadKind, w: WorkloadObject, desired: number, upda
  * filter by; the first that holds of: Terminating, ProgressDeadlineExceeded
  * (a Deployment's rollout stalled), a ReplicaFailure reason such as
  * FailedCreate (quota, admission), Scaled to 0 (No matching nodes for a
- * DaemonSet), Unavailable (none available), Paused, Progressing (a rollout
- * under way), "2/3 available" (fewer than wanted), Available. The condition
- * reasons are Kubernetes' own, as `kubectl describe` prints them.
+ * DaemonSet), Paused (with what is available when short), Progressing (a
+ * rollout under way, a Recreate's gap and a new workload's first pods
+ * included), Unavailable (none available), "2/3 available" (fewer than
+ * wanted), Available. The condition reasons are Kubernetes' own, as
+ * `kubectl describe` prints them.
  */
 export function workloadStatus(kind: WorkloadKind, w: WorkloadObject): string {
   const conditions = w.status?.conditions ?? [];
@@ -88,9 +90,9 @@ export function workloadStatus(kind: WorkloadKind, w: WorkloadObject): string {
   if (failure?.status === 'True') return failure.reason || 'ReplicaFailure';
   const { desired, available, updated } = replicaCounts(kind, w);
   if (desired === 0) return kind === 'DaemonSet' ? 'No matching nodes' : 'Scaled to 0';
-  if (available === 0) return 'Unavailable';
-  if (kind === 'Deployment' && w.spec?.paused) return 'Paused';
+  if (kind === 'Deployment' && w.spec?.paused) return available < desired ? `Paused (${available}/${desired} available)` : 'Paused';
   if (rollingOut(kind, w, desired, updated)) return 'Progressing';
+  if (available === 0) return 'Unavailable';
   if (available < desired) return `${available}/${desired} available`;
   return 'Available';
 }

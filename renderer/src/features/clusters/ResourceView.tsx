@@ -6,7 +6,7 @@ import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
 import { useNamespaceChoice } from './namespaceChoice';
-import type { ResourceEntry } from './resourceCatalog';
+import { resourceKey, type ResourceEntry } from './resourceCatalog';
 import { ResourceGrid } from './ResourceGrid';
 import { RowStore } from './rowStore';
 import { TableToolbar } from './TableToolbar';
@@ -18,6 +18,8 @@ import { WatchStatusBar } from './WatchStatusBar';
 
 /** An empty namespace filter shows every namespace. */
 const NO_NAMESPACE_FILTER: ReadonlySet<string> = new Set();
+/** The kind whose refusal across namespaces says the user is held to some of them. */
+const PODS_KEY = resourceKey({ group: '', resource: 'pods' });
 
 /** The row a focus request names: by uid when known, else by namespace and name among the rows shown. */
 function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
@@ -137,8 +139,10 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   }, [focus, version, connection.id, entry.key, entry.one, scope, store]);
 
   const status = watchStatus(store.state, watch.failure, namespaced);
-  // Listing across all namespaces was refused: start over in the context's namespace, which the next kind then starts in too.
-  const refusedAcrossAll = scope === undefined && status.problem?.scope === true;
+  // Listing pods across all namespaces was refused: the user is held to some namespaces, so start over in the context's
+  // namespace, which every kind then starts in too. A refusal of one other kind (Secrets, say) narrows nothing by itself:
+  // its problem asks which namespace to watch.
+  const refusedAcrossAll = scope === undefined && status.problem?.scope === true && entry.key === PODS_KEY;
   useEffect(() => {
     if (refusedAcrossAll) namespaces.refusedAcrossAll(connection.kube?.namespace);
   }, [refusedAcrossAll]);

@@ -80,6 +80,22 @@ describe('the namespace choice of a connection', () => {
     expect(watchCalls(fake)[3]).toMatchObject({ resource: { resource: 'pods' }, namespace: 'team-a' });
   });
 
+  it('narrows nothing when only another kind is refused (a role that may list pods everywhere but not deployments)', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector(withContextNamespace, 'apps/deployments');
+    const message = 'deployments.apps is forbidden: User "dev" cannot list resource "deployments" in API group "apps" at the cluster scope';
+    emitRows(fake, await watchId(fake), { reset: true, state: { ...forbiddenAcrossAll, message } });
+    await waitFor(() => expect(statusText()).toMatch(/deployments · forbidden/));
+    await new Promise((r) => setTimeout(r, 50));
+    // No fall-back watch of the context's namespace: the user is asked which namespace to watch for this kind.
+    expect(watchCalls(fake)).toHaveLength(1);
+
+    await pick(user, 'Pods');
+    await watchId(fake, 2);
+    expect(watchCalls(fake)[1]).toMatchObject({ resource: { resource: 'pods' } });
+    expect(watchCalls(fake)[1].namespace).toBeUndefined();
+  });
+
   it('asks, instead of falling back, once the user asked for all namespaces, and keeps the namespace typed for the next kind', async () => {
     const user = userEvent.setup();
     const { fake } = renderInspector(withContextNamespace);
