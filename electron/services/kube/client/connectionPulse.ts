@@ -200,19 +200,19 @@ export class ConnectionPulse {
   private async probe(signal: AbortSignal): Promise<Probe> {
     const seconds = Math.round(this.options.probeTimeoutMs / 1000);
     let server = 'The API server';
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.options.probeTimeoutMs)]);
-    const silent = (): Probe => ({ answered: false, message: `${server} did not answer within ${seconds} s` });
     const asked = (async (): Promise<Probe> => {
       const kc = await this.deps.config();
       server = kc.getCurrentCluster()?.server ?? server;
-      await kubeRequest(kc, '/version', { timeoutMs: this.options.probeTimeoutMs, signal: deadline });
+      await kubeRequest(kc, '/version', { deadlineMs: this.options.probeTimeoutMs, signal });
       return { answered: true };
     })().catch((err: unknown): Probe => {
-      if (err instanceof AppError && err.code === 'TIMEOUT') return silent();
-      if (err instanceof AppError && err.code === 'UNREACHABLE') return { answered: false, message: err.message };
+      if (err instanceof AppError && (err.code === 'TIMEOUT' || err.code === 'UNREACHABLE')) return { answered: false, message: err.message };
       return { answered: undefined };
     });
-    const expired = new Promise<Probe>((resolve) => deadline.addEventListener('abort', () => resolve(silent()), { once: true }));
+    // The request has its own deadline; this one also covers getting the credentials (an exec plugin that hangs).
+    const expired = new Promise<Probe>((resolve) =>
+      setTimeout(() => resolve({ answered: false, message: `${server} did not answer within ${seconds} s` }), this.options.probeTimeoutMs + 100).unref(),
+    );
     return Promise.race([asked, expired]);
   }
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
-import { contentTypeFor, kubeList, LineSplitter, networkError, requestUrl } from './kubeHttp';
+import { contentTypeFor, kubeList, kubeRequest, LineSplitter, networkError, requestUrl } from './kubeHttp';
 import { kubeConfigFor } from '../../../../test/support/localKube';
 
 /** The lines a splitter hands over for `pieces`, each as [line, cut]. */
@@ -87,6 +87,24 @@ describe('requests', () => {
   it('sends PATCH bodies as merge patches and the rest as JSON', () => {
     expect(contentTypeFor('PATCH')).toBe('application/merge-patch+json');
     expect(['POST', 'PUT', 'DELETE'].map(contentTypeFor)).toEqual(['application/json', 'application/json', 'application/json']);
+  });
+});
+
+describe('a deadline for the whole request', () => {
+  it('gives up on a server that takes the connection and says nothing, saying how long it waited', async () => {
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const kc = kubeConfigFor(server);
+      // The silence timeout alone would wait 10 s.
+      await expect(kubeRequest(kc, '/version', { deadlineMs: 200 })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+        message: `${kc.getCurrentCluster()!.server} did not answer within 0.2 s`,
+      });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

@@ -18,6 +18,12 @@ export interface KubeRequestOptions {
   body?: unknown;
   /** Longest silence on the socket before giving up. */
   timeoutMs?: number;
+  /**
+   * Longest the whole request may take, connecting included: a hung server
+   * accepts the connection and then says nothing, which a silence timeout
+   * only notices late. Past it: TIMEOUT "… did not answer within N s".
+   */
+  deadlineMs?: number;
   signal?: AbortSignal;
   /** Accept header; default `application/json`. */
   accept?: string;
@@ -149,12 +155,16 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, path: string, opt
     (p.opts.headers as Record<string, string>)['Content-Type'] = contentTypeFor(method);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
+  const signal = deadline && options.signal ? AbortSignal.any([options.signal, deadline]) : (deadline ?? options.signal);
+  const failed = (err: unknown) =>
+    deadline?.aborted ? new AppError('TIMEOUT', `${p.server} did not answer within ${options.deadlineMs! / 1000} s`) : err instanceof AppError ? err : networkError(err, p.server);
   return new Promise((resolve, reject) => {
-    const req = open(p, options.signal, (res) => {
-      readBody(res, p.server).then((body) => resolve({ status: res.statusCode ?? 0, body: body as T }), reject);
+    const req = open(p, signal, (res) => {
+      readBody(res, p.server).then((body) => resolve({ status: res.statusCode ?? 0, body: body as T }), (err: unknown) => reject(failed(err)));
     });
     req.setTimeout(timeoutMs, () => req.destroy(new AppError('TIMEOUT', `${p.server} did not answer within ${timeoutMs / 1000} s`)));
-    req.on('error', (err) => reject(err instanceof AppError ? err : networkError(err, p.server)));
+    req.on('error', (err) => reject(failed(err)));
     req.end(payload);
   });
 }
