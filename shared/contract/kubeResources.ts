@@ -78,8 +78,19 @@ export const WatchState = z.object({
 });
 export type WatchState = z.infer<typeof WatchState>;
 
-export const KubeDiscoverParams = z.object({ connectionId: ConnectionId }).strict();
-export const KubeDiscovery = z.object({ serverVersion: z.string(), resources: z.array(ApiResource) });
+export const KubeDiscoverParams = z
+  .object({
+    connectionId: ConnectionId,
+    /** The last answer will do, however old (one kept from an earlier launch included); the server is asked only when there is none. */
+    reuse: z.boolean().optional(),
+  })
+  .strict();
+export const KubeDiscovery = z.object({
+  serverVersion: z.string(),
+  resources: z.array(ApiResource),
+  /** When the server gave this answer; an old one is worth asking again. */
+  discoveredAt: z.string(),
+});
 
 export const KubeWatchParams = z
   .object({

@@ -85,7 +85,7 @@ export function createServices(platform: PlatformAdapters): Services {
     // Re-imported credentials: live views that failed (401, 403) try again now rather than after their slow retry.
     onCredentialsReplaced: (id) => kube.inspector.credentialsChanged(id),
   });
-  const kube = createKubeArea({ connections: connections.service, audit: audit.service, hub, streams, log });
+  const kube = createKubeArea({ connections: connections.service, db, audit: audit.service, hub, streams, log });
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });

@@ -5,7 +5,9 @@ import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { StreamHub } from '../rpc/streamHub';
+import type { Database } from '../store/database';
 import { createKubeAccess, type KubeAccess } from './client/kubeAccess';
+import { sqliteDiscoveryStore } from './client/discoveryStore';
 import { createKubeActions } from './actions/kubeActions';
 import { ListWatchKubeInspector, type KubeInspector } from './watch/kubeInspector';
 import { createKubeObjects } from './objects/kubeObjects';
@@ -13,6 +15,8 @@ import { createPodLogs } from './logs/podLogs';
 
 export interface KubeAreaDeps {
   connections: ConnectionService;
+  /** Keeps each connection's discovery across launches. */
+  db: Database;
   audit: AuditService;
   hub: EventHub;
   streams: StreamHub;
@@ -20,8 +24,8 @@ export interface KubeAreaDeps {
 }
 
 /** The kube area: discovery, live tables, object detail, audited actions and pod logs. */
-export function createKubeArea({ connections, audit, hub, streams, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
-  const access = createKubeAccess(connections, log);
+export function createKubeArea({ connections, db, audit, hub, streams, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
+  const access = createKubeAccess(connections, log, { store: sqliteDiscoveryStore(db, log) });
   const inspector = new ListWatchKubeInspector({ connections, hub, log, access });
   const objects = createKubeObjects({ access, audit, connections, log });
   const actions = createKubeActions({ access, audit, connections, log });
@@ -31,7 +35,10 @@ export function createKubeArea({ connections, audit, hub, streams, log }: KubeAr
     access,
     inspector,
     handlers: {
-      'kube.discover': ({ connectionId }) => inspector.discover(connectionId),
+      'kube.discover': async ({ connectionId, reuse }) => {
+        const { serverVersion, resources, at } = await inspector.discover(connectionId, { reuse });
+        return { serverVersion, resources, discoveredAt: new Date(at).toISOString() };
+      },
       'kube.watch': ({ connectionId, resource, namespace }, ctx) => inspector.watch(connectionId, resource, namespace, ctx.session),
       'kube.unwatch': ({ watchId }) => (inspector.unwatch(watchId), {}),
       'kube.get': (ref) => objects.get(ref),

@@ -12,6 +12,8 @@ import { kubeRequest } from './kubeHttp';
 export interface Discovery {
   serverVersion: string;
   resources: ApiResource[];
+  /** When the server gave this answer (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -151,7 +153,7 @@ export async function discoverResources(kc: KubeConfig): Promise<Discovery> {
   const serverVersion = (version as { gitVersion?: string }).gitVersion ?? 'unknown';
   const aggregated = (b: unknown) => (b as AggregatedList).kind === 'APIGroupDiscoveryList';
   if (aggregated(core) && aggregated(groups)) {
-    return { serverVersion, resources: [...parseAggregated(core), ...parseAggregated(groups)] };
+    return { serverVersion, resources: [...parseAggregated(core), ...parseAggregated(groups)], at: Date.now() };
   }
   const coreVersions = ((core as { versions?: string[] }).versions ?? ['v1']).map((v) => ({ group: '', version: v }));
   const all = [...coreVersions, ...legacyGroupVersions(groups)];
@@ -163,5 +165,5 @@ export async function discoverResources(kc: KubeConfig): Promise<Discovery> {
       return res?.status === 200 ? parseResourceList(group, version, res.body) : [];
     }),
   );
-  return { serverVersion, resources: dedupe(lists.flat()) };
+  return { serverVersion, resources: dedupe(lists.flat()), at: Date.now() };
 }

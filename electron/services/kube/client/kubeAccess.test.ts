@@ -4,7 +4,11 @@ import type { ApiResource } from '../../../../shared/contract';
 import { createLogger } from '../../logging/logger';
 import type { Discovery } from './discovery';
 import { discoverResources } from './discovery';
-import { createKubeAccess } from './kubeAccess';
+import { createKubeAccess, type KubeAccessOptions } from './kubeAccess';
+import { sqliteDiscoveryStore } from './discoveryStore';
+import { migrate } from '../../store/database';
+import { migrations } from '../../store/migrations';
+import Database from 'better-sqlite3';
 
 // Only the walk over the server's API groups is replaced: it is what these tests count.
 vi.mock('./discovery', async (original) => ({ ...(await original<typeof import('./discovery')>()), discoverResources: vi.fn() }));
@@ -40,7 +44,7 @@ current-context: c
 `;
 
 const PODS: ApiResource = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list', 'watch'], builtin: true };
-const answer: Discovery = { serverVersion: 'v1.34.4', resources: [PODS] };
+const answer: Discovery = { serverVersion: 'v1.34.4', resources: [PODS], at: Date.now() };
 const answered = () => Promise.resolve(answer);
 const failing = (message: string) => () => Promise.reject(new Error(message));
 
@@ -68,10 +72,13 @@ function pending(): { answer: () => Promise<Discovery>; asked: Promise<void>; su
 let tokens = 0;
 /** A KubeAccess whose every connection is served by a fake server of this test's own. */
 function setup(ttlMs: number, ...answers: FakeServer['answers']) {
+  return setupWith({ discoveryTtlMs: ttlMs }, ...answers);
+}
+function setupWith(options: KubeAccessOptions, ...answers: FakeServer['answers']) {
   const token = `test-token-${++tokens}`;
   const server: FakeServer = { asked: 0, answers };
   servers.set(token, server);
-  return { a: createKubeAccess({ kubeconfigOf: () => kubeconfig(token) }, createLogger(), { discoveryTtlMs: ttlMs }), server };
+  return { a: createKubeAccess({ kubeconfigOf: () => kubeconfig(token) }, createLogger(), options), server };
 }
 const podsRef = { group: '', version: 'v1', resource: 'pods' };
 
@@ -93,7 +100,16 @@ describe('discovery per connection', () => {
     expect(server.asked).toBe(1);
     expect([pods.resource, again.resource, ofKind?.resource, whole]).toEqual(['pods', 'pods', 'pods', answer]);
 
-    await a.resolve('c1', podsRef);
+    // Past the TTL, the last answer still serves at once, and the server is asked again behind it.
+    await expect(a.resolve('c1', podsRef)).resolves.toMatchObject({ resource: 'pods' });
+    await vi.waitFor(() => expect(server.asked).toBe(2));
+  });
+
+  it('asks the server first when the last answer lacks the resource (a CRD installed since)', async () => {
+    const widgets: ApiResource = { ...PODS, group: 'example.com', resource: 'widgets', kind: 'Widget', builtin: false };
+    const { a, server } = setup(60_000, answered, () => Promise.resolve({ ...answer, resources: [PODS, widgets] }));
+    await a.discover('c1');
+    await expect(a.resolve('c1', { group: 'example.com', version: 'v1', resource: 'widgets' })).resolves.toMatchObject({ kind: 'Widget' });
     expect(server.asked).toBe(2);
   });
 
@@ -121,5 +137,66 @@ describe('discovery per connection', () => {
     await expect(after).rejects.toThrow('server down');
     await expect(a.resolve('c1', podsRef)).rejects.toThrow('still down');
     expect(server.asked).toBe(3);
+  });
+});
+
+describe('discovery kept in the data file', () => {
+  /** A data file with the connection c1 in it, and its discovery store. */
+  function dataFile() {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations);
+    db.prepare(`INSERT INTO connections (id, kind, name, source, details, sealed, created_at, updated_at) VALUES ('c1', 'kubernetes', 'one', 'file', '{}', x'00', 'now', 'now')`).run();
+    return { db, store: sqliteDiscoveryStore(db, createLogger()) };
+  }
+
+  it('lets a fresh launch resolve at once from the last launch\'s answer, asking the server again behind it', async () => {
+    const { store } = dataFile();
+    const earlier = setupWith({ store }, answered);
+    await earlier.a.discover('c1');
+
+    const later = pending();
+    const { a, server } = setupWith({ store, discoveryTtlMs: 60_000 }, later.answer);
+    // An answer from a minute ago: older than this launch's TTL allows.
+    store.save('c1', { ...answer, at: Date.now() - 120_000 });
+    await expect(a.resolve('c1', podsRef)).resolves.toMatchObject({ resource: 'pods' });
+    await expect(a.discover('c1', { reuse: true })).resolves.toMatchObject({ serverVersion: 'v1.34.4' });
+    await later.asked;
+    expect(server.asked).toBe(1);
+    later.succeed();
+    await vi.waitFor(() => expect(store.load('c1')?.at).toBe(answer.at));
+  });
+
+  it('asks the server when nothing is kept, and keeps nothing for a connection deleted meanwhile', async () => {
+    const { db, store } = dataFile();
+    const { a, server } = setupWith({ store }, answered, answered);
+    await expect(a.discover('c1', { reuse: true })).resolves.toEqual(answer);
+    expect(server.asked).toBe(1);
+    expect(store.load('c1')).toEqual(answer);
+
+    db.prepare(`DELETE FROM connections`).run();
+    await a.discover('c1');
+    expect(store.load('c1')).toBeUndefined();
+  });
+
+  it('forgets the kept answer when the credentials are replaced (the cluster may be another)', async () => {
+    const { store } = dataFile();
+    const { a, server } = setupWith({ store }, answered, answered);
+    await a.discover('c1');
+    a.replaced('c1');
+    expect(store.load('c1')).toBeUndefined();
+    await a.discover('c1', { reuse: true });
+    expect(server.asked).toBe(2);
+  });
+
+  it('drops a kept row that does not read as a discovery, and asks the server instead', async () => {
+    const { db, store } = dataFile();
+    db.prepare(`INSERT INTO kube_discovery (connection_id, discovered_at, discovery) VALUES ('c1', 1, '{"serverVersion": 7}')`).run();
+    expect(store.load('c1')).toBeUndefined();
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM kube_discovery`).get()).toEqual({ n: 0 });
+    db.prepare(`INSERT INTO kube_discovery (connection_id, discovered_at, discovery) VALUES ('c1', 1, 'not json')`).run();
+    const { a, server } = setupWith({ store }, answered);
+    await expect(a.resolve('c1', podsRef)).resolves.toMatchObject({ resource: 'pods' });
+    expect(server.asked).toBe(1);
   });
 });

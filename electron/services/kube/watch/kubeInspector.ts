@@ -22,8 +22,8 @@ const POD_COUNT_BATCH_MS = 250;
 
 /** Live, trimmed lists of cluster objects for the UI: what the cluster serves, and rows that stay current. */
 export interface KubeInspector {
-  /** The server's version and every resource it serves, CRDs included. */
-  discover(connectionId: string): Promise<Discovery>;
+  /** The server's version and every resource it serves, CRDs included; with `reuse`, the last answer does (see {@link KubeAccess.discover}). */
+  discover(connectionId: string, options?: { reuse?: boolean }): Promise<Discovery>;
   /**
    * Starts, or joins, the live list of `resource` (in `namespace`, or all
    * namespaces). Rows arrive as `kube.rows` events for the returned watchId:
@@ -182,8 +182,8 @@ export class ListWatchKubeInspector implements KubeInspector {
     this.pulseOptions = { ...DEFAULT_PULSE_OPTIONS, ...options.pulse };
   }
 
-  discover(connectionId: string): Promise<Discovery> {
-    return this.access.discover(connectionId);
+  discover(connectionId: string, options?: { reuse?: boolean }): Promise<Discovery> {
+    return this.access.discover(connectionId, options);
   }
 
   async watch(connectionId: string, resource: ResourceRef, namespace?: string, session?: string): Promise<ResultOf<'kube.watch'>> {
@@ -213,7 +213,7 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   credentialsChanged(connectionId: string): void {
-    this.access.forget(connectionId);
+    this.access.replaced(connectionId);
     for (const entry of this.caches.values()) if (entry.cache.target.connectionId === connectionId) entry.cache.startOver();
     // The new credentials may reach a server the old ones could not: ask now, not at the end of the backoff.
     this.pulses.get(connectionId)?.retryNow();

@@ -59,7 +59,7 @@ function InspectorHeader({ connection, discovery }: { connection: ConnectionSumm
           error={describeError(new CallError(discovery.error), {
             retest: () => void test(),
             reimport: () => openDialog(reimportDialog(connection)),
-            refresh: () => void discover(connection.id),
+            refresh: () => void discover(connection.id, { fresh: true }),
           })}
         />
       )}
@@ -97,7 +97,7 @@ export function ClusterInspector({ connection }: { connection: ConnectionSummary
   // Re-imported credentials may reach another cluster (a dev cluster recreated under the same name): ask again what it serves.
   // A change of live health alone is no reason: asking a silent server what it serves would only fail again.
   useEffect(
-    () => getBridge().events['connections.changed'](({ ids, healthOnly }) => !healthOnly && ids.includes(connection.id) && void discover(connection.id)),
+    () => getBridge().events['connections.changed'](({ ids, healthOnly }) => !healthOnly && ids.includes(connection.id) && void discover(connection.id, { fresh: true })),
     [connection.id, discover],
   );
 

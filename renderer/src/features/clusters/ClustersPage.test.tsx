@@ -5,7 +5,7 @@ import { awsConnection, createFakeBridge, fail, kubeConnection, ok } from '../..
 import { renderApp } from '../../test/renderApp';
 import { useConnections } from '../connections/connectionsStore';
 import { useInspector } from './inspectorStore';
-import { emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
+import { discovery, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
 
 describe('clusters page', () => {
   it('asks for a Kubernetes connection when an AWS one is selected', async () => {
@@ -215,10 +215,37 @@ describe('watch status', () => {
     expect(within(grid('Pods')).getByText('No pods.')).toBeTruthy();
   });
 
+  it('fills the picker from the discovery an earlier launch kept, then asks the server again as it is old', async () => {
+    const kept = { ...discovery, discoveredAt: new Date(Date.now() - 10 * 60_000).toISOString(), resources: discovery.resources.filter((r) => r.builtin) };
+    const { fake } = renderInspector({ 'kube.discover': (p) => ok(p.reuse ? kept : { ...discovery, discoveredAt: new Date().toISOString() }) });
+    // The custom resource only the server's new answer lists.
+    expect(await screen.findByRole('button', { name: 'Rollout' })).toBeTruthy();
+    const asked = fake.method('kube.discover').mock.calls.map(([p]) => p);
+    expect(asked[0]).toEqual({ connectionId: 'k-prod', reuse: true });
+    expect(asked.at(-1)).toEqual({ connectionId: 'k-prod' });
+  });
+
+  it('does not ask the server again when the kept discovery is recent', async () => {
+    const { fake } = renderInspector();
+    await screen.findByRole('button', { name: 'Rollout' });
+    await waitFor(() => expect(watchCalls(fake).length).toBeGreaterThan(0));
+    expect(fake.method('kube.discover').mock.calls.every(([p]) => (p as { reuse?: boolean }).reuse === true)).toBe(true);
+  });
+
+  it('starts discovery as soon as a Kubernetes connection is selected, on any page', async () => {
+    const fake = createFakeBridge({ 'connections.list': () => ok([kubeConnection()]), 'kube.discover': () => ok(discovery) });
+    useInspector.setState({ discoveries: {} });
+    renderApp(fake, '#/connections');
+    await screen.findByRole('heading', { name: 'Connections' });
+    act(() => useConnections.getState().select('k-prod'));
+    await waitFor(() => expect(fake.method('kube.discover')).toHaveBeenCalledWith({ connectionId: 'k-prod', reuse: true }));
+    await waitFor(() => expect(useInspector.getState().discoveries['k-prod']?.status).toBe('ready'));
+  });
+
   it('shows a failed discovery with its fix and still lets the tables try', async () => {
     const user = userEvent.setup();
     let discoveries = 0;
-    const { fake } = renderInspector({ 'kube.discover': () => (++discoveries === 1 ? fail('NOT_FOUND', 'the API server answered 404') : ok({ serverVersion: 'v1.34.4', resources: [] })) });
+    const { fake } = renderInspector({ 'kube.discover': () => (++discoveries === 1 ? fail('NOT_FOUND', 'the API server answered 404') : ok({ serverVersion: 'v1.34.4', resources: [], discoveredAt: new Date().toISOString() })) });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('the API server answered 404');
     expect(watchCalls(fake)[0].resource.version).toBe('v1');

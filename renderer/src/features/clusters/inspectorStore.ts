@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { create } from 'zustand';
 import type { ResourceRef } from '../../../../shared/contract';
 import type { AppErrorShape } from '../../../../shared/result';
 import { call } from '../../api/client';
 import { toErrorShape } from '../../shell/errorActions';
+import { selectedConnection, useConnections } from '../connections/connectionsStore';
 import { readSetting, writeSetting } from '../../shell/storage';
 import { resourceEntries, resourceKey, type Discovery } from './resourceCatalog';
 
@@ -41,12 +42,16 @@ interface InspectorState {
   /** The object a link or the palette asked to show, until its view has shown it (or found it gone). */
   focus: FocusRequest | null;
   pick(key: string): void;
-  discover(connectionId: string): Promise<void>;
+  /** What the cluster serves: the last answer first when there is one, asked again when old; `fresh` asks the server now. */
+  discover(connectionId: string, options?: { fresh?: boolean }): Promise<void>;
   /** Switches to the object's resource and asks its view to select the object. */
   focusObject(request: FocusRequest): void;
   /** The view has handled `request`; a newer request is kept. */
   focusDone(request: FocusRequest): void;
 }
+
+/** A kept discovery older than this is asked again once shown. */
+const REVALIDATE_AFTER_MS = 60_000;
 
 /** Requests finish out of order; only the newest per connection may write. */
 const latest = new Map<string, number>();
@@ -66,14 +71,19 @@ export const useInspector = create<InspectorState>()((set) => ({
     set({ picked: request.key, focus: request });
   },
   focusDone: (request) => set((s) => (s.focus === request ? { focus: null } : s)),
-  async discover(connectionId) {
+  async discover(connectionId, { fresh = false } = {}) {
     const request = ++requests;
     latest.set(connectionId, request);
     const update = (next: DiscoveryState) =>
       set((s) => ({ discoveries: { ...s.discoveries, [connectionId]: { ...next, value: next.value ?? s.discoveries[connectionId]?.value } } }));
     update({ status: 'loading' });
     try {
-      const value = await call('kube.discover', { connectionId });
+      // The last answer (one kept from an earlier launch too) fills the picker at once; an old one is then asked again.
+      let value = await call('kube.discover', { connectionId, reuse: !fresh });
+      if (latest.get(connectionId) !== request) return;
+      update({ status: 'ready', value });
+      if (fresh || Date.now() - Date.parse(value.discoveredAt) < REVALIDATE_AFTER_MS) return;
+      value = await call('kube.discover', { connectionId });
       if (latest.get(connectionId) === request) update({ status: 'ready', value });
     } catch (err) {
       if (latest.get(connectionId) === request) update({ status: 'error', error: toErrorShape(err) });
@@ -92,4 +102,18 @@ export function useOpenableKey(connectionId: string | undefined): (resource: Res
     const served = new Set(resourceEntries(discovery).filter((e) => e.served).map((e) => e.key));
     return (resource) => (served.has(resourceKey(resource)) ? resourceKey(resource) : undefined);
   }, [discovery]);
+}
+
+/**
+ * Selecting a Kubernetes connection starts finding out what its cluster
+ * serves (or reads what an earlier launch found), so opening its inspector
+ * does not wait for that. An app effect: it runs on every page.
+ */
+export function usePrefetchDiscovery(): void {
+  const selected = useConnections(selectedConnection);
+  const connectionId = selected?.kind === 'kubernetes' ? selected.id : undefined;
+  const discover = useInspector((s) => s.discover);
+  useEffect(() => {
+    if (connectionId && !useInspector.getState().discoveries[connectionId]) void discover(connectionId);
+  }, [connectionId, discover]);
 }

@@ -11,6 +11,7 @@ const api = (r: Partial<ApiResource> & Pick<ApiResource, 'group' | 'version' | '
 
 const discovery: Discovery = {
   serverVersion: 'v1.34.4',
+  discoveredAt: new Date().toISOString(),
   resources: [
     api({ group: '', version: 'v1', resource: 'pods', kind: 'Pod' }),
     api({ group: '', version: 'v1', resource: 'pods/log', kind: 'Pod' }),

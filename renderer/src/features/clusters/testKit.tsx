@@ -28,6 +28,7 @@ const api = (group: string, version: string, resource: string, kind: string, ext
 
 export const discovery: Discovery = {
   serverVersion: 'v1.34.4',
+  discoveredAt: new Date().toISOString(),
   resources: [
     api('', 'v1', 'pods', 'Pod'),
     api('', 'v1', 'nodes', 'Node', { namespaced: false }),

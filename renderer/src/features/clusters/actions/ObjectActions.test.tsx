@@ -16,6 +16,7 @@ import { usePortForwards } from './portForwardsStore';
 /** What the cluster serves besides the built-ins: a custom resource. */
 const discovery: Discovery = {
   serverVersion: 'v1.34.4',
+  discoveredAt: new Date().toISOString(),
   resources: [{ group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', kind: 'Rollout', namespaced: true, verbs: ['list', 'watch', 'delete'], builtin: false }],
 };
 const entryOf = (key: string) => resourceEntries(discovery).find((e) => e.key === key) ?? resourceEntries().find((e) => e.key === key)!;
