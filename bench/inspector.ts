@@ -22,6 +22,7 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt, requireChromium, servicesPidOf, s
 import { pauseApiserver, removeLarge, resumeApiserver } from '../test/testbed';
 import { kubectlListAllPods, mb, median, ms, peakRssOf, percentile, prepareLargeCluster, rssOf } from './largeCluster';
 import { servicesWithCluster } from '../test/support/services';
+import { measureManyConnections } from './manyConnections';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** Leave the 10,000 pods in place for the next run (the bed's own tests expect them gone). */
     keep: { type: 'boolean', default: false },
+    /** How many connections the fleet figures open at once. */
+    connections: { type: 'string', default: '15' },
   },
 });
 const runs = Number(values.runs);
@@ -152,6 +155,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < count; i++) {
       const due = t0 + (i * 1000) / rate;
       if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
+      // Timed from just before the request: the user's change starts there.
+      sent.push(Date.now());
       const res = await kubeRequest(kc, `/api/v1/namespaces/${ns}/pods`, {
         method: 'POST',
         body: {
@@ -162,7 +167,6 @@ async function main(): Promise<void> {
         },
       });
       if (res.status !== 201) throw new Error(`creating a pod answered HTTP ${res.status}`);
-      sent.push(Date.now());
     }
     await page.waitForFunction((n) => ((window as unknown as { __seen: number[] }).__seen.length ?? 0) > n, before + count, { timeout: 60_000 });
     const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen);
@@ -189,6 +193,10 @@ async function main(): Promise<void> {
     const recoveredMs = Date.now() - resumed;
     // The services process of this launch, at its highest since it started.
     const rss = peakRssOf(servicesPidOf(app));
+    await page.close();
+    await app.stop();
+
+    const fleet = await measureManyConnections({ count: Number(values.connections), primary: bed.clusters.primary, secondary: bed.clusters.secondary });
 
     /** "1,234 ms", flagged when it misses its target. */
     const against = (text: string, met: boolean) => `${text}${met ? '' : ' — MISSED'}`;
@@ -214,9 +222,18 @@ async function main(): Promise<void> {
     console.log(against(`  renderer JS heap after GC: ${mb(heap)}; target ≤ 250 MB`, heap <= 250 * 1024 * 1024));
     console.log(against(`  services process RSS, peak: ${mb(rss)}; target ≤ 400 MB (the serving process beside it: ${mb(hostRss)})`, rss <= 400 * 1024 * 1024));
     console.log(`  apiserver paused → table says stale: ${ms(staleMs)} (the pulse: 15 s of silence, then 5 s for /version); resumed → live again: ${ms(recoveredMs)}`);
+    const fleetP99 = percentile(fleet.trips, 99);
+    console.log(`  ${fleet.connections} connections open at once (every other one on ${cluster.name}), each watching all its pods (${fleet.rows.toLocaleString('en')} rows held):`);
+    console.log(`    every watch live in ${ms(fleet.openMs)}`);
+    console.log(against(`    app.info round trip meanwhile: p50 ${ms(percentile(fleet.trips, 50))}, p99 ${ms(fleetP99)}; target p99 ≤ 50 ms`, fleetP99 <= 50));
+    console.log(against(`    services process RSS, peak: ${mb(fleet.servicesRssPeak)}; target ≤ 300 MB`, fleet.servicesRssPeak <= 300 * 1024 * 1024));
+    for (const [what, xs] of Object.entries(fleet.latency)) {
+      console.log(`    watch latency on the services' stream, pods ${what}: p50 ${ms(percentile(xs, 50))}, p95 ${ms(percentile(xs, 95))}, max ${ms(Math.max(...xs))}`);
+    }
+    console.log(`    ${cluster.name}'s apiserver paused → all its watches stale: ${ms(fleet.staleMs)}; resumed → all live again: ${ms(fleet.recoveredMs)}`);
   } finally {
     await browser.close();
-    await app.stop();
+    await app.stop().catch(() => undefined);
     await kubeRequest(kc, `/api/v1/namespaces/bench-00/pods?labelSelector=${encodeURIComponent('pilothouse.dev/bench=watch')}`, { method: 'DELETE' }).catch(() => undefined);
     if (!values.keep) await removeLarge(kubeconfig, { log: console.log });
   }

@@ -22,8 +22,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
-import { createContractClient, type PilothouseBridge } from '../shared/bridge';
+import type { PilothouseBridge } from '../shared/bridge';
 import { forkServices, servicesEntry } from '../electron/host/forkedServices';
 import { ServicesHost } from '../electron/host/servicesHost';
 import { startBrowserServer } from '../electron/server/browserServer';
@@ -33,9 +32,9 @@ import { createLogger } from '../electron/services/logging/logger';
 import { createSessionServer } from '../electron/services/rpc/sessionServer';
 import { AesGcmSecretBox } from '../electron/services/secrets/aesGcmSecretBox';
 import { ensureBuilt } from '../test/e2e/app';
-import { originOf, signIn } from '../test/support/browserServer';
 import { servicesWithCluster } from '../test/support/services';
 import { criLogLine } from '../test/testbed';
+import { call, connect, cookies, nextLine } from './benchClient';
 import { mb, median, ms, percentile, prepareLargeCluster, rssOf } from './largeCluster';
 
 const root = resolve(import.meta.dirname, '..');
@@ -55,33 +54,6 @@ const { values } = parseArgs({
 });
 
 type Arrangement = 'in-process' | 'own-process';
-
-/** A contract client over a WebSocket, the same client the page runs. */
-async function connect(url: string): Promise<{ bridge: PilothouseBridge; ws: WebSocket; closed: Promise<void> }> {
-  const { port } = new URL(url);
-  const server = { url, port: Number(port) };
-  const cookie = await signInOnce(server);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc`, { headers: { Cookie: cookie, Origin: originOf(server) }, maxPayload: 256 * 1024 * 1024 });
-  const client = createContractClient({ send: (text) => ws.send(text) });
-  ws.on('message', (data, isBinary) => client.receive(isBinary ? new Uint8Array(data as Buffer) : data.toString()));
-  const closed = new Promise<void>((r) => ws.once('close', () => (client.disconnected('closed'), r())));
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  client.connected();
-  return { bridge: client.bridge, ws, closed };
-}
-
-// The launch URL buys one cookie: the first client trades it, the others reuse the cookie (as tabs of one browser do).
-const cookies = new Map<string, string>();
-async function signInOnce(server: { url: string; port: number }): Promise<string> {
-  if (!cookies.has(server.url)) cookies.set(server.url, process.env.PILOTHOUSE_BENCH_COOKIE ?? (await signIn(server)));
-  return cookies.get(server.url)!;
-}
-
-async function call<T>(bridge: PilothouseBridge, method: string, params: unknown): Promise<T> {
-  const result = await (bridge.methods as unknown as Record<string, (p: unknown) => Promise<{ ok: boolean; value?: T; error?: { message: string } }>>)[method](params);
-  if (!result.ok) throw new Error(`${method}: ${result.error?.message}`);
-  return result.value as T;
-}
 
 // ── role: host — the serving process, in one arrangement, reporting its event-loop delay ──
 async function runHost(arrangement: Arrangement, dataDir: string): Promise<void> {
@@ -139,31 +111,6 @@ async function runProbe(url: string, seconds: number): Promise<void> {
 // ── the orchestrator ──
 function spawnRole(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/responsiveness.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-}
-
-/** The next JSON line `child` prints that has `key`. */
-function nextLine<T>(child: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        try {
-          const parsed = JSON.parse(line) as Record<string, unknown>;
-          if (key in parsed) {
-            child.stdout?.off('data', onData);
-            return resolvePromise(parsed as T);
-          }
-        } catch {
-          // Not ours.
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${key}: the child exited (${code})`)));
-  });
 }
 
 /** A kubeconfig of about `bytes`: contexts with inline certificates, as a large fleet's merged file is. */

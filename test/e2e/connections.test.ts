@@ -59,6 +59,9 @@ describe('Connections, end to end in Chromium', () => {
     await expect.poll(() => row('kwok-pilothouse-primary').getByText('ok', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await row('pilothouse-primary-restricted').getByRole('button', { name: 'Test pilothouse-primary-restricted' }).click();
     await expect.poll(() => row('pilothouse-primary-restricted').getByText('limited', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    // Credentials from an exec plugin, through the client library as the built app bundles it.
+    await row('pilothouse-primary-exec').getByRole('button', { name: 'Test pilothouse-primary-exec' }).click();
+    await expect.poll(() => row('pilothouse-primary-exec').getByText('ok', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
   });
 
   it('keeps the connections across a reload', async () => {
