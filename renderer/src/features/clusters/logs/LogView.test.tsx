@@ -294,6 +294,22 @@ describe('LogView', () => {
     expect(shownLines()).toEqual(['first']);
   });
 
+  it('says when the previous instance is gone, and offers the current log instead of a refresh that cannot help', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderLogs(undefined, {
+      'kube.openLogs': (p) => (p.previous ? fail('NOT_FOUND', 'Container app in pod shop/web-1 has no previous instance: it has not restarted, or its old log was removed') : ok({ streamId: String(Math.random()) })),
+    });
+    await waitFor(() => expect(openCalls(fake)).toHaveLength(1));
+    await user.click(screen.getByRole('button', { name: 'Previous' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('No previous instance');
+    expect(alert.textContent).not.toContain('Check what you entered');
+    expect(within(alert).queryByRole('button', { name: 'Refresh' })).toBeNull();
+    await user.click(within(alert).getByRole('button', { name: 'Show the current log' }));
+    await waitFor(() => expect(openCalls(fake).at(-1)).toMatchObject({ container: 'app', previous: false }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('offers the previous instance only when the container has one', async () => {
     const user = userEvent.setup();
     const { fake } = renderLogs();

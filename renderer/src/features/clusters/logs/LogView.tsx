@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactElement, type Ref } from 'react';
 import type { ContainerInfo } from '../../../../../shared/contract';
+import type { AppErrorShape } from '../../../../../shared/result';
 import { call, CallError } from '../../../api/client';
 import { describeError, type ErrorView } from '../../../shell/errorActions';
 import { ErrorNotice } from '../../../shell/ErrorNotice';
@@ -204,7 +205,7 @@ export function LogView({ connectionId, namespace, pod, containers, ref }: LogVi
 
   if (!container) return <p className="muted">This pod has no containers.</p>;
 
-  const failure = stream.failure ? describeError(new CallError(stream.failure), { refresh: stream.reopen }) : null;
+  const failure = stream.failure ? describeLogFailure(stream.failure, previous, { reopen: stream.reopen, showCurrent: () => setWantPrevious(false) }) : null;
   const phase = failure ? 'error' : (buffer.state?.phase ?? 'connecting');
   const message = failure ? undefined : buffer.state?.message;
   const filtered = onlyMatching && !!buffer.searchPattern;
@@ -402,6 +403,17 @@ interface LogStatusProps {
   shown?: number;
   evicted: number;
   onRetry(): void;
+}
+
+/**
+ * Why a log could not be read. A previous instance that is gone is not "no
+ * longer there" (the pod is) and asking again will not bring it back: say so,
+ * and offer the current log.
+ */
+export function describeLogFailure(failure: AppErrorShape, previous: boolean, fixes: { reopen: () => void; showCurrent: () => void }): ErrorView {
+  const view = describeError(new CallError(failure), { refresh: fixes.reopen });
+  if (!previous || failure.code !== 'NOT_FOUND') return view;
+  return { ...view, title: 'No previous instance', action: { label: 'Show the current log', run: fixes.showCurrent } };
 }
 
 /** Under the log: how many lines, where the stream stands, and a way to open it again once it has stopped. */
