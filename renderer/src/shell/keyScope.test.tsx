@@ -33,6 +33,11 @@ describe('commandKey', () => {
     expect(nameOf(div, 'd', { ctrlKey: true })).toBe('Control+d');
     expect(nameOf(div, 'D', { ctrlKey: true })).toBe('Control+d');
     expect(nameOf(div, 'D', { ctrlKey: true, shiftKey: true })).toBe('Control+Shift+d');
+    // Caps Lock on: `s` arrives as "S" and Shift+g as "g"; the commands are those of the keys pressed.
+    expect(nameOf(div, 'S', { modifierCapsLock: true })).toBe('s');
+    expect(nameOf(div, 'g', { modifierCapsLock: true, shiftKey: true })).toBe('G');
+    expect(nameOf(div, '/', { modifierCapsLock: true })).toBe('/');
+    expect(nameOf(div, 'Enter', { modifierCapsLock: true })).toBe('Enter');
   });
 
   it('leaves Alt and Cmd keys to the system, and keys already taken or mid-composition alone', () => {

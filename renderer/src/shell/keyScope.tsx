@@ -35,6 +35,19 @@ export function overlayOpen(): boolean {
 }
 
 /**
+ * The letter as Shift alone would make it: Caps Lock flips a letter's case,
+ * so with it on `s` arrives as "S" (and Shift+g as "g"), which would fire the
+ * other key's command.
+ */
+function withoutCapsLock(e: KeyboardEvent): string {
+  if (e.key.length !== 1 || !e.getModifierState?.('CapsLock')) return e.key;
+  const upper = e.key.toUpperCase();
+  const lower = e.key.toLowerCase();
+  if (upper === lower) return e.key;
+  return e.key === upper ? lower : upper;
+}
+
+/**
  * The name a key press goes by in {@link KeyBindings}, or null when it is no
  * command: already taken by what has focus, mid-composition, with Alt or
  * Cmd (the system's and the menu's), while a dialog is open, typed into a
@@ -44,7 +57,7 @@ export function overlayOpen(): boolean {
 export function commandKey(e: KeyboardEvent): string | null {
   if (e.defaultPrevented || e.isComposing || e.altKey || e.metaKey || overlayOpen()) return null;
   if (e.key !== 'Escape' && (e.ctrlKey ? isTextEntry(e.target) : isControl(e.target))) return null;
-  if (!e.ctrlKey) return e.key;
+  if (!e.ctrlKey) return withoutCapsLock(e);
   // Caps Lock must not turn Ctrl+D into another chord.
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   return e.shiftKey ? `Control+Shift+${key}` : `Control+${key}`;
