@@ -19,3 +19,12 @@ export function writeSetting(key: string, value: string | null): void {
     // Preferences are a convenience: losing one must not break the UI.
   }
 }
+
+/** Keys of the stored preferences that start with `prefix`. */
+export function settingKeys(prefix: string): string[] {
+  try {
+    return Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k): k is string => k !== null && k.startsWith(prefix));
+  } catch {
+    return [];
+  }
+}

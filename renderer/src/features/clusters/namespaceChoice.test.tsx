@@ -132,4 +132,16 @@ describe('the namespace choice of a connection', () => {
     await watchId(fake, 2);
     expect(watchCalls(fake)[1].namespace).toBeUndefined();
   });
+
+  it('goes with its connection: a deleted connection\'s choice is dropped once the list has loaded, others stay', async () => {
+    const { fake } = renderInspector();
+    await watchId(fake);
+    localStorage.setItem('pilothouse.clusters.namespaces.k-prod', '{"scope":"team-a","origin":"user","shown":[]}');
+    localStorage.setItem('pilothouse.clusters.namespaces.k-deleted', '{"scope":"team-b","origin":"user","shown":[]}');
+    relaunch(fake, '/pods');
+    await watchId(fake, 2);
+    expect(watchCalls(fake)[1].namespace).toBe('team-a');
+    await waitFor(() => expect(localStorage.getItem('pilothouse.clusters.namespaces.k-deleted')).toBeNull());
+    expect(localStorage.getItem('pilothouse.clusters.namespaces.k-prod')).not.toBeNull();
+  });
 });

@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { KubeNamespace } from '../../../../shared/contract';
-import { readSetting, writeSetting } from '../../shell/storage';
+import { readSetting, settingKeys, writeSetting } from '../../shell/storage';
+import { useConnections } from '../connections/connectionsStore';
 
 const NamespaceChoiceShape = z.object({
   /** The one namespace watched; unset watches all of them. */
@@ -22,7 +23,21 @@ export type NamespaceChoice = Readonly<z.infer<typeof NamespaceChoiceShape>>;
 /** Every namespace watched and shown, as before any choice. */
 const NOTHING_CHOSEN: NamespaceChoice = { shown: [] };
 
-const storageKey = (connectionId: string) => `pilothouse.clusters.namespaces.${connectionId}`;
+const STORAGE_PREFIX = 'pilothouse.clusters.namespaces.';
+const storageKey = (connectionId: string) => `${STORAGE_PREFIX}${connectionId}`;
+
+/** Drops the choices of connections that no longer exist. */
+export function forgetChoicesExcept(connectionIds: ReadonlySet<string>): void {
+  for (const key of settingKeys(STORAGE_PREFIX)) if (!connectionIds.has(key.slice(STORAGE_PREFIX.length))) writeSetting(key, null);
+}
+
+/** An app effect: a deleted connection's namespace choice goes with it, once the list has loaded. */
+export function useForgetChoicesOfDeleted(): void {
+  const connections = useConnections((s) => (s.status === 'ready' ? s.connections : undefined));
+  useEffect(() => {
+    if (connections) forgetChoicesExcept(new Set(connections.map((c) => c.id)));
+  }, [connections]);
+}
 
 /** The stored choice; anything unreadable (another version's, edited by hand) starts afresh. */
 function readChoice(connectionId: string): NamespaceChoice {
