@@ -19,6 +19,7 @@ export * from './connections';
 export * from './kube';
 export * from './kubeLogs';
 export * from './kubeObjects';
+export * from './kubeOverview';
 export * from './kubeResources';
 export * from './portForwards';
 export * from './tasks';

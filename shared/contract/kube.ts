@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineArea, method } from './area';
 import { KubeDiscoverParams, KubeDiscovery, KubeRowsEvent, KubeWatchOpened, KubeWatchParams } from './kubeResources';
 import { LogDownload, LogLines, LogOpenParams, LogTarget } from './kubeLogs';
+import { KubeOverview, OverviewParams } from './kubeOverview';
 import {
   CordonParams,
   DeleteParams,
@@ -39,6 +40,12 @@ export const kubeContract = defineArea('kube', {
     'kube.permissions': method(PermissionsParams, Permissions),
     /** Objects whose name contains the text, across the resources the palette searches. */
     'kube.find': method(FindParams, FindResult),
+    /**
+     * The cluster at a glance: nodes, pods by phase, GPUs, workloads not
+     * available, recent warnings. Keeps the caches it reads live while asked
+     * (every few seconds while the overview is shown).
+     */
+    'kube.overview': method(OverviewParams, KubeOverview),
     /** Audited actions on one object. */
     'kube.delete': method(DeleteParams, z.object({})),
     'kube.scale': method(ScaleParams, ScaleResult),

@@ -181,13 +181,13 @@ describe('live rows on the primary cluster', () => {
   it('pods in all namespaces: a reset, then live, with every pod the server has', async () => {
     const opened = await call('kube.watch', { connectionId: ids.primary, resource: PODS });
     expect(opened.namespaced).toBe(true);
-    expect(opened.columns.map((c) => c.id)).toEqual(['status', 'ready', 'restarts', 'gpus', 'node', 'age']);
+    expect(opened.columns.map((c) => c.id)).toEqual(['status', 'ready', 'restarts', 'gpus', 'node', 'phase', 'age']);
     const v = await live(opened.watchId);
     expect(v.events[0].reset).toBe(true);
     // Other test files may change pods meanwhile: compare until both sides agree.
     await until('rows to match kubectl', async () => sorted((await serverPods(primary.kubeconfigs.admin)).keys()).join() === sorted(v.rows.keys()).join());
     const pretrain = [...v.rows.values()].find((r) => r.namespace === 'ml-training' && r.name.startsWith('llm-pretrain-'));
-    expect(pretrain?.cells).toEqual(['Running', '1/1', 0, 8, 'gpu-h200-0', expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
+    expect(pretrain?.cells).toEqual(['Running', '1/1', 0, 8, 'gpu-h200-0', 'Running', expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
     expect([...v.rows.values()].every((r) => r.cells.length === opened.columns.length)).toBe(true);
     await call('kube.unwatch', { watchId: opened.watchId });
   });

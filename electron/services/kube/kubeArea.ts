@@ -47,6 +47,7 @@ export function createKubeArea({ connections, db, audit, hub, streams, log }: Ku
       'kube.revealSecret': (ref, ctx) => objects.revealSecret(ref, ctx.actor),
       'kube.permissions': (params) => objects.permissions(params),
       'kube.find': (params) => inspector.find(params),
+      'kube.overview': (params) => inspector.overview(params),
       'kube.delete': async (params, ctx) => (await actions.delete(params, ctx.actor), {}),
       'kube.scale': (params, ctx) => actions.scale(params, ctx.actor),
       'kube.restart': (ref, ctx) => actions.restart(ref, ctx.actor),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobSummary, workloadStatus, type WorkloadObject } from './workloads';
+import { isStalledStatus, jobSummary, workloadStatus, type WorkloadObject } from './workloads';
 
 const at = '2026-01-10T08:00:00Z';
 
@@ -88,6 +88,25 @@ describe('workload status', () => {
     expect(workloadStatus('DaemonSet', ds({ numberAvailable: 6 }))).toBe('6/7 available');
     expect(workloadStatus('DaemonSet', ds({ updatedNumberScheduled: 3 }))).toBe('Progressing');
     expect(workloadStatus('DaemonSet', ds({ desiredNumberScheduled: 0, numberAvailable: 0 }))).toBe('No matching nodes');
+  });
+
+  it('only a passed progress deadline or a replica failure is a stall; rollouts, pauses and shortfalls are not', () => {
+    const stalled = deployment({ ...healthy, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] });
+    const quota = deployment({ ...healthy, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate' }] });
+    expect(isStalledStatus(workloadStatus('Deployment', stalled))).toBe(true);
+    expect(isStalledStatus(workloadStatus('Deployment', quota))).toBe(true);
+    const waiting = [
+      deployment(healthy),
+      deployment({ ...healthy, availableReplicas: 0 }),
+      deployment({ ...healthy, availableReplicas: 2 }),
+      deployment({ ...healthy, availableReplicas: 1 }, { replicas: 3, paused: true }),
+      deployment(healthy, { replicas: 3, paused: true }),
+      deployment(healthy, { replicas: 3 }, { generation: 3 }),
+      deployment({}, { replicas: 0 }),
+      deployment(healthy, { replicas: 3 }, { deletionTimestamp: at }),
+    ];
+    expect(waiting.map((w) => isStalledStatus(workloadStatus('Deployment', w)))).toEqual(waiting.map(() => false));
+    expect(isStalledStatus(workloadStatus('DaemonSet', { status: { desiredNumberScheduled: 0 } }))).toBe(false);
   });
 
   it('replicasets: old ones scaled to zero, new ones short of pods', () => {

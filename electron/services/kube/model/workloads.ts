@@ -97,6 +97,18 @@ export function workloadStatus(kind: WorkloadKind, w: WorkloadObject): string {
   return 'Available';
 }
 
+/** What {@link workloadStatus} says of a workload that is rolling out, short, paused or fine: everything but a stall. */
+const PASSING_STATUS = /^(Terminating|Scaled to 0|No matching nodes|Paused( \(\d+\/\d+ available\))?|Progressing|Unavailable|\d+\/\d+ available|Available)$/;
+
+/**
+ * Whether a {@link workloadStatus} says the workload will not get better by
+ * waiting: its rollout passed the progress deadline (Progressing=False), or
+ * its controller cannot create pods (a ReplicaFailure reason such as FailedCreate).
+ */
+export function isStalledStatus(status: string): boolean {
+  return !PASSING_STATUS.test(status);
+}
+
 /** The `scale` subresource (`autoscaling/v1` Scale) of anything that scales. */
 export interface ScaleObject extends KubeObject {
   spec?: { replicas?: number };

@@ -11,12 +11,22 @@ import type { KubeClients } from '../client/kubeClients';
 import { ConnectionPulse, DEFAULT_PULSE_OPTIONS, type PulseOptions, type PulseState } from '../client/connectionPulse';
 import { kubeRequest } from '../client/kubeHttp';
 import { FINDER_RESOURCES, isSearchable, rankMatches } from '../objects/objectFinder';
+import { summarizeCluster, type OverviewSource } from './clusterOverview';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
 import { NODE_PODS_COLUMN, NodePodCounts } from './nodePodCounts';
 import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type CacheTarget, type CacheUpdate, type ResourceCacheOptions } from './resourceCache';
 import { shapeFor } from './rowShapes';
 
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
+/** What the cluster overview reads, across all namespaces. */
+const OVERVIEW_RESOURCES = {
+  nodes: { group: '', resource: 'nodes' },
+  pods: { group: '', resource: 'pods' },
+  deployments: { group: 'apps', resource: 'deployments' },
+  statefulsets: { group: 'apps', resource: 'statefulsets' },
+  daemonsets: { group: 'apps', resource: 'daemonsets' },
+  events: { group: '', resource: 'events' },
+} as const satisfies Record<string, Pick<ResourceRef, 'group' | 'resource'>>;
 /** How long pod-count changes gather before the nodes concerned go out again. */
 const POD_COUNT_BATCH_MS = 250;
 
@@ -42,6 +52,11 @@ export interface KubeInspector {
    * services, nodes, …) live while people search.
    */
   find(params: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>>;
+  /**
+   * The cluster at a glance, from the rows of its nodes, pods, workloads and
+   * events caches; keeps those caches live while the overview keeps asking.
+   */
+  overview(params: ParamsOf<'kube.overview'>): Promise<ResultOf<'kube.overview'>>;
   /** Stops every cache at once (shutdown). */
   close(): void;
 }
@@ -56,6 +71,8 @@ export interface KubeInspectorOptions {
   sweepMs?: number;
   /** How long the palette's caches stay held after the last search; then they get the usual grace period. */
   finderIdleMs?: number;
+  /** How long the overview's caches stay held after it last asked (it asks every few seconds while shown). */
+  overviewIdleMs?: number;
   cache?: Partial<ResourceCacheOptions>;
   /** How silence is told from a quiet cluster; see ../client/connectionPulse.ts. */
   pulse?: Partial<PulseOptions>;
@@ -82,10 +99,10 @@ interface CacheEntry {
   idleTimer?: ReturnType<typeof setTimeout>;
 }
 
-/** The caches the palette opened on one connection, and when it lets go of them. */
-interface FinderHold {
+/** The caches one user of them (the palette, the overview) opened on one connection, and when it lets go of them. */
+interface CacheHold {
   entries: CacheEntry[];
-  /** Keys of all-namespace caches found forbidden, whose context-namespace caches were added to the hold. */
+  /** The palette's: keys of all-namespace caches found forbidden, whose context-namespace caches were added to the hold. */
   narrowed: Set<string>;
   /** Settles once the caches are opened (or could not be). */
   ready: Promise<CacheEntry[]>;
@@ -162,9 +179,12 @@ export class ListWatchKubeInspector implements KubeInspector {
   private readonly graceMs: number;
   private readonly sweepMs: number;
   private readonly finderIdleMs: number;
+  private readonly overviewIdleMs: number;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   /** Per connection: the caches the palette opened and holds while people search. */
-  private readonly finderHolds = new Map<string, FinderHold>();
+  private readonly finderHolds = new Map<string, CacheHold>();
+  /** Per connection: the caches the overview reads, held while it keeps asking. */
+  private readonly overviewHolds = new Map<string, CacheHold>();
   /** Per connection with caches: whether its server answers. */
   private readonly pulses = new Map<string, ConnectionPulse>();
   private readonly pulseOptions: PulseOptions;
@@ -179,6 +199,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     this.graceMs = options.graceMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 15_000;
     this.finderIdleMs = options.finderIdleMs ?? 60_000;
+    this.overviewIdleMs = options.overviewIdleMs ?? 15_000;
     this.pulseOptions = { ...DEFAULT_PULSE_OPTIONS, ...options.pulse };
   }
 
@@ -220,7 +241,7 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   async find({ connectionId, text, limit }: ParamsOf<'kube.find'>): Promise<ResultOf<'kube.find'>> {
-    await this.holdFinderCaches(connectionId);
+    await this.holdCaches(this.finderHolds, connectionId, FINDER_RESOURCES, this.finderIdleMs);
     await this.narrowToContextNamespace(connectionId);
     const searched = [...this.caches.values()].filter((e) => e.cache.target.connectionId === connectionId && isSearchable(e.cache.target.resource));
     const candidates = searchCandidates(searched.map((e) => ({ resource: e.cache.target.resource, kind: e.kind, rows: e.cache.rows() })));
@@ -229,9 +250,24 @@ export class ListWatchKubeInspector implements KubeInspector {
     return { matches: rankMatches(candidates, text, limit), complete };
   }
 
+  async overview({ connectionId }: ParamsOf<'kube.overview'>): Promise<ResultOf<'kube.overview'>> {
+    const hold = await this.holdCaches(this.overviewHolds, connectionId, Object.values(OVERVIEW_RESOURCES), this.overviewIdleMs);
+    const source = (want: Pick<ResourceRef, 'group' | 'resource'>): OverviewSource => {
+      const entry = hold.entries.find((e) => e.cache.target.resource.group === want.group && e.cache.target.resource.resource === want.resource && !e.cache.target.namespace);
+      if (entry) return { resource: entry.cache.target.resource, kind: entry.kind, state: entry.cache.state, columns: entry.columns, rows: entry.cache.rows() };
+      // Not served, or not listable and watchable: said so, rather than counted as none.
+      const resource = { ...want, version: '' };
+      return { resource, kind: '', state: { phase: 'error', rows: 0, message: `${resourceLabel(resource)} cannot be watched on this cluster` }, columns: [], rows: [] };
+    };
+    const { nodes, pods, deployments, statefulsets, daemonsets, events } = OVERVIEW_RESOURCES;
+    return summarizeCluster({ nodes: source(nodes), pods: source(pods), workloads: [deployments, statefulsets, daemonsets].map(source), events: source(events) });
+  }
+
   close(): void {
-    for (const hold of this.finderHolds.values()) clearTimeout(hold.timer);
-    this.finderHolds.clear();
+    for (const holds of [this.finderHolds, this.overviewHolds]) {
+      for (const hold of holds.values()) clearTimeout(hold.timer);
+      holds.clear();
+    }
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     for (const entry of [...this.caches.values()]) this.dropCache(entry);
@@ -340,44 +376,50 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   /**
-   * Makes sure the palette's resources (those the cluster serves) have
-   * all-namespace caches on this connection, held until no one has searched
-   * for {@link finderIdleMs}.
+   * Makes sure the `wanted` resources (those the cluster serves) have
+   * all-namespace caches on this connection, held in `holds` until no one
+   * has asked for `idleMs`; returns the hold once its caches are opened.
    */
-  private async holdFinderCaches(connectionId: string): Promise<void> {
-    let hold = this.finderHolds.get(connectionId);
+  private async holdCaches(
+    holds: Map<string, CacheHold>,
+    connectionId: string,
+    wanted: readonly Pick<ResourceRef, 'group' | 'resource'>[],
+    idleMs: number,
+  ): Promise<CacheHold> {
+    let hold = holds.get(connectionId);
     if (!hold) {
-      const ready = this.openFinderCaches(connectionId);
+      const ready = this.openCaches(connectionId, wanted);
       hold = { entries: [], narrowed: new Set(), ready };
-      this.finderHolds.set(connectionId, hold);
+      holds.set(connectionId, hold);
       const opened = hold;
       ready.then(
         (entries) => {
           // close() ran meanwhile: nothing may stay held.
-          if (this.finderHolds.get(connectionId) === opened) opened.entries = entries;
+          if (holds.get(connectionId) === opened) opened.entries = entries;
           else for (const entry of entries) this.release(entry);
         },
         () => {
-          // Nothing was opened: the next search tries again.
+          // Nothing was opened: the next call tries again.
           clearTimeout(opened.timer);
-          if (this.finderHolds.get(connectionId) === opened) this.finderHolds.delete(connectionId);
+          if (holds.get(connectionId) === opened) holds.delete(connectionId);
         },
       );
     }
     clearTimeout(hold.timer);
     const current = hold;
     hold.timer = setTimeout(() => {
-      if (this.finderHolds.get(connectionId) !== current) return;
-      this.finderHolds.delete(connectionId);
+      if (holds.get(connectionId) !== current) return;
+      holds.delete(connectionId);
       for (const entry of current.entries) this.release(entry);
-    }, this.finderIdleMs);
+    }, idleMs);
     await hold.ready;
+    return hold;
   }
 
-  /** Opens (or joins) the palette's caches; fails only when none could be opened. */
-  private async openFinderCaches(connectionId: string): Promise<CacheEntry[]> {
+  /** Opens (or joins) all-namespace caches of the wanted resources the cluster serves; fails only when none could be opened. */
+  private async openCaches(connectionId: string, wanted: readonly Pick<ResourceRef, 'group' | 'resource'>[]): Promise<CacheEntry[]> {
     const { resources } = await this.access.discover(connectionId);
-    const served = FINDER_RESOURCES.flatMap((want) => resources.filter((r) => r.group === want.group && r.resource === want.resource));
+    const served = wanted.flatMap((want) => resources.filter((r) => r.group === want.group && r.resource === want.resource));
     const opened = await Promise.allSettled(served.map((r) => this.acquire(connectionId, { group: r.group, version: r.version, resource: r.resource })));
     const entries = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value.entry] : []));
     const failure = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -424,14 +466,17 @@ export class ListWatchKubeInspector implements KubeInspector {
   /**
    * Stops the caches of connections that no longer exist (deleted, or
    * replaced by a re-import), telling their watches why, and lets go of the
-   * palette's hold on them: its caches are dropped here, not released later.
+   * palette's and the overview's holds on them: their caches are dropped
+   * here, not released later.
    */
   private sweep(): void {
     const live = new Set(this.deps.connections.list().map((c) => c.id));
-    for (const [id, hold] of this.finderHolds) {
-      if (live.has(id)) continue;
-      clearTimeout(hold.timer);
-      this.finderHolds.delete(id);
+    for (const holds of [this.finderHolds, this.overviewHolds]) {
+      for (const [id, hold] of holds) {
+        if (live.has(id)) continue;
+        clearTimeout(hold.timer);
+        holds.delete(id);
+      }
     }
     for (const entry of [...this.caches.values()]) {
       const id = entry.cache.target.connectionId;

@@ -31,7 +31,7 @@ describe('pod rows', () => {
       uid: '0b7c',
       name: 'llm-pretrain-0',
       namespace: 'ml-training',
-      cells: ['Running', '1/1', 2, 8, 'gpu-h200-0', at],
+      cells: ['Running', '1/1', 2, 8, 'gpu-h200-0', 'Running', at],
     });
   });
 

@@ -60,13 +60,26 @@ const orNull = (s: string | undefined): CellValue => (s ? s : null);
 
 // ---------------------------------------------------------------- pods
 
+/**
+ * Phase beside Status: Status is kubectl's reason ("CrashLoopBackOff",
+ * "Init:0/1"), which does not say whether the pod runs or has finished; the
+ * cluster overview counts pods by phase, and only unfinished pods hold GPUs.
+ */
 const podShape: RowShape = {
-  columns: [col('status', 'Status', 'status'), col('ready', 'Ready'), col('restarts', 'Restarts', 'number'), col('gpus', 'GPUs', 'number'), col('node', 'Node'), AGE],
+  columns: [
+    col('status', 'Status', 'status'),
+    col('ready', 'Ready'),
+    col('restarts', 'Restarts', 'number'),
+    col('gpus', 'GPUs', 'number'),
+    col('node', 'Node'),
+    col('phase', 'Phase'),
+    AGE,
+  ],
   cells(obj) {
     const pod = obj as PodObject;
     const s = podSummary(pod);
     const gpus = podGpus(pod);
-    return [podStatus(pod), s.ready, s.restarts, gpus || null, orNull(pod.spec?.nodeName), created(obj)];
+    return [podStatus(pod), s.ready, s.restarts, gpus || null, orNull(pod.spec?.nodeName), orNull(pod.status?.phase), created(obj)];
   },
 };
 

@@ -45,7 +45,7 @@ export function podRow(name: string, { namespace = 'default', status = 'Running'
 type WatchParams = ParamsIn<'kube.watch'>;
 
 /** Renders the app on the Clusters page with the "prod-eu" Kubernetes connection selected and `picked` open. */
-export function renderInspector(handlers: { [M in 'kube.watch' | 'kube.discover' | 'kube.unwatch' | 'connections.test' | 'connections.list']?: FakeHandler<M> } = {}, picked = '/pods') {
+export function renderInspector(handlers: { [M in 'kube.watch' | 'kube.discover' | 'kube.unwatch' | 'kube.overview' | 'connections.test' | 'connections.list']?: FakeHandler<M> } = {}, picked = '/pods') {
   let watches = 0;
   const fake = createFakeBridge({
     'connections.list': () => ok([kubeConnection()]),
