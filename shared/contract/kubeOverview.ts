@@ -4,6 +4,7 @@ import { ServedResourceRef } from './kubeResources';
 const ConnectionId = z.string().min(1).max(64);
 const Count = z.number().int().min(0);
 
+/** Which connection's cluster to sum up. */
 export const OverviewParams = z.object({ connectionId: ConnectionId }).strict();
 
 /**
@@ -19,6 +20,7 @@ function overviewPart<T extends z.ZodType>(value: T) {
 /** A node that is not Ready, or is cordoned, with its status as the Nodes table shows it. */
 export const NodeAttention = z.object({ name: z.string(), status: z.string() });
 
+/** Nodes by readiness and cordon. */
 export const NodeSummary = z.object({
   total: Count,
   ready: Count,
@@ -74,6 +76,7 @@ export const WorkloadAttention = z.object({
 });
 export type WorkloadAttention = z.infer<typeof WorkloadAttention>;
 
+/** Deployments, StatefulSets and DaemonSets: how many, and those that are not available. */
 export const WorkloadSummary = z.object({
   /** Workloads looked at. */
   total: Count,
@@ -98,6 +101,7 @@ export const RecentWarning = z.object({
 });
 export type RecentWarning = z.infer<typeof RecentWarning>;
 
+/** Warning events: how many the cluster keeps, and the newest. */
 export const WarningSummary = z.object({
   /** Warning events the cluster keeps (about the last hour, by default). */
   total: Count,
