@@ -1,4 +1,5 @@
 import { memo, type CSSProperties, type ReactNode } from 'react';
+import { ColumnResizer } from './ColumnResizer';
 import { ROW_HEIGHT, type VirtualWindow } from './useVirtualWindow';
 
 /** Which column a table is sorted by, and which way. */
@@ -13,6 +14,8 @@ export interface GridColumn<R> {
   title: string;
   /** Added to the class of its header and cells, e.g. to align numbers. */
   className?: string;
+  /** Stays in view when the grid scrolls sideways; only for the first column. */
+  pinned?: boolean;
   cell(row: R): ReactNode;
   /** The cell's tooltip, e.g. text that may not fit. */
   tooltip?(row: R): string | undefined;
@@ -42,7 +45,17 @@ const GridRow = memo(function GridRow<R>({ row, rowKey, columns, index, selected
   );
 }) as <R>(props: GridRowProps<R>) => ReactNode;
 
-const cellClass = (c: { className?: string }) => (c.className ? `vt-cell ${c.className}` : 'vt-cell');
+const cellClass = (c: { className?: string; pinned?: boolean }) => ['vt-cell', c.pinned && 'vt-pinned', c.className].filter(Boolean).join(' ');
+
+/** Columns the user sizes by dragging their headers' right edges, or with the arrow keys there. */
+export interface GridSizing {
+  /** The widths (px) the user gave columns, by key; `layout` already says them. */
+  widths: Readonly<Record<string, number>>;
+  /** A column's width where its header cannot be measured (no layout). */
+  fallback(key: string): number;
+  /** A width (px), or null for the column's automatic one. */
+  onResize(key: string, width: number | null): void;
+}
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
@@ -60,6 +73,8 @@ interface VirtualGridProps<R> {
   onSort(key: string): void;
   selectedKey: string | null;
   onRowClick(key: string): void;
+  /** Lets the user size columns. */
+  sizing?: GridSizing;
   /** From {@link useVirtualWindow} over `rows.length`. */
   win: VirtualWindow;
   /** Prefix of row element ids, for `aria-activedescendant`. */
@@ -74,7 +89,7 @@ interface VirtualGridProps<R> {
  * the rows in view rendered inside it. Focusable, with the selected row as its
  * active descendant; keys are the caller's to handle.
  */
-export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onSort, selectedKey, onRowClick, win, idPrefix, busy, empty }: VirtualGridProps<R>) {
+export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onSort, selectedKey, onRowClick, sizing, win, idPrefix, busy, empty }: VirtualGridProps<R>) {
   const { template, minWidth } = layout;
   const visible = rows.slice(win.start, win.end);
   const rowId = (key: string) => `${idPrefix}-${key}`;
@@ -102,6 +117,7 @@ export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onS
                 {c.title}
                 {sort.key === c.key && <span aria-hidden="true">{sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
               </button>
+              {sizing && <ColumnResizer title={c.title} sized={sizing.widths[c.key]} fallback={sizing.fallback(c.key)} onResize={(width) => sizing.onResize(c.key, width)} />}
             </div>
           ))}
         </div>

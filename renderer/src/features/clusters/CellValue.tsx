@@ -1,7 +1,7 @@
 import type { Row } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
 import { useNow } from '../../ui/useNow';
-import { formatAge, statusTone } from './cellFormat';
+import { formatAge, nameTailStart, statusTone } from './cellFormat';
 import type { TableColumn } from './tableColumns';
 
 /** A relative age that follows the shared clock; the exact time is in the tooltip. */
@@ -12,6 +12,23 @@ export function Age({ iso, suffix = '' }: { iso: string; suffix?: string }) {
       {formatAge(iso, now)}
       {suffix}
     </time>
+  );
+}
+
+/**
+ * An object name that, when its column is too narrow, gives up its middle
+ * rather than the generated end that tells sibling pods apart. Two spans, so
+ * the browser does the shortening without measuring text, and the whole name
+ * stays the cell's text.
+ */
+export function ObjectName({ name }: { name: string }) {
+  const cut = nameTailStart(name);
+  if (!cut) return <>{name}</>;
+  return (
+    <span className="mid-ellipsis">
+      <span className="mid-ellipsis-start">{name.slice(0, cut)}</span>
+      <span className="mid-ellipsis-end">{name.slice(cut)}</span>
+    </span>
   );
 }
 

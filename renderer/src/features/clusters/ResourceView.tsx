@@ -10,7 +10,7 @@ import { resourceKey, type ResourceEntry } from './resourceCatalog';
 import { ResourceGrid } from './ResourceGrid';
 import { RowStore } from './rowStore';
 import { TableToolbar } from './TableToolbar';
-import { NAME_KEY, tableColumns, useHiddenColumns } from './tableColumns';
+import { NAME_KEY, tableColumns, useColumnWidths, useHiddenColumns } from './tableColumns';
 import { useResourceWatch } from './useResourceWatch';
 import { useTableQuery } from './useTableQuery';
 import { watchStatus } from './watchStatus';
@@ -50,6 +50,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const namespaced = watch.opened?.namespaced ?? entry.namespaced;
   const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced, entry.nameLast), [watch.opened, namespaced, entry.nameLast]);
   const [hidden, toggleColumn] = useHiddenColumns(entry.key);
+  const [widths, resizeColumn] = useColumnWidths(entry.key);
   const columns = useMemo(() => allColumns.filter((c) => c.key === NAME_KEY || !hidden.has(c.key)), [allColumns, hidden]);
   // The namespace filter picks among the rows of an all-namespaces watch.
   const shownNamespaces = useMemo(() => (namespaced && scope === undefined ? new Set(namespaces.choice.shown) : NO_NAMESPACE_FILTER), [namespaced, scope, namespaces.choice.shown]);
@@ -171,6 +172,8 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
           label={entry.label}
           rows={rows}
           columns={columns}
+          widths={widths}
+          onResize={resizeColumn}
           sort={query.sort}
           onSort={query.toggleSort}
           selectedUid={selectedUid}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, parseQuantity, statusTone } from './cellFormat';
+import { formatAge, nameTailStart, parseQuantity, statusTone } from './cellFormat';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
@@ -13,6 +13,17 @@ describe('cell formats', () => {
     expect(formatAge(ago(400 * 86400), now)).toBe('1y');
     expect(formatAge(ago(-30), now)).toBe('0s');
     expect(formatAge('not a time', now)).toBe('not a time');
+  });
+
+  it('keeps the generated end of a name whole when shortening it in the middle', () => {
+    const tail = (name: string) => name.slice(nameTailStart(name));
+    expect(tail('web-frontend-9b5fb97bc-x7k2p')).toBe('9b5fb97bc-x7k2p');
+    expect(tail('web-frontend-9b5fb97bc-q4r8z')).toBe('9b5fb97bc-q4r8z');
+    expect(tail('web-1.17a3b0c1d2e3f4a5')).toBe('17a3b0c1d2e3f4a5');
+    expect(tail('ip-10-0-1-23.eu-west-1.compute.internal')).toBe('compute.internal');
+    // No separator near the end: the last ten characters.
+    expect(tail('averyveryverylongnamewithoutanyseparator')).toBe('yseparator');
+    expect(nameTailStart('postgres-0')).toBe(0);
   });
 
   it('colours statuses by their worst part', () => {

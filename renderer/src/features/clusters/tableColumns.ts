@@ -30,8 +30,31 @@ export function tableColumns(columns: readonly Column[], namespaced: boolean, na
   return nameLast ? [...namespace, ...cells, nameColumn] : [nameColumn, ...namespace, ...cells];
 }
 
-/** Minimum width (px) and share of the spare width, by what the column holds and where. */
-function widthOf(column: TableColumn, index: number): [number, number] {
+/** Width of a status badge's text per character (px): generous for the 11.5px semibold of `.vt-cell .badge` in styles.css. */
+const BADGE_CHAR_WIDTH = 7.5;
+/** A badge's padding and borders, and the cell's padding around it (px). */
+const BADGE_CHROME = 14 + 20;
+
+/**
+ * The width (px) in which the longest status of `rows` shows whole, estimated
+ * from its length, not measured: one pass over the values, no layout read.
+ */
+function statusFit(column: TableColumn, rows: readonly Row[]): number {
+  let longest = 0;
+  for (const row of rows) {
+    const value = column.value(row);
+    if (typeof value === 'string' && value.length > longest) longest = value.length;
+  }
+  return Math.ceil(longest * BADGE_CHAR_WIDTH) + BADGE_CHROME;
+}
+
+/**
+ * Minimum width (px) and share of the spare width of a column the user has
+ * not sized, by what it holds and where. A status column is at least as wide
+ * as its longest badge among `rows`, so "CrashLoopBackOff" or
+ * "Running (0/1 ready)" is never cut.
+ */
+function autoWidth(column: TableColumn, index: number, rows: readonly Row[]): [number, number] {
   // A leading name says what the row is; a trailing one (an event's) is only a reference.
   if (column.key === NAME_KEY) return index === 0 ? [220, 3] : [120, 0.5];
   switch (column.kind) {
@@ -42,7 +65,7 @@ function widthOf(column: TableColumn, index: number): [number, number] {
     case 'quantity':
       return [90, 0.8];
     case 'status':
-      return [150, 1];
+      return [Math.max(96, statusFit(column, rows)), 1];
     case 'message':
       return [260, 4];
     default:
@@ -50,25 +73,40 @@ function widthOf(column: TableColumn, index: number): [number, number] {
   }
 }
 
-/** A CSS grid template shared by the header and every row, so cells line up without a real table layout. */
-export function gridTemplate(columns: readonly TableColumn[]): { template: string; minWidth: number } {
-  const widths = columns.map((c, i) => widthOf(c, i));
-  return {
-    template: widths.map(([min, fr]) => `minmax(${min}px, ${fr}fr)`).join(' '),
-    minWidth: widths.reduce((sum, [min]) => sum + min, 0),
-  };
+/**
+ * A CSS grid template shared by the header and every row, so cells line up
+ * without a real table layout: the user's width for a column they sized, else
+ * its automatic one (`autoMin` says each column's least).
+ */
+export function gridTemplate(
+  columns: readonly TableColumn[],
+  rows: readonly Row[],
+  widths: ColumnWidths,
+): { template: string; minWidth: number; autoMin: ReadonlyMap<string, number> } {
+  const autoMin = new Map<string, number>();
+  const tracks = columns.map((c, i) => {
+    const [min, grow] = autoWidth(c, i, rows);
+    autoMin.set(c.key, min);
+    const sized = widths[c.key];
+    return sized ? ([`${sized}px`, sized] as const) : ([`minmax(${min}px, ${grow}fr)`, min] as const);
+  });
+  return { template: tracks.map(([track]) => track).join(' '), minWidth: tracks.reduce((sum, [, least]) => sum + least, 0), autoMin };
+}
+
+/** Reads a JSON preference; a damaged one reads as missing, which only costs the user that choice. */
+function readJsonSetting(key: string): unknown {
+  try {
+    return JSON.parse(readSetting(key) ?? 'null');
+  } catch {
+    return null;
+  }
 }
 
 const hiddenKey = (resourceKey: string) => `pilothouse.columns.${resourceKey}`;
 
 function readHidden(resourceKey: string): ReadonlySet<string> {
-  try {
-    const value: unknown = JSON.parse(readSetting(hiddenKey(resourceKey)) ?? '[]');
-    return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-  } catch {
-    // A damaged preference only costs the user their column choice.
-    return new Set();
-  }
+  const value = readJsonSetting(hiddenKey(resourceKey));
+  return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 }
 
 /**
@@ -84,4 +122,30 @@ export function useHiddenColumns(resourceKey: string): [ReadonlySet<string>, (ke
     setHidden(next);
   };
   return [hidden, toggle];
+}
+
+/** Column widths (px) by column key. */
+export type ColumnWidths = Readonly<Record<string, number>>;
+
+const widthsKey = (resourceKey: string) => `pilothouse.columnWidths.${resourceKey}`;
+
+function readWidths(resourceKey: string): ColumnWidths {
+  const value = readJsonSetting(widthsKey(resourceKey));
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0));
+}
+
+/**
+ * The widths the user gave columns of one resource, kept in localStorage, and
+ * how to change one: a width, or null to go back to the automatic width.
+ */
+export function useColumnWidths(resourceKey: string): [ColumnWidths, (key: string, width: number | null) => void] {
+  const [widths, setWidths] = useState(() => readWidths(resourceKey));
+  const resize = (key: string, width: number | null) => {
+    const { [key]: _old, ...others } = widths;
+    const next = width === null ? others : { ...others, [key]: width };
+    writeSetting(widthsKey(resourceKey), Object.keys(next).length ? JSON.stringify(next) : null);
+    setWidths(next);
+  };
+  return [widths, resize];
 }
