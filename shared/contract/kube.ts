@@ -6,6 +6,9 @@ import { KubeOverview, OverviewParams } from './kubeOverview';
 import {
   CordonParams,
   DeleteParams,
+  DrainParams,
+  DrainPlan,
+  DrainStarted,
   FindParams,
   FindResult,
   ObjectDetail,
@@ -53,6 +56,14 @@ export const kubeContract = defineArea('kube', {
     'kube.restart': method(ObjectRef, RestartResult),
     /** Cordon (unschedulable: true) or uncordon a node. */
     'kube.cordon': method(CordonParams, z.object({})),
+    /** The pods on a node and what each is, for what a drain would do with it. */
+    'kube.drainPlan': method(ObjectRef, DrainPlan),
+    /**
+     * Starts `kubectl drain` as a task (see the tasks area): cordon, evict
+     * each pod, wait for them to leave. One audit entry, `node.drain`, whose
+     * undo uncordons when the drain was what cordoned the node.
+     */
+    'kube.drain': method(DrainParams, DrainStarted),
     /** Starts a log stream: subscribe to the `kube.logs` stream it names; its messages come to this window only. */
     'kube.openLogs': method(LogOpenParams, z.object({ streamId: z.string() })),
     /** The whole log (up to a limit) for saving to a file. */

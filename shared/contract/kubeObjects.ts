@@ -131,7 +131,7 @@ export const RevealedSecret = z.object({
 });
 
 /** Something the UI may offer on an object; checked with SelfSubjectAccessReview. */
-export const ObjectAction = z.enum(['delete', 'scale', 'restart', 'cordon', 'portForward', 'logs', 'reveal', 'exec']);
+export const ObjectAction = z.enum(['delete', 'scale', 'restart', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec']);
 export type ObjectAction = z.infer<typeof ObjectAction>;
 
 export const Permission = z.object({
@@ -197,3 +197,47 @@ export const CordonParams = ObjectRef.extend({
   /** Change it only if it is cordoned (true) or schedulable (false) now. */
   ifUnschedulable: z.boolean().optional(),
 }).strict();
+
+/** A pod on a node, with what a drain judges it by (see shared/kubeDrain.ts). */
+export const DrainPod = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  uid: z.string(),
+  /** Its controller's kind ("ReplicaSet", "DaemonSet", "Node" for a mirror pod); absent when nothing controls it. */
+  controller: z.string().optional(),
+  /** The mirror of a static pod (annotation kubernetes.io/config.mirror): the kubelet runs it, the API cannot evict it. */
+  mirror: z.boolean(),
+  /** Mounts an emptyDir volume, whose data goes with the pod. */
+  emptyDir: z.boolean(),
+  /** Succeeded or Failed: nothing runs any more. */
+  finished: z.boolean(),
+});
+export type DrainPod = z.infer<typeof DrainPod>;
+
+/** The pods on a node, for the drain dialog to say what a drain would do. */
+export const DrainPlan = z.object({ pods: z.array(DrainPod) });
+export type DrainPlan = z.infer<typeof DrainPlan>;
+
+/** What kubectl drain's flags decide: which pods a drain may remove, and which it leaves. */
+export const DrainChoices = z.object({
+  /** Evict pods with emptyDir volumes, losing that data (`--delete-emptydir-data`). */
+  deleteEmptyDirData: z.boolean().default(false),
+  /** Delete pods no controller would recreate (`--force`). */
+  force: z.boolean().default(false),
+  /** Leave DaemonSet pods where they are (`--ignore-daemonsets`); otherwise they stop the drain. */
+  ignoreDaemonSets: z.boolean().default(true),
+});
+export type DrainChoices = z.infer<typeof DrainChoices>;
+
+/** The most a drain waits for its evictions and for the pods to leave. */
+export const DRAIN_TIMEOUT_MAX_SECONDS = 3_600;
+
+/** `kubectl drain`: cordon the node, then evict its pods, honouring PodDisruptionBudgets. */
+export const DrainParams = ObjectRef.extend({
+  ...DrainChoices.shape,
+  /** How long to keep retrying evictions a PodDisruptionBudget forbids and to wait for the pods to leave, in all. */
+  timeoutSeconds: z.number().int().min(1).max(DRAIN_TIMEOUT_MAX_SECONDS).default(300),
+  /** Each pod's termination grace period; absent uses the pod's own. */
+  gracePeriodSeconds: z.number().int().min(0).max(86_400).optional(),
+}).strict();
+export const DrainStarted = z.object({ taskId: z.string() });

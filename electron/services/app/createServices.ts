@@ -85,7 +85,8 @@ export function createServices(platform: PlatformAdapters): Services {
     // Re-imported credentials: live views that failed (401, 403) try again now rather than after their slow retry.
     onCredentialsReplaced: (id) => kube.inspector.credentialsChanged(id),
   });
-  const kube = createKubeArea({ connections: connections.service, db, audit: audit.service, hub, streams, log });
+  // The task runner is built below: the tasks area closes before this one, cancelling drains while their cluster client is still open.
+  const kube = createKubeArea({ connections: connections.service, db, audit: audit.service, hub, streams, log, taskRunner: () => tasks.runner });
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });

@@ -68,6 +68,29 @@ describe('AuditService', () => {
     expect(entries.find((e) => e.id === cordoned.id)).toMatchObject({ undo: { label: 'Uncordon the node' } });
   });
 
+  it('keeps what a failed action changed, and offers to undo that', async () => {
+    const { audit } = setup();
+    const entry = audit.begin({ actor: 'me', action: 'node.drain', target: 'prod/nodes/gpu-1', detail: 'Drain node gpu-1' });
+    entry.fail('2 pods still blocked by a PodDisruptionBudget', {
+      before: 'schedulable',
+      after: 'cordoned',
+      detail: 'Evicted: none',
+      undo: { method: 'kube.cordon', params: { unschedulable: false }, label: 'Uncordon the node' },
+    });
+    const [failed] = audit.list({ limit: 1 }).entries;
+    expect(failed).toMatchObject({ status: 'failed', before: 'schedulable', after: 'cordoned', detail: 'Evicted: none', undo: { label: 'Uncordon the node' } });
+    const undone = await audit.undo(failed.id, () => audit.record({ actor: 'me', action: 'node.uncordon', target: 'prod/nodes/gpu-1' }, () => 1));
+    expect(undone).toMatchObject({ undoOf: failed.id });
+
+    // Without a partial outcome a failure keeps its intent's detail and offers nothing.
+    const other = audit.begin({ actor: 'me', action: 'x', target: 't', detail: 'intent' });
+    other.fail('no');
+    const [plain] = audit.list({ limit: 1 }).entries;
+    expect(plain.detail).toBe('intent');
+    expect(plain.undo).toBeUndefined();
+    await expect(audit.undo(other.id, async () => undefined)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
   it('records failures with their message and rethrows', async () => {
     const { audit } = setup();
     await expect(audit.record({ actor: 'me', action: 'x', target: 't' }, () => Promise.reject(new Error('forbidden')))).rejects.toThrow('forbidden');

@@ -27,6 +27,8 @@ export interface UndoStep {
 
 /** What an action's outcome adds to its entry. */
 export interface Outcome {
+  /** What it was, when only the action found out (a task reads it after its entry was written). */
+  before?: string;
   after?: string;
   detail?: string;
   /** Set when the action can be reversed. */
@@ -38,8 +40,12 @@ export interface PendingAuditEntry {
   readonly id: number;
   /** Records that the action succeeded. */
   succeed(outcome?: Outcome): void;
-  /** Records that it failed (or did not finish), with a message that carries no secret. */
-  fail(message: string): void;
+  /**
+   * Records that it failed (or did not finish), with a message that carries
+   * no secret. `partial` is what it changed before it stopped, and how to
+   * reverse that: a drain cancelled after cordoning still offers to uncordon.
+   */
+  fail(message: string, partial?: Outcome): void;
 }
 
 /** Records every change to a cluster, cloud account or stored connection. */
@@ -105,7 +111,8 @@ function toEntry(r: AuditRow): AuditEntry {
   if (r.after) entry.after = r.after;
   if (r.detail) entry.detail = r.detail;
   if (r.error) entry.error = r.error;
-  if (r.undo && r.status === 'succeeded' && !r.undone_by) entry.undo = { label: (JSON.parse(r.undo) as UndoStep).label };
+  // A failed entry may offer one too: the undo of what it changed before it failed.
+  if (r.undo && r.status !== 'pending' && !r.undone_by) entry.undo = { label: (JSON.parse(r.undo) as UndoStep).label };
   if (r.undone_by) entry.undoneBy = r.undone_by;
   if (r.undo_of) entry.undoOf = r.undo_of;
   return entry;
@@ -118,7 +125,7 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
      VALUES (@at, @actor, @connectionId, @connectionName, @action, @target, 'pending', @before, @detail, @undoOf)`,
   );
   const finish = db.prepare(
-    `UPDATE audit SET status = @status, finished_at = @finishedAt, after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo
+    `UPDATE audit SET status = @status, finished_at = @finishedAt, before = COALESCE(@before, before), after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo
      WHERE id = @id AND status = 'pending'`,
   );
   const markUndone = db.prepare(`UPDATE audit SET undone_by = @by WHERE id = @id`);
@@ -128,9 +135,12 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
   const clean = (s: string | undefined) => (s === undefined ? null : log.redactor.redact(s));
   const announce = (id: number | bigint) => hub.publish('audit.appended', toEntry(byId.get(id) as AuditRow));
 
-  const fail = (id: number | bigint, message: string) => {
-    if (finish.run({ id, status: 'failed', finishedAt: new Date().toISOString(), after: null, detail: null, error: clean(message), undo: null }).changes) announce(id);
+  const complete = (id: number | bigint, status: 'succeeded' | 'failed', outcome: Outcome, error: string | null) => {
+    const undo = outcome.undo ? JSON.stringify(outcome.undo) : null;
+    const done = finish.run({ id, status, finishedAt: new Date().toISOString(), before: clean(outcome.before), after: clean(outcome.after), detail: clean(outcome.detail), error, undo });
+    if (done.changes) announce(id);
   };
+  const fail = (id: number | bigint, message: string, partial: Outcome = {}) => complete(id, 'failed', partial, clean(message));
 
   const begin = (intent: AuditIntent): PendingAuditEntry => {
     // The first entry recorded inside an undo is the undoing action's own.
@@ -151,12 +161,8 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
     announce(id);
     return {
       id: Number(id),
-      succeed(described = {}) {
-        const undoStep = described.undo ? JSON.stringify(described.undo) : null;
-        const done = finish.run({ id, status: 'succeeded', finishedAt: new Date().toISOString(), after: clean(described.after), detail: clean(described.detail), error: null, undo: undoStep });
-        if (done.changes) announce(id);
-      },
-      fail: (message) => fail(id, message),
+      succeed: (described = {}) => complete(id, 'succeeded', described, null),
+      fail: (message, partial) => fail(id, message, partial),
     };
   };
 
@@ -206,7 +212,7 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
       const row = byId.get(id) as AuditRow | undefined;
       if (!row) throw new AppError('NOT_FOUND', `There is no audit entry #${id}`);
       if (row.undone_by) throw new AppError('CONFLICT', `#${id} was already undone by #${row.undone_by}`);
-      if (!row.undo || row.status !== 'succeeded') throw new AppError('VALIDATION', `#${id} (${row.action}) cannot be undone`);
+      if (!row.undo || row.status === 'pending') throw new AppError('VALIDATION', `#${id} (${row.action}) cannot be undone`);
       if (undoInFlight.has(id)) throw new AppError('CONFLICT', `#${id} is being undone already`);
       undoInFlight.add(id);
       try {

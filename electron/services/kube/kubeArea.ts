@@ -6,9 +6,11 @@ import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { StreamHub } from '../rpc/streamHub';
 import type { Database } from '../store/database';
+import type { TaskRunner } from '../tasks/taskRunner';
 import { createKubeAccess, type KubeAccess } from './client/kubeAccess';
 import { sqliteDiscoveryStore } from './client/discoveryStore';
 import { createKubeActions } from './actions/kubeActions';
+import { createNodeDrain } from './actions/nodeDrain';
 import { ListWatchKubeInspector, type KubeInspector } from './watch/kubeInspector';
 import { createKubeObjects } from './objects/kubeObjects';
 import { createPodLogs } from './logs/podLogs';
@@ -21,14 +23,17 @@ export interface KubeAreaDeps {
   hub: EventHub;
   streams: StreamHub;
   log: Logger;
+  /** Runs drains; the tasks area is built after this one. */
+  taskRunner: () => TaskRunner;
 }
 
 /** The kube area: discovery, live tables, object detail, audited actions and pod logs. */
-export function createKubeArea({ connections, db, audit, hub, streams, log }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
+export function createKubeArea({ connections, db, audit, hub, streams, log, taskRunner }: KubeAreaDeps): ServiceArea<typeof kubeContract> & { access: KubeAccess; inspector: KubeInspector } {
   const access = createKubeAccess(connections, log, { store: sqliteDiscoveryStore(db, log) });
   const inspector = new ListWatchKubeInspector({ connections, hub, log, access });
   const objects = createKubeObjects({ access, audit, connections, log });
   const actions = createKubeActions({ access, audit, connections, log });
+  const drains = createNodeDrain({ access, actions, connections, runner: taskRunner, log });
   const logs = createPodLogs({ access, streams, log });
   return {
     contract: kubeContract,
@@ -52,6 +57,8 @@ export function createKubeArea({ connections, db, audit, hub, streams, log }: Ku
       'kube.scale': (params, ctx) => actions.scale(params, ctx.actor),
       'kube.restart': (ref, ctx) => actions.restart(ref, ctx.actor),
       'kube.cordon': async (params, ctx) => (await actions.cordon(params, ctx.actor), {}),
+      'kube.drainPlan': (ref) => drains.plan(ref),
+      'kube.drain': (params, ctx) => drains.start(params, ctx.actor),
       'kube.openLogs': (params, ctx) => logs.open(params, ctx.session),
       'kube.downloadLogs': (target) => logs.download(target),
     },

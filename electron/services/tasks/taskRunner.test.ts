@@ -395,6 +395,36 @@ describe('task runner', () => {
     expect(entries[0]).toMatchObject({ id: final.auditId, status: 'succeeded', after: '{"imported":3}' });
   });
 
+  it('keeps what a task recorded however it ends: a cancelled one still reports it and offers its undo', async () => {
+    const { runner, audit } = setup();
+    const uncordon = { method: 'kube.cordon' as const, params: { unschedulable: false }, label: 'Uncordon the node' };
+    const started = deferred();
+    const spec = { ...importSpec, kind: 'node.drain', connectionId: 'k-prod', connectionName: 'prod' };
+    const cancelled = runner.start(spec, async (ctx) => {
+      ctx.record({ summary: 'Cordoned the node; evicted nothing yet.', audit: { before: 'schedulable', after: 'cordoned', undo: uncordon } });
+      started.resolve();
+      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+    });
+    await started.promise;
+    runner.cancel(cancelled.id, 'me');
+    const final = await cancelled.done;
+    expect(final.report?.summary).toBe('Cordoned the node; evicted nothing yet.');
+    const [entry] = audit.list({ limit: 1 }).entries;
+    expect(entry).toMatchObject({ action: 'node.drain', connectionName: 'prod', status: 'failed', before: 'schedulable', after: 'cordoned', undo: { label: 'Uncordon the node' } });
+
+    // On success the task's own `after` wins over its result's JSON, and describe's report over the recorded summary.
+    const succeeded = runner.start(
+      spec,
+      async (ctx) => {
+        ctx.record({ summary: 'so far', audit: { after: 'cordoned', detail: 'Evicted team-a/web-1', undo: uncordon } });
+        return { evicted: 1 };
+      },
+      { describe: (v) => ({ result: v, report: 'Evicted 1 pod.' }) },
+    );
+    expect((await succeeded.done).report?.summary).toBe('Evicted 1 pod.');
+    expect(audit.list({ limit: 1 }).entries[0]).toMatchObject({ status: 'succeeded', after: 'cordoned', detail: 'Evicted team-a/web-1', undo: { label: 'Uncordon the node' } });
+  });
+
   it('marks tasks a crash left running as interrupted on the next start, never running', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ph-tasks-')), 'pilothouse.db');
     const first = setup({}, openDatabase({ file }));

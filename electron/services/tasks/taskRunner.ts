@@ -10,7 +10,7 @@ import {
   type TaskSummary,
 } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
-import type { AuditService, PendingAuditEntry } from '../audit/auditService';
+import type { AuditService, Outcome, PendingAuditEntry } from '../audit/auditService';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { Database } from '../store/database';
@@ -24,6 +24,8 @@ export interface TaskSpec {
   /** What it acts on, for display. */
   target: string;
   connectionId?: string;
+  /** The connection's name, for its audit entry. */
+  connectionName?: string;
   actor: string;
   /** Its steps, in order; the first starts with the task. */
   phases: string[];
@@ -42,6 +44,17 @@ export interface PhaseOptions {
   cancellable?: boolean;
 }
 
+/**
+ * What a task has done so far, kept however it ends: a cancelled or failed
+ * task still says what it changed, and offers to undo that.
+ */
+export interface TaskRecord {
+  /** Markdown for the report's summary; on success, `describe`'s report replaces it. */
+  summary?: string;
+  /** For the task's audit entry: what it was before, what it is now, what was changed, and how to reverse it. */
+  audit?: Outcome;
+}
+
 /** What a running task is given to report through and to stop on. */
 export interface TaskContext {
   readonly id: string;
@@ -58,6 +71,8 @@ export interface TaskContext {
   throwIfCancelled(): void;
   /** A line for the task's report; only the most recent lines are kept. */
   log(line: string): void;
+  /** Replaces what the task has done so far (see {@link TaskRecord}); call it as that changes. */
+  record(done: TaskRecord): void;
 }
 
 /** What a succeeded task leaves for display. */
@@ -187,6 +202,7 @@ interface Live {
   cancelledBy?: string;
   lines: string[];
   linesDropped: number;
+  recorded: TaskRecord;
   controller: AbortController;
   audit: PendingAuditEntry;
   lastPublishAt: number;
@@ -373,13 +389,14 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
     live.status = status;
     live.cancellable = false;
     if (outcome.message !== undefined) live.message = outcome.message;
+    const recorded = live.recorded.audit ?? {};
     const summary: TaskSummary = {
       ...snapshot(live),
       finishedAt,
       ...(outcome.error ? { error: outcome.error } : {}),
       ...(outcome.result ? { result: outcome.result } : {}),
     };
-    const report = reportOf(live, outcome.summary);
+    const report = reportOf(live, outcome.summary ?? live.recorded.summary);
     try {
       update.run({
         id: live.id,
@@ -395,8 +412,9 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
         result: summary.result ? JSON.stringify(summary.result) : null,
         report: JSON.stringify(report),
       });
-      if (typeof outcome.audit === 'string') live.audit.fail(outcome.audit);
-      else live.audit.succeed(outcome.audit);
+      if (typeof outcome.audit === 'string') live.audit.fail(outcome.audit, recorded);
+      // The task's own words for what it left win over its result's JSON.
+      else live.audit.succeed({ ...recorded, after: recorded.after ?? outcome.audit.after });
     } catch (err) {
       log.error('could not record the end of a task', { id: live.id, kind: live.spec.kind, error: err });
     }
@@ -471,6 +489,9 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
         live.lines.shift();
         live.linesDropped++;
       }
+    },
+    record(done) {
+      if (!live.finished) live.recorded = done;
     },
   });
 
@@ -582,7 +603,7 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
       const startedAt = new Date().toISOString();
       const title = truncate(clean(spec.title), MESSAGE_MAX);
       const target = truncate(clean(spec.target), MESSAGE_MAX);
-      const auditEntry = audit.begin({ actor: spec.actor, action: spec.kind, target, connectionId: spec.connectionId, detail: title });
+      const auditEntry = audit.begin({ actor: spec.actor, action: spec.kind, target, connectionId: spec.connectionId, connectionName: spec.connectionName, detail: title });
       const phases: TaskPhase[] = spec.phases.map((name, i) => (i === 0 ? { name, state: 'running', startedAt } : { name, state: 'pending' }));
       let resolve!: (s: TaskSummary) => void;
       const done = new Promise<TaskSummary>((r) => (resolve = r));
@@ -597,6 +618,7 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
         startedAt,
         lines: [],
         linesDropped: 0,
+        recorded: {},
         controller: new AbortController(),
         audit: auditEntry,
         lastPublishAt: 0,

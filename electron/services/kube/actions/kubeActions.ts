@@ -1,6 +1,6 @@
 /**
  * Audited changes to one cluster object: delete, scale, rollout restart and
- * cordon. Each reads the object first, so its audit entry says what it was
+ * cordon (which a drain, ./nodeDrain.ts, reuses inside its own entry). Each reads the object first, so its audit entry says what it was
  * before, and every attempt on a known connection leaves an entry: failures
  * (no access, already gone) included.
  */
@@ -9,7 +9,7 @@ import type { ObjectRef, ParamsOf } from '../../../../shared/contract';
 import { isRestartable } from '../../../../shared/kubeKinds';
 import { AppError } from '../../../../shared/result';
 import { audited, type AuditedSteps } from '../../audit/audited';
-import type { AuditService } from '../../audit/auditService';
+import type { AuditService, UndoStep } from '../../audit/auditService';
 import type { ConnectionService } from '../../connections/connectionService';
 import type { Logger } from '../../logging/logger';
 import { auditTarget, connectionNameOf } from './kubeActionTarget';
@@ -31,6 +31,12 @@ export interface KubeActions {
   /** `kubectl rollout restart`: stamps the pod template so the controller replaces every pod. */
   restart(ref: ObjectRef, actor: string): Promise<{ restartedAt: string }>;
   cordon(params: ParamsOf<'kube.cordon'>, actor: string): Promise<void>;
+  /**
+   * The change {@link KubeActions.cordon} makes, for work that records it in
+   * its own audit entry (a drain's): what the node was, what it is now, and
+   * how to reverse the change when there was one.
+   */
+  cordonUnaudited(params: ParamsOf<'kube.cordon'>): Promise<{ before: string; after: string; undo?: UndoStep }>;
 }
 
 /** The annotation `kubectl rollout restart` sets on the pod template. */
@@ -101,6 +107,39 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     const result = await audited(audit, { actor, action, target, connectionId: ref.connectionId, connectionName, detail }, how);
     log.info('cluster object changed', { action, target });
     return result;
+  }
+
+  /** Cordon or uncordon, checking the node is still what the caller saw; the undo reverses only what it changed. */
+  function cordonSteps(params: ParamsOf<'kube.cordon'>): AuditedSteps<{ at: Located; was: boolean }, { node: NodeObject; was: boolean }> {
+    const { unschedulable, ifUid, ifUnschedulable, ...ref } = params;
+    const what = `${unschedulable ? 'cordoning' : 'uncordoning'} node "${ref.name}"`;
+    return {
+      async prepare() {
+        if (ref.resource.group !== '' || ref.resource.resource !== 'nodes') {
+          throw new AppError('VALIDATION', `Only nodes can be cordoned, not ${resourceLabel(ref.resource)}`);
+        }
+        const at = await locate(ref);
+        const node = await read<NodeObject>(at.kc, at.path(), what);
+        if (ifUid !== undefined && node.metadata?.uid !== ifUid) throw replaced(`Node "${ref.name}"`);
+        const was = Boolean(node.spec?.unschedulable);
+        if (ifUnschedulable !== undefined && was !== ifUnschedulable) {
+          throw new AppError('CONFLICT', `Node "${ref.name}" is ${schedulability(node)} now: it was changed since. Nothing was changed`);
+        }
+        return { before: schedulability(node), state: { at, was } };
+      },
+      // null removes the field, as `kubectl uncordon` leaves it.
+      act: async ({ at, was }) => ({ node: await patch<NodeObject>(at, what, { spec: { unschedulable: unschedulable ? true : null } }), was }),
+      after: ({ node }) => schedulability(node),
+      // Only what this action changed can be undone: cordoning a node someone had already cordoned leaves their cordon alone.
+      undo: ({ node, was }) =>
+        Boolean(node.spec?.unschedulable) === was
+          ? undefined
+          : {
+              method: 'kube.cordon',
+              params: { ...ref, unschedulable: was, ifUnschedulable: !was, ...(node.metadata?.uid ? { ifUid: node.metadata.uid } : {}) },
+              label: was ? 'Cordon the node again' : 'Uncordon the node',
+            },
+    };
   }
 
   return {
@@ -193,35 +232,14 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
     },
 
     async cordon(params, actor) {
-      const { unschedulable, ifUid, ifUnschedulable, ...ref } = params;
-      const what = `${unschedulable ? 'cordoning' : 'uncordoning'} node "${ref.name}"`;
-      await auditedChange(actor, ref, unschedulable ? 'node.cordon' : 'node.uncordon', {
-        async prepare() {
-          if (ref.resource.group !== '' || ref.resource.resource !== 'nodes') {
-            throw new AppError('VALIDATION', `Only nodes can be cordoned, not ${resourceLabel(ref.resource)}`);
-          }
-          const at = await locate(ref);
-          const node = await read<NodeObject>(at.kc, at.path(), what);
-          if (ifUid !== undefined && node.metadata?.uid !== ifUid) throw replaced(`Node "${ref.name}"`);
-          const was = Boolean(node.spec?.unschedulable);
-          if (ifUnschedulable !== undefined && was !== ifUnschedulable) {
-            throw new AppError('CONFLICT', `Node "${ref.name}" is ${schedulability(node)} now: it was changed since. Nothing was changed`);
-          }
-          return { before: schedulability(node), state: { at, was } };
-        },
-        // null removes the field, as `kubectl uncordon` leaves it.
-        act: async ({ at, was }) => ({ node: await patch<NodeObject>(at, what, { spec: { unschedulable: unschedulable ? true : null } }), was }),
-        after: ({ node }) => schedulability(node),
-        // Only what this action changed can be undone: cordoning a node someone had already cordoned leaves their cordon alone.
-        undo: ({ node, was }) =>
-          Boolean(node.spec?.unschedulable) === was
-            ? undefined
-            : {
-                method: 'kube.cordon',
-                params: { ...ref, unschedulable: was, ifUnschedulable: !was, ...(node.metadata?.uid ? { ifUid: node.metadata.uid } : {}) },
-                label: was ? 'Cordon the node again' : 'Uncordon the node',
-              },
-      });
+      await auditedChange(actor, params, params.unschedulable ? 'node.cordon' : 'node.uncordon', cordonSteps(params));
+    },
+
+    async cordonUnaudited(params) {
+      const steps = cordonSteps(params);
+      const { before, state } = await steps.prepare();
+      const changed = await steps.act(state);
+      return { before, after: steps.after(changed), undo: steps.undo?.(changed) };
     },
   };
 }

@@ -32,9 +32,24 @@ export interface PodContainer {
   resources?: ContainerResources;
 }
 
+/** A pod's volume, as far as it is read: the claims it mounts, and emptyDir data a drain would lose. */
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName?: string };
+  /** A generic ephemeral volume: a claim named `<pod>-<volume>`. */
+  ephemeral?: unknown;
+  emptyDir?: object;
+}
+
 /** A Pod. */
 export interface PodObject extends KubeObject {
-  spec?: { nodeName?: string; containers?: PodContainer[]; initContainers?: PodContainer[]; readinessGates?: { conditionType: string }[] };
+  spec?: {
+    nodeName?: string;
+    containers?: PodContainer[];
+    initContainers?: PodContainer[];
+    readinessGates?: { conditionType: string }[];
+    volumes?: PodVolume[];
+  };
   status?: {
     phase?: string;
     reason?: string;

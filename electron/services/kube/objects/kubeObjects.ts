@@ -13,7 +13,7 @@ import { kubeRequest } from '../client/kubeHttp';
 import { ownerToFollow, type LabelSelector, type PodObject } from '../model';
 import { isSecretResource, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
-import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf, type PodWithVolumes } from './objectRelations';
+import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf } from './objectRelations';
 import { accessChecks, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
 
 export interface KubeObjectsDeps {
@@ -88,6 +88,21 @@ export const onNodeFilter = (node: string): string => `fieldSelector=${encodeURI
 /** The query of one page of pods `filter` selects (empty: all), after the page `continueToken` ended. */
 export function podPageQuery(filter: string, continueToken: string | undefined): string {
   return `?${filter ? `${filter}&` : ''}limit=${POD_PAGE_SIZE}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
+}
+
+/**
+ * Every pod `filter` selects (in `namespace`, or all), page by page, for
+ * filters the server cannot apply, counts it does not give, and a drain's
+ * pods; any non-200 answer becomes an error naming `what` was being done.
+ */
+export async function eachPod<P>(kc: KubeConfig, namespace: string | undefined, filter: string, what: string, visit: (pod: P) => void): Promise<void> {
+  let continueToken: string | undefined;
+  do {
+    const res = await kubeRequest<ListBody<P>>(kc, objectPath(PODS, namespace) + podPageQuery(filter, continueToken), { timeoutMs: 30_000 });
+    if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
+    for (const pod of res.body.items ?? []) visit(pod);
+    continueToken = res.body.metadata?.continue;
+  } while (continueToken);
 }
 
 /** Why a node's pods could not be counted, for the detail view. */
@@ -222,16 +237,6 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
     return { assigned, unfinished };
   }
 
-  /** Every pod `filter` selects (in `namespace`, or all), page by page, for filters the server cannot apply or counts it does not give. */
-  async function eachPod<P>(kc: KubeConfig, namespace: string | undefined, filter: string, what: string, visit: (pod: P) => void): Promise<void> {
-    let continueToken: string | undefined;
-    do {
-      const page = await read<ListBody<P>>(kc, objectPath(PODS, namespace) + podPageQuery(filter, continueToken), what);
-      for (const pod of page.items ?? []) visit(pod);
-      continueToken = page.metadata?.continue;
-    } while (continueToken);
-  }
-
   const selectorQuery = (selector: string) => `labelSelector=${encodeURIComponent(selector)}`;
 
   /** Pods of the Jobs a CronJob owns now. */
@@ -258,7 +263,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
   async function claimPods(at: Located): Promise<z.infer<typeof RelatedPods>> {
     const pods: RelatedPod[] = [];
     let truncated = false;
-    await eachPod<PodWithVolumes>(at.kc, at.namespace, '', `listing the pods that mount ${at.label}`, (pod) => {
+    await eachPod<PodObject>(at.kc, at.namespace, '', `listing the pods that mount ${at.label}`, (pod) => {
       if (!mountsClaim(pod, at.name)) return;
       if (pods.length < PODS_MAX) pods.push(relatedPodOf(pod));
       else truncated = true;

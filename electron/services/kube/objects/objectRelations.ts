@@ -42,13 +42,8 @@ export function mapSelectorString(selector: Record<string, string> | undefined):
   return labelSelectorString(selector && { matchLabels: selector });
 }
 
-/** A pod with its volumes, for {@link mountsClaim}. */
-export interface PodWithVolumes extends PodObject {
-  spec?: PodObject['spec'] & { volumes?: { name: string; persistentVolumeClaim?: { claimName?: string }; ephemeral?: unknown }[] };
-}
-
 /** True when the pod mounts claim `claim`, directly or as a generic ephemeral volume (named `<pod>-<volume>`). */
-export function mountsClaim(pod: PodWithVolumes, claim: string): boolean {
+export function mountsClaim(pod: PodObject, claim: string): boolean {
   return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim || (v.ephemeral !== undefined && `${pod.metadata?.name}-${v.name}` === claim));
 }
 

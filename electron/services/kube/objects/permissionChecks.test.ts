@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiResource, ObjectAction } from '../../../../shared/contract';
 import { accessChecks, denialReason } from './permissionChecks';
 
-const ALL: ObjectAction[] = ['delete', 'scale', 'restart', 'cordon', 'portForward', 'logs', 'reveal', 'exec'];
+const ALL: ObjectAction[] = ['delete', 'scale', 'restart', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec'];
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const api = (group: string, resource: string, kind: string, namespaced = true, verbs = VERBS): ApiResource => ({ group, version: 'v1', resource, kind, namespaced, verbs, builtin: true });
 
@@ -32,12 +32,15 @@ describe('which reviews apply', () => {
     });
   });
 
-  it('a node: cordon and delete, without a namespace even when one is given', () => {
+  it('a node: cordon, drain (evicting pods anywhere) and delete, without a namespace even when one is given', () => {
     const checks = accessChecks(NODES, ALL, { namespace: 'team-a', name: 'gpu-1', hasScale: false });
     expect(checks.map((c) => [c.action, c.attributes])).toEqual([
       ['delete', { verb: 'delete', group: '', resource: 'nodes', name: 'gpu-1' }],
       ['cordon', { verb: 'patch', group: '', resource: 'nodes', name: 'gpu-1' }],
+      ['drain', { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }],
     ]);
+    expect(denialReason('prod', checks[2])).toBe('prod may not evict pods in all namespaces');
+    expect(accessChecks(PODS, ['drain'], { namespace: 'a', name: 'x', hasScale: false })).toEqual([]);
   });
 
   it('a Secret: reveal is reading it', () => {

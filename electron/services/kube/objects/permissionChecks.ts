@@ -71,6 +71,10 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
       case 'cordon':
         if (key === '/nodes') add(action, onResource('patch'), 'cordon nodes');
         break;
+      // A drain evicts whatever runs on the node, so the question is about every namespace (cordoning is asked apart).
+      case 'drain':
+        if (key === '/nodes') checks.push({ action, attributes: { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }, phrase: 'evict pods in all namespaces' });
+        break;
       case 'portForward':
         if (FORWARDABLE.has(key)) add(action, onPod('create', 'portforward'), 'port-forward to pods');
         break;
