@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RESIZE_STEP } from '../../ui/ColumnResizer';
 import { emitRows, grid, podRow, renderInspector, watchId } from './testKit';
 
@@ -73,6 +73,23 @@ describe('resource grid columns', () => {
     fireEvent.doubleClick(screen.getByRole('separator', { name: 'Resize Name' }));
     expect(trackOf('Pods', 'Name')).toBe(auto);
     expect(localStorage.getItem('pilothouse.columnWidths./pods')).toBeNull();
+  });
+
+  it('sizes a column by dragging its header edge, until the button is released', async () => {
+    await podsWith(podRow('web-1'));
+    const handle = screen.getByRole('separator', { name: 'Resize Name' });
+    // jsdom has no pointer capture; Chromium keeps the drag on the handle with it.
+    handle.setPointerCapture = vi.fn();
+    fireEvent.pointerDown(handle, { button: 0, pointerId: 1, clientX: 300 });
+    fireEvent.pointerMove(handle, { pointerId: 1, clientX: 360 });
+    expect(trackOf('Pods', 'Name')).toBe('280px');
+    fireEvent.pointerMove(handle, { pointerId: 1, clientX: 100 });
+    expect(trackOf('Pods', 'Name')).toBe('48px');
+    fireEvent.pointerUp(handle, { pointerId: 1, clientX: 100 });
+    fireEvent.pointerMove(handle, { pointerId: 1, clientX: 500 });
+    expect(trackOf('Pods', 'Name')).toBe('48px');
+    expect(JSON.parse(localStorage.getItem('pilothouse.columnWidths./pods')!)).toEqual({ name: 48 });
+    expect(handle.setPointerCapture).toHaveBeenCalledWith(1);
   });
 
   it('does not size a column below the least width', async () => {
