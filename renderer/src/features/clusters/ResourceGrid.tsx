@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import type { Row } from '../../../../shared/contract';
-import { VirtualGrid, type GridColumn, type SortSpec } from '../../ui/VirtualGrid';
+import { VirtualGrid, type GridColumn, type GridSelection, type RowClick, type SortSpec } from '../../ui/VirtualGrid';
 import type { VirtualWindow } from '../../ui/useVirtualWindow';
 import { CellValue, ObjectName } from './CellValue';
 import { gridTemplate, NAME_KEY, type ColumnWidths, type TableColumn } from './tableColumns';
@@ -18,7 +18,9 @@ interface ResourceGridProps {
   sort: SortSpec;
   onSort(key: string): void;
   selectedUid: string | null;
-  onRowClick(uid: string): void;
+  onRowClick(uid: string, how: RowClick): void;
+  /** The rows chosen for a bulk action, the select-all check box and the rows' context menu. */
+  selection: GridSelection;
   win: VirtualWindow;
   /** Prefix of row element ids, for `aria-activedescendant`. */
   idPrefix: string;

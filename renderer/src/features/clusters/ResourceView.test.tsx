@@ -4,9 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { Column, Row } from '../../../../shared/contract';
 import { ok } from '../../test/fakeBridge';
 import { ROW_HEIGHT } from '../../ui/useVirtualWindow';
-import { discovery, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
+import { dataCells, discovery, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
 
-const selectedName = () => within(grid('Pods')).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true')?.querySelector('[role=gridcell]')?.textContent;
+const selectedNames = () =>
+  within(grid('Pods'))
+    .getAllByRole('row')
+    .filter((r) => r.getAttribute('aria-selected') === 'true')
+    .map((r) => dataCells(r)[0].textContent);
+const selectedName = () => selectedNames()[0];
 
 describe('resource table', () => {
   it('watches the picked resource and applies reset, upserts and deletes', async () => {
@@ -224,7 +229,7 @@ describe('events table', () => {
     within(grid('Events'))
       .getAllByRole('row')
       .find((r) => r.textContent?.includes(name))!
-      .querySelectorAll('[role=gridcell]');
+      .querySelectorAll('[role=gridcell]:not(.vt-select)');
 
   it('opens newest first, with the event name last and warnings standing out', async () => {
     const { fake } = renderEvents();
@@ -239,9 +244,9 @@ describe('events table', () => {
     });
 
     const headers = within(grid('Events')).getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
-    expect(headers).toEqual(['Namespace', 'Last seen', 'Type', 'Reason', 'Object', 'Message', 'Count', 'Name']);
+    expect(headers).toEqual(['Selection', 'Namespace', 'Last seen', 'Type', 'Reason', 'Object', 'Message', 'Count', 'Name']);
     expect(screen.getByRole('columnheader', { name: 'Last seen' }).getAttribute('aria-sort')).toBe('ascending');
-    const objects = () => within(grid('Events')).getAllByRole('row').slice(1).map((r) => r.querySelectorAll('[role=gridcell]')[4].textContent);
+    const objects = () => within(grid('Events')).getAllByRole('row').slice(1).map((r) => dataCells(r)[4].textContent);
     expect(objects()).toEqual(['pod/web-2', 'deployment/api', 'pod/web-1']);
 
     expect(within(grid('Events')).getByText('Warning').className).toContain('tone-warn');

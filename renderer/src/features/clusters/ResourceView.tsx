@@ -1,16 +1,26 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConnectionSummary, Row } from '../../../../shared/contract';
-import { isTextEntry, KeyScope, type KeyBindings } from '../../shell/keyScope';
+import { isTextEntry, KeyScope, type KeyAction, type KeyBindings } from '../../shell/keyScope';
+import { plural } from '../../shell/format';
 import { useToasts } from '../../shell/toastStore';
+import { useFocusLater } from '../../shell/useFocusLater';
+import { ContextMenu } from '../../ui/ContextMenu';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
+import type { GridSelection, MenuPoint, RowClick } from '../../ui/VirtualGrid';
+import { BULK_WORDS, cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS, type PaneAction } from './actions/actionCatalog';
+import { BulkActionDialog } from './actions/BulkActionDialog';
+import { RowActionDialog, RowActionMenu } from './actions/RowActionMenu';
+import { SelectionBar } from './actions/SelectionBar';
+import { bulkActionStates, useBulkPermissions, type BulkActionState } from './actions/useBulkPermissions';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
 import { useNamespaceChoice } from './namespaceChoice';
 import { resourceKey, type ResourceEntry } from './resourceCatalog';
 import { ResourceGrid } from './ResourceGrid';
+import { useRowSelection } from './rowSelection';
 import { RowStore } from './rowStore';
 import { TableToolbar } from './TableToolbar';
-import { NAME_KEY, tableColumns, useColumnWidths, useHiddenColumns } from './tableColumns';
+import { cellKey, NAME_KEY, tableColumns, useColumnWidths, useHiddenColumns } from './tableColumns';
 import { useResourceWatch } from './useResourceWatch';
 import { useTableQuery } from './useTableQuery';
 import { watchStatus } from './watchStatus';
@@ -20,6 +30,16 @@ import { WatchStatusBar } from './WatchStatusBar';
 const NO_NAMESPACE_FILTER: ReadonlySet<string> = new Set();
 /** The kind whose refusal across namespaces says the user is held to some of them. */
 const PODS_KEY = resourceKey({ group: '', resource: 'pods' });
+
+/** What a row's context menu was opened on: the chosen rows when it was one of several, else the row alone. */
+interface OpenMenu {
+  uid: string;
+  at: MenuPoint;
+  onChosen: boolean;
+}
+
+/** The dialog an action opened: on the chosen rows (as they were), or on one row from its context menu. */
+type PendingAction = { bulk: BulkActionState } | { action: PaneAction; row: Row };
 
 /** The row a focus request names: by uid when known, else by namespace and name among the rows shown. */
 function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
@@ -61,6 +81,25 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const filterRef = useRef<HTMLInputElement>(null);
   const [selectedUid, setSelectedUid] = useState<string | null>(null);
   const [detailOpen, setDetailOpen] = useState(false);
+  const selection = useRowSelection(store, version);
+  const { toggle, extendTo, selectAll, clear: clearChosen } = selection;
+  // Another namespace, or another namespace filter, starts a new choice; another resource mounts a new view.
+  useEffect(() => clearChosen(), [scope, shownNamespaces, clearChosen]);
+  const statusColumn = allColumns.find((c) => c.key === cellKey('status'));
+  // Cordon and Uncordon are told apart by a node's Status.
+  const cordoned = (row: Row) => entry.key === NODE_KEY && cordonedStatus(statusColumn?.value(row));
+  const bulk = useBulkPermissions(connection.id, entry, selection.rows);
+  const bulkStates = bulkActionStates(entry, selection.rows, bulk.check, cordoned);
+  const [menu, setMenu] = useState<OpenMenu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  // Back to the rows after an action's dialog, wherever it was opened from: the bar that opened it may be gone with its rows.
+  const { ref: rowsAfterDialog, focusLater } = useFocusLater<HTMLDivElement>();
+  const closePending = () => {
+    setPending(null);
+    rowsAfterDialog.current = win.ref.current;
+    focusLater();
+  };
 
   const focusRows = () => win.ref.current?.focus({ preventScroll: true });
   // Read the store when a key is pressed, not when the view last rendered: events may have arrived since.
@@ -99,17 +138,48 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
     G: last,
     End: last,
     Enter: () => selectedNow() >= 0 && setDetailOpen(true),
-    // Esc leaves a field for the rows, or closes the detail.
+    // Esc leaves a field for the rows, closes the detail, or lets go of the chosen rows.
     Escape: (e) => {
       if (isTextEntry(e.target)) focusRows();
       else if (detailOpen) closeDetail();
+      else if (selection.uids.size) clearChosen();
       else return false;
     },
   };
-  const onRowClick = useCallback((uid: string) => {
+  // Row handlers stay one function, so memoised rows do not re-render; they read the focused row from here.
+  const focusedRef = useRef(selectedUid);
+  useLayoutEffect(() => {
+    focusedRef.current = selectedUid;
+  });
+  const onRowClick = useCallback(
+    (uid: string, how: RowClick) => {
+      if (how === 'toggle') toggle(uid, focusedRef.current);
+      else if (how === 'range') extendTo(uid, focusedRef.current);
+      else {
+        clearChosen();
+        setDetailOpen(true);
+      }
+      setSelectedUid(uid);
+    },
+    [toggle, extendTo, clearChosen],
+  );
+  const openMenu = (uid: string, at: MenuPoint) => {
+    const onChosen = selection.uids.size > 1 && selection.uids.has(uid);
+    // A row outside the chosen ones is acted on alone, and shown so, as in a file manager.
+    if (!onChosen) clearChosen();
     setSelectedUid(uid);
-    setDetailOpen(true);
-  }, []);
+    setMenu({ uid, at, onChosen });
+  };
+  const openMenuRef = useRef(openMenu);
+  useLayoutEffect(() => {
+    openMenuRef.current = openMenu;
+  });
+  const onRowMenu = useCallback((uid: string, at: MenuPoint) => openMenuRef.current(uid, at), []);
+  const gridSelection: GridSelection = {
+    keys: selection.uids,
+    onToggleAll: () => (selection.uids.size === rows.length ? clearChosen() : selectAll()),
+    onRowMenu,
+  };
 
   // A link or the palette asked for one of our objects: select it, scroll to it and open it once its row is
   // here. Runs again on every store change (version) while the request is pending.
@@ -148,6 +218,33 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
     if (refusedAcrossAll) namespaces.refusedAcrossAll(connection.kube?.namespace);
   }, [refusedAcrossAll]);
   const idPrefix = useId();
+  // The Menu key and Shift+F10 open the focused row's menu under it.
+  const menuOnFocused = () => {
+    const i = selectedNow();
+    if (selectedUid === null || i < 0) return false;
+    win.reveal(i);
+    const box = (document.getElementById(`${idPrefix}-${selectedUid}`) ?? win.ref.current)?.getBoundingClientRect();
+    openMenu(selectedUid, { x: (box?.left ?? 0) + 24, y: box?.bottom ?? 0 });
+  };
+  // Keys of the rows themselves, only while they have focus: choosing rows, and the focused row's menu.
+  const gridKeys: Record<string, KeyAction> = {
+    ' ': () => {
+      if (selectedUid === null || selectedNow() < 0) return false;
+      toggle(selectedUid, null);
+    },
+    'Control+a': () => selectAll(),
+    F10: (e) => (e.shiftKey ? menuOnFocused() : false),
+    ContextMenu: menuOnFocused,
+  };
+  // While rows are chosen, the keys of the actions they can be given act on all of them, not on the focused row alone.
+  if (selection.uids.size) {
+    for (const state of bulkStates) {
+      gridKeys[SHORTCUTS[permissionOf(state.action)].binding] ??= (e) => {
+        if (state.enabled && !e.repeat) setPending({ bulk: state });
+      };
+    }
+  }
+  const menuRow = menu && store.get(menu.uid);
   const namespaceSuggestions = [...new Set([connection.kube?.namespace ?? 'default', ...store.namespaces().keys()])];
 
   return (
@@ -168,25 +265,94 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
         onFilterDone={focusRows}
       />
       <div className={detailOpen ? 'resource-main with-detail' : 'resource-main'}>
-        <ResourceGrid
-          label={entry.label}
-          rows={rows}
-          columns={columns}
-          widths={widths}
-          onResize={resizeColumn}
-          sort={query.sort}
-          onSort={query.toggleSort}
-          selectedUid={selectedUid}
-          onRowClick={onRowClick}
-          win={win}
-          idPrefix={idPrefix}
-          busy={status.phase === 'opening' || status.phase === 'listing'}
-          empty={<p className="muted">{store.size ? `No ${entry.many} match the filter.` : status.phase === 'live' ? `No ${entry.many}.` : ''}</p>}
-        />
+        <KeyScope keys={gridKeys} className="resource-grid-keys">
+          <ResourceGrid
+            label={entry.label}
+            rows={rows}
+            columns={columns}
+            widths={widths}
+            onResize={resizeColumn}
+            sort={query.sort}
+            onSort={query.toggleSort}
+            selectedUid={selectedUid}
+            onRowClick={onRowClick}
+            selection={gridSelection}
+            win={win}
+            idPrefix={idPrefix}
+            busy={status.phase === 'opening' || status.phase === 'listing'}
+            empty={<p className="muted">{store.size ? `No ${entry.many} match the filter.` : status.phase === 'live' ? `No ${entry.many}.` : ''}</p>}
+          />
+        </KeyScope>
         {detailOpen && selectedUid !== null && (
           <DetailPane connection={connection} entry={entry} row={store.get(selectedUid)} columns={allColumns} onClose={closeDetail} />
         )}
       </div>
+      {selection.uids.size > 0 && (
+        <SelectionBar
+          entry={entry}
+          count={selection.uids.size}
+          states={bulkStates}
+          check={bulk.check}
+          onAction={(state) => setPending({ bulk: state })}
+          onClear={() => {
+            clearChosen();
+            focusRows();
+          }}
+        />
+      )}
+      {menu && menuRow && menu.onChosen && (
+        <ContextMenu
+          label={`Actions on ${plural(selection.uids.size, entry.one, entry.many)}`}
+          at={menu.at}
+          entries={bulkStates.map((state) => ({
+            id: state.action,
+            label: `${BULK_WORDS[state.action].label} ${plural(state.targets.length, entry.one, entry.many)}`,
+            disabled: !state.enabled,
+            danger: state.action === 'delete',
+          }))}
+          empty={bulk.check.status === 'checking' ? 'Checking permissions…' : 'No actions.'}
+          onPick={(id) => {
+            setMenu(null);
+            const state = bulkStates.find((s) => s.action === id);
+            if (state) setPending({ bulk: state });
+          }}
+          onClose={closeMenu}
+        />
+      )}
+      {menu && menuRow && !menu.onChosen && (
+        <RowActionMenu
+          connection={connection}
+          entry={entry}
+          row={menuRow}
+          unschedulable={entry.key === NODE_KEY ? cordoned(menuRow) : undefined}
+          at={menu.at}
+          onPick={(action) => {
+            setMenu(null);
+            setPending({ action, row: menuRow });
+          }}
+          onClose={closeMenu}
+        />
+      )}
+      {pending && 'bulk' in pending && (
+        <BulkActionDialog
+          connection={connection}
+          entry={entry}
+          action={pending.bulk.action}
+          rows={pending.bulk.targets}
+          onClose={closePending}
+          onForbidden={bulk.recheck}
+        />
+      )}
+      {pending && 'row' in pending && (
+        <RowActionDialog
+          connection={connection}
+          entry={entry}
+          row={pending.row}
+          action={pending.action}
+          unschedulable={entry.key === NODE_KEY ? cordoned(pending.row) : undefined}
+          onClose={closePending}
+        />
+      )}
       <WatchStatusBar
         connection={connection}
         entry={entry}

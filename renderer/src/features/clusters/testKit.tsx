@@ -80,12 +80,15 @@ export function emitRows(fake: FakeBridge, id: string, event: Partial<Omit<KubeR
 /** The grid of a resource, by its display name. */
 export const grid = (label: string) => screen.getByRole('grid', { name: label });
 
+/** A row's cells after its check box. */
+export const dataCells = (row: HTMLElement) => within(row).getAllByRole('gridcell').filter((c) => !c.classList.contains('vt-select'));
+
 /** The names of the rendered data rows, in order. */
 export const rowNames = (label: string) =>
   within(grid(label))
     .getAllByRole('row')
     .slice(1)
-    .map((r) => within(r).getAllByRole('gridcell')[0].textContent);
+    .map((r) => dataCells(r)[0].textContent);
 
 /** The status bar's text. */
 export const statusText = () => screen.getByRole('status').textContent;

@@ -47,6 +47,35 @@ export function describeActionError(err: unknown, fixes: FixHandlers = {}): Erro
 
 const AUDITED = 'Recorded in the audit log.';
 
+interface TypedConfirmationProps {
+  /** What must be typed, exactly: no trimming or case folding, a near miss is another object. */
+  expected: string;
+  /** What `expected` is, for the hint: "the name", "the number". */
+  what: string;
+  /** The action button's label, for the hint. */
+  actionLabel: string;
+  value: string;
+  onChange(value: string): void;
+}
+
+/** The field of a typed confirmation: the action button enables once the text matches. */
+export function TypedConfirmation({ expected, what, actionLabel, value, onChange }: TypedConfirmationProps) {
+  const hintId = useId();
+  return (
+    <>
+      <label className="field">
+        <span>
+          Type <span className="mono">{expected}</span> to confirm
+        </span>
+        <input autoFocus spellCheck={false} autoComplete="off" value={value} aria-describedby={hintId} onChange={(e) => onChange(e.target.value)} />
+      </label>
+      <p id={hintId} className="muted">
+        {actionLabel} enables once {what} matches exactly.
+      </p>
+    </>
+  );
+}
+
 /**
  * The frame of every object action: what will happen, on which cluster and
  * namespace, progress while the call runs, the error in place with its fix,
@@ -56,8 +85,6 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
   const { connection, row } = target;
   const [busy, setBusy] = useState(false);
   const [typedName, setTypedName] = useState('');
-  const confirmHintId = useId();
-  // Exactly: no trimming or case folding, a near miss is another object.
   const unconfirmed = confirmName !== undefined && typedName !== confirmName;
   const [error, setError] = useState<ErrorView>();
   const { test } = useConnectionTest(connection);
@@ -113,26 +140,7 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
           )}
         </p>
         {children}
-        {confirmName !== undefined && (
-          <>
-            <label className="field">
-              <span>
-                Type <span className="mono">{confirmName}</span> to confirm
-              </span>
-              <input
-                autoFocus
-                spellCheck={false}
-                autoComplete="off"
-                value={typedName}
-                aria-describedby={confirmHintId}
-                onChange={(e) => setTypedName(e.target.value)}
-              />
-            </label>
-            <p id={confirmHintId} className="muted">
-              {action.label} enables once the name matches exactly.
-            </p>
-          </>
-        )}
+        {confirmName !== undefined && <TypedConfirmation expected={confirmName} what="the name" actionLabel={action.label} value={typedName} onChange={setTypedName} />}
         {busy && (
           <p className="action-progress" role="status">
             <span className="spinner" aria-hidden="true" /> {action.busyLabel}

@@ -3,14 +3,9 @@ import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared
 import { useScopeKeys } from '../../../shell/keyScope';
 import { useFocusLater } from '../../../shell/useFocusLater';
 import type { ResourceEntry } from '../resourceCatalog';
-import { actionLabel, appliesOnlyIfAnswered, candidateActions, forwardKind, isDestructive, objectRef, SHORTCUTS, type ActionTarget, type PaneAction } from './actionCatalog';
-import type { ActionDialogBaseProps } from './ActionDialog';
-import { CordonDialog } from './CordonDialog';
-import { DeleteObjectDialog } from './DeleteObjectDialog';
-import { PortForwardDialog } from './PortForwardDialog';
-import { RestartDialog } from './RestartDialog';
-import { ScaleDialog } from './ScaleDialog';
-import { useObjectPermissions, type PermissionCheck } from './useObjectPermissions';
+import { actionLabel, candidateActions, isDestructive, objectRef, SHORTCUTS, type PaneAction } from './actionCatalog';
+import { ObjectActionDialog } from './ObjectActionDialog';
+import { actionStates, CHECKING_TEXT, useObjectPermissions } from './useObjectPermissions';
 import './actions.css';
 
 export interface ObjectActionsProps {
@@ -19,32 +14,6 @@ export interface ObjectActionsProps {
   row: Row;
   /** The object's detail once loaded: replicas, unschedulable, containers' ports. */
   detail: ObjectDetail | undefined;
-}
-
-/** One button's state: shown or not, usable or not and why. */
-interface ActionState {
-  action: PaneAction;
-  enabled: boolean;
-  /** Why it cannot be used now; shown next to the buttons and as the button's description. */
-  reason?: string;
-}
-
-const CHECKING_TEXT = 'Checking permissions…';
-
-function actionStates(entry: ResourceEntry, candidates: readonly PaneAction[], check: PermissionCheck, detail: ObjectDetail | undefined): ActionState[] {
-  const expected = candidates.filter((a) => !appliesOnlyIfAnswered(entry, a));
-  if (check.status === 'checking') return expected.map((action) => ({ action, enabled: false, reason: CHECKING_TEXT }));
-  const states: ActionState[] = [];
-  for (const action of check.status === 'ready' ? candidates : expected) {
-    const permission = check.status === 'ready' ? check.permissions[action] : { allowed: true };
-    // Absent from the answer: the action does not apply to this resource.
-    if (!permission) continue;
-    if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${actionLabel(action, detail?.unschedulable).toLowerCase()} this ${entry.one}.` });
-    // Cordon and uncordon are told apart by the node's detail.
-    else if (action === 'cordon' && !detail) states.push({ action, enabled: false, reason: 'Loading the node…' });
-    else states.push({ action, enabled: true });
-  }
-  return states;
 }
 
 /**
@@ -56,7 +25,8 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
   const ref = useMemo(() => objectRef(connection.id, entry, row), [connection.id, entry, row]);
   const candidates = useMemo(() => candidateActions(entry), [entry]);
   const { check, recheck } = useObjectPermissions(ref, candidates);
-  const states = actionStates(entry, candidates, check, detail);
+  // Cordon and uncordon are told apart by the node's detail.
+  const states = actionStates(entry, candidates, check, detail?.unschedulable);
   const [open, setOpen] = useState<PaneAction | null>(null);
   const buttons = useRef(new Map<PaneAction, HTMLButtonElement>());
   const { ref: returnTo, focusLater } = useFocusLater<HTMLButtonElement>();
@@ -90,9 +60,6 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
     ),
   );
 
-  const target: ActionTarget = { connection, entry, row, ref };
-  const dialogProps: ActionDialogBaseProps = { target, onClose: close, onForbidden: recheck };
-  const kind = forwardKind(entry);
   const unschedulable = detail?.unschedulable ?? false;
   const denied = states.filter((s) => !s.enabled && s.reason !== CHECKING_TEXT);
 
@@ -149,11 +116,7 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
           </button>
         </p>
       )}
-      {open === 'delete' && <DeleteObjectDialog {...dialogProps} />}
-      {open === 'scale' && <ScaleDialog {...dialogProps} detail={detail} />}
-      {open === 'restart' && <RestartDialog {...dialogProps} />}
-      {open === 'cordon' && <CordonDialog {...dialogProps} unschedulable={unschedulable} />}
-      {open === 'portForward' && kind && <PortForwardDialog {...dialogProps} kind={kind} detail={detail} />}
+      {open && <ObjectActionDialog action={open} target={{ connection, entry, row, ref }} detail={detail} onClose={close} onForbidden={recheck} />}
     </div>
   );
 }

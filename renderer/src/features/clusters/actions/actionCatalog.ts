@@ -107,6 +107,28 @@ export const SHORTCUTS: Record<PaneAction, { binding: string; aria: string; hint
   portForward: { binding: 'f', aria: 'F', hint: 'f' },
 };
 
+/** What the chosen rows of a table can be given at once: each object still gets its own call and audit entry. */
+export type BulkAction = 'delete' | 'restart' | 'cordon' | 'uncordon';
+
+/** A kind's bulk actions, in button order: its single-object actions that need no input per object, with Cordon split in two. */
+export function bulkActions(entry: ResourceEntry): BulkAction[] {
+  return candidateActions(entry).flatMap((a): BulkAction[] => (a === 'cordon' ? ['cordon', 'uncordon'] : a === 'restart' || a === 'delete' ? [a] : []));
+}
+
+/** The single-object action whose permission a bulk action needs. */
+export const permissionOf = (action: BulkAction): PaneAction => (action === 'uncordon' ? 'cordon' : action);
+
+/** How a bulk action is named: the button, the progress ("Deleting 2 of 3…") and the outcome ("3 deleted"). */
+export const BULK_WORDS: Record<BulkAction, { label: string; busy: string; done: string }> = {
+  delete: { label: 'Delete', busy: 'Deleting', done: 'deleted' },
+  restart: { label: 'Restart', busy: 'Restarting', done: 'restarted' },
+  cordon: { label: 'Cordon', busy: 'Cordoning', done: 'cordoned' },
+  uncordon: { label: 'Uncordon', busy: 'Uncordoning', done: 'uncordoned' },
+};
+
+/** Whether a node's Status cell says it is cordoned: "Ready,SchedulingDisabled", as kubectl shows it. */
+export const cordonedStatus = (status: unknown): boolean => typeof status === 'string' && status.split(',').includes('SchedulingDisabled');
+
 /** "prod-eu, namespace shop" or "prod-eu (cluster-wide)": where an action happens, for toasts. */
 export function whereText({ connection, row }: Pick<ActionTarget, 'connection' | 'row'>): string {
   return row.namespace ? `${connection.name}, namespace ${row.namespace}` : `${connection.name} (cluster-wide)`;

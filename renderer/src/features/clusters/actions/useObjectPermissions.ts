@@ -1,7 +1,8 @@
 import type { ObjectRef, Permission } from '../../../../../shared/contract';
 import { describeError, type ErrorView } from '../../../shell/errorActions';
 import { useQuery } from '../../../ui/useQuery';
-import type { PaneAction } from './actionCatalog';
+import type { ResourceEntry } from '../resourceCatalog';
+import { actionLabel, appliesOnlyIfAnswered, type PaneAction } from './actionCatalog';
 
 /** Where the permission check of one object stands. */
 export type PermissionCheck =
@@ -27,4 +28,34 @@ export function useObjectPermissions(ref: ObjectRef, actions: readonly PaneActio
         ? { status: 'ready', permissions: query.value }
         : CHECKING;
   return { check, recheck: query.refetch };
+}
+
+/** One action's state: shown or not, usable or not and why. */
+export interface ActionState {
+  action: PaneAction;
+  enabled: boolean;
+  /** Why it cannot be used now; shown next to the buttons and as the button's description. */
+  reason?: string;
+}
+
+export const CHECKING_TEXT = 'Checking permissions…';
+
+/**
+ * The object's actions as the detail pane's buttons and a row's context menu
+ * show them. `unschedulable` tells Cordon from Uncordon on a node (undefined
+ * while that is not known).
+ */
+export function actionStates(entry: ResourceEntry, candidates: readonly PaneAction[], check: PermissionCheck, unschedulable: boolean | undefined): ActionState[] {
+  const expected = candidates.filter((a) => !appliesOnlyIfAnswered(entry, a));
+  if (check.status === 'checking') return expected.map((action) => ({ action, enabled: false, reason: CHECKING_TEXT }));
+  const states: ActionState[] = [];
+  for (const action of check.status === 'ready' ? candidates : expected) {
+    const permission = check.status === 'ready' ? check.permissions[action] : { allowed: true };
+    // Absent from the answer: the action does not apply to this resource.
+    if (!permission) continue;
+    if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${actionLabel(action, unschedulable).toLowerCase()} this ${entry.one}.` });
+    else if (action === 'cordon' && unschedulable === undefined) states.push({ action, enabled: false, reason: 'Loading the node…' });
+    else states.push({ action, enabled: true });
+  }
+  return states;
 }

@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ConnectionSummary, ObjectRef, Row } from '../../../../../shared/contract';
+import { forEachBounded } from '../../../api/bounded';
+import { call } from '../../../api/client';
+import { DialogFooter } from '../../../shell/DialogFooter';
+import type { ErrorView } from '../../../shell/errorActions';
+import { plural } from '../../../shell/format';
+import { Modal } from '../../../shell/Modal';
+import type { ResourceEntry } from '../resourceCatalog';
+import { BULK_WORDS, needsTypedName, objectRef, type BulkAction } from './actionCatalog';
+import { describeActionError, TypedConfirmation } from './ActionDialog';
+
+/** Calls at once: enough to be quick over dozens of objects, few enough not to flood the apiserver or the audit log. */
+const CONCURRENCY = 4;
+
+/** Where one object stands. */
+type Outcome = { state: 'running' } | { state: 'done' } | { state: 'failed'; error: ErrorView };
+
+/** The one call per object that a bulk action makes: the single-object methods, so each object gets its own audit entry. */
+async function act(action: BulkAction, ref: ObjectRef): Promise<void> {
+  if (action === 'delete') await call('kube.delete', ref);
+  else if (action === 'restart') await call('kube.restart', ref);
+  else await call('kube.cordon', { ...ref, unschedulable: action === 'cordon' });
+}
+
+const qualifiedName = (row: Row) => (row.namespace ? `${row.namespace}/${row.name}` : row.name);
+
+interface BulkActionDialogProps {
+  connection: ConnectionSummary;
+  entry: ResourceEntry;
+  action: BulkAction;
+  /** The objects, as chosen when the dialog opened. */
+  rows: readonly Row[];
+  onClose(): void;
+  /** The cluster refused the action on some object: the permissions are checked again. */
+  onForbidden(): void;
+}
+
+/**
+ * One confirmation for an action on many objects: every object listed, then
+ * one call per object, a few at a time, with progress and each object's
+ * outcome; a failure stops nothing but is listed with its reason.
+ */
+export function BulkActionDialog({ connection, entry, action, rows, onClose, onForbidden }: BulkActionDialogProps) {
+  // Fixed on open: an object that changes or leaves the table meanwhile is still the one confirmed.
+  const [targets] = useState(rows);
+  const words = BULK_WORDS[action];
+  const what = plural(targets.length, entry.one, entry.many);
+  // One object: its name, as the single-object dialog asks. Several: their number, since a list of names cannot be typed,
+  // and the count is what a bulk mistake gets wrong (a select-all over a filter that kept more than meant); the title,
+  // the list and the production banner name the objects and the cluster.
+  const typed = action === 'delete' && targets.some((row) => needsTypedName('delete', { connection, row }));
+  const expected = targets.length === 1 ? targets[0].name : String(targets.length);
+  const [typedText, setTypedText] = useState('');
+  const unconfirmed = typed && typedText !== expected;
+
+  const [outcomes, setOutcomes] = useState<ReadonlyMap<string, Outcome>>();
+  const stopped = useRef(false);
+  const [stopping, setStopping] = useState(false);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+      stopped.current = true;
+    },
+    [],
+  );
+
+  const settled = outcomes ? [...outcomes.values()].filter((o) => o.state !== 'running').length : 0;
+  const failed = outcomes ? [...outcomes.values()].filter((o) => o.state === 'failed').length : 0;
+  const running = outcomes !== undefined && [...outcomes.values()].some((o) => o.state === 'running');
+  const finished = outcomes !== undefined && !running;
+  // The action button goes away when done: Close takes the focus it had.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (finished) formRef.current?.querySelector<HTMLButtonElement>('.button-row button')?.focus();
+  }, [finished]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (outcomes || unconfirmed) return;
+    const set = (uid: string, outcome: Outcome) => mounted.current && setOutcomes((all) => new Map(all).set(uid, outcome));
+    setOutcomes(new Map());
+    let forbidden = false;
+    const one = async (row: Row) => {
+      set(row.uid, { state: 'running' });
+      try {
+        await act(action, objectRef(connection.id, entry, row));
+        set(row.uid, { state: 'done' });
+      } catch (err) {
+        const error = describeActionError(err);
+        forbidden ||= error.code === 'FORBIDDEN';
+        set(row.uid, { state: 'failed', error });
+      }
+    };
+    await forEachBounded(targets, CONCURRENCY, one, () => stopped.current);
+    if (forbidden) onForbidden();
+  };
+
+  // While calls run, the way out stops the ones not started yet; Esc does the same.
+  const dismiss = () => {
+    if (!running) return onClose();
+    stopped.current = true;
+    setStopping(true);
+  };
+
+  const statusOf = (row: Row) => {
+    const outcome = outcomes?.get(row.uid);
+    if (!outcome) return outcomes && (running ? '' : 'Not started');
+    if (outcome.state === 'running') return `${words.busy}…`;
+    if (outcome.state === 'done') return `✓ ${words.done[0].toUpperCase()}${words.done.slice(1)}`;
+    return `Failed: ${outcome.error.message}`;
+  };
+  const notStarted = targets.length - (outcomes?.size ?? 0);
+  const summary = [`${settled - failed} ${words.done}`, failed && `${failed} failed`, finished && notStarted && `${notStarted} not started`].filter(Boolean).join(', ');
+
+  return (
+    <Modal label={`${words.label} ${what}`} onClose={dismiss} className="action-dialog bulk-dialog">
+      <form ref={formRef} onSubmit={(e) => void submit(e)}>
+        <h2>
+          {words.label} {what}?
+        </h2>
+        <p className="action-where">
+          On cluster <strong>{connection.name}</strong>. Each {entry.one} gets its own call and its own entry in the audit log.
+        </p>
+        <ul className="bulk-list" aria-label={`${entry.many} to ${words.label.toLowerCase()}`} tabIndex={0}>
+          {targets.map((row) => {
+            const outcome = outcomes?.get(row.uid);
+            return (
+              <li key={row.uid} className={outcome ? `bulk-${outcome.state}` : undefined}>
+                <span className="mono">{qualifiedName(row)}</span>
+                <span className="bulk-outcome">{statusOf(row)}</span>
+              </li>
+            );
+          })}
+        </ul>
+        {typed && !outcomes && <TypedConfirmation expected={expected} what={targets.length === 1 ? 'the name' : 'the number'} actionLabel={words.label} value={typedText} onChange={setTypedText} />}
+        {outcomes && (
+          <p className="action-progress" role="status">
+            {running ? (
+              <>
+                <span className="spinner" aria-hidden="true" /> {stopping ? 'Stopping after the calls under way…' : `${words.busy} ${Math.min(settled + 1, targets.length)} of ${targets.length}…`}
+              </>
+            ) : (
+              `${summary}.`
+            )}
+          </p>
+        )}
+        <DialogFooter
+          dismiss={{ label: finished ? 'Close' : running ? 'Stop' : 'Cancel', onClick: dismiss, autoFocus: !typed }}
+          {...(finished ? {} : { action: { label: `${words.label} ${what}`, busyLabel: `${words.busy}…`, busy: running, danger: action === 'delete', disabled: unconfirmed } })}
+        />
+      </form>
+    </Modal>
+  );
+}
