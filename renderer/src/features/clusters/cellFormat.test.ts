@@ -24,6 +24,8 @@ describe('cell formats', () => {
     // No separator near the end: the last ten characters.
     expect(tail('averyveryverylongnamewithoutanyseparator')).toBe('yseparator');
     expect(nameTailStart('postgres-0')).toBe(0);
+    expect(nameTailStart('postgres-12')).toBe(0);
+    expect(nameTailStart('web-frontend')).toBe(0);
   });
 
   it('colours statuses by their worst part', () => {

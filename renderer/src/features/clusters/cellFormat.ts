@@ -19,20 +19,21 @@ export function formatAge(iso: string, now: number): string {
 /** The least of an object name's end kept whole when the name is shortened in the middle, and the most looked through for a separator. */
 const TAIL_MIN = 10;
 const TAIL_MAX = 24;
+/** A shorter start is not worth an ellipsis: it would take as much room as it saves. */
+const HEAD_MIN = 3;
 
 /**
  * Where the end of an object name that tells it from its siblings starts: the
  * generated parts Kubernetes appends ("9b5fb97bc-x7k2p" of
  * "web-frontend-9b5fb97bc-x7k2p"). That is the shortest run of whole "-" or
  * "." separated parts at least {@link TAIL_MIN} long, else the last
- * {@link TAIL_MIN} characters; 0 when the name is no longer than that.
+ * {@link TAIL_MIN} characters; 0 when what is left before it is too short to shorten.
  */
 export function nameTailStart(name: string): number {
-  if (name.length <= TAIL_MIN) return 0;
-  for (let i = name.length - TAIL_MIN; i > 0 && i > name.length - TAIL_MAX; i--) {
+  for (let i = name.length - TAIL_MIN; i >= HEAD_MIN && i > name.length - TAIL_MAX; i--) {
     if (name[i - 1] === '-' || name[i - 1] === '.') return i;
   }
-  return name.length - TAIL_MIN;
+  return name.length - TAIL_MIN >= HEAD_MIN ? name.length - TAIL_MIN : 0;
 }
 
 /** The colour family of a status badge. */

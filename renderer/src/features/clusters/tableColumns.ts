@@ -30,8 +30,11 @@ export function tableColumns(columns: readonly Column[], namespaced: boolean, na
   return nameLast ? [...namespace, ...cells, nameColumn] : [nameColumn, ...namespace, ...cells];
 }
 
-/** Width of a status badge's text per character (px): generous for the 11.5px semibold of `.vt-cell .badge` in styles.css. */
-const BADGE_CHAR_WIDTH = 7.5;
+/**
+ * Width of a status badge's text per character (px), for the 11.5px semibold of `.vt-cell .badge` in styles.css:
+ * Chromium's default sans measures 7.1–7.7 on real statuses; the rest is room for other platforms' fonts.
+ */
+const BADGE_CHAR_WIDTH = 8;
 /** A badge's padding and borders, and the cell's padding around it (px). */
 const BADGE_CHROME = 14 + 20;
 
