@@ -214,11 +214,137 @@ describe('event rows', () => {
   });
 });
 
+describe("kinds shown with kubectl's columns", () => {
+  const titles = (group: string, resource: string) => shapeFor({ group, resource }).columns.map((c) => c.title);
+
+  it('keep the names and order of `kubectl get` (Name is the row itself)', () => {
+    expect(titles('autoscaling', 'horizontalpodautoscalers')).toEqual(['Reference', 'Targets', 'MinPods', 'MaxPods', 'Replicas', 'Age']);
+    expect(titles('policy', 'poddisruptionbudgets')).toEqual(['Min Available', 'Max Unavailable', 'Allowed Disruptions', 'Age']);
+    expect(titles('', 'serviceaccounts')).toEqual(['Secrets', 'Age']);
+    expect(titles('rbac.authorization.k8s.io', 'roles')).toEqual(['Created At']);
+    expect(titles('rbac.authorization.k8s.io', 'clusterroles')).toEqual(['Created At']);
+    expect(titles('rbac.authorization.k8s.io', 'rolebindings')).toEqual(['Role', 'Age']);
+    expect(titles('rbac.authorization.k8s.io', 'clusterrolebindings')).toEqual(['Role', 'Age']);
+    expect(titles('networking.k8s.io', 'networkpolicies')).toEqual(['Pod-Selector', 'Age']);
+    expect(titles('', 'persistentvolumes')).toEqual(['Capacity', 'Access Modes', 'Reclaim Policy', 'Status', 'Claim', 'StorageClass', 'VolumeAttributesClass', 'Reason', 'Age']);
+    expect(titles('storage.k8s.io', 'storageclasses')).toEqual(['Provisioner', 'ReclaimPolicy', 'VolumeBindingMode', 'AllowVolumeExpansion', 'Age']);
+    expect(titles('scheduling.k8s.io', 'priorityclasses')).toEqual(['Value', 'Global-Default', 'Age', 'PreemptionPolicy']);
+    expect(titles('discovery.k8s.io', 'endpointslices')).toEqual(['AddressType', 'Ports', 'Endpoints', 'Age']);
+    expect(titles('', 'limitranges')).toEqual(['Created At']);
+    expect(titles('', 'resourcequotas')).toEqual(['Request', 'Limit', 'Age']);
+  });
+
+  it('an HPA as the apiserver returns it with no metrics server: <unknown> current CPU, no replicas yet', () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'team-a', uid: 'h1', creationTimestamp: at },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+      status: {
+        desiredReplicas: 0,
+        currentReplicas: 0,
+        conditions: [{ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale' }, { type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric' }],
+      },
+    };
+    expect(toRow(hpa, shapeFor({ group: 'autoscaling', resource: 'horizontalpodautoscalers' }))).toEqual({
+      uid: 'h1',
+      name: 'web',
+      namespace: 'team-a',
+      cells: ['Deployment/web', 'cpu: <unknown>/80%', 2, 10, 0, at],
+    });
+  });
+
+  it('an HPA just created, before the controller wrote any status', () => {
+    const hpa = { metadata: { uid: 'h2' }, spec: { scaleTargetRef: { kind: 'StatefulSet', name: 'db' }, maxReplicas: 3 } };
+    expect(cellsOf('autoscaling', 'horizontalpodautoscalers', hpa)).toMatchObject({ reference: 'StatefulSet/db', targets: null, minPods: null, maxPods: 3, replicas: 0 });
+  });
+
+  it('PDBs: a count or a percentage, the other one empty (N/A), disruptions allowed', () => {
+    const pdb = { metadata: { uid: 'p1' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } }, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } };
+    expect(cellsOf('policy', 'poddisruptionbudgets', pdb)).toEqual({ minAvailable: '2', maxUnavailable: null, allowedDisruptions: 1, age: null });
+    expect(cellsOf('policy', 'poddisruptionbudgets', { metadata: { uid: 'p2' }, spec: { maxUnavailable: '25%' } })).toMatchObject({ minAvailable: null, maxUnavailable: '25%', allowedDisruptions: 0 });
+  });
+
+  it('service accounts count their secrets; bindings name their role; roles and limit ranges show when they were created', () => {
+    expect(cellsOf('', 'serviceaccounts', { metadata: { uid: 's1' } }).secrets).toBe(0);
+    expect(cellsOf('', 'serviceaccounts', { metadata: { uid: 's2' }, secrets: [{ name: 'ci-token-x7k2p' }] }).secrets).toBe(1);
+    const crb = {
+      metadata: { uid: 'b1', name: 'ml-admins' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'Group', name: 'ml-platform' }],
+    };
+    expect(cellsOf('rbac.authorization.k8s.io', 'clusterrolebindings', crb).role).toBe('ClusterRole/admin');
+    expect(cellsOf('rbac.authorization.k8s.io', 'rolebindings', { ...crb, roleRef: { kind: 'Role', name: 'pod-reader' } }).role).toBe('Role/pod-reader');
+    expect(cellsOf('rbac.authorization.k8s.io', 'roles', { metadata: { uid: 'r1', creationTimestamp: at }, rules: [] })).toEqual({ createdAt: at });
+    expect(cellsOf('', 'limitranges', { metadata: { uid: 'l1', creationTimestamp: at }, spec: { limits: [] } })).toEqual({ createdAt: at });
+  });
+
+  it('network policies show their pod selector; an empty one (every pod) is empty', () => {
+    const np = { metadata: { uid: 'n1' }, spec: { podSelector: { matchLabels: { app: 'trainer' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['gpu', 'cpu'] }] } } };
+    expect(cellsOf('networking.k8s.io', 'networkpolicies', np).podSelector).toBe('app=trainer,tier in (cpu,gpu)');
+    expect(cellsOf('networking.k8s.io', 'networkpolicies', { metadata: { uid: 'n2' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }).podSelector).toBeNull();
+  });
+
+  it('persistent volumes: capacity, modes, policy, status, claim, class', () => {
+    const pv = {
+      metadata: { uid: 'v1', name: 'pvc-1f2e' },
+      spec: {
+        capacity: { storage: '100Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        claimRef: { kind: 'PersistentVolumeClaim', namespace: 'ml-training', name: 'checkpoints' },
+        storageClassName: 'gp3',
+        volumeMode: 'Filesystem',
+      },
+      status: { phase: 'Bound' },
+    };
+    expect(cellsOf('', 'persistentvolumes', pv)).toEqual({
+      capacity: '100Gi',
+      accessModes: 'RWO',
+      reclaimPolicy: 'Delete',
+      status: 'Bound',
+      claim: 'ml-training/checkpoints',
+      storageClass: 'gp3',
+      volumeAttributesClass: null,
+      reason: null,
+      age: null,
+    });
+    const failed = { metadata: { uid: 'v2' }, spec: { capacity: { storage: '1Ti' } }, status: { phase: 'Failed', reason: 'VolumeFailedRecycle' } };
+    expect(cellsOf('', 'persistentvolumes', failed)).toMatchObject({ status: 'Failed', reason: 'VolumeFailedRecycle', claim: null, storageClass: null, accessModes: null });
+  });
+
+  it("storage classes fill in Kubernetes' defaults; priority classes their value and policy", () => {
+    expect(cellsOf('storage.k8s.io', 'storageclasses', { metadata: { uid: 'c1' }, provisioner: 'ebs.csi.aws.com' })).toEqual({
+      provisioner: 'ebs.csi.aws.com',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+      allowVolumeExpansion: 'false',
+      age: null,
+    });
+    const gp3 = { metadata: { uid: 'c2' }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true };
+    expect(cellsOf('storage.k8s.io', 'storageclasses', gp3)).toMatchObject({ reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: 'true' });
+    const pc = { metadata: { uid: 'pc', creationTimestamp: at }, value: 2000000000, preemptionPolicy: 'PreemptLowerPriority' };
+    expect(toRow(pc, shapeFor({ group: 'scheduling.k8s.io', resource: 'priorityclasses' })).cells).toEqual([2000000000, 'false', at, 'PreemptLowerPriority']);
+  });
+
+  it('endpoint slices and resource quotas', () => {
+    const slice = { metadata: { uid: 'e1' }, addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [{ addresses: ['10.0.0.12'] }] };
+    expect(cellsOf('discovery.k8s.io', 'endpointslices', slice)).toEqual({ addressType: 'IPv4', ports: '8080', endpoints: '10.0.0.12', age: null });
+    const quota = { metadata: { uid: 'q1' }, status: { hard: { 'requests.nvidia.com/gpu': '16', 'limits.cpu': '64' }, used: { 'requests.nvidia.com/gpu': '8' } } };
+    expect(cellsOf('', 'resourcequotas', quota)).toEqual({ request: 'requests.nvidia.com/gpu: 8/16', limit: 'limits.cpu: 0/64', age: null });
+  });
+});
+
 describe('generic and CRD rows', () => {
   it('any other resource: age only; cluster-scoped rows have no namespace', () => {
-    const shape = shapeFor({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles' });
+    const shape = shapeFor({ group: 'coordination.k8s.io', resource: 'leases' });
     expect(shape.columns.map((c) => c.id)).toEqual(['age']);
-    expect(toRow({ metadata: { name: 'admin', uid: 'r', creationTimestamp: at } }, shape)).toEqual({ uid: 'r', name: 'admin', cells: [at] });
+    expect(toRow({ metadata: { name: 'kube-scheduler', uid: 'r', creationTimestamp: at } }, shape)).toEqual({ uid: 'r', name: 'kube-scheduler', cells: [at] });
   });
 
   it('a CRD with printer columns', () => {

@@ -5,14 +5,24 @@
  * and namespace travel in the row itself. What the objects are, and what
  * kubectl computes from them, is the model's (./model); this is only the
  * trimming for tables.
+ *
+ * The kinds added with kubectl's columns keep its column names and order.
+ * Where kubectl fills a whole cell with a placeholder ("<none>", "<unset>",
+ * "N/A"), the cell is empty (null), as in every other table here.
  */
 import type { Column, ResourceRef, Row } from '../../../../shared/contract';
 import {
+  accessModesText,
+  bindingRole,
   countQuantity,
+  endpointSliceAddresses,
+  endpointSlicePorts,
   eventCount,
   eventLastSeen,
   eventObject,
   GPU_RESOURCE,
+  hpaReference,
+  hpaTargets,
   jobSummary,
   MIG_RESOURCE_PREFIX,
   nodeRoles,
@@ -20,20 +30,34 @@ import {
   podGpus,
   podStatus,
   podSummary,
+  pvStatus,
+  pvStorageClass,
+  quotaUsage,
   type CronJobObject,
   type DataObject,
+  type EndpointSliceObject,
   type EventObject,
+  type HpaObject,
   type IngressObject,
   type JobObject,
   type KubeObject,
   type LoadBalancerIngress,
+  type NetworkPolicyObject,
   type NodeObject,
+  type PdbObject,
   type PodObject,
+  type PriorityClassObject,
   type PvcObject,
+  type PvObject,
+  type ResourceQuotaObject,
+  type RoleBindingObject,
+  type ServiceAccountObject,
   type ServiceObject,
+  type StorageClassObject,
   type WorkloadObject,
   workloadStatus,
 } from '../model';
+import { labelSelectorString } from '../objects/objectRelations';
 import { printerColumnsShape, type PrinterColumn } from './printerColumns';
 
 /** One table cell: text, a number, an ISO timestamp for `age` columns, or nothing. */
@@ -208,6 +232,20 @@ const ingressShape: RowShape = {
   },
 };
 
+/** An empty pod selector, which selects every pod of the namespace, is kubectl's "<none>". */
+const networkPolicyShape: RowShape = {
+  columns: [col('podSelector', 'Pod-Selector'), AGE],
+  cells: (obj) => [labelSelectorString((obj as NetworkPolicyObject).spec?.podSelector) ?? null, created(obj)],
+};
+
+const endpointSliceShape: RowShape = {
+  columns: [col('addressType', 'AddressType'), col('ports', 'Ports'), col('endpoints', 'Endpoints'), AGE],
+  cells(obj) {
+    const slice = obj as EndpointSliceObject;
+    return [orNull(slice.addressType), endpointSlicePorts(slice), endpointSliceAddresses(slice), created(obj)];
+  },
+};
+
 // ---------------------------------------------------------------- config and storage
 
 const configMapShape: RowShape = {
@@ -221,15 +259,107 @@ const secretShape: RowShape = {
   cells: (obj) => [orNull((obj as DataObject).type), count((obj as DataObject).data), created(obj)],
 };
 
-const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-
 const pvcShape: RowShape = {
   columns: [col('status', 'Status', 'status'), col('volume', 'Volume'), col('capacity', 'Capacity', 'quantity'), col('accessModes', 'Access modes'), col('storageClass', 'Storage class'), AGE],
   cells(obj) {
     const pvc = obj as PvcObject;
-    const modes = (pvc.spec?.accessModes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(',');
-    return [orNull(pvc.status?.phase), orNull(pvc.spec?.volumeName), orNull(pvc.status?.capacity?.storage), orNull(modes), orNull(pvc.spec?.storageClassName), created(obj)];
+    return [orNull(pvc.status?.phase), orNull(pvc.spec?.volumeName), orNull(pvc.status?.capacity?.storage), accessModesText(pvc.spec?.accessModes), orNull(pvc.spec?.storageClassName), created(obj)];
   },
+};
+
+const pvShape: RowShape = {
+  columns: [
+    col('capacity', 'Capacity', 'quantity'),
+    col('accessModes', 'Access Modes'),
+    col('reclaimPolicy', 'Reclaim Policy'),
+    col('status', 'Status', 'status'),
+    col('claim', 'Claim'),
+    col('storageClass', 'StorageClass'),
+    col('volumeAttributesClass', 'VolumeAttributesClass'),
+    col('reason', 'Reason'),
+    AGE,
+  ],
+  cells(obj) {
+    const pv = obj as PvObject;
+    const claim = pv.spec?.claimRef;
+    return [
+      orNull(pv.spec?.capacity?.storage),
+      accessModesText(pv.spec?.accessModes),
+      orNull(pv.spec?.persistentVolumeReclaimPolicy),
+      pvStatus(pv),
+      claim ? `${claim.namespace ?? ''}/${claim.name ?? ''}` : null,
+      pvStorageClass(pv),
+      orNull(pv.spec?.volumeAttributesClassName),
+      orNull(pv.status?.reason),
+      created(obj),
+    ];
+  },
+};
+
+/** kubectl prints booleans as Go does. */
+const bool = (b: boolean | undefined): string => (b ? 'true' : 'false');
+
+const storageClassShape: RowShape = {
+  columns: [col('provisioner', 'Provisioner'), col('reclaimPolicy', 'ReclaimPolicy'), col('volumeBindingMode', 'VolumeBindingMode'), col('allowVolumeExpansion', 'AllowVolumeExpansion'), AGE],
+  cells(obj) {
+    const sc = obj as StorageClassObject;
+    return [orNull(sc.provisioner), sc.reclaimPolicy ?? 'Delete', sc.volumeBindingMode ?? 'Immediate', bool(sc.allowVolumeExpansion), created(obj)];
+  },
+};
+
+// ---------------------------------------------------------------- autoscaling, policy and scheduling
+
+const hpaShape: RowShape = {
+  columns: [col('reference', 'Reference'), col('targets', 'Targets'), col('minPods', 'MinPods', 'number'), col('maxPods', 'MaxPods', 'number'), col('replicas', 'Replicas', 'number'), AGE],
+  cells(obj) {
+    const hpa = obj as HpaObject;
+    return [hpaReference(hpa), hpaTargets(hpa), hpa.spec?.minReplicas ?? null, hpa.spec?.maxReplicas ?? null, hpa.status?.currentReplicas ?? 0, created(obj)];
+  },
+};
+
+const intOrPercent = (v: number | string | undefined): CellValue => (v === undefined ? null : String(v));
+
+const pdbShape: RowShape = {
+  columns: [col('minAvailable', 'Min Available'), col('maxUnavailable', 'Max Unavailable'), col('allowedDisruptions', 'Allowed Disruptions', 'number'), AGE],
+  cells(obj) {
+    const pdb = obj as PdbObject;
+    return [intOrPercent(pdb.spec?.minAvailable), intOrPercent(pdb.spec?.maxUnavailable), pdb.status?.disruptionsAllowed ?? 0, created(obj)];
+  },
+};
+
+const resourceQuotaShape: RowShape = {
+  columns: [col('request', 'Request'), col('limit', 'Limit'), AGE],
+  cells(obj) {
+    const usage = quotaUsage(obj as ResourceQuotaObject);
+    return [usage.requests, usage.limits, created(obj)];
+  },
+};
+
+/** PreemptionPolicy after Age, where kubectl puts it. */
+const priorityClassShape: RowShape = {
+  columns: [col('value', 'Value', 'number'), col('globalDefault', 'Global-Default'), AGE, col('preemptionPolicy', 'PreemptionPolicy')],
+  cells(obj) {
+    const pc = obj as PriorityClassObject;
+    return [pc.value ?? 0, bool(pc.globalDefault), created(obj), orNull(pc.preemptionPolicy)];
+  },
+};
+
+// ---------------------------------------------------------------- access control
+
+/**
+ * Kinds kubectl has no columns for (Roles, ClusterRoles, LimitRanges): the
+ * server's default table, whose CREATED AT is the creation time as written.
+ */
+const createdAtShape: RowShape = { columns: [col('createdAt', 'Created At')], cells: (obj) => [created(obj)] };
+
+const serviceAccountShape: RowShape = {
+  columns: [col('secrets', 'Secrets', 'number'), AGE],
+  cells: (obj) => [(obj as ServiceAccountObject).secrets?.length ?? 0, created(obj)],
+};
+
+const bindingShape: RowShape = {
+  columns: [col('role', 'Role'), AGE],
+  cells: (obj) => [bindingRole(obj as RoleBindingObject), created(obj)],
 };
 
 // ---------------------------------------------------------------- events and namespaces
@@ -278,6 +408,20 @@ const SHAPES: Record<string, RowShape> = {
   'batch/jobs': jobShape,
   'batch/cronjobs': cronJobShape,
   'networking.k8s.io/ingresses': ingressShape,
+  'networking.k8s.io/networkpolicies': networkPolicyShape,
+  'discovery.k8s.io/endpointslices': endpointSliceShape,
+  '/persistentvolumes': pvShape,
+  'storage.k8s.io/storageclasses': storageClassShape,
+  'autoscaling/horizontalpodautoscalers': hpaShape,
+  'policy/poddisruptionbudgets': pdbShape,
+  '/resourcequotas': resourceQuotaShape,
+  '/limitranges': createdAtShape,
+  'scheduling.k8s.io/priorityclasses': priorityClassShape,
+  '/serviceaccounts': serviceAccountShape,
+  'rbac.authorization.k8s.io/roles': createdAtShape,
+  'rbac.authorization.k8s.io/clusterroles': createdAtShape,
+  'rbac.authorization.k8s.io/rolebindings': bindingShape,
+  'rbac.authorization.k8s.io/clusterrolebindings': bindingShape,
 };
 
 /**
