@@ -3,6 +3,7 @@ import { forwardKind, type PaneAction } from './actionCatalog';
 import type { ActionDialogBaseProps } from './ActionDialog';
 import { CordonDialog } from './CordonDialog';
 import { DeleteObjectDialog } from './DeleteObjectDialog';
+import { DrainDialog } from './DrainDialog';
 import { PortForwardDialog } from './PortForwardDialog';
 import { RestartDialog } from './RestartDialog';
 import { ScaleDialog } from './ScaleDialog';
@@ -27,6 +28,8 @@ export function ObjectActionDialog({ action, detail, unschedulable, ...props }: 
       return <RestartDialog {...props} />;
     case 'cordon':
       return <CordonDialog {...props} unschedulable={detail?.unschedulable ?? unschedulable ?? false} />;
+    case 'drain':
+      return <DrainDialog {...props} />;
     case 'portForward':
       return kind ? <PortForwardDialog {...props} kind={kind} detail={detail} /> : null;
   }

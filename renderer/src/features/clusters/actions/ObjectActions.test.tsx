@@ -98,7 +98,7 @@ describe('object actions', () => {
       ['apps/statefulsets', row('db', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Delete']],
       ['apps/daemonsets', row('agent', 'kube-system'), ['Restart', 'Delete']],
       ['/services', row('web', 'shop'), ['Port-forward', 'Delete']],
-      ['/nodes', row('gpu-1'), ['Cordon', 'Delete']],
+      ['/nodes', row('gpu-1'), ['Cordon', 'Drain', 'Delete']],
       ['/namespaces', row('shop'), ['Delete']],
       ['/configmaps', row('settings', 'shop'), ['Delete']],
     ];
@@ -345,7 +345,7 @@ describe('object actions', () => {
 
     const second = renderActions({ key: '/nodes', row: row('gpu-1'), detail: detailOf('Node', 'gpu-1', { unschedulable: true }), handlers: { 'kube.cordon': () => ok({}) } });
     await ready();
-    expect(buttonNames()).toEqual(['Uncordon', 'Delete']);
+    expect(buttonNames()).toEqual(['Uncordon', 'Drain', 'Delete']);
     await user.click(actionButton('Uncordon'));
     dialog = screen.getByRole('dialog', { name: 'Uncordon node gpu-1' });
     expect(dialog.textContent).toContain('accepts new pods again');

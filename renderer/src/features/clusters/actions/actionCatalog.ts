@@ -4,7 +4,7 @@ import { isProduction } from '../../../../../shared/production';
 import type { ResourceEntry } from '../resourceCatalog';
 
 /** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
-export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'cordon' | 'portForward'>;
+export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'cordon' | 'drain' | 'portForward'>;
 
 /** What the object's actions need to know about it. */
 export interface ActionTarget {
@@ -48,6 +48,7 @@ export function candidateActions(entry: ResourceEntry): PaneAction[] {
     (isBuiltinScalable(entry.ref) || !entry.builtin) && 'scale',
     isRestartable(entry.ref) && 'restart',
     entry.key === NODE_KEY && 'cordon',
+    entry.key === NODE_KEY && 'drain',
     'delete',
   ].filter((a): a is PaneAction => Boolean(a));
 }
@@ -62,7 +63,7 @@ export const forwardKind = (entry: ResourceEntry): ForwardKind | undefined => FO
 export const dependentsOf = (entry: ResourceEntry): string | undefined => DEPENDENTS[entry.key];
 
 /** Actions that destroy what cannot be got back: shown as dangerous, and guarded on production connections. */
-const DESTRUCTIVE: ReadonlySet<PaneAction> = new Set(['delete']);
+const DESTRUCTIVE: ReadonlySet<PaneAction> = new Set(['delete', 'drain']);
 
 /** Whether an action destroys what cannot be got back. */
 export const isDestructive = (action: PaneAction): boolean => DESTRUCTIVE.has(action);
@@ -93,6 +94,8 @@ export function actionLabel(action: PaneAction, unschedulable: boolean | undefin
       return 'Restart';
     case 'cordon':
       return unschedulable ? 'Uncordon' : 'Cordon';
+    case 'drain':
+      return 'Drain';
     case 'portForward':
       return 'Port-forward';
   }
@@ -104,6 +107,8 @@ export const SHORTCUTS: Record<PaneAction, { binding: string; aria: string; hint
   scale: { binding: 's', aria: 'S', hint: 's' },
   restart: { binding: 'r', aria: 'R', hint: 'r' },
   cordon: { binding: 'c', aria: 'C', hint: 'c' },
+  // k9s drains with r on nodes, where there is no restart.
+  drain: { binding: 'r', aria: 'R', hint: 'r' },
   portForward: { binding: 'f', aria: 'F', hint: 'f' },
 };
 

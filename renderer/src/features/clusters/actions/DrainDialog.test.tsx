@@ -1,0 +1,129 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { ConnectionSummary, DrainPod, ObjectDetail, ParamsIn, Permission } from '../../../../../shared/contract';
+import { setBridge } from '../../../api/client';
+import { KeyScope } from '../../../shell/keyScope';
+import { Toasts } from '../../../shell/Toasts';
+import { useToasts } from '../../../shell/toastStore';
+import { createFakeBridge, kubeConnection, ok, type FakeBridge } from '../../../test/fakeBridge';
+import { resourceEntries } from '../resourceCatalog';
+import { ObjectActions } from './ObjectActions';
+
+const nodes = resourceEntries().find((e) => e.key === '/nodes')!;
+const node: ObjectDetail = { uid: 'uid-n', kind: 'Node', apiVersion: 'v1', name: 'kwok-1', resourceVersion: '1', labels: {}, annotations: {}, yaml: '', owners: [], unschedulable: false };
+const pod = (namespace: string, name: string, facts: Partial<DrainPod> = {}): DrainPod => ({
+  namespace,
+  name,
+  uid: `uid-${name}`,
+  controller: 'ReplicaSet',
+  mirror: false,
+  emptyDir: false,
+  finished: false,
+  ...facts,
+});
+
+function renderNode(pods: DrainPod[], connection: ConnectionSummary = kubeConnection({ labels: {} })) {
+  const fake = createFakeBridge({
+    'kube.permissions': (p) => ok(Object.fromEntries(p.actions.map((a): [string, Permission] => [a, { allowed: true }]))),
+    'kube.drainPlan': () => ok({ pods }),
+    'kube.drain': () => ok({ taskId: 'task-1' }),
+  });
+  setBridge(fake.bridge);
+  useToasts.setState({ toasts: [] });
+  render(
+    <>
+      <KeyScope keys={{}} page>
+        <ObjectActions connection={connection} entry={nodes} row={{ uid: 'uid-n', name: 'kwok-1', cells: [] }} detail={node} />
+      </KeyScope>
+      <Toasts />
+    </>,
+  );
+  return fake;
+}
+
+async function openDrain() {
+  const user = userEvent.setup();
+  await waitFor(() => expect(screen.queryByText('Checking permissions…')).toBeNull());
+  const buttons = within(screen.getByRole('group', { name: /^Actions on/ }));
+  expect(buttons.getAllByRole('button').map((b) => b.firstChild?.textContent)).toEqual(['Cordon', 'Drain', 'Delete']);
+  await user.click(buttons.getByRole('button', { name: 'Drain' }));
+  const dialog = screen.getByRole('dialog', { name: 'Drain node kwok-1' });
+  await waitFor(() => expect(within(dialog).queryByText('Listing the pods on the node…')).toBeNull());
+  return { user, dialog };
+}
+
+const lastDrain = (fake: FakeBridge) => fake.method('kube.drain').mock.calls.at(-1)?.[0] as ParamsIn<'kube.drain'>;
+
+describe('the drain dialog', () => {
+  it('says how many pods it evicts and which it leaves, starts the drain as a task, and says where to follow it', async () => {
+    const fake = renderNode([
+      pod('team-a', 'web-1'),
+      pod('team-a', 'web-2'),
+      pod('kube-system', 'agent-x', { controller: 'DaemonSet' }),
+      pod('kube-system', 'etcd-kwok-1', { controller: 'Node', mirror: true }),
+    ]);
+    const { user, dialog } = await openDrain();
+    expect(within(dialog).getByRole('status').textContent).toBe(
+      '2 pods to evict. 1 DaemonSet pod skipped: its DaemonSet keeps it on the node. 1 static pod skipped: the kubelet runs it.',
+    );
+    expect(fake.method('kube.drainPlan')).toHaveBeenCalledWith({ connectionId: 'k-prod', resource: nodes.ref, name: 'kwok-1' });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(lastDrain(fake)).toEqual({
+      connectionId: 'k-prod',
+      resource: nodes.ref,
+      name: 'kwok-1',
+      deleteEmptyDirData: false,
+      force: false,
+      ignoreDaemonSets: true,
+      timeoutSeconds: 300,
+    });
+    expect(screen.getByText('Draining node kwok-1').closest('li')?.textContent).toContain('Follow it in the Tasks tray');
+  });
+
+  it('holds the drain while a pod would be refused, naming it and the option, until that option is chosen', async () => {
+    const fake = renderNode([pod('team-a', 'web-1'), pod('team-a', 'cache-0', { emptyDir: true })]);
+    const { user, dialog } = await openDrain();
+    const emptyDir = within(dialog).getByRole('checkbox', { name: /Delete emptyDir data/ });
+    expect(within(dialog).getByText(/Drain stays off until these pods may go/).textContent).toContain(
+      '1 pod has emptyDir data that would be lost (team-a/cache-0): choose "Delete emptyDir data" to drain anyway',
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    expect(fake.method('kube.drain')).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(emptyDir);
+
+    await user.click(emptyDir);
+    expect(within(dialog).queryByText(/Drain stays off/)).toBeNull();
+    expect(within(dialog).getByRole('status').textContent).toBe('2 pods to evict.');
+    const timeout = within(dialog).getByRole('spinbutton', { name: 'Timeout (seconds)' });
+    await user.clear(timeout);
+    await user.type(timeout, '60');
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    await waitFor(() => expect(fake.method('kube.drain')).toHaveBeenCalled());
+    expect(lastDrain(fake)).toMatchObject({ deleteEmptyDirData: true, force: false, timeoutSeconds: 60 });
+  });
+
+  it('asks for a timeout when there is none', async () => {
+    const fake = renderNode([pod('team-a', 'web-1')]);
+    const { user, dialog } = await openDrain();
+    const timeout = within(dialog).getByRole('spinbutton', { name: 'Timeout (seconds)' });
+    await user.clear(timeout);
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    expect(within(dialog).getByText('Enter a whole number of seconds from 1 to 3,600.')).toBeTruthy();
+    expect(fake.method('kube.drain')).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(timeout);
+  });
+
+  it('on a production connection, starts only once the node’s name is typed', async () => {
+    const fake = renderNode([pod('team-a', 'web-1')], kubeConnection({ labels: { env: 'prod' } }));
+    const { user, dialog } = await openDrain();
+    const drain = within(dialog).getByRole('button', { name: 'Drain' }) as HTMLButtonElement;
+    expect(drain.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: /Type kwok-1 to confirm/ }), 'kwok-1');
+    expect(drain.disabled).toBe(false);
+    await user.click(drain);
+    await waitFor(() => expect(fake.method('kube.drain')).toHaveBeenCalledTimes(1));
+  });
+});
