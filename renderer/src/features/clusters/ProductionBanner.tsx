@@ -9,7 +9,7 @@ export function ProductionBanner({ connection }: { connection: ConnectionSummary
     <div className="notice notice-production" role="note" aria-label="Production connection">
       <strong>Production</strong>
       <p>
-        {connection.name} is labelled <span className="mono">{label}</span>. Deleting an object here asks for its name to be typed first.
+        {connection.name} is labelled <span className="mono">{label}</span>. Deleting an object here asks for its name to be typed first; deleting several, for their number.
       </p>
     </div>
   );

@@ -163,6 +163,17 @@ describe('choosing rows', () => {
     await waitFor(() => expect(bar()).toBeNull());
   });
 
+  it('gives the action keys to the chosen rows, not to the row the detail pane shows', async () => {
+    const { user } = await podsTable(['a', 'b', 'c']);
+    await user.click(rowOf('a'));
+    expect(screen.getByRole('complementary', { name: 'pod details' })).toBeTruthy();
+    await user.keyboard('{Control>}a{/Control}');
+    await waitFor(() => expect(barButtons()).toEqual(['Delete', 'Clear']));
+    await user.keyboard('{Control>}d{/Control}');
+    expect(screen.getByRole('dialog', { name: 'Delete 3 pods' })).toBeTruthy();
+    expect(screen.queryByRole('dialog', { name: 'Delete pod a' })).toBeNull();
+  });
+
   it('offers only the bulk actions of the kind that the user may take', async () => {
     const user = userEvent.setup();
     const columns: Column[] = [{ id: 'status', title: 'Status', kind: 'status' }];
