@@ -41,13 +41,39 @@ describe('resource entries', () => {
     expect(entries.filter((e) => e.label !== 'Events').every((e) => e.sort.key === 'name' && e.sort.dir === 'asc' && !e.nameLast)).toBe(true);
   });
 
-  it('offers every built-in as v1 until discovery answers', () => {
+  it('offers every built-in until discovery answers: as v1, HPAs as autoscaling/v2', () => {
     const entries = resourceEntries();
-    expect(entries.every((e) => e.builtin && e.served && e.ref.version === 'v1')).toBe(true);
-    expect(entries.map((e) => e.label)).toEqual([
-      'Nodes', 'Namespaces', 'Events', 'Pods', 'Deployments', 'StatefulSets', 'ReplicaSets', 'DaemonSets', 'Jobs', 'CronJobs',
-      'Services', 'Ingresses', 'ConfigMaps', 'Secrets', 'PVCs',
+    expect(entries.every((e) => e.builtin && e.served)).toBe(true);
+    expect(entries.filter((e) => e.ref.version !== 'v1').map((e) => [e.key, e.ref.version])).toEqual([['autoscaling/horizontalpodautoscalers', 'v2']]);
+    expect(entries.map((e) => [e.section, e.label])).toEqual([
+      ['Cluster', 'Nodes'], ['Cluster', 'Namespaces'], ['Cluster', 'Events'],
+      ['Workloads', 'Pods'], ['Workloads', 'Deployments'], ['Workloads', 'StatefulSets'], ['Workloads', 'ReplicaSets'], ['Workloads', 'DaemonSets'],
+      ['Workloads', 'Jobs'], ['Workloads', 'CronJobs'], ['Workloads', 'HPAs'],
+      ['Network', 'Services'], ['Network', 'Ingresses'], ['Network', 'EndpointSlices'], ['Network', 'NetworkPolicies'],
+      ['Config & storage', 'ConfigMaps'], ['Config & storage', 'Secrets'], ['Config & storage', 'PVCs'], ['Config & storage', 'PersistentVolumes'], ['Config & storage', 'StorageClasses'],
+      ['Access control', 'ServiceAccounts'], ['Access control', 'Roles'], ['Access control', 'RoleBindings'], ['Access control', 'ClusterRoles'], ['Access control', 'ClusterRoleBindings'],
+      ['Policy', 'PodDisruptionBudgets'], ['Policy', 'ResourceQuotas'], ['Policy', 'LimitRanges'], ['Policy', 'PriorityClasses'],
     ]);
+  });
+
+  it('cluster-scoped kinds open without a namespace before discovery answers', () => {
+    const clusterScoped = resourceEntries().filter((e) => !e.namespaced).map((e) => e.label);
+    expect(clusterScoped).toEqual(['Nodes', 'Namespaces', 'PersistentVolumes', 'StorageClasses', 'ClusterRoles', 'ClusterRoleBindings', 'PriorityClasses']);
+  });
+
+  it("knows kubectl's short names and common aliases, and adds those discovery reports", () => {
+    const aliases = (entries: ReturnType<typeof resourceEntries>, key: string) => entries.find((e) => e.key === key)?.aliases;
+    const offline = resourceEntries();
+    expect(aliases(offline, 'autoscaling/horizontalpodautoscalers')).toEqual(['horizontalpodautoscalers', 'hpa']);
+    expect(aliases(offline, 'rbac.authorization.k8s.io/clusterrolebindings')).toEqual(['clusterrolebindings', 'crb']);
+    expect(aliases(offline, '/resourcequotas')).toEqual(['resourcequotas', 'quota']);
+    expect(aliases(offline, '/secrets')).toEqual(['secrets']);
+    const served = resourceEntries({
+      ...discovery,
+      resources: [...discovery.resources, api({ group: '', version: 'v1', resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'] }), api({ group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', kind: 'Workflow', builtin: false, shortNames: ['wf'] })],
+    });
+    expect(aliases(served, '/persistentvolumes')).toEqual(['persistentvolumes', 'pv']);
+    expect(aliases(served, 'argoproj.io/workflows')).toEqual(['workflows', 'wf']);
   });
 
   it('lists watchable custom resources by group and kind, in their preferred version', () => {
