@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { FoundObject, ParamsIn, ResultOf } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import { useInspector } from '../features/clusters/inspectorStore';
-import { emitRows, grid, podRow, renderInspector, watchCalls, watchId } from '../features/clusters/testKit';
+import { discovery, emitRows, grid, podRow, renderInspector, watchCalls, watchId } from '../features/clusters/testKit';
 import { useConnections } from '../features/connections/connectionsStore';
 import { createFakeBridge, kubeConnection, ok } from '../test/fakeBridge';
 import { renderApp } from '../test/renderApp';
@@ -69,6 +69,51 @@ describe('command palette', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog', { name: 'Command palette' })).toBeNull();
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+describe("command palette: the selected cluster's kinds by kubectl's names", () => {
+  it('finds a kind by its short name or a common alias, first among the commands', async () => {
+    const user = userEvent.setup();
+    const served = (group: string, version: string, resource: string, kind: string, shortNames?: string[], builtin = true) => ({ group, version, resource, kind, namespaced: true, verbs: ['list', 'watch'], builtin, shortNames });
+    renderInspector({
+      'kube.discover': () =>
+        ok({
+          ...discovery,
+          resources: [
+            ...discovery.resources,
+            served('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', ['hpa']),
+            served('', 'v1', 'persistentvolumes', 'PersistentVolume', ['pv']),
+            served('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', ['pvc']),
+            served('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', ['sc']),
+            served('', 'v1', 'secrets', 'Secret'),
+            served('', 'v1', 'services', 'Service', ['svc']),
+            served('batch', 'v1', 'cronjobs', 'CronJob', ['cj']),
+            // RBAC kinds have no kubectl short names: "cr" and "crb" are the catalog's.
+            served('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole'),
+            served('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding'),
+            served('argoproj.io', 'v1alpha1', 'workflows', 'Workflow', ['wf'], false),
+          ],
+        }),
+    });
+    await waitFor(() => expect(useInspector.getState().discoveries['k-prod']?.value).toBeDefined());
+    await user.keyboard('{Control>}k{/Control}');
+    const input = screen.getByRole('combobox', { name: 'Search commands' });
+    const firstFor = async (text: string) => {
+      await user.clear(input);
+      await user.type(input, text);
+      return selectedOption()?.querySelector('.palette-title')?.textContent;
+    };
+    expect(await firstFor('hpa')).toBe('Go to HPAs');
+    expect(await firstFor('pv')).toBe('Go to PersistentVolumes');
+    expect(await firstFor('pvc')).toBe('Go to PVCs');
+    expect(await firstFor('sc')).toBe('Go to StorageClasses');
+    expect(await firstFor('cr')).toBe('Go to ClusterRoles');
+    expect(await firstFor('crb')).toBe('Go to ClusterRoleBindings');
+    // A CRD's short name comes from discovery.
+    expect(await firstFor('wf')).toBe('Go to Workflow');
+    await user.keyboard('{Enter}');
+    expect(useInspector.getState().picked).toBe('argoproj.io/workflows');
   });
 });
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { describeError } from './errorActions';
 import type { PaletteCommand, PaletteSearch } from './feature';
-import { fuzzyFilter, fuzzyScore } from './fuzzy';
+import { fuzzyFilter, fuzzyScoreNamed } from './fuzzy';
 import { Modal } from './Modal';
 import { paletteCommands } from './paletteCommands';
 import { useRegistry } from './registryContext';
@@ -43,10 +43,10 @@ export function CommandPalette() {
   const { pages } = registry;
   // One dependency per feature: a feature's list keeps its identity until it changes.
   const commands = useMemo(() => paletteCommands(pages, contributed, showPage), [pages, ...contributed]);
-  const matches = useMemo(() => fuzzyFilter(commands, query, (c) => c.title), [commands, query]);
+  const matches = useMemo(() => fuzzyFilter(commands, query, (c) => c.title, (c) => c.keywords), [commands, query]);
 
   const active = searches.filter((s) => s.search.active);
-  const scoreOf = (c: PaletteCommand | undefined, text: (c: PaletteCommand) => string) => (c ? (fuzzyScore(query, text(c)) ?? 0) : -Infinity);
+  const scoreOf = (c: PaletteCommand | undefined, text: (c: PaletteCommand) => string) => (c ? (fuzzyScoreNamed(query, text(c), c.keywords) ?? 0) : -Infinity);
   const title = (c: PaletteCommand) => c.title;
   const groups: PaletteGroup[] = [
     { id: 'commands', label: 'Commands', items: matches, best: scoreOf(matches[0], title) },

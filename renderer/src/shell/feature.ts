@@ -9,6 +9,11 @@ export interface PaletteCommand {
   /** Shown beside the title, e.g. the connection's kind. */
   hint?: string;
   /**
+   * Other names it is found by, matched like the title; typed whole, one puts
+   * it first (kubectl's short names: "hpa" finds "Go to HPAs").
+   */
+  keywords?: readonly string[];
+  /**
    * Where it sits when the text does not decide: actions first, then places
    * to go (the pages, then what features add), then connections to switch to.
    */

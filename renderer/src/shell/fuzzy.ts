@@ -25,11 +25,29 @@ export function fuzzyScore(query: string, text: string): number | null {
   return score;
 }
 
-/** The items matching `query`, best first; ties keep their original order. */
-export function fuzzyFilter<T>(items: readonly T[], query: string, textOf: (item: T) => string): T[] {
+/**
+ * Scores `query` against a text and other names of the same thing (e.g.
+ * kubectl's short names): the best fuzzy score among them, except that a
+ * query that is one of `names` whole scores above anything a fuzzy match can
+ * ("pv" puts PersistentVolumes above "Go to PVCs"). Null when none matches.
+ */
+export function fuzzyScoreNamed(query: string, text: string, names: readonly string[] = []): number | null {
+  const q = query.toLowerCase().replace(/\s+/g, '');
+  // No text scores more than the query itself does.
+  if (q && names.some((n) => n.toLowerCase() === q)) return (fuzzyScore(q, q) ?? 0) + 1;
+  let best = fuzzyScore(query, text);
+  for (const name of names) {
+    const score = fuzzyScore(query, name);
+    if (score !== null && (best === null || score > best)) best = score;
+  }
+  return best;
+}
+
+/** The items matching `query` by their text or other names, best first; ties keep their original order. */
+export function fuzzyFilter<T>(items: readonly T[], query: string, textOf: (item: T) => string, namesOf?: (item: T) => readonly string[] | undefined): T[] {
   if (!query.trim()) return [...items];
   return items
-    .map((item, index) => ({ item, index, score: fuzzyScore(query, textOf(item)) }))
+    .map((item, index) => ({ item, index, score: fuzzyScoreNamed(query, textOf(item), namesOf?.(item)) }))
     .filter((m): m is { item: T; index: number; score: number } => m.score !== null)
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map((m) => m.item);

@@ -11,7 +11,8 @@ import { resourceEntries } from './resourceCatalog';
 
 /**
  * "Go to Pods" and the like, for the command palette: one per resource the
- * picker offers for the selected Kubernetes connection (none otherwise).
+ * picker offers for the selected Kubernetes connection (none otherwise),
+ * found by kubectl's names for it too ("po", "hpa", "crb").
  */
 export function useClusterCommands(): readonly PaletteCommand[] {
   const connection = useConnections(selectedConnection);
@@ -25,6 +26,7 @@ export function useClusterCommands(): readonly PaletteCommand[] {
         id: `resource:${e.key}`,
         title: `Go to ${e.label}`,
         hint: e.builtin ? connection.name : `${e.ref.group} · ${connection.name}`,
+        keywords: e.aliases,
         section: 'go' as const,
         run: () => {
           useInspector.getState().pick(e.key);
