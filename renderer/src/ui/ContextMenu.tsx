@@ -39,7 +39,9 @@ export function ContextMenu({ label, at, entries, empty, onPick, onClose }: Cont
   const ref = useRef<HTMLDivElement>(null);
   const [previous] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   const [position, setPosition] = useState(at);
-  const [active, setActive] = useState(0);
+  const [activeAt, setActive] = useState(0);
+  // Entries may drop out once permissions are answered: stay on the last.
+  const active = Math.max(0, Math.min(activeAt, entries.length - 1));
   const idPrefix = useId();
 
   // Opened near an edge, it opens the other way rather than being cut off.
@@ -77,8 +79,8 @@ export function ContextMenu({ label, at, entries, empty, onPick, onClose }: Cont
   const onKeyDown = (e: KeyboardEvent) => {
     const last = entries.length - 1;
     const moves: Record<string, () => void> = {
-      ArrowDown: () => setActive((i) => (i >= last ? 0 : i + 1)),
-      ArrowUp: () => setActive((i) => (i <= 0 ? last : i - 1)),
+      ArrowDown: () => setActive(active >= last ? 0 : active + 1),
+      ArrowUp: () => setActive(active <= 0 ? last : active - 1),
       Home: () => setActive(0),
       End: () => setActive(last),
       Enter: () => pick(entries[active]),

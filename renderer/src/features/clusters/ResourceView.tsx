@@ -1,17 +1,14 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConnectionSummary, Row } from '../../../../shared/contract';
 import { isTextEntry, KeyScope, type KeyAction, type KeyBindings } from '../../shell/keyScope';
-import { plural } from '../../shell/format';
 import { useToasts } from '../../shell/toastStore';
 import { useFocusLater } from '../../shell/useFocusLater';
-import { ContextMenu } from '../../ui/ContextMenu';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import type { GridSelection, MenuPoint, RowClick } from '../../ui/VirtualGrid';
-import { BULK_WORDS, cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS, type PaneAction } from './actions/actionCatalog';
-import { BulkActionDialog } from './actions/BulkActionDialog';
-import { RowActionDialog, RowActionMenu } from './actions/RowActionMenu';
+import { cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS } from './actions/actionCatalog';
+import { ChosenRowsMenu, PendingActionDialog, RowActionMenu, type PendingAction } from './actions/RowActions';
 import { SelectionBar } from './actions/SelectionBar';
-import { bulkActionStates, useBulkPermissions, type BulkActionState } from './actions/useBulkPermissions';
+import { bulkActionStates, useBulkPermissions } from './actions/useBulkPermissions';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
 import { useNamespaceChoice } from './namespaceChoice';
@@ -37,9 +34,6 @@ interface OpenMenu {
   at: MenuPoint;
   onChosen: boolean;
 }
-
-/** The dialog an action opened: on the chosen rows (as they were), or on one row from its context menu. */
-type PendingAction = { bulk: BulkActionState } | { action: PaneAction; row: Row };
 
 /** The row a focus request names: by uid when known, else by namespace and name among the rows shown. */
 function requestedRow(store: RowStore, request: FocusRequest): Row | undefined {
@@ -235,6 +229,8 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
     'Control+a': () => selectAll(),
     F10: (e) => (e.shiftKey ? menuOnFocused() : false),
     ContextMenu: menuOnFocused,
+    // The choice is the rows' own: Esc on them lets go of it before it closes the detail.
+    Escape: () => (selection.uids.size ? clearChosen() : false),
   };
   // While rows are chosen, the keys of the actions they can be given act on all of them, not on the focused row alone.
   if (selection.uids.size) {
@@ -301,20 +297,15 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
         />
       )}
       {menu && menuRow && menu.onChosen && (
-        <ContextMenu
-          label={`Actions on ${plural(selection.uids.size, entry.one, entry.many)}`}
+        <ChosenRowsMenu
+          entry={entry}
+          count={selection.uids.size}
+          states={bulkStates}
+          check={bulk.check}
           at={menu.at}
-          entries={bulkStates.map((state) => ({
-            id: state.action,
-            label: `${BULK_WORDS[state.action].label} ${plural(state.targets.length, entry.one, entry.many)}`,
-            disabled: !state.enabled,
-            danger: state.action === 'delete',
-          }))}
-          empty={bulk.check.status === 'checking' ? 'Checking permissions…' : 'No actions.'}
-          onPick={(id) => {
+          onPick={(state) => {
             setMenu(null);
-            const state = bulkStates.find((s) => s.action === id);
-            if (state) setPending({ bulk: state });
+            setPending({ bulk: state });
           }}
           onClose={closeMenu}
         />
@@ -333,26 +324,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
           onClose={closeMenu}
         />
       )}
-      {pending && 'bulk' in pending && (
-        <BulkActionDialog
-          connection={connection}
-          entry={entry}
-          action={pending.bulk.action}
-          rows={pending.bulk.targets}
-          onClose={closePending}
-          onForbidden={bulk.recheck}
-        />
-      )}
-      {pending && 'row' in pending && (
-        <RowActionDialog
-          connection={connection}
-          entry={entry}
-          row={pending.row}
-          action={pending.action}
-          unschedulable={entry.key === NODE_KEY ? cordoned(pending.row) : undefined}
-          onClose={closePending}
-        />
-      )}
+      {pending && <PendingActionDialog connection={connection} entry={entry} pending={pending} cordoned={cordoned} onClose={closePending} onForbidden={bulk.recheck} />}
       <WatchStatusBar
         connection={connection}
         entry={entry}
