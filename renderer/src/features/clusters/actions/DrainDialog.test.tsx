@@ -23,9 +23,10 @@ const pod = (namespace: string, name: string, facts: Partial<DrainPod> = {}): Dr
   ...facts,
 });
 
-function renderNode(pods: DrainPod[], connection: ConnectionSummary = kubeConnection({ labels: {} })) {
+function renderNode(pods: DrainPod[], connection: ConnectionSummary = kubeConnection({ labels: {} }), denied: Partial<Record<string, string>> = {}) {
   const fake = createFakeBridge({
-    'kube.permissions': (p) => ok(Object.fromEntries(p.actions.map((a): [string, Permission] => [a, { allowed: true }]))),
+    'kube.permissions': (p) =>
+      ok(Object.fromEntries(p.actions.map((a): [string, Permission] => [a, denied[a] ? { allowed: false, reason: denied[a] } : { allowed: true }]))),
     'kube.drainPlan': () => ok({ pods }),
     'kube.drain': () => ok({ taskId: 'task-1' }),
   });
@@ -114,6 +115,14 @@ describe('the drain dialog', () => {
     expect(within(dialog).getByText('Enter a whole number of seconds from 1 to 3,600.')).toBeTruthy();
     expect(fake.method('kube.drain')).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(timeout);
+  });
+
+  it('is offered only to whoever may cordon the node as well as evict its pods', async () => {
+    renderNode([], kubeConnection({ labels: {} }), { cordon: 'prod-eu may not cordon nodes' });
+    await waitFor(() => expect(screen.queryByText('Checking permissions…')).toBeNull());
+    const button = within(screen.getByRole('group', { name: /^Actions on/ })).getByRole('button', { name: 'Drain' });
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(button.title).toBe('A drain cordons the node first, and prod-eu may not cordon nodes.');
   });
 
   it('on a production connection, starts only once the node’s name is typed', async () => {
