@@ -140,8 +140,9 @@ interface VirtualGridProps<R> {
 
 /**
  * A virtualised grid: a sticky header, a body as tall as every row, and only
- * the rows in view rendered inside it. Focusable, with the selected row as its
- * active descendant; keys are the caller's to handle.
+ * the rows in view rendered inside it. Focusable, with the focused row as its
+ * active descendant; keys are the caller's to handle. With a `selection`,
+ * rows can be chosen several at a time (aria-multiselectable).
  */
 export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onSort, selectedKey, onRowClick, selection, sizing, win, idPrefix, busy, empty }: VirtualGridProps<R>) {
   const chosen = selection?.keys;

@@ -196,6 +196,7 @@ describe('choosing rows', () => {
     // Restart needs no typing, even in production: it replaces pods, it does not destroy.
     await user.click(within(bar()!).getByRole('button', { name: 'Restart' }));
     const dialog = screen.getByRole('dialog', { name: 'Restart 2 deployments' });
+    expect(dialog.textContent).toContain('The pods of each are replaced gradually');
     await user.click(within(dialog).getByRole('button', { name: 'Restart 2 deployments' }));
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('2 restarted.'));
     expect(fake.method('kube.restart').mock.calls.map(([p]) => (p as ParamsIn<'kube.restart'>).name)).toEqual(['api', 'web']);

@@ -7,7 +7,7 @@ import type { ErrorView } from '../../../shell/errorActions';
 import { plural } from '../../../shell/format';
 import { Modal } from '../../../shell/Modal';
 import type { ResourceEntry } from '../resourceCatalog';
-import { BULK_WORDS, needsTypedName, objectRef, type BulkAction } from './actionCatalog';
+import { BULK_WORDS, dependentsOf, NAMESPACE_KEY, needsTypedName, objectRef, POD_KEY, type BulkAction } from './actionCatalog';
 import { describeActionError, TypedConfirmation } from './ActionDialog';
 
 /** Calls at once: enough to be quick over dozens of objects, few enough not to flood the apiserver or the audit log. */
@@ -21,6 +21,24 @@ async function act(action: BulkAction, ref: ObjectRef): Promise<void> {
   if (action === 'delete') await call('kube.delete', ref);
   else if (action === 'restart') await call('kube.restart', ref);
   else await call('kube.cordon', { ...ref, unschedulable: action === 'cordon' });
+}
+
+/** What the action does beyond the list, as the single-object dialogs say it. */
+function consequence(action: BulkAction, entry: ResourceEntry): string {
+  switch (action) {
+    case 'delete': {
+      if (entry.key === NAMESPACE_KEY) return 'Everything in these namespaces is deleted with them. This cannot be undone.';
+      if (entry.key === POD_KEY) return 'Each pod stops within its termination grace period; a workload that owns one starts a replacement.';
+      const dependents = dependentsOf(entry);
+      return dependents ? `Their ${dependents} are removed in the background, as kubectl does. This cannot be undone.` : 'This cannot be undone.';
+    }
+    case 'restart':
+      return 'The pods of each are replaced gradually, as kubectl rollout restart does.';
+    case 'cordon':
+      return 'No new pods will be scheduled on these nodes; pods already running there keep running.';
+    case 'uncordon':
+      return 'The scheduler may place pods on these nodes again.';
+  }
 }
 
 const qualifiedName = (row: Row) => (row.namespace ? `${row.namespace}/${row.name}` : row.name);
@@ -123,6 +141,7 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
         <p className="action-where">
           On cluster <strong>{connection.name}</strong>. Each {entry.one} gets its own call and its own entry in the audit log.
         </p>
+        <p>{consequence(action, entry)}</p>
         <ul className="bulk-list" aria-label={`${entry.many} to ${words.label.toLowerCase()}`} tabIndex={0}>
           {targets.map((row) => {
             const outcome = outcomes?.get(row.uid);
