@@ -55,8 +55,11 @@ describe('a drain as a task, against a fake apiserver', () => {
     status: { phase: 'Running' },
   });
 
-  /** Serves the pods on node kwok-1; an eviction removes the pod unless `stay` keeps it there (terminating for ever). */
-  async function cluster(pods: PodObject[], stay: string[] = []) {
+  /**
+   * Serves the pods on node kwok-1; an eviction removes the pod unless `stay`
+   * keeps it there (terminating for ever), and is refused in the `forbidden` namespaces.
+   */
+  async function cluster(pods: PodObject[], stay: string[] = [], forbidden: string[] = []) {
     const evictions: string[] = [];
     const present = new Set(pods.map((p) => p.metadata!.name!));
     const server = http.createServer((req, res) => {
@@ -68,6 +71,7 @@ describe('a drain as a task, against a fake apiserver', () => {
       }
       const evict = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(url.pathname);
       if (req.method === 'POST' && evict) {
+        if (forbidden.includes(evict[1])) return json(403, { kind: 'Status', message: `pods "${evict[2]}" is forbidden: User "ci" cannot create resource "pods/eviction"` });
         evictions.push(`${evict[1]}/${evict[2]}`);
         if (!stay.includes(evict[2])) present.delete(evict[2]);
         return json(201, {});
@@ -147,6 +151,15 @@ describe('a drain as a task, against a fake apiserver', () => {
 
     const forced = await waitFor(runner, drain({ deleteEmptyDirData: true, force: true }).taskId);
     expect(forced).toMatchObject({ status: 'succeeded', result: { evicted: 3 } });
+  });
+
+  it('a refused eviction fails the drain with who may not evict where, after evicting the rest', async () => {
+    const { drain, runner, evictions } = await cluster([podOn('team-a', 'web-1', { owner: 'ReplicaSet' }), podOn('team-b', 'api-1', { owner: 'ReplicaSet' })], [], ['team-b']);
+    const final = await waitFor(runner, drain().taskId);
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'FORBIDDEN', message: 'Node kwok-1 is not drained: 1 eviction failed (No access (403): bed may not evict pods in team-b). See the task\'s report for each pod.' } });
+    expect(evictions).toEqual(['team-a/web-1']);
+    expect(final.report?.summary).toContain('- team-a/web-1: evicted, gone');
+    expect(final.report?.summary).toContain('- team-b/api-1: failed: No access (403): bed may not evict pods in team-b');
   });
 
   it('on cancel while pods are leaving: what was evicted stays evicted, the node stays cordoned, and the entry keeps the undo', async () => {

@@ -114,7 +114,6 @@ function fateText(fate: EvictionFate, timeoutSeconds: number): string {
 /** {@link NodeDrain} over the connection's own credentials. */
 export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
   const { access, actions, connections, log } = deps;
-  const clock = systemClock;
 
   const checkNode = (ref: ObjectRef) => {
     if (ref.resource.group !== '' || ref.resource.resource !== 'nodes') throw new AppError('VALIDATION', `Only nodes can be drained, not ${resourceLabel(ref.resource)}`);
@@ -161,7 +160,7 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
 
     ctx.phase('Evict');
     // One deadline for the evictions and the wait, as kubectl's --timeout.
-    const deadline = clock.now() + timeoutSeconds * 1000;
+    const deadline = systemClock.now() + timeoutSeconds * 1000;
     ctx.progress(0, 0, `Listing the pods on node ${node}`);
     const sorted = sortForDrain(await podsOn(ref.connectionId, node), { deleteEmptyDirData, force, ignoreDaemonSets });
     for (const pod of sorted.skipDaemonSet) record.set(pod, 'skipped (DaemonSet)');
@@ -185,7 +184,7 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
       deadline,
       retryMs: RETRY_MS,
       concurrency: CONCURRENCY,
-      clock,
+      clock: systemClock,
       signal: ctx.signal,
       evict: async (pod) => {
         const res = await kubeRequest(kc, objectPath(PODS, pod.namespace, pod.name, 'eviction'), { method: 'POST', body: evictionBody(pod, gracePeriodSeconds), deadlineMs: 30_000 });
@@ -216,7 +215,7 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
       pods: evicted,
       deadline,
       pollMs: POLL_MS,
-      clock,
+      clock: systemClock,
       signal: ctx.signal,
       isGone: async (pod) => {
         const res = await kubeRequest<PodObject>(kc, objectPath(PODS, pod.namespace, pod.name), { deadlineMs: 10_000 });
@@ -234,14 +233,14 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
     checkpoint(staysCordoned());
 
     if (unevicted.length || departure.remaining.length) {
-      const failures = unevicted.filter(([, f]) => f.state === 'failed') as [DrainPod, Extract<EvictionFate, { state: 'failed' }>][];
+      const failures = unevicted.flatMap(([, f]) => (f.state === 'failed' ? [f] : []));
       const blocked = unevicted.filter(([, f]) => f.state !== 'failed').map(([pod]) => pod);
       const problems = [
         blocked.length && `${blocked.length} pod${blocked.length === 1 ? ' was' : 's were'} not evicted within ${timeoutSeconds} s (${podList(blocked)})`,
-        failures.length && `${failures.length} eviction${failures.length === 1 ? '' : 's'} failed (${failures[0][1].message})`,
+        failures.length && `${failures.length} eviction${failures.length === 1 ? '' : 's'} failed (${failures[0].message})`,
         departure.remaining.length && `${departure.remaining.length} evicted pod${departure.remaining.length === 1 ? ' was' : 's were'} still there at the timeout (${podList(departure.remaining)})`,
       ].filter(Boolean);
-      const code: ErrorCode = failures.length && !blocked.length && !departure.remaining.length ? failures[0][1].code : 'TIMEOUT';
+      const code: ErrorCode = failures.length && !blocked.length && !departure.remaining.length ? failures[0].code : 'TIMEOUT';
       throw new AppError(code, `Node ${node} is not drained: ${problems.join('; ')}. See the task's report for each pod.`);
     }
     record.closing = `Node ${node} is drained and stays cordoned.`;

@@ -56,9 +56,8 @@ export function actionStates(entry: ResourceEntry, candidates: readonly PaneActi
     if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${actionLabel(action, unschedulable).toLowerCase()} this ${entry.one}.` });
     else if (action === 'cordon' && unschedulable === undefined) states.push({ action, enabled: false, reason: 'Loading the node…' });
     // A drain cordons the node before it evicts anything: without that right it would stop at once.
-    else if (action === 'drain' && check.status === 'ready' && check.permissions.cordon?.allowed === false) {
+    else if (action === 'drain' && check.status === 'ready' && check.permissions.cordon?.allowed === false)
       states.push({ action, enabled: false, reason: `A drain cordons the node first, and ${check.permissions.cordon.reason ?? 'you may not cordon it'}.` });
-    }
     else states.push({ action, enabled: true });
   }
   return states;
