@@ -8,6 +8,8 @@ describe('HPA targets as kubectl prints them', () => {
     // What the controller writes when there is no metrics server: currentMetrics absent.
     const hpa: HpaObject = { spec: { maxReplicas: 10, metrics: [cpu80] }, status: { currentReplicas: 0, desiredReplicas: 0 } };
     expect(hpaTargets(hpa)).toBe('cpu: <unknown>/80%');
+    // Once it has tried, the controller writes an empty status for each metric it could not get.
+    expect(hpaTargets({ ...hpa, status: { currentReplicas: 2, currentMetrics: [{ type: '' }] } })).toBe('cpu: <unknown>/80%');
   });
 
   it('measured values are paired with their metric by position', () => {
