@@ -166,6 +166,8 @@ export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onS
       aria-activedescendant={activeShown ? rowId(selectedKey) : undefined}
       tabIndex={0}
       onScroll={win.onScroll}
+      // The Menu key and Shift+F10 also send the grid itself a contextmenu event: the caller's menu opens on the key, not the browser's.
+      onContextMenu={selection && ((e) => e.target === e.currentTarget && e.preventDefault())}
       style={{ '--vt-cols': template } as CSSProperties}
     >
       <div role="rowgroup" className="vt-head" style={{ minWidth }}>

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Column, ObjectAction, ParamsIn, Permission, Row } from '../../../../shared/contract';
@@ -254,6 +254,8 @@ describe('row context menu', () => {
 
     await user.keyboard('{ContextMenu}');
     expect(screen.getByRole('menu', { name: 'Actions on pod a' })).toBeTruthy();
+    // The contextmenu event the key also sends the grid opens no browser menu over ours.
+    expect(fireEvent.contextMenu(grid('Pods'))).toBe(false);
     await user.click(screen.getByRole('textbox', { name: 'Filter' }));
     expect(screen.queryByRole('menu')).toBeNull();
 
