@@ -11,8 +11,7 @@
  * replacements have exactly one place to go.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,6 +20,7 @@ import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
+import { madeTempDir } from '../support/tempDirs';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -43,7 +43,7 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 async function apply(manifest: object): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ph-it-drain-')), 'manifest.json');
+  const file = join(madeTempDir('ph-it-drain-'), 'manifest.json');
   writeFileSync(file, JSON.stringify(manifest));
   await kubectl('apply', '-f', file);
 }
@@ -61,7 +61,7 @@ const cordoned = async () => Boolean((await json<{ spec: { unschedulable?: boole
 const { call: succeed, finishedTask } = contractClient(() => services, { actor: 'it', session: 'it' });
 
 /** Drains NODE and waits for the task to end. */
-async function drain(options: { timeoutSeconds: number; force?: boolean }): Promise<TaskSummary> {
+async function drain(options: { timeoutSeconds: number; force?: boolean; deleteEmptyDirData?: boolean }): Promise<TaskSummary> {
   const { taskId } = await succeed('kube.drain', { connectionId, resource: NODES, name: NODE, ...options });
   return finishedTask(taskId);
 }
@@ -170,8 +170,8 @@ describe('drain', () => {
   });
 
   it('a PodDisruptionBudget that allows no disruption holds every eviction back until the timeout: none is evicted', async () => {
-    // force: leftovers of other tests' namespaces on the node must not stop this drain.
-    const task = await drain({ timeoutSeconds: 8, force: true });
+    // Leftovers of other tests' namespaces on the node (a bare pod, an emptyDir) must not stop this drain.
+    const task = await drain({ timeoutSeconds: 8, force: true, deleteEmptyDirData: true });
     expect(task).toMatchObject({ status: 'failed', error: { code: 'TIMEOUT' } });
     expect(task.error?.message).toMatch(/not evicted within 8 s/);
     for (const pod of await podsOf('web')) expect(task.report?.summary).toContain(`- ${NS}/${pod.metadata.name}: blocked by PodDisruptionBudget web until the timeout (8 s)`);
@@ -187,7 +187,7 @@ describe('drain', () => {
     await apply(budget({ maxUnavailable: 1 }));
     const agentsBefore = (await podsOf('agent')).filter((a) => a.spec.nodeName === NODE).map((a) => a.metadata.uid);
 
-    const task = await drain({ timeoutSeconds: 45, force: true });
+    const task = await drain({ timeoutSeconds: 45, force: true, deleteEmptyDirData: true });
     expect(task).toMatchObject({ status: 'succeeded', result: { cordoned: true } });
     expect(task.phases.map((p) => [p.name, p.state])).toEqual([
       ['Cordon', 'done'],
