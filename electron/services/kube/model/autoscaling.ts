@@ -1,8 +1,13 @@
 /** HorizontalPodAutoscalers (autoscaling/v2), and their targets as kubectl prints them. */
 import type { KubeObject } from './kubeObject';
 
-/** A metric's wanted or measured value: a quantity, a per-pod average quantity, or a per-pod average utilization in percent. */
+/**
+ * A metric's wanted or measured value: a quantity, a per-pod average
+ * quantity, or a per-pod average utilization in percent. A target's `type`
+ * names the one it sets; kubectl reads the fields themselves, and so does this.
+ */
 export interface MetricValue {
+  type?: string;
   value?: string;
   averageValue?: string;
   averageUtilization?: number;
