@@ -16,6 +16,7 @@ export default defineConfig({
           // Under test/, `*.unit.test.ts` tests the test tooling itself, without the bed.
           include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'test/hostile/**/*.test.ts', 'test/**/*.unit.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          setupFiles: ['test/support/tempDirs.setup.ts'],
         },
       },
       {
@@ -34,6 +35,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/testbed/**/*.test.ts', 'electron/**/*.int.test.ts'],
           exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
           globalSetup: ['test/testbed/globalSetup.ts'],
+          setupFiles: ['test/support/tempDirs.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
           fileParallelism: false,
@@ -45,6 +47,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/testbed/globalSetup.ts', 'test/e2e/globalSetup.ts'],
+          setupFiles: ['test/support/tempDirs.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           // A poll waits on a browser and a real cluster: vitest's 1 s default fails first loads on a busy 2-core machine.

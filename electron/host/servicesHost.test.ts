@@ -1,5 +1,4 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +7,14 @@ import type { HostMessage } from '../services/process/protocol';
 import type { SessionFrame } from '../services/rpc/streamHub';
 import { forkServices, servicesEntry } from './forkedServices';
 import { ServicesHost } from './servicesHost';
+import { madeTempDir } from '../../test/support/tempDirs';
 
 // The real services process, run from the sources through tsx, as `npm run serve` runs it built.
 let host: ServicesHost;
 const notes: string[] = [];
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-'));
+  const dataDir = madeTempDir('ph-host-');
   host = new ServicesHost({
     spawn: () => forkServices(servicesEntry(join(dataDir, 'no-build-here'))),
     config: { mode: 'browser', version: '0.0.0-test', dataDir, secrets: { kind: 'keyFile', file: join(dataDir, 'secret.key') }, nativeFileDialog: false },
@@ -68,7 +68,7 @@ describe('the services host', () => {
   }, 60_000);
 
   it('fails to start with the services’ own reason', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-bad-'));
+    const dataDir = madeTempDir('ph-host-bad-');
     const bad = new ServicesHost({
       spawn: () => forkServices(servicesEntry(join(dataDir, 'no-build-here'))),
       // The key file's folder (here /tmp) is open to other users: the services refuse it, saying so.
@@ -82,7 +82,7 @@ describe('the services host', () => {
 
 describe('a services process whose host dies', () => {
   it('exits by itself rather than linger as an orphan', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-orphan-'));
+    const dataDir = madeTempDir('ph-host-orphan-');
     const entry = servicesEntry(join(dataDir, 'no-build-here'));
     const child = fork(entry.file, [], { serialization: 'advanced', execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -97,7 +97,7 @@ describe('a services process whose host dies', () => {
 
 describe('a services process that cannot start again', () => {
   it('is retried like a crash, and given up on with its reason after the last try', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-retry-'));
+    const dataDir = madeTempDir('ph-host-retry-');
     const entry = servicesEntry(join(dataDir, 'no-build-here'));
     const config = { mode: 'browser' as const, version: '0', dataDir, secrets: { kind: 'keyFile' as const, file: join(dataDir, 'secret.key') }, nativeFileDialog: false };
     let spawned = 0;
@@ -125,7 +125,7 @@ describe('a services process that cannot start again', () => {
 
 describe('services on a data dir', () => {
   it('refuse a second set of services on the same data dir, naming the first', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ph-host-twice-'));
+    const dataDir = madeTempDir('ph-host-twice-');
     const make = () =>
       new ServicesHost({
         spawn: () => forkServices(servicesEntry(join(dataDir, 'no-build-here'))),

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { madeTempDir } from '../../test/support/tempDirs';
 
 // safeStorage, faked: "sealing" reverses the text; it can be made unavailable or unable to decrypt.
 const keychain = { available: true, backend: 'gnome_libsecret', broken: false };
@@ -19,7 +19,7 @@ vi.mock('electron', () => ({
 
 const { desktopSecrets, KEY_FILE, SEALED_KEY_FILE } = await import('./desktopSecrets');
 
-const dir = () => mkdtempSync(join(tmpdir(), 'ph-desktop-secrets-'));
+const dir = () => madeTempDir('ph-desktop-secrets-');
 
 beforeEach(() => Object.assign(keychain, { available: true, backend: 'gnome_libsecret', broken: false }));
 

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/wire';
@@ -8,6 +6,7 @@ import { callOver, fakeRendererDir, get as getFrom, openSocket as openSocketTo, 
 import { createTestServices } from '../../test/support/services';
 import { createSessionServer } from '../services/rpc/sessionServer';
 import { sessionCookieName, startBrowserServer, type BrowserServer } from './browserServer';
+import { madeTempDir } from '../../test/support/tempDirs';
 
 let services: Services;
 let server: BrowserServer;
@@ -15,7 +14,7 @@ let server: BrowserServer;
 let session: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-server-'));
+  const dir = madeTempDir('ph-server-');
   ({ services } = createTestServices({ dataDir: join(dir, 'data'), home: join(dir, 'home') }));
   server = await startBrowserServer({ sessions: createSessionServer(services), log: services.log, rendererDir: fakeRendererDir() });
   session = await signIn(server);

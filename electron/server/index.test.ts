@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runServeToExit, startServe } from '../../test/support/serveProcess';
+import { madeTempDir } from '../../test/support/tempDirs';
 
 const SPAWN_TIMEOUT = 60_000;
 
@@ -21,7 +21,7 @@ describe('npm run serve with arguments it cannot use', () => {
 
   for (const { args, says } of refusals) {
     it(`serve ${args.map((a) => a || "''").join(' ')}: one line that says what is wrong, exit code 2, nothing started or created`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ph-serve-args-'));
+      const dir = madeTempDir('ph-serve-args-');
       const dataDir = join(dir, 'data');
       const withDataDir = args.includes('--data-dir') ? args : [...args, '--data-dir', dataDir];
       const { code, stdout, stderr } = await runServeToExit(withDataDir, 20_000);
@@ -52,14 +52,14 @@ describe.skipIf(process.platform === 'win32')('the data dir browser mode keeps',
   const privateModes = { '.': '700', logs: '700', 'pilothouse.db': '600', 'pilothouse.db-wal': '600', 'pilothouse.db-shm': '600', 'secret.key': '600', 'logs/pilothouse.log': '600' };
 
   it('is readable by its owner only, an existing dir opened up (0755) included', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'ph-serve-modes-')), 'data');
+    const dataDir = join(madeTempDir('ph-serve-modes-'), 'data');
     mkdirSync(dataDir, { mode: 0o755 });
     chmodSync(dataDir, 0o755);
     expect(await modesWhileServing(dataDir)).toEqual(privateModes);
   }, SPAWN_TIMEOUT);
 
   it('tightens the files and folders an older version left open to other users', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'ph-serve-modes-')), 'data');
+    const dataDir = join(madeTempDir('ph-serve-modes-'), 'data');
     const first = await startServe(['--data-dir', dataDir]);
     // Killed as in a crash, so the WAL and SHM stay behind too.
     first.process.kill('SIGKILL');

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { servicesWithCluster } from '../support/services';
+import { madeTempDir } from '../support/tempDirs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -26,8 +26,8 @@ export function ensureBuilt(): void {
 
 /** Starts `out/main/server.js` on a free port with its own data dir and home; resolves once it prints its URL. */
 export function startApp(options: { env?: Record<string, string>; dataDir?: string; home?: string } = {}): Promise<RunningApp> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ph-e2e-data-'));
-  const home = options.home ?? mkdtempSync(join(tmpdir(), 'ph-e2e-home-'));
+  const dataDir = options.dataDir ?? madeTempDir('ph-e2e-data-');
+  const home = options.home ?? madeTempDir('ph-e2e-home-');
   const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir, '--port', '0'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: home, ...options.env },

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { _electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { madeTempDir } from '../support/tempDirs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -25,7 +24,7 @@ describe('Electron smoke test', () => {
   it.skipIf(Boolean(why))('opens a sandboxed, isolated window that talks to the services only through the contract', async () => {
     const app = await _electron.launch({
       executablePath: electron.path!,
-      args: [root, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'ph-electron-'))}`],
+      args: [root, `--user-data-dir=${madeTempDir('ph-electron-')}`],
       env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
     });
     try {

@@ -4,8 +4,7 @@
  * (no access, already gone, kinds that cannot be scaled or restarted).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
+import { madeTempDir } from '../support/tempDirs';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -34,7 +34,7 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 async function apply(manifest: object): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ph-it-actions-')), 'manifest.json');
+  const file = join(madeTempDir('ph-it-actions-'), 'manifest.json');
   writeFileSync(file, JSON.stringify(manifest));
   await kubectl('apply', '-f', file);
 }

@@ -5,10 +5,9 @@
  * apiserver WebSocket → kubelet → pod port).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +17,7 @@ import type { Subscription } from '../../electron/services/rpc/eventHub';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { KWOK_TOLERATION } from '../testbed';
 import { contractClient, until } from '../support/contract';
+import { madeTempDir } from '../support/tempDirs';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -37,7 +37,7 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 async function apply(manifests: object[]): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ph-it-pf-')), 'manifest.json');
+  const file = join(madeTempDir('ph-it-pf-'), 'manifest.json');
   writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
   await kubectl('apply', '-f', file);
 }

@@ -3,12 +3,12 @@
  * exchange, and well-behaved WebSocket clients of the contract. Used by the
  * in-process server tests and by the hostile-client tests (test/hostile/).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../shared/wire';
+import { madeTempDir } from './tempDirs';
 
 /** A server to talk to: its port (on 127.0.0.1) and the URL it printed. */
 export interface ServerAddress {
@@ -24,7 +24,7 @@ export interface HttpAnswer {
 
 /** A renderer build of two files, enough to check what the server serves and refuses. */
 export function fakeRendererDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-renderer-'));
+  const dir = madeTempDir('ph-renderer-');
   const rendererDir = join(dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Pilothouse</title>');

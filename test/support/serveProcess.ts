@@ -4,9 +4,8 @@
  * or how it exits, use this rather than an in-process server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { madeTempDir } from './tempDirs';
 
 const root = resolve(import.meta.dirname, '../..');
 const entry = join(root, 'electron/server/index.ts');
@@ -35,7 +34,7 @@ function spawnServe(args: string[], home: string): ChildProcess {
 
 /** Starts browser mode with `args` (a fresh `--data-dir` unless given); resolves once it prints its URL. */
 export function startServe(args: string[] = []): Promise<ServeProcess> {
-  const home = mkdtempSync(join(tmpdir(), 'ph-serve-home-'));
+  const home = madeTempDir('ph-serve-home-');
   const given = args.indexOf('--data-dir');
   const dataDir = given >= 0 ? args[given + 1] : join(home, 'data');
   const child = spawnServe(['--port', '0', ...(given >= 0 ? args : [...args, '--data-dir', dataDir])], home);
@@ -76,7 +75,7 @@ export function startServe(args: string[] = []): Promise<ServeProcess> {
 
 /** Runs browser mode with `args` until it exits by itself (e.g. refusing them); `--data-dir` is the caller's. */
 export function runServeToExit(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'ph-serve-home-'));
+  const home = madeTempDir('ph-serve-home-');
   const child = spawnServe(args, home);
   let stdout = '';
   let stderr = '';

@@ -3,8 +3,6 @@
  * key file, a quiet logger, and a home and environment of their own so the
  * machine's ~/.kube and ~/.aws are never read.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsImportSelection, AwsProfilesSource, ConnectionSummary, KubeconfigSource, KubeImportSelection, TaskSummary } from '../../shared/contract';
 import { AppError } from '../../shared/result';
@@ -12,6 +10,7 @@ import type { z } from 'zod';
 import { createServices, type PlatformAdapters, type Services } from '../../electron/services/app/createServices';
 import { createLogger } from '../../electron/services/logging/logger';
 import { AesGcmSecretBox } from '../../electron/services/secrets/aesGcmSecretBox';
+import { madeTempDir } from './tempDirs';
 import type { StartedTask } from '../../electron/services/tasks/taskRunner';
 
 export interface TestServicesOptions {
@@ -25,9 +24,9 @@ export interface TestServicesOptions {
   secretBox?: PlatformAdapters['secretBox'];
 }
 
-/** Creates services on `dataDir` (a new temp dir unless given). */
+/** Creates services on `dataDir` (unless given, a new temp dir, removed after the test file). */
 export function createTestServices(options: TestServicesOptions = {}): { services: Services; dataDir: string } {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ph-test-'));
+  const dataDir = options.dataDir ?? madeTempDir('ph-test-');
   const services = createServices({
     mode: options.mode ?? 'browser',
     version: '0.0.0-test',

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { madeTempDir } from '../support/tempDirs';
 
 let home = '';
 
@@ -20,7 +20,7 @@ function touch(path: string): void {
 }
 
 beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'ph-prereqs-'));
+  home = madeTempDir('ph-prereqs-');
   vi.stubEnv('HOME', home);
 });
 

@@ -1,8 +1,8 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, makePrivateDir, makePrivateFile } from './dataDir';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
 describe('defaultDataDir', () => {
   it('follows XDG on Linux', () => {
@@ -18,7 +18,7 @@ describe('defaultDataDir', () => {
 
 describe.skipIf(process.platform === 'win32')('private data files', () => {
   const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
-  const tmp = () => mkdtempSync(join(tmpdir(), 'ph-private-'));
+  const tmp = () => madeTempDir('ph-private-');
 
   it('creates a directory, its parents too, that only the user can enter', () => {
     const dir = join(tmp(), 'a', 'b');

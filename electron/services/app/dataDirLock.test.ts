@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE, lockDataDir } from './dataDirLock';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
-const fresh = () => join(mkdtempSync(join(tmpdir(), 'ph-lock-')), 'data');
+const fresh = () => join(madeTempDir('ph-lock-'), 'data');
 
 describe('the data dir lock', () => {
   it('is taken once, refused to a second holder naming the first, and released', async () => {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
@@ -7,6 +6,7 @@ import { createServices, type Services } from '../app/createServices';
 import { createLogger } from '../logging/logger';
 import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
 import { importAwsProfilesAndWait, importKubeconfigAndWait } from '../../../test/support/services';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
 const CANARY = {
   token: 'canary-token-7f3a9b1c5d2e8f40',
@@ -80,7 +80,7 @@ afterEach(async () => {
 });
 
 function harness(env: Record<string, string> = {}): Harness {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-conn-'));
+  const dir = madeTempDir('ph-conn-');
   const home = join(dir, 'home');
   mkdirSync(join(home, '.kube'), { recursive: true });
   const logLines: string[] = [];
@@ -173,7 +173,7 @@ describe('ConnectionService: kubeconfig import', () => {
   });
 
   it('merges every file in KUBECONFIG and resolves relative certificate paths against each file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ph-kc-'));
+    const dir = madeTempDir('ph-kc-');
     const a = join(dir, 'a.yaml');
     const bDir = join(dir, 'b');
     mkdirSync(bDir);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../../shared/contract';
@@ -9,6 +8,7 @@ import { createTestServices } from '../../../test/support/services';
 import type { Services } from '../app/createServices';
 import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
 import type { SecretBox } from '../secrets/secretBox';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
 const CONTEXTS = 1_000;
 const open: Services[] = [];
@@ -22,7 +22,7 @@ afterEach(async () => {
  * unsavable. A kubeconfig with 1,000 contexts waits at `kubeconfig`.
  */
 function setup(beforeSeal: (n: number, services: Services) => 'corrupt' | void = () => {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ph-import-'));
+  const dataDir = madeTempDir('ph-import-');
   const box = AesGcmSecretBox.fromKeyFile(join(dataDir, 'secret.key'));
   let seals = 0;
   const secretBox: SecretBox = {

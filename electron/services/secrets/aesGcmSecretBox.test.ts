@@ -1,10 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AesGcmSecretBox } from './aesGcmSecretBox';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'ph-box-'));
+const dir = () => madeTempDir('ph-box-');
 
 describe('AesGcmSecretBox', () => {
   it('round-trips and never leaves the plaintext in the sealed bytes', () => {

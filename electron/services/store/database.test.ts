@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from './database';
 import type { Migration } from './migrations/types';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'ph-db-')), 'pilothouse.db');
+const tmp = () => join(madeTempDir('ph-db-'), 'pilothouse.db');
 const table = (version: number, name: string): Migration => ({ version, name, up: (db) => db.exec(`CREATE TABLE ${name} (x)`) });
 
 describe('openDatabase', () => {

@@ -1,6 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { events as contractEvents, type TaskSummary } from '../../../shared/contract';
@@ -11,6 +9,7 @@ import type { EventHub } from '../rpc/eventHub';
 import { migrate, openDatabase } from '../store/database';
 import { migrations } from '../store/migrations';
 import { createTaskRunner, INTERRUPTED_MESSAGE, type TaskRunnerOptions } from './taskRunner';
+import { madeTempDir } from '../../../test/support/tempDirs';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
@@ -426,7 +425,7 @@ describe('task runner', () => {
   });
 
   it('marks tasks a crash left running as interrupted on the next start, never running', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ph-tasks-')), 'pilothouse.db');
+    const file = join(madeTempDir('ph-tasks-'), 'pilothouse.db');
     const first = setup({}, openDatabase({ file }));
     const sealing = deferred();
     const { id } = first.runner.start(importSpec, async (ctx) => {

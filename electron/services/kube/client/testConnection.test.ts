@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testKubeConnection } from './testConnection';
+import { madeTempDir } from '../../../../test/support/tempDirs';
 
 const servers: http.Server[] = [];
 afterEach(() => {
@@ -32,7 +32,7 @@ async function fakeApiserver(): Promise<{ url: string; auth: string[] }> {
 
 /** An exec credential plugin that counts its runs and gives a token without an expiry. */
 function countingPlugin(): { dir: string; runs: () => number } {
-  const dir = mkdtempSync(join(tmpdir(), 'ph-exec-'));
+  const dir = madeTempDir('ph-exec-');
   const counter = join(dir, 'runs');
   writeFileSync(counter, '');
   writeFileSync(
