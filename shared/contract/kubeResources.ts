@@ -50,7 +50,13 @@ export type ApiResource = z.infer<typeof ApiResource>;
 
 /** How a column's cells are shown and sorted; `message` is long free text (an event's message) that gets the most room. */
 export const ColumnKind = z.enum(['text', 'number', 'age', 'status', 'quantity', 'message']);
-export const Column = z.object({ id: z.string(), title: z.string(), kind: ColumnKind });
+export const Column = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: ColumnKind,
+  /** Off until the user turns it on (Columns): cells other views need (the overview counts pods by phase) but kubectl does not print. */
+  optional: z.boolean().optional(),
+});
 export type Column = z.infer<typeof Column>;
 
 /** One table cell; `age` cells hold an ISO timestamp, `quantity` cells a display string. */

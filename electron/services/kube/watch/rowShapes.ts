@@ -96,7 +96,7 @@ const podShape: RowShape = {
     col('restarts', 'Restarts', 'number'),
     col('gpus', 'GPUs', 'number'),
     col('node', 'Node'),
-    col('phase', 'Phase'),
+    { ...col('phase', 'Phase'), optional: true },
     AGE,
   ],
   cells(obj) {

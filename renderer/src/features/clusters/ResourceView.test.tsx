@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Column, Row } from '../../../../shared/contract';
 import { ok } from '../../test/fakeBridge';
 import { ROW_HEIGHT } from '../../ui/useVirtualWindow';
-import { dataCells, discovery, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
+import { dataCells, discovery, podColumns, emitRows, grid, podRow, renderInspector, rowNames, statusText, watchCalls, watchId } from './testKit';
 
 const selectedNames = () =>
   within(grid('Pods'))
@@ -199,6 +199,27 @@ describe('resource table', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Sort by Age' })).toBeTruthy());
     expect(screen.queryByRole('button', { name: 'Sort by Restarts' })).toBeNull();
     expect(localStorage.getItem('pilothouse.columns./nodes')).toBeNull();
+  });
+});
+
+describe('optional columns', () => {
+  it('leave an optional column (a pod\'s Phase) out until the user turns it on, and remember that', async () => {
+    const user = userEvent.setup();
+    const columns: Column[] = [...podColumns, { id: 'phase', title: 'Phase', kind: 'text', optional: true }];
+    const { fake } = renderInspector({ 'kube.watch': () => ok({ watchId: 'w1', columns, namespaced: true }) });
+    await watchId(fake);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sort by Restarts' })).toBeTruthy());
+    expect(screen.queryByRole('button', { name: 'Sort by Phase' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: /Columns/ }));
+    const phase = within(screen.getByRole('group', { name: 'Columns' })).getByRole('checkbox', { name: 'Phase' }) as HTMLInputElement;
+    expect(phase.checked).toBe(false);
+    await user.click(phase);
+    expect(screen.getByRole('button', { name: 'Sort by Phase' })).toBeTruthy();
+    expect(JSON.parse(localStorage.getItem('pilothouse.columns./pods')!)).toEqual(['cell:phase']);
+    await user.click(phase);
+    expect(screen.queryByRole('button', { name: 'Sort by Phase' })).toBeNull();
+    expect(localStorage.getItem('pilothouse.columns./pods')).toBeNull();
   });
 });
 

@@ -63,7 +63,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
 
   const namespaced = watch.opened?.namespaced ?? entry.namespaced;
   const allColumns = useMemo(() => tableColumns(watch.opened?.columns ?? [], namespaced, entry.nameLast), [watch.opened, namespaced, entry.nameLast]);
-  const [hidden, toggleColumn] = useHiddenColumns(entry.key);
+  const [hidden, toggleColumn] = useHiddenColumns(entry.key, allColumns);
   const [widths, resizeColumn] = useColumnWidths(entry.key);
   const columns = useMemo(() => allColumns.filter((c) => c.key === NAME_KEY || !hidden.has(c.key)), [allColumns, hidden]);
   // The namespace filter picks among the rows of an all-namespaces watch.

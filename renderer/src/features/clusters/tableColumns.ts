@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Column, Row } from '../../../../shared/contract';
 import { readSetting, writeSetting } from '../../shell/storage';
 
@@ -8,6 +8,8 @@ export interface TableColumn {
   key: string;
   title: string;
   kind: Column['kind'];
+  /** Hidden until the user turns it on. */
+  optional?: boolean;
   value(row: Row): Row['cells'][number];
 }
 
@@ -26,7 +28,7 @@ const namespaceColumn: TableColumn = { key: 'namespace', title: 'Namespace', kin
  */
 export function tableColumns(columns: readonly Column[], namespaced: boolean, nameLast = false): TableColumn[] {
   const namespace = namespaced ? [namespaceColumn] : [];
-  const cells = columns.map((c, i): TableColumn => ({ key: cellKey(c.id), title: c.title, kind: c.kind, value: (row) => row.cells[i] ?? null }));
+  const cells = columns.map((c, i): TableColumn => ({ key: cellKey(c.id), title: c.title, kind: c.kind, ...(c.optional ? { optional: true } : {}), value: (row) => row.cells[i] ?? null }));
   return nameLast ? [...namespace, ...cells, nameColumn] : [nameColumn, ...namespace, ...cells];
 }
 
@@ -107,22 +109,26 @@ function readJsonSetting(key: string): unknown {
 
 const hiddenKey = (resourceKey: string) => `pilothouse.columns.${resourceKey}`;
 
-function readHidden(resourceKey: string): ReadonlySet<string> {
+/** Keys of the columns the user turned away from their default: off for most, on for optional ones. */
+function readToggled(resourceKey: string): ReadonlySet<string> {
   const value = readJsonSetting(hiddenKey(resourceKey));
   return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 }
 
 /**
- * The columns the user hid for one resource, kept in localStorage. Hidden
- * (rather than shown) keys are stored so columns the services add later appear.
+ * The columns hidden in one resource's table: those the user turned off, and
+ * optional ones not turned on. What differs from each column's default is
+ * kept in localStorage, so columns the services add later appear (or, if
+ * optional, stay out of the way).
  */
-export function useHiddenColumns(resourceKey: string): [ReadonlySet<string>, (key: string) => void] {
-  const [hidden, setHidden] = useState(() => readHidden(resourceKey));
+export function useHiddenColumns(resourceKey: string, columns: readonly TableColumn[]): [ReadonlySet<string>, (key: string) => void] {
+  const [toggled, setToggled] = useState(() => readToggled(resourceKey));
+  const hidden = useMemo(() => new Set(columns.filter((c) => Boolean(c.optional) !== toggled.has(c.key)).map((c) => c.key)), [columns, toggled]);
   const toggle = (key: string) => {
-    const next = new Set(hidden);
+    const next = new Set(toggled);
     if (!next.delete(key)) next.add(key);
     writeSetting(hiddenKey(resourceKey), next.size ? JSON.stringify([...next]) : null);
-    setHidden(next);
+    setToggled(next);
   };
   return [hidden, toggle];
 }
