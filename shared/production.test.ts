@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProduction, productionLabel } from './production';
+import { isBuiltinProductionLabel, isProduction, markOf, productionLabel } from './production';
 
 describe('production connections', () => {
   it.each<Record<string, string>>([{ env: 'prod' }, { env: 'production' }, { env: 'prd' }, { environment: 'production' }, { environment: 'prod' }, { stage: 'prod' }, { stage: 'production' }, { tier: 'prod' }])('are marked by %o', (labels) => {
@@ -16,5 +16,14 @@ describe('production connections', () => {
     for (const labels of others) {
       expect(isProduction(labels)).toBe(false);
     }
+  });
+
+  it('are also marked by the pairs the user marked, compared without regard to case', () => {
+    const marked = new Set([markOf('Cluster-Tier', 'Critical')]);
+    expect(productionLabel({ 'cluster-tier': 'critical' }, marked)).toBe('cluster-tier=critical');
+    expect(productionLabel({ 'CLUSTER-TIER': 'CRITICAL' }, marked)).toBe('CLUSTER-TIER=CRITICAL');
+    expect(isProduction({ 'cluster-tier': 'standard' }, marked)).toBe(false);
+    expect(isProduction({ 'cluster-tier': 'critical' })).toBe(false);
+    expect(isBuiltinProductionLabel('Stage', 'PRD')).toBe(true);
   });
 });

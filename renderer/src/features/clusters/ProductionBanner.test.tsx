@@ -1,6 +1,8 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { kubeConnection } from '../../test/fakeBridge';
+import { markOf } from '../../../../shared/production';
+import { useProductionMarks } from '../connections/productionMarks';
 import { ProductionBanner } from './ProductionBanner';
 
 describe('the production banner', () => {
@@ -14,5 +16,14 @@ describe('the production banner', () => {
   it('is absent on other connections', () => {
     const { container } = render(<ProductionBanner connection={kubeConnection({ labels: { env: 'staging' } })} />);
     expect(container.innerHTML).toBe('');
+  });
+
+  it('shows on a connection whose label the user marked as production, and follows the mark', () => {
+    const connection = kubeConnection({ name: 'gpu-fleet', labels: { 'cluster-tier': 'critical' } });
+    act(() => useProductionMarks.getState().setMarked(new Set([markOf('cluster-tier', 'critical')])));
+    render(<ProductionBanner connection={connection} />);
+    expect(screen.getByRole('note', { name: 'Production connection' }).textContent).toContain('gpu-fleet is labelled cluster-tier=critical');
+    act(() => useProductionMarks.getState().setMarked(new Set()));
+    expect(screen.queryByRole('note', { name: 'Production connection' })).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
-import { productionLabel } from '../../../../shared/production';
 import type { ConnectionSummary } from '../../../../shared/contract';
+import { useProductionLabel } from '../connections/productionMarks';
 
 /** A banner on every view of a production connection; nothing for others. */
 export function ProductionBanner({ connection }: { connection: ConnectionSummary }) {
-  const label = productionLabel(connection.labels);
+  const label = useProductionLabel(connection.labels);
   if (!label) return null;
   return (
     <div className="notice notice-production" role="note" aria-label="Production connection">

@@ -1,6 +1,6 @@
 import type { ConnectionSummary, ObjectAction, ObjectRef, ParamsIn, Row } from '../../../../../shared/contract';
 import { isBuiltinScalable, isRestartable } from '../../../../../shared/kubeKinds';
-import { isProduction } from '../../../../../shared/production';
+import { productionLabelNow } from '../../connections/productionMarks';
 import type { ResourceEntry } from '../resourceCatalog';
 
 /** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
@@ -75,7 +75,7 @@ export const isDestructive = (action: PaneAction): boolean => DESTRUCTIVE.has(ac
  */
 export function needsTypedName(action: PaneAction, { connection, row }: Pick<ActionTarget, 'connection' | 'row'>): boolean {
   if (!isDestructive(action)) return false;
-  return isProduction(connection.labels) || (action === 'delete' && row.namespace === undefined);
+  return productionLabelNow(connection.labels) !== undefined || (action === 'delete' && row.namespace === undefined);
 }
 
 /** The object as the contract addresses it. */
