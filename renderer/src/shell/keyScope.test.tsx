@@ -36,6 +36,8 @@ describe('commandKey', () => {
     // Caps Lock on: `s` arrives as "S" and Shift+g as "g"; the commands are those of the keys pressed.
     expect(nameOf(div, 'S', { modifierCapsLock: true })).toBe('s');
     expect(nameOf(div, 'g', { modifierCapsLock: true, shiftKey: true })).toBe('G');
+    // macOS: Shift does not undo Caps Lock, so Shift+g arrives as "G".
+    expect(nameOf(div, 'G', { modifierCapsLock: true, shiftKey: true })).toBe('G');
     expect(nameOf(div, '/', { modifierCapsLock: true })).toBe('/');
     expect(nameOf(div, 'Enter', { modifierCapsLock: true })).toBe('Enter');
   });

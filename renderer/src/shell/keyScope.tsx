@@ -35,16 +35,17 @@ export function overlayOpen(): boolean {
 }
 
 /**
- * The letter as Shift alone would make it: Caps Lock flips a letter's case,
- * so with it on `s` arrives as "S" (and Shift+g as "g"), which would fire the
- * other key's command.
+ * The letter as Shift alone would make it. Caps Lock changes a letter's case
+ * (and with Shift, Windows and Linux flip it back while macOS does not), so
+ * with it on `s` arrives as "S", and Shift+g as "g" or "G": the case is
+ * Shift's alone.
  */
 function withoutCapsLock(e: KeyboardEvent): string {
   if (e.key.length !== 1 || !e.getModifierState?.('CapsLock')) return e.key;
   const upper = e.key.toUpperCase();
   const lower = e.key.toLowerCase();
   if (upper === lower) return e.key;
-  return e.key === upper ? lower : upper;
+  return e.shiftKey ? upper : lower;
 }
 
 /**
