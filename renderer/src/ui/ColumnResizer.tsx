@@ -15,8 +15,8 @@ interface ColumnResizerProps {
   sized: number | undefined;
   /** Used where the header cannot be measured (no layout) and the user gave no width. */
   fallback: number;
-  /** A width (px), or null for the automatic one. */
-  onResize(width: number | null): void;
+  /** A width (px), or null for the automatic one; `passing` while a drag is still under way (shown, not yet kept). */
+  onResize(width: number | null, passing?: boolean): void;
 }
 
 /**
@@ -35,8 +35,14 @@ export function ColumnResizer({ title, sized, fallback, onResize }: ColumnResize
     const handle = e.currentTarget;
     const from = e.clientX;
     const start = widthNow(handle);
-    const move = (m: globalThis.PointerEvent) => onResize(clamp(start + m.clientX - from));
+    let last: number | undefined;
+    const move = (m: globalThis.PointerEvent) => {
+      last = clamp(start + m.clientX - from);
+      onResize(last, true);
+    };
     const end = () => {
+      // Kept once, where the drag ended.
+      if (last !== undefined) onResize(last);
       handle.removeEventListener('pointermove', move);
       handle.removeEventListener('pointerup', end);
       handle.removeEventListener('pointercancel', end);

@@ -105,7 +105,7 @@ export interface GridSizing {
   /** A column's width where its header cannot be measured (no layout). */
   fallback(key: string): number;
   /** A width (px), or null for the column's automatic one. */
-  onResize(key: string, width: number | null): void;
+  onResize(key: string, width: number | null, passing?: boolean): void;
 }
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
@@ -192,7 +192,7 @@ export function VirtualGrid<R>({ label, rows, rowKey, columns, layout, sort, onS
                 {c.title}
                 {sort.key === c.key && <span aria-hidden="true">{sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
               </button>
-              {sizing && <ColumnResizer title={c.title} sized={sizing.widths[c.key]} fallback={sizing.fallback(c.key)} onResize={(width) => sizing.onResize(c.key, width)} />}
+              {sizing && <ColumnResizer title={c.title} sized={sizing.widths[c.key]} fallback={sizing.fallback(c.key)} onResize={(width, passing) => sizing.onResize(c.key, width, passing)} />}
             </div>
           ))}
         </div>

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { RESIZE_STEP } from '../../ui/ColumnResizer';
 import { emitRows, grid, podRow, renderInspector, watchId } from './testKit';
+import { STATUS_MAX_WIDTH } from './tableColumns';
 
 /** The grid's column tracks in order, e.g. "minmax(220px, 3fr)" or "236px". */
 const tracks = (label: string) => grid(label).style.getPropertyValue('--vt-cols').match(/minmax\([^)]*\)|\d+(\.\d+)?px/g) ?? [];
@@ -83,6 +84,8 @@ describe('resource grid columns', () => {
     fireEvent.pointerDown(handle, { button: 0, pointerId: 1, clientX: 300 });
     fireEvent.pointerMove(handle, { pointerId: 1, clientX: 360 });
     expect(trackOf('Pods', 'Name')).toBe('280px');
+    // Shown while dragging, kept only where the drag ends.
+    expect(localStorage.getItem('pilothouse.columnWidths./pods')).toBeNull();
     fireEvent.pointerMove(handle, { pointerId: 1, clientX: 100 });
     expect(trackOf('Pods', 'Name')).toBe('48px');
     fireEvent.pointerUp(handle, { pointerId: 1, clientX: 100 });
@@ -115,5 +118,11 @@ describe('resource grid columns', () => {
     // Gone with the row that needed it.
     emitRows(fake, id, { deletes: ['uid-default-web-3'] });
     expect(leastWidth(trackOf('Pods', 'Status'))).toBeLessThan(wide);
+
+    // A whole condition message in a status (a CRD's Status column) does not push every other column off screen.
+    const message = 'kustomization path not found: stat /tmp/kustomization-1234/clusters/production/apps: no such file or directory; '.repeat(2);
+    emitRows(fake, id, { upserts: [podRow('web-4', { status: message })] });
+    expect(leastWidth(trackOf('Pods', 'Status'))).toBe(STATUS_MAX_WIDTH);
+    expect(cellOf('web-4', 'Status').getAttribute('title')).toBe(message);
   });
 });

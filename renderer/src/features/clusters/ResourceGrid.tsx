@@ -14,7 +14,7 @@ interface ResourceGridProps {
   /** The widths (px) the user gave columns, by key. */
   widths: ColumnWidths;
   /** The user sized a column: a width, or null for its automatic one. */
-  onResize(key: string, width: number | null): void;
+  onResize(key: string, width: number | null, passing?: boolean): void;
   sort: SortSpec;
   onSort(key: string): void;
   selectedUid: string | null;

@@ -39,6 +39,8 @@ export function tableColumns(columns: readonly Column[], namespaced: boolean, na
 const BADGE_CHAR_WIDTH = 8;
 /** A badge's padding and borders, and the cell's padding around it (px). */
 const BADGE_CHROME = 14 + 20;
+/** The most a status column takes unasked: room for Init:CreateContainerConfigError, not for a paragraph. */
+export const STATUS_MAX_WIDTH = 300;
 
 /**
  * The width (px) in which the longest status of `rows` shows whole, estimated
@@ -70,7 +72,8 @@ function autoWidth(column: TableColumn, index: number, rows: readonly Row[]): [n
     case 'quantity':
       return [90, 0.8];
     case 'status':
-      return [Math.max(96, statusFit(column, rows)), 1];
+      // Capped: a CRD's Status may hold a whole condition message, which the cell ellipsises (its title has it all).
+      return [Math.min(STATUS_MAX_WIDTH, Math.max(96, statusFit(column, rows))), 1];
     case 'message':
       return [260, 4];
     default:
@@ -148,12 +151,13 @@ function readWidths(resourceKey: string): ColumnWidths {
  * The widths the user gave columns of one resource, kept in localStorage, and
  * how to change one: a width, or null to go back to the automatic width.
  */
-export function useColumnWidths(resourceKey: string): [ColumnWidths, (key: string, width: number | null) => void] {
+export function useColumnWidths(resourceKey: string): [ColumnWidths, (key: string, width: number | null, passing?: boolean) => void] {
   const [widths, setWidths] = useState(() => readWidths(resourceKey));
-  const resize = (key: string, width: number | null) => {
+  const resize = (key: string, width: number | null, passing = false) => {
     const { [key]: _old, ...others } = widths;
     const next = width === null ? others : { ...others, [key]: width };
-    writeSetting(widthsKey(resourceKey), Object.keys(next).length ? JSON.stringify(next) : null);
+    // A drag's passing widths are shown only; where it ends is kept.
+    if (!passing) writeSetting(widthsKey(resourceKey), Object.keys(next).length ? JSON.stringify(next) : null);
     setWidths(next);
   };
   return [widths, resize];
