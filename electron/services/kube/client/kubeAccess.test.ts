@@ -167,6 +167,15 @@ describe('discovery kept in the data file', () => {
     await vi.waitFor(() => expect(store.load('c1')?.at).toBe(answer.at));
   });
 
+  it('answers reuse with an old kept answer at once, and asks the server again behind it', async () => {
+    const { store } = dataFile();
+    store.save('c1', { ...answer, serverVersion: 'v1.33.0', at: Date.now() - 120_000 });
+    const { a, server } = setupWith({ store, discoveryTtlMs: 60_000 }, answered);
+    await expect(a.discover('c1', { reuse: true })).resolves.toMatchObject({ serverVersion: 'v1.33.0' });
+    await vi.waitFor(() => expect(store.load('c1')?.serverVersion).toBe('v1.34.4'));
+    expect(server.asked).toBe(1);
+  });
+
   it('asks the server when nothing is kept, and keeps nothing for a connection deleted meanwhile', async () => {
     const { db, store } = dataFile();
     const { a, server } = setupWith({ store }, answered, answered);

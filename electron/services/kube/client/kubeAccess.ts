@@ -18,7 +18,8 @@ export interface KubeAccess {
   /**
    * Asks the server now (or joins the discovery already under way), and
    * remembers the answer, in the data file too. With `reuse`, the last
-   * answer (from an earlier launch included) does, however old.
+   * answer (from an earlier launch included) does, however old; one older
+   * than the TTL is asked again in the background.
    */
   discover(connectionId: string, options?: { reuse?: boolean }): Promise<Discovery>;
   /**
@@ -140,6 +141,7 @@ export function createKubeAccess(connections: Pick<ConnectionService, 'kubeconfi
     async discover(connectionId, { reuse = false } = {}) {
       const known = reuse ? remembered(connectionId) : undefined;
       if (!known) return ask(connectionId);
+      if (Date.now() - known.at >= ttl) refresh(connectionId);
       // Someone is opening the connection: its tables will want the client, which takes a while to load the first time.
       clients.get(connectionId).catch((err: unknown) => log.info('could not prepare a connection\'s client', { connectionId, error: err }));
       return known;

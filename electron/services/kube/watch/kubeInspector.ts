@@ -418,7 +418,8 @@ export class ListWatchKubeInspector implements KubeInspector {
 
   /** Opens (or joins) all-namespace caches of the wanted resources the cluster serves; fails only when none could be opened. */
   private async openCaches(connectionId: string, wanted: readonly Pick<ResourceRef, 'group' | 'resource'>[]): Promise<CacheEntry[]> {
-    const { resources } = await this.access.discover(connectionId);
+    // The last answer will do: a server that has gone silent still has its caches searched and summed up.
+    const { resources } = await this.access.discover(connectionId, { reuse: true });
     const served = wanted.flatMap((want) => resources.filter((r) => r.group === want.group && r.resource === want.resource));
     const opened = await Promise.allSettled(served.map((r) => this.acquire(connectionId, { group: r.group, version: r.version, resource: r.resource })));
     const entries = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value.entry] : []));
