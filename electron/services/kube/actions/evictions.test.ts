@@ -132,6 +132,27 @@ describe('evicting a node’s pods', () => {
     ]);
   });
 
+  it('tries every pod while others wait for their budget: waiting holds no request slot', async () => {
+    const blocked = Array.from({ length: 10 }, (_, i) => ({ ...pod(`db-${i}`), namespace: 'a-db' }));
+    const free = Array.from({ length: 5 }, (_, i) => pod(`web-${i}`));
+    let inFlight = 0;
+    let most = 0;
+    const { r } = round({
+      pods: [...blocked, ...free],
+      deadline: 300_000,
+      evict: async (p) => {
+        most = Math.max(most, ++inFlight);
+        await Promise.resolve();
+        inFlight--;
+        return p.namespace === 'a-db' ? BLOCKED : { kind: 'evicted' };
+      },
+    });
+    const fates = await evictPods(r);
+    expect(free.map((p) => fates.get(p))).toEqual(free.map(() => ({ state: 'evicted' })));
+    expect(new Set(blocked.map((p) => fates.get(p)?.state))).toEqual(new Set(['blocked']));
+    expect(most).toBe(10);
+  });
+
   it('starts no pod once the deadline has passed', async () => {
     const [a, b] = [pod('a'), pod('b')];
     const { r } = round({ pods: [a, b], concurrency: 1, deadline: 9_000, evict: async (p) => (p === a ? BLOCKED : { kind: 'evicted' }) });

@@ -92,7 +92,7 @@ export interface EvictionRound {
   deadline: number;
   /** Between two attempts a budget forbade. */
   retryMs: number;
-  /** Pods evicted at once. */
+  /** Eviction requests in flight at once; every pod is tried, waiting for a budget holds none. */
   concurrency: number;
   clock: DrainClock;
   /** Aborted: no pod is tried again or started; requests under way finish. */
@@ -105,7 +105,33 @@ export interface EvictionRound {
 const failureOf = (err: unknown): { code: ErrorCode; message: string } =>
   err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: 'the request failed unexpectedly' };
 
-/** Evicts every pod, `concurrency` at a time, retrying those a budget forbids until the deadline; never rejects. */
+/**
+ * At most `limit` holders at once; the rest wait their turn in order. Only the
+ * eviction requests hold it, never a retry's wait, so a pod its budget forbids
+ * keeps no other pod from being tried.
+ */
+function requestSlots(limit: number): <T>(request: () => Promise<T>) => Promise<T> {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  return async (request) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await request();
+    } finally {
+      // The slot passes straight to the next in line, or back to the pool.
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
+
+/**
+ * Tries every pod at once, as kubectl runs one goroutine per pod, with at most
+ * `concurrency` requests in flight; retries those a budget forbids until the
+ * deadline. Fates come in the order of the pods; never rejects.
+ */
 export async function evictPods(round: EvictionRound): Promise<Map<DrainPod, EvictionFate>> {
   const { clock, signal, deadline } = round;
   const fates = new Map<DrainPod, EvictionFate>();
@@ -113,13 +139,27 @@ export async function evictPods(round: EvictionRound): Promise<Map<DrainPod, Evi
     fates.set(pod, fate);
     round.onChange(pod, fate);
   };
-  const queue = [...round.pods];
+  const inSlot = requestSlots(round.concurrency);
+  /** The answer, or why the pod was not tried: its turn came after a cancel or the deadline. */
+  const attempt = (pod: DrainPod) =>
+    inSlot(async (): Promise<EvictionAnswer | Extract<EvictionFate, { state: 'stopped' }>> => {
+      if (signal.aborted) return { state: 'stopped', why: 'cancelled' };
+      if (clock.now() >= deadline) return { state: 'stopped', why: 'timeout' };
+      return round.evict(pod).catch((err: unknown): EvictionAnswer => ({ kind: 'failed', ...failureOf(err) }));
+    });
 
   const evictOne = async (pod: DrainPod) => {
+    let forbidden: Extract<EvictionAnswer, { kind: 'blocked' }> | undefined;
     for (;;) {
-      const answer = await round.evict(pod).catch((err: unknown): EvictionAnswer => ({ kind: 'failed', ...failureOf(err) }));
+      const answer = await attempt(pod);
+      if ('state' in answer) {
+        // Its retry's turn came too late: it is still the budget's.
+        if (forbidden && answer.why === 'timeout') return settle(pod, { state: 'blocked', ...(forbidden.budget ? { budget: forbidden.budget } : {}), message: forbidden.message });
+        return settle(pod, { ...answer, ...(forbidden?.budget ? { budget: forbidden.budget } : {}) });
+      }
       if (answer.kind === 'failed') return settle(pod, { state: 'failed', code: answer.code, message: answer.message });
       if (answer.kind !== 'blocked') return settle(pod, { state: answer.kind });
+      forbidden = answer;
       const budget = answer.budget ? { budget: answer.budget } : {};
       if (signal.aborted) return settle(pod, { state: 'stopped', why: 'cancelled', ...budget });
       if (clock.now() + round.retryMs > deadline) return settle(pod, { state: 'blocked', ...budget, message: answer.message });
@@ -131,16 +171,8 @@ export async function evictPods(round: EvictionRound): Promise<Map<DrainPod, Evi
       }
     }
   };
-
-  const worker = async () => {
-    for (let pod = queue.shift(); pod; pod = queue.shift()) {
-      if (signal.aborted) settle(pod, { state: 'stopped', why: 'cancelled' });
-      else if (clock.now() >= deadline) settle(pod, { state: 'stopped', why: 'timeout' });
-      else await evictOne(pod);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(round.concurrency, round.pods.length)) }, worker));
-  return fates;
+  await Promise.all(round.pods.map(evictOne));
+  return new Map(round.pods.map((pod) => [pod, fates.get(pod)!]));
 }
 
 /** The wait for evicted pods to leave. */

@@ -32,7 +32,7 @@ const PODS = { group: '', version: 'v1', resource: 'pods' };
 const RETRY_MS = 5_000;
 /** Between two checks whether the evicted pods are gone, as kubectl polls. */
 const POLL_MS = 1_000;
-/** Evictions at once: kubectl sends all; a node of 110 pods should not burst the apiserver. */
+/** Eviction requests in flight at once: kubectl tries every pod at once; a node of 110 pods should not burst the apiserver. */
 const CONCURRENCY = 10;
 
 export interface NodeDrainDeps {
