@@ -174,4 +174,22 @@ describe('AuditService', () => {
     expect(entries[0]).toMatchObject({ id: crashed.id, status: 'failed', error: 'Pilothouse stopped while this ran («redacted»)' });
     expect(entries[1]).toMatchObject({ id: task.id, status: 'succeeded' });
   });
+
+  it('keeps what a pending entry noted when it is abandoned, so what it changed can still be undone', () => {
+    const { audit } = setup();
+    const drain = audit.begin({ actor: 'me', action: 'node.drain', target: 'prod/nodes/worker-1' });
+    drain.note({ before: 'schedulable', after: 'cordoned', detail: 'Evicted no pod', undo: { method: 'kube.cordon', params: { unschedulable: false }, label: 'Uncordon the node' } });
+    // Pending, it offers nothing yet.
+    expect(audit.list({ limit: 1 }).entries[0]).toMatchObject({ status: 'pending', before: 'schedulable', after: 'cordoned', detail: 'Evicted no pod' });
+    expect(audit.list({ limit: 1 }).entries[0].undo).toBeUndefined();
+    audit.abandon(drain.id, 'Pilothouse stopped while this ran');
+    expect(audit.list({ limit: 1 }).entries[0]).toMatchObject({
+      status: 'failed',
+      error: 'Pilothouse stopped while this ran',
+      before: 'schedulable',
+      after: 'cordoned',
+      detail: 'Evicted no pod',
+      undo: { label: 'Uncordon the node' },
+    });
+  });
 });

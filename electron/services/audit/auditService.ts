@@ -38,6 +38,12 @@ export interface Outcome {
 /** An entry whose intent is written and whose outcome is not yet known. */
 export interface PendingAuditEntry {
   readonly id: number;
+  /**
+   * Records what the action has changed so far, and how to reverse that, on
+   * the pending entry: a crash before it ends still leaves that (see
+   * {@link AuditService.abandon}). Replaces what an earlier call recorded.
+   */
+  note(partial: Outcome): void;
   /** Records that the action succeeded. */
   succeed(outcome?: Outcome): void;
   /**
@@ -63,7 +69,8 @@ export interface AuditService {
   begin(intent: AuditIntent): PendingAuditEntry;
   /**
    * Marks entry `id` failed with `reason` if it is still pending: work a crash
-   * cut short, found on the next start. A completed entry is left as it is.
+   * cut short, found on the next start. What it noted it had changed stays,
+   * with its undo. A completed entry is left as it is.
    */
   abandon(id: number, reason: string): void;
   /**
@@ -128,6 +135,11 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
     `UPDATE audit SET status = @status, finished_at = @finishedAt, before = COALESCE(@before, before), after = @after, detail = COALESCE(@detail, detail), error = @error, undo = @undo
      WHERE id = @id AND status = 'pending'`,
   );
+  const notePending = db.prepare(
+    `UPDATE audit SET before = COALESCE(@before, before), after = @after, detail = COALESCE(@detail, detail), undo = @undo WHERE id = @id AND status = 'pending'`,
+  );
+  // Keeps what the entry noted (before, after, detail, undo).
+  const abandonPending = db.prepare(`UPDATE audit SET status = 'failed', finished_at = @finishedAt, error = @error WHERE id = @id AND status = 'pending'`);
   const markUndone = db.prepare(`UPDATE audit SET undone_by = @by WHERE id = @id`);
   /** Entries whose undo is running now: a second click must not undo twice. */
   const undoInFlight = new Set<number>();
@@ -161,6 +173,10 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
     announce(id);
     return {
       id: Number(id),
+      note: (partial) => {
+        const undo = partial.undo ? JSON.stringify(partial.undo) : null;
+        notePending.run({ id, before: clean(partial.before), after: clean(partial.after), detail: clean(partial.detail), undo });
+      },
       succeed: (described = {}) => complete(id, 'succeeded', described, null),
       fail: (message, partial) => fail(id, message, partial),
     };
@@ -181,7 +197,9 @@ export function createAuditService(db: Database, hub: EventHub, log: Logger): Au
 
     begin,
 
-    abandon: (id, reason) => fail(id, reason),
+    abandon(id, reason) {
+      if (abandonPending.run({ id, finishedAt: new Date().toISOString(), error: clean(reason) }).changes) announce(id);
+    },
 
     list({ limit, beforeId, connectionId, text }) {
       const where: string[] = [];

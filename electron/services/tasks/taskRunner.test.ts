@@ -447,6 +447,38 @@ describe('task runner', () => {
     second.db.close();
   }, 30_000); // two real files, each synced to a disk that may be slow
 
+  it('a crash keeps what the task recorded: its report summary, and its audit entry still offers the undo', async () => {
+    const file = join(madeTempDir('ph-tasks-'), 'pilothouse.db');
+    const first = setup({}, openDatabase({ file }));
+    const cordoned = deferred();
+    const drainSpec = { kind: 'node.drain', title: 'Drain node worker-1', target: 'prod/nodes/worker-1', actor: 'me@laptop', phases: ['Cordon', 'Evict'] };
+    const { id } = first.runner.start(drainSpec, async (ctx) => {
+      ctx.record({
+        summary: 'Cordoned node worker-1 (it was schedulable).',
+        audit: { before: 'schedulable', after: 'cordoned', undo: { method: 'kube.cordon', params: { name: 'worker-1' }, label: 'Uncordon the node' } },
+      });
+      ctx.phase('Evict');
+      cordoned.resolve();
+      return new Promise(() => {}); // still evicting when the process dies
+    });
+    await cordoned.promise;
+    first.db.close();
+
+    const second = setup({}, openDatabase({ file }));
+    const task = second.runner.get(id);
+    expect(task).toMatchObject({ status: 'interrupted', message: INTERRUPTED_MESSAGE });
+    expect(task.report?.summary).toBe('Cordoned node worker-1 (it was schedulable).');
+    expect(second.audit.list({ limit: 1 }).entries[0]).toMatchObject({
+      id: task.auditId,
+      status: 'failed',
+      error: INTERRUPTED_MESSAGE,
+      before: 'schedulable',
+      after: 'cordoned',
+      undo: { label: 'Uncordon the node' },
+    });
+    second.db.close();
+  }, 30_000); // two real files, each synced to a disk that may be slow
+
   it('keeps only the newest finished tasks, pruning on start', async () => {
     const { runner, db, log } = setup({ keepFinished: 3 });
     const ids: string[] = [];

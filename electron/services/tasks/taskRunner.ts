@@ -71,7 +71,10 @@ export interface TaskContext {
   throwIfCancelled(): void;
   /** A line for the task's report; only the most recent lines are kept. */
   log(line: string): void;
-  /** Replaces what the task has done so far (see {@link TaskRecord}); call it as that changes. */
+  /**
+   * Replaces what the task has done so far (see {@link TaskRecord}); call it as that changes.
+   * Its audit part is saved at once, its summary within a persist interval: a crash keeps both.
+   */
   record(done: TaskRecord): void;
 }
 
@@ -334,8 +337,22 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
       message: s.message ?? null,
       error: null,
       result: null,
-      report: null,
+      // What it has done so far survives a crash: the next start keeps it in the interrupted task's report.
+      report: JSON.stringify(reportOf(live, live.recorded.summary)),
     });
+  };
+
+  /** Writes the task within a persist interval. */
+  const persistSoon = (live: Live) => {
+    if (live.persistTimer) return;
+    live.persistTimer = setTimeout(() => {
+      try {
+        persist(live);
+      } catch (err) {
+        log.error("could not save a task's progress", { id: live.id, kind: live.spec.kind, error: err });
+      }
+    }, persistIntervalMs);
+    live.persistTimer.unref?.();
   };
 
   const publish = (live: Live) => {
@@ -354,16 +371,7 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
   const changed = (live: Live, what: 'status' | 'phase' | 'progress') => {
     if (live.finished || closedDb) return;
     if (what !== 'progress') persist(live);
-    else if (!live.persistTimer) {
-      live.persistTimer = setTimeout(() => {
-        try {
-          persist(live);
-        } catch (err) {
-          log.error("could not save a task's progress", { id: live.id, kind: live.spec.kind, error: err });
-        }
-      }, persistIntervalMs);
-      live.persistTimer.unref?.();
-    }
+    else persistSoon(live);
     if (what === 'status') return publish(live);
     if (live.publishTimer) return;
     const wait = live.lastPublishAt + eventIntervalMs - Date.now();
@@ -491,7 +499,11 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
       }
     },
     record(done) {
-      if (!live.finished) live.recorded = done;
+      if (live.finished || closedDb) return;
+      live.recorded = done;
+      // At once, so a crash before the task ends still leaves what it changed and its undo.
+      live.audit.note(done.audit ?? {});
+      persistSoon(live);
     },
   });
 
@@ -569,10 +581,13 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
     for (const r of stale) {
       // When the phase at work stopped is not known: it gets no end and no duration.
       const phases = settlePhases(JSON.parse(r.phases) as TaskPhase[], 'failed', undefined);
+      // What it had recorded of its work before the crash stays in its report.
+      const saved = r.report ? (JSON.parse(r.report) as TaskReport) : undefined;
       const report: TaskReport = {
+        ...(saved?.summary ? { summary: saved.summary } : {}),
         phases: phases.map((p) => ({ name: p.name, state: p.state, ...(p.startedAt && p.finishedAt ? { durationMs: durationOf(p, 0) } : {}) })),
-        lines: [],
-        linesDropped: 0,
+        lines: saved?.lines ?? [],
+        linesDropped: saved?.linesDropped ?? 0,
       };
       update.run({
         id: r.id,

@@ -201,6 +201,8 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
         settled++;
         if (fate.state === 'evicted') evicted.push(pod);
         record.set(pod, fateText(fate, timeoutSeconds));
+        // Saved as each pod settles: a crash mid-drain still leaves what was evicted.
+        keep();
         ctx.log(`${podName(pod)}: ${fateText(fate, timeoutSeconds)}`);
         ctx.progress(settled, toEvict.length, `${podName(pod)}: ${fate.state}`);
       },
