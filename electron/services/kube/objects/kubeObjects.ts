@@ -14,7 +14,7 @@ import { ownerToFollow, type LabelSelector, type PodObject } from '../model';
 import { isSecretResource, toDetail, utf8Text, type DetailObject, type PodsOnNode } from './objectDetail';
 import { newestEvents, type CoreEvent } from './objectEvents';
 import { byNamespaceAndName, labelSelectorString, mapSelectorString, mountsClaim, relatedPodOf } from './objectRelations';
-import { accessChecks, denialReason, type AccessCheck, type ResourceAttributes } from './permissionChecks';
+import { accessChecks, permissionsOf, type AccessCheck, type ResourceAttributes } from './permissionChecks';
 
 export interface KubeObjectsDeps {
   access: KubeAccess;
@@ -378,12 +378,7 @@ export function createKubeObjects(deps: KubeObjectsDeps): KubeObjects {
       const checks: AccessCheck[] = accessChecks(api, actions, { namespace, name, hasScale });
       const who = connectionName(connectionId);
       const answers = await Promise.all(checks.map((c) => review(connectionId, kc, c.attributes, `checking whether ${who} may ${c.phrase}`)));
-      return Object.fromEntries(
-        checks.map((check, i): [string, Permission] => {
-          const status = answers[i];
-          return [check.action, status?.allowed === true ? { allowed: true } : { allowed: false, reason: denialReason(who, check, status?.reason) }];
-        }),
-      );
+      return permissionsOf(who, checks, answers);
     },
   };
 }

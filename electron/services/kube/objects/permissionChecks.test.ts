@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResource, ObjectAction } from '../../../../shared/contract';
-import { accessChecks, denialReason } from './permissionChecks';
+import { accessChecks, denialReason, permissionsOf } from './permissionChecks';
 
 const ALL: ObjectAction[] = ['delete', 'scale', 'restart', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec'];
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -32,14 +32,16 @@ describe('which reviews apply', () => {
     });
   });
 
-  it('a node: cordon, drain (evicting pods anywhere) and delete, without a namespace even when one is given', () => {
+  it('a node: cordon, drain (listing and evicting pods anywhere) and delete, without a namespace even when one is given', () => {
     const checks = accessChecks(NODES, ALL, { namespace: 'team-a', name: 'gpu-1', hasScale: false });
     expect(checks.map((c) => [c.action, c.attributes])).toEqual([
       ['delete', { verb: 'delete', group: '', resource: 'nodes', name: 'gpu-1' }],
       ['cordon', { verb: 'patch', group: '', resource: 'nodes', name: 'gpu-1' }],
+      ['drain', { verb: 'list', group: '', resource: 'pods' }],
       ['drain', { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }],
     ]);
-    expect(denialReason('prod', checks[2])).toBe('prod may not evict pods in all namespaces');
+    expect(denialReason('prod', checks[2])).toBe('prod may not list pods in all namespaces');
+    expect(denialReason('prod', checks[3])).toBe('prod may not evict pods in all namespaces');
     expect(accessChecks(PODS, ['drain'], { namespace: 'a', name: 'x', hasScale: false })).toEqual([]);
   });
 
@@ -68,5 +70,22 @@ describe('why not', () => {
     expect(denialReason('prod', cordon)).toBe('prod may not cordon nodes');
     const [anywhere] = accessChecks(DEPLOYMENTS, ['restart'], { hasScale: false });
     expect(denialReason('prod', anywhere)).toBe('prod may not restart deployments.apps in all namespaces');
+  });
+});
+
+describe('answers per action', () => {
+  const drain = accessChecks(NODES, ['cordon', 'drain'], { name: 'gpu-1', hasScale: false });
+
+  it('a drain is allowed only when pods may be both listed and evicted everywhere', () => {
+    expect(permissionsOf('prod', drain, [{ allowed: true }, { allowed: true }, { allowed: true }])).toEqual({ cordon: { allowed: true }, drain: { allowed: true } });
+    // May evict but not list: the drain would cordon the node and then fail at listing its pods.
+    expect(permissionsOf('prod', drain, [{ allowed: true }, { allowed: false }, { allowed: true }])).toEqual({
+      cordon: { allowed: true },
+      drain: { allowed: false, reason: 'prod may not list pods in all namespaces' },
+    });
+    expect(permissionsOf('prod', drain, [{ allowed: true }, { allowed: true }, { allowed: false, reason: 'RBAC: no binding' }]).drain).toEqual({
+      allowed: false,
+      reason: 'prod may not evict pods in all namespaces: RBAC: no binding',
+    });
   });
 });

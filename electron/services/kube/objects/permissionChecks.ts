@@ -4,7 +4,7 @@
  * not apply to a resource (cordon on a pod, logs on a Deployment) get no
  * review and no answer.
  */
-import type { ApiResource, ObjectAction } from '../../../../shared/contract';
+import type { ApiResource, ObjectAction, Permission } from '../../../../shared/contract';
 import { isRestartable } from '../../../../shared/kubeKinds';
 import { resourceLabel } from '../client/kubeAccess';
 
@@ -71,9 +71,12 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
       case 'cordon':
         if (key === '/nodes') add(action, onResource('patch'), 'cordon nodes');
         break;
-      // A drain evicts whatever runs on the node, so the question is about every namespace (cordoning is asked apart).
+      // A drain lists and evicts whatever runs on the node, so the questions are about every namespace (cordoning is asked apart).
       case 'drain':
-        if (key === '/nodes') checks.push({ action, attributes: { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }, phrase: 'evict pods in all namespaces' });
+        if (key === '/nodes') {
+          checks.push({ action, attributes: { verb: 'list', group: '', resource: 'pods' }, phrase: 'list pods in all namespaces' });
+          checks.push({ action, attributes: { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }, phrase: 'evict pods in all namespaces' });
+        }
         break;
       case 'portForward':
         if (FORWARDABLE.has(key)) add(action, onPod('create', 'portforward'), 'port-forward to pods');
@@ -98,4 +101,18 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
  */
 export function denialReason(who: string, check: AccessCheck, serverReason?: string): string {
   return `${who} may not ${check.phrase}${serverReason ? `: ${serverReason}` : ''}`;
+}
+
+/**
+ * Each action's answer from its reviews' (in the order of `checks`): allowed
+ * only when every review of it is, else the first denial's reason.
+ */
+export function permissionsOf(who: string, checks: readonly AccessCheck[], answers: readonly ({ allowed?: boolean; reason?: string } | undefined)[]): Record<string, Permission> {
+  const permissions: Record<string, Permission> = {};
+  checks.forEach((check, i) => {
+    if (permissions[check.action]?.allowed === false) return;
+    const answer = answers[i];
+    permissions[check.action] = answer?.allowed === true ? { allowed: true } : { allowed: false, reason: denialReason(who, check, answer?.reason) };
+  });
+  return permissions;
 }

@@ -6,7 +6,7 @@ import { setBridge } from '../../../api/client';
 import { KeyScope } from '../../../shell/keyScope';
 import { Toasts } from '../../../shell/Toasts';
 import { useToasts } from '../../../shell/toastStore';
-import { createFakeBridge, kubeConnection, ok, type FakeBridge } from '../../../test/fakeBridge';
+import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge } from '../../../test/fakeBridge';
 import { resourceEntries } from '../resourceCatalog';
 import { ObjectActions } from './ObjectActions';
 
@@ -43,14 +43,14 @@ function renderNode(pods: DrainPod[], connection: ConnectionSummary = kubeConnec
   return fake;
 }
 
-async function openDrain() {
+async function openDrain({ listed = true } = {}) {
   const user = userEvent.setup();
   await waitFor(() => expect(screen.queryByText('Checking permissions…')).toBeNull());
   const buttons = within(screen.getByRole('group', { name: /^Actions on/ }));
   expect(buttons.getAllByRole('button').map((b) => b.firstChild?.textContent)).toEqual(['Cordon', 'Drain', 'Delete']);
   await user.click(buttons.getByRole('button', { name: 'Drain' }));
   const dialog = screen.getByRole('dialog', { name: 'Drain node kwok-1' });
-  await waitFor(() => expect(within(dialog).queryByText('Listing the pods on the node…')).toBeNull());
+  if (listed) await waitFor(() => expect(within(dialog).queryByText(/Listing the pods on the node/)).toBeNull());
   return { user, dialog };
 }
 
@@ -104,6 +104,40 @@ describe('the drain dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
     await waitFor(() => expect(fake.method('kube.drain')).toHaveBeenCalled());
     expect(lastDrain(fake)).toMatchObject({ deleteEmptyDirData: true, force: false, timeoutSeconds: 60 });
+  });
+
+  it('keeps Drain off while the pods are being listed: it would cordon the node before knowing what it may evict', async () => {
+    const fake = renderNode([]);
+    let listed!: () => void;
+    fake.handle('kube.drainPlan', () => new Promise((resolve) => (listed = () => resolve(ok({ pods: [pod('team-a', 'web-1')] })))));
+    const { user, dialog } = await openDrain({ listed: false });
+    await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('Listing the pods on the node… Drain stays off until they are listed.'));
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    expect(fake.method('kube.drain')).not.toHaveBeenCalled();
+
+    listed();
+    await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('1 pod to evict.'));
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    await waitFor(() => expect(fake.method('kube.drain')).toHaveBeenCalledTimes(1));
+  });
+
+  it('when the pods could not be listed, says why and keeps Drain off until trying again lists them', async () => {
+    const fake = renderNode([]);
+    fake.handle('kube.drainPlan', () => fail('UNREACHABLE', 'https://k8s:6443 did not answer within 30 s'));
+    const { user, dialog } = await openDrain({ listed: false });
+    const problem = await within(dialog).findByText(/Drain stays off: the pods on the node could not be listed/);
+    expect(problem.textContent).toContain('https://k8s:6443 did not answer within 30 s');
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    expect(fake.method('kube.drain')).not.toHaveBeenCalled();
+    const retry = within(dialog).getByRole('button', { name: 'Try again' });
+    expect(document.activeElement).toBe(retry);
+
+    fake.handle('kube.drainPlan', () => ok({ pods: [pod('team-a', 'web-1')] }));
+    await user.click(retry);
+    await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('1 pod to evict.'));
+    expect(within(dialog).queryByText(/could not be listed/)).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Drain' }));
+    await waitFor(() => expect(fake.method('kube.drain')).toHaveBeenCalledTimes(1));
   });
 
   it('asks for a timeout when there is none', async () => {

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import { DRAIN_TIMEOUT_MAX_SECONDS } from '../../../../../shared/contract';
 import { refusalMessage, sortForDrain } from '../../../../../shared/kubeDrain';
 import { call } from '../../../api/client';
+import { describeError } from '../../../shell/errorActions';
 import { FieldError } from '../../../shell/FieldError';
 import { plural } from '../../../shell/format';
 import { useQuery } from '../../../ui/useQuery';
@@ -25,12 +26,14 @@ export function DrainDialog(props: ActionDialogBaseProps) {
   const [timeout, setTimeoutText] = useState(String(DEFAULT_TIMEOUT_SECONDS));
   const [problem, setProblem] = useState<string>();
   const timeoutRef = useRef<HTMLInputElement>(null);
+  const retryRef = useRef<HTMLButtonElement>(null);
   const optionRefs = { deleteEmptyDirData: useRef<HTMLInputElement>(null), force: useRef<HTMLInputElement>(null) };
   const problemId = useId();
   const refusedId = useId();
 
   const choices = { deleteEmptyDirData, force, ignoreDaemonSets: true };
-  const sorted = plan.value && sortForDrain(plan.value.pods, choices);
+  // A plan that failed to refresh is not shown as if it stood.
+  const sorted = plan.value && plan.error === undefined ? sortForDrain(plan.value.pods, choices) : undefined;
   const refusedNote = sorted?.refused.length ? refusedId : undefined;
   const timeoutSeconds = /^\d+$/.test(timeout.trim()) ? Number(timeout) : undefined;
 
@@ -40,7 +43,11 @@ export function DrainDialog(props: ActionDialogBaseProps) {
       timeoutRef.current?.focus();
       return false;
     }
-    // The drain would cordon the node and then stop: nothing starts until the options let every pod go.
+    // The drain would cordon the node and then stop: nothing starts until the pods are listed and the options let every pod go.
+    if (!sorted) {
+      retryRef.current?.focus();
+      return false;
+    }
     const blocking = sorted?.refused[0]?.option;
     if (blocking === undefined) return true;
     if (blocking !== 'ignoreDaemonSets') optionRefs[blocking].current?.focus();
@@ -67,8 +74,7 @@ export function DrainDialog(props: ActionDialogBaseProps) {
         replacements on other nodes. The node stays cordoned afterwards; undoing the drain in the audit log uncordons it.
       </p>
       <p role="status">
-        {plan.loading && !sorted && 'Listing the pods on the node…'}
-        {plan.error !== undefined && 'Could not list the pods on the node; the drain checks them again when it starts.'}
+        {plan.loading && !sorted && 'Listing the pods on the node… Drain stays off until they are listed.'}
         {sorted && (
           <>
             {sorted.evict.length ? `${plural(sorted.evict.length, 'pod')} to evict.` : 'No pod to evict.'}
@@ -77,6 +83,16 @@ export function DrainDialog(props: ActionDialogBaseProps) {
           </>
         )}
       </p>
+      {plan.error !== undefined && !plan.loading && (
+        <div className="notice action-warning">
+          <p>
+            Drain stays off: the pods on the node could not be listed, so what it would do to them is not known. {describeError(plan.error).message}
+          </p>
+          <button ref={retryRef} type="button" onClick={plan.refetch}>
+            Try again
+          </button>
+        </div>
+      )}
       {sorted && sorted.refused.length > 0 && (
         <p id={refusedId} className="notice action-warning">
           Drain stays off until these pods may go: {refusalMessage(sorted.refused)}.
