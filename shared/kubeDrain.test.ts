@@ -26,6 +26,20 @@ describe('what a drain does with each pod, as kubectl drain', () => {
     expect(drainVerdict({ ...ds, finished: true }, { ...DEFAULTS, ignoreDaemonSets: false })).toEqual({ action: 'evict' });
   });
 
+  it('refuses a pod whose DaemonSet no longer exists unless forced, ignored DaemonSets or not; forced, it goes like any other pod', () => {
+    const orphan = pod('fluentd-x', { controller: 'DaemonSet', orphanedDaemonSet: true });
+    expect(drainVerdict(orphan, DEFAULTS)).toEqual({
+      action: 'refuse',
+      reason: 'belongs to a DaemonSet that no longer exists: nothing would recreate it',
+      option: 'force',
+      rule: 'orphanedDaemonSet',
+    });
+    expect(drainVerdict(orphan, { ...DEFAULTS, force: true })).toEqual({ action: 'evict', warning: 'its DaemonSet no longer exists: nothing recreates it' });
+    // The later rules still judge it, as kubectl's filters run on.
+    expect(drainVerdict({ ...orphan, emptyDir: true }, { ...DEFAULTS, force: true })).toMatchObject({ action: 'refuse', option: 'deleteEmptyDirData' });
+    expect(drainVerdict({ ...orphan, finished: true }, DEFAULTS)).toEqual({ action: 'evict' });
+  });
+
   it('skips static pods’ mirrors, whatever the options', () => {
     const mirror = pod('kube-apiserver-n1', { controller: 'Node', mirror: true, emptyDir: true });
     expect(drainVerdict(mirror, DEFAULTS)).toEqual({ action: 'skip', reason: 'mirror' });
@@ -34,7 +48,7 @@ describe('what a drain does with each pod, as kubectl drain', () => {
 
   it('refuses emptyDir pods unless their data may go, and unmanaged pods unless forced', () => {
     const cache = pod('cache-0', { emptyDir: true });
-    expect(drainVerdict(cache, DEFAULTS)).toEqual({ action: 'refuse', reason: 'has emptyDir data that would be lost', option: 'deleteEmptyDirData' });
+    expect(drainVerdict(cache, DEFAULTS)).toEqual({ action: 'refuse', reason: 'has emptyDir data that would be lost', option: 'deleteEmptyDirData', rule: 'deleteEmptyDirData' });
     expect(drainVerdict(cache, { ...DEFAULTS, deleteEmptyDirData: true })).toEqual({ action: 'evict', warning: 'its emptyDir data is lost' });
 
     const bare = pod('debug', { controller: undefined });
@@ -70,6 +84,14 @@ describe('sorting a node’s pods and saying why a drain stops', () => {
     expect(refusalMessage(refused)).toBe(
       '1 pod has no controller: nothing would recreate it (team-a/debug): choose "Force" to drain anyway; ' +
         '2 pods have emptyDir data that would be lost (team-a/cache-0, team-a/cache-1): choose "Delete emptyDir data" to drain anyway',
+    );
+  });
+
+  it('tells a pod whose DaemonSet is gone from one with no controller, though "Force" lets both go', () => {
+    const { refused } = sortForDrain([pod('debug', { controller: undefined }), pod('a', { controller: 'DaemonSet', orphanedDaemonSet: true }), pod('b', { controller: 'DaemonSet', orphanedDaemonSet: true })], DEFAULTS);
+    expect(refusalMessage(refused)).toBe(
+      '1 pod has no controller: nothing would recreate it (team-a/debug): choose "Force" to drain anyway; ' +
+        '2 pods belong to DaemonSets that no longer exist: nothing would recreate them (team-a/a, team-a/b): choose "Force" to drain anyway',
     );
   });
 

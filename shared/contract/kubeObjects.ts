@@ -211,6 +211,8 @@ export const DrainPod = z.object({
   emptyDir: z.boolean(),
   /** Succeeded or Failed: nothing runs any more. */
   finished: z.boolean(),
+  /** Controlled by a DaemonSet that no longer exists (asked for, answered 404): kubectl drains it only with --force. */
+  orphanedDaemonSet: z.boolean().optional(),
 });
 export type DrainPod = z.infer<typeof DrainPod>;
 
@@ -222,7 +224,7 @@ export type DrainPlan = z.infer<typeof DrainPlan>;
 export const DrainChoices = z.object({
   /** Evict pods with emptyDir volumes, losing that data (`--delete-emptydir-data`). */
   deleteEmptyDirData: z.boolean().default(false),
-  /** Delete pods no controller would recreate (`--force`). */
+  /** Delete pods no controller would recreate, those whose DaemonSet is gone among them (`--force`). */
   force: z.boolean().default(false),
   /** Leave DaemonSet pods where they are (`--ignore-daemonsets`); otherwise they stop the drain. */
   ignoreDaemonSets: z.boolean().default(true),

@@ -76,6 +76,9 @@ describe('a drain as a task, against a fake apiserver', () => {
         if (!stay.includes(evict[2])) present.delete(evict[2]);
         return json(201, {});
       }
+      // Every owner `owned` names is called x; any other DaemonSet is gone.
+      const daemonSet = /^\/apis\/apps\/v1\/namespaces\/[^/]+\/daemonsets\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && daemonSet) return daemonSet[1] === 'x' ? json(200, { kind: 'DaemonSet' }) : json(404, { kind: 'Status', message: 'not found' });
       const one = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && one) {
         const pod = pods.find((p) => p.metadata!.name === one[2]);
@@ -151,6 +154,26 @@ describe('a drain as a task, against a fake apiserver', () => {
 
     const forced = await waitFor(runner, drain({ deleteEmptyDirData: true, force: true }).taskId);
     expect(forced).toMatchObject({ status: 'succeeded', result: { evicted: 3 } });
+  });
+
+  it('a pod whose DaemonSet no longer exists stops the drain unless forced, as kubectl; forced, it is evicted and the report says why', async () => {
+    const gone = [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'old-agent', uid: 'o', controller: true }];
+    const { drain, runner, evictions } = await cluster([
+      podOn('team-a', 'web-1', { owner: 'ReplicaSet' }),
+      podOn('kube-system', 'agent-x', { owner: 'DaemonSet' }),
+      podOn('kube-system', 'old-agent-x', { metadata: { ownerReferences: gone } }),
+    ]);
+    const refused = await waitFor(runner, drain().taskId);
+    expect(refused.error?.message).toBe(
+      'Nothing was evicted from node kwok-1: 1 pod belongs to a DaemonSet that no longer exists: nothing would recreate it (kube-system/old-agent-x): choose "Force" to drain anyway',
+    );
+    expect(evictions).toEqual([]);
+
+    const forced = await waitFor(runner, drain({ force: true }).taskId);
+    expect(forced).toMatchObject({ status: 'succeeded', result: { evicted: 2, skipped: 1 } });
+    expect(evictions.sort()).toEqual(['kube-system/old-agent-x', 'team-a/web-1']);
+    expect(forced.report?.summary).toContain('- kube-system/old-agent-x: evicted, gone (its DaemonSet no longer exists: nothing recreates it)');
+    expect(forced.report?.summary).toContain('- kube-system/agent-x: skipped (DaemonSet)');
   });
 
   it('a refused eviction fails the drain with who may not evict where, after evicting the rest', async () => {

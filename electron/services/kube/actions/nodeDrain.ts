@@ -27,6 +27,7 @@ export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 export const DRAIN_PHASES = ['Cordon', 'Evict', 'Wait for pods to leave'] as const;
 
 const PODS = { group: '', version: 'v1', resource: 'pods' };
+const DAEMONSETS = { group: 'apps', version: 'v1', resource: 'daemonsets' };
 
 /** Between two eviction attempts a PodDisruptionBudget forbade, as kubectl waits. */
 const RETRY_MS = 5_000;
@@ -80,11 +81,18 @@ export function evictionBody(pod: DrainPod, gracePeriodSeconds: number | undefin
 /** What the report says of each pod, built up as the drain goes. */
 class DrainRecord {
   private readonly lines = new Map<string, string>();
+  /** What is lost with a pod evicted anyway (emptyDir data, a DaemonSet gone), kept on its line whatever becomes of it. */
+  private readonly warnings = new Map<string, string>();
   cordon = '';
   closing = '';
 
+  warn(pod: DrainPod, warning: string): void {
+    this.warnings.set(podName(pod), warning);
+  }
+
   set(pod: DrainPod, text: string): void {
-    this.lines.set(podName(pod), text);
+    const warning = this.warnings.get(podName(pod));
+    this.lines.set(podName(pod), warning ? `${text} (${warning})` : text);
   }
 
   /** Markdown for the task's report. */
@@ -122,9 +130,29 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
 
   async function podsOn(connectionId: string, node: string): Promise<DrainPod[]> {
     const kc = await access.config(connectionId);
-    const pods: DrainPod[] = [];
-    await eachPod<PodObject>(kc, undefined, onNodeFilter(node), `listing the pods on node ${node}`, (pod) => pods.push(drainPodOf(pod)));
-    return pods;
+    const pods: { pod: DrainPod; daemonSet?: string }[] = [];
+    await eachPod<PodObject>(kc, undefined, onNodeFilter(node), `listing the pods on node ${node}`, (pod) => {
+      const drainPod = drainPodOf(pod);
+      const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
+      pods.push({ pod: drainPod, ...(drainPod.controller === 'DaemonSet' && !drainPod.finished && owner?.name ? { daemonSet: owner.name } : {}) });
+    });
+    // As kubectl, each running DaemonSet pod's DaemonSet is asked for: one that is gone leaves its pods to --force.
+    const daemonSets = new Map<string, Promise<boolean>>();
+    const exists = (namespace: string, name: string) => {
+      const key = `${namespace}/${name}`;
+      if (!daemonSets.has(key)) {
+        daemonSets.set(
+          key,
+          kubeRequest(kc, objectPath(DAEMONSETS, namespace, name), { deadlineMs: 10_000 }).then((res) => {
+            if (res.status === 404) return false;
+            if (res.status !== 200) throw kubeStatusError(`checking whether DaemonSet ${key} exists`, res.status, res.body);
+            return true;
+          }),
+        );
+      }
+      return daemonSets.get(key)!;
+    };
+    return Promise.all(pods.map(async ({ pod, daemonSet }) => (daemonSet && !(await exists(pod.namespace, daemonSet)) ? { ...pod, orphanedDaemonSet: true } : pod)));
   }
 
   async function drain(ctx: TaskContext, params: ParamsOf<'kube.drain'>, who: string): Promise<{ evicted: number; skipped: number; cordoned: boolean }> {
@@ -171,7 +199,10 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
       throw new AppError('VALIDATION', `Nothing was evicted from node ${node}: ${refusalMessage(sorted.refused)}`);
     }
     const toEvict = sorted.evict.map((e) => e.pod);
-    for (const { pod, warning } of sorted.evict) record.set(pod, warning ? `to evict (${warning})` : 'to evict');
+    for (const { pod, warning } of sorted.evict) {
+      if (warning) record.warn(pod, warning);
+      record.set(pod, 'to evict');
+    }
     ctx.log(`${toEvict.length} pod${toEvict.length === 1 ? '' : 's'} to evict, ${sorted.skipDaemonSet.length} DaemonSet pod${sorted.skipDaemonSet.length === 1 ? '' : 's'} skipped`);
     keep();
 
