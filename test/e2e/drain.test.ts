@@ -98,7 +98,8 @@ describe('Draining a node, end to end in Chromium', () => {
     await expect.poll(() => tray.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Drain node ${NODE}[\\s\\S]*Succeeded`));
     await page.keyboard.press('Escape');
 
-    expect(await podNodes()).toEqual([OTHER, OTHER]);
+    // The drain ends once its pods are gone; their replacements are scheduled and started just after.
+    await expect.poll(podNodes, { timeout: 30_000 }).toEqual([OTHER, OTHER]);
     expect(JSON.parse(await kubectl('get', 'node', NODE, '-o', 'json')).spec.unschedulable).toBe(true);
 
     // The Pods table shows them on the other node.
