@@ -152,7 +152,8 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, path: string, opt
   const p = await prepare(kc, path, method, options.accept ?? 'application/json', options.gzip ?? false);
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   if (payload) {
-    (p.opts.headers as Record<string, string>)['Content-Type'] = contentTypeFor(method);
+    // Node frames no DELETE body by itself: without the length, the server would read none (no preconditions, no propagation).
+    Object.assign(p.opts.headers as Record<string, string>, { 'Content-Type': contentTypeFor(method), 'Content-Length': String(payload.length) });
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
