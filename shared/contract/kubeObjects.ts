@@ -175,14 +175,16 @@ export const FindResult = z.object({
   complete: z.boolean(),
 });
 
+/** Preconditions: act only if the object is still the one (uid) and in the state the caller saw; otherwise CONFLICT, nothing changed. */
+const Preconditions = { ifUid: z.string().max(64).optional() };
 export const DeleteParams = ObjectRef.extend({
   /** What happens to dependents; Background is kubectl's default. */
   propagation: z.enum(['Background', 'Foreground', 'Orphan']).default('Background'),
   /** 0 deletes at once (a stuck pod); absent uses the object's own grace period. */
   gracePeriodSeconds: z.number().int().min(0).max(86_400).optional(),
+  /** The uid of the row the user confirmed: a namesake created since (a StatefulSet's pod) is left alone. */
+  ...Preconditions,
 }).strict();
-/** Preconditions: act only if the object is still the one (uid) and in the state the caller saw; otherwise CONFLICT, nothing changed. */
-const Preconditions = { ifUid: z.string().max(64).optional() };
 export const ScaleParams = ObjectRef.extend({
   replicas: z.number().int().min(0).max(100_000),
   ...Preconditions,

@@ -144,7 +144,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
 
   return {
     async delete(params, actor) {
-      const { propagation, gracePeriodSeconds, ...ref } = params;
+      const { propagation, gracePeriodSeconds, ifUid, ...ref } = params;
       const what = `deleting ${objectLabel(ref)}`;
       const alreadyGone = () => new AppError('NOT_FOUND', `${objectLabel(ref)} is already gone`);
       await auditedChange(actor, ref, 'kube.delete', {
@@ -153,6 +153,7 @@ export function createKubeActions(deps: KubeActionsDeps): KubeActions {
           const at = await locate(ref);
           const obj = await read<KubeObject>(at.kc, at.path(), what, alreadyGone);
           const { uid, resourceVersion } = obj.metadata ?? {};
+          if (ifUid !== undefined && uid !== ifUid) throw replaced(objectLabel(ref));
           return { before: `uid ${uid}, resourceVersion ${resourceVersion}`, state: { at, uid } };
         },
         async act({ at, uid }) {

@@ -40,7 +40,7 @@ async function podsTable(names: string[], denied: Partial<Record<ObjectAction, s
 }
 
 describe('choosing rows', () => {
-  it('chooses three pods with Space and Shift-click and deletes them in one confirmation, one call each', async () => {
+  it('chooses three pods with Space and Shift-click and deletes them in one confirmation, one call each, each only if still the object listed', async () => {
     const { user, fake, id } = await podsTable(['a', 'b', 'c', 'd']);
     await user.keyboard('j ');
     expect(selectedNames()).toEqual(['a']);
@@ -69,7 +69,7 @@ describe('choosing rows', () => {
 
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('3 deleted.'));
     expect(deleted(fake)).toEqual(['a', 'b', 'c']);
-    expect(fake.method('kube.delete').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'default', name: 'a' });
+    expect(fake.method('kube.delete').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'default', name: 'a', ifUid: 'uid-default-a' });
     expect(within(list).getAllByText('✓ Deleted')).toHaveLength(3);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(document.activeElement).toBe(grid('Pods'));

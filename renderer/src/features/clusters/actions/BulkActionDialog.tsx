@@ -7,7 +7,7 @@ import type { ErrorView } from '../../../shell/errorActions';
 import { plural } from '../../../shell/format';
 import { Modal } from '../../../shell/Modal';
 import type { ResourceEntry } from '../resourceCatalog';
-import { BULK_WORDS, dependentsOf, NAMESPACE_KEY, needsTypedName, objectRef, POD_KEY, type BulkAction } from './actionCatalog';
+import { BULK_WORDS, dependentsOf, NAMESPACE_KEY, needsTypedName, objectRef, POD_KEY, sameObject, type BulkAction } from './actionCatalog';
 import { describeActionError, TypedConfirmation } from './ActionDialog';
 
 /** Calls at once: enough to be quick over dozens of objects, few enough not to flood the apiserver or the audit log. */
@@ -17,8 +17,8 @@ const CONCURRENCY = 4;
 type Outcome = { state: 'running' } | { state: 'done' } | { state: 'failed'; error: ErrorView };
 
 /** The one call per object that a bulk action makes: the single-object methods, so each object gets its own audit entry. */
-async function act(action: BulkAction, ref: ObjectRef): Promise<void> {
-  if (action === 'delete') await call('kube.delete', ref);
+async function act(action: BulkAction, ref: ObjectRef, row: Row): Promise<void> {
+  if (action === 'delete') await call('kube.delete', { ...ref, ...sameObject(row) });
   else if (action === 'restart') await call('kube.restart', ref);
   else await call('kube.cordon', { ...ref, unschedulable: action === 'cordon' });
 }
@@ -103,7 +103,7 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
     const one = async (row: Row) => {
       set(row.uid, { state: 'running' });
       try {
-        await act(action, objectRef(connection.id, entry, row));
+        await act(action, objectRef(connection.id, entry, row), row);
         set(row.uid, { state: 'done' });
       } catch (err) {
         const error = describeActionError(err);

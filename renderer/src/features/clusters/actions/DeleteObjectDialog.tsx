@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { ParamsIn } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
-import { dependentsOf, NAMESPACE_KEY, needsTypedName, NODE_KEY, POD_KEY } from './actionCatalog';
+import { dependentsOf, NAMESPACE_KEY, needsTypedName, NODE_KEY, POD_KEY, sameObject } from './actionCatalog';
 import { ActionDialog, type ActionDialogBaseProps } from './ActionDialog';
 
 type Propagation = NonNullable<ParamsIn<'kube.delete'>['propagation']>;
@@ -54,7 +54,7 @@ export function DeleteObjectDialog(props: ActionDialogBaseProps) {
   const forceId = useId();
 
   const run = async () => {
-    await call('kube.delete', { ...ref, ...(dependents ? { propagation } : {}), ...(pod && force ? { gracePeriodSeconds: 0 } : {}) });
+    await call('kube.delete', { ...ref, ...sameObject(row), ...(dependents ? { propagation } : {}), ...(pod && force ? { gracePeriodSeconds: 0 } : {}) });
     return { title: `Deleting ${entry.one} ${row.name}`, message: 'The cluster accepted the deletion; the table updates once it is gone.' };
   };
 

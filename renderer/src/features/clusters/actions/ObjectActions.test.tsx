@@ -191,14 +191,14 @@ describe('object actions', () => {
     await user.type(confirm, 'gpu-1');
     await user.click(within(dialog).getByRole('button', { name: 'Delete node' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/nodes').ref, name: 'gpu-1' });
+    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/nodes').ref, name: 'gpu-1', ifUid: 'uid-gpu-1' });
     const toast = screen.getByText('Deleting node gpu-1').closest('li')!;
     expect(toast.textContent).toContain('Deleting node gpu-1');
     expect(toast.textContent).toContain('Recorded in the audit log.');
     await waitFor(() => expect(document.activeElement).toBe(actionButton('Delete')));
   });
 
-  it('deletes a pod with a simple confirm, optionally forced with grace period 0', async () => {
+  it('deletes a pod with a simple confirm, only the one the row showed, optionally forced with grace period 0', async () => {
     const user = userEvent.setup();
     const { fake } = renderActions({ key: '/pods', row: row('web-1', 'shop'), handlers: { 'kube.delete': () => ok({}) } });
     await ready();
@@ -208,7 +208,7 @@ describe('object actions', () => {
     expect(within(dialog).queryByRole('textbox')).toBeNull();
     await user.click(within(dialog).getByRole('button', { name: 'Delete pod' }));
     await waitFor(() => expect(fake.method('kube.delete')).toHaveBeenCalledTimes(1));
-    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/pods').ref, namespace: 'shop', name: 'web-1' });
+    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/pods').ref, namespace: 'shop', name: 'web-1', ifUid: 'uid-web-1' });
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     await user.click(actionButton('Delete'));
@@ -244,7 +244,7 @@ describe('object actions', () => {
     expect(deleteButton.disabled).toBe(false);
     await user.click(deleteButton);
     await waitFor(() => expect(fake.method('kube.delete')).toHaveBeenCalledTimes(1));
-    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/pods').ref, namespace: 'shop', name: 'web-1' });
+    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('/pods').ref, namespace: 'shop', name: 'web-1', ifUid: 'uid-web-1' });
   });
 
   it.each<Record<string, string>>([{ env: 'Production' }, { environment: 'production' }, { TIER: 'prod' }])('asks for the typed name on a connection labelled %o too', async (labels) => {
@@ -278,7 +278,7 @@ describe('object actions', () => {
     await user.click(within(dialog).getByRole('radio', { name: /^Orphan/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Delete deployment' }));
     await waitFor(() => expect(fake.method('kube.delete')).toHaveBeenCalled());
-    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('apps/deployments').ref, namespace: 'shop', name: 'web', propagation: 'Orphan' });
+    expect(lastParams(fake, 'kube.delete')).toEqual({ connectionId: 'k-prod', resource: entryOf('apps/deployments').ref, namespace: 'shop', name: 'web', ifUid: 'uid-web', propagation: 'Orphan' });
   });
 
   it('scales to the replicas typed, starting from the current count, warning at 0', async () => {

@@ -83,6 +83,13 @@ export function objectRef(connectionId: string, entry: ResourceEntry, row: Row):
   return { connectionId, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name };
 }
 
+/**
+ * The precondition that the object is still the one the row showed, for a
+ * call on it: a namesake created since (a StatefulSet's pod) is left alone.
+ * None when the row's uid was made up from its name (the object had none).
+ */
+export const sameObject = (row: Row): { ifUid?: string } => (row.uid.includes('/') ? {} : { ifUid: row.uid });
+
 /** The button's text. */
 export function actionLabel(action: PaneAction, unschedulable: boolean | undefined): string {
   switch (action) {
