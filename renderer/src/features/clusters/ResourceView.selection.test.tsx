@@ -174,6 +174,21 @@ describe('choosing rows', () => {
     expect(screen.queryByRole('dialog', { name: 'Delete pod a' })).toBeNull();
   });
 
+  it('keeps a bulk action’s key from the detail pane’s row while rows are chosen and the action is not offered, saying why', async () => {
+    const { user, fake } = await podsTable(['a', 'b']);
+    // Each pod may be deleted on its own, but not every pod of the namespace: the bulk Delete is not offered.
+    fake.handle('kube.permissions', (p) => ok(Object.fromEntries(p.actions.map((a): [string, Permission] => [a, p.name || a !== 'delete' ? { allowed: true } : { allowed: false, reason: 'prod-eu may not delete pods in default.' }]))));
+    await user.click(rowOf('a'));
+    const pane = screen.getByRole('complementary', { name: 'pod details' });
+    await waitFor(() => expect(within(pane).getByRole('button', { name: /^Delete/ }).getAttribute('aria-disabled')).toBeNull());
+    grid('Pods').focus();
+    await user.keyboard('{Control>}a{/Control}');
+    await waitFor(() => expect(barButtons()).toEqual(['Clear']));
+    await user.keyboard('{Control>}d{/Control}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(within(bar()!).getByRole('status').textContent).toBe('Delete: prod-eu may not delete pods in default.');
+  });
+
   it('offers only the bulk actions of the kind that the user may take', async () => {
     const user = userEvent.setup();
     const columns: Column[] = [{ id: 'status', title: 'Status', kind: 'status' }];

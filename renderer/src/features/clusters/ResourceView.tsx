@@ -5,10 +5,10 @@ import { useToasts } from '../../shell/toastStore';
 import { useFocusLater } from '../../shell/useFocusLater';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import type { GridSelection, MenuPoint, RowClick } from '../../ui/VirtualGrid';
-import { cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS } from './actions/actionCatalog';
+import { bulkActions, cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS } from './actions/actionCatalog';
 import { ChosenRowsMenu, PendingActionDialog, RowActionMenu, type PendingAction } from './actions/RowActions';
 import { SelectionBar } from './actions/SelectionBar';
-import { bulkActionStates, useBulkPermissions } from './actions/useBulkPermissions';
+import { bulkActionStates, useBulkPermissions, whyNotOffered } from './actions/useBulkPermissions';
 import { DetailPane } from './DetailPane';
 import { useInspector, type FocusRequest } from './inspectorStore';
 import { useNamespaceChoice } from './namespaceChoice';
@@ -84,6 +84,9 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
   const cordoned = (row: Row) => entry.key === NODE_KEY && cordonedStatus(statusColumn?.value(row));
   const bulk = useBulkPermissions(connection.id, entry, selection.rows);
   const bulkStates = bulkActionStates(entry, selection.rows, bulk.check, cordoned);
+  // Why the bulk key last pressed did nothing; a new choice of rows may be offered it.
+  const [bulkNote, setBulkNote] = useState<string>();
+  useEffect(() => setBulkNote(undefined), [selection.uids.size]);
   const [menu, setMenu] = useState<OpenMenu | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const [pending, setPending] = useState<PendingAction | null>(null);
@@ -232,12 +235,16 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
     // The choice is the rows' own: Esc on them lets go of it before it closes the detail.
     Escape: () => (selection.uids.size ? clearChosen() : false),
   };
-  // While rows are chosen, the keys of the actions they can be given act on all of them, not on the focused row alone.
+  // While rows are chosen, the keys of the actions they can be given act on all of them, not on the focused row alone;
+  // those of the kind's other bulk actions say why not, rather than reach the detail pane's row.
   if (selection.uids.size) {
     for (const state of bulkStates) {
       gridKeys[SHORTCUTS[permissionOf(state.action)].binding] ??= (e) => {
         if (state.enabled && !e.repeat) setPending({ bulk: state });
       };
+    }
+    for (const action of bulkActions(entry)) {
+      gridKeys[SHORTCUTS[permissionOf(action)].binding] ??= () => setBulkNote(whyNotOffered(entry, action, bulk.check));
     }
   }
   const menuRow = menu && store.get(menu.uid);
@@ -290,6 +297,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
           states={bulkStates}
           check={bulk.check}
           onAction={(state) => setPending({ bulk: state })}
+          note={bulkNote}
           onClear={() => {
             clearChosen();
             focusRows();

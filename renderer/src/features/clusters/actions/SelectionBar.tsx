@@ -12,10 +12,12 @@ interface SelectionBarProps {
   check: PermissionCheck;
   onAction(state: BulkActionState): void;
   onClear(): void;
+  /** Why the key just pressed did nothing: its action is not offered on these rows. */
+  note?: string;
 }
 
 /** "3 pods selected · Delete · Restart · Clear": what the chosen rows can be given, under the table. */
-export function SelectionBar({ entry, count, states, check, onAction, onClear }: SelectionBarProps) {
+export function SelectionBar({ entry, count, states, check, onAction, onClear, note }: SelectionBarProps) {
   return (
     <div role="toolbar" aria-label="Selection" className="selection-bar">
       <strong>{plural(count, entry.one, entry.many)} selected</strong>
@@ -30,6 +32,9 @@ export function SelectionBar({ entry, count, states, check, onAction, onClear }:
         );
       })}
       {check.status === 'checking' && <span className="muted">Checking permissions…</span>}
+      <span className="muted" role="status">
+        {note}
+      </span>
       {check.status === 'failed' && <span className="muted">Could not check permissions ({check.error.message}); the cluster decides when you act.</span>}
       <button type="button" onClick={onClear}>
         Clear

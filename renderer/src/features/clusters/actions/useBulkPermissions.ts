@@ -4,7 +4,7 @@ import { forEachBounded } from '../../../api/bounded';
 import { call } from '../../../api/client';
 import { describeError } from '../../../shell/errorActions';
 import type { ResourceEntry } from '../resourceCatalog';
-import { bulkActions, permissionOf, type BulkAction, type PaneAction } from './actionCatalog';
+import { BULK_WORDS, bulkActions, permissionOf, type BulkAction, type PaneAction } from './actionCatalog';
 import type { PermissionCheck } from './useObjectPermissions';
 
 /** Namespaces asked about at once. */
@@ -84,4 +84,14 @@ export function bulkActionStates(entry: ResourceEntry, rows: readonly Row[], che
     const targets = action === 'cordon' ? rows.filter((r) => !cordoned(r)) : action === 'uncordon' ? rows.filter(cordoned) : rows;
     return targets.length ? [{ action, targets, enabled: check.status !== 'checking' }] : [];
   });
+}
+
+/** Why a bulk action of the kind is not among the chosen rows' {@link bulkActionStates}, for its key pressed anyway. */
+export function whyNotOffered(entry: ResourceEntry, action: BulkAction, check: PermissionCheck): string {
+  const { label, done } = BULK_WORDS[action];
+  const permission = check.status === 'ready' ? check.permissions[permissionOf(action)] : { allowed: true };
+  if (!permission) return `${label}: ${entry.many} cannot be ${done}.`;
+  if (!permission.allowed) return `${label}: ${permission.reason ?? `not allowed in every namespace of the chosen ${entry.many}`}`;
+  // Allowed, so no chosen row it would change.
+  return action === 'uncordon' ? 'Uncordon: none of the chosen nodes is cordoned.' : `${label}: every chosen node is cordoned already.`;
 }
