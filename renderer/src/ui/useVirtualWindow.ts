@@ -24,8 +24,9 @@ export interface VirtualWindow {
 /**
  * Virtualises `count` fixed-height rows: only the rows in the measured
  * viewport (plus overscan) are rendered, so 10,000 rows cost what 40 do.
+ * `header` is the height of a sticky header above the rows (0: a plain list).
  */
-export function useVirtualWindow(count: number): VirtualWindow {
+export function useVirtualWindow(count: number, { header = HEADER_HEIGHT }: { header?: number } = {}): VirtualWindow {
   const ref = useRef<HTMLDivElement>(null);
   const [measured, setMeasured] = useState(0);
   const [top, setTop] = useState(0);
@@ -33,7 +34,7 @@ export function useVirtualWindow(count: number): VirtualWindow {
   useResizeEffect(ref, (el) => setMeasured(el.clientHeight));
 
   const viewport = measured || FALLBACK_VIEWPORT;
-  const inView = Math.ceil(Math.max(0, viewport - HEADER_HEIGHT) / ROW_HEIGHT) + 1;
+  const inView = Math.ceil(Math.max(0, viewport - header) / ROW_HEIGHT) + 1;
   // After the rows shrink (a filter), the old scroll position may lie past the end.
   const first = Math.min(top, Math.max(0, count - inView));
   const start = Math.max(0, first - OVERSCAN);
@@ -54,7 +55,7 @@ export function useVirtualWindow(count: number): VirtualWindow {
     reveal(index) {
       const el = ref.current;
       if (!el) return;
-      const body = viewport - HEADER_HEIGHT;
+      const body = viewport - header;
       const y = index * ROW_HEIGHT;
       if (y < el.scrollTop) scrollTo(y);
       else if (y + ROW_HEIGHT > el.scrollTop + body) scrollTo(y + ROW_HEIGHT - body);

@@ -6,6 +6,7 @@ import { DialogFooter } from '../../../shell/DialogFooter';
 import type { ErrorView } from '../../../shell/errorActions';
 import { plural } from '../../../shell/format';
 import { Modal } from '../../../shell/Modal';
+import { ROW_HEIGHT, useVirtualWindow } from '../../../ui/useVirtualWindow';
 import type { ResourceEntry } from '../resourceCatalog';
 import { BULK_WORDS, dependentsOf, NAMESPACE_KEY, needsTypedName, objectRef, POD_KEY, sameObject, type BulkAction } from './actionCatalog';
 import { describeActionError, TypedConfirmation } from './ActionDialog';
@@ -15,6 +16,18 @@ const CONCURRENCY = 4;
 
 /** Where one object stands. */
 type Outcome = { state: 'running' } | { state: 'done' } | { state: 'failed'; error: ErrorView };
+
+/**
+ * How far the calls have got. `outcomes` is filled in place as they settle
+ * and the counters keep up with it, so thousands of objects cost neither a
+ * copy of the map nor a scan of it per call.
+ */
+interface Progress {
+  outcomes: Map<string, Outcome>;
+  settled: number;
+  failed: number;
+  finished: boolean;
+}
 
 /** The one call per object that a bulk action makes: the single-object methods, so each object gets its own audit entry. */
 async function act(action: BulkAction, ref: ObjectRef, row: Row): Promise<void> {
@@ -72,7 +85,10 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
   const [typedText, setTypedText] = useState('');
   const unconfirmed = typed && typedText !== expected;
 
-  const [outcomes, setOutcomes] = useState<ReadonlyMap<string, Outcome>>();
+  // What is shown: a copy of the live progress's counters, taken at most once a frame, over the same map.
+  const [progress, setProgress] = useState<Progress>();
+  const live = useRef<Progress>(undefined);
+  const frame = useRef(0);
   const stopped = useRef(false);
   const [stopping, setStopping] = useState(false);
   const mounted = useRef(true);
@@ -80,14 +96,25 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
     () => () => {
       mounted.current = false;
       stopped.current = true;
+      cancelAnimationFrame(frame.current);
     },
     [],
   );
+  const show = () => mounted.current && live.current && setProgress({ ...live.current });
+  const showSoon = () => {
+    frame.current ||= requestAnimationFrame(() => {
+      frame.current = 0;
+      show();
+    });
+  };
 
-  const settled = outcomes ? [...outcomes.values()].filter((o) => o.state !== 'running').length : 0;
-  const failed = outcomes ? [...outcomes.values()].filter((o) => o.state === 'failed').length : 0;
-  const running = outcomes !== undefined && [...outcomes.values()].some((o) => o.state === 'running');
-  const finished = outcomes !== undefined && !running;
+  const outcomes = progress?.outcomes;
+  const settled = progress?.settled ?? 0;
+  const failed = progress?.failed ?? 0;
+  const finished = progress?.finished ?? false;
+  const running = progress !== undefined && !finished;
+  // Only the lines in view are in the DOM: a select-all can hand over 10,000 objects.
+  const win = useVirtualWindow(targets.length, { header: 0 });
   // The action button goes away when done: Close takes the focus it had.
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -96,22 +123,29 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (outcomes || unconfirmed) return;
-    const set = (uid: string, outcome: Outcome) => mounted.current && setOutcomes((all) => new Map(all).set(uid, outcome));
-    setOutcomes(new Map());
+    if (live.current || unconfirmed) return;
+    const now: Progress = { outcomes: new Map(), settled: 0, failed: 0, finished: false };
+    live.current = now;
+    show();
     let forbidden = false;
     const one = async (row: Row) => {
-      set(row.uid, { state: 'running' });
+      now.outcomes.set(row.uid, { state: 'running' });
+      showSoon();
       try {
         await act(action, objectRef(connection.id, entry, row), row);
-        set(row.uid, { state: 'done' });
+        now.outcomes.set(row.uid, { state: 'done' });
       } catch (err) {
         const error = describeActionError(err);
         forbidden ||= error.code === 'FORBIDDEN';
-        set(row.uid, { state: 'failed', error });
+        now.outcomes.set(row.uid, { state: 'failed', error });
+        now.failed++;
       }
+      now.settled++;
+      showSoon();
     };
     await forEachBounded(targets, CONCURRENCY, one, () => stopped.current);
+    now.finished = true;
+    show();
     if (forbidden) onForbidden();
   };
 
@@ -142,19 +176,24 @@ export function BulkActionDialog({ connection, entry, action, rows, onClose, onF
           On cluster <strong>{connection.name}</strong>. Each {entry.one} gets its own call and its own entry in the audit log.
         </p>
         <p>{consequence(action, entry)}</p>
-        <ul className="bulk-list" aria-label={`${entry.many} to ${words.label.toLowerCase()}`} tabIndex={0}>
-          {targets.map((row) => {
-            const outcome = outcomes?.get(row.uid);
-            return (
-              <li key={row.uid} className={outcome ? `bulk-${outcome.state}` : undefined}>
-                <span className="mono">{qualifiedName(row)}</span>
-                <span className="bulk-outcome">{statusOf(row)}</span>
-              </li>
-            );
-          })}
-        </ul>
-        {typed && !outcomes && <TypedConfirmation expected={expected} what={targets.length === 1 ? 'the name' : 'the number'} actionLabel={words.label} value={typedText} onChange={setTypedText} />}
-        {outcomes && (
+        <div ref={win.ref} className="bulk-list" onScroll={win.onScroll} tabIndex={0}>
+          <ul aria-label={`${entry.many} to ${words.label.toLowerCase()}`} style={{ paddingTop: win.start * ROW_HEIGHT, paddingBottom: (targets.length - win.end) * ROW_HEIGHT }}>
+            {targets.slice(win.start, win.end).map((row, i) => {
+              const outcome = outcomes?.get(row.uid);
+              const status = statusOf(row);
+              return (
+                <li key={row.uid} className={outcome ? `bulk-${outcome.state}` : undefined} aria-posinset={win.start + i + 1} aria-setsize={targets.length}>
+                  <span className="mono">{qualifiedName(row)}</span>
+                  <span className="bulk-outcome" title={status || undefined}>
+                    {status}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+        {typed && !progress && <TypedConfirmation expected={expected} what={targets.length === 1 ? 'the name' : 'the number'} actionLabel={words.label} value={typedText} onChange={setTypedText} />}
+        {progress && (
           <p className="action-progress" role="status">
             {running ? (
               <>
