@@ -218,6 +218,33 @@ describe('delete', () => {
     expect(entry?.before).toMatch(new RegExp(`^uid ${pod.metadata.uid}, resourceVersion \\d+$`));
   });
 
+  it('sends its options to the server: a Deployment deleted with Orphan propagation leaves its ReplicaSet running', async () => {
+    await apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'orphaner', namespace: NS },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'orphaner' } },
+        template: { metadata: { labels: { app: 'orphaner' } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } },
+      },
+    });
+    const replicaSets = () => json<{ items: { metadata: { name: string; ownerReferences?: unknown[] } }[] }>('get', 'replicasets', '-n', NS, '-l', 'app=orphaner').then((l) => l.items);
+    await until('its ReplicaSet', async () => (await replicaSets()).length === 1);
+    await succeed('kube.delete', { connectionId: ids.admin, resource: DEPLOYMENTS, namespace: NS, name: 'orphaner', propagation: 'Orphan' });
+    await until('the Deployment gone', () => kubectl('get', 'deployment', 'orphaner', '-n', NS).then(() => false, (e: Error) => /NotFound/.test(e.message)));
+    // Orphaned: still there, without its owner (Background, the default, would have had the garbage collector delete it).
+    await until('the ReplicaSet orphaned', async () => (await replicaSets()).every((rs) => !rs.metadata.ownerReferences?.length));
+    expect(await replicaSets()).toHaveLength(1);
+  });
+
+  it('refuses a namesake: an object deleted and created again since the user saw it is left alone', async () => {
+    const [pod] = await podsOf('web');
+    const error = await fail('kube.delete', { connectionId: ids.admin, resource: PODS, namespace: NS, name: pod.metadata.name, ifUid: 'not-its-uid' });
+    expect(error).toMatchObject({ code: 'CONFLICT' });
+    await kubectl('get', 'pod', pod.metadata.name, '-n', NS);
+  });
+
   it('a missing object is NOT_FOUND "already gone", audited as failed', async () => {
     const error = await fail('kube.delete', { connectionId: ids.admin, resource: PODS, namespace: NS, name: 'never-was' });
     expect(error).toEqual({ code: 'NOT_FOUND', message: `pods "never-was" in ${NS} is already gone` });
