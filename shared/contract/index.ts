@@ -11,6 +11,7 @@ import { auditContract } from './audit';
 import { connectionsContract } from './connections';
 import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
+import { rolloutsContract } from './rollouts';
 import { tasksContract } from './tasks';
 
 export * from './app';
@@ -22,10 +23,11 @@ export * from './kubeObjects';
 export * from './kubeOverview';
 export * from './kubeResources';
 export * from './portForwards';
+export * from './rollouts';
 export * from './tasks';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract] as const;
 
 const contract = combineAreas(areaContracts);
 

@@ -9,6 +9,7 @@ import { createKubeArea } from '../kube/kubeArea';
 import type { KubeInspector } from '../kube/watch/kubeInspector';
 import type { PortForwards } from '../kube/portForward/portForwards';
 import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
+import { createRolloutsArea } from '../rollouts/rolloutsArea';
 import { createLogger, type Logger } from '../logging/logger';
 import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
@@ -90,9 +91,10 @@ export function createServices(platform: PlatformAdapters): Services {
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });
+  const rollouts = createRolloutsArea({ access: kube.access });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

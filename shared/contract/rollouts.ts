@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineArea, method } from './area';
+import { ObjectRef } from './kubeObjects';
+
+/** One kept revision of a workload, as `kubectl rollout history` lists it, with what it ran. */
+export const Revision = z.object({
+  revision: z.number().int(),
+  /** The ReplicaSet (Deployments) or ControllerRevision (StatefulSets, DaemonSets) that keeps it. */
+  name: z.string(),
+  /** `kubernetes.io/change-cause`, when someone recorded one. */
+  changeCause: z.string().optional(),
+  /** When the revision was made (ISO). */
+  createdAt: z.string().optional(),
+  /** Container images of its pod template, init containers first, as `container=image`. */
+  images: z.array(z.string()),
+  /** The revision the workload runs now. */
+  current: z.boolean(),
+  /** Pods of a Deployment's revision: its ReplicaSet's replicas and ready replicas. */
+  pods: z.object({ replicas: z.number().int(), ready: z.number().int() }).optional(),
+});
+export type Revision = z.infer<typeof Revision>;
+
+/** A Deployment's, StatefulSet's or DaemonSet's kept revisions, oldest first. */
+export const RolloutHistory = z.object({
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+  revisions: z.array(Revision),
+  /** `spec.revisionHistoryLimit`: how many old revisions the controller keeps (10 when unset). */
+  historyLimit: z.number().int(),
+});
+export type RolloutHistory = z.infer<typeof RolloutHistory>;
+
+/** The rollouts area: workload history now; rollback, blue/green and canary build on it (#17). */
+export const rolloutsContract = defineArea('rollouts', {
+  methods: {
+    /** A workload's kept revisions, as `kubectl rollout history` finds them: a Deployment's ReplicaSets, a StatefulSet's or DaemonSet's ControllerRevisions. */
+    'rollouts.history': method(ObjectRef, RolloutHistory),
+  },
+});
