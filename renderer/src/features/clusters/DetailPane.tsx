@@ -5,6 +5,7 @@ import { useQuery, type Query } from '../../ui/useQuery';
 import { ObjectActions } from './actions/ObjectActions';
 import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
 import { EventsTab } from './detail/EventsTab';
+import { HistoryTab } from './detail/HistoryTab';
 import { OverviewTab } from './detail/OverviewTab';
 import { RelatedTab } from './detail/RelatedTab';
 import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
@@ -46,6 +47,8 @@ function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, sec
       return <EventsTab objectRef={objectRef} />;
     case 'related':
       return <RelatedTab entry={entry} objectRef={objectRef} detail={detail} />;
+    case 'history':
+      return <HistoryTab objectRef={objectRef} one={entry.one} />;
     case 'logs':
       return detail.value ? (
         <LogView ref={logRef} connectionId={connection.id} namespace={row.namespace ?? ''} pod={row.name} containers={detail.value.containers ?? []} />
@@ -57,7 +60,7 @@ function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, sec
 
 /**
  * The selected object: its name and actions, then tabs for its overview,
- * YAML, events, related objects and (pods) logs. The tabs follow the
+ * YAML, events, related objects, (workloads) history and (pods) logs. The tabs follow the
  * selection, and a row deleted meanwhile says so instead.
  */
 export function DetailPane({ connection, entry, row, columns, onClose }: DetailPaneProps) {

@@ -234,8 +234,8 @@ describe('detail pane', () => {
     expect(selected?.textContent).toContain('web');
     expect(document.activeElement).toBe(grid('Deployments'));
     expect(useInspector.getState().focus).toBeNull();
-    // A deployment has no Logs tab.
-    expect(within(detail).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Overviewo', 'YAMLy', 'Eventse', 'Relatedp']);
+    // A deployment has History and no Logs tab.
+    expect(within(detail).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Overviewo', 'YAMLy', 'Eventse', 'Relatedp', 'Historyh']);
   });
 
   it('lists a workload’s pods under Related, each opening the pod', async () => {
@@ -266,6 +266,46 @@ describe('detail pane', () => {
     expect(await screen.findByRole('grid', { name: 'Pods' })).toBeTruthy();
     emitRows(fake, await watchId(fake), { reset: true, upserts: [podRow('web-1'), podRow('web-2')] });
     expect(within(screen.getByRole('complementary', { name: 'pod details' })).getByRole('heading', { name: 'web-2' })).toBeTruthy();
+  });
+
+  it('shows a Deployment’s kept revisions under History (h), newest first, the current one marked', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({}, 'apps/deployments');
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
+    fake.handle('rollouts.history', () =>
+      ok({
+        kind: 'Deployment',
+        historyLimit: 10,
+        revisions: [
+          { revision: 1, name: 'web-6d4cf56db6', createdAt: new Date(Date.now() - 3_600_000).toISOString(), images: ['web=ranker:1.4'], current: false, pods: { replicas: 0, ready: 0 } },
+          { revision: 2, name: 'web-7f9b8c5d4', changeCause: 'ranker 1.5 for the latency fix', images: ['migrate=db:2', 'web=ranker:1.5'], current: true, pods: { replicas: 3, ready: 2 } },
+        ],
+      }),
+    );
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+    await user.click(within(grid('Deployments')).getByText('web'));
+    await user.keyboard('h');
+    expect(selectedTab()).toBe('Historyh');
+    const table = await within(panel()).findByRole('table', { name: 'Revisions' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.getAttribute('aria-current'))).toEqual(['true', null]);
+    expect(rows[0].textContent).toContain('2current');
+    expect(rows[0].textContent).toContain('ranker 1.5 for the latency fix');
+    expect(rows[0].textContent).toContain('web=ranker:1.5');
+    expect(rows[0].textContent).toContain('2/3');
+    expect(rows[1].textContent).toContain('1h ago');
+    expect(fake.method('rollouts.history').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web' });
+  });
+
+  it('says when no revision is kept because the history limit is 0', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({}, 'apps/deployments');
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
+    fake.handle('rollouts.history', () => ok({ kind: 'Deployment', historyLimit: 0, revisions: [] }));
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+    await user.click(within(grid('Deployments')).getByText('web'));
+    await user.keyboard('h');
+    expect(await within(panel()).findByText('No revision is kept: its revisionHistoryLimit is 0, so there is nothing to roll back to.')).toBeTruthy();
   });
 
   it('for a pod, Related shows the owner chain and the node as links', async () => {

@@ -11,7 +11,7 @@ export const POLL_MS = 5000;
 export const CLAIM_POLL_MS = 60_000;
 export const CLAIMS_KEY = resourceKey({ group: '', resource: 'persistentvolumeclaims' });
 
-export type DetailTabId = 'overview' | 'yaml' | 'events' | 'related' | 'logs';
+export type DetailTabId = 'overview' | 'yaml' | 'events' | 'related' | 'history' | 'logs';
 
 /** One tab of the detail pane and the key that shows it. */
 export interface DetailTab {
@@ -24,14 +24,17 @@ export interface DetailTab {
 export const PODS_KEY = resourceKey({ group: '', resource: 'pods' });
 export const NODES_KEY = resourceKey({ group: '', resource: 'nodes' });
 export const SECRETS_KEY = resourceKey({ group: '', resource: 'secrets' });
+/** Workloads whose controllers keep revisions (`kubectl rollout history`). */
+const WITH_HISTORY = new Set(['deployments', 'statefulsets', 'daemonsets'].map((resource) => resourceKey({ group: 'apps', resource })));
 
-/** The tabs for an object of `entry`'s resource: Logs only for pods. */
+/** The tabs for an object of `entry`'s resource: History for workloads that keep revisions, Logs only for pods. */
 export function detailTabs(entry: ResourceEntry): DetailTab[] {
   return [
     { id: 'overview', label: 'Overview', key: 'o' },
     { id: 'yaml', label: 'YAML', key: 'y' },
     { id: 'events', label: 'Events', key: 'e' },
     { id: 'related', label: 'Related', key: 'p' },
+    ...(WITH_HISTORY.has(entry.key) ? [{ id: 'history' as const, label: 'History', key: 'h' }] : []),
     ...(entry.key === PODS_KEY ? [{ id: 'logs' as const, label: 'Logs', key: 'l' }] : []),
   ];
 }
