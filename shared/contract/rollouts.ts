@@ -29,10 +29,29 @@ export const RolloutHistory = z.object({
 });
 export type RolloutHistory = z.infer<typeof RolloutHistory>;
 
-/** The rollouts area: workload history now; rollback, blue/green and canary build on it (#17). */
+export const RollbackParams = ObjectRef.extend({
+  /** The kept revision to go back to; 0 for the one before the latest, as `kubectl rollout undo` does. */
+  toRevision: z.number().int().min(0).max(2 ** 53 - 1).default(0),
+  /** Only if the Deployment still runs this revision (an undo from the audit log checks it). */
+  ifCurrentRevision: z.number().int().min(0).max(2 ** 53 - 1).optional(),
+}).strict();
+export type RollbackParams = z.infer<typeof RollbackParams>;
+
+export const RollbackResult = z.object({
+  /** The Deployment already ran that template: nothing was changed. */
+  skipped: z.boolean(),
+  /** The revision whose template it now runs (the controller numbers it anew). */
+  toRevision: z.number().int(),
+  message: z.string(),
+});
+export type RollbackResult = z.infer<typeof RollbackResult>;
+
+/** The rollouts area: workload history and rollback; blue/green and canary build on them (#17). */
 export const rolloutsContract = defineArea('rollouts', {
   methods: {
     /** A workload's kept revisions, as `kubectl rollout history` finds them: a Deployment's ReplicaSets, a StatefulSet's or DaemonSet's ControllerRevisions. */
     'rollouts.history': method(ObjectRef, RolloutHistory),
+    /** `kubectl rollout undo` of a Deployment, audited (its undo rolls back to what ran before): refused when paused, skipped when it already runs that template, CONFLICT when it changed meanwhile. */
+    'rollouts.rollback': method(RollbackParams, RollbackResult),
   },
 });

@@ -1,8 +1,11 @@
 /**
- * Workload history against the real test bed, through the contract, checked
- * against `kubectl rollout history` for the same objects: a Deployment rolled
- * out three times (one change-cause recorded), a StatefulSet updated once,
- * and what is refused (kinds without history, a missing workload).
+ * Workload history and rollback against the real test bed, through the
+ * contract, checked against kubectl for the same objects: `kubectl rollout
+ * history` of a Deployment rolled out three times (one change-cause
+ * recorded) and of a StatefulSet updated once; `kubectl rollout undo
+ * --to-revision` of a twin Deployment leaves the same template as
+ * Pilothouse's rollback; paused, no history kept, no-op, a change made
+ * meanwhile, and the undo from the audit log.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -72,6 +75,15 @@ beforeAll(async () => {
   await kubectl('set', 'image', 'deployment/web', 'web=registry.k8s.io/pause:3.10.1', '-n', NS);
   await until('revision 3', async () => (await kubectlHistory('deployment/web')).length === 3, 60_000, 250);
 
+  // A twin of web, rolled out the same way, for kubectl to roll back.
+  await apply(workload('Deployment', 'twin', 'registry.k8s.io/pause:3.9'));
+  await until('twin revision 1', async () => (await kubectlHistory('deployment/twin')).length === 1, 60_000, 250);
+  await kubectl('set', 'image', 'deployment/twin', 'twin=registry.k8s.io/pause:3.10', '-n', NS);
+  await kubectl('annotate', 'deployment/twin', '-n', NS, 'kubernetes.io/change-cause=pause 3.10 for the CVE fix', '--overwrite');
+  await until('twin revision 2', async () => (await kubectlHistory('deployment/twin')).length === 2, 60_000, 250);
+  await kubectl('set', 'image', 'deployment/twin', 'twin=registry.k8s.io/pause:3.10.1', '-n', NS);
+  await until('twin revision 3', async () => (await kubectlHistory('deployment/twin')).length === 3, 60_000, 250);
+
   await apply(workload('StatefulSet', 'db', 'registry.k8s.io/pause:3.9'));
   await until('db revision 1', async () => (await kubectlHistory('statefulset/db')).length === 1, 60_000, 250);
   await kubectl('set', 'image', 'statefulset/db', 'db=registry.k8s.io/pause:3.10', '-n', NS);
@@ -110,5 +122,55 @@ describe('rollout history', () => {
       message: 'pods keep no rollout history: only Deployments, StatefulSets and DaemonSets do',
     });
     expect(await fail('rollouts.history', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'never-was' })).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+/** A Deployment's template and annotations as the server has them, without what differs between twins (names, revision numbers). */
+async function restored(name: string): Promise<{ images: string[]; changeCause?: string }> {
+  const d = JSON.parse(await kubectl('get', 'deployment', name, '-n', NS, '-o', 'json')) as { metadata: { annotations?: Record<string, string> }; spec: { template: { spec: { containers: { image: string }[] } } } };
+  return { images: d.spec.template.spec.containers.map((c) => c.image), changeCause: d.metadata.annotations?.['kubernetes.io/change-cause'] };
+}
+const currentRevision = async (name: string) => Number(await kubectl('get', 'deployment', name, '-n', NS, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'));
+
+describe('rollback', () => {
+  it('leaves the template and change-cause kubectl rollout undo --to-revision leaves, audited, and the undo goes back', async () => {
+    const result = await succeed('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 2 });
+    expect(result).toMatchObject({ skipped: false, toRevision: 2 });
+    await kubectl('rollout', 'undo', 'deployment/twin', '--to-revision=2', '-n', NS);
+    const [ours, kubectls] = [await restored('web'), await restored('twin')];
+    expect(ours).toEqual({ images: ['registry.k8s.io/pause:3.10'], changeCause: 'pause 3.10 for the CVE fix' });
+    expect(ours).toEqual(kubectls);
+    // The controller numbers the restored template anew, as for kubectl's.
+    await until('revision 4', async () => (await currentRevision('web')) === 4, 30_000, 250);
+    expect(await currentRevision('twin')).toBe(4);
+
+    const entries = await services.audit.list({ limit: 20 });
+    const entry = entries.entries.find((e) => e.action === 'rollouts.rollback' && e.target.endsWith(`/${NS}/deployments/web`));
+    expect(entry).toMatchObject({ status: 'succeeded', before: 'revision 3 (web=registry.k8s.io/pause:3.10.1)', after: 'the template of revision 2 (web=registry.k8s.io/pause:3.10)', undo: { label: 'Roll back to revision 3' } });
+    await succeed('audit.undo', { id: entry!.id });
+    expect((await restored('web')).images).toEqual(['registry.k8s.io/pause:3.10.1']);
+  });
+
+  it('skips a rollback to the template it already runs, changing nothing', async () => {
+    await until('web settled on revision 5', async () => (await currentRevision('web')) === 5, 30_000, 250);
+    const before = await kubectl('get', 'deployment', 'web', '-n', NS, '-o', 'jsonpath={.metadata.generation}');
+    expect(await succeed('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 5 })).toMatchObject({ skipped: true, toRevision: 5 });
+    expect(await kubectl('get', 'deployment', 'web', '-n', NS, '-o', 'jsonpath={.metadata.generation}')).toBe(before);
+  });
+
+  it('refuses a paused Deployment, a revision not kept, a Deployment that keeps none, and an undo after someone else changed it', async () => {
+    await kubectl('rollout', 'pause', 'deployment/twin', '-n', NS);
+    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'twin' })).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('is paused: resume it first') });
+    await kubectl('rollout', 'resume', 'deployment/twin', '-n', NS);
+
+    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 99 })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Revision 99 of deployment "web" is not kept') });
+
+    await apply({ ...workload('Deployment', 'keepsnone', 'registry.k8s.io/pause:3.9'), spec: { ...workload('Deployment', 'keepsnone', 'registry.k8s.io/pause:3.9').spec, revisionHistoryLimit: 0 } });
+    await until('keepsnone revision 1', async () => (await kubectlHistory('deployment/keepsnone')).length === 1, 60_000, 250);
+    await kubectl('set', 'image', 'deployment/keepsnone', 'keepsnone=registry.k8s.io/pause:3.10', '-n', NS);
+    await until('keepsnone on revision 2 alone', async () => (await kubectlHistory('deployment/keepsnone')).map(([r]) => r).join() === '2', 60_000, 250);
+    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'keepsnone' })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No rollout history found') });
+
+    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 4, ifCurrentRevision: 1 })).toMatchObject({ code: 'CONFLICT' });
   });
 });

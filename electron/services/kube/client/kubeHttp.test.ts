@@ -86,7 +86,8 @@ describe('requests', () => {
 
   it('sends PATCH bodies as merge patches and the rest as JSON', () => {
     expect(contentTypeFor('PATCH')).toBe('application/merge-patch+json');
-    expect(['POST', 'PUT', 'DELETE'].map(contentTypeFor)).toEqual(['application/json', 'application/json', 'application/json']);
+    expect(contentTypeFor('PATCH', 'json')).toBe('application/json-patch+json');
+    expect(['POST', 'PUT', 'DELETE'].map((m) => contentTypeFor(m))).toEqual(['application/json', 'application/json', 'application/json']);
   });
 });
 

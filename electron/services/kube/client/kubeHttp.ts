@@ -29,6 +29,8 @@ export interface KubeRequestOptions {
   accept?: string;
   /** Ask for a gzip body: large lists shrink ~10× over a VPN for some CPU on both ends. */
   gzip?: boolean;
+  /** A PATCH body's kind: a JSON merge patch (default), or a JSON patch (RFC 6902), whose `test` ops guard against a change made meanwhile. */
+  patch?: 'merge' | 'json';
 }
 
 /** Options of {@link kubeList}. */
@@ -102,9 +104,10 @@ export function requestUrl(server: string, path: string): URL {
   return new URL(server.replace(/\/+$/, '') + path);
 }
 
-/** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386), the rest plain JSON. */
-export function contentTypeFor(method: string): string {
-  return method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+/** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386) unless said to be JSON patches (RFC 6902); the rest plain JSON. */
+export function contentTypeFor(method: string, patch: KubeRequestOptions['patch'] = 'merge'): string {
+  if (method !== 'PATCH') return 'application/json';
+  return patch === 'json' ? 'application/json-patch+json' : 'application/merge-patch+json';
 }
 
 /** Starts the request; bad client certificates and keys fail here, synchronously, before any network traffic. */
@@ -153,7 +156,7 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, path: string, opt
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   if (payload) {
     // Node frames no DELETE body by itself: without the length, the server would read none (no preconditions, no propagation).
-    Object.assign(p.opts.headers as Record<string, string>, { 'Content-Type': contentTypeFor(method), 'Content-Length': String(payload.length) });
+    Object.assign(p.opts.headers as Record<string, string>, { 'Content-Type': contentTypeFor(method, options.patch), 'Content-Length': String(payload.length) });
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { rollbackAnnotations, rollbackPatch, rollbackSource, sameJson, withoutHash } from './rollback';
+
+const rs = (name: string, revision: string | undefined, image: string, annotations: Record<string, string> = {}) => ({
+  metadata: { name, annotations: { ...(revision ? { 'deployment.kubernetes.io/revision': revision } : {}), ...annotations } },
+  spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': `h-${name}` } }, spec: { containers: [{ name: 'web', image }] } } },
+});
+
+describe('which revision a rollback goes to, as kubectl picks it', () => {
+  const sets = [rs('web-3', '3', 'web:3'), rs('web-1', '1', 'web:1'), rs('web-2', '2', 'web:2'), rs('stray', undefined, 'x')];
+
+  it('the one before the latest by default, a given one when asked', () => {
+    expect(rollbackSource('web', sets, 0)).toMatchObject({ revision: 2, rs: { metadata: { name: 'web-2' } } });
+    expect(rollbackSource('web', sets, 1)).toMatchObject({ revision: 1, rs: { metadata: { name: 'web-1' } } });
+  });
+
+  it('says plainly when the revision is not kept, or when nothing before the latest is', () => {
+    expect(() => rollbackSource('web', sets, 7)).toThrow('Revision 7 of deployment "web" is not kept');
+    expect(() => rollbackSource('web', [rs('web-3', '3', 'web:3')], 0)).toThrow(/No rollout history found for deployment "web": no earlier revision is kept/);
+    expect(() => rollbackSource('web', [], 0)).toThrow(/No rollout history/);
+  });
+});
+
+describe('what a rollback writes', () => {
+  const deployment = {
+    metadata: {
+      resourceVersion: '812',
+      annotations: {
+        'deployment.kubernetes.io/revision': '3',
+        'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Deployment"}',
+        'kubernetes.io/change-cause': 'web 3',
+        'team.example.com/owner': 'ml',
+      },
+    },
+    spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:3' }] } } },
+  };
+  const target = rs('web-1', '1', 'web:1', { 'kubernetes.io/change-cause': 'web 1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
+
+  it('keeps the Deployment\'s own bookkeeping annotations and takes the revision\'s others, as kubectl does', () => {
+    expect(rollbackAnnotations(deployment, target)).toEqual({
+      'deployment.kubernetes.io/revision': '3',
+      'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Deployment"}',
+      'kubernetes.io/change-cause': 'web 1',
+    });
+  });
+
+  it('is a JSON patch that changes nothing unless the Deployment is still what was read', () => {
+    const patch = rollbackPatch(deployment, target);
+    expect(patch[0]).toEqual({ op: 'test', path: '/metadata/resourceVersion', value: '812' });
+    expect(patch[1]).toEqual({ op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } });
+    expect(patch[2]).toMatchObject({ op: 'replace', path: '/metadata/annotations' });
+  });
+
+  it('compares templates without the controller\'s hash label, whatever the key order', () => {
+    expect(sameJson(withoutHash(rs('a', '1', 'web:3').spec.template), withoutHash(deployment.spec.template))).toBe(true);
+    expect(sameJson(withoutHash(rs('a', '1', 'web:1').spec.template), withoutHash(deployment.spec.template))).toBe(false);
+    expect(sameJson({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    // The hash label alone leaves no empty labels behind, and the original is untouched.
+    const hashOnly = { metadata: { labels: { 'pod-template-hash': 'x' } } };
+    expect(withoutHash(hashOnly)).toEqual({ metadata: {} });
+    expect(hashOnly.metadata.labels).toEqual({ 'pod-template-hash': 'x' });
+  });
+});
