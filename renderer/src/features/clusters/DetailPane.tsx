@@ -48,7 +48,7 @@ function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, sec
     case 'related':
       return <RelatedTab entry={entry} objectRef={objectRef} detail={detail} />;
     case 'history':
-      return <HistoryTab objectRef={objectRef} one={entry.one} />;
+      return <HistoryTab target={{ connection, entry, row, ref: objectRef }} />;
     case 'logs':
       return detail.value ? (
         <LogView ref={logRef} connectionId={connection.id} namespace={row.namespace ?? ''} pod={row.name} containers={detail.value.containers ?? []} />

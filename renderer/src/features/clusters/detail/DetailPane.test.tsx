@@ -297,6 +297,40 @@ describe('detail pane', () => {
     expect(fake.method('rollouts.history').mock.calls[0][0]).toEqual({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web' });
   });
 
+  it('rolls a Deployment back to a kept revision from History, after a confirmation saying what runs now and what will', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({}, 'apps/deployments');
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
+    fake.handle('rollouts.history', () =>
+      ok({
+        kind: 'Deployment',
+        historyLimit: 10,
+        revisions: [
+          { revision: 1, name: 'web-1', images: ['web=ranker:1.4'], current: false, changeCause: 'ranker 1.4' },
+          { revision: 2, name: 'web-2', images: ['web=ranker:1.5'], current: true },
+        ],
+      }),
+    );
+    fake.handle('rollouts.rollback', () => ok({ skipped: false, toRevision: 1, message: 'Rolled back deployment "web" in default to the template of revision 1' }));
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+    await user.click(within(grid('Deployments')).getByText('web'));
+    await user.keyboard('h');
+    const table = await within(panel()).findByRole('table', { name: 'Revisions' });
+    // No button to roll back to what already runs.
+    expect(within(table).getAllByRole('button').map((b) => b.textContent)).toEqual(['Roll back to 1']);
+    await user.click(within(table).getByRole('button', { name: 'Roll back to 1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back deployment web' });
+    expect(dialog.textContent).toContain('revision 2: web=ranker:1.5');
+    expect(dialog.textContent).toContain('revision 1: web=ranker:1.4');
+    expect(dialog.textContent).toContain('ranker 1.4');
+    // prod-eu is labelled env=prod: the Deployment's name is typed first.
+    const confirm = within(dialog).getByRole('button', { name: 'Roll back to revision 1' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: /Type web to confirm/ }), 'web');
+    await user.click(confirm);
+    await waitFor(() => expect(fake.method('rollouts.rollback')).toHaveBeenCalledWith({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web', toRevision: 1 }));
+  });
+
   it('says when no revision is kept because the history limit is 0', async () => {
     const user = userEvent.setup();
     const { fake } = renderInspector({}, 'apps/deployments');

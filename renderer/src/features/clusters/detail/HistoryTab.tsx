@@ -1,5 +1,8 @@
-import type { ObjectRef } from '../../../../../shared/contract';
+import { useState } from 'react';
+import type { Revision } from '../../../../../shared/contract';
 import { useQuery } from '../../../ui/useQuery';
+import type { ActionTarget } from '../actions/actionCatalog';
+import { RollbackDialog } from './RollbackDialog';
 import { Age } from '../CellValue';
 import { CallProblem } from './CallProblem';
 import { POLL_MS } from './detailTabs';
@@ -9,9 +12,13 @@ import { POLL_MS } from './detailTabs';
  * lists them, with the images each ran; asked again every few seconds while
  * shown, so a rollout under way appears.
  */
-export function HistoryTab({ objectRef, one }: { objectRef: ObjectRef; one: string }) {
+export function HistoryTab({ target }: { target: ActionTarget }) {
+  const { ref: objectRef, entry } = target;
+  const one = entry.one;
   const history = useQuery('rollouts.history', objectRef, { pollMs: POLL_MS });
   const value = history.value;
+  const [rollingBackTo, setRollingBackTo] = useState<Revision>();
+  const current = value?.revisions.find((r) => r.current);
   return (
     <>
       {history.error !== undefined && <CallProblem error={history.error} what={`the history of this ${one}`} onRetry={history.refetch} />}
@@ -34,6 +41,7 @@ export function HistoryTab({ objectRef, one }: { objectRef: ObjectRef; one: stri
                 <th>Change cause</th>
                 <th>Images</th>
                 {value.kind === 'Deployment' && <th>Pods</th>}
+                {value.kind === 'Deployment' && <th><span className="visually-hidden">Roll back</span></th>}
               </tr>
             </thead>
             <tbody>
@@ -52,11 +60,32 @@ export function HistoryTab({ objectRef, one }: { objectRef: ObjectRef; one: stri
                     ))}
                   </td>
                   {value.kind === 'Deployment' && <td>{r.pods ? `${r.pods.ready}/${r.pods.replicas}` : '—'}</td>}
+                  {value.kind === 'Deployment' && (
+                    <td>
+                      {!r.current && (
+                        <button type="button" onClick={() => setRollingBackTo(r)}>
+                          Roll back to {r.revision}
+                        </button>
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </>
+      )}
+      {rollingBackTo && (
+        <RollbackDialog
+          target={target}
+          to={rollingBackTo}
+          current={current}
+          onClose={() => {
+            setRollingBackTo(undefined);
+            history.refetch();
+          }}
+          onForbidden={() => history.refetch()}
+        />
       )}
     </>
   );
