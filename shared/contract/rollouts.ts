@@ -37,21 +37,19 @@ export const RollbackParams = ObjectRef.extend({
 }).strict();
 export type RollbackParams = z.infer<typeof RollbackParams>;
 
-export const RollbackResult = z.object({
-  /** The Deployment already ran that template: nothing was changed. */
-  skipped: z.boolean(),
-  /** The revision whose template it now runs (the controller numbers it anew). */
-  toRevision: z.number().int(),
-  message: z.string(),
-});
-export type RollbackResult = z.infer<typeof RollbackResult>;
+/** A rollback started as a task: follow it in the tray, its report gives the verdict. */
+export const RollbackStarted = z.object({ taskId: z.string() });
 
 /** The rollouts area: workload history and rollback; blue/green and canary build on them (#17). */
 export const rolloutsContract = defineArea('rollouts', {
   methods: {
     /** A workload's kept revisions, as `kubectl rollout history` finds them: a Deployment's ReplicaSets, a StatefulSet's or DaemonSet's ControllerRevisions. */
     'rollouts.history': method(ObjectRef, RolloutHistory),
-    /** `kubectl rollout undo` of a Deployment, audited (its undo rolls back to what ran before): refused when paused, skipped when it already runs that template, CONFLICT when it changed meanwhile. */
-    'rollouts.rollback': method(RollbackParams, RollbackResult),
+    /**
+     * `kubectl rollout undo` of a Deployment as a task, audited (its undo rolls back to what ran before): refused when paused,
+     * skipped when it already runs that template, dry-run first, CONFLICT when it changed meanwhile; then followed to a
+     * verdict, complete or stalled past its progress deadline.
+     */
+    'rollouts.rollback': method(RollbackParams, RollbackStarted),
   },
 });

@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AuditEntry, TaskSummary } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { contractClient, until } from '../support/contract';
@@ -27,7 +28,14 @@ const STATEFULSETS = { group: 'apps', version: 'v1', resource: 'statefulsets' };
 
 let services: Services;
 let connectionId = '';
-const { call: succeed, failure: fail } = contractClient(() => services, { actor: 'it', session: 'it' });
+const { call: succeed, failure: fail, finishedTask } = contractClient(() => services, { actor: 'it', session: 'it' });
+
+/** Starts a rollback and waits for its task to end. */
+async function rollBack(params: { name: string; toRevision?: number; ifCurrentRevision?: number }): Promise<TaskSummary> {
+  const { taskId } = await succeed('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, ...params });
+  return finishedTask(taskId);
+}
+const auditOf = (task: TaskSummary): AuditEntry => services.audit.list({ limit: 200 }).entries.find((e) => e.id === task.auditId)!;
 
 const kubectl = async (...args: string[]) => (await run(bed.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, ...args])).stdout;
 
@@ -133,44 +141,79 @@ async function restored(name: string): Promise<{ images: string[]; changeCause?:
 const currentRevision = async (name: string) => Number(await kubectl('get', 'deployment', name, '-n', NS, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'));
 
 describe('rollback', () => {
-  it('leaves the template and change-cause kubectl rollout undo --to-revision leaves, audited, and the undo goes back', async () => {
-    const result = await succeed('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 2 });
-    expect(result).toMatchObject({ skipped: false, toRevision: 2 });
+  it('leaves the template and change-cause kubectl rollout undo --to-revision leaves, follows the rollout to its end, and the audit undo goes back', async () => {
+    const task = await rollBack({ name: 'web', toRevision: 2 });
+    expect(task).toMatchObject({ kind: 'rollouts.rollback', status: 'succeeded', result: { skipped: false, toRevision: 2 } });
+    expect(task.phases.map((p) => [p.name, p.state])).toEqual([
+      ['Roll back', 'done'],
+      ['Wait for the rollout', 'done'],
+    ]);
     await kubectl('rollout', 'undo', 'deployment/twin', '--to-revision=2', '-n', NS);
     const [ours, kubectls] = [await restored('web'), await restored('twin')];
     expect(ours).toEqual({ images: ['registry.k8s.io/pause:3.10'], changeCause: 'pause 3.10 for the CVE fix' });
     expect(ours).toEqual(kubectls);
+    // Done means done: kubectl agrees the rollout is complete.
+    expect(await kubectl('rollout', 'status', 'deployment/web', '-n', NS, '--timeout=1s')).toContain('successfully rolled out');
     // The controller numbers the restored template anew, as for kubectl's.
-    await until('revision 4', async () => (await currentRevision('web')) === 4, 30_000, 250);
-    expect(await currentRevision('twin')).toBe(4);
+    expect(await currentRevision('web')).toBe(4);
+    await until('twin on revision 4', async () => (await currentRevision('twin')) === 4, 30_000, 250);
 
-    const entries = await services.audit.list({ limit: 20 });
-    const entry = entries.entries.find((e) => e.action === 'rollouts.rollback' && e.target.endsWith(`/${NS}/deployments/web`));
-    expect(entry).toMatchObject({ status: 'succeeded', before: 'revision 3 (web=registry.k8s.io/pause:3.10.1)', after: 'the template of revision 2 (web=registry.k8s.io/pause:3.10)', undo: { label: 'Roll back to revision 3' } });
-    await succeed('audit.undo', { id: entry!.id });
-    expect((await restored('web')).images).toEqual(['registry.k8s.io/pause:3.10.1']);
+    const entry = auditOf(task);
+    expect(entry).toMatchObject({
+      action: 'rollouts.rollback',
+      status: 'succeeded',
+      before: 'revision 3 (web=registry.k8s.io/pause:3.10.1)',
+      after: 'the template of revision 2 (web=registry.k8s.io/pause:3.10)',
+      undo: { label: 'Roll back to revision 3' },
+    });
+    const undone = await succeed('audit.undo', { id: entry.id });
+    expect(undone).toMatchObject({ action: 'rollouts.rollback', undoOf: entry.id });
+    await until('web back on 3.10.1', async () => (await restored('web')).images[0] === 'registry.k8s.io/pause:3.10.1', 30_000, 250);
   });
 
   it('skips a rollback to the template it already runs, changing nothing', async () => {
     await until('web settled on revision 5', async () => (await currentRevision('web')) === 5, 30_000, 250);
     const before = await kubectl('get', 'deployment', 'web', '-n', NS, '-o', 'jsonpath={.metadata.generation}');
-    expect(await succeed('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 5 })).toMatchObject({ skipped: true, toRevision: 5 });
+    const task = await rollBack({ name: 'web', toRevision: 5 });
+    expect(task).toMatchObject({ status: 'succeeded', result: { skipped: true, toRevision: 5 } });
+    expect(auditOf(task).after).toMatch(/^unchanged: already the template of revision 5/);
     expect(await kubectl('get', 'deployment', 'web', '-n', NS, '-o', 'jsonpath={.metadata.generation}')).toBe(before);
   });
 
+  it('says a rollout that misses its progress deadline failed, and offers the undo', async () => {
+    // A revision whose pods crash (kwok keeps them failing), kept, then a good one on top.
+    await apply({
+      ...workload('Deployment', 'flaky', 'registry.k8s.io/pause:3.9'),
+      spec: {
+        ...workload('Deployment', 'flaky', 'registry.k8s.io/pause:3.9').spec,
+        progressDeadlineSeconds: 3,
+        template: { metadata: { labels: { app: 'flaky', 'pilothouse.test/fail': 'true' } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name: 'flaky', image: 'registry.k8s.io/pause:3.9' }] } },
+      },
+    });
+    await until('flaky revision 1', async () => (await kubectlHistory('deployment/flaky')).length === 1, 60_000, 250);
+    await kubectl('patch', 'deployment/flaky', '-n', NS, '--type=json', '-p', '[{"op":"remove","path":"/spec/template/metadata/labels/pilothouse.test~1fail"}]');
+    await kubectl('rollout', 'status', 'deployment/flaky', '-n', NS, '--timeout=60s');
+
+    const task = await rollBack({ name: 'flaky' });
+    expect(task).toMatchObject({ status: 'failed', error: { code: 'TIMEOUT' } });
+    expect(task.error?.message).toContain('exceeded its progress deadline');
+    expect(auditOf(task)).toMatchObject({ status: 'failed', after: expect.stringContaining('the template of revision 1'), undo: { label: 'Roll back to revision 2' } });
+  }, 120_000);
+
   it('refuses a paused Deployment, a revision not kept, a Deployment that keeps none, and an undo after someone else changed it', async () => {
     await kubectl('rollout', 'pause', 'deployment/twin', '-n', NS);
-    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'twin' })).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('is paused: resume it first') });
+    expect(await rollBack({ name: 'twin' })).toMatchObject({ status: 'failed', error: { code: 'VALIDATION', message: expect.stringContaining('is paused: resume it first') } });
     await kubectl('rollout', 'resume', 'deployment/twin', '-n', NS);
 
-    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 99 })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Revision 99 of deployment "web" is not kept') });
+    expect(await rollBack({ name: 'web', toRevision: 99 })).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND', message: expect.stringContaining('Revision 99 of deployment "web" is not kept') } });
 
     await apply({ ...workload('Deployment', 'keepsnone', 'registry.k8s.io/pause:3.9'), spec: { ...workload('Deployment', 'keepsnone', 'registry.k8s.io/pause:3.9').spec, revisionHistoryLimit: 0 } });
     await until('keepsnone revision 1', async () => (await kubectlHistory('deployment/keepsnone')).length === 1, 60_000, 250);
     await kubectl('set', 'image', 'deployment/keepsnone', 'keepsnone=registry.k8s.io/pause:3.10', '-n', NS);
     await until('keepsnone on revision 2 alone', async () => (await kubectlHistory('deployment/keepsnone')).map(([r]) => r).join() === '2', 60_000, 250);
-    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'keepsnone' })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No rollout history found') });
+    expect(await rollBack({ name: 'keepsnone' })).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND', message: expect.stringContaining('No rollout history found') } });
 
-    expect(await fail('rollouts.rollback', { connectionId, resource: DEPLOYMENTS, namespace: NS, name: 'web', toRevision: 4, ifCurrentRevision: 1 })).toMatchObject({ code: 'CONFLICT' });
+    expect(await rollBack({ name: 'web', toRevision: 4, ifCurrentRevision: 1 })).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    expect(await fail('rollouts.rollback', { connectionId, resource: STATEFULSETS, namespace: NS, name: 'db' })).toMatchObject({ code: 'VALIDATION' });
   });
 });

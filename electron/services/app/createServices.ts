@@ -91,7 +91,7 @@ export function createServices(platform: PlatformAdapters): Services {
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });
-  const rollouts = createRolloutsArea({ access: kube.access, audit: audit.service, connections: connections.service, log });
+  const rollouts = createRolloutsArea({ access: kube.access, connections: connections.service, runner: tasks.runner, log });
 
   // The areas, in the order they are built; they close in reverse.
   const areas = [app, connections, audit, kube, portForwards, tasks, rollouts] as const satisfies readonly ServiceArea[];

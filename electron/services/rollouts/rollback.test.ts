@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollbackAnnotations, rollbackPatch, rollbackSource, sameJson, withoutHash } from './rollback';
+import { rollbackAnnotations, rollbackPatch, rollbackSource, rolloutProgress, sameJson, withoutHash } from './rollback';
 
 const rs = (name: string, revision: string | undefined, image: string, annotations: Record<string, string> = {}) => ({
   metadata: { name, annotations: { ...(revision ? { 'deployment.kubernetes.io/revision': revision } : {}), ...annotations } },
@@ -61,5 +61,27 @@ describe('what a rollback writes', () => {
     const hashOnly = { metadata: { labels: { 'pod-template-hash': 'x' } } };
     expect(withoutHash(hashOnly)).toEqual({ metadata: {} });
     expect(hashOnly.metadata.labels).toEqual({ 'pod-template-hash': 'x' });
+  });
+});
+
+describe('the verdict on a rollout, as kubectl rollout status gives it', () => {
+  const deployment = (status: Record<string, unknown>, generation = 4, replicas = 3) => ({ metadata: { generation }, spec: { replicas }, status: { observedGeneration: 4, ...status } });
+
+  it('waits until every replica is updated and available and no old one is left', () => {
+    expect(rolloutProgress(deployment({ replicas: 4, updatedReplicas: 2, readyReplicas: 3, availableReplicas: 3 }))).toMatchObject({ state: 'waiting', message: '2 of 3 updated, 3 ready, 3 available' });
+    expect(rolloutProgress(deployment({ replicas: 4, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 })).message).toContain('1 old replicas still terminating');
+    expect(rolloutProgress(deployment({ replicas: 3, updatedReplicas: 3, readyReplicas: 2, availableReplicas: 2 })).state).toBe('waiting');
+    expect(rolloutProgress(deployment({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 }))).toMatchObject({ state: 'complete', desired: 3, available: 3 });
+  });
+
+  it('does not judge numbers the controller has not yet recomputed for the new template', () => {
+    expect(rolloutProgress(deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 }, 5)).state).toBe('waiting');
+  });
+
+  it('calls it stalled once the progress deadline is exceeded, with the controller\'s message', () => {
+    const stalled = rolloutProgress(
+      deployment({ replicas: 3, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-7f9" has timed out progressing.' }] }),
+    );
+    expect(stalled).toMatchObject({ state: 'stalled', message: 'exceeded its progress deadline: ReplicaSet "web-7f9" has timed out progressing.' });
   });
 });

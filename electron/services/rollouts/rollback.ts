@@ -1,14 +1,15 @@
 /**
- * `kubectl rollout undo` for Deployments, audited: the revision's pod
- * template (and annotations) put back on the Deployment, refused when it is
- * paused, skipped when it already runs that template, and guarded so a
- * change made meanwhile is reported, never overwritten.
+ * `kubectl rollout undo` for Deployments, as an audited task: the
+ * revision's pod template (and annotations) put back on the Deployment,
+ * refused when it is paused, skipped when it already runs that template,
+ * tried first as a server-side dry run, guarded so a change made meanwhile
+ * is reported, never overwritten; then followed as `kubectl rollout status`
+ * does, to a verdict: complete, or stalled past its progress deadline.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { RollbackParams, RollbackResult } from '../../../shared/contract';
+import type { RollbackParams } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
-import { audited } from '../audit/audited';
-import type { AuditService } from '../audit/auditService';
+import type { UndoStep } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget';
 import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
@@ -17,6 +18,7 @@ import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject, LabelSelector } from '../kube/model';
 import { labelSelectorString } from '../kube/objects/objectRelations';
 import type { Logger } from '../logging/logger';
+import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
 import { REVISION_ANNOTATION } from './rolloutHistory';
 
 /** The label the Deployment controller adds to each ReplicaSet's template; not part of what a revision is. */
@@ -116,83 +118,176 @@ const imagesOf = (template: Template | undefined): string => {
   return (spec?.containers ?? []).map((c) => `${c.name}=${c.image ?? '?'}`).join(', ');
 };
 
+/** A Deployment's rollout status, as far as the verdict reads it. */
+interface DeploymentStatus {
+  metadata?: { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+/** Where a rollout stands, as `kubectl rollout status` judges it. */
+export interface RolloutProgress {
+  state: 'waiting' | 'complete' | 'stalled';
+  desired: number;
+  updated: number;
+  ready: number;
+  available: number;
+  message: string;
+}
+
+/** `kubectl rollout status`'s verdict on a Deployment. */
+export function rolloutProgress(d: DeploymentStatus): RolloutProgress {
+  const st = d.status ?? {};
+  const desired = d.spec?.replicas ?? 1;
+  const counts = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
+  const of = `${counts.updated} of ${desired} updated, ${counts.ready} ready, ${counts.available} available`;
+  if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? 0)) return { state: 'waiting', ...counts, message: 'waiting for the controller to see the change' };
+  const progressing = st.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') return { state: 'stalled', ...counts, message: `exceeded its progress deadline: ${progressing.message ?? of}` };
+  if (counts.updated < desired) return { state: 'waiting', ...counts, message: of };
+  if ((st.replicas ?? 0) > counts.updated) return { state: 'waiting', ...counts, message: `${of}; ${(st.replicas ?? 0) - counts.updated} old replicas still terminating` };
+  if (counts.available < counts.updated) return { state: 'waiting', ...counts, message: of };
+  return { state: 'complete', ...counts, message: of };
+}
+
 export interface RollbacksDeps {
   access: Pick<KubeAccess, 'config'>;
-  audit: AuditService;
   connections: Pick<ConnectionService, 'list'>;
+  runner: Pick<TaskRunner, 'start'>;
   log: Logger;
+  /** How often the rollout is read while waiting for its verdict. */
+  pollMs?: number;
 }
 
-/** Rolls Deployments back to a kept revision. */
+/** Rolls Deployments back to a kept revision, as tasks. */
 export interface Rollbacks {
-  rollback(params: RollbackParams, actor: string): Promise<RollbackResult>;
+  start(params: RollbackParams, actor: string): { taskId: string };
 }
 
-export function createRollbacks({ access, audit, connections, log }: RollbacksDeps): Rollbacks {
-  async function read<T>(kc: KubeConfig, path: string, what: string, missing: string): Promise<T> {
-    const res = await kubeRequest<T>(kc, path, { timeoutMs: 30_000 });
+/** What a rollback task ends with. */
+interface Rolled {
+  skipped: boolean;
+  toRevision: number;
+  verdict: string;
+}
+
+export const ROLLBACK_PHASES = ['Roll back', 'Wait for the rollout'] as const;
+
+export function createRollbacks({ access, connections, runner, log, pollMs = 1000 }: RollbacksDeps): Rollbacks {
+  async function read<T>(kc: KubeConfig, path: string, what: string, missing: string, signal?: AbortSignal): Promise<T> {
+    const res = await kubeRequest<T>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal });
     if (res.status === 404) throw new AppError('NOT_FOUND', missing);
     if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
     return res.body;
   }
 
+  async function rollback(ctx: TaskContext, params: RollbackParams): Promise<Rolled> {
+    const { toRevision, ifCurrentRevision, ...ref } = params;
+    const namespace = ref.namespace!;
+    const label = `deployment "${ref.name}" in ${namespace}`;
+    const path = objectPath(DEPLOYMENTS, namespace, ref.name);
+    const kc = await access.config(ref.connectionId);
+    const deployment = await read<Deployment>(kc, path, `reading ${label}`, `${label} is not there (any more)`, ctx.signal);
+    const current = revisionOf(deployment);
+    const before = `revision ${current ?? '?'} (${imagesOf(deployment.spec?.template)})`;
+    ctx.record({ audit: { before } });
+    if (deployment.spec?.paused) throw new AppError('VALIDATION', `${label} is paused: resume it first (kubectl rollout resume) and try again`);
+    if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
+      throw new AppError('CONFLICT', `${label} runs revision ${current ?? 'unknown'} now, not ${ifCurrentRevision}: it was changed since. Nothing was changed`);
+    }
+    const selector = labelSelectorString(deployment.spec?.selector);
+    const list = await read<{ items?: RevisionSet[] }>(
+      kc,
+      objectPath(REPLICA_SETS, namespace) + (selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''),
+      `listing the replicasets of ${label}`,
+      `${label} has no replicasets`,
+      ctx.signal,
+    );
+    const uid = deployment.metadata?.uid;
+    const own = (list.items ?? []).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
+    const source = rollbackSource(ref.name, own, toRevision);
+    const to = `the template of revision ${source.revision} (${imagesOf(source.rs.spec?.template)})`;
+    if (sameJson(withoutHash(source.rs.spec?.template), withoutHash(deployment.spec?.template))) {
+      ctx.record({ audit: { before, after: `unchanged: already ${to}` } });
+      return { skipped: true, toRevision: source.revision, verdict: `Skipped: ${label} already runs ${to}.` };
+    }
+
+    const patch = rollbackPatch(deployment, source.rs);
+    // The server's admission (quotas, policies, webhooks) says no before anything changes.
+    for (const dryRun of [true, false]) {
+      ctx.throwIfCancelled();
+      const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
+      // A failed `test` op: the Deployment changed between the read and the patch.
+      if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
+      if (res.status !== 200) throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
+    }
+    // The controller numbers the restored template latest + 1; undoing goes back to what ran before, while that is still so.
+    const latest = Math.max(...own.map((rs) => revisionOf(rs) ?? 0));
+    const undo: UndoStep | undefined =
+      current === undefined ? undefined : { method: 'rollouts.rollback', params: { ...ref, toRevision: current, ifCurrentRevision: latest + 1 }, label: `Roll back to revision ${current}` };
+    ctx.record({ audit: { before, after: to, ...(undo ? { undo } : {}) }, summary: `Rolled back ${label} to ${to}; waiting for the rollout.` });
+    log.info('deployment rolled back', { connectionId: ref.connectionId, namespace, name: ref.name, toRevision: source.revision });
+
+    // Past the point of no return: a cancel stops the waiting, not the rollback.
+    ctx.phase('Wait for the rollout');
+    for (;;) {
+      const now = await read<DeploymentStatus>(kc, path, `reading ${label}`, `${label} was deleted during its rollback`, ctx.signal);
+      const progress = rolloutProgress(now);
+      ctx.progress(progress.available, progress.desired, progress.message);
+      if (progress.state === 'complete') return { skipped: false, toRevision: source.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
+      if (progress.state === 'stalled') {
+        throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
+      }
+      await sleep(pollMs, ctx.signal);
+    }
+  }
+
   return {
-    async rollback(params, actor) {
-      const { toRevision, ifCurrentRevision, ...ref } = params;
+    start(params, actor) {
+      const ref = params;
       if (ref.resource.group !== 'apps' || ref.resource.resource !== 'deployments') {
         throw new AppError('VALIDATION', 'Only Deployments roll back this way for now; StatefulSets and DaemonSets keep their history in ControllerRevisions');
       }
       if (!ref.namespace) throw new AppError('VALIDATION', `deployments are namespaced: give the namespace of "${ref.name}"`);
-      const namespace = ref.namespace;
-      const label = `deployment "${ref.name}" in ${namespace}`;
       const connectionName = connectionNameOf(connections, ref.connectionId);
-      const target = auditTarget(connectionName, namespace, 'deployments', ref.name);
-      const result = await audited(
-        audit,
-        { actor, action: 'rollouts.rollback', target, connectionId: ref.connectionId, connectionName, detail: toRevision ? `to revision ${toRevision}` : 'to the previous revision' },
+      const { id } = runner.start(
         {
-          async prepare() {
-            const kc = await access.config(ref.connectionId);
-            const deployment = await read<Deployment>(kc, objectPath(DEPLOYMENTS, namespace, ref.name), `reading ${label}`, `${label} is not there (any more)`);
-            const current = revisionOf(deployment);
-            if (deployment.spec?.paused) throw new AppError('VALIDATION', `${label} is paused: resume it first (kubectl rollout resume) and try again`);
-            if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
-              throw new AppError('CONFLICT', `${label} runs revision ${current ?? 'unknown'} now, not ${ifCurrentRevision}: it was changed since. Nothing was changed`);
-            }
-            const selector = labelSelectorString(deployment.spec?.selector);
-            const list = await read<{ items?: RevisionSet[] }>(
-              kc,
-              objectPath(REPLICA_SETS, namespace) + (selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''),
-              `listing the replicasets of ${label}`,
-              `${label} has no replicasets`,
-            );
-            const uid = deployment.metadata?.uid;
-            const own = (list.items ?? []).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
-            const source = rollbackSource(ref.name, own, toRevision);
-            const latest = Math.max(...own.map((rs) => revisionOf(rs) ?? 0));
-            return { before: `revision ${current ?? '?'} (${imagesOf(deployment.spec?.template)})`, state: { kc, deployment, source, current, latest } };
-          },
-          async act({ kc, deployment, source, current, latest }): Promise<RollbackResult & { current?: number; latest: number; template?: Template }> {
-            if (sameJson(withoutHash(source.rs.spec?.template), withoutHash(deployment.spec?.template))) {
-              return { skipped: true, toRevision: source.revision, message: `Skipped: ${label} already runs the template of revision ${source.revision}`, current, latest, template: source.rs.spec?.template };
-            }
-            const res = await kubeRequest(kc, objectPath(DEPLOYMENTS, namespace, ref.name), { method: 'PATCH', patch: 'json', body: rollbackPatch(deployment, source.rs) });
-            // A failed `test` op: the Deployment changed between the read and the patch.
-            if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
-            if (res.status !== 200) throw kubeStatusError(`rolling back ${label}`, res.status, res.body);
-            return { skipped: false, toRevision: source.revision, message: `Rolled back ${label} to the template of revision ${source.revision}`, current, latest, template: source.rs.spec?.template };
-          },
-          after: (r) => (r.skipped ? `unchanged: already the template of revision ${r.toRevision}` : `the template of revision ${r.toRevision} (${imagesOf(r.template)})`),
-          // The controller numbers the restored template latest + 1; undoing goes back to what ran before, while that is still so.
-          undo: (r) =>
-            r.skipped || r.current === undefined
-              ? undefined
-              : { method: 'rollouts.rollback', params: { ...ref, toRevision: r.current, ifCurrentRevision: r.latest + 1 }, label: `Roll back to revision ${r.current}` },
+          kind: 'rollouts.rollback',
+          title: `Roll back deployment ${ref.name} to ${params.toRevision ? `revision ${params.toRevision}` : 'the previous revision'}`,
+          target: auditTarget(connectionName, ref.namespace, 'deployments', ref.name),
+          connectionId: ref.connectionId,
+          connectionName,
+          actor,
+          phases: [...ROLLBACK_PHASES],
+          unit: 'pods',
         },
+        (ctx) => rollback(ctx, params),
+        { describe: (done) => ({ result: { skipped: done.skipped, toRevision: done.toRevision }, report: done.verdict }) },
       );
-      log.info('deployment rolled back', { target, toRevision: result.toRevision, skipped: result.skipped });
-      const { skipped, toRevision: to, message } = result;
-      return { skipped, toRevision: to, message };
+      return { taskId: id };
     },
   };
+}
+
+/** Waits, or stops early when the task is cancelled. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

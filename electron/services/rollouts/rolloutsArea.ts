@@ -1,21 +1,21 @@
 import { rolloutsContract } from '../../../shared/contract';
 import type { ServiceArea } from '../app/serviceArea';
-import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
+import type { TaskRunner } from '../tasks/taskRunner';
 import { createRollbacks } from './rollback';
 import { createRolloutHistory } from './rolloutHistory';
 
 export interface RolloutsAreaDeps {
   /** The kube area's access: one client and discovery per connection. */
   access: KubeAccess;
-  audit: AuditService;
   connections: Pick<ConnectionService, 'list'>;
+  runner: TaskRunner;
   log: Logger;
 }
 
-/** The rollouts area: workload history and audited rollbacks; it holds nothing open. */
+/** The rollouts area: workload history and rollbacks (tasks, which the tasks area owns); it holds nothing open itself. */
 export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof rolloutsContract> {
   const history = createRolloutHistory(deps.access);
   const rollbacks = createRollbacks(deps);
@@ -23,7 +23,7 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
     contract: rolloutsContract,
     handlers: {
       'rollouts.history': (ref) => history.history(ref),
-      'rollouts.rollback': (params, ctx) => rollbacks.rollback(params, ctx.actor),
+      'rollouts.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
     },
     endSession: () => {},
     close: () => {},

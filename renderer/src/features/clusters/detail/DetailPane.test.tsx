@@ -311,7 +311,7 @@ describe('detail pane', () => {
         ],
       }),
     );
-    fake.handle('rollouts.rollback', () => ok({ skipped: false, toRevision: 1, message: 'Rolled back deployment "web" in default to the template of revision 1' }));
+    fake.handle('rollouts.rollback', () => ok({ taskId: 't-1' }));
     emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
     await user.click(within(grid('Deployments')).getByText('web'));
     await user.keyboard('h');

@@ -14,16 +14,14 @@ const images = (r: Revision) => r.images.join(', ') || 'no containers';
 
 /**
  * `kubectl rollout undo --to-revision`, confirmed: what runs now and what
- * will, then the rollback; on a production connection the Deployment's name
- * is typed first.
+ * will, then the rollback as a task in the tray; on a production connection
+ * the Deployment's name is typed first.
  */
 export function RollbackDialog({ to, current, ...props }: RollbackDialogProps) {
   const { row, ref } = props.target;
   const run = async () => {
-    const result = await call('rollouts.rollback', { ...ref, toRevision: to.revision });
-    return result.skipped
-      ? { title: `Deployment ${row.name} unchanged`, message: result.message }
-      : { title: `Rolling back deployment ${row.name}`, message: `${result.message}; its pods are being replaced. Follow it under History; undo it from the audit log.` };
+    await call('rollouts.rollback', { ...ref, toRevision: to.revision });
+    return { title: `Rolling back deployment ${row.name} to revision ${to.revision}`, message: 'Follow it in the Tasks tray: it ends when the rollout is complete, or says why not. Undo it from the audit log.' };
   };
   return (
     <ActionDialog
@@ -50,7 +48,8 @@ export function RollbackDialog({ to, current, ...props }: RollbackDialogProps) {
       </dl>
       <p>
         As <span className="mono">kubectl rollout undo</span> does, the Deployment takes revision {to.revision}’s pod template and change-cause; the controller replaces its pods as its
-        rolling-update settings allow. Nothing is changed if the Deployment is changed meanwhile.
+        rolling-update settings allow. It is tried as a server-side dry run first, nothing is changed if the Deployment is changed meanwhile, and the task follows the
+        rollout until it is complete or misses its progress deadline.
       </p>
     </ActionDialog>
   );
