@@ -16,10 +16,10 @@ import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject, LabelSelector } from '../kube/model';
-import { labelSelectorString } from '../kube/objects/objectRelations';
+import { systemClock } from '../kube/actions/evictions';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { REVISION_ANNOTATION } from './rolloutHistory';
+import { controlledObjects, REPLICA_SETS, revisionOf, REVISION_ANNOTATION, templateImages, type PodTemplate } from './rolloutHistory';
 
 /** The label the Deployment controller adds to each ReplicaSet's template; not part of what a revision is. */
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -35,7 +35,6 @@ const ANNOTATIONS_KEPT = new Set([
 ]);
 
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-const REPLICA_SETS = { group: 'apps', version: 'v1', resource: 'replicasets' };
 
 /** A pod template, compared and patched whole. */
 type Template = { metadata?: { labels?: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
@@ -47,11 +46,6 @@ interface Deployment extends KubeObject {
 interface RevisionSet extends KubeObject {
   spec?: { template?: Template };
 }
-
-const revisionOf = (obj: KubeObject): number | undefined => {
-  const value = obj.metadata?.annotations?.[REVISION_ANNOTATION];
-  return value && /^\d+$/.test(value) ? Number(value) : undefined;
-};
 
 /** The template without the controller's hash label. */
 export function withoutHash(template: Template | undefined): Template {
@@ -113,10 +107,7 @@ export function rollbackPatch(deployment: Deployment, rs: RevisionSet): unknown[
 }
 
 /** A short account of a template: its images. */
-const imagesOf = (template: Template | undefined): string => {
-  const spec = template?.spec as { containers?: { name: string; image?: string }[] } | undefined;
-  return (spec?.containers ?? []).map((c) => `${c.name}=${c.image ?? '?'}`).join(', ');
-};
+const imagesOf = (template: Template | undefined): string => templateImages(template as PodTemplate | undefined).join(', ');
 
 /** A Deployment's rollout status, as far as the verdict reads it. */
 interface DeploymentStatus {
@@ -202,16 +193,7 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
     if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
       throw new AppError('CONFLICT', `${label} runs revision ${current ?? 'unknown'} now, not ${ifCurrentRevision}: it was changed since. Nothing was changed`);
     }
-    const selector = labelSelectorString(deployment.spec?.selector);
-    const list = await read<{ items?: RevisionSet[] }>(
-      kc,
-      objectPath(REPLICA_SETS, namespace) + (selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''),
-      `listing the replicasets of ${label}`,
-      `${label} has no replicasets`,
-      ctx.signal,
-    );
-    const uid = deployment.metadata?.uid;
-    const own = (list.items ?? []).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
+    const own = await controlledObjects<RevisionSet>(kc, deployment, namespace, REPLICA_SETS, label, ctx.signal);
     const source = rollbackSource(ref.name, own, toRevision);
     const to = `the template of revision ${source.revision} (${imagesOf(source.rs.spec?.template)})`;
     if (sameJson(withoutHash(source.rs.spec?.template), withoutHash(deployment.spec?.template))) {
@@ -245,7 +227,7 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
       if (progress.state === 'stalled') {
         throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
       }
-      await sleep(pollMs, ctx.signal);
+      await systemClock.sleep(pollMs, ctx.signal);
     }
   }
 
@@ -274,20 +256,4 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
       return { taskId: id };
     },
   };
-}
-
-/** Waits, or stops early when the task is cancelled. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,7 +3,8 @@
  * a Deployment's from the ReplicaSets it controls (revision annotation), a
  * StatefulSet's or DaemonSet's from the ControllerRevisions it controls.
  */
-import type { ObjectRef, Revision, RolloutHistory } from '../../../shared/contract';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ObjectRef, ResourceRef, Revision, RolloutHistory } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { objectPath, resourceLabel, type KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
@@ -24,7 +25,7 @@ interface Container {
 }
 
 /** A pod template, as far as history reads it. */
-interface PodTemplate {
+export interface PodTemplate {
   spec?: { containers?: Container[]; initContainers?: Container[] };
 }
 
@@ -46,6 +47,9 @@ export interface ControllerRevisionObject extends KubeObject {
   data?: { spec?: { template?: PodTemplate } };
 }
 
+export const REPLICA_SETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets' };
+const CONTROLLER_REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
+
 /** The kinds that keep a history, by their resource. */
 const OWNERS = {
   deployments: 'Deployment',
@@ -59,14 +63,36 @@ export function templateImages(template: PodTemplate | undefined): string[] {
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => `${c.name}=${c.image ?? '?'}`);
 }
 
-const controlledBy = (obj: KubeObject, uid: string) => (obj.metadata?.ownerReferences ?? []).some((r) => r.controller && r.uid === uid);
+/** Whether `uid` is the object's controller: the ownership kubectl's history and undo go by. */
+export const controlledBy = (obj: KubeObject, uid: string | undefined): boolean => (obj.metadata?.ownerReferences ?? []).some((r) => r.controller && r.uid === uid);
 const changeCause = (obj: KubeObject) => obj.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION] || undefined;
 
-/** A number from a revision annotation; undefined when absent or not a whole number (the controller ignores those too). */
-function revisionOf(value: string | undefined): number | undefined {
+/** A Deployment's or ReplicaSet's revision annotation; undefined when absent or not a whole number (the controller ignores those too). */
+export function revisionOf(obj: KubeObject): number | undefined {
+  const value = obj.metadata?.annotations?.[REVISION_ANNOTATION];
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * The objects of `keeper` (ReplicaSets, ControllerRevisions) in the owner's
+ * namespace that it controls: its selector narrows the list on the server,
+ * ownership is checked here, as kubectl does.
+ */
+export async function controlledObjects<T extends KubeObject>(
+  kc: KubeConfig,
+  owner: { metadata?: KubeObject['metadata']; spec?: { selector?: LabelSelector } },
+  namespace: string,
+  keeper: ResourceRef,
+  label: string,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const selector = labelSelectorString(owner.spec?.selector);
+  const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
+  const res = await kubeRequest<{ items?: T[] }>(kc, objectPath(keeper, namespace) + query, { timeoutMs: 30_000, signal });
+  if (res.status !== 200) throw kubeStatusError(`listing the ${keeper.resource} of ${label}`, res.status, res.body);
+  return (res.body.items ?? []).filter((item) => controlledBy(item, owner.metadata?.uid));
 }
 
 /**
@@ -76,11 +102,11 @@ function revisionOf(value: string | undefined): number | undefined {
  */
 export function deploymentRevisions(deployment: HistoryOwner, replicaSets: readonly ReplicaSetObject[]): Revision[] {
   const uid = deployment.metadata?.uid ?? '';
-  const current = revisionOf(deployment.metadata?.annotations?.[REVISION_ANNOTATION]);
+  const current = revisionOf(deployment);
   return replicaSets
     .filter((rs) => controlledBy(rs, uid))
     .flatMap((rs): Revision[] => {
-      const revision = revisionOf(rs.metadata?.annotations?.[REVISION_ANNOTATION]);
+      const revision = revisionOf(rs);
       if (revision === undefined) return [];
       const cause = changeCause(rs);
       return [
@@ -138,13 +164,8 @@ export function createRolloutHistory(access: Pick<KubeAccess, 'config'>): Rollou
       if (ownerRes.status === 404) throw new AppError('NOT_FOUND', `${label} is not there (any more)`);
       if (ownerRes.status !== 200) throw kubeStatusError(`reading ${label}`, ownerRes.status, ownerRes.body);
       const owner = ownerRes.body;
-      // The owner's selector narrows the list on the server; ownership is checked here, as kubectl does.
-      const selector = labelSelectorString(owner.spec?.selector);
-      const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
-      const keeper = kind === 'Deployment' ? { group: 'apps', version: 'v1', resource: 'replicasets' } : { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
-      const listRes = await kubeRequest<{ items?: KubeObject[] }>(kc, objectPath(keeper, ref.namespace) + query, { timeoutMs: 30_000 });
-      if (listRes.status !== 200) throw kubeStatusError(`listing the ${keeper.resource} of ${label}`, listRes.status, listRes.body);
-      const items = listRes.body.items ?? [];
+      const keeper = kind === 'Deployment' ? REPLICA_SETS : CONTROLLER_REVISIONS;
+      const items = await controlledObjects(kc, owner, ref.namespace, keeper, label);
       const revisions = kind === 'Deployment' ? deploymentRevisions(owner, items as ReplicaSetObject[]) : controllerRevisions(owner, items as ControllerRevisionObject[]);
       return { kind, revisions, historyLimit: owner.spec?.revisionHistoryLimit ?? DEFAULT_HISTORY_LIMIT };
     },
