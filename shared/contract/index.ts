@@ -9,6 +9,7 @@ import { appContract } from './app';
 import { combineAreas } from './area';
 import { auditContract } from './audit';
 import { connectionsContract } from './connections';
+import { helmContract } from './helm';
 import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
 import { rolloutsContract } from './rollouts';
@@ -17,6 +18,7 @@ import { tasksContract } from './tasks';
 export * from './app';
 export * from './audit';
 export * from './connections';
+export * from './helm';
 export * from './kube';
 export * from './kubeLogs';
 export * from './kubeObjects';
@@ -27,7 +29,7 @@ export * from './rollouts';
 export * from './tasks';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract] as const;
 
 const contract = combineAreas(areaContracts);
 

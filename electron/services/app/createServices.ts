@@ -5,6 +5,7 @@ import type { AuditService } from '../audit/auditService';
 import { createConnectionsArea } from '../connections/connectionsArea';
 import type { ConnectionService } from '../connections/connectionService';
 import { processEnvironment, type SourceEnvironment } from '../connections/sources';
+import { createHelmArea } from '../helm/helmArea';
 import { createKubeArea } from '../kube/kubeArea';
 import type { KubeInspector } from '../kube/watch/kubeInspector';
 import type { PortForwards } from '../kube/portForward/portForwards';
@@ -91,10 +92,11 @@ export function createServices(platform: PlatformAdapters): Services {
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });
-  const rollouts = createRolloutsArea({ access: kube.access, connections: connections.service, runner: tasks.runner, log });
+  const rollouts = createRolloutsArea({ access: kube.access, connections: connections.service, audit: audit.service, runner: tasks.runner, log });
+  const helm = createHelmArea({ access: kube.access, connections: connections.service, db, runner: tasks.runner, log });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

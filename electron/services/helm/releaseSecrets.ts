@@ -1,0 +1,252 @@
+/**
+ * Helm 3 releases as its `secret` storage driver keeps them: one Secret per
+ * revision, `sh.helm.release.v1.<release>.v<revision>`, labelled
+ * `owner=helm,name=<release>,version=<revision>,status=<status>`, of type
+ * `helm.sh/release.v1`, whose `release` key holds base64(gzip(JSON)) — and
+ * since a Secret's data is base64 itself, the API sends it encoded twice.
+ * Decoded defensively: a cluster's Secrets are input, and one bad Secret is
+ * reported on its own rather than failing the list.
+ */
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { HELM_MANIFEST_MAX, type HelmHistory, type HelmManifest, type HelmReleases, type HelmRevision, type HelmUnreadable } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import { objectPath } from '../kube/client/kubeAccess';
+import { kubeStatusError } from '../kube/client/kubeErrors';
+import { kubeRequest } from '../kube/client/kubeHttp';
+import type { KubeObject } from '../kube/model';
+
+const gunzipAsync = promisify(gunzip);
+
+/** The most a release may decompress to: Helm's own releases stay far below (a Secret holds 1 MiB); past it is a gzip bomb. */
+export const RELEASE_DECOMPRESSED_MAX = 64 * 1024 * 1024;
+
+/** The Secret type Helm's secret driver writes. */
+export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
+
+const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
+const PAGE_SIZE = 50;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A release Secret, as far as it is read. */
+export interface ReleaseSecret extends KubeObject {
+  type?: string;
+  data?: Record<string, unknown>;
+}
+
+/** What Pilothouse reads of Helm's release record (`release.Release` in Go). */
+export interface ReleaseRecord {
+  name?: unknown;
+  namespace?: unknown;
+  version?: unknown;
+  info?: { status?: unknown; description?: unknown; last_deployed?: unknown };
+  chart?: { metadata?: { name?: unknown; version?: unknown; appVersion?: unknown } };
+  manifest?: unknown;
+}
+
+/** A revision read from its Secret, with the manifest kept for whoever asks. */
+export interface DecodedRevision {
+  revision: HelmRevision;
+  manifest: string;
+}
+
+/** Strict base64: Node's decoder skips what it does not know, which would turn garbage into bytes. */
+function base64Bytes(text: string, what: string): Buffer {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw new Error(`${what} is not base64`);
+  return Buffer.from(compact, 'base64');
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
+
+/** The release JSON inside `data.release`, as Helm's `decodeRelease` reads it: gzip when the magic says so, plain JSON otherwise. */
+export async function decodeReleaseData(data: unknown): Promise<ReleaseRecord> {
+  if (typeof data !== 'string' || !data) throw new Error('it has no "release" data');
+  const inner = base64Bytes(data, 'its "release" data').toString('latin1');
+  const packed = base64Bytes(inner, 'the release inside it');
+  let json: Buffer;
+  if (GZIP_MAGIC.every((b, i) => packed[i] === b)) {
+    try {
+      json = await gunzipAsync(packed, { maxOutputLength: RELEASE_DECOMPRESSED_MAX });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new Error(`the release decompresses to more than ${RELEASE_DECOMPRESSED_MAX / 1024 / 1024} MiB: not read (a gzip bomb?)`, { cause: err });
+      }
+      throw new Error(`the release is not valid gzip: ${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    if (packed.length > RELEASE_DECOMPRESSED_MAX) throw new Error(`the release is larger than ${RELEASE_DECOMPRESSED_MAX / 1024 / 1024} MiB: not read`);
+    json = packed;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch {
+    throw new Error('the release is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the release is not a Helm release record');
+  return parsed as ReleaseRecord;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const positive = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
+/** A Go timestamp (RFC 3339, nanoseconds) as ISO, when it is one; Go's zero time means "never". */
+function isoTime(v: unknown): string | undefined {
+  const s = text(v);
+  if (!s || s.startsWith('0001-01-01')) return undefined;
+  const ms = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** The revision from the Secret's labels, before (or without) decoding it. */
+export const labelledRevision = (secret: ReleaseSecret): number | undefined => positive(secret.metadata?.labels?.version);
+
+/** One release Secret as a revision, or as an unreadable row saying why. */
+export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedRevision | HelmUnreadable> {
+  const meta = secret.metadata ?? {};
+  const labels = meta.labels ?? {};
+  const unreadable = (error: string): HelmUnreadable => ({
+    namespace: meta.namespace ?? '',
+    secret: meta.name ?? '',
+    ...(labels.name ? { name: labels.name } : {}),
+    ...(labelledRevision(secret) ? { revision: labelledRevision(secret) } : {}),
+    error,
+  });
+  let record: ReleaseRecord;
+  try {
+    record = await decodeReleaseData(secret.data?.release);
+  } catch (err) {
+    return unreadable(`Cannot read this release Secret: ${(err as Error).message}`);
+  }
+  const name = text(record.name) ?? labels.name;
+  const revision = positive(record.version) ?? labelledRevision(secret);
+  if (!name || !revision) return unreadable('Cannot read this release Secret: the release has no name or revision');
+  const chart = record.chart?.metadata;
+  const chartName = text(chart?.name);
+  const updated = isoTime(record.info?.last_deployed);
+  return {
+    revision: {
+      name,
+      namespace: text(record.namespace) ?? meta.namespace ?? '',
+      revision,
+      status: text(record.info?.status) ?? labels.status ?? 'unknown',
+      chart: chartName ? `${chartName}-${text(chart?.version) ?? ''}` : '',
+      appVersion: text(chart?.appVersion) ?? '',
+      ...(updated ? { updated } : {}),
+      description: text(record.info?.description) ?? '',
+    },
+    manifest: typeof record.manifest === 'string' ? record.manifest : '',
+  };
+}
+
+const isUnreadable = (r: DecodedRevision | HelmUnreadable): r is HelmUnreadable => 'error' in r;
+
+/** Splits read Secrets into revisions and unreadable rows. */
+async function readAll(secrets: readonly ReleaseSecret[]): Promise<{ revisions: DecodedRevision[]; unreadable: HelmUnreadable[] }> {
+  const revisions: DecodedRevision[] = [];
+  const unreadable: HelmUnreadable[] = [];
+  // One at a time: each may decompress to tens of MiB.
+  for (const secret of secrets) {
+    const read = await readReleaseSecret(secret);
+    if (isUnreadable(read)) unreadable.push(read);
+    else revisions.push(read);
+  }
+  return { revisions, unreadable };
+}
+
+/**
+ * The Secrets to decode for a release list: per release (by its `name`
+ * label) the highest labelled revision, as `helm list` keeps the latest;
+ * a Secret without those labels is decoded to find out.
+ */
+export function latestSecrets(secrets: readonly ReleaseSecret[]): ReleaseSecret[] {
+  const latest = new Map<string, { secret: ReleaseSecret; revision: number }>();
+  const unlabelled: ReleaseSecret[] = [];
+  for (const secret of secrets) {
+    const name = secret.metadata?.labels?.name;
+    const revision = labelledRevision(secret);
+    if (!name || !revision) {
+      unlabelled.push(secret);
+      continue;
+    }
+    const key = `${secret.metadata?.namespace ?? ''}/${name}`;
+    const seen = latest.get(key);
+    if (!seen || revision > seen.revision) latest.set(key, { secret, revision });
+  }
+  return [...[...latest.values()].map((l) => l.secret), ...unlabelled];
+}
+
+/** The newest revision of each release among `revisions`, by namespace then name. */
+export function newestPerRelease(revisions: readonly HelmRevision[]): HelmRevision[] {
+  const newest = new Map<string, HelmRevision>();
+  for (const r of revisions) {
+    const key = `${r.namespace}/${r.name}`;
+    const seen = newest.get(key);
+    if (!seen || r.revision > seen.revision) newest.set(key, r);
+  }
+  return [...newest.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** The unreadable rows, in the order the list shows them. */
+const byPlace = (rows: HelmUnreadable[]) => rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.secret.localeCompare(b.secret));
+
+/** A manifest cut to what the contract carries. */
+export function manifestOf(revision: number, manifest: string): HelmManifest {
+  if (manifest.length <= HELM_MANIFEST_MAX) return { revision, manifest, truncated: false };
+  return { revision, manifest: manifest.slice(0, HELM_MANIFEST_MAX), truncated: true };
+}
+
+/** The Secret name Helm gives a revision. */
+export const releaseSecretName = (name: string, revision: number) => `sh.helm.release.v1.${name}.v${revision}`;
+
+/** Reads releases from a cluster's release Secrets. */
+export interface ReleaseReader {
+  releases(kc: KubeConfig, namespace: string | undefined): Promise<HelmReleases>;
+  history(kc: KubeConfig, namespace: string, name: string, signal?: AbortSignal): Promise<HelmHistory>;
+  manifest(kc: KubeConfig, namespace: string, name: string, revision: number): Promise<HelmManifest>;
+}
+
+/** Every release Secret `selector` picks, page by page. */
+async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined, selector: string, what: string, signal?: AbortSignal): Promise<ReleaseSecret[]> {
+  const found: ReleaseSecret[] = [];
+  const filter = `labelSelector=${encodeURIComponent(selector)}&fieldSelector=${encodeURIComponent(`type=${RELEASE_SECRET_TYPE}`)}&limit=${PAGE_SIZE}`;
+  let continueToken: string | undefined;
+  do {
+    const query = `?${filter}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
+    const res = await kubeRequest<{ items?: ReleaseSecret[]; metadata?: { continue?: string } }>(kc, objectPath(SECRETS, namespace) + query, { timeoutMs: 30_000, gzip: true, signal });
+    if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
+    found.push(...(res.body.items ?? []));
+    continueToken = res.body.metadata?.continue;
+  } while (continueToken);
+  return found;
+}
+
+/** {@link ReleaseReader} over the apiserver's Secrets. */
+export const releaseReader: ReleaseReader = {
+  async releases(kc, namespace) {
+    const secrets = await listReleaseSecrets(kc, namespace, 'owner=helm', `listing Helm release Secrets${namespace ? ` in ${namespace}` : ''}`);
+    const { revisions, unreadable } = await readAll(latestSecrets(secrets));
+    return { releases: newestPerRelease(revisions.map((r) => r.revision)), unreadable: byPlace(unreadable) };
+  },
+
+  async history(kc, namespace, name, signal) {
+    const secrets = await listReleaseSecrets(kc, namespace, `owner=helm,name=${name}`, `listing the revisions of release "${name}" in ${namespace}`, signal);
+    const { revisions, unreadable } = await readAll(secrets);
+    return { revisions: revisions.map((r) => r.revision).sort((a, b) => a.revision - b.revision), unreadable: byPlace(unreadable) };
+  },
+
+  async manifest(kc, namespace, name, revision) {
+    const secretName = releaseSecretName(name, revision);
+    const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, secretName), { timeoutMs: 30_000 });
+    if (res.status === 404) throw new AppError('NOT_FOUND', `Revision ${revision} of release "${name}" in ${namespace} is not kept (no Secret ${secretName})`);
+    if (res.status !== 200) throw kubeStatusError(`reading revision ${revision} of release "${name}"`, res.status, res.body);
+    const read = await readReleaseSecret(res.body);
+    if (isUnreadable(read)) throw new AppError('VALIDATION', read.error);
+    return manifestOf(revision, read.manifest);
+  },
+};
