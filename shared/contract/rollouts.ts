@@ -40,6 +40,54 @@ export type RollbackParams = z.infer<typeof RollbackParams>;
 /** A rollback started as a task: follow it in the tray, its report gives the verdict. */
 export const RollbackStarted = z.object({ taskId: z.string() });
 
+/** How far back the cockpit looks, in hours. */
+export const RecentChangesParams = z.object({ hours: z.number().int().min(1).max(168).default(24) }).strict();
+
+/** How a changed workload's rollout stands now, as `kubectl rollout status` would say. */
+export const RolloutState = z.enum(['complete', 'progressing', 'failed', 'paused']);
+export type RolloutState = z.infer<typeof RolloutState>;
+
+/** A workload changed within the window, on one connection. */
+export const RecentChange = z.object({
+  connectionId: z.string(),
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+  namespace: z.string(),
+  name: z.string(),
+  /** The newest change (ISO): the last write by someone other than its controller, or its creation. */
+  changedAt: z.string(),
+  /** Who changed it: the Pilothouse user when the change was made here, else the field manager that wrote it (kubectl, helm, argocd-controller…). */
+  by: z.string().optional(),
+  /** The audit entry of the change, when it was made here. */
+  auditId: z.number().int().optional(),
+  /** Created within the window rather than changed. */
+  created: z.boolean(),
+  /** Its revision now (Deployments) and how many kept revisions it has; a rollback needs two. */
+  revision: z.number().int().optional(),
+  revisions: z.number().int(),
+  /** Container images it runs now, as `container=image`. */
+  images: z.array(z.string()),
+  state: RolloutState,
+  replicas: z.object({ desired: z.number().int(), updated: z.number().int(), ready: z.number().int(), available: z.number().int() }),
+});
+export type RecentChange = z.infer<typeof RecentChange>;
+
+/** One connection's part of the cockpit: how many workloads it has, or why it could not be read. */
+export const RecentChangesSource = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  workloads: z.number().int(),
+  error: z.string().optional(),
+});
+
+export const RecentChanges = z.object({
+  /** The window's start (ISO). */
+  since: z.string(),
+  /** Newest first. */
+  changes: z.array(RecentChange),
+  sources: z.array(RecentChangesSource),
+});
+export type RecentChanges = z.infer<typeof RecentChanges>;
+
 /** The rollouts area: workload history and rollback; blue/green and canary build on them (#17). */
 export const rolloutsContract = defineArea('rollouts', {
   methods: {
@@ -51,5 +99,7 @@ export const rolloutsContract = defineArea('rollouts', {
      * verdict, complete or stalled past its progress deadline.
      */
     'rollouts.rollback': method(RollbackParams, RollbackStarted),
+    /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
+    'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),
   },
 });

@@ -1,16 +1,20 @@
 import { rolloutsContract } from '../../../shared/contract';
 import type { ServiceArea } from '../app/serviceArea';
+import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createRollbacks } from './rollback';
+import { createRecentChanges } from './recentChanges';
 import { createRolloutHistory } from './rolloutHistory';
 
 export interface RolloutsAreaDeps {
   /** The kube area's access: one client and discovery per connection. */
   access: KubeAccess;
   connections: Pick<ConnectionService, 'list'>;
+  /** Read to say who made the changes the cockpit lists, when they were made here. */
+  audit: Pick<AuditService, 'list'>;
   runner: TaskRunner;
   log: Logger;
 }
@@ -19,11 +23,13 @@ export interface RolloutsAreaDeps {
 export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof rolloutsContract> {
   const history = createRolloutHistory(deps.access);
   const rollbacks = createRollbacks(deps);
+  const recentChanges = createRecentChanges(deps);
   return {
     contract: rolloutsContract,
     handlers: {
       'rollouts.history': (ref) => history.history(ref),
       'rollouts.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
+      'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
     },
     endSession: () => {},
     close: () => {},

@@ -8,6 +8,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../../../shared/result';
 import { ListParseError, ListStreamParser, type ListEnvelope } from './listStream';
 
+/** What the apiserver's audit log and `managedFields` see Pilothouse as. */
+const USER_AGENT = 'pilothouse';
+
 export interface KubeResponse<T> {
   status: number;
   body: T;
@@ -84,7 +87,8 @@ async function prepare(kc: KubeConfig, path: string, method: string, accept: str
   if (!cluster) throw new AppError('KUBECONFIG_INVALID', 'The connection has no cluster');
   const who = kc.getCurrentUser()?.name ?? 'this user';
   const url = requestUrl(cluster.server, path);
-  const headers: Record<string, string> = { Accept: accept };
+  // The apiserver names the field manager of a write after the agent: "pilothouse", as kubectl's are "kubectl".
+  const headers: Record<string, string> = { Accept: accept, 'User-Agent': USER_AGENT };
   if (gzip) headers['Accept-Encoding'] = 'gzip';
   const opts: https.RequestOptions = { method, headers };
   try {

@@ -1,0 +1,197 @@
+/**
+ * The rollouts cockpit: every Deployment, StatefulSet and DaemonSet changed
+ * within a window, on every Kubernetes connection, newest first, with who
+ * changed it. "Changed" is read from `managedFields`: the newest write to the
+ * object (or its scale) by anyone but its controller, or its creation. Who is
+ * the Pilothouse user when the audit log has the change, else the field
+ * manager that wrote it.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AuditEntry, RecentChange, RecentChanges, ResourceRef, RolloutState } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
+import { kubeStatusError } from '../kube/client/kubeErrors';
+import { kubeRequest } from '../kube/client/kubeHttp';
+import type { KubeObject } from '../kube/model';
+import type { ConnectionService } from '../connections/connectionService';
+import type { Logger } from '../logging/logger';
+import { rolloutProgress } from './rollback';
+import { controlledBy, REPLICA_SETS, revisionOf, templateImages, type HistoryOwner } from './rolloutHistory';
+
+type WorkloadKind = RecentChange['kind'];
+
+const WORKLOADS: readonly { kind: WorkloadKind; resource: string }[] = [
+  { kind: 'Deployment', resource: 'deployments' },
+  { kind: 'StatefulSet', resource: 'statefulsets' },
+  { kind: 'DaemonSet', resource: 'daemonsets' },
+];
+const CONTROLLER_REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
+
+/** Writers that keep the workload going rather than change it: their writes are not changes anyone made. */
+const CONTROLLERS = new Set(['kube-controller-manager']);
+/** A connection slower than this is listed with a timeout rather than holding the cockpit back. */
+const CONNECTION_DEADLINE_MS = 15_000;
+/** Audit entries read to attribute changes; a busier day falls back to the field manager's name. */
+const AUDIT_ENTRIES_READ = 500;
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  time?: string;
+}
+
+/** A workload as the cockpit reads it. */
+export interface Workload extends HistoryOwner {
+  metadata?: HistoryOwner['metadata'] & { managedFields?: ManagedFieldsEntry[] };
+  spec?: HistoryOwner['spec'] & { replicas?: number; paused?: boolean; updateStrategy?: { type?: string } };
+  status?: HistoryOwner['status'] & {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    currentReplicas?: number;
+    desiredNumberScheduled?: number;
+    updatedNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+/** The newest write by someone other than the controller, at or after `since` (ISO); creation counts. */
+export function lastChange(obj: Workload, since: string): { at: string; by?: string; created: boolean } | undefined {
+  const writes = (obj.metadata?.managedFields ?? []).filter(
+    (f): f is ManagedFieldsEntry & { time: string } => !!f.time && f.subresource !== 'status' && !CONTROLLERS.has(f.manager ?? '') && f.time >= since,
+  );
+  const newest = writes.reduce<(typeof writes)[number] | undefined>((a, b) => (!a || b.time > a.time ? b : a), undefined);
+  const createdAt = obj.metadata?.creationTimestamp;
+  const created = !!createdAt && createdAt >= since;
+  if (!newest && !created) return undefined;
+  if (!newest || (created && createdAt! > newest.time)) return { at: createdAt!, created };
+  return { at: newest.time, ...(newest.manager ? { by: newest.manager } : {}), created };
+}
+
+/** How the workload's rollout stands, as `kubectl rollout status` would judge it. */
+export function workloadState(kind: WorkloadKind, obj: Workload): { state: RolloutState; replicas: RecentChange['replicas'] } {
+  const st = obj.status ?? {};
+  if (kind === 'Deployment') {
+    const p = rolloutProgress(obj);
+    const replicas = { desired: p.desired, updated: p.updated, ready: p.ready, available: p.available };
+    if (obj.spec?.paused) return { state: 'paused', replicas };
+    return { state: p.state === 'complete' ? 'complete' : p.state === 'stalled' ? 'failed' : 'progressing', replicas };
+  }
+  const observed = (obj.metadata?.generation ?? 0) <= (st.observedGeneration ?? 0);
+  if (kind === 'StatefulSet') {
+    const desired = obj.spec?.replicas ?? 1;
+    const replicas = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
+    const done = observed && replicas.ready >= desired && replicas.updated >= desired && (!st.updateRevision || st.currentRevision === st.updateRevision);
+    return { state: done ? 'complete' : 'progressing', replicas };
+  }
+  const desired = st.desiredNumberScheduled ?? 0;
+  const replicas = { desired, updated: st.updatedNumberScheduled ?? 0, ready: st.numberReady ?? 0, available: st.numberAvailable ?? 0 };
+  return { state: observed && replicas.updated >= desired && replicas.available >= desired ? 'complete' : 'progressing', replicas };
+}
+
+/** Reads the cockpit over every Kubernetes connection. */
+export interface RecentChangesReader {
+  recent(hours: number): Promise<RecentChanges>;
+}
+
+export interface RecentChangesDeps {
+  access: Pick<KubeAccess, 'config'>;
+  connections: Pick<ConnectionService, 'list'>;
+  audit: { list(query: { limit: number }): { entries: AuditEntry[] } };
+  log: Logger;
+  now?: () => number;
+}
+
+async function listAll<T extends KubeObject>(kc: KubeConfig, ref: ResourceRef, signal: AbortSignal): Promise<T[]> {
+  const res = await kubeRequest<{ items?: T[] }>(kc, objectPath(ref), { gzip: true, timeoutMs: CONNECTION_DEADLINE_MS, deadlineMs: CONNECTION_DEADLINE_MS, signal });
+  if (res.status !== 200) throw kubeStatusError(`listing ${ref.resource} in all namespaces`, res.status, res.body);
+  return res.body.items ?? [];
+}
+
+/** How many kept revisions each owner (by uid) has: ReplicaSets with a revision for Deployments, ControllerRevisions otherwise. */
+function revisionCounts(keepers: readonly KubeObject[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of keepers) {
+    const owner = k.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+    if (owner && controlledBy(k, owner)) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function createRecentChanges({ access, connections, audit, log, now = Date.now }: RecentChangesDeps): RecentChangesReader {
+  async function fromConnection(connectionId: string, since: string, signal: AbortSignal): Promise<{ changes: RecentChange[]; workloads: number }> {
+    const kc = await access.config(connectionId);
+    const [workloads, replicaSets, controllerRevisions] = await Promise.all([
+      Promise.all(WORKLOADS.map(async (w) => ({ ...w, items: await listAll<Workload>(kc, { group: 'apps', version: 'v1', resource: w.resource }, signal) }))),
+      listAll(kc, REPLICA_SETS, signal),
+      listAll(kc, CONTROLLER_REVISIONS, signal),
+    ]);
+    const kept = revisionCounts([...replicaSets.filter((rs) => revisionOf(rs) !== undefined), ...controllerRevisions]);
+    const changes: RecentChange[] = [];
+    for (const { kind, items } of workloads) {
+      for (const obj of items) {
+        const change = lastChange(obj, since);
+        if (!change) continue;
+        const revision = kind === 'Deployment' ? revisionOf(obj) : undefined;
+        changes.push({
+          connectionId,
+          kind,
+          namespace: obj.metadata?.namespace ?? '',
+          name: obj.metadata?.name ?? '',
+          changedAt: change.at,
+          ...(change.by ? { by: change.by } : {}),
+          created: change.created,
+          ...(revision !== undefined ? { revision } : {}),
+          revisions: kept.get(obj.metadata?.uid ?? '') ?? 0,
+          images: templateImages(obj.spec?.template),
+          ...workloadState(kind, obj),
+        });
+      }
+    }
+    return { changes, workloads: workloads.reduce((n, w) => n + w.items.length, 0) };
+  }
+
+  /** Changes made here carry the audit entry and its actor: the newest entry on the same object within the window. */
+  function attribute(changes: RecentChange[], names: Map<string, string>, since: string): void {
+    const entries = audit.list({ limit: AUDIT_ENTRIES_READ }).entries.filter((e) => e.at >= since && e.status !== 'failed');
+    for (const change of changes) {
+      const resource = WORKLOADS.find((w) => w.kind === change.kind)!.resource;
+      const suffix = `/${change.namespace}/${resource}/${change.name}`;
+      const name = names.get(change.connectionId);
+      const entry = entries.find((e) => e.connectionId === change.connectionId && e.target === `${name}${suffix}`);
+      if (entry) Object.assign(change, { by: entry.actor, auditId: entry.id });
+    }
+  }
+
+  return {
+    async recent(hours) {
+      const since = new Date(now() - hours * 3600_000).toISOString();
+      const kubernetes = connections.list().filter((c) => c.kind === 'kubernetes');
+      const names = new Map(kubernetes.map((c) => [c.id, c.name]));
+      const signal = AbortSignal.timeout(CONNECTION_DEADLINE_MS);
+      const results = await Promise.all(
+        kubernetes.map(async (c) => {
+          try {
+            const { changes, workloads } = await fromConnection(c.id, since, signal);
+            return { changes, source: { connectionId: c.id, connectionName: c.name, workloads } };
+          } catch (err) {
+            // AppErrors say what the server or the network did; anything else stays in the log.
+            if (!(err instanceof AppError)) log.warn('reading recent changes failed', { connectionId: c.id, error: String(err) });
+            const error = err instanceof AppError ? err.message : 'Reading its workloads failed unexpectedly; see the log';
+            return { changes: [], source: { connectionId: c.id, connectionName: c.name, workloads: 0, error } };
+          }
+        }),
+      );
+      // Newest first; the server's times are whole seconds, so ties go by where the workload is, for a stable order.
+      const where = (c: RecentChange) => `${names.get(c.connectionId)}/${c.namespace}/${c.name}/${c.kind}`;
+      const changes = results.flatMap((r) => r.changes).sort((a, b) => b.changedAt.localeCompare(a.changedAt) || where(a).localeCompare(where(b)));
+      attribute(changes, names, since);
+      return { since, changes, sources: results.map((r) => r.source) };
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { RecentChange, RecentChanges } from '../../../../shared/contract';
+import { createFakeBridge, kubeConnection, ok } from '../../test/fakeBridge';
+import { renderApp } from '../../test/renderApp';
+import { useInspector } from '../clusters/inspectorStore';
+import { useConnections } from '../connections/connectionsStore';
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+const change = (name: string, overrides: Partial<RecentChange> = {}): RecentChange => ({
+  connectionId: 'k-prod',
+  kind: 'Deployment',
+  namespace: 'ml-serving',
+  name,
+  changedAt: minutesAgo(10),
+  created: false,
+  revision: 4,
+  revisions: 4,
+  images: [`${name}=registry.example/${name}:v4`],
+  state: 'complete',
+  replicas: { desired: 3, updated: 3, ready: 3, available: 3 },
+  ...overrides,
+});
+
+const answer = (changes: RecentChange[], sources: RecentChanges['sources'] = [{ connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 }]): RecentChanges => ({ since: minutesAgo(24 * 60), changes, sources });
+
+const connections = [kubeConnection(), kubeConnection({ id: 'k-staging', name: 'staging-us', labels: {} })];
+
+const gridRows = async () => within(await screen.findByRole('grid', { name: 'Workloads changed in the last 24 hours' })).getAllByRole('row').slice(1);
+
+describe('the rollouts cockpit', () => {
+  it('lists every cluster\'s changed workloads newest first, with who changed them, how their rollout stands and what could not be read', async () => {
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': () =>
+        ok(
+          answer(
+            [
+              change('ranker', { changedAt: minutesAgo(3), by: 'ana@laptop', auditId: 12, state: 'progressing', replicas: { desired: 3, updated: 2, ready: 2, available: 2 } }),
+              change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'kubectl-set' }),
+              change('feature-store', { kind: 'StatefulSet', changedAt: minutesAgo(90), created: true, revision: undefined, revisions: 1, by: 'helm', state: 'failed' }),
+            ],
+            [
+              { connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 },
+              { connectionId: 'k-staging', connectionName: 'staging-us', workloads: 12 },
+              { connectionId: 'k-down', connectionName: 'lab', workloads: 0, error: 'Could not reach https://10.9.9.9:6443: connection refused' },
+            ],
+          ),
+        ),
+    });
+    renderApp(fake, '#/rollouts');
+    const rows = await gridRows();
+    expect(rows.map((r) => within(r).getAllByRole('gridcell')[1].textContent)).toEqual(['Deployment · ml-serving/ranker', 'Deployment · ml-serving/embedder', 'StatefulSet · ml-serving/feature-store']);
+    expect(rows[0].textContent).toContain('ana@laptop · audit #12');
+    expect(rows[0].textContent).toContain('progressing 2/3 available');
+    expect(rows[1].textContent).toContain('staging-us');
+    expect(rows[1].textContent).toContain('kubectl-set');
+    expect(rows[2].textContent).toContain('created helm');
+    expect(within(rows[2]).getByText('failed').className).toContain('tone-bad');
+    expect(screen.getByRole('alert').textContent).toBe('lab: Could not reach https://10.9.9.9:6443: connection refused');
+    expect(screen.getByText(/3 of 52 workloads on 2 of 3 clusters changed since/)).toBeTruthy();
+    expect(fake.method('rollouts.recentChanges')).toHaveBeenCalledWith({ hours: 24 });
+  });
+
+  it('filters by any word shown and sorts by a column, then opens a workload in the inspector on its own connection', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': () => ok(answer([change('ranker', { changedAt: minutesAgo(3), by: 'ana' }), change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'bob' })])),
+    });
+    renderApp(fake, '#/rollouts');
+    await gridRows();
+    await user.type(screen.getByRole('searchbox', { name: 'Filter changes' }), 'staging bob');
+    await waitFor(async () => expect(await gridRows()).toHaveLength(1));
+    await user.clear(screen.getByRole('searchbox', { name: 'Filter changes' }));
+    await user.click(screen.getByRole('button', { name: 'Sort by Changed' }));
+    await waitFor(async () => expect((await gridRows())[0].textContent).toContain('embedder'));
+
+    await user.click(screen.getByRole('button', { name: /ml-serving\/embedder$/ }));
+    await waitFor(() => expect(window.location.hash).toBe('#/clusters'));
+    expect(useConnections.getState().selectedId).toBe('k-staging');
+    expect(useInspector.getState().focus).toMatchObject({ connectionId: 'k-staging', key: 'apps/deployments', namespace: 'ml-serving', name: 'embedder' });
+  });
+
+  it('says when nothing changed, and shows a failed read, read again on Refresh', async () => {
+    const user = userEvent.setup();
+    let calls = 0;
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': () => (++calls === 1 ? { ok: false, error: { code: 'INTERNAL', message: 'services restarting' } } : ok(answer([]))),
+    });
+    renderApp(fake, '#/rollouts');
+    expect(await screen.findByText(/services restarting/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('Nothing changed in the last 24 hours.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,169 @@
+import { useMemo, useState } from 'react';
+import type { RecentChange, RolloutState } from '../../../../shared/contract';
+import { navigate } from '../../shell/routes';
+import { useQuery } from '../../ui/useQuery';
+import { useVirtualWindow } from '../../ui/useVirtualWindow';
+import { VirtualGrid, type GridColumn, type SortSpec } from '../../ui/VirtualGrid';
+import { Age } from '../clusters/CellValue';
+import { CallProblem } from '../clusters/detail/CallProblem';
+import { useInspector } from '../clusters/inspectorStore';
+import { resourceKey } from '../clusters/resourceCatalog';
+import { useConnections } from '../connections/connectionsStore';
+
+/** The cockpit reads again this often while shown: a rollout under way moves on. */
+const POLL_MS = 30_000;
+const HOURS = 24;
+
+const RESOURCES: Record<RecentChange['kind'], string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+const STATE_TONE: Record<RolloutState, string> = { complete: 'tone-ok', progressing: 'tone-warn', failed: 'tone-bad', paused: 'tone-neutral' };
+
+const changeKey = (c: RecentChange) => `${c.connectionId}/${c.kind}/${c.namespace}/${c.name}`;
+
+/** Opens the workload in the cluster inspector, on its connection. */
+function openInInspector(c: RecentChange) {
+  useConnections.getState().select(c.connectionId);
+  navigate('clusters');
+  useInspector.getState().focusObject({ connectionId: c.connectionId, key: resourceKey({ group: 'apps', resource: RESOURCES[c.kind] }), namespace: c.namespace, name: c.name });
+}
+
+const SORTS: Record<string, (a: RecentChange, b: RecentChange, names: Map<string, string>) => number> = {
+  changed: (a, b) => a.changedAt.localeCompare(b.changedAt),
+  workload: (a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+  connection: (a, b, names) => (names.get(a.connectionId) ?? '').localeCompare(names.get(b.connectionId) ?? ''),
+  by: (a, b) => (a.by ?? '').localeCompare(b.by ?? ''),
+  state: (a, b) => a.state.localeCompare(b.state),
+};
+
+/**
+ * The rollouts cockpit: every Deployment, StatefulSet and DaemonSet changed in
+ * the last 24 hours on every Kubernetes connection, newest first, with who
+ * changed it and how its rollout stands; a connection that could not be read
+ * says why instead of looking quiet.
+ */
+export function RecentChangesView() {
+  const connections = useConnections((s) => s.connections);
+  const names = useMemo(() => new Map(connections.map((c) => [c.id, c.name])), [connections]);
+  const refreshKey = connections
+    .filter((c) => c.kind === 'kubernetes')
+    .map((c) => c.id)
+    .join(',');
+  const query = useQuery('rollouts.recentChanges', { hours: HOURS }, { pollMs: POLL_MS, refreshKey });
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<SortSpec>({ key: 'changed', dir: 'desc' });
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+
+  const rows = useMemo(() => {
+    const all = query.value?.changes ?? [];
+    const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const shown = words.length
+      ? all.filter((c) => {
+          const text = `${c.kind} ${c.namespace}/${c.name} ${names.get(c.connectionId) ?? ''} ${c.by ?? ''} ${c.state} ${c.images.join(' ')}`.toLowerCase();
+          return words.every((w) => text.includes(w));
+        })
+      : all;
+    const compare = SORTS[sort.key] ?? SORTS.changed;
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    return [...shown].sort((a, b) => sign * compare(a, b, names) || b.changedAt.localeCompare(a.changedAt));
+  }, [query.value, filter, sort, names]);
+
+  const columns = useMemo<GridColumn<RecentChange>[]>(
+    () => [
+      { key: 'changed', title: 'Changed', cell: (c) => <Age iso={c.changedAt} suffix=" ago" /> },
+      {
+        key: 'workload',
+        title: 'Workload',
+        pinned: true,
+        cell: (c) => (
+          <button type="button" className="link" title={`Open ${c.kind} ${c.name} in the inspector`} onClick={() => openInInspector(c)}>
+            <span className="muted">{c.kind} · </span>
+            {c.namespace}/{c.name}
+          </button>
+        ),
+        tooltip: (c) => `${c.kind} ${c.namespace}/${c.name}`,
+      },
+      { key: 'connection', title: 'Connection', cell: (c) => names.get(c.connectionId) ?? c.connectionId },
+      {
+        key: 'by',
+        title: 'By',
+        cell: (c) => (
+          <>
+            {c.created && <span className="badge tone-neutral">created</span>} {c.by ?? <span className="muted">unknown</span>}
+            {c.auditId !== undefined && <span className="muted"> · audit #{c.auditId}</span>}
+          </>
+        ),
+        tooltip: (c) => (c.auditId !== undefined ? `Made in Pilothouse by ${c.by}: audit entry #${c.auditId}` : c.by ? `Last written by the field manager "${c.by}"` : undefined),
+      },
+      {
+        key: 'revision',
+        title: 'Revision',
+        className: 'kind-number',
+        cell: (c) => (c.revision !== undefined ? `${c.revision} (${c.revisions} kept)` : `${c.revisions} kept`),
+      },
+      { key: 'images', title: 'Images', className: 'mono', cell: (c) => c.images.join(', '), tooltip: (c) => c.images.join('\n') },
+      {
+        key: 'state',
+        title: 'Rollout',
+        cell: (c) => (
+          <>
+            <span className={`badge ${STATE_TONE[c.state]}`}>{c.state}</span>{' '}
+            <span className="muted">
+              {c.replicas.available}/{c.replicas.desired} available
+            </span>
+          </>
+        ),
+        tooltip: (c) => `${c.replicas.updated} updated, ${c.replicas.ready} ready, ${c.replicas.available} available of ${c.replicas.desired}`,
+      },
+    ],
+    [names],
+  );
+  const win = useVirtualWindow(rows.length);
+  const value = query.value;
+  const failed = value?.sources.filter((s) => s.error) ?? [];
+  const workloads = value?.sources.reduce((n, s) => n + s.workloads, 0) ?? 0;
+
+  return (
+    <div className="recent-changes">
+      <div className="page-header">
+        <p className="muted" aria-live="polite">
+          {value
+            ? `${value.changes.length} of ${workloads} workloads on ${value.sources.length - failed.length} of ${value.sources.length} clusters changed since ${new Date(value.since).toLocaleString()}`
+            : query.loading
+              ? 'Reading every cluster…'
+              : ''}
+        </p>
+        <div className="page-header-actions">
+          <label className="field inline">
+            <span>Filter</span>
+            <input type="search" aria-label="Filter changes" placeholder="name, namespace, cluster, who, image" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </label>
+          <button type="button" onClick={query.refetch} disabled={query.loading}>
+            {query.loading ? 'Reading…' : 'Refresh'}
+          </button>
+        </div>
+      </div>
+      {query.error !== undefined && <CallProblem error={query.error} what="the recent changes" onRetry={query.refetch} />}
+      {failed.map((s) => (
+        <p key={s.connectionId} className="notice notice-error" role="alert">
+          {s.connectionName}: {s.error}
+        </p>
+      ))}
+      {value && (
+        <VirtualGrid
+          label="Workloads changed in the last 24 hours"
+          rows={rows}
+          rowKey={changeKey}
+          columns={columns}
+          layout={{ template: '110px minmax(220px, 2fr) minmax(120px, 1fr) minmax(140px, 1fr) 110px minmax(160px, 2fr) 200px', minWidth: 1060 }}
+          sort={sort}
+          onSort={(key) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'desc' ? 'asc' : 'desc' }))}
+          selectedKey={selectedKey}
+          onRowClick={(key) => setSelectedKey(key)}
+          win={win}
+          idPrefix="recent-change"
+          busy={query.loading}
+          empty={<p className="muted">{filter.trim() ? 'No change matches the filter.' : `Nothing changed in the last ${HOURS} hours.`}</p>}
+        />
+      )}
+    </div>
+  );
+}

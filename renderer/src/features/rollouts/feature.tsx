@@ -1,0 +1,8 @@
+import type { Feature } from '../../shell/feature';
+import { RolloutsPage } from './RolloutsPage';
+
+/** Rollouts: what changed lately on every cluster, and the ways back (rollback, blue/green, canary, Helm). */
+export const rolloutsFeature: Feature<'rollouts'> = {
+  id: 'rollouts',
+  page: { route: 'rollouts', label: 'Rollouts', navOrder: 30, component: RolloutsPage },
+};

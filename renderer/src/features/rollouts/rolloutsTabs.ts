@@ -1,0 +1,16 @@
+import type { ComponentType } from 'react';
+import type { ConnectionSummary } from '../../../../shared/contract';
+import { RecentChangesView } from './RecentChangesView';
+
+/**
+ * One view of the Rollouts page. A view of `connection` scope works on the
+ * Kubernetes connection chosen in the top bar; one of `all` scope spans every
+ * connection. Adding a view is a line in {@link ROLLOUTS_TABS}.
+ */
+export type RolloutsTab = { id: string; label: string } & (
+  | { scope: 'all'; component: ComponentType }
+  | { scope: 'connection'; component: ComponentType<{ connection: ConnectionSummary }> }
+);
+
+/** The Rollouts page's views, in the order of its tabs. */
+export const ROLLOUTS_TABS: readonly RolloutsTab[] = [{ id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView }];
