@@ -32,13 +32,36 @@ export type RolloutHistory = z.infer<typeof RolloutHistory>;
 export const RollbackParams = ObjectRef.extend({
   /** The kept revision to go back to; 0 for the one before the latest, as `kubectl rollout undo` does. */
   toRevision: z.number().int().min(0).max(2 ** 53 - 1).default(0),
-  /** Only if the Deployment still runs this revision (an undo from the audit log checks it). */
+  /** Only if the workload still runs this revision (an undo from the audit log, and a confirmed preview, check it). */
   ifCurrentRevision: z.number().int().min(0).max(2 ** 53 - 1).optional(),
 }).strict();
 export type RollbackParams = z.infer<typeof RollbackParams>;
 
 /** A rollback started as a task: follow it in the tray, its report gives the verdict. */
 export const RollbackStarted = z.object({ taskId: z.string() });
+
+export const RevisionTemplateParams = ObjectRef.extend({ revision: z.number().int().min(0).max(2 ** 53 - 1) }).strict();
+export type RevisionTemplateParams = z.infer<typeof RevisionTemplateParams>;
+
+/** A kept revision's pod template as YAML, without the controller's `pod-template-hash` label. */
+export const RevisionTemplate = z.object({ revision: z.number().int(), yaml: z.string() });
+export type RevisionTemplate = z.infer<typeof RevisionTemplate>;
+
+/** What a rollback would do, worked out as the task would, before the user confirms. */
+export const RollbackPreview = z.object({
+  /** The revision it would go back to (the previous one when 0 was asked), once found. */
+  toRevision: z.number().int().optional(),
+  /** The revision the workload runs now, when known: the rollback is held to it. */
+  currentRevision: z.number().int().optional(),
+  /** The pod templates as YAML, without the hash label: what it runs now and what it would run. */
+  currentTemplate: z.string().optional(),
+  targetTemplate: z.string().optional(),
+  /** It already runs that template: the rollback would change nothing. */
+  noop: z.boolean(),
+  /** The server-side dry run of the patch, or why it cannot go ahead at all (paused, revision not kept, refused by admission). */
+  dryRun: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), message: z.string() })]),
+});
+export type RollbackPreview = z.infer<typeof RollbackPreview>;
 
 /** How far back the cockpit looks, in hours. */
 export const RecentChangesParams = z.object({ hours: z.number().int().min(1).max(168).default(24) }).strict();
@@ -94,11 +117,15 @@ export const rolloutsContract = defineArea('rollouts', {
     /** A workload's kept revisions, as `kubectl rollout history` finds them: a Deployment's ReplicaSets, a StatefulSet's or DaemonSet's ControllerRevisions. */
     'rollouts.history': method(ObjectRef, RolloutHistory),
     /**
-     * `kubectl rollout undo` of a Deployment as a task, audited (its undo rolls back to what ran before): refused when paused,
-     * skipped when it already runs that template, dry-run first, CONFLICT when it changed meanwhile; then followed to a
-     * verdict, complete or stalled past its progress deadline.
+     * `kubectl rollout undo` of a Deployment, StatefulSet or DaemonSet as a task, audited (its undo rolls back to what ran
+     * before): a paused Deployment refused, skipped when it already runs that template, dry-run first, CONFLICT when it
+     * changed meanwhile; then followed to a verdict as `kubectl rollout status` gives it.
      */
     'rollouts.rollback': method(RollbackParams, RollbackStarted),
+    /** One kept revision's pod template as YAML, for diffing two revisions. */
+    'rollouts.revisionTemplate': method(RevisionTemplateParams, RevisionTemplate),
+    /** A rollback worked out and tried as a server-side dry run, changing nothing: what the confirmation shows. */
+    'rollouts.rollbackPreview': method(RollbackParams, RollbackPreview),
     /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),
   },

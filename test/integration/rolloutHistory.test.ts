@@ -214,6 +214,6 @@ describe('rollback', () => {
     expect(await rollBack({ name: 'keepsnone' })).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND', message: expect.stringContaining('No rollout history found') } });
 
     expect(await rollBack({ name: 'web', toRevision: 4, ifCurrentRevision: 1 })).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
-    expect(await fail('rollouts.rollback', { connectionId, resource: STATEFULSETS, namespace: NS, name: 'db' })).toMatchObject({ code: 'VALIDATION' });
+    expect(await fail('rollouts.rollback', { connectionId, resource: { group: 'apps', version: 'v1', resource: 'replicasets' }, namespace: NS, name: 'web' })).toMatchObject({ code: 'VALIDATION' });
   });
 });

@@ -1,28 +1,39 @@
 /**
- * `kubectl rollout undo` for Deployments, as an audited task: the
- * revision's pod template (and annotations) put back on the Deployment,
- * refused when it is paused, skipped when it already runs that template,
- * tried first as a server-side dry run, guarded so a change made meanwhile
- * is reported, never overwritten; then followed as `kubectl rollout status`
- * does, to a verdict: complete, or stalled past its progress deadline.
+ * `kubectl rollout undo` for Deployments, StatefulSets and DaemonSets, as
+ * an audited task: the revision's pod template put back on the workload (a
+ * Deployment also takes the revision's annotations), a paused Deployment
+ * refused, skipped when it already runs that template, tried first as a
+ * server-side dry run, guarded so a change made meanwhile is reported, never
+ * overwritten; then followed as `kubectl rollout status` does, to a verdict.
+ * The same plan, dry-run only, is the preview the confirmation shows.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { RollbackParams } from '../../../shared/contract';
+import type { RollbackParams, RollbackPreview } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { UndoStep } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget';
-import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
+import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
-import type { KubeObject, LabelSelector } from '../kube/model';
+import type { KubeObject } from '../kube/model';
 import { systemClock } from '../kube/actions/evictions';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { controlledObjects, REPLICA_SETS, revisionOf, REVISION_ANNOTATION, templateImages, type PodTemplate } from './rolloutHistory';
-
-/** The label the Deployment controller adds to each ReplicaSet's template; not part of what a revision is. */
-export const POD_TEMPLATE_HASH = 'pod-template-hash';
+import {
+  currentRevision,
+  readWorkloadRevisions,
+  REVISION_ANNOTATION,
+  templateImages,
+  templateYaml,
+  withoutHash,
+  workloadKind,
+  type HistoryOwner,
+  type KeptRevision,
+  type PodTemplate,
+  type WorkloadKind,
+  type WorkloadRevisions,
+} from './rolloutHistory';
 
 /** Annotations a rollback leaves as the Deployment has them, as kubectl does (`annotationsToSkip`). */
 const ANNOTATIONS_KEPT = new Set([
@@ -34,27 +45,26 @@ const ANNOTATIONS_KEPT = new Set([
   'deprecated.deployment.rollback.to',
 ]);
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-
-/** A pod template, compared and patched whole. */
-type Template = { metadata?: { labels?: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
-
-interface Deployment extends KubeObject {
-  spec?: { paused?: boolean; selector?: LabelSelector; template?: Template };
-}
-
-interface RevisionSet extends KubeObject {
-  spec?: { template?: Template };
-}
-
-/** The template without the controller's hash label. */
-export function withoutHash(template: Template | undefined): Template {
-  const copy = structuredClone(template ?? {});
-  if (copy.metadata?.labels) {
-    delete copy.metadata.labels[POD_TEMPLATE_HASH];
-    if (!Object.keys(copy.metadata.labels).length) delete copy.metadata.labels;
-  }
-  return copy;
+/** A workload as a rollback and its verdict read it. */
+interface Workload extends HistoryOwner {
+  spec?: HistoryOwner['spec'] & {
+    paused?: boolean;
+    replicas?: number;
+    updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  };
+  status?: HistoryOwner['status'] & {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    currentReplicas?: number;
+    desiredNumberScheduled?: number;
+    updatedNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
 }
 
 /** JSON values equal, whatever the order of object keys. */
@@ -67,26 +77,23 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The ReplicaSet to roll back to, as kubectl picks it: revision `toRevision`,
- * or (0) the newest revision before the latest one.
+ * The revision to roll back to, as kubectl picks it: revision `toRevision`,
+ * or (0) the newest one before the latest. `what` names the workload:
+ * `deployment "web"`.
  */
-export function rollbackSource(name: string, replicaSets: readonly RevisionSet[], toRevision: number): { rs: RevisionSet; revision: number } {
-  const numbered = replicaSets.flatMap((rs) => {
-    const revision = revisionOf(rs);
-    return revision === undefined ? [] : [{ rs, revision }];
-  });
+export function rollbackSource(what: string, kept: readonly KeptRevision[], toRevision: number): KeptRevision {
   if (toRevision > 0) {
-    const found = numbered.find((n) => n.revision === toRevision);
-    if (!found) throw new AppError('NOT_FOUND', `Revision ${toRevision} of deployment "${name}" is not kept: unable to find it in its history`);
+    const found = kept.find((k) => k.revision === toRevision);
+    if (!found) throw new AppError('NOT_FOUND', `Revision ${toRevision} of ${what} is not kept: unable to find it in its history`);
     return found;
   }
-  const [, previous] = [...numbered].sort((a, b) => b.revision - a.revision);
-  if (!previous) throw new AppError('NOT_FOUND', `No rollout history found for deployment "${name}": no earlier revision is kept (its revisionHistoryLimit may be 0)`);
+  const [, previous] = [...kept].sort((a, b) => b.revision - a.revision);
+  if (!previous) throw new AppError('NOT_FOUND', `No rollout history found for ${what}: no earlier revision is kept (its revisionHistoryLimit may be 0)`);
   return previous;
 }
 
 /** The Deployment's annotations after the rollback: its own bookkeeping ones, then the revision's others, as kubectl does. */
-export function rollbackAnnotations(deployment: Deployment, rs: RevisionSet): Record<string, string> {
+export function rollbackAnnotations(deployment: KubeObject, rs: KubeObject): Record<string, string> {
   const own = deployment.metadata?.annotations ?? {};
   const annotations: Record<string, string> = {};
   for (const key of ANNOTATIONS_KEPT) if (own[key] !== undefined) annotations[key] = own[key];
@@ -95,37 +102,28 @@ export function rollbackAnnotations(deployment: Deployment, rs: RevisionSet): Re
 }
 
 /**
- * The JSON patch that puts the revision back: it fails (and changes nothing)
- * unless the Deployment is still at the resourceVersion read.
+ * The JSON patch that puts the revision back; it fails (and changes nothing)
+ * unless the workload is still at the resourceVersion read. A StatefulSet's
+ * or DaemonSet's is kubectl's strategic-merge patch (the ControllerRevision's
+ * `data`, `spec.template` with `$patch: replace`) said as a JSON `replace`,
+ * which does the same and can carry the `test`; a Deployment's also takes the
+ * revision's annotations.
  */
-export function rollbackPatch(deployment: Deployment, rs: RevisionSet): unknown[] {
+export function rollbackPatch(kind: WorkloadKind, owner: KubeObject, to: KeptRevision): unknown[] {
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata?.resourceVersion },
-    { op: 'replace', path: '/spec/template', value: withoutHash(rs.spec?.template) },
-    { op: 'replace', path: '/metadata/annotations', value: rollbackAnnotations(deployment, rs) },
+    { op: 'test', path: '/metadata/resourceVersion', value: owner.metadata?.resourceVersion },
+    { op: 'replace', path: '/spec/template', value: to.template },
+    ...(kind === 'Deployment' ? [{ op: 'replace', path: '/metadata/annotations', value: rollbackAnnotations(owner, to.keeper) }] : []),
   ];
 }
 
 /** A short account of a template: its images. */
-const imagesOf = (template: Template | undefined): string => templateImages(template as PodTemplate | undefined).join(', ');
-
-/** A Deployment's rollout status, as far as the verdict reads it. */
-interface DeploymentStatus {
-  metadata?: { generation?: number };
-  spec?: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    readyReplicas?: number;
-    availableReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  };
-}
+const imagesOf = (template: PodTemplate | undefined): string => templateImages(template).join(', ');
 
 /** Where a rollout stands, as `kubectl rollout status` judges it. */
 export interface RolloutProgress {
-  state: 'waiting' | 'complete' | 'stalled';
+  /** `unwatched`: its update strategy is not RollingUpdate, so there is no rollout to wait for (kubectl refuses to). */
+  state: 'waiting' | 'complete' | 'stalled' | 'unwatched';
   desired: number;
   updated: number;
   ready: number;
@@ -133,19 +131,112 @@ export interface RolloutProgress {
   message: string;
 }
 
+const observed = (w: Workload): boolean => (w.metadata?.generation ?? 0) <= (w.status?.observedGeneration ?? 0);
+const NOT_OBSERVED = 'waiting for the controller to see the change';
+
 /** `kubectl rollout status`'s verdict on a Deployment. */
-export function rolloutProgress(d: DeploymentStatus): RolloutProgress {
+export function rolloutProgress(d: Workload): RolloutProgress {
   const st = d.status ?? {};
   const desired = d.spec?.replicas ?? 1;
   const counts = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
   const of = `${counts.updated} of ${desired} updated, ${counts.ready} ready, ${counts.available} available`;
-  if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? 0)) return { state: 'waiting', ...counts, message: 'waiting for the controller to see the change' };
+  if (!observed(d)) return { state: 'waiting', ...counts, message: NOT_OBSERVED };
   const progressing = st.conditions?.find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') return { state: 'stalled', ...counts, message: `exceeded its progress deadline: ${progressing.message ?? of}` };
   if (counts.updated < desired) return { state: 'waiting', ...counts, message: of };
   if ((st.replicas ?? 0) > counts.updated) return { state: 'waiting', ...counts, message: `${of}; ${(st.replicas ?? 0) - counts.updated} old replicas still terminating` };
   if (counts.available < counts.updated) return { state: 'waiting', ...counts, message: of };
   return { state: 'complete', ...counts, message: of };
+}
+
+/** What kubectl says of a StatefulSet or DaemonSet that does not roll out by itself. */
+const unwatched = (strategy: string, pods: string) =>
+  `its update strategy is ${strategy}: ${pods} take the template only when deleted, so there is no rollout to wait for (kubectl rollout status refuses to)`;
+
+/** `kubectl rollout status`'s verdict on a StatefulSet: all ready, and updated up to its partition (or current = update revision). */
+export function statefulSetProgress(s: Workload): RolloutProgress {
+  const st = s.status ?? {};
+  const desired = s.spec?.replicas ?? 1;
+  const counts = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
+  const strategy = s.spec?.updateStrategy;
+  if (strategy?.type && strategy.type !== 'RollingUpdate') return { state: 'unwatched', ...counts, message: unwatched(strategy.type, 'its pods') };
+  if (!st.observedGeneration || !observed(s)) return { state: 'waiting', ...counts, message: NOT_OBSERVED };
+  if (counts.ready < desired) return { state: 'waiting', ...counts, message: `${desired - counts.ready} of ${desired} pods not ready yet, ${counts.updated} updated` };
+  if (strategy?.rollingUpdate) {
+    const partition = strategy.rollingUpdate.partition;
+    const kept = partition ? `; pods below ordinal ${partition} keep their template (partition ${partition})` : '';
+    if (partition !== undefined && counts.updated < desired - partition) {
+      return { state: 'waiting', ...counts, message: `${counts.updated} of ${desired - partition} pods updated${kept}` };
+    }
+    return { state: 'complete', ...counts, message: `${counts.updated} pods updated, ${counts.ready} of ${desired} ready${kept}` };
+  }
+  if (st.updateRevision !== st.currentRevision) return { state: 'waiting', ...counts, message: `${counts.updated} pods at revision ${st.updateRevision ?? '?'} so far` };
+  return { state: 'complete', ...counts, message: `${st.currentReplicas ?? counts.updated} pods at revision ${st.currentRevision ?? '?'}` };
+}
+
+/** `kubectl rollout status`'s verdict on a DaemonSet: every scheduled pod updated and available. */
+export function daemonSetProgress(d: Workload): RolloutProgress {
+  const st = d.status ?? {};
+  const desired = st.desiredNumberScheduled ?? 0;
+  const counts = { desired, updated: st.updatedNumberScheduled ?? 0, ready: st.numberReady ?? 0, available: st.numberAvailable ?? 0 };
+  const strategy = d.spec?.updateStrategy?.type;
+  if (strategy && strategy !== 'RollingUpdate') return { state: 'unwatched', ...counts, message: unwatched(strategy, 'its pods') };
+  if (!observed(d)) return { state: 'waiting', ...counts, message: NOT_OBSERVED };
+  const of = `${counts.updated} of ${desired} pods updated, ${counts.available} available`;
+  return { state: counts.updated < desired || counts.available < desired ? 'waiting' : 'complete', ...counts, message: of };
+}
+
+const PROGRESS: Record<WorkloadKind, (w: Workload) => RolloutProgress> = {
+  Deployment: rolloutProgress,
+  StatefulSet: statefulSetProgress,
+  DaemonSet: daemonSetProgress,
+};
+
+/** What a rollback would do, worked out from the workload and its kept revisions before anything changes. */
+export type RollbackPlan = {
+  workload: WorkloadRevisions<Workload>;
+  /** The revision it runs now, when known. */
+  current: number | undefined;
+  /** It already runs the target's template. */
+  noop: boolean;
+} & (
+  | { to: KeptRevision; refusal?: undefined }
+  /** Why kubectl would not roll back: a paused Deployment, a revision not kept (then no `to`). */
+  | { to?: KeptRevision; refusal: AppError }
+);
+
+/**
+ * Reads the workload and its revisions and works out the rollback as
+ * kubectl does; CONFLICT when it no longer runs `ifCurrentRevision`.
+ */
+export async function planRollback(kc: KubeConfig, params: RollbackParams, signal?: AbortSignal): Promise<RollbackPlan> {
+  const { toRevision, ifCurrentRevision, ...ref } = params;
+  const workload = await readWorkloadRevisions<Workload>(kc, ref, signal);
+  const { kind, owner, kept, label } = workload;
+  const current = currentRevision(kind, owner, kept);
+  if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
+    throw new AppError('CONFLICT', `${label} runs revision ${current ?? 'unknown'} now, not ${ifCurrentRevision}: it was changed since. Nothing was changed`);
+  }
+  const refusal = kind === 'Deployment' && owner.spec?.paused ? new AppError('VALIDATION', `${label} is paused: resume it first (kubectl rollout resume) and try again`) : undefined;
+  let to: KeptRevision;
+  try {
+    to = rollbackSource(`${kind.toLowerCase()} "${ref.name}"`, kept, toRevision);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return { workload, current, noop: false, refusal: refusal ?? err };
+  }
+  const noop = sameJson(to.template, withoutHash(owner.spec?.template));
+  return refusal ? { workload, current, noop, to, refusal } : { workload, current, noop, to };
+}
+
+/** Sends the rollback patch, as a server-side dry run or for real; CONFLICT when the workload changed since it was read. */
+async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: WorkloadRevisions<Workload>, to: KeptRevision, dryRun: boolean): Promise<void> {
+  const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: rollbackPatch(kind, owner, to), deadlineMs: 30_000 });
+  // A failed `test` op (422 naming it) or a lost race: the workload changed between the read and the patch.
+  if (res.status === 409 || (res.status === 422 && JSON.stringify(res.body).includes('/metadata/resourceVersion'))) {
+    throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
+  }
+  if (res.status !== 200) throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 
 export interface RollbacksDeps {
@@ -157,9 +248,11 @@ export interface RollbacksDeps {
   pollMs?: number;
 }
 
-/** Rolls Deployments back to a kept revision, as tasks. */
+/** Rolls workloads back to a kept revision, as tasks, and previews that. */
 export interface Rollbacks {
   start(params: RollbackParams, actor: string): { taskId: string };
+  /** The rollback worked out and tried as a server-side dry run; a refusal or a failed dry run is a value, not an error. */
+  preview(params: RollbackParams): Promise<RollbackPreview>;
 }
 
 /** What a rollback task ends with. */
@@ -172,58 +265,46 @@ interface Rolled {
 export const ROLLBACK_PHASES = ['Roll back', 'Wait for the rollout'] as const;
 
 export function createRollbacks({ access, connections, runner, log, pollMs = 1000 }: RollbacksDeps): Rollbacks {
-  async function read<T>(kc: KubeConfig, path: string, what: string, missing: string, signal?: AbortSignal): Promise<T> {
-    const res = await kubeRequest<T>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal });
-    if (res.status === 404) throw new AppError('NOT_FOUND', missing);
-    if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
-    return res.body;
-  }
-
   async function rollback(ctx: TaskContext, params: RollbackParams): Promise<Rolled> {
-    const { toRevision, ifCurrentRevision, ...ref } = params;
-    const namespace = ref.namespace!;
-    const label = `deployment "${ref.name}" in ${namespace}`;
-    const path = objectPath(DEPLOYMENTS, namespace, ref.name);
+    const { toRevision: _toRevision, ifCurrentRevision: _ifCurrentRevision, ...ref } = params;
     const kc = await access.config(ref.connectionId);
-    const deployment = await read<Deployment>(kc, path, `reading ${label}`, `${label} is not there (any more)`, ctx.signal);
-    const current = revisionOf(deployment);
-    const before = `revision ${current ?? '?'} (${imagesOf(deployment.spec?.template)})`;
+    const plan = await planRollback(kc, params, ctx.signal);
+    const { workload, current } = plan;
+    const { kind, label, path, owner, kept } = workload;
+    const before = `revision ${current ?? '?'} (${imagesOf(owner.spec?.template)})`;
     ctx.record({ audit: { before } });
-    if (deployment.spec?.paused) throw new AppError('VALIDATION', `${label} is paused: resume it first (kubectl rollout resume) and try again`);
-    if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
-      throw new AppError('CONFLICT', `${label} runs revision ${current ?? 'unknown'} now, not ${ifCurrentRevision}: it was changed since. Nothing was changed`);
-    }
-    const own = await controlledObjects<RevisionSet>(kc, deployment, namespace, REPLICA_SETS, label, ctx.signal);
-    const source = rollbackSource(ref.name, own, toRevision);
-    const to = `the template of revision ${source.revision} (${imagesOf(source.rs.spec?.template)})`;
-    if (sameJson(withoutHash(source.rs.spec?.template), withoutHash(deployment.spec?.template))) {
+    if (plan.refusal) throw plan.refusal;
+    const target = plan.to;
+    const to = `the template of revision ${target.revision} (${imagesOf(target.template)})`;
+    if (plan.noop) {
       ctx.record({ audit: { before, after: `unchanged: already ${to}` } });
-      return { skipped: true, toRevision: source.revision, verdict: `Skipped: ${label} already runs ${to}.` };
+      return { skipped: true, toRevision: target.revision, verdict: `Skipped: ${label} already runs ${to}.` };
     }
 
-    const patch = rollbackPatch(deployment, source.rs);
     // The server's admission (quotas, policies, webhooks) says no before anything changes.
     for (const dryRun of [true, false]) {
       ctx.throwIfCancelled();
-      const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
-      // A failed `test` op: the Deployment changed between the read and the patch.
-      if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
-      if (res.status !== 200) throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
+      await patchWorkload(kc, workload, target, dryRun);
     }
     // The controller numbers the restored template latest + 1; undoing goes back to what ran before, while that is still so.
-    const latest = Math.max(...own.map((rs) => revisionOf(rs) ?? 0));
+    const latest = Math.max(...kept.map((k) => k.revision));
     const undo: UndoStep | undefined =
-      current === undefined ? undefined : { method: 'rollouts.rollback', params: { ...ref, toRevision: current, ifCurrentRevision: latest + 1 }, label: `Roll back to revision ${current}` };
+      current === undefined
+        ? undefined
+        : { method: 'rollouts.rollback', params: { ...ref, toRevision: current, ifCurrentRevision: latest + 1 }, label: `Roll back to revision ${current}` };
     ctx.record({ audit: { before, after: to, ...(undo ? { undo } : {}) }, summary: `Rolled back ${label} to ${to}; waiting for the rollout.` });
-    log.info('deployment rolled back', { connectionId: ref.connectionId, namespace, name: ref.name, toRevision: source.revision });
+    log.info('workload rolled back', { connectionId: ref.connectionId, kind, namespace: ref.namespace, name: ref.name, toRevision: target.revision });
 
     // Past the point of no return: a cancel stops the waiting, not the rollback.
     ctx.phase('Wait for the rollout');
     for (;;) {
-      const now = await read<DeploymentStatus>(kc, path, `reading ${label}`, `${label} was deleted during its rollback`, ctx.signal);
-      const progress = rolloutProgress(now);
-      ctx.progress(progress.available, progress.desired, progress.message);
-      if (progress.state === 'complete') return { skipped: false, toRevision: source.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
+      const res = await kubeRequest<Workload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
+      if (res.status === 404) throw new AppError('NOT_FOUND', `${label} was deleted during its rollback`);
+      if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
+      const progress = PROGRESS[kind](res.body);
+      ctx.progress(Math.min(progress.updated, progress.available), progress.desired, progress.message);
+      if (progress.state === 'complete') return { skipped: false, toRevision: target.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
+      if (progress.state === 'unwatched') return { skipped: false, toRevision: target.revision, verdict: `${label} took ${to}, but ${progress.message}.` };
       if (progress.state === 'stalled') {
         throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
       }
@@ -233,18 +314,15 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
 
   return {
     start(params, actor) {
-      const ref = params;
-      if (ref.resource.group !== 'apps' || ref.resource.resource !== 'deployments') {
-        throw new AppError('VALIDATION', 'Only Deployments roll back this way for now; StatefulSets and DaemonSets keep their history in ControllerRevisions');
-      }
-      if (!ref.namespace) throw new AppError('VALIDATION', `deployments are namespaced: give the namespace of "${ref.name}"`);
-      const connectionName = connectionNameOf(connections, ref.connectionId);
+      const kind = workloadKind(params);
+      const connectionName = connectionNameOf(connections, params.connectionId);
+      const what = `${kind.toLowerCase()} ${params.name}`;
       const { id } = runner.start(
         {
           kind: 'rollouts.rollback',
-          title: `Roll back deployment ${ref.name} to ${params.toRevision ? `revision ${params.toRevision}` : 'the previous revision'}`,
-          target: auditTarget(connectionName, ref.namespace, 'deployments', ref.name),
-          connectionId: ref.connectionId,
+          title: `Roll back ${what} to ${params.toRevision ? `revision ${params.toRevision}` : 'the previous revision'}`,
+          target: auditTarget(connectionName, params.namespace, params.resource.resource, params.name),
+          connectionId: params.connectionId,
           connectionName,
           actor,
           phases: [...ROLLBACK_PHASES],
@@ -254,6 +332,26 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
         { describe: (done) => ({ result: { skipped: done.skipped, toRevision: done.toRevision }, report: done.verdict }) },
       );
       return { taskId: id };
+    },
+
+    async preview(params) {
+      const kc = await access.config(params.connectionId);
+      const { workload, current, to, refusal, noop } = await planRollback(kc, params);
+      const shown = {
+        ...(current !== undefined ? { currentRevision: current } : {}),
+        currentTemplate: templateYaml(withoutHash(workload.owner.spec?.template)),
+        ...(to ? { toRevision: to.revision, targetTemplate: templateYaml(to.template) } : {}),
+        noop,
+      };
+      if (refusal) return { ...shown, dryRun: { ok: false, message: refusal.message } };
+      if (noop) return { ...shown, dryRun: { ok: true } };
+      try {
+        await patchWorkload(kc, workload, to, true);
+        return { ...shown, dryRun: { ok: true } };
+      } catch (err) {
+        if (err instanceof AppError) return { ...shown, dryRun: { ok: false, message: err.message } };
+        throw err;
+      }
     },
   };
 }

@@ -4,7 +4,8 @@
  * StatefulSet's or DaemonSet's from the ControllerRevisions it controls.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ObjectRef, ResourceRef, Revision, RolloutHistory } from '../../../shared/contract';
+import { stringify } from 'yaml';
+import type { ObjectRef, ResourceRef, Revision, RevisionTemplate, RevisionTemplateParams, RolloutHistory } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { objectPath, resourceLabel, type KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
@@ -24,10 +25,15 @@ interface Container {
   image?: string;
 }
 
-/** A pod template, as far as history reads it. */
+/** A pod template, as far as history reads it; compared and written back whole. */
 export interface PodTemplate {
-  spec?: { containers?: Container[]; initContainers?: Container[] };
+  metadata?: { labels?: Record<string, string> } & Record<string, unknown>;
+  spec?: { containers?: Container[]; initContainers?: Container[] } & Record<string, unknown>;
+  [field: string]: unknown;
 }
+
+/** The label the Deployment controller adds to each ReplicaSet's template; not part of what a revision is. */
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 /** A Deployment, StatefulSet or DaemonSet, as far as history reads it. */
 export interface HistoryOwner extends KubeObject {
@@ -41,11 +47,17 @@ export interface ReplicaSetObject extends KubeObject {
   status?: { replicas?: number; readyReplicas?: number };
 }
 
-/** A ControllerRevision: `data` holds the owner's pod template as a patch (`spec.template`). */
+/**
+ * A ControllerRevision: `data` holds the owner's pod template as the
+ * strategic-merge patch that restores it (`spec.template` with `$patch: replace`).
+ */
 export interface ControllerRevisionObject extends KubeObject {
   revision?: number;
-  data?: { spec?: { template?: PodTemplate } };
+  data?: { spec?: { template?: PodTemplate & { $patch?: string } } };
 }
+
+/** One of a workload's kinds that keep a history. */
+export type WorkloadKind = RolloutHistory['kind'];
 
 export const REPLICA_SETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets' };
 const CONTROLLER_REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
@@ -56,6 +68,25 @@ const OWNERS = {
   statefulsets: 'StatefulSet',
   daemonsets: 'DaemonSet',
 } as const;
+
+/** The template without the controller's hash label. */
+export function withoutHash(template: PodTemplate | undefined): PodTemplate {
+  const copy = structuredClone(template ?? {});
+  if (copy.metadata?.labels) {
+    delete copy.metadata.labels[POD_TEMPLATE_HASH];
+    if (!Object.keys(copy.metadata.labels).length) delete copy.metadata.labels;
+  }
+  return copy;
+}
+
+/** The pod template a ControllerRevision restores: its patch's template without the `$patch` directive. */
+export function controllerRevisionTemplate(revision: ControllerRevisionObject): PodTemplate {
+  const { $patch: _directive, ...template } = revision.data?.spec?.template ?? {};
+  return template;
+}
+
+/** A template as YAML, for people to read and diff. */
+export const templateYaml = (template: PodTemplate): string => stringify(template, { lineWidth: 0 });
 
 /** `container=image` for each container of a template, init containers first. */
 export function templateImages(template: PodTemplate | undefined): string[] {
@@ -95,79 +126,129 @@ export async function controlledObjects<T extends KubeObject>(
   return (res.body.items ?? []).filter((item) => controlledBy(item, owner.metadata?.uid));
 }
 
+/** One kept revision: its number, the object that keeps it, and the pod template it restores (without the hash label). */
+export interface KeptRevision {
+  revision: number;
+  keeper: ReplicaSetObject | ControllerRevisionObject;
+  template: PodTemplate;
+}
+
 /**
- * A Deployment's revisions: the ReplicaSets it controls with a revision
- * annotation, oldest first. The current one is the Deployment's own
- * revision annotation.
+ * The revisions the workload controls, oldest first: a Deployment's
+ * ReplicaSets with a revision annotation, a StatefulSet's or DaemonSet's
+ * ControllerRevisions.
  */
-export function deploymentRevisions(deployment: HistoryOwner, replicaSets: readonly ReplicaSetObject[]): Revision[] {
-  const uid = deployment.metadata?.uid ?? '';
-  const current = revisionOf(deployment);
-  return replicaSets
-    .filter((rs) => controlledBy(rs, uid))
-    .flatMap((rs): Revision[] => {
-      const revision = revisionOf(rs);
-      if (revision === undefined) return [];
-      const cause = changeCause(rs);
-      return [
-        {
-          revision,
-          name: rs.metadata?.name ?? '',
-          ...(cause ? { changeCause: cause } : {}),
-          ...(rs.metadata?.creationTimestamp ? { createdAt: rs.metadata.creationTimestamp } : {}),
-          images: templateImages(rs.spec?.template),
-          current: revision === current,
-          pods: { replicas: rs.status?.replicas ?? 0, ready: rs.status?.readyReplicas ?? 0 },
-        },
-      ];
+export function keptRevisions(kind: WorkloadKind, owner: HistoryOwner, keepers: readonly KubeObject[]): KeptRevision[] {
+  const uid = owner.metadata?.uid ?? '';
+  return keepers
+    .filter((keeper) => controlledBy(keeper, uid))
+    .flatMap((keeper): KeptRevision[] => {
+      if (kind === 'Deployment') {
+        const revision = revisionOf(keeper);
+        return revision === undefined ? [] : [{ revision, keeper, template: withoutHash((keeper as ReplicaSetObject).spec?.template) }];
+      }
+      const { revision } = keeper as ControllerRevisionObject;
+      return typeof revision === 'number' ? [{ revision, keeper, template: controllerRevisionTemplate(keeper) }] : [];
     })
     .sort((a, b) => a.revision - b.revision);
 }
 
 /**
- * A StatefulSet's or DaemonSet's revisions: the ControllerRevisions it
- * controls, oldest first. The current one is the one its pods are being
- * brought to (`status.updateRevision`), else the newest.
+ * The revision the workload runs: a Deployment's revision annotation; for a
+ * StatefulSet or DaemonSet the one its pods are being brought to
+ * (`status.updateRevision`), else the newest.
  */
-export function controllerRevisions(owner: HistoryOwner, revisions: readonly ControllerRevisionObject[]): Revision[] {
-  const uid = owner.metadata?.uid ?? '';
-  const mine = revisions.filter((r) => controlledBy(r, uid) && typeof r.revision === 'number').sort((a, b) => a.revision! - b.revision!);
+export function currentRevision(kind: WorkloadKind, owner: HistoryOwner, kept: readonly KeptRevision[]): number | undefined {
+  if (kind === 'Deployment') return revisionOf(owner);
   const updateRevision = owner.status?.updateRevision;
-  const currentName = mine.some((r) => r.metadata?.name === updateRevision) ? updateRevision : mine.at(-1)?.metadata?.name;
-  return mine.map((r) => {
-    const cause = changeCause(r);
-    return {
-      revision: r.revision!,
-      name: r.metadata?.name ?? '',
-      ...(cause ? { changeCause: cause } : {}),
-      ...(r.metadata?.creationTimestamp ? { createdAt: r.metadata.creationTimestamp } : {}),
-      images: templateImages(r.data?.spec?.template),
-      current: r.metadata?.name === currentName,
-    };
-  });
+  return (kept.find((k) => k.keeper.metadata?.name === updateRevision) ?? kept.at(-1))?.revision;
+}
+
+function revisionRow(k: KeptRevision, current: number | undefined): Revision {
+  const meta = k.keeper.metadata;
+  const cause = changeCause(k.keeper);
+  return {
+    revision: k.revision,
+    name: meta?.name ?? '',
+    ...(cause ? { changeCause: cause } : {}),
+    ...(meta?.creationTimestamp ? { createdAt: meta.creationTimestamp } : {}),
+    images: templateImages(k.template),
+    current: k.revision === current,
+  };
+}
+
+/** A Deployment's revision row, with its ReplicaSet's pods. */
+function withPods(k: KeptRevision, current: number | undefined): Revision {
+  const status = (k.keeper as ReplicaSetObject).status;
+  return { ...revisionRow(k, current), pods: { replicas: status?.replicas ?? 0, ready: status?.readyReplicas ?? 0 } };
+}
+
+/** A Deployment's revisions, oldest first, with each ReplicaSet's pods. */
+export function deploymentRevisions(deployment: HistoryOwner, replicaSets: readonly ReplicaSetObject[]): Revision[] {
+  const current = revisionOf(deployment);
+  return keptRevisions('Deployment', deployment, replicaSets).map((k) => withPods(k, current));
+}
+
+/** A StatefulSet's or DaemonSet's revisions, oldest first. */
+export function controllerRevisions(owner: HistoryOwner, revisions: readonly ControllerRevisionObject[]): Revision[] {
+  const kept = keptRevisions('StatefulSet', owner, revisions);
+  const current = currentRevision('StatefulSet', owner, kept);
+  return kept.map((k) => revisionRow(k, current));
+}
+
+/** A workload read with its kept revisions: what history, templates and rollbacks start from. */
+export interface WorkloadRevisions<T extends HistoryOwner = HistoryOwner> {
+  kind: WorkloadKind;
+  /** `statefulset "db" in shop`, for messages. */
+  label: string;
+  /** The workload's API path. */
+  path: string;
+  owner: T;
+  kept: KeptRevision[];
+}
+
+/** The kind of a workload that keeps revisions; VALIDATION for others or without a namespace. */
+export function workloadKind(ref: ObjectRef): WorkloadKind {
+  const kind = ref.resource.group === 'apps' ? OWNERS[ref.resource.resource as keyof typeof OWNERS] : undefined;
+  if (!kind) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} keep no rollout history: only Deployments, StatefulSets and DaemonSets do`);
+  if (!ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are namespaced: give the namespace of "${ref.name}"`);
+  return kind;
+}
+
+/** Reads a Deployment, StatefulSet or DaemonSet and the revisions it controls. */
+export async function readWorkloadRevisions<T extends HistoryOwner>(kc: KubeConfig, ref: ObjectRef, signal?: AbortSignal): Promise<WorkloadRevisions<T>> {
+  const kind = workloadKind(ref);
+  const namespace = ref.namespace!;
+  const label = `${kind.toLowerCase()} "${ref.name}" in ${namespace}`;
+  const path = objectPath({ group: 'apps', version: 'v1', resource: ref.resource.resource }, namespace, ref.name);
+  const res = await kubeRequest<T>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal });
+  if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is not there (any more)`);
+  if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
+  const owner = res.body;
+  const keepers = await controlledObjects(kc, owner, namespace, kind === 'Deployment' ? REPLICA_SETS : CONTROLLER_REVISIONS, label, signal);
+  return { kind, label, path, owner, kept: keptRevisions(kind, owner, keepers) };
 }
 
 /** Reads workloads' histories over the connections' clients. */
 export interface RolloutHistoryReader {
   history(ref: ObjectRef): Promise<RolloutHistory>;
+  /** One kept revision's pod template as YAML, without the hash label: what the History tab diffs. */
+  revisionTemplate(params: RevisionTemplateParams): Promise<RevisionTemplate>;
 }
 
 export function createRolloutHistory(access: Pick<KubeAccess, 'config'>): RolloutHistoryReader {
   return {
     async history(ref) {
-      const kind = ref.resource.group === 'apps' ? OWNERS[ref.resource.resource as keyof typeof OWNERS] : undefined;
-      if (!kind) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} keep no rollout history: only Deployments, StatefulSets and DaemonSets do`);
-      if (!ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are namespaced: give the namespace of "${ref.name}"`);
-      const kc = await access.config(ref.connectionId);
-      const label = `${resourceLabel(ref.resource)} "${ref.name}" in ${ref.namespace}`;
-      const ownerRes = await kubeRequest<HistoryOwner>(kc, objectPath({ group: 'apps', version: 'v1', resource: ref.resource.resource }, ref.namespace, ref.name));
-      if (ownerRes.status === 404) throw new AppError('NOT_FOUND', `${label} is not there (any more)`);
-      if (ownerRes.status !== 200) throw kubeStatusError(`reading ${label}`, ownerRes.status, ownerRes.body);
-      const owner = ownerRes.body;
-      const keeper = kind === 'Deployment' ? REPLICA_SETS : CONTROLLER_REVISIONS;
-      const items = await controlledObjects(kc, owner, ref.namespace, keeper, label);
-      const revisions = kind === 'Deployment' ? deploymentRevisions(owner, items as ReplicaSetObject[]) : controllerRevisions(owner, items as ControllerRevisionObject[]);
+      const { kind, owner, kept } = await readWorkloadRevisions(await access.config(ref.connectionId), ref);
+      const current = currentRevision(kind, owner, kept);
+      const revisions = kept.map((k) => (kind === 'Deployment' ? withPods(k, current) : revisionRow(k, current)));
       return { kind, revisions, historyLimit: owner.spec?.revisionHistoryLimit ?? DEFAULT_HISTORY_LIMIT };
+    },
+    async revisionTemplate({ revision, ...ref }) {
+      const { label, kept } = await readWorkloadRevisions(await access.config(ref.connectionId), ref);
+      const found = kept.find((k) => k.revision === revision);
+      if (!found) throw new AppError('NOT_FOUND', `Revision ${revision} of ${label} is not kept (any more)`);
+      return { revision, yaml: templateYaml(found.template) };
     },
   };
 }

@@ -29,6 +29,8 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
     handlers: {
       'rollouts.history': (ref) => history.history(ref),
       'rollouts.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
+      'rollouts.rollbackPreview': (params) => rollbacks.preview(params),
+      'rollouts.revisionTemplate': (params) => history.revisionTemplate(params),
       'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
     },
     endSession: () => {},
