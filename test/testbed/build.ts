@@ -1,5 +1,5 @@
 /**
- * Builds the pinned control-plane, etcd and kwok binaries from the Go module
+ * Builds the pinned control-plane, etcd, kwok and helm binaries from the Go module
  * proxy into per-version wrapper modules under `~/.cache/pilothouse/testbed`.
  *
  * Each component is skipped when its binaries exist, so the step is cheap to
@@ -11,6 +11,7 @@ import {
   BINARIES,
   BUILD_DIRS,
   ETCD_VERSION,
+  HELM_VERSION,
   KUBE_STAGING_VERSION,
   KUBE_VERSION,
   KWOK_VERSION,
@@ -127,6 +128,15 @@ async function buildKwok(activity: Activity): Promise<void> {
   await go(dir, ['build', '-v', '-o', 'bin/', 'sigs.k8s.io/kwok/cmd/kwok', 'sigs.k8s.io/kwok/cmd/kwokctl'], activity);
 }
 
+async function buildHelm(activity: Activity): Promise<void> {
+  const dir = BUILD_DIRS.helm;
+  await initModule(dir, 'pilothouse.local/testbed/helm', activity);
+  await go(dir, ['get', '-tool', `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`], activity);
+  // helm reads its own version from this variable; without it `helm version` says v3.x-dev.
+  const ldflags = `-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`;
+  await go(dir, ['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', 'bin/helm', 'helm.sh/helm/v3/cmd/helm'], activity);
+}
+
 const COMPONENTS: readonly BuildComponent[] = [
   {
     name: `kwok ${KWOK_VERSION}`,
@@ -141,6 +151,7 @@ const COMPONENTS: readonly BuildComponent[] = [
     cold: '~7 min',
     build: buildKubernetes,
   },
+  { name: `helm ${HELM_VERSION}`, outputs: [BINARIES.helm], cold: '~2.5 min', build: buildHelm },
 ];
 
 /** The components lacking a binary, in build order. */

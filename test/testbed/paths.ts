@@ -16,6 +16,8 @@ export const KUBE_STAGING_VERSION = 'v0.34.4';
 export const ETCD_VERSION = 'v3.6.4';
 /** kwok / kwokctl release built from the Go module proxy. */
 export const KWOK_VERSION = 'v0.7.0';
+/** Helm release built from the Go module proxy, for the Helm rollback tests. */
+export const HELM_VERSION = 'v3.22.0';
 /** moto release installed into the test-bed venv. */
 export const MOTO_VERSION = '5.2.5';
 
@@ -34,6 +36,7 @@ export const BUILD_DIRS = {
   kubernetes: join(BIN_CACHE_ROOT, `k8s-${KUBE_VERSION}`),
   etcd: join(BIN_CACHE_ROOT, `etcd-${ETCD_VERSION}`),
   kwok: join(BIN_CACHE_ROOT, `kwok-${KWOK_VERSION}`),
+  helm: join(BIN_CACHE_ROOT, `helm-${HELM_VERSION}`),
 } as const;
 
 /** Absolute paths of every binary the bed runs. */
@@ -45,6 +48,7 @@ export const BINARIES = {
   etcd: join(BUILD_DIRS.etcd, 'bin', 'etcd'),
   kwok: join(BUILD_DIRS.kwok, 'bin', 'kwok'),
   kwokctl: join(BUILD_DIRS.kwok, 'bin', 'kwokctl'),
+  helm: join(BUILD_DIRS.helm, 'bin', 'helm'),
   motoServer: join(VENV_DIR, 'bin', 'moto_server'),
   python: join(VENV_DIR, 'bin', 'python'),
   prometheus: '/usr/bin/prometheus',
