@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { defineArea, method } from './area';
 import { ObjectRef } from './kubeObjects';
+import { trafficMethods } from './rolloutTraffic';
+
+export * from './rolloutTraffic';
 
 /** One kept revision of a workload, as `kubectl rollout history` lists it, with what it ran. */
 export const Revision = z.object({
@@ -126,6 +129,7 @@ export const rolloutsContract = defineArea('rollouts', {
     'rollouts.revisionTemplate': method(RevisionTemplateParams, RevisionTemplate),
     /** A rollback worked out and tried as a server-side dry run, changing nothing: what the confirmation shows. */
     'rollouts.rollbackPreview': method(RollbackParams, RollbackPreview),
+    ...trafficMethods,
     /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),
   },

@@ -5,9 +5,12 @@ import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import type { TaskRunner } from '../tasks/taskRunner';
+import { createBlueGreenSwitches } from './blueGreen';
+import { createCanaries } from './canary';
 import { createRollbacks } from './rollback';
 import { createRecentChanges } from './recentChanges';
 import { createRolloutHistory } from './rolloutHistory';
+import { createTrafficPairs } from './trafficPairs';
 
 export interface RolloutsAreaDeps {
   /** The kube area's access: one client and discovery per connection. */
@@ -19,10 +22,13 @@ export interface RolloutsAreaDeps {
   log: Logger;
 }
 
-/** The rollouts area: workload history and rollbacks (tasks, which the tasks area owns); it holds nothing open itself. */
+/** The rollouts area: workload history, rollbacks, blue/green switches and canaries (tasks, which the tasks area owns); it holds nothing open itself. */
 export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof rolloutsContract> {
   const history = createRolloutHistory(deps.access);
   const rollbacks = createRollbacks(deps);
+  const trafficPairs = createTrafficPairs(deps.access);
+  const switches = createBlueGreenSwitches(deps);
+  const canaries = createCanaries(deps);
   const recentChanges = createRecentChanges(deps);
   return {
     contract: rolloutsContract,
@@ -31,6 +37,11 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
       'rollouts.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
       'rollouts.rollbackPreview': (params) => rollbacks.preview(params),
       'rollouts.revisionTemplate': (params) => history.revisionTemplate(params),
+      'rollouts.trafficPairs': (params) => trafficPairs.pairs(params),
+      'rollouts.switchSlot': (params, ctx) => switches.start(params, ctx.actor),
+      'rollouts.setCanaryWeight': (params, ctx) => canaries.setWeight(params, ctx.actor),
+      'rollouts.promoteCanary': (params, ctx) => canaries.promote(params, ctx.actor),
+      'rollouts.abortCanary': (params, ctx) => canaries.abort(params, ctx.actor),
       'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
     },
     endSession: () => {},

@@ -44,3 +44,29 @@ export function ownerToFollow(obj: Pick<KubeObject, 'metadata'>): OwnerReference
   const refs = obj.metadata?.ownerReferences ?? [];
   return refs.find((r) => r.controller) ?? refs[0];
 }
+
+/**
+ * Whether `labels` satisfy `selector`, as the server evaluates a
+ * LabelSelector; an operator it does not know matches nothing.
+ */
+export function matchesLabelSelector(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  const matchLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return (
+    matchLabels &&
+    (selector.matchExpressions ?? []).every((e) => {
+      const has = Object.hasOwn(labels, e.key);
+      switch (e.operator) {
+        case 'In':
+          return has && (e.values ?? []).includes(labels[e.key]);
+        case 'NotIn':
+          return !has || !(e.values ?? []).includes(labels[e.key]);
+        case 'Exists':
+          return has;
+        case 'DoesNotExist':
+          return !has;
+        default:
+          return false;
+      }
+    })
+  );
+}
