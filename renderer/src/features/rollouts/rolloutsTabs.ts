@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
+import { HelmReleasesView } from './HelmReleasesView';
 import { RecentChangesView } from './RecentChangesView';
 
 /**
@@ -13,4 +14,7 @@ export type RolloutsTab = { id: string; label: string } & (
 );
 
 /** The Rollouts page's views, in the order of its tabs. */
-export const ROLLOUTS_TABS: readonly RolloutsTab[] = [{ id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView }];
+export const ROLLOUTS_TABS: readonly RolloutsTab[] = [
+  { id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView },
+  { id: 'helm', label: 'Helm releases', scope: 'connection', component: HelmReleasesView },
+];
