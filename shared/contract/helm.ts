@@ -71,7 +71,7 @@ export const HelmManifestParams = HelmReleaseRef.extend({ revision: RevisionNumb
 /** Longest manifest sent to the UI; a longer one is cut and says so. */
 export const HELM_MANIFEST_MAX = 4 * 1024 * 1024;
 
-/** The manifest Helm rendered for one revision (what `helm get manifest --revision` prints). */
+/** The manifest Helm rendered for one revision (what `helm get manifest --revision` prints), each Secret's values hidden (keys and sizes kept). */
 export const HelmManifest = z.object({
   revision: z.number().int(),
   manifest: z.string().max(HELM_MANIFEST_MAX),
@@ -114,7 +114,7 @@ export const helmContract = defineArea('helm', {
     'helm.releases': method(HelmReleasesParams, HelmReleases),
     /** Every kept revision of one release, oldest first. */
     'helm.history': method(HelmReleaseRef, HelmHistory),
-    /** The rendered manifest of one revision. */
+    /** The rendered manifest of one revision, Secret values hidden. */
     'helm.manifest': method(HelmManifestParams, HelmManifest),
     /** Where helm is, its version, or why it cannot run. */
     'helm.tool': method(Empty, HelmTool),

@@ -5,6 +5,7 @@ import {
   decodeReleaseData,
   latestSecrets,
   manifestOf,
+  maskManifestSecrets,
   newestPerRelease,
   readReleaseSecret,
   RELEASE_DECOMPRESSED_MAX,
@@ -128,5 +129,26 @@ describe('manifestOf', () => {
     const long = manifestOf(2, 'x'.repeat(HELM_MANIFEST_MAX + 5));
     expect(long.truncated).toBe(true);
     expect(long.manifest).toHaveLength(HELM_MANIFEST_MAX);
+  });
+});
+
+describe('maskManifestSecrets', () => {
+  const SECRET = '---\n# Source: web/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: web-db\n  annotations:\n    note: "pw is hunter2hunter2"\ntype: Opaque\ndata:\n  password: aHVudGVyMmh1bnRlcjI=\nstringData:\n  token: "abcd-efgh"\n';
+
+  it('hides every Secret value (keys and sizes stay) and leaves the other documents as helm rendered them', () => {
+    const shown = maskManifestSecrets(MANIFEST + SECRET);
+    expect(shown.startsWith(MANIFEST)).toBe(true);
+    expect(shown).toContain('# Source: web/templates/secret.yaml\n');
+    expect(shown).toContain('password: "<hidden: 14 bytes>"');
+    expect(shown).toContain('token: "<hidden: 9 bytes>"');
+    expect(shown).not.toContain('aHVudGVyMmh1bnRlcjI=');
+    expect(shown).not.toContain('hunter2');
+    expect(shown).not.toContain('abcd-efgh');
+    expect(manifestOf(1, MANIFEST + SECRET).manifest).toBe(shown);
+  });
+
+  it('shows nothing of a Secret document it cannot parse', () => {
+    const broken = '---\n# Source: web/templates/secret.yaml\nkind: Secret\ndata:\n  password: [unclosed\n';
+    expect(maskManifestSecrets(MANIFEST + broken)).toBe(`${MANIFEST}---\n# Source: web/templates/secret.yaml\n# <hidden: a Secret that could not be read>\n`);
   });
 });

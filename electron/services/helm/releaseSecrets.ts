@@ -10,12 +10,14 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { HELM_MANIFEST_MAX, type HelmHistory, type HelmManifest, type HelmReleases, type HelmRevision, type HelmUnreadable } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
+import { detailYaml, maskSecret, type DetailObject } from '../kube/objects/objectDetail';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -195,10 +197,38 @@ export function newestPerRelease(revisions: readonly HelmRevision[]): HelmRevisi
 /** The unreadable rows, in the order the list shows them. */
 const byPlace = (rows: HelmUnreadable[]) => rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.secret.localeCompare(b.secret));
 
-/** A manifest cut to what the contract carries. */
+/** A Secret document of a manifest (a top-level `kind: Secret`), told before parsing it. */
+const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*$/m;
+
+/**
+ * The manifest with every Secret's values hidden as the detail view hides
+ * them (their keys and sizes stay): a chart may render credentials, and
+ * the UI never sees a Secret's values it did not ask to reveal. Helm
+ * separates documents with `---` and a `# Source:` comment, which are kept.
+ */
+export function maskManifestSecrets(manifest: string): string {
+  return manifest
+    .split(/^(?=---[ \t]*$)/m)
+    .map((doc) => {
+      if (!SECRET_KIND.test(doc)) return doc;
+      const head = /^---[ \t]*\n(?:#.*\n)*/.exec(doc)?.[0] ?? '';
+      let secret: DetailObject | undefined;
+      try {
+        secret = parse(doc) as DetailObject;
+      } catch {
+        // Not YAML Pilothouse can read: none of it is shown rather than risk a value.
+      }
+      if (secret?.kind !== 'Secret') return `${head}# <hidden: a Secret that could not be read>\n`;
+      return head + detailYaml(maskSecret(secret));
+    })
+    .join('');
+}
+
+/** A manifest as the UI gets it: Secret values hidden, cut to what the contract carries. */
 export function manifestOf(revision: number, manifest: string): HelmManifest {
-  if (manifest.length <= HELM_MANIFEST_MAX) return { revision, manifest, truncated: false };
-  return { revision, manifest: manifest.slice(0, HELM_MANIFEST_MAX), truncated: true };
+  const shown = maskManifestSecrets(manifest);
+  if (shown.length <= HELM_MANIFEST_MAX) return { revision, manifest: shown, truncated: false };
+  return { revision, manifest: shown.slice(0, HELM_MANIFEST_MAX), truncated: true };
 }
 
 /** The Secret name Helm gives a revision. */

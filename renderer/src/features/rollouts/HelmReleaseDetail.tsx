@@ -131,6 +131,7 @@ function ManifestCompare({ releaseRef, revisions }: { releaseRef: { connectionId
       </div>
       {before.error !== undefined && <CallProblem error={before.error} what={`the manifest of revision ${from}`} onRetry={before.refetch} />}
       {after.error !== undefined && <CallProblem error={after.error} what={`the manifest of revision ${to}`} onRetry={after.refetch} />}
+      <p className="muted">Secrets’ values are hidden: their keys and sizes are shown.</p>
       {cut(before.value)}
       {cut(after.value)}
       {before.value && after.value ? (
