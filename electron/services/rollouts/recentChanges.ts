@@ -107,8 +107,11 @@ export interface RecentChangesDeps {
   now?: () => number;
 }
 
-async function listAll<T extends KubeObject>(kc: KubeConfig, ref: ResourceRef, signal: AbortSignal): Promise<T[]> {
-  const res = await kubeRequest<{ items?: T[] }>(kc, objectPath(ref), { gzip: true, timeoutMs: CONNECTION_DEADLINE_MS, deadlineMs: CONNECTION_DEADLINE_MS, signal });
+/** Only the objects' metadata (a PartialObjectMetadataList): kept revisions are counted by their owners; their templates are not needed. */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+async function listAll<T extends KubeObject>(kc: KubeConfig, ref: ResourceRef, signal: AbortSignal, accept?: string): Promise<T[]> {
+  const res = await kubeRequest<{ items?: T[] }>(kc, objectPath(ref), { gzip: true, timeoutMs: CONNECTION_DEADLINE_MS, deadlineMs: CONNECTION_DEADLINE_MS, signal, ...(accept ? { accept } : {}) });
   if (res.status !== 200) throw kubeStatusError(`listing ${ref.resource} in all namespaces`, res.status, res.body);
   return res.body.items ?? [];
 }
@@ -128,8 +131,8 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
     const kc = await access.config(connectionId);
     const [workloads, replicaSets, controllerRevisions] = await Promise.all([
       Promise.all(WORKLOADS.map(async (w) => ({ ...w, items: await listAll<Workload>(kc, { group: 'apps', version: 'v1', resource: w.resource }, signal) }))),
-      listAll(kc, REPLICA_SETS, signal),
-      listAll(kc, CONTROLLER_REVISIONS, signal),
+      listAll(kc, REPLICA_SETS, signal, METADATA_ONLY),
+      listAll(kc, CONTROLLER_REVISIONS, signal, METADATA_ONLY),
     ]);
     const kept = revisionCounts([...replicaSets.filter((rs) => revisionOf(rs) !== undefined), ...controllerRevisions]);
     const changes: RecentChange[] = [];
