@@ -184,7 +184,7 @@ describe('helm rollback task', () => {
       },
     });
     await expect(rollbacks.start(params, 'me')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: 'helm not found on PATH — set its path' });
-    expect(runner.list({ limit: 10 }).tasks).toEqual([]);
+    expect(runner.list({ limit: 10, includeDismissed: true }).tasks).toEqual([]);
   });
 });
 
