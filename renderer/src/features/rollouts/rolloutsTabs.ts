@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { HelmReleasesView } from './HelmReleasesView';
 import { RecentChangesView } from './RecentChangesView';
+import { TrafficPairsView } from './TrafficPairsView';
 
 /**
  * One view of the Rollouts page. A view of `connection` scope works on the
@@ -17,4 +18,5 @@ export type RolloutsTab = { id: string; label: string } & (
 export const ROLLOUTS_TABS: readonly RolloutsTab[] = [
   { id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView },
   { id: 'helm', label: 'Helm releases', scope: 'connection', component: HelmReleasesView },
+  { id: 'traffic', label: 'Blue/green & canary', scope: 'connection', component: TrafficPairsView },
 ];

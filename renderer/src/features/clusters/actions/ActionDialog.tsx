@@ -22,7 +22,9 @@ export interface ActionDialogBaseProps {
   onForbidden(): void;
 }
 
-interface ActionDialogProps extends ActionDialogBaseProps {
+interface ActionDialogProps extends Omit<ActionDialogBaseProps, 'target'> {
+  /** Where it acts: the connection, and the namespace (none for cluster-wide); an object's target, or a Service pair's (Rollouts page). */
+  target: Pick<ActionTarget, 'connection'> & { row: Pick<ActionTarget['row'], 'namespace'> };
   /** The question: "Delete pod web-1?". */
   title: string;
   /** The dialog's accessible name: "Delete pod web-1". */
