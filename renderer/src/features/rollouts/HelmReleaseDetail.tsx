@@ -47,7 +47,7 @@ export function HelmReleaseDetail({ connection, release, tool, onRolledBack }: H
       {!history.value ? (
         history.loading && <p className="muted">Loading revisions…</p>
       ) : (
-        <table className="helm-table" aria-label="Revisions">
+        <table className="related-pods" aria-label="Revisions">
           <thead>
             <tr>
               <th>Revision</th>

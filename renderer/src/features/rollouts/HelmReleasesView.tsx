@@ -5,8 +5,10 @@ import { describeError } from '../../shell/errorActions';
 import { useQuery } from '../../ui/useQuery';
 import { Age } from '../clusters/CellValue';
 import { CallProblem } from '../clusters/detail/CallProblem';
+import '../clusters/detail/detail.css';
 import { HelmReleaseDetail } from './HelmReleaseDetail';
 import { HelmStatus } from './HelmStatus';
+import { ViewHeader } from './ViewHeader';
 import './helm.css';
 
 /** The list reads again this often while shown: an upgrade made elsewhere appears. */
@@ -34,29 +36,21 @@ export function HelmReleasesView({ connection }: { connection: ConnectionSummary
 
   return (
     <div className="helm-releases">
-      <div className="page-header">
-        <p className="muted" aria-live="polite">
-          {value
-            ? `${value.releases.length} release${value.releases.length === 1 ? '' : 's'} in every namespace of ${connection.name}, read from their release Secrets`
-            : query.loading
-              ? 'Reading release Secrets…'
-              : ''}
-        </p>
-        <div className="page-header-actions">
-          <label className="field inline">
-            <span>Filter</span>
-            <input type="search" aria-label="Filter releases" placeholder="name, namespace, chart, status" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </label>
-          <button type="button" onClick={query.refetch} disabled={query.loading}>
-            {query.loading ? 'Reading…' : 'Refresh'}
-          </button>
-        </div>
-      </div>
+      <ViewHeader
+        summary={value && `${value.releases.length} release${value.releases.length === 1 ? '' : 's'} in every namespace of ${connection.name}, read from their release Secrets`}
+        reading="Reading release Secrets…"
+        loading={query.loading}
+        filterLabel="Filter releases"
+        placeholder="name, namespace, chart, status"
+        filter={filter}
+        onFilter={setFilter}
+        onRefresh={query.refetch}
+      />
       <HelmToolLine tool={tool.value} onChanged={tool.refetch} />
       {query.error !== undefined && <CallProblem error={query.error} what="the Helm releases" onRetry={query.refetch} />}
       {value && (
         <div className="helm-list">
-          <table className="helm-table" aria-label="Helm releases">
+          <table className="related-pods" aria-label="Helm releases">
             <thead>
               <tr>
                 <th>Release</th>

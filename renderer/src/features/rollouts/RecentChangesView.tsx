@@ -9,6 +9,7 @@ import { CallProblem } from '../clusters/detail/CallProblem';
 import { useInspector } from '../clusters/inspectorStore';
 import { resourceKey } from '../clusters/resourceCatalog';
 import { useConnections } from '../connections/connectionsStore';
+import { ViewHeader } from './ViewHeader';
 
 /** The cockpit reads again this often while shown: a rollout under way moves on. */
 const POLL_MS = 30_000;
@@ -123,24 +124,19 @@ export function RecentChangesView() {
 
   return (
     <div className="recent-changes">
-      <div className="page-header">
-        <p className="muted" aria-live="polite">
-          {value
-            ? `${value.changes.length} of ${workloads} workloads on ${value.sources.length - failed.length} of ${value.sources.length} clusters changed since ${new Date(value.since).toLocaleString()}`
-            : query.loading
-              ? 'Reading every cluster…'
-              : ''}
-        </p>
-        <div className="page-header-actions">
-          <label className="field inline">
-            <span>Filter</span>
-            <input type="search" aria-label="Filter changes" placeholder="name, namespace, cluster, who, image" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </label>
-          <button type="button" onClick={query.refetch} disabled={query.loading}>
-            {query.loading ? 'Reading…' : 'Refresh'}
-          </button>
-        </div>
-      </div>
+      <ViewHeader
+        summary={
+          value &&
+          `${value.changes.length} of ${workloads} workloads on ${value.sources.length - failed.length} of ${value.sources.length} clusters changed since ${new Date(value.since).toLocaleString()}`
+        }
+        reading="Reading every cluster…"
+        loading={query.loading}
+        filterLabel="Filter changes"
+        placeholder="name, namespace, cluster, who, image"
+        filter={filter}
+        onFilter={setFilter}
+        onRefresh={query.refetch}
+      />
       {query.error !== undefined && <CallProblem error={query.error} what="the recent changes" onRetry={query.refetch} />}
       {failed.map((s) => (
         <p key={s.connectionId} className="notice notice-error" role="alert">
