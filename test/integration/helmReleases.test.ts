@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskSummary } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices, importKubeconfigAndWait } from '../support/services';
+import { servicesWithCluster } from '../support/services';
 import { contractClient } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
 import { BINARIES, TESTBED_SRC_DIR } from '../testbed/paths';
@@ -59,11 +59,7 @@ async function rollBack(revision: number): Promise<TaskSummary> {
 }
 
 beforeAll(async () => {
-  ({ services } = createTestServices());
-  const path = primary.kubeconfigs.admin;
-  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin' }], 'it');
-  connectionId = imported[0].id;
+  ({ services, connectionId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary-admin'));
   await kubectl('create', 'namespace', NS);
   await helm('install', 'web', CHART, '-n', NS, '--set', 'message=first', '--wait', '--timeout', '2m');
   await helm('upgrade', 'web', CHART, '-n', NS, '--set', 'image.tag=1.1', '--set', 'message=second', '--wait', '--timeout', '2m');
