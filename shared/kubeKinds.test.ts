@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { isBuiltinScalable, isRestartable } from './kubeKinds';
+import { isBuiltinScalable, isRestartable, rollsBack } from './kubeKinds';
 
 const apps = (resource: string) => ({ group: 'apps', resource });
 
@@ -13,6 +13,12 @@ it('knows which built-in kinds scale', () => {
 it('knows which kinds a rollout restart works on', () => {
   expect(['deployments', 'statefulsets', 'daemonsets'].map((r) => isRestartable(apps(r)))).toEqual([true, true, true]);
   expect(isRestartable(apps('replicasets'))).toBe(false);
+});
+
+it('knows which kinds keep revisions to roll back to', () => {
+  expect(['deployments', 'statefulsets', 'daemonsets'].map((r) => rollsBack(apps(r)))).toEqual([true, true, true]);
+  expect(rollsBack(apps('replicasets'))).toBe(false);
+  expect(rollsBack({ group: 'example.com', resource: 'deployments' })).toBe(false);
 });
 
 it('matches by group as well as name', () => {

@@ -12,7 +12,7 @@ export interface KindRef {
 
 /** Built-in resources with a `scale` subresource; for a custom resource, its API group's discovery says. */
 const BUILTIN_SCALABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/replicasets', '/replicationcontrollers']);
-/** Controllers that replace their pods when the pod template changes: what `kubectl rollout restart` works on. */
+/** Controllers that replace their pods when the pod template changes: what `kubectl rollout restart`, `history` and `undo` work on. */
 const RESTARTABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/daemonsets']);
 
 const keyOf = (ref: KindRef) => `${ref.group}/${ref.resource}`;
@@ -24,5 +24,10 @@ export function isBuiltinScalable(ref: KindRef): boolean {
 
 /** True for what a rollout restart works on: Deployments, StatefulSets and DaemonSets. */
 export function isRestartable(ref: KindRef): boolean {
+  return RESTARTABLE.has(keyOf(ref));
+}
+
+/** True for what keeps revisions of its pod template and rolls back to them: Deployments, StatefulSets and DaemonSets. */
+export function rollsBack(ref: KindRef): boolean {
   return RESTARTABLE.has(keyOf(ref));
 }

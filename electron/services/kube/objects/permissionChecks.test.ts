@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiResource, ObjectAction } from '../../../../shared/contract';
 import { accessChecks, denialReason, permissionsOf } from './permissionChecks';
 
-const ALL: ObjectAction[] = ['delete', 'scale', 'restart', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec'];
+const ALL: ObjectAction[] = ['delete', 'scale', 'restart', 'rollback', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec'];
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const api = (group: string, resource: string, kind: string, namespaced = true, verbs = VERBS): ApiResource => ({ group, version: 'v1', resource, kind, namespaced, verbs, builtin: true });
 
@@ -22,12 +22,13 @@ describe('which reviews apply', () => {
     });
   });
 
-  it('a Deployment: delete, scale, restart, and port-forward to any of its namespace’s pods', () => {
+  it('a Deployment: delete, scale, restart, roll back, and port-forward to any of its namespace’s pods', () => {
     const checks = accessChecks(DEPLOYMENTS, ALL, { namespace: 'team-b', name: 'api-gateway', hasScale: true });
     expect(Object.fromEntries(checks.map((c) => [c.action, c.attributes]))).toEqual({
       delete: { verb: 'delete', group: 'apps', resource: 'deployments', namespace: 'team-b', name: 'api-gateway' },
       scale: { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'team-b', name: 'api-gateway' },
       restart: { verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'team-b', name: 'api-gateway' },
+      rollback: { verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'team-b', name: 'api-gateway' },
       portForward: { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace: 'team-b' },
     });
   });

@@ -5,7 +5,7 @@
  * review and no answer.
  */
 import type { ApiResource, ObjectAction, Permission } from '../../../../shared/contract';
-import { isRestartable } from '../../../../shared/kubeKinds';
+import { isRestartable, rollsBack } from '../../../../shared/kubeKinds';
 import { resourceLabel } from '../client/kubeAccess';
 
 /** `authorization.k8s.io/v1` ResourceAttributes. */
@@ -67,6 +67,9 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
         break;
       case 'restart':
         if (isRestartable(api)) add(action, onResource('patch'), `restart ${label}`);
+        break;
+      case 'rollback':
+        if (rollsBack(api)) add(action, onResource('patch'), `roll back ${label}`);
         break;
       case 'cordon':
         if (key === '/nodes') add(action, onResource('patch'), 'cordon nodes');

@@ -34,6 +34,8 @@ interface ActionDialogProps extends Omit<ActionDialogBaseProps, 'target'> {
   focusCancel?: boolean;
   /** The object's name, to be typed exactly before the action button enables (see `needsTypedName`). */
   confirmName?: string;
+  /** The action cannot go ahead now (the dialog says why): its button stays disabled. */
+  blocked?: boolean;
   /** Checks the input before the call; shows why and returns false to stop. */
   validate?(): boolean;
   /** Makes the call and says what happened. */
@@ -83,7 +85,7 @@ export function TypedConfirmation({ expected, what, actionLabel, value, onChange
  * namespace, progress while the call runs, the error in place with its fix,
  * and a success toast naming the object once it is done.
  */
-export function ActionDialog({ target, title, label, action, focusCancel = true, confirmName, validate, run, onClose, onForbidden, children }: ActionDialogProps) {
+export function ActionDialog({ target, title, label, action, focusCancel = true, confirmName, blocked = false, validate, run, onClose, onForbidden, children }: ActionDialogProps) {
   const { connection, row } = target;
   const [busy, setBusy] = useState(false);
   const [typedName, setTypedName] = useState('');
@@ -107,7 +109,7 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (busy || unconfirmed || (validate && !validate())) return;
+    if (busy || unconfirmed || blocked || (validate && !validate())) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -151,7 +153,7 @@ export function ActionDialog({ target, title, label, action, focusCancel = true,
         <DialogFooter
           error={error}
           dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: focusCancel && confirmName === undefined }}
-          action={{ label: action.label, busyLabel: action.busyLabel, busy, danger: action.danger, disabled: unconfirmed }}
+          action={{ label: action.label, busyLabel: action.busyLabel, busy, danger: action.danger, disabled: unconfirmed || blocked }}
         />
       </form>
     </Modal>

@@ -6,6 +6,7 @@ import { DeleteObjectDialog } from './DeleteObjectDialog';
 import { DrainDialog } from './DrainDialog';
 import { PortForwardDialog } from './PortForwardDialog';
 import { RestartDialog } from './RestartDialog';
+import { RollbackDialog } from '../detail/RollbackDialog';
 import { ScaleDialog } from './ScaleDialog';
 
 interface ObjectActionDialogProps extends ActionDialogBaseProps {
@@ -26,6 +27,8 @@ export function ObjectActionDialog({ action, detail, unschedulable, ...props }: 
       return <ScaleDialog {...props} detail={detail} />;
     case 'restart':
       return <RestartDialog {...props} />;
+    case 'rollback':
+      return <RollbackDialog {...props} />;
     case 'cordon':
       return <CordonDialog {...props} unschedulable={detail?.unschedulable ?? unschedulable ?? false} />;
     case 'drain':

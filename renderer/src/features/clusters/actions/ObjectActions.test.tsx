@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionSummary, ContainerInfo, ObjectAction, ObjectDetail, ParamsIn, Permission, Row } from '../../../../../shared/contract';
+import type { ConnectionSummary, ContainerInfo, ObjectAction, ObjectDetail, ParamsIn, Permission, RollbackPreview, Row } from '../../../../../shared/contract';
 import { setBridge } from '../../../api/client';
 import { KeyScope, type KeyBindings } from '../../../shell/keyScope';
 import { Toasts } from '../../../shell/Toasts';
@@ -94,9 +94,9 @@ describe('object actions', () => {
   it('offers the actions of each kind, asking the cluster which apply and are allowed', async () => {
     const cases: [string, Row, string[]][] = [
       ['/pods', row('web-1', 'shop'), ['Port-forward', 'Delete']],
-      ['apps/deployments', row('web', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Delete']],
-      ['apps/statefulsets', row('db', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Delete']],
-      ['apps/daemonsets', row('agent', 'kube-system'), ['Restart', 'Delete']],
+      ['apps/deployments', row('web', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Roll back…', 'Delete']],
+      ['apps/statefulsets', row('db', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Roll back…', 'Delete']],
+      ['apps/daemonsets', row('agent', 'kube-system'), ['Restart', 'Roll back…', 'Delete']],
       ['/services', row('web', 'shop'), ['Port-forward', 'Delete']],
       ['/nodes', row('gpu-1'), ['Cordon', 'Drain', 'Delete']],
       ['/namespaces', row('shop'), ['Delete']],
@@ -418,6 +418,93 @@ describe('object actions', () => {
   });
 });
 
+describe('rollback from the actions', () => {
+  const history: FakeHandler<'rollouts.history'> = () =>
+    ok({
+      kind: 'StatefulSet',
+      historyLimit: 10,
+      revisions: [
+        { revision: 1, name: 'db-5c8d', images: ['db=postgres:16.3'], current: false, changeCause: 'postgres 16.3' },
+        { revision: 2, name: 'db-7f2a', images: ['db=postgres:16.4'], current: false },
+        { revision: 3, name: 'db-9b1e', images: ['db=postgres:17.0'], current: true },
+      ],
+    });
+  const template = (image: string) => `metadata:\n  labels:\n    app: db\nspec:\n  containers:\n    - name: db\n      image: ${image}\n`;
+  const preview =
+    (dryRun: RollbackPreview['dryRun']): FakeHandler<'rollouts.rollbackPreview'> =>
+    (p) => {
+      const to = p.toRevision || 2;
+      return ok({ toRevision: to, currentRevision: 3, currentTemplate: template('postgres:17.0'), targetTemplate: template(to === 1 ? 'postgres:16.3' : 'postgres:16.4'), noop: false, dryRun });
+    };
+
+  it('opens on the previous revision with the diff and a passed dry run, lets another kept one be chosen, and rolls back held to what runs now', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderActions({
+      key: 'apps/statefulsets',
+      row: row('db', 'shop'),
+      handlers: { 'rollouts.history': history, 'rollouts.rollbackPreview': preview({ ok: true }), 'rollouts.rollback': () => ok({ taskId: 't-9' }) },
+    });
+    await ready();
+    await user.click(actionButton('Roll back…'));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back stateful set db' });
+    expect(lastParams(fake, 'rollouts.rollbackPreview')).toEqual({ connectionId: 'k-prod', resource: entryOf('apps/statefulsets').ref, namespace: 'shop', name: 'db', toRevision: 0 });
+    expect(await within(dialog).findByText('Server-side dry run passed: the cluster accepts the rollback.')).toBeTruthy();
+    expect(within(dialog).getByRole('heading').textContent).toBe('Roll back stateful set db to revision 2?');
+    const diff = within(dialog).getByRole('figure', { name: 'Changes from revision 3 (runs now) to revision 2' });
+    expect(within(diff).getByLabelText('removed').closest('tr')?.textContent).toContain('image: postgres:17.0');
+    expect(within(diff).getByLabelText('added').closest('tr')?.textContent).toContain('image: postgres:16.4');
+
+    const choice = within(dialog).getByRole('combobox', { name: 'Roll back to' }) as HTMLSelectElement;
+    expect(Array.from(choice.options, (o) => [o.textContent, o.disabled])).toEqual([
+      ['revision 3 (runs now)', true],
+      ['revision 2', false],
+      ['revision 1 — postgres 16.3', false],
+    ]);
+    await user.selectOptions(choice, '1');
+    expect(await within(dialog).findByText('revision 1: db=postgres:16.3')).toBeTruthy();
+    await within(dialog).findByText('Server-side dry run passed: the cluster accepts the rollback.');
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back to revision 1' }));
+    await waitFor(() =>
+      expect(lastParams(fake, 'rollouts.rollback')).toEqual({ connectionId: 'k-prod', resource: entryOf('apps/statefulsets').ref, namespace: 'shop', name: 'db', toRevision: 1, ifCurrentRevision: 3 }),
+    );
+  });
+
+  it('shows why the dry run failed and keeps Roll back disabled', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderActions({
+      key: 'apps/statefulsets',
+      row: row('db', 'shop'),
+      handlers: { 'rollouts.history': history, 'rollouts.rollbackPreview': preview({ ok: false, message: 'admission webhook "freeze.example.com" denied the request: change freeze until Monday' }) },
+    });
+    await ready();
+    await user.click(actionButton('Roll back…'));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back stateful set db' });
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toBe('It cannot roll back: admission webhook "freeze.example.com" denied the request: change freeze until Monday');
+    const confirm = within(dialog).getByRole('button', { name: 'Roll back to revision 2' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.click(confirm);
+    expect(fake.method('rollouts.rollback')).not.toHaveBeenCalled();
+  });
+
+  it('says a rollback to the template it runs would change nothing, and keeps Roll back disabled', async () => {
+    renderActions({
+      key: 'apps/statefulsets',
+      row: row('db', 'shop'),
+      handlers: {
+        'rollouts.history': history,
+        'rollouts.rollbackPreview': () => ok({ toRevision: 2, currentRevision: 3, currentTemplate: template('postgres:17.0'), targetTemplate: template('postgres:17.0'), noop: true, dryRun: { ok: true } }),
+      },
+    });
+    await ready();
+    await userEvent.setup().click(actionButton('Roll back…'));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back stateful set db' });
+    expect(await within(dialog).findByText('It already runs revision 2’s pod template: rolling back would change nothing.')).toBeTruthy();
+    expect(within(dialog).getByText('Same pod template: nothing would change.')).toBeTruthy();
+    expect((within(dialog).getByRole('button', { name: 'Roll back to revision 2' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
 describe('object action shortcuts', () => {
   it('open the dialog of the key pressed, Ctrl+D for delete', async () => {
     const user = userEvent.setup();
@@ -429,6 +516,7 @@ describe('object action shortcuts', () => {
     const cases: [string, string][] = [
       ['s', 'Scale deployment web'],
       ['r', 'Restart deployment web'],
+      ['u', 'Roll back deployment web'],
       ['f', 'Port-forward to deployment web'],
       ['{Control>}d{/Control}', 'Delete deployment web'],
     ];

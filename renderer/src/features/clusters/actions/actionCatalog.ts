@@ -1,10 +1,10 @@
 import type { ConnectionSummary, ObjectAction, ObjectRef, ParamsIn, Row } from '../../../../../shared/contract';
-import { isBuiltinScalable, isRestartable } from '../../../../../shared/kubeKinds';
+import { isBuiltinScalable, isRestartable, rollsBack } from '../../../../../shared/kubeKinds';
 import { productionLabelNow } from '../../connections/productionMarks';
 import type { ResourceEntry } from '../resourceCatalog';
 
 /** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
-export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'cordon' | 'drain' | 'portForward'>;
+export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'rollback' | 'cordon' | 'drain' | 'portForward'>;
 
 /** What the object's actions need to know about it. */
 export interface ActionTarget {
@@ -47,6 +47,7 @@ export function candidateActions(entry: ResourceEntry): PaneAction[] {
     entry.key in FORWARD_KINDS && 'portForward',
     (isBuiltinScalable(entry.ref) || !entry.builtin) && 'scale',
     isRestartable(entry.ref) && 'restart',
+    rollsBack(entry.ref) && 'rollback',
     entry.key === NODE_KEY && 'cordon',
     entry.key === NODE_KEY && 'drain',
     'delete',
@@ -99,6 +100,8 @@ export function actionLabel(action: PaneAction, unschedulable: boolean | undefin
       return 'Scale';
     case 'restart':
       return 'Restart';
+    case 'rollback':
+      return 'Roll back…';
     case 'cordon':
       return unschedulable ? 'Uncordon' : 'Cordon';
     case 'drain':
@@ -113,6 +116,8 @@ export const SHORTCUTS: Record<PaneAction, { binding: string; aria: string; hint
   delete: { binding: 'Control+d', aria: 'Control+D', hint: 'Ctrl+D' },
   scale: { binding: 's', aria: 'S', hint: 's' },
   restart: { binding: 'r', aria: 'R', hint: 'r' },
+  // u for undo, as in editors: `kubectl rollout undo`.
+  rollback: { binding: 'u', aria: 'U', hint: 'u' },
   cordon: { binding: 'c', aria: 'C', hint: 'c' },
   // k9s drains with r on nodes, where there is no restart.
   drain: { binding: 'r', aria: 'R', hint: 'r' },

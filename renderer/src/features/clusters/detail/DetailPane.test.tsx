@@ -311,24 +311,66 @@ describe('detail pane', () => {
         ],
       }),
     );
+    fake.handle('rollouts.rollbackPreview', () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: ranker:1.5\n', targetTemplate: 'image: ranker:1.4\n', noop: false, dryRun: { ok: true } }));
+    fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: `image: ranker:1.${p.revision + 3}\n` }));
     fake.handle('rollouts.rollback', () => ok({ taskId: 't-1' }));
     emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
     await user.click(within(grid('Deployments')).getByText('web'));
     await user.keyboard('h');
     const table = await within(panel()).findByRole('table', { name: 'Revisions' });
     // No button to roll back to what already runs.
-    expect(within(table).getAllByRole('button').map((b) => b.textContent)).toEqual(['Roll back to 1']);
+    expect(within(table).getAllByRole('button').map((b) => b.textContent)).toEqual(['Compare with current', 'Roll back to 1']);
     await user.click(within(table).getByRole('button', { name: 'Roll back to 1' }));
     const dialog = screen.getByRole('dialog', { name: 'Roll back deployment web' });
+    await within(dialog).findByText('Server-side dry run passed: the cluster accepts the rollback.');
     expect(dialog.textContent).toContain('revision 2: web=ranker:1.5');
     expect(dialog.textContent).toContain('revision 1: web=ranker:1.4');
     expect(dialog.textContent).toContain('ranker 1.4');
+    expect(fake.method('rollouts.rollbackPreview').mock.calls[0][0]).toMatchObject({ name: 'web', toRevision: 1 });
     // prod-eu is labelled env=prod: the Deployment's name is typed first.
     const confirm = within(dialog).getByRole('button', { name: 'Roll back to revision 1' }) as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
     await user.type(within(dialog).getByRole('textbox', { name: /Type web to confirm/ }), 'web');
     await user.click(confirm);
-    await waitFor(() => expect(fake.method('rollouts.rollback')).toHaveBeenCalledWith({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web', toRevision: 1 }));
+    await waitFor(() =>
+      expect(fake.method('rollouts.rollback')).toHaveBeenCalledWith({ connectionId: 'k-prod', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'default', name: 'web', toRevision: 1, ifCurrentRevision: 2 }),
+    );
+  });
+
+  it('diffs the pod templates of two revisions under History: the newest old one against the current, or any two chosen', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderInspector({}, 'apps/deployments');
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
+    fake.handle('rollouts.history', () =>
+      ok({
+        kind: 'Deployment',
+        historyLimit: 10,
+        revisions: [1, 2, 3].map((revision) => ({ revision, name: `web-${revision}`, images: [`web=ranker:1.${revision}`], current: revision === 3 })),
+      }),
+    );
+    const yaml = (revision: number) => `spec:\n  containers:\n    - name: web\n      image: ranker:1.${revision}\n${revision > 1 ? '      args: [--fast]\n' : ''}`;
+    fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: yaml(p.revision) }));
+    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+    await user.click(within(grid('Deployments')).getByText('web'));
+    await user.keyboard('h');
+
+    const section = await within(panel()).findByRole('region', { name: 'Pod template diff' });
+    const diff = await within(section).findByRole('figure', { name: 'Changes from revision 2 to revision 3 (current)' });
+    const changed = () => within(screen.getByRole('figure')).getAllByLabelText(/removed|added/).map((sign) => sign.closest('tr')!.lastElementChild!.textContent);
+    expect(changed()).toEqual(['      image: ranker:1.2', '      image: ranker:1.3']);
+    expect(diff).toBeTruthy();
+
+    await user.click(within(within(panel()).getByRole('table', { name: 'Revisions' })).getAllByRole('button', { name: 'Compare with current' })[1]!);
+    await within(section).findByRole('figure', { name: 'Changes from revision 1 to revision 3 (current)' });
+    expect(changed()).toEqual(['      image: ranker:1.1', '      image: ranker:1.3', '      args: [--fast]']);
+
+    await user.selectOptions(within(section).getByRole('combobox', { name: 'Compare to revision' }), '2');
+    await within(section).findByRole('figure', { name: 'Changes from revision 1 to revision 2' });
+    expect(fake.method('rollouts.revisionTemplate').mock.calls.map(([p]) => (p as ParamsIn<'rollouts.revisionTemplate'>).revision)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(fake.method('rollouts.revisionTemplate').mock.calls[0][0]).toMatchObject({ connectionId: 'k-prod', namespace: 'default', name: 'web' });
+
+    await user.selectOptions(within(section).getByRole('combobox', { name: 'Compare from revision' }), '2');
+    expect(await within(section).findByText('Same pod template.')).toBeTruthy();
   });
 
   it('says when no revision is kept because the history limit is 0', async () => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { Revision } from '../../../../../shared/contract';
+import type { ObjectRef, Revision } from '../../../../../shared/contract';
+import { TextDiff } from '../../../ui/TextDiff';
 import { useQuery } from '../../../ui/useQuery';
 import type { ActionTarget } from '../actions/actionCatalog';
 import { RollbackDialog } from './RollbackDialog';
@@ -7,9 +8,34 @@ import { Age } from '../CellValue';
 import { CallProblem } from './CallProblem';
 import { POLL_MS } from './detailTabs';
 
+const revisionLabel = (r: Revision) => `revision ${r.revision}${r.current ? ' (current)' : ''}`;
+
+/** The diff of two kept revisions' pod templates, read when shown; `refreshKey` changes when revision numbers may have moved. */
+function TemplateDiff({ objectRef, from, to, refreshKey }: { objectRef: ObjectRef; from: Revision; to: Revision; refreshKey: string }) {
+  const before = useQuery('rollouts.revisionTemplate', { ...objectRef, revision: from.revision }, { refreshKey });
+  const after = useQuery('rollouts.revisionTemplate', { ...objectRef, revision: to.revision }, { refreshKey });
+  const failed = before.error ?? after.error;
+  if (failed !== undefined) {
+    return (
+      <CallProblem
+        error={failed}
+        what="the revisions’ pod templates"
+        onRetry={() => {
+          before.refetch();
+          after.refetch();
+        }}
+      />
+    );
+  }
+  if (!before.value || !after.value) return <p className="muted">Loading the pod templates…</p>;
+  return <TextDiff before={before.value.yaml} after={after.value.yaml} beforeLabel={revisionLabel(from)} afterLabel={revisionLabel(to)} sameText="Same pod template." />;
+}
+
 /**
  * A workload's kept revisions, newest first, as `kubectl rollout history`
- * lists them, with the images each ran; asked again every few seconds while
+ * lists them, with the images each ran, a roll back to each but the current
+ * one, and the diff of any two revisions' pod templates (the chosen one
+ * against the current by default); asked again every few seconds while
  * shown, so a rollout under way appears.
  */
 export function HistoryTab({ target }: { target: ActionTarget }) {
@@ -17,8 +43,25 @@ export function HistoryTab({ target }: { target: ActionTarget }) {
   const one = entry.one;
   const history = useQuery('rollouts.history', objectRef, { pollMs: POLL_MS });
   const value = history.value;
-  const [rollingBackTo, setRollingBackTo] = useState<Revision>();
-  const current = value?.revisions.find((r) => r.current);
+  const [rollingBackTo, setRollingBackTo] = useState<number>();
+  // Revision numbers compared; unset, the current one against the newest before it.
+  const [compared, setCompared] = useState<{ from?: number; to?: number }>({});
+  const revisions = value?.revisions ?? [];
+  const current = revisions.find((r) => r.current);
+  const previous = revisions.filter((r) => !r.current).at(-1);
+  const from = revisions.find((r) => r.revision === compared.from) ?? previous;
+  const to = revisions.find((r) => r.revision === compared.to) ?? current;
+  // A StatefulSet's or DaemonSet's revision is renumbered when rolled back to: its number then names another template.
+  const numbering = revisions.map((r) => `${r.revision}:${r.name}`).join();
+  const pick = (side: 'from' | 'to') => (
+    <select aria-label={side === 'from' ? 'Compare from revision' : 'Compare to revision'} value={(side === 'from' ? from : to)?.revision} onChange={(e) => setCompared({ from: from?.revision, to: to?.revision, [side]: Number(e.target.value) })}>
+      {[...revisions].reverse().map((r) => (
+        <option key={r.name} value={r.revision}>
+          {revisionLabel(r)}
+        </option>
+      ))}
+    </select>
+  );
   return (
     <>
       {history.error !== undefined && <CallProblem error={history.error} what={`the history of this ${one}`} onRetry={history.refetch} />}
@@ -41,7 +84,9 @@ export function HistoryTab({ target }: { target: ActionTarget }) {
                 <th>Change cause</th>
                 <th>Images</th>
                 {value.kind === 'Deployment' && <th>Pods</th>}
-                {value.kind === 'Deployment' && <th><span className="visually-hidden">Roll back</span></th>}
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -60,26 +105,36 @@ export function HistoryTab({ target }: { target: ActionTarget }) {
                     ))}
                   </td>
                   {value.kind === 'Deployment' && <td>{r.pods ? `${r.pods.ready}/${r.pods.replicas}` : '—'}</td>}
-                  {value.kind === 'Deployment' && (
-                    <td>
-                      {!r.current && (
-                        <button type="button" onClick={() => setRollingBackTo(r)}>
+                  <td className="history-actions">
+                    {!r.current && (
+                      <>
+                        <button type="button" onClick={() => setCompared({ from: r.revision, to: current?.revision })}>
+                          Compare with current
+                        </button>
+                        <button type="button" onClick={() => setRollingBackTo(r.revision)}>
                           Roll back to {r.revision}
                         </button>
-                      )}
-                    </td>
-                  )}
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {from && to && (
+            <section className="history-compare" aria-label="Pod template diff">
+              <h3>
+                Pod template of {pick('from')} against {pick('to')}
+              </h3>
+              <TemplateDiff objectRef={objectRef} from={from} to={to} refreshKey={numbering} />
+            </section>
+          )}
         </>
       )}
-      {rollingBackTo && (
+      {rollingBackTo !== undefined && (
         <RollbackDialog
           target={target}
-          to={rollingBackTo}
-          current={current}
+          toRevision={rollingBackTo}
           onClose={() => {
             setRollingBackTo(undefined);
             history.refetch();
