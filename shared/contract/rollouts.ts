@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineArea, method } from './area';
 import { ObjectRef } from './kubeObjects';
+import { guardEvents, guardMethods } from './rolloutGuards';
 import { trafficMethods } from './rolloutTraffic';
 
+export * from './rolloutGuards';
 export * from './rolloutTraffic';
 
 /** One kept revision of a workload, as `kubectl rollout history` lists it, with what it ran. */
@@ -130,7 +132,9 @@ export const rolloutsContract = defineArea('rollouts', {
     /** A rollback worked out and tried as a server-side dry run, changing nothing: what the confirmation shows. */
     'rollouts.rollbackPreview': method(RollbackParams, RollbackPreview),
     ...trafficMethods,
+    ...guardMethods,
     /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),
   },
+  events: guardEvents,
 });

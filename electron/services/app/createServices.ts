@@ -10,6 +10,7 @@ import { createKubeArea } from '../kube/kubeArea';
 import type { KubeInspector } from '../kube/watch/kubeInspector';
 import type { PortForwards } from '../kube/portForward/portForwards';
 import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
+import type { Notify } from '../rollouts/rolloutGuards';
 import { createRolloutsArea } from '../rollouts/rolloutsArea';
 import { createLogger, type Logger } from '../logging/logger';
 import { dispatch, type Handlers } from '../rpc/dispatch';
@@ -30,6 +31,8 @@ export interface PlatformAdapters {
   secretBox: SecretBox;
   /** Native file picker (desktop); absent in browser mode. */
   chooseFile?: (title: string) => Promise<string | undefined>;
+  /** OS notifications (desktop): a guarded rollout rolled back; absent in browser mode, where a toast says it. */
+  notify?: Notify;
   /** better_sqlite3.node for this runtime, when it is not the default build. */
   sqliteBinding?: string;
   environment?: SourceEnvironment;
@@ -92,7 +95,16 @@ export function createServices(platform: PlatformAdapters): Services {
   const portForwards = createPortForwardsArea({ access: kube.access, audit: audit.service, connections: connections.service, hub, log });
 
   const tasks = createTasksArea({ db, audit: audit.service, hub, log });
-  const rollouts = createRolloutsArea({ access: kube.access, connections: connections.service, audit: audit.service, runner: tasks.runner, log });
+  const rollouts = createRolloutsArea({
+    access: kube.access,
+    connections: connections.service,
+    audit: audit.service,
+    runner: tasks.runner,
+    log,
+    db,
+    hub,
+    notify: platform.notify,
+  });
   const helm = createHelmArea({ access: kube.access, connections: connections.service, db, runner: tasks.runner, log });
 
   // The areas, in the order they are built; they close in reverse.

@@ -4,11 +4,14 @@ import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
+import type { EventHub } from '../rpc/eventHub';
+import type { Database } from '../store/database';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createBlueGreenSwitches } from './blueGreen';
 import { createCanaries } from './canary';
 import { createRollbacks } from './rollback';
 import { createRecentChanges } from './recentChanges';
+import { createRolloutGuards, type Notify } from './rolloutGuards';
 import { createRolloutHistory } from './rolloutHistory';
 import { createTrafficPairs } from './trafficPairs';
 
@@ -16,13 +19,19 @@ export interface RolloutsAreaDeps {
   /** The kube area's access: one client and discovery per connection. */
   access: KubeAccess;
   connections: Pick<ConnectionService, 'list'>;
-  /** Read to say who made the changes the cockpit lists, when they were made here. */
-  audit: Pick<AuditService, 'list'>;
+  /** Read to say who made the changes the cockpit lists, when they were made here; records guards set and removed. */
+  audit: Pick<AuditService, 'list' | 'record'>;
   runner: TaskRunner;
   log: Logger;
+  /** Keeps the rollout guards. */
+  db: Database;
+  /** Announces a guard's trip. */
+  hub: Pick<EventHub, 'publish'>;
+  /** Shows a guard's trip as a desktop notification, where the host can (Electron). */
+  notify?: Notify;
 }
 
-/** The rollouts area: workload history, rollbacks, blue/green switches and canaries (tasks, which the tasks area owns); it holds nothing open itself. */
+/** The rollouts area: workload history, rollbacks, blue/green switches and canaries (tasks, which the tasks area owns); guarded rollouts, whose watcher runs until the app closes. */
 export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof rolloutsContract> {
   const history = createRolloutHistory(deps.access);
   const rollbacks = createRollbacks(deps);
@@ -30,6 +39,7 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
   const switches = createBlueGreenSwitches(deps);
   const canaries = createCanaries(deps);
   const recentChanges = createRecentChanges(deps);
+  const guards = createRolloutGuards({ ...deps, rollbacks });
   return {
     contract: rolloutsContract,
     handlers: {
@@ -43,8 +53,14 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
       'rollouts.promoteCanary': (params, ctx) => canaries.promote(params, ctx.actor),
       'rollouts.abortCanary': (params, ctx) => canaries.abort(params, ctx.actor),
       'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
+      'rollouts.guards': ({ connectionId }) => ({ guards: guards.list(connectionId) }),
+      'rollouts.addGuard': (params, ctx) => guards.add(params, ctx.actor),
+      'rollouts.removeGuard': async (ref, ctx) => {
+        await guards.remove(ref, ctx.actor);
+        return { removed: true as const };
+      },
     },
     endSession: () => {},
-    close: () => {},
+    close: () => guards.close(),
   };
 }
