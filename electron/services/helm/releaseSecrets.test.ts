@@ -1,6 +1,8 @@
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HELM_MANIFEST_MAX } from '../../../shared/contract';
+import { kubeConfigFor } from '../../../test/support/localKube';
 import {
   decodeReleaseData,
   latestSecrets,
@@ -9,6 +11,7 @@ import {
   newestPerRelease,
   readReleaseSecret,
   RELEASE_DECOMPRESSED_MAX,
+  releaseReader,
   releaseSecretName,
   type ReleaseSecret,
 } from './releaseSecrets';
@@ -150,5 +153,73 @@ describe('maskManifestSecrets', () => {
   it('shows nothing of a Secret document it cannot parse', () => {
     const broken = '---\n# Source: web/templates/secret.yaml\nkind: Secret\ndata:\n  password: [unclosed\n';
     expect(maskManifestSecrets(MANIFEST + broken)).toBe(`${MANIFEST}---\n# Source: web/templates/secret.yaml\n# <hidden: a Secret that could not be read>\n`);
+  });
+});
+
+describe('releaseReader against an apiserver', () => {
+  const servers: http.Server[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  /**
+   * An apiserver holding `secrets`: lists answer two to a page, as metadata only when asked so;
+   * GETs of one Secret are counted, and those named in `forbidden` are refused.
+   */
+  async function apiserver(secrets: ReleaseSecret[], forbidden: string[] = []) {
+    const gets: string[] = [];
+    const lists: URLSearchParams[] = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      const list = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/secrets$/.exec(url.pathname);
+      if (list) {
+        lists.push(url.searchParams);
+        const wanted = Object.fromEntries(url.searchParams.get('labelSelector')!.split(',').map((kv) => kv.split('=')));
+        const picked = secrets.filter((s) => (!list[1] || s.metadata?.namespace === list[1]) && Object.entries(wanted).every(([k, v]) => s.metadata?.labels?.[k] === v));
+        const from = Number(url.searchParams.get('continue') ?? 0);
+        const page = picked.slice(from, from + 2).map((s) => (req.headers.accept?.startsWith('application/json;as=PartialObjectMetadataList') ? { metadata: s.metadata } : s));
+        return json(200, { items: page, metadata: from + 2 < picked.length ? { continue: String(from + 2) } : {} });
+      }
+      const one = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname);
+      if (one) {
+        gets.push(one[2]);
+        if (forbidden.includes(one[2])) return json(403, { kind: 'Status', message: `secrets "${one[2]}" is forbidden` });
+        const found = secrets.find((s) => s.metadata?.namespace === one[1] && s.metadata?.name === one[2]);
+        return found ? json(200, found) : json(404, { kind: 'Status', message: 'not found' });
+      }
+      json(500, { message: `unexpected ${req.url}` });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return { kc: kubeConfigFor(server), gets, lists };
+  }
+
+  const api = (revision: number) => {
+    const s = secret(revision, encode({ ...releaseJson(revision), name: 'api' }));
+    return { ...s, metadata: { ...s.metadata, name: releaseSecretName('api', revision), labels: { ...s.metadata!.labels, name: 'api' } } };
+  };
+
+  it('lists releases from metadata, fetching only each newest revision, with unreadable Secrets as rows', async () => {
+    const { kc, gets, lists } = await apiserver([secret(1, encode(releaseJson(1))), secret(2, encode(releaseJson(2))), api(1), api(2), api(3)], [releaseSecretName('api', 3)]);
+    const listed = await releaseReader.releases(kc, undefined);
+    expect(listed.releases.map((r) => `${r.name}@${r.revision}`)).toEqual(['web@2']);
+    expect(listed.unreadable).toEqual([{ namespace: 'apps', secret: 'sh.helm.release.v1.api.v3', name: 'api', revision: 3, error: 'No access (403) while reading release Secret sh.helm.release.v1.api.v3: secrets "sh.helm.release.v1.api.v3" is forbidden' }]);
+    expect(gets.sort()).toEqual(['sh.helm.release.v1.api.v3', 'sh.helm.release.v1.web.v2']);
+    expect(lists.map((q) => q.get('continue'))).toEqual([null, '2', '4']);
+    expect(lists[0].get('fieldSelector')).toBe('type=helm.sh/release.v1');
+  });
+
+  it('reads every revision of one release for its history, oldest first, and one revision\'s manifest', async () => {
+    const { kc } = await apiserver([secret(3, encode(releaseJson(3))), secret(1, encode(releaseJson(1))), secret(2, 'garbage!'), api(1)]);
+    const history = await releaseReader.history(kc, 'apps', 'web');
+    expect(history.revisions.map((r) => r.revision)).toEqual([1, 3]);
+    expect(history.unreadable.map((u) => u.revision)).toEqual([2]);
+    expect(await releaseReader.manifest(kc, 'apps', 'web', 3)).toEqual({ revision: 3, manifest: MANIFEST, truncated: false });
+    await expect(releaseReader.manifest(kc, 'apps', 'web', 9)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Revision 9 of release "web" in apps is not kept (no Secret sh.helm.release.v1.web.v9)' });
+    await expect(releaseReader.manifest(kc, 'apps', 'web', 2)).rejects.toMatchObject({ code: 'VALIDATION', message: 'Cannot read this release Secret: its "release" data is not base64' });
   });
 });

@@ -108,17 +108,18 @@ function isoTime(v: unknown): string | undefined {
 /** The revision from the Secret's labels, before (or without) decoding it. */
 export const labelledRevision = (secret: ReleaseSecret): number | undefined => positive(secret.metadata?.labels?.version);
 
+/** A release Secret that could not be read, with what its labels tell. */
+function unreadableRow(secret: ReleaseSecret, error: string): HelmUnreadable {
+  const meta = secret.metadata ?? {};
+  const revision = labelledRevision(secret);
+  return { namespace: meta.namespace ?? '', secret: meta.name ?? '', ...(meta.labels?.name ? { name: meta.labels.name } : {}), ...(revision ? { revision } : {}), error };
+}
+
 /** One release Secret as a revision, or as an unreadable row saying why. */
 export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedRevision | HelmUnreadable> {
   const meta = secret.metadata ?? {};
   const labels = meta.labels ?? {};
-  const unreadable = (error: string): HelmUnreadable => ({
-    namespace: meta.namespace ?? '',
-    secret: meta.name ?? '',
-    ...(labels.name ? { name: labels.name } : {}),
-    ...(labelledRevision(secret) ? { revision: labelledRevision(secret) } : {}),
-    error,
-  });
+  const unreadable = (error: string) => unreadableRow(secret, error);
   let record: ReleaseRecord;
   try {
     record = await decodeReleaseData(secret.data?.release);
@@ -146,7 +147,7 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
   };
 }
 
-const isUnreadable = (r: DecodedRevision | HelmUnreadable): r is HelmUnreadable => 'error' in r;
+const isUnreadable = (r: DecodedRevision | ReleaseSecret | HelmUnreadable): r is HelmUnreadable => 'error' in r;
 
 /** Splits read Secrets into revisions and unreadable rows. */
 async function readAll(secrets: readonly ReleaseSecret[]): Promise<{ revisions: DecodedRevision[]; unreadable: HelmUnreadable[] }> {
@@ -241,14 +242,19 @@ export interface ReleaseReader {
   manifest(kc: KubeConfig, namespace: string, name: string, revision: number): Promise<HelmManifest>;
 }
 
-/** Every release Secret `selector` picks, page by page. */
-async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined, selector: string, what: string, signal?: AbortSignal): Promise<ReleaseSecret[]> {
+/** Only the Secrets' metadata (a PartialObjectMetadataList): their labels say which revision is each release's newest. */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+/** Release Secrets fetched at once for a list: each may be up to a MiB. */
+const FETCH_CONCURRENCY = 8;
+
+/** Every release Secret `selector` picks, page by page; with `accept` {@link METADATA_ONLY}, without their data. */
+async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined, selector: string, what: string, options: { signal?: AbortSignal; accept?: string } = {}): Promise<ReleaseSecret[]> {
   const found: ReleaseSecret[] = [];
   const filter = `labelSelector=${encodeURIComponent(selector)}&fieldSelector=${encodeURIComponent(`type=${RELEASE_SECRET_TYPE}`)}&limit=${PAGE_SIZE}`;
   let continueToken: string | undefined;
   do {
     const query = `?${filter}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
-    const res = await kubeRequest<{ items?: ReleaseSecret[]; metadata?: { continue?: string } }>(kc, objectPath(SECRETS, namespace) + query, { timeoutMs: 30_000, gzip: true, signal });
+    const res = await kubeRequest<{ items?: ReleaseSecret[]; metadata?: { continue?: string } }>(kc, objectPath(SECRETS, namespace) + query, { timeoutMs: 30_000, gzip: true, ...options });
     if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
     found.push(...(res.body.items ?? []));
     continueToken = res.body.metadata?.continue;
@@ -256,16 +262,42 @@ async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined,
   return found;
 }
 
+/**
+ * The listed Secrets with their data, fetched a few at a time (a server
+ * that sent the data with the list is not asked again); one deleted
+ * meanwhile is left out, one that cannot be read becomes a row saying why.
+ */
+async function withData(kc: KubeConfig, listed: readonly ReleaseSecret[]): Promise<(ReleaseSecret | HelmUnreadable)[]> {
+  const out: (ReleaseSecret | HelmUnreadable | undefined)[] = new Array(listed.length);
+  let next = 0;
+  const work = async () => {
+    for (let i = next++; i < listed.length; i = next++) {
+      const secret = listed[i];
+      if (secret.data) {
+        out[i] = secret;
+        continue;
+      }
+      const { namespace = '', name = '' } = secret.metadata ?? {};
+      const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, name), { timeoutMs: 30_000 });
+      if (res.status === 200) out[i] = res.body;
+      else if (res.status !== 404) out[i] = unreadableRow(secret, kubeStatusError(`reading release Secret ${name}`, res.status, res.body).message);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, listed.length) }, work));
+  return out.filter((s): s is ReleaseSecret | HelmUnreadable => s !== undefined);
+}
+
 /** {@link ReleaseReader} over the apiserver's Secrets. */
 export const releaseReader: ReleaseReader = {
   async releases(kc, namespace) {
-    const secrets = await listReleaseSecrets(kc, namespace, 'owner=helm', `listing Helm release Secrets${namespace ? ` in ${namespace}` : ''}`);
-    const { revisions, unreadable } = await readAll(latestSecrets(secrets));
-    return { releases: newestPerRelease(revisions.map((r) => r.revision)), unreadable: byPlace(unreadable) };
+    const listed = await listReleaseSecrets(kc, namespace, 'owner=helm', `listing Helm release Secrets${namespace ? ` in ${namespace}` : ''}`, { accept: METADATA_ONLY });
+    const fetched = await withData(kc, latestSecrets(listed));
+    const { revisions, unreadable } = await readAll(fetched.filter((s): s is ReleaseSecret => !isUnreadable(s)));
+    return { releases: newestPerRelease(revisions.map((r) => r.revision)), unreadable: byPlace([...fetched.filter(isUnreadable), ...unreadable]) };
   },
 
   async history(kc, namespace, name, signal) {
-    const secrets = await listReleaseSecrets(kc, namespace, `owner=helm,name=${name}`, `listing the revisions of release "${name}" in ${namespace}`, signal);
+    const secrets = await listReleaseSecrets(kc, namespace, `owner=helm,name=${name}`, `listing the revisions of release "${name}" in ${namespace}`, { signal });
     const { revisions, unreadable } = await readAll(secrets);
     return { revisions: revisions.map((r) => r.revision).sort((a, b) => a.revision - b.revision), unreadable: byPlace(unreadable) };
   },
