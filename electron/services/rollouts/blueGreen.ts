@@ -10,15 +10,14 @@ import type { BlueGreenPair, SwitchSlotParams } from '../../../shared/contract';
 import { slotNotAvailable } from '../../../shared/trafficRules';
 import { AppError } from '../../../shared/result';
 import type { UndoStep } from '../audit/auditService';
-import type { ConnectionService } from '../connections/connectionService';
 import { systemClock } from '../kube/actions/evictions';
-import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
+import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { EndpointSliceObject, KubeObject, ServiceObject } from '../kube/model';
 import { mapSelectorString } from '../kube/objects/objectRelations';
-import type { Logger } from '../logging/logger';
-import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
+import type { TaskContext } from '../tasks/taskRunner';
+import type { RollbacksDeps } from './rollback';
 import { listObjects, pointerToken, readPair, SERVICES, trafficTaskSpec } from './trafficPairs';
 
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
@@ -60,13 +59,8 @@ export function endpointsVerdict(slices: readonly EndpointSliceObject[], slotOf:
   return { done: true, ready, message: `${ready} ready endpoint${ready === 1 ? '' : 's'}, all pods of ${to}` };
 }
 
-export interface BlueGreenDeps {
-  access: Pick<KubeAccess, 'config'>;
-  connections: Pick<ConnectionService, 'list'>;
-  runner: Pick<TaskRunner, 'start'>;
-  log: Logger;
-  /** How often the EndpointSlices are read while verifying. */
-  pollMs?: number;
+/** What switches need: what a rollback does (its `pollMs` paces the EndpointSlice checks), and how long those may take. */
+export interface BlueGreenDeps extends RollbacksDeps {
   /** How long the EndpointSlices may take to follow the switch. */
   verifyMs?: number;
 }

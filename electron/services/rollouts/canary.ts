@@ -11,14 +11,12 @@ import type { CanaryActionParams, CanaryPair, SetCanaryWeightParams } from '../.
 import { canaryShare, canarySplit, type CanarySplit } from '../../../shared/trafficRules';
 import { AppError } from '../../../shared/result';
 import type { Outcome, UndoStep } from '../audit/auditService';
-import type { ConnectionService } from '../connections/connectionService';
 import { systemClock } from '../kube/actions/evictions';
-import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
+import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
-import type { Logger } from '../logging/logger';
-import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { rolloutProgress, sameJson } from './rollback';
+import type { TaskContext } from '../tasks/taskRunner';
+import { rolloutProgress, sameJson, type RollbacksDeps } from './rollback';
 import { revisionOf, withoutHash, type PodTemplate } from './rolloutHistory';
 import { DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
 
@@ -77,14 +75,8 @@ export function promotePatch(stable: PairDeployment, template: PodTemplate, repl
   ];
 }
 
-export interface CanariesDeps {
-  access: Pick<KubeAccess, 'config'>;
-  connections: Pick<ConnectionService, 'list'>;
-  runner: Pick<TaskRunner, 'start'>;
-  log: Logger;
-  /** How often the Deployments are read while waiting for their pods. */
-  pollMs?: number;
-}
+/** What canaries need: what a rollback does (its `pollMs` paces the waits for the pods). */
+export type CanariesDeps = RollbacksDeps;
 
 /** Sets canary weights, promotes and aborts canaries, as tasks. */
 export interface Canaries {

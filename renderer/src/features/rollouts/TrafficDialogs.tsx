@@ -15,6 +15,14 @@ interface TrafficDialogProps {
 const FOLLOW = 'Follow it in the Tasks tray; undo it from the audit log.';
 const replicas = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
 
+/** A canary action's params: the pair's Service, held to the replicas shown. */
+const canaryAt = (connection: ConnectionSummary, pair: CanaryPair) => ({
+  connectionId: connection.id,
+  namespace: pair.namespace,
+  service: pair.service,
+  ifReplicas: { stable: pair.stable.replicas, canary: pair.canary.replicas },
+});
+
 /** The frame every traffic action shares: where it acts, and the Service's name typed on a production connection. */
 function TrafficDialog({ connection, onClose, pair, ...rest }: TrafficDialogProps & { pair: { namespace: string; service: string } } & Omit<Parameters<typeof ActionDialog>[0], 'target' | 'onClose' | 'onForbidden'>) {
   return (
@@ -84,7 +92,8 @@ export function SwitchSlotDialog({ pair, to, ...props }: TrafficDialogProps & { 
 
 /** Set a canary's weight: a share of the replicas, rounded, with the split shown before it is made. */
 export function CanaryWeightDialog({ pair, ...props }: TrafficDialogProps & { pair: CanaryPair }) {
-  const now = { stable: pair.stable.replicas, canary: pair.canary.replicas };
+  const at = canaryAt(props.connection, pair);
+  const now = at.ifReplicas;
   const [weight, setWeight] = useState(String(Math.round(canaryShare(now) ?? 0)));
   const [total, setTotal] = useState(String(Math.max(1, now.stable + now.canary)));
   const [weightN, totalN] = [Number(weight), Number(total)];
@@ -92,7 +101,7 @@ export function CanaryWeightDialog({ pair, ...props }: TrafficDialogProps & { pa
   const split = valid ? canarySplit(totalN, weightN) : undefined;
   const [invalid, setInvalid] = useState(false);
   const run = async (): Promise<ActionOutcome> => {
-    await call('rollouts.setCanaryWeight', { connectionId: props.connection.id, namespace: pair.namespace, service: pair.service, weight: weightN, total: totalN, ifReplicas: now });
+    await call('rollouts.setCanaryWeight', { ...at, weight: weightN, total: totalN });
     return { title: `Setting the canary weight of ${pair.service} to ${weightN}%`, message: FOLLOW };
   };
   return (
@@ -138,7 +147,7 @@ export function CanaryWeightDialog({ pair, ...props }: TrafficDialogProps & { pa
 export function PromoteCanaryDialog({ pair, ...props }: TrafficDialogProps & { pair: CanaryPair }) {
   const total = pair.stable.replicas + pair.canary.replicas;
   const run = async (): Promise<ActionOutcome> => {
-    await call('rollouts.promoteCanary', { connectionId: props.connection.id, namespace: pair.namespace, service: pair.service, ifReplicas: { stable: pair.stable.replicas, canary: pair.canary.replicas } });
+    await call('rollouts.promoteCanary', canaryAt(props.connection, pair));
     return { title: `Promoting canary ${pair.canary.deployment}`, message: `${pair.canary.deployment} goes to 0 once ${pair.stable.deployment}’s rollout is complete. ${FOLLOW}` };
   };
   return (
@@ -170,7 +179,7 @@ export function PromoteCanaryDialog({ pair, ...props }: TrafficDialogProps & { p
 export function AbortCanaryDialog({ pair, ...props }: TrafficDialogProps & { pair: CanaryPair }) {
   const total = pair.stable.replicas + pair.canary.replicas;
   const run = async (): Promise<ActionOutcome> => {
-    await call('rollouts.abortCanary', { connectionId: props.connection.id, namespace: pair.namespace, service: pair.service, ifReplicas: { stable: pair.stable.replicas, canary: pair.canary.replicas } });
+    await call('rollouts.abortCanary', canaryAt(props.connection, pair));
     return { title: `Aborting canary ${pair.canary.deployment}`, message: FOLLOW };
   };
   return (
