@@ -119,23 +119,23 @@ function unreadableRow(secret: ReleaseSecret, error: string): HelmUnreadable {
 export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedRevision | HelmUnreadable> {
   const meta = secret.metadata ?? {};
   const labels = meta.labels ?? {};
-  const unreadable = (error: string) => unreadableRow(secret, error);
   let record: ReleaseRecord;
   try {
     record = await decodeReleaseData(secret.data?.release);
   } catch (err) {
-    return unreadable(`Cannot read this release Secret: ${(err as Error).message}`);
+    return unreadableRow(secret, `Cannot read this release Secret: ${(err as Error).message}`);
   }
   const name = text(record.name) ?? labels.name;
   const revision = positive(record.version) ?? labelledRevision(secret);
-  if (!name || !revision) return unreadable('Cannot read this release Secret: the release has no name or revision');
+  if (!name || !revision) return unreadableRow(secret, 'Cannot read this release Secret: the release has no name or revision');
   const chart = record.chart?.metadata;
   const chartName = text(chart?.name);
   const updated = isoTime(record.info?.last_deployed);
   return {
     revision: {
       name,
-      namespace: text(record.namespace) ?? meta.namespace ?? '',
+      // Where the Secret is, whatever the record claims: that is where helm and every later call look.
+      namespace: meta.namespace ?? text(record.namespace) ?? '',
       revision,
       status: text(record.info?.status) ?? labels.status ?? 'unknown',
       chart: chartName ? `${chartName}-${text(chart?.version) ?? ''}` : '',
