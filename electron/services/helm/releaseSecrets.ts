@@ -125,7 +125,8 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
   } catch (err) {
     return unreadableRow(secret, `Cannot read this release Secret: ${(err as Error).message}`);
   }
-  const name = text(record.name) ?? labels.name;
+  // The `name` label is what helm looks a release's revisions up by, as the history here does.
+  const name = labels.name || text(record.name);
   const revision = positive(record.version) ?? labelledRevision(secret);
   if (!name || !revision) return unreadableRow(secret, 'Cannot read this release Secret: the release has no name or revision');
   const chart = record.chart?.metadata;
