@@ -18,7 +18,7 @@ import type { EndpointSliceObject, KubeObject, ServiceObject } from '../kube/mod
 import { mapSelectorString } from '../kube/objects/objectRelations';
 import type { TaskContext } from '../tasks/taskRunner';
 import type { RollbacksDeps } from './rollback';
-import { listObjects, pointerToken, readPair, SERVICES, trafficTaskSpec } from './trafficPairs';
+import { changedMeanwhile, listObjects, pointerToken, readPair, SERVICES, trafficTaskSpec } from './trafficPairs';
 
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
 const PODS = { group: '', version: 'v1', resource: 'pods' };
@@ -107,7 +107,7 @@ export function createBlueGreenSwitches({ access, connections, runner, log, poll
     ctx.phase('Switch', { cancellable: false });
     const res = await kubeRequest(kc, objectPath(SERVICES, namespace, service), { method: 'PATCH', patch: 'json', body: switchPatch(svc, pair.slotKey, from, toSlot), deadlineMs: 30_000 });
     // A failed `test` op: the Service was changed (switched, replaced) between the read and the patch.
-    if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `${label} was changed while the switch was prepared: nothing was changed. Look again and retry`);
+    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `${label} was changed while the switch was prepared: nothing was changed. Look again and retry`);
     if (res.status !== 200) throw kubeStatusError(`switching ${label} to slot ${toSlot}`, res.status, res.body);
     const undo: UndoStep | undefined = pair.slots.some((s) => s.value === from)
       ? { method: 'rollouts.switchSlot', params: { connectionId, namespace, service, toSlot: from, ifLiveSlot: toSlot }, label: `Switch back to slot ${from}` }

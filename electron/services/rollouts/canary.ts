@@ -18,7 +18,7 @@ import { kubeRequest } from '../kube/client/kubeHttp';
 import type { TaskContext } from '../tasks/taskRunner';
 import { rolloutProgress, sameJson, type RollbacksDeps } from './rollback';
 import { revisionOf, withoutHash, type PodTemplate } from './rolloutHistory';
-import { DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
+import { changedMeanwhile, DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
 
 export const WEIGHT_PHASES = ['Scale', 'Wait for the pods'] as const;
 export const PROMOTE_PHASES = ['Promote', 'Wait for the rollout', 'Scale the canary to 0'] as const;
@@ -111,7 +111,7 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
     if (from === to) return;
     const name = d.metadata?.name ?? '';
     const res = await kubeRequest(kc, path(namespace, name, 'scale'), { method: 'PATCH', patch: 'json', body: scalePatch(d.metadata?.uid, from, to), deadlineMs: 30_000 });
-    if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `Deployment ${name} in ${namespace} was scaled or replaced by someone else meanwhile (it no longer runs ${replicasText(from)}): it was left as they made it`);
+    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `Deployment ${name} in ${namespace} was scaled or replaced by someone else meanwhile (it no longer runs ${replicasText(from)}): it was left as they made it`);
     if (res.status === 404) throw new AppError('NOT_FOUND', `Deployment ${name} in ${namespace} is not there any more`);
     if (res.status !== 200) throw kubeStatusError(`scaling Deployment ${name} in ${namespace} to ${to}`, res.status, res.body);
   }
@@ -202,7 +202,7 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
     const template = promotedTemplate(stable, canary, pair.trackKey);
     const changes = !sameJson(template, withoutHash(stable.spec?.template));
     const res = await kubeRequest(kc, path(namespace, pair.stable.deployment), { method: 'PATCH', patch: 'json', body: promotePatch(stable, template, total), deadlineMs: 30_000 });
-    if (res.status === 422 || res.status === 409) throw new AppError('CONFLICT', `The ${stableLabel} was changed while the promotion was prepared: nothing was changed. Look again and retry`);
+    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `The ${stableLabel} was changed while the promotion was prepared: nothing was changed. Look again and retry`);
     if (res.status !== 200) throw kubeStatusError(`promoting the canary onto the ${stableLabel}`, res.status, res.body);
     const promoted = `stable ${pair.stable.deployment} runs ${pair.canary.images.join(', ')} on ${replicasText(total)}`;
     ctx.record({ audit: { before: was, after: promoted }, summary: `Promoted: ${promoted}; waiting for its rollout.` });

@@ -85,6 +85,9 @@ function deployment(name: string, labels: Record<string, string>, replicas: numb
   };
 }
 
+/** The apiserver's answer to a JSON patch whose `test` op failed. */
+const testFailed = { status: 422, body: { kind: 'Status', status: 'Failure', message: 'the server rejected our request due to an error in our request: testing value /spec/replicas failed: test failed', code: 422 } };
+
 const failedWith = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) as AppError });
 
 describe('blue/green switch', () => {
@@ -98,7 +101,7 @@ describe('blue/green switch', () => {
 
   it('a change to the Service between the read and the patch fails the test op: CONFLICT, no undo offered, endpoints never read', async () => {
     serve(deployment('web-green', { app: 'web', slot: 'green' }, 2));
-    routes[`PATCH /api/v1/namespaces/${NS}/services/web`] = () => ({ status: 422, body: { kind: 'Status', reason: 'Invalid' } });
+    routes[`PATCH /api/v1/namespaces/${NS}/services/web`] = () => testFailed;
     const { runner, ran } = fakeRunner();
     createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: 'blue' }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
@@ -176,7 +179,7 @@ describe('canary', () => {
 
   it('a weight up scales the canary first; someone scaling stable meanwhile is CONFLICT, and the undo puts back the canary alone', async () => {
     routes[`PATCH ${scalePath('web-canary')}`] = () => ({ status: 200 });
-    routes[`PATCH ${scalePath('web')}`] = () => ({ status: 422 });
+    routes[`PATCH ${scalePath('web')}`] = () => testFailed;
     const { runner, ran } = fakeRunner();
     createCanaries(deps(runner)).setWeight({ ...at, weight: 50, total: 4, ifReplicas: { stable: 3, canary: 1 } }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
@@ -218,8 +221,16 @@ describe('canary', () => {
     expect(ran.audit?.undo).toEqual({ method: 'rollouts.setCanaryWeight', params: { ...at, weight: 25, total: 4, ifReplicas: { stable: 4, canary: 0 } }, label: expect.any(String) });
   });
 
+  it('a promotion the server finds invalid says why, as a refusal, not a conflict', async () => {
+    const invalid = 'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`';
+    routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 422, body: { kind: 'Status', status: 'Failure', reason: 'Invalid', message: invalid, code: 422 } });
+    const { runner, ran } = fakeRunner();
+    createCanaries(deps(runner)).promote({ ...at }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('`selector` does not match template `labels`') }) });
+  });
+
   it('a promotion whose stable was changed meanwhile is CONFLICT: the canary is left as it is', async () => {
-    routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 422 });
+    routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => testFailed;
     const { runner, ran } = fakeRunner();
     createCanaries(deps(runner)).promote({ ...at }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
