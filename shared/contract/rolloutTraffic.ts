@@ -61,6 +61,7 @@ export const CanaryPair = z.object({
 });
 export type CanaryPair = z.infer<typeof CanaryPair>;
 
+/** A blue/green or a canary pair. */
 export const TrafficPair = z.discriminatedUnion('kind', [BlueGreenPair, CanaryPair]);
 export type TrafficPair = z.infer<typeof TrafficPair>;
 
@@ -68,6 +69,7 @@ export type TrafficPair = z.infer<typeof TrafficPair>;
 export const PairProblem = z.object({ namespace: z.string(), service: z.string(), message: z.string() });
 export type PairProblem = z.infer<typeof PairProblem>;
 
+/** Which connection, and which namespace (all when absent), to find pairs in. */
 export const TrafficPairsParams = z
   .object({
     connectionId: ConnectionId,
@@ -76,12 +78,14 @@ export const TrafficPairsParams = z
   })
   .strict();
 
+/** The pairs found, and the Services set up for one that make none; each sorted by namespace and Service. */
 export const TrafficPairs = z.object({ pairs: z.array(TrafficPair), problems: z.array(PairProblem) });
 export type TrafficPairs = z.infer<typeof TrafficPairs>;
 
 /** The Service a traffic action works through. */
 const ServiceAt = { connectionId: ConnectionId, namespace: KubeNamespace, service: KubeName };
 
+/** Which blue/green Service to switch, to which slot. */
 export const SwitchSlotParams = z
   .object({
     ...ServiceAt,
@@ -96,6 +100,7 @@ export type SwitchSlotParams = z.infer<typeof SwitchSlotParams>;
 /** The replicas a canary action found, and checks are still so. */
 const IfReplicas = z.object({ stable: Replicas, canary: Replicas }).strict();
 
+/** Which canary Service, and the split of replicas to give it. */
 export const SetCanaryWeightParams = z
   .object({
     ...ServiceAt,
@@ -109,6 +114,7 @@ export const SetCanaryWeightParams = z
   .strict();
 export type SetCanaryWeightParams = z.infer<typeof SetCanaryWeightParams>;
 
+/** Which canary Service to promote or abort, held to the replicas the user saw. */
 export const CanaryActionParams = z.object({ ...ServiceAt, ifReplicas: IfReplicas.optional() }).strict();
 export type CanaryActionParams = z.infer<typeof CanaryActionParams>;
 

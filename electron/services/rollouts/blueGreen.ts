@@ -25,6 +25,7 @@ const PODS = { group: '', version: 'v1', resource: 'pods' };
 /** The label the EndpointSlice controller ties a slice to its Service with. */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
+/** A switch's phases, as the tray shows them. */
 export const SWITCH_PHASES = ['Check the target', 'Switch', 'Verify endpoints'] as const;
 
 /**
@@ -75,6 +76,7 @@ interface Switched {
   verdict: string;
 }
 
+/** Switches blue/green Services as audited tasks (see the module's comment). */
 export function createBlueGreenSwitches({ access, connections, runner, log, pollMs = 1000, verifyMs = 120_000 }: BlueGreenDeps): BlueGreenSwitches {
   /** The slot of each pod behind the Service, by name. */
   async function podSlots(kc: KubeConfig, pair: BlueGreenPair, svc: ServiceObject, signal: AbortSignal): Promise<Map<string, string>> {

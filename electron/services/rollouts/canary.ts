@@ -20,7 +20,9 @@ import { rolloutProgress, sameJson, type RollbacksDeps } from './rollback';
 import { revisionOf, withoutHash, type PodTemplate } from './rolloutHistory';
 import { changedMeanwhile, DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
 
+/** The phases of a weight change or an abort, as the tray shows them. */
 export const WEIGHT_PHASES = ['Scale', 'Wait for the pods'] as const;
+/** A promotion's phases. */
 export const PROMOTE_PHASES = ['Promote', 'Wait for the rollout', 'Scale the canary to 0'] as const;
 
 /** `n replica(s)`. */
@@ -89,6 +91,7 @@ interface Done {
   verdict: string;
 }
 
+/** Runs canary actions as audited tasks (see the module's comment). */
 export function createCanaries({ access, connections, runner, log, pollMs = 1000 }: CanariesDeps): Canaries {
   const path = (namespace: string, name: string, subresource?: string) => objectPath(DEPLOYMENTS, namespace, name, subresource);
 

@@ -30,7 +30,9 @@ export const TRACK_KEY_ANNOTATION = 'pilothouse.dev/track-key';
 const SLOT_KEYS = ['slot', 'color'] as const;
 const DEFAULT_TRACK_KEY = 'track';
 
+/** Deployments, as the traffic actions address them. */
 export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments' };
+/** Services, as the traffic actions address them. */
 export const SERVICES: ResourceRef = { group: '', version: 'v1', resource: 'services' };
 
 /** A Deployment, as pairs read it. */
@@ -230,6 +232,7 @@ export interface TrafficPairsReader {
   pairs(params: { connectionId: string; namespace?: string }): Promise<TrafficPairs>;
 }
 
+/** Finds pairs over each connection's client: a list of Services and one of Deployments per call. */
 export function createTrafficPairs(access: Pick<KubeAccess, 'config'>): TrafficPairsReader {
   return {
     async pairs({ connectionId, namespace }) {
