@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { daemonSetProgress, rollbackAnnotations, rollbackPatch, rollbackSource, rolloutProgress, sameJson, statefulSetProgress } from './rollback';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UndoStep } from '../audit/auditService';
+import { kubeRequest, type KubeRequestOptions } from '../kube/client/kubeHttp';
+import { createLogger } from '../logging/logger';
+import type { TaskContext, TaskRecord, TaskRunner } from '../tasks/taskRunner';
+import { createRollbacks, daemonSetProgress, rollbackAnnotations, rollbackPatch, rollbackSource, rolloutProgress, sameJson, statefulSetProgress } from './rollback';
 import { keptRevisions, withoutHash, type ControllerRevisionObject, type HistoryOwner } from './rolloutHistory';
 
 const OWNED = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true }];
@@ -152,5 +157,119 @@ describe('the verdict on a DaemonSet\'s rollout, as kubectl rollout status gives
 
   it('says plainly that an OnDelete DaemonSet has no rollout to wait for', () => {
     expect(daemonSetProgress(ds({}, 'OnDelete')).state).toBe('unwatched');
+  });
+});
+
+vi.mock('../kube/client/kubeHttp', () => ({ kubeRequest: vi.fn() }));
+
+describe('the preview and the task, against a scripted apiserver', () => {
+  const NS = 'shop';
+  const DS_PATH = `/apis/apps/v1/namespaces/${NS}/daemonsets/agent`;
+  const CR_PATH = `/apis/apps/v1/namespaces/${NS}/controllerrevisions`;
+  const DEPLOY_PATH = `/apis/apps/v1/namespaces/${NS}/deployments/web`;
+  const RS_PATH = `/apis/apps/v1/namespaces/${NS}/replicasets`;
+  const template = (image: string) => ({ metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image }] } });
+  const ownedBy = (kind: string, uid: string) => [{ apiVersion: 'apps/v1', kind, name: 'x', uid, controller: true }];
+  const daemonSet = (resourceVersion: string, strategy = 'RollingUpdate', status: Record<string, number> = {}) => ({
+    metadata: { name: 'agent', uid: 'ds1', resourceVersion, generation: 3 },
+    spec: { selector: { matchLabels: { app: 'agent' } }, updateStrategy: { type: strategy }, template: template('agent:2') },
+    status: { observedGeneration: 3, desiredNumberScheduled: 2, ...status },
+  });
+  const revisions = {
+    items: [1, 2].map((revision) => ({
+      metadata: { name: `agent-${revision}`, ownerReferences: ownedBy('DaemonSet', 'ds1') },
+      revision,
+      data: { spec: { template: { ...template(`agent:${revision}`), $patch: 'replace' } } },
+    })),
+  };
+
+  const access = { config: async () => ({}) as KubeConfig };
+  const connections = { list: () => [{ id: 'c1', name: 'dev', kind: 'kubernetes' as const, labels: {} }] as never };
+  const ref = (resource: string, name: string) => ({ connectionId: 'c1', resource: { group: 'apps', version: 'v1', resource }, namespace: NS, name });
+
+  let sent: { method: string; path: string; body?: unknown }[];
+  /** Answers by `METHOD path` (query left out), in turn when a list is given; a missing route fails the test. */
+  let routes: Record<string, { status: number; body?: unknown }[]>;
+  beforeEach(() => {
+    sent = [];
+    routes = {};
+    vi.mocked(kubeRequest).mockImplementation(async (_kc: KubeConfig, path: string, options: KubeRequestOptions = {}) => {
+      const method = options.method ?? 'GET';
+      sent.push({ method, path, ...(options.body === undefined ? {} : { body: options.body }) });
+      const answers = routes[`${method} ${path.split('?')[0]}`];
+      if (!answers?.length) throw new Error(`unexpected ${method} ${path}`);
+      const { status, body } = answers.length > 1 ? answers.shift()! : answers[0]!;
+      return { status, body: body ?? {} };
+    });
+  });
+
+  function rollbacks(runner: Pick<TaskRunner, 'start'> = { start: () => ({ id: 't1', done: new Promise(() => {}) }) }) {
+    return createRollbacks({ access, connections, runner, log: createLogger(), pollMs: 1 });
+  }
+
+  it('previews a DaemonSet rollback: both templates, and the admission refusal of its dry run, without the real patch', async () => {
+    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10') }];
+    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
+    routes[`PATCH ${DS_PATH}`] = [{ status: 422, body: { kind: 'Status', reason: 'Invalid', message: "daemonsets.apps \"agent\" is forbidden: ValidatingAdmissionPolicy 'freeze' denied request: agent 1 is frozen" } }];
+    const preview = await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 0 });
+    expect(preview).toMatchObject({ toRevision: 1, currentRevision: 2, noop: false, dryRun: { ok: false, message: expect.stringContaining('agent 1 is frozen') } });
+    expect(preview.currentTemplate).toContain('image: agent:2');
+    expect(preview.targetTemplate).toContain('image: agent:1');
+    expect(preview.targetTemplate).not.toContain('$patch');
+    const patches = sent.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.path)).toEqual([`${DS_PATH}?dryRun=All`]);
+    expect(patches[0]!.body).toEqual([
+      { op: 'test', path: '/metadata/resourceVersion', value: '10' },
+      { op: 'replace', path: '/spec/template', value: template('agent:1') },
+    ]);
+  });
+
+  it('calls a refused dry run a conflict when the workload moved on since it was read', async () => {
+    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11') }];
+    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
+    routes[`PATCH ${DS_PATH}`] = [{ status: 422, body: { kind: 'Status', message: 'the server rejected our request due to an error in our request' } }];
+    const preview = await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 1 });
+    expect(preview.dryRun).toEqual({ ok: false, message: 'daemonset "agent" in shop was changed while the rollback was prepared: nothing was changed. Look again and retry' });
+  });
+
+  it('says a paused Deployment cannot roll back, and a rollback to what runs is a no-op, trying nothing', async () => {
+    const rs = (revision: number, image: string) => ({
+      metadata: { name: `web-${revision}`, annotations: { 'deployment.kubernetes.io/revision': String(revision) }, ownerReferences: ownedBy('Deployment', 'd1') },
+      spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': `h${revision}` } }, spec: { containers: [{ name: 'web', image }] } } },
+    });
+    const deployment = (paused: boolean) => ({
+      metadata: { name: 'web', uid: 'd1', resourceVersion: '5', annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      spec: { paused, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:2' }] } } },
+    });
+    routes[`GET ${RS_PATH}`] = [{ status: 200, body: { items: [rs(1, 'web:1'), rs(2, 'web:2')] } }];
+    routes[`GET ${DEPLOY_PATH}`] = [{ status: 200, body: deployment(true) }];
+    expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 0 })).toMatchObject({
+      toRevision: 1,
+      dryRun: { ok: false, message: 'deployment "web" in shop is paused: resume it first (kubectl rollout resume) and try again' },
+    });
+    routes[`GET ${DEPLOY_PATH}`] = [{ status: 200, body: deployment(false) }];
+    expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 2 })).toMatchObject({ toRevision: 2, noop: true, dryRun: { ok: true } });
+    expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 7 })).toMatchObject({ noop: false, dryRun: { ok: false, message: expect.stringContaining('Revision 7 of deployment "web" is not kept') } });
+    expect(sent.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
+  it('rolls an OnDelete DaemonSet back, dry run first, with an undo held to the renumbered revision, and says there is no rollout to wait for', async () => {
+    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10', 'OnDelete') }];
+    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
+    routes[`PATCH ${DS_PATH}`] = [{ status: 200 }];
+    let done: Promise<unknown> | undefined;
+    const records: TaskRecord[] = [];
+    const runner: Pick<TaskRunner, 'start'> = {
+      start(_spec, run) {
+        const ctx = { id: 't1', signal: new AbortController().signal, phase: () => {}, progress: () => {}, throwIfCancelled: () => {}, log: () => {}, record: (r: TaskRecord) => void records.push(r) } as TaskContext;
+        done = run(ctx);
+        return { id: 't1', done: new Promise(() => {}) };
+      },
+    };
+    rollbacks(runner).start({ ...ref('daemonsets', 'agent'), toRevision: 0 }, 'alice');
+    expect(await done).toMatchObject({ skipped: false, toRevision: 1, verdict: expect.stringContaining('its update strategy is OnDelete') });
+    expect(sent.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`${DS_PATH}?dryRun=All`, DS_PATH]);
+    const undo = records.at(-1)?.audit?.undo as UndoStep;
+    expect(undo).toMatchObject({ method: 'rollouts.rollback', params: { ...ref('daemonsets', 'agent'), toRevision: 2, ifCurrentRevision: 3 }, label: 'Roll back to revision 2' });
   });
 });

@@ -232,11 +232,11 @@ export async function planRollback(kc: KubeConfig, params: RollbackParams, signa
 /** Sends the rollback patch, as a server-side dry run or for real; CONFLICT when the workload changed since it was read. */
 async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: WorkloadRevisions<Workload>, to: KeptRevision, dryRun: boolean): Promise<void> {
   const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: rollbackPatch(kind, owner, to), deadlineMs: 30_000 });
-  // A failed `test` op (422 naming it) or a lost race: the workload changed between the read and the patch.
-  if (res.status === 409 || (res.status === 422 && JSON.stringify(res.body).includes('/metadata/resourceVersion'))) {
-    throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
-  }
-  if (res.status !== 200) throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
+  if (res.status === 200) return;
+  // A 422 is a failed `test` op when the workload moved on since it was read; else the server refused the change itself (validation, a policy).
+  const moved = res.status === 422 && (await kubeRequest<KubeObject>(kc, path, { deadlineMs: 30_000 })).body.metadata?.resourceVersion !== owner.metadata?.resourceVersion;
+  if (res.status === 409 || moved) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
+  throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 
 export interface RollbacksDeps {
