@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/wire';
-import type { HostMessage } from '../services/process/protocol';
+import type { HostMessage, ServicesMessage } from '../services/process/protocol';
 import type { SessionFrame } from '../services/rpc/streamHub';
 import { forkServices, servicesEntry } from './forkedServices';
 import { ServicesHost } from './servicesHost';
@@ -152,5 +152,31 @@ describe('services on a data dir', () => {
     expect(await session.call(9, 'app.info')).toMatchObject({ result: { ok: true } });
     expect(host.pid).toBe(pid);
     host.end('ctrl-c');
+  });
+});
+
+describe('notifications from the services', () => {
+  it('reach the host’s notify as two capped strings; anything else is dropped', async () => {
+    let toHost: ((msg: ServicesMessage) => void) | undefined;
+    const shown: [string, string][] = [];
+    const host = new ServicesHost({
+      spawn: () => ({
+        send: (msg: HostMessage) => void (msg.t === 'init' && queueMicrotask(() => toHost?.({ t: 'ready' }))),
+        onMessage: (listener) => void (toHost = listener),
+        onExit: () => undefined,
+        kill: () => undefined,
+      }),
+      config: { mode: 'desktop', version: '0', dataDir: '/nowhere', secrets: { kind: 'unavailable', reason: 'test' }, nativeFileDialog: false, nativeNotifications: true },
+      log: () => undefined,
+      notify: (title, body) => shown.push([title, body]),
+    });
+    await host.start();
+    toHost!({ t: 'notify', title: 'Rolled back prod/shop/web', body: 'Revision 2 exceeded its progress deadline.' });
+    toHost!({ t: 'notify', title: 'x'.repeat(5_000), body: 'y'.repeat(5_000) });
+    toHost!({ t: 'notify', title: { toString: () => 'sneaky' }, body: 'z' } as unknown as ServicesMessage);
+    expect(shown).toEqual([
+      ['Rolled back prod/shop/web', 'Revision 2 exceeded its progress deadline.'],
+      ['x'.repeat(200), 'y'.repeat(1_000)],
+    ]);
   });
 });

@@ -31,6 +31,8 @@ export interface ServicesHostOptions {
   log(message: string, fields?: Record<string, unknown>): void;
   /** The native file picker, where the host has one. */
   chooseFile?(title: string): Promise<string | undefined>;
+  /** Shows an OS notification, where the host can; `title` and `body` are plain text, checked and capped. */
+  notify?(title: string, body: string): void;
   /** Waits before each restart after a crash; the count resets once the process has run for a minute. */
   restartDelaysMs?: number[];
   /** The services keep failing and will not be restarted again: tell the person (`message` is for them). */
@@ -46,6 +48,9 @@ interface RelayedSession {
 const STABLE_AFTER_MS = 60_000;
 /** Messages held for a services process that is (re)starting, before the sessions that sent them are closed. */
 const MAX_QUEUED = 10_000;
+/** A notification's text beyond these is cut: the OS shows little more anyway. */
+const NOTE_TITLE_MAX = 200;
+const NOTE_BODY_MAX = 1_000;
 
 /**
  * Starts the services process, relays sessions to it, and restarts it when
@@ -176,6 +181,11 @@ export class ServicesHost {
         this.options.chooseFile(msg.title).then(answer, () => answer());
         return;
       }
+      case 'notify':
+        // Checked like any message: only two strings, capped, reach the OS.
+        if (typeof msg.title !== 'string' || typeof msg.body !== 'string') return;
+        this.options.notify?.(msg.title.slice(0, NOTE_TITLE_MAX), msg.body.slice(0, NOTE_BODY_MAX));
+        return;
     }
   }
 

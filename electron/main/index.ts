@@ -4,7 +4,7 @@
  * process. No domain logic lives here, and no frame of the contract passes
  * through: each window talks to the services on a port of its own.
  */
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { ServicesHost } from '../host/servicesHost';
 import { desktopSecrets } from './desktopSecrets';
@@ -62,6 +62,7 @@ async function start(): Promise<void> {
         secrets: desktopSecrets(userData),
         sqliteBinding: sqliteBindingForElectron(app.getAppPath()),
         nativeFileDialog: true,
+        nativeNotifications: Notification.isSupported(),
       },
       log: (message, fields) => console.warn(message, fields ?? ''),
       onGiveUp: (message) => fail(new Error(message)),
@@ -70,6 +71,7 @@ async function start(): Promise<void> {
         const result = await dialog.showOpenDialog(mainWindow, { title, properties: ['openFile', 'showHiddenFiles'] });
         return result.canceled ? undefined : result.filePaths[0];
       },
+      notify: (title, body) => new Notification({ title, body }).show(),
     });
     host = services;
     await services.start();

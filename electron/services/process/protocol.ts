@@ -22,6 +22,8 @@ export interface ServicesConfig {
   sqliteBinding?: string;
   /** The host can show a native file picker (desktop). */
   nativeFileDialog: boolean;
+  /** The host shows OS notifications (desktop): the services send `notify` messages. */
+  nativeNotifications?: boolean;
   /** Also log to stderr. */
   logToStderr?: boolean;
 }
@@ -46,4 +48,6 @@ export type ServicesMessage =
   | { t: 'frame'; session: string; frame: SessionFrame }
   | { t: 'close'; session: string; code: number; reason: string }
   /** The services need the host's native file picker. */
-  | { t: 'chooseFile'; id: number; title: string };
+  | { t: 'chooseFile'; id: number; title: string }
+  /** An OS notification for the person (a guarded rollout rolled back); plain text. */
+  | { t: 'notify'; title: string; body: string };

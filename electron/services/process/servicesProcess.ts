@@ -11,6 +11,7 @@ import { lockDataDir } from '../app/dataDirLock';
 import { createLogger } from '../logging/logger';
 import { createSessionServer, type SessionServer } from '../rpc/sessionServer';
 import type { SessionFrame } from '../rpc/streamHub';
+import type { Notify } from '../rollouts/rolloutGuards';
 import { AesGcmSecretBox } from '../secrets/aesGcmSecretBox';
 import { UnavailableSecretBox } from '../secrets/unavailableSecretBox';
 import type { HostMessage, ServicesConfig, ServicesMessage } from './protocol';
@@ -47,7 +48,11 @@ function parentChannel(): ParentChannel {
   };
 }
 
-function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<string | undefined>) | undefined): { services: Services; sessions: SessionServer; release: () => void } {
+function start(
+  config: ServicesConfig,
+  chooseFile: ((title: string) => Promise<string | undefined>) | undefined,
+  notify: Notify | undefined,
+): { services: Services; sessions: SessionServer; release: () => void } {
   const release = lockDataDir(config.dataDir);
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'pilothouse.log'), stderr: config.logToStderr });
   const secrets = config.secrets;
@@ -58,7 +63,7 @@ function start(config: ServicesConfig, chooseFile: ((title: string) => Promise<s
         ? AesGcmSecretBox.fromKeyFile(secrets.file)
         : new UnavailableSecretBox(secrets.reason);
   try {
-    const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile });
+    const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile, notify });
     return { services, sessions: createSessionServer(services), release };
   } catch (err) {
     release();
@@ -98,7 +103,8 @@ export function runServicesProcess(): void {
     if (msg.t === 'init') {
       if (running) return;
       try {
-        running = start(msg.config, msg.config.nativeFileDialog ? chooseFile : undefined);
+        const notify: Notify = (note) => parent.send({ t: 'notify', ...note });
+        running = start(msg.config, msg.config.nativeFileDialog ? chooseFile : undefined, msg.config.nativeNotifications ? notify : undefined);
         parent.send({ t: 'ready' });
       } catch (err) {
         // Only AppErrors are written for people; anything else is named, not detailed.

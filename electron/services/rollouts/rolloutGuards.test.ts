@@ -131,7 +131,7 @@ describe('rollout guards', () => {
       params: { ...ref, resource: { group: 'apps', version: 'v1', resource: 'deployments' }, toRevision: 1, ifCurrentRevision: 2 },
       actor: 'guard (set by ann)',
     });
-    const taskId = t.runner.list({ limit: 5 }).tasks[0].id;
+    const taskId = t.runner.list({ limit: 5, includeDismissed: true }).tasks[0].id;
     expect(t.tripped).toEqual([expect.objectContaining({ ...ref, connectionName: 'prod', fromRevision: 2, toRevision: 1, taskId, rollback: 'started' })]);
     expect(t.notes[0]).toEqual({ title: 'Rolled back prod/shop/web', body: expect.stringMatching(/^Revision 2 exceeded its progress deadline.*Rolling back to revision 1\.$/) });
 
