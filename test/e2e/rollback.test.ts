@@ -71,7 +71,10 @@ describe('Rolling back a Deployment, end to end in Chromium', () => {
     await revisionsTable.getByRole('button', { name: 'Roll back to 1' }).click();
 
     const dialog = page.getByRole('dialog', { name: 'Roll back deployment ranker' });
-    expect(await dialog.textContent()).toContain('revision 1: ranker=registry.k8s.io/pause:3.9');
+    await expect.poll(() => dialog.textContent(), { timeout: 15_000 }).toContain('revision 1: ranker=registry.k8s.io/pause:3.9');
+    // Shown before the click: the pod templates' diff and the server-side dry run, which enables Roll back once it passed.
+    await dialog.getByText('Server-side dry run passed: the cluster accepts the rollback.').waitFor({ timeout: 15_000 });
+    expect(await dialog.getByRole('figure', { name: 'Changes from revision 2 (runs now) to revision 1' }).textContent()).toContain('registry.k8s.io/pause:3.9');
     await dialog.getByRole('button', { name: 'Roll back to revision 1' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 15_000 });
 

@@ -66,12 +66,14 @@ export function RollbackDialog({ toRevision: asked, ...props }: RollbackDialogPr
   const shown = preview.loading ? undefined : preview.value;
   const revisions = history.value?.revisions ?? [];
   const current = revisions.find((r) => r.current);
-  const toRevision = shown?.toRevision;
+  // The revision asked for is shown at once; "the previous one" once the preview has found it.
+  const toRevision = shown?.toRevision ?? (chosen > 0 ? chosen : undefined);
   const target = revisions.find((r) => r.revision === toRevision);
-  const ready = shown !== undefined && shown.dryRun.ok && !shown.noop && toRevision !== undefined;
+  const ready = shown?.toRevision !== undefined && shown.dryRun.ok && !shown.noop;
 
   const run = async () => {
-    await call('rollouts.rollback', { ...ref, toRevision: toRevision!, ...(shown?.currentRevision !== undefined ? { ifCurrentRevision: shown.currentRevision } : {}) });
+    if (shown?.toRevision === undefined) throw new Error('The rollback was not previewed');
+    await call('rollouts.rollback', { ...ref, toRevision: shown.toRevision, ...(shown.currentRevision !== undefined ? { ifCurrentRevision: shown.currentRevision } : {}) });
     return {
       title: `Rolling back ${entry.one} ${row.name} to revision ${toRevision}`,
       message: 'Follow it in the Tasks tray: it ends when the rollout is complete, or says why not. Undo it from the audit log.',
