@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { TextDiff } from './TextDiff';
+import { ROW_LIMIT, TextDiff } from './TextDiff';
 
 const numbered = (n: number, change: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => change[i] ?? `line ${i + 1}`).join('\n');
 
@@ -48,5 +48,16 @@ describe('TextDiff', () => {
     expect(screen.queryByRole('button')).toBeNull();
     rerender(<TextDiff before={numbered(20)} after={numbered(20, { 1: 'second' })} beforeLabel="a" afterLabel="b" />);
     expect(screen.getByRole('button', { name: 'Show 15 unchanged lines' })).toBeTruthy();
+  });
+
+  it('draws at most ROW_LIMIT rows of a huge diff until asked for the rest', async () => {
+    const user = userEvent.setup();
+    const lines = (prefix: string) => Array.from({ length: 700 }, (_, i) => `${prefix} ${i}`).join('\n');
+    const { container } = render(<TextDiff before={lines('old')} after={lines('new')} beforeLabel="a" afterLabel="b" />);
+    expect(screen.getByText(/Too many lines differ to line them up/)).toBeTruthy();
+    // Role queries over thousands of rows are slow in jsdom: rows are counted directly.
+    expect(container.querySelectorAll('tr')).toHaveLength(ROW_LIMIT + 1);
+    await user.click(screen.getByText(`Show the other ${1400 - ROW_LIMIT} lines`));
+    expect(container.querySelectorAll('tr')).toHaveLength(1400);
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { diffTexts, foldDiff, type DiffLine } from '../../../shared/textDiff';
 
 interface TextDiffProps {
@@ -14,6 +14,8 @@ interface TextDiffProps {
 }
 
 const SIGN = { same: ' ', removed: '−', added: '+' } as const;
+/** Rows drawn before the rest waits for a click: thousands of table rows would hold the window up for a while. */
+export const ROW_LIMIT = 1000;
 
 function DiffRow({ line }: { line: DiffLine }) {
   return (
@@ -37,10 +39,33 @@ function DiffRow({ line }: { line: DiffLine }) {
 export function TextDiff({ before, after, beforeLabel, afterLabel, context = 3, sameText = 'No differences.' }: TextDiffProps) {
   const diff = useMemo(() => diffTexts(before, after), [before, after]);
   const hunks = useMemo(() => foldDiff(diff.lines, context), [diff, context]);
-  // Opened folds by index; new texts start folded again.
-  const [opened, setOpened] = useState<{ hunks: typeof hunks; at: ReadonlySet<number> }>({ hunks, at: new Set() });
-  const openedNow = opened.hunks === hunks ? opened.at : new Set<number>();
-  const open = (i: number) => setOpened({ hunks, at: new Set(openedNow).add(i) });
+  // Opened folds by index, and whether rows past the limit are drawn; new texts start folded again.
+  const [opened, setOpened] = useState<{ hunks: typeof hunks; at: ReadonlySet<number>; all: boolean }>({ hunks, at: new Set(), all: false });
+  const { at: openedNow, all } = opened.hunks === hunks ? opened : { at: new Set<number>(), all: false };
+  const open = (i: number) => setOpened({ hunks, at: new Set(openedNow).add(i), all });
+
+  const rows: ReactNode[] = [];
+  let room = all ? Infinity : ROW_LIMIT;
+  let notDrawn = 0;
+  hunks.forEach((hunk, i) => {
+    if (hunk.kind === 'shown' || openedNow.has(i)) {
+      const drawn = hunk.lines.slice(0, room);
+      rows.push(...drawn.map((line, j) => <DiffRow key={`${i}.${j}`} line={line} />));
+      notDrawn += hunk.lines.length - drawn.length;
+      room -= drawn.length;
+    } else if (room > 0) {
+      rows.push(
+        <tr key={i} className="text-diff-fold">
+          <td colSpan={4}>
+            <button type="button" className="link" onClick={() => open(i)}>
+              Show {hunk.lines.length} unchanged line{hunk.lines.length === 1 ? '' : 's'}
+            </button>
+          </td>
+        </tr>,
+      );
+      room -= 1;
+    } else notDrawn += hunk.lines.length;
+  });
 
   return (
     <figure className="text-diff" aria-label={`Changes from ${beforeLabel} to ${afterLabel}`}>
@@ -60,18 +85,15 @@ export function TextDiff({ before, after, beforeLabel, afterLabel, context = 3, 
           {diff.approximate && <p className="muted">Too many lines differ to line them up: the differing part is shown removed, then added.</p>}
           <table className="text-diff-lines mono">
             <tbody>
-              {hunks.map((hunk, i) =>
-                hunk.kind === 'shown' || openedNow.has(i) ? (
-                  hunk.lines.map((line, j) => <DiffRow key={`${i}.${j}`} line={line} />)
-                ) : (
-                  <tr key={i} className="text-diff-fold">
-                    <td colSpan={4}>
-                      <button type="button" className="link" onClick={() => open(i)}>
-                        Show {hunk.lines.length} unchanged line{hunk.lines.length === 1 ? '' : 's'}
-                      </button>
-                    </td>
-                  </tr>
-                ),
+              {rows}
+              {notDrawn > 0 && (
+                <tr className="text-diff-fold">
+                  <td colSpan={4}>
+                    <button type="button" className="link" onClick={() => setOpened({ hunks, at: openedNow, all: true })}>
+                      Show the other {notDrawn} lines
+                    </button>
+                  </td>
+                </tr>
               )}
             </tbody>
           </table>
