@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
+import { GuardsView } from './GuardsView';
 import { HelmReleasesView } from './HelmReleasesView';
 import { RecentChangesView } from './RecentChangesView';
 import { TrafficPairsView } from './TrafficPairsView';
@@ -19,4 +20,5 @@ export const ROLLOUTS_TABS: readonly RolloutsTab[] = [
   { id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView },
   { id: 'helm', label: 'Helm releases', scope: 'connection', component: HelmReleasesView },
   { id: 'traffic', label: 'Blue/green & canary', scope: 'connection', component: TrafficPairsView },
+  { id: 'guards', label: 'Guards', scope: 'connection', component: GuardsView },
 ];
