@@ -15,8 +15,8 @@ import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
-import { rolloutProgress } from './rollback';
-import { controlledBy, REPLICA_SETS, revisionOf, templateImages, type HistoryOwner } from './rolloutHistory';
+import { rolloutProgress, type RolloutWorkload } from './rollback';
+import { controlledBy, REPLICA_SETS, revisionOf, templateImages } from './rolloutHistory';
 
 type WorkloadKind = RecentChange['kind'];
 
@@ -42,22 +42,8 @@ interface ManagedFieldsEntry {
 }
 
 /** A workload as the cockpit reads it. */
-export interface Workload extends HistoryOwner {
-  metadata?: HistoryOwner['metadata'] & { managedFields?: ManagedFieldsEntry[] };
-  spec?: HistoryOwner['spec'] & { replicas?: number; paused?: boolean; updateStrategy?: { type?: string } };
-  status?: HistoryOwner['status'] & {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    readyReplicas?: number;
-    availableReplicas?: number;
-    currentReplicas?: number;
-    desiredNumberScheduled?: number;
-    updatedNumberScheduled?: number;
-    numberReady?: number;
-    numberAvailable?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  };
+export interface Workload extends RolloutWorkload {
+  metadata?: RolloutWorkload['metadata'] & { managedFields?: ManagedFieldsEntry[] };
 }
 
 /** The newest write by someone other than the controller, at or after `since` (ISO); creation counts. */

@@ -45,8 +45,8 @@ const ANNOTATIONS_KEPT = new Set([
   'deprecated.deployment.rollback.to',
 ]);
 
-/** A workload as a rollback and its verdict read it. */
-interface Workload extends HistoryOwner {
+/** A Deployment, StatefulSet or DaemonSet as a rollback and `kubectl rollout status` read it. */
+export interface RolloutWorkload extends HistoryOwner {
   spec?: HistoryOwner['spec'] & {
     paused?: boolean;
     replicas?: number;
@@ -131,11 +131,11 @@ export interface RolloutProgress {
   message: string;
 }
 
-const observed = (w: Workload): boolean => (w.metadata?.generation ?? 0) <= (w.status?.observedGeneration ?? 0);
+const observed = (w: RolloutWorkload): boolean => (w.metadata?.generation ?? 0) <= (w.status?.observedGeneration ?? 0);
 const NOT_OBSERVED = 'waiting for the controller to see the change';
 
 /** `kubectl rollout status`'s verdict on a Deployment. */
-export function rolloutProgress(d: Workload): RolloutProgress {
+export function rolloutProgress(d: RolloutWorkload): RolloutProgress {
   const st = d.status ?? {};
   const desired = d.spec?.replicas ?? 1;
   const counts = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
@@ -154,7 +154,7 @@ const unwatched = (strategy: string, pods: string) =>
   `its update strategy is ${strategy}: ${pods} take the template only when deleted, so there is no rollout to wait for (kubectl rollout status refuses to)`;
 
 /** `kubectl rollout status`'s verdict on a StatefulSet: all ready, and updated up to its partition (or current = update revision). */
-export function statefulSetProgress(s: Workload): RolloutProgress {
+export function statefulSetProgress(s: RolloutWorkload): RolloutProgress {
   const st = s.status ?? {};
   const desired = s.spec?.replicas ?? 1;
   const counts = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
@@ -175,7 +175,7 @@ export function statefulSetProgress(s: Workload): RolloutProgress {
 }
 
 /** `kubectl rollout status`'s verdict on a DaemonSet: every scheduled pod updated and available. */
-export function daemonSetProgress(d: Workload): RolloutProgress {
+export function daemonSetProgress(d: RolloutWorkload): RolloutProgress {
   const st = d.status ?? {};
   const desired = st.desiredNumberScheduled ?? 0;
   const counts = { desired, updated: st.updatedNumberScheduled ?? 0, ready: st.numberReady ?? 0, available: st.numberAvailable ?? 0 };
@@ -186,7 +186,7 @@ export function daemonSetProgress(d: Workload): RolloutProgress {
   return { state: counts.updated < desired || counts.available < desired ? 'waiting' : 'complete', ...counts, message: of };
 }
 
-const PROGRESS: Record<WorkloadKind, (w: Workload) => RolloutProgress> = {
+const PROGRESS: Record<WorkloadKind, (w: RolloutWorkload) => RolloutProgress> = {
   Deployment: rolloutProgress,
   StatefulSet: statefulSetProgress,
   DaemonSet: daemonSetProgress,
@@ -194,7 +194,7 @@ const PROGRESS: Record<WorkloadKind, (w: Workload) => RolloutProgress> = {
 
 /** What a rollback would do, worked out from the workload and its kept revisions before anything changes. */
 export type RollbackPlan = {
-  workload: WorkloadRevisions<Workload>;
+  workload: WorkloadRevisions<RolloutWorkload>;
   /** The revision it runs now, when known. */
   current: number | undefined;
   /** It already runs the target's template. */
@@ -211,7 +211,7 @@ export type RollbackPlan = {
  */
 export async function planRollback(kc: KubeConfig, params: RollbackParams, signal?: AbortSignal): Promise<RollbackPlan> {
   const { toRevision, ifCurrentRevision, ...ref } = params;
-  const workload = await readWorkloadRevisions<Workload>(kc, ref, signal);
+  const workload = await readWorkloadRevisions<RolloutWorkload>(kc, ref, signal);
   const { kind, owner, kept, label } = workload;
   const current = currentRevision(kind, owner, kept);
   if (ifCurrentRevision !== undefined && current !== ifCurrentRevision) {
@@ -230,7 +230,7 @@ export async function planRollback(kc: KubeConfig, params: RollbackParams, signa
 }
 
 /** Sends the rollback patch, as a server-side dry run or for real; CONFLICT when the workload changed since it was read. */
-async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: WorkloadRevisions<Workload>, to: KeptRevision, dryRun: boolean): Promise<void> {
+async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: WorkloadRevisions<RolloutWorkload>, to: KeptRevision, dryRun: boolean): Promise<void> {
   const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: rollbackPatch(kind, owner, to), deadlineMs: 30_000 });
   if (res.status === 200) return;
   // A 422 is a failed `test` op when the workload moved on since it was read; else the server refused the change itself (validation, a policy).
@@ -298,7 +298,7 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
     // Past the point of no return: a cancel stops the waiting, not the rollback.
     ctx.phase('Wait for the rollout');
     for (;;) {
-      const res = await kubeRequest<Workload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
+      const res = await kubeRequest<RolloutWorkload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
       if (res.status === 404) throw new AppError('NOT_FOUND', `${label} was deleted during its rollback`);
       if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
       const progress = PROGRESS[kind](res.body);

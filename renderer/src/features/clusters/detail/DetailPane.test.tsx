@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResource, ObjectDetail, ParamsIn, Row } from '../../../../../shared/contract';
+import type { ApiResource, ObjectDetail, ParamsIn, Revision, Row } from '../../../../../shared/contract';
 import { createFakeMonaco } from '../../../shell/monaco/fakeMonaco';
 import { useTheme } from '../../../shell/theme';
 import { fail, ok, type FakeBridge } from '../../../test/fakeBridge';
@@ -42,6 +42,19 @@ async function openPod(fake: FakeBridge, user: ReturnType<typeof userEvent.setup
   emitRows(fake, id, { reset: true, upserts: [podRow('web-1'), podRow('web-2')] });
   await user.click(within(grid('Pods')).getByText('web-1'));
   return screen.getByRole('complementary', { name: 'pod details' });
+}
+
+/** The Deployments view with `web`'s History tab open, its history answered with `revisions`; `configure` fakes more first. */
+async function openHistory(revisions: Revision[], configure?: (fake: FakeBridge) => void, historyLimit = 10) {
+  const user = userEvent.setup();
+  const { fake } = renderInspector({}, 'apps/deployments');
+  fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
+  fake.handle('rollouts.history', () => ok({ kind: 'Deployment', historyLimit, revisions }));
+  configure?.(fake);
+  emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
+  await user.click(within(grid('Deployments')).getByText('web'));
+  await user.keyboard('h');
+  return { user, fake };
 }
 
 const panel = () => screen.getByRole('tabpanel');
@@ -269,22 +282,10 @@ describe('detail pane', () => {
   });
 
   it('shows a Deployment’s kept revisions under History (h), newest first, the current one marked', async () => {
-    const user = userEvent.setup();
-    const { fake } = renderInspector({}, 'apps/deployments');
-    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
-    fake.handle('rollouts.history', () =>
-      ok({
-        kind: 'Deployment',
-        historyLimit: 10,
-        revisions: [
-          { revision: 1, name: 'web-6d4cf56db6', createdAt: new Date(Date.now() - 3_600_000).toISOString(), images: ['web=ranker:1.4'], current: false, pods: { replicas: 0, ready: 0 } },
-          { revision: 2, name: 'web-7f9b8c5d4', changeCause: 'ranker 1.5 for the latency fix', images: ['migrate=db:2', 'web=ranker:1.5'], current: true, pods: { replicas: 3, ready: 2 } },
-        ],
-      }),
-    );
-    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
-    await user.click(within(grid('Deployments')).getByText('web'));
-    await user.keyboard('h');
+    const { fake } = await openHistory([
+      { revision: 1, name: 'web-6d4cf56db6', createdAt: new Date(Date.now() - 3_600_000).toISOString(), images: ['web=ranker:1.4'], current: false, pods: { replicas: 0, ready: 0 } },
+      { revision: 2, name: 'web-7f9b8c5d4', changeCause: 'ranker 1.5 for the latency fix', images: ['migrate=db:2', 'web=ranker:1.5'], current: true, pods: { replicas: 3, ready: 2 } },
+    ]);
     expect(selectedTab()).toBe('Historyh');
     const table = await within(panel()).findByRole('table', { name: 'Revisions' });
     const rows = within(table).getAllByRole('row').slice(1);
@@ -298,25 +299,17 @@ describe('detail pane', () => {
   });
 
   it('rolls a Deployment back to a kept revision from History, after a confirmation saying what runs now and what will', async () => {
-    const user = userEvent.setup();
-    const { fake } = renderInspector({}, 'apps/deployments');
-    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
-    fake.handle('rollouts.history', () =>
-      ok({
-        kind: 'Deployment',
-        historyLimit: 10,
-        revisions: [
-          { revision: 1, name: 'web-1', images: ['web=ranker:1.4'], current: false, changeCause: 'ranker 1.4' },
-          { revision: 2, name: 'web-2', images: ['web=ranker:1.5'], current: true },
-        ],
-      }),
+    const { user, fake } = await openHistory(
+      [
+        { revision: 1, name: 'web-1', images: ['web=ranker:1.4'], current: false, changeCause: 'ranker 1.4' },
+        { revision: 2, name: 'web-2', images: ['web=ranker:1.5'], current: true },
+      ],
+      (fake) => {
+        fake.handle('rollouts.rollbackPreview', () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: ranker:1.5\n', targetTemplate: 'image: ranker:1.4\n', noop: false, dryRun: { ok: true } }));
+        fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: `image: ranker:1.${p.revision + 3}\n` }));
+        fake.handle('rollouts.rollback', () => ok({ taskId: 't-1' }));
+      },
     );
-    fake.handle('rollouts.rollbackPreview', () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: ranker:1.5\n', targetTemplate: 'image: ranker:1.4\n', noop: false, dryRun: { ok: true } }));
-    fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: `image: ranker:1.${p.revision + 3}\n` }));
-    fake.handle('rollouts.rollback', () => ok({ taskId: 't-1' }));
-    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
-    await user.click(within(grid('Deployments')).getByText('web'));
-    await user.keyboard('h');
     const table = await within(panel()).findByRole('table', { name: 'Revisions' });
     // No button to roll back to what already runs.
     expect(within(table).getAllByRole('button').map((b) => b.textContent)).toEqual(['Compare with current', 'Roll back to 1']);
@@ -338,21 +331,11 @@ describe('detail pane', () => {
   });
 
   it('diffs the pod templates of two revisions under History: the newest old one against the current, or any two chosen', async () => {
-    const user = userEvent.setup();
-    const { fake } = renderInspector({}, 'apps/deployments');
-    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
-    fake.handle('rollouts.history', () =>
-      ok({
-        kind: 'Deployment',
-        historyLimit: 10,
-        revisions: [1, 2, 3].map((revision) => ({ revision, name: `web-${revision}`, images: [`web=ranker:1.${revision}`], current: revision === 3 })),
-      }),
-    );
     const yaml = (revision: number) => `spec:\n  containers:\n    - name: web\n      image: ranker:1.${revision}\n${revision > 1 ? '      args: [--fast]\n' : ''}`;
-    fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: yaml(p.revision) }));
-    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
-    await user.click(within(grid('Deployments')).getByText('web'));
-    await user.keyboard('h');
+    const { user, fake } = await openHistory(
+      [1, 2, 3].map((revision) => ({ revision, name: `web-${revision}`, images: [`web=ranker:1.${revision}`], current: revision === 3 })),
+      (fake) => fake.handle('rollouts.revisionTemplate', (p) => ok({ revision: p.revision, yaml: yaml(p.revision) })),
+    );
 
     const section = await within(panel()).findByRole('region', { name: 'Pod template diff' });
     const diff = await within(section).findByRole('figure', { name: 'Changes from revision 2 to revision 3 (current)' });
@@ -374,13 +357,7 @@ describe('detail pane', () => {
   });
 
   it('says when no revision is kept because the history limit is 0', async () => {
-    const user = userEvent.setup();
-    const { fake } = renderInspector({}, 'apps/deployments');
-    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ kind: 'Deployment', name: ref.name })));
-    fake.handle('rollouts.history', () => ok({ kind: 'Deployment', historyLimit: 0, revisions: [] }));
-    emitRows(fake, await watchId(fake), { reset: true, upserts: [objectRow('web')] });
-    await user.click(within(grid('Deployments')).getByText('web'));
-    await user.keyboard('h');
+    await openHistory([], undefined, 0);
     expect(await within(panel()).findByText('No revision is kept: its revisionHistoryLimit is 0, so there is nothing to roll back to.')).toBeTruthy();
   });
 
