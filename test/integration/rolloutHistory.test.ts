@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AuditEntry, TaskSummary } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices, importKubeconfigAndWait } from '../support/services';
+import { servicesWithCluster } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
 import { KWOK_TOLERATION } from '../testbed';
@@ -68,11 +68,7 @@ async function kubectlHistory(target: string): Promise<[number, string][]> {
 }
 
 beforeAll(async () => {
-  ({ services } = createTestServices());
-  const path = primary.kubeconfigs.admin;
-  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin' }], 'it');
-  connectionId = imported[0].id;
+  ({ services, connectionId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary-admin'));
   await kubectl('create', 'namespace', NS);
 
   await apply(workload('Deployment', 'web', 'registry.k8s.io/pause:3.9'));

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isTaskFinished, type AuditEntry, type ResourceRef, type TaskSummary } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
-import { createTestServices, importKubeconfigAndWait } from '../support/services';
+import { servicesWithCluster } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
 import { KWOK_TOLERATION } from '../testbed';
@@ -115,11 +115,7 @@ async function templateOf(kind: Kind, name: string): Promise<unknown> {
 const imageOf = async (kind: Kind, name: string) => kubectl('get', kind.toLowerCase(), name, '-n', NS, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
 
 beforeAll(async () => {
-  ({ services } = createTestServices());
-  const path = primary.kubeconfigs.admin;
-  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin' }], 'it');
-  connectionId = imported[0].id;
+  ({ services, connectionId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary-admin'));
   await kubectl('create', 'namespace', NS);
   await Promise.all([
     twoRevisions('StatefulSet', 'db'),
