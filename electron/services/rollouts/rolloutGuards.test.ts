@@ -181,6 +181,17 @@ describe('rollout guards', () => {
     await vi.waitFor(() => expect(guards.list('c1')[0].state).toBe('watching'), { timeout: 2000 });
   });
 
+  it('reads no more once closed', async () => {
+    const t = setup();
+    const guards = t.start();
+    await guards.add({ ...ref, minAvailablePercent: 75, graceSeconds: 30 }, 'ann');
+    await vi.waitFor(() => expect(t.cluster.reads).toBeGreaterThan(2));
+    guards.close();
+    const reads = t.cluster.reads;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.cluster.reads).toBe(reads);
+  });
+
   it('keeps its guards, what they saw complete and their trips across a restart', async () => {
     const t = setup();
     const first = t.start();

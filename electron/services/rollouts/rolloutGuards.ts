@@ -262,7 +262,11 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
       for (const id of live.keys()) if (!present.has(id)) live.delete(id);
       const at = now();
       for (const row of rows) {
-        followTrip(row);
+        try {
+          followTrip(row);
+        } catch (err) {
+          log.error('guard could not follow its rollback', { connectionId: row.connection_id, namespace: row.namespace, name: row.name, error: err });
+        }
         const l = liveOf(row.id);
         if (l.reading || l.nextAt > at || inFlight >= MAX_READS_IN_FLIGHT) continue;
         void check(row);
