@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UndoStep } from '../audit/auditService';
-import { kubeRequest, type KubeRequestOptions } from '../kube/client/kubeHttp';
+import { scriptKubeRequest, type KubeRoute, type SentRequest } from '../../../test/support/scriptedKube';
+import { kubeRequest } from '../kube/client/kubeHttp';
 import { createLogger } from '../logging/logger';
 import type { TaskContext, TaskRecord, TaskRunner } from '../tasks/taskRunner';
 import { createRollbacks, daemonSetProgress, rollbackAnnotations, rollbackPatch, rollbackSource, rolloutProgress, sameJson, statefulSetProgress } from './rollback';
@@ -187,30 +188,23 @@ describe('the preview and the task, against a scripted apiserver', () => {
   const connections = { list: () => [{ id: 'c1', name: 'dev', kind: 'kubernetes' as const, labels: {} }] as never };
   const ref = (resource: string, name: string) => ({ connectionId: 'c1', resource: { group: 'apps', version: 'v1', resource }, namespace: NS, name });
 
-  let sent: { method: string; path: string; body?: unknown }[];
-  /** Answers by `METHOD path` (query left out), in turn when a list is given; a missing route fails the test. */
-  let routes: Record<string, { status: number; body?: unknown }[]>;
-  beforeEach(() => {
-    sent = [];
-    routes = {};
-    vi.mocked(kubeRequest).mockImplementation(async (_kc: KubeConfig, path: string, options: KubeRequestOptions = {}) => {
-      const method = options.method ?? 'GET';
-      sent.push({ method, path, ...(options.body === undefined ? {} : { body: options.body }) });
-      const answers = routes[`${method} ${path.split('?')[0]}`];
-      if (!answers?.length) throw new Error(`unexpected ${method} ${path}`);
-      const { status, body } = answers.length > 1 ? answers.shift()! : answers[0]!;
-      return { status, body: body ?? {} };
-    });
-  });
+  let sent: SentRequest[];
+  let routes: Record<string, KubeRoute>;
+  beforeEach(() => void ({ sent, routes } = scriptKubeRequest(vi.mocked(kubeRequest))));
+  /** Answers in turn, the last one again after that. */
+  const inTurn =
+    (...answers: { status: number; body?: unknown }[]): KubeRoute =>
+    () =>
+      answers.length > 1 ? answers.shift()! : answers[0]!;
 
   function rollbacks(runner: Pick<TaskRunner, 'start'> = { start: () => ({ id: 't1', done: new Promise(() => {}) }) }) {
     return createRollbacks({ access, connections, runner, log: createLogger(), pollMs: 1 });
   }
 
   it('previews a DaemonSet rollback: both templates, and the admission refusal of its dry run, without the real patch', async () => {
-    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10') }];
-    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
-    routes[`PATCH ${DS_PATH}`] = [{ status: 422, body: { kind: 'Status', reason: 'Invalid', message: "daemonsets.apps \"agent\" is forbidden: ValidatingAdmissionPolicy 'freeze' denied request: agent 1 is frozen" } }];
+    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10') });
+    routes[`GET ${CR_PATH}`] = inTurn({ status: 200, body: revisions });
+    routes[`PATCH ${DS_PATH}`] = inTurn({ status: 422, body: { kind: 'Status', reason: 'Invalid', message: "daemonsets.apps \"agent\" is forbidden: ValidatingAdmissionPolicy 'freeze' denied request: agent 1 is frozen" } });
     const preview = await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 0 });
     expect(preview).toMatchObject({ toRevision: 1, currentRevision: 2, noop: false, dryRun: { ok: false, message: expect.stringContaining('agent 1 is frozen') } });
     expect(preview.currentTemplate).toContain('image: agent:2');
@@ -225,9 +219,9 @@ describe('the preview and the task, against a scripted apiserver', () => {
   });
 
   it('calls a refused dry run a conflict when the workload moved on since it was read', async () => {
-    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11') }];
-    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
-    routes[`PATCH ${DS_PATH}`] = [{ status: 422, body: { kind: 'Status', message: 'the server rejected our request due to an error in our request' } }];
+    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11') });
+    routes[`GET ${CR_PATH}`] = inTurn({ status: 200, body: revisions });
+    routes[`PATCH ${DS_PATH}`] = inTurn({ status: 422, body: { kind: 'Status', message: 'the server rejected our request due to an error in our request' } });
     const preview = await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 1 });
     expect(preview.dryRun).toEqual({ ok: false, message: 'daemonset "agent" in shop was changed while the rollback was prepared: nothing was changed. Look again and retry' });
   });
@@ -241,22 +235,22 @@ describe('the preview and the task, against a scripted apiserver', () => {
       metadata: { name: 'web', uid: 'd1', resourceVersion: '5', annotations: { 'deployment.kubernetes.io/revision': '2' } },
       spec: { paused, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:2' }] } } },
     });
-    routes[`GET ${RS_PATH}`] = [{ status: 200, body: { items: [rs(1, 'web:1'), rs(2, 'web:2')] } }];
-    routes[`GET ${DEPLOY_PATH}`] = [{ status: 200, body: deployment(true) }];
+    routes[`GET ${RS_PATH}`] = inTurn({ status: 200, body: { items: [rs(1, 'web:1'), rs(2, 'web:2')] } });
+    routes[`GET ${DEPLOY_PATH}`] = inTurn({ status: 200, body: deployment(true) });
     expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 0 })).toMatchObject({
       toRevision: 1,
       dryRun: { ok: false, message: 'deployment "web" in shop is paused: resume it first (kubectl rollout resume) and try again' },
     });
-    routes[`GET ${DEPLOY_PATH}`] = [{ status: 200, body: deployment(false) }];
+    routes[`GET ${DEPLOY_PATH}`] = inTurn({ status: 200, body: deployment(false) });
     expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 2 })).toMatchObject({ toRevision: 2, noop: true, dryRun: { ok: true } });
     expect(await rollbacks().preview({ ...ref('deployments', 'web'), toRevision: 7 })).toMatchObject({ noop: false, dryRun: { ok: false, message: expect.stringContaining('Revision 7 of deployment "web" is not kept') } });
     expect(sent.filter((r) => r.method === 'PATCH')).toEqual([]);
   });
 
   it('rolls an OnDelete DaemonSet back, dry run first, with an undo held to the renumbered revision, and says there is no rollout to wait for', async () => {
-    routes[`GET ${DS_PATH}`] = [{ status: 200, body: daemonSet('10', 'OnDelete') }];
-    routes[`GET ${CR_PATH}`] = [{ status: 200, body: revisions }];
-    routes[`PATCH ${DS_PATH}`] = [{ status: 200 }];
+    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10', 'OnDelete') });
+    routes[`GET ${CR_PATH}`] = inTurn({ status: 200, body: revisions });
+    routes[`PATCH ${DS_PATH}`] = inTurn({ status: 200 });
     let done: Promise<unknown> | undefined;
     const records: TaskRecord[] = [];
     const runner: Pick<TaskRunner, 'start'> = {

@@ -8,7 +8,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/result';
 import type { Outcome } from '../audit/auditService';
-import { kubeRequest, type KubeRequestOptions } from '../kube/client/kubeHttp';
+import { scriptKubeRequest, type KubeRoute, type SentRequest } from '../../../test/support/scriptedKube';
+import { kubeRequest } from '../kube/client/kubeHttp';
 import { createLogger } from '../logging/logger';
 import type { TaskContext, TaskRecord, TaskRunner } from '../tasks/taskRunner';
 import { createBlueGreenSwitches } from './blueGreen';
@@ -20,29 +21,9 @@ vi.mock('../kube/client/kubeHttp', () => ({ kubeRequest: vi.fn() }));
 const NS = 'shop';
 const at = { connectionId: 'c1', namespace: NS, service: 'web' };
 
-/** One request the task made. */
-interface Sent {
-  method: string;
-  path: string;
-  body?: unknown;
-}
-
-let sent: Sent[];
-/** Answers by `METHOD path` (path without its query); a missing route is a test failure. */
-let routes: Record<string, (body: unknown) => { status: number; body?: unknown }>;
-
-beforeEach(() => {
-  sent = [];
-  routes = {};
-  vi.mocked(kubeRequest).mockImplementation(async (_kc: KubeConfig, path: string, options: KubeRequestOptions = {}) => {
-    const method = options.method ?? 'GET';
-    sent.push({ method, path, ...(options.body === undefined ? {} : { body: options.body }) });
-    const route = routes[`${method} ${path.split('?')[0]}`];
-    if (!route) throw new Error(`unexpected ${method} ${path}`);
-    const { status, body } = route(options.body);
-    return { status, body: body ?? {} };
-  });
-});
+let sent: SentRequest[];
+let routes: Record<string, KubeRoute>;
+beforeEach(() => void ({ sent, routes } = scriptKubeRequest(vi.mocked(kubeRequest))));
 
 /** Runs a task to its end: its error or value, the audit it recorded last and the phases it went through. */
 function fakeRunner() {
