@@ -15,7 +15,7 @@ import type { Services } from '../../electron/services/app/createServices';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
-import { KWOK_TOLERATION } from '../testbed';
+import { workloadManifest } from '../support/workloads';
 
 const bed = inject('testbed');
 const run = promisify(execFile);
@@ -34,17 +34,7 @@ async function apply(cluster: 'primary' | 'secondary', manifest: object): Promis
   await kubectl(cluster, 'apply', '-f', file);
 }
 
-const workload = (kind: 'Deployment' | 'StatefulSet', name: string, image: string) => ({
-  apiVersion: 'apps/v1',
-  kind,
-  metadata: { name, namespace: NS },
-  spec: {
-    replicas: 1,
-    ...(kind === 'StatefulSet' ? { serviceName: name } : {}),
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name, image }] } },
-  },
-});
+const workload = (kind: 'Deployment' | 'StatefulSet', name: string, image: string) => workloadManifest(kind, NS, name, image);
 
 async function importAs(kubeconfigPath: string, name: string): Promise<string> {
   const preview = await services.connections.previewKubeconfig({ kind: 'path', path: kubeconfigPath });

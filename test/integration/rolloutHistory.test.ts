@@ -17,6 +17,7 @@ import type { Services } from '../../electron/services/app/createServices';
 import { servicesWithCluster } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
+import { workloadManifest } from '../support/workloads';
 import { KWOK_TOLERATION } from '../testbed';
 
 const bed = inject('testbed');
@@ -45,17 +46,7 @@ async function apply(manifest: object): Promise<void> {
   await kubectl('apply', '-f', file);
 }
 
-const workload = (kind: 'Deployment' | 'StatefulSet', name: string, image: string) => ({
-  apiVersion: 'apps/v1',
-  kind,
-  metadata: { name, namespace: NS },
-  spec: {
-    replicas: 1,
-    ...(kind === 'StatefulSet' ? { serviceName: name } : {}),
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name, image }] } },
-  },
-});
+const workload = (kind: 'Deployment' | 'StatefulSet', name: string, image: string) => workloadManifest(kind, NS, name, image);
 
 /** `kubectl rollout history`'s table as [revision, change-cause] pairs. */
 async function kubectlHistory(target: string): Promise<[number, string][]> {

@@ -19,7 +19,7 @@ import type { Services } from '../../electron/services/app/createServices';
 import { servicesWithCluster } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
-import { KWOK_TOLERATION } from '../testbed';
+import { workloadManifest, type WorkloadManifestOptions } from '../support/workloads';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -50,26 +50,9 @@ async function apply(manifest: object): Promise<void> {
   await kubectl('apply', '-f', file);
 }
 
-/** A one-container workload; DaemonSets only on the general-purpose kwok nodes, to keep their pods few. */
-const workload = (kind: Kind, name: string, image: string, extra: { spec?: object; labels?: Record<string, string> } = {}) => ({
-  apiVersion: 'apps/v1',
-  kind,
-  metadata: { name, namespace: NS, ...(extra.labels ? { labels: extra.labels } : {}) },
-  spec: {
-    ...(kind !== 'DaemonSet' ? { replicas: 2 } : {}),
-    ...(kind === 'StatefulSet' ? { serviceName: name } : {}),
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: {
-        tolerations: [KWOK_TOLERATION],
-        ...(kind === 'DaemonSet' ? { nodeSelector: { 'eks.amazonaws.com/nodegroup': 'general' } } : {}),
-        containers: [{ name: 'main', image }],
-      },
-    },
-    ...extra.spec,
-  },
-});
+/** Two pods, in a container named `main`; DaemonSets only on the general-purpose kwok nodes, to keep their pods few. */
+const workload = (kind: Kind, name: string, image: string, extra: Pick<WorkloadManifestOptions, 'spec' | 'labels'> = {}) =>
+  workloadManifest(kind, NS, name, image, { replicas: 2, container: 'main', ...(kind === 'DaemonSet' ? { podSpec: { nodeSelector: { 'eks.amazonaws.com/nodegroup': 'general' } } } : {}), ...extra });
 
 /** `kubectl rollout history`'s revision numbers. */
 async function kubectlRevisions(target: string): Promise<number[]> {
