@@ -6,6 +6,7 @@ import type { ActionTarget } from '../actions/actionCatalog';
 import { RollbackDialog } from './RollbackDialog';
 import { Age } from '../CellValue';
 import { CallProblem } from './CallProblem';
+import { GuardToggle } from './GuardToggle';
 import { POLL_MS } from './detailTabs';
 
 const revisionLabel = (r: Revision) => `revision ${r.revision}${r.current ? ' (current)' : ''}`;
@@ -65,6 +66,7 @@ export function HistoryTab({ target }: { target: ActionTarget }) {
   return (
     <>
       {history.error !== undefined && <CallProblem error={history.error} what={`the history of this ${one}`} onRetry={history.refetch} />}
+      {value?.kind === 'Deployment' && objectRef.namespace && <GuardToggle guardRef={{ connectionId: objectRef.connectionId, namespace: objectRef.namespace, name: objectRef.name }} />}
       {!value ? (
         history.loading && <p className="muted">Loading revisions…</p>
       ) : !value.revisions.length ? (
