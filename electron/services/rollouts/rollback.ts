@@ -239,6 +239,7 @@ async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: Workl
   throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 
+/** What rollbacks need: the connections' clients and names, the task runner, a log. */
 export interface RollbacksDeps {
   access: Pick<KubeAccess, 'config'>;
   connections: Pick<ConnectionService, 'list'>;
@@ -262,8 +263,10 @@ interface Rolled {
   verdict: string;
 }
 
+/** A rollback task's phases: the patch (dry run first), then following the rollout to its verdict. */
 export const ROLLBACK_PHASES = ['Roll back', 'Wait for the rollout'] as const;
 
+/** Rollbacks as `kubectl rollout undo` does them, each an audited task; and their previews. */
 export function createRollbacks({ access, connections, runner, log, pollMs = 1000 }: RollbacksDeps): Rollbacks {
   async function rollback(ctx: TaskContext, params: RollbackParams): Promise<Rolled> {
     const { toRevision: _toRevision, ifCurrentRevision: _ifCurrentRevision, ...ref } = params;

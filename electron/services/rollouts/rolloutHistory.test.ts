@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controllerRevisions, deploymentRevisions, templateImages, type ControllerRevisionObject, type HistoryOwner, type ReplicaSetObject } from './rolloutHistory';
+import { controllerRevisions, deploymentRevisions, keptRevisions, templateImages, templateYaml, type ControllerRevisionObject, type HistoryOwner, type ReplicaSetObject } from './rolloutHistory';
 
 const owner = (uid: string, name = 'web') => [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid, controller: true }];
 const template = (image: string) => ({ spec: { initContainers: [{ name: 'migrate', image: 'migrate:1' }], containers: [{ name: 'web', image }] } });
@@ -65,6 +65,26 @@ describe('a StatefulSet\'s or DaemonSet\'s history', () => {
   it('marks the newest current when the status names none it keeps (a DaemonSet has no updateRevision)', () => {
     const ds: HistoryOwner = { metadata: { name: 'agent', uid: 's1' } };
     expect(controllerRevisions(ds, [revision('a-1', 1, 'a:1'), revision('a-3', 3, 'a:3')]).map((r) => r.current)).toEqual([false, true]);
+  });
+});
+
+describe('the template a revision restores', () => {
+  it('is a ReplicaSet\'s without the hash label, and a ControllerRevision\'s patch without its $patch directive, as YAML', () => {
+    const sts: HistoryOwner = { metadata: { name: 'db', uid: 's1' } };
+    const [kept] = keptRevisions('StatefulSet', sts, [
+      {
+        metadata: { name: 'db-1', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's1', controller: true }] },
+        revision: 1,
+        data: { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } } },
+      } as ControllerRevisionObject,
+    ]);
+    expect(kept!.template).toEqual({ metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } });
+    expect(templateYaml(kept!.template)).toBe('metadata:\n  labels:\n    app: db\nspec:\n  containers:\n    - name: db\n      image: db:1\n');
+
+    const [rs] = keptRevisions('Deployment', deployment, [replicaSet('web-a', '1', 'web:1')]);
+    const labelled = keptRevisions('Deployment', deployment, [{ ...replicaSet('web-b', '2', 'web:2'), spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } } } } }]);
+    expect(rs!.template).toEqual(template('web:1'));
+    expect(labelled[0]!.template).toEqual({ metadata: { labels: { app: 'web' } } });
   });
 });
 

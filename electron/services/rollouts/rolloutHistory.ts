@@ -59,6 +59,7 @@ export interface ControllerRevisionObject extends KubeObject {
 /** One of a workload's kinds that keep a history. */
 export type WorkloadKind = RolloutHistory['kind'];
 
+/** Where a Deployment's revisions are kept. */
 export const REPLICA_SETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets' };
 const CONTROLLER_REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
 
@@ -236,6 +237,7 @@ export interface RolloutHistoryReader {
   revisionTemplate(params: RevisionTemplateParams): Promise<RevisionTemplate>;
 }
 
+/** Workload histories and revision templates, read over the connections' clients. */
 export function createRolloutHistory(access: Pick<KubeAccess, 'config'>): RolloutHistoryReader {
   return {
     async history(ref) {
