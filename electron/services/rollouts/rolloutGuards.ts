@@ -64,6 +64,7 @@ interface Live {
   reading: boolean;
 }
 
+/** What the guards read, roll back through, keep and announce with. */
 export interface RolloutGuardsDeps {
   db: Database;
   access: Pick<KubeAccess, 'config'>;
@@ -104,6 +105,7 @@ async function readDeployment(access: Pick<KubeAccess, 'config'>, ref: GuardRef,
   return res.body;
 }
 
+/** The guards kept in `db`, watched from now until {@link RolloutGuards.close}. */
 export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
   const { db, log, hub, notify } = deps;
   const intervalMs = deps.intervalMs ?? 5_000;
