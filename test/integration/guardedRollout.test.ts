@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GuardTripped } from '../../shared/contract';
 import type { Services } from '../../electron/services/app/createServices';
 import type { Subscription } from '../../electron/services/rpc/eventHub';
-import { createTestServices, importKubeconfigAndWait } from '../support/services';
+import { servicesWithCluster } from '../support/services';
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
-import { KWOK_TOLERATION } from '../testbed';
+import { workloadManifest } from '../support/workloads';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
@@ -38,17 +38,7 @@ async function apply(manifest: object): Promise<void> {
   await kubectl('apply', '-f', file);
 }
 
-const web = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: NS },
-  spec: {
-    replicas: 2,
-    progressDeadlineSeconds: 3,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.9' }] } },
-  },
-};
+const web = workloadManifest('Deployment', NS, 'web', 'registry.k8s.io/pause:3.9', { replicas: 2, spec: { progressDeadlineSeconds: 3 } });
 
 /** The Deployment's pod template and revision as the server has them. */
 async function served(): Promise<{ revision: number; labels: Record<string, string>; images: string[] }> {
@@ -60,15 +50,11 @@ async function served(): Promise<{ revision: number; labels: Record<string, stri
 }
 
 beforeAll(async () => {
-  ({ services } = createTestServices());
+  ({ services, connectionId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary-admin'));
   subscription = services.hub.subscribe((batch) => {
     for (const e of batch.events) if (e.name === 'rollouts.guardTripped') tripped.push(e.payload as GuardTripped);
     subscription.ack(batch.seq);
   });
-  const path = primary.kubeconfigs.admin;
-  const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
-  const { imported } = await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'primary-admin', onConflict: 'replace' }], 'it');
-  connectionId = imported[0].id;
   await kubectl('create', 'namespace', NS);
   await apply(web);
   await kubectl('rollout', 'status', 'deployment/web', '-n', NS, '--timeout=60s');
