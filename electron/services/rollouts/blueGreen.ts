@@ -13,12 +13,13 @@ import type { UndoStep } from '../audit/auditService';
 import { systemClock } from '../kube/actions/evictions';
 import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
+import { changedMeanwhile, type JsonPatchOp } from '../kube/client/guardedPatch';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { EndpointSliceObject, KubeObject, ServiceObject } from '../kube/model';
 import { mapSelectorString } from '../kube/objects/objectRelations';
 import type { TaskContext } from '../tasks/taskRunner';
 import type { RollbacksDeps } from './rollback';
-import { changedMeanwhile, listObjects, pointerToken, readPair, SERVICES, trafficTaskSpec } from './trafficPairs';
+import { listObjects, pointerToken, readPair, SERVICES, trafficTaskSpec } from './trafficPairs';
 
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
 const PODS = { group: '', version: 'v1', resource: 'pods' };
@@ -32,7 +33,7 @@ export const SWITCH_PHASES = ['Check the target', 'Switch', 'Verify endpoints'] 
  * The JSON patch that moves the Service to slot `to`: it fails, changing
  * nothing, unless it is still the same Service picking slot `from`.
  */
-export function switchPatch(svc: ServiceObject, slotKey: string, from: string, to: string): unknown[] {
+export function switchPatch(svc: ServiceObject, slotKey: string, from: string, to: string): JsonPatchOp[] {
   const path = `/spec/selector/${pointerToken(slotKey)}`;
   return [
     { op: 'test', path: '/metadata/uid', value: svc.metadata?.uid },
@@ -107,9 +108,11 @@ export function createBlueGreenSwitches({ access, connections, runner, log, poll
     if (why) throw new AppError('VALIDATION', `Not switching ${label} to slot ${toSlot}: ${why}. Nothing was changed`);
 
     ctx.phase('Switch', { cancellable: false });
-    const res = await kubeRequest(kc, objectPath(SERVICES, namespace, service), { method: 'PATCH', patch: 'json', body: switchPatch(svc, pair.slotKey, from, toSlot), deadlineMs: 30_000 });
+    const servicePath = objectPath(SERVICES, namespace, service);
+    const patch = switchPatch(svc, pair.slotKey, from, toSlot);
+    const res = await kubeRequest(kc, servicePath, { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
     // A failed `test` op: the Service was changed (switched, replaced) between the read and the patch.
-    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `${label} was changed while the switch was prepared: nothing was changed. Look again and retry`);
+    if (await changedMeanwhile(kc, servicePath, patch, res)) throw new AppError('CONFLICT', `${label} was changed while the switch was prepared: nothing was changed. Look again and retry`);
     if (res.status !== 200) throw kubeStatusError(`switching ${label} to slot ${toSlot}`, res.status, res.body);
     const undo: UndoStep | undefined = pair.slots.some((s) => s.value === from)
       ? { method: 'rollouts.switchSlot', params: { connectionId, namespace, service, toSlot: from, ifLiveSlot: toSlot }, label: `Switch back to slot ${from}` }

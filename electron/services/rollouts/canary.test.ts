@@ -38,6 +38,12 @@ describe('patches', () => {
       { op: 'test', path: '/spec/replicas', value: 1 },
       { op: 'replace', path: '/spec/replicas', value: 0 },
     ]);
+    // At 0 the Scale has no replicas field (`spec: {}`): that is tested, and the count added.
+    expect(scalePatch('c1', 0, 2)).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'c1' },
+      { op: 'test', path: '/spec', value: {} },
+      { op: 'add', path: '/spec/replicas', value: 2 },
+    ]);
   });
 
   it('a promotion tests stable’s generation, so a spec change meanwhile fails it while status updates do not', () => {

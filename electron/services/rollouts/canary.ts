@@ -14,11 +14,12 @@ import type { Outcome, UndoStep } from '../audit/auditService';
 import { systemClock } from '../kube/actions/evictions';
 import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
+import { changedMeanwhile, sameJson, type JsonPatchOp } from '../kube/client/guardedPatch';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { TaskContext } from '../tasks/taskRunner';
-import { rolloutProgress, sameJson, type RollbacksDeps } from './rollback';
+import { rolloutProgress, type RollbacksDeps } from './rollback';
 import { revisionOf, withoutHash, type PodTemplate } from './rolloutHistory';
-import { changedMeanwhile, DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
+import { DEPLOYMENTS, readObject, readPair, trafficTaskSpec, type PairDeployment, type ReadPair } from './trafficPairs';
 
 /** The phases of a weight change or an abort, as the tray shows them. */
 export const WEIGHT_PHASES = ['Scale', 'Wait for the pods'] as const;
@@ -38,12 +39,10 @@ export function splitText(pair: CanaryPair, split: CanarySplit): string {
  * The JSON patch of a Deployment's scale subresource from `from` to `to`
  * replicas: it fails unless it is the same Deployment, still at `from`.
  */
-export function scalePatch(uid: string | undefined, from: number, to: number): unknown[] {
-  return [
-    { op: 'test', path: '/metadata/uid', value: uid },
-    { op: 'test', path: '/spec/replicas', value: from },
-    { op: 'replace', path: '/spec/replicas', value: to },
-  ];
+export function scalePatch(uid: string | undefined, from: number, to: number): JsonPatchOp[] {
+  // A Scale at 0 replicas has no `spec.replicas` at all (`spec: {}`), so that is what is tested.
+  const unchanged: JsonPatchOp = from === 0 ? { op: 'test', path: '/spec', value: {} } : { op: 'test', path: '/spec/replicas', value: from };
+  return [{ op: 'test', path: '/metadata/uid', value: uid }, unchanged, { op: from === 0 ? 'add' : 'replace', path: '/spec/replicas', value: to }];
 }
 
 /**
@@ -68,7 +67,7 @@ export function promotedTemplate(stable: PairDeployment, canary: PairDeployment,
  * The JSON patch that promotes: the stable Deployment takes `template` and
  * `replicas`; it fails unless it is the same Deployment with the spec read (its generation).
  */
-export function promotePatch(stable: PairDeployment, template: PodTemplate, replicas: number): unknown[] {
+export function promotePatch(stable: PairDeployment, template: PodTemplate, replicas: number): JsonPatchOp[] {
   return [
     { op: 'test', path: '/metadata/uid', value: stable.metadata?.uid },
     { op: 'test', path: '/metadata/generation', value: stable.metadata?.generation },
@@ -113,8 +112,10 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
   async function scale(kc: KubeConfig, namespace: string, d: PairDeployment, from: number, to: number): Promise<void> {
     if (from === to) return;
     const name = d.metadata?.name ?? '';
-    const res = await kubeRequest(kc, path(namespace, name, 'scale'), { method: 'PATCH', patch: 'json', body: scalePatch(d.metadata?.uid, from, to), deadlineMs: 30_000 });
-    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `Deployment ${name} in ${namespace} was scaled or replaced by someone else meanwhile (it no longer runs ${replicasText(from)}): it was left as they made it`);
+    const scalePath = path(namespace, name, 'scale');
+    const patch = scalePatch(d.metadata?.uid, from, to);
+    const res = await kubeRequest(kc, scalePath, { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
+    if (await changedMeanwhile(kc, scalePath, patch, res)) throw new AppError('CONFLICT', `Deployment ${name} in ${namespace} was scaled or replaced by someone else meanwhile (it no longer runs ${replicasText(from)}): it was left as they made it`);
     if (res.status === 404) throw new AppError('NOT_FOUND', `Deployment ${name} in ${namespace} is not there any more`);
     if (res.status !== 200) throw kubeStatusError(`scaling Deployment ${name} in ${namespace} to ${to}`, res.status, res.body);
   }
@@ -204,8 +205,10 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
 
     const template = promotedTemplate(stable, canary, pair.trackKey);
     const changes = !sameJson(template, withoutHash(stable.spec?.template));
-    const res = await kubeRequest(kc, path(namespace, pair.stable.deployment), { method: 'PATCH', patch: 'json', body: promotePatch(stable, template, total), deadlineMs: 30_000 });
-    if (changedMeanwhile(res)) throw new AppError('CONFLICT', `The ${stableLabel} was changed while the promotion was prepared: nothing was changed. Look again and retry`);
+    const stablePath = path(namespace, pair.stable.deployment);
+    const patch = promotePatch(stable, template, total);
+    const res = await kubeRequest(kc, stablePath, { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
+    if (await changedMeanwhile(kc, stablePath, patch, res)) throw new AppError('CONFLICT', `The ${stableLabel} was changed while the promotion was prepared: nothing was changed. Look again and retry`);
     if (res.status !== 200) throw kubeStatusError(`promoting the canary onto the ${stableLabel}`, res.status, res.body);
     const promoted = `stable ${pair.stable.deployment} runs ${pair.canary.images.join(', ')} on ${replicasText(total)}`;
     ctx.record({ audit: { before: was, after: promoted }, summary: `Promoted: ${promoted}; waiting for its rollout.` });

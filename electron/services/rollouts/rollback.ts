@@ -15,6 +15,7 @@ import type { ConnectionService } from '../connections/connectionService';
 import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
+import { changedMeanwhile, sameJson, type JsonPatchOp } from '../kube/client/guardedPatch';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import { systemClock } from '../kube/actions/evictions';
@@ -67,15 +68,6 @@ export interface RolloutWorkload extends HistoryOwner {
   };
 }
 
-/** JSON values equal, whatever the order of object keys. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /**
  * The revision to roll back to, as kubectl picks it: revision `toRevision`,
  * or (0) the newest one before the latest. `what` names the workload:
@@ -109,11 +101,11 @@ export function rollbackAnnotations(deployment: KubeObject, rs: KubeObject): Rec
  * which does the same and can carry the `test`; a Deployment's also takes the
  * revision's annotations.
  */
-export function rollbackPatch(kind: WorkloadKind, owner: KubeObject, to: KeptRevision): unknown[] {
+export function rollbackPatch(kind: WorkloadKind, owner: KubeObject, to: KeptRevision): JsonPatchOp[] {
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: owner.metadata?.resourceVersion },
     { op: 'replace', path: '/spec/template', value: to.template },
-    ...(kind === 'Deployment' ? [{ op: 'replace', path: '/metadata/annotations', value: rollbackAnnotations(owner, to.keeper) }] : []),
+    ...(kind === 'Deployment' ? [{ op: 'replace' as const, path: '/metadata/annotations', value: rollbackAnnotations(owner, to.keeper) }] : []),
   ];
 }
 
@@ -231,11 +223,11 @@ export async function planRollback(kc: KubeConfig, params: RollbackParams, signa
 
 /** Sends the rollback patch, as a server-side dry run or for real; CONFLICT when the workload changed since it was read. */
 async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: WorkloadRevisions<RolloutWorkload>, to: KeptRevision, dryRun: boolean): Promise<void> {
-  const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: rollbackPatch(kind, owner, to), deadlineMs: 30_000 });
+  const patch = rollbackPatch(kind, owner, to);
+  const res = await kubeRequest(kc, path + (dryRun ? '?dryRun=All' : ''), { method: 'PATCH', patch: 'json', body: patch, deadlineMs: 30_000 });
   if (res.status === 200) return;
-  // A 422 is a failed `test` op when the workload moved on since it was read; else the server refused the change itself (validation, a policy).
-  const moved = res.status === 422 && (await kubeRequest<KubeObject>(kc, path, { deadlineMs: 30_000 })).body.metadata?.resourceVersion !== owner.metadata?.resourceVersion;
-  if (res.status === 409 || moved) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
+  // A failed `test` op (the workload moved on since it was read), else the server refused the change itself (validation, a policy).
+  if (await changedMeanwhile(kc, path, patch, res)) throw new AppError('CONFLICT', `${label} was changed while the rollback was prepared: nothing was changed. Look again and retry`);
   throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 

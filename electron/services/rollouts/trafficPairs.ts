@@ -17,7 +17,7 @@ import type { ConnectionService } from '../connections/connectionService';
 import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget';
 import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
-import { kubeRequest, type KubeResponse } from '../kube/client/kubeHttp';
+import { kubeRequest } from '../kube/client/kubeHttp';
 import { matchesLabelSelector, type KubeObject, type LabelSelector, type ServiceObject } from '../kube/model';
 import type { TaskSpec } from '../tasks/taskRunner';
 import { templateImages, type PodTemplate } from './rolloutHistory';
@@ -211,17 +211,6 @@ export function trafficTaskSpec(
 ): TaskSpec {
   const connectionName = connectionNameOf(connections, at.connectionId);
   return { kind, title, target: auditTarget(connectionName, at.namespace, 'services', at.service), connectionId: at.connectionId, connectionName, actor, phases: [...phases], unit: 'pods' };
-}
-
-/**
- * Whether a guarded JSON patch was refused because the object is no longer
- * what was read: a failed `test` op (422 naming the test, or the path it
- * tested gone) or a conflict. Any other 422 (the change is invalid) is not.
- */
-export function changedMeanwhile(res: KubeResponse<unknown>): boolean {
-  if (res.status === 409) return true;
-  const message = (res.body as { message?: unknown } | undefined)?.message;
-  return res.status === 422 && typeof message === 'string' && /testing value|test operation does not apply|test failed/i.test(message);
 }
 
 /** A JSON pointer's token for a key (RFC 6901): label keys hold "/" (`pilothouse.dev/slot`). */

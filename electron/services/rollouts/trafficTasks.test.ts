@@ -66,8 +66,8 @@ function deployment(name: string, labels: Record<string, string>, replicas: numb
   };
 }
 
-/** The apiserver's answer to a JSON patch whose `test` op failed. */
-const testFailed = { status: 422, body: { kind: 'Status', status: 'Failure', message: 'the server rejected our request due to an error in our request: testing value /spec/replicas failed: test failed', code: 422 } };
+/** The apiserver's answer (v1.34) to a JSON patch whose `test` op failed: a bare 422, as for an invalid change; only reading the object again tells them apart. */
+const testFailed = { status: 422, body: { kind: 'Status', status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', code: 422 } };
 
 const failedWith = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) as AppError });
 
@@ -82,7 +82,11 @@ describe('blue/green switch', () => {
 
   it('a change to the Service between the read and the patch fails the test op: CONFLICT, no undo offered, endpoints never read', async () => {
     serve(deployment('web-green', { app: 'web', slot: 'green' }, 2));
-    routes[`PATCH /api/v1/namespaces/${NS}/services/web`] = () => testFailed;
+    // Someone switches the Service after it was read: the patch's test fails, and reading it again shows why.
+    routes[`PATCH /api/v1/namespaces/${NS}/services/web`] = () => {
+      routes[`GET /api/v1/namespaces/${NS}/services/web`] = () => ({ status: 200, body: { ...service, spec: { selector: { app: 'web', slot: 'green' } } } });
+      return testFailed;
+    };
     const { runner, ran } = fakeRunner();
     createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: 'blue' }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
@@ -161,6 +165,7 @@ describe('canary', () => {
   it('a weight up scales the canary first; someone scaling stable meanwhile is CONFLICT, and the undo puts back the canary alone', async () => {
     routes[`PATCH ${scalePath('web-canary')}`] = () => ({ status: 200 });
     routes[`PATCH ${scalePath('web')}`] = () => testFailed;
+    routes[`GET ${scalePath('web')}`] = () => ({ status: 200, body: { metadata: { uid: 'uid-web' }, spec: { replicas: 5 } } });
     const { runner, ran } = fakeRunner();
     createCanaries(deps(runner)).setWeight({ ...at, weight: 50, total: 4, ifReplicas: { stable: 3, canary: 1 } }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
@@ -205,6 +210,8 @@ describe('canary', () => {
   it('a promotion the server finds invalid says why, as a refusal, not a conflict', async () => {
     const invalid = 'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`';
     routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 422, body: { kind: 'Status', status: 'Failure', reason: 'Invalid', message: invalid, code: 422 } });
+    // Read again, stable is as it was: every test holds, so the 422 is the server's refusal.
+    routes[`GET /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 200, body: stable });
     const { runner, ran } = fakeRunner();
     createCanaries(deps(runner)).promote({ ...at }, 'ana');
     expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('`selector` does not match template `labels`') }) });
@@ -212,6 +219,7 @@ describe('canary', () => {
 
   it('a promotion whose stable was changed meanwhile is CONFLICT: the canary is left as it is', async () => {
     routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => testFailed;
+    routes[`GET /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 200, body: deployment('web', { app: 'web', track: 'stable' }, 3, { generation: 5 }) });
     const { runner, ran } = fakeRunner();
     createCanaries(deps(runner)).promote({ ...at }, 'ana');
     expect(await ran.done).toEqual(failedWith('CONFLICT'));
