@@ -16,7 +16,7 @@ import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget'
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { changedMeanwhile, sameJson, type JsonPatchOp } from '../kube/client/guardedPatch';
-import { kubeRequest } from '../kube/client/kubeHttp';
+import { kubeRequest, kubeStream } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import { systemClock } from '../kube/actions/evictions';
 import type { Logger } from '../logging/logger';
@@ -231,6 +231,94 @@ async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: Workl
   throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 
+/** How long the cluster may not answer, in a row, before the wait for a rollout gives up saying its outcome is unknown. */
+const LOST_CONTACT_MS = 20_000;
+/** A watch of the rollout is asked to end after this long, then opened again from a fresh read. */
+const WATCH_SECONDS = 60;
+/** Failures that say nothing of the rollout, only that the cluster did not answer: the wait tries again. */
+const NO_ANSWER = new Set(['UNREACHABLE', 'TIMEOUT']);
+
+/**
+ * Follows a workload until `judge` gives a verdict (anything but waiting), as
+ * `kubectl rollout status` does: a read, then a watch of the object, each
+ * change judged as the server makes it; the watch ending (timeout, expired
+ * resource version) reads again, a watch the user may not open falls back to
+ * reading every `pollMs`. The cluster not answering is tried again until
+ * {@link LOST_CONTACT_MS} pass without an answer, then `lostContact` says so.
+ */
+async function followRollout(
+  kc: KubeConfig,
+  path: string,
+  label: string,
+  judge: (w: RolloutWorkload) => RolloutProgress,
+  ctx: TaskContext,
+  { pollMs, lostContact }: { pollMs: number; lostContact(err: AppError): AppError },
+): Promise<RolloutProgress> {
+  const slash = path.lastIndexOf('/');
+  const watchPath = (resourceVersion: string) =>
+    `${path.slice(0, slash)}?${new URLSearchParams({ fieldSelector: `metadata.name=${decodeURIComponent(path.slice(slash + 1))}`, watch: '1', resourceVersion, timeoutSeconds: String(WATCH_SECONDS) })}`;
+  const verdictOf = (w: RolloutWorkload): RolloutProgress | undefined => {
+    const progress = judge(w);
+    ctx.progress(Math.min(progress.updated, progress.available), progress.desired, progress.message);
+    return progress.state === 'waiting' ? undefined : progress;
+  };
+  const deleted = () => new AppError('NOT_FOUND', `${label} was deleted during its rollback`);
+  let silentSince: number | undefined;
+  for (;;) {
+    try {
+      const res = await kubeRequest<RolloutWorkload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
+      if (res.status === 404) throw deleted();
+      if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
+      silentSince = undefined;
+      const read = verdictOf(res.body);
+      if (read) return read;
+
+      const stop = new AbortController();
+      const cancel = () => stop.abort();
+      ctx.signal.addEventListener('abort', cancel, { once: true });
+      let verdict: RolloutProgress | undefined;
+      let gone = false;
+      try {
+        const watched = await kubeStream(kc, watchPath(res.body.metadata?.resourceVersion ?? ''), {
+          signal: stop.signal,
+          idleTimeoutMs: (WATCH_SECONDS + 30) * 1000,
+          onLine: (line, cut) => {
+            if (cut || verdict || gone) return;
+            const event = parseWatchEvent(line);
+            if (event?.type === 'DELETED') gone = true;
+            else if (event?.type === 'MODIFIED' || event?.type === 'ADDED') verdict = verdictOf(event.object);
+            if (verdict || gone) stop.abort();
+          },
+        });
+        if (watched.status < 200 || watched.status > 299) await systemClock.sleep(pollMs, ctx.signal);
+      } catch (err) {
+        // Our own abort, once the verdict is in, is no failure.
+        if (!stop.signal.aborted || ctx.signal.aborted) throw err;
+      } finally {
+        ctx.signal.removeEventListener('abort', cancel);
+      }
+      if (gone) throw deleted();
+      if (verdict) return verdict;
+    } catch (err) {
+      ctx.throwIfCancelled();
+      if (!(err instanceof AppError) || !NO_ANSWER.has(err.code)) throw err;
+      silentSince ??= Date.now();
+      if (Date.now() - silentSince >= LOST_CONTACT_MS) throw lostContact(err);
+      await systemClock.sleep(Math.min(pollMs, 1000), ctx.signal);
+    }
+  }
+}
+
+/** One line of a watch: its event, or undefined when it is not one (an ERROR event has no object to judge). */
+function parseWatchEvent(line: string): { type: string; object: RolloutWorkload } | undefined {
+  try {
+    const event = JSON.parse(line) as { type?: unknown; object?: unknown };
+    return typeof event.type === 'string' && typeof event.object === 'object' && event.object !== null ? { type: event.type, object: event.object as RolloutWorkload } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What rollbacks need: the connections' clients and names, the task runner, a log. */
 export interface RollbacksDeps {
   access: Pick<KubeAccess, 'config'>;
@@ -292,19 +380,15 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
 
     // Past the point of no return: a cancel stops the waiting, not the rollback.
     ctx.phase('Wait for the rollout');
-    for (;;) {
-      const res = await kubeRequest<RolloutWorkload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
-      if (res.status === 404) throw new AppError('NOT_FOUND', `${label} was deleted during its rollback`);
-      if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
-      const progress = PROGRESS[kind](res.body);
-      ctx.progress(Math.min(progress.updated, progress.available), progress.desired, progress.message);
-      if (progress.state === 'complete') return { skipped: false, toRevision: target.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
-      if (progress.state === 'unwatched') return { skipped: false, toRevision: target.revision, verdict: `${label} took ${to}, but ${progress.message}.` };
-      if (progress.state === 'stalled') {
-        throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
-      }
-      await systemClock.sleep(pollMs, ctx.signal);
-    }
+    const lostContact = (err: AppError) =>
+      new AppError(
+        err.code,
+        `Lost contact with the cluster while following the rollout (${err.message}): the rollback of ${label} to revision ${target.revision} was applied; whether its rollout completed is not known. Look again when the cluster answers, or undo it from the audit log`,
+      );
+    const progress = await followRollout(kc, path, label, PROGRESS[kind], ctx, { pollMs, lostContact });
+    if (progress.state === 'complete') return { skipped: false, toRevision: target.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
+    if (progress.state === 'unwatched') return { skipped: false, toRevision: target.revision, verdict: `${label} took ${to}, but ${progress.message}.` };
+    throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
   }
 
   return {
