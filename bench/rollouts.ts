@@ -46,7 +46,8 @@ const replicas = Number(values.replicas);
 const cockpitDeployments = Number(values.deployments);
 const batch = Number(values.batch);
 
-const NS = 'bench-rollouts';
+// A namespace of its own per run: the last run's may still be terminating.
+const NS = `bench-rollouts-${Date.now().toString(36)}`;
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 const IMAGES = ['registry.k8s.io/pause:3.9', 'registry.k8s.io/pause:3.10'];
 const exec = promisify(execFile);
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     const path = bed.clusters[cluster].kubeconfigs.admin;
     const [context] = (await services.connections.previewKubeconfig({ kind: 'path', path })).contexts;
     ids[cluster] = (await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: context.contextName, name: cluster }])).imported[0].id;
-    await kubectl(cluster, 'create', 'namespace', NS).catch(() => undefined);
+    await kubectl(cluster, 'create', 'namespace', NS);
   }
 
   /** Task `id` at its end, read every 10 ms so the wait adds little to what is measured. */
