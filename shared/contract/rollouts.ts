@@ -71,8 +71,8 @@ export type RollbackPreview = z.infer<typeof RollbackPreview>;
 /** How far back the cockpit looks, in hours. */
 export const RecentChangesParams = z.object({ hours: z.number().int().min(1).max(168).default(24) }).strict();
 
-/** How a changed workload's rollout stands now, as `kubectl rollout status` would say. */
-export const RolloutState = z.enum(['complete', 'progressing', 'failed', 'paused']);
+/** How a changed workload's rollout stands now, as `kubectl rollout status` would say; `manual`: its pods take a new template only when deleted (OnDelete). */
+export const RolloutState = z.enum(['complete', 'progressing', 'failed', 'paused', 'manual']);
 export type RolloutState = z.infer<typeof RolloutState>;
 
 /** A workload changed within the window, on one connection. */

@@ -50,6 +50,11 @@ describe('how a changed workload\'s rollout stands', () => {
     expect(workloadState('StatefulSet', { metadata: { generation: 2 }, spec: { replicas: 2 }, status: { observedGeneration: 1, updatedReplicas: 2, readyReplicas: 2 } }).state).toBe('progressing');
   });
 
+  it('calls a StatefulSet or DaemonSet that updates on delete manual: it has no rollout to follow', () => {
+    expect(workloadState('StatefulSet', { metadata: { generation: 1 }, spec: { replicas: 2, updateStrategy: { type: 'OnDelete' } }, status: { observedGeneration: 1 } }).state).toBe('manual');
+    expect(workloadState('DaemonSet', { metadata: { generation: 1 }, spec: { updateStrategy: { type: 'OnDelete' } }, status: { observedGeneration: 1, desiredNumberScheduled: 3 } }).state).toBe('manual');
+  });
+
   it('judges a DaemonSet by its scheduled pods: updated and available on every node it should run on', () => {
     const ds = (status: object): Workload => ({ metadata: { generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 3, ...status } });
     expect(workloadState('DaemonSet', ds({ updatedNumberScheduled: 3, numberReady: 3, numberAvailable: 3 }))).toEqual({ state: 'complete', replicas: { desired: 3, updated: 3, ready: 3, available: 3 } });

@@ -15,7 +15,7 @@ import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
-import { rolloutProgress, type RolloutWorkload } from './rollback';
+import { workloadProgress, type RolloutWorkload } from './rollback';
 import { controlledBy, REPLICA_SETS, revisionOf, templateImages } from './rolloutHistory';
 
 type WorkloadKind = RecentChange['kind'];
@@ -59,25 +59,13 @@ export function lastChange(obj: Workload, since: string): { at: string; by?: str
   return { at: newest.time, ...(newest.manager ? { by: newest.manager } : {}), created };
 }
 
-/** How the workload's rollout stands, as `kubectl rollout status` would judge it. */
+/** The cockpit's word for each of `kubectl rollout status`'s verdicts. */
+const STATES = { complete: 'complete', waiting: 'progressing', stalled: 'failed', unwatched: 'manual' } as const;
+
+/** How the workload's rollout stands, as `kubectl rollout status` would judge it; a paused Deployment says so. */
 export function workloadState(kind: WorkloadKind, obj: Workload): { state: RolloutState; replicas: RecentChange['replicas'] } {
-  const st = obj.status ?? {};
-  if (kind === 'Deployment') {
-    const p = rolloutProgress(obj);
-    const replicas = { desired: p.desired, updated: p.updated, ready: p.ready, available: p.available };
-    if (obj.spec?.paused) return { state: 'paused', replicas };
-    return { state: p.state === 'complete' ? 'complete' : p.state === 'stalled' ? 'failed' : 'progressing', replicas };
-  }
-  const observed = (obj.metadata?.generation ?? 0) <= (st.observedGeneration ?? 0);
-  if (kind === 'StatefulSet') {
-    const desired = obj.spec?.replicas ?? 1;
-    const replicas = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
-    const done = observed && replicas.ready >= desired && replicas.updated >= desired && (!st.updateRevision || st.currentRevision === st.updateRevision);
-    return { state: done ? 'complete' : 'progressing', replicas };
-  }
-  const desired = st.desiredNumberScheduled ?? 0;
-  const replicas = { desired, updated: st.updatedNumberScheduled ?? 0, ready: st.numberReady ?? 0, available: st.numberAvailable ?? 0 };
-  return { state: observed && replicas.updated >= desired && replicas.available >= desired ? 'complete' : 'progressing', replicas };
+  const { state, desired, updated, ready, available } = workloadProgress(kind, obj);
+  return { state: kind === 'Deployment' && obj.spec?.paused ? 'paused' : STATES[state], replicas: { desired, updated, ready, available } };
 }
 
 /** Reads the cockpit over every Kubernetes connection. */

@@ -184,6 +184,9 @@ const PROGRESS: Record<WorkloadKind, (w: RolloutWorkload) => RolloutProgress> = 
   DaemonSet: daemonSetProgress,
 };
 
+/** `kubectl rollout status`'s verdict on a workload of any kind that rolls out. */
+export const workloadProgress = (kind: WorkloadKind, w: RolloutWorkload): RolloutProgress => PROGRESS[kind](w);
+
 /** What a rollback would do, worked out from the workload and its kept revisions before anything changes. */
 export type RollbackPlan = {
   workload: WorkloadRevisions<RolloutWorkload>;

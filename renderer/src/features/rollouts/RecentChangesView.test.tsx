@@ -84,6 +84,31 @@ describe('the rollouts cockpit', () => {
     expect(useInspector.getState().focus).toMatchObject({ connectionId: 'k-staging', key: 'apps/deployments', namespace: 'ml-serving', name: 'embedder' });
   });
 
+  it('rolls a changed workload back from its row, after the diff and the dry run, on its own connection; one with no earlier revision cannot', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': () => ok(answer([change('ranker', { revision: 5, revisions: 2 }), change('embedder', { connectionId: 'k-staging', kind: 'StatefulSet', revision: undefined, revisions: 2, changedAt: minutesAgo(20) }), change('fresh', { revisions: 1, changedAt: minutesAgo(30) })])),
+      'rollouts.history': () => ok({ kind: 'StatefulSet', historyLimit: 10, revisions: [] }),
+      'rollouts.rollbackPreview': () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: e:2\n', targetTemplate: 'image: e:1\n', noop: false, dryRun: { ok: true } }),
+      'rollouts.rollback': () => ok({ taskId: 't-1' }),
+    });
+    renderApp(fake, '#/rollouts');
+    const rows = await gridRows();
+    const fresh = within(rows[2]).getByRole('button', { name: 'Roll back…' }) as HTMLButtonElement;
+    expect(fresh.disabled).toBe(true);
+    expect(fresh.title).toBe('No earlier revision is kept to roll back to');
+
+    await user.click(within(rows[1]).getByRole('button', { name: 'Roll back…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back statefulset embedder' });
+    await within(dialog).findByText('Server-side dry run passed: the cluster accepts the rollback.');
+    // staging-us is not production: no name to type.
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back to revision 1' }));
+    const ref = { connectionId: 'k-staging', resource: { group: 'apps', version: 'v1', resource: 'statefulsets' }, namespace: 'ml-serving', name: 'embedder' };
+    await waitFor(() => expect(fake.method('rollouts.rollback')).toHaveBeenCalledWith({ ...ref, toRevision: 1, ifCurrentRevision: 2 }));
+    expect(fake.method('rollouts.rollbackPreview')).toHaveBeenCalledWith({ ...ref, toRevision: 0 });
+  });
+
   it('says when nothing changed, and shows a failed read, read again on Refresh', async () => {
     const user = userEvent.setup();
     let calls = 0;

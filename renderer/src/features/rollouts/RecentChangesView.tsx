@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
-import type { RecentChange, RolloutState } from '../../../../shared/contract';
+import type { ConnectionSummary, RecentChange, RolloutState } from '../../../../shared/contract';
 import { navigate } from '../../shell/routes';
 import { useQuery } from '../../ui/useQuery';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { VirtualGrid, type GridColumn, type SortSpec } from '../../ui/VirtualGrid';
 import { Age } from '../clusters/CellValue';
 import { CallProblem } from '../clusters/detail/CallProblem';
+import { RollbackDialog, type RollbackTarget } from '../clusters/detail/RollbackDialog';
 import { useInspector } from '../clusters/inspectorStore';
 import { resourceKey } from '../clusters/resourceCatalog';
 import { useConnections } from '../connections/connectionsStore';
@@ -16,7 +17,7 @@ const POLL_MS = 30_000;
 const HOURS = 24;
 
 const RESOURCES: Record<RecentChange['kind'], string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
-const STATE_TONE: Record<RolloutState, string> = { complete: 'tone-ok', progressing: 'tone-warn', failed: 'tone-bad', paused: 'tone-neutral' };
+const STATE_TONE: Record<RolloutState, string> = { complete: 'tone-ok', progressing: 'tone-warn', failed: 'tone-bad', paused: 'tone-neutral', manual: 'tone-neutral' };
 
 const changeKey = (c: RecentChange) => `${c.connectionId}/${c.kind}/${c.namespace}/${c.name}`;
 
@@ -26,6 +27,14 @@ function openInInspector(c: RecentChange) {
   navigate('clusters');
   useInspector.getState().focusObject({ connectionId: c.connectionId, key: resourceKey({ group: 'apps', resource: RESOURCES[c.kind] }), namespace: c.namespace, name: c.name });
 }
+
+/** A change's workload as the rollback dialog takes it. */
+const rollbackTarget = (c: RecentChange, connection: ConnectionSummary): RollbackTarget => ({
+  connection,
+  ref: { connectionId: c.connectionId, resource: { group: 'apps', version: 'v1', resource: RESOURCES[c.kind] }, namespace: c.namespace, name: c.name },
+  entry: { one: c.kind.toLowerCase() },
+  row: { name: c.name, namespace: c.namespace },
+});
 
 const SORTS: Record<string, (a: RecentChange, b: RecentChange, names: Map<string, string>) => number> = {
   changed: (a, b) => a.changedAt.localeCompare(b.changedAt),
@@ -52,6 +61,7 @@ export function RecentChangesView() {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortSpec>({ key: 'changed', dir: 'desc' });
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [rollingBack, setRollingBack] = useState<RecentChange>();
 
   const rows = useMemo(() => {
     const all = query.value?.changes ?? [];
@@ -114,9 +124,24 @@ export function RecentChangesView() {
         ),
         tooltip: (c) => `${c.replicas.updated} updated, ${c.replicas.ready} ready, ${c.replicas.available} available of ${c.replicas.desired}`,
       },
+      {
+        key: 'rollback',
+        title: 'Roll back',
+        cell: (c) => (
+          <button
+            type="button"
+            disabled={c.revisions < 2}
+            title={c.revisions < 2 ? 'No earlier revision is kept to roll back to' : `Roll ${c.kind} ${c.name} back, after seeing the diff and a dry run`}
+            onClick={() => setRollingBack(c)}
+          >
+            Roll back…
+          </button>
+        ),
+      },
     ],
     [names],
   );
+  const rollingBackOn = rollingBack && connections.find((c) => c.id === rollingBack.connectionId);
   const win = useVirtualWindow(rows.length);
   const value = query.value;
   const failed = value?.sources.filter((s) => s.error) ?? [];
@@ -149,7 +174,7 @@ export function RecentChangesView() {
           rows={rows}
           rowKey={changeKey}
           columns={columns}
-          layout={{ template: '110px minmax(220px, 2fr) minmax(120px, 1fr) minmax(140px, 1fr) 110px minmax(160px, 2fr) 200px', minWidth: 1060 }}
+          layout={{ template: '110px minmax(220px, 2fr) minmax(120px, 1fr) minmax(140px, 1fr) 110px minmax(160px, 2fr) 200px 110px', minWidth: 1170 }}
           sort={sort}
           onSort={(key) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'desc' ? 'asc' : 'desc' }))}
           selectedKey={selectedKey}
@@ -158,6 +183,16 @@ export function RecentChangesView() {
           idPrefix="recent-change"
           busy={query.loading}
           empty={<p className="muted">{filter.trim() ? 'No change matches the filter.' : `Nothing changed in the last ${HOURS} hours.`}</p>}
+        />
+      )}
+      {rollingBack && rollingBackOn && (
+        <RollbackDialog
+          target={rollbackTarget(rollingBack, rollingBackOn)}
+          onClose={() => {
+            setRollingBack(undefined);
+            query.refetch();
+          }}
+          onForbidden={() => {}}
         />
       )}
     </div>

@@ -5,9 +5,14 @@ import { TextDiff } from '../../../ui/TextDiff';
 import { useQuery } from '../../../ui/useQuery';
 import { productionLabelNow } from '../../connections/productionMarks';
 import { ActionDialog, type ActionDialogBaseProps } from '../actions/ActionDialog';
+import type { ActionTarget } from '../actions/actionCatalog';
 import { CallProblem } from './CallProblem';
 
-interface RollbackDialogProps extends ActionDialogBaseProps {
+/** What a rollback acts on: the workload (its kind's word, its name and namespace) on its connection; the inspector's rows and the cockpit's changes both give it. */
+export type RollbackTarget = Pick<ActionTarget, 'connection' | 'ref'> & { entry: Pick<ActionTarget['entry'], 'one'>; row: Pick<ActionTarget['row'], 'name' | 'namespace'> };
+
+interface RollbackDialogProps extends Omit<ActionDialogBaseProps, 'target'> {
+  target: RollbackTarget;
   /** The revision to go back to; by default the one before the latest, as `kubectl rollout undo` picks it. */
   toRevision?: number;
 }
