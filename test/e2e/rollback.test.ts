@@ -94,4 +94,20 @@ describe('Rolling back a Deployment, end to end in Chromium', () => {
     await undo.getByRole('button', { name: 'Roll back to revision 2' }).click();
     await expect.poll(image, { timeout: 30_000 }).toBe('registry.k8s.io/pause:3.10');
   });
+
+  it('lists the Deployment among the last 24 hours’ changes, with who made the last one, and rolls it back from there', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rollouts' }).click();
+    await page.getByRole('tab', { name: 'Changed in 24 h' }).click();
+    await page.getByRole('searchbox', { name: 'Filter changes' }).fill(NS);
+    const row = page.getByRole('grid', { name: 'Workloads changed in the last 24 hours' }).getByRole('row').filter({ hasText: `${NS}/ranker` });
+    // The undo above was made here: the cockpit names the user who made it and its audit entry.
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/audit #\d+/);
+    expect(await row.textContent()).toContain('complete');
+    await row.getByRole('button', { name: 'Roll back…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back deployment ranker' });
+    await dialog.getByText('Server-side dry run passed: the cluster accepts the rollback.').waitFor({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: /^Roll back to revision \d+$/ }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(image, { timeout: 30_000 }).toBe('registry.k8s.io/pause:3.9');
+  });
 });
