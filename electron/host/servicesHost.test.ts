@@ -174,9 +174,15 @@ describe('notifications from the services', () => {
     toHost!({ t: 'notify', title: 'Rolled back prod/shop/web', body: 'Revision 2 exceeded its progress deadline.' });
     toHost!({ t: 'notify', title: 'x'.repeat(5_000), body: 'y'.repeat(5_000) });
     toHost!({ t: 'notify', title: { toString: () => 'sneaky' }, body: 'z' } as unknown as ServicesMessage);
+    // A cut never splits a character: 199 units and an emoji (2 units) lose the emoji whole.
+    toHost!({ t: 'notify', title: `${'t'.repeat(199)}🚀`, body: 'ok' });
     expect(shown).toEqual([
       ['Rolled back prod/shop/web', 'Revision 2 exceeded its progress deadline.'],
       ['x'.repeat(200), 'y'.repeat(1_000)],
+      ['t'.repeat(199), 'ok'],
     ]);
+    // A burst is held to five a minute: the rest are dropped (the toasts and the tray still have them).
+    for (let i = 0; i < 10; i++) toHost!({ t: 'notify', title: `trip ${i}`, body: '' });
+    expect(shown.map(([title]) => title).slice(3)).toEqual(['trip 0', 'trip 1']);
   });
 });

@@ -51,6 +51,16 @@ const MAX_QUEUED = 10_000;
 /** A notification's text beyond these is cut: the OS shows little more anyway. */
 const NOTE_TITLE_MAX = 200;
 const NOTE_BODY_MAX = 1_000;
+/** At most this many OS notifications in {@link NOTE_WINDOW_MS}: a burst of trips must not bury the desktop; the toasts and the tray keep them all. */
+const NOTES_PER_WINDOW = 5;
+const NOTE_WINDOW_MS = 60_000;
+
+/** `text` cut to `max` UTF-16 units without splitting a surrogate pair. */
+function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
 
 /**
  * Starts the services process, relays sessions to it, and restarts it when
@@ -184,9 +194,23 @@ export class ServicesHost {
       case 'notify':
         // Checked like any message: only two strings, capped, reach the OS.
         if (typeof msg.title !== 'string' || typeof msg.body !== 'string') return;
-        this.options.notify?.(msg.title.slice(0, NOTE_TITLE_MAX), msg.body.slice(0, NOTE_BODY_MAX));
+        if (!this.noteAllowed()) {
+          this.options.log('an OS notification was dropped: too many in the last minute', { title: capText(msg.title, NOTE_TITLE_MAX) });
+          return;
+        }
+        this.options.notify?.(capText(msg.title, NOTE_TITLE_MAX), capText(msg.body, NOTE_BODY_MAX));
         return;
     }
+  }
+
+  /** When the last notifications were shown, oldest first. */
+  private readonly notesShown: number[] = [];
+
+  private noteAllowed(now = Date.now()): boolean {
+    while (this.notesShown.length && now - this.notesShown[0] >= NOTE_WINDOW_MS) this.notesShown.shift();
+    if (this.notesShown.length >= NOTES_PER_WINDOW) return false;
+    this.notesShown.push(now);
+    return true;
   }
 
   private exited(child: ServicesChild, code: number | null): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lastChange, workloadState, type Workload } from './recentChanges';
+import type { AuditEntry, RecentChange } from '../../../shared/contract';
+import { attributeChanges, lastChange, workloadState, type Workload } from './recentChanges';
 
 const since = '2026-12-03T04:00:00Z';
 const withFields = (fields: object[], creationTimestamp = '2026-11-01T00:00:00Z'): Workload => ({ metadata: { name: 'web', creationTimestamp, managedFields: fields } });
@@ -59,5 +60,61 @@ describe('how a changed workload\'s rollout stands', () => {
     const ds = (status: object): Workload => ({ metadata: { generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 3, ...status } });
     expect(workloadState('DaemonSet', ds({ updatedNumberScheduled: 3, numberReady: 3, numberAvailable: 3 }))).toEqual({ state: 'complete', replicas: { desired: 3, updated: 3, ready: 3, available: 3 } });
     expect(workloadState('DaemonSet', ds({ updatedNumberScheduled: 2, numberReady: 3, numberAvailable: 3 })).state).toBe('progressing');
+  });
+});
+
+describe('who made a change, when Pilothouse made it', () => {
+  const change = (by: string, changedAt: string): RecentChange => ({
+    connectionId: 'c1',
+    kind: 'Deployment',
+    namespace: 'ml',
+    name: 'web',
+    changedAt,
+    by,
+    created: false,
+    revisions: 2,
+    images: [],
+    state: 'complete',
+    replicas: { desired: 1, updated: 1, ready: 1, available: 1 },
+  });
+  const entry = (id: number, actor: string, at: string, finishedAt?: string, more: Partial<AuditEntry> = {}): AuditEntry => ({
+    id,
+    actor,
+    at,
+    ...(finishedAt ? { finishedAt } : {}),
+    connectionId: 'c1',
+    action: 'rollouts.rollback',
+    target: 'prod (renamed since)/ml/deployments/web',
+    status: 'succeeded',
+    ...more,
+  });
+  // Newest first, as the audit log lists them.
+  const log = [entry(3, 'bob', '2026-12-04T03:00:00.000Z', '2026-12-04T03:00:01.000Z', { action: 'rollouts.addGuard' }), entry(1, 'alice', '2026-12-04T01:00:00.400Z', '2026-12-04T01:00:03.000Z')];
+
+  it('names the user and entry whose action was running when Pilothouse wrote, whatever the connection is called now', () => {
+    const changes = [change('pilothouse', '2026-12-04T01:00:02Z')];
+    attributeChanges(changes, log);
+    expect(changes[0]).toMatchObject({ by: 'alice', auditId: 1 });
+  });
+
+  it('leaves a change someone else wrote after Pilothouse to its field manager, and a Pilothouse write no entry covers unattributed', () => {
+    const ci = [change('argocd-controller', '2026-12-04T03:00:00Z')];
+    attributeChanges(ci, log);
+    expect(ci[0]).toMatchObject({ by: 'argocd-controller' });
+    expect(ci[0].auditId).toBeUndefined();
+    // Pilothouse wrote at 02:00, when no action of this workload was running (another instance, another data file).
+    const unknown = [change('pilothouse', '2026-12-04T02:00:00Z')];
+    attributeChanges(unknown, log);
+    expect(unknown[0]).toMatchObject({ by: 'pilothouse' });
+    expect(unknown[0].auditId).toBeUndefined();
+  });
+
+  it('matches only the same workload on the same connection, and a running entry covers a write made since it began', () => {
+    const running = entry(5, 'carol', '2026-12-04T04:00:00.000Z', undefined, { status: 'pending' });
+    const elsewhere = entry(6, 'dan', '2026-12-04T04:00:00.000Z', undefined, { connectionId: 'c2' });
+    const other = entry(7, 'erin', '2026-12-04T04:00:00.000Z', undefined, { target: 'prod/ml/deployments/web-2' });
+    const changes = [change('pilothouse', '2026-12-04T04:05:00Z')];
+    attributeChanges(changes, [other, elsewhere, running]);
+    expect(changes[0]).toMatchObject({ by: 'carol', auditId: 5 });
   });
 });

@@ -11,7 +11,7 @@ import type { AuditEntry, RecentChange, RecentChanges, ResourceRef, RolloutState
 import { AppError } from '../../../shared/result';
 import { objectPath, type KubeAccess } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
-import { kubeRequest } from '../kube/client/kubeHttp';
+import { kubeRequest, USER_AGENT as FIELD_MANAGER } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
@@ -66,6 +66,31 @@ const STATES = { complete: 'complete', waiting: 'progressing', stalled: 'failed'
 export function workloadState(kind: WorkloadKind, obj: Workload): { state: RolloutState; replicas: RecentChange['replicas'] } {
   const { state, desired, updated, ready, available } = workloadProgress(kind, obj);
   return { state: kind === 'Deployment' && obj.spec?.paused ? 'paused' : STATES[state], replicas: { desired, updated, ready, available } };
+}
+
+/** The apiserver's times are whole seconds, and a task writes a moment after its audit entry begins. */
+const CLOCK_SLACK_MS = 2000;
+
+/**
+ * Changes Pilothouse made carry the audit entry and the user behind them:
+ * only a change whose last writer was Pilothouse's field manager, matched to
+ * the newest entry on the same workload (by connection id, whatever the
+ * connection is called now) that was running when the write was made.
+ */
+export function attributeChanges(changes: RecentChange[], entries: readonly AuditEntry[]): void {
+  for (const change of changes) {
+    if (change.by !== FIELD_MANAGER) continue;
+    const suffix = `/${change.namespace}/${WORKLOADS.find((w) => w.kind === change.kind)!.resource}/${change.name}`;
+    const at = Date.parse(change.changedAt);
+    const entry = entries.find(
+      (e) =>
+        e.connectionId === change.connectionId &&
+        e.target.endsWith(suffix) &&
+        Date.parse(e.at) - CLOCK_SLACK_MS <= at &&
+        at <= (e.finishedAt ? Date.parse(e.finishedAt) : Infinity) + CLOCK_SLACK_MS,
+    );
+    if (entry) Object.assign(change, { by: entry.actor, auditId: entry.id });
+  }
 }
 
 /** Reads the cockpit over every Kubernetes connection. */
@@ -133,18 +158,6 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
     return { changes, workloads: workloads.reduce((n, w) => n + w.items.length, 0) };
   }
 
-  /** Changes made here carry the audit entry and its actor: the newest entry on the same object within the window. */
-  function attribute(changes: RecentChange[], names: Map<string, string>, since: string): void {
-    const entries = audit.list({ limit: AUDIT_ENTRIES_READ }).entries.filter((e) => e.at >= since && e.status !== 'failed');
-    for (const change of changes) {
-      const resource = WORKLOADS.find((w) => w.kind === change.kind)!.resource;
-      const suffix = `/${change.namespace}/${resource}/${change.name}`;
-      const name = names.get(change.connectionId);
-      const entry = entries.find((e) => e.connectionId === change.connectionId && e.target === `${name}${suffix}`);
-      if (entry) Object.assign(change, { by: entry.actor, auditId: entry.id });
-    }
-  }
-
   return {
     async recent(hours) {
       const since = new Date(now() - hours * 3600_000).toISOString();
@@ -167,7 +180,7 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
       // Newest first; the server's times are whole seconds, so ties go by where the workload is, for a stable order.
       const where = (c: RecentChange) => `${names.get(c.connectionId)}/${c.namespace}/${c.name}/${c.kind}`;
       const changes = results.flatMap((r) => r.changes).sort((a, b) => b.changedAt.localeCompare(a.changedAt) || where(a).localeCompare(where(b)));
-      attribute(changes, names, since);
+      attributeChanges(changes, audit.list({ limit: AUDIT_ENTRIES_READ }).entries);
       return { since, changes, sources: results.map((r) => r.source) };
     },
   };

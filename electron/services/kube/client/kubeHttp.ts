@@ -8,8 +8,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../../../shared/result';
 import { ListParseError, ListStreamParser, type ListEnvelope } from './listStream';
 
-/** What the apiserver's audit log and `managedFields` see Pilothouse as. */
-const USER_AGENT = 'pilothouse';
+/** What the apiserver's audit log and `managedFields` see Pilothouse as: its writes' field manager. */
+export const USER_AGENT = 'pilothouse';
 
 export interface KubeResponse<T> {
   status: number;
