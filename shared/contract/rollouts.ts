@@ -53,6 +53,18 @@ export const RevisionTemplate = z.object({ revision: z.number().int(), yaml: z.s
 export type RevisionTemplate = z.infer<typeof RevisionTemplate>;
 
 /** What a rollback would do, worked out as the task would, before the user confirms. */
+/** A tool that manages a workload besides the cluster's own controllers: a rollback made in the cluster drifts from what it holds. */
+export const ManagedBy = z.object({
+  tool: z.enum(['Argo CD', 'Flux', 'Helm']),
+  /** What it is called there: the Argo CD Application, the Flux Kustomization or HelmRelease, the Helm release. */
+  name: z.string().max(512).optional(),
+  /** The mark it was recognised by, e.g. "annotation argocd.argoproj.io/tracking-id". */
+  evidence: z.string().max(256),
+  /** It puts back what it holds by itself (a GitOps sync), undoing an in-cluster change. */
+  reverts: z.boolean(),
+});
+export type ManagedBy = z.infer<typeof ManagedBy>;
+
 export const RollbackPreview = z.object({
   /** The revision it would go back to (the previous one when 0 was asked), once found. */
   toRevision: z.number().int().optional(),
@@ -63,6 +75,8 @@ export const RollbackPreview = z.object({
   targetTemplate: z.string().optional(),
   /** It already runs that template: the rollback would change nothing. */
   noop: z.boolean(),
+  /** Argo CD, Flux or Helm manages the workload: said before the rollback, since they undo or replace it. */
+  managedBy: ManagedBy.optional(),
   /** The server-side dry run of the patch, or why it cannot go ahead at all (paused, revision not kept, refused by admission). */
   dryRun: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), message: z.string() })]),
 });
@@ -89,6 +103,8 @@ export const RecentChange = z.object({
   auditId: z.number().int().optional(),
   /** Created within the window rather than changed. */
   created: z.boolean(),
+  /** Argo CD, Flux or Helm manages it: a rollback here drifts from what that tool holds. */
+  managedBy: ManagedBy.optional(),
   /** Its revision now (Deployments) and how many kept revisions it has; a rollback needs two. */
   revision: z.number().int().optional(),
   revisions: z.number().int(),

@@ -191,6 +191,22 @@ describe('rollback preview', () => {
     expect(template.yaml).not.toContain('$patch');
   });
 
+  it('says when a GitOps tool manages the workload: Flux, by the field manager its kustomize-controller applies as; Argo CD, by its tracking annotation', async () => {
+    expect((await succeed('rollouts.rollbackPreview', { ...ref('Deployment', 'paused'), toRevision: 0 })).managedBy).toBeUndefined();
+    // Server-side apply under Flux's field manager, as Flux's kustomize-controller writes.
+    const applied = join(madeTempDir('ph-it-wlrollback-'), 'flux.json');
+    writeFileSync(applied, JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'paused', namespace: NS, labels: { team: 'ranking' } } }));
+    await kubectl('apply', '--server-side', '--field-manager=kustomize-controller', '-f', applied);
+    expect((await succeed('rollouts.rollbackPreview', { ...ref('Deployment', 'paused'), toRevision: 0 })).managedBy).toEqual({
+      tool: 'Flux',
+      evidence: 'field manager kustomize-controller',
+      reverts: true,
+    });
+    await kubectl('annotate', 'deployment/paused', '-n', NS, 'argocd.argoproj.io/tracking-id=ranker-prod:apps/Deployment:ml/paused');
+    expect((await succeed('rollouts.rollbackPreview', { ...ref('Deployment', 'paused'), toRevision: 0 })).managedBy).toMatchObject({ tool: 'Argo CD', name: 'ranker-prod' });
+    await kubectl('annotate', 'deployment/paused', '-n', NS, 'argocd.argoproj.io/tracking-id-');
+  });
+
   it('says a no-op, a revision not kept and a paused Deployment plainly, before anything is tried', async () => {
     expect(await succeed('rollouts.rollbackPreview', { ...ref('Deployment', 'paused'), toRevision: 2 })).toMatchObject({ noop: true, dryRun: { ok: true } });
     expect(await succeed('rollouts.rollbackPreview', { ...ref('StatefulSet', 'frozen'), toRevision: 99 })).toMatchObject({

@@ -16,6 +16,7 @@ import type { KubeObject } from '../kube/model';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import { workloadProgress, type RolloutWorkload } from './rollback';
+import { managedBy } from './managedBy';
 import { controlledBy, REPLICA_SETS, revisionOf, templateImages } from './rolloutHistory';
 
 type WorkloadKind = RecentChange['kind'];
@@ -140,6 +141,7 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
         const change = lastChange(obj, since);
         if (!change) continue;
         const revision = kind === 'Deployment' ? revisionOf(obj) : undefined;
+        const manager = managedBy(obj);
         changes.push({
           connectionId,
           kind,
@@ -148,6 +150,7 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
           changedAt: change.at,
           ...(change.by ? { by: change.by } : {}),
           created: change.created,
+          ...(manager ? { managedBy: manager } : {}),
           ...(revision !== undefined ? { revision } : {}),
           revisions: kept.get(obj.metadata?.uid ?? '') ?? 0,
           images: templateImages(obj.spec?.template),

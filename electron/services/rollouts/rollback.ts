@@ -21,6 +21,7 @@ import type { KubeObject } from '../kube/model';
 import { systemClock } from '../kube/actions/evictions';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
+import { managedBy } from './managedBy';
 import {
   currentRevision,
   readWorkloadRevisions,
@@ -419,8 +420,10 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
     async preview(params) {
       const kc = await access.config(params.connectionId);
       const { workload, current, to, refusal, noop } = await planRollback(kc, params);
+      const manager = managedBy(workload.owner);
       const shown = {
         ...(current !== undefined ? { currentRevision: current } : {}),
+        ...(manager ? { managedBy: manager } : {}),
         currentTemplate: templateYaml(withoutHash(workload.owner.spec?.template)),
         ...(to ? { toRevision: to.revision, targetTemplate: templateYaml(to.template) } : {}),
         noop,

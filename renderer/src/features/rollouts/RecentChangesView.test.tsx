@@ -39,7 +39,7 @@ describe('the rollouts cockpit', () => {
           answer(
             [
               change('ranker', { changedAt: minutesAgo(3), by: 'ana@laptop', auditId: 12, state: 'progressing', replicas: { desired: 3, updated: 2, ready: 2, available: 2 } }),
-              change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'kubectl-set' }),
+              change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'argocd-controller', managedBy: { tool: 'Argo CD', name: 'embedder-staging', evidence: 'annotation argocd.argoproj.io/tracking-id', reverts: true } }),
               change('feature-store', { kind: 'StatefulSet', changedAt: minutesAgo(90), created: true, revision: undefined, revisions: 1, by: 'helm', state: 'failed' }),
             ],
             [
@@ -52,11 +52,12 @@ describe('the rollouts cockpit', () => {
     });
     renderApp(fake, '#/rollouts');
     const rows = await gridRows();
-    expect(rows.map((r) => within(r).getAllByRole('gridcell')[1].textContent)).toEqual(['Deployment · ml-serving/ranker', 'Deployment · ml-serving/embedder', 'StatefulSet · ml-serving/feature-store']);
+    expect(rows.map((r) => within(r).getAllByRole('gridcell')[1].textContent)).toEqual(['Deployment · ml-serving/ranker', 'Deployment · ml-serving/embedderArgo CD', 'StatefulSet · ml-serving/feature-store']);
     expect(rows[0].textContent).toContain('ana@laptop · audit #12');
     expect(rows[0].textContent).toContain('progressing 2/3 available');
     expect(rows[1].textContent).toContain('staging-us');
-    expect(rows[1].textContent).toContain('kubectl-set');
+    expect(rows[1].textContent).toContain('argocd-controller');
+    expect(within(rows[1]).getAllByRole('gridcell')[1].title).toContain('managed by Argo CD (embedder-staging): it puts back what it holds, undoing a rollback made here');
     expect(rows[2].textContent).toContain('created helm');
     expect(within(rows[2]).getByText('failed').className).toContain('tone-bad');
     expect(screen.getByRole('alert').textContent).toBe('lab: Could not reach https://10.9.9.9:6443: connection refused');
@@ -90,7 +91,7 @@ describe('the rollouts cockpit', () => {
       'connections.list': () => ok(connections),
       'rollouts.recentChanges': () => ok(answer([change('ranker', { revision: 5, revisions: 2 }), change('embedder', { connectionId: 'k-staging', kind: 'StatefulSet', revision: undefined, revisions: 2, changedAt: minutesAgo(20) }), change('fresh', { revisions: 1, changedAt: minutesAgo(30) })])),
       'rollouts.history': () => ok({ kind: 'StatefulSet', historyLimit: 10, revisions: [] }),
-      'rollouts.rollbackPreview': () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: e:2\n', targetTemplate: 'image: e:1\n', noop: false, dryRun: { ok: true } }),
+      'rollouts.rollbackPreview': () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: e:2\n', targetTemplate: 'image: e:1\n', noop: false, managedBy: { tool: 'Argo CD', name: 'embedder-prod', evidence: 'annotation argocd.argoproj.io/tracking-id', reverts: true }, dryRun: { ok: true } }),
       'rollouts.rollback': () => ok({ taskId: 't-1' }),
     });
     renderApp(fake, '#/rollouts');
@@ -102,6 +103,10 @@ describe('the rollouts cockpit', () => {
     await user.click(within(rows[1]).getByRole('button', { name: 'Roll back…' }));
     const dialog = screen.getByRole('dialog', { name: 'Roll back statefulset embedder' });
     await within(dialog).findByText('Server-side dry run passed: the cluster accepts the rollback.');
+    // Argo CD syncs it: the dialog says so before the click, with what to do instead.
+    expect(within(dialog).getByRole('note').textContent).toBe(
+      'Managed by Argo CD (Application embedder-prod) (annotation argocd.argoproj.io/tracking-id)If its Application syncs automatically with self-heal, Argo CD puts back what Git holds and undoes this rollback. Revert the change in Git, or turn off auto-sync first.',
+    );
     // staging-us is not production: no name to type.
     await user.click(within(dialog).getByRole('button', { name: 'Roll back to revision 1' }));
     const ref = { connectionId: 'k-staging', resource: { group: 'apps', version: 'v1', resource: 'statefulsets' }, namespace: 'ml-serving', name: 'embedder' };

@@ -88,9 +88,11 @@ export function RecentChangesView() {
           <button type="button" className="link" title={`Open ${c.kind} ${c.name} in the inspector`} onClick={() => openInInspector(c)}>
             <span className="muted">{c.kind} · </span>
             {c.namespace}/{c.name}
+            {c.managedBy && <span className="badge tone-warn managed-by">{c.managedBy.tool}</span>}
           </button>
         ),
-        tooltip: (c) => `${c.kind} ${c.namespace}/${c.name}`,
+        tooltip: (c) =>
+          `${c.kind} ${c.namespace}/${c.name}${c.managedBy ? `, managed by ${c.managedBy.tool}${c.managedBy.name ? ` (${c.managedBy.name})` : ''}: ${c.managedBy.reverts ? 'it puts back what it holds, undoing a rollback made here' : 'its next upgrade replaces a rollback made here'}` : ''}`,
       },
       { key: 'connection', title: 'Connection', cell: (c) => names.get(c.connectionId) ?? c.connectionId },
       {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Revision, RollbackPreview, RolloutHistory } from '../../../../../shared/contract';
+import type { ManagedBy, Revision, RollbackPreview, RolloutHistory } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { TextDiff } from '../../../ui/TextDiff';
 import { useQuery } from '../../../ui/useQuery';
@@ -53,6 +53,22 @@ function DryRunVerdict({ preview, loading }: { preview: RollbackPreview | undefi
     <p className="tone-ok" role="status">
       Server-side dry run passed: the cluster accepts the rollback.
     </p>
+  );
+}
+
+/** Says that Argo CD, Flux or Helm manages the workload, and what that means for a rollback made here. */
+function ManagedByNotice({ managedBy: m }: { managedBy: ManagedBy }) {
+  const what = m.name ? `${m.tool} (${m.tool === 'Argo CD' ? 'Application ' : m.tool === 'Helm' ? 'release ' : ''}${m.name})` : m.tool;
+  const consequence = m.reverts
+    ? m.tool === 'Argo CD'
+      ? 'If its Application syncs automatically with self-heal, Argo CD puts back what Git holds and undoes this rollback. Revert the change in Git, or turn off auto-sync first.'
+      : 'Flux applies what Git holds again at its next reconcile and undoes this rollback. Revert the change in Git, or suspend it first (flux suspend).'
+    : 'The next helm upgrade replaces this rollback, and the release’s history will not show it. Rolling the release back (Rollouts → Helm releases) keeps them true.';
+  return (
+    <div className="notice tone-warn" role="note">
+      <strong>Managed by {what}</strong> <span className="muted">({m.evidence})</span>
+      <p>{consequence}</p>
+    </div>
   );
 }
 
@@ -120,6 +136,7 @@ export function RollbackDialog({ toRevision: asked, ...props }: RollbackDialogPr
           </>
         )}
       </dl>
+      {shown?.managedBy && <ManagedByNotice managedBy={shown.managedBy} />}
       {preview.error !== undefined ? <CallProblem error={preview.error} what={`this ${entry.one}`} onRetry={preview.refetch} /> : <DryRunVerdict preview={shown} loading={preview.loading} />}
       {shown?.currentTemplate !== undefined && shown.targetTemplate !== undefined && (
         <TextDiff
