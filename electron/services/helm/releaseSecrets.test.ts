@@ -14,6 +14,7 @@ import {
   releaseReader,
   releaseSecretName,
   type ReleaseSecret,
+  UNREADABLE_DOCUMENT,
 } from './releaseSecrets';
 
 const MANIFEST = '---\n# Source: web/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  tag: "1.1"\n';
@@ -150,9 +151,34 @@ describe('maskManifestSecrets', () => {
     expect(manifestOf(1, MANIFEST + SECRET).manifest).toBe(shown);
   });
 
-  it('shows nothing of a Secret document it cannot parse', () => {
+  it('hides the values of a Secret however its document is written: a comment after the kind, JSON, indented, flow style, in a List', () => {
+    const head = '---\n# Source: c/templates/s.yaml\n';
+    const written = [
+      'apiVersion: v1\nkind: Secret # db creds\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n',
+      '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"stringData":{"password":"hunter2"}}\n',
+      '  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: hunter2\n',
+      '"kind": \'Secret\'\nstringData: {password: hunter2}\n',
+      'kind: List\nitems:\n- kind: ConfigMap\n  data: {a: "1"}\n- kind: Secret\n  stringData:\n    password: hunter2\n',
+    ];
+    for (const doc of written) {
+      const shown = maskManifestSecrets(MANIFEST + head + doc);
+      expect(shown, doc).not.toContain('hunter2');
+      expect(shown, doc).toContain('password: "<hidden: 7 bytes>"');
+      expect(shown.startsWith(`${MANIFEST}${head}`), doc).toBe(true);
+    }
+    expect(maskManifestSecrets(`--- {kind: Secret, data: {password: aHVudGVyMg==}}\n`)).toBe('---\nkind: Secret\ndata:\n  password: "<hidden: 7 bytes>"\nmetadata: {}\n');
+  });
+
+  it('shows nothing of a document it cannot parse, or whose kind is written twice, and nothing of a manifest past the YAML limits', () => {
     const broken = '---\n# Source: web/templates/secret.yaml\nkind: Secret\ndata:\n  password: [unclosed\n';
-    expect(maskManifestSecrets(MANIFEST + broken)).toBe(`${MANIFEST}---\n# Source: web/templates/secret.yaml\n# <hidden: a Secret that could not be read>\n`);
+    expect(maskManifestSecrets(MANIFEST + broken)).toBe(`${MANIFEST}---\n# Source: web/templates/secret.yaml\n${UNREADABLE_DOCUMENT}`);
+    const notSaid = '---\n{"kind": "Config", "stringData": {"password": "hunter2"}\n';
+    expect(maskManifestSecrets(MANIFEST + notSaid)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
+    const twice = '---\nkind: Secret\nstringData:\n  password: hunter2\nkind: ConfigMap\n';
+    expect(maskManifestSecrets(MANIFEST + twice)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
+    const bomb = `---\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`;
+    expect(maskManifestSecrets(MANIFEST + bomb)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
+    expect(maskManifestSecrets(`${MANIFEST}---\nkind: Secret\ndata: ${'['.repeat(100)}\n`)).toMatch(/^# <hidden: The manifest line 11: the document is nested far deeper than a rendered chart; refusing to read it>\n$/);
   });
 });
 

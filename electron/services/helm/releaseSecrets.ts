@@ -10,7 +10,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { HELM_MANIFEST_MAX, type HelmHistory, type HelmManifest, type HelmReleases, type HelmRevision, type HelmUnreadable } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { objectPath } from '../kube/client/kubeAccess';
@@ -18,6 +18,7 @@ import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject } from '../kube/model';
 import { detailYaml, maskSecret, type DetailObject } from '../kube/objects/objectDetail';
+import { checkEntryCount, checkNesting, DEFAULT_STRUCTURE_LIMITS, type YamlStructureLimits } from '../yaml/safeYaml';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -199,31 +200,73 @@ export function newestPerRelease(revisions: readonly HelmRevision[]): HelmRevisi
 /** The unreadable rows, in the order the list shows them. */
 const byPlace = (rows: HelmUnreadable[]) => rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.secret.localeCompare(b.secret));
 
-/** A Secret document of a manifest (a top-level `kind: Secret`), told before parsing it. */
-const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*$/m;
+/** What a manifest may hold before it is parsed: charts' manifests reach a few MiB (~150k lines); past it, parsing would block for seconds. */
+const MANIFEST_LIMITS: YamlStructureLimits = { ...DEFAULT_STRUCTURE_LIMITS, maxEntries: 400_000 };
+const MANIFEST_INPUT = { label: 'The manifest', expected: 'a rendered chart' };
+
+/** Shown in place of a document whose values might be a Secret's and cannot be checked. */
+export const UNREADABLE_DOCUMENT = '# <hidden: a document that could not be read is not shown>\n';
+
+/** A Secret, or a List (kind `List`, `SecretList`…) of objects, with every Secret's values masked; undefined when it holds no Secret. */
+function maskedSecrets(object: unknown): DetailObject | undefined {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
+  const o = object as DetailObject & { items?: unknown };
+  if (o.kind === 'Secret') return maskSecret(o);
+  // kubectl and helm apply a List's items one by one: a Secret among them is created as any other.
+  if (!Array.isArray(o.items)) return undefined;
+  const items = o.items.map((item) => maskedSecrets(item));
+  if (!items.some(Boolean)) return undefined;
+  return { ...o, items: o.items.map((item, i) => items[i] ?? item) } as DetailObject;
+}
 
 /**
  * The manifest with every Secret's values hidden as the detail view hides
  * them (their keys and sizes stay): a chart may render credentials, and
- * the UI never sees a Secret's values it did not ask to reveal. Helm
- * separates documents with `---` and a `# Source:` comment, which are kept.
+ * the UI never sees a Secret's values it did not ask to reveal. Every
+ * document is parsed as YAML (JSON, flow style, comments and indentation
+ * included) and judged by its `kind`; a document that cannot be parsed is
+ * not shown at all, nor is a manifest past the YAML guards' limits. The
+ * `---` separators and helm's `# Source:` comments are kept.
  */
 export function maskManifestSecrets(manifest: string): string {
-  return manifest
-    .split(/^(?=---[ \t]*$)/m)
-    .map((doc) => {
-      if (!SECRET_KIND.test(doc)) return doc;
-      const head = /^---[ \t]*\n(?:#.*\n)*/.exec(doc)?.[0] ?? '';
-      let secret: DetailObject | undefined;
-      try {
-        secret = parse(doc) as DetailObject;
-      } catch {
-        // Not YAML Pilothouse can read: none of it is shown rather than risk a value.
-      }
-      if (secret?.kind !== 'Secret') return `${head}# <hidden: a Secret that could not be read>\n`;
-      return head + detailYaml(maskSecret(secret));
-    })
-    .join('');
+  try {
+    checkNesting(manifest, MANIFEST_INPUT, MANIFEST_LIMITS);
+    checkEntryCount(manifest, MANIFEST_INPUT, MANIFEST_LIMITS);
+  } catch (err) {
+    return `# <hidden: ${(err as Error).message}>\n`;
+  }
+  const docs = parseAllDocuments(manifest, { prettyErrors: false, uniqueKeys: false });
+  // An empty stream (only comments) holds no values.
+  if (!Array.isArray(docs)) return manifest;
+  let shown = '';
+  let from = 0;
+  docs.forEach((doc, i) => {
+    // Each document's text runs from where the last one ended, so no text between documents is dropped unchecked.
+    const to = i === docs.length - 1 ? manifest.length : doc.range[2];
+    const source = manifest.slice(from, to);
+    // Helm's `# Source:` comments before the content say which template a document came from.
+    const before = manifest.slice(from, doc.contents?.range[0] ?? to);
+    const head = `---\n${before.split('\n').filter((line) => line.startsWith('#')).map((line) => `${line}\n`).join('')}`;
+    from = to;
+    shown += maskedDocument(doc, source, head);
+  });
+  return shown;
+}
+
+/** One parsed document as shown: as written when it holds no Secret, its Secrets masked, or nothing of it when it cannot be read. */
+function maskedDocument(doc: Document, source: string, head: string): string {
+  // Keys are not checked for duplicates while parsing (quadratic in a mapping's size), but a second `kind` could make a Secret read as something else.
+  const kinds = isMap(doc.contents) ? doc.contents.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'kind').length : 0;
+  if (doc.errors.length || kinds > 1) return head + UNREADABLE_DOCUMENT;
+  let object: unknown;
+  try {
+    object = doc.toJS({ maxAliasCount: MANIFEST_LIMITS.maxAliases });
+  } catch {
+    // An alias bomb, or more aliases than the guards allow.
+    return head + UNREADABLE_DOCUMENT;
+  }
+  const masked = maskedSecrets(object);
+  return masked ? head + detailYaml(masked) : source;
 }
 
 /** A manifest as the UI gets it: Secret values hidden, cut to what the contract carries. */

@@ -253,8 +253,10 @@ export function fieldPath(field: string, key: string): string {
  * Refuses documents nested far deeper than the expected kind before yaml
  * sees them. Deliberately rough: brackets inside strings count too, which
  * only matters for absurd inputs.
+ *
+ * @throws AppError `YAML_INVALID`.
  */
-function checkNesting(text: string, { label, expected }: SafeYamlOptions, limits: YamlStructureLimits): void {
+export function checkNesting(text: string, { label, expected }: Pick<SafeYamlOptions, 'label' | 'expected'>, limits: YamlStructureLimits): void {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
@@ -279,8 +281,12 @@ function checkNesting(text: string, { label, expected }: SafeYamlOptions, limits
   }
 }
 
-/** Refuses documents with far more lines and flow-style items than expected, before the parser spends seconds on them. */
-function checkEntryCount(text: string, { label, expected }: SafeYamlOptions, limits: YamlStructureLimits): void {
+/**
+ * Refuses documents with far more lines and flow-style items than expected, before the parser spends seconds on them.
+ *
+ * @throws AppError `YAML_INVALID`.
+ */
+export function checkEntryCount(text: string, { label, expected }: Pick<SafeYamlOptions, 'label' | 'expected'>, limits: YamlStructureLimits): void {
   let entries = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
