@@ -28,7 +28,8 @@ interface HelmReleaseDetailProps {
 export function HelmReleaseDetail({ connection, release, tool, onRolledBack }: HelmReleaseDetailProps) {
   const ref = { connectionId: connection.id, namespace: release.namespace, name: release.name };
   const history = useQuery('helm.history', ref, { pollMs: POLL_MS });
-  const [rollingBackTo, setRollingBackTo] = useState<HelmRevision>();
+  // The revision current when the dialog opened stays the one it shows and holds the rollback to, whatever a poll brings meanwhile.
+  const [rollingBack, setRollingBack] = useState<{ current: HelmRevision; to: HelmRevision }>();
   const revisions = history.value?.revisions ?? [];
   const current = revisions.at(-1);
   const noHelm = tool?.problem;
@@ -74,7 +75,7 @@ export function HelmReleaseDetail({ connection, release, tool, onRolledBack }: H
                 <td>{r.description || <span className="muted">—</span>}</td>
                 <td>
                   {r !== current && (
-                    <button type="button" disabled={Boolean(noHelm) || !tool} title={noHelm} onClick={() => setRollingBackTo(r)}>
+                    <button type="button" disabled={Boolean(noHelm) || !tool} title={noHelm} onClick={() => current && setRollingBack({ current, to: r })}>
                       Roll back to {r.revision}
                     </button>
                   )}
@@ -86,13 +87,13 @@ export function HelmReleaseDetail({ connection, release, tool, onRolledBack }: H
       )}
       {noHelm && revisions.length > 1 && <p className="muted">Roll back is off: {noHelm}.</p>}
       {revisions.length > 1 && <ManifestCompare releaseRef={ref} revisions={revisions} />}
-      {rollingBackTo && current && (
+      {rollingBack && (
         <HelmRollbackDialog
           connection={connection}
-          current={current}
-          to={rollingBackTo}
+          current={rollingBack.current}
+          to={rollingBack.to}
           onClose={() => {
-            setRollingBackTo(undefined);
+            setRollingBack(undefined);
             history.refetch();
             onRolledBack();
           }}
@@ -143,10 +144,13 @@ function ManifestCompare({ releaseRef, revisions }: { releaseRef: { connectionId
   );
 }
 
-/** `helm rollback`, confirmed: what runs now and what will; on a production connection the release's name is typed first. */
+/**
+ * `helm rollback`, confirmed: what runs now and what will; on a production connection the release's name is typed first.
+ * It is held to the revision shown as running: if the release moved on since, nothing is rolled back and the task says so.
+ */
 function HelmRollbackDialog({ connection, current, to, onClose }: { connection: ConnectionSummary; current: HelmRevision; to: HelmRevision; onClose(): void }) {
   const run = async () => {
-    await call('helm.rollback', { connectionId: connection.id, namespace: to.namespace, name: to.name, revision: to.revision });
+    await call('helm.rollback', { connectionId: connection.id, namespace: to.namespace, name: to.name, revision: to.revision, ifCurrentRevision: current.revision });
     return {
       title: `Rolling back Helm release ${to.name} to revision ${to.revision}`,
       message: 'Follow it in the Tasks tray: helm’s output is in its report, and it ends when the release’s resources are ready, or says why not. Undo it from the audit log.',

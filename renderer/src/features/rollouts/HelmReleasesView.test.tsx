@@ -85,7 +85,7 @@ describe('Helm releases', () => {
     expect(await screen.findByText('The two revisions rendered the same manifest.')).toBeTruthy();
   });
 
-  it('rolls back through helm after the release name is typed on a production connection', async () => {
+  it('rolls back through helm after the release name is typed on a production connection, held to the revision the dialog showed running', async () => {
     const fake = helmBed({ path: '/usr/local/bin/helm', version: 'v3.22.0' });
     const user = await openHelmTab(fake);
     await user.click(await screen.findByRole('button', { name: 'Show release ml-serving/ranker' }));
@@ -97,7 +97,7 @@ describe('Helm releases', () => {
     expect(go.disabled).toBe(true);
     await user.type(within(dialog).getByRole('textbox'), 'ranker');
     await user.click(go);
-    await waitFor(() => expect(fake.method('helm.rollback')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml-serving', name: 'ranker', revision: 1 }));
+    await waitFor(() => expect(fake.method('helm.rollback')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml-serving', name: 'ranker', revision: 1, ifCurrentRevision: 3 }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
