@@ -153,19 +153,32 @@ describe('helm rollback task', () => {
     expect((await undoStep({ audit, rollbacks, runner }, entry.id)).params).toMatchObject({ revision: 2, ifCurrentRevision: 3 });
   });
 
-  it('a cancel kills helm and removes the kubeconfig once helm has exited', async () => {
-    const { rollbacks, runner, tempParent } = setup('hang', []);
-    const { taskId } = await rollbacks.start(params, 'me');
+  /** Starts a rollback whose helm hangs, and cancels it once helm runs. */
+  async function cancelledRollback(after: HelmRevision[]) {
+    const bed = setup('hang', after);
+    const { taskId } = await bed.rollbacks.start(params, 'me');
     const deadline = Date.now() + 5_000;
-    while (!runner.get(taskId).report?.lines.includes('waiting')) {
+    while (!bed.runner.get(taskId).report?.lines.includes('waiting')) {
       if (Date.now() > deadline) throw new Error('helm did not start');
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(readdirSync(tempParent)).toHaveLength(1);
-    runner.cancel(taskId, 'me');
-    const task = await waitFor(runner, taskId);
+    expect(readdirSync(bed.tempParent)).toHaveLength(1);
+    bed.runner.cancel(taskId, 'me');
+    return { ...bed, task: await waitFor(bed.runner, taskId), entry: bed.audit.list({ limit: 1 }).entries[0] };
+  }
+
+  it('a cancel kills helm, removes the kubeconfig once helm has exited, and audits the release as it is: unchanged, no undo', async () => {
+    const { task, entry, tempParent } = await cancelledRollback([revision(1), revision(2, 'deployed')]);
     expect(task.status).toBe('cancelled');
     expect(readdirSync(tempParent)).toEqual([]);
+    expect(entry).toMatchObject({ status: 'failed', before: 'revision 2 (web-0.2.0, app 1.2, deployed)', after: 'unchanged: revision 2 (web-0.2.0, app 1.2, deployed)' });
+    expect(entry.undo).toBeUndefined();
+  });
+
+  it('a cancel after helm wrote its revision audits that revision as it was left (pending-rollback), with its undo', async () => {
+    const { task, entry } = await cancelledRollback([revision(1), revision(2), revision(3, 'pending-rollback')]);
+    expect(task.status).toBe('cancelled');
+    expect(entry).toMatchObject({ status: 'failed', after: 'revision 3 (web-0.3.0, app 1.3, pending-rollback)', undo: { label: 'Roll back to revision 2' } });
   });
 
   it('refuses a revision that is not kept, and an undo when the release moved on', async () => {

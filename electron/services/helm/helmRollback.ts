@@ -14,7 +14,7 @@ import { auditTarget, connectionNameOf } from '../kube/actions/kubeActionTarget'
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { runHelm, type HelmLocator } from './helmTool';
+import { runHelm, type HelmExit, type HelmLocator } from './helmTool';
 import { withPrivateKubeconfig } from './privateKubeconfig';
 import type { ReleaseReader } from './releaseSecrets';
 
@@ -116,45 +116,61 @@ export function createHelmRollbacks(deps: HelmRollbacksDeps): HelmRollbacks {
       params: { connectionId, namespace, name, revision: current.revision, ifCurrentRevision: made },
       label: `Roll back to revision ${current.revision}`,
     });
-    // helm writes revision newest + 1 as soon as it starts: however it ends, that is what an undo reverses.
-    ctx.record({ audit: { before: was, after: to, undo: undoTo(current.revision + 1) }, summary: `Rolling back ${label} from ${was} to revision ${revision}.` });
+    const summary = `Rolling back ${label} from ${was} to revision ${revision}.`;
+    // helm writes revision newest + 1 as soon as it starts: should the services die while it runs, the entry keeps an undo of that one (held to it).
+    ctx.record({ audit: { before: was, after: to, undo: undoTo(current.revision + 1) }, summary });
 
     ctx.phase('Run helm rollback');
     let lastError: string | undefined;
-    const exit = await withPrivateKubeconfig(
-      connections.kubeconfigOf(connectionId),
-      ({ dir, file }) => {
-        ctx.log(`helm ${rollbackArgs(name, revision, namespace, TEMP_DIR_SHOWN + '/kubeconfig').join(' ')}`);
-        return runHelm(helm, rollbackArgs(name, revision, namespace, file), {
-          env: helmEnvironment(env, dir, file),
-          signal: ctx.signal,
-          onLine: (line, stream) => {
-            // helm may echo the kubeconfig's path or a credential in an error: neither reaches the report.
-            const shown = log.redactor.redact(line.split(dir).join(TEMP_DIR_SHOWN)).slice(0, 500);
-            if (!shown.trim()) return;
-            ctx.log(shown);
-            if (stream === 'stderr') lastError = shown;
-          },
-        });
-      },
-      deps.tempParent,
-    );
-    ctx.throwIfCancelled();
-
-    ctx.phase('Read the result');
-    const after = await reader.history(kc, namespace, name);
-    const made = newest(after);
-    if (exit.code !== 0) {
-      // It may have written its revision before failing (a --wait that timed out): the undo stays for that one only.
-      if (!made || made.revision === current.revision) ctx.record({ audit: { before: was, after: 'unchanged' } });
-      else ctx.record({ audit: { before: was, after: describeRevision(made), undo: undoTo(made.revision) } });
-      throw helmFailure(exit, lastError);
+    let ran: { exit: HelmExit } | { error: unknown };
+    try {
+      const exit = await withPrivateKubeconfig(
+        connections.kubeconfigOf(connectionId),
+        ({ dir, file }) => {
+          ctx.log(`helm ${rollbackArgs(name, revision, namespace, TEMP_DIR_SHOWN + '/kubeconfig').join(' ')}`);
+          return runHelm(helm, rollbackArgs(name, revision, namespace, file), {
+            env: helmEnvironment(env, dir, file),
+            signal: ctx.signal,
+            onLine: (line, stream) => {
+              // helm may echo the kubeconfig's path or a credential in an error: neither reaches the report.
+              const shown = log.redactor.redact(line.split(dir).join(TEMP_DIR_SHOWN)).slice(0, 500);
+              if (!shown.trim()) return;
+              ctx.log(shown);
+              if (stream === 'stderr') lastError = shown;
+            },
+          });
+        },
+        deps.tempParent,
+      );
+      ran = { exit };
+    } catch (error) {
+      ran = { error };
     }
-    if (!made || made.revision === current.revision) throw new AppError('VALIDATION', `helm rollback said it succeeded, but ${label} has no new revision`);
-    ctx.record({ audit: { before: was, after: describeRevision(made), undo: undoTo(made.revision) } });
-    log.info('helm release rolled back', { connectionId, namespace, name, toRevision: revision, revision: made.revision });
-    if (made.status !== 'deployed') throw new AppError('VALIDATION', `${label} is at ${describeRevision(made)} after the rollback, not deployed`);
-    return { revision: made.revision, verdict: `${label} runs revision ${made.revision}, ${to}: deployed, its resources ready.` };
+
+    // Read however helm ended (cancelled and killed too, so without the task's signal): the entry says what the release is now, not what was asked.
+    ctx.phase('Read the result');
+    const helmSucceeded = 'exit' in ran && ran.exit.code === 0 && !ctx.signal.aborted;
+    let now: HelmHistory | undefined;
+    try {
+      now = await reader.history(kc, namespace, name);
+    } catch (err) {
+      // Whether helm wrote its revision is not known: the undo stays, held to that revision, so it changes nothing if there is none.
+      ctx.record({ audit: { before: was, after: `not known: the release could not be read again (${(err as Error).message})`, undo: undoTo(current.revision + 1) }, summary });
+      if (helmSucceeded) throw err;
+    }
+    const made = now && newest(now);
+    // Only a revision past the one before is the rollback's (a killed helm may leave it pending-rollback), and only that one is undone.
+    const wrote = made && made.revision > current.revision ? made : undefined;
+    if (wrote) ctx.record({ audit: { before: was, after: describeRevision(wrote), undo: undoTo(wrote.revision) }, summary });
+    else if (now) ctx.record({ audit: { before: was, after: made ? `unchanged: ${describeRevision(made)}` : `no revision of ${label} is left` }, summary });
+
+    if ('error' in ran) throw ran.error;
+    ctx.throwIfCancelled();
+    if (ran.exit.code !== 0) throw helmFailure(ran.exit, lastError);
+    if (!wrote) throw new AppError('VALIDATION', `helm rollback said it succeeded, but ${label} has no new revision`);
+    log.info('helm release rolled back', { connectionId, namespace, name, toRevision: revision, revision: wrote.revision });
+    if (wrote.status !== 'deployed') throw new AppError('VALIDATION', `${label} is at ${describeRevision(wrote)} after the rollback, not deployed`);
+    return { revision: wrote.revision, verdict: `${label} runs revision ${wrote.revision}, ${to}: deployed, its resources ready.` };
   }
 
   return {
