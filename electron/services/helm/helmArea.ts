@@ -7,6 +7,7 @@ import type { Database } from '../store/database';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createHelmRollbacks } from './helmRollback';
 import { createHelmLocator } from './helmTool';
+import { sweepLeftoverKubeconfigs } from './privateKubeconfig';
 import { releaseReader } from './releaseSecrets';
 
 export interface HelmAreaDeps {
@@ -20,10 +21,21 @@ export interface HelmAreaDeps {
   log: Logger;
   /** The environment whose PATH is searched for helm and which helm inherits; this process's by default. */
   env?: NodeJS.ProcessEnv;
+  /** Where helm's private kubeconfig directories are made, and leftovers swept at start; the OS temp directory by default. */
+  tempParent?: string;
 }
 
-/** The Helm area: releases read from their Secrets, and `helm rollback` run as a task; it holds nothing open itself. */
+/**
+ * The Helm area: releases read from their Secrets, and `helm rollback` run as a task; it holds nothing open itself.
+ * At creation it removes the private kubeconfigs that runs of an earlier process, cut short by a crash, left behind.
+ */
 export function createHelmArea(deps: HelmAreaDeps): ServiceArea<typeof helmContract> {
+  void sweepLeftoverKubeconfigs({ parent: deps.tempParent }).then(
+    (removed) => {
+      if (removed.length) deps.log.info('removed private kubeconfigs left by helm runs cut short', { count: removed.length });
+    },
+    (error: unknown) => deps.log.warn('could not sweep private kubeconfigs left by helm runs cut short', { error }),
+  );
   const locator = createHelmLocator(deps);
   const rollbacks = createHelmRollbacks({ ...deps, locator, reader: releaseReader });
   return {

@@ -1,7 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
 import { madeTempDir } from '../../../test/support/tempDirs';
-import { withPrivateKubeconfig, type PrivateKubeconfig } from './privateKubeconfig';
+import type { ConnectionService } from '../connections/connectionService';
+import type { KubeAccess } from '../kube/client/kubeAccess';
+import { createLogger } from '../logging/logger';
+import { migrate } from '../store/database';
+import { migrations } from '../store/migrations';
+import type { TaskRunner } from '../tasks/taskRunner';
+import { createHelmArea } from './helmArea';
+import { sweepLeftoverKubeconfigs, withPrivateKubeconfig, type PrivateKubeconfig } from './privateKubeconfig';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\ncurrent-context: bed\n';
 
@@ -39,5 +48,56 @@ describe('withPrivateKubeconfig', () => {
     ).rejects.toThrow('helm could not start');
     expect(dir).not.toBe('');
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('sweepLeftoverKubeconfigs', () => {
+  const HOUR_AGO = (Date.now() - 3_600_000) / 1000;
+
+  /** A private directory with a kubeconfig, as a run cut short leaves it, last changed an hour ago unless `fresh`. */
+  function leftover(parent: string, name: string, fresh = false): string {
+    const dir = join(parent, name);
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG, { mode: 0o600 });
+    if (!fresh) utimesSync(dir, HOUR_AGO, HOUR_AGO);
+    return dir;
+  }
+
+  it("removes the private directories older than this process, and nothing else: not a run's under way, another name, a file or a link", async () => {
+    const parent = madeTempDir('sweep-');
+    const old = leftover(parent, 'pilothouse-helm-abc123');
+    leftover(parent, 'pilothouse-helm-new456', true);
+    leftover(parent, 'someone-else-xyz');
+    writeFileSync(join(parent, 'pilothouse-helm-file'), 'x');
+    const target = madeTempDir('sweep-target-');
+    writeFileSync(join(target, 'keep'), 'x');
+    symlinkSync(target, join(parent, 'pilothouse-helm-link'));
+
+    expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now() - 60_000 })).toEqual([old]);
+    expect(readdirSync(parent).sort()).toEqual(['pilothouse-helm-file', 'pilothouse-helm-link', 'pilothouse-helm-new456', 'someone-else-xyz']);
+    expect(readdirSync(target)).toEqual(['keep']);
+  });
+
+  it("leaves another user's directories alone", async () => {
+    const parent = madeTempDir('sweep-');
+    leftover(parent, 'pilothouse-helm-abc123');
+    expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now(), uid: statSync(parent).uid + 1 })).toEqual([]);
+    expect(readdirSync(parent)).toEqual(['pilothouse-helm-abc123']);
+  });
+
+  it('runs when the Helm area is created at services start', async () => {
+    const parent = madeTempDir('sweep-');
+    leftover(parent, 'pilothouse-helm-abc123');
+    const db = new Database(':memory:');
+    migrate(db, migrations);
+    createHelmArea({
+      access: {} as KubeAccess,
+      connections: {} as ConnectionService,
+      db,
+      runner: {} as TaskRunner,
+      log: createLogger(),
+      tempParent: parent,
+    });
+    await vi.waitFor(() => expect(readdirSync(parent)).toEqual([]));
   });
 });

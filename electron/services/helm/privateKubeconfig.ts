@@ -1,6 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** What the private directories are named after; a leftover one is found by it. */
+const DIR_PREFIX = 'pilothouse-helm-';
 
 /** Where a tool run with {@link withPrivateKubeconfig} finds its files. */
 export interface PrivateKubeconfig {
@@ -18,7 +21,7 @@ export interface PrivateKubeconfig {
  */
 export async function withPrivateKubeconfig<T>(kubeconfig: string, work: (files: PrivateKubeconfig) => Promise<T>, parent = tmpdir()): Promise<T> {
   // mkdtemp makes the directory 0700: no one else can list or open what is in it.
-  const dir = await mkdtemp(join(parent, 'pilothouse-helm-'));
+  const dir = await mkdtemp(join(parent, DIR_PREFIX));
   try {
     const file = join(dir, 'kubeconfig');
     await writeFile(file, kubeconfig, { mode: 0o600, flag: 'wx' });
@@ -26,4 +29,39 @@ export async function withPrivateKubeconfig<T>(kubeconfig: string, work: (files:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Which leftovers {@link sweepLeftoverKubeconfigs} removes. */
+export interface SweepScope {
+  /** Where the private directories are made; the OS temp directory by default. */
+  parent?: string;
+  /** Only directories last changed before this (ms since the epoch): those of runs under way now are newer. This process's start by default. */
+  before?: number;
+  /** Only directories this user owns; this process's user by default. */
+  uid?: number;
+}
+
+/**
+ * Removes the private directories (and the credentials in them) that runs
+ * cut short by a crash or a kill left behind, as {@link withPrivateKubeconfig}
+ * could not: those directly in `parent`, named as it names them, owned by
+ * this user and older than this process. A symbolic link is never followed.
+ *
+ * @returns the directories removed.
+ */
+export async function sweepLeftoverKubeconfigs(scope: SweepScope = {}): Promise<string[]> {
+  const parent = scope.parent ?? tmpdir();
+  const before = scope.before ?? Date.now() - process.uptime() * 1000;
+  const uid = scope.uid ?? process.getuid?.();
+  const removed: string[] = [];
+  for (const name of await readdir(parent)) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const dir = join(parent, name);
+    const stat = await lstat(dir).catch(() => undefined);
+    if (!stat?.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+    if (stat.mtimeMs >= before) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
 }
