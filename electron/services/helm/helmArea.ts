@@ -8,7 +8,7 @@ import type { TaskRunner } from '../tasks/taskRunner';
 import { createHelmRollbacks } from './helmRollback';
 import { createHelmLocator } from './helmTool';
 import { sweepLeftoverKubeconfigs } from './privateKubeconfig';
-import { releaseReader } from './releaseSecrets';
+import { createReleaseReader } from './releaseSecrets';
 
 export interface HelmAreaDeps {
   /** The kube area's access: one client per connection, for reading release Secrets. */
@@ -37,6 +37,8 @@ export function createHelmArea(deps: HelmAreaDeps): ServiceArea<typeof helmContr
     (error: unknown) => deps.log.warn('could not sweep private kubeconfigs left by helm runs cut short', { error }),
   );
   const locator = createHelmLocator(deps);
+  // One for the area: what it decoded stays for the next poll.
+  const releaseReader = createReleaseReader();
   const rollbacks = createHelmRollbacks({ ...deps, locator, reader: releaseReader });
   return {
     contract: helmContract,

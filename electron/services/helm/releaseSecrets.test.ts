@@ -11,7 +11,7 @@ import {
   newestPerRelease,
   readReleaseSecret,
   RELEASE_DECOMPRESSED_MAX,
-  releaseReader,
+  createReleaseReader,
   releaseSecretName,
   type ReleaseSecret,
   UNREADABLE_DOCUMENT,
@@ -46,7 +46,13 @@ const encode = (record: unknown) => doubleBase64(gzipSync(JSON.stringify(record)
 
 function secret(revision: number, release: unknown, labels: Record<string, string> = {}): ReleaseSecret {
   return {
-    metadata: { name: releaseSecretName('web', revision), namespace: 'apps', labels: { owner: 'helm', name: 'web', version: String(revision), status: 'deployed', ...labels } },
+    metadata: {
+      name: releaseSecretName('web', revision),
+      namespace: 'apps',
+      uid: `uid-web-${revision}`,
+      resourceVersion: '1',
+      labels: { owner: 'helm', name: 'web', version: String(revision), status: 'deployed', ...labels },
+    },
     type: 'helm.sh/release.v1',
     data: { release },
   };
@@ -226,21 +232,48 @@ describe('releaseReader against an apiserver', () => {
 
   const api = (revision: number) => {
     const s = secret(revision, encode({ ...releaseJson(revision), name: 'api' }));
-    return { ...s, metadata: { ...s.metadata, name: releaseSecretName('api', revision), labels: { ...s.metadata!.labels, name: 'api' } } };
+    return { ...s, metadata: { ...s.metadata, name: releaseSecretName('api', revision), uid: `uid-api-${revision}`, labels: { ...s.metadata!.labels, name: 'api' } } };
   };
 
   it('lists releases from metadata, fetching only each newest revision, with unreadable Secrets as rows', async () => {
     const { kc, gets, lists } = await apiserver([secret(1, encode(releaseJson(1))), secret(2, encode(releaseJson(2))), api(1), api(2), api(3)], [releaseSecretName('api', 3)]);
+    const releaseReader = createReleaseReader();
     const listed = await releaseReader.releases(kc, undefined);
     expect(listed.releases.map((r) => `${r.name}@${r.revision}`)).toEqual(['web@2']);
     expect(listed.unreadable).toEqual([{ namespace: 'apps', secret: 'sh.helm.release.v1.api.v3', name: 'api', revision: 3, error: 'No access (403) while reading release Secret sh.helm.release.v1.api.v3: secrets "sh.helm.release.v1.api.v3" is forbidden' }]);
     expect(gets.sort()).toEqual(['sh.helm.release.v1.api.v3', 'sh.helm.release.v1.web.v2']);
     expect(lists.map((q) => q.get('continue'))).toEqual([null, '2', '4']);
     expect(lists[0].get('fieldSelector')).toBe('type=helm.sh/release.v1');
+    expect(lists[0].get('limit')).toBe('500');
+  });
+
+  it('decodes nothing again on a poll: a Secret is fetched and decoded only at a resourceVersion not decoded before', async () => {
+    const web = [secret(1, encode(releaseJson(1))), secret(2, encode(releaseJson(2))), secret(3, encode(releaseJson(3)))];
+    const { kc, gets } = await apiserver(web);
+    const releaseReader = createReleaseReader();
+    const first = await releaseReader.history(kc, 'apps', 'web');
+    expect(gets.splice(0).sort()).toEqual(['sh.helm.release.v1.web.v1', 'sh.helm.release.v1.web.v2', 'sh.helm.release.v1.web.v3']);
+    expect(await releaseReader.history(kc, 'apps', 'web')).toEqual(first);
+    expect((await releaseReader.releases(kc, undefined)).releases.map((r) => `${r.name}@${r.revision}`)).toEqual(['web@3']);
+    expect(gets).toEqual([]);
+
+    // helm rewrites revision 3's Secret when it is superseded: that one, and only that one, is read again.
+    web[2] = { ...secret(3, encode({ ...releaseJson(3), info: { ...releaseJson(3).info, status: 'superseded' } }), { status: 'superseded' }), metadata: { ...web[2].metadata, resourceVersion: '2', labels: { ...web[2].metadata!.labels, status: 'superseded' } } };
+    expect((await releaseReader.history(kc, 'apps', 'web')).revisions.map((r) => `${r.revision} ${r.status}`)).toEqual(['1 deployed', '2 deployed', '3 superseded']);
+    expect(gets).toEqual(['sh.helm.release.v1.web.v3']);
+  });
+
+  it('keeps only so many decoded rows, the least recently decoded or used going first', async () => {
+    const { kc, gets } = await apiserver([secret(1, encode(releaseJson(1))), secret(2, encode(releaseJson(2)))]);
+    const releaseReader = createReleaseReader(1);
+    await releaseReader.history(kc, 'apps', 'web');
+    expect((await releaseReader.history(kc, 'apps', 'web')).revisions.map((r) => r.revision)).toEqual([1, 2]);
+    expect(gets).toEqual(['sh.helm.release.v1.web.v1', 'sh.helm.release.v1.web.v2', 'sh.helm.release.v1.web.v1']);
   });
 
   it('reads every revision of one release for its history, oldest first, and one revision\'s manifest', async () => {
     const { kc } = await apiserver([secret(3, encode(releaseJson(3))), secret(1, encode(releaseJson(1))), secret(2, 'garbage!'), api(1)]);
+    const releaseReader = createReleaseReader();
     const history = await releaseReader.history(kc, 'apps', 'web');
     expect(history.revisions.map((r) => r.revision)).toEqual([1, 3]);
     expect(history.unreadable.map((u) => u.revision)).toEqual([2]);

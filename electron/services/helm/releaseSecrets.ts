@@ -29,7 +29,8 @@ export const RELEASE_DECOMPRESSED_MAX = 64 * 1024 * 1024;
 export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
 
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-const PAGE_SIZE = 50;
+/** Secrets per list page: listed as metadata only, 500 are a few hundred KiB. */
+const PAGE_SIZE = 500;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** A release Secret, as far as it is read. */
@@ -128,7 +129,7 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
   }
   // The `name` label is what helm looks a release's revisions up by, as the history here does.
   const name = labels.name || text(record.name);
-  const revision = positive(record.version) ?? labelledRevision(secret);
+  const revision = labelledRevision(secret) ?? positive(record.version);
   if (!name || !revision) return unreadableRow(secret, 'Cannot read this release Secret: the release has no name or revision');
   const chart = record.chart?.metadata;
   const chartName = text(chart?.name);
@@ -139,7 +140,8 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
       // Where the Secret is, whatever the record claims: that is where helm and every later call look.
       namespace: meta.namespace ?? text(record.namespace) ?? '',
       revision,
-      status: text(record.info?.status) ?? labels.status ?? 'unknown',
+      // helm rewrites the label with the record: the label is what a metadata-only list sees too.
+      status: labels.status || (text(record.info?.status) ?? 'unknown'),
       chart: chartName ? `${chartName}-${text(chart?.version) ?? ''}` : '',
       appVersion: text(chart?.appVersion) ?? '',
       ...(updated ? { updated } : {}),
@@ -149,20 +151,7 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
   };
 }
 
-const isUnreadable = (r: DecodedRevision | ReleaseSecret | HelmUnreadable): r is HelmUnreadable => 'error' in r;
-
-/** Splits read Secrets into revisions and unreadable rows. */
-async function readAll(secrets: readonly ReleaseSecret[]): Promise<{ revisions: DecodedRevision[]; unreadable: HelmUnreadable[] }> {
-  const revisions: DecodedRevision[] = [];
-  const unreadable: HelmUnreadable[] = [];
-  // One at a time: each may decompress to tens of MiB.
-  for (const secret of secrets) {
-    const read = await readReleaseSecret(secret);
-    if (isUnreadable(read)) unreadable.push(read);
-    else revisions.push(read);
-  }
-  return { revisions, unreadable };
-}
+const isUnreadable = (r: DecodedRevision | HelmRevision | HelmUnreadable): r is HelmUnreadable => 'error' in r;
 
 /**
  * The Secrets to decode for a release list: per release (by its `name`
@@ -286,19 +275,26 @@ export interface ReleaseReader {
   manifest(kc: KubeConfig, namespace: string, name: string, revision: number): Promise<HelmManifest>;
 }
 
-/** Only the Secrets' metadata (a PartialObjectMetadataList): their labels say which revision is each release's newest. */
+/** Only the Secrets' metadata (a PartialObjectMetadataList): their labels say which revision is each release's newest, their resourceVersions whether it changed. */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
-/** Release Secrets fetched at once for a list: each may be up to a MiB. */
+/** Release Secrets fetched at once: each may be up to a MiB. */
 const FETCH_CONCURRENCY = 8;
+/** Decoded rows kept between polls: every revision of a few thousand releases; each row is a few hundred bytes. */
+export const DECODED_ROWS_KEPT = 10_000;
 
-/** Every release Secret `selector` picks, page by page; with `accept` {@link METADATA_ONLY}, without their data. */
-async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined, selector: string, what: string, options: { signal?: AbortSignal; accept?: string } = {}): Promise<ReleaseSecret[]> {
+/** Every release Secret `selector` picks, as metadata only (a server that cannot answer so sends them whole), page by page. */
+async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined, selector: string, what: string, signal?: AbortSignal): Promise<ReleaseSecret[]> {
   const found: ReleaseSecret[] = [];
   const filter = `labelSelector=${encodeURIComponent(selector)}&fieldSelector=${encodeURIComponent(`type=${RELEASE_SECRET_TYPE}`)}&limit=${PAGE_SIZE}`;
   let continueToken: string | undefined;
   do {
     const query = `?${filter}${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`;
-    const res = await kubeRequest<{ items?: ReleaseSecret[]; metadata?: { continue?: string } }>(kc, objectPath(SECRETS, namespace) + query, { timeoutMs: 30_000, gzip: true, ...options });
+    const res = await kubeRequest<{ items?: ReleaseSecret[]; metadata?: { continue?: string } }>(kc, objectPath(SECRETS, namespace) + query, {
+      timeoutMs: 30_000,
+      gzip: true,
+      accept: METADATA_ONLY,
+      ...(signal ? { signal } : {}),
+    });
     if (res.status !== 200) throw kubeStatusError(what, res.status, res.body);
     found.push(...(res.body.items ?? []));
     continueToken = res.body.metadata?.continue;
@@ -307,52 +303,101 @@ async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined,
 }
 
 /**
- * The listed Secrets with their data, fetched a few at a time (a server
- * that sent the data with the list is not asked again); one deleted
- * meanwhile is left out, one that cannot be read becomes a row saying why.
+ * {@link ReleaseReader} over the apiserver's Secrets. Lists read metadata
+ * only; a Secret is fetched and decoded only when this reader has not
+ * decoded it at its current resourceVersion (helm rewrites a revision's
+ * Secret whenever its status changes), so a poll of an unchanged release
+ * costs one list. A manifest is decoded only when asked for.
  */
-async function withData(kc: KubeConfig, listed: readonly ReleaseSecret[]): Promise<(ReleaseSecret | HelmUnreadable)[]> {
-  const out: (ReleaseSecret | HelmUnreadable | undefined)[] = new Array(listed.length);
-  let next = 0;
-  const work = async () => {
-    for (let i = next++; i < listed.length; i = next++) {
-      const secret = listed[i];
-      if (secret.data) {
-        out[i] = secret;
-        continue;
-      }
-      const { namespace = '', name = '' } = secret.metadata ?? {};
-      const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, name), { timeoutMs: 30_000 });
-      if (res.status === 200) out[i] = res.body;
-      else if (res.status !== 404) out[i] = unreadableRow(secret, kubeStatusError(`reading release Secret ${name}`, res.status, res.body).message);
-    }
+export function createReleaseReader(kept = DECODED_ROWS_KEPT): ReleaseReader {
+  /** By cluster and Secret uid, oldest use first. */
+  const decoded = new Map<string, { resourceVersion: string; row: HelmRevision | HelmUnreadable }>();
+  const keyOf = (kc: KubeConfig, secret: ReleaseSecret) => {
+    const { uid, resourceVersion } = secret.metadata ?? {};
+    return uid && resourceVersion ? { key: `${kc.getCurrentCluster()?.server ?? ''} ${uid}`, resourceVersion } : undefined;
   };
-  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, listed.length) }, work));
-  return out.filter((s): s is ReleaseSecret | HelmUnreadable => s !== undefined);
+  const remember = (kc: KubeConfig, secret: ReleaseSecret, row: HelmRevision | HelmUnreadable) => {
+    const at = keyOf(kc, secret);
+    if (!at) return;
+    decoded.delete(at.key);
+    decoded.set(at.key, { resourceVersion: at.resourceVersion, row });
+    if (decoded.size > kept) decoded.delete(decoded.keys().next().value!);
+  };
+  const recalled = (kc: KubeConfig, secret: ReleaseSecret) => {
+    const at = keyOf(kc, secret);
+    const found = at && decoded.get(at.key);
+    if (!at || found?.resourceVersion !== at.resourceVersion) return undefined;
+    decoded.delete(at.key);
+    decoded.set(at.key, found);
+    return found.row;
+  };
+
+  /**
+   * The rows of the listed Secrets: remembered ones as they were, the others
+   * fetched a few at a time and decoded one at a time (each may decompress to
+   * tens of MiB). One deleted meanwhile is left out, one that cannot be read
+   * becomes a row saying why.
+   */
+  async function rowsOf(kc: KubeConfig, listed: readonly ReleaseSecret[], signal?: AbortSignal): Promise<{ revisions: HelmRevision[]; unreadable: HelmUnreadable[] }> {
+    const rows: (HelmRevision | HelmUnreadable | undefined)[] = new Array(listed.length);
+    let decoding = Promise.resolve();
+    let next = 0;
+    const work = async () => {
+      for (let i = next++; i < listed.length; i = next++) {
+        const secret = listed[i];
+        rows[i] = recalled(kc, secret);
+        if (rows[i]) continue;
+        let whole = secret;
+        if (!secret.data) {
+          const { namespace = '', name = '' } = secret.metadata ?? {};
+          const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, name), { timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+          if (res.status === 404) continue;
+          if (res.status !== 200) {
+            rows[i] = unreadableRow(secret, kubeStatusError(`reading release Secret ${name}`, res.status, res.body).message);
+            continue;
+          }
+          whole = res.body;
+        }
+        const read = decoding.then(() => readReleaseSecret(whole));
+        decoding = read.then(() => undefined);
+        const done = await read;
+        const row = isUnreadable(done) ? done : done.revision;
+        remember(kc, whole, row);
+        rows[i] = row;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, listed.length) }, work));
+    const revisions: HelmRevision[] = [];
+    const unreadable: HelmUnreadable[] = [];
+    for (const row of rows) {
+      if (!row) continue;
+      if (isUnreadable(row)) unreadable.push(row);
+      else revisions.push(row);
+    }
+    return { revisions, unreadable: byPlace(unreadable) };
+  }
+
+  return {
+    async releases(kc, namespace) {
+      const listed = await listReleaseSecrets(kc, namespace, 'owner=helm', `listing Helm release Secrets${namespace ? ` in ${namespace}` : ''}`);
+      const { revisions, unreadable } = await rowsOf(kc, latestSecrets(listed));
+      return { releases: newestPerRelease(revisions), unreadable };
+    },
+
+    async history(kc, namespace, name, signal) {
+      const listed = await listReleaseSecrets(kc, namespace, `owner=helm,name=${name}`, `listing the revisions of release "${name}" in ${namespace}`, signal);
+      const { revisions, unreadable } = await rowsOf(kc, listed, signal);
+      return { revisions: revisions.sort((a, b) => a.revision - b.revision), unreadable };
+    },
+
+    async manifest(kc, namespace, name, revision) {
+      const secretName = releaseSecretName(name, revision);
+      const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, secretName), { timeoutMs: 30_000 });
+      if (res.status === 404) throw new AppError('NOT_FOUND', `Revision ${revision} of release "${name}" in ${namespace} is not kept (no Secret ${secretName})`);
+      if (res.status !== 200) throw kubeStatusError(`reading revision ${revision} of release "${name}"`, res.status, res.body);
+      const read = await readReleaseSecret(res.body);
+      if (isUnreadable(read)) throw new AppError('VALIDATION', read.error);
+      return manifestOf(revision, read.manifest);
+    },
+  };
 }
-
-/** {@link ReleaseReader} over the apiserver's Secrets. */
-export const releaseReader: ReleaseReader = {
-  async releases(kc, namespace) {
-    const listed = await listReleaseSecrets(kc, namespace, 'owner=helm', `listing Helm release Secrets${namespace ? ` in ${namespace}` : ''}`, { accept: METADATA_ONLY });
-    const fetched = await withData(kc, latestSecrets(listed));
-    const { revisions, unreadable } = await readAll(fetched.filter((s): s is ReleaseSecret => !isUnreadable(s)));
-    return { releases: newestPerRelease(revisions.map((r) => r.revision)), unreadable: byPlace([...fetched.filter(isUnreadable), ...unreadable]) };
-  },
-
-  async history(kc, namespace, name, signal) {
-    const secrets = await listReleaseSecrets(kc, namespace, `owner=helm,name=${name}`, `listing the revisions of release "${name}" in ${namespace}`, { signal });
-    const { revisions, unreadable } = await readAll(secrets);
-    return { revisions: revisions.map((r) => r.revision).sort((a, b) => a.revision - b.revision), unreadable: byPlace(unreadable) };
-  },
-
-  async manifest(kc, namespace, name, revision) {
-    const secretName = releaseSecretName(name, revision);
-    const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, secretName), { timeoutMs: 30_000 });
-    if (res.status === 404) throw new AppError('NOT_FOUND', `Revision ${revision} of release "${name}" in ${namespace} is not kept (no Secret ${secretName})`);
-    if (res.status !== 200) throw kubeStatusError(`reading revision ${revision} of release "${name}"`, res.status, res.body);
-    const read = await readReleaseSecret(res.body);
-    if (isUnreadable(read)) throw new AppError('VALIDATION', read.error);
-    return manifestOf(revision, read.manifest);
-  },
-};
