@@ -44,16 +44,20 @@ describe('canarySplit', () => {
 });
 
 describe('slotNotAvailable', () => {
-  const side = (more: Partial<PairSide> = {}): PairSide => ({ deployment: 'web-green', value: 'green', images: [], replicas: 3, ready: 3, available: 3, paused: false, observed: true, ...more });
+  const side = (more: Partial<PairSide> = {}): PairSide => ({ deployment: 'web-green', value: 'green', images: [], replicas: 3, ready: 3, available: 3, paused: false, generation: 2, rollout: { state: 'complete', message: '3 of 3 updated, 3 ready, 3 available' }, ...more });
 
-  it('lets traffic go to a slot whose replicas are all available', () => {
+  it('lets traffic go to a slot whose rollout is complete', () => {
     expect(slotNotAvailable(side())).toBeUndefined();
   });
 
-  it('says why not: paused, not yet observed, no replicas, some unavailable', () => {
+  it('says why not: paused, no replicas, a rollout under way or stalled (every old pod still available does not make it ready)', () => {
     expect(slotNotAvailable(side({ paused: true }))).toContain('is paused');
-    expect(slotNotAvailable(side({ observed: false }))).toContain('has not caught up');
     expect(slotNotAvailable(side({ replicas: 0, available: 0 }))).toContain('runs no replicas');
-    expect(slotNotAvailable(side({ available: 2 }))).toBe('Deployment web-green has 2 of 3 replicas available: wait until all are');
+    expect(slotNotAvailable(side({ rollout: { state: 'waiting', message: '1 of 3 updated, 3 ready, 3 available' } }))).toBe(
+      'Deployment web-green is still rolling out (1 of 3 updated, 3 ready, 3 available): wait until it is complete',
+    );
+    expect(slotNotAvailable(side({ rollout: { state: 'stalled', message: 'exceeded its progress deadline: ReplicaSet "web-green-2" has timed out progressing.' } }))).toBe(
+      'Deployment web-green\'s rollout is stuck (exceeded its progress deadline: ReplicaSet "web-green-2" has timed out progressing.): fix it or roll it back first',
+    );
   });
 });

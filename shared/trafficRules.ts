@@ -6,13 +6,19 @@
  */
 import type { PairSide } from './contract/rolloutTraffic';
 
-/** Why traffic cannot be switched to `target` yet; undefined when its Deployment is fully available. */
+/**
+ * Why traffic cannot be switched to `target` yet; undefined once its
+ * Deployment runs replicas and its rollout is complete (the services
+ * judge it as `kubectl rollout status` does): all updated to its latest
+ * template and available, so the Service sends to one template only, and not
+ * to a Deployment whose rollout is stuck.
+ */
 export function slotNotAvailable(target: PairSide): string | undefined {
   const name = `Deployment ${target.deployment}`;
   if (target.paused) return `${name} is paused: resume it (kubectl rollout resume) and let it finish first`;
-  if (!target.observed) return `${name} was changed and its controller has not caught up yet: wait for its rollout`;
   if (target.replicas === 0) return `${name} runs no replicas: scale it up first, or the Service would send to nothing`;
-  if (target.available < target.replicas) return `${name} has ${target.available} of ${target.replicas} replicas available: wait until all are`;
+  if (target.rollout.state === 'stalled') return `${name}'s rollout is stuck (${target.rollout.message}): fix it or roll it back first`;
+  if (target.rollout.state !== 'complete') return `${name} is still rolling out (${target.rollout.message}): wait until it is complete`;
   return undefined;
 }
 

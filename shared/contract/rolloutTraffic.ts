@@ -15,6 +15,8 @@ const LabelValue = z
   .max(63)
   .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'A label value is letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
 const Replicas = z.number().int().min(0).max(100_000);
+/** A Deployment's `metadata.generation`: it moves with every change to its spec (template or replicas). */
+const Generation = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** One Deployment of a pair, as the Rollouts page shows it. */
 export const PairSide = z.object({
@@ -28,8 +30,13 @@ export const PairSide = z.object({
   ready: z.number().int(),
   available: z.number().int(),
   paused: z.boolean(),
-  /** The controller has seen its latest spec (`observedGeneration` ≥ `generation`). */
-  observed: z.boolean(),
+  /** `metadata.generation`: what an action sends back, so it acts only on the spec the user saw. */
+  generation: z.number().int(),
+  /**
+   * Its rollout as `kubectl rollout status` judges it: `complete` once the controller has seen its latest spec and every
+   * replica is updated and available; `stalled` past its progress deadline; with the verdict's words.
+   */
+  rollout: z.object({ state: z.enum(['waiting', 'complete', 'stalled', 'unwatched']), message: z.string() }),
 });
 export type PairSide = z.infer<typeof PairSide>;
 
@@ -91,8 +98,10 @@ export const SwitchSlotParams = z
     ...ServiceAt,
     /** The slot the Service is to send traffic to. */
     toSlot: LabelValue.min(1),
-    /** Only if the Service still sends to this slot (what the user saw); CONFLICT otherwise. */
+    /** Only if the Service still sends to this slot (what the user saw; "" for neither slot); CONFLICT otherwise. */
     ifLiveSlot: LabelValue.optional(),
+    /** Only if the target slot's Deployment is still at this generation (the template and replicas the user saw); CONFLICT otherwise. */
+    ifTargetGeneration: Generation.optional(),
   })
   .strict();
 export type SwitchSlotParams = z.infer<typeof SwitchSlotParams>;
@@ -114,8 +123,11 @@ export const SetCanaryWeightParams = z
   .strict();
 export type SetCanaryWeightParams = z.infer<typeof SetCanaryWeightParams>;
 
-/** Which canary Service to promote or abort, held to the replicas the user saw. */
-export const CanaryActionParams = z.object({ ...ServiceAt, ifReplicas: IfReplicas.optional() }).strict();
+/** The generations of stable and canary an action found (their specs: templates and replicas), and checks are still so. */
+const IfGenerations = z.object({ stable: Generation, canary: Generation }).strict();
+
+/** Which canary Service to promote or abort, held to the replicas and the specs the user saw. */
+export const CanaryActionParams = z.object({ ...ServiceAt, ifReplicas: IfReplicas.optional(), ifGenerations: IfGenerations.optional() }).strict();
 export type CanaryActionParams = z.infer<typeof CanaryActionParams>;
 
 /** A traffic action started as a task: follow it in the tray, its report gives the verdict. */
@@ -127,13 +139,17 @@ export const trafficMethods = {
   'rollouts.trafficPairs': method(TrafficPairsParams, TrafficPairs),
   /**
    * Points a blue/green Service at the other slot, as an audited task (its undo switches back): refused unless the target
-   * Deployment is fully available; CONFLICT when the Service changed since it was read; then checks its EndpointSlices hold
-   * only the target's pods.
+   * Deployment's rollout is complete; CONFLICT when the Service or the target changed since the user saw them (or since it
+   * was read); then checks its EndpointSlices hold only the target's pods.
    */
   'rollouts.switchSlot': method(SwitchSlotParams, TrafficTaskStarted),
   /** Splits `total` replicas between stable and canary by `weight` through their scale subresources, guarded and audited (undo: the split before); waits for the pods. */
   'rollouts.setCanaryWeight': method(SetCanaryWeightParams, TrafficTaskStarted),
-  /** The stable Deployment takes the canary's pod template (keeping its own selector labels) and all replicas, is followed to a complete rollout, then the canary goes to 0. */
+  /**
+   * The stable Deployment takes the canary's pod template (keeping its own selector labels) and all replicas, is followed
+   * to a complete rollout, then the canary goes to 0; CONFLICT when either changed since the user saw it. Its undo rolls
+   * stable's template back and leaves the replicas as they are.
+   */
   'rollouts.promoteCanary': method(CanaryActionParams, TrafficTaskStarted),
   /** The canary goes to 0 replicas and the stable Deployment back to all of them; audited, its undo restores the split. */
   'rollouts.abortCanary': method(CanaryActionParams, TrafficTaskStarted),

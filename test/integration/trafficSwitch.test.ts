@@ -6,7 +6,8 @@
  * Ready (`pilothouse.test/unready`); a canary's weight set and undone,
  * aborted and promoted; and changes made by someone else — before the
  * action (what the user saw is stale) or during it (a canary changed while
- * its promotion waits for stable's rollout) — reported as CONFLICT with
+ * its promotion waits for stable's rollout, or its template pushed between
+ * the look and the promotion) — reported as CONFLICT with
  * nothing overwritten.
  */
 import { execFile } from 'node:child_process';
@@ -155,7 +156,7 @@ describe('blue/green', () => {
 
   it('refuses to switch to a slot whose pods are not Ready, changing nothing', async () => {
     const task = await started('rollouts.switchSlot', { ...at('cold'), toSlot: 'green' });
-    expect(task).toMatchObject({ status: 'failed', error: { code: 'VALIDATION', message: expect.stringContaining('Deployment cold-green has 0 of 1 replicas available') } });
+    expect(task).toMatchObject({ status: 'failed', error: { code: 'VALIDATION', message: expect.stringContaining('Deployment cold-green is still rolling out (') } });
     expect(await jsonpath('service', 'cold', '.spec.selector.slot')).toBe('blue');
   });
 
@@ -197,6 +198,16 @@ describe('canary', () => {
     await until('api back to 3 + 1', async () => (await replicas('api')) === 3 && (await replicas('api-canary')) === 1, 30_000, 250);
   });
 
+  it('a canary whose template was changed since the user looked is not promoted: CONFLICT, stable left as it was', async () => {
+    const { pairs } = await succeed('rollouts.trafficPairs', { connectionId, namespace: NS });
+    const shown = pairs.find((p) => p.service === 'api');
+    if (shown?.kind !== 'canary') throw new Error('api is not a canary pair');
+    await kubectl('patch', 'deployment', 'api-canary', '-n', NS, '--type=merge', '-p', JSON.stringify({ spec: { template: { metadata: { annotations: { 'pilothouse.test/pushed': '1' } } } } }));
+    const task = await started('rollouts.promoteCanary', { ...at('api'), ifReplicas: { stable: 3, canary: 1 }, ifGenerations: { stable: shown.stable.generation, canary: shown.canary.generation } });
+    expect(task).toMatchObject({ status: 'failed', error: { code: 'CONFLICT', message: expect.stringContaining('canary Deployment api-canary') } });
+    expect(await jsonpath('deployment', 'api', '.spec.template.spec.containers[0].image')).toBe(OLD);
+  });
+
   it('promote: stable takes the canary’s template (keeping its own track label) and every replica, completes its rollout, then the canary goes to 0', async () => {
     await rolledOut('api');
     await rolledOut('api-canary');
@@ -207,7 +218,7 @@ describe('canary', () => {
     expect(await jsonpath('deployment', 'api', '.spec.template.metadata.labels.track')).toBe('stable');
     expect([await replicas('api'), await replicas('api-canary')]).toEqual([4, 0]);
     expect(await kubectl('rollout', 'status', 'deployment/api', '-n', NS, '--timeout=1s')).toContain('successfully rolled out');
-    expect(auditOf(task)).toMatchObject({ status: 'succeeded', undo: { label: 'Roll api back to revision 1' } });
+    expect(auditOf(task)).toMatchObject({ status: 'succeeded', undo: { label: 'Roll api back to revision 1 (the split stays stable 4, canary 0)' } });
   }, 120_000);
 
   it('a canary changed while its promotion waits for stable’s rollout is CONFLICT: the canary is left running', async () => {

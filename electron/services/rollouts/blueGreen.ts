@@ -88,18 +88,22 @@ export function createBlueGreenSwitches({ access, connections, runner, log, poll
   }
 
   async function switchSlot(ctx: TaskContext, params: SwitchSlotParams): Promise<Switched> {
-    const { connectionId, namespace, service, toSlot, ifLiveSlot } = params;
+    const { connectionId, namespace, service, toSlot, ifLiveSlot, ifTargetGeneration } = params;
     const label = `Service "${service}" in ${namespace}`;
     const kc = await access.config(connectionId);
     const { pair, service: svc } = await readPair(kc, namespace, service, 'blueGreen', ctx.signal);
     const from = svc.spec?.selector?.[pair.slotKey] ?? '';
     const slotName = (value: string) => `slot ${value} (${pair.slots.find((s) => s.value === value)?.deployment ?? 'no Deployment'})`;
     ctx.record({ audit: { before: slotName(from) } });
-    if (ifLiveSlot !== undefined && from !== ifLiveSlot) {
-      throw new AppError('CONFLICT', `${label} sends to slot ${from} now, not ${ifLiveSlot}: it was switched since. Nothing was changed`);
+    if (ifLiveSlot !== undefined && (pair.live ?? '') !== ifLiveSlot) {
+      const now = pair.live === undefined ? 'neither slot' : `slot ${pair.live}`;
+      throw new AppError('CONFLICT', `${label} sends to ${now} now, not ${ifLiveSlot === '' ? 'neither slot' : `slot ${ifLiveSlot}`}: it was switched since. Nothing was changed`);
     }
     const target = pair.slots.find((s) => s.value === toSlot);
     if (!target) throw new AppError('VALIDATION', `${label} has no slot "${toSlot}": its slots are ${pair.slots.map((s) => s.value).join(' and ')}`);
+    if (ifTargetGeneration !== undefined && target.generation !== ifTargetGeneration) {
+      throw new AppError('CONFLICT', `Deployment ${target.deployment} (slot ${toSlot}) was changed since you looked (its template or replicas; generation ${target.generation}, not ${ifTargetGeneration}). Nothing was changed: look again`);
+    }
     if (from === toSlot) {
       ctx.record({ audit: { before: slotName(from), after: `unchanged: already ${slotName(toSlot)}` } });
       return { skipped: true, verdict: `Skipped: ${label} already sends to ${slotName(toSlot)}.` };
@@ -114,8 +118,10 @@ export function createBlueGreenSwitches({ access, connections, runner, log, poll
     // A failed `test` op: the Service was changed (switched, replaced) between the read and the patch.
     if (await changedMeanwhile(kc, servicePath, patch, res)) throw new AppError('CONFLICT', `${label} was changed while the switch was prepared: nothing was changed. Look again and retry`);
     if (res.status !== 200) throw kubeStatusError(`switching ${label} to slot ${toSlot}`, res.status, res.body);
-    const undo: UndoStep | undefined = pair.slots.some((s) => s.value === from)
-      ? { method: 'rollouts.switchSlot', params: { connectionId, namespace, service, toSlot: from, ifLiveSlot: toSlot }, label: `Switch back to slot ${from}` }
+    // Switching back is held to the old slot as it was left: a change to it since is not what the undo offers.
+    const previous = pair.slots.find((s) => s.value === from);
+    const undo: UndoStep | undefined = previous
+      ? { method: 'rollouts.switchSlot', params: { connectionId, namespace, service, toSlot: from, ifLiveSlot: toSlot, ifTargetGeneration: previous.generation }, label: `Switch back to slot ${from}` }
       : undefined;
     ctx.record({ audit: { before: slotName(from), after: slotName(toSlot), ...(undo ? { undo } : {}) }, summary: `Switched ${label} to ${slotName(toSlot)}; verifying its endpoints.` });
     log.info('service switched', { connectionId, namespace, service, from, to: toSlot });

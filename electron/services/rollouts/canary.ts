@@ -94,7 +94,7 @@ interface Done {
 export function createCanaries({ access, connections, runner, log, pollMs = 1000 }: CanariesDeps): Canaries {
   const path = (namespace: string, name: string, subresource?: string) => objectPath(DEPLOYMENTS, namespace, name, subresource);
 
-  /** The pair now, checked against the replicas the user saw. */
+  /** The pair now, checked against the replicas and the specs (generations) the user saw. */
   async function current(kc: KubeConfig, params: CanaryActionParams, signal: AbortSignal): Promise<ReadPair<CanaryPair> & { before: CanarySplit }> {
     const read = await readPair(kc, params.namespace, params.service, 'canary', signal);
     const before = { stable: read.pair.stable.replicas, canary: read.pair.canary.replicas };
@@ -103,6 +103,14 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
       throw new AppError(
         'CONFLICT',
         `Service "${params.service}" in ${params.namespace} runs ${splitText(read.pair, before)} now, not ${expected.stable} and ${expected.canary}: it was changed since (an autoscaler, or someone else). Nothing was changed`,
+      );
+    }
+    const seen = params.ifGenerations;
+    const moved = seen && (['stable', 'canary'] as const).find((key) => read.pair[key].generation !== seen[key]);
+    if (moved) {
+      throw new AppError(
+        'CONFLICT',
+        `The ${moved} Deployment ${read.pair[moved].deployment} behind Service "${params.service}" in ${params.namespace} was changed since you looked (its template or replicas: generation ${read.pair[moved].generation}, not ${seen[moved]}); it now runs ${read.pair[moved].images.join(', ')}. Nothing was changed: look again`,
       );
     }
     return { ...read, before };
@@ -217,18 +225,23 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
     // Past the point of no return: a cancel stops the waiting and leaves the canary as it is.
     ctx.phase('Wait for the rollout');
     const previous = revisionOf(stable);
-    let undo: UndoStep | undefined;
+    /**
+     * The undo, once the controller has numbered the new template: a rollback of stable's template to the one before, while
+     * it still runs this one. It leaves every replica where it is (`canaryNow` on the canary), and its label says so.
+     */
+    let numbered: { toRevision: number; ifCurrentRevision: number } | undefined;
+    const undoWith = (canaryNow: number): UndoStep | undefined =>
+      numbered && {
+        method: 'rollouts.rollback',
+        params: { connectionId: params.connectionId, resource: DEPLOYMENTS, namespace, name: pair.stable.deployment, ...numbered },
+        label: `Roll ${pair.stable.deployment} back to revision ${numbered.toRevision} (the split stays stable ${total}, canary ${canaryNow})`,
+      };
     for (;;) {
       const now = await readObject<PairDeployment>(kc, path(namespace, pair.stable.deployment), `reading the ${stableLabel}`, `The ${stableLabel} was deleted during its promotion`, ctx.signal);
       const revision = revisionOf(now);
-      // Once the controller has numbered the new template, the undo is a rollback to the one before, while it still runs this one.
-      if (!undo && changes && previous !== undefined && revision !== undefined && revision !== previous && (now.status?.observedGeneration ?? 0) >= (now.metadata?.generation ?? 0)) {
-        undo = {
-          method: 'rollouts.rollback',
-          params: { connectionId: params.connectionId, resource: DEPLOYMENTS, namespace, name: pair.stable.deployment, toRevision: previous, ifCurrentRevision: revision },
-          label: `Roll ${pair.stable.deployment} back to revision ${previous}`,
-        };
-        ctx.record({ audit: { before: was, after: promoted, undo } });
+      if (!numbered && changes && previous !== undefined && revision !== undefined && revision !== previous && (now.status?.observedGeneration ?? 0) >= (now.metadata?.generation ?? 0)) {
+        numbered = { toRevision: previous, ifCurrentRevision: revision };
+        ctx.record({ audit: { before: was, after: promoted, undo: undoWith(before.canary) } });
       }
       const progress = rolloutProgress(now);
       ctx.progress(progress.available, progress.desired, progress.message);
@@ -244,6 +257,7 @@ export function createCanaries({ access, connections, runner, log, pollMs = 1000
     }
     await scale(kc, namespace, canary, before.canary, 0);
     const finished = `${promoted}; canary ${pair.canary.deployment} at 0`;
+    const undo = undoWith(0);
     ctx.record({ audit: { before: was, after: finished, ...(undo ? { undo } : {}) } });
     return { verdict: `Promoted canary ${pair.canary.deployment}: ${finished}.` };
   }

@@ -17,7 +17,7 @@ function deployment(name: string, labels: Record<string, string>, more: { select
       selector: more.selector ?? { matchLabels: labels },
       template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `${name}:1` }] } },
     },
-    status: { observedGeneration: 3, readyReplicas: more.ready ?? replicas, availableReplicas: more.ready ?? replicas },
+    status: { observedGeneration: 3, replicas, updatedReplicas: replicas, readyReplicas: more.ready ?? replicas, availableReplicas: more.ready ?? replicas },
   };
 }
 
@@ -37,8 +37,8 @@ describe('blue/green pairs', () => {
           slotKey: 'slot',
           live: 'green',
           slots: [
-            { deployment: 'web-blue', value: 'blue', images: ['app=web-blue:1'], replicas: 2, ready: 2, available: 2, paused: false, observed: true },
-            { deployment: 'web-green', value: 'green', images: ['app=web-green:1'], replicas: 2, ready: 1, available: 1, paused: false, observed: true },
+            { deployment: 'web-blue', value: 'blue', images: ['app=web-blue:1'], replicas: 2, ready: 2, available: 2, paused: false, generation: 3, rollout: { state: 'complete', message: '2 of 2 updated, 2 ready, 2 available' } },
+            { deployment: 'web-green', value: 'green', images: ['app=web-green:1'], replicas: 2, ready: 1, available: 1, paused: false, generation: 3, rollout: { state: 'waiting', message: '2 of 2 updated, 1 ready, 1 available' } },
           ],
         },
       ],

@@ -20,6 +20,7 @@ import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import { matchesLabelSelector, type KubeObject, type LabelSelector, type ServiceObject } from '../kube/model';
 import type { TaskSpec } from '../tasks/taskRunner';
+import { rolloutProgress, type RolloutWorkload } from './rollback';
 import { templateImages, type PodTemplate } from './rolloutHistory';
 
 /** The Service annotation naming its slot label, when it is neither `slot` nor `color`. */
@@ -43,15 +44,16 @@ export interface PairDeployment extends KubeObject {
     selector?: LabelSelector;
     template?: PodTemplate;
   };
-  status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number };
+  status?: RolloutWorkload['status'];
 }
 
 const templateLabels = (d: PairDeployment): Record<string, string> => d.spec?.template?.metadata?.labels ?? {};
 const nameOf = (obj: KubeObject): string => obj.metadata?.name ?? '';
 const names = (ds: readonly PairDeployment[]): string => ds.map(nameOf).join(', ');
 
-/** One Deployment of a pair, for display: its label's value, images and replica counts. */
+/** One Deployment of a pair, for display: its label's value, images, replica counts, generation and rollout verdict. */
 export function pairSide(d: PairDeployment, key: string): PairSide {
+  const { state, message } = rolloutProgress(d);
   return {
     deployment: nameOf(d),
     value: templateLabels(d)[key] ?? '',
@@ -60,7 +62,8 @@ export function pairSide(d: PairDeployment, key: string): PairSide {
     ready: d.status?.readyReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     paused: Boolean(d.spec?.paused),
-    observed: (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0),
+    generation: d.metadata?.generation ?? 0,
+    rollout: { state, message },
   };
 }
 

@@ -119,7 +119,40 @@ describe('blue/green switch', () => {
     serve(green);
     const { runner, ran } = fakeRunner();
     createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green' }, 'ana');
-    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('has 1 of 2 replicas available') }) });
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('is still rolling out (2 of 2 updated, 2 ready, 1 available)') }) });
+    expect(sent.every((s) => s.method === 'GET')).toBe(true);
+  });
+
+  it('refuses a target whose rollout to a new template is under way or stuck, though all its old pods are still available', async () => {
+    // A new (crashing) image with maxUnavailable 0: the old pods stay available, none of the new ones is.
+    const midway = deployment('web-green', { app: 'web', slot: 'green' }, 2, { generation: 3 });
+    midway.status = { ...midway.status, replicas: 3, updatedReplicas: 1 };
+    serve(midway);
+    let { runner, ran } = fakeRunner();
+    createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: 'blue' }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('is still rolling out (1 of 2 updated') }) });
+
+    const stuck = { ...midway, status: { ...midway.status, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-green-2" has timed out progressing.' }] } };
+    serve(stuck);
+    ({ runner, ran } = fakeRunner());
+    createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: 'blue' }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('rollout is stuck (exceeded its progress deadline') }) });
+    expect(sent.every((s) => s.method === 'GET')).toBe(true);
+  });
+
+  it('a target changed since the user saw it (another generation) is CONFLICT before any write', async () => {
+    serve(deployment('web-green', { app: 'web', slot: 'green' }, 2, { generation: 2, image: 'web:3' }));
+    const { runner, ran } = fakeRunner();
+    createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: 'blue', ifTargetGeneration: 1 }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('web-green (slot green) was changed since you looked') }) });
+    expect(sent.every((s) => s.method === 'GET')).toBe(true);
+  });
+
+  it('a Service the user saw sending to neither slot, switched since: CONFLICT', async () => {
+    serve(deployment('web-green', { app: 'web', slot: 'green' }, 2));
+    const { runner, ran } = fakeRunner();
+    createBlueGreenSwitches(deps(runner)).start({ ...at, toSlot: 'green', ifLiveSlot: '' }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('sends to slot blue now, not neither slot') }) });
     expect(sent.every((s) => s.method === 'GET')).toBe(true);
   });
 
@@ -144,7 +177,7 @@ describe('blue/green switch', () => {
     expect(ran.audit).toEqual({
       before: 'slot blue (web-blue)',
       after: 'slot green (web-green)',
-      undo: { method: 'rollouts.switchSlot', params: { ...at, toSlot: 'blue', ifLiveSlot: 'green' }, label: 'Switch back to slot blue' },
+      undo: { method: 'rollouts.switchSlot', params: { ...at, toSlot: 'blue', ifLiveSlot: 'green', ifTargetGeneration: 1 }, label: 'Switch back to slot blue' },
     });
     // The pods are read by the Service's selector without its slot, so both slots' pods are known.
     expect(sent.find((s) => s.path.includes('/pods'))?.path).toContain(`labelSelector=${encodeURIComponent('app=web')}`);
@@ -195,6 +228,16 @@ describe('canary', () => {
     expect(sent.every((s) => s.method === 'GET')).toBe(true);
   });
 
+  it('a promotion of a canary changed since the user saw it (a new image pushed) is CONFLICT before any write', async () => {
+    const { runner, ran } = fakeRunner();
+    createCanaries(deps(runner)).promote({ ...at, ifReplicas: { stable: 3, canary: 1 }, ifGenerations: { stable: 4, canary: 0 } }, 'ana');
+    expect(await ran.done).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('canary Deployment web-canary behind Service "web" in shop was changed since you looked') }),
+    });
+    expect(sent.every((s) => s.method === 'GET')).toBe(true);
+  });
+
   it('abort grows stable before the canary goes to 0, then waits for the pods', async () => {
     routes[`PATCH ${scalePath('web')}`] = () => ({ status: 200 });
     routes[`PATCH ${scalePath('web-canary')}`] = () => ({ status: 200 });
@@ -205,6 +248,23 @@ describe('canary', () => {
     expect(await ran.done).toEqual({ ok: true, value: { verdict: expect.stringContaining('Canary web-canary aborted: stable web 4 replicas, canary web-canary 0 replicas (0% canary)') } });
     expect(sent.filter((s) => s.method === 'PATCH').map((s) => s.path)).toEqual([scalePath('web'), scalePath('web-canary')]);
     expect(ran.audit?.undo).toEqual({ method: 'rollouts.setCanaryWeight', params: { ...at, weight: 25, total: 4, ifReplicas: { stable: 4, canary: 0 } }, label: expect.any(String) });
+  });
+
+  it('a promotion’s undo rolls stable’s template back and says the split stays as the promotion left it', async () => {
+    routes[`PATCH /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 200, body: stable });
+    const promoted = deployment('web', { app: 'web', track: 'stable' }, 4, { generation: 5, image: 'web:2' });
+    promoted.metadata!.annotations = { 'deployment.kubernetes.io/revision': '2' };
+    routes[`GET /apis/apps/v1/namespaces/${NS}/deployments/web`] = () => ({ status: 200, body: promoted });
+    routes[`GET /apis/apps/v1/namespaces/${NS}/deployments/web-canary`] = () => ({ status: 200, body: canary });
+    routes[`PATCH ${scalePath('web-canary')}`] = () => ({ status: 200 });
+    const { runner, ran } = fakeRunner();
+    createCanaries(deps(runner)).promote({ ...at, ifReplicas: { stable: 3, canary: 1 }, ifGenerations: { stable: 4, canary: 1 } }, 'ana');
+    expect(await ran.done).toEqual({ ok: true, value: { verdict: expect.stringContaining('Promoted canary web-canary') } });
+    expect(ran.audit?.undo).toEqual({
+      method: 'rollouts.rollback',
+      params: { connectionId: 'c1', namespace: NS, resource: { group: 'apps', version: 'v1', resource: 'deployments' }, name: 'web', toRevision: 1, ifCurrentRevision: 2 },
+      label: 'Roll web back to revision 1 (the split stays stable 4, canary 0)',
+    });
   });
 
   it('a promotion the server finds invalid says why, as a refusal, not a conflict', async () => {

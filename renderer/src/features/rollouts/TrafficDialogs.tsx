@@ -23,6 +23,12 @@ const canaryAt = (connection: ConnectionSummary, pair: CanaryPair) => ({
   ifReplicas: { stable: pair.stable.replicas, canary: pair.canary.replicas },
 });
 
+/** A promotion's or abort's params: also held to the specs shown (the images the dialog names). */
+const canaryActionAt = (connection: ConnectionSummary, pair: CanaryPair) => ({
+  ...canaryAt(connection, pair),
+  ifGenerations: { stable: pair.stable.generation, canary: pair.canary.generation },
+});
+
 /** The frame every traffic action shares: where it acts, and the Service's name typed on a production connection. */
 function TrafficDialog({ connection, onClose, pair, ...rest }: TrafficDialogProps & { pair: { namespace: string; service: string } } & Omit<Parameters<typeof ActionDialog>[0], 'target' | 'onClose' | 'onForbidden'>) {
   return (
@@ -37,9 +43,17 @@ function TrafficDialog({ connection, onClose, pair, ...rest }: TrafficDialogProp
   );
 }
 
-/** Starts the switch of `pair` to slot `to`, guarded by the slot the Service sends to now. */
-async function startSwitch(connection: ConnectionSummary, pair: Pick<BlueGreenPair, 'namespace' | 'service'>, from: string | undefined, to: string): Promise<void> {
-  await call('rollouts.switchSlot', { connectionId: connection.id, namespace: pair.namespace, service: pair.service, toSlot: to, ...(from ? { ifLiveSlot: from } : {}) });
+/** Starts the switch of `pair` to slot `to`, held to the slot the Service sends to now (none: "") and to the target's spec as shown. */
+async function startSwitch(connection: ConnectionSummary, pair: BlueGreenPair, from: string | undefined, to: string): Promise<void> {
+  const target = pair.slots.find((s) => s.value === to);
+  await call('rollouts.switchSlot', {
+    connectionId: connection.id,
+    namespace: pair.namespace,
+    service: pair.service,
+    toSlot: to,
+    ifLiveSlot: from ?? '',
+    ...(target ? { ifTargetGeneration: target.generation } : {}),
+  });
 }
 
 /**
@@ -83,8 +97,8 @@ export function SwitchSlotDialog({ pair, to, ...props }: TrafficDialogProps & { 
         </dd>
       </dl>
       <p>
-        The Service’s selector takes <span className="mono">{`${pair.slotKey}: ${to}`}</span>. Nothing is changed if the Service was switched or changed meanwhile, or if {target.deployment} is
-        not fully available by then.
+        The Service’s selector takes <span className="mono">{`${pair.slotKey}: ${to}`}</span>. Nothing is changed if the Service was switched or changed meanwhile, if {target.deployment} was
+        changed since this was shown, or if its rollout is not complete by then.
       </p>
     </TrafficDialog>
   );
@@ -147,7 +161,7 @@ export function CanaryWeightDialog({ pair, ...props }: TrafficDialogProps & { pa
 export function PromoteCanaryDialog({ pair, ...props }: TrafficDialogProps & { pair: CanaryPair }) {
   const total = pair.stable.replicas + pair.canary.replicas;
   const run = async (): Promise<ActionOutcome> => {
-    await call('rollouts.promoteCanary', canaryAt(props.connection, pair));
+    await call('rollouts.promoteCanary', canaryActionAt(props.connection, pair));
     return { title: `Promoting canary ${pair.canary.deployment}`, message: `${pair.canary.deployment} goes to 0 once ${pair.stable.deployment}’s rollout is complete. ${FOLLOW}` };
   };
   return (
@@ -169,7 +183,7 @@ export function PromoteCanaryDialog({ pair, ...props }: TrafficDialogProps & { p
       </dl>
       <p>
         {pair.stable.deployment} takes {pair.canary.deployment}’s pod template, keeping its own selector and <span className="mono">{pair.trackKey}</span> labels, and is followed
-        until its rollout is complete; then {pair.canary.deployment} is scaled to 0.
+        until its rollout is complete; then {pair.canary.deployment} is scaled to 0. Nothing is changed if either was changed since this was shown.
       </p>
     </TrafficDialog>
   );
@@ -179,7 +193,7 @@ export function PromoteCanaryDialog({ pair, ...props }: TrafficDialogProps & { p
 export function AbortCanaryDialog({ pair, ...props }: TrafficDialogProps & { pair: CanaryPair }) {
   const total = pair.stable.replicas + pair.canary.replicas;
   const run = async (): Promise<ActionOutcome> => {
-    await call('rollouts.abortCanary', canaryAt(props.connection, pair));
+    await call('rollouts.abortCanary', canaryActionAt(props.connection, pair));
     return { title: `Aborting canary ${pair.canary.deployment}`, message: FOLLOW };
   };
   return (

@@ -14,7 +14,8 @@ const side = (deployment: string, value: string, more: Partial<PairSide> = {}): 
   ready: 3,
   available: 3,
   paused: false,
-  observed: true,
+  generation: 2,
+  rollout: { state: 'complete', message: '3 of 3 updated, 3 ready, 3 available' },
   ...more,
 });
 
@@ -81,12 +82,37 @@ describe('blue/green and canary pairs', () => {
     expect(fake.method('rollouts.trafficPairs')).toHaveBeenCalledWith({ connectionId: 'k-prod' });
   });
 
-  it('will not switch to a slot that is not fully available, and says why', async () => {
-    await openTab(bed({ pairs: [blueGreen({ slots: [side('web-blue', 'blue'), side('web-green', 'green', { available: 1 })] })], problems: [] }));
+  it('will not switch to a slot whose rollout is not complete (its old pods all available), and says why', async () => {
+    const rolling = side('web-green', 'green', { rollout: { state: 'waiting', message: '1 of 3 updated, 3 ready, 3 available' } });
+    await openTab(bed({ pairs: [blueGreen({ slots: [side('web-blue', 'blue'), rolling] })], problems: [] }));
     const button = await screen.findByRole('button', { name: 'Switch to green…' });
     expect(button).toHaveProperty('disabled', true);
     expect(button.getAttribute('aria-describedby')).toBeTruthy();
-    expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe('Deployment web-green has 1 of 3 replicas available: wait until all are');
+    expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe(
+      'Deployment web-green is still rolling out (1 of 3 updated, 3 ready, 3 available): wait until it is complete',
+    );
+  });
+
+  it('a Service sending to neither slot: the switch is held to that, and to the target as shown', async () => {
+    const fake = bed({ pairs: [blueGreen({ live: undefined, slots: [side('web-blue', 'blue'), side('web-green', 'green', { generation: 7 })] })], problems: [] }, staging);
+    const user = await openTab(fake, 'k-staging');
+    await user.click(await screen.findByRole('button', { name: 'Switch to green…' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Switch Service web' })).getByRole('button', { name: 'Switch to green' }));
+    await waitFor(() =>
+      expect(fake.method('rollouts.switchSlot')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'web', toSlot: 'green', ifLiveSlot: '', ifTargetGeneration: 7 }),
+    );
+  });
+
+  it('a canary at 0 replicas: promote and abort are off, and it says why', async () => {
+    await openTab(bed({ pairs: [{ ...canary, canary: side('ranker-canary', 'canary', { replicas: 0, ready: 0, available: 0 }) }], problems: [] }));
+    const why = 'Canary ranker-canary runs no replicas: set a weight to give it traffic before promoting it; with none, there is nothing to abort';
+    for (const name of ['Promote…', 'Abort…']) {
+      const button = await screen.findByRole('button', { name });
+      expect(button).toHaveProperty('disabled', true);
+      expect(button.getAttribute('title')).toBe(why);
+      expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe(why);
+    }
+    expect(screen.getByText(why)).toBeTruthy();
   });
 
   it('on a production connection the switch asks for the Service’s name, and is guarded by the slot shown', async () => {
@@ -98,7 +124,7 @@ describe('blue/green and canary pairs', () => {
     expect(go).toHaveProperty('disabled', true);
     await user.type(within(dialog).getByRole('textbox'), 'web');
     await user.click(go);
-    await waitFor(() => expect(fake.method('rollouts.switchSlot')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'shop', service: 'web', toSlot: 'green', ifLiveSlot: 'blue' }));
+    await waitFor(() => expect(fake.method('rollouts.switchSlot')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'shop', service: 'web', toSlot: 'green', ifLiveSlot: 'blue', ifTargetGeneration: 2 }));
     // No one-click way back on production: that goes through the dialog again.
     expect(await screen.findByText('Switching web to green')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Switch back to blue' })).toBeNull();
@@ -110,7 +136,7 @@ describe('blue/green and canary pairs', () => {
     await user.click(await screen.findByRole('button', { name: 'Switch to green…' }));
     await user.click(within(screen.getByRole('dialog', { name: 'Switch Service web' })).getByRole('button', { name: 'Switch to green' }));
     await user.click(await screen.findByRole('button', { name: 'Switch back to blue' }));
-    await waitFor(() => expect(fake.method('rollouts.switchSlot')).toHaveBeenLastCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'web', toSlot: 'blue', ifLiveSlot: 'green' }));
+    await waitFor(() => expect(fake.method('rollouts.switchSlot')).toHaveBeenLastCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'web', toSlot: 'blue', ifLiveSlot: 'green', ifTargetGeneration: 2 }));
   });
 
   it('sets a canary weight: the split is shown before it is made, and sent with the replicas shown', async () => {
@@ -134,17 +160,17 @@ describe('blue/green and canary pairs', () => {
     );
   });
 
-  it('promotes and aborts a canary, each confirmed, with the replicas shown', async () => {
+  it('promotes and aborts a canary, each confirmed, held to the replicas and the specs shown', async () => {
     const fake = bed({ pairs: [canary], problems: [] }, staging);
     const user = await openTab(fake, 'k-staging');
     await user.click(await screen.findByRole('button', { name: 'Promote…' }));
     const promote = screen.getByRole('dialog', { name: 'Promote canary ranker-canary' });
     expect(promote.textContent).toContain('web=registry.example/web:canary on 4 replicas');
     await user.click(within(promote).getByRole('button', { name: 'Promote' }));
-    await waitFor(() => expect(fake.method('rollouts.promoteCanary')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'ranker', ifReplicas: { stable: 3, canary: 1 } }));
+    await waitFor(() => expect(fake.method('rollouts.promoteCanary')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'ranker', ifReplicas: { stable: 3, canary: 1 }, ifGenerations: { stable: 2, canary: 2 } }));
     await user.click(await screen.findByRole('button', { name: 'Abort…' }));
     await user.click(within(screen.getByRole('dialog', { name: 'Abort canary ranker-canary' })).getByRole('button', { name: 'Abort canary' }));
-    await waitFor(() => expect(fake.method('rollouts.abortCanary')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'ranker', ifReplicas: { stable: 3, canary: 1 } }));
+    await waitFor(() => expect(fake.method('rollouts.abortCanary')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'shop', service: 'ranker', ifReplicas: { stable: 3, canary: 1 }, ifGenerations: { stable: 2, canary: 2 } }));
   });
 
   it('says so when there is no pair', async () => {

@@ -91,6 +91,9 @@ function BlueGreenCard({ pair, onOpen }: { pair: BlueGreenPair; onOpen(open: Ope
 
 function CanaryCard({ pair, onOpen }: { pair: CanaryPair; onOpen(open: Open): void }) {
   const ready = pair.stable.ready + pair.canary.ready;
+  // A canary at 0 has served nothing to judge it by, and there is nothing of it to abort.
+  const idle = pair.canary.replicas === 0 ? `Canary ${pair.canary.deployment} runs no replicas: set a weight to give it traffic before promoting it; with none, there is nothing to abort` : undefined;
+  const idleId = `idle-${pair.namespace}-${pair.service}`;
   return (
     <section className="traffic-pair" aria-label={`Canary ${pair.namespace}/${pair.service}`}>
       <h3>
@@ -108,12 +111,26 @@ function CanaryCard({ pair, onOpen }: { pair: CanaryPair; onOpen(open: Open): vo
         <button type="button" onClick={() => onOpen({ action: 'weight', pair })}>
           Set weight…
         </button>
-        <button type="button" disabled={pair.canary.replicas === 0} onClick={() => onOpen({ action: 'promote', pair })}>
-          Promote…
-        </button>
-        <button type="button" disabled={pair.canary.replicas === 0} onClick={() => onOpen({ action: 'abort', pair })}>
-          Abort…
-        </button>
+        {[
+          { action: 'promote' as const, label: 'Promote…' },
+          { action: 'abort' as const, label: 'Abort…' },
+        ].map(({ action, label }) => (
+          <button
+            key={action}
+            type="button"
+            disabled={idle !== undefined}
+            title={idle}
+            aria-describedby={idle ? idleId : undefined}
+            onClick={() => onOpen({ action, pair })}
+          >
+            {label}
+          </button>
+        ))}
+        {idle && (
+          <span id={idleId} className="muted">
+            {idle}
+          </span>
+        )}
       </div>
     </section>
   );
