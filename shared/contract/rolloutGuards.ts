@@ -18,14 +18,21 @@ export type GuardRef = z.infer<typeof GuardRef>;
 /**
  * Default least share of the desired replicas kept available during a rollout:
  * a rolling update with Kubernetes' default `maxUnavailable` (25%, rounded down)
- * never goes below it, so only a rollout that loses more trips.
+ * never goes below it, so only a rollout that loses more trips. A Deployment
+ * whose own strategy lets it go lower (desired − maxUnavailable, e.g. one
+ * replica with maxSurge 0) trips only below that; a Recreate one never trips
+ * on availability (it has no pods up for a while by design), only on its
+ * progress deadline.
  */
 export const DEFAULT_MIN_AVAILABLE_PERCENT = 75;
 /** Default time availability may stay below the threshold before the guard trips: slow readiness on a surge is not a failure. */
 export const DEFAULT_GRACE_SECONDS = 30;
 
 export const AddGuardParams = GuardRef.extend({
-  /** Trips when fewer than this share of the desired replicas (rounded up) stay available past the grace period. */
+  /**
+   * Trips when fewer than this share of the desired replicas (rounded up), or than desired − maxUnavailable if
+   * that is lower, stay available past the grace period; never for a Recreate Deployment.
+   */
   minAvailablePercent: z.number().int().min(1).max(100).default(DEFAULT_MIN_AVAILABLE_PERCENT),
   graceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_GRACE_SECONDS),
 }).strict();
@@ -46,7 +53,11 @@ export const GuardTrip = z.object({
   /** When it tripped (ISO). */
   at: z.string(),
   fromRevision: z.number().int(),
-  toRevision: z.number().int(),
+  /**
+   * The revision it rolled back to: the one before `fromRevision` as the cluster had it when the rollback ran
+   * (kubectl's `rollout undo`); absent until the rollback task says.
+   */
+  toRevision: z.number().int().optional(),
   /** Why: "missed its progress deadline…", "only 1 of 4 replicas available…". */
   reason: z.string(),
   /** The rollback task, in the tray and the task history. */
@@ -63,13 +74,17 @@ export const RolloutGuard = GuardRef.extend({
   /** Who set it; its rollbacks are made as "guard (set by …)". */
   createdBy: z.string(),
   createdAt: z.string(),
-  /** The last revision the guard saw complete: what it rolls back to. */
+  /** The last revision the guard saw complete (of this Deployment object: one created again starts afresh). */
   stableRevision: z.number().int().optional(),
   state: GuardState,
   /** What it sees now, in a sentence. */
   message: z.string(),
-  /** When the Deployment was last read (ISO). */
+  /** When the Deployment was last read, or a read last failed (ISO). */
   checkedAt: z.string().optional(),
+  /** When the Deployment was last read successfully (ISO). */
+  readAt: z.string().optional(),
+  /** Not read successfully for a while (since `readAt`, or since Pilothouse started): what it says may no longer hold. */
+  stale: z.boolean().optional(),
   lastTrip: GuardTrip.optional(),
 });
 export type RolloutGuard = z.infer<typeof RolloutGuard>;
@@ -84,7 +99,8 @@ export const GuardsParams = z.object({ connectionId: ConnectionId }).strict();
 export const GuardTripped = GuardRef.extend({
   connectionName: z.string(),
   fromRevision: z.number().int(),
-  toRevision: z.number().int(),
+  /** The revision rolled back to, once known (a failed rollback's, when it got that far). */
+  toRevision: z.number().int().optional(),
   reason: z.string(),
   taskId: z.string(),
   rollback: z.enum(['started', 'failed']),

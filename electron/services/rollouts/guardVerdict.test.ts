@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeGuard, requiredAvailable, templateFingerprint, type GuardedDeployment, type GuardMemory } from './guardVerdict';
+import { availabilityFloor, judgeGuard, requiredAvailable, templateFingerprint, type GuardedDeployment, type GuardMemory } from './guardVerdict';
 
 const policy = { minAvailablePercent: 75, graceSeconds: 30 };
 const S = 1000;
@@ -14,14 +14,16 @@ interface Shape {
   paused?: boolean;
   stalled?: boolean;
   unobserved?: boolean;
+  uid?: string;
+  strategy?: NonNullable<GuardedDeployment['spec']>['strategy'];
 }
 
 /** A Deployment as the apiserver returns it, at `revision` running `image`. */
 function deployment(s: Shape): GuardedDeployment {
   const replicas = s.replicas ?? 4;
   return {
-    metadata: { name: 'web', namespace: 'shop', generation: s.unobserved ? 3 : 2, annotations: { 'deployment.kubernetes.io/revision': String(s.revision) } },
-    spec: { replicas, paused: s.paused, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: s.image }] } } },
+    metadata: { name: 'web', namespace: 'shop', uid: s.uid ?? 'u1', generation: s.unobserved ? 3 : 2, annotations: { 'deployment.kubernetes.io/revision': String(s.revision) } },
+    spec: { replicas, paused: s.paused, ...(s.strategy ? { strategy: s.strategy } : {}), template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: s.image }] } } },
     status: {
       observedGeneration: 2,
       replicas: s.total ?? replicas,
@@ -65,14 +67,61 @@ describe('judgeGuard', () => {
     ]);
     expect(verdicts.map((v) => v.state)).toEqual(['watching', 'rollout', 'rollout', 'rollout', 'watching']);
     expect(verdicts.some((v) => v.trip)).toBe(false);
-    expect(verdicts[2].message).toMatch(/below 75% for 5 of 30 s/);
+    expect(verdicts[2].message).toMatch(/below 3 available \(75%\) for 5 of 30 s/);
     expect(verdicts.at(-1)!.memory).toMatchObject({ stableRevision: 2, belowSince: undefined });
   });
 
-  it('trips when the rollout misses its progress deadline, back to the last complete revision', () => {
-    const [, v] = run([good, deployment({ revision: 2, image: 'web:bad', updated: 1, available: 4, total: 5, stalled: true })]);
-    expect(v.trip).toEqual({ fromRevision: 2, toRevision: 1, reason: expect.stringMatching(/exceeded its progress deadline: ReplicaSet "web-2" has timed out/) });
-    expect(v).toMatchObject({ state: 'tripped', memory: { trippedRevision: 2, stableRevision: 1 } });
+  it('trips when the rollout misses its progress deadline, remembering the bad template', () => {
+    const bad = deployment({ revision: 2, image: 'web:bad', updated: 1, available: 4, total: 5, stalled: true });
+    const [, v] = run([good, bad]);
+    expect(v.trip).toEqual({ fromRevision: 2, reason: expect.stringMatching(/exceeded its progress deadline: ReplicaSet "web-2" has timed out/) });
+    expect(v).toMatchObject({ state: 'tripped', memory: { uid: 'u1', trippedRevision: 2, trippedTemplate: templateFingerprint(bad), stableRevision: 1 } });
+  });
+
+  it('leaves the target to the cluster: revisions that completed while it was not reading are not skipped', () => {
+    // Remembered last week: revision 5 complete. Revisions 6 and 7 completed while Pilothouse was closed; 8 stalls.
+    const memory: GuardMemory = { uid: 'u1', stableRevision: 5, stableTemplate: templateFingerprint(deployment({ revision: 5, image: 'web:5' })) };
+    const [v] = run([deployment({ revision: 8, image: 'web:8', updated: 1, available: 3, total: 5, stalled: true })], memory);
+    expect(v.trip).toEqual({ fromRevision: 8, reason: expect.stringMatching(/progress deadline/) });
+    expect(v.message).toMatch(/rolling back to the revision before it/);
+    expect(v.message).not.toMatch(/revision 5/);
+  });
+
+  it('forgets what it remembered of a Deployment deleted and created again (another uid)', () => {
+    const memory: GuardMemory = { uid: 'old', stableRevision: 5, stableTemplate: 'x', trippedRevision: 6, trippedTemplate: 'y' };
+    const [v] = run([deployment({ revision: 2, image: 'web:bad', uid: 'new', updated: 1, total: 5, stalled: true })], memory);
+    expect(v.trip).toBeUndefined();
+    expect(v).toMatchObject({ state: 'rollout', message: expect.stringMatching(/deleted and created again/), memory: { uid: 'new' } });
+    expect(v.memory.stableRevision).toBeUndefined();
+    const [complete] = run([deployment({ revision: 1, image: 'web:1', uid: 'new' })], memory);
+    expect(complete.memory).toMatchObject({ uid: 'new', stableRevision: 1 });
+    expect(complete.memory.trippedRevision).toBeUndefined();
+  });
+
+  it('does not trip again when someone undoes its rollback (the controller renumbers the bad template), and says so', () => {
+    const verdicts = run([
+      good,
+      deployment({ revision: 2, image: 'web:bad', updated: 1, total: 5, stalled: true }),
+      deployment({ revision: 3, image: 'web:1' }),
+      // Undone from the audit log: revision 2's template comes back as revision 4, and stalls again.
+      deployment({ revision: 4, image: 'web:bad', updated: 1, total: 5, stalled: true }),
+    ]);
+    expect(verdicts.filter((v) => v.trip)).toHaveLength(1);
+    expect(verdicts[3]).toMatchObject({ state: 'rollout', message: expect.stringMatching(/not guarding the template of revision 2 \(web=web:bad\) again: .*you brought it back as revision 4/) });
+  });
+
+  it("does not trip on its own rollback, whose template it may not have seen complete", () => {
+    const memory: GuardMemory = { uid: 'u1', stableRevision: 5, stableTemplate: templateFingerprint(deployment({ revision: 5, image: 'web:5' })) };
+    const verdicts = run(
+      [
+        deployment({ revision: 8, image: 'web:8', updated: 1, total: 5, stalled: true }),
+        // The rollback to the revision before 8 (7) is numbered 9, and stalls too.
+        deployment({ revision: 9, image: 'web:7', updated: 1, total: 5, stalled: true }),
+      ],
+      memory,
+    );
+    expect(verdicts.map((v) => v.trip?.fromRevision)).toEqual([8, undefined]);
+    expect(verdicts[1]).toMatchObject({ state: 'rollout', message: expect.stringMatching(/the guard's rollback of revision 8/) });
   });
 
   it('trips when availability stays below the threshold past the grace period', () => {
@@ -81,7 +130,32 @@ describe('judgeGuard', () => {
     const tripped = verdicts.findIndex((v) => v.trip);
     // Below from t=5 s: the read at t=35 s is the first past 30 s of grace.
     expect(tripped).toBe(7);
-    expect(verdicts[tripped].trip).toEqual({ fromRevision: 2, toRevision: 1, reason: 'kept only 2 of 4 available (fewer than 3, 75%) for 30 s' });
+    expect(verdicts[tripped].trip).toEqual({ fromRevision: 2, reason: 'kept only 2 of 4 available (fewer than 3, 75%) for 30 s' });
+  });
+
+  it('lets a Recreate rollout go without pods past the grace period, and trips it only past its progress deadline', () => {
+    const recreate = { type: 'Recreate' };
+    const stable = deployment({ revision: 1, image: 'model:1', replicas: 1, strategy: recreate });
+    const loading = deployment({ revision: 2, image: 'model:2', replicas: 1, updated: 1, available: 0, total: 1, strategy: recreate });
+    const verdicts = run([stable, loading, loading, loading, loading, loading, loading, loading, loading, loading]);
+    expect(verdicts.some((v) => v.trip)).toBe(false);
+    expect(verdicts.at(-1)).toMatchObject({ state: 'rollout', message: expect.stringMatching(/Recreate.*only its progress deadline/) });
+    const [, stalled] = run([stable, deployment({ revision: 2, image: 'model:2', replicas: 1, updated: 1, available: 0, total: 1, strategy: recreate, stalled: true })]);
+    expect(stalled.trip?.fromRevision).toBe(2);
+  });
+
+  it("trips a rolling update only below what its own maxUnavailable allows, when that is below the threshold", () => {
+    const noSurge = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+    const loading = deployment({ revision: 2, image: 'model:2', replicas: 1, updated: 1, available: 0, total: 1, strategy: noSurge });
+    const verdicts = run([deployment({ revision: 1, image: 'model:1', replicas: 1, strategy: noSurge }), ...Array<GuardedDeployment>(9).fill(loading)]);
+    expect(verdicts.some((v) => v.trip)).toBe(false);
+
+    const half = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } };
+    const two = deployment({ revision: 2, image: 'web:2', updated: 2, available: 2, total: 4, strategy: half });
+    const one = deployment({ revision: 2, image: 'web:2', updated: 2, available: 1, total: 4, strategy: half });
+    expect(run([good, ...Array<GuardedDeployment>(9).fill(two)]).some((v) => v.trip)).toBe(false);
+    const low = run([good, ...Array<GuardedDeployment>(9).fill(one)]);
+    expect(low.find((v) => v.trip)?.trip?.reason).toBe('kept only 1 of 4 available (fewer than 2, its strategy lets it go down to 2) for 30 s');
   });
 
   it('counts the grace again when availability recovers in between', () => {
@@ -109,7 +183,6 @@ describe('judgeGuard', () => {
       deployment({ revision: 4, image: 'web:bad2', stalled: true, updated: 1, total: 5 }),
     ]);
     expect(verdicts.map((v) => v.trip?.fromRevision)).toEqual([undefined, 2, undefined, 4]);
-    expect(verdicts[3].trip?.toRevision).toBe(3);
   });
 
   it('does not trip a paused Deployment, however stalled or unavailable', () => {
@@ -126,9 +199,9 @@ describe('judgeGuard', () => {
     expect(verdicts[1]).toMatchObject({ state: 'watching', message: expect.stringMatching(/no rollout in progress/) });
   });
 
-  it('has nothing to roll back to before it saw a complete revision', () => {
+  it('does not judge a rollout before it saw a complete revision', () => {
     const [v] = run([deployment({ revision: 2, image: 'web:bad', stalled: true, updated: 1, total: 5 })]);
-    expect(v).toMatchObject({ state: 'rollout', message: expect.stringMatching(/none to roll back to/) });
+    expect(v).toMatchObject({ state: 'rollout', message: expect.stringMatching(/no complete revision seen yet, so it is not judged/) });
     expect(v.trip).toBeUndefined();
   });
 
@@ -145,6 +218,17 @@ describe('requiredAvailable', () => {
     expect(requiredAvailable(10, 75)).toBe(8);
     expect(10 - Math.floor(10 * 0.25)).toBeGreaterThanOrEqual(requiredAvailable(10, 75));
     expect(requiredAvailable(0, 100)).toBe(0);
+  });
+});
+
+describe('availabilityFloor', () => {
+  const withStrategy = (strategy: Shape['strategy']) => deployment({ revision: 1, image: 'web:1', strategy });
+  it('is desired − maxUnavailable as the controller resolves it, none for Recreate', () => {
+    expect(availabilityFloor(withStrategy(undefined), 10)).toBe(8);
+    expect(availabilityFloor(withStrategy({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '30%' } }), 4)).toBe(3);
+    expect(availabilityFloor(withStrategy({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }), 3)).toBe(2);
+    expect(availabilityFloor(withStrategy({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '0%', maxUnavailable: 5 } }), 3)).toBe(0);
+    expect(availabilityFloor(withStrategy({ type: 'Recreate' }), 3)).toBeUndefined();
   });
 });
 

@@ -7,9 +7,11 @@
  * The watcher reads each guarded Deployment with one GET every few seconds
  * rather than holding a watch open per guard: a Deployment's status changes
  * only every few seconds during a rollout, a GET is small, and reads are
- * capped (at most {@link MAX_READS_IN_FLIGHT} at once, one per guard) and spaced
- * out per guard after failures, so many guards, or an unreachable cluster,
- * cannot hammer an apiserver. A failed read is said on the guard.
+ * capped (at most {@link MAX_READS_PER_CONNECTION} at once per connection, one
+ * per guard, the guards waiting longest first) and spaced out per guard after
+ * failures, so many guards cannot hammer an apiserver and an unreachable
+ * cluster holds up only its own guards. A failed read is said on the guard, and
+ * a guard not read for a while is marked stale.
  */
 import type { AddGuardParams, GuardRef, GuardTrip, GuardTripped, RolloutGuard } from '../../../shared/contract';
 import { isTaskFinished } from '../../../shared/contract';
@@ -28,8 +30,10 @@ import { judgeGuard, type GuardedDeployment, type GuardMemory, type GuardVerdict
 import type { Rollbacks } from './rollback';
 
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' } as const;
-/** Reads of guarded Deployments at once, whatever the number of guards. */
-const MAX_READS_IN_FLIGHT = 8;
+/** Reads of one connection's guarded Deployments at once, whatever the number of its guards. */
+const MAX_READS_PER_CONNECTION = 4;
+/** A guard not read successfully for this many read intervals is stale: what it says may no longer hold. */
+const STALE_AFTER_INTERVALS = 6;
 /** Longest wait between two reads of a guard whose reads keep failing. */
 const MAX_BACKOFF_MS = 60_000;
 
@@ -48,6 +52,8 @@ interface GuardRow {
   stable_revision: number | null;
   stable_template: string | null;
   tripped_revision: number | null;
+  tripped_template: string | null;
+  uid: string | null;
   last_trip: string | null;
 }
 
@@ -56,6 +62,10 @@ interface Live {
   state: RolloutGuard['state'];
   message: string;
   checkedAt?: string;
+  /** When the Deployment was last read successfully (ms). */
+  readAt?: number;
+  /** Trips replaced by a later one before their rollback ended: still followed, so a failure is said. */
+  earlierTrips: GuardTrip[];
   belowSince?: number;
   /** Reads failed in a row. */
   failures: number;
@@ -113,38 +123,42 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
   const read = deps.read ?? ((ref, signal) => readDeployment(deps.access, ref, signal));
   const live = new Map<number, Live>();
   const stopped = new AbortController();
-  let inFlight = 0;
+  const inFlight = new Map<string, number>();
+  const startedAt = now();
 
   const all = db.prepare<[], GuardRow>('SELECT * FROM rollout_guards ORDER BY namespace, name');
   const ofConnection = db.prepare<[string], GuardRow>('SELECT * FROM rollout_guards WHERE connection_id = ? ORDER BY namespace, name');
   const byRef = db.prepare<[string, string, string], GuardRow>('SELECT * FROM rollout_guards WHERE connection_id = ? AND namespace = ? AND name = ?');
   const byId = db.prepare<[number], GuardRow>('SELECT * FROM rollout_guards WHERE id = ?');
   const upsert = db.prepare(
-    `INSERT INTO rollout_guards (connection_id, namespace, name, min_available_percent, grace_seconds, created_by, created_at, stable_revision, stable_template)
-     VALUES (@connectionId, @namespace, @name, @minAvailablePercent, @graceSeconds, @createdBy, @createdAt, @stableRevision, @stableTemplate)
-     ON CONFLICT (connection_id, namespace, name) DO UPDATE SET min_available_percent = excluded.min_available_percent, grace_seconds = excluded.grace_seconds, created_by = excluded.created_by`,
+    `INSERT INTO rollout_guards (connection_id, namespace, name, min_available_percent, grace_seconds, created_by, created_at, uid, stable_revision, stable_template)
+     VALUES (@connectionId, @namespace, @name, @minAvailablePercent, @graceSeconds, @createdBy, @createdAt, @uid, @stableRevision, @stableTemplate)
+     ON CONFLICT (connection_id, namespace, name) DO UPDATE SET min_available_percent = excluded.min_available_percent, grace_seconds = excluded.grace_seconds`,
   );
-  const remember = db.prepare('UPDATE rollout_guards SET stable_revision = ?, stable_template = ?, tripped_revision = ? WHERE id = ?');
+  const remember = db.prepare('UPDATE rollout_guards SET uid = ?, stable_revision = ?, stable_template = ?, tripped_revision = ?, tripped_template = ? WHERE id = ?');
   const saveTrip = db.prepare('UPDATE rollout_guards SET last_trip = ? WHERE id = ?');
   const deleteRef = db.prepare('DELETE FROM rollout_guards WHERE connection_id = ? AND namespace = ? AND name = ?');
 
   const refOf = (row: GuardRow): GuardRef => ({ connectionId: row.connection_id, namespace: row.namespace, name: row.name });
   const memoryOf = (row: GuardRow): GuardMemory => ({
+    ...(row.uid !== null ? { uid: row.uid } : {}),
     ...(row.stable_revision !== null ? { stableRevision: row.stable_revision } : {}),
     ...(row.stable_template !== null ? { stableTemplate: row.stable_template } : {}),
     ...(row.tripped_revision !== null ? { trippedRevision: row.tripped_revision } : {}),
+    ...(row.tripped_template !== null ? { trippedTemplate: row.tripped_template } : {}),
     ...(live.get(row.id)?.belowSince !== undefined ? { belowSince: live.get(row.id)!.belowSince } : {}),
   });
   const tripOf = (row: GuardRow): GuardTrip | undefined => (row.last_trip ? (JSON.parse(row.last_trip) as GuardTrip) : undefined);
   const liveOf = (id: number): Live => {
     let l = live.get(id);
-    if (!l) live.set(id, (l = { state: 'starting', message: 'not read yet', failures: 0, nextAt: 0, reading: false }));
+    if (!l) live.set(id, (l = { state: 'starting', message: 'not read yet', earlierTrips: [], failures: 0, nextAt: 0, reading: false }));
     return l;
   };
 
   function toGuard(row: GuardRow): RolloutGuard {
     const l = liveOf(row.id);
     const trip = tripOf(row);
+    const stale = now() - (l.readAt ?? startedAt) > STALE_AFTER_INTERVALS * intervalMs;
     return {
       ...refOf(row),
       minAvailablePercent: row.min_available_percent,
@@ -155,6 +169,8 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
       state: l.state,
       message: l.message,
       ...(l.checkedAt ? { checkedAt: l.checkedAt } : {}),
+      ...(l.readAt !== undefined ? { readAt: new Date(l.readAt).toISOString() } : {}),
+      ...(stale ? { stale } : {}),
       ...(trip ? { lastTrip: trip } : {}),
     };
   }
@@ -170,7 +186,7 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
       ...refOf(row),
       connectionName,
       fromRevision: trip.fromRevision,
-      toRevision: trip.toRevision,
+      ...(trip.toRevision !== undefined ? { toRevision: trip.toRevision } : {}),
       reason: trip.reason,
       taskId: trip.taskId,
       rollback,
@@ -180,49 +196,76 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
     const where = `${connectionName}/${row.namespace}/${row.name}`;
     notify?.(
       rollback === 'started'
-        ? { title: `Rolled back ${where}`, body: `Revision ${trip.fromRevision} ${trip.reason}. Rolling back to revision ${trip.toRevision}.` }
-        : { title: `Rollback of ${where} failed`, body: message ?? `The guard could not roll back to revision ${trip.toRevision}.` },
+        ? { title: `Rolled back ${where}`, body: `Revision ${trip.fromRevision} ${trip.reason}. Rolling back to the revision before it.` }
+        : { title: `Rollback of ${where} failed`, body: message ?? `The guard could not roll back revision ${trip.fromRevision}.` },
     );
   }
 
-  /** Rolls back as the trip says, held to the revision read; records and announces it. */
+  /**
+   * Rolls back to the revision before the one read, as the cluster has it then (kubectl's `rollout undo`), held to
+   * the revision read; records and announces it. A trip whose rollback has not ended yet is still followed.
+   */
   function trip(row: GuardRow, decision: NonNullable<GuardVerdict['trip']>): void {
     const actor = `guard (set by ${row.created_by})`;
-    const { taskId } = deps.rollbacks.start(
-      { ...refOf(row), resource: DEPLOYMENTS, toRevision: decision.toRevision, ifCurrentRevision: decision.fromRevision },
-      actor,
-    );
+    const { taskId } = deps.rollbacks.start({ ...refOf(row), resource: DEPLOYMENTS, toRevision: 0, ifCurrentRevision: decision.fromRevision }, actor);
+    const earlier = tripOf(row);
+    if (earlier && !earlier.outcome) liveOf(row.id).earlierTrips.push(earlier);
     const record: GuardTrip = { at: new Date(now()).toISOString(), ...decision, taskId };
     saveTrip.run(JSON.stringify(record), row.id);
     log.warn('guard tripped: rolling back', { connectionId: row.connection_id, namespace: row.namespace, name: row.name, ...decision, taskId });
     announce(row, record, 'started');
   }
 
-  /** Once the trip's rollback task has ended, keeps how, and says so when it did not succeed. */
-  function followTrip(row: GuardRow): void {
-    const record = tripOf(row);
-    if (!record || record.outcome) return;
+  /** The trip with how its rollback task ended and the revision it rolled back to; undefined while the task runs. */
+  function ended(record: GuardTrip): GuardTrip | undefined {
     let outcome: GuardTrip['outcome'];
+    let toRevision = record.toRevision;
     try {
       const task = deps.runner.get(record.taskId);
-      if (!isTaskFinished(task.status)) return;
+      if (!isTaskFinished(task.status)) return undefined;
       const message = task.error?.message ?? task.message;
       outcome = { status: task.status as NonNullable<GuardTrip['outcome']>['status'], ...(message ? { message } : {}) };
+      if (typeof task.result?.toRevision === 'number') toRevision = task.result.toRevision;
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
       outcome = { status: 'interrupted', message: 'the rollback task is no longer in the task history' };
     }
-    saveTrip.run(JSON.stringify({ ...record, outcome }), row.id);
-    if (outcome.status !== 'succeeded') announce(row, record, 'failed', `The automatic rollback to revision ${record.toRevision} ${outcome.status}: ${outcome.message ?? 'no reason given'}`);
+    return { ...record, ...(toRevision !== undefined ? { toRevision } : {}), outcome };
+  }
+
+  /** Says so when a trip's rollback did not succeed. */
+  function announceFailure(row: GuardRow, record: GuardTrip): void {
+    const { outcome } = record;
+    if (!outcome || outcome.status === 'succeeded') return;
+    const to = record.toRevision !== undefined ? ` to revision ${record.toRevision}` : '';
+    announce(row, record, 'failed', `The automatic rollback of revision ${record.fromRevision}${to} ${outcome.status}: ${outcome.message ?? 'no reason given'}`);
+  }
+
+  /** Once a trip's rollback task has ended, keeps how (for the last trip), and says so when it did not succeed. */
+  function followTrip(row: GuardRow): void {
+    const l = liveOf(row.id);
+    l.earlierTrips = l.earlierTrips.filter((record) => {
+      const done = ended(record);
+      if (done) announceFailure(row, done);
+      return !done;
+    });
+    const record = tripOf(row);
+    if (!record || record.outcome) return;
+    const done = ended(record);
+    if (!done) return;
+    saveTrip.run(JSON.stringify(done), row.id);
+    announceFailure(row, done);
   }
 
   /** Applies a verdict to the guard: what it sees, what it remembers, and its trip. */
   function apply(row: GuardRow, verdict: GuardVerdict): void {
     const l = liveOf(row.id);
-    Object.assign(l, { state: verdict.state, message: verdict.message, checkedAt: new Date(now()).toISOString(), belowSince: verdict.memory.belowSince, failures: 0 });
+    const at = now();
+    Object.assign(l, { state: verdict.state, message: verdict.message, checkedAt: new Date(at).toISOString(), readAt: at, belowSince: verdict.memory.belowSince, failures: 0 });
     const m = verdict.memory;
-    const kept = [m.stableRevision ?? null, m.stableTemplate ?? null, m.trippedRevision ?? null] as const;
-    if (kept[0] !== row.stable_revision || kept[1] !== row.stable_template || kept[2] !== row.tripped_revision) remember.run(...kept, row.id);
+    const kept = [m.uid ?? null, m.stableRevision ?? null, m.stableTemplate ?? null, m.trippedRevision ?? null, m.trippedTemplate ?? null] as const;
+    const stored = [row.uid, row.stable_revision, row.stable_template, row.tripped_revision, row.tripped_template];
+    if (kept.some((value, i) => value !== stored[i])) remember.run(...kept, row.id);
     if (!verdict.trip) return;
     try {
       trip(row, verdict.trip);
@@ -235,7 +278,7 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
   async function check(row: GuardRow): Promise<void> {
     const l = liveOf(row.id);
     l.reading = true;
-    inFlight++;
+    inFlight.set(row.connection_id, (inFlight.get(row.connection_id) ?? 0) + 1);
     try {
       const d = await read(refOf(row), stopped.signal);
       // Removed, or changed by its own earlier read, while this one was out: judge what is stored now.
@@ -250,7 +293,7 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
       l.checkedAt = new Date(now()).toISOString();
       if (!(err instanceof AppError)) log.error('guard read failed', { connectionId: row.connection_id, namespace: row.namespace, name: row.name, error: err });
     } finally {
-      inFlight--;
+      inFlight.set(row.connection_id, (inFlight.get(row.connection_id) ?? 1) - 1);
       l.reading = false;
       l.nextAt = now() + Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(l.failures, 10));
     }
@@ -269,8 +312,11 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
         } catch (err) {
           log.error('guard could not follow its rollback', { connectionId: row.connection_id, namespace: row.namespace, name: row.name, error: err });
         }
-        const l = liveOf(row.id);
-        if (l.reading || l.nextAt > at || inFlight >= MAX_READS_IN_FLIGHT) continue;
+      }
+      // Due longest first: guards a connection's full slots left waiting go first next time, whatever their names.
+      const due = rows.filter((row) => !liveOf(row.id).reading && liveOf(row.id).nextAt <= at).sort((a, b) => liveOf(a.id).nextAt - liveOf(b.id).nextAt);
+      for (const row of due) {
+        if ((inFlight.get(row.connection_id) ?? 0) >= MAX_READS_PER_CONNECTION) continue;
         void check(row);
       }
     } catch (err) {
@@ -312,12 +358,13 @@ export function createRolloutGuards(deps: RolloutGuardsDeps): RolloutGuards {
             graceSeconds,
             createdBy: actor,
             createdAt: new Date(at).toISOString(),
+            uid: verdict.memory.uid ?? null,
             stableRevision: verdict.memory.stableRevision ?? null,
             stableTemplate: verdict.memory.stableTemplate ?? null,
           });
           const row = byRef.get(ref.connectionId, ref.namespace, ref.name)!;
           // A new guard starts from this read, never with a trip: it has seen no complete revision before it.
-          if (!old) Object.assign(liveOf(row.id), { state: verdict.state, message: verdict.message, checkedAt: new Date(at).toISOString(), nextAt: at + intervalMs });
+          if (!old) Object.assign(liveOf(row.id), { state: verdict.state, message: verdict.message, checkedAt: new Date(at).toISOString(), readAt: at, nextAt: at + intervalMs });
           return toGuard(row);
         },
         (guard) => ({

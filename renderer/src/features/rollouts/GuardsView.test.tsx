@@ -98,11 +98,11 @@ describe('the Guards tab', () => {
   it('shows a guard’s trip, and its failed rollback, as toasts wherever the app is', async () => {
     const fake = bed();
     renderApp(fake, '#/clusters');
-    const trip = { connectionId: 'k-prod', connectionName: 'prod-eu', namespace: 'shop', name: 'web', fromRevision: 5, toRevision: 4, reason: 'exceeded its progress deadline', taskId: 't1' };
+    const trip = { connectionId: 'k-prod', connectionName: 'prod-eu', namespace: 'shop', name: 'web', fromRevision: 5, reason: 'exceeded its progress deadline', taskId: 't1' };
     act(() => fake.emit('rollouts.guardTripped', { ...trip, rollback: 'started' }));
     await waitFor(() => expect(useToasts.getState().toasts.map((t) => t.title)).toContain('Guard rolled back prod-eu/shop/web'));
-    expect(useToasts.getState().toasts.at(-1)).toMatchObject({ tone: 'error', message: 'Revision 5 exceeded its progress deadline. Rolling back to revision 4: follow it in the task tray.' });
-    act(() => fake.emit('rollouts.guardTripped', { ...trip, rollback: 'failed', message: 'The automatic rollback to revision 4 failed: its rollout exceeded its progress deadline' }));
+    expect(useToasts.getState().toasts.at(-1)).toMatchObject({ tone: 'error', message: 'Revision 5 exceeded its progress deadline. Rolling back to the revision before it: follow it in the task tray.' });
+    act(() => fake.emit('rollouts.guardTripped', { ...trip, rollback: 'failed', message: 'The automatic rollback of revision 5 to revision 4 failed: its rollout exceeded its progress deadline' }));
     await waitFor(() => expect(useToasts.getState().toasts.at(-1)).toMatchObject({ title: 'Automatic rollback of prod-eu/shop/web failed', message: expect.stringMatching(/failed: its rollout exceeded/) }));
   });
 });

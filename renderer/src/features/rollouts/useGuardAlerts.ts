@@ -7,8 +7,8 @@ import { useToasts } from '../../shell/toastStore';
 export function guardToast(e: GuardTripped): { title: string; message: string } {
   const where = `${e.connectionName}/${e.namespace}/${e.name}`;
   return e.rollback === 'started'
-    ? { title: `Guard rolled back ${where}`, message: `Revision ${e.fromRevision} ${e.reason}. Rolling back to revision ${e.toRevision}: follow it in the task tray.` }
-    : { title: `Automatic rollback of ${where} failed`, message: e.message ?? `It could not go back to revision ${e.toRevision}; see the task tray.` };
+    ? { title: `Guard rolled back ${where}`, message: `Revision ${e.fromRevision} ${e.reason}. Rolling back to the revision before it: follow it in the task tray.` }
+    : { title: `Automatic rollback of ${where} failed`, message: e.message ?? `It could not roll back revision ${e.fromRevision}; see the task tray.` };
 }
 
 /** Shows every guard trip as a toast that stays until dismissed, in whichever window is open. */
