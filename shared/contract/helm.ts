@@ -16,31 +16,36 @@ export const HelmReleaseName = z
   .max(53)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'A release name is lower-case letters, digits, "-" and "."');
 
+/** Longest name, status, chart or app version read from a release: a release record is cluster input, cut to this when longer. */
+export const HELM_TEXT_MAX = 256;
+/** Longest description of a revision, or reason a Secret could not be read (helm's own failure messages fit). */
+export const HELM_DESCRIPTION_MAX = 2048;
+
 /** One revision of a release, as `helm history` lists it, read from its release Secret. */
 export const HelmRevision = z.object({
-  name: z.string(),
-  namespace: z.string(),
+  name: z.string().max(HELM_TEXT_MAX),
+  namespace: z.string().max(HELM_TEXT_MAX),
   revision: z.number().int(),
   /** deployed, superseded, failed, pending-upgrade, pending-rollback, uninstalling… */
-  status: z.string(),
+  status: z.string().max(HELM_TEXT_MAX),
   /** `name-version` of the chart. */
-  chart: z.string(),
-  appVersion: z.string(),
+  chart: z.string().max(HELM_TEXT_MAX),
+  appVersion: z.string().max(HELM_TEXT_MAX),
   /** When this revision was deployed (ISO), when the release says. */
-  updated: z.string().optional(),
-  description: z.string(),
+  updated: z.string().max(64).optional(),
+  description: z.string().max(HELM_DESCRIPTION_MAX),
 });
 export type HelmRevision = z.infer<typeof HelmRevision>;
 
 /** A release Secret that could not be read: listed with why, so one bad Secret does not hide the others. */
 export const HelmUnreadable = z.object({
-  namespace: z.string(),
+  namespace: z.string().max(HELM_TEXT_MAX),
   /** The Secret's name (`sh.helm.release.v1.<release>.v<revision>`). */
-  secret: z.string(),
+  secret: z.string().max(HELM_TEXT_MAX),
   /** The release and revision from the Secret's labels, when it has them. */
-  name: z.string().optional(),
+  name: z.string().max(HELM_TEXT_MAX).optional(),
   revision: z.number().int().optional(),
-  error: z.string(),
+  error: z.string().max(HELM_DESCRIPTION_MAX),
 });
 export type HelmUnreadable = z.infer<typeof HelmUnreadable>;
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HELM_MANIFEST_MAX } from '../../../shared/contract';
+import { HELM_DESCRIPTION_MAX, HELM_MANIFEST_MAX, HELM_TEXT_MAX, HelmRevision } from '../../../shared/contract';
 import { kubeConfigFor } from '../../../test/support/localKube';
 import {
   decodeReleaseData,
@@ -99,6 +99,18 @@ describe('readReleaseSecret', () => {
   it('falls back to the labels for missing fields and leaves the rest empty', async () => {
     const read = await readReleaseSecret(secret(3, encode({ manifest: 42, info: { last_deployed: '0001-01-01T00:00:00Z' } }), { status: 'failed' }));
     expect(read).toEqual({ revision: { name: 'web', namespace: 'apps', revision: 3, status: 'failed', chart: '', appVersion: '', description: '' }, manifest: '' });
+  });
+
+  it('cuts what a hostile release record says to what the contract carries, saying so with "…"', async () => {
+    const long = 'x'.repeat(100_000);
+    const record = releaseJson(2, { chart: { metadata: { name: long, version: '1', appVersion: long } }, info: { status: long, description: long } });
+    const read = await readReleaseSecret(secret(2, encode(record), { status: '' }));
+    if ('error' in read) throw new Error(read.error);
+    const { revision } = read;
+    expect([revision.chart.length, revision.appVersion.length, revision.status.length, revision.description.length]).toEqual([HELM_TEXT_MAX, HELM_TEXT_MAX, HELM_TEXT_MAX, HELM_DESCRIPTION_MAX]);
+    expect(revision.description.endsWith('x…')).toBe(true);
+    expect(HelmRevision.safeParse(revision).success).toBe(true);
+    expect(HelmRevision.safeParse({ ...revision, description: long }).success).toBe(false);
   });
 
   it('turns an unreadable Secret into a row that says why, with what its labels tell', async () => {

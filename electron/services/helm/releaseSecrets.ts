@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
-import { HELM_MANIFEST_MAX, type HelmHistory, type HelmManifest, type HelmReleases, type HelmRevision, type HelmUnreadable } from '../../../shared/contract';
+import { HELM_DESCRIPTION_MAX, HELM_MANIFEST_MAX, HELM_TEXT_MAX, type HelmHistory, type HelmManifest, type HelmReleases, type HelmRevision, type HelmUnreadable } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { objectPath } from '../kube/client/kubeAccess';
 import { kubeStatusError } from '../kube/client/kubeErrors';
@@ -94,6 +94,8 @@ export async function decodeReleaseData(data: unknown): Promise<ReleaseRecord> {
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+/** A text cut to `max` characters, saying so with "…": a release record, and even a Secret's metadata, is cluster input. */
+const cut = (v: string, max = HELM_TEXT_MAX): string => (v.length > max ? `${v.slice(0, max - 1)}…` : v);
 const positive = (v: unknown): number | undefined => {
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
@@ -114,7 +116,13 @@ export const labelledRevision = (secret: ReleaseSecret): number | undefined => p
 function unreadableRow(secret: ReleaseSecret, error: string): HelmUnreadable {
   const meta = secret.metadata ?? {};
   const revision = labelledRevision(secret);
-  return { namespace: meta.namespace ?? '', secret: meta.name ?? '', ...(meta.labels?.name ? { name: meta.labels.name } : {}), ...(revision ? { revision } : {}), error };
+  return {
+    namespace: cut(meta.namespace ?? ''),
+    secret: cut(meta.name ?? ''),
+    ...(meta.labels?.name ? { name: cut(meta.labels.name) } : {}),
+    ...(revision ? { revision } : {}),
+    error: cut(error, HELM_DESCRIPTION_MAX),
+  };
 }
 
 /** One release Secret as a revision, or as an unreadable row saying why. */
@@ -136,16 +144,16 @@ export async function readReleaseSecret(secret: ReleaseSecret): Promise<DecodedR
   const updated = isoTime(record.info?.last_deployed);
   return {
     revision: {
-      name,
+      name: cut(name),
       // Where the Secret is, whatever the record claims: that is where helm and every later call look.
-      namespace: meta.namespace ?? text(record.namespace) ?? '',
+      namespace: cut(meta.namespace ?? text(record.namespace) ?? ''),
       revision,
       // helm rewrites the label with the record: the label is what a metadata-only list sees too.
-      status: labels.status || (text(record.info?.status) ?? 'unknown'),
-      chart: chartName ? `${chartName}-${text(chart?.version) ?? ''}` : '',
-      appVersion: text(chart?.appVersion) ?? '',
+      status: cut(labels.status || (text(record.info?.status) ?? 'unknown')),
+      chart: chartName ? cut(`${chartName}-${text(chart?.version) ?? ''}`) : '',
+      appVersion: cut(text(chart?.appVersion) ?? ''),
       ...(updated ? { updated } : {}),
-      description: text(record.info?.description) ?? '',
+      description: cut(text(record.info?.description) ?? '', HELM_DESCRIPTION_MAX),
     },
     manifest: typeof record.manifest === 'string' ? record.manifest : '',
   };
