@@ -105,7 +105,7 @@ export function createServices(platform: PlatformAdapters): Services {
     hub,
     notify: platform.notify,
   });
-  const helm = createHelmArea({ access: kube.access, connections: connections.service, db, runner: tasks.runner, log });
+  const helm = createHelmArea({ access: kube.access, connections: connections.service, audit: audit.service, db, runner: tasks.runner, log });
 
   // The areas, in the order they are built; they close in reverse.
   const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm] as const satisfies readonly ServiceArea[];

@@ -1,5 +1,6 @@
 import { helmContract } from '../../../shared/contract';
 import type { ServiceArea } from '../app/serviceArea';
+import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
@@ -11,6 +12,8 @@ import { sweepLeftoverKubeconfigs } from './privateKubeconfig';
 import { createReleaseReader } from './releaseSecrets';
 
 export interface HelmAreaDeps {
+  /** Records who set which helm binary: rollbacks run it with cluster credentials. */
+  audit: Pick<AuditService, 'record'>;
   /** The kube area's access: one client per connection, for reading release Secrets. */
   access: Pick<KubeAccess, 'config'>;
   /** Connection names, and the single-context kubeconfig helm runs with. */
@@ -47,7 +50,18 @@ export function createHelmArea(deps: HelmAreaDeps): ServiceArea<typeof helmContr
       'helm.history': async ({ connectionId, namespace, name }) => releaseReader.history(await deps.access.config(connectionId), namespace, name),
       'helm.manifest': async ({ connectionId, namespace, name, revision }) => releaseReader.manifest(await deps.access.config(connectionId), namespace, name, revision),
       'helm.tool': () => locator.status(),
-      'helm.setPath': ({ path }) => locator.setPath(path),
+      'helm.setPath': ({ path }, ctx) =>
+        deps.audit.record(
+          {
+            actor: ctx.actor,
+            action: 'helm.setPath',
+            target: 'helm binary',
+            before: locator.configured() ?? 'helm on PATH',
+            detail: `${path ?? 'helm on PATH'} is run at once as "helm version --short" to check it, and by every Helm rollback after`,
+          },
+          () => locator.setPath(path),
+          (tool) => ({ after: tool.path ? `${tool.path}${tool.version ? ` (${tool.version})` : ''}` : `${tool.configuredPath ?? 'helm on PATH'}: ${tool.problem ?? 'not usable'}` }),
+        ),
       'helm.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
     },
     endSession: () => {},

@@ -98,7 +98,9 @@ export async function helmOnPath(pathVariable: string | undefined, platform: Nod
 export interface HelmLocator {
   /** The configured path or the one on PATH, its version, or why there is none. */
   status(): Promise<HelmTool>;
-  /** Keeps `path` (absolute) as the binary to run, or forgets it for null; answers the new status. */
+  /** The path the user set, when one is; nothing is run to answer. */
+  configured(): string | undefined;
+  /** Keeps `path` (absolute) as the binary to run, or forgets it for null; answers the new status, for which it runs `helm version --short`. */
   setPath(path: string | null): Promise<HelmTool>;
   /** The binary to run; UNSUPPORTED with the reason when there is none. */
   require(): Promise<string>;
@@ -151,6 +153,7 @@ export function createHelmLocator({ db, env = process.env }: HelmLocatorDeps): H
 
   return {
     status,
+    configured,
     async setPath(path) {
       if (path === null) remove.run(HELM_PATH_SETTING);
       else {

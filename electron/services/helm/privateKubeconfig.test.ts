@@ -1,15 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { madeTempDir } from '../../../test/support/tempDirs';
-import type { ConnectionService } from '../connections/connectionService';
-import type { KubeAccess } from '../kube/client/kubeAccess';
-import { createLogger } from '../logging/logger';
-import { migrate } from '../store/database';
-import { migrations } from '../store/migrations';
-import type { TaskRunner } from '../tasks/taskRunner';
-import { createHelmArea } from './helmArea';
 import { sweepLeftoverKubeconfigs, withPrivateKubeconfig, type PrivateKubeconfig } from './privateKubeconfig';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\ncurrent-context: bed\n';
@@ -83,21 +75,5 @@ describe('sweepLeftoverKubeconfigs', () => {
     leftover(parent, 'pilothouse-helm-abc123');
     expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now(), uid: statSync(parent).uid + 1 })).toEqual([]);
     expect(readdirSync(parent)).toEqual(['pilothouse-helm-abc123']);
-  });
-
-  it('runs when the Helm area is created at services start', async () => {
-    const parent = madeTempDir('sweep-');
-    leftover(parent, 'pilothouse-helm-abc123');
-    const db = new Database(':memory:');
-    migrate(db, migrations);
-    createHelmArea({
-      access: {} as KubeAccess,
-      connections: {} as ConnectionService,
-      db,
-      runner: {} as TaskRunner,
-      log: createLogger(),
-      tempParent: parent,
-    });
-    await vi.waitFor(() => expect(readdirSync(parent)).toEqual([]));
   });
 });

@@ -114,6 +114,9 @@ describe('Helm releases', () => {
     fake.handle('helm.tool', () => ok({ configuredPath: '/opt/helm/helm', path: '/opt/helm/helm', version: 'v3.22.0' }));
     await user.click(screen.getByRole('button', { name: 'Set helm path…' }));
     await user.type(screen.getByRole('textbox', { name: 'Helm path' }), '/opt/helm/helm');
+    expect(screen.getByText(/^Saving runs/).textContent).toBe(
+      'Saving runs /opt/helm/helm version --short at once to check it is helm; every rollback then runs it with the connection’s credentials. The change is in the audit log.',
+    );
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(fake.method('helm.setPath')).toHaveBeenCalledWith({ path: '/opt/helm/helm' });
     await waitFor(() => expect(((screen.getByRole('button', { name: 'Roll back to 2' })) as HTMLButtonElement).disabled).toBe(false));

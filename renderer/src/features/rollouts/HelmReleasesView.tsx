@@ -148,6 +148,10 @@ function HelmToolLine({ tool, onChanged }: { tool: HelmTool | undefined; onChang
           <button type="button" onClick={() => setEditing(false)}>
             Cancel
           </button>
+          <p className="muted">
+            Saving runs <span className="mono">{path.trim() || 'helm on PATH'} version --short</span> at once to check it is helm; every rollback then runs it with the
+            connection’s credentials. The change is in the audit log.
+          </p>
           {error && (
             <p className="notice notice-error" role="alert">
               {error}
