@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { defineArea, method } from './area';
+import { argoRolloutsMethods } from './argoRollouts';
 import { ObjectRef } from './kubeObjects';
 import { guardEvents, guardMethods } from './rolloutGuards';
 import { trafficMethods } from './rolloutTraffic';
 
+export * from './argoRollouts';
 export * from './rolloutGuards';
 export * from './rolloutTraffic';
 
@@ -148,6 +150,7 @@ export const rolloutsContract = defineArea('rollouts', {
     /** A rollback worked out and tried as a server-side dry run, changing nothing: what the confirmation shows. */
     'rollouts.rollbackPreview': method(RollbackParams, RollbackPreview),
     ...trafficMethods,
+    ...argoRolloutsMethods,
     ...guardMethods,
     /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { Database } from '../store/database';
 import type { TaskRunner } from '../tasks/taskRunner';
+import { createArgoRollouts } from './argoRollouts';
 import { createBlueGreenSwitches } from './blueGreen';
 import { createCanaries } from './canary';
 import { createRollbacks } from './rollback';
@@ -38,6 +39,7 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
   const trafficPairs = createTrafficPairs(deps.access);
   const switches = createBlueGreenSwitches(deps);
   const canaries = createCanaries(deps);
+  const argo = createArgoRollouts(deps);
   const recentChanges = createRecentChanges(deps);
   const guards = createRolloutGuards({ ...deps, rollbacks });
   return {
@@ -52,6 +54,11 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
       'rollouts.setCanaryWeight': (params, ctx) => canaries.setWeight(params, ctx.actor),
       'rollouts.promoteCanary': (params, ctx) => canaries.promote(params, ctx.actor),
       'rollouts.abortCanary': (params, ctx) => canaries.abort(params, ctx.actor),
+      'rollouts.argoRollouts': (params) => argo.list(params),
+      'rollouts.argoPromote': (params, ctx) => argo.promote(params, ctx.actor),
+      'rollouts.argoAbort': (params, ctx) => argo.abort(params, ctx.actor),
+      'rollouts.argoRetry': (params, ctx) => argo.retry(params, ctx.actor),
+      'rollouts.argoUndo': (params, ctx) => argo.undo(params, ctx.actor),
       'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
       'rollouts.guards': ({ connectionId }) => ({ guards: guards.list(connectionId) }),
       'rollouts.addGuard': (params, ctx) => guards.add(params, ctx.actor),
