@@ -5,9 +5,11 @@
  * Each component is skipped when its binaries exist, so the step is cheap to
  * repeat. Network access is only to the Go module proxy: no release downloads.
  */
-import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ARGO_ROLLOUTS_CRDS,
+  ARGO_ROLLOUTS_VERSION,
   BINARIES,
   BUILD_DIRS,
   ETCD_VERSION,
@@ -137,6 +139,52 @@ async function buildHelm(activity: Activity): Promise<void> {
   await go(dir, ['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', 'bin/helm', 'helm.sh/helm/v3/cmd/helm'], activity);
 }
 
+/** Makes a copied read-only module-cache tree writable, so it can be patched and later removed. */
+function makeWritable(path: string): void {
+  const mode = statSync(path).mode;
+  chmodSync(path, mode | 0o200);
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
+}
+
+/**
+ * Argo Rollouts' controller and kubectl plugin, built inside a copy of the
+ * released module (its own go.mod, replaces and go.sum, as upstream builds
+ * it), with one change: the controller's metrics and health servers listen
+ * on 127.0.0.1 instead of the hard-coded 0.0.0.0, as every bed process does.
+ * The module's CRDs are kept beside the binaries for the bed to install.
+ */
+async function buildArgoRollouts(activity: Activity): Promise<void> {
+  const dir = BUILD_DIRS.argoRollouts;
+  const module = `github.com/argoproj/argo-rollouts@${ARGO_ROLLOUTS_VERSION}`;
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  activity.doing = 'fetching the module';
+  const { stdout } = await run('go', ['mod', 'download', '-json', module], { cwd: dir, env: goEnv() });
+  const src = join(dir, 'src');
+  rmSync(src, { recursive: true, force: true });
+  cpSync((JSON.parse(stdout) as { Dir: string }).Dir, src, { recursive: true });
+  makeWritable(src);
+  const controller = join(src, 'controller', 'controller.go');
+  const code = readFileSync(controller, 'utf8');
+  const bound = code.replace('listenAddr                         = "0.0.0.0:%d"', 'listenAddr                         = "127.0.0.1:%d"');
+  if (bound === code) throw new Error(`argo-rollouts ${ARGO_ROLLOUTS_VERSION}: the controller's listen address was not found to bind it to 127.0.0.1`);
+  writeFileSync(controller, bound);
+  mkdirSync(ARGO_ROLLOUTS_CRDS, { recursive: true });
+  for (const crd of readdirSync(join(src, 'manifests', 'crds')).filter((f) => f.endsWith('-crd.yaml'))) cpSync(join(src, 'manifests', 'crds', crd), join(ARGO_ROLLOUTS_CRDS, crd));
+  const v = 'github.com/argoproj/argo-rollouts/utils/version';
+  const ldflags = [
+    '-s -w',
+    `-X ${v}.version=${ARGO_ROLLOUTS_VERSION.slice(1)}`,
+    `-X ${v}.gitTag=${ARGO_ROLLOUTS_VERSION}`,
+    // Empty, the plugin prints a "dirty" build; the release's commit is not in the module.
+    `-X ${v}.gitCommit=unknown`,
+    `-X ${v}.gitTreeState=clean`,
+  ].join(' ');
+  await go(src, ['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', join(dir, 'bin') + '/', './cmd/rollouts-controller', './cmd/kubectl-argo-rollouts'], activity, {
+    ...goEnv(),
+    CGO_ENABLED: '0',
+  });
+}
+
 const COMPONENTS: readonly BuildComponent[] = [
   {
     name: `kwok ${KWOK_VERSION}`,
@@ -152,6 +200,12 @@ const COMPONENTS: readonly BuildComponent[] = [
     build: buildKubernetes,
   },
   { name: `helm ${HELM_VERSION}`, outputs: [BINARIES.helm], cold: '~2.5 min', build: buildHelm },
+  {
+    name: `argo-rollouts ${ARGO_ROLLOUTS_VERSION}`,
+    outputs: [BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml')],
+    cold: '~5 min',
+    build: buildArgoRollouts,
+  },
 ];
 
 /** The components lacking a binary, in build order. */

@@ -42,6 +42,7 @@ function describe(info: TestbedInfo): string {
     `secondary   ${secondary.server}  nodes: ${[...secondary.nodes.gpu, ...secondary.nodes.cpu].join(' ')}`,
     `moto        ${info.moto.endpoint}  region ${info.moto.region}  bucket ${info.moto.backupBucket}`,
     `prometheus  ${info.prometheus.url}`,
+    `rollouts    Argo Rollouts controller on ${info.argoRollouts.cluster}  (log ${info.argoRollouts.logFile})`,
     '',
     'Use it by hand:',
     `  export KUBECONFIG=${primary.kubeconfigs.admin}`,

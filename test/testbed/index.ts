@@ -24,11 +24,13 @@ import { BINARIES, stateDir, stateFile } from './paths';
 import { checkPrerequisites } from './prereqs';
 import { isAlive, rssKiB, secs, spawnDaemon, stopDaemon, freePort, waitFor } from './proc';
 import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prometheus';
+import { argoRolloutsHealthy, startArgoRollouts, type ArgoRolloutsInfo } from './argoRollouts';
 import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
 
 export type { ClusterInfo } from './clusters';
 export type { MotoInfo, CostAndUsageResult, ResultByTime, MetricValue, CostSeedOptions } from './moto';
 export type { PrometheusInfo } from './prometheus';
+export type { ArgoRolloutsInfo } from './argoRollouts';
 export {
   criLogLine,
   expireRestrictedToken,
@@ -50,6 +52,8 @@ export interface TestbedInfo {
   clusters: { primary: ClusterInfo; secondary: ClusterInfo };
   moto: MotoInfo;
   prometheus: PrometheusInfo;
+  /** The Argo Rollouts controller, running against the primary cluster (CRDs installed there). */
+  argoRollouts: ArgoRolloutsInfo;
   /** The built kubectl (v1.34.4); Debian's /usr/bin/kubectl is too old. */
   kubectl: string;
   /** Directory of the built Kubernetes binaries. */
@@ -61,7 +65,7 @@ export interface TestbedInfo {
 /** What `state.json` holds: the info plus what `down` needs to stop. */
 interface TestbedState {
   info: TestbedInfo;
-  pids: { moto: number; prometheus: number; portForwardTarget: number };
+  pids: { moto: number; prometheus: number; portForwardTarget: number; argoRollouts: number };
   /** When the DCGM history was generated (ms); it ends then. */
   backfilledAt: number;
 }
@@ -75,7 +79,7 @@ export interface StartOptions {
 const CLUSTER_NAMES = ['pilothouse-primary', 'pilothouse-secondary'] as const;
 /** Files and directories the bed creates in its state directory, besides one per cluster. */
 const BED_ENTRIES = [
-  'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log',
+  'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log', 'argo-rollouts.log',
 ];
 
 /** Re-backfill Prometheus when its history ends longer ago than this. */
@@ -104,16 +108,19 @@ export interface TestbedHealth {
   moto: boolean;
   prometheus: boolean;
   portForwardTarget: boolean;
+  argoRollouts: boolean;
 }
 
 async function health(state: TestbedState): Promise<TestbedHealth> {
-  const [primary, secondary, moto, prometheus] = await Promise.all([
+  const [primary, secondary, moto, prometheus, argoRollouts] = await Promise.all([
     clusterHealthy(state.info.clusters.primary),
     clusterHealthy(state.info.clusters.secondary),
     motoHealthy(state.info.moto),
     prometheusHealthy(state.info.prometheus),
+    // A state.json from before the controller was part of the bed has none: the bed is made anew.
+    state.info.argoRollouts ? argoRolloutsHealthy(state.info.argoRollouts) : false,
   ]);
-  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget) };
+  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget), argoRollouts };
 }
 
 /** One process of the bed and its resident memory. */
@@ -219,16 +226,18 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
     timed('moto', startMoto(dir)),
     timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
   ]);
+  const rollouts = await timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary));
   const state: TestbedState = {
     info: {
       clusters,
       moto: moto.info,
       prometheus: prom.info,
+      argoRollouts: rollouts.info,
       kubectl: BINARIES.kubectl,
       binDir: dirname(BINARIES.kubectl),
       stateDir: dir,
     },
-    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid },
+    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid, argoRollouts: rollouts.pid },
     backfilledAt: prom.backfilledAt,
   };
   writeState(state);

@@ -18,6 +18,8 @@ export const ETCD_VERSION = 'v3.6.4';
 export const KWOK_VERSION = 'v0.7.0';
 /** Helm release built from the Go module proxy, for the Helm rollback tests. */
 export const HELM_VERSION = 'v3.22.0';
+/** Argo Rollouts release whose controller and kubectl plugin the bed builds and runs. */
+export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 /** moto release installed into the test-bed venv. */
 export const MOTO_VERSION = '5.2.5';
 
@@ -37,6 +39,7 @@ export const BUILD_DIRS = {
   etcd: join(BIN_CACHE_ROOT, `etcd-${ETCD_VERSION}`),
   kwok: join(BIN_CACHE_ROOT, `kwok-${KWOK_VERSION}`),
   helm: join(BIN_CACHE_ROOT, `helm-${HELM_VERSION}`),
+  argoRollouts: join(BIN_CACHE_ROOT, `argo-rollouts-${ARGO_ROLLOUTS_VERSION}`),
 } as const;
 
 /** Absolute paths of every binary the bed runs. */
@@ -49,6 +52,8 @@ export const BINARIES = {
   kwok: join(BUILD_DIRS.kwok, 'bin', 'kwok'),
   kwokctl: join(BUILD_DIRS.kwok, 'bin', 'kwokctl'),
   helm: join(BUILD_DIRS.helm, 'bin', 'helm'),
+  rolloutsController: join(BUILD_DIRS.argoRollouts, 'bin', 'rollouts-controller'),
+  kubectlArgoRollouts: join(BUILD_DIRS.argoRollouts, 'bin', 'kubectl-argo-rollouts'),
   motoServer: join(VENV_DIR, 'bin', 'moto_server'),
   python: join(VENV_DIR, 'bin', 'python'),
   prometheus: '/usr/bin/prometheus',
@@ -68,3 +73,6 @@ export function stateDir(): string {
 export function stateFile(): string {
   return join(stateDir(), 'state.json');
 }
+
+/** The Argo Rollouts CRDs (Rollout, AnalysisTemplate, …) of {@link ARGO_ROLLOUTS_VERSION}, copied from its module at build time. */
+export const ARGO_ROLLOUTS_CRDS = join(BUILD_DIRS.argoRollouts, 'crds');

@@ -26,6 +26,7 @@ import {
   type CostAndUsageResult,
   type ClusterInfo,
 } from './index';
+import { ARGO_ROLLOUTS_VERSION, BINARIES } from './paths';
 import { run, waitFor } from './proc';
 import { KWOK_TOLERATION } from './seed';
 
@@ -285,5 +286,37 @@ describe('prometheus', () => {
     // Training saturates its node; the node with no pods is idle.
     expect(mean('gpu-h200-0')).toBeGreaterThan(80);
     expect(mean('gpu-h200-3')).toBe(0);
+  });
+});
+
+describe('Argo Rollouts', () => {
+  it('the controller built from its module runs a canary Rollout on the primary cluster through its steps, and its kubectl plugin promotes it', async () => {
+    const kubectl = (...args: string[]) => run(BINARIES.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, ...args]);
+    const ns = `bed-rollouts-${Date.now().toString(36)}`;
+    const rollout = (image: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: ns },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { tolerations: [KWOK_TOLERATION], containers: [{ name: 'web', image }] } },
+        strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }, { pause: {} }] } },
+      },
+    });
+    const status = async () => JSON.parse((await kubectl('get', 'rollout', 'web', '-n', ns, '-o', 'jsonpath={.status}')).stdout) as { phase?: string; currentStepIndex?: number };
+    await kubectl('create', 'namespace', ns);
+    try {
+      await run(BINARIES.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, 'apply', '-f', '-'], { input: JSON.stringify(rollout('registry.k8s.io/pause:3.9')) });
+      await waitFor('the Rollout healthy', async () => ((await status()).phase === 'Healthy' ? true : undefined), 60_000, 250);
+      await run(BINARIES.kubectl, ['--kubeconfig', primary.kubeconfigs.admin, 'apply', '-f', '-'], { input: JSON.stringify(rollout('registry.k8s.io/pause:3.10')) });
+      await waitFor('paused at step 1', async () => ((await status()).currentStepIndex === 1 && (await status()).phase === 'Paused' ? true : undefined), 60_000, 250);
+      await run(BINARIES.kubectlArgoRollouts, ['--kubeconfig', primary.kubeconfigs.admin, 'promote', 'web', '-n', ns]);
+      await waitFor('paused at step 3', async () => ((await status()).currentStepIndex === 3 ? true : undefined), 60_000, 250);
+      expect((await run(BINARIES.kubectlArgoRollouts, ['--kubeconfig', primary.kubeconfigs.admin, 'version', '--short'])).stdout).toContain(ARGO_ROLLOUTS_VERSION);
+    } finally {
+      await kubectl('delete', 'namespace', ns, '--wait=false');
+    }
+    expect(await fetch(bed.argoRollouts.healthz).then((r) => r.status)).toBe(200);
   });
 });
