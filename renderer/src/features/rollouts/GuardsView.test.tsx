@@ -35,12 +35,13 @@ const guards = [
     message: 'revision 9 rolls back to the template of revision 7: 1 of 2 updated',
     lastTrip: { at: minutesAgo(2), fromRevision: 8, toRevision: 7, reason: 'kept only 1 of 4 available (fewer than 3, 75%) for 31 s', taskId: 't2', outcome: { status: 'failed', message: 'its rollout exceeded its progress deadline' } },
   }),
-  guard('ranker', { state: 'unreadable', message: 'prod-eu: could not reach https://10.0.0.1:6443' }),
+  guard('ranker', { state: 'unreadable', message: 'prod-eu: could not reach https://10.0.0.1:6443', stale: true, readAt: minutesAgo(3) }),
 ];
 
-function bed() {
+/** The Guards tab's services; the connection is not production unless `labels` make it so. */
+function bed(labels: Record<string, string> = {}) {
   return createFakeBridge({
-    'connections.list': () => ok([kubeConnection()]),
+    'connections.list': () => ok([kubeConnection({ labels })]),
     'rollouts.guards': () => ok({ guards }),
     'rollouts.addGuard': (p) => (p.name === 'nope' ? fail('NOT_FOUND', 'deployment "nope" in shop is not there (any more)') : ok(guard(p.name, { namespace: p.namespace ?? 'default' }))),
     'rollouts.removeGuard': () => ok({ removed: true }),
@@ -69,6 +70,8 @@ describe('the Guards tab', () => {
     expect(api.textContent).toContain('rollout in progress');
     expect(within(api).getByText(/rollback to revision 7 failed: its rollout exceeded its progress deadline/).className).toBe('guard-trip-failed');
     expect(ranker.textContent).toContain('cannot read prod-eu: could not reach https://10.0.0.1:6443');
+    expect(ranker.textContent).toContain('not read since 3m ago');
+    expect(web.textContent).not.toContain('not read since');
     expect(ranker.textContent).toContain('never');
     expect(fake.method('rollouts.guards')).toHaveBeenCalledWith({ connectionId: 'k-prod' });
 
@@ -93,6 +96,31 @@ describe('the Guards tab', () => {
     await user.click(within(form).getByRole('button', { name: 'Guard' }));
     await waitFor(() => expect(within(form).queryByRole('alert')).toBeNull());
     expect(fake.method('rollouts.addGuard')).toHaveBeenLastCalledWith({ connectionId: 'k-prod', namespace: 'shop', name: 'checkout', minAvailablePercent: 75, graceSeconds: 30 });
+  });
+
+  it('on a production connection, guards and stops guarding only once the Deployment’s name is typed', async () => {
+    const fake = bed({ env: 'prod' });
+    const user = await openTab(fake);
+    const form = await screen.findByRole('form', { name: 'Guard a Deployment' });
+    const namespace = within(form).getByRole('textbox', { name: 'Namespace' });
+    await user.clear(namespace);
+    await user.type(namespace, 'shop');
+    await user.type(within(form).getByRole('textbox', { name: 'Deployment' }), 'checkout');
+    await user.click(within(form).getByRole('button', { name: 'Guard' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Guard deployment checkout' });
+    expect(within(dialog).getByRole('button', { name: 'Guard' })).toHaveProperty('disabled', true);
+    expect(fake.method('rollouts.addGuard')).not.toHaveBeenCalled();
+    await user.type(within(dialog).getByRole('textbox', { name: /Type checkout to confirm/ }), 'checkout');
+    await user.click(within(dialog).getByRole('button', { name: 'Guard' }));
+    await waitFor(() => expect(fake.method('rollouts.addGuard')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'shop', name: 'checkout', minAvailablePercent: 75, graceSeconds: 30 }));
+
+    const [, , ranker] = await rows();
+    await user.click(within(ranker).getByRole('button', { name: 'Stop guarding shop/ranker' }));
+    const stop = await screen.findByRole('dialog', { name: 'Stop guarding deployment ranker' });
+    expect(fake.method('rollouts.removeGuard')).not.toHaveBeenCalled();
+    await user.type(within(stop).getByRole('textbox', { name: /Type ranker to confirm/ }), 'ranker');
+    await user.click(within(stop).getByRole('button', { name: 'Stop guarding' }));
+    await waitFor(() => expect(fake.method('rollouts.removeGuard')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'shop', name: 'ranker' }));
   });
 
   it('shows a guard’s trip, and its failed rollback, as toasts wherever the app is', async () => {

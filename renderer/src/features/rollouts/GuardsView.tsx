@@ -7,12 +7,13 @@ import {
   type GuardTrip,
   type RolloutGuard,
 } from '../../../../shared/contract';
-import { call } from '../../api/client';
 import { describeError } from '../../shell/errorActions';
 import { notifyError, notifySuccess } from '../../shell/toastStore';
 import { useQuery } from '../../ui/useQuery';
 import { Age } from '../clusters/CellValue';
 import { CallProblem } from '../clusters/detail/CallProblem';
+import { applyGuardChange, GuardChangeDialog, type GuardChange } from '../clusters/detail/GuardToggle';
+import { useProductionLabel } from '../connections/productionMarks';
 import { useNamespaceChoice } from '../clusters/namespaceChoice';
 import { ViewHeader } from './ViewHeader';
 import './guards.css';
@@ -29,11 +30,22 @@ const STATE: Record<GuardState, { label: string; tone: string }> = {
   unreadable: { label: 'cannot read', tone: 'tone-bad' },
 };
 
-/** How the last trip's rollback ended, in a few words. */
+/** How the last trip's rollback ended, in a few words; the revision it went to is known once its task said. */
 function tripOutcome(trip: GuardTrip): string {
-  if (!trip.outcome) return `rolling back to revision ${trip.toRevision}…`;
-  if (trip.outcome.status === 'succeeded') return `rolled back to revision ${trip.toRevision}`;
-  return `rollback to revision ${trip.toRevision} ${trip.outcome.status}${trip.outcome.message ? `: ${trip.outcome.message}` : ''}`;
+  const to = trip.toRevision !== undefined ? `revision ${trip.toRevision}` : 'the revision before it';
+  if (!trip.outcome) return `rolling back to ${to}…`;
+  if (trip.outcome.status === 'succeeded') return `rolled back to ${to}`;
+  return `rollback to ${to} ${trip.outcome.status}${trip.outcome.message ? `: ${trip.outcome.message}` : ''}`;
+}
+
+/** A guard not read for a while: what it says may no longer hold. */
+function NotReadSince({ guard }: { guard: RolloutGuard }) {
+  if (!guard.stale) return null;
+  return (
+    <div className="guard-trip-failed">
+      not read since {guard.readAt ? <Age iso={guard.readAt} suffix=" ago" /> : 'Pilothouse started'}
+    </div>
+  );
 }
 
 function LastTrip({ trip }: { trip: GuardTrip | undefined }) {
@@ -59,12 +71,19 @@ export function GuardsView({ connection }: { connection: ConnectionSummary }) {
   const [filter, setFilter] = useState('');
   const guards = query.value?.guards;
   const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const production = useProductionLabel(connection.labels) !== undefined;
+  const [confirming, setConfirming] = useState<GuardChange>();
   const shown = (guards ?? []).filter((g) => words.every((w) => `${g.namespace}/${g.name} ${STATE[g.state].label} ${g.message} ${g.createdBy}`.toLowerCase().includes(w)));
 
   const remove = async (g: RolloutGuard) => {
+    const change: GuardChange = { remove: { connectionId: g.connectionId, namespace: g.namespace, name: g.name } };
+    if (production) {
+      setConfirming(change);
+      return;
+    }
     try {
-      await call('rollouts.removeGuard', { connectionId: g.connectionId, namespace: g.namespace, name: g.name });
-      notifySuccess(`${g.namespace}/${g.name} is no longer guarded`, 'The audit log can undo this.');
+      const { title, message } = await applyGuardChange(change);
+      notifySuccess(title, message);
     } catch (err) {
       notifyError(err);
     }
@@ -85,9 +104,11 @@ export function GuardsView({ connection }: { connection: ConnectionSummary }) {
       />
       <p className="muted">
         A guarded Deployment whose rollout misses its progress deadline, or keeps fewer replicas available than its threshold for longer than its grace period, is rolled
-        back to the last revision the guard saw complete, as a task in the tray, audited with its undo. Availability lost with no rollout in progress is not rolled back.
+        back to the revision before it, as a task in the tray, audited with its undo. A rolling update may go as low as its own maxUnavailable allows, and a Recreate one
+        trips only past its progress deadline. Availability lost with no rollout in progress is not rolled back.
       </p>
-      <AddGuardForm connection={connection} onAdded={query.refetch} />
+      <AddGuardForm connection={connection} production={production} onConfirm={setConfirming} onAdded={query.refetch} />
+      {confirming && <GuardChangeDialog connection={connection} change={confirming} onDone={query.refetch} onClose={() => setConfirming(undefined)} />}
       {query.error !== undefined && <CallProblem error={query.error} what="the guards" onRetry={query.refetch} />}
       {guards && (
         <table className="related-pods" aria-label="Guarded Deployments">
@@ -115,6 +136,7 @@ export function GuardsView({ connection }: { connection: ConnectionSummary }) {
                 </td>
                 <td>
                   <span className={`badge ${STATE[g.state].tone}`}>{STATE[g.state].label}</span> {g.message}
+                  <NotReadSince guard={g} />
                 </td>
                 <td>
                   <LastTrip trip={g.lastTrip} />
@@ -135,8 +157,8 @@ export function GuardsView({ connection }: { connection: ConnectionSummary }) {
   );
 }
 
-/** Guards a Deployment by namespace and name; the services check it exists. */
-function AddGuardForm({ connection, onAdded }: { connection: ConnectionSummary; onAdded(): void }) {
+/** Guards a Deployment by namespace and name; the services check it exists. On a production connection the change is confirmed (`onConfirm`) with the name typed. */
+function AddGuardForm({ connection, production, onConfirm, onAdded }: { connection: ConnectionSummary; production: boolean; onConfirm(change: GuardChange): void; onAdded(): void }) {
   const { choice } = useNamespaceChoice(connection.id);
   const [namespace, setNamespace] = useState(() => choice.scope ?? 'default');
   const [name, setName] = useState('');
@@ -148,16 +170,17 @@ function AddGuardForm({ connection, onAdded }: { connection: ConnectionSummary; 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
+    const change: GuardChange = {
+      add: { connectionId: connection.id, namespace: namespace.trim(), name: name.trim(), minAvailablePercent: Number(percent), graceSeconds: Number(grace) },
+    };
+    if (production) {
+      onConfirm(change);
+      return;
+    }
     setBusy(true);
     try {
-      const guard = await call('rollouts.addGuard', {
-        connectionId: connection.id,
-        namespace: namespace.trim(),
-        name: name.trim(),
-        minAvailablePercent: Number(percent),
-        graceSeconds: Number(grace),
-      });
-      notifySuccess(`${guard.namespace}/${guard.name} is guarded`, guard.message);
+      const { title, message } = await applyGuardChange(change);
+      notifySuccess(title, message);
       setName('');
       onAdded();
     } catch (err) {
