@@ -247,6 +247,8 @@ export function argoRollout(ro: RolloutObject, replicaSets: readonly RolloutRepl
   const stableHash = status.stableRS;
   const stable = owned.find((rs) => stableHash !== undefined && hashOf(rs) === stableHash);
   const newer = owned.find((rs) => hashOf(rs) === status.currentPodHash && hashOf(rs) !== stableHash);
+  // The plugin lists the images of ReplicaSets that run pods: an aborted canary scaled to 0 shows none.
+  const canaryRunning = (newer?.status?.replicas ?? 0) > 0 ? newer : undefined;
   const images = (rs: RolloutReplicaSet | undefined) => templateImages(rs?.spec?.template).slice(0, 64).map((i) => bounded(i, 512));
   const { phase, message } = rolloutPhase(ro);
   const weights = canary ? { setWeight: currentSetWeight(ro), actualWeight: actualWeight(ro, newer) } : {};
@@ -269,7 +271,7 @@ export function argoRollout(ro: RolloutObject, replicaSets: readonly RolloutRepl
       ready: status.readyReplicas ?? 0,
       available: status.availableReplicas ?? 0,
     },
-    images: { stable: images(stable), canary: images(newer) },
+    images: { stable: images(stable), canary: images(canaryRunning) },
     templateImages: templateImages(ro.spec?.template).slice(0, 64).map((i) => bounded(i, 512)),
     revisions,
     generation: ro.metadata?.generation ?? 0,
