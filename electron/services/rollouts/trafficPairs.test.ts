@@ -1,6 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LabelSelector, ServiceObject } from '../kube/model';
 import { findTrafficPairs, pointerToken, type PairDeployment } from './trafficPairs';
+
+// Counted, not replaced: how many selectors the pair search evaluates is its cost (a plain counter, as a scan would make millions of calls).
+const evaluated = vi.hoisted(() => ({ selectors: 0 }));
+vi.mock('../kube/model', async (actual) => {
+  const model = await actual<typeof import('../kube/model')>();
+  return {
+    ...model,
+    matchesLabelSelector: (...args: Parameters<typeof model.matchesLabelSelector>) => {
+      evaluated.selectors++;
+      return model.matchesLabelSelector(...args);
+    },
+  };
+});
 
 const NS = 'shop';
 
@@ -157,6 +170,25 @@ describe('canary pairs', () => {
     );
     expect(found.pairs.map((p) => `${p.namespace}/${p.service}`)).toEqual(['a-ns/m', 'shop/z']);
   });
+});
+
+it('looks at each Service’s candidate Deployments only: 5,000 Services over 5,000 Deployments take a few selector evaluations each', () => {
+  // 1,250 blue/green and 1,250 canary pairs, every pod template also labelled tier=web, and 2,500 Services selecting nothing.
+  const deployments: PairDeployment[] = [];
+  const services: ServiceObject[] = [];
+  for (let i = 0; i < 1250; i++) {
+    for (const slot of ['blue', 'green']) deployments.push(deployment(`b${i}-${slot}`, { app: `b${i}`, tier: 'web', slot }));
+    for (const track of ['stable', 'canary']) deployments.push(deployment(`c${i}-${track}`, { app: `c${i}`, tier: 'web', track }));
+    services.push(service(`b${i}`, { app: `b${i}`, tier: 'web', slot: 'blue' }), service(`c${i}`, { app: `c${i}`, tier: 'web' }));
+    services.push(service(`idle${i}`, { app: `idle${i}`, tier: 'web' }), service(`gone${i}`, { app: `gone${i}`, slot: 'blue' }, { 'pilothouse.dev/slot-key': 'slot' }));
+  }
+  evaluated.selectors = 0;
+  const found = findTrafficPairs(services, deployments);
+  expect(found.pairs.filter((p) => p.kind === 'blueGreen')).toHaveLength(1250);
+  expect(found.pairs.filter((p) => p.kind === 'canary')).toHaveLength(1250);
+  expect(found.problems).toHaveLength(1250);
+  // Two candidates and the two-way overlap check per pair; a scan of every Deployment per Service would be 25,000,000.
+  expect(evaluated.selectors).toBeLessThanOrEqual(4 * services.length);
 });
 
 it('escapes label keys as JSON pointer tokens', () => {

@@ -80,8 +80,47 @@ function overlap(a: PairDeployment, b: PairDeployment): string | undefined {
 
 type Found<T> = { pair: T } | { problem: string } | undefined;
 
+/** Appends `value` to the list at `key`, in place (copying lists as they grow would make building them quadratic). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Deployments of one namespace, indexed by their pod templates' labels: a
+ * Service looks only at those carrying the rarest of its selector's labels,
+ * so finding every pair stays near linear in Services plus Deployments.
+ */
+export interface DeploymentIndex {
+  /** The Deployments whose pod templates carry every label of `labels` (and the key `withKey`, when given), in list order. */
+  matching(labels: Readonly<Record<string, string>>, withKey?: string): PairDeployment[];
+}
+
+/** Indexes `deployments` (all of one namespace) by their pod templates' labels. */
+export function indexDeployments(deployments: readonly PairDeployment[]): DeploymentIndex {
+  const byLabel = new Map<string, Map<string, PairDeployment[]>>();
+  const byKey = new Map<string, PairDeployment[]>();
+  for (const d of deployments) {
+    for (const [key, value] of Object.entries(templateLabels(d))) {
+      pushTo(byKey, key, d);
+      let values = byLabel.get(key);
+      if (!values) byLabel.set(key, (values = new Map()));
+      pushTo(values, value, d);
+    }
+  }
+  return {
+    matching(labels, withKey) {
+      const lists = Object.entries(labels).map(([key, value]) => byLabel.get(key)?.get(value) ?? []);
+      if (withKey !== undefined) lists.push(byKey.get(withKey) ?? []);
+      const candidates = lists.length ? lists.reduce((a, b) => (b.length < a.length ? b : a)) : deployments;
+      return candidates.filter((d) => (withKey === undefined || Object.hasOwn(templateLabels(d), withKey)) && matchesLabelSelector({ matchLabels: labels }, templateLabels(d)));
+    },
+  };
+}
+
 /** The blue/green pair behind `svc`, a problem, or undefined when it is not set up for one. */
-export function blueGreenPair(svc: ServiceObject, deployments: readonly PairDeployment[]): Found<BlueGreenPair> {
+export function blueGreenPair(svc: ServiceObject, deployments: DeploymentIndex): Found<BlueGreenPair> {
   const selector = svc.spec?.selector ?? {};
   const named = svc.metadata?.annotations?.[SLOT_KEY_ANNOTATION];
   const slotKey = named ?? SLOT_KEYS.find((k) => Object.hasOwn(selector, k));
@@ -89,7 +128,7 @@ export function blueGreenPair(svc: ServiceObject, deployments: readonly PairDepl
   if (!Object.keys(selector).length) return { problem: `It has no selector, so it sends to no pods the slot label "${slotKey}" could pick` };
   if (!Object.hasOwn(selector, slotKey)) return { problem: `Its ${SLOT_KEY_ANNOTATION} annotation names "${slotKey}", which its selector does not include` };
   const { [slotKey]: live, ...rest } = selector;
-  const slots = deployments.filter((d) => Object.hasOwn(templateLabels(d), slotKey) && matchesLabelSelector({ matchLabels: rest }, templateLabels(d)));
+  const slots = deployments.matching(rest, slotKey);
   if (slots.length < 2) return { problem: `A blue/green pair needs two Deployments whose pods carry "${slotKey}"; found ${slots.length ? names(slots) : 'none'}` };
   if (slots.length > 2) return { problem: `${slots.length} Deployments carry "${slotKey}" under this Service (${names(slots)}); a blue/green pair is two` };
   const [a, b] = [...slots].sort((x, y) => templateLabels(x)[slotKey].localeCompare(templateLabels(y)[slotKey]));
@@ -110,20 +149,20 @@ export function blueGreenPair(svc: ServiceObject, deployments: readonly PairDepl
 }
 
 /** The canary pair behind `svc`, a problem, or undefined when it is not set up for one. */
-export function canaryPair(svc: ServiceObject, deployments: readonly PairDeployment[]): Found<CanaryPair> {
+export function canaryPair(svc: ServiceObject, deployments: DeploymentIndex): Found<CanaryPair> {
   const selector = svc.spec?.selector ?? {};
   const named = svc.metadata?.annotations?.[TRACK_KEY_ANNOTATION];
   const trackKey = named ?? DEFAULT_TRACK_KEY;
   if (!Object.keys(selector).length) return named ? { problem: `It has no selector, so it sends to no pods the track label "${trackKey}" could split` } : undefined;
   if (Object.hasOwn(selector, trackKey)) return named ? { problem: `Its selector picks one track ("${trackKey}: ${selector[trackKey]}"); a canary Service selects both` } : undefined;
-  const matched = deployments.filter((d) => matchesLabelSelector({ matchLabels: selector }, templateLabels(d)));
+  const matched = deployments.matching(selector);
   const tracked = matched.filter((d) => Object.hasOwn(templateLabels(d), trackKey));
   if (!tracked.length) return named ? { problem: `None of the Deployments it selects carries "${trackKey}"` } : undefined;
-  const untracked = matched.filter((d) => !tracked.includes(d));
+  const untracked = matched.filter((d) => !Object.hasOwn(templateLabels(d), trackKey));
   if (untracked.length) return { problem: `It also selects ${names(untracked)}, which has no "${trackKey}" label: label every Deployment behind it stable or canary` };
   const on = (track: string) => tracked.filter((d) => templateLabels(d)[trackKey] === track);
   const [stables, canaries] = [on('stable'), on('canary')];
-  const other = tracked.filter((d) => !stables.includes(d) && !canaries.includes(d));
+  const other = tracked.filter((d) => !['stable', 'canary'].includes(templateLabels(d)[trackKey]));
   if (other.length) return { problem: `${names(other)}: "${trackKey}" is neither stable nor canary` };
   if (stables.length !== 1 || canaries.length !== 1) {
     return { problem: `A canary pair is one stable and one canary Deployment; it selects ${stables.length} stable (${names(stables) || 'none'}) and ${canaries.length} canary (${names(canaries) || 'none'})` };
@@ -139,17 +178,16 @@ export function canaryPair(svc: ServiceObject, deployments: readonly PairDeploym
 
 /** The pairs (and problems) among `services` and `deployments`, each Service matched with Deployments of its own namespace. */
 export function findTrafficPairs(services: readonly ServiceObject[], deployments: readonly PairDeployment[]): TrafficPairs {
-  const byNamespace = new Map<string, PairDeployment[]>();
-  for (const d of deployments) {
-    const namespace = d.metadata?.namespace ?? '';
-    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), d]);
-  }
+  const inNamespace = new Map<string, PairDeployment[]>();
+  for (const d of deployments) pushTo(inNamespace, d.metadata?.namespace ?? '', d);
+  const byNamespace = new Map([...inNamespace].map(([namespace, list]) => [namespace, indexDeployments(list)]));
+  const none = indexDeployments([]);
   const pairs: TrafficPairs['pairs'] = [];
   const problems: PairProblem[] = [];
   for (const svc of services) {
     if (svc.spec?.type === 'ExternalName') continue;
     const namespace = svc.metadata?.namespace ?? '';
-    const own = byNamespace.get(namespace) ?? [];
+    const own = byNamespace.get(namespace) ?? none;
     const found = blueGreenPair(svc, own) ?? canaryPair(svc, own);
     if (found && 'pair' in found) pairs.push(found.pair);
     else if (found) problems.push({ namespace, service: nameOf(svc), message: found.problem });
@@ -197,7 +235,8 @@ export async function readPair<K extends TrafficPair['kind']>(
     readObject<ServiceObject>(kc, objectPath(SERVICES, namespace, service), `reading ${label}`, `${label} is not there (any more)`, signal),
     listObjects<PairDeployment>(kc, DEPLOYMENTS, namespace, `listing the Deployments in ${namespace}`, signal),
   ]);
-  const found = kind === 'blueGreen' ? blueGreenPair(svc, deployments) : canaryPair(svc, deployments);
+  const index = indexDeployments(deployments);
+  const found = kind === 'blueGreen' ? blueGreenPair(svc, index) : canaryPair(svc, index);
   if (!found) throw new AppError('VALIDATION', `${label} is not set up for ${kind === 'blueGreen' ? 'blue/green (no slot label in its selector)' : 'a canary (no Deployment behind it has a track label)'}`);
   if ('problem' in found) throw new AppError('VALIDATION', `${label}: ${found.problem}`);
   return { pair: found.pair as Extract<TrafficPair, { kind: K }>, service: svc, deployments: new Map(deployments.map((d) => [nameOf(d), d])) };
