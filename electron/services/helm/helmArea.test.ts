@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { madeTempDir } from '../../../test/support/tempDirs';
 import { createAuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
@@ -13,6 +13,11 @@ import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createHelmArea } from './helmArea';
+
+const areas: { close(): void | Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(areas.splice(0).map((a) => a.close()));
+});
 
 function setup(tempParent = madeTempDir('helm-area-')) {
   const db = new Database(':memory:');
@@ -29,6 +34,7 @@ function setup(tempParent = madeTempDir('helm-area-')) {
     env: { PATH: '' },
     tempParent,
   });
+  areas.push(area);
   const ctx: CallContext = { transport: 'test', actor: 'oncall@laptop', session: 'window-1' };
   const call = (method: string, params: unknown) => dispatch(area.handlers as unknown as Handlers, method, params, ctx, log);
   return { audit, call };

@@ -8,6 +8,7 @@ import type { Database } from '../store/database';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createHelmRollbacks } from './helmRollback';
 import { createHelmLocator } from './helmTool';
+import { createReleaseDecodePool } from './releaseDecodePool';
 import { sweepLeftoverKubeconfigs } from './privateKubeconfig';
 import { createReleaseReader } from './releaseSecrets';
 
@@ -40,8 +41,9 @@ export function createHelmArea(deps: HelmAreaDeps): ServiceArea<typeof helmContr
     (error: unknown) => deps.log.warn('could not sweep private kubeconfigs left by helm runs cut short', { error }),
   );
   const locator = createHelmLocator(deps);
+  const decoder = createReleaseDecodePool(deps.log);
   // One for the area: what it decoded stays for the next poll.
-  const releaseReader = createReleaseReader();
+  const releaseReader = createReleaseReader({ decoder });
   const rollbacks = createHelmRollbacks({ ...deps, locator, reader: releaseReader });
   return {
     contract: helmContract,
@@ -65,6 +67,6 @@ export function createHelmArea(deps: HelmAreaDeps): ServiceArea<typeof helmContr
       'helm.rollback': (params, ctx) => rollbacks.start(params, ctx.actor),
     },
     endSession: () => {},
-    close: () => {},
+    close: () => decoder.close(),
   };
 }

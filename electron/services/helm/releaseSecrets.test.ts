@@ -277,7 +277,7 @@ describe('releaseReader against an apiserver', () => {
 
   it('keeps only so many decoded rows, the least recently decoded or used going first', async () => {
     const { kc, gets } = await apiserver([secret(1, encode(releaseJson(1))), secret(2, encode(releaseJson(2)))]);
-    const releaseReader = createReleaseReader(1);
+    const releaseReader = createReleaseReader({ kept: 1 });
     await releaseReader.history(kc, 'apps', 'web');
     expect((await releaseReader.history(kc, 'apps', 'web')).revisions.map((r) => r.revision)).toEqual([1, 2]);
     expect(gets).toEqual(['sh.helm.release.v1.web.v1', 'sh.helm.release.v1.web.v2', 'sh.helm.release.v1.web.v1']);

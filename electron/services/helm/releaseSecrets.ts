@@ -113,7 +113,7 @@ function isoTime(v: unknown): string | undefined {
 export const labelledRevision = (secret: ReleaseSecret): number | undefined => positive(secret.metadata?.labels?.version);
 
 /** A release Secret that could not be read, with what its labels tell. */
-function unreadableRow(secret: ReleaseSecret, error: string): HelmUnreadable {
+export function unreadableRow(secret: ReleaseSecret, error: string): HelmUnreadable {
   const meta = secret.metadata ?? {};
   const revision = labelledRevision(secret);
   return {
@@ -310,6 +310,27 @@ async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined,
   return found;
 }
 
+/** Decodes release Secrets: inflating and parsing a release (up to 64 MiB of JSON) and masking a manifest's Secrets can take a core for seconds. */
+export interface ReleaseDecoder {
+  /** The revision a release Secret holds, or a row saying why it cannot be read. */
+  row(secret: ReleaseSecret, signal?: AbortSignal): Promise<HelmRevision | HelmUnreadable>;
+  /** The manifest of a release Secret as the UI gets it; VALIDATION when the Secret cannot be read. */
+  manifest(secret: ReleaseSecret, revision: number): Promise<HelmManifest>;
+}
+
+/** {@link ReleaseDecoder} on the calling thread: what a decode worker runs, and what tests use. */
+export const decodeOnThisThread: ReleaseDecoder = {
+  async row(secret) {
+    const read = await readReleaseSecret(secret);
+    return isUnreadable(read) ? read : read.revision;
+  },
+  async manifest(secret, revision) {
+    const read = await readReleaseSecret(secret);
+    if (isUnreadable(read)) throw new AppError('VALIDATION', read.error);
+    return manifestOf(revision, read.manifest);
+  },
+};
+
 /**
  * {@link ReleaseReader} over the apiserver's Secrets. Lists read metadata
  * only; a Secret is fetched and decoded only when this reader has not
@@ -317,7 +338,7 @@ async function listReleaseSecrets(kc: KubeConfig, namespace: string | undefined,
  * Secret whenever its status changes), so a poll of an unchanged release
  * costs one list. A manifest is decoded only when asked for.
  */
-export function createReleaseReader(kept = DECODED_ROWS_KEPT): ReleaseReader {
+export function createReleaseReader({ decoder = decodeOnThisThread, kept = DECODED_ROWS_KEPT }: { decoder?: ReleaseDecoder; kept?: number } = {}): ReleaseReader {
   /** By cluster and Secret uid, oldest use first. */
   const decoded = new Map<string, { resourceVersion: string; row: HelmRevision | HelmUnreadable }>();
   const keyOf = (kc: KubeConfig, secret: ReleaseSecret) => {
@@ -366,10 +387,12 @@ export function createReleaseReader(kept = DECODED_ROWS_KEPT): ReleaseReader {
           }
           whole = res.body;
         }
-        const read = decoding.then(() => readReleaseSecret(whole));
-        decoding = read.then(() => undefined);
-        const done = await read;
-        const row = isUnreadable(done) ? done : done.revision;
+        const read = decoding.then(() => decoder.row(whole, signal));
+        decoding = read.then(
+          () => undefined,
+          () => undefined,
+        );
+        const row = await read;
         remember(kc, whole, row);
         rows[i] = row;
       }
@@ -403,9 +426,7 @@ export function createReleaseReader(kept = DECODED_ROWS_KEPT): ReleaseReader {
       const res = await kubeRequest<ReleaseSecret>(kc, objectPath(SECRETS, namespace, secretName), { timeoutMs: 30_000 });
       if (res.status === 404) throw new AppError('NOT_FOUND', `Revision ${revision} of release "${name}" in ${namespace} is not kept (no Secret ${secretName})`);
       if (res.status !== 200) throw kubeStatusError(`reading revision ${revision} of release "${name}"`, res.status, res.body);
-      const read = await readReleaseSecret(res.body);
-      if (isUnreadable(read)) throw new AppError('VALIDATION', read.error);
-      return manifestOf(revision, read.manifest);
+      return decoder.manifest(res.body, revision);
     },
   };
 }
