@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
+import { ArgoRolloutsView } from './ArgoRolloutsView';
 import { GuardsView } from './GuardsView';
 import { HelmReleasesView } from './HelmReleasesView';
 import { RecentChangesView } from './RecentChangesView';
@@ -20,5 +21,6 @@ export const ROLLOUTS_TABS: readonly RolloutsTab[] = [
   { id: 'recent', label: 'Changed in 24 h', scope: 'all', component: RecentChangesView },
   { id: 'helm', label: 'Helm releases', scope: 'connection', component: HelmReleasesView },
   { id: 'traffic', label: 'Blue/green & canary', scope: 'connection', component: TrafficPairsView },
+  { id: 'argo', label: 'Argo Rollouts', scope: 'connection', component: ArgoRolloutsView },
   { id: 'guards', label: 'Guards', scope: 'connection', component: GuardsView },
 ];
