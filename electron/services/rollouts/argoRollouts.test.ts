@@ -232,11 +232,15 @@ function pausedCanary(): RolloutObject {
   };
 }
 const rankerOwner = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'ranker', uid: 'ro-1', controller: true };
-const rankerRs = (hash: string, revision: number, image: string, replicas: number): RolloutReplicaSet => ({
+function rankerRs(hash: string, revision: number, image: string, replicas: number): RolloutReplicaSet {
+  // Defaulted by the apiserver in the ReplicaSet, unset in the Rollout: undo's comparison must see past it.
+  const container = { name: 'app', image, terminationMessagePolicy: 'File' };
+  return {
   metadata: { name: `ranker-${hash}`, namespace: 'ml', labels: { app: 'ranker', 'rollouts-pod-template-hash': hash }, annotations: { 'rollout.argoproj.io/revision': String(revision) }, ownerReferences: [rankerOwner] },
-  spec: { replicas, template: { metadata: { labels: { app: 'ranker', 'rollouts-pod-template-hash': hash } }, spec: { containers: [{ name: 'app', image, terminationMessagePolicy: 'File' }] } } },
+  spec: { replicas, template: { metadata: { labels: { app: 'ranker', 'rollouts-pod-template-hash': hash } }, spec: { containers: [container] } } },
   status: { replicas, availableReplicas: replicas },
-});
+  };
+}
 const rankerReplicaSets = () => [rankerRs('aaa', 1, 'ranker:1', 3), rankerRs('bbb', 2, 'ranker:2', 1)];
 
 describe('reading a Rollout as `kubectl argo rollouts get rollout` does', () => {
