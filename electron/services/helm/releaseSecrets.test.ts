@@ -169,7 +169,7 @@ describe('maskManifestSecrets', () => {
     expect(manifestOf(1, MANIFEST + SECRET).manifest).toBe(shown);
   });
 
-  it('hides the values of a Secret however its document is written: a comment after the kind, JSON, indented, flow style, in a List', () => {
+  it('hides the values of a Secret however its document is written: a comment after the kind, JSON, indented, flow style, in a List, merged in, as !!binary', () => {
     const head = '---\n# Source: c/templates/s.yaml\n';
     const written = [
       'apiVersion: v1\nkind: Secret # db creds\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n',
@@ -177,6 +177,8 @@ describe('maskManifestSecrets', () => {
       '  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: hunter2\n',
       '"kind": \'Secret\'\nstringData: {password: hunter2}\n',
       'kind: List\nitems:\n- kind: ConfigMap\n  data: {a: "1"}\n- kind: Secret\n  stringData:\n    password: hunter2\n',
+      'x-base: &base\n  kind: Secret\n<<: *base\nstringData:\n  password: hunter2\n',
+      'kind: !!binary U2VjcmV0\nstringData:\n  password: hunter2\n',
     ];
     for (const doc of written) {
       const shown = maskManifestSecrets(MANIFEST + head + doc);
@@ -192,6 +194,8 @@ describe('maskManifestSecrets', () => {
     expect(maskManifestSecrets(MANIFEST + broken)).toBe(`${MANIFEST}---\n# Source: web/templates/secret.yaml\n${UNREADABLE_DOCUMENT}`);
     const notSaid = '---\n{"kind": "Config", "stringData": {"password": "hunter2"}\n';
     expect(maskManifestSecrets(MANIFEST + notSaid)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
+    const unknownTag = '---\nkind: !secret Secret\nstringData:\n  password: hunter2\n';
+    expect(maskManifestSecrets(MANIFEST + unknownTag)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
     const twice = '---\nkind: Secret\nstringData:\n  password: hunter2\nkind: ConfigMap\n';
     expect(maskManifestSecrets(MANIFEST + twice)).toBe(`${MANIFEST}---\n${UNREADABLE_DOCUMENT}`);
     const bomb = `---\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`;

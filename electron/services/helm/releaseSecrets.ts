@@ -207,8 +207,9 @@ export const UNREADABLE_DOCUMENT = '# <hidden: a document that could not be read
 /** A Secret, or a List (kind `List`, `SecretList`…) of objects, with every Secret's values masked; undefined when it holds no Secret. */
 function maskedSecrets(object: unknown): DetailObject | undefined {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
-  const o = object as DetailObject & { items?: unknown };
-  if (o.kind === 'Secret') return maskSecret(o);
+  const o = object as Omit<DetailObject, 'kind'> & { kind?: unknown; items?: unknown };
+  const kind = o.kind instanceof Uint8Array ? Buffer.from(o.kind).toString('utf8') : o.kind;
+  if (kind === 'Secret') return maskSecret(o as DetailObject);
   // kubectl and helm apply a List's items one by one: a Secret among them is created as any other.
   if (!Array.isArray(o.items)) return undefined;
   const items = o.items.map((item) => maskedSecrets(item));
@@ -232,7 +233,8 @@ export function maskManifestSecrets(manifest: string): string {
   } catch (err) {
     return `# <hidden: ${(err as Error).message}>\n`;
   }
-  const docs = parseAllDocuments(manifest, { prettyErrors: false, uniqueKeys: false });
+  // YAML 1.1, as helm's reader: merge keys ("<<") and !!binary apply, so a kind merged in or written as bytes is the kind.
+  const docs = parseAllDocuments(manifest, { version: '1.1', prettyErrors: false, uniqueKeys: false });
   // An empty stream (only comments) holds no values.
   if (!Array.isArray(docs)) return manifest;
   let shown = '';
@@ -254,7 +256,8 @@ export function maskManifestSecrets(manifest: string): string {
 function maskedDocument(doc: Document, source: string, head: string): string {
   // Keys are not checked for duplicates while parsing (quadratic in a mapping's size), but a second `kind` could make a Secret read as something else.
   const kinds = isMap(doc.contents) ? doc.contents.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'kind').length : 0;
-  if (doc.errors.length || kinds > 1) return head + UNREADABLE_DOCUMENT;
+  // A warning is a tag this reader does not know, whose value helm may read otherwise.
+  if (doc.errors.length || doc.warnings.length || kinds > 1) return head + UNREADABLE_DOCUMENT;
   let object: unknown;
   try {
     object = doc.toJS({ maxAliasCount: MANIFEST_LIMITS.maxAliases });
