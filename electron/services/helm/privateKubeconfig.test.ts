@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,15 @@ describe('sweepLeftoverKubeconfigs', () => {
     expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now() - 60_000 })).toEqual([old]);
     expect(readdirSync(parent).sort()).toEqual(['pilothouse-helm-file', 'pilothouse-helm-link', 'pilothouse-helm-new456', 'someone-else-xyz']);
     expect(readdirSync(target)).toEqual(['keep']);
+  });
+
+  it('leaves the directories of a process still running (another Pilothouse, a test run) and removes those of one that ended', async () => {
+    const parent = madeTempDir('sweep-');
+    const ended = spawnSync('true').pid;
+    const theirs = leftover(parent, `pilothouse-helm-${ended}-abc123`);
+    leftover(parent, `pilothouse-helm-${process.pid}-def456`);
+    expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now() })).toEqual([theirs]);
+    expect(readdirSync(parent)).toEqual([`pilothouse-helm-${process.pid}-def456`]);
   });
 
   it("leaves another user's directories alone", async () => {

@@ -2,8 +2,19 @@ import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What the private directories are named after; a leftover one is found by it. */
+/** What the private directories are named after, with the pid of the process that made them: a leftover one is found by it. */
 const DIR_PREFIX = 'pilothouse-helm-';
+const MADE_BY = /^pilothouse-helm-(\d+)-/;
+
+/** Whether process `pid` runs (as any user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Where a tool run with {@link withPrivateKubeconfig} finds its files. */
 export interface PrivateKubeconfig {
@@ -21,7 +32,7 @@ export interface PrivateKubeconfig {
  */
 export async function withPrivateKubeconfig<T>(kubeconfig: string, work: (files: PrivateKubeconfig) => Promise<T>, parent = tmpdir()): Promise<T> {
   // mkdtemp makes the directory 0700: no one else can list or open what is in it.
-  const dir = await mkdtemp(join(parent, DIR_PREFIX));
+  const dir = await mkdtemp(join(parent, `${DIR_PREFIX}${process.pid}-`));
   try {
     const file = join(dir, 'kubeconfig');
     await writeFile(file, kubeconfig, { mode: 0o600, flag: 'wx' });
@@ -45,7 +56,9 @@ export interface SweepScope {
  * Removes the private directories (and the credentials in them) that runs
  * cut short by a crash or a kill left behind, as {@link withPrivateKubeconfig}
  * could not: those directly in `parent`, named as it names them, owned by
- * this user and older than this process. A symbolic link is never followed.
+ * this user, older than this process, and made by a process that no longer
+ * runs (another Pilothouse, or a test run, may be using its own). A symbolic
+ * link is never followed.
  *
  * @returns the directories removed.
  */
@@ -59,7 +72,8 @@ export async function sweepLeftoverKubeconfigs(scope: SweepScope = {}): Promise<
     const dir = join(parent, name);
     const stat = await lstat(dir).catch(() => undefined);
     if (!stat?.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
-    if (stat.mtimeMs >= before) continue;
+    const madeBy = MADE_BY.exec(name)?.[1];
+    if (stat.mtimeMs >= before || (madeBy && isRunning(Number(madeBy)))) continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(dir);
   }
