@@ -59,7 +59,7 @@ export const ArgoRollout = z.object({
   setWeight: Count.optional(),
   actualWeight: Count.optional(),
   replicas: z.object({ desired: Count, current: Count, updated: Count, ready: Count, available: Count }),
-  /** Images of the stable ReplicaSet, and of the canary one while it differs from stable and runs pods. */
+  /** Images of the stable ReplicaSet, and of the new one (the canary, or the blue/green preview) while it differs from stable and runs pods. */
   images: z.object({ stable: Images, canary: Images }),
   /** Images of `spec.template`: what it is rolling out to. */
   templateImages: Images,

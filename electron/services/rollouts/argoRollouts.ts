@@ -539,7 +539,8 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
       observed(obj) &&
       (now.phase === 'Healthy' || now.phase === 'Degraded' || (!params.full && now.phase === 'Paused' && now.currentStepIndex !== from && Boolean(obj.status?.pauseConditions?.length || obj.spec?.paused)));
     const now = await follow(ctx, kc, namespace, name, settled, params.full ? 'become Healthy' : 'reached its next pause or the end');
-    if (now.phase === 'Degraded') throw new AppError('CONFLICT', `${label} was promoted but is now Degraded: ${now.message}`);
+    // As a rollback whose rollout stalls: the change stands, the verdict is that it did not get through.
+    if (now.phase === 'Degraded') throw new AppError('TIMEOUT', `${label} was promoted but is now Degraded: ${now.message}. Abort or undo it`);
     return { skipped: false, verdict: `${label} promoted${params.full ? ' fully' : ''}: ${stateText(now)}.` };
   }
 

@@ -80,7 +80,7 @@ function RolloutCard({ rollout, onOpen }: { rollout: ArgoRollout; onOpen(open: O
       <dl className="facts">
         <dt>Stable</dt>
         <dd className="mono">{r.images.stable.join(', ') || '—'}</dd>
-        <dt>Canary</dt>
+        <dt>{r.strategy === 'canary' ? 'Canary' : 'Preview'}</dt>
         <dd className="mono">{r.images.canary.join(', ') || '—'}</dd>
         <dt>Pods</dt>
         <dd>
