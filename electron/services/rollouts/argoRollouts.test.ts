@@ -243,6 +243,68 @@ function rankerRs(hash: string, revision: number, image: string, replicas: numbe
 }
 const rankerReplicaSets = () => [rankerRs('aaa', 1, 'ranker:1', 3), rankerRs('bbb', 2, 'ranker:2', 1)];
 
+/** testdata/blue-green: bluegreen-rollout.yaml (paused before promotion) and its active, preview and old ReplicaSets. */
+function blueGreenDemo(): { ro: RolloutObject; replicaSets: RolloutReplicaSet[] } {
+  const ro = parse(`
+metadata:
+  generation: 410
+  name: bluegreen-demo
+  namespace: jesse-test
+  uid: bg-1
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: bluegreen-demo
+  strategy:
+    blueGreen:
+      activeService: bluegreen-demo
+      autoPromotionEnabled: false
+      previewService: bluegreen-demo-preview
+  template:
+    metadata:
+      labels:
+        app: bluegreen-demo
+    spec:
+      containers:
+      - image: argoproj/rollouts-demo:green
+        name: bluegreen-demo
+status:
+  HPAReplicas: 3
+  availableReplicas: 3
+  blueGreen:
+    activeSelector: 6cbccd9f99
+    previewSelector: 74b948fccb
+  canary: {}
+  conditions:
+  - message: Rollout has minimum availability
+    reason: AvailableReason
+    status: "True"
+    type: Available
+  - message: Rollout is paused
+    reason: RolloutPaused
+    status: Unknown
+    type: Progressing
+  controllerPause: true
+  currentPodHash: 74b948fccb
+  observedGeneration: "410"
+  pauseConditions:
+  - reason: BlueGreenPause
+    startTime: "2019-10-28T04:50:20Z"
+  readyReplicas: 6
+  replicas: 6
+  stableRS: 6cbccd9f99
+  updatedReplicas: 3
+`) as RolloutObject;
+  const owner = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'bluegreen-demo', uid: 'bg-1', controller: true };
+  const rs = (hash: string, revision: number, color: string, replicas: number): RolloutReplicaSet => ({
+    metadata: { name: `bluegreen-demo-${hash}`, labels: { 'rollouts-pod-template-hash': hash }, annotations: { 'rollout.argoproj.io/revision': String(revision) }, ownerReferences: [owner] },
+    spec: { replicas, template: { spec: { containers: [{ name: 'bluegreen-demo', image: `argoproj/rollouts-demo:${color}` }] } } },
+    status: { replicas, availableReplicas: replicas },
+  });
+  return { ro, replicaSets: [rs('74b948fccb', 11, 'green', 3), rs('6cbccd9f99', 10, 'blue', 3), rs('746d5fddf6', 8, 'red', 0)] };
+}
+
 describe('reading a Rollout as `kubectl argo rollouts get rollout` does', () => {
   it('canary-demo: Degraded by its progress deadline, step 0/8, setWeight 20, actualWeight 0, canary and stable images, three revisions', () => {
     const shown = argoRollout(canaryDemo(), demoReplicaSets());
@@ -292,6 +354,25 @@ describe('reading a Rollout as `kubectl argo rollouts get rollout` does', () => 
 
   it('a canary paused at its pause step: the controller’s phase, setWeight from the step before, actualWeight from available pods', () => {
     expect(argoRollout(pausedCanary(), rankerReplicaSets())).toMatchObject({ phase: 'Paused', message: 'CanaryPauseStep', currentStepIndex: 1, setWeight: 25, actualWeight: 25 });
+  });
+
+  it('bluegreen-demo: Paused before promotion (BlueGreenPause), no weights, stable/active blue and preview green', () => {
+    const { ro, replicaSets } = blueGreenDemo();
+    const shown = argoRollout(ro, replicaSets);
+    expect(shown).toMatchObject({ strategy: 'blueGreen', steps: [], phase: 'Paused', message: 'BlueGreenPause', images: { stable: ['bluegreen-demo=argoproj/rollouts-demo:blue'], canary: ['bluegreen-demo=argoproj/rollouts-demo:green'] } });
+    expect(shown.setWeight).toBeUndefined();
+    expect(shown.currentStepIndex).toBeUndefined();
+    expect(shown.revisions.map((r) => [r.revision, r.role])).toEqual([
+      [11, 'preview'],
+      [10, 'active'],
+      [8, undefined],
+    ]);
+    // Promote clears its pause conditions; there is no step to hold it to.
+    expect(promotePatches(ro, false).status).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'bg-1' },
+      { op: 'test', path: '/metadata/generation', value: 410 },
+      { op: 'remove', path: '/status/pauseConditions' },
+    ]);
   });
 
   it('a spec the controller has not seen yet, or an unpause it has not acted on, is Progressing whatever status.phase says', () => {
