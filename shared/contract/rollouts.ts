@@ -85,7 +85,13 @@ export const RollbackPreview = z.object({
 export type RollbackPreview = z.infer<typeof RollbackPreview>;
 
 /** How far back the cockpit looks, in hours. */
-export const RecentChangesParams = z.object({ hours: z.number().int().min(1).max(168).default(24) }).strict();
+export const RecentChangesParams = z
+  .object({
+    hours: z.number().int().min(1).max(168).default(24),
+    /** Only this connection: the cockpit asks each on its own, so a slow or unreachable cluster holds back only its own rows. */
+    connectionId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 /** How a changed workload's rollout stands now, as `kubectl rollout status` would say; `manual`: its pods take a new template only when deleted (OnDelete). */
 export const RolloutState = z.enum(['complete', 'progressing', 'failed', 'paused', 'manual']);
@@ -152,7 +158,7 @@ export const rolloutsContract = defineArea('rollouts', {
     ...trafficMethods,
     ...argoRolloutsMethods,
     ...guardMethods,
-    /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection, newest first; a connection that cannot be read is listed with its error. */
+    /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection (or the one given), newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),
   },
   events: guardEvents,

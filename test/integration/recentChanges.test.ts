@@ -24,7 +24,7 @@ const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 let services: Services;
 const ids = { primary: '', secondary: '', unreachable: '' };
-const { call: succeed, finishedTask } = contractClient(() => services, { actor: 'it-operator', session: 'it' });
+const { call: succeed, failure: fail, finishedTask } = contractClient(() => services, { actor: 'it-operator', session: 'it' });
 
 const kubectl = async (cluster: 'primary' | 'secondary', ...args: string[]) => (await run(bed.kubectl, ['--kubeconfig', bed.clusters[cluster].kubeconfigs.admin, ...args])).stdout;
 
@@ -86,6 +86,14 @@ describe('the rollouts cockpit', () => {
     const times = recent.changes.map((c) => c.changedAt);
     expect(times).toEqual([...times].sort().reverse());
     expect(recent.changes.every((c) => c.changedAt >= recent.since)).toBe(true);
+  });
+
+  it('reads one cluster on its own when asked, so the view shows each as it answers', async () => {
+    const secondary = await succeed('rollouts.recentChanges', { hours: 24, connectionId: ids.secondary });
+    expect(secondary.sources.map((s) => s.connectionId)).toEqual([ids.secondary]);
+    expect(mine(secondary.changes).map((c) => c.name)).toEqual(['feature-store']);
+    expect(secondary.changes.every((c) => c.connectionId === ids.secondary)).toBe(true);
+    expect((await fail('rollouts.recentChanges', { hours: 24, connectionId: 'no-such-connection' })).code).toBe('NOT_FOUND');
   });
 
   it('says which cluster could not be read and why, and still lists the others', async () => {

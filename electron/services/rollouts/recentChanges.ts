@@ -96,7 +96,8 @@ export function attributeChanges(changes: RecentChange[], entries: readonly Audi
 
 /** Reads the cockpit over every Kubernetes connection. */
 export interface RecentChangesReader {
-  recent(hours: number): Promise<RecentChanges>;
+  /** On every Kubernetes connection, or only `connectionId` (NOT_FOUND when it is not one). */
+  recent(hours: number, connectionId?: string): Promise<RecentChanges>;
 }
 
 export interface RecentChangesDeps {
@@ -162,9 +163,10 @@ export function createRecentChanges({ access, connections, audit, log, now = Dat
   }
 
   return {
-    async recent(hours) {
+    async recent(hours, connectionId) {
       const since = new Date(now() - hours * 3600_000).toISOString();
-      const kubernetes = connections.list().filter((c) => c.kind === 'kubernetes');
+      const kubernetes = connections.list().filter((c) => c.kind === 'kubernetes' && (connectionId === undefined || c.id === connectionId));
+      if (connectionId !== undefined && !kubernetes.length) throw new AppError('NOT_FOUND', `No Kubernetes connection ${connectionId}: it may have been deleted. Reload the connection list.`);
       const names = new Map(kubernetes.map((c) => [c.id, c.name]));
       const signal = AbortSignal.timeout(CONNECTION_DEADLINE_MS);
       const results = await Promise.all(

@@ -59,7 +59,7 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
       'rollouts.argoAbort': (params, ctx) => argo.abort(params, ctx.actor),
       'rollouts.argoRetry': (params, ctx) => argo.retry(params, ctx.actor),
       'rollouts.argoUndo': (params, ctx) => argo.undo(params, ctx.actor),
-      'rollouts.recentChanges': ({ hours }) => recentChanges.recent(hours),
+      'rollouts.recentChanges': ({ hours, connectionId }) => recentChanges.recent(hours, connectionId),
       'rollouts.guards': ({ connectionId }) => ({ guards: guards.list(connectionId) }),
       'rollouts.addGuard': (params, ctx) => guards.add(params, ctx.actor),
       'rollouts.removeGuard': async (ref, ctx) => {

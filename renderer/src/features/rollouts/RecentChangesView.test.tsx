@@ -28,14 +28,19 @@ const answer = (changes: RecentChange[], sources: RecentChanges['sources'] = [{ 
 
 const connections = [kubeConnection(), kubeConnection({ id: 'k-staging', name: 'staging-us', labels: {} })];
 
+/** The services' answer to each connection's own call: its part of `all`. */
+const byConnection =
+  (all: RecentChanges) =>
+  ({ connectionId }: { connectionId?: string }) =>
+    ok({ since: all.since, changes: all.changes.filter((c) => c.connectionId === connectionId), sources: all.sources.filter((s) => s.connectionId === connectionId) });
+
 const gridRows = async () => within(await screen.findByRole('grid', { name: 'Workloads changed in the last 24 hours' })).getAllByRole('row').slice(1);
 
 describe('the rollouts cockpit', () => {
   it('lists every cluster\'s changed workloads newest first, with who changed them, how their rollout stands and what could not be read', async () => {
     const fake = createFakeBridge({
-      'connections.list': () => ok(connections),
-      'rollouts.recentChanges': () =>
-        ok(
+      'connections.list': () => ok([...connections, kubeConnection({ id: 'k-down', name: 'lab', labels: {} })]),
+      'rollouts.recentChanges': byConnection(
           answer(
             [
               change('ranker', { changedAt: minutesAgo(3), by: 'ana@laptop', auditId: 12, state: 'progressing', replicas: { desired: 3, updated: 2, ready: 2, available: 2 } }),
@@ -48,9 +53,10 @@ describe('the rollouts cockpit', () => {
               { connectionId: 'k-down', connectionName: 'lab', workloads: 0, error: 'Could not reach https://10.9.9.9:6443: connection refused' },
             ],
           ),
-        ),
+      ),
     });
     renderApp(fake, '#/rollouts');
+    await screen.findByText(/3 of 52 workloads on 2 of 3 clusters changed since/);
     const rows = await gridRows();
     expect(rows.map((r) => within(r).getAllByRole('gridcell')[1].textContent)).toEqual(['Deployment · ml-serving/ranker', 'Deployment · ml-serving/embedderArgo CD', 'StatefulSet · ml-serving/feature-store']);
     expect(rows[0].textContent).toContain('ana@laptop · audit #12');
@@ -61,15 +67,15 @@ describe('the rollouts cockpit', () => {
     expect(rows[2].textContent).toContain('created helm');
     expect(within(rows[2]).getByText('failed').className).toContain('tone-bad');
     expect(screen.getByRole('alert').textContent).toBe('lab: Could not reach https://10.9.9.9:6443: connection refused');
-    expect(screen.getByText(/3 of 52 workloads on 2 of 3 clusters changed since/)).toBeTruthy();
-    expect(fake.method('rollouts.recentChanges')).toHaveBeenCalledWith({ hours: 24 });
+    // Each cluster is asked on its own: a slow one holds back only its own rows.
+    expect(fake.method('rollouts.recentChanges').mock.calls.map(([p]) => p)).toEqual(expect.arrayContaining([{ hours: 24, connectionId: 'k-prod' }, { hours: 24, connectionId: 'k-staging' }, { hours: 24, connectionId: 'k-down' }]));
   });
 
   it('filters by any word shown and sorts by a column, then opens a workload in the inspector on its own connection', async () => {
     const user = userEvent.setup();
     const fake = createFakeBridge({
       'connections.list': () => ok(connections),
-      'rollouts.recentChanges': () => ok(answer([change('ranker', { changedAt: minutesAgo(3), by: 'ana' }), change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'bob' })])),
+      'rollouts.recentChanges': byConnection(answer([change('ranker', { changedAt: minutesAgo(3), by: 'ana' }), change('embedder', { connectionId: 'k-staging', changedAt: minutesAgo(30), by: 'bob' })])),
     });
     renderApp(fake, '#/rollouts');
     await gridRows();
@@ -89,7 +95,7 @@ describe('the rollouts cockpit', () => {
     const user = userEvent.setup();
     const fake = createFakeBridge({
       'connections.list': () => ok(connections),
-      'rollouts.recentChanges': () => ok(answer([change('ranker', { revision: 5, revisions: 2 }), change('embedder', { connectionId: 'k-staging', kind: 'StatefulSet', revision: undefined, revisions: 2, changedAt: minutesAgo(20) }), change('fresh', { revisions: 1, changedAt: minutesAgo(30) })])),
+      'rollouts.recentChanges': byConnection(answer([change('ranker', { revision: 5, revisions: 2 }), change('embedder', { connectionId: 'k-staging', kind: 'StatefulSet', revision: undefined, revisions: 2, changedAt: minutesAgo(20) }), change('fresh', { revisions: 1, changedAt: minutesAgo(30) })])),
       'rollouts.history': () => ok({ kind: 'StatefulSet', historyLimit: 10, revisions: [] }),
       'rollouts.rollbackPreview': () => ok({ toRevision: 1, currentRevision: 2, currentTemplate: 'image: e:2\n', targetTemplate: 'image: e:1\n', noop: false, managedBy: { tool: 'Argo CD', name: 'embedder-prod', evidence: 'annotation argocd.argoproj.io/tracking-id', reverts: true }, dryRun: { ok: true } }),
       'rollouts.rollback': () => ok({ taskId: 't-1' }),
@@ -114,16 +120,37 @@ describe('the rollouts cockpit', () => {
     expect(fake.method('rollouts.rollbackPreview')).toHaveBeenCalledWith({ ...ref, toRevision: 0 });
   });
 
-  it('says when nothing changed, and shows a failed read, read again on Refresh', async () => {
+  it('says when nothing changed, shows a cluster whose read failed beside the others, and reads again on Refresh', async () => {
     const user = userEvent.setup();
-    let calls = 0;
+    let stagingCalls = 0;
     const fake = createFakeBridge({
       'connections.list': () => ok(connections),
-      'rollouts.recentChanges': () => (++calls === 1 ? { ok: false, error: { code: 'INTERNAL', message: 'services restarting' } } : ok(answer([]))),
+      'rollouts.recentChanges': (p) =>
+        p.connectionId === 'k-staging' && ++stagingCalls === 1
+          ? { ok: false, error: { code: 'INTERNAL', message: 'services restarting' } }
+          : byConnection(answer([], [{ connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 }, { connectionId: 'k-staging', connectionName: 'staging-us', workloads: 7 }]))(p),
     });
     renderApp(fake, '#/rollouts');
-    expect(await screen.findByText(/services restarting/)).toBeTruthy();
+    expect((await screen.findByRole('alert')).textContent).toBe('staging-us: services restarting');
+    expect(screen.getByText(/0 of 40 workloads on 1 of 2 clusters changed since/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
-    expect(await screen.findByText('Nothing changed in the last 24 hours.')).toBeTruthy();
+    expect(await screen.findByText(/0 of 47 workloads on 2 of 2 clusters changed since/)).toBeTruthy();
+    expect(screen.getByText('Nothing changed in the last 24 hours.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the clusters that answered while another is still being read, saying so', async () => {
+    let answerStaging: (() => void) | undefined;
+    const all = answer([change('ranker'), change('embedder', { connectionId: 'k-staging' })], [{ connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 }, { connectionId: 'k-staging', connectionName: 'staging-us', workloads: 7 }]);
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': (p) => (p.connectionId === 'k-staging' ? new Promise((resolve) => (answerStaging = () => resolve(byConnection(all)(p)))) : byConnection(all)(p)),
+    });
+    renderApp(fake, '#/rollouts');
+    expect(await screen.findByText(/1 of 40 workloads on 1 of 1 clusters changed since .*; reading 1 more…/)).toBeTruthy();
+    expect(await gridRows()).toHaveLength(1);
+    answerStaging!();
+    await waitFor(async () => expect(await gridRows()).toHaveLength(2));
+    expect(screen.getByText(/2 of 47 workloads on 2 of 2 clusters changed since/).textContent).not.toContain('reading');
   });
 });

@@ -1,11 +1,11 @@
-import { useMemo, useState } from 'react';
-import type { ConnectionSummary, RecentChange, RolloutState } from '../../../../shared/contract';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ConnectionSummary, RecentChange, RecentChanges, RolloutState } from '../../../../shared/contract';
+import { describeError } from '../../shell/errorActions';
 import { navigate } from '../../shell/routes';
 import { useQuery } from '../../ui/useQuery';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import { VirtualGrid, type GridColumn, type SortSpec } from '../../ui/VirtualGrid';
 import { Age } from '../clusters/CellValue';
-import { CallProblem } from '../clusters/detail/CallProblem';
 import { RollbackDialog, type RollbackTarget } from '../clusters/detail/RollbackDialog';
 import { useInspector } from '../clusters/inspectorStore';
 import { resourceKey } from '../clusters/resourceCatalog';
@@ -44,6 +44,38 @@ const SORTS: Record<string, (a: RecentChange, b: RecentChange, names: Map<string
   state: (a, b) => a.state.localeCompare(b.state),
 };
 
+/** One connection's part of the cockpit as it stands. */
+interface Part {
+  value?: RecentChanges;
+  error?: unknown;
+  loading: boolean;
+}
+
+/**
+ * One connection's part of the cockpit, asked on its own and again every
+ * {@link POLL_MS}: a slow or unreachable cluster holds back only its own rows.
+ */
+function ConnectionChanges({ connectionId, refreshKey, onPart }: { connectionId: string; refreshKey: string; onPart(connectionId: string, part: Part): void }) {
+  const { value, error, loading } = useQuery('rollouts.recentChanges', { hours: HOURS, connectionId }, { pollMs: POLL_MS, refreshKey });
+  useEffect(() => onPart(connectionId, { value, error, loading }), [connectionId, value, error, loading, onPart]);
+  return null;
+}
+
+/** The parts answered so far as one answer: every change, and each connection's source (a failed call as its error). */
+function merged(ids: readonly string[], parts: Readonly<Record<string, Part>>, names: ReadonlyMap<string, string>): RecentChanges | undefined {
+  const answered = ids.filter((id) => parts[id]?.value || parts[id]?.error !== undefined);
+  if (!answered.length) return undefined;
+  return {
+    since: answered.map((id) => parts[id].value?.since ?? '').filter(Boolean).sort()[0] ?? new Date(Date.now() - HOURS * 3600_000).toISOString(),
+    changes: answered.flatMap((id) => parts[id].value?.changes ?? []),
+    sources: answered.flatMap((id) => {
+      const part = parts[id];
+      if (part.error !== undefined) return [{ connectionId: id, connectionName: names.get(id) ?? id, workloads: 0, error: describeError(part.error).message }];
+      return part.value!.sources;
+    }),
+  };
+}
+
 /**
  * The rollouts cockpit: every Deployment, StatefulSet and DaemonSet changed in
  * the last 24 hours on every Kubernetes connection, newest first, with who
@@ -53,18 +85,20 @@ const SORTS: Record<string, (a: RecentChange, b: RecentChange, names: Map<string
 export function RecentChangesView() {
   const connections = useConnections((s) => s.connections);
   const names = useMemo(() => new Map(connections.map((c) => [c.id, c.name])), [connections]);
-  const refreshKey = connections
-    .filter((c) => c.kind === 'kubernetes')
-    .map((c) => c.id)
-    .join(',');
-  const query = useQuery('rollouts.recentChanges', { hours: HOURS }, { pollMs: POLL_MS, refreshKey });
+  const ids = useMemo(() => connections.filter((c) => c.kind === 'kubernetes').map((c) => c.id), [connections]);
+  const [parts, setParts] = useState<Record<string, Part>>({});
+  const onPart = useCallback((id: string, part: Part) => setParts((all) => ({ ...all, [id]: part })), []);
+  const [refreshes, setRefreshes] = useState(0);
+  const value = useMemo(() => merged(ids, parts, names), [ids, parts, names]);
+  const loading = ids.some((id) => parts[id]?.loading ?? true);
+  const pending = ids.filter((id) => !parts[id]?.value && parts[id]?.error === undefined).length;
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortSpec>({ key: 'changed', dir: 'desc' });
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [rollingBack, setRollingBack] = useState<RecentChange>();
 
   const rows = useMemo(() => {
-    const all = query.value?.changes ?? [];
+    const all = value?.changes ?? [];
     const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const shown = words.length
       ? all.filter((c) => {
@@ -75,7 +109,7 @@ export function RecentChangesView() {
     const compare = SORTS[sort.key] ?? SORTS.changed;
     const sign = sort.dir === 'asc' ? 1 : -1;
     return [...shown].sort((a, b) => sign * compare(a, b, names) || b.changedAt.localeCompare(a.changedAt));
-  }, [query.value, filter, sort, names]);
+  }, [value, filter, sort, names]);
 
   const columns = useMemo<GridColumn<RecentChange>[]>(
     () => [
@@ -145,7 +179,6 @@ export function RecentChangesView() {
   );
   const rollingBackOn = rollingBack && connections.find((c) => c.id === rollingBack.connectionId);
   const win = useVirtualWindow(rows.length);
-  const value = query.value;
   const failed = value?.sources.filter((s) => s.error) ?? [];
   const workloads = value?.sources.reduce((n, s) => n + s.workloads, 0) ?? 0;
 
@@ -154,17 +187,19 @@ export function RecentChangesView() {
       <ViewHeader
         summary={
           value &&
-          `${value.changes.length} of ${workloads} workloads on ${value.sources.length - failed.length} of ${value.sources.length} clusters changed since ${new Date(value.since).toLocaleString()}`
+          `${value.changes.length} of ${workloads} workloads on ${value.sources.length - failed.length} of ${value.sources.length} clusters changed since ${new Date(value.since).toLocaleString()}${pending ? `; reading ${pending} more…` : ''}`
         }
         reading="Reading every cluster…"
-        loading={query.loading}
+        loading={loading}
         filterLabel="Filter changes"
         placeholder="name, namespace, cluster, who, image"
         filter={filter}
         onFilter={setFilter}
-        onRefresh={query.refetch}
+        onRefresh={() => setRefreshes((n) => n + 1)}
       />
-      {query.error !== undefined && <CallProblem error={query.error} what="the recent changes" onRetry={query.refetch} />}
+      {ids.map((id) => (
+        <ConnectionChanges key={id} connectionId={id} refreshKey={String(refreshes)} onPart={onPart} />
+      ))}
       {failed.map((s) => (
         <p key={s.connectionId} className="notice notice-error" role="alert">
           {s.connectionName}: {s.error}
@@ -183,7 +218,7 @@ export function RecentChangesView() {
           onRowClick={(key) => setSelectedKey(key)}
           win={win}
           idPrefix="recent-change"
-          busy={query.loading}
+          busy={loading}
           empty={<p className="muted">{filter.trim() ? 'No change matches the filter.' : `Nothing changed in the last ${HOURS} hours.`}</p>}
         />
       )}
@@ -192,7 +227,7 @@ export function RecentChangesView() {
           target={rollbackTarget(rollingBack, rollingBackOn)}
           onClose={() => {
             setRollingBack(undefined);
-            query.refetch();
+            setRefreshes((n) => n + 1);
           }}
           onForbidden={() => {}}
         />
