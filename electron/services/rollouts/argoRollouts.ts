@@ -490,7 +490,8 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     }
   }
 
-  function start<P extends ArgoRolloutActionParams>(kind: string, title: string, phases: string[], params: P, actor: string, run: (ctx: TaskContext) => Promise<Done>): { taskId: string } {
+  /** Starts `run` as the task `kind` on the Rollout, audited; its result says whether it was skipped, its report gives the verdict. */
+  function start(kind: string, title: string, phases: string[], params: ArgoRolloutActionParams, actor: string, run: (ctx: TaskContext) => Promise<Done>): { taskId: string } {
     const connectionName = connectionNameOf(connections, params.connectionId);
     const { id } = runner.start(
       { kind, title, target: auditTarget(connectionName, params.namespace, 'rollouts', params.name), connectionId: params.connectionId, connectionName, actor, phases, unit: 'pods' },
@@ -501,7 +502,6 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
   }
 
   const FOLLOW = 'Follow the rollout';
-  const observed = (ro: RolloutObject) => generationObserved(ro);
 
   async function promote(ctx: TaskContext, params: ArgoPromoteParams): Promise<Done> {
     const { namespace, name } = params;
@@ -536,7 +536,7 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     ctx.phase(FOLLOW);
     const from = shown.currentStepIndex;
     const settled: Settled = (now, obj) =>
-      observed(obj) &&
+      generationObserved(obj) &&
       (now.phase === 'Healthy' || now.phase === 'Degraded' || (!params.full && now.phase === 'Paused' && now.currentStepIndex !== from && Boolean(obj.status?.pauseConditions?.length || obj.spec?.paused)));
     const now = await follow(ctx, kc, namespace, name, settled, params.full ? 'become Healthy' : 'reached its next pause or the end');
     // As a rollback whose rollout stalls: the change stands, the verdict is that it did not get through.
@@ -566,7 +566,7 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
       namespace,
       name,
       // Aborted: the controller reports Degraded (RolloutAborted). Retried: it no longer does.
-      (r, obj) => observed(obj) && (to ? r.phase === 'Degraded' && r.aborted : !r.aborted && r.phase !== 'Degraded'),
+      (r, obj) => generationObserved(obj) && (to ? r.phase === 'Degraded' && r.aborted : !r.aborted && r.phase !== 'Degraded'),
       to ? 'reported the abort' : 'left the aborted state',
     );
     return { skipped: false, verdict: `${label} ${to ? 'aborted' : 'retried'}: ${stateText(now)}. ${to ? 'Retry it, or undo this from the audit log.' : ''}`.trim() };
@@ -599,7 +599,7 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     log.info('argo rollout undone', { connectionId: params.connectionId, namespace, name, toRevision: revision });
 
     ctx.phase(FOLLOW);
-    const now = await follow(ctx, kc, namespace, name, (_r, obj) => observed(obj), 'observed the change');
+    const now = await follow(ctx, kc, namespace, name, (_r, obj) => generationObserved(obj), 'observed the change');
     return { skipped: false, verdict: `${label} takes ${to}: ${stateText(now)}.` };
   }
 
