@@ -192,7 +192,7 @@ describe('Argo Rollouts through their steps', () => {
     expect(r).toMatchObject({ phase: 'Degraded', setWeight: 0, images: { stable: [`app=${NEW}`], canary: [] } });
     expect(r.message).toMatch(/^RolloutAborted: /);
     await agreesWithPlugin(r);
-    expect(auditOf(aborted)).toMatchObject({ after: 'aborted (status.abort)', undo: { method: 'rollouts.argoRetry', label: `Retry ${NAME}` } });
+    expect(auditOf(aborted)).toMatchObject({ after: 'aborted (status.abort)', undo: { label: `Retry ${NAME}` } });
 
     const retried = await started('rollouts.argoRetry', { ...at(), ifGeneration: r.generation });
     expect(retried).toMatchObject({ kind: 'rollouts.argoRetry', status: 'succeeded' });
