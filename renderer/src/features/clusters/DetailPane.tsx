@@ -1,6 +1,7 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ConnectionSummary, ObjectDetail, ObjectRef, Row } from '../../../../shared/contract';
 import { useScopeKeys } from '../../shell/keyScope';
+import { TabList } from '../../ui/TabList';
 import { useQuery, type Query } from '../../ui/useQuery';
 import { ObjectActions } from './actions/ObjectActions';
 import { detailTabs, SECRETS_KEY, type DetailTab, type DetailTabId } from './detail/detailTabs';
@@ -95,9 +96,8 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   useScopeKeys(Object.fromEntries(tabs.map((t) => [t.key, () => showByKey(t)])));
 
   const idPrefix = useId();
-  const tabId = (t: DetailTab) => `${idPrefix}-tab-${t.id}`;
+  const tabId = (id: DetailTabId) => `${idPrefix}-tab-${id}`;
   const panelId = `${idPrefix}-panel`;
-  const tabRefs = useRef(new Map<DetailTabId, HTMLButtonElement>());
   const closeRef = useRef<HTMLButtonElement>(null);
 
   // The object went (deleted from here or elsewhere) and took the focused control with it: keep focus in the pane.
@@ -105,17 +105,6 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   useLayoutEffect(() => {
     if (gone && (document.activeElement === document.body || document.activeElement === null)) closeRef.current?.focus();
   }, [gone]);
-
-  // Arrows, Home and End move between tabs, which show as focus moves (the ARIA tabs pattern).
-  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
-    const i = tabs.indexOf(tab);
-    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const next = tabs[(to + tabs.length) % tabs.length];
-    choose(next.id);
-    tabRefs.current.get(next.id)?.focus();
-  };
 
   return (
     <aside className="detail detail-pane" aria-label={`${entry.one} details`}>
@@ -130,31 +119,8 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
           <div className="detail-actions">
             <ObjectActions connection={connection} entry={entry} row={row} detail={detail.value} />
           </div>
-          <div role="tablist" aria-label="Views" className="detail-tabs">
-            {tabs.map((t) => (
-              <button
-                key={t.id}
-                ref={(el) => {
-                  if (el) tabRefs.current.set(t.id, el);
-                  else tabRefs.current.delete(t.id);
-                }}
-                type="button"
-                role="tab"
-                id={tabId(t)}
-                aria-selected={t === tab}
-                aria-controls={panelId}
-                aria-keyshortcuts={t.key}
-                tabIndex={t === tab ? 0 : -1}
-                className={t === tab ? 'active' : undefined}
-                onClick={() => choose(t.id)}
-                onKeyDown={onTabKey}
-              >
-                {t.label}
-                <kbd aria-hidden="true">{t.key}</kbd>
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={panelId} aria-labelledby={tabId(tab)} tabIndex={0} className={`detail-panel detail-panel-${tab.id}`}>
+          <TabList label="Views" tabs={tabs} current={tab.id} onChoose={choose} tabId={tabId} panelId={panelId} />
+          <div role="tabpanel" id={panelId} aria-labelledby={tabId(tab.id)} tabIndex={0} className={`detail-panel detail-panel-${tab.id}`}>
             <TabPanel tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} logRef={logRef} />
           </div>
         </>

@@ -1,6 +1,7 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { AddClusterFirst } from '../../shell/AddClusterFirst';
 import { readSetting, writeSetting } from '../../shell/storage';
+import { TabList } from '../../ui/TabList';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
 import { ROLLOUTS_TABS, type RolloutsTab } from './rolloutsTabs';
 import './rollouts.css';
@@ -13,19 +14,9 @@ export function RolloutsPage() {
   const count = useConnections((s) => s.connections.length);
   const [tabId, setTabId] = useState(() => readSetting(TAB_KEY));
   const tab = ROLLOUTS_TABS.find((t) => t.id === tabId) ?? ROLLOUTS_TABS[0];
-  const tabRefs = useRef(new Map<string, HTMLButtonElement>());
-  const choose = (t: RolloutsTab) => {
-    setTabId(t.id);
-    writeSetting(TAB_KEY, t.id);
-  };
-  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
-    const i = ROLLOUTS_TABS.indexOf(tab);
-    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: ROLLOUTS_TABS.length - 1 }[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const next = ROLLOUTS_TABS[(to + ROLLOUTS_TABS.length) % ROLLOUTS_TABS.length];
-    choose(next);
-    tabRefs.current.get(next.id)?.focus();
+  const choose = (id: string) => {
+    setTabId(id);
+    writeSetting(TAB_KEY, id);
   };
 
   return (
@@ -37,28 +28,7 @@ export function RolloutsPage() {
         <AddClusterFirst />
       ) : (
         <>
-          <div role="tablist" aria-label="Rollout views" className="detail-tabs">
-            {ROLLOUTS_TABS.map((t) => (
-              <button
-                key={t.id}
-                ref={(el) => {
-                  if (el) tabRefs.current.set(t.id, el);
-                  else tabRefs.current.delete(t.id);
-                }}
-                type="button"
-                role="tab"
-                id={`rollouts-tab-${t.id}`}
-                aria-selected={t === tab}
-                aria-controls="rollouts-panel"
-                tabIndex={t === tab ? 0 : -1}
-                className={t === tab ? 'active' : undefined}
-                onClick={() => choose(t)}
-                onKeyDown={onTabKey}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <TabList label="Rollout views" tabs={ROLLOUTS_TABS} current={tab.id} onChoose={choose} tabId={(id) => `rollouts-tab-${id}`} panelId="rollouts-panel" />
           <div role="tabpanel" id="rollouts-panel" aria-labelledby={`rollouts-tab-${tab.id}`} className="rollouts-panel">
             <TabView tab={tab} />
           </div>
