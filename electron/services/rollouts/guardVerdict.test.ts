@@ -87,6 +87,12 @@ describe('judgeGuard', () => {
     expect(v.message).not.toMatch(/revision 5/);
   });
 
+  it('keeps what a guard learned before uids were kept: it adopts the Deployment it reads and still trips its stalled rollout', () => {
+    const before007: GuardMemory = { stableRevision: 3, stableTemplate: templateFingerprint(deployment({ revision: 3, image: 'web:3' })) };
+    const [v] = run([deployment({ revision: 4, image: 'web:4', updated: 1, available: 3, total: 5, stalled: true })], before007);
+    expect(v).toMatchObject({ state: 'tripped', trip: { fromRevision: 4 }, memory: { uid: 'u1', stableRevision: 3 } });
+  });
+
   it('forgets what it remembered of a Deployment deleted and created again (another uid)', () => {
     const memory: GuardMemory = { uid: 'old', stableRevision: 5, stableTemplate: 'x', trippedRevision: 6, trippedTemplate: 'y' };
     const [v] = run([deployment({ revision: 2, image: 'web:bad', uid: 'new', updated: 1, total: 5, stalled: true })], memory);

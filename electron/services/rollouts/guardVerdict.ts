@@ -123,7 +123,8 @@ export function judgeGuard(remembered: GuardMemory, d: GuardedDeployment, now: n
   const uid = d.metadata?.uid;
   // Memory of another object of the same name (deleted and created again) says nothing of this one.
   const recreated = remembered.uid !== undefined && remembered.uid !== uid;
-  const memory: GuardMemory = remembered.uid === uid ? remembered : uid !== undefined ? { uid } : {};
+  // A guard kept before uids were (migration 007) adopts this object: its memory is of it.
+  const memory: GuardMemory = !recreated ? { ...remembered, ...(uid !== undefined ? { uid } : {}) } : uid !== undefined ? { uid } : {};
   const calm = { ...memory, belowSince: undefined };
   const revision = revisionOf(d);
   const progress = rolloutProgress(d);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManagedBy } from '../../../shared/contract';
 import { managedBy } from './managedBy';
 
 const marked = (labels: Record<string, string> = {}, annotations: Record<string, string> = {}, managers: string[] = []) => ({
@@ -44,5 +45,22 @@ describe('who else manages a workload', () => {
     expect(managedBy(marked({ 'app.kubernetes.io/instance': 'ranker' }, {}, ['kubectl-set', 'kube-controller-manager']))).toBeUndefined();
     expect(managedBy(marked({ 'argocd.argoproj.io/instance': '' }, { 'argocd.argoproj.io/tracking-id': '' }))).toBeUndefined();
     expect(managedBy({})).toBeUndefined();
+  });
+});
+
+describe('hostile marks', () => {
+  it('takes no tool from a field manager named like an object property, and keeps every name within the contract', () => {
+    expect(managedBy(marked({}, {}, ['constructor', 'toString', '__proto__']))).toBeUndefined();
+    const long = 'x'.repeat(600);
+    for (const found of [
+      managedBy(marked({}, { 'argocd.argoproj.io/tracking-id': long })),
+      managedBy(marked({ 'argocd.argoproj.io/instance': long })),
+      managedBy(marked({ 'kustomize.toolkit.fluxcd.io/name': long, 'kustomize.toolkit.fluxcd.io/namespace': long })),
+      managedBy(marked({}, { 'meta.helm.sh/release-name': long, 'meta.helm.sh/release-namespace': long })),
+      managedBy(marked({ 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': long })),
+    ]) {
+      expect(ManagedBy.safeParse(found).success).toBe(true);
+      expect(found?.name?.length).toBeLessThanOrEqual(512);
+    }
   });
 });

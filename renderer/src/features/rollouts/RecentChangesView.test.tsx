@@ -139,6 +139,23 @@ describe('the rollouts cockpit', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('drops a cluster’s rows once a later read of it fails, saying why, and counts only what is shown', async () => {
+    const user = userEvent.setup();
+    let down = false;
+    const all = answer([change('ranker'), change('embedder', { connectionId: 'k-staging' })], [{ connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 }, { connectionId: 'k-staging', connectionName: 'staging-us', workloads: 7 }]);
+    const fake = createFakeBridge({
+      'connections.list': () => ok(connections),
+      'rollouts.recentChanges': (p) => (down && p.connectionId === 'k-staging' ? { ok: false, error: { code: 'UNREACHABLE', message: 'https://10.0.0.2:6443 refused the connection' } } : byConnection(all)(p)),
+    });
+    renderApp(fake, '#/rollouts');
+    await waitFor(async () => expect(await gridRows()).toHaveLength(2));
+    down = true;
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('staging-us: https://10.0.0.2:6443 refused the connection');
+    expect((await gridRows()).map((r) => r.textContent)).toEqual([expect.stringContaining('ranker')]);
+    expect(screen.getByText(/1 of 40 workloads on 1 of 2 clusters changed since/)).toBeTruthy();
+  });
+
   it('shows the clusters that answered while another is still being read, saying so', async () => {
     let answerStaging: (() => void) | undefined;
     const all = answer([change('ranker'), change('embedder', { connectionId: 'k-staging' })], [{ connectionId: 'k-prod', connectionName: 'prod-eu', workloads: 40 }, { connectionId: 'k-staging', connectionName: 'staging-us', workloads: 7 }]);

@@ -67,7 +67,8 @@ function merged(ids: readonly string[], parts: Readonly<Record<string, Part>>, n
   if (!answered.length) return undefined;
   return {
     since: answered.map((id) => parts[id].value?.since ?? '').filter(Boolean).sort()[0] ?? new Date(Date.now() - HOURS * 3600_000).toISOString(),
-    changes: answered.flatMap((id) => parts[id].value?.changes ?? []),
+    // A cluster whose last read failed shows its error, not the rows of an older answer.
+    changes: answered.flatMap((id) => (parts[id].error !== undefined ? [] : (parts[id].value?.changes ?? []))),
     sources: answered.flatMap((id) => {
       const part = parts[id];
       if (part.error !== undefined) return [{ connectionId: id, connectionName: names.get(id) ?? id, workloads: 0, error: describeError(part.error).message }];
