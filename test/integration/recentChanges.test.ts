@@ -65,6 +65,8 @@ beforeAll(async () => {
   await until('ranker revision 2', async () => (await revisionOf('ranker')) === 2, 60_000, 250);
   await aSecondLater();
   await apply('secondary', workload('StatefulSet', 'feature-store', 'registry.k8s.io/pause:3.9'));
+  // Its controller keeps revision 1 as a ControllerRevision a moment later.
+  await until('feature-store revision 1', async () => (await kubectl('secondary', 'get', 'controllerrevisions', '-n', NS, '-o', 'name')).trim() !== '', 60_000, 250);
 }, 180_000);
 
 afterAll(async () => {
