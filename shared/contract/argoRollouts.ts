@@ -55,6 +55,8 @@ export const ArgoRollout = z.object({
   aborted: z.boolean(),
   /** `spec.paused`. */
   paused: z.boolean(),
+  /** `status.stableRS` is `status.currentPodHash`: nothing is being rolled out, so there is nothing to abort (the controller would undo it). */
+  fullyPromoted: z.boolean(),
   /** The canary's weight its steps set now, and the weight it has (from its available pods, or the traffic router), in percent of the maximum; canary only. */
   setWeight: Count.optional(),
   actualWeight: Count.optional(),
@@ -69,6 +71,8 @@ export const ArgoRollout = z.object({
   generation: Count,
   /** Its pod template comes from a `workloadRef` (a Deployment): undo changes that workload. */
   workloadRef: Text.optional(),
+  /** Why this Rollout could not be read as the plugin reads it (its other figures are then empty): shown instead of it, acting on it is refused. */
+  unreadable: Text.optional(),
 });
 export type ArgoRollout = z.infer<typeof ArgoRollout>;
 
@@ -119,7 +123,10 @@ export const argoRolloutsMethods = {
    * followed to its next pause, Healthy or Degraded.
    */
   'rollouts.argoPromote': method(ArgoPromoteParams, ArgoTaskStarted),
-  /** `kubectl argo rollouts abort`: `status.abort` true, back on the stable ReplicaSet; audited (its undo retries), followed until the controller reports it aborted. */
+  /**
+   * `kubectl argo rollouts abort`: `status.abort` true, back on the stable ReplicaSet; audited (its undo retries), followed
+   * until the controller reports it aborted (`status.abortedAt`); VALIDATION when it is fully promoted (nothing to abort).
+   */
   'rollouts.argoAbort': method(ArgoRolloutActionParams, ArgoTaskStarted),
   /** `kubectl argo rollouts retry rollout` of an aborted Rollout: `status.abort` false; audited (its undo aborts again), followed until it progresses. */
   'rollouts.argoRetry': method(ArgoRolloutActionParams, ArgoTaskStarted),

@@ -9,6 +9,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { ArgoRollouts } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { scriptKubeRequest, type KubeRoute, type SentRequest } from '../../../test/support/scriptedKube';
 import type { Outcome } from '../audit/auditService';
@@ -367,10 +368,11 @@ describe('reading a Rollout as `kubectl argo rollouts get rollout` does', () => 
       [10, 'active'],
       [8, undefined],
     ]);
-    // Promote clears its pause conditions; there is no step to hold it to.
+    // Promote clears its pause conditions (as read); there is no step to hold it to.
     expect(promotePatches(ro, false).status).toEqual([
       { op: 'test', path: '/metadata/uid', value: 'bg-1' },
       { op: 'test', path: '/metadata/generation', value: 410 },
+      { op: 'test', path: '/status/pauseConditions', value: [{ reason: 'BlueGreenPause', startTime: '2019-10-28T04:50:20Z' }] },
       { op: 'remove', path: '/status/pauseConditions' },
     ]);
   });
@@ -397,10 +399,14 @@ const uidAndGeneration = [
 ];
 
 describe('the plugin’s patches, guarded', () => {
-  it('promote at a pause step clears the pause conditions on the status, testing the step read', () => {
+  it('promote at a pause step clears the pause conditions on the status, testing the step and the conditions read', () => {
+    const clearPause = [
+      { op: 'test', path: '/status/pauseConditions', value: [{ reason: 'CanaryPauseStep' }] },
+      { op: 'remove', path: '/status/pauseConditions' },
+    ];
     expect(promotePatches(pausedCanary(), false)).toEqual({
-      status: [...uidAndGeneration, { op: 'test', path: '/status/currentStepIndex', value: 1 }, { op: 'remove', path: '/status/pauseConditions' }],
-      unified: [...uidAndGeneration, { op: 'test', path: '/status/currentStepIndex', value: 1 }, { op: 'add', path: '/spec/paused', value: false }, { op: 'remove', path: '/status/pauseConditions' }],
+      status: [...uidAndGeneration, { op: 'test', path: '/status/currentStepIndex', value: 1 }, ...clearPause],
+      unified: [...uidAndGeneration, { op: 'test', path: '/status/currentStepIndex', value: 1 }, { op: 'add', path: '/spec/paused', value: false }, ...clearPause],
     });
   });
 
@@ -546,7 +552,7 @@ describe('the actions against an apiserver', () => {
 
   it('abort sets status.abort, follows it to Degraded, and offers a retry held to the generation left', async () => {
     const aborted = pausedCanary();
-    Object.assign(aborted.status!, { abort: true, phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 2', pauseConditions: undefined, controllerPause: false });
+    Object.assign(aborted.status!, { abort: true, abortedAt: '2026-12-04T05:00:00Z', phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 2', pauseConditions: undefined, controllerPause: false });
     serve(pausedCanary(), aborted);
     routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: pausedCanary() });
     const { runner, ran } = fakeRunner();
@@ -572,5 +578,136 @@ describe('the actions against an apiserver', () => {
     createArgoRollouts(deps(runner)).undo({ ...at, toRevision: 2 }, 'ana');
     expect(await ran.done).toMatchObject({ ok: true, value: { skipped: true } });
     expect(sent.some((s) => s.method === 'PATCH')).toBe(false);
+  });
+});
+
+/** pausedCanary at `resourceVersion`, its status changed by `status`. */
+function canaryAt(resourceVersion: string, status: NonNullable<RolloutObject['status']> = {}): RolloutObject {
+  const ro = pausedCanary();
+  ro.metadata!.resourceVersion = resourceVersion;
+  Object.assign(ro.status!, status);
+  return ro;
+}
+const abortedStatus = { abort: true, phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 2', pauseConditions: undefined, controllerPause: false };
+const rolloutReads = () => sent.filter((s) => s.method === 'GET' && s.path === ROLLOUT).length;
+
+describe('following what the controller does with an action', () => {
+  it('promote --full of a Degraded Rollout: the patch’s own answer and a still-set promoteFull are not the controller’s verdict', async () => {
+    const degraded = canaryAt('10', { ...abortedStatus, abortedAt: '2026-12-04T05:00:00Z' });
+    const written = canaryAt('11', { ...abortedStatus, abortedAt: '2026-12-04T05:00:00Z', promoteFull: true });
+    const progressing = canaryAt('12', { phase: 'Progressing', message: 'more replicas need to be updated', promoteFull: true, pauseConditions: undefined, controllerPause: false });
+    const healthy = canaryAt('13', { phase: 'Healthy', message: '', pauseConditions: undefined, controllerPause: false, currentStepIndex: 4, stableRS: 'bbb', updatedReplicas: 4 });
+    serve(degraded, written, progressing, healthy);
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: written });
+    const { runner, ran } = fakeRunner();
+    createArgoRollouts(deps(runner)).promote({ ...at, full: true }, 'ana');
+    expect(await ran.done).toEqual({ ok: true, value: { skipped: false, verdict: expect.stringContaining('promoted fully: Healthy') as string } });
+    expect(rolloutReads()).toBe(4);
+  });
+
+  it('abort of a fully promoted Rollout is refused (the controller would undo it), nothing written', async () => {
+    serve(canaryAt('10', { phase: 'Healthy', pauseConditions: undefined, controllerPause: false, currentStepIndex: 4, stableRS: 'bbb' }));
+    const { runner, ran } = fakeRunner();
+    createArgoRollouts(deps(runner)).abort(at, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('nothing to abort: it is fully promoted') as string }) as AppError });
+    expect(sent.some((s) => s.method === 'PATCH')).toBe(false);
+  });
+
+  it('an abort is taken once the controller has set status.abortedAt, a retry once it has cleared it', async () => {
+    serve(canaryAt('10'), canaryAt('12', abortedStatus), canaryAt('13', { ...abortedStatus, abortedAt: '2026-12-04T05:00:00Z' }));
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: canaryAt('11', { abort: true }) });
+    const aborting = fakeRunner();
+    createArgoRollouts(deps(aborting.runner)).abort(at, 'ana');
+    expect(await aborting.ran.done).toMatchObject({ ok: true });
+    expect(rolloutReads()).toBe(3);
+
+    sent.length = 0;
+    const abortedAt = { ...abortedStatus, abortedAt: '2026-12-04T05:00:00Z' };
+    serve(canaryAt('20', abortedAt), canaryAt('22', { ...abortedAt, abort: false, phase: 'Progressing' }), canaryAt('23', { abort: false, abortedAt: null }));
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: canaryAt('21', { ...abortedAt, abort: false }) });
+    const retrying = fakeRunner();
+    createArgoRollouts(deps(retrying.runner)).retry(at, 'ana');
+    expect(await retrying.ran.done).toMatchObject({ ok: true });
+    expect(rolloutReads()).toBe(3);
+  });
+
+  it('a blip while following is read again; a cluster silent for 20 s says the promotion was applied and its outcome is unknown', async () => {
+    const next = canaryAt('12', { currentStepIndex: 3 });
+    let reads = 0;
+    let silent = 1;
+    routes[`GET ${ROLLOUT}`] = () => {
+      if (++reads === 1) return { status: 200, body: canaryAt('10') };
+      if (silent-- > 0) throw new AppError('UNREACHABLE', 'connect ECONNREFUSED');
+      return { status: 200, body: next };
+    };
+    routes['GET /apis/apps/v1/namespaces/ml/replicasets'] = () => ({ status: 200, body: { items: rankerReplicaSets() } });
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: canaryAt('11') });
+    const blip = fakeRunner();
+    createArgoRollouts(deps(blip.runner)).promote({ ...at, full: false }, 'ana');
+    expect(await blip.ran.done).toMatchObject({ ok: true, value: { skipped: false } });
+
+    reads = 0;
+    silent = Infinity;
+    let clock = 0;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => (clock += 5_000));
+    try {
+      const lost = fakeRunner();
+      createArgoRollouts(deps(lost.runner)).promote({ ...at, full: false }, 'ana');
+      expect(await lost.ran.done).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'UNREACHABLE', message: expect.stringMatching(/^Lost contact with the cluster while following the rollout \(connect ECONNREFUSED\): the promotion of Rollout ranker in ml was applied; whether it has .* is not known/) }) as AppError,
+      });
+      expect(lost.ran.audit).toMatchObject({ after: 'promoted (unpaused)' });
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('promote’s spec patch refused after its status patch went through: CONFLICT, and the audit says what was written', async () => {
+    const manual = canaryAt('10');
+    manual.spec!.paused = true;
+    serve(manual);
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 200, body: canaryAt('11') });
+    routes[`PATCH ${ROLLOUT}`] = () => ({ status: 409, body: { kind: 'Status', code: 409 } });
+    const { runner, ran } = fakeRunner();
+    createArgoRollouts(deps(runner)).promote({ ...at, full: false }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONFLICT' }) as AppError });
+    expect(ran.audit).toEqual({ before: expect.stringContaining('Paused') as string, after: expect.stringContaining('promoted (unpaused)') as string });
+  });
+
+  it('the controller clears the pause conditions between the read and the promotion (a bare 422): CONFLICT, not the server’s words', async () => {
+    serve(pausedCanary());
+    routes[`GET ${ROLLOUT}/status`] = () => ({ status: 200, body: canaryAt('11', { pauseConditions: undefined }) });
+    routes[`PATCH ${ROLLOUT}/status`] = () => ({ status: 422, body: { kind: 'Status', status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', code: 422 } });
+    const { runner, ran } = fakeRunner();
+    createArgoRollouts(deps(runner)).promote({ ...at, full: false }, 'ana');
+    expect(await ran.done).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONFLICT' }) as AppError });
+  });
+});
+
+describe('listing Rollouts', () => {
+  const hostile = (): RolloutObject => {
+    const ro = canaryAt('10', { currentStepIndex: -1, replicas: -1 });
+    Object.assign(ro.metadata!, { name: 'hostile', uid: 'ro-2' });
+    ro.spec!.replicas = -1;
+    ro.spec!.strategy!.canary!.steps = [{ setWeight: -10 }, { pause: { duration: 'x'.repeat(300) } }];
+    ro.spec!.strategy!.canary!.trafficRouting = { maxTrafficWeight: -1 };
+    return ro;
+  };
+
+  it('reads the ReplicaSets once for all Rollouts; clamps a hostile Rollout’s figures, and shows one it cannot represent as a row saying why', async () => {
+    const unrepresentable = canaryAt('10');
+    Object.assign(unrepresentable.metadata!, { name: 42, uid: 'ro-3' });
+    routes['GET /apis/argoproj.io/v1alpha1/namespaces/ml/rollouts'] = () => ({ status: 200, body: { items: [pausedCanary(), hostile(), unrepresentable] } });
+    routes['GET /apis/apps/v1/namespaces/ml/replicasets'] = () => ({ status: 200, body: { items: rankerReplicaSets() } });
+    const listed = await createArgoRollouts(deps(fakeRunner().runner)).list({ connectionId: 'c1', namespace: 'ml' });
+    expect(ArgoRollouts.parse(listed)).toEqual(listed);
+    expect(sent.filter((s) => s.path.startsWith('/apis/apps/v1/')).length).toBe(1);
+    const [unreadable, bad, ranker] = listed.rollouts;
+    expect(ranker).toMatchObject({ name: 'ranker', setWeight: 25, revisions: [{ revision: 2 }, { revision: 1 }] });
+    expect(bad).toMatchObject({ name: 'hostile', currentStepIndex: 0, setWeight: 0, replicas: { desired: 0, current: 0 }, revisions: [] });
+    expect(bad.steps[1].value).toHaveLength(256);
+    expect(bad.unreadable).toBeUndefined();
+    expect(unreadable).toMatchObject({ name: '42', unreadable: expect.stringContaining('cannot be shown') as string, revisions: [] });
   });
 });

@@ -17,16 +17,16 @@
  * action is an audited task that follows the controller until it has acted.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type {
-  ArgoPhase,
-  ArgoPromoteParams,
-  ArgoRevision,
+import {
   ArgoRollout,
-  ArgoRolloutActionParams,
-  ArgoRollouts,
-  ArgoStep,
-  ArgoUndoParams,
-  ResourceRef,
+  type ArgoPhase,
+  type ArgoPromoteParams,
+  type ArgoRevision,
+  type ArgoRolloutActionParams,
+  type ArgoRollouts,
+  type ArgoStep,
+  type ArgoUndoParams,
+  type ResourceRef,
 } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { UndoStep } from '../audit/auditService';
@@ -52,6 +52,10 @@ const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation'
 
 /** How long an action follows the controller before saying it is still under way. */
 const DEFAULT_SETTLE_MS = 10 * 60_000;
+/** How long the cluster may not answer, in a row, while an action is followed, before its outcome is said to be unknown (as a rollback's). */
+const LOST_CONTACT_MS = 20_000;
+/** Failures that say nothing of the Rollout, only that the cluster did not answer: the following reads again. */
+const NO_ANSWER = new Set(['UNREACHABLE', 'TIMEOUT']);
 
 interface CanaryStepSpec {
   setWeight?: number;
@@ -85,6 +89,8 @@ export interface RolloutObject extends KubeObject {
     observedGeneration?: string;
     workloadObservedGeneration?: string;
     abort?: boolean;
+    /** Set by the controller alone, once it has acted on `abort` (`CalculateAbortStatus`); cleared once it has acted on a retry. */
+    abortedAt?: string | null;
     controllerPause?: boolean;
     pauseConditions?: { reason?: string }[] | null;
     promoteFull?: boolean;
@@ -109,6 +115,9 @@ export interface RolloutReplicaSet extends KubeObject {
 }
 
 const bounded = (s: string, max = 1024) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+/** A count as the contract takes it: a whole number, at least 0 (a hostile or broken object may hold anything). */
+const count = (n: number | undefined, otherwise = 0): number =>
+  typeof n === 'number' && Number.isFinite(n) ? Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.trunc(n))) : otherwise;
 const nameOf = (o: KubeObject) => o.metadata?.name ?? '';
 
 /** `replicasetutil.GetCurrentCanaryStep`: the step at `status.currentStepIndex` (0 when unset); none once past the last, or without steps. */
@@ -135,13 +144,13 @@ export function currentSetWeight(ro: RolloutObject): number {
 /** A step's kind and value, as `get rollout` prints it. */
 export function describeStep(step: CanaryStepSpec): ArgoStep {
   const text = (value: string | undefined): ArgoStep['value'] => (value === undefined ? undefined : bounded(value, 256));
-  if (step.setWeight !== undefined) return { kind: 'setWeight', value: String(step.setWeight) };
-  if (step.pause) return { kind: 'pause', value: step.pause.duration === undefined ? 'indefinite' : typeof step.pause.duration === 'number' ? `${step.pause.duration}s` : step.pause.duration };
+  if (step.setWeight !== undefined) return { kind: 'setWeight', value: text(String(step.setWeight)) };
+  if (step.pause) return { kind: 'pause', value: step.pause.duration === undefined ? 'indefinite' : text(typeof step.pause.duration === 'number' ? `${step.pause.duration}s` : String(step.pause.duration)) };
   if (step.analysis) return { kind: 'analysis', value: text((step.analysis.templates ?? []).map((t) => t.templateName ?? '?').join(', ')) };
   if (step.experiment) return { kind: 'experiment', value: text((step.experiment.templates ?? []).map((t) => t.name ?? '?').join(', ') + (step.experiment.duration ? ` for ${step.experiment.duration}` : '')) };
   if (step.setCanaryScale) {
     const s = step.setCanaryScale;
-    return { kind: 'setCanaryScale', value: s.replicas !== undefined ? `replicas ${s.replicas}` : s.weight !== undefined ? `weight ${s.weight}` : 'matchTrafficWeight' };
+    return { kind: 'setCanaryScale', value: text(s.replicas !== undefined ? `replicas ${s.replicas}` : s.weight !== undefined ? `weight ${s.weight}` : 'matchTrafficWeight') };
   }
   if (step.setHeaderRoute) return { kind: 'setHeaderRoute', value: text(step.setHeaderRoute.name) };
   if (step.setMirrorRoute) return { kind: 'setMirrorRoute', value: text(step.setMirrorRoute.name) };
@@ -237,8 +246,8 @@ export function argoRollout(ro: RolloutObject, replicaSets: readonly RolloutRepl
         revision: argoRevisionOf(rs) ?? 0,
         replicaSet: bounded(nameOf(rs)),
         images: templateImages(rs.spec?.template).slice(0, 64).map((i) => bounded(i, 512)),
-        replicas: rs.status?.replicas ?? 0,
-        available: rs.status?.availableReplicas ?? 0,
+        replicas: count(rs.status?.replicas),
+        available: count(rs.status?.availableReplicas),
         ...(role ? { role } : {}),
       };
     })
@@ -251,31 +260,67 @@ export function argoRollout(ro: RolloutObject, replicaSets: readonly RolloutRepl
   const canaryRunning = (newer?.status?.replicas ?? 0) > 0 ? newer : undefined;
   const images = (rs: RolloutReplicaSet | undefined) => templateImages(rs?.spec?.template).slice(0, 64).map((i) => bounded(i, 512));
   const { phase, message } = rolloutPhase(ro);
-  const weights = canary ? { setWeight: currentSetWeight(ro), actualWeight: actualWeight(ro, newer) } : {};
+  const weights = canary ? { setWeight: count(currentSetWeight(ro)), actualWeight: count(actualWeight(ro, newer)) } : {};
   const workloadRef = ro.spec?.workloadRef;
   return {
     name: bounded(nameOf(ro)),
     namespace: bounded(ro.metadata?.namespace ?? ''),
     strategy: canary ? 'canary' : 'blueGreen',
     steps: steps.slice(0, 256).map(describeStep),
-    ...(canary && steps.length && status.currentStepIndex !== undefined ? { currentStepIndex: status.currentStepIndex } : {}),
+    ...(canary && steps.length && status.currentStepIndex !== undefined ? { currentStepIndex: count(status.currentStepIndex) } : {}),
     phase,
     message: bounded(message),
     aborted: Boolean(status.abort),
     paused: Boolean(ro.spec?.paused),
+    fullyPromoted: status.stableRS !== undefined && status.stableRS === status.currentPodHash,
     ...weights,
     replicas: {
-      desired: ro.spec?.replicas ?? 1,
-      current: status.replicas ?? 0,
-      updated: status.updatedReplicas ?? 0,
-      ready: status.readyReplicas ?? 0,
-      available: status.availableReplicas ?? 0,
+      desired: count(ro.spec?.replicas, 1),
+      current: count(status.replicas),
+      updated: count(status.updatedReplicas),
+      ready: count(status.readyReplicas),
+      available: count(status.availableReplicas),
     },
     images: { stable: images(stable), canary: images(canaryRunning) },
     templateImages: templateImages(ro.spec?.template).slice(0, 64).map((i) => bounded(i, 512)),
     revisions,
-    generation: ro.metadata?.generation ?? 0,
+    generation: count(ro.metadata?.generation),
     ...(workloadRef ? { workloadRef: bounded(`${workloadRef.kind ?? '?'} ${workloadRef.name ?? '?'}`) } : {}),
+  };
+}
+
+/**
+ * {@link argoRollout}, checked against the contract: a Rollout it cannot represent (a broken or hostile object)
+ * is a row saying why, with nothing else of it, rather than failing every other Rollout's answer.
+ */
+export function shownRollout(ro: RolloutObject, replicaSets: readonly RolloutReplicaSet[]): ArgoRollout {
+  let why: string;
+  try {
+    const checked = ArgoRollout.safeParse(argoRollout(ro, replicaSets));
+    if (checked.success) return checked.data;
+    why = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  } catch (err) {
+    why = err instanceof Error ? err.message : String(err);
+  }
+  const name = String(ro.metadata?.name ?? '');
+  const namespace = String(ro.metadata?.namespace ?? '');
+  const unreadable = bounded(`Rollout ${name} in ${namespace} cannot be shown as the plugin reads it: ${why}`);
+  return {
+    name: bounded(name),
+    namespace: bounded(namespace),
+    strategy: ro.spec?.strategy?.canary ? 'canary' : 'blueGreen',
+    steps: [],
+    phase: 'Degraded',
+    message: unreadable,
+    aborted: false,
+    paused: false,
+    fullyPromoted: false,
+    replicas: { desired: 0, current: 0, updated: 0, ready: 0, available: 0 },
+    images: { stable: [], canary: [] },
+    templateImages: [],
+    revisions: [],
+    generation: count(ro.metadata?.generation),
+    unreadable,
   };
 }
 
@@ -314,7 +359,14 @@ export function promotePatches(ro: RolloutObject, full: boolean): PromotePatches
   const unpause: JsonPatchOp = { op: 'add', path: '/spec/paused', value: false };
   const spec = ro.spec?.paused ? [...sameRollout(ro), unpause] : undefined;
   const withGuard = (ops: JsonPatchOp[] | undefined) => (ops ? [...guard, ...ops] : undefined);
-  const clearPause: JsonPatchOp[] = status.pauseConditions !== undefined ? [{ op: 'remove', path: '/status/pauseConditions' }] : [];
+  // Tested first: the controller clearing them meanwhile is then a change made meanwhile (CONFLICT), not a bare 422.
+  const clearPause: JsonPatchOp[] =
+    status.pauseConditions !== undefined
+      ? [
+          { op: 'test', path: '/status/pauseConditions', value: status.pauseConditions },
+          { op: 'remove', path: '/status/pauseConditions' },
+        ]
+      : [];
   /** The step after the current one, no further than one past the last (`*index++` while below the count). */
   const nextStep = (): JsonPatchOp[] => {
     const { index } = currentCanaryStep(ro);
@@ -448,11 +500,12 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
   async function read(kc: KubeConfig, namespace: string, name: string, signal?: AbortSignal): Promise<{ ro: RolloutObject; replicaSets: RolloutReplicaSet[]; shown: ArgoRollout }> {
     const ro = await readObject<RolloutObject>(kc, rolloutPath(namespace, name), `reading Rollout ${name} in ${namespace}`, `Rollout ${name} in ${namespace} is not there (any more)`, signal);
     const replicaSets = await controlledObjects<RolloutReplicaSet>(kc, ro, namespace, REPLICA_SETS, `Rollout ${name}`, signal);
-    return { ro, replicaSets, shown: argoRollout(ro, replicaSets) };
+    return { ro, replicaSets, shown: shownRollout(ro, replicaSets) };
   }
 
   /** CONFLICT when the Rollout's spec moved since the user saw it. */
   function heldTo(ro: RolloutObject, params: { name: string; namespace: string; ifGeneration?: number }, shown: ArgoRollout): void {
+    if (shown.unreadable) throw new AppError('VALIDATION', `${shown.unreadable}. Nothing was changed`);
     if (params.ifGeneration !== undefined && shown.generation !== params.ifGeneration) {
       throw new AppError('CONFLICT', `Rollout ${params.name} in ${params.namespace} was changed since you looked (generation ${shown.generation}, not ${params.ifGeneration}); it is ${stateText(shown)}. Nothing was changed: look again`);
     }
@@ -478,13 +531,35 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     return direct.body;
   }
 
-  /** Reads the Rollout until `settled` says the controller has acted; TIMEOUT (the change stays) after `settleMs`. */
-  async function follow(ctx: TaskContext, kc: KubeConfig, namespace: string, name: string, settled: Settled, waitingFor: string): Promise<ArgoRollout> {
+  /**
+   * Reads the Rollout until `settled` says the controller has acted on the change `written` (the last patch's
+   * answer: a read still at its resourceVersion is the change itself, before the controller ran); TIMEOUT (the
+   * change stays) after `settleMs`. The cluster not answering is tried again until {@link LOST_CONTACT_MS} pass
+   * without an answer, then the task says `applied` was applied and its outcome is not known.
+   */
+  async function follow(ctx: TaskContext, kc: KubeConfig, namespace: string, name: string, written: RolloutObject, settled: Settled, waitingFor: string, applied: string): Promise<ArgoRollout> {
     const deadline = Date.now() + settleMs;
+    const writtenVersion = written.metadata?.resourceVersion;
+    let silentSince: number | undefined;
     for (;;) {
-      const { ro, shown } = await read(kc, namespace, name, ctx.signal);
+      let now: Awaited<ReturnType<typeof read>>;
+      try {
+        now = await read(kc, namespace, name, ctx.signal);
+        silentSince = undefined;
+      } catch (err) {
+        ctx.throwIfCancelled();
+        if (!(err instanceof AppError) || !NO_ANSWER.has(err.code)) throw err;
+        silentSince ??= Date.now();
+        if (Date.now() - silentSince >= LOST_CONTACT_MS) {
+          throw new AppError(err.code, `Lost contact with the cluster while following the rollout (${err.message}): ${applied} was applied; whether it has ${waitingFor} is not known. Look again when the cluster answers`);
+        }
+        await systemClock.sleep(Math.min(pollMs, 1000), ctx.signal);
+        continue;
+      }
+      const { ro, shown } = now;
       ctx.progress(shown.replicas.updated, shown.replicas.desired, stateText(shown));
-      if (settled(shown, ro)) return shown;
+      const acted = writtenVersion === undefined || ro.metadata?.resourceVersion !== writtenVersion;
+      if (acted && settled(shown, ro)) return shown;
       if (Date.now() > deadline) throw new AppError('TIMEOUT', `Rollout ${name} in ${namespace} took the change, but after ${Math.round(settleMs / 1000)} s it has not ${waitingFor}: it is ${stateText(shown)}`);
       await systemClock.sleep(pollMs, ctx.signal);
     }
@@ -519,26 +594,36 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
       return { skipped: true, verdict: `Skipped: ${label} is neither paused nor short of a full promotion (${stateText(shown)}).` };
     }
     const what = params.full ? 'the full promotion' : 'the promotion';
+    const after = params.full ? 'fully promoted (status.promoteFull)' : 'promoted (unpaused)';
     let spec = patches.spec;
+    let written: RolloutObject = ro;
     if (patches.status) {
       const res = await send(kc, rolloutPath(namespace, name, 'status'), patches.status, what, label);
       // No status subresource: the plugin sends everything to the Rollout at once.
       if (res.status === 404) spec = patches.unified;
+      else {
+        written = res.body;
+        // The status changed: the audit says so even if the spec patch fails.
+        if (spec) ctx.record({ audit: { before: stateText(shown), after: `${after}; the spec's unpause not yet written` } });
+      }
     }
     if (spec) {
       const res = await send(kc, rolloutPath(namespace, name), spec, what, label);
       if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is not there any more`);
+      written = res.body;
     }
-    ctx.record({ audit: { before: stateText(shown), after: params.full ? 'fully promoted (status.promoteFull)' : 'promoted (unpaused)' }, summary: `Promoted ${label}; following it.` });
+    ctx.record({ audit: { before: stateText(shown), after }, summary: `Promoted ${label}; following it.` });
     log.info('argo rollout promoted', { connectionId: params.connectionId, namespace, name, full: params.full });
 
     // Past the point of no return: a cancel stops the following, not the promotion.
     ctx.phase(FOLLOW);
     const from = shown.currentStepIndex;
+    // A full promotion is taken once the controller clears status.promoteFull again (`promoteStable`), or it is Healthy.
     const settled: Settled = (now, obj) =>
       generationObserved(obj) &&
+      (!params.full || !obj.status?.promoteFull || now.phase === 'Healthy') &&
       (now.phase === 'Healthy' || now.phase === 'Degraded' || (!params.full && now.phase === 'Paused' && now.currentStepIndex !== from && Boolean(obj.status?.pauseConditions?.length || obj.spec?.paused)));
-    const now = await follow(ctx, kc, namespace, name, settled, params.full ? 'become Healthy' : 'reached its next pause or the end');
+    const now = await follow(ctx, kc, namespace, name, written, settled, params.full ? 'become Healthy' : 'reached its next pause or the end', `the ${params.full ? 'full promotion' : 'promotion'} of ${label}`);
     // As a rollback whose rollout stalls: the change stands, the verdict is that it did not get through.
     if (now.phase === 'Degraded') throw new AppError('TIMEOUT', `${label} was promoted but is now Degraded: ${now.message}. Abort or undo it`);
     return { skipped: false, verdict: `${label} promoted${params.full ? ' fully' : ''}: ${stateText(now)}.` };
@@ -552,6 +637,8 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     ctx.record({ audit: { before: stateText(shown) } });
     heldTo(ro, params, shown);
     if (!to && !shown.aborted) throw new AppError('CONFLICT', `${label} is not aborted (any more): ${stateText(shown)}. Nothing was changed`);
+    // The controller undoes an abort of a fully promoted Rollout (it clears status.abort once stable is the current pod hash).
+    if (to && shown.fullyPromoted) throw new AppError('VALIDATION', `${label}: nothing to abort: it is fully promoted (${stateText(shown)}). Nothing was changed`);
     const after = await patchStatus(kc, namespace, name, abortPatch(ro, to), to ? 'the abort' : 'the retry');
     const generation = after.metadata?.generation ?? shown.generation;
     const at = { connectionId: params.connectionId, namespace, name, ifGeneration: generation };
@@ -565,9 +652,11 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
       kc,
       namespace,
       name,
-      // Aborted: the controller reports Degraded (RolloutAborted). Retried: it no longer does.
-      (r, obj) => generationObserved(obj) && (to ? r.phase === 'Degraded' && r.aborted : !r.aborted && r.phase !== 'Degraded'),
+      after,
+      // Only the controller writes status.abortedAt: set once it has acted on the abort, cleared once it has acted on the retry.
+      (r, obj) => generationObserved(obj) && (to ? r.aborted && Boolean(obj.status?.abortedAt) : !r.aborted && !obj.status?.abortedAt),
       to ? 'reported the abort' : 'left the aborted state',
+      `the ${to ? 'abort' : 'retry'} of ${label}`,
     );
     return { skipped: false, verdict: `${label} ${to ? 'aborted' : 'retried'}: ${stateText(now)}. ${to ? 'Retry it, or undo this from the audit log.' : ''}`.trim() };
   }
@@ -599,7 +688,7 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
     log.info('argo rollout undone', { connectionId: params.connectionId, namespace, name, toRevision: revision });
 
     ctx.phase(FOLLOW);
-    const now = await follow(ctx, kc, namespace, name, (_r, obj) => generationObserved(obj), 'observed the change');
+    const now = await follow(ctx, kc, namespace, name, res.body, (_r, obj) => generationObserved(obj), 'observed the change', `the undo of ${label}`);
     return { skipped: false, verdict: `${label} takes ${to}: ${stateText(now)}.` };
   }
 
@@ -609,13 +698,17 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
       const kc = await access.config(connectionId);
       const where = namespace ? `in ${namespace}` : 'in every namespace';
       const rollouts = await listObjects<RolloutObject>(kc, ROLLOUTS, namespace, `listing the Rollouts ${where}`);
-      const shown = await Promise.all(
-        rollouts.map(async (ro) => {
-          const ns = ro.metadata?.namespace ?? '';
-          const replicaSets = await controlledObjects<RolloutReplicaSet>(kc, ro, ns, REPLICA_SETS, `Rollout ${nameOf(ro)}`);
-          return argoRollout(ro, replicaSets);
-        }),
-      );
+      // One list of ReplicaSets (the namespace's, or the cluster's), not one per Rollout every few seconds.
+      const replicaSets = rollouts.length ? await listObjects<RolloutReplicaSet>(kc, REPLICA_SETS, namespace, `listing the ReplicaSets ${where}`) : [];
+      const byOwner = new Map<string, RolloutReplicaSet[]>();
+      for (const rs of replicaSets) {
+        const owner = rs.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+        if (!owner) continue;
+        const owned = byOwner.get(owner);
+        if (owned) owned.push(rs);
+        else byOwner.set(owner, [rs]);
+      }
+      const shown = rollouts.map((ro) => shownRollout(ro, byOwner.get(ro.metadata?.uid ?? '') ?? []));
       return { available: true, rollouts: shown.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)) };
     },
     promote: (params, actor) =>

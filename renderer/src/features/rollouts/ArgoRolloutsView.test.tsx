@@ -22,6 +22,7 @@ const paused = (more: Partial<ArgoRollout> = {}): ArgoRollout => ({
   message: 'CanaryPauseStep',
   aborted: false,
   paused: false,
+  fullyPromoted: false,
   setWeight: 25,
   actualWeight: 25,
   replicas: { desired: 4, current: 4, updated: 1, ready: 4, available: 4 },
@@ -122,5 +123,22 @@ describe('Argo Rollouts tab', () => {
     await user.type(within(dialog).getByRole('textbox'), 'ranker');
     await user.click(go);
     await waitFor(() => expect(fake.method('rollouts.argoRetry')).toHaveBeenCalledWith({ ...at, connectionId: 'k-prod' }));
+  });
+
+  it('a fully promoted Rollout, though Degraded, has nothing to abort: Abort is disabled and says why', async () => {
+    await openTab(bed({ available: true, rollouts: [paused({ phase: 'Degraded', message: 'ProgressDeadlineExceeded: timed out', fullyPromoted: true })] }));
+    const card = await screen.findByRole('region', { name: 'Rollout ml/ranker' });
+    const abort = within(card).getByRole('button', { name: 'Abort…' });
+    expect(abort).toHaveProperty('disabled', true);
+    expect(abort.getAttribute('title')).toBe('Nothing to abort: it is fully promoted');
+  });
+
+  it('a Rollout that cannot be read is a row saying why, with no action, beside the others', async () => {
+    const why = 'Rollout 42 in ml cannot be shown as the plugin reads it: name: Expected string';
+    await openTab(bed({ available: true, rollouts: [paused({ name: '42', unreadable: why, steps: [], revisions: [] }), paused()] }));
+    const card = await screen.findByRole('region', { name: 'Rollout ml/42' });
+    expect(within(card).getByText(why)).toBeTruthy();
+    expect(within(card).queryAllByRole('button')).toEqual([]);
+    expect(screen.getByRole('region', { name: 'Rollout ml/ranker' })).toBeTruthy();
   });
 });

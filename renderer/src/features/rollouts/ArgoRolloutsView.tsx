@@ -54,6 +54,16 @@ function WeightBar({ rollout }: { rollout: ArgoRollout }) {
 
 function RolloutCard({ rollout, onOpen }: { rollout: ArgoRollout; onOpen(open: Open): void }) {
   const r = rollout;
+  if (r.unreadable) {
+    return (
+      <section className="traffic-pair" aria-label={`Rollout ${r.namespace}/${r.name}`}>
+        <h3>
+          {r.namespace}/{r.name} <span className="badge tone-bad">unreadable</span>
+        </h3>
+        <p className="muted">{r.unreadable}</p>
+      </section>
+    );
+  }
   const canPromote = r.phase === 'Paused' || r.paused;
   const open = (action: Action) => () => onOpen({ action, rollout: r });
   const kept = r.revisions.filter((v) => v.revision > 0);
@@ -99,7 +109,12 @@ function RolloutCard({ rollout, onOpen }: { rollout: ArgoRollout; onOpen(open: O
             Retry…
           </button>
         ) : (
-          <button type="button" disabled={r.phase === 'Healthy'} onClick={open('abort')}>
+          <button
+            type="button"
+            disabled={r.phase === 'Healthy' || r.fullyPromoted}
+            title={r.fullyPromoted ? 'Nothing to abort: it is fully promoted' : undefined}
+            onClick={open('abort')}
+          >
             Abort…
           </button>
         )}
