@@ -447,6 +447,8 @@ describe('the plugin’s patches, guarded', () => {
     expect(runsTemplateOf(pausedCanary(), rankerReplicaSets()[0])).toBe(false);
     expect(deepDerivative({ a: '', b: [] , c: {} }, { a: 'x', b: [], c: { d: 1 } })).toBe(true);
     expect(deepDerivative({ b: [1] }, { b: [1, 2] })).toBe(false);
+    // A Rollout's `env: []` is unset; the ReplicaSet, as the apiserver stores it, has no env at all.
+    expect(deepDerivative({ env: [] }, {})).toBe(true);
   });
 });
 

@@ -408,14 +408,15 @@ export const undoPatch = (ro: RolloutObject, template: PodTemplate): JsonPatchOp
 
 /**
  * `apiequality.Semantic.DeepDerivative(a, b)` over JSON: what `a` leaves
- * unset (absent, null, empty string, empty object) may be anything in `b`.
+ * unset (absent, null, empty string, empty list or object) may be anything in `b`.
  * The plugin's undo compares the Rollout's template (not defaulted) this way
  * with the ReplicaSet's (defaulted by the apiserver).
  */
 export function deepDerivative(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return true;
   if (typeof a === 'string') return a === '' || a === b;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepDerivative(x, b[i]));
+  // An empty list is unset, as a nil or empty slice is to the apiserver's comparison.
+  if (Array.isArray(a)) return !a.length || (Array.isArray(b) && a.length === b.length && a.every((x, i) => deepDerivative(x, b[i])));
   if (typeof a === 'object') {
     const keys = Object.keys(a);
     if (!keys.length) return true;
