@@ -96,6 +96,8 @@ describe('Rolling back a Deployment, end to end in Chromium', () => {
   });
 
   it('lists the Deployment among the last 24 hours’ changes, with who made the last one, and rolls it back from there', async () => {
+    // The undo above has put the template back; the cockpit is opened once its rollout is over.
+    await kubectl('rollout', 'status', 'deployment/ranker', '-n', NS, '--timeout=60s');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rollouts' }).click();
     await page.getByRole('tab', { name: 'Changed in 24 h' }).click();
     await page.getByRole('searchbox', { name: 'Filter changes' }).fill(NS);
