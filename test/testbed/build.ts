@@ -8,6 +8,8 @@
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ARGO_CD_CRDS,
+  ARGO_CD_VERSION,
   ARGO_ROLLOUTS_CRDS,
   ARGO_ROLLOUTS_VERSION,
   BINARIES,
@@ -158,10 +160,9 @@ async function buildArgoRollouts(activity: Activity): Promise<void> {
   const module = `github.com/argoproj/argo-rollouts@${ARGO_ROLLOUTS_VERSION}`;
   mkdirSync(join(dir, 'bin'), { recursive: true });
   activity.doing = 'fetching the module';
-  const { stdout } = await run('go', ['mod', 'download', '-json', module], { cwd: dir, env: goEnv() });
   const src = join(dir, 'src');
   rmSync(src, { recursive: true, force: true });
-  cpSync((JSON.parse(stdout) as { Dir: string }).Dir, src, { recursive: true });
+  cpSync(await downloadModule(module, dir), src, { recursive: true });
   makeWritable(src);
   const controller = join(src, 'controller', 'controller.go');
   const code = readFileSync(controller, 'utf8');
@@ -185,6 +186,20 @@ async function buildArgoRollouts(activity: Activity): Promise<void> {
   });
 }
 
+/** The Go module of `module@version` fetched from the proxy: its directory in the module cache. */
+async function downloadModule(module: string, cwd: string): Promise<string> {
+  const { stdout } = await run('go', ['mod', 'download', '-json', module], { cwd, env: goEnv() });
+  return (JSON.parse(stdout) as { Dir: string }).Dir;
+}
+
+/** Argo CD's Application and AppProject CRDs, from its released module (nothing of Argo CD runs: Applications are objects the tests write). */
+async function fetchArgoCdCrds(activity: Activity): Promise<void> {
+  activity.doing = 'fetching the module';
+  mkdirSync(ARGO_CD_CRDS, { recursive: true });
+  const dir = await downloadModule(`github.com/argoproj/argo-cd/v3@${ARGO_CD_VERSION}`, BUILD_DIRS.argoCd);
+  for (const crd of ['application-crd.yaml', 'appproject-crd.yaml']) cpSync(join(dir, 'manifests', 'crds', crd), join(ARGO_CD_CRDS, crd));
+}
+
 const COMPONENTS: readonly BuildComponent[] = [
   {
     name: `kwok ${KWOK_VERSION}`,
@@ -205,6 +220,12 @@ const COMPONENTS: readonly BuildComponent[] = [
     outputs: [BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml')],
     cold: '~5 min',
     build: buildArgoRollouts,
+  },
+  {
+    name: `argo-cd CRDs ${ARGO_CD_VERSION}`,
+    outputs: [join(ARGO_CD_CRDS, 'application-crd.yaml'), join(ARGO_CD_CRDS, 'appproject-crd.yaml')],
+    cold: '~30 s (a 25 MB module)',
+    build: fetchArgoCdCrds,
   },
 ];
 

@@ -24,6 +24,7 @@ import { BINARIES, stateDir, stateFile } from './paths';
 import { checkPrerequisites } from './prereqs';
 import { isAlive, rssKiB, secs, spawnDaemon, stopDaemon, freePort, waitFor } from './proc';
 import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prometheus';
+import { installArgoCdCrds } from './argoCd';
 import { argoRolloutsHealthy, startArgoRollouts, type ArgoRolloutsInfo } from './argoRollouts';
 import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
 
@@ -172,6 +173,8 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
     await startApiserver(cluster);
   }
   await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
+  // A bed started before the Argo CD CRDs were part of it gets them now; applying them again changes nothing.
+  await installArgoCdCrds(state.info.clusters.primary);
   // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
   if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS || state.info.prometheus.historyEnd === undefined) {
     log('Prometheus history is stale; backfilling a fresh day');
@@ -226,7 +229,7 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
     timed('moto', startMoto(dir)),
     timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
   ]);
-  const rollouts = await timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary));
+  const [rollouts] = await Promise.all([timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary)), timed('Argo CD CRDs', installArgoCdCrds(clusters.primary))]);
   const state: TestbedState = {
     info: {
       clusters,

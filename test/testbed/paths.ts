@@ -20,6 +20,8 @@ export const KWOK_VERSION = 'v0.7.0';
 export const HELM_VERSION = 'v3.22.0';
 /** Argo Rollouts release whose controller and kubectl plugin the bed builds and runs. */
 export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
+/** Argo CD release whose Application and AppProject CRDs the bed installs (no Argo CD controller runs). */
+export const ARGO_CD_VERSION = 'v3.2.0';
 /** moto release installed into the test-bed venv. */
 export const MOTO_VERSION = '5.2.5';
 
@@ -40,6 +42,7 @@ export const BUILD_DIRS = {
   kwok: join(BIN_CACHE_ROOT, `kwok-${KWOK_VERSION}`),
   helm: join(BIN_CACHE_ROOT, `helm-${HELM_VERSION}`),
   argoRollouts: join(BIN_CACHE_ROOT, `argo-rollouts-${ARGO_ROLLOUTS_VERSION}`),
+  argoCd: join(BIN_CACHE_ROOT, `argo-cd-${ARGO_CD_VERSION}`),
 } as const;
 
 /** Absolute paths of every binary the bed runs. */
@@ -76,3 +79,6 @@ export function stateFile(): string {
 
 /** The Argo Rollouts CRDs (Rollout, AnalysisTemplate, …) of {@link ARGO_ROLLOUTS_VERSION}, copied from its module at build time. */
 export const ARGO_ROLLOUTS_CRDS = join(BUILD_DIRS.argoRollouts, 'crds');
+
+/** Argo CD's Application and AppProject CRDs of {@link ARGO_CD_VERSION}, copied from its module. */
+export const ARGO_CD_CRDS = join(BUILD_DIRS.argoCd, 'crds');
