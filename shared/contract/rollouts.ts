@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { defineArea, method } from './area';
+import { argoCdMethods } from './argoCd';
 import { argoRolloutsMethods } from './argoRollouts';
 import { ObjectRef } from './kubeObjects';
 import { guardEvents, guardMethods } from './rolloutGuards';
 import { trafficMethods } from './rolloutTraffic';
 
+export * from './argoCd';
 export * from './argoRollouts';
 export * from './rolloutGuards';
 export * from './rolloutTraffic';
@@ -157,6 +159,7 @@ export const rolloutsContract = defineArea('rollouts', {
     'rollouts.rollbackPreview': method(RollbackParams, RollbackPreview),
     ...trafficMethods,
     ...argoRolloutsMethods,
+    ...argoCdMethods,
     ...guardMethods,
     /** Every Deployment, StatefulSet and DaemonSet changed in the last `hours` on every Kubernetes connection (or the one given), newest first; a connection that cannot be read is listed with its error. */
     'rollouts.recentChanges': method(RecentChangesParams, RecentChanges),

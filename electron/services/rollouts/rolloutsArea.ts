@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
 import type { Database } from '../store/database';
 import type { TaskRunner } from '../tasks/taskRunner';
+import { createArgoCd } from './argoCd';
 import { createArgoRollouts } from './argoRollouts';
 import { createBlueGreenSwitches } from './blueGreen';
 import { createCanaries } from './canary';
@@ -40,6 +41,7 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
   const switches = createBlueGreenSwitches(deps);
   const canaries = createCanaries(deps);
   const argo = createArgoRollouts(deps);
+  const argoCd = createArgoCd(deps);
   const recentChanges = createRecentChanges(deps);
   const guards = createRolloutGuards({ ...deps, rollbacks });
   return {
@@ -59,6 +61,8 @@ export function createRolloutsArea(deps: RolloutsAreaDeps): ServiceArea<typeof r
       'rollouts.argoAbort': (params, ctx) => argo.abort(params, ctx.actor),
       'rollouts.argoRetry': (params, ctx) => argo.retry(params, ctx.actor),
       'rollouts.argoUndo': (params, ctx) => argo.undo(params, ctx.actor),
+      'rollouts.argoCdApplication': (params) => argoCd.application(params),
+      'rollouts.argoCdSync': (params, ctx) => argoCd.sync(params, ctx.actor),
       'rollouts.recentChanges': ({ hours, connectionId }) => recentChanges.recent(hours, connectionId),
       'rollouts.guards': ({ connectionId }) => ({ guards: guards.list(connectionId) }),
       'rollouts.addGuard': (params, ctx) => guards.add(params, ctx.actor),
