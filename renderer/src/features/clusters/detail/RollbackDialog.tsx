@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { ManagedBy, Revision, RollbackPreview, RolloutHistory } from '../../../../../shared/contract';
+import type { ConnectionSummary, ManagedBy, Revision, RollbackPreview, RolloutHistory } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { TextDiff } from '../../../ui/TextDiff';
 import { useQuery } from '../../../ui/useQuery';
 import { productionLabelNow } from '../../connections/productionMarks';
+import { ArgoCdApplicationPanel } from '../../rollouts/ArgoCdApplicationPanel';
 import { ActionDialog, type ActionDialogBaseProps } from '../actions/ActionDialog';
 import type { ActionTarget } from '../actions/actionCatalog';
 import { CallProblem } from './CallProblem';
@@ -57,7 +58,8 @@ function DryRunVerdict({ preview, loading }: { preview: RollbackPreview | undefi
 }
 
 /** Says that Argo CD, Flux or Helm manages the workload, and what that means for a rollback made here. */
-function ManagedByNotice({ managedBy: m }: { managedBy: ManagedBy }) {
+function ManagedByNotice({ managedBy: m, connection }: { managedBy: ManagedBy; connection: ConnectionSummary }) {
+  const [showApp, setShowApp] = useState(false);
   const what = m.name ? `${m.tool} (${m.tool === 'Argo CD' ? 'Application ' : m.tool === 'Helm' ? 'release ' : ''}${m.name})` : m.tool;
   const consequence = m.reverts
     ? m.tool === 'Argo CD'
@@ -68,6 +70,14 @@ function ManagedByNotice({ managedBy: m }: { managedBy: ManagedBy }) {
     <div className="notice tone-warn" role="note">
       <strong>Managed by {what}</strong> <span className="muted">({m.evidence})</span>
       <p>{consequence}</p>
+      {m.tool === 'Argo CD' && m.name && (
+        <>
+          <button type="button" aria-expanded={showApp} onClick={() => setShowApp(!showApp)}>
+            {showApp ? 'Hide the Application' : 'Show the Application…'}
+          </button>
+          {showApp && <ArgoCdApplicationPanel connection={connection} trackedName={m.name} />}
+        </>
+      )}
     </div>
   );
 }
@@ -136,7 +146,7 @@ export function RollbackDialog({ toRevision: asked, ...props }: RollbackDialogPr
           </>
         )}
       </dl>
-      {shown?.managedBy && <ManagedByNotice managedBy={shown.managedBy} />}
+      {shown?.managedBy && <ManagedByNotice managedBy={shown.managedBy} connection={props.target.connection} />}
       {preview.error !== undefined ? <CallProblem error={preview.error} what={`this ${entry.one}`} onRetry={preview.refetch} /> : <DryRunVerdict preview={shown} loading={preview.loading} />}
       {shown?.currentTemplate !== undefined && shown.targetTemplate !== undefined && (
         <TextDiff
