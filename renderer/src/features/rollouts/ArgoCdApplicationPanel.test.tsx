@@ -5,6 +5,7 @@ import type { ArgoCdApplication } from '../../../../shared/contract';
 import { setBridge } from '../../api/client';
 import { createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
 import { resetStores } from '../../test/renderApp';
+import { RollbackDialog } from '../clusters/detail/RollbackDialog';
 import { ArgoCdApplicationPanel } from './ArgoCdApplicationPanel';
 
 const application = (more: Partial<ArgoCdApplication> = {}): ArgoCdApplication => ({
@@ -97,5 +98,19 @@ describe('the Argo CD Application of a workload', () => {
     fake.handle('rollouts.argoCdApplication', () => ok({ available: false }));
     render(<ArgoCdApplicationPanel connection={staging} trackedName="ranker" />);
     expect(await screen.findByText(/does not serve Argo CD’s Application CRD/)).toBeTruthy();
+  });
+
+  it('opens from the rollback dialog of a workload Argo CD manages', async () => {
+    const fake = bed(application());
+    fake.handle('rollouts.history', () => ok({ kind: 'Deployment', historyLimit: 10, revisions: [] }));
+    fake.handle('rollouts.rollbackPreview', () =>
+      ok({ noop: false, managedBy: { tool: 'Argo CD', name: 'team-a_ranker', evidence: 'annotation argocd.argoproj.io/tracking-id', reverts: true }, dryRun: { ok: true } }),
+    );
+    const user = userEvent.setup();
+    const ref = { connectionId: 'k-staging', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'ml-serving', name: 'ranker' };
+    render(<RollbackDialog target={{ connection: staging, ref, entry: { one: 'deployment' }, row: { name: 'ranker', namespace: 'ml-serving' } }} onClose={() => {}} onForbidden={() => {}} />);
+    await user.click(await screen.findByRole('button', { name: 'Show the Application…' }));
+    expect(await screen.findByRole('table', { name: 'Application history' })).toBeTruthy();
+    expect(fake.method('rollouts.argoCdApplication')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'team-a', name: 'ranker' });
   });
 });

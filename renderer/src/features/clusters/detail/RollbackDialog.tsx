@@ -67,9 +67,11 @@ function ManagedByNotice({ managedBy: m, connection }: { managedBy: ManagedBy; c
       : 'Flux applies what Git holds again at its next reconcile and undoes this rollback. Revert the change in Git, or suspend it first (flux suspend).'
     : 'The next helm upgrade replaces this rollback, and the release’s history will not show it. Rolling the release back (Rollouts → Helm releases) keeps them true.';
   return (
-    <div className="notice tone-warn" role="note">
-      <strong>Managed by {what}</strong> <span className="muted">({m.evidence})</span>
-      <p>{consequence}</p>
+    <>
+      <div className="notice tone-warn" role="note">
+        <strong>Managed by {what}</strong> <span className="muted">({m.evidence})</span>
+        <p>{consequence}</p>
+      </div>
       {m.tool === 'Argo CD' && m.name && (
         <>
           <button type="button" aria-expanded={showApp} onClick={() => setShowApp(!showApp)}>
@@ -78,7 +80,7 @@ function ManagedByNotice({ managedBy: m, connection }: { managedBy: ManagedBy; c
           {showApp && <ArgoCdApplicationPanel connection={connection} trackedName={m.name} />}
         </>
       )}
-    </div>
+    </>
   );
 }
 
