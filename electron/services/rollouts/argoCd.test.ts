@@ -173,7 +173,7 @@ describe('syncing an Application to a revision', () => {
     expect(syncOperation({ spec: { source: { repoURL: 'r' } } }, 'v1', 'u')).toEqual({ sync: { source: { repoURL: 'r' }, revision: 'v1', syncStrategy: { hook: {} } }, initiatedBy: { username: 'u' } });
   });
 
-  it('refuses with CONFLICT when a sync is already requested, an operation runs, or the Application changed since shown', async () => {
+  it('refuses with CONFLICT when a sync is already requested, an operation runs, it is being deleted, or it changed since shown', async () => {
     const { argoCd, audited } = service();
     const params = { connectionId: 'c1', namespace: 'argocd', name: 'ranker', revision: '9a1b2c3' };
     routes[`GET ${PATH}`] = () => ({ status: 200, body: { ...manual(), operation: { sync: { revision: 'abc' }, initiatedBy: { username: 'bob' } } } });
@@ -182,6 +182,10 @@ describe('syncing an Application to a revision', () => {
     running.status.operationState.phase = 'Running';
     routes[`GET ${PATH}`] = () => ({ status: 200, body: running });
     await expect(argoCd.sync(params, 'dana')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('an operation is Running') });
+    const deleting = manual() as { metadata: Record<string, unknown> };
+    deleting.metadata.deletionTimestamp = '2026-12-04T06:00:00Z';
+    routes[`GET ${PATH}`] = () => ({ status: 200, body: deleting });
+    await expect(argoCd.sync(params, 'dana')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('is being deleted') });
     routes[`GET ${PATH}`] = () => ({ status: 200, body: manual() });
     await expect(argoCd.sync({ ...params, ifResourceVersion: '4700' }, 'dana')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('changed since you looked') });
     expect(sent.some((r) => r.method === 'PATCH')).toBe(false);

@@ -168,7 +168,8 @@ export function syncRefusal(app: ApplicationObject, shown: ArgoCdApplication, re
     const what = pending ? `a sync${shown.pendingOperation?.revision ? ` to ${shown.pendingOperation.revision}` : ''} is already requested${shown.pendingOperation?.initiatedBy ? ` by ${shown.pendingOperation.initiatedBy}` : ''}` : `an operation is ${shown.operationState!.phase}`;
     return new AppError('CONFLICT', `${label}: ${what} (Argo CD: another operation is already in progress). Nothing was changed: wait for it, or terminate it in Argo CD`);
   }
-  if (record(app.spec).sources !== undefined && list(record(app.spec).sources).length > 0) {
+  if (record(app.metadata).deletionTimestamp) return new AppError('CONFLICT', `${label} is being deleted (Argo CD: application is deleting). Nothing was changed`);
+  if (list(record(app.spec).sources).length > 0) {
     return new AppError('VALIDATION', `${label} has several sources: sync it with argocd app sync --revisions … --source-positions …. Nothing was changed`);
   }
   const tracked = shown.sources[0]?.targetRevision ?? 'HEAD';
