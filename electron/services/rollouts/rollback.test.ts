@@ -35,7 +35,8 @@ describe('which revision a rollback goes to, as kubectl picks it', () => {
 describe('what a rollback writes', () => {
   const web = {
     metadata: {
-      resourceVersion: '812',
+      uid: 'd1',
+      generation: 812,
       annotations: {
         'deployment.kubernetes.io/revision': '3',
         'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Deployment"}',
@@ -58,14 +59,17 @@ describe('what a rollback writes', () => {
   it('is a JSON patch that changes nothing unless the Deployment is still what was read', () => {
     const [to] = keptRevisions('Deployment', deployment, [{ ...target, metadata: { ...target.metadata, ownerReferences: OWNED } }]);
     const patch = rollbackPatch('Deployment', web, to!);
-    expect(patch[0]).toEqual({ op: 'test', path: '/metadata/resourceVersion', value: '812' });
-    expect(patch[1]).toEqual({ op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } });
-    expect(patch[2]).toMatchObject({ op: 'replace', path: '/metadata/annotations' });
-    expect(patch).toHaveLength(3);
+    expect(patch.slice(0, 2)).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'd1' },
+      { op: 'test', path: '/metadata/generation', value: 812 },
+    ]);
+    expect(patch[2]).toEqual({ op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } });
+    expect(patch[3]).toMatchObject({ op: 'replace', path: '/metadata/annotations' });
+    expect(patch).toHaveLength(4);
   });
 
   it('puts a StatefulSet\'s or DaemonSet\'s ControllerRevision template back whole, as kubectl\'s $patch: replace does, and nothing else', () => {
-    const db: HistoryOwner = { metadata: { name: 'db', uid: 's1', resourceVersion: '77', annotations: { 'kubernetes.io/change-cause': 'db 2' } } };
+    const db: HistoryOwner = { metadata: { name: 'db', uid: 's1', generation: 77, annotations: { 'kubernetes.io/change-cause': 'db 2' } } };
     const revision: ControllerRevisionObject = {
       metadata: { name: 'db-6d4f', annotations: { 'kubernetes.io/change-cause': 'db 1' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's1', controller: true }] },
       revision: 1,
@@ -73,7 +77,8 @@ describe('what a rollback writes', () => {
     };
     const [to] = keptRevisions('StatefulSet', db, [revision]);
     expect(rollbackPatch('StatefulSet', db, to!)).toEqual([
-      { op: 'test', path: '/metadata/resourceVersion', value: '77' },
+      { op: 'test', path: '/metadata/uid', value: 's1' },
+      { op: 'test', path: '/metadata/generation', value: 77 },
       { op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } },
     ]);
     // Its template is a no-op against a StatefulSet that runs it.
@@ -169,8 +174,8 @@ describe('the preview and the task, against a scripted apiserver', () => {
   const RS_PATH = `/apis/apps/v1/namespaces/${NS}/replicasets`;
   const template = (image: string) => ({ metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image }] } });
   const ownedBy = (kind: string, uid: string) => [{ apiVersion: 'apps/v1', kind, name: 'x', uid, controller: true }];
-  const daemonSet = (resourceVersion: string, strategy = 'RollingUpdate', status: Record<string, number> = {}) => ({
-    metadata: { name: 'agent', uid: 'ds1', resourceVersion, generation: 3 },
+  const daemonSet = (resourceVersion: string, strategy = 'RollingUpdate', status: Record<string, number> = {}, generation = 3) => ({
+    metadata: { name: 'agent', uid: 'ds1', resourceVersion, generation },
     spec: { selector: { matchLabels: { app: 'agent' } }, updateStrategy: { type: strategy }, template: template('agent:2') },
     status: { observedGeneration: 3, desiredNumberScheduled: 2, ...status },
   });
@@ -211,17 +216,26 @@ describe('the preview and the task, against a scripted apiserver', () => {
     const patches = sent.filter((r) => r.method === 'PATCH');
     expect(patches.map((r) => r.path)).toEqual([`${DS_PATH}?dryRun=All`]);
     expect(patches[0]!.body).toEqual([
-      { op: 'test', path: '/metadata/resourceVersion', value: '10' },
+      { op: 'test', path: '/metadata/uid', value: 'ds1' },
+      { op: 'test', path: '/metadata/generation', value: 3 },
       { op: 'replace', path: '/spec/template', value: template('agent:1') },
     ]);
   });
 
-  it('calls a refused dry run a conflict when the workload moved on since it was read', async () => {
-    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11') });
+  it('calls a refused dry run a conflict when the workload’s spec moved on since it was read', async () => {
+    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11', 'RollingUpdate', {}, 4) });
     routes[`GET ${CR_PATH}`] = inTurn({ status: 200, body: revisions });
     routes[`PATCH ${DS_PATH}`] = inTurn({ status: 422, body: { kind: 'Status', message: 'the server rejected our request due to an error in our request' } });
     const preview = await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 1 });
     expect(preview.dryRun).toEqual({ ok: false, message: 'daemonset "agent" in shop was changed while the rollback was prepared: nothing was changed. Look again and retry' });
+  });
+
+  it('is not stopped by the status moving on (pods crash-looping): only a change to the spec is a conflict', async () => {
+    // The DaemonSet's status changed after the read (resourceVersion 10 → 11), its spec did not (generation 3).
+    routes[`GET ${DS_PATH}`] = inTurn({ status: 200, body: daemonSet('10') }, { status: 200, body: daemonSet('11', 'RollingUpdate', { numberReady: 1 }) });
+    routes[`GET ${CR_PATH}`] = inTurn({ status: 200, body: revisions });
+    routes[`PATCH ${DS_PATH}`] = inTurn({ status: 200, body: {} });
+    expect((await rollbacks().preview({ ...ref('daemonsets', 'agent'), toRevision: 1 })).dryRun).toEqual({ ok: true });
   });
 
   it('says a paused Deployment cannot roll back, and a rollback to what runs is a no-op, trying nothing', async () => {

@@ -96,7 +96,10 @@ export function rollbackAnnotations(deployment: KubeObject, rs: KubeObject): Rec
 
 /**
  * The JSON patch that puts the revision back; it fails (and changes nothing)
- * unless the workload is still at the resourceVersion read. A StatefulSet's
+ * unless the workload is still the object read, at the spec generation read:
+ * someone else's change to its spec is never overwritten, while its status
+ * moving on (pods crash-looping in an incident change it every few seconds)
+ * does not stand in the way. A StatefulSet's
  * or DaemonSet's is kubectl's strategic-merge patch (the ControllerRevision's
  * `data`, `spec.template` with `$patch: replace`) said as a JSON `replace`,
  * which does the same and can carry the `test`; a Deployment's also takes the
@@ -104,7 +107,8 @@ export function rollbackAnnotations(deployment: KubeObject, rs: KubeObject): Rec
  */
 export function rollbackPatch(kind: WorkloadKind, owner: KubeObject, to: KeptRevision): JsonPatchOp[] {
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: owner.metadata?.resourceVersion },
+    { op: 'test', path: '/metadata/uid', value: owner.metadata?.uid },
+    { op: 'test', path: '/metadata/generation', value: owner.metadata?.generation },
     { op: 'replace', path: '/spec/template', value: to.template },
     ...(kind === 'Deployment' ? [{ op: 'replace' as const, path: '/metadata/annotations', value: rollbackAnnotations(owner, to.keeper) }] : []),
   ];
