@@ -58,7 +58,8 @@ beforeAll(async () => {
   connectionId = (await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'secondary-admin' }], 'it')).imported[0].id;
   await kubectl('create', 'namespace', NS);
   await apply(web(true));
-  await until('revision 1', async () => (await kubectl('get', 'replicasets', '-n', NS, '-o', 'name')).trim().split('\n').length === 1, 60_000, 250);
+  // Revision 1's ReplicaSet exists before revision 2 is applied (an empty answer is no ReplicaSet): else the controller may only ever see revision 2.
+  await until('revision 1', async () => (await kubectl('get', 'replicasets', '-n', NS, '-o', 'name')).trim().split('\n').filter(Boolean).length === 1, 60_000, 250);
   await apply(web(false));
   await kubectl('rollout', 'status', 'deployment/web', '-n', NS, '--timeout=120s');
 }, 180_000);
