@@ -38,6 +38,7 @@ import { changedMeanwhile, type JsonPatchOp } from '../kube/client/guardedPatch'
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { KubeObject, LabelSelector } from '../kube/model';
 import type { TaskContext } from '../tasks/taskRunner';
+import { silenceBudget } from './lostContact';
 import type { RollbacksDeps } from './rollback';
 import { controlledBy, controlledObjects, REPLICA_SETS, templateImages, type PodTemplate } from './rolloutHistory';
 import { listObjects, readObject } from './trafficPairs';
@@ -52,10 +53,6 @@ const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation'
 
 /** How long an action follows the controller before saying it is still under way. */
 const DEFAULT_SETTLE_MS = 10 * 60_000;
-/** How long the cluster may not answer, in a row, while an action is followed, before its outcome is said to be unknown (as a rollback's). */
-const LOST_CONTACT_MS = 20_000;
-/** Failures that say nothing of the Rollout, only that the cluster did not answer: the following reads again. */
-const NO_ANSWER = new Set(['UNREACHABLE', 'TIMEOUT']);
 
 interface CanaryStepSpec {
   setWeight?: number;
@@ -535,25 +532,21 @@ export function createArgoRollouts({ access, connections, runner, log, pollMs = 
   /**
    * Reads the Rollout until `settled` says the controller has acted on the change `written` (the last patch's
    * answer: a read still at its resourceVersion is the change itself, before the controller ran); TIMEOUT (the
-   * change stays) after `settleMs`. The cluster not answering is tried again until {@link LOST_CONTACT_MS} pass
+   * change stays) after `settleMs`. The cluster not answering is tried again until LOST_CONTACT_MS (lostContact.ts) pass
    * without an answer, then the task says `applied` was applied and its outcome is not known.
    */
   async function follow(ctx: TaskContext, kc: KubeConfig, namespace: string, name: string, written: RolloutObject, settled: Settled, waitingFor: string, applied: string): Promise<ArgoRollout> {
     const deadline = Date.now() + settleMs;
     const writtenVersion = written.metadata?.resourceVersion;
-    let silentSince: number | undefined;
+    const silence = silenceBudget();
     for (;;) {
       let now: Awaited<ReturnType<typeof read>>;
       try {
         now = await read(kc, namespace, name, ctx.signal);
-        silentSince = undefined;
+        silence.answered();
       } catch (err) {
         ctx.throwIfCancelled();
-        if (!(err instanceof AppError) || !NO_ANSWER.has(err.code)) throw err;
-        silentSince ??= Date.now();
-        if (Date.now() - silentSince >= LOST_CONTACT_MS) {
-          throw new AppError(err.code, `Lost contact with the cluster while following the rollout (${err.message}): ${applied} was applied; whether it has ${waitingFor} is not known. Look again when the cluster answers`);
-        }
+        silence.failed(err, applied, `it has ${waitingFor}`);
         await systemClock.sleep(Math.min(pollMs, 1000), ctx.signal);
         continue;
       }

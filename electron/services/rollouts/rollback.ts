@@ -21,6 +21,7 @@ import type { KubeObject } from '../kube/model';
 import { systemClock } from '../kube/actions/evictions';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
+import { silenceBudget } from './lostContact';
 import { managedBy } from './managedBy';
 import {
   currentRevision,
@@ -239,12 +240,8 @@ async function patchWorkload(kc: KubeConfig, { kind, label, path, owner }: Workl
   throw kubeStatusError(`${dryRun ? 'trying (dry run) ' : ''}rolling back ${label}`, res.status, res.body);
 }
 
-/** How long the cluster may not answer, in a row, before the wait for a rollout gives up saying its outcome is unknown. */
-const LOST_CONTACT_MS = 20_000;
 /** A watch of the rollout is asked to end after this long, then opened again from a fresh read. */
 const WATCH_SECONDS = 60;
-/** Failures that say nothing of the rollout, only that the cluster did not answer: the wait tries again. */
-const NO_ANSWER = new Set(['UNREACHABLE', 'TIMEOUT']);
 
 /**
  * Follows a workload until `judge` gives a verdict (anything but waiting), as
@@ -252,7 +249,8 @@ const NO_ANSWER = new Set(['UNREACHABLE', 'TIMEOUT']);
  * change judged as the server makes it; the watch ending (timeout, expired
  * resource version) reads again, a watch the user may not open falls back to
  * reading every `pollMs`. The cluster not answering is tried again until
- * {@link LOST_CONTACT_MS} pass without an answer, then `lostContact` says so.
+ * {@link LOST_CONTACT_MS} pass without an answer, then the task says `applied`
+ * was applied and its outcome is not known.
  */
 async function followRollout(
   kc: KubeConfig,
@@ -260,7 +258,7 @@ async function followRollout(
   label: string,
   judge: (w: RolloutWorkload) => RolloutProgress,
   ctx: TaskContext,
-  { pollMs, lostContact }: { pollMs: number; lostContact(err: AppError): AppError },
+  { pollMs, applied }: { pollMs: number; applied: string },
 ): Promise<RolloutProgress> {
   const slash = path.lastIndexOf('/');
   const watchPath = (resourceVersion: string) =>
@@ -271,13 +269,13 @@ async function followRollout(
     return progress.state === 'waiting' ? undefined : progress;
   };
   const deleted = () => new AppError('NOT_FOUND', `${label} was deleted during its rollback`);
-  let silentSince: number | undefined;
+  const silence = silenceBudget();
   for (;;) {
     try {
       const res = await kubeRequest<RolloutWorkload>(kc, path, { timeoutMs: 30_000, deadlineMs: 30_000, signal: ctx.signal });
       if (res.status === 404) throw deleted();
       if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
-      silentSince = undefined;
+      silence.answered();
       const read = verdictOf(res.body);
       if (read) return read;
 
@@ -309,9 +307,7 @@ async function followRollout(
       if (verdict) return verdict;
     } catch (err) {
       ctx.throwIfCancelled();
-      if (!(err instanceof AppError) || !NO_ANSWER.has(err.code)) throw err;
-      silentSince ??= Date.now();
-      if (Date.now() - silentSince >= LOST_CONTACT_MS) throw lostContact(err);
+      silence.failed(err, applied, 'its rollout completed', 'Look again when the cluster answers, or undo it from the audit log');
       await systemClock.sleep(Math.min(pollMs, 1000), ctx.signal);
     }
   }
@@ -388,12 +384,7 @@ export function createRollbacks({ access, connections, runner, log, pollMs = 100
 
     // Past the point of no return: a cancel stops the waiting, not the rollback.
     ctx.phase('Wait for the rollout');
-    const lostContact = (err: AppError) =>
-      new AppError(
-        err.code,
-        `Lost contact with the cluster while following the rollout (${err.message}): the rollback of ${label} to revision ${target.revision} was applied; whether its rollout completed is not known. Look again when the cluster answers, or undo it from the audit log`,
-      );
-    const progress = await followRollout(kc, path, label, PROGRESS[kind], ctx, { pollMs, lostContact });
+    const progress = await followRollout(kc, path, label, PROGRESS[kind], ctx, { pollMs, applied: `the rollback of ${label} to revision ${target.revision}` });
     if (progress.state === 'complete') return { skipped: false, toRevision: target.revision, verdict: `${label} runs ${to}: ${progress.message}.` };
     if (progress.state === 'unwatched') return { skipped: false, toRevision: target.revision, verdict: `${label} took ${to}, but ${progress.message}.` };
     throw new AppError('TIMEOUT', `${label} took ${to} but its rollout ${progress.message}. Undo it from the audit log to go back to revision ${current ?? '?'}`);
