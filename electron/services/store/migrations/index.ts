@@ -5,7 +5,8 @@ import { migration004 } from './004_kube_discovery';
 import { migration005 } from './005_settings';
 import { migration006 } from './006_rollout_guards';
 import { migration007 } from './007_rollout_guard_identity';
+import { migration008 } from './008_runbooks';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
