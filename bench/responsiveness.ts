@@ -181,7 +181,7 @@ async function loadOnce(arrangement: Arrangement, opts: { dataDir: string; conne
       const tag = `bench-${arrangement}-${opts.run}-${Date.now().toString(36)}`;
       const { streamId } = await call<{ streamId: string }>(load.bridge, 'kube.openLogs', { connectionId: opts.connectionId, namespace: opts.pod.namespace, pod: opts.pod.name, container: opts.pod.container, tailLines: 0 });
       const ended = new Promise<void>((resolveLog) => {
-        load.bridge.stream('kube.logs', streamId, { message: (m) => m.lines.some((l) => l.endsWith(`${tag} end`)) && resolveLog(), end: () => resolveLog() });
+        load.bridge.stream('kube.logs', streamId, { message: (m) => void (m.lines.some((l) => l.endsWith(`${tag} end`)) && resolveLog()), end: () => resolveLog() });
       });
       const now = new Date();
       let body = '';

@@ -68,12 +68,31 @@ describe('the stream receiver', () => {
     vi.useFakeTimers();
     const { sent, r } = receiver();
     const got: LogLines[] = [];
-    r.stream('kube.logs', '3', { message: (m) => got.push(m), end: () => undefined });
+    r.stream('kube.logs', '3', { message: (m) => void got.push(m), end: () => undefined });
     const frames = [frameOf(3, lines('a')), frameOf(3, lines('b'))];
     for (const f of frames) r.frame(f);
     expect(got.map((m) => m.lines[0])).toEqual(['a', 'b']);
     vi.runAllTimers();
     expect(sent).toEqual([{ t: 'streamAck', stream: 3, bytes: frames.reduce((n, f) => n + f.byteLength - 5, 0) }]);
+  });
+
+  it('acknowledges a message a reader takes later (a promise) only once it has taken it, and not at all once the stream is closed', async () => {
+    vi.useFakeTimers();
+    const { sent, r } = receiver();
+    const taken: (() => void)[] = [];
+    const stop = r.stream('kube.logs', '4', { message: () => new Promise<void>((resolve) => taken.push(resolve)), end: () => undefined });
+    const first = frameOf(4, lines('a'));
+    r.frame(first);
+    r.frame(frameOf(4, lines('b')));
+    await vi.runAllTimersAsync();
+    expect(sent).toEqual([]);
+    taken[0]();
+    await vi.runAllTimersAsync();
+    expect(sent).toEqual([{ t: 'streamAck', stream: 4, bytes: first.byteLength - 5 }]);
+    stop();
+    taken[1]();
+    await vi.runAllTimersAsync();
+    expect(sent.filter((m) => m.t === 'streamAck')).toHaveLength(1);
   });
 
   it('holds frames and the end that overtake the reader, and delivers them when it comes', () => {
@@ -82,7 +101,7 @@ describe('the stream receiver', () => {
     r.end(9);
     const got: string[] = [];
     const end = vi.fn();
-    r.stream('kube.logs', '9', { message: (m) => got.push(...m.lines), end });
+    r.stream('kube.logs', '9', { message: (m) => void got.push(...m.lines), end });
     expect(got).toEqual(['early']);
     expect(end).toHaveBeenCalledWith(undefined);
   });
@@ -90,7 +109,7 @@ describe('the stream receiver', () => {
   it('closing a stream tells the services once, and drops what was still in flight for it', () => {
     const { sent, r } = receiver();
     const got: string[] = [];
-    const stop = r.stream('kube.logs', '5', { message: (m) => got.push(...m.lines), end: () => undefined });
+    const stop = r.stream('kube.logs', '5', { message: (m) => void got.push(...m.lines), end: () => undefined });
     stop();
     stop();
     r.frame(frameOf(5, lines('late')));

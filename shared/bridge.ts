@@ -22,7 +22,12 @@ export interface PilothouseBridge {
 
 /** What reads a private stream. */
 export interface StreamReader<T> {
-  message(payload: T): void;
+  /**
+   * Takes one message. Its bytes are acknowledged when this returns, or, when
+   * it returns a promise, once that settles: a reader that renders later (a
+   * terminal) holds its stream back until it has caught up.
+   */
+  message(payload: T): void | Promise<void>;
   /** The stream is over: ended by the services (with `error` when it failed), or its connection was lost. */
   end(error?: AppErrorShape): void;
 }
@@ -102,12 +107,17 @@ export function createStreamReceiver(send: (msg: ClientMessage) => void) {
     else ackTimer ??= setTimeout(flushAcks, 0);
   };
   const read = (stream: number, reader: StreamReader<unknown>, payload: Uint8Array) => {
+    const failed = (err: unknown) => console.error('stream reader failed', err);
+    let taken: void | Promise<void> = undefined;
     try {
-      reader.message(JSON.parse(decoder.decode(payload)));
+      taken = reader.message(JSON.parse(decoder.decode(payload)));
     } catch (err) {
-      console.error('stream reader failed', err);
+      failed(err);
     }
-    acknowledge(stream, payload.byteLength);
+    if (taken instanceof Promise)
+      // A stream closed or lost meanwhile is not acknowledged: its number may be another stream's by then.
+      taken.catch(failed).finally(() => readers.get(stream) === reader && acknowledge(stream, payload.byteLength));
+    else acknowledge(stream, payload.byteLength);
   };
   const dropEarly = (stream: number) => {
     const held = early.get(stream);

@@ -13,7 +13,9 @@ import { helmContract } from './helm';
 import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
 import { rolloutsContract } from './rollouts';
+import { runbooksContract } from './runbooks';
 import { tasksContract } from './tasks';
+import { terminalContract } from './terminal';
 
 export * from './app';
 export * from './audit';
@@ -26,10 +28,12 @@ export * from './kubeOverview';
 export * from './kubeResources';
 export * from './portForwards';
 export * from './rollouts';
+export * from './runbooks';
 export * from './tasks';
+export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract] as const;
 
 const contract = combineAreas(areaContracts);
 

@@ -19,6 +19,7 @@ import { StreamHub } from '../rpc/streamHub';
 import type { SecretBox } from '../secrets/secretBox';
 import { openDatabase, type Database } from '../store/database';
 import { createTasksArea } from '../tasks/tasksArea';
+import { createTerminalArea } from '../terminal/terminalArea';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { createAppArea } from './appArea';
 import { combineHandlers, type ServiceArea } from './serviceArea';
@@ -106,9 +107,10 @@ export function createServices(platform: PlatformAdapters): Services {
     notify: platform.notify,
   });
   const helm = createHelmArea({ access: kube.access, connections: connections.service, audit: audit.service, db, runner: tasks.runner, log });
+  const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

@@ -9,7 +9,7 @@ import type { TaskRunner } from '../tasks/taskRunner';
 import { createHelmRollbacks } from './helmRollback';
 import { createHelmLocator } from './helmTool';
 import { createReleaseDecodePool } from './releaseDecodePool';
-import { sweepLeftoverKubeconfigs } from './privateKubeconfig';
+import { sweepLeftoverKubeconfigs } from '../kube/client/privateKubeconfig';
 import { createReleaseReader } from './releaseSecrets';
 
 export interface HelmAreaDeps {

@@ -15,7 +15,7 @@ import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import type { TaskContext, TaskRunner } from '../tasks/taskRunner';
 import { runHelm, type HelmExit, type HelmLocator } from './helmTool';
-import { withPrivateKubeconfig } from './privateKubeconfig';
+import { withPrivateKubeconfig } from '../kube/client/privateKubeconfig';
 import type { ReleaseReader } from './releaseSecrets';
 
 /** A Helm rollback's phases, in order. */

@@ -44,6 +44,26 @@ describe('StreamHub', () => {
     expect(stream.paused).toBe(false);
   });
 
+  it('tells the source once each time a paused stream resumes, with a stream’s own lower high-water mark', () => {
+    const hub = new StreamHub(createLogger());
+    const a = sessionWith(hub, 'a');
+    const stream = hub.open('a', 'kube.logs', { highWaterBytes: 400 });
+    let resumed = 0;
+    stream.onResume(() => resumed++);
+    let accepted = true;
+    while (accepted) accepted = stream.write(lines(5));
+    const sent = a.data().reduce((n, f) => n + f.payload.byteLength, 0);
+    // Paused well below the hub's default mark (2 MiB): the stream's own mark holds.
+    expect(sent).toBeLessThan(1000);
+    hub.ack('a', Number(stream.id), sent - 150);
+    expect(resumed).toBe(0);
+    hub.ack('a', Number(stream.id), 100);
+    expect(stream.paused).toBe(false);
+    expect(resumed).toBe(1);
+    hub.ack('a', Number(stream.id), 50);
+    expect(resumed).toBe(1);
+  });
+
   it('ignores acknowledgements that are not positive whole numbers or name another session’s stream', () => {
     const hub = new StreamHub(createLogger(), { highWaterBytes: 10 });
     sessionWith(hub, 'a');

@@ -20,6 +20,8 @@ export interface PrivateStream<S extends StreamName> {
   readonly paused: boolean;
   /** Called when the stream closes for any reason: ended here, the UI closed it, or its session ended. */
   onClose(listener: () => void): void;
+  /** Called each time a paused stream resumes (its reader caught up): the source may go on. */
+  onResume(listener: () => void): void;
   /** Ends the stream, telling the UI why when `error` is given. */
   end(error?: AppErrorShape): void;
   readonly closed: boolean;
@@ -43,6 +45,9 @@ interface StreamState {
   paused: boolean;
   closed: boolean;
   close: Set<() => void>;
+  resume: Set<() => void>;
+  highWater: number;
+  lowWater: number;
 }
 
 interface SessionState {
@@ -89,13 +94,20 @@ export class StreamHub {
     for (const stream of state.streams.values()) this.finish(stream);
   }
 
-  /** Opens a stream of kind `name` to `session`; fails when the session is unknown or holds too many. */
-  open<S extends StreamName>(session: string, name: S): PrivateStream<S> {
+  /**
+   * Opens a stream of kind `name` to `session`; fails when the session is
+   * unknown or holds too many. A stream whose reader must stay close behind
+   * (a terminal, where keystrokes echo behind the output in flight) sets its
+   * own, lower, high-water mark.
+   */
+  open<S extends StreamName>(session: string, name: S, options: Pick<StreamHubOptions, 'highWaterBytes'> = {}): PrivateStream<S> {
     const state = this.sessions.get(session);
     if (!state) throw new Error(`no transport is attached for session ${session}`);
     if (state.streams.size >= this.maxPerSession) throw new Error(`session holds ${state.streams.size} streams, the most it may`);
     const numericId = state.nextId++;
-    const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, close: new Set() };
+    const highWater = options.highWaterBytes ?? this.highWater;
+    const lowWater = options.highWaterBytes === undefined ? this.lowWater : highWater / 4;
+    const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, close: new Set(), resume: new Set(), highWater, lowWater };
     state.streams.set(numericId, stream);
     return {
       id: stream.id,
@@ -107,6 +119,7 @@ export class StreamHub {
       },
       write: (message) => this.write(stream, message),
       onClose: (listener) => (stream.closed ? listener() : void stream.close.add(listener)),
+      onResume: (listener) => void stream.resume.add(listener),
       end: (error) => this.end(stream, error),
     };
   }
@@ -116,7 +129,16 @@ export class StreamHub {
     const stream = this.sessions.get(session)?.streams.get(id);
     if (!stream || !Number.isSafeInteger(bytes) || bytes <= 0) return;
     stream.unacked = Math.max(0, stream.unacked - bytes);
-    if (stream.paused && stream.unacked <= this.lowWater) stream.paused = false;
+    if (stream.paused && stream.unacked <= stream.lowWater) {
+      stream.paused = false;
+      for (const listener of stream.resume) {
+        try {
+          listener();
+        } catch (err) {
+          this.log.error('a stream resume listener failed', { stream: stream.name, error: err });
+        }
+      }
+    }
   }
 
   /** The UI no longer wants stream `id` of `session`. */
@@ -140,7 +162,7 @@ export class StreamHub {
     const payload = encoder.encode(JSON.stringify(checked.data));
     // Counted before sending: a transport may deliver, and the reader acknowledge, before send returns.
     stream.unacked += payload.byteLength;
-    if (!stream.paused && stream.unacked > this.highWater) stream.paused = true;
+    if (!stream.paused && stream.unacked > stream.highWater) stream.paused = true;
     this.sessions.get(stream.session)?.send(encodeStreamFrame(stream.numericId, payload));
     return !stream.paused;
   }
@@ -164,5 +186,6 @@ export class StreamHub {
       }
     }
     stream.close.clear();
+    stream.resume.clear();
   }
 }

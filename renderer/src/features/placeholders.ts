@@ -8,8 +8,6 @@ const planned = [
   { route: 'pipelines', label: 'Pipelines', navOrder: 40, summary: 'Argo Workflows on the selected cluster: runs, their steps and logs, and the templates you edit.' },
   { route: 'drills', label: 'DR drills', navOrder: 50, summary: 'Disaster-recovery drills with Velero: back up, restore into a scratch namespace, and keep the report that proves it worked.' },
   { route: 'gpus', label: 'GPUs & spend', navOrder: 60, summary: 'GPU use per node and per workload from Prometheus (DCGM metrics), and what it costs from AWS Cost Explorer.' },
-  { route: 'terminal', label: 'Terminal', navOrder: 70, summary: "A shell that uses the selected connection's credentials, for kubectl and the AWS CLI." },
-  { route: 'runbooks', label: 'Runbooks', navOrder: 80, summary: 'Your runbooks, readable offline, with steps you can run against the selected connection.' },
 ] as const satisfies readonly PlannedPage<string>[];
 
 /** One placeholder feature per planned page. */

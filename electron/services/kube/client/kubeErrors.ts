@@ -20,3 +20,31 @@ export function kubeStatusError(what: string, status: number, body?: unknown): A
   if (status === 400 || status === 422) return new AppError('VALIDATION', `The server refused (${status}) while ${what}${detail}`);
   return new AppError('UNREACHABLE', `HTTP ${status} while ${what}${detail}`);
 }
+
+/** Bytes of a refusal's body read at most: a Status is small, and a hostile server's answer must not fill memory. */
+const REFUSAL_MAX_BYTES = 64 * 1024;
+
+/**
+ * The body of an apiserver's refusal of an upgrade (a WebSocket for exec or
+ * port-forward), parsed as JSON when it is, else its text; undefined when it
+ * could not be read.
+ */
+export function readRefusalBody(res: NodeJS.ReadableStream): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    res.on('data', (c: Buffer) => {
+      if (bytes < REFUSAL_MAX_BYTES) chunks.push(c.subarray(0, REFUSAL_MAX_BYTES - bytes));
+      bytes += c.length;
+    });
+    res.on('error', () => resolve(undefined));
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        resolve(text);
+      }
+    });
+  });
+}

@@ -14,7 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
 import { AppError } from '../../../../shared/result';
-import { kubeStatusError } from '../client/kubeErrors';
+import { kubeStatusError, readRefusalBody } from '../client/kubeErrors';
 import { networkError, requestUrl } from '../client/kubeHttp';
 
 export const PORT_FORWARD_PROTOCOL = 'v4.channel.k8s.io';
@@ -53,23 +53,6 @@ export function portForwardPath(namespace: string, pod: string, port: number): s
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
 }
 
-/** Reads a refused upgrade's body (a Kubernetes Status, usually). */
-function readRefusal(res: NodeJS.ReadableStream): Promise<unknown> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('error', () => resolve(undefined));
-    res.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        resolve(text);
-      }
-    });
-  });
-}
-
 /**
  * Opens the WebSocket with the connection's own auth (client certificates,
  * tokens, exec plugins, applied by client-node). Resolves once the kubelet
@@ -96,7 +79,7 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
       resolve(ws);
     });
     ws.once('unexpected-response', (_req, res) => {
-      void readRefusal(res).then((body) => {
+      void readRefusalBody(res).then((body) => {
         reject(kubeStatusError(what, res.statusCode ?? 0, body));
         // Aborting emits an 'error' the settled promise ignores.
         ws.terminate();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { madeTempDir } from '../../../test/support/tempDirs';
+import { madeTempDir } from '../../../../test/support/tempDirs';
 import { sweepLeftoverKubeconfigs, withPrivateKubeconfig, type PrivateKubeconfig } from './privateKubeconfig';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\ncurrent-context: bed\n';
@@ -56,9 +56,10 @@ describe('sweepLeftoverKubeconfigs', () => {
     return dir;
   }
 
-  it("removes the private directories older than this process, and nothing else: not a run's under way, another name, a file or a link", async () => {
+  it("removes the private directories (Helm's, terminals') older than this process, and nothing else: not a run's under way, another name, a file or a link", async () => {
     const parent = madeTempDir('sweep-');
     const old = leftover(parent, 'pilothouse-helm-abc123');
+    const oldTerminal = leftover(parent, 'pilothouse-terminal-abc123');
     leftover(parent, 'pilothouse-helm-new456', true);
     leftover(parent, 'someone-else-xyz');
     writeFileSync(join(parent, 'pilothouse-helm-file'), 'x');
@@ -66,7 +67,7 @@ describe('sweepLeftoverKubeconfigs', () => {
     writeFileSync(join(target, 'keep'), 'x');
     symlinkSync(target, join(parent, 'pilothouse-helm-link'));
 
-    expect(await sweepLeftoverKubeconfigs({ parent, before: Date.now() - 60_000 })).toEqual([old]);
+    expect((await sweepLeftoverKubeconfigs({ parent, before: Date.now() - 60_000 })).sort()).toEqual([old, oldTerminal]);
     expect(readdirSync(parent).sort()).toEqual(['pilothouse-helm-file', 'pilothouse-helm-link', 'pilothouse-helm-new456', 'someone-else-xyz']);
     expect(readdirSync(target)).toEqual(['keep']);
   });

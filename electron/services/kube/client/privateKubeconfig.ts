@@ -2,9 +2,14 @@ import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What the private directories are named after, with the pid of the process that made them: a leftover one is found by it. */
-const DIR_PREFIX = 'pilothouse-helm-';
-const MADE_BY = /^pilothouse-helm-(\d+)-/;
+/**
+ * What the private directories are named after: what they are for (a Helm run,
+ * a terminal) and the pid of the process that made them, by which a leftover
+ * one is found.
+ */
+export type KubeconfigPurpose = 'helm' | 'terminal';
+const dirPrefix = (purpose: KubeconfigPurpose) => `pilothouse-${purpose}-`;
+const MADE_BY = /^pilothouse-(?:helm|terminal)-(\d+)-/;
 
 /** Whether process `pid` runs (as any user). */
 function isRunning(pid: number): boolean {
@@ -25,20 +30,37 @@ export interface PrivateKubeconfig {
 }
 
 /**
+ * Writes `kubeconfig` (one connection's context and credentials) to a file
+ * only this user can read, in a directory of its own, for work whose end is
+ * not one promise (a terminal session): the caller must call `remove` when it
+ * ends, however it ends.
+ */
+export async function openPrivateKubeconfig(kubeconfig: string, purpose: KubeconfigPurpose, parent = tmpdir()): Promise<PrivateKubeconfig & { remove(): Promise<void> }> {
+  // mkdtemp makes the directory 0700: no one else can list or open what is in it.
+  const dir = await mkdtemp(join(parent, `${dirPrefix(purpose)}${process.pid}-`));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const file = join(dir, 'kubeconfig');
+    await writeFile(file, kubeconfig, { mode: 0o600, flag: 'wx' });
+    return { dir, file, remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+
+/**
  * Runs `work` with `kubeconfig` (one connection's context and credentials)
  * written to a file only this user can read, in a directory of its own, and
  * removes both when the work ends, however it ends. `work` must not settle
  * before whatever reads the file has stopped.
  */
 export async function withPrivateKubeconfig<T>(kubeconfig: string, work: (files: PrivateKubeconfig) => Promise<T>, parent = tmpdir()): Promise<T> {
-  // mkdtemp makes the directory 0700: no one else can list or open what is in it.
-  const dir = await mkdtemp(join(parent, `${DIR_PREFIX}${process.pid}-`));
+  const { dir, file, remove } = await openPrivateKubeconfig(kubeconfig, 'helm', parent);
   try {
-    const file = join(dir, 'kubeconfig');
-    await writeFile(file, kubeconfig, { mode: 0o600, flag: 'wx' });
     return await work({ dir, file });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await remove();
   }
 }
 
@@ -68,7 +90,7 @@ export async function sweepLeftoverKubeconfigs(scope: SweepScope = {}): Promise<
   const uid = scope.uid ?? process.getuid?.();
   const removed: string[] = [];
   for (const name of await readdir(parent)) {
-    if (!name.startsWith(DIR_PREFIX)) continue;
+    if (!name.startsWith(dirPrefix('helm')) && !name.startsWith(dirPrefix('terminal'))) continue;
     const dir = join(parent, name);
     const stat = await lstat(dir).catch(() => undefined);
     if (!stat?.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
