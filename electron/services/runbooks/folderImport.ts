@@ -1,0 +1,259 @@
+/**
+ * Importing a folder of Markdown runbooks as a task: scan (walk the folder,
+ * never through a symbolic link, never out of it), read (each file checked,
+ * decoded and its front matter parsed; a refusal is listed with its reason),
+ * store (one transaction: all or nothing). Nothing is written before the
+ * store phase, so a cancel or a failure leaves the library as it was.
+ */
+import { constants, type Dirent } from 'node:fs';
+import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { AppError } from '../../../shared/result';
+import { megabytes, tooLargeMessage } from '../../../shared/sizeLimit';
+import type { StartedTask, TaskContext, TaskRunner } from '../tasks/taskRunner';
+import { MAX_SOURCE_BYTES, parseRunbook } from './frontMatter';
+import type { ImportOutcome, RunbookStore, StoredFile } from './runbookStore';
+
+/** Markdown files one import takes; a folder with more is refused before anything is read. */
+export const MAX_IMPORT_FILES = 50_000;
+/** Directory levels below the folder that are walked. */
+export const MAX_IMPORT_DEPTH = 32;
+/** Directory entries looked at in all, Markdown or not: a home directory picked by mistake stops early. */
+export const MAX_SCANNED_ENTRIES = 500_000;
+/** Files read at once. */
+const READ_CONCURRENCY = 8;
+/** Refusals and skips named in the report; the counts cover all. */
+const REPORT_ITEMS = 50;
+const MARKDOWN = /\.(md|markdown)$/i;
+
+/** A file or entry left out, and why. */
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+/** What an import did, for its report. */
+export interface ImportDone extends ImportOutcome {
+  folder: string;
+  refused: Skipped[];
+  skipped: Skipped[];
+}
+
+/** Where an import reads from and writes to. */
+export interface FolderImportDeps {
+  runner: Pick<TaskRunner, 'start'>;
+  store: Pick<RunbookStore, 'importFiles'>;
+  /** Tells windows what changed. */
+  announce(ids: string[]): void;
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+const messageOf = (err: unknown) => (err instanceof AppError ? err.message : err instanceof Error && 'code' in err ? describeFsError(err as NodeJS.ErrnoException) : 'could not be read');
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function describeFsError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'it was removed while the folder was read';
+    case 'ELOOP':
+      return 'it became a symbolic link while the folder was read; links are not followed';
+    default:
+      return `could not be read (${err.code ?? 'error'})`;
+  }
+}
+
+/** The folder's real path, checked to be a directory; the root every file must stay inside. */
+export async function folderRoot(folder: string, verb: 'import from' | 'export to'): Promise<string> {
+  if (!isAbsolute(folder)) throw new AppError('VALIDATION', `"${folder}" is not an absolute path; choose the folder to ${verb} by its full path`);
+  let real: string;
+  try {
+    real = await realpath(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError(code === 'ENOENT' ? 'NOT_FOUND' : 'FILE_UNREADABLE', code === 'ENOENT' ? `There is no folder ${folder}` : `${folder} can't be opened: ${describeFsError(err as NodeJS.ErrnoException)}`, { file: folder });
+  }
+  if (!(await lstat(real)).isDirectory()) throw new AppError('VALIDATION', `${folder} is a file, not a folder; choose the folder to ${verb}`, { file: folder });
+  return real;
+}
+
+/** Whether `path` is `root` or inside it. */
+export const inside = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** `a/b/c.md` from the folder's root, whatever the platform's separator. */
+const relativeOf = (root: string, path: string) => relative(root, path).split(sep).join('/');
+
+/**
+ * Walks `root` for Markdown files: dot-entries (`.git`) left out, symbolic
+ * links and special files skipped with the reason, bounded in depth and count.
+ */
+async function scan(root: string, ctx: TaskContext, skipped: Skipped[]): Promise<string[]> {
+  const found: string[] = [];
+  let entries = 0;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    ctx.throwIfCancelled();
+    let listing: Dirent[];
+    try {
+      listing = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      skipped.push({ path: relativeOf(root, dir) || '.', reason: `folder ${describeFsError(err as NodeJS.ErrnoException)}` });
+      return;
+    }
+    listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of listing) {
+      entries++;
+      if (entries > MAX_SCANNED_ENTRIES) {
+        throw new AppError('VALIDATION', `The folder holds over ${MAX_SCANNED_ENTRIES.toLocaleString('en')} files and folders; choose the folder that holds the runbooks`);
+      }
+      // Hidden files and folders (.git, .obsidian) are not runbooks.
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      // Dirent types come from lstat: a link is seen as a link, never as what it points to.
+      if (entry.isSymbolicLink()) {
+        skipped.push({ path: relativeOf(root, path), reason: 'a symbolic link; links are never followed, so nothing outside the folder is read' });
+        continue;
+      }
+      if (entry.isDirectory()) {
+        if (depth >= MAX_IMPORT_DEPTH) skipped.push({ path: relativeOf(root, path), reason: `nested more than ${MAX_IMPORT_DEPTH} folders deep` });
+        else await walk(path, depth + 1);
+        continue;
+      }
+      if (!MARKDOWN.test(entry.name)) continue;
+      if (!entry.isFile()) {
+        skipped.push({ path: relativeOf(root, path), reason: 'not a regular file' });
+        continue;
+      }
+      found.push(path);
+      if (found.length > MAX_IMPORT_FILES) {
+        throw new AppError('VALIDATION', `The folder holds over ${MAX_IMPORT_FILES.toLocaleString('en')} Markdown files; import its subfolders one at a time`);
+      }
+      if (found.length % 500 === 0) ctx.progress(found.length, 0, `Found ${count(found.length, 'Markdown file')}`);
+    }
+  };
+  await walk(root, 0);
+  return found;
+}
+
+/**
+ * Reads one file without following a link (O_NOFOLLOW, and its real path
+ * checked to be inside the folder, so a folder swapped for a link after the
+ * scan can't lead out), within the size limit, as UTF-8.
+ */
+async function readRunbookFile(root: string, path: string): Promise<{ path: string; source: string } | Skipped> {
+  const rel = relativeOf(root, path);
+  const refuse = (reason: string): Skipped => ({ path: rel, reason });
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (err) {
+    return refuse(messageOf(err));
+  }
+  if (real !== path || !inside(root, real)) return refuse('its path leads through a symbolic link; links are never followed');
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    return refuse(messageOf(err));
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return refuse('not a regular file');
+    if (stat.size > MAX_SOURCE_BYTES) return refuse(`${tooLargeMessage(rel, stat.size, MAX_SOURCE_BYTES)}; split it into smaller runbooks`);
+    // One byte past the limit: a file that grew since its stat is still caught.
+    const buffer = Buffer.alloc(Math.min(stat.size + 1, MAX_SOURCE_BYTES + 1));
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (!bytesRead) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > MAX_SOURCE_BYTES) return refuse(`it grew past ${megabytes(MAX_SOURCE_BYTES)} while it was read; Pilothouse reads at most that`);
+    const bytes = buffer.subarray(0, length);
+    try {
+      return { path: rel, source: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    } catch {
+      return refuse(`${rel} isn't UTF-8 text; save it as UTF-8 and import again`);
+    }
+  } catch (err) {
+    return refuse(messageOf(err));
+  } finally {
+    await handle.close();
+  }
+}
+
+function reportOf(done: ImportDone): string {
+  const lines = [
+    `Imported from ${done.folder}: ${count(done.added.length, 'new runbook')}, ${count(done.updated.length, 'changed runbook')} saved as a new version, ${count(done.unchanged, 'unchanged runbook')}.`,
+  ];
+  const list = (title: string, items: Skipped[]) => {
+    if (!items.length) return;
+    lines.push('', `${title} (${items.length.toLocaleString('en')}):`);
+    for (const s of items.slice(0, REPORT_ITEMS)) lines.push(`- \`${s.path}\`: ${s.reason}`);
+    if (items.length > REPORT_ITEMS) lines.push(`- and ${(items.length - REPORT_ITEMS).toLocaleString('en')} more`);
+  };
+  list('Refused', done.refused);
+  list('Skipped', done.skipped);
+  return lines.join('\n');
+}
+
+/** Starts importing the Markdown files under `folder` (absolute) as a task. */
+export function startFolderImport(deps: FolderImportDeps, folder: string, actor: string): StartedTask {
+  return deps.runner.start(
+    { kind: 'runbooks.import', title: `Import runbooks from ${folder}`, target: folder, actor, phases: ['scan', 'read', 'store'], unit: 'files' },
+    async (ctx): Promise<ImportDone> => {
+      const root = await folderRoot(folder, 'import from');
+      const skipped: Skipped[] = [];
+      const paths = await scan(root, ctx, skipped);
+      ctx.log(`Found ${count(paths.length, 'Markdown file')}${skipped.length ? `; ${count(skipped.length, 'entry', 'entries')} skipped` : ''}`);
+
+      ctx.phase('read');
+      const refused: Skipped[] = [];
+      const files: StoredFile[] = [];
+      let next = 0;
+      let done = 0;
+      let slice = performance.now();
+      const worker = async () => {
+        while (next < paths.length) {
+          ctx.throwIfCancelled();
+          const read = await readRunbookFile(root, paths[next++]);
+          if ('reason' in read) refused.push(read);
+          else {
+            try {
+              const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
+              files.push({ ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
+            } catch (err) {
+              refused.push({ path: read.path, reason: messageOf(err) });
+            }
+          }
+          ctx.progress(++done, paths.length);
+          // Parsing is synchronous: let other calls (and a cancel) in between files.
+          if (performance.now() - slice > 8) {
+            await yieldToEventLoop();
+            slice = performance.now();
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+      ctx.throwIfCancelled();
+      // Files were read concurrently: store them in path order, so ids and versions don't depend on timing.
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      refused.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+      // The point of no return: one transaction, all or nothing.
+      ctx.phase('store', { cancellable: false });
+      const outcome = deps.store.importFiles(files, actor);
+      ctx.progress(files.length, files.length);
+      deps.announce([...outcome.added, ...outcome.updated]);
+      return { ...outcome, folder, refused, skipped };
+    },
+    {
+      describe: (done) => ({
+        result: { added: done.added.length, updated: done.updated.length, unchanged: done.unchanged, refused: done.refused.length, skipped: done.skipped.length },
+        report: reportOf(done),
+      }),
+    },
+  );
+}

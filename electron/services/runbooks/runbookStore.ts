@@ -1,0 +1,438 @@
+/**
+ * The runbook library in the data file: every write (a save, an import, a
+ * delete, a checklist tick) is one transaction that keeps the runbook, its
+ * versions, its tags and resources, and the FTS5 index in step, so a failure
+ * leaves nothing half-saved.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RunbookMeta, RunbookSearchResult, RunbookUse, RunbookVersion } from '../../../shared/contract';
+import type { RunbookSeverity } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import type { Database } from '../store/database';
+import { countChecklistItems, MAX_TAG_CHARS, parseRunbook, type ParsedRunbook } from './frontMatter';
+import { canonicalKind, parseResourceRef } from './resourceRefs';
+import { HIT_CLOSE, HIT_OPEN, indexable, toFtsQuery, toHighlighted } from './searchQuery';
+
+/** Search weights: a hit in the title counts most, then tags, then the body. */
+const BM25 = 'bm25(10.0, 5.0, 1.0)';
+/** Tokens in a snippet: about a line of text. */
+const SNIPPET_TOKENS = 24;
+/** Characters of the body shown for a runbook listed without a query. */
+const LEAD_CHARS = 160;
+/** Uses kept per runbook; older ones are dropped as new ones start. */
+export const MAX_USES = 200;
+const LABEL_MAX = 200;
+
+/** A runbook file to store, read and parsed. */
+export interface StoredFile {
+  /** Relative to the import folder, `/`-separated. */
+  path: string;
+  source: string;
+  parsed: ParsedRunbook;
+}
+
+/** What an import changed. */
+export interface ImportOutcome {
+  added: string[];
+  updated: string[];
+  unchanged: number;
+}
+
+/** A runbook as export writes it. */
+export interface ExportItem {
+  id: string;
+  title: string;
+  path?: string;
+  source: string;
+}
+
+/** A starter runbook shipped with the app: its file name is its key. */
+export interface StarterRunbook {
+  key: string;
+  source: string;
+}
+
+/** What the search box sends, defaults applied. */
+export interface SearchQuery {
+  query: string;
+  tags: string[];
+  resource?: string;
+  limit: number;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  version: number;
+  title: string;
+  tags: string;
+  resources: string;
+  severity: RunbookSeverity | null;
+  path: string | null;
+  updated_at: string;
+  updated_by: string;
+}
+interface FullRow extends Row {
+  source: string;
+  body: string;
+}
+interface UseRow {
+  id: string;
+  runbook_id: string;
+  label: string;
+  started_at: string;
+  started_by: string;
+  checked: string;
+}
+
+const META_COLUMNS = 'r.seq, r.id, r.version, r.title, r.tags, r.resources, r.severity, r.path, r.updated_at, r.updated_by';
+
+const metaOf = (r: Row): RunbookMeta => ({
+  id: r.id,
+  title: r.title,
+  tags: JSON.parse(r.tags) as string[],
+  resources: JSON.parse(r.resources) as string[],
+  ...(r.severity ? { severity: r.severity } : {}),
+  ...(r.path ? { path: r.path } : {}),
+  version: r.version,
+  updatedAt: r.updated_at,
+  updatedBy: r.updated_by,
+});
+
+const useOf = (r: UseRow): RunbookUse => ({
+  id: r.id,
+  runbookId: r.runbook_id,
+  label: r.label,
+  startedAt: r.started_at,
+  startedBy: r.started_by,
+  checked: JSON.parse(r.checked) as number[],
+});
+
+const newId = () => `rb-${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** The start of a body, whitespace collapsed, cut at a word with "…". */
+function leadOf(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  if (flat.length <= LEAD_CHARS) return flat;
+  const cut = flat.slice(0, LEAD_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > LEAD_CHARS / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+const notFound = (id: string) => new AppError('NOT_FOUND', `There is no runbook ${id}; someone may have deleted it`);
+
+/** The runbook library over one data file. */
+export type RunbookStore = ReturnType<typeof createRunbookStore>;
+
+/** Prepares the library's statements over a migrated data file. */
+export function createRunbookStore(db: Database) {
+  const byId = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.id = ?`);
+  const byPath = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.path = ?`);
+  const insertRunbook = db.prepare(
+    `INSERT INTO runbooks (id, version, source, body, title, tags, resources, severity, path, starter, created_at, updated_at, updated_by)
+     VALUES (@id, 1, @source, @body, @title, @tags, @resources, @severity, @path, @starter, @at, @at, @actor)`,
+  );
+  const updateRunbook = db.prepare(
+    `UPDATE runbooks SET version = version + 1, source = @source, body = @body, title = @title, tags = @tags, resources = @resources,
+       severity = @severity, updated_at = @at, updated_by = @actor WHERE seq = @seq`,
+  );
+  const insertVersion = db.prepare(
+    `INSERT INTO runbook_versions (runbook_seq, version, source, title, saved_at, saved_by, bytes) VALUES (@seq, @version, @source, @title, @at, @actor, @bytes)`,
+  );
+  const insertTag = db.prepare(`INSERT INTO runbook_tags (runbook_seq, tag) VALUES (?, ?)`);
+  const insertResource = db.prepare(`INSERT INTO runbook_resources (runbook_seq, kind, namespace, name) VALUES (@seq, @kind, @namespace, @name)`);
+  const clearTags = db.prepare(`DELETE FROM runbook_tags WHERE runbook_seq = ?`);
+  const clearResources = db.prepare(`DELETE FROM runbook_resources WHERE runbook_seq = ?`);
+  const insertFts = db.prepare(`INSERT INTO runbooks_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)`);
+  const deleteFts = db.prepare(`DELETE FROM runbooks_fts WHERE rowid = ?`);
+  const deleteRunbook = db.prepare(`DELETE FROM runbooks WHERE seq = ?`);
+  const versionsOf = db.prepare<[number], { version: number; title: string; saved_at: string; saved_by: string; bytes: number }>(
+    `SELECT version, title, saved_at, saved_by, bytes FROM runbook_versions WHERE runbook_seq = ? ORDER BY version DESC`,
+  );
+  const versionOf = db.prepare<[number, number], { source: string }>(`SELECT source FROM runbook_versions WHERE runbook_seq = ? AND version = ?`);
+  const tagCounts = db.prepare<[], { tag: string; count: number }>(`SELECT tag, count(*) AS count FROM runbook_tags GROUP BY tag ORDER BY count DESC, tag`);
+  const starterKeys = db.prepare<[], { starter: string }>(`SELECT starter FROM runbooks WHERE starter IS NOT NULL`);
+  const insertUse = db.prepare(`INSERT INTO runbook_uses (id, runbook_seq, label, started_at, started_by) VALUES (@id, @seq, @label, @at, @actor)`);
+  const pruneUses = db.prepare(
+    `DELETE FROM runbook_uses WHERE runbook_seq = @seq AND id NOT IN (SELECT id FROM runbook_uses WHERE runbook_seq = @seq ORDER BY started_at DESC, rowid DESC LIMIT @keep)`,
+  );
+  const USE_COLUMNS = `u.id, r.id AS runbook_id, u.label, u.started_at, u.started_by, u.checked`;
+  const usesOf = db.prepare<[number], UseRow>(`SELECT ${USE_COLUMNS} FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.runbook_seq = ? ORDER BY u.started_at DESC, u.rowid DESC`);
+  const useById = db.prepare<[string], UseRow & { body: string }>(`SELECT ${USE_COLUMNS}, r.body FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.id = ?`);
+  const setChecked = db.prepare(`UPDATE runbook_uses SET checked = ? WHERE id = ?`);
+  const forResourceQuery = db.prepare<{ kind: string; namespace: string; name: string }, Row>(
+    `SELECT ${META_COLUMNS} FROM runbooks r WHERE r.seq IN (
+       SELECT runbook_seq FROM runbook_resources
+       WHERE (name = @name AND kind = @kind AND namespace IN ('', @namespace))
+          OR (@namespace != '' AND kind = 'namespace' AND name = @namespace)
+     ) ORDER BY r.title COLLATE NOCASE, r.seq`,
+  );
+
+  // Counting tags is the one part of a search that grows with the library, and only writes change it.
+  let tagCache: RunbookSearchResult['tags'] | undefined;
+  const searchStatements = new Map<string, ReturnType<Database['prepare']>>();
+
+  /** Writes a new runbook, its first version and its index rows; inside the caller's transaction. */
+  const insert = (source: string, parsed: ParsedRunbook, actor: string, at: string, extra: { path?: string; starter?: string } = {}): FullRow => {
+    const id = newId();
+    const info = insertRunbook.run({
+      id,
+      source,
+      body: parsed.body,
+      title: parsed.title,
+      tags: JSON.stringify(parsed.tags),
+      resources: JSON.stringify(parsed.resources),
+      severity: parsed.severity ?? null,
+      path: extra.path ?? null,
+      starter: extra.starter ?? null,
+      at,
+      actor,
+    });
+    const seq = Number(info.lastInsertRowid);
+    insertVersion.run({ seq, version: 1, source, title: parsed.title, at, actor, bytes: bytesOf(source) });
+    index(seq, parsed, false);
+    return byId.get(id)!;
+  };
+
+  /** Writes the next version of a runbook; inside the caller's transaction. */
+  const update = (row: FullRow, source: string, parsed: ParsedRunbook, actor: string, at: string): FullRow => {
+    updateRunbook.run({
+      seq: row.seq,
+      source,
+      body: parsed.body,
+      title: parsed.title,
+      tags: JSON.stringify(parsed.tags),
+      resources: JSON.stringify(parsed.resources),
+      severity: parsed.severity ?? null,
+      at,
+      actor,
+    });
+    insertVersion.run({ seq: row.seq, version: row.version + 1, source, title: parsed.title, at, actor, bytes: bytesOf(source) });
+    index(row.seq, parsed, true);
+    return byId.get(row.id)!;
+  };
+
+  const index = (seq: number, parsed: ParsedRunbook, replace: boolean) => {
+    if (replace) {
+      clearTags.run(seq);
+      clearResources.run(seq);
+      deleteFts.run(seq);
+    }
+    for (const tag of parsed.tags) insertTag.run(seq, tag);
+    for (const resource of parsed.resources) insertResource.run({ seq, ...parseResourceRef(resource)! });
+    insertFts.run(seq, indexable(parsed.title), parsed.tags.join(' '), indexable(parsed.body));
+    tagCache = undefined;
+  };
+
+  const rowOf = (id: string) => {
+    const row = byId.get(id);
+    if (!row) throw notFound(id);
+    return row;
+  };
+
+  /** The WHERE conditions of a search's filters, on runbooks `r`. */
+  const filtersOf = (q: SearchQuery, args: Record<string, unknown>): string[] => {
+    const where: string[] = [];
+    const tags = [...new Set(q.tags.map((t) => t.trim().toLowerCase().slice(0, MAX_TAG_CHARS)))];
+    if (tags.length) {
+      tags.forEach((t, i) => (args[`t${i}`] = t));
+      args.tagCount = tags.length;
+      where.push(`r.seq IN (SELECT runbook_seq FROM runbook_tags WHERE tag IN (${tags.map((_, i) => `@t${i}`).join(', ')}) GROUP BY runbook_seq HAVING count(*) = @tagCount)`);
+    }
+    if (q.resource !== undefined) {
+      const ref = parseResourceRef(q.resource);
+      if (!ref) throw new AppError('VALIDATION', 'The resource filter must be kind/name, kind/namespace/name or namespace/name, e.g. deployment/payments');
+      Object.assign(args, { rk: ref.kind, rns: ref.namespace, rn: ref.name });
+      where.push(`r.seq IN (SELECT runbook_seq FROM runbook_resources WHERE kind = @rk AND namespace = @rns AND name = @rn)`);
+    }
+    return where;
+  };
+
+  const prepared = (sql: string) => {
+    let s = searchStatements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      searchStatements.set(sql, s);
+    }
+    return s;
+  };
+
+  return {
+    get(id: string) {
+      const row = rowOf(id);
+      return { ...metaOf(row), source: row.source, body: row.body };
+    },
+
+    /**
+     * Saves a runbook's whole file: a new runbook without `id`, else its next
+     * version; nothing when the source is unchanged (`changed` false).
+     *
+     * @throws AppError VALIDATION (front matter), NOT_FOUND, CONFLICT (`baseVersion` is not the current version).
+     */
+    save(input: { id?: string; source: string; baseVersion?: number }, actor: string): { meta: RunbookMeta; changed: boolean } {
+      const existing = input.id === undefined ? undefined : rowOf(input.id);
+      const fallbackTitle = existing?.path?.split('/').at(-1)?.replace(/\.(md|markdown)$/i, '');
+      const parsed = parseRunbook(input.source, { fallbackTitle });
+      return db.transaction(() => {
+        const at = new Date().toISOString();
+        if (input.id === undefined) return { meta: metaOf(insert(input.source, parsed, actor, at)), changed: true };
+        const row = rowOf(input.id);
+        if (input.baseVersion !== undefined && input.baseVersion !== row.version) {
+          throw new AppError(
+            'CONFLICT',
+            `"${row.title}" was saved by ${row.updated_by} at ${row.updated_at} (version ${row.version}) after you opened version ${input.baseVersion}; reload it, then apply your change again`,
+          );
+        }
+        if (row.source === input.source) return { meta: metaOf(row), changed: false };
+        return { meta: metaOf(update(row, input.source, parsed, actor, at)), changed: true };
+      })();
+    },
+
+    /** Deletes a runbook with its versions and uses; returns what it was, for the audit entry. */
+    delete(id: string): RunbookMeta & { bytes: number } {
+      return db.transaction(() => {
+        const row = rowOf(id);
+        deleteFts.run(row.seq);
+        deleteRunbook.run(row.seq);
+        tagCache = undefined;
+        return { ...metaOf(row), bytes: bytesOf(row.source) };
+      })();
+    },
+
+    /** Every saved version, newest first. */
+    versions(id: string): RunbookVersion[] {
+      return versionsOf.all(rowOf(id).seq).map((v) => ({ version: v.version, title: v.title, savedAt: v.saved_at, savedBy: v.saved_by, bytes: v.bytes }));
+    },
+
+    version(id: string, version: number): { source: string } {
+      const row = rowOf(id);
+      const v = versionOf.get(row.seq, version);
+      if (!v) throw new AppError('NOT_FOUND', `"${row.title}" has no version ${version}; its versions are 1 to ${row.version}`);
+      return { source: v.source };
+    },
+
+    /**
+     * Ranked search (title over tags over body) with marked title and snippet;
+     * without words, every runbook that passes the filters, newest first.
+     */
+    search(q: SearchQuery): RunbookSearchResult {
+      const args: Record<string, unknown> = { limit: q.limit };
+      const filters = filtersOf(q, args);
+      const match = toFtsQuery(q.query);
+      tagCache ??= tagCounts.all();
+      if (match === undefined) {
+        const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+        const rows = prepared(`SELECT ${META_COLUMNS}, substr(r.body, 1, ${LEAD_CHARS * 4}) AS lead FROM runbooks r ${where} ORDER BY r.updated_at DESC, r.seq DESC LIMIT @limit`).all(args) as (Row & { lead: string })[];
+        const total = (prepared(`SELECT count(*) AS n FROM runbooks r ${where}`).get(args) as { n: number }).n;
+        return {
+          hits: rows.map((r) => ({ ...metaOf(r), titleHighlight: [{ text: r.title, hit: false }], snippet: r.lead ? [{ text: leadOf(r.lead), hit: false }] : [] })),
+          total,
+          tags: tagCache,
+        };
+      }
+      args.match = match;
+      const where = ['runbooks_fts MATCH @match', ...filters].join(' AND ');
+      const rows = prepared(
+        `SELECT ${META_COLUMNS},
+           highlight(runbooks_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}') AS marked_title,
+           snippet(runbooks_fts, 2, '${HIT_OPEN}', '${HIT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS marked_snippet
+         FROM runbooks_fts JOIN runbooks r ON r.seq = runbooks_fts.rowid
+         WHERE ${where} AND rank MATCH '${BM25}'
+         ORDER BY rank, r.seq DESC LIMIT @limit`,
+      ).all(args) as (Row & { marked_title: string; marked_snippet: string })[];
+      const total = (
+        prepared(filters.length ? `SELECT count(*) AS n FROM runbooks_fts JOIN runbooks r ON r.seq = runbooks_fts.rowid WHERE ${where}` : `SELECT count(*) AS n FROM runbooks_fts WHERE runbooks_fts MATCH @match`).get(
+          args,
+        ) as { n: number }
+      ).n;
+      return {
+        hits: rows.map((r) => ({ ...metaOf(r), titleHighlight: toHighlighted(r.marked_title), snippet: toHighlighted(r.marked_snippet) })),
+        total,
+        tags: tagCache,
+      };
+    },
+
+    /** Runbooks that name this object, its kind in any namespace, or its namespace. */
+    forResource(ref: { kind: string; namespace?: string; name: string }): RunbookMeta[] {
+      const kind = canonicalKind(ref.kind);
+      // A Namespace object: the runbooks that name it.
+      const namespace = kind === 'namespace' ? ref.name : (ref.namespace ?? '');
+      return forResourceQuery.all({ kind, namespace, name: ref.name.toLowerCase() }).map(metaOf);
+    },
+
+    /** The times this runbook was followed, newest first. */
+    uses(id: string): RunbookUse[] {
+      return usesOf.all(rowOf(id).seq).map(useOf);
+    },
+
+    /** Starts a use with nothing ticked; the oldest beyond {@link MAX_USES} are dropped. */
+    startUse(id: string, label: string | undefined, actor: string): RunbookUse {
+      return db.transaction(() => {
+        const row = rowOf(id);
+        const at = new Date().toISOString();
+        const clean = (label ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, LABEL_MAX);
+        const useId = `use-${randomUUID().replaceAll('-', '')}`;
+        insertUse.run({ id: useId, seq: row.seq, label: clean || `${at.slice(0, 16).replace('T', ' ')} UTC`, at, actor });
+        pruneUses.run({ seq: row.seq, keep: MAX_USES });
+        return useOf(useById.get(useId)!);
+      })();
+    },
+
+    /**
+     * Ticks or unticks item `item` of a use's checklist.
+     *
+     * @throws AppError NOT_FOUND for an unknown use; VALIDATION for an item the runbook does not have.
+     */
+    check(useId: string, item: number, checked: boolean): RunbookUse {
+      return db.transaction(() => {
+        const use = useById.get(useId);
+        if (!use) throw new AppError('NOT_FOUND', 'This use of the runbook no longer exists; start a new one');
+        const items = countChecklistItems(use.body);
+        if (item >= items) {
+          throw new AppError('VALIDATION', `This runbook has ${items} checklist item${items === 1 ? '' : 's'}; there is no item ${item + 1} (was it edited meanwhile? reopen it)`);
+        }
+        const set = new Set(JSON.parse(use.checked) as number[]);
+        if (checked) set.add(item);
+        else set.delete(item);
+        const list = [...set].filter((i) => i < items).sort((a, b) => a - b);
+        setChecked.run(JSON.stringify(list), useId);
+        return useOf({ ...use, checked: JSON.stringify(list) });
+      })();
+    },
+
+    /**
+     * Stores an import in one transaction: a file new to the library is
+     * added, one imported before from the same path gets a new version if it
+     * changed. All or nothing.
+     */
+    importFiles(files: readonly StoredFile[], actor: string): ImportOutcome {
+      return db.transaction(() => {
+        const at = new Date().toISOString();
+        const out: ImportOutcome = { added: [], updated: [], unchanged: 0 };
+        for (const f of files) {
+          const row = byPath.get(f.path);
+          if (!row) out.added.push(insert(f.source, f.parsed, actor, at, { path: f.path }).id);
+          else if (row.source === f.source) out.unchanged++;
+          else out.updated.push(update(row, f.source, f.parsed, actor, at).id);
+        }
+        return out;
+      })();
+    },
+
+    /** Adds the starters not in the library (by key); none is replaced. Returns the ids added. */
+    addStarters(starters: readonly StarterRunbook[], actor: string): string[] {
+      return db.transaction(() => {
+        const have = new Set(starterKeys.all().map((r) => r.starter));
+        const at = new Date().toISOString();
+        return starters.filter((s) => !have.has(s.key)).map((s) => insert(s.source, parseRunbook(s.source, { fallbackTitle: s.key }), actor, at, { starter: s.key }).id);
+      })();
+    },
+
+    /** The runbooks to export: all of them, or those of `ids` (unknown ids refused). */
+    exportItems(ids?: readonly string[]): ExportItem[] {
+      const rows = ids ? ids.map((id) => rowOf(id)) : (db.prepare(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r ORDER BY r.seq`).all() as FullRow[]);
+      return rows.map((r) => ({ id: r.id, title: r.title, ...(r.path ? { path: r.path } : {}), source: r.source }));
+    },
+  };
+}

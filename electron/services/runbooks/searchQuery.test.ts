@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { HIT_CLOSE, HIT_OPEN, indexable, toFtsQuery, toHighlighted } from './searchQuery';
+
+describe('search query', () => {
+  it('makes each word a prefix match and keeps quoted phrases', () => {
+    expect(toFtsQuery('drain gpu')).toBe('"drain"* "gpu"*');
+    expect(toFtsQuery('"roll back" model')).toBe('"roll back" "model"*');
+    expect(toFtsQuery('kube-system')).toBe('"kube system"*');
+    expect(toFtsQuery('   ')).toBeUndefined();
+    expect(toFtsQuery('*^()-"')).toBeUndefined();
+  });
+
+  it('reads FTS5 syntax as plain words', () => {
+    expect(toFtsQuery('title:drain NEAR(a b) OR NOT -x ^start *')).toBe('"title drain"* "NEAR a"* "b"* "OR"* "NOT"* "x"* "start"*');
+    // An unbalanced quote is text, not a phrase that swallows the rest.
+    expect(toFtsQuery('"open quote gpu')).toBe('"open"* "quote"* "gpu"*');
+    expect(toFtsQuery('a "b c" "d')).toBe('"a"* "b c" "d"*');
+  });
+
+  it('bounds the number of terms and the length of a word', () => {
+    expect(toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!.split(' ')).toHaveLength(16);
+    expect(toFtsQuery('x'.repeat(500))).toBe(`"${'x'.repeat(64)}"*`);
+  });
+
+  it('splits marked text into segments, collapsing whitespace', () => {
+    expect(toHighlighted(`…before ${HIT_OPEN}drain${HIT_CLOSE}\n\n the ${HIT_OPEN}GPU${HIT_CLOSE} node…`)).toEqual([
+      { text: '…before ', hit: false },
+      { text: 'drain', hit: true },
+      { text: ' the ', hit: false },
+      { text: 'GPU', hit: true },
+      { text: ' node…', hit: false },
+    ]);
+    expect(toHighlighted('')).toEqual([]);
+  });
+
+  it('keeps the markers out of indexed text', () => {
+    expect(indexable(`a${HIT_OPEN}b${HIT_CLOSE}c`)).toBe('a b c');
+  });
+});
