@@ -29,6 +29,9 @@ export function exitFromStatus(status: V1Status | undefined): { exitCode?: numbe
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   const code = Number(cause?.message);
   if (status.reason === 'NonZeroExitCode' && Number.isInteger(code)) return { exitCode: code };
+  // A runtime that wraps the process's end in an internal error (kwok's) still ends with Go's "exit status N".
+  const wrapped = /: exit status (\d{1,3})$/.exec(status.message ?? '');
+  if (wrapped) return { exitCode: Number(wrapped[1]) };
   return { message: (status.message ?? 'The command failed').slice(0, 500) };
 }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -259,6 +260,47 @@ describe('terminal area: local shells in the pty host', () => {
       }
     };
     await until('the shell and the host to end', () => !alive(pids[0]) && !alive(host));
+  });
+});
+
+describe('terminal area: when a process dies', () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
+    } catch {
+      return false;
+    }
+  };
+
+  it('fails the sessions of a pty host that dies, saying so, and starts a new host for the next terminal', async () => {
+    const t = setup();
+    const w = new Window(t.streams, 'w1');
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const { stream } = await t.attach(session.id);
+    process.kill(t.area.ptyHost.pid!, 'SIGKILL');
+    const exit = await until('the failure', () => w.exit(stream));
+    expect(exit).toMatchObject({ state: 'failed', error: expect.stringContaining('terminal host process stopped') });
+    const next = await t.open({ kind: 'local', shell: '/bin/sh' });
+    expect(next.state).toBe('running');
+  });
+
+  it('hangs up on its shells when the services process is killed outright', async () => {
+    const host = join(import.meta.dirname, 'ptyHostClient.ts');
+    const script = `
+      import { PtyHost } from ${JSON.stringify(host)};
+      const log = { error() {}, warn() {}, info() {}, debug() {} };
+      const pty = new PtyHost(log);
+      const handle = pty.spawn('t1', { file: '/bin/sh', args: ['-c', 'sleep 600'], cwd: '/', env: { PATH: process.env.PATH }, cols: 80, rows: 24 }, { data() {}, exit() {}, failed() {} });
+      handle.started.then((pid) => console.log(JSON.stringify({ shell: pid, host: pty.pid })));
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const pids = await until('the shell to start', () => (out.includes('}') ? (JSON.parse(out) as { shell: number; host: number }) : undefined), 20_000);
+    expect(alive(pids.shell)).toBe(true);
+    child.kill('SIGKILL');
+    await until('the shell and the pty host to end', () => !alive(pids.shell) && !alive(pids.host), 10_000);
   });
 });
 
