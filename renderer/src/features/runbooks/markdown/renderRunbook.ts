@@ -1,0 +1,192 @@
+import DOMPurify, { type Config } from 'dompurify';
+import MarkdownItCallable from 'markdown-it';
+import { highlightCode, knownLanguage } from './highlight';
+import { taskLists, type TaskEnv } from './taskLists';
+
+/** One code block of a runbook, as its source has it (never read back from the DOM). */
+export interface CodeBlock {
+  /** The highlighted language, when the fence names one that is. */
+  language?: string;
+  text: string;
+  /** The block's `<pre>` in the rendered fragment. */
+  element: HTMLPreElement;
+}
+
+/** A runbook body, rendered and sanitised, not yet in the page. */
+export interface RenderedRunbook {
+  /** Safe to insert: scripts, handlers, styles, frames and remote loads removed. */
+  fragment: DocumentFragment;
+  /** Fenced and indented code blocks, in document order. */
+  codeBlocks: CodeBlock[];
+  /** The task-list checkboxes, in document order: `checkboxes[i]` is checklist item i. */
+  checkboxes: HTMLInputElement[];
+}
+
+/** Bodies larger than this are refused: the contract's own limit for a runbook's file. */
+export const MAX_BODY = 1_048_576;
+
+/** Block nesting (lists, quotes) beyond this renders as text: 10,000 `>` must not cost 10,000 levels. */
+const MAX_NESTING = 20;
+
+interface EnvWithBlocks extends TaskEnv {
+  blocks: { language?: string; text: string }[];
+}
+
+const md = MarkdownItCallable({ html: true, linkify: false, typographer: false, maxNesting: MAX_NESTING });
+md.use(taskLists);
+// Code blocks: highlighted, escaped, and marked with this render's nonce so only they get Run and Copy.
+const codeRule = (text: string, info: string, env: EnvWithBlocks) => {
+  const language = knownLanguage(info);
+  const index = env.blocks.push({ language, text }) - 1;
+  const lang = language ? ` language-${language}` : '';
+  return `<pre data-block="${env.nonce}:${index}"><code class="hljs${lang}">${highlightCode(text, language)}</code></pre>\n`;
+};
+md.renderer.rules.fence = (tokens, idx, _o, env) => codeRule(tokens[idx].content, tokens[idx].info, env as EnvWithBlocks);
+md.renderer.rules.code_block = (tokens, idx, _o, env) => codeRule(tokens[idx].content, '', env as EnvWithBlocks);
+
+/** Links may go to the web, to a mail client, or to a heading of the same runbook; nothing else survives. */
+export const SAFE_HREF = /^(?:https?:\/\/[^/\s]|mailto:|#)/i;
+/** Pictures that may stay inline: raster images carried in the text itself. SVG never (it can carry script). */
+export const SAFE_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp);base64,[a-z0-9+/=\s]*$/i;
+/** highlight.js's classes; any other class (e.g. one of the app's own) is dropped. */
+const SAFE_CLASS = /^(?:hljs(?:-[a-z0-9_]+)*|language-[a-z0-9]+|[a-z]+_)$/;
+
+const purifyConfig: Config = {
+  ALLOWED_TAGS: [
+    'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'dd', 'del', 'details', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'input', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp',
+    'small', 'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul', 'var',
+  ],
+  ALLOWED_ATTR: ['href', 'title', 'alt', 'src', 'class', 'colspan', 'rowspan', 'align', 'start', 'type', 'data-task', 'data-block'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  ALLOWED_URI_REGEXP: SAFE_HREF,
+  // Attributes that are not addresses: exempt from the check above.
+  ADD_URI_SAFE_ATTR: ['data-task', 'data-block', 'colspan', 'rowspan', 'start', 'align', 'type'],
+  // Checked again after sanitising (remote images become placeholders), so data: is let through for images here.
+  ADD_DATA_URI_TAGS: ['img'],
+};
+
+const purify = DOMPurify(window);
+purify.addHook('uponSanitizeAttribute', (node, data) => {
+  if (data.attrName === 'class') data.attrValue = data.attrValue.split(/\s+/).filter((c) => SAFE_CLASS.test(c)).join(' ');
+  // `src` is only for images; everything else that reaches here with one (e.g. <input type=image>) loses it.
+  if (data.attrName === 'src' && node.nodeName !== 'IMG') data.keepAttr = false;
+});
+
+/** Raw HTML nested deeper than this is refused: browsers cap it anyway, and sanitising it costs time that grows with depth squared. */
+export const MAX_HTML_DEPTH = 256;
+const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/** How deep the tags of `html` nest, counted roughly (unclosed tags count as open). */
+function htmlDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(\/?)>/g)) {
+    if (VOID_TAGS.has(m[2].toLowerCase()) || m[3]) continue;
+    depth = m[1] ? Math.max(0, depth - 1) : depth + 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function randomNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** An image that is not loaded, in its place: what it showed (its alt text) and where it is. */
+function imagePlaceholder(img: HTMLImageElement): HTMLElement {
+  const doc = img.ownerDocument;
+  const box = doc.createElement('span');
+  box.className = 'runbook-image-placeholder';
+  const src = img.getAttribute('src') ?? '';
+  const alt = img.getAttribute('alt') ?? '';
+  box.textContent = `Image not loaded${alt ? `: ${alt}` : ''}`;
+  if (src && !src.startsWith('data:')) {
+    const where = doc.createElement('span');
+    where.className = 'mono';
+    where.textContent = ` (${src.length > 200 ? `${src.slice(0, 200)}…` : src})`;
+    box.append(where);
+  }
+  box.title = 'Runbooks are shown offline: images from elsewhere are not fetched.';
+  return box;
+}
+
+/** Lower-case words joined by dashes, for a heading's anchor: "Drain the node" → "drain-the-node". */
+export function slugOf(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80);
+}
+
+/** Where a heading's anchor points: prefixed, so a runbook's ids can never clash with the app's. */
+export const anchorId = (slug: string) => `runbook-${slug}`;
+
+/**
+ * Renders a runbook's Markdown body for display, offline and safely:
+ * markdown-it (raw HTML parsed, nesting bounded), then DOMPurify with a
+ * strict allowlist, then a pass over the result: images that are not inline
+ * raster data become placeholders, links keep only safe targets, headings get
+ * anchors, and code blocks and checkboxes are found by the nonce this render
+ * gave them (raw HTML cannot forge one). Throws, with the reason, when the body is too large or its
+ * HTML nested too deep.
+ */
+export function renderRunbook(body: string): RenderedRunbook {
+  if (body.length > MAX_BODY) throw new Error(`This runbook is ${Math.ceil(body.length / 1024).toLocaleString()} KB: runbooks of more than 1 MB are not shown.`);
+  const env: EnvWithBlocks = { nonce: randomNonce(), tasks: 0, blocks: [] };
+  const html = md.render(body.replace(LONE_SURROGATE, '\uFFFD'), env);
+  if (htmlDepth(html) > MAX_HTML_DEPTH) throw new Error(`This runbook's HTML is nested more than ${MAX_HTML_DEPTH} levels deep: it is not shown. Edit it to flatten the HTML.`);
+  // Parsed in an inert document: nothing loads until the fragment joins the page, by which time remote images are gone.
+  const fragment = purify.sanitize(html, { ...purifyConfig, RETURN_DOM_FRAGMENT: true });
+
+  for (const img of fragment.querySelectorAll('img')) {
+    if (!SAFE_IMAGE.test(img.getAttribute('src') ?? '')) img.replaceWith(imagePlaceholder(img));
+  }
+  for (const a of fragment.querySelectorAll('a')) {
+    const href = a.getAttribute('href');
+    if (href !== null && !SAFE_HREF.test(href)) a.removeAttribute('href');
+    if (href?.startsWith('#')) a.setAttribute('href', `#${anchorId(slugOf(decodeURIComponentSafe(href.slice(1))))}`);
+  }
+  const used = new Set<string>();
+  for (const h of fragment.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const slug = slugOf(h.textContent ?? '');
+    if (!slug || used.has(slug)) continue;
+    used.add(slug);
+    h.id = anchorId(slug);
+  }
+
+  const codeBlocks: CodeBlock[] = [];
+  for (const pre of fragment.querySelectorAll('pre')) {
+    const [nonce, index] = (pre.getAttribute('data-block') ?? '').split(':');
+    pre.removeAttribute('data-block');
+    const block = nonce === env.nonce ? env.blocks[Number(index)] : undefined;
+    if (block) codeBlocks.push({ ...block, element: pre });
+  }
+  const checkboxes: HTMLInputElement[] = [];
+  for (const input of fragment.querySelectorAll('input')) {
+    const [nonce, index] = (input.getAttribute('data-task') ?? '').split(':');
+    // Raw HTML's inputs (forms, fake checkboxes) go; ours are kept, in order.
+    if (nonce !== env.nonce || input.getAttribute('type') !== 'checkbox' || Number(index) !== checkboxes.length) {
+      input.remove();
+      continue;
+    }
+    input.removeAttribute('data-task');
+    checkboxes.push(input);
+  }
+  return { fragment, codeBlocks, checkboxes };
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
