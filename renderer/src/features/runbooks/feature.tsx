@@ -1,5 +1,21 @@
-import type { Feature } from '../../shell/feature';
-import { placeholderFeature } from '../../shell/PlaceholderPage';
+import type { Feature, PaletteCommand } from '../../shell/feature';
+import { useUi } from '../../shell/uiStore';
+import { ExportRunbooksDialog, ImportRunbooksDialog } from './FolderDialogs';
+import { useRunbookSearch } from './runbookCommands';
+import { RunbooksPage } from './RunbooksPage';
+import { newRunbook } from './runbooksStore';
 
-/** Runbooks: replaced by the runbooks feature (#18). */
-export const runbooksFeature: Feature<'runbooks'> = placeholderFeature({ route: 'runbooks', label: 'Runbooks', navOrder: 80, summary: 'Your runbooks, readable offline, with steps you can run against the selected connection.' });
+const commands: readonly PaletteCommand[] = [
+  { id: 'runbooks:new', title: 'New runbook', keywords: ['write runbook', 'create runbook'], run: newRunbook },
+  { id: 'runbooks:import', title: 'Import runbooks…', keywords: ['runbook folder'], run: () => useUi.getState().openDialog('import-runbooks') },
+  { id: 'runbooks:export', title: 'Export runbooks…', run: () => useUi.getState().openDialog('export-runbooks') },
+];
+
+/** The runbook library: search, read offline, run steps in a terminal, follow checklists per use, write and version runbooks. */
+export const runbooksFeature: Feature<'runbooks', 'import-runbooks' | 'export-runbooks'> = {
+  id: 'runbooks',
+  page: { route: 'runbooks', label: 'Runbooks', navOrder: 80, component: RunbooksPage },
+  dialogs: { 'import-runbooks': ImportRunbooksDialog, 'export-runbooks': ExportRunbooksDialog },
+  usePaletteCommands: () => commands,
+  usePaletteSearch: useRunbookSearch,
+};

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { Runbook } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { DialogFooter } from '../../shell/DialogFooter';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { formatTime } from '../../shell/format';
+import { Modal } from '../../shell/Modal';
+import { notifySuccess } from '../../shell/toastStore';
+import { ChecklistBar } from './ChecklistBar';
+import { RunbookView } from './RunbookView';
+import { RunInTerminalDialog } from './RunInTerminalDialog';
+import { useRunbooks } from './runbooksStore';
+import { useChecklist } from './useChecklist';
+import { VersionsDialog } from './VersionsDialog';
+
+function DeleteDialog({ runbook, onClose }: { runbook: Runbook; onClose(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await call('runbooks.delete', { id: runbook.id });
+      useRunbooks.getState().select(null);
+      notifySuccess(`Deleted “${runbook.title}”`);
+      onClose();
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal label={`Delete ${runbook.title}`} onClose={onClose}>
+      <h2>Delete “{runbook.title}”?</h2>
+      <p>Its {runbook.version === 1 ? 'version' : `${runbook.version} versions`} and checklists go with it. An exported copy, if you made one, is not touched.</p>
+      <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }} action={{ label: 'Delete', busyLabel: 'Deleting…', busy, danger: true, onClick: () => void remove() }} />
+    </Modal>
+  );
+}
+
+/**
+ * One runbook: what it is about (tags, resources, severity, version), its
+ * actions, the checklist's use, and the rendered text with Run in terminal
+ * on each code block.
+ */
+export function RunbookDetail({ runbook }: { runbook: Runbook }) {
+  const checklist = useChecklist(runbook.id);
+  const [items, setItems] = useState(0);
+  const [dialog, setDialog] = useState<'versions' | 'delete' | null>(null);
+  const [command, setCommand] = useState<string | null>(null);
+  const edit = () => useRunbooks.getState().edit({ id: runbook.id, baseVersion: runbook.version, title: runbook.title, source: runbook.source });
+
+  return (
+    <article className="runbook-detail" aria-label={runbook.title}>
+      <div className="runbook-head">
+        <h2>{runbook.title}</h2>
+        {runbook.severity && <span className={`badge runbook-severity-${runbook.severity}`}>{runbook.severity}</span>}
+        <div className="spacer" />
+        <button type="button" onClick={edit}>
+          Edit
+        </button>
+        <button type="button" onClick={() => setDialog('versions')}>
+          Versions
+        </button>
+        <button type="button" className="danger" onClick={() => setDialog('delete')}>
+          Delete…
+        </button>
+      </div>
+      <dl className="facts runbook-facts">
+        <dt>Version</dt>
+        <dd>
+          {runbook.version}, saved {formatTime(runbook.updatedAt)} by {runbook.updatedBy}
+        </dd>
+        {runbook.path && (
+          <>
+            <dt>Imported from</dt>
+            <dd className="mono">{runbook.path}</dd>
+          </>
+        )}
+        <dt>Tags</dt>
+        <dd>
+          {runbook.tags.length ? (
+            <ul className="chips" aria-label="Tags">
+              {runbook.tags.map((t) => (
+                <li key={t} className="chip">
+                  {t}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <span className="muted">None</span>
+          )}
+        </dd>
+        <dt>Resources</dt>
+        <dd>
+          {runbook.resources.length ? (
+            <ul className="chips" aria-label="Resources">
+              {runbook.resources.map((r) => (
+                <li key={r} className="chip mono">
+                  {r}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <span className="muted">None</span>
+          )}
+        </dd>
+      </dl>
+      {items > 0 && <ChecklistBar checklist={checklist} items={items} />}
+      <RunbookView body={runbook.body} checked={checklist.checked} onToggle={checklist.toggle} onRun={setCommand} onItems={setItems} />
+      {command !== null && <RunInTerminalDialog command={command} runbook={{ id: runbook.id, title: runbook.title }} onClose={() => setCommand(null)} />}
+      {dialog === 'versions' && <VersionsDialog runbook={runbook} onClose={() => setDialog(null)} />}
+      {dialog === 'delete' && <DeleteDialog runbook={runbook} onClose={() => setDialog(null)} />}
+    </article>
+  );
+}
