@@ -245,10 +245,10 @@ describe('row context menu', () => {
     const { user, fake } = await podsTable(['a', 'b']);
     await user.pointer({ keys: '[MouseRight]', target: rowOf('b') });
     const menu = screen.getByRole('menu', { name: 'Actions on pod b' });
-    await waitFor(() => expect(within(menu).getAllByRole('menuitem').map((m) => m.firstChild?.textContent)).toEqual(['Port-forward', 'Delete']));
+    await waitFor(() => expect(within(menu).getAllByRole('menuitem').map((m) => m.firstChild?.textContent)).toEqual(['Port-forward', 'Shell', 'Delete']));
     expect(selectedNames()).toEqual(['b']);
     expect(document.activeElement).toBe(menu);
-    await user.keyboard('{ArrowDown}{Enter}');
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
     expect(screen.queryByRole('menu')).toBeNull();
 
     const dialog = screen.getByRole('dialog', { name: 'Delete pod b' });

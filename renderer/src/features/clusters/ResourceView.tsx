@@ -5,7 +5,8 @@ import { useToasts } from '../../shell/toastStore';
 import { useFocusLater } from '../../shell/useFocusLater';
 import { useVirtualWindow } from '../../ui/useVirtualWindow';
 import type { GridSelection, MenuPoint, RowClick } from '../../ui/VirtualGrid';
-import { bulkActions, cordonedStatus, NODE_KEY, permissionOf, SHORTCUTS } from './actions/actionCatalog';
+import { podStatusShellProblem } from '../terminal/containerChoice';
+import { bulkActions, cordonedStatus, NODE_KEY, permissionOf, POD_KEY, SHORTCUTS } from './actions/actionCatalog';
 import { ChosenRowsMenu, PendingActionDialog, RowActionMenu, type PendingAction } from './actions/RowActions';
 import { SelectionBar } from './actions/SelectionBar';
 import { bulkActionStates, useBulkPermissions, whyNotOffered } from './actions/useBulkPermissions';
@@ -324,6 +325,7 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
           entry={entry}
           row={menuRow}
           unschedulable={entry.key === NODE_KEY ? cordoned(menuRow) : undefined}
+          shellProblem={entry.key === POD_KEY ? podStatusShellProblem(statusColumn?.value(menuRow)) : undefined}
           at={menu.at}
           onPick={(action) => {
             setMenu(null);

@@ -1,5 +1,37 @@
-import type { Feature } from '../../shell/feature';
-import { placeholderFeature } from '../../shell/PlaceholderPage';
+import { useMemo } from 'react';
+import type { Feature, PaletteCommand } from '../../shell/feature';
+import { useUi } from '../../shell/uiStore';
+import { selectedConnection, useConnections } from '../connections/connectionsStore';
+import { localTarget, newDefaultTerminal, startTerminal } from './terminalActions';
+import { TerminalPage } from './TerminalPage';
+import { TerminalSettingsDialog } from './TerminalSettingsDialog';
 
-/** Terminals: replaced by the terminal feature (#18). */
-export const terminalFeature: Feature<'terminal'> = placeholderFeature({ route: 'terminal', label: 'Terminal', navOrder: 70, summary: "A shell that uses the selected connection's credentials, for kubectl and the AWS CLI." });
+/** "New terminal" (on the selected connection), "New terminal on <connection>" for each one, and the settings. */
+function useTerminalCommands(): readonly PaletteCommand[] {
+  const connections = useConnections((s) => s.connections);
+  const selected = useConnections(selectedConnection);
+  return useMemo(
+    () => [
+      { id: 'terminal:new', title: 'New terminal', hint: selected ? `on ${selected.name}` : 'local shell', keywords: ['shell', 'console'], run: newDefaultTerminal },
+      ...connections.map(
+        (c): PaletteCommand => ({
+          id: `terminal:new:${c.id}`,
+          title: `New terminal on ${c.name}`,
+          hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes',
+          keywords: ['shell'],
+          run: () => startTerminal(localTarget(c.id)),
+        }),
+      ),
+      { id: 'terminal:settings', title: 'Terminal settings…', run: () => useUi.getState().openDialog('terminal-settings') },
+    ],
+    [connections, selected],
+  );
+}
+
+/** Terminals: local shells bound to a connection, shells in containers, tabs and split panes. */
+export const terminalFeature: Feature<'terminal', 'terminal-settings'> = {
+  id: 'terminal',
+  page: { route: 'terminal', label: 'Terminal', navOrder: 70, component: TerminalPage },
+  dialogs: { 'terminal-settings': TerminalSettingsDialog },
+  usePaletteCommands: useTerminalCommands,
+};

@@ -8,6 +8,7 @@ import { PortForwardDialog } from './PortForwardDialog';
 import { RestartDialog } from './RestartDialog';
 import { RollbackDialog } from '../detail/RollbackDialog';
 import { ScaleDialog } from './ScaleDialog';
+import { ShellDialog } from '../../terminal/ShellDialog';
 
 interface ObjectActionDialogProps extends ActionDialogBaseProps {
   action: PaneAction;
@@ -35,5 +36,7 @@ export function ObjectActionDialog({ action, detail, unschedulable, ...props }: 
       return <DrainDialog {...props} />;
     case 'portForward':
       return kind ? <PortForwardDialog {...props} kind={kind} detail={detail} /> : null;
+    case 'exec':
+      return <ShellDialog connection={props.target.connection} namespace={props.target.row.namespace ?? ''} pod={props.target.row.name} detail={detail} onClose={props.onClose} />;
   }
 }

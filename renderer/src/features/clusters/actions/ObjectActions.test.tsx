@@ -93,7 +93,7 @@ beforeEach(() => usePortForwards.setState({ forwards: [], error: undefined }));
 describe('object actions', () => {
   it('offers the actions of each kind, asking the cluster which apply and are allowed', async () => {
     const cases: [string, Row, string[]][] = [
-      ['/pods', row('web-1', 'shop'), ['Port-forward', 'Delete']],
+      ['/pods', row('web-1', 'shop'), ['Port-forward', 'Shell', 'Delete']],
       ['apps/deployments', row('web', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Roll back…', 'Delete']],
       ['apps/statefulsets', row('db', 'shop'), ['Port-forward', 'Scale', 'Restart', 'Roll back…', 'Delete']],
       ['apps/daemonsets', row('agent', 'kube-system'), ['Restart', 'Roll back…', 'Delete']],
@@ -119,7 +119,7 @@ describe('object actions', () => {
       key: '/pods',
       row: row('web-1', 'shop'),
       handlers: {
-        'kube.permissions': (p) => new Promise((resolve) => (answer = () => resolve(permissionsAnswer({}, ['portForward'])(p) as never))),
+        'kube.permissions': (p) => new Promise((resolve) => (answer = () => resolve(permissionsAnswer({}, ['portForward', 'exec'])(p) as never))),
       },
     });
     const checking = screen.getByText('Checking permissions…');

@@ -3,7 +3,8 @@ import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared
 import { useScopeKeys } from '../../../shell/keyScope';
 import { useFocusLater } from '../../../shell/useFocusLater';
 import type { ResourceEntry } from '../resourceCatalog';
-import { actionLabel, candidateActions, isDestructive, objectRef, SHORTCUTS, type PaneAction } from './actionCatalog';
+import { podShellProblem } from '../../terminal/containerChoice';
+import { actionLabel, candidateActions, isDestructive, objectRef, POD_KEY, SHORTCUTS, type PaneAction } from './actionCatalog';
 import { ObjectActionDialog } from './ObjectActionDialog';
 import { actionStates, CHECKING_TEXT, useObjectPermissions } from './useObjectPermissions';
 import './actions.css';
@@ -25,8 +26,8 @@ export function ObjectActions({ connection, entry, row, detail }: ObjectActionsP
   const ref = useMemo(() => objectRef(connection.id, entry, row), [connection.id, entry, row]);
   const candidates = useMemo(() => candidateActions(entry), [entry]);
   const { check, recheck } = useObjectPermissions(ref, candidates);
-  // Cordon and uncordon are told apart by the node's detail.
-  const states = actionStates(entry, candidates, check, detail?.unschedulable);
+  // Cordon and uncordon are told apart by the node's detail; a pod's containers tell whether it can take a shell.
+  const states = actionStates(entry, candidates, check, detail?.unschedulable, entry.key === POD_KEY ? podShellProblem(detail?.containers) : undefined);
   const [open, setOpen] = useState<PaneAction | null>(null);
   const buttons = useRef(new Map<PaneAction, HTMLButtonElement>());
   const { ref: returnTo, focusLater } = useFocusLater<HTMLButtonElement>();

@@ -17,17 +17,19 @@ interface RowActionMenuProps {
   row: Row;
   /** Whether the row is a cordoned node, read from its Status. */
   unschedulable: boolean | undefined;
+  /** Why a pod row cannot take a shell (read from its Status), undefined when it can. */
+  shellProblem?: string;
   at: MenuPoint;
   onPick(action: PaneAction): void;
   onClose(): void;
 }
 
 /** A row's context menu: the detail pane's actions on that object, checked the same way. */
-export function RowActionMenu({ connection, entry, row, unschedulable, at, onPick, onClose }: RowActionMenuProps) {
+export function RowActionMenu({ connection, entry, row, unschedulable, shellProblem, at, onPick, onClose }: RowActionMenuProps) {
   const ref = useMemo(() => objectRef(connection.id, entry, row), [connection.id, entry, row]);
   const candidates = useMemo(() => candidateActions(entry), [entry]);
   const { check } = useObjectPermissions(ref, candidates);
-  const entries = actionStates(entry, candidates, check, unschedulable).map(
+  const entries = actionStates(entry, candidates, check, unschedulable, shellProblem).map(
     ({ action, enabled, reason }): MenuEntry => ({
       id: action,
       label: actionLabel(action, unschedulable),
@@ -95,8 +97,8 @@ interface PendingActionDialogProps {
   onForbidden(): void;
 }
 
-/** Scale and Port-forward need the object's detail (replicas, ports): it is read while the dialog is open. */
-const NEEDS_DETAIL: ReadonlySet<PaneAction> = new Set(['scale', 'portForward']);
+/** Scale, Port-forward and Shell need the object's detail (replicas, ports, containers): it is read while the dialog is open. */
+const NEEDS_DETAIL: ReadonlySet<PaneAction> = new Set(['scale', 'portForward', 'exec']);
 
 /** The dialog of an action from the selection bar or a context menu; one row's is the same one the detail pane opens. */
 export function PendingActionDialog({ connection, entry, pending, cordoned, onClose, onForbidden }: PendingActionDialogProps) {

@@ -3,8 +3,8 @@ import { isBuiltinScalable, isRestartable, rollsBack } from '../../../../../shar
 import { productionLabelNow } from '../../connections/productionMarks';
 import type { ResourceEntry } from '../resourceCatalog';
 
-/** The actions the detail pane offers (logs, reveal and exec live in the pane's own tabs). */
-export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'rollback' | 'cordon' | 'drain' | 'portForward'>;
+/** The actions the detail pane offers (logs and reveal live in the pane's own tabs); `exec` is Shell, a terminal in one of a pod's containers. */
+export type PaneAction = Extract<ObjectAction, 'delete' | 'scale' | 'restart' | 'rollback' | 'cordon' | 'drain' | 'portForward' | 'exec'>;
 
 /** What the object's actions need to know about it. */
 export interface ActionTarget {
@@ -45,6 +45,7 @@ export const NAMESPACE_KEY = '/namespaces';
 export function candidateActions(entry: ResourceEntry): PaneAction[] {
   return [
     entry.key in FORWARD_KINDS && 'portForward',
+    entry.key === POD_KEY && 'exec',
     (isBuiltinScalable(entry.ref) || !entry.builtin) && 'scale',
     isRestartable(entry.ref) && 'restart',
     rollsBack(entry.ref) && 'rollback',
@@ -108,6 +109,8 @@ export function actionLabel(action: PaneAction, unschedulable: boolean | undefin
       return 'Drain';
     case 'portForward':
       return 'Port-forward';
+    case 'exec':
+      return 'Shell';
   }
 }
 
@@ -122,6 +125,8 @@ export const SHORTCUTS: Record<PaneAction, { binding: string; aria: string; hint
   // k9s drains with r on nodes, where there is no restart.
   drain: { binding: 'r', aria: 'R', hint: 'r' },
   portForward: { binding: 'f', aria: 'F', hint: 'f' },
+  // k9s opens a container's shell with s, taken here by Scale; x as in `kubectl exec`.
+  exec: { binding: 'x', aria: 'X', hint: 'x' },
 };
 
 /** What the chosen rows of a table can be given at once: each object still gets its own call and audit entry. */

@@ -43,9 +43,16 @@ export const CHECKING_TEXT = 'Checking permissions…';
 /**
  * The object's actions as the detail pane's buttons and a row's context menu
  * show them. `unschedulable` tells Cordon from Uncordon on a node (undefined
- * while that is not known).
+ * while that is not known); `shellProblem` says why a pod cannot take a
+ * shell now (not running), undefined when it can.
  */
-export function actionStates(entry: ResourceEntry, candidates: readonly PaneAction[], check: PermissionCheck, unschedulable: boolean | undefined): ActionState[] {
+export function actionStates(
+  entry: ResourceEntry,
+  candidates: readonly PaneAction[],
+  check: PermissionCheck,
+  unschedulable: boolean | undefined,
+  shellProblem?: string,
+): ActionState[] {
   const expected = candidates.filter((a) => !appliesOnlyIfAnswered(entry, a));
   if (check.status === 'checking') return expected.map((action) => ({ action, enabled: false, reason: CHECKING_TEXT }));
   const states: ActionState[] = [];
@@ -53,8 +60,9 @@ export function actionStates(entry: ResourceEntry, candidates: readonly PaneActi
     const permission = check.status === 'ready' ? check.permissions[action] : { allowed: true };
     // Absent from the answer: the action does not apply to this resource.
     if (!permission) continue;
-    if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${actionLabel(action, unschedulable).toLowerCase()} this ${entry.one}.` });
+    if (!permission.allowed) states.push({ action, enabled: false, reason: permission.reason ?? `You may not ${action === 'exec' ? 'open a shell in' : actionLabel(action, unschedulable).toLowerCase()} this ${entry.one}.` });
     else if (action === 'cordon' && unschedulable === undefined) states.push({ action, enabled: false, reason: 'Loading the node…' });
+    else if (action === 'exec' && shellProblem !== undefined) states.push({ action, enabled: false, reason: shellProblem });
     // A drain cordons the node before it evicts anything: without that right it would stop at once.
     else if (action === 'drain' && check.status === 'ready' && check.permissions.cordon?.allowed === false)
       states.push({ action, enabled: false, reason: `A drain cordons the node first, and ${check.permissions.cordon.reason ?? 'you may not cordon it'}.` });

@@ -1,0 +1,171 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { TerminalSession } from '../../../../shared/contract';
+import { describeError } from '../../shell/errorActions';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { useUi } from '../../shell/uiStore';
+import { ContextMenu } from '../../ui/ContextMenu';
+import { useQuery } from '../../ui/useQuery';
+import type { MenuPoint } from '../../ui/VirtualGrid';
+import { selectedConnection, useConnections } from '../connections/connectionsStore';
+import { closeTerminal, localTarget, newDefaultTerminal, startAgain, startTerminal } from './terminalActions';
+import { endText, hasEnded } from './terminalFormat';
+import { isPageShortcut, SHORTCUTS, terminalShortcut, type PageShortcut } from './terminalKeys';
+import { cycle, focusOther, focusPane, show, toggleSplit, type PaneIndex, type TerminalLayout } from './terminalLayout';
+import { TerminalTabs } from './TerminalTabs';
+import { useLiveTerminals, useTerminals } from './terminalStore';
+import { TERMINAL_KEYS_HELP, XtermView } from './XtermView';
+import './terminal.css';
+
+const UNBOUND = 'local';
+
+/** The Terminal page: tabs of sessions, one or two panes, new terminals bound to a connection, and the settings. */
+export function TerminalPage() {
+  useLiveTerminals();
+  const sessions = useTerminals((s) => s.sessions);
+  const status = useTerminals((s) => s.status);
+  const error = useTerminals((s) => s.error);
+  const layout = useTerminals((s) => s.layout);
+  const setLayout = useTerminals((s) => s.setLayout);
+  const connections = useConnections((s) => s.connections);
+  const selected = useConnections(selectedConnection);
+  const [menuAt, setMenuAt] = useState<MenuPoint | null>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  const settings = useQuery('terminal.settings', {});
+  useEffect(() => {
+    if (settings.value) useTerminals.getState().setSettings(settings.value.settings);
+  }, [settings.value]);
+
+  const act = (shortcut: PageShortcut) => {
+    const focusedId = layout.panes[layout.focused];
+    switch (shortcut) {
+      case 'newTab':
+        return newDefaultTerminal();
+      case 'closeTab':
+        return focusedId && void closeTerminal(focusedId);
+      case 'nextTab':
+        return setLayout((l) => cycle(l, 1));
+      case 'previousTab':
+        return setLayout((l) => cycle(l, -1));
+      case 'split':
+        return setLayout(toggleSplit);
+      case 'otherPane':
+        return setLayout(focusOther);
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const shortcut = terminalShortcut(e.nativeEvent);
+    if (!isPageShortcut(shortcut) || e.nativeEvent.repeat) return;
+    e.preventDefault();
+    act(shortcut);
+  };
+
+  const bound = selected ? ` on ${selected.name}` : '';
+  const openMenu = () => {
+    const r = menuButton.current?.getBoundingClientRect();
+    setMenuAt({ x: r?.left ?? 0, y: r?.bottom ?? 0 });
+  };
+
+  return (
+    <section className="page-body terminal-page" aria-labelledby="page-title" onKeyDown={onKeyDown}>
+      <div className="page-header">
+        <h1 id="page-title">Terminal</h1>
+        <div className="page-header-actions">
+          <button type="button" onClick={newDefaultTerminal} title={`New terminal${bound} (${SHORTCUTS.newTab.hint})`} aria-keyshortcuts={SHORTCUTS.newTab.aria}>
+            + New{bound && <span className="visually-hidden">{bound}</span>}
+          </button>
+          <button ref={menuButton} type="button" aria-haspopup="menu" aria-label="New terminal on…" title="New terminal on a chosen connection, or unbound" onClick={openMenu}>
+            ▾
+          </button>
+          <button
+            type="button"
+            aria-pressed={layout.split}
+            onClick={() => setLayout(toggleSplit)}
+            title={`Split into two panes (${SHORTCUTS.split.hint}; other pane ${SHORTCUTS.otherPane.hint})`}
+            aria-keyshortcuts={SHORTCUTS.split.aria}
+          >
+            Split
+          </button>
+          <button type="button" onClick={() => useUi.getState().openDialog('terminal-settings')} title={TERMINAL_KEYS_HELP}>
+            Settings
+          </button>
+        </div>
+      </div>
+      <TerminalTabs sessions={sessions} layout={layout} onShow={(id) => setLayout((l) => show(l, id))} onClose={(id) => void closeTerminal(id)} />
+      {menuAt && (
+        <ContextMenu
+          label="New terminal on"
+          at={menuAt}
+          entries={[
+            { id: UNBOUND, label: 'Local shell, no connection' },
+            ...connections.map((c) => ({ id: c.id, label: c.name, hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes' })),
+          ]}
+          onPick={(id) => {
+            setMenuAt(null);
+            startTerminal(localTarget(id === UNBOUND ? undefined : id));
+          }}
+          onClose={() => setMenuAt(null)}
+        />
+      )}
+      {error && status === 'error' && <ErrorNotice error={describeError(error)} />}
+      <div className={`terminal-panes${layout.split ? ' split' : ''}`}>
+        <TerminalPane index={0} layout={layout} sessions={sessions} loading={status !== 'ready'} />
+        {layout.split && <TerminalPane index={1} layout={layout} sessions={sessions} loading={status !== 'ready'} />}
+      </div>
+    </section>
+  );
+}
+
+interface TerminalPaneProps {
+  index: PaneIndex;
+  layout: TerminalLayout;
+  sessions: readonly TerminalSession[];
+  loading: boolean;
+}
+
+/** One pane: its session's terminal, with a bar over it once the shell has ended. */
+function TerminalPane({ index, layout, sessions, loading }: TerminalPaneProps) {
+  const setLayout = useTerminals((s) => s.setLayout);
+  const id = layout.panes[index];
+  const session = sessions.find((s) => s.id === id);
+  const focused = layout.focused === index;
+  const focus = () => {
+    if (!focused) setLayout((l) => focusPane(l, index));
+  };
+  const name = layout.split ? (index === 0 ? 'Left pane' : 'Right pane') : 'Terminal';
+  return (
+    <section className={`terminal-pane${focused && layout.split ? ' focused' : ''}`} aria-label={session ? `${name}: ${session.title}` : name} onMouseDown={focus}>
+      {!session ? (
+        <div className="terminal-empty">
+          <p className="muted">{loading && id ? 'Loading terminals…' : layout.tabs.length ? 'Choose a tab to show here.' : 'No terminal is open.'}</p>
+          <button type="button" className="primary" onClick={newDefaultTerminal}>
+            New terminal
+          </button>
+        </div>
+      ) : (
+        <>
+          {hasEnded(session) && (
+            <div className="terminal-bar terminal-ended" role="status">
+              <span>
+                <strong className="mono">{session.title}</strong> {endText(session)}
+              </span>
+              <button type="button" onClick={() => void closeTerminal(session.id)}>
+                Close
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setLayout((l) => focusPane(l, index));
+                  void startAgain(session);
+                }}
+              >
+                Start again
+              </button>
+            </div>
+          )}
+          <XtermView key={session.id} session={session} focused={focused} onFocus={focus} />
+        </>
+      )}
+    </section>
+  );
+}
