@@ -1,4 +1,3 @@
-import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError } from '../../shell/errorActions';
 import { useQuery } from '../../ui/useQuery';
 import { openRunbook } from './runbooksStore';
@@ -20,7 +19,13 @@ export function RelatedRunbooks({ kind, namespace, name }: RelatedRunbooksProps)
     <section aria-label="Runbooks">
       <h3 className="detail-section">Runbooks</h3>
       {found.error !== undefined ? (
-        <ErrorNotice error={{ ...describeError(found.error), title: 'Could not list the runbooks', action: { label: 'Try again', run: found.refetch } }} />
+        // Quietly: the pane is about the object, and its own errors are the ones that matter there.
+        <p className="muted">
+          Runbooks could not be listed: {describeError(found.error).message}{' '}
+          <button type="button" className="link" onClick={found.refetch}>
+            Try again
+          </button>
+        </p>
       ) : !found.value ? (
         <p className="muted">{found.loading ? 'Looking for runbooks…' : ''}</p>
       ) : found.value.length === 0 ? (

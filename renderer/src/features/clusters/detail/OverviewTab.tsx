@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import type { ConnectionSummary, ObjectDetail, Row } from '../../../../../shared/contract';
 import type { Query } from '../../../ui/useQuery';
+import { RelatedRunbooks } from '../../runbooks/RelatedRunbooks';
 import { statusTone } from '../cellFormat';
 import { Age, CellValue } from '../CellValue';
 import type { ResourceEntry } from '../resourceCatalog';
@@ -90,7 +91,8 @@ interface OverviewTabProps {
 
 /**
  * What the table knows at once (every cell, hidden columns too), then what
- * `kube.get` adds: owners, containers, a Secret's keys, labels and annotations.
+ * `kube.get` adds: owners, containers, a Secret's keys, labels and annotations;
+ * then the runbooks that name the object.
  * When that call fails the row's facts still stand.
  */
 export function OverviewTab({ connection, entry, row, columns, detail, secret }: OverviewTabProps) {
@@ -124,6 +126,7 @@ export function OverviewTab({ connection, entry, row, columns, detail, secret }:
           <Annotations annotations={d.annotations} />
         </>
       )}
+      <RelatedRunbooks kind={entry.ref.resource} namespace={row.namespace} name={row.name} />
     </>
   );
 }
