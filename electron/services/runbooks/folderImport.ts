@@ -7,7 +7,7 @@
  */
 import { constants, type Dirent } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { AppError } from '../../../shared/result';
 import { megabytes, tooLargeMessage } from '../../../shared/sizeLimit';
 import type { StartedTask, TaskContext, TaskRunner } from '../tasks/taskRunner';
@@ -21,7 +21,7 @@ export const MAX_IMPORT_DEPTH = 32;
 /** Directory entries looked at in all, Markdown or not: a home directory picked by mistake stops early. */
 export const MAX_SCANNED_ENTRIES = 500_000;
 /** Files read at once. */
-const READ_CONCURRENCY = 8;
+const READ_CONCURRENCY = 16;
 /** Refusals and skips named in the report; the counts cover all. */
 const REPORT_ITEMS = 50;
 const MARKDOWN = /\.(md|markdown)$/i;
@@ -137,20 +137,24 @@ async function scan(root: string, ctx: TaskContext, skipped: Skipped[]): Promise
 }
 
 /**
- * Reads one file without following a link (O_NOFOLLOW, and its real path
- * checked to be inside the folder, so a folder swapped for a link after the
- * scan can't lead out), within the size limit, as UTF-8.
+ * Reads one file without following a link (O_NOFOLLOW on the file, and the
+ * real path of its folder checked to be inside the root, so a folder swapped
+ * for a link after the scan can't lead out), within the size limit, as UTF-8.
+ * `folders` remembers each folder's check for the files beside it.
  */
-async function readRunbookFile(root: string, path: string): Promise<{ path: string; source: string } | Skipped> {
+async function readRunbookFile(root: string, path: string, folders: Map<string, Promise<boolean>>): Promise<{ path: string; source: string } | Skipped> {
   const rel = relativeOf(root, path);
   const refuse = (reason: string): Skipped => ({ path: rel, reason });
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch (err) {
-    return refuse(messageOf(err));
+  const dir = dirname(path);
+  let dirInside = folders.get(dir);
+  if (!dirInside) {
+    dirInside = realpath(dir).then(
+      (real) => real === dir && inside(root, real),
+      () => false,
+    );
+    folders.set(dir, dirInside);
   }
-  if (real !== path || !inside(root, real)) return refuse('its path leads through a symbolic link; links are never followed');
+  if (!(await dirInside)) return refuse('its folder is now reached through a symbolic link, or is gone; links are never followed');
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -213,12 +217,13 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
       const refused: Skipped[] = [];
       const files: StoredFile[] = [];
       let next = 0;
+      const folders = new Map<string, Promise<boolean>>();
       let done = 0;
       let slice = performance.now();
       const worker = async () => {
         while (next < paths.length) {
           ctx.throwIfCancelled();
-          const read = await readRunbookFile(root, paths[next++]);
+          const read = await readRunbookFile(root, paths[next++], folders);
           if ('reason' in read) refused.push(read);
           else {
             try {

@@ -14,7 +14,7 @@ import { canonicalKind, parseResourceRef } from './resourceRefs';
 import { HIT_CLOSE, HIT_OPEN, indexable, toFtsQuery, toHighlighted } from './searchQuery';
 
 /** Search weights: a hit in the title counts most, then tags, then the body. */
-const BM25 = 'bm25(10.0, 5.0, 1.0)';
+const BM25_OF_FTS = 'bm25(runbooks_fts, 10.0, 5.0, 1.0)';
 /** Tokens in a snippet: about a line of text. */
 const SNIPPET_TOKENS = 24;
 /** Characters of the body shown for a runbook listed without a query. */
@@ -173,8 +173,8 @@ export function createRunbookStore(db: Database) {
   let tagCache: RunbookSearchResult['tags'] | undefined;
   const searchStatements = new Map<string, ReturnType<Database['prepare']>>();
 
-  /** Writes a new runbook, its first version and its index rows; inside the caller's transaction. */
-  const insert = (source: string, parsed: ParsedRunbook, actor: string, at: string, extra: { path?: string; starter?: string } = {}): FullRow => {
+  /** Writes a new runbook, its first version and its index rows; inside the caller's transaction. Returns its id. */
+  const insert = (source: string, parsed: ParsedRunbook, actor: string, at: string, extra: { path?: string; starter?: string } = {}): string => {
     const id = newId();
     const info = insertRunbook.run({
       id,
@@ -192,11 +192,11 @@ export function createRunbookStore(db: Database) {
     const seq = Number(info.lastInsertRowid);
     insertVersion.run({ seq, version: 1, source, title: parsed.title, at, actor, bytes: bytesOf(source) });
     index(seq, parsed, false);
-    return byId.get(id)!;
+    return id;
   };
 
   /** Writes the next version of a runbook; inside the caller's transaction. */
-  const update = (row: FullRow, source: string, parsed: ParsedRunbook, actor: string, at: string): FullRow => {
+  const update = (row: FullRow, source: string, parsed: ParsedRunbook, actor: string, at: string): void => {
     updateRunbook.run({
       seq: row.seq,
       source,
@@ -210,7 +210,6 @@ export function createRunbookStore(db: Database) {
     });
     insertVersion.run({ seq: row.seq, version: row.version + 1, source, title: parsed.title, at, actor, bytes: bytesOf(source) });
     index(row.seq, parsed, true);
-    return byId.get(row.id)!;
   };
 
   const index = (seq: number, parsed: ParsedRunbook, replace: boolean) => {
@@ -231,20 +230,20 @@ export function createRunbookStore(db: Database) {
     return row;
   };
 
-  /** The WHERE conditions of a search's filters, on runbooks `r`. */
-  const filtersOf = (q: SearchQuery, args: Record<string, unknown>): string[] => {
+  /** The WHERE conditions of a search's filters, on the runbook whose seq is `seq` (`r.seq`, or the FTS rowid). */
+  const filtersOf = (q: SearchQuery, args: Record<string, unknown>, seq: string): string[] => {
     const where: string[] = [];
     const tags = [...new Set(q.tags.map((t) => t.trim().toLowerCase().slice(0, MAX_TAG_CHARS)))];
-    if (tags.length) {
-      tags.forEach((t, i) => (args[`t${i}`] = t));
-      args.tagCount = tags.length;
-      where.push(`r.seq IN (SELECT runbook_seq FROM runbook_tags WHERE tag IN (${tags.map((_, i) => `@t${i}`).join(', ')}) GROUP BY runbook_seq HAVING count(*) = @tagCount)`);
-    }
+    // One probe of the (runbook, tag) key per tag and row: cheaper than grouping every runbook that carries one.
+    tags.forEach((t, i) => {
+      args[`t${i}`] = t;
+      where.push(`EXISTS (SELECT 1 FROM runbook_tags WHERE runbook_seq = ${seq} AND tag = @t${i})`);
+    });
     if (q.resource !== undefined) {
       const ref = parseResourceRef(q.resource);
       if (!ref) throw new AppError('VALIDATION', 'The resource filter must be kind/name, kind/namespace/name or namespace/name, e.g. deployment/payments');
       Object.assign(args, { rk: ref.kind, rns: ref.namespace, rn: ref.name });
-      where.push(`r.seq IN (SELECT runbook_seq FROM runbook_resources WHERE kind = @rk AND namespace = @rns AND name = @rn)`);
+      where.push(`EXISTS (SELECT 1 FROM runbook_resources WHERE runbook_seq = ${seq} AND kind = @rk AND name = @rn AND namespace = @rns)`);
     }
     return where;
   };
@@ -276,7 +275,7 @@ export function createRunbookStore(db: Database) {
       const parsed = parseRunbook(input.source, { fallbackTitle });
       return db.transaction(() => {
         const at = new Date().toISOString();
-        if (input.id === undefined) return { meta: metaOf(insert(input.source, parsed, actor, at)), changed: true };
+        if (input.id === undefined) return { meta: metaOf(rowOf(insert(input.source, parsed, actor, at))), changed: true };
         const row = rowOf(input.id);
         if (input.baseVersion !== undefined && input.baseVersion !== row.version) {
           throw new AppError(
@@ -285,7 +284,8 @@ export function createRunbookStore(db: Database) {
           );
         }
         if (row.source === input.source) return { meta: metaOf(row), changed: false };
-        return { meta: metaOf(update(row, input.source, parsed, actor, at)), changed: true };
+        update(row, input.source, parsed, actor, at);
+        return { meta: metaOf(rowOf(row.id)), changed: true };
       })();
     },
 
@@ -318,10 +318,10 @@ export function createRunbookStore(db: Database) {
      */
     search(q: SearchQuery): RunbookSearchResult {
       const args: Record<string, unknown> = { limit: q.limit };
-      const filters = filtersOf(q, args);
       const match = toFtsQuery(q.query);
       tagCache ??= tagCounts.all();
       if (match === undefined) {
+        const filters = filtersOf(q, args, 'r.seq');
         const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
         const rows = prepared(`SELECT ${META_COLUMNS}, substr(r.body, 1, ${LEAD_CHARS * 4}) AS lead FROM runbooks r ${where} ORDER BY r.updated_at DESC, r.seq DESC LIMIT @limit`).all(args) as (Row & { lead: string })[];
         const total = (prepared(`SELECT count(*) AS n FROM runbooks r ${where}`).get(args) as { n: number }).n;
@@ -331,23 +331,35 @@ export function createRunbookStore(db: Database) {
           tags: tagCache,
         };
       }
-      args.match = match;
+      const filters = filtersOf(q, args, 'runbooks_fts.rowid');
+      // The tags also narrow the FTS match, so only runbooks carrying them are ranked; the exact check stays in the filters.
+      const tagTerms = [...new Set(q.tags)].map((t) => toFtsQuery(`"${t}"`)).filter((t) => t !== undefined);
+      args.match = tagTerms.length ? `(${match}) AND ${tagTerms.map((t) => `tags : ${t}`).join(' AND ')}` : match;
       const where = ['runbooks_fts MATCH @match', ...filters].join(' AND ');
-      const rows = prepared(
-        `SELECT ${META_COLUMNS},
-           highlight(runbooks_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}') AS marked_title,
-           snippet(runbooks_fts, 2, '${HIT_OPEN}', '${HIT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS marked_snippet
-         FROM runbooks_fts JOIN runbooks r ON r.seq = runbooks_fts.rowid
-         WHERE ${where} AND rank MATCH '${BM25}'
-         ORDER BY rank, r.seq DESC LIMIT @limit`,
-      ).all(args) as (Row & { marked_title: string; marked_snippet: string })[];
-      const total = (
-        prepared(filters.length ? `SELECT count(*) AS n FROM runbooks_fts JOIN runbooks r ON r.seq = runbooks_fts.rowid WHERE ${where}` : `SELECT count(*) AS n FROM runbooks_fts WHERE runbooks_fts MATCH @match`).get(
-          args,
-        ) as { n: number }
-      ).n;
+      // Three steps, each cheap: rank every match by an ORDER BY on bm25() (SQLite keeps only the best `limit`; FTS5's own
+      // ORDER BY rank re-reads each row and costs twice as much), then mark title and snippet of those alone, then their rows.
+      const ranked = prepared(`SELECT runbooks_fts.rowid AS seq FROM runbooks_fts WHERE ${where} ORDER BY ${BM25_OF_FTS}, runbooks_fts.rowid DESC LIMIT @limit`).all(args) as { seq: number }[];
+      const total =
+        ranked.length < q.limit ? ranked.length : (prepared(`SELECT count(*) AS n FROM runbooks_fts WHERE ${where}`).get(args) as { n: number }).n;
+      if (!ranked.length) return { hits: [], total, tags: tagCache };
+      const ids = JSON.stringify(ranked.map((r) => r.seq));
+      // "+rowid": a scan of the matches, skipping all but these; as a rowid constraint FTS5 would run the query once per id.
+      const marked = new Map(
+        (
+          prepared(
+            `SELECT runbooks_fts.rowid AS seq, highlight(runbooks_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}') AS title,
+               snippet(runbooks_fts, 2, '${HIT_OPEN}', '${HIT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet
+             FROM runbooks_fts WHERE runbooks_fts MATCH @match AND +runbooks_fts.rowid IN (SELECT value FROM json_each(@ids))`,
+          ).all({ match: args.match, ids }) as { seq: number; title: string; snippet: string }[]
+        ).map((m) => [m.seq, m]),
+      );
+      const rows = new Map((prepared(`SELECT ${META_COLUMNS} FROM runbooks r WHERE r.seq IN (SELECT value FROM json_each(@ids))`).all({ ids }) as Row[]).map((r) => [r.seq, r]));
       return {
-        hits: rows.map((r) => ({ ...metaOf(r), titleHighlight: toHighlighted(r.marked_title), snippet: toHighlighted(r.marked_snippet) })),
+        hits: ranked.map(({ seq }) => {
+          const row = rows.get(seq)!;
+          const m = marked.get(seq);
+          return { ...metaOf(row), titleHighlight: m ? toHighlighted(m.title) : [{ text: row.title, hit: false }], snippet: m ? toHighlighted(m.snippet) : [] };
+        }),
         total,
         tags: tagCache,
       };
@@ -412,9 +424,12 @@ export function createRunbookStore(db: Database) {
         const out: ImportOutcome = { added: [], updated: [], unchanged: 0 };
         for (const f of files) {
           const row = byPath.get(f.path);
-          if (!row) out.added.push(insert(f.source, f.parsed, actor, at, { path: f.path }).id);
+          if (!row) out.added.push(insert(f.source, f.parsed, actor, at, { path: f.path }));
           else if (row.source === f.source) out.unchanged++;
-          else out.updated.push(update(row, f.source, f.parsed, actor, at).id);
+          else {
+            update(row, f.source, f.parsed, actor, at);
+            out.updated.push(row.id);
+          }
         }
         return out;
       })();
@@ -425,7 +440,7 @@ export function createRunbookStore(db: Database) {
       return db.transaction(() => {
         const have = new Set(starterKeys.all().map((r) => r.starter));
         const at = new Date().toISOString();
-        return starters.filter((s) => !have.has(s.key)).map((s) => insert(s.source, parseRunbook(s.source, { fallbackTitle: s.key }), actor, at, { starter: s.key }).id);
+        return starters.filter((s) => !have.has(s.key)).map((s) => insert(s.source, parseRunbook(s.source, { fallbackTitle: s.key }), actor, at, { starter: s.key }));
       })();
     },
 

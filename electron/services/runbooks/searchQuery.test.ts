@@ -6,15 +6,19 @@ describe('search query', () => {
     expect(toFtsQuery('drain gpu')).toBe('"drain"* "gpu"*');
     expect(toFtsQuery('"roll back" model')).toBe('"roll back" "model"*');
     expect(toFtsQuery('kube-system')).toBe('"kube system"*');
+    // One letter is itself until a second is typed: as a prefix it would rank most of the library.
+    expect(toFtsQuery('k')).toBe('"k"');
+    expect(toFtsQuery('drain a')).toBe('"drain"* "a"');
+    expect(toFtsQuery('ku')).toBe('"ku"*');
     expect(toFtsQuery('   ')).toBeUndefined();
     expect(toFtsQuery('*^()-"')).toBeUndefined();
   });
 
   it('reads FTS5 syntax as plain words', () => {
-    expect(toFtsQuery('title:drain NEAR(a b) OR NOT -x ^start *')).toBe('"title drain"* "NEAR a"* "b"* "OR"* "NOT"* "x"* "start"*');
+    expect(toFtsQuery('title:drain NEAR(a b) OR NOT -x ^start *')).toBe('"title drain"* "NEAR a" "b" "OR"* "NOT"* "x" "start"*');
     // An unbalanced quote is text, not a phrase that swallows the rest.
     expect(toFtsQuery('"open quote gpu')).toBe('"open"* "quote"* "gpu"*');
-    expect(toFtsQuery('a "b c" "d')).toBe('"a"* "b c" "d"*');
+    expect(toFtsQuery('ab "b c" "de')).toBe('"ab"* "b c" "de"*');
   });
 
   it('bounds the number of terms and the length of a word', () => {

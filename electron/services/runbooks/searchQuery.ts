@@ -32,8 +32,9 @@ const phrase = (words: string[], prefix: boolean) => `"${words.join(' ')}"${pref
 /**
  * The FTS5 MATCH expression for a typed query; undefined when it has no words
  * (list everything). A quoted part is a phrase; any other run of text without
- * spaces is a word, matched as a prefix, or, when punctuation joins several
- * (`kube-system`, `nvidia.com/gpu`), a phrase whose last word is a prefix.
+ * spaces is a word, matched as a prefix (from two letters on), or, when
+ * punctuation joins several (`kube-system`, `nvidia.com/gpu`), a phrase
+ * whose last word is a prefix.
  */
 export function toFtsQuery(typed: string): string | undefined {
   const terms: string[] = [];
@@ -49,7 +50,9 @@ export function toFtsQuery(typed: string): string | undefined {
     }
     for (const chunk of pieces[i].split(/\s+/)) {
       const words = wordsOf(chunk);
-      if (words.length && terms.length < MAX_QUERY_TERMS) terms.push(phrase(words.slice(0, MAX_QUERY_TERMS), true));
+      // A single letter as a prefix would match most of the library and rank all of it: it matches itself until a second is typed.
+      const prefix = words.length > 0 && [...words.at(-1)!].length > 1;
+      if (words.length && terms.length < MAX_QUERY_TERMS) terms.push(phrase(words.slice(0, MAX_QUERY_TERMS), prefix));
     }
   }
   return terms.length ? terms.join(' ') : undefined;
