@@ -10,7 +10,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartedTask, TaskRunner } from '../tasks/taskRunner';
-import { folderRoot, type Skipped } from './folderImport';
+import { folderRoot, shownPath, type Skipped } from './folderImport';
 import type { ExportItem, RunbookStore } from './runbookStore';
 
 const REPORT_ITEMS = 50;
@@ -126,7 +126,7 @@ function reportOf(done: ExportDone): string {
   const lines = [`Exported to ${done.folder}: ${count(done.written, 'file')} written, ${count(done.unchanged, 'file')} already up to date.`];
   if (done.refused.length) {
     lines.push('', `Not written (${done.refused.length.toLocaleString('en')}):`);
-    for (const r of done.refused.slice(0, REPORT_ITEMS)) lines.push(`- \`${r.path}\`: ${r.reason}`);
+    for (const r of done.refused.slice(0, REPORT_ITEMS)) lines.push(`- \`${shownPath(r.path)}\`: ${r.reason}`);
     if (done.refused.length > REPORT_ITEMS) lines.push(`- and ${(done.refused.length - REPORT_ITEMS).toLocaleString('en')} more`);
   }
   return lines.join('\n');

@@ -65,6 +65,9 @@ function describeFsError(err: NodeJS.ErrnoException): string {
   }
 }
 
+/** A file's path as a report shows it: one line, and no backtick to end its code span. */
+export const shownPath = (path: string) => path.replace(/[\p{Cc}\p{Cf}`]/gu, '?');
+
 /** The folder's real path, checked to be a directory; the root every file must stay inside. */
 export async function folderRoot(folder: string, verb: 'import from' | 'export to'): Promise<string> {
   if (!isAbsolute(folder)) throw new AppError('VALIDATION', `"${folder}" is not an absolute path; choose the folder to ${verb} by its full path`);
@@ -110,6 +113,11 @@ async function scan(root: string, ctx: TaskContext, skipped: Skipped[]): Promise
       // Hidden files and folders (.git, .obsidian) are not runbooks.
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
+      // Node decodes a name that isn't UTF-8 with U+FFFD: that path names no file, so it could not be read back.
+      if (entry.name.includes('\uFFFD')) {
+        skipped.push({ path: relativeOf(root, path), reason: "its name isn't valid UTF-8; rename it to import it" });
+        continue;
+      }
       // Dirent types come from lstat: a link is seen as a link, never as what it points to.
       if (entry.isSymbolicLink()) {
         skipped.push({ path: relativeOf(root, path), reason: 'a symbolic link; links are never followed, so nothing outside the folder is read' });
@@ -195,7 +203,7 @@ function reportOf(done: ImportDone): string {
   const list = (title: string, items: Skipped[]) => {
     if (!items.length) return;
     lines.push('', `${title} (${items.length.toLocaleString('en')}):`);
-    for (const s of items.slice(0, REPORT_ITEMS)) lines.push(`- \`${s.path}\`: ${s.reason}`);
+    for (const s of items.slice(0, REPORT_ITEMS)) lines.push(`- \`${shownPath(s.path)}\`: ${s.reason}`);
     if (items.length > REPORT_ITEMS) lines.push(`- and ${(items.length - REPORT_ITEMS).toLocaleString('en')} more`);
   };
   list('Refused', done.refused);

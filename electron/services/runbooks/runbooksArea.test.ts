@@ -10,6 +10,7 @@ import type { CallContext } from '../rpc/dispatch';
 import type { EventHub } from '../rpc/eventHub';
 import { openDatabase } from '../store/database';
 import { createTaskRunner, type StartedTask } from '../tasks/taskRunner';
+import { MAX_IMPORT_DEPTH } from './folderImport';
 import { createRunbooksArea, STARTERS_SEEDED_KEY, type RunbooksAreaDeps } from './runbooksArea';
 
 const ctx: CallContext = { transport: 'test', actor: 'ann@laptop', session: 's1' };
@@ -122,6 +123,25 @@ describe('runbooks area', () => {
     const rollback = (await all()).find((m) => m.path === 'rollback.md')!;
     expect(rollback.version).toBe(2);
     expect((await h['runbooks.versions']({ id: rollback.id }, ctx)).map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it('skips folders nested too deep and names that are not UTF-8, and keeps hostile names from breaking the report', async () => {
+    const root = madeTempDir('ph-runbooks-names-');
+    let deep = root;
+    for (let i = 0; i <= MAX_IMPORT_DEPTH; i++) deep = join(deep, `d${i}`);
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'too-deep.md'), rb('Too deep'));
+    writeFileSync(join(root, 'tick`\nline.md'), '---\nseverity: dire\n---\n');
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.md')]), rb('Latin-1 name'));
+    writeFileSync(join(root, 'ünïcødé 🙂.md'), rb('Unicode name'));
+    const { h, task, all } = setup();
+    const done = await task(h['runbooks.import']({ folder: root }, ctx));
+    expect(done.result).toEqual({ added: 1, updated: 0, unchanged: 0, refused: 1, skipped: 2 });
+    expect((await all()).map((m) => m.path)).toEqual(['ünïcødé 🙂.md']);
+    const summary = done.report!.summary!;
+    expect(summary).toMatch(/`d0\/d1\/.*\/d32`: nested more than 32 folders deep/);
+    expect(summary).toMatch(/`bad-\uFFFD\uFFFD\.md`: its name isn't valid UTF-8; rename it to import it/);
+    expect(summary).toContain('- `tick??line.md`: front matter line 1: severity must be one of');
   });
 
   it('a cancelled import leaves the library as it was', async () => {
