@@ -178,6 +178,7 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
       });
       // The session may have another window's size, or the size it was opened with: give it this one's.
       const size = { cols: term.cols, rows: term.rows };
+      useTerminals.getState().setLastSize(size);
       if (size.cols !== result.value.session.size.cols || size.rows !== result.value.session.size.rows) void bridge.methods['terminal.resize']({ id, size });
     });
     return () => {
