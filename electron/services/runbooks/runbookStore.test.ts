@@ -105,6 +105,17 @@ describe('runbook store', () => {
     expect(hit.snippet.map((s) => s.text).join('')).toMatch(/run kubectl drain on the node/);
   });
 
+  it('gives the start of the body as the snippet when only the title matched', () => {
+    const { store } = setup();
+    store.save({ source: rb('Velero restore', 'First check the backup location.\n\nThen more.') }, 'ann');
+    const [hit] = store.search({ query: 'velero', tags: [], limit: 5 }).hits;
+    expect(hit.titleHighlight).toEqual([
+      { text: 'Velero', hit: true },
+      { text: ' restore', hit: false },
+    ]);
+    expect(hit.snippet).toEqual([{ text: 'First check the backup location. Then more.', hit: false }]);
+  });
+
   it('never confuses text with the match markers', () => {
     const { store } = setup();
     store.save({ source: rb('Markers', 'a \u0001 b \u0002 gpu c') }, 'ann');
