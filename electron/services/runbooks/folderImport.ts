@@ -20,6 +20,8 @@ export const MAX_IMPORT_FILES = 50_000;
 export const MAX_IMPORT_DEPTH = 32;
 /** Directory entries looked at in all, Markdown or not: a home directory picked by mistake stops early. */
 export const MAX_SCANNED_ENTRIES = 500_000;
+/** Markdown read by one import in all: what is kept in memory until the store phase. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 /** Files read at once. */
 const READ_CONCURRENCY = 16;
 /** Refusals and skips named in the report; the counts cover all. */
@@ -227,6 +229,7 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
       let next = 0;
       const folders = new Map<string, Promise<boolean>>();
       let done = 0;
+      let bytes = 0;
       let slice = performance.now();
       const worker = async () => {
         while (next < paths.length) {
@@ -234,6 +237,10 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
           const read = await readRunbookFile(root, paths[next++], folders);
           if ('reason' in read) refused.push(read);
           else {
+            bytes += read.source.length;
+            if (bytes > MAX_IMPORT_BYTES) {
+              throw new AppError('VALIDATION', `The folder's Markdown files add up to over ${megabytes(MAX_IMPORT_BYTES)}; import its subfolders one at a time`);
+            }
             try {
               const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
               files.push({ ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
