@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
-import { countChecklistItems, MAX_RESOURCES, MAX_TAGS, parseRunbook } from './frontMatter';
+import { MAX_RESOURCES, MAX_TAGS, parseRunbook } from './frontMatter';
 
 /** The AppError a parse throws (fails the test if it does not throw one). */
 function refusal(source: string): AppError {
@@ -22,7 +22,6 @@ describe('runbook front matter', () => {
       resources: ['deployment/payments', 'deployment/ml/payments', 'namespace/ml-serving'],
       severity: 'high',
       body: '# Heading\n\n- [ ] one\n- [x] two\n',
-      checklistItems: 2,
     });
   });
 
@@ -97,9 +96,5 @@ describe('runbook front matter', () => {
     expect(huge.message).toMatch(/The runbook is 5\.0 MB; Pilothouse reads at most 1 MB/);
     expect(refusal('# a\0b').message).toMatch(/NUL/);
     expect(refusal('# a\ud800b').message).toMatch(/lone UTF-16 surrogate/);
-  });
-
-  it('counts checklist items outside code blocks', () => {
-    expect(countChecklistItems('- [ ] a\n* [x] b\n1. [ ] c\n```\n- [ ] not\n```\n  - [X] nested\n- [] no\n-[ ] no')).toBe(4);
   });
 });

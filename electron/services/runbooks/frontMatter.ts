@@ -1,8 +1,7 @@
 /**
  * A runbook file read into what the library keeps of it: the front matter
  * (`---` YAML `---` at the top: title, tags, resources, severity) checked
- * through the guarded YAML reader, the body after it, and the number of
- * checklist items. Everything is bounded; every refusal says what to fix and,
+ * through the guarded YAML reader, and the body after it. Everything is bounded; every refusal says what to fix and,
  * where it can, on which line.
  */
 import { isScalar, isSeq, type Node } from 'yaml';
@@ -20,8 +19,6 @@ export const MAX_TITLE_CHARS = 200;
 export const MAX_TAGS = 32;
 export const MAX_TAG_CHARS = 64;
 export const MAX_RESOURCES = 64;
-/** Checklist items counted in one runbook; a use can tick at most these. */
-export const MAX_CHECKLIST_ITEMS = 1_000;
 
 /** What the library keeps of a runbook's file. */
 export interface ParsedRunbook {
@@ -33,8 +30,6 @@ export interface ParsedRunbook {
   severity?: RunbookSeverity;
   /** The file after its front matter. */
   body: string;
-  /** `- [ ]` / `- [x]` items outside code blocks. */
-  checklistItems: number;
 }
 
 /** How a runbook is read: the name that stands for it in messages, and its title when nothing else gives one. */
@@ -49,7 +44,6 @@ const FRONT_MATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*\r?$/m;
 const TAG = /^[\p{L}\p{N}](?:[\p{L}\p{N}._+/-]*[\p{L}\p{N}])?$/u;
 const HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const CHECKBOX = /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\](?:\s|$)/;
 
 const invalid = (message: string, line?: number): never => {
   throw new AppError('VALIDATION', message, line === undefined ? undefined : { file: 'front matter', line });
@@ -77,7 +71,7 @@ export function parseRunbook(source: string, options: ParseOptions = {}): Parsed
   checkSourceText(source);
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   let body = text;
-  let fields: Omit<ParsedRunbook, 'body' | 'checklistItems' | 'title'> & { title?: string } = { tags: [], resources: [] };
+  let fields: Omit<ParsedRunbook, 'body' | 'title'> & { title?: string } = { tags: [], resources: [] };
   const open = FRONT_MATTER_OPEN.exec(text);
   if (open) {
     const rest = text.slice(open[0].length);
@@ -91,7 +85,6 @@ export function parseRunbook(source: string, options: ParseOptions = {}): Parsed
     ...fields,
     title: fields.title ?? firstHeading(body) ?? options.fallbackTitle?.slice(0, MAX_TITLE_CHARS) ?? 'Untitled runbook',
     body,
-    checklistItems: countChecklistItems(body),
   };
 }
 
@@ -116,7 +109,7 @@ function readFrontMatter(yamlText: string) {
     throw err;
   }
   const root = doc.mapping(doc.root, '');
-  const out: Omit<ParsedRunbook, 'body' | 'checklistItems' | 'title'> & { title?: string } = { tags: [], resources: [] };
+  const out: Omit<ParsedRunbook, 'body' | 'title'> & { title?: string } = { tags: [], resources: [] };
   if (!root) return out;
   const title = doc.get(root, 'title');
   if (title) {
@@ -191,20 +184,4 @@ function firstHeading(body: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Checklist items (`- [ ]`, `- [x]`, `1. [ ]`) outside code blocks, in order: the indexes a use ticks. */
-export function countChecklistItems(body: string): number {
-  let fence: string | undefined;
-  let n = 0;
-  for (const line of body.split('\n')) {
-    const f = FENCE.exec(line);
-    if (f) {
-      if (!fence) fence = f[1][0];
-      else if (f[1][0] === fence) fence = undefined;
-      continue;
-    }
-    if (!fence && CHECKBOX.test(line) && n < MAX_CHECKLIST_ITEMS) n++;
-  }
-  return n;
 }

@@ -9,7 +9,8 @@ import type { RunbookMeta, RunbookSearchResult, RunbookUse, RunbookVersion } fro
 import type { RunbookSeverity } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
-import { countChecklistItems, MAX_TAG_CHARS, parseRunbook, type ParsedRunbook } from './frontMatter';
+import { checklistItemCount } from './checklist';
+import { MAX_TAG_CHARS, parseRunbook, type ParsedRunbook } from './frontMatter';
 import { canonicalKind, parseResourceRef } from './resourceRefs';
 import { HIT_CLOSE, HIT_OPEN, indexable, toFtsQuery, toHighlighted } from './searchQuery';
 
@@ -159,7 +160,7 @@ export function createRunbookStore(db: Database) {
   );
   const USE_COLUMNS = `u.id, r.id AS runbook_id, u.label, u.started_at, u.started_by, u.checked`;
   const usesOf = db.prepare<[number], UseRow>(`SELECT ${USE_COLUMNS} FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.runbook_seq = ? ORDER BY u.started_at DESC, u.rowid DESC`);
-  const useById = db.prepare<[string], UseRow & { body: string }>(`SELECT ${USE_COLUMNS}, r.body FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.id = ?`);
+  const useById = db.prepare<[string], UseRow & { body: string; version: number }>(`SELECT ${USE_COLUMNS}, r.body, r.version FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.id = ?`);
   const setChecked = db.prepare(`UPDATE runbook_uses SET checked = ? WHERE id = ?`);
   const forResourceQuery = db.prepare<{ kind: string; namespace: string; name: string }, Row>(
     `SELECT ${META_COLUMNS} FROM runbooks r WHERE r.seq IN (
@@ -400,7 +401,7 @@ export function createRunbookStore(db: Database) {
       return db.transaction(() => {
         const use = useById.get(useId);
         if (!use) throw new AppError('NOT_FOUND', 'This use of the runbook no longer exists; start a new one');
-        const items = countChecklistItems(use.body);
+        const items = checklistItemCount(use.body, `${use.runbook_id}:${use.version}`);
         if (item >= items) {
           throw new AppError('VALIDATION', `This runbook has ${items} checklist item${items === 1 ? '' : 's'}; there is no item ${item + 1} (was it edited meanwhile? reopen it)`);
         }
