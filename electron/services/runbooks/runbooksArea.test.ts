@@ -261,6 +261,16 @@ describe('runbooks area', () => {
     expect(second.changed).toHaveLength(1);
   });
 
+  it('starts without the starters when they cannot be stored, and tries again on the next start', async () => {
+    const file = join(madeTempDir('ph-runbooks-seed-'), 'pilothouse.db');
+    const broken = setup({ starters: [{ key: 'a.md', source: rb('Fine') }, { key: 'b.md', source: '---\nseverity: dire\n---\n' }], file });
+    expect(await broken.all()).toEqual([]);
+    expect(broken.db.prepare(`SELECT count(*) AS n FROM settings WHERE key = ?`).get(STARTERS_SEEDED_KEY)).toEqual({ n: 0 });
+    broken.db.close();
+    const fixed = setup({ starters: [{ key: 'a.md', source: rb('Fine') }], file });
+    expect((await fixed.all()).map((m) => m.title)).toEqual(['Fine']);
+  });
+
   it('serves uses, checks and forResource through the contract handlers', async () => {
     const { h } = setup();
     const meta = await h['runbooks.save']({ source: rb('Payments', '- [ ] a\n- [ ] b', 'resources: [deployment/payments]\n') }, ctx);

@@ -53,12 +53,17 @@ export function createRunbooksArea(deps: RunbooksAreaDeps): ServiceArea<typeof r
 
   const seeded = db.prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`);
   if (!seeded.get(STARTERS_SEEDED_KEY)) {
-    const ids = db.transaction(() => {
-      const added = store.addStarters(starters(), APP_ACTOR);
-      db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)`).run(STARTERS_SEEDED_KEY, new Date().toISOString());
-      return added;
-    })();
-    deps.log.info('put the starter runbooks into the library', { count: ids.length });
+    try {
+      const ids = db.transaction(() => {
+        const added = store.addStarters(starters(), APP_ACTOR);
+        db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)`).run(STARTERS_SEEDED_KEY, new Date().toISOString());
+        return added;
+      })();
+      deps.log.info('put the starter runbooks into the library', { count: ids.length });
+    } catch (error) {
+      // The library works without them; the next start tries again, and "Add starter runbooks" says what failed.
+      deps.log.error('could not put the starter runbooks into the library', { error });
+    }
   }
 
   return {
@@ -105,7 +110,14 @@ export function createRunbooksArea(deps: RunbooksAreaDeps): ServiceArea<typeof r
       'runbooks.startUse': ({ id, label }, ctx) => store.startUse(id, label, ctx.actor),
       'runbooks.check': ({ useId, item, checked }) => store.check(useId, item, checked),
       'runbooks.addStarters': (_params, ctx) => {
-        const ids = store.addStarters(starters(), ctx.actor);
+        let bundled: readonly StarterRunbook[];
+        try {
+          bundled = starters();
+        } catch (error) {
+          deps.log.error('could not read the starter runbooks', { error });
+          throw new AppError('INTERNAL', 'The starter runbooks that ship with Pilothouse could not be read; reinstall Pilothouse to get them back');
+        }
+        const ids = store.addStarters(bundled, ctx.actor);
         changed(ids);
         return { added: ids.length };
       },
