@@ -8,7 +8,6 @@ import { newRunbook } from './runbooksStore';
 const commands: readonly PaletteCommand[] = [
   { id: 'runbooks:new', title: 'New runbook', keywords: ['write runbook', 'create runbook'], run: newRunbook },
   { id: 'runbooks:import', title: 'Import runbooks…', keywords: ['runbook folder'], run: () => useUi.getState().openDialog('import-runbooks') },
-  { id: 'runbooks:export', title: 'Export runbooks…', run: () => useUi.getState().openDialog('export-runbooks') },
 ];
 
 /** The runbook library: search, read offline, run steps in a terminal, follow checklists per use, write and version runbooks. */
