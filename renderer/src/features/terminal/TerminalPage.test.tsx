@@ -225,6 +225,10 @@ describe('Terminal page', () => {
     expect(term.search()!.found).toEqual(['error']);
     await userEvent.type(find, '{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}absent{Enter}');
     expect(screen.getByText('No match')).toBeTruthy();
+    // In the find field Ctrl+Shift+← selects a word: it does not change the tab.
+    const layout = useTerminals.getState().layout;
+    fireEvent.keyDown(find, { key: 'ArrowLeft', ctrlKey: true, shiftKey: true });
+    expect(useTerminals.getState().layout).toBe(layout);
     await userEvent.type(find, '{Escape}');
     expect(screen.queryByRole('searchbox')).toBeNull();
   });
@@ -294,6 +298,11 @@ describe('Terminal page', () => {
     await waitFor(() => expect(readers).toHaveLength(1));
     act(() => fake.streamEnd(readers[0].stream));
     const bar = await screen.findByText('This terminal is shown in another window.');
+    // Keys typed meanwhile would go to a shell whose answer this window cannot see.
+    act(() => termOf('t1').type('rm -rf tmp\r'));
+    await tick();
+    await tick();
+    expect(fake.method('terminal.input')).not.toHaveBeenCalled();
     await userEvent.click(within(bar.parentElement!).getByRole('button', { name: 'Show here' }));
     await waitFor(() => expect(attached(fake)).toEqual(['t1', 't1']));
     expect(screen.queryByText('This terminal is shown in another window.')).toBeNull();

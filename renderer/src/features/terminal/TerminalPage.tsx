@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TerminalSession } from '../../../../shared/contract';
 import { describeError } from '../../shell/errorActions';
+import { isTextEntry } from '../../shell/keyScope';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { useUi } from '../../shell/uiStore';
 import { ContextMenu } from '../../ui/ContextMenu';
@@ -53,9 +54,11 @@ export function TerminalPage() {
         return setLayout(focusOther);
     }
   };
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     const shortcut = terminalShortcut(e.nativeEvent);
     if (!isPageShortcut(shortcut) || e.nativeEvent.repeat) return;
+    // In a text field (the find bar, a dialog's), Ctrl+Shift+arrows select words: only xterm's own input is not one.
+    if (isTextEntry(e.target) && !(e.target instanceof Element && e.target.closest('.xterm'))) return;
     e.preventDefault();
     act(shortcut);
   };

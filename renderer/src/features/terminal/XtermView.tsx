@@ -8,6 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as Rea
 import type { TerminalOutput, TerminalSession } from '../../../../shared/contract';
 import type { AppErrorShape } from '../../../../shared/result';
 import { getBridge } from '../../api/client';
+import { overlayOpen } from '../../shell/keyScope';
 import { useResizeEffect } from '../../ui/useResizeEffect';
 import { createInputSender } from './inputQueue';
 import { handleTerminalLink } from './terminalLinks';
@@ -33,7 +34,10 @@ type Link =
 function themeNow() {
   const css = getComputedStyle(document.documentElement);
   const read = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return { background: read('--surface', '#161c24'), foreground: read('--text', '#e4e9f0'), cursor: read('--accent', '#4c8dff'), selectionBackground: '#4c8dff55' };
+  return {
+    theme: { background: read('--surface', '#161c24'), foreground: read('--text', '#e4e9f0'), cursor: read('--accent', '#4c8dff'), selectionBackground: '#4c8dff55' },
+    fontFamily: read('--mono', 'monospace'),
+  };
 }
 
 /** Copies the terminal's selection: the copy event xterm answers with it, else the async clipboard. */
@@ -67,6 +71,10 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
   const fitRef = useRef<FitAddon | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
   const [link, setLink] = useState<Link>({ state: 'attaching' });
+  const attachedRef = useRef(false);
+  useEffect(() => {
+    attachedRef.current = link.state === 'attached';
+  }, [link.state]);
   const [attachCount, setAttachCount] = useState(0);
   const [searching, setSearching] = useState(false);
   const fontSize = useTerminals((s) => s.settings.fontSize);
@@ -75,14 +83,8 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
   // One Terminal for the life of the view (the view is keyed by session).
   useLayoutEffect(() => {
     const { settings, setLastSize } = useTerminals.getState();
-    const term = new Terminal({
-      allowProposedApi: true,
-      fontSize: settings.fontSize,
-      scrollback: settings.scrollback,
-      fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
-      cursorBlink: true,
-      theme: themeNow(),
-    });
+    // The unicode addon's API is a proposed one.
+    const term = new Terminal({ allowProposedApi: true, fontSize: settings.fontSize, scrollback: settings.scrollback, cursorBlink: true, ...themeNow() });
     const fit = new FitAddon();
     const search = new SearchAddon();
     term.loadAddon(fit);
@@ -96,7 +98,8 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
     searchRef.current = search;
 
     const input = createInputSender((data) => getBridge().methods['terminal.input']({ id, data }));
-    const onData = term.onData((data) => input.push(data));
+    // Keys typed while another window reads the session would go to a shell whose answer this one cannot see.
+    const onData = term.onData((data) => attachedRef.current && input.push(data));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     const onResize = term.onResize(({ cols, rows }) => {
       setLastSize({ cols, rows });
@@ -190,8 +193,9 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
   const lost = link.state === 'lost';
   useEffect(() => (lost ? getBridge().onResync(() => setAttachCount((n) => n + 1)) : undefined), [lost]);
 
+  // The focused pane's terminal takes the keyboard, unless a dialog or the palette has it.
   useEffect(() => {
-    if (focused && !searching) termRef.current?.focus();
+    if (focused && !searching && !overlayOpen()) termRef.current?.focus();
   }, [focused, searching, link.state]);
 
   const closeSearch = () => {

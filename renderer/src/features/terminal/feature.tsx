@@ -19,6 +19,8 @@ function useTerminalCommands(): readonly PaletteCommand[] {
           title: `New terminal on ${c.name}`,
           hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes',
           keywords: ['shell'],
+          // One per connection: listed with the connections, after the actions, until typing finds one.
+          section: 'switch',
           run: () => startTerminal(localTarget(c.id)),
         }),
       ),
