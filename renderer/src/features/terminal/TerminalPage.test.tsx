@@ -296,7 +296,7 @@ describe('Terminal page', () => {
   it('says when another window took the terminal over, and takes it back on Show here', async () => {
     const { fake, readers } = renderTerminals([session('t1')]);
     await waitFor(() => expect(readers).toHaveLength(1));
-    act(() => fake.streamEnd(readers[0].stream));
+    act(() => fake.streamEnd(readers[0].stream, { code: 'CONFLICT', message: 'This terminal is now shown in another window' }));
     const bar = await screen.findByText('This terminal is shown in another window.');
     // Keys typed meanwhile would go to a shell whose answer this window cannot see.
     act(() => termOf('t1').type('rm -rf tmp\r'));
@@ -306,6 +306,15 @@ describe('Terminal page', () => {
     await userEvent.click(within(bar.parentElement!).getByRole('button', { name: 'Show here' }));
     await waitFor(() => expect(attached(fake)).toEqual(['t1', 't1']));
     expect(screen.queryByText('This terminal is shown in another window.')).toBeNull();
+  });
+
+  it('says why the output stopped when its stream failed, and offers to show it again', async () => {
+    const { fake, readers } = renderTerminals([session('t1')]);
+    await waitFor(() => expect(readers).toHaveLength(1));
+    act(() => fake.streamEnd(readers[0].stream, { code: 'INTERNAL', message: 'The pty host stopped' }));
+    const bar = await screen.findByText('Could not show this terminal: The pty host stopped');
+    await userEvent.click(within(bar.parentElement!).getByRole('button', { name: 'Show here' }));
+    await waitFor(() => expect(attached(fake)).toEqual(['t1', 't1']));
   });
 
   it('attaches again when the connection to the services comes back', async () => {

@@ -175,8 +175,9 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
           if (gone) return;
           if (exited) setLink({ state: 'ended' });
           else if (error?.code === 'UNREACHABLE') setLink({ state: 'lost' });
-          else if (error) setLink({ state: 'failed', error });
-          else setLink({ state: 'elsewhere' });
+          // The services end a reader's stream with CONFLICT when another window attaches.
+          else if (!error || error.code === 'CONFLICT') setLink({ state: 'elsewhere' });
+          else setLink({ state: 'failed', error });
         },
       });
       // The session may have another window's size, or the size it was opened with: give it this one's.
