@@ -32,6 +32,11 @@ describe('runbook front matter', () => {
     expect(parseRunbook('plain text').tags).toEqual([]);
   });
 
+  it('keeps titles to one line of visible text', () => {
+    expect(parseRunbook('---\ntitle: "Drain\\x01 the \\u202Enode\\nnow"\n---\n').title).toBe('Drain the node now');
+    expect(parseRunbook('# Head\u2066ing\tone').title).toBe('Head ing one');
+  });
+
   it('accepts CRLF line ends, a byte-order mark, an empty front matter and "..." as its end', () => {
     expect(parseRunbook('\ufeff---\r\ntitle: Windows\r\n---\r\nbody').title).toBe('Windows');
     expect(parseRunbook('---\n---\n# From heading').title).toBe('From heading');

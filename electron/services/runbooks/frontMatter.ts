@@ -45,6 +45,11 @@ const TAG = /^[\p{L}\p{N}](?:[\p{L}\p{N}._+/-]*[\p{L}\p{N}])?$/u;
 const HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+// Control characters, and the direction marks that can make a title read other than it is stored.
+const UNSHOWN = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+/** A title as one line of visible text. */
+const oneLine = (text: string) => text.replace(UNSHOWN, ' ').replace(/\s+/g, ' ').trim();
+
 const invalid = (message: string, line?: number): never => {
   throw new AppError('VALIDATION', message, line === undefined ? undefined : { file: 'front matter', line });
 };
@@ -114,7 +119,7 @@ function readFrontMatter(yamlText: string) {
   const title = doc.get(root, 'title');
   if (title) {
     const text = scalarString(doc, title, 'title', 'must be text');
-    const clean = text.replace(/\s+/g, ' ').trim();
+    const clean = oneLine(text);
     if (!clean) doc.fail(title, 'title', 'must not be empty');
     if (clean.length > MAX_TITLE_CHARS) doc.fail(title, 'title', `is ${clean.length} characters; keep it under ${MAX_TITLE_CHARS}`);
     out.title = clean;
@@ -179,7 +184,7 @@ function firstHeading(body: string): string | undefined {
     if (fence) continue;
     const h = HEADING.exec(line.replace(/\r$/, ''));
     if (h) {
-      const title = h[1].replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS);
+      const title = oneLine(h[1]).slice(0, MAX_TITLE_CHARS);
       if (title) return title;
     }
   }
