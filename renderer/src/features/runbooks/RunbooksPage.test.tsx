@@ -306,7 +306,7 @@ describe('Runbooks page: import', () => {
   it('offers the native folder picker in the desktop app', async () => {
     const user = userEvent.setup();
     const fake = library();
-    fake.handle('app.info', () => ok({ version: '0.1.0', mode: 'electron', platform: 'linux', secretStorage: 'safeStorage', capabilities: { nativeFileDialog: true } }));
+    fake.handle('app.info', () => ok({ version: '0.1.0', mode: 'desktop', platform: 'linux', secretStorage: 'safeStorage', capabilities: { nativeFileDialog: true } }));
     fake.handle('runbooks.import', () => fail('VALIDATION', 'No folder was chosen, so nothing was imported'));
     renderApp(fake, '#/runbooks');
     await user.click(await screen.findByRole('button', { name: 'Import folder…' }));
