@@ -142,6 +142,9 @@ describe('Terminal page', () => {
     const { readers } = renderTerminals([session('t1')]);
     await waitFor(() => expect(readers).toHaveLength(1));
     const term = termOf('t1');
+    // Wide characters measured as Unicode 11 has them, which xterm offers as a proposed API.
+    expect(term.unicode.activeVersion).toBe('11');
+    expect(term.options).toMatchObject({ allowProposedApi: true, fontSize: 13, scrollback: 5000 });
     const { reader } = readers[0];
     Terminal.writesFinish = false;
     let taken = false;
@@ -217,6 +220,13 @@ describe('Terminal page', () => {
     document.execCommand = exec;
     expect(key('C')).toBe(false);
     expect(exec).toHaveBeenCalledWith('copy');
+    const copyPress = new KeyboardEvent('keydown', { key: 'C', ctrlKey: true, shiftKey: true, cancelable: true });
+    term.keyHandler!(copyPress);
+    expect(copyPress.defaultPrevented).toBe(true);
+    // Paste is left to the browser's paste, which xterm brackets for the shell.
+    const pastePress = new KeyboardEvent('keydown', { key: 'V', ctrlKey: true, shiftKey: true, cancelable: true });
+    expect(term.keyHandler!(pastePress)).toBe(false);
+    expect(pastePress.defaultPrevented).toBe(false);
     expect(key('V')).toBe(false);
     expect(key('X')).toBe(false);
     act(() => void key('F'));

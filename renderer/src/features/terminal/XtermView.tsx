@@ -110,6 +110,8 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
       const shortcut = terminalShortcut(e);
       if (!shortcut) return true;
       if (e.type === 'keydown') {
+        // Chromium's own meaning of these chords (the element inspector, search) must not run too.
+        if (shortcut === 'copy' || shortcut === 'find') e.preventDefault();
         if (shortcut === 'copy') copySelection(term);
         else if (shortcut === 'find') setSearching(true);
         // Paste: Chromium pastes as plain text on this key, and xterm brackets the paste for the shell.
