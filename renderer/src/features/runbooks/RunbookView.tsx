@@ -105,7 +105,8 @@ export function RunbookView({ body, checked, onToggle, onRun, onItems }: Runbook
       const href = link.getAttribute('href');
       if (!href) return;
       if (href.startsWith('#')) {
-        root.querySelector(`[id="${CSS.escape(href.slice(1))}"]`)?.scrollIntoView({ block: 'start' });
+        const target = document.getElementById(href.slice(1));
+        if (target && root.contains(target)) target.scrollIntoView({ block: 'start' });
         return;
       }
       // The desktop app hands this to the system browser (setWindowOpenHandler); the sanitiser left only http(s) and mailto.
