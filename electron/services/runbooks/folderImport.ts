@@ -44,7 +44,7 @@ export interface ImportDone extends ImportOutcome {
 /** Where an import reads from and writes to. */
 export interface FolderImportDeps {
   runner: Pick<TaskRunner, 'start'>;
-  store: Pick<RunbookStore, 'importFiles'>;
+  store: Pick<RunbookStore, 'importFiles' | 'holds'>;
   /** Tells windows what changed. */
   announce(ids: string[]): void;
 }
@@ -243,7 +243,8 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
             }
             try {
               const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
-              files.push({ ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
+              // A file imported before and unchanged is not parsed again (a folder kept in git is re-imported whole).
+              files.push(deps.store.holds(read.path, read.source) ? read : { ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
             } catch (err) {
               refused.push({ path: read.path, reason: messageOf(err) });
             }

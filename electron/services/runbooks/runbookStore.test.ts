@@ -75,6 +75,20 @@ describe('runbook store', () => {
     }
   });
 
+  it('imports a file read as unchanged that changed before the store phase, parsing it then', () => {
+    const { store } = setup();
+    const source = rb('Stored', 'one');
+    store.importFiles([{ path: 'a.md', source, parsed: parseRunbook(source) }], 'ann');
+    expect(store.holds('a.md', source)).toBe(true);
+    expect(store.holds('a.md', rb('Stored', 'two'))).toBe(false);
+    expect(store.holds('b.md', source)).toBe(false);
+    // Read as unchanged (no parse), then saved meanwhile: the import's text is a new version, parsed in the store phase.
+    const [id] = store.search({ query: '', tags: [], limit: 1 }).hits.map((h) => h.id);
+    store.save({ id, source: rb('Edited', 'meanwhile') }, 'bob');
+    expect(store.importFiles([{ path: 'a.md', source }, { path: 'b.md', source: rb('New', 'x') }], 'ann')).toMatchObject({ updated: [id], unchanged: 0 });
+    expect(store.get(id)).toMatchObject({ title: 'Stored', version: 3 });
+  });
+
   it('ranks a title hit above a tag hit above a body hit, and matches prefixes and phrases', () => {
     const { store } = setup();
     const body = store.save({ source: rb('Node maintenance', 'Before the window, check the GPU driver version.') }, 'ann').meta;

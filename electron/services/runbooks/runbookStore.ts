@@ -29,7 +29,8 @@ export interface StoredFile {
   /** Relative to the import folder, `/`-separated. */
   path: string;
   source: string;
-  parsed: ParsedRunbook;
+  /** Absent for a file whose source the library already holds at this path: nothing to parse. */
+  parsed?: ParsedRunbook;
 }
 
 /** What an import changed. */
@@ -130,6 +131,7 @@ export type RunbookStore = ReturnType<typeof createRunbookStore>;
 export function createRunbookStore(db: Database) {
   const byId = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.id = ?`);
   const byPath = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.path = ?`);
+  const sourceByPath = db.prepare<[string], { source: string }>(`SELECT source FROM runbooks WHERE path = ?`);
   const insertRunbook = db.prepare(
     `INSERT INTO runbooks (id, version, source, body, title, tags, resources, severity, path, starter, created_at, updated_at, updated_by)
      VALUES (@id, 1, @source, @body, @title, @tags, @resources, @severity, @path, @starter, @at, @at, @actor)`,
@@ -425,15 +427,25 @@ export function createRunbookStore(db: Database) {
         const out: ImportOutcome = { added: [], updated: [], unchanged: 0 };
         for (const f of files) {
           const row = byPath.get(f.path);
-          if (!row) out.added.push(insert(f.source, f.parsed, actor, at, { path: f.path }));
-          else if (row.source === f.source) out.unchanged++;
+          if (row?.source === f.source) {
+            out.unchanged++;
+            continue;
+          }
+          // Changed since the read phase found it unchanged (a save meanwhile): parse it now; it parsed when it was stored.
+          const parsed = f.parsed ?? parseRunbook(f.source, { fallbackTitle: f.path.split('/').at(-1)?.replace(/\.(md|markdown)$/i, '') });
+          if (!row) out.added.push(insert(f.source, parsed, actor, at, { path: f.path }));
           else {
-            update(row, f.source, f.parsed, actor, at);
+            update(row, f.source, parsed, actor, at);
             out.updated.push(row.id);
           }
         }
         return out;
       })();
+    },
+
+    /** Whether the library holds exactly `source` as the runbook imported from `path`: an import need not parse it again. */
+    holds(path: string, source: string): boolean {
+      return sourceByPath.get(path)?.source === source;
     },
 
     /** Adds the starters not in the library (by key); none is replaced. Returns the ids added. */
