@@ -349,6 +349,7 @@ describe('Terminal page', () => {
   it('opens a new tab on the selected connection, another on a chosen one, and closes tabs by key', async () => {
     const { fake, user } = renderTerminals([session('t1')]);
     await waitFor(() => expect(tabNames()).toEqual(['zsh t1']));
+    expect(document.querySelector('.terminal-keys')?.textContent).toContain('New Ctrl+Shift+Enter · Close Ctrl+Shift+X');
     const newButton = screen.getByRole('button', { name: /^\+ New/ });
     expect(newButton.getAttribute('title')).toBe('New terminal on prod-eu (Ctrl+Shift+Enter)');
     fireEvent.keyDown(newButton, { key: 'Enter', ctrlKey: true, shiftKey: true });

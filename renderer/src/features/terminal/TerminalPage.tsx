@@ -14,10 +14,27 @@ import { isPageShortcut, SHORTCUTS, terminalShortcut, type PageShortcut } from '
 import { cycle, focusOther, focusPane, show, toggleSplit, type PaneIndex, type TerminalLayout } from './terminalLayout';
 import { TerminalTabs } from './TerminalTabs';
 import { useLiveTerminals, useTerminals } from './terminalStore';
-import { TERMINAL_KEYS_HELP, XtermView } from './XtermView';
+import { XtermView } from './XtermView';
 import './terminal.css';
 
 const UNBOUND = 'local';
+
+/** The page's keys, shown under the panes: all Ctrl+Shift chords, so the shell keeps its own. */
+const KEYS_HELP = (
+  [
+    ['New', SHORTCUTS.newTab],
+    ['Close', SHORTCUTS.closeTab],
+    ['Next', SHORTCUTS.nextTab],
+    ['Previous', SHORTCUTS.previousTab],
+    ['Split', SHORTCUTS.split],
+    ['Other pane', SHORTCUTS.otherPane],
+    ['Copy', SHORTCUTS.copy],
+    ['Paste', SHORTCUTS.paste],
+    ['Find', SHORTCUTS.find],
+  ] as const
+)
+  .map(([what, key]) => `${what} ${key.hint}`)
+  .join(' · ');
 
 /** The Terminal page: tabs of sessions, one or two panes, new terminals bound to a connection, and the settings. */
 export function TerminalPage() {
@@ -89,7 +106,7 @@ export function TerminalPage() {
           >
             Split
           </button>
-          <button type="button" onClick={() => useUi.getState().openDialog('terminal-settings')} title={TERMINAL_KEYS_HELP}>
+          <button type="button" onClick={() => useUi.getState().openDialog('terminal-settings')} title="Shell, working directory, font size and scrollback">
             Settings
           </button>
         </div>
@@ -115,6 +132,7 @@ export function TerminalPage() {
         <TerminalPane index={0} layout={layout} sessions={sessions} loading={status !== 'ready'} />
         {layout.split && <TerminalPane index={1} layout={layout} sessions={sessions} loading={status !== 'ready'} />}
       </div>
+      <p className="muted terminal-keys">{KEYS_HELP}</p>
     </section>
   );
 }

@@ -12,7 +12,7 @@ import { overlayOpen } from '../../shell/keyScope';
 import { useResizeEffect } from '../../ui/useResizeEffect';
 import { createInputSender } from './inputQueue';
 import { handleTerminalLink } from './terminalLinks';
-import { SHORTCUTS, terminalShortcut } from './terminalKeys';
+import { terminalShortcut } from './terminalKeys';
 import { useTerminals } from './terminalStore';
 
 /** The shell hears of a new size once the pane has stopped changing for this long (ms): a window drag is one resize. */
@@ -285,6 +285,3 @@ function SearchBar({ search, onClose }: { search: RefObject<SearchAddon | null>;
     </div>
   );
 }
-
-/** What the terminal's own keys do, for the page's help. */
-export const TERMINAL_KEYS_HELP = `Copy ${SHORTCUTS.copy.hint} · Paste ${SHORTCUTS.paste.hint} · Find ${SHORTCUTS.find.hint}`;
