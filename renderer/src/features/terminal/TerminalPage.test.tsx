@@ -361,6 +361,13 @@ describe('Terminal page', () => {
     expect(fake.method('terminal.open').mock.calls[1][0]).toMatchObject({ target: { kind: 'local' } });
     expect(tab('zsh t102').getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(screen.getByRole('region', { name: /^Terminal: / }), { key: 'X', ctrlKey: true, shiftKey: true });
+    // It still runs: asked first, and Cancel keeps it.
+    let confirm = await screen.findByRole('dialog', { name: 'Close zsh t102' });
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(fake.method('terminal.close')).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Close zsh t102' }));
+    confirm = await screen.findByRole('dialog', { name: 'Close zsh t102' });
+    await user.click(within(confirm).getByRole('button', { name: 'Close terminal' }));
     await waitFor(() => expect(fake.method('terminal.close')).toHaveBeenCalledWith({ id: 't102' }));
     expect(tabNames()).toEqual(['zsh t1', 'zsh t101']);
     fireEvent.keyDown(screen.getByRole('region', { name: /^Terminal: / }), { key: 'ArrowLeft', ctrlKey: true, shiftKey: true });

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TerminalSession } from '../../../../shared/contract';
+import { DialogFooter } from '../../shell/DialogFooter';
 import { describeError } from '../../shell/errorActions';
 import { isTextEntry } from '../../shell/keyScope';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { Modal } from '../../shell/Modal';
 import { useUi } from '../../shell/uiStore';
 import { ContextMenu } from '../../ui/ContextMenu';
 import { useQuery } from '../../ui/useQuery';
@@ -47,6 +49,13 @@ export function TerminalPage() {
   const connections = useConnections((s) => s.connections);
   const selected = useConnections(selectedConnection);
   const [menuAt, setMenuAt] = useState<MenuPoint | null>(null);
+  const [closing, setClosing] = useState<TerminalSession | null>(null);
+  // A shell that still runs may hold work (an editor, a port-forward, a long apply): ask before hanging up on it.
+  const requestClose = (id: string) => {
+    const session = sessions.find((s) => s.id === id);
+    if (session && !hasEnded(session)) setClosing(session);
+    else void closeTerminal(id);
+  };
   const menuButton = useRef<HTMLButtonElement>(null);
 
   const settings = useQuery('terminal.settings', {});
@@ -60,7 +69,7 @@ export function TerminalPage() {
       case 'newTab':
         return newDefaultTerminal();
       case 'closeTab':
-        return focusedId && void closeTerminal(focusedId);
+        return focusedId && requestClose(focusedId);
       case 'nextTab':
         return setLayout((l) => cycle(l, 1));
       case 'previousTab':
@@ -111,7 +120,7 @@ export function TerminalPage() {
           </button>
         </div>
       </div>
-      <TerminalTabs sessions={sessions} layout={layout} onShow={(id) => setLayout((l) => show(l, id))} onClose={(id) => void closeTerminal(id)} />
+      <TerminalTabs sessions={sessions} layout={layout} onShow={(id) => setLayout((l) => show(l, id))} onClose={requestClose} />
       {menuAt && (
         <ContextMenu
           label="New terminal on"
@@ -133,6 +142,7 @@ export function TerminalPage() {
         {layout.split && <TerminalPane index={1} layout={layout} sessions={sessions} loading={status !== 'ready'} />}
       </div>
       <p className="muted terminal-keys">{KEYS_HELP}</p>
+      {closing && <CloseDialog session={closing} onClose={() => setClosing(null)} />}
     </section>
   );
 }
@@ -188,5 +198,32 @@ function TerminalPane({ index, layout, sessions, loading }: TerminalPaneProps) {
         </>
       )}
     </section>
+  );
+}
+
+/** Asks before ending a shell that still runs. */
+function CloseDialog({ session, onClose }: { session: TerminalSession; onClose(): void }) {
+  const where = session.connectionName ? ` on ${session.connectionName}` : '';
+  return (
+    <Modal label={`Close ${session.title}`} onClose={onClose}>
+      <h2>
+        Close <span className="mono">{session.title}</span>
+        {where}?
+      </h2>
+      <p>The shell ends, and anything still running in it.</p>
+      <DialogFooter
+        dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }}
+        action={{
+          label: 'Close terminal',
+          busyLabel: 'Closing…',
+          busy: false,
+          danger: true,
+          onClick: () => {
+            onClose();
+            void closeTerminal(session.id);
+          },
+        }}
+      />
+    </Modal>
   );
 }

@@ -28,12 +28,12 @@ export interface InputSender {
 }
 
 /**
- * Keystrokes typed within one animation frame go as one call, and at most
- * one call is under way at a time, so they reach the shell in the order
+ * A keystroke goes at once (its echo is what the user waits for), and at
+ * most one call is under way at a time, so keys reach the shell in the order
  * typed; what arrives meanwhile joins the next call. A paste larger than one
  * call's bound goes as several calls, in order.
  */
-export function createInputSender(send: (data: string) => Promise<unknown>, schedule: (flush: () => void) => void = (fn) => requestAnimationFrame(fn)): InputSender {
+export function createInputSender(send: (data: string) => Promise<unknown>, schedule: (flush: () => void) => void = queueMicrotask): InputSender {
   const pending: string[] = [];
   let scheduled = false;
   let sending = false;
