@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { TaskSummary } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
@@ -12,7 +12,7 @@ interface FolderFormProps {
   /** Starts the task; `folder` undefined asks the desktop app's native picker. */
   run(folder: string | undefined): Promise<{ task: TaskSummary }>;
   onClose(): void;
-  children?: React.ReactNode;
+  children?: ReactNode;
 }
 
 /** A folder path (typed; or, for an import in the desktop app, picked), then the task it starts, followed to its end. */
@@ -81,6 +81,7 @@ export function ImportRunbooksDialog({ onClose }: { onClose(): void }) {
 /** Writes every runbook to a folder as `.md` files with front matter, as a task. */
 export function ExportRunbooksDialog({ onClose }: { onClose(): void }) {
   return (
+    // An export has no picker: the folder is always typed, so `folder` is set.
     <FolderTaskDialog what="export" run={(folder) => call('runbooks.export', { folder: folder ?? '' })} onClose={onClose}>
       <p className="muted">Every runbook is written to the folder as a Markdown file with its front matter.</p>
     </FolderTaskDialog>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { RunbookResource, type Highlighted, type RunbookHit } from '../../../../shared/contract';
 import { call, getBridge } from '../../api/client';
 import { ErrorNotice } from '../../shell/ErrorNotice';
@@ -17,7 +17,7 @@ const SEARCH_DEBOUNCE_MS = 150;
 const LIMIT = 50;
 
 /** Text with its matched parts as <mark>: segments are text, never HTML. */
-export function HighlightedText({ parts }: { parts: Highlighted }) {
+function HighlightedText({ parts }: { parts: Highlighted }) {
   return (
     <>
       {parts.map((p, i) =>
@@ -104,7 +104,6 @@ export function RunbooksPage() {
   const chosen = useQuery('runbooks.get', selectedId ? { id: selectedId } : null, { refreshKey: String(libraryVersion) });
   const listId = useId();
   const optionId = (id: string) => `${listId}-${id}`;
-  const listRef = useRef<HTMLUListElement>(null);
 
   // Unsaved changes are not left behind by closing the window either.
   const dirty = isDirty(draft);
@@ -197,7 +196,7 @@ export function RunbooksPage() {
               <p className="muted" role="status">
                 {!search.value ? 'Searching…' : search.value.total === 0 ? 'No runbook matches.' : search.value.total > hits.length ? `The best ${hits.length} of ${search.value.total} runbooks` : `${search.value.total} runbook${search.value.total === 1 ? '' : 's'}`}
               </p>
-              <ul ref={listRef} id={listId} role="listbox" aria-label="Runbooks" className="runbook-results" tabIndex={-1} onKeyDown={move}>
+              <ul id={listId} role="listbox" aria-label="Runbooks" className="runbook-results" tabIndex={-1} onKeyDown={move}>
                 {hits.map((h) => (
                   <li key={h.id} id={optionId(h.id)} role="option" aria-selected={h.id === selectedId} className={h.id === selectedId ? 'selected' : undefined} onClick={() => choose(h.id)}>
                     <div className="runbook-result-title">
