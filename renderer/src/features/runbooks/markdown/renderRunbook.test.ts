@@ -122,6 +122,10 @@ describe('renderRunbook: hostile Markdown renders inert', () => {
     expect(placeholders).toEqual(['Image not loaded: GPU dashboard (https://grafana.example/d/gpu.png)', 'Image not loaded: tracker (http://evil.example/t.gif)']);
   });
 
+  it('builds the fragment in a document of its own, so nothing loads before the placeholders are in', () => {
+    expect(renderRunbook('![x](https://evil.example/x.png)').fragment.ownerDocument).not.toBe(document);
+  });
+
   it('keeps inline PNG, JPEG, GIF and WebP data images, never SVG', () => {
     const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
     const { root } = show(`![dot](${png}) ![j](data:image/jpeg;base64,/9j/4AAQ) ![g](data:image/gif;base64,R0lGODlh) ![w](data:image/webp;base64,UklGRg==) ![s](data:image/svg+xml;base64,PHN2Zz4=) <img src="data:image/svg+xml;base64,PHN2Zz4=" alt="raw svg">`);
