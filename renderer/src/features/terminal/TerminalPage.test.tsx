@@ -6,6 +6,7 @@ import type { TerminalOutput, TerminalSession } from '../../../../shared/contrac
 import { CallError } from '../../api/client';
 import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
+import { useTheme } from '../../shell/theme';
 import { useConnections } from '../connections/connectionsStore';
 import { LAYOUT_KEY, resetTerminals, useTerminals } from './terminalStore';
 import { openTerminal } from './terminalNavigation';
@@ -200,6 +201,16 @@ describe('Terminal page', () => {
     }
     // A new terminal starts at that size.
     expect(useTerminals.getState().lastSize).toEqual({ cols: 91, rows: 21 });
+  });
+
+  it('takes the app’s colours again when the theme changes', async () => {
+    const { readers } = renderTerminals([session('t1')]);
+    await waitFor(() => expect(readers).toHaveLength(1));
+    const term = termOf('t1');
+    const before = term.options.theme;
+    expect(before).toMatchObject({ background: expect.any(String), foreground: expect.any(String) });
+    act(() => useTheme.getState().toggle());
+    await waitFor(() => expect(term.options.theme).not.toBe(before));
   });
 
   it('tells the session its size on attach when it was opened at another', async () => {

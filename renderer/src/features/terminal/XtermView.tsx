@@ -9,6 +9,7 @@ import type { TerminalOutput, TerminalSession } from '../../../../shared/contrac
 import type { AppErrorShape } from '../../../../shared/result';
 import { getBridge } from '../../api/client';
 import { overlayOpen } from '../../shell/keyScope';
+import { effectiveTheme, useTheme } from '../../shell/theme';
 import { useResizeEffect } from '../../ui/useResizeEffect';
 import { createInputSender } from './inputQueue';
 import { handleTerminalLink } from './terminalLinks';
@@ -141,6 +142,18 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
     term.options.scrollback = scrollback;
     fitRef.current?.fit();
   }, [fontSize, scrollback]);
+
+  // The app's theme changed: take its colours once the page has them (the shell sets them in an effect after this one).
+  const appTheme = useTheme(effectiveTheme);
+  const firstTheme = useRef(appTheme);
+  useEffect(() => {
+    if (appTheme === firstTheme.current) return;
+    firstTheme.current = appTheme;
+    const frame = requestAnimationFrame(() => {
+      if (termRef.current) termRef.current.options.theme = themeNow().theme;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [appTheme]);
 
   // Attach: again after "Show here", or when the connection to the services is back.
   useEffect(() => {
