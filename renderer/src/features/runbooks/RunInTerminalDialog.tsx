@@ -108,16 +108,23 @@ export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminal
         {tooLong && <p className="field-error">This block is longer than a terminal command may be (64 KB): copy it instead.</p>}
         <label className="field">
           <span>Connection the terminal uses</span>
-          <select value={connectionId} onChange={(e) => (setConnectionId(e.target.value), setTyped(''))} className={production ? 'runbook-production' : undefined}>
-          <option value={NO_CONNECTION}>None: this machine’s shell, no cluster or account credentials</option>
-          {connections.map((c) => {
-            const prod = productionLabel(c.labels, marked);
-            return (
-              <option key={c.id} value={c.id} className={prod ? 'runbook-production' : undefined}>
-                {c.name} ({c.kind === 'aws' ? 'AWS' : 'Kubernetes'}){prod ? ` — production (${prod})` : ''}
-              </option>
-            );
-          })}
+          <select
+            value={connectionId}
+            className={production ? 'runbook-production' : undefined}
+            onChange={(e) => {
+              setConnectionId(e.target.value);
+              setTyped('');
+            }}
+          >
+            <option value={NO_CONNECTION}>None: this machine’s shell, no cluster or account credentials</option>
+            {connections.map((c) => {
+              const prod = productionLabel(c.labels, marked);
+              return (
+                <option key={c.id} value={c.id} className={prod ? 'runbook-production' : undefined}>
+                  {c.name} ({c.kind === 'aws' ? 'AWS' : 'Kubernetes'}){prod ? ` — production (${prod})` : ''}
+                </option>
+              );
+            })}
           </select>
         </label>
         {production && connection && (
