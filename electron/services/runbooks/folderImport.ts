@@ -5,8 +5,8 @@
  * store (one transaction: all or nothing). Nothing is written before the
  * store phase, so a cancel or a failure leaves the library as it was.
  */
-import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Dirent } from 'node:fs';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { AppError } from '../../../shared/result';
 import { megabytes, tooLargeMessage } from '../../../shared/sizeLimit';
@@ -22,8 +22,6 @@ export const MAX_IMPORT_DEPTH = 32;
 export const MAX_SCANNED_ENTRIES = 500_000;
 /** Markdown read by one import in all: what is kept in memory until the store phase. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-/** Files read at once. */
-const READ_CONCURRENCY = 16;
 /** Refusals and skips named in the report; the counts cover all. */
 const REPORT_ITEMS = 50;
 const MARKDOWN = /\.(md|markdown)$/i;
@@ -151,50 +149,55 @@ async function scan(root: string, ctx: TaskContext, skipped: Skipped[]): Promise
  * real path of its folder checked to be inside the root, so a folder swapped
  * for a link after the scan can't lead out), within the size limit, as UTF-8.
  * `folders` remembers each folder's check for the files beside it.
+ *
+ * Synchronous, in the caller's time slices: four system calls on a file of at
+ * most 1 MiB take microseconds on a local disk, where going through the
+ * thread pool cost ~0.25 ms a file (10,000 runbooks: 2.5 s against 0.2 s).
  */
-async function readRunbookFile(root: string, path: string, folders: Map<string, Promise<boolean>>): Promise<{ path: string; source: string } | Skipped> {
+function readRunbookFile(root: string, path: string, folders: Map<string, boolean>): { path: string; source: string } | Skipped {
   const rel = relativeOf(root, path);
   const refuse = (reason: string): Skipped => ({ path: rel, reason });
   const dir = dirname(path);
   let dirInside = folders.get(dir);
-  if (!dirInside) {
-    dirInside = realpath(dir).then(
-      (real) => real === dir && inside(root, real),
-      () => false,
-    );
+  if (dirInside === undefined) {
+    try {
+      const real = realpathSync(dir);
+      dirInside = real === dir && inside(root, real);
+    } catch {
+      dirInside = false;
+    }
     folders.set(dir, dirInside);
   }
-  if (!(await dirInside)) return refuse('its folder is now reached through a symbolic link, or is gone; links are never followed');
-  let handle;
+  if (!dirInside) return refuse('its folder is now reached through a symbolic link, or is gone; links are never followed');
+  let fd: number;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (err) {
     return refuse(messageOf(err));
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return refuse('not a regular file');
     if (stat.size > MAX_SOURCE_BYTES) return refuse(`${tooLargeMessage(rel, stat.size, MAX_SOURCE_BYTES)}; split it into smaller runbooks`);
     // One byte past the limit: a file that grew since its stat is still caught.
     const buffer = Buffer.alloc(Math.min(stat.size + 1, MAX_SOURCE_BYTES + 1));
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
       if (!bytesRead) break;
       length += bytesRead;
       if (length === buffer.length) break;
     }
     if (length > MAX_SOURCE_BYTES) return refuse(`it grew past ${megabytes(MAX_SOURCE_BYTES)} while it was read; Pilothouse reads at most that`);
-    const bytes = buffer.subarray(0, length);
     try {
-      return { path: rel, source: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+      return { path: rel, source: new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length)) };
     } catch {
       return refuse(`${rel} isn't UTF-8 text; save it as UTF-8 and import again`);
     }
   } catch (err) {
     return refuse(messageOf(err));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -226,42 +229,34 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
       ctx.phase('read');
       const refused: Skipped[] = [];
       const files: StoredFile[] = [];
-      let next = 0;
-      const folders = new Map<string, Promise<boolean>>();
-      let done = 0;
+      const folders = new Map<string, boolean>();
       let bytes = 0;
       let slice = performance.now();
-      const worker = async () => {
-        while (next < paths.length) {
-          ctx.throwIfCancelled();
-          const read = await readRunbookFile(root, paths[next++], folders);
-          if ('reason' in read) refused.push(read);
-          else {
-            bytes += read.source.length;
-            if (bytes > MAX_IMPORT_BYTES) {
-              throw new AppError('VALIDATION', `The folder's Markdown files add up to over ${megabytes(MAX_IMPORT_BYTES)}; import its subfolders one at a time`);
-            }
-            try {
-              const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
-              // A file imported before and unchanged is not parsed again (a folder kept in git is re-imported whole).
-              files.push(deps.store.holds(read.path, read.source) ? read : { ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
-            } catch (err) {
-              refused.push({ path: read.path, reason: messageOf(err) });
-            }
+      for (const [i, path] of paths.entries()) {
+        ctx.throwIfCancelled();
+        const read = readRunbookFile(root, path, folders);
+        if ('reason' in read) refused.push(read);
+        else {
+          bytes += read.source.length;
+          if (bytes > MAX_IMPORT_BYTES) {
+            throw new AppError('VALIDATION', `The folder's Markdown files add up to over ${megabytes(MAX_IMPORT_BYTES)}; import its subfolders one at a time`);
           }
-          ctx.progress(++done, paths.length);
-          // Parsing is synchronous: let other calls (and a cancel) in between files.
-          if (performance.now() - slice > 8) {
-            await yieldToEventLoop();
-            slice = performance.now();
+          try {
+            const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
+            // A file imported before and unchanged is not parsed again (a folder kept in git is re-imported whole).
+            files.push(deps.store.holds(read.path, read.source) ? read : { ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
+          } catch (err) {
+            refused.push({ path: read.path, reason: messageOf(err) });
           }
         }
-      };
-      await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+        ctx.progress(i + 1, paths.length);
+        // Reading and parsing hold the event loop: let other calls (and a cancel) in every few milliseconds.
+        if (performance.now() - slice > 8) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
+      }
       ctx.throwIfCancelled();
-      // Files were read concurrently: store them in path order, so ids and versions don't depend on timing.
-      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      refused.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
       // The point of no return: one transaction, all or nothing.
       ctx.phase('store', { cancellable: false });
