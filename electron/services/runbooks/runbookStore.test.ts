@@ -104,6 +104,20 @@ describe('runbook store', () => {
     expect(store.search({ query: 'GPU', tags: [], limit: 1 })).toMatchObject({ total: 3, hits: [{ id: title.id }] });
   });
 
+  it('matches the first letters typed as prefixes of titles and tags, and from three letters on of bodies too', () => {
+    const { store } = setup();
+    const titled = store.save({ source: rb('Drain a node', 'steps') }, 'ann').meta;
+    const tagged = store.save({ source: rb('Maintenance', 'steps', 'tags: [draining]\n') }, 'ann').meta;
+    const body = store.save({ source: rb('Other', 'then drain it') }, 'ann').meta;
+    const ids = (query: string) => store.search({ query, tags: [], limit: 10 }).hits.map((h) => h.id).sort();
+    expect(ids('d')).toEqual([]);
+    expect(ids('a')).toEqual([titled.id]);
+    expect(ids('dr')).toEqual([titled.id, tagged.id].sort());
+    expect(ids('dra')).toEqual([titled.id, tagged.id, body.id].sort());
+    expect(ids('then dr')).toEqual([]);
+    expect(ids('then dra')).toEqual([body.id]);
+  });
+
   it('marks matches in the title and a snippet around the best match in the body', () => {
     const { store } = setup();
     const long = `${'Intro words. '.repeat(60)}Then run kubectl drain on the node. ${'Outro words. '.repeat(60)}`;

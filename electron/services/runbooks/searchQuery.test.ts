@@ -3,26 +3,28 @@ import { HIT_CLOSE, HIT_OPEN, indexable, toFtsQuery, toHighlighted } from './sea
 
 describe('search query', () => {
   it('makes each word a prefix match and keeps quoted phrases', () => {
-    expect(toFtsQuery('drain gpu')).toBe('"drain"* "gpu"*');
-    expect(toFtsQuery('"roll back" model')).toBe('"roll back" "model"*');
+    expect(toFtsQuery('drain gpu')).toBe('"drain"* AND "gpu"*');
+    expect(toFtsQuery('"roll back" model')).toBe('"roll back" AND "model"*');
     expect(toFtsQuery('kube-system')).toBe('"kube system"*');
-    // One letter is itself until a second is typed: as a prefix it would rank most of the library.
+    // The first letters typed would rank most of the library as prefixes: one letter is itself, two also begin a title's or tag's word.
     expect(toFtsQuery('k')).toBe('"k"');
-    expect(toFtsQuery('drain a')).toBe('"drain"* "a"');
-    expect(toFtsQuery('ku')).toBe('"ku"*');
+    expect(toFtsQuery('drain a')).toBe('"drain"* AND "a"');
+    expect(toFtsQuery('ku')).toBe('("ku" OR {title tags} : "ku"*)');
+    expect(toFtsQuery('kub')).toBe('"kub"*');
+    expect(toFtsQuery('kube-s')).toBe('"kube s"*');
     expect(toFtsQuery('   ')).toBeUndefined();
     expect(toFtsQuery('*^()-"')).toBeUndefined();
   });
 
   it('reads FTS5 syntax as plain words', () => {
-    expect(toFtsQuery('title:drain NEAR(a b) OR NOT -x ^start *')).toBe('"title drain"* "NEAR a" "b" "OR"* "NOT"* "x" "start"*');
+    expect(toFtsQuery('title:drain NEAR(a b) OR NOT -x ^start *')).toBe('"title drain"* AND "NEAR a"* AND "b" AND ("OR" OR {title tags} : "OR"*) AND "NOT"* AND "x" AND "start"*');
     // An unbalanced quote is text, not a phrase that swallows the rest.
-    expect(toFtsQuery('"open quote gpu')).toBe('"open"* "quote"* "gpu"*');
-    expect(toFtsQuery('ab "b c" "de')).toBe('"ab"* "b c" "de"*');
+    expect(toFtsQuery('"open quote gpu')).toBe('"open"* AND "quote"* AND "gpu"*');
+    expect(toFtsQuery('abc "b c" "def')).toBe('"abc"* AND "b c" AND "def"*');
   });
 
   it('bounds the number of terms and the length of a word', () => {
-    expect(toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!.split(' ')).toHaveLength(16);
+    expect(toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!.split(' AND ')).toHaveLength(16);
     expect(toFtsQuery('x'.repeat(500))).toBe(`"${'x'.repeat(64)}"*`);
   });
 

@@ -32,9 +32,9 @@ const phrase = (words: string[], prefix: boolean) => `"${words.join(' ')}"${pref
 /**
  * The FTS5 MATCH expression for a typed query; undefined when it has no words
  * (list everything). A quoted part is a phrase; any other run of text without
- * spaces is a word, matched as a prefix (from two letters on), or, when
- * punctuation joins several (`kube-system`, `nvidia.com/gpu`), a phrase
- * whose last word is a prefix.
+ * spaces is a word, matched as a prefix (from three letters on; see below
+ * for one and two), or, when punctuation joins several (`kube-system`,
+ * `nvidia.com/gpu`), a phrase whose last word is a prefix.
  */
 export function toFtsQuery(typed: string): string | undefined {
   const terms: string[] = [];
@@ -49,13 +49,18 @@ export function toFtsQuery(typed: string): string | undefined {
       continue;
     }
     for (const chunk of pieces[i].split(/\s+/)) {
-      const words = wordsOf(chunk);
-      // A single letter as a prefix would match most of the library and rank all of it: it matches itself until a second is typed.
-      const prefix = words.length > 0 && [...words.at(-1)!].length > 1;
-      if (words.length && terms.length < MAX_QUERY_TERMS) terms.push(phrase(words.slice(0, MAX_QUERY_TERMS), prefix));
+      const words = wordsOf(chunk).slice(0, MAX_QUERY_TERMS);
+      if (!words.length || terms.length >= MAX_QUERY_TERMS) continue;
+      const letters = words.length === 1 ? [...words[0]].length : Infinity;
+      // The first letters typed would match most of the library as prefixes, and ranking all of it is what costs:
+      // one letter matches itself; two match themselves, or begin a word of a title or tag.
+      if (letters === 1) terms.push(phrase(words, false));
+      else if (letters === 2) terms.push(`(${phrase(words, false)} OR {title tags} : ${phrase(words, true)})`);
+      else terms.push(phrase(words, true));
     }
   }
-  return terms.length ? terms.join(' ') : undefined;
+  // AND spelled out: FTS5 joins bare phrases by juxtaposition, but not a parenthesised group.
+  return terms.length ? terms.join(' AND ') : undefined;
 }
 
 /** Splits marked text into segments, hits flagged; whitespace runs collapse to one space. */
