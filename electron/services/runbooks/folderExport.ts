@@ -27,7 +27,7 @@ export interface ExportDone {
 /** Where an export reads from and who runs it. */
 export interface FolderExportDeps {
   runner: Pick<TaskRunner, 'start'>;
-  store: Pick<RunbookStore, 'exportItems'>;
+  store: Pick<RunbookStore, 'exportItems' | 'sourceOf'>;
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -147,7 +147,10 @@ export function startFolderExport(deps: FolderExportDeps, folder: string, ids: r
       for (const [i, { item, segments }] of planned.entries()) {
         ctx.throwIfCancelled();
         try {
-          if (await writeOne(root, segments, item.source, temps)) done.written++;
+          // Read now, not at the start: a library of large runbooks is never held in memory whole.
+          const source = deps.store.sourceOf(item.id);
+          if (source === undefined) throw new Error('it was deleted while the export ran');
+          if (await writeOne(root, segments, source, temps)) done.written++;
           else done.unchanged++;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;

@@ -40,12 +40,11 @@ export interface ImportOutcome {
   unchanged: number;
 }
 
-/** A runbook as export writes it. */
+/** A runbook export will write: where, from its path or title; its source is read when it is written. */
 export interface ExportItem {
   id: string;
   title: string;
   path?: string;
-  source: string;
 }
 
 /** A starter runbook shipped with the app: its file name is its key. */
@@ -132,6 +131,7 @@ export function createRunbookStore(db: Database) {
   const byId = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.id = ?`);
   const byPath = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.path = ?`);
   const sourceByPath = db.prepare<[string], { source: string }>(`SELECT source FROM runbooks WHERE path = ?`);
+  const sourceById = db.prepare<[string], { source: string }>(`SELECT source FROM runbooks WHERE id = ?`);
   const insertRunbook = db.prepare(
     `INSERT INTO runbooks (id, version, source, body, title, tags, resources, severity, path, starter, created_at, updated_at, updated_by)
      VALUES (@id, 1, @source, @body, @title, @tags, @resources, @severity, @path, @starter, @at, @at, @actor)`,
@@ -457,10 +457,15 @@ export function createRunbookStore(db: Database) {
       })();
     },
 
-    /** The runbooks to export: all of them, or those of `ids` (unknown ids refused). */
+    /** The runbooks to export: all of them, or those of `ids` (unknown ids refused); without their sources, read one at a time. */
     exportItems(ids?: readonly string[]): ExportItem[] {
-      const rows = ids ? ids.map((id) => rowOf(id)) : (db.prepare(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r ORDER BY r.seq`).all() as FullRow[]);
-      return rows.map((r) => ({ id: r.id, title: r.title, ...(r.path ? { path: r.path } : {}), source: r.source }));
+      const rows = ids ? ids.map((id) => rowOf(id)) : (db.prepare(`SELECT ${META_COLUMNS} FROM runbooks r ORDER BY r.seq`).all() as Row[]);
+      return rows.map((r) => ({ id: r.id, title: r.title, ...(r.path ? { path: r.path } : {}) }));
+    },
+
+    /** A runbook's current source; undefined once it is deleted. */
+    sourceOf(id: string): string | undefined {
+      return sourceById.get(id)?.source;
     },
   };
 }
