@@ -29,8 +29,8 @@ export interface ServicesHostOptions {
   config: ServicesConfig;
   /** Host-side notes (start, crash, restart); never carries a frame's content. */
   log(message: string, fields?: Record<string, unknown>): void;
-  /** The native file picker, where the host has one. */
-  chooseFile?(title: string): Promise<string | undefined>;
+  /** The native file picker, where the host has one; a folder picker when `folder`. */
+  chooseFile?(title: string, folder: boolean): Promise<string | undefined>;
   /** Shows an OS notification, where the host can; `title` and `body` are plain text, checked and capped. */
   notify?(title: string, body: string): void;
   /** Waits before each restart after a crash; the count resets once the process has run for a minute. */
@@ -188,7 +188,7 @@ export class ServicesHost {
       case 'chooseFile': {
         const answer = (value?: string) => child.send({ t: 'reply', id: msg.id, ...(value ? { value } : {}) });
         if (!this.options.chooseFile) return answer();
-        this.options.chooseFile(msg.title).then(answer, () => answer());
+        this.options.chooseFile(msg.title, msg.folder === true).then(answer, () => answer());
         return;
       }
       case 'notify':

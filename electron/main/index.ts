@@ -66,9 +66,9 @@ async function start(): Promise<void> {
       },
       log: (message, fields) => console.warn(message, fields ?? ''),
       onGiveUp: (message) => fail(new Error(message)),
-      chooseFile: async (title) => {
+      chooseFile: async (title, folder) => {
         if (!mainWindow) return undefined;
-        const result = await dialog.showOpenDialog(mainWindow, { title, properties: ['openFile', 'showHiddenFiles'] });
+        const result = await dialog.showOpenDialog(mainWindow, { title, properties: [folder ? 'openDirectory' : 'openFile', 'showHiddenFiles'] });
         return result.canceled ? undefined : result.filePaths[0];
       },
       notify: (title, body) => new Notification({ title, body }).show(),

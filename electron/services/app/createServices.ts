@@ -12,6 +12,7 @@ import type { PortForwards } from '../kube/portForward/portForwards';
 import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
 import type { Notify } from '../rollouts/rolloutGuards';
 import { createRolloutsArea } from '../rollouts/rolloutsArea';
+import { createRunbooksArea } from '../runbooks/runbooksArea';
 import { createLogger, type Logger } from '../logging/logger';
 import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
@@ -30,8 +31,8 @@ export interface PlatformAdapters {
   version: string;
   dataDir: string;
   secretBox: SecretBox;
-  /** Native file picker (desktop); absent in browser mode. */
-  chooseFile?: (title: string) => Promise<string | undefined>;
+  /** Native file picker (desktop), or folder picker when `folder`; absent in browser mode. */
+  chooseFile?: (title: string, folder?: boolean) => Promise<string | undefined>;
   /** OS notifications (desktop): a guarded rollout rolled back; absent in browser mode, where a toast says it. */
   notify?: Notify;
   /** better_sqlite3.node for this runtime, when it is not the default build. */
@@ -107,10 +108,12 @@ export function createServices(platform: PlatformAdapters): Services {
     notify: platform.notify,
   });
   const helm = createHelmArea({ access: kube.access, connections: connections.service, audit: audit.service, db, runner: tasks.runner, log });
+  const { chooseFile } = platform;
+  const runbooks = createRunbooksArea({ db, audit: audit.service, hub, runner: tasks.runner, log, chooseFolder: chooseFile && ((title) => chooseFile(title, true)) });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

@@ -48,6 +48,6 @@ export type ServicesMessage =
   | { t: 'frame'; session: string; frame: SessionFrame }
   | { t: 'close'; session: string; code: number; reason: string }
   /** The services need the host's native file picker. */
-  | { t: 'chooseFile'; id: number; title: string }
+  | { t: 'chooseFile'; id: number; title: string; folder?: boolean }
   /** An OS notification for the person (a guarded rollout rolled back); plain text. */
   | { t: 'notify'; title: string; body: string };

@@ -50,7 +50,7 @@ function parentChannel(): ParentChannel {
 
 function start(
   config: ServicesConfig,
-  chooseFile: ((title: string) => Promise<string | undefined>) | undefined,
+  chooseFile: ((title: string, folder?: boolean) => Promise<string | undefined>) | undefined,
   notify: Notify | undefined,
 ): { services: Services; sessions: SessionServer; release: () => void } {
   const release = lockDataDir(config.dataDir);
@@ -78,11 +78,11 @@ export function runServicesProcess(): void {
   // The desktop's native file picker lives in the host: ask it, and wait for its reply.
   const pickers = new Map<number, (path: string | undefined) => void>();
   let nextPicker = 1;
-  const chooseFile = (title: string) =>
+  const chooseFile = (title: string, folder = false) =>
     new Promise<string | undefined>((resolve) => {
       const id = nextPicker++;
       pickers.set(id, resolve);
-      parent.send({ t: 'chooseFile', id, title });
+      parent.send({ t: 'chooseFile', id, title, ...(folder ? { folder } : {}) });
     });
 
   /** Closes every area and the data file (waiting briefly for running tasks' cleanups), then exits. */

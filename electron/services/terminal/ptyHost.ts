@@ -9,23 +9,31 @@
 import { spawn, type IPty } from 'node-pty';
 import type { PtyEvent, PtyRequest } from './ptyHostProtocol';
 
-/** Output is sent at most this long after it was read, or as soon as this much has gathered. */
-const BATCH_MS = 4;
-const BATCH_CHARS = 64 * 1024;
+/**
+ * Output that follows other output within this long is gathered and sent as
+ * one message, as soon as this much has gathered: a flood goes in few large
+ * messages (each costs every hop to the window), while a keystroke's echo
+ * after a quiet spell goes at once.
+ */
+const BATCH_MS = 8;
+const BATCH_CHARS = 256 * 1024;
 /** A shell that ignores the hang-up is killed this long after. */
 const KILL_AFTER_MS = 2_000;
 
 interface Shell {
   pty: IPty;
   pending: string;
+  /** When output was last sent. */
+  sentAt: number;
   timer?: NodeJS.Timeout;
   killTimer?: NodeJS.Timeout;
 }
 
 const shells = new Map<string, Shell>();
 
+// The channel may close between the check and the write (the services are going): the error goes to the callback, not the process.
 const send = (event: PtyEvent) => {
-  if (process.connected) process.send!(event);
+  if (process.connected) process.send!(event, undefined, undefined, () => undefined);
 };
 
 function flush(id: string, shell: Shell): void {
@@ -34,6 +42,7 @@ function flush(id: string, shell: Shell): void {
   if (!shell.pending) return;
   send({ t: 'data', id, data: shell.pending });
   shell.pending = '';
+  shell.sentAt = performance.now();
 }
 
 function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
@@ -45,11 +54,11 @@ function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
     send({ t: 'spawnFailed', id, message: err instanceof Error ? err.message : String(err) });
     return;
   }
-  const shell: Shell = { pty, pending: '' };
+  const shell: Shell = { pty, pending: '', sentAt: 0 };
   shells.set(id, shell);
   pty.onData((data) => {
     shell.pending += data;
-    if (shell.pending.length >= BATCH_CHARS) flush(id, shell);
+    if (shell.pending.length >= BATCH_CHARS || (!shell.timer && performance.now() - shell.sentAt > BATCH_MS)) flush(id, shell);
     else shell.timer ??= setTimeout(() => flush(id, shell), BATCH_MS);
   });
   pty.onExit(({ exitCode, signal }) => {

@@ -26,9 +26,10 @@ const RECENT_CHARS = 256 * 1024;
  * a keystroke's echo waits behind whatever is in flight, so this bounds the
  * echo's delay during a flood to what xterm draws in a few milliseconds.
  */
-const STREAM_HIGH_WATER_BYTES = 192 * 1024;
-/** Output gathered this long before it goes out as one message. */
-const FLUSH_MS = 2;
+const STREAM_HIGH_WATER_BYTES = 512 * 1024;
+/** Output that follows other output within this long goes out as one message (a quiet shell's first output goes at once); as soon as this much has gathered. */
+const FLUSH_MS = 4;
+const FLUSH_CHARS = 256 * 1024;
 const SETTINGS_KEY = 'terminal.settings';
 
 /** Environment variables of the services process a shell must not inherit: the IPC channel of a forked process, Electron's own. */
@@ -57,6 +58,8 @@ interface Session {
   backend?: ShellBackend;
   /** Output gathered for the next message. */
   pending: string;
+  /** When output last went to the window. */
+  flushedAt: number;
   flushTimer?: NodeJS.Timeout;
   attached?: { uiSession: string; stream: PrivateStream<'terminal.output'> };
   /** Removes what the session made (its private kubeconfig) once it ends. */
@@ -151,6 +154,7 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
     if (!session.pending) return;
     const data = session.pending;
     session.pending = '';
+    session.flushedAt = performance.now();
     write(session, { t: 'data', data });
   };
 
@@ -184,7 +188,7 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
       session.recent.push(text);
       if (!session.attached) return;
       session.pending += text;
-      if (session.pending.length >= 64 * 1024) flush(session);
+      if (session.pending.length >= FLUSH_CHARS || (!session.flushTimer && performance.now() - session.flushedAt > FLUSH_MS)) flush(session);
       else session.flushTimer ??= setTimeout(() => flush(session), FLUSH_MS);
     },
     exit: (exitCode, signal) => ended(session, { exitCode, ...(signal ? { signal } : {}) }),
@@ -230,7 +234,7 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
       throw new AppError('BUSY', `${live.length} terminals are open, the most Pilothouse keeps: close some (ended ones first) to open another`);
     }
     const id = `t${nextId++}`;
-    const session: Session = { view: { ...view, id, state: 'starting', startedAt: new Date().toISOString(), attached: false }, recent: new RecentOutput(RECENT_CHARS), pending: '', paused: false };
+    const session: Session = { view: { ...view, id, state: 'starting', startedAt: new Date().toISOString(), attached: false }, recent: new RecentOutput(RECENT_CHARS), pending: '', flushedAt: 0, paused: false };
     sessions.set(id, session);
     return session;
   };

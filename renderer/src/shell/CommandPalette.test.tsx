@@ -199,7 +199,8 @@ describe('command palette: objects of the selected cluster', () => {
     await user.type(screen.getByRole('combobox', { name: 'Search commands' }), 'ranker');
 
     await screen.findByRole('option', { name: 'Pod · team-a/ranker-1' });
-    const status = () => within(screen.getByRole('dialog', { name: 'Command palette' })).getByRole('status');
+    // One status line per palette search (objects, then runbooks): the objects' is first.
+    const status = () => within(screen.getByRole('dialog', { name: 'Command palette' })).getAllByRole('status')[0];
     expect(status().textContent).toBe('Searching objects…');
     expect(await screen.findByRole('option', { name: 'Pod · team-a/ranker-2' })).toBeTruthy();
     expect(status().textContent).toBe('');

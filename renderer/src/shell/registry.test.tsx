@@ -69,9 +69,14 @@ describe('feature registry', () => {
     expect(options().map((o) => o.querySelector('.palette-title')?.textContent)).toEqual([
       'Import kubeconfig…',
       'Add AWS account…',
+      'New terminal',
+      'Terminal settings…',
+      'New runbook',
+      'Import runbooks…',
       'Toggle theme',
       ...appRegistry.pages.map((p) => `Go to ${p.label}`),
       'Switch to prod-eu',
+      'New terminal on prod-eu',
     ]);
   });
 

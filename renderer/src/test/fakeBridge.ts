@@ -43,6 +43,7 @@ export function createFakeBridge(handlers: FakeHandlers = {}) {
     'connections.list': () => ok([]),
     'audit.list': () => ok({ entries: [], hasMore: false }),
     'tasks.list': () => ok({ tasks: [], hasMore: false }),
+    'runbooks.search': () => ok({ hits: [], total: 0, tags: [] }),
     ...handlers,
   };
   let seq = 0;
