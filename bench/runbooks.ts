@@ -174,7 +174,18 @@ async function main(): Promise<void> {
   };
   const phases = (task: TaskSummary) => task.report!.phases.map((p) => `${p.name} ${ms(p.durationMs ?? 0)}`).join(', ');
 
+  // How long other calls would wait behind the import: the gaps between ticks of a 5 ms timer while it ran.
+  const stalls: number[] = [];
+  let lastTick = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stalls.push(now - lastTick);
+    lastTick = now;
+  }, 5);
   const first = await importAll();
+  // One more tick, so a stall at the very end (the store phase) is measured too.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  clearInterval(ticker);
   const again = await importAll();
 
   const queries = Array.from({ length: QUERIES }, queryOf);
@@ -206,6 +217,7 @@ async function main(): Promise<void> {
   const perSec = (n: number, t: number) => `${Math.round((n / t) * 1000).toLocaleString('en')}/s`;
   console.log('');
   console.log(`import (runbooks.import → task succeeded): ${ms(first.ms)} (${perSec(RUNBOOKS, first.ms)}; ${phases(first.task)}), result ${JSON.stringify(first.task.result)}`);
+  console.log(`  event loop during it (gaps of a 5 ms timer): p99 ${ms(percentile(stalls, 99))}, longest ${ms(Math.max(...stalls))} (the store phase is one transaction)`);
   console.log(`  baseline find -exec cat: ${ms(cat.ms)}  → ${(first.ms / cat.ms).toFixed(1)}× that`);
   console.log(`  baseline fs.readFileSync of each file: ${ms(fsRead.ms)}  → ${(first.ms / fsRead.ms).toFixed(1)}× that`);
   console.log(`re-import, every file unchanged: ${ms(again.ms)} (${phases(again.task)}), result ${JSON.stringify(again.task.result)}`);
