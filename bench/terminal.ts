@@ -159,11 +159,11 @@ async function main(): Promise<void> {
 
     // Echo: right pane runs cat (the tty echoes each key); the left pane floods.
     await page.getByRole('button', { name: 'Split', exact: true }).click();
-    const right = await newTerminalIn(page, 'Right pane');
+    const rightRows = await newTerminalIn(page, 'Right pane');
     const left = `section[aria-label^="Left pane:"] .xterm-rows`;
     await page.locator(`section[aria-label^="Right pane:"] .xterm`).click();
     await page.keyboard.type('clear; cat\n');
-    const echo = async (keys: number): Promise<number[]> => {
+    const echo = async (keys: number, right = rightRows): Promise<number[]> => {
       const times: number[] = [];
       for (let i = 0; i < keys; i++) {
         const key = String.fromCharCode(97 + (i % 26));
@@ -179,16 +179,41 @@ async function main(): Promise<void> {
       return times;
     };
     const quiet = await echo(Number(values.keys));
+    // What measuring costs: xterm.js alone echoing each key itself (no shell, no services), typed and read the same way.
+    await page.evaluate(() => {
+      const host = document.getElementById('bench-xterm')!;
+      host.style.visibility = 'visible';
+      const term = (window as unknown as { benchTerm: { reset(): void; focus(): void; onData(f: (d: string) => void): void; write(d: string): void } }).benchTerm;
+      term.reset();
+      term.onData((d) => term.write(d === '\r' ? '\r\n' : d));
+      term.focus();
+    });
+    const local = await echo(Number(values.keys), '#bench-xterm .xterm-rows');
+    await page.evaluate(() => {
+      document.getElementById('bench-xterm')!.style.visibility = 'hidden';
+    });
     await page.locator(`section[aria-label^="Left pane:"] .xterm`).click();
     await page.keyboard.type(`clear; cat ${flood.path}; echo FLOOD-$((1+1))`);
     const floodDone = paintedWithin(page, left, 'FLOOD-2');
     await page.keyboard.press('Enter');
     await page.locator(`section[aria-label^="Right pane:"] .xterm`).click();
     const flooded = await echo(Number(values.keys));
+    // The same floor while the flood goes on: how long the busy page itself takes to take a key and paint it.
+    await page.evaluate(() => {
+      document.getElementById('bench-xterm')!.style.visibility = 'visible';
+      (window as unknown as { benchTerm: { focus(): void } }).benchTerm.focus();
+    });
+    const localFlooded = await echo(Number(values.keys), '#bench-xterm .xterm-rows');
     const floodMs = await floodDone;
     console.log(`\nkeystroke echo in the right pane (${values.keys} keys):`);
+    console.log(`  xterm.js alone, echoing locally:      p50 ${ms(median(local))}  p95 ${ms(pct(local, 95))}  (what typing and reading the page cost)`);
     console.log(`  quiet:                                p50 ${ms(median(quiet))}  p95 ${ms(pct(quiet, 95))}`);
-    console.log(`  during ${values['flood-mb']} MB cat in the left pane:  p50 ${ms(median(flooded))}  p95 ${ms(pct(flooded, 95))}  (target p95 ≤ 30 ms; the flood took ${ms(floodMs)})`);
+    console.log(`  during ${values['flood-mb']} MB cat in the left pane:  p50 ${ms(median(flooded))}  p95 ${ms(pct(flooded, 95))}  (target p95 ≤ 30 ms)`);
+    console.log(`  xterm.js alone, local, same flood:    p50 ${ms(median(localFlooded))}  p95 ${ms(pct(localFlooded, 95))}  (the busy page's own floor; the flood took ${ms(floodMs)})`);
+  } catch (err) {
+    await browser.contexts()[0]?.pages()[0]?.screenshot({ path: join(dir, 'failed.png') }).catch(() => undefined);
+    console.error(`screenshot of the failure: ${join(dir, 'failed.png')}`);
+    throw err;
   } finally {
     await browser.close();
     await app.stop();
