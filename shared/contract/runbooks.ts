@@ -58,7 +58,7 @@ export type RunbookHit = z.infer<typeof RunbookHit>;
 
 export const RunbookSearchParams = z
   .object({
-    /** Words as typed; each is a prefix match, quotes make a phrase. Empty lists every runbook, newest first. */
+    /** Words as typed; each is a prefix match (one letter matches itself; two also begin a title's or tag's word), quotes make a phrase. Empty lists every runbook, newest first. */
     query: z.string().max(500).default(''),
     /** Only runbooks that carry every one of these tags. */
     tags: z.array(z.string().min(1).max(64)).max(20).default([]),

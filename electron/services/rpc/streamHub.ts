@@ -100,13 +100,13 @@ export class StreamHub {
    * (a terminal, where keystrokes echo behind the output in flight) sets its
    * own, lower, high-water mark.
    */
-  open<S extends StreamName>(session: string, name: S, options: Pick<StreamHubOptions, 'highWaterBytes'> = {}): PrivateStream<S> {
+  open<S extends StreamName>(session: string, name: S, options: Pick<StreamHubOptions, 'highWaterBytes' | 'lowWaterBytes'> = {}): PrivateStream<S> {
     const state = this.sessions.get(session);
     if (!state) throw new Error(`no transport is attached for session ${session}`);
     if (state.streams.size >= this.maxPerSession) throw new Error(`session holds ${state.streams.size} streams, the most it may`);
     const numericId = state.nextId++;
     const highWater = options.highWaterBytes ?? this.highWater;
-    const lowWater = options.highWaterBytes === undefined ? this.lowWater : highWater / 4;
+    const lowWater = options.lowWaterBytes ?? (options.highWaterBytes === undefined ? this.lowWater : highWater / 4);
     const stream: StreamState = { id: String(numericId), numericId, session, name, unacked: 0, paused: false, closed: false, close: new Set(), resume: new Set(), highWater, lowWater };
     state.streams.set(numericId, stream);
     return {

@@ -91,7 +91,8 @@ export class PtyHost {
     const env: NodeJS.ProcessEnv = { ...process.env };
     // Inside Electron's utility process, execPath is Electron itself: run it as plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const child = fork(entry.file, [], { execArgv: entry.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // 'advanced': output crosses as a structured clone, not as JSON escaped and parsed again.
+    const child = fork(entry.file, [], { execArgv: entry.execArgv, env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('error', (err) => this.log.error('terminal host error', { error: err }));
     child.on('message', (event: PtyEvent) => this.route(event));
     child.once('exit', (code, signal) => {

@@ -27,6 +27,8 @@ const RECENT_CHARS = 256 * 1024;
  * echo's delay during a flood to what xterm draws in a few milliseconds.
  */
 const STREAM_HIGH_WATER_BYTES = 512 * 1024;
+/** It resumes once the window has taken half: the next message is on its way before the window runs dry. */
+const STREAM_LOW_WATER_BYTES = 256 * 1024;
 /** Output that follows other output within this long goes out as one message (a quiet shell's first output goes at once); as soon as this much has gathered. */
 const FLUSH_MS = 4;
 const FLUSH_CHARS = 256 * 1024;
@@ -322,7 +324,7 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
       const previous = session.attached;
       session.attached = undefined;
       previous?.stream.end({ code: 'CONFLICT', message: 'This terminal is now shown in another window' });
-      const stream = deps.streams.open(uiSession, 'terminal.output', { highWaterBytes: STREAM_HIGH_WATER_BYTES });
+      const stream = deps.streams.open(uiSession, 'terminal.output', { highWaterBytes: STREAM_HIGH_WATER_BYTES, lowWaterBytes: STREAM_LOW_WATER_BYTES });
       const attachment = { uiSession, stream };
       session.attached = attachment;
       session.view = { ...session.view, attached: true };
