@@ -21,6 +21,12 @@ export const DEFAULT_CONTAINER_SHELL = ['/bin/sh', '-c', 'command -v bash >/dev/
 
 /** How long the apiserver and kubelet may take to accept the exec. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/**
+ * A ping this often keeps an idle shell's connection alive through load
+ * balancers that drop quiet ones, and finds a connection gone half-open (a
+ * laptop that slept, a VPN that dropped): two unanswered, and it is over.
+ */
+const KEEPALIVE_MS = 30_000;
 
 /** The exit code in a kubelet's final Status: 0 on Success, the `ExitCode` cause on NonZeroExitCode. */
 export function exitFromStatus(status: V1Status | undefined): { exitCode?: number; message?: string } {
@@ -109,11 +115,15 @@ export async function openContainerShell(kc: KubeConfig, target: ContainerShellT
 
   let ended = false;
   let status: V1Status | undefined;
+  let lost = false;
+  let keepalive: NodeJS.Timeout | undefined;
   const end = () => {
     if (ended) return;
     ended = true;
+    clearInterval(keepalive);
     const { exitCode, message } = exitFromStatus(status);
-    if (exitCode === undefined) listener.failed(message ?? 'The shell ended');
+    if (lost && exitCode === undefined) listener.failed(`The connection to the container was lost: no answer from ${server} for ${(2 * KEEPALIVE_MS) / 1000} s`);
+    else if (exitCode === undefined) listener.failed(message ?? 'The shell ended');
     else listener.exit(exitCode);
   };
   let ws: WebSocket;
@@ -129,6 +139,17 @@ export async function openContainerShell(kc: KubeConfig, target: ContainerShellT
   }
   ws.on('close', () => end());
   ws.on('error', () => end());
+  let unanswered = 0;
+  ws.on('pong', () => (unanswered = 0));
+  keepalive = setInterval(() => {
+    if (++unanswered > 2) {
+      lost = true;
+      ws.terminate();
+      return;
+    }
+    ws.ping();
+  }, KEEPALIVE_MS);
+  keepalive.unref();
   return {
     input: (data) => {
       if (!ended) stdin.write(data);

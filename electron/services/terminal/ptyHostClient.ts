@@ -31,7 +31,8 @@ function ptyHostEntry(): { file: string; execArgv: string[] } {
  */
 export class PtyHost {
   private child?: ChildProcess;
-  private readonly owners = new Map<string, { listener: ShellListener; started: { resolve(pid: number): void; reject(err: Error): void } }>();
+  /** Each shell's owner, with the host process it runs in: a host that exits fails its own shells only. */
+  private readonly owners = new Map<string, { child: ChildProcess; listener: ShellListener; started: { resolve(pid: number): void; reject(err: Error): void } }>();
   private closed = false;
 
   constructor(private readonly log: Logger) {}
@@ -48,7 +49,7 @@ export class PtyHost {
     });
     // The caller awaits it; an unawaited rejection must not end the process.
     started.catch(() => undefined);
-    this.owners.set(id, { listener, started: { resolve, reject } });
+    this.owners.set(id, { child, listener, started: { resolve, reject } });
     this.send(child, { t: 'spawn', id, ...spec });
     return {
       started,
@@ -94,11 +95,12 @@ export class PtyHost {
     // 'advanced': output crosses as a structured clone, not as JSON escaped and parsed again.
     const child = fork(entry.file, [], { execArgv: entry.execArgv, env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('error', (err) => this.log.error('terminal host error', { error: err }));
-    child.on('message', (event: PtyEvent) => this.route(event));
+    child.on('message', (event: PtyEvent) => this.route(child, event));
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (!this.closed) this.log.error('the terminal host exited', { code, signal });
       for (const [id, owner] of this.owners) {
+        if (owner.child !== child) continue;
         owner.started.reject(new Error('the terminal host stopped'));
         owner.listener.failed('The terminal host process stopped; start a new terminal.');
         this.owners.delete(id);
@@ -108,9 +110,9 @@ export class PtyHost {
     return child;
   }
 
-  private route(event: PtyEvent): void {
+  private route(child: ChildProcess, event: PtyEvent): void {
     const owner = this.owners.get(event.id);
-    if (!owner) return;
+    if (!owner || owner.child !== child) return;
     switch (event.t) {
       case 'spawned':
         return owner.started.resolve(event.pid);
@@ -119,7 +121,9 @@ export class PtyHost {
         owner.started.reject(new Error(event.message));
         return owner.listener.failed(event.message);
       case 'data':
-        return owner.listener.data(event.data);
+        owner.listener.data(event.data);
+        // Taken: the pty host may read on (the window's own pace is the stream's pause and resume).
+        return this.send(child, { t: 'taken', id: event.id, chars: event.data.length });
       case 'exit':
         this.owners.delete(event.id);
         return owner.listener.exit(event.exitCode, event.signal ? signalName(event.signal) : undefined);

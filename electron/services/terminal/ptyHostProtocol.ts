@@ -23,6 +23,8 @@ export type PtyRequest =
   /** Stop reading the pty (the window is behind): the shell's writes block in the kernel, as in any terminal. */
   | { t: 'pause'; id: string }
   | { t: 'resume'; id: string }
+  /** The services have handled this many characters of the shell's output (the pty host stops reading one with too much untaken). */
+  | { t: 'taken'; id: string; chars: number }
   /** Hang up on the shell (SIGHUP), then SIGKILL if it lingers. */
   | { t: 'kill'; id: string };
 

@@ -59,6 +59,16 @@ class Window {
   }
 }
 
+/** Whether `pid` runs (a zombie no reaper has collected does not). */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
+  } catch {
+    return false;
+  }
+};
+
 async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -139,13 +149,13 @@ describe('terminal area: local shells in the pty host', () => {
     const credentials = async () => ({ accessKeyId: 'AKIATEST', secretAccessKey: 'secret-value', sessionToken: 'token-value' });
     const t = setup({
       connections: { list: () => [connection('a1', 'aws', 'billing')], awsAccessOf: () => ({ credentials, region: 'eu-west-1', endpoint: 'http://127.0.0.1:5000' }) },
-      environment: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'someone-else', NODE_CHANNEL_FD: '3', ELECTRON_RUN_AS_NODE: '1' },
+      environment: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'someone-else', AWS_ENDPOINT_URL_S3: 'http://elsewhere', AWS_SHARED_CREDENTIALS_FILE: '/x', NODE_CHANNEL_FD: '3', ELECTRON_RUN_AS_NODE: '1' },
     });
     const w = new Window(t.streams, 'w1');
     const session = await t.open({ kind: 'local', shell: '/bin/sh', connectionId: 'a1' });
     const { stream } = await t.attach(session.id);
-    await t.type(session.id, 'echo "[$AWS_ACCESS_KEY_ID|$AWS_SESSION_TOKEN|$AWS_REGION|$AWS_ENDPOINT_URL|$AWS_PROFILE|$NODE_CHANNEL_FD|$ELECTRON_RUN_AS_NODE]"\r');
-    await until('the variables', () => w.text(stream).includes('[AKIATEST|token-value|eu-west-1|http://127.0.0.1:5000|||]'));
+    await t.type(session.id, 'echo "[$AWS_ACCESS_KEY_ID|$AWS_SESSION_TOKEN|$AWS_REGION|$AWS_ENDPOINT_URL|$AWS_PROFILE|$AWS_ENDPOINT_URL_S3|$AWS_SHARED_CREDENTIALS_FILE|$NODE_CHANNEL_FD|$ELECTRON_RUN_AS_NODE]"\r');
+    await until('the variables', () => w.text(stream).includes('[AKIATEST|token-value|eu-west-1|http://127.0.0.1:5000|||||]'));
   });
 
   it('refuses a shell or a working directory that does not exist, saying which', async () => {
@@ -225,6 +235,61 @@ describe('terminal area: local shells in the pty host', () => {
     await t.call('terminal.close', { id: session.id });
   });
 
+  it('lets the output flow again when another window takes over a session its first window had held back', async () => {
+    const t = setup();
+    new Window(t.streams, 'slow', false);
+    const fast = new Window(t.streams, 'fast');
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    await t.attach(session.id, 'slow');
+    await t.type(session.id, 'yes held-back-line | head -c 3000000; echo "flood-over-$((1+1))"\r');
+    await new Promise((r) => setTimeout(r, 800));
+    const { stream } = await t.attach(session.id, 'fast');
+    await until('the flood to end in the new window', () => fast.text(stream).includes('flood-over-2'), 20_000);
+  });
+
+  it('delivers the last output of a shell that exits while its window is behind', async () => {
+    const t = setup();
+    const w = new Window(t.streams, 'w1', false);
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const { stream } = await t.attach(session.id);
+    // More than the high-water mark (the stream pauses the pty), then, once paused, a tail small enough for the kernel's pty buffer and the exit.
+    await t.type(session.id, 'yes filler-line | head -c 700000; sleep 0.5; seq 1 3000; echo "the-reason-$((6*7))"; exit 3\r');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(w.exit(stream)).toBeUndefined();
+    // The window catches up only now, long after the shell has gone.
+    const acknowledged = new Set<number>();
+    const catchUp = () => {
+      const sent = t.streams.unacknowledged('w1', stream) ?? 0;
+      if (sent > 0) t.streams.ack('w1', Number(stream), sent);
+      acknowledged.add(sent);
+    };
+    const exit = await until('the exit', () => (catchUp(), w.exit(stream)), 20_000);
+    expect(exit).toMatchObject({ state: 'exited', exitCode: 3 });
+    expect(w.text(stream)).toContain('the-reason-42');
+  });
+
+  it('gives no shell a handle on another shell’s terminal', async () => {
+    const t = setup();
+    const first = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const w = new Window(t.streams, 'w1');
+    const second = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const { stream } = await t.attach(second.id);
+    await t.type(second.id, 'for f in /proc/$$/fd/*; do readlink "$f"; done | grep -c ptmx | sed "s/^/ptmx-handles=/"\r');
+    await until('the count', () => /ptmx-handles=\d/.test(w.text(stream)));
+    expect(w.text(stream)).toContain('ptmx-handles=0');
+    expect(first.state).toBe('running');
+  });
+
+  it('audits every character of a command it runs for a runbook', async () => {
+    const t = setup();
+    new Window(t.streams, 'w1');
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const command = `echo ${'x'.repeat(3000)} && echo tail-that-matters`;
+    await t.call('terminal.run', { id: session.id, command, runbook: { id: 'rb-1', title: 'Restart' } });
+    const entry = t.audit.list({ limit: 5 }).entries.find((e) => e.action === 'terminal.run');
+    expect(entry?.detail).toBe(`from runbook "Restart": ${command}`);
+  });
+
   it('keeps UTF-8 characters whole however the output is cut', async () => {
     const t = setup();
     const w = new Window(t.streams, 'w1');
@@ -237,6 +302,18 @@ describe('terminal area: local shells in the pty host', () => {
     const text = w.text(stream);
     expect(text).not.toContain('\uFFFD');
     expect(text.match(/🚀€é/g)!.length).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('ends what a shell left running in its session, even a shell that ignores the hang-up', async () => {
+    const t = setup();
+    const w = new Window(t.streams, 'w1');
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const { stream } = await t.attach(session.id);
+    await t.type(session.id, `trap '' HUP; sleep 600 & echo "job=$!="; echo "shell=$$="\r`);
+    const job = Number(await until('the job', () => /job=(\d+)=/.exec(w.text(stream))?.[1]));
+    const shell = Number(await until('the shell', () => /shell=(\d+)=/.exec(w.text(stream))?.[1]));
+    await t.call('terminal.close', { id: session.id });
+    await until('the shell and its job to end', () => !alive(shell) && !alive(job), 10_000);
   });
 
   it('hangs up on every shell when the area closes: no shell outlives the app', async () => {
@@ -265,14 +342,6 @@ describe('terminal area: local shells in the pty host', () => {
 });
 
 describe('terminal area: when a process dies', () => {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
-    } catch {
-      return false;
-    }
-  };
 
   it('fails the sessions of a pty host that dies, saying so, and starts a new host for the next terminal', async () => {
     const t = setup();
@@ -307,7 +376,7 @@ describe('terminal area: when a process dies', () => {
 
 describe('shellEnvironment', () => {
   it("drops the services' private variables, sets the terminal's, and lets the binding win", () => {
-    const env = shellEnvironment({ PATH: '/bin', NODE_CHANNEL_FD: '3', ELECTRON_RUN_AS_NODE: '1', KUBECONFIG: '/home/me/.kube/config', AWS_PROFILE: 'x' }, { KUBECONFIG: '/tmp/p/kubeconfig' }, ['AWS_PROFILE']);
+    const env = shellEnvironment({ PATH: '/bin', NODE_CHANNEL_FD: '3', ELECTRON_RUN_AS_NODE: '1', KUBECONFIG: '/home/me/.kube/config', AWS_PROFILE: 'x' }, { KUBECONFIG: '/tmp/p/kubeconfig' }, /^AWS_PROFILE$/);
     expect(env).toEqual({ PATH: '/bin', KUBECONFIG: '/tmp/p/kubeconfig', TERM: 'xterm-256color', COLORTERM: 'truecolor', TERM_PROGRAM: 'Pilothouse' });
   });
 });

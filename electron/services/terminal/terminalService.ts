@@ -37,7 +37,7 @@ const SETTINGS_KEY = 'terminal.settings';
 /** Environment variables of the services process a shell must not inherit: the IPC channel of a forked process, Electron's own. */
 const PRIVATE_ENV = /^(NODE_CHANNEL_FD|NODE_CHANNEL_SERIALIZATION_MODE|NODE_UNIQUE_ID|ELECTRON_.*)$/;
 /** Variables that would point the AWS CLI elsewhere than the bound connection. */
-const AWS_PROFILE_ENV = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL'];
+const AWS_PROFILE_ENV = /^AWS_(PROFILE|DEFAULT_PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|CREDENTIAL_EXPIRATION|ENDPOINT_URL(_.+)?|CONFIG_FILE|SHARED_CREDENTIALS_FILE|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONTAINER_.+|IGNORE_CONFIGURED_ENDPOINT_URLS)$/;
 
 export interface TerminalServiceDeps {
   connections: Pick<ConnectionService, 'list' | 'kubeconfigOf' | 'awsAccessOf'>;
@@ -107,9 +107,9 @@ function checkDirectory(path: string): void {
 }
 
 /** A shell's environment: the base without the services' private variables, plus what the binding and the terminal set. */
-export function shellEnvironment(base: NodeJS.ProcessEnv, binding: Record<string, string>, unset: readonly string[] = []): Record<string, string> {
+export function shellEnvironment(base: NodeJS.ProcessEnv, binding: Record<string, string>, unset?: RegExp): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined && !PRIVATE_ENV.test(key) && !unset.includes(key)) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (value !== undefined && !PRIVATE_ENV.test(key) && !unset?.test(key)) env[key] = value;
   return { ...env, TERM: 'xterm-256color', COLORTERM: 'truecolor', TERM_PROGRAM: 'Pilothouse', ...binding };
 }
 
@@ -117,7 +117,8 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
   const { log } = deps;
   const base = deps.environment ?? process.env;
   const sessions = new Map<string, Session>();
-  let nextId = 1;
+  // Ids of another run of the services (before a crash) are not this run's: a window reattaching by id must not find another shell.
+  let nextId = 1 + Math.floor(Math.random() * 1_000_000) * 100;
   const readSetting = deps.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const writeSetting = deps.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
 
@@ -204,12 +205,12 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
   };
 
   /** KUBECONFIG to a private file with just the connection's context, or the AWS connection's variables. */
-  const bind = async (connectionId: string | undefined): Promise<{ env: Record<string, string>; unset: string[]; cleanup?: () => Promise<void>; name?: string }> => {
-    if (!connectionId) return { env: {}, unset: [] };
+  const bind = async (connectionId: string | undefined): Promise<{ env: Record<string, string>; unset?: RegExp; cleanup?: () => Promise<void>; name?: string }> => {
+    if (!connectionId) return { env: {} };
     const connection = connectionOf(connectionId);
     if (connection.kind === 'kubernetes') {
       const files = await openPrivateKubeconfig(deps.connections.kubeconfigOf(connectionId), 'terminal', deps.tempDir);
-      return { env: { KUBECONFIG: files.file, PILOTHOUSE_CONNECTION: connection.name }, unset: [], cleanup: files.remove, name: connection.name };
+      return { env: { KUBECONFIG: files.file, PILOTHOUSE_CONNECTION: connection.name }, cleanup: files.remove, name: connection.name };
     }
     const access = deps.connections.awsAccessOf(connectionId);
     let credentials;
@@ -261,9 +262,9 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
       throw err;
     }
     session.cleanup = binding.cleanup;
-    const handle = deps.ptyHost.spawn(session.view.id, { file: shell, args: [], cwd, env: shellEnvironment(base, binding.env, binding.unset), cols: size.cols, rows: size.rows }, listenerFor(session));
-    session.backend = handle;
     try {
+      const handle = deps.ptyHost.spawn(session.view.id, { file: shell, args: [], cwd, env: shellEnvironment(base, binding.env, binding.unset), cols: size.cols, rows: size.rows }, listenerFor(session));
+      session.backend = handle;
       await handle.started;
     } catch (err) {
       const message = `The shell ${shell} could not start: ${err instanceof Error ? err.message : String(err)}`;
@@ -296,15 +297,19 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
           target: `pod/${target.pod} (${target.container}) in ${target.namespace}`,
           connectionId: connection.id,
           connectionName: connection.name,
-          detail: target.command ? `command: ${target.command.join(' ').slice(0, 500)}` : 'shell: bash, else sh',
+          detail: target.command ? `command: ${JSON.stringify(target.command)}` : 'shell: bash, else sh',
         },
         async () => {
           const kc = await deps.access.config(connection.id);
-          session.backend = await openContainerShell(kc, { namespace: target.namespace, pod: target.pod, container: target.container, command }, size, listenerFor(session));
+          session.backend = await openContainerShell(kc, { namespace: target.namespace, pod: target.pod, container: target.container, command }, session.view.size, listenerFor(session));
+          // Closed while the handshake ran: the shell that just started goes too.
+          if (!sessions.has(session.view.id)) throw new AppError('CONFLICT', 'The terminal was closed while the shell was starting');
         },
         () => ({ after: 'shell started' }),
       );
     } catch (err) {
+      session.backend?.kill();
+      session.backend = undefined;
       sessions.delete(session.view.id);
       publish();
       throw err;
@@ -320,14 +325,16 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
     attach(id, uiSession) {
       const session = find(id);
       flush(session);
+      // Opened first: when it cannot be (too many streams), the window that shows the session keeps it.
+      const stream = deps.streams.open(uiSession, 'terminal.output', { highWaterBytes: STREAM_HIGH_WATER_BYTES, lowWaterBytes: STREAM_LOW_WATER_BYTES });
       // The window that showed it before stops: one reader at a time.
       const previous = session.attached;
-      session.attached = undefined;
-      previous?.stream.end({ code: 'CONFLICT', message: 'This terminal is now shown in another window' });
-      const stream = deps.streams.open(uiSession, 'terminal.output', { highWaterBytes: STREAM_HIGH_WATER_BYTES, lowWaterBytes: STREAM_LOW_WATER_BYTES });
       const attachment = { uiSession, stream };
       session.attached = attachment;
       session.view = { ...session.view, attached: true };
+      previous?.stream.end({ code: 'CONFLICT', message: 'This terminal is now shown in another window' });
+      // Held back for the previous window, which no longer reads: the new one starts with nothing unacknowledged.
+      resumeIfPaused(session);
       stream.onResume(() => resumeIfPaused(session));
       stream.onClose(() => {
         if (session.attached !== attachment) return;
@@ -369,7 +376,8 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
           action: 'terminal.run',
           target: session.view.connectionName ? `terminal ${session.view.title} on ${session.view.connectionName}` : `terminal ${session.view.title}`,
           ...(session.view.connectionId ? { connectionId: session.view.connectionId, connectionName: session.view.connectionName } : {}),
-          detail: `${runbook ? `from runbook "${runbook.title}": ` : ''}${command.slice(0, 2000)}`,
+          // All of it: what runs is what the audit says ran.
+          detail: `${runbook ? `from runbook "${runbook.title}": ` : ''}${command}`,
         },
         async () => {
           // Typed as the user would: each line ends with Enter.

@@ -73,6 +73,8 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
   const searchRef = useRef<SearchAddon | null>(null);
   const [link, setLink] = useState<Link>({ state: 'attaching' });
   const attachedRef = useRef(false);
+  /** xterm is drawing the recent output a (re)attach replays: its answers to terminal queries in it (vim's, fish's) were given long ago. */
+  const replayingRef = useRef(false);
   useEffect(() => {
     attachedRef.current = link.state === 'attached';
   }, [link.state]);
@@ -100,12 +102,13 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
 
     const input = createInputSender((data) => getBridge().methods['terminal.input']({ id, data }));
     // Keys typed while another window reads the session would go to a shell whose answer this one cannot see.
-    const onData = term.onData((data) => attachedRef.current && input.push(data));
+    const onData = term.onData((data) => attachedRef.current && !replayingRef.current && input.push(data));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     const onResize = term.onResize(({ cols, rows }) => {
       setLastSize({ cols, rows });
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => void getBridge().methods['terminal.resize']({ id, size: { cols, rows } }), RESIZE_DEBOUNCE_MS);
+      // Only the window that reads the session sizes it (attaching sends this window's size).
+      resizeTimer = setTimeout(() => attachedRef.current && void getBridge().methods['terminal.resize']({ id, size: { cols, rows } }), RESIZE_DEBOUNCE_MS);
     });
     term.attachCustomKeyEventHandler((e) => {
       const shortcut = terminalShortcut(e);
@@ -182,8 +185,10 @@ export function XtermView({ session, focused, onFocus }: XtermViewProps) {
             upsert(m.session);
             return;
           }
-          if (m.t === 'replay') term.reset();
-          return write(m.data);
+          if (m.t !== 'replay') return write(m.data);
+          term.reset();
+          replayingRef.current = true;
+          return write(m.data).finally(() => (replayingRef.current = false));
         },
         end(error) {
           stop = undefined;

@@ -21,6 +21,9 @@ describe('terminal layout', () => {
     expect(reconcile(l, ['t1', 't2', 't3', 't4'])).toEqual({ ...l, tabs: ['t3', 't1', 't2', 't4'] });
     expect(reconcile(l, ['t2', 't3'])).toEqual({ ...l, tabs: ['t3', 't2'], panes: ['t2', 't3'] });
     expect(reconcile(l, [])).toEqual({ ...l, tabs: [], panes: [null, null] });
+    // A session another window shows is not taken for an empty pane; a free one is.
+    expect(reconcile({ tabs: [], panes: [null, null], split: false, focused: 0 }, ['t1', 't2'], new Set(['t1']))).toMatchObject({ tabs: ['t1', 't2'], panes: ['t2', null] });
+    expect(reconcile({ tabs: [], panes: [null, null], split: false, focused: 0 }, ['t1'], new Set(['t1']))).toMatchObject({ tabs: ['t1'], panes: [null, null] });
   });
 
   it('shows a tab in the focused pane, or moves the focus to the pane that shows it', () => {

@@ -36,14 +36,20 @@ export function parseLayout(text: string | null): TerminalLayout {
   }
 }
 
-/** Puts the invariants back: unique tabs, panes show tabs, never the same one twice, the left pane shows one if any exists. */
-function normalise({ tabs, panes, split, focused }: TerminalLayout): TerminalLayout {
+/**
+ * Puts the invariants back: unique tabs, panes show tabs, never the same one
+ * twice, an empty pane shows a tab if one is free. A tab another window shows
+ * (`shownElsewhere`) is not taken for an empty pane: showing it here would
+ * take it from that window unasked.
+ */
+function normalise({ tabs, panes, split, focused }: TerminalLayout, shownElsewhere: ReadonlySet<string> = new Set()): TerminalLayout {
   const unique = [...new Set(tabs)];
   let [left, right] = panes.map((p) => (p !== null && unique.includes(p) ? p : null)) as [string | null, string | null];
   if (!split) right = null;
   if (right === left) right = null;
-  left ??= unique.find((t) => t !== right) ?? null;
-  if (split && right === null) right = unique.find((t) => t !== left) ?? null;
+  const free = (other: string | null) => unique.find((t) => t !== other && !shownElsewhere.has(t)) ?? null;
+  left ??= free(right);
+  if (split && right === null) right = free(left);
   return { tabs: unique, panes: [left, right], split, focused: split ? focused : 0 };
 }
 
@@ -52,18 +58,18 @@ function normalise({ tabs, panes, split, focused }: TerminalLayout): TerminalLay
  * gone ones leave, a pane that showed one shows its neighbour, and sessions
  * this window has not arranged yet (started elsewhere) join at the end.
  */
-export function reconcile(layout: TerminalLayout, ids: readonly string[]): TerminalLayout {
+export function reconcile(layout: TerminalLayout, ids: readonly string[], shownElsewhere: ReadonlySet<string> = new Set()): TerminalLayout {
   const live = new Set(ids);
   const kept = layout.tabs.filter((t) => live.has(t));
   const tabs = [...kept, ...ids.filter((id) => !kept.includes(id))];
-  const panes = layout.panes.map((p) => (p !== null && !live.has(p) ? neighbour(layout.tabs, p, live, layout.panes) : p)) as [string | null, string | null];
-  return normalise({ ...layout, tabs, panes });
+  const panes = layout.panes.map((p) => (p !== null && !live.has(p) ? neighbour(layout.tabs, p, live, layout.panes, shownElsewhere) : p)) as [string | null, string | null];
+  return normalise({ ...layout, tabs, panes }, shownElsewhere);
 }
 
 /** The tab beside `gone` (after it, else before it) that still exists and no pane shows. */
-function neighbour(tabs: readonly string[], gone: string, live: ReadonlySet<string>, panes: readonly (string | null)[]): string | null {
+function neighbour(tabs: readonly string[], gone: string, live: ReadonlySet<string>, panes: readonly (string | null)[], shownElsewhere: ReadonlySet<string>): string | null {
   const i = tabs.indexOf(gone);
-  const free = (t: string) => live.has(t) && !panes.includes(t);
+  const free = (t: string) => live.has(t) && !panes.includes(t) && !shownElsewhere.has(t);
   return tabs.slice(i + 1).find(free) ?? tabs.slice(0, Math.max(i, 0)).reverse().find(free) ?? null;
 }
 

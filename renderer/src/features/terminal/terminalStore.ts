@@ -78,7 +78,11 @@ export const useTerminals = create<TerminalState>()((set, get) => {
       }
     },
     applySessions(sessions) {
-      set((s) => ({ sessions, status: 'ready', error: null, layout: arrange(reconcile(s.layout, sessions.map((x) => x.id))) }));
+      set((s) => {
+        // Read by a window, and not one of this window's panes: another window shows it.
+        const shownElsewhere = new Set(sessions.filter((x) => x.attached && !s.layout.panes.includes(x.id)).map((x) => x.id));
+        return { sessions, status: 'ready', error: null, layout: arrange(reconcile(s.layout, sessions.map((x) => x.id), shownElsewhere)) };
+      });
     },
     upsert(session) {
       set((s) => {
