@@ -75,7 +75,7 @@ describe('a terminal, end to end in Chromium', () => {
     // Typed while cat floods the screen: the shell reads it when cat is done.
     await page.waitForTimeout(300);
     await type('echo "typed-during-flood-$((2+3))"\n');
-    await expect.poll(() => rows().textContent(), { timeout: 180_000, intervals: [500] }).toContain('typed-during-flood-5');
+    await expect.poll(() => rows().textContent(), { timeout: 180_000, interval: 500 }).toContain('typed-during-flood-5');
     const gap = await page.evaluate(() => {
       const w = window as unknown as { maxFrameGap: number; watching: boolean };
       w.watching = false;

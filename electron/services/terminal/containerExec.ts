@@ -116,11 +116,11 @@ export async function openContainerShell(kc: KubeConfig, target: ContainerShellT
   let ended = false;
   let status: V1Status | undefined;
   let lost = false;
-  let keepalive: NodeJS.Timeout | undefined;
+  const timers: { keepalive?: NodeJS.Timeout } = {};
   const end = () => {
     if (ended) return;
     ended = true;
-    clearInterval(keepalive);
+    clearInterval(timers.keepalive);
     const { exitCode, message } = exitFromStatus(status);
     if (lost && exitCode === undefined) listener.failed(`The connection to the container was lost: no answer from ${server} for ${(2 * KEEPALIVE_MS) / 1000} s`);
     else if (exitCode === undefined) listener.failed(message ?? 'The shell ended');
@@ -141,7 +141,7 @@ export async function openContainerShell(kc: KubeConfig, target: ContainerShellT
   ws.on('error', () => end());
   let unanswered = 0;
   ws.on('pong', () => (unanswered = 0));
-  keepalive = setInterval(() => {
+  timers.keepalive = setInterval(() => {
     if (++unanswered > 2) {
       lost = true;
       ws.terminate();
@@ -149,7 +149,7 @@ export async function openContainerShell(kc: KubeConfig, target: ContainerShellT
     }
     ws.ping();
   }, KEEPALIVE_MS);
-  keepalive.unref();
+  timers.keepalive.unref();
   return {
     input: (data) => {
       if (!ended) stdin.write(data);
