@@ -1,11 +1,14 @@
 /**
  * The pty host: a child process of the services that owns every shell's
- * pseudo-terminal (node-pty). It reads each pty, batches its output and sends
- * it over the IPC channel; it stops reading a pty the services pause, or
- * whose output the services have not yet taken (so a stalled services
- * process cannot make this one buffer without bound), and the kernel then
- * holds the shell back. When the services go away, for whatever reason, every
- * shell's session is hung up on and this process exits: no shell outlives the app.
+ * pseudo-terminal (node-pty). It reads each pty and sends its output over the
+ * IPC channel in batches. While the services hold a shell back (its window is
+ * behind) or have not taken what was sent, output waits here, and once
+ * {@link HOLD_MAX_CHARS} wait the pty is no longer read, so the kernel holds
+ * the shell back. Output is kept here rather than in the kernel because Linux
+ * discards what a pty still holds when its shell exits: the last lines, the
+ * ones that explain an exit code, would be lost. When the services go away,
+ * for whatever reason, every shell's session is hung up on and this process
+ * exits: no shell outlives the app.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, type IPty } from 'node-pty';
@@ -19,15 +22,16 @@ import type { PtyEvent, PtyRequest } from './ptyHostProtocol';
  */
 const BATCH_MS = 8;
 const BATCH_CHARS = 256 * 1024;
-/** Characters sent and not yet taken by the services past which a pty is not read. */
+/** Characters sent and not yet taken by the services past which nothing more is sent. */
 const UNTAKEN_MAX_CHARS = 1024 * 1024;
+/** Output waiting here past which the pty is no longer read. */
+const HOLD_MAX_CHARS = 1024 * 1024;
 /** A shell that ignores the hang-up is killed this long after. */
 const KILL_AFTER_MS = 2_000;
-/** How often a paused pty's shell is checked for having exited. */
-const EXIT_CHECK_MS = 50;
 
 interface Shell {
   pty: IPty;
+  /** Output read and not sent yet. */
   pending: string;
   /** When output was last sent. */
   sentAt: number;
@@ -39,7 +43,8 @@ interface Shell {
   untaken: number;
   /** Whether the pty is being read now. */
   reading: boolean;
-  exitCheck?: NodeJS.Timeout;
+  /** How the shell ended, sent once the output before it has gone. */
+  ended?: { exitCode: number; signal?: number };
 }
 
 const shells = new Map<string, Shell>();
@@ -49,50 +54,27 @@ const send = (event: PtyEvent) => {
   if (process.connected) process.send!(event, undefined, undefined, () => undefined);
 };
 
-const exited = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-};
-
-/**
- * Reads the pty unless the services hold it back or have too much of it
- * untaken. A shell that exits meanwhile is read again at once: node-pty
- * drops what is left unread in the pty shortly after the shell exits, and
- * that last output (the error that explains an exit code) must reach the window.
- */
-function steer(shell: Shell): void {
-  const read = !shell.held && shell.untaken < UNTAKEN_MAX_CHARS;
-  if (read === shell.reading) return;
-  shell.reading = read;
-  if (read) {
-    clearInterval(shell.exitCheck);
-    shell.exitCheck = undefined;
-    shell.pty.resume();
-    return;
-  }
-  shell.pty.pause();
-  shell.exitCheck = setInterval(() => {
-    if (!exited(shell.pty.pid)) return;
-    clearInterval(shell.exitCheck);
-    shell.exitCheck = undefined;
-    shell.reading = true;
-    shell.pty.resume();
-  }, EXIT_CHECK_MS);
-}
-
+/** Sends what waits, in batches, while the services take it; then the end, once nothing waits. */
 function flush(id: string, shell: Shell): void {
   if (shell.timer) clearTimeout(shell.timer);
   shell.timer = undefined;
-  if (!shell.pending) return;
-  send({ t: 'data', id, data: shell.pending });
-  shell.untaken += shell.pending.length;
-  shell.pending = '';
-  shell.sentAt = performance.now();
-  steer(shell);
+  while (shell.pending && !shell.held && shell.untaken < UNTAKEN_MAX_CHARS) {
+    const data = shell.pending.slice(0, BATCH_CHARS);
+    shell.pending = shell.pending.slice(data.length);
+    send({ t: 'data', id, data });
+    shell.untaken += data.length;
+    shell.sentAt = performance.now();
+  }
+  const read = shell.pending.length < HOLD_MAX_CHARS;
+  if (read !== shell.reading && !shell.ended) {
+    shell.reading = read;
+    if (read) shell.pty.resume();
+    else shell.pty.pause();
+  }
+  if (shell.ended && !shell.pending) {
+    shells.delete(id);
+    send({ t: 'exit', id, ...shell.ended });
+  }
 }
 
 function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
@@ -112,11 +94,9 @@ function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
     else shell.timer ??= setTimeout(() => flush(id, shell), BATCH_MS);
   });
   pty.onExit(({ exitCode, signal }) => {
-    flush(id, shell);
     // A hang-up's kill timer stays: it also ends what the shell left running in its session.
-    clearInterval(shell.exitCheck);
-    shells.delete(id);
-    send({ t: 'exit', id, exitCode, ...(signal ? { signal } : {}) });
+    shell.ended = { exitCode, ...(signal ? { signal } : {}) };
+    flush(id, shell);
   });
   send({ t: 'spawned', id, pid: pty.pid });
 }
@@ -166,10 +146,11 @@ process.on('message', (request: PtyRequest) => {
   if (!shell) return;
   switch (request.t) {
     case 'input':
-      return shell.pty.write(request.data);
+      if (!shell.ended) shell.pty.write(request.data);
+      return;
     case 'resize':
       try {
-        shell.pty.resize(request.cols, request.rows);
+        if (!shell.ended) shell.pty.resize(request.cols, request.rows);
       } catch {
         // The pty closed between the request and now.
       }
@@ -177,22 +158,27 @@ process.on('message', (request: PtyRequest) => {
     case 'pause':
     case 'resume':
       shell.held = request.t === 'pause';
-      return steer(shell);
+      return flush(request.id, shell);
     case 'taken':
       shell.untaken = Math.max(0, shell.untaken - request.chars);
-      return steer(shell);
+      return flush(request.id, shell);
     case 'kill':
+      if (shell.ended) {
+        // Gone already; what it said is no longer wanted.
+        shells.delete(request.id);
+        return;
+      }
       return hangUp(shell);
   }
 });
 
 // The services went away (closed, crashed or killed): hang up on every shell's session, kill what lingers, and go.
 process.on('disconnect', () => {
-  const pids = [...shells.values()].map((s) => s.pty.pid);
+  const pids = [...shells.values()].filter((s) => !s.ended).map((s) => s.pty.pid);
   for (const pid of pids) signalSession(pid, 'SIGHUP');
   setTimeout(() => {
     for (const pid of pids) signalSession(pid, 'SIGKILL');
     process.exit(0);
   }, 500);
-  if (!shells.size) process.exit(0);
+  if (!pids.length) process.exit(0);
 });

@@ -255,7 +255,6 @@ describe('terminal area: local shells in the pty host', () => {
     // More than the high-water mark (the stream pauses the pty), then, once paused, a tail small enough for the kernel's pty buffer and the exit.
     await t.type(session.id, 'yes filler-line | head -c 700000; sleep 0.5; seq 1 3000; echo "the-reason-$((6*7))"; exit 3\r');
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(w.exit(stream)).toBeUndefined();
     // The window catches up only now, long after the shell has gone.
     const acknowledged = new Set<number>();
     const catchUp = () => {
