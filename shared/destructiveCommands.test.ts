@@ -39,12 +39,37 @@ describe('findDestructive', () => {
     ['wget -qO- https://x | tee install.sh | bash', 'wget -qO- https://x | tee install.sh | bash'],
     ['KUBECONFIG=/tmp/k kubectl delete pod x', 'KUBECONFIG=/tmp/k kubectl delete pod x'],
     ['bash -c "kubectl delete pod x"', 'bash -c "kubectl delete pod x"'],
+    // What runs elsewhere, wrapped or aliased.
+    ['kubectl exec -it pod-0 -- rm -rf /data', 'kubectl exec -it pod-0 -- rm -rf /data'],
+    ['kubectl -n ml debug node/gpu-1 -it --image=busybox -- rm -rf /host/var/lib', 'kubectl -n ml debug node/gpu-1 -it --image=busybox -- rm -rf /host/var/lib'],
+    ['ssh -i key.pem node1 sudo rm -rf /var/lib/kubelet', 'ssh -i key.pem node1 sudo rm -rf /var/lib/kubelet'],
+    ['eval "kubectl delete ns x"', 'eval "kubectl delete ns x"'],
+    ['timeout 60 kubectl delete pod x', 'timeout 60 kubectl delete pod x'],
+    ['watch -n 5 kubectl delete pod x', 'watch -n 5 kubectl delete pod x'],
+    ['nice -n 10 rm -rf /scratch', 'nice -n 10 rm -rf /scratch'],
+    ['k delete pod x', 'k delete pod x'],
+    ['kubectl --v 6 delete pod x', 'kubectl --v 6 delete pod x'],
+    ['find / -name "*.ckpt" -delete', 'find / -name "*.ckpt" -delete'],
+    ['find . -name tmp -exec rm -rf {} +', 'find . -name tmp -exec rm -rf {} +'],
+    ['kubectl taint nodes gpu-1 maintenance=true:NoExecute', 'kubectl taint nodes gpu-1 maintenance=true:NoExecute'],
+    ['kubectl apply --prune -l app=x -f dir/', 'kubectl apply --prune -l app=x -f dir/'],
+    ['aws s3 sync ./models s3://bucket/models --delete', 'aws s3 sync ./models s3://bucket/models --delete'],
+    ['sudo reboot', 'sudo reboot'],
+    ['sudo systemctl stop kubelet', 'sudo systemctl stop kubelet'],
   ])('flags %s', (command, part) => {
     expect(flagged(command)).toEqual([part]);
   });
 
   it.each([
     'kubectl get pods | grep delete',
+    'kubectl delete pod x --dry-run=client -o yaml',
+    'kubectl drain gpu-1 --dry-run=server',
+    'kubectl exec -it pod-0 -- ls /data',
+    'ssh node1 uptime',
+    'kubectl taint nodes gpu-1 maintenance=true:NoSchedule',
+    'systemctl status kubelet',
+    'find . -name "*.log"',
+    'timeout 60 kubectl get pods',
     'kubectl get pods -o wide',
     'kubectl logs deploy/payments | grep -i "drain"',
     'echo "rm -rf /"',

@@ -120,26 +120,34 @@ const base = (w: string) => w.slice(w.lastIndexOf('/') + 1);
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
 const DOWNLOADERS = new Set(['curl', 'wget']);
 
-/** The words from the command word on: leading `sudo`, `env`, `xargs`, `time`, `nohup` and `VAR=value` are skipped. */
+/** Commands that run the command after them (and their own options): `sudo -u root kubectl …`, `timeout 60 kubectl …`. */
+const WRAPPERS = new Set(['sudo', 'doas', 'env', 'xargs', 'time', 'nohup', 'exec', 'command', 'timeout', 'watch', 'nice', 'ionice', 'stdbuf', 'chrt', 'taskset', 'unbuffer']);
+/** Wrappers whose first positional is theirs, not the command's: `timeout 60`, `chrt 10`, `taskset 0x3`. */
+const WRAPPERS_WITH_ARGUMENT = new Set(['timeout', 'chrt', 'taskset']);
+
+/** The words from the command word on: leading wrappers (see {@link WRAPPERS}) and `VAR=value` are skipped. */
 function commandWords(words: Word[]): Word[] {
   let i = 0;
   while (i < words.length) {
     const w = base(words[i].value);
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].value)) i++;
-    else if (w === 'sudo' || w === 'env' || w === 'xargs' || w === 'time' || w === 'nohup' || w === 'exec' || w === 'command') {
+    else if (WRAPPERS.has(w)) {
       i++;
-      // Their own options (`sudo -u root`, `xargs -r`): skip those, not the command.
+      // Their own options (`sudo -u root`, `xargs -r`, `watch -n 5`, `nice -n 10`): skip those, not the command.
       while (i < words.length && words[i].value.startsWith('-')) {
-        const takesValue = /^-[ugCnIL]$/.test(words[i].value);
+        const takesValue = /^-[ugCnILscpk]$/.test(words[i].value);
         i += takesValue ? 2 : 1;
       }
+      if (WRAPPERS_WITH_ARGUMENT.has(w)) i++;
     } else break;
   }
   return words.slice(i);
 }
 
 /** kubectl's global options that take a separate value (`-n prod`). */
-const KUBECTL_VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '-l', '--selector', '-o', '--output', '-f', '--filename', '--request-timeout', '--cache-dir']);
+const KUBECTL_VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '-l', '--selector', '-o', '--output', '-f', '--filename', '--request-timeout', '--cache-dir', '-v', '--v', '-c', '--container']);
+/** ssh's options that take a separate value (`-i key`, `-p 2222`). */
+const SSH_VALUE_FLAGS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w']);
 
 /** The positional arguments of a command, skipping options and the values of those in `valueFlags`. */
 function positionals(args: Word[], valueFlags: ReadonlySet<string> = new Set()): string[] {
@@ -165,9 +173,17 @@ function judge(words: Word[]): string | undefined {
   const values = args.map((a) => a.value);
   switch (cmd) {
     case 'kubectl':
+    case 'k':
     case 'oc': {
       const [verb, sub] = positionals(args, KUBECTL_VALUE_FLAGS);
+      // What runs in the container: `kubectl exec pod -- rm -rf /data`.
+      const dashDash = values.indexOf('--');
+      if ((verb === 'exec' || verb === 'debug' || verb === 'run') && dashDash >= 0) return judge(args.slice(dashDash + 1));
+      // A dry run changes nothing, whatever the verb.
+      if (values.some((v) => /^--dry-run(=(client|server))?$/.test(v))) return undefined;
       if (verb === 'delete') return 'deletes Kubernetes objects';
+      if (verb === 'taint' && values.some((v) => v.endsWith(':NoExecute'))) return 'evicts pods from a node (NoExecute taint)';
+      if (verb === 'apply' && values.some((v) => v === '--prune' || v.startsWith('--prune='))) return 'deletes objects that are not in the files (--prune)';
       if (verb === 'drain') return 'evicts every pod from a node';
       if (verb === 'cordon') return 'stops new pods from being scheduled on a node';
       if (verb === 'replace' && values.includes('--force')) return 'deletes and re-creates Kubernetes objects';
@@ -193,6 +209,7 @@ function judge(words: Word[]): string | undefined {
       const [service, op] = pos;
       if (op !== undefined && (op.startsWith('delete-') || op === 'terminate-instances')) return `runs AWS ${service} ${op}`;
       if (service === 's3' && (op === 'rm' || op === 'rb')) return op === 'rm' ? 'removes S3 objects' : 'removes an S3 bucket';
+      if (service === 's3' && op === 'sync' && values.includes('--delete')) return 'removes S3 objects that are not in the source (--delete)';
       return undefined;
     }
     case 'terraform':
@@ -207,6 +224,28 @@ function judge(words: Word[]): string | undefined {
     case 'shred':
     case 'wipefs':
       return 'erases data on a device or file';
+    case 'find':
+      if (values.includes('-delete')) return 'removes the files it finds';
+      if (values.some((v, i) => (v === '-exec' || v === '-execdir') && judge(args.slice(i + 1).filter((a) => a.value !== ';' && a.value !== '{}' && a.value !== '+')))) return 'runs a destructive command on the files it finds';
+      return undefined;
+    case 'reboot':
+    case 'shutdown':
+    case 'poweroff':
+    case 'halt':
+      return 'restarts or stops the machine';
+    case 'systemctl': {
+      const [verb] = positionals(args);
+      return ['stop', 'restart', 'kill', 'disable', 'mask', 'reboot', 'poweroff', 'halt'].includes(verb ?? '') ? 'stops or restarts a system service' : undefined;
+    }
+    case 'ssh': {
+      // What runs on the host: the words after it.
+      const host = args.findIndex((a, i) => !a.value.startsWith('-') && !SSH_VALUE_FLAGS.has(args[i - 1]?.value ?? ''));
+      return host >= 0 && host + 1 < args.length ? judge(args.slice(host + 1)) : undefined;
+    }
+    case 'eval': {
+      const inner = findDestructive(values.join(' '));
+      return inner[0]?.reason;
+    }
     default:
       if (cmd === 'mkfs' || cmd.startsWith('mkfs.')) return 'formats a device, erasing it';
       // `bash -c '…'`: the inner command decides.
