@@ -69,6 +69,18 @@ describe('RunbookView', () => {
     expect(location.hash).not.toContain('steps');
   });
 
+  it('runs and ticks inside a link that wraps them, without opening the link', async () => {
+    const user = userEvent.setup();
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    const { props } = renderView({ body: '<a href="https://evil.example/track">\n\n```sh\nkubectl get pods\n```\n\n- [ ] tick me\n\n</a>' });
+    await user.click(screen.getByRole('button', { name: 'Run in terminal…' }));
+    expect(props.onRun).toHaveBeenCalledWith('kubectl get pods');
+    await user.click(screen.getByRole('checkbox', { name: 'tick me' }));
+    expect(props.onToggle).toHaveBeenCalledWith(0, true);
+    await user.click(document.querySelector('pre')!);
+    expect(open).not.toHaveBeenCalled();
+  });
+
   it('says why a runbook is not shown instead of rendering it', () => {
     renderView({ body: '<div>'.repeat(300) + 'x' });
     expect(within(screen.getByRole('alert')).getByText(/nested more than 256 levels/)).toBeTruthy();

@@ -99,7 +99,10 @@ export function RunbookView({ body, checked, onToggle, onRun, onItems }: Runbook
       latest.current.onToggle(index, wanted);
     };
     const onClick = (e: MouseEvent) => {
-      const link = (e.target as Element).closest('a');
+      const target = e.target as Element;
+      // The code tools, code and checkboxes act for themselves, even were a link around them.
+      if (target.closest('.runbook-code, pre, input')) return;
+      const link = target.closest('a');
       if (!link || !root.contains(link)) return;
       e.preventDefault();
       const href = link.getAttribute('href');

@@ -24,6 +24,8 @@ function expectInert(root: HTMLElement): void {
     if (el instanceof HTMLImageElement) expect(el.getAttribute('src')).toMatch(/^data:image\/(png|jpe?g|gif|webp);base64,/i);
     if (el instanceof HTMLInputElement) expect(el.type).toBe('checkbox');
   }
+  // A link wrapping a code block or checklist would take its clicks (Run, ticks) as clicks on the link.
+  expect(root.querySelectorAll('a :is(pre, input, ul, ol, table, blockquote, h1, h2, h3, h4, h5, h6, div)')).toHaveLength(0);
 }
 
 const corpus: [string, string][] = [
@@ -86,6 +88,9 @@ const corpus: [string, string][] = [
   ['class of the app', '<div class="overlay modal">fake dialog</div>'],
   ['template', '<template><img src=x onerror=alert(1)></template>'],
   ['input image', '<input type="image" src="http://evil.example/x.png">'],
+  ['link wrapping a code block', '<a href="https://evil.example/track">\n\n```sh\nkubectl get pods\n```\n\n</a>'],
+  ['link wrapping a checklist', '<a href="https://evil.example/track">\n\n- [ ] tick me\n\n</a>'],
+  ['link wrapping a table, quote, heading and div', '<a href="https://evil.example/track">\n\n| a |\n| - |\n| b |\n\n> quoted\n\n## Heading\n\n<div>box</div>\n\n</a>'],
   ['forged checkbox', '<input type="checkbox" data-task="0:0" checked>'],
   ['null bytes', 'a\u0000b <scr\u0000ipt>alert(1)</script> [x](java\u0000script:alert(1))'],
   ['broken UTF-16', 'lone \uD800 high and \uDC00 low surrogates'],

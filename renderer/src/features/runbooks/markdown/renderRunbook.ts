@@ -75,6 +75,9 @@ purify.addHook('uponSanitizeAttribute', (node, data) => {
   if (data.attrName === 'src' && node.nodeName !== 'IMG') data.keepAttr = false;
 });
 
+/** What a link may not contain: the blocks that have controls of their own (Run, checkboxes) or hold them. */
+const LINK_CANNOT_WRAP = 'pre, input, ul, ol, table, blockquote, h1, h2, h3, h4, h5, h6, div';
+
 /** Raw HTML nested deeper than this is refused: browsers cap it anyway, and sanitising it costs time that grows with depth squared. */
 export const MAX_HTML_DEPTH = 256;
 const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
@@ -149,6 +152,8 @@ export function renderRunbook(body: string): RenderedRunbook {
   for (const img of fragment.querySelectorAll('img')) {
     if (!SAFE_IMAGE.test(img.getAttribute('src') ?? '')) img.replaceWith(imagePlaceholder(img));
   }
+  // A link around a code block or checklist would turn Run and ticks into clicks on it: such a link gives way to its content.
+  for (const a of fragment.querySelectorAll(`a:has(${LINK_CANNOT_WRAP})`)) a.replaceWith(...a.childNodes);
   for (const a of fragment.querySelectorAll('a')) {
     const href = a.getAttribute('href');
     if (href !== null && !SAFE_HREF.test(href)) a.removeAttribute('href');
