@@ -1,5 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import type * as fsp from 'node:fs/promises';
+import { mkdirSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { madeTempDir } from '../../../test/support/tempDirs';
 import { createAuditService } from '../audit/auditService';
 import { createLogger } from '../logging/logger';
@@ -9,6 +11,19 @@ import { migrations } from '../store/migrations';
 import { createTaskRunner } from '../tasks/taskRunner';
 import Database from 'better-sqlite3';
 import { safeSegments, slugOf, startFolderExport } from './folderExport';
+
+// The seam: runs just before the export opens a file, after its folders were checked.
+const hook = vi.hoisted(() => ({ beforeOpen: undefined as ((path: string) => void) | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof fsp>();
+  return {
+    ...real,
+    open: (path: string, ...rest: unknown[]) => {
+      hook.beforeOpen?.(path);
+      return (real.open as (...a: unknown[]) => Promise<fsp.FileHandle>)(path, ...rest);
+    },
+  };
+});
 
 describe('runbook export', () => {
   it('makes file names from titles', () => {
@@ -45,5 +60,43 @@ describe('runbook export', () => {
     expect(task.result).toEqual({ written: 1, unchanged: 0, refused: 1 });
     expect(runner.get(task.id).report!.summary).toContain('- `gone.md`: it was deleted while the export ran');
     expect(readdirSync(out)).toEqual(['kept.md']);
+  });
+});
+
+describe('runbook export through a swapped folder', () => {
+  it('writes nothing outside when a folder is swapped for a link after it was checked', async () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations);
+    const log = createLogger({ sink: () => {} });
+    const hub = { publish: () => {} } as unknown as EventHub;
+    const runner = createTaskRunner({ db, audit: createAuditService(db, hub, log), hub, log });
+    const base = madeTempDir('ph-runbooks-export-swap-');
+    const out = join(base, 'out');
+    const outside = join(base, 'outside');
+    mkdirSync(join(out, 'sub'), { recursive: true });
+    mkdirSync(outside);
+    const store = {
+      exportItems: () => [
+        { id: 'rb-a', title: 'A', path: 'sub/a.md' },
+        { id: 'rb-b', title: 'B', path: 'sub/b.md' },
+      ],
+      sourceOf: (id: string) => `# ${id}\n`,
+    };
+    hook.beforeOpen = (path) => {
+      if (path.startsWith(join(out, 'sub')) && readdirSync(join(out, 'sub')).includes('a.md')) {
+        hook.beforeOpen = undefined;
+        renameSync(join(out, 'sub'), join(base, 'moved'));
+        symlinkSync(outside, join(out, 'sub'));
+      }
+    };
+    try {
+      const task = await startFolderExport({ runner, store }, out, undefined, 'ann').done;
+      expect(task.result).toEqual({ written: 1, unchanged: 0, refused: 1 });
+      expect(runner.get(task.id).report!.summary).toContain('- `sub/b.md`: its folder was replaced by a symbolic link');
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readdirSync(join(base, 'moved'))).toEqual(['a.md']);
+    } finally {
+      hook.beforeOpen = undefined;
+    }
   });
 });

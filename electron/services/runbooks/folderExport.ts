@@ -10,7 +10,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartedTask, TaskRunner } from '../tasks/taskRunner';
-import { folderRoot, shownPath, type Skipped } from './folderImport';
+import { folderRoot, openedAt, shownPath, type Skipped } from './folderImport';
 import type { ExportItem, RunbookStore } from './runbookStore';
 
 const REPORT_ITEMS = 50;
@@ -110,14 +110,26 @@ async function writeOne(root: string, segments: string[], source: string, temps:
   temps.add(temp);
   // O_EXCL | O_NOFOLLOW: a file or link someone placed at the temporary name is never written through.
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+  // O_NOFOLLOW guards only the name itself: a folder on the way swapped for a link since ensureDirs checked it is
+  // caught by where the open file really is, after the open and again just before the rename puts it in place.
+  const swapped = 'its folder was replaced by a symbolic link while the export ran; Pilothouse never writes through one';
   try {
-    await handle.writeFile(source, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      if (!openedAt(handle.fd, temp)) throw new Error(swapped);
+      await handle.writeFile(source, 'utf8');
+      await handle.sync();
+      if (!openedAt(handle.fd, temp)) throw new Error(swapped);
+    } finally {
+      await handle.close();
+    }
+    // rename replaces a link at the target rather than following it.
+    await rename(temp, target);
+  } catch (err) {
+    // Only this export's own temporary file (O_EXCL, random name) is removed, wherever it ended up.
+    await unlink(temp).catch(() => undefined);
+    temps.delete(temp);
+    throw err;
   }
-  // rename replaces a link at the target rather than following it.
-  await rename(temp, target);
   temps.delete(temp);
   return true;
 }

@@ -5,7 +5,7 @@
  * store (one transaction: all or nothing). Nothing is written before the
  * store phase, so a cancel or a failure leaves the library as it was.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, type Dirent } from 'node:fs';
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { AppError } from '../../../shared/result';
@@ -145,30 +145,38 @@ async function scan(root: string, ctx: TaskContext, skipped: Skipped[]): Promise
 }
 
 /**
- * Reads one file without following a link (O_NOFOLLOW on the file, and the
- * real path of its folder checked to be inside the root, so a folder swapped
- * for a link after the scan can't lead out), within the size limit, as UTF-8.
- * `folders` remembers each folder's check for the files beside it.
+ * Whether the open file `fd` is the one at `path` (an absolute path under the
+ * root's real path), reached through no symbolic link. Checked after opening:
+ * O_NOFOLLOW guards only the last part of a path, and a folder on the way can
+ * be swapped for a link between any check made before the open and the open.
+ * Linux names the file an fd has open; elsewhere the folder's real path is
+ * checked again and the fd must be the file that path names now.
+ */
+export function openedAt(fd: number, path: string): boolean {
+  try {
+    if (process.platform === 'linux') return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    if (realpathSync(dirname(path)) !== dirname(path)) return false;
+    const opened = fstatSync(fd);
+    const named = lstatSync(path);
+    return opened.dev === named.dev && opened.ino === named.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads one file without following a link (O_NOFOLLOW on the file, and what
+ * was opened checked to be that path under the root, so a folder swapped for
+ * a link after the scan can't lead out), within the size limit, as UTF-8.
  *
- * Synchronous, in the caller's time slices: four system calls on a file of at
+ * Synchronous, in the caller's time slices: a few system calls on a file of at
  * most 1 MiB take microseconds on a local disk, where going through the
  * thread pool cost ~0.25 ms a file (10,000 runbooks: 2.5 s against 0.2 s).
  */
-function readRunbookFile(root: string, path: string, folders: Map<string, boolean>): { path: string; source: string } | Skipped {
+function readRunbookFile(root: string, path: string): { path: string; source: string } | Skipped {
   const rel = relativeOf(root, path);
   const refuse = (reason: string): Skipped => ({ path: rel, reason });
-  const dir = dirname(path);
-  let dirInside = folders.get(dir);
-  if (dirInside === undefined) {
-    try {
-      const real = realpathSync(dir);
-      dirInside = real === dir && inside(root, real);
-    } catch {
-      dirInside = false;
-    }
-    folders.set(dir, dirInside);
-  }
-  if (!dirInside) return refuse('its folder is now reached through a symbolic link, or is gone; links are never followed');
+  if (!inside(root, path)) return refuse('it is outside the folder');
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -176,6 +184,7 @@ function readRunbookFile(root: string, path: string, folders: Map<string, boolea
     return refuse(messageOf(err));
   }
   try {
+    if (!openedAt(fd, path)) return refuse('its folder is now reached through a symbolic link, or was moved; links are never followed');
     const stat = fstatSync(fd);
     if (!stat.isFile()) return refuse('not a regular file');
     if (stat.size > MAX_SOURCE_BYTES) return refuse(`${tooLargeMessage(rel, stat.size, MAX_SOURCE_BYTES)}; split it into smaller runbooks`);
@@ -229,12 +238,11 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
       ctx.phase('read');
       const refused: Skipped[] = [];
       const files: StoredFile[] = [];
-      const folders = new Map<string, boolean>();
       let bytes = 0;
       let slice = performance.now();
       for (const [i, path] of paths.entries()) {
         ctx.throwIfCancelled();
-        const read = readRunbookFile(root, path, folders);
+        const read = readRunbookFile(root, path);
         if ('reason' in read) refused.push(read);
         else {
           bytes += read.source.length;
