@@ -279,6 +279,17 @@ describe('terminal area: local shells in the pty host', () => {
     expect(first.state).toBe('running');
   });
 
+  it('refuses to type a command whose control characters would edit it into another as it is typed', async () => {
+    const t = setup();
+    const w = new Window(t.streams, 'w1');
+    const session = await t.open({ kind: 'local', shell: '/bin/sh' });
+    const { stream } = await t.attach(session.id);
+    await expect(t.call('terminal.run', { id: session.id, command: 'echo safe # rm\x17\x17echo forged-$((1+1))' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('U+0017') });
+    await t.type(session.id, 'echo "after-$((2+2))"\r');
+    await until('the next command', () => w.text(stream).includes('after-4'));
+    expect(w.text(stream)).not.toContain('forged-2');
+  });
+
   it('audits every character of a command it runs for a runbook', async () => {
     const t = setup();
     new Window(t.streams, 'w1');

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { TerminalOutput, TerminalSession, TerminalSettings, TerminalSize, TerminalTarget } from '../../../shared/contract';
 import { TerminalSettings as TerminalSettingsSchema } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
+import { typedCommandProblem } from '../../../shared/typedCommand';
 import type { AuditService } from '../audit/auditService';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
@@ -369,6 +370,8 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
     async run(id, command, runbook, actor) {
       const session = find(id);
       if (!session.backend) throw new AppError('CONFLICT', 'The shell has ended: start a new terminal to run this');
+      const problem = typedCommandProblem(command);
+      if (problem) throw new AppError('VALIDATION', problem);
       const backend = session.backend;
       await deps.audit.record(
         {

@@ -57,6 +57,16 @@ describe('Run in terminal', () => {
     await waitFor(() => expect(fake.method('terminal.run')).toHaveBeenCalledWith({ id: 't7', command: COMMAND, runbook: { id: 'rb-scale', title: 'Scale down the ranker' } }));
   });
 
+  it('will not type a block whose control characters would make the shell run something else than what is shown', async () => {
+    const user = userEvent.setup();
+    const fake = setup('# Looks harmless\n\n```bash\nkubectl get pods --all # delete\x17\x08\x1bb\x1bd\x19\n```\n');
+    const dialog = await openRunDialog(user, 'k-dev');
+    expect(dialog.textContent).toContain('U+0017, a control character');
+    expect(within(dialog).getByRole('button', { name: 'Run' })).toHaveProperty('disabled', true);
+    expect(terminal.openTerminal).not.toHaveBeenCalled();
+    expect(fake.method('terminal.run')).not.toHaveBeenCalled();
+  });
+
   it('asks for a production connection’s name to be typed before it runs', async () => {
     const user = userEvent.setup();
     const fake = setup();

@@ -10,6 +10,7 @@ import { TypedConfirmation } from '../clusters/actions/ActionDialog';
 import { useConnections } from '../connections/connectionsStore';
 import { useProductionMarks } from '../connections/productionMarks';
 import { openTerminal } from '../terminal/terminalNavigation';
+import { typedCommandProblem } from '../../../../shared/typedCommand';
 
 /** The most `terminal.run` takes. */
 const MAX_COMMAND = 65_536;
@@ -50,11 +51,12 @@ export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminal
   const segments = segmentCommand(command);
   const destructive = segments.filter((s) => s.reason);
   const tooLong = command.length > MAX_COMMAND;
+  const untypable = typedCommandProblem(command);
   const unconfirmed = production !== undefined && typed !== connection?.name;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (busy || unconfirmed || tooLong) return;
+    if (busy || unconfirmed || tooLong || untypable) return;
     setBusy(true);
     setError(undefined);
     let session;
@@ -106,6 +108,7 @@ export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminal
           </div>
         )}
         {tooLong && <p className="field-error">This block is longer than a terminal command may be (64 KB): copy it instead.</p>}
+        {untypable && <p className="field-error">{untypable}</p>}
         <label className="field">
           <span>Connection the terminal uses</span>
           <select
@@ -138,7 +141,7 @@ export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminal
         <DialogFooter
           error={error}
           dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: !production }}
-          action={{ label: 'Run', busyLabel: 'Starting the terminal…', busy, danger: destructive.length > 0 || production !== undefined, disabled: unconfirmed || tooLong }}
+          action={{ label: 'Run', busyLabel: 'Starting the terminal…', busy, danger: destructive.length > 0 || production !== undefined, disabled: unconfirmed || tooLong || untypable !== undefined }}
         />
       </form>
     </Modal>
