@@ -15,12 +15,12 @@ export function isTrustedUrl(url: string): boolean {
   }
 }
 
-/** http(s) links open in the user's browser; anything else (file:, javascript:, custom schemes) is dropped. */
+/** http(s) links open in the user's browser and mailto: links in their mail program; anything else (file:, javascript:, custom schemes) is dropped. */
 function openExternally(url: string): void {
   try {
     const { protocol } = new URL(url);
-    // Reviewed: only http(s) URLs reach here, from a link the user clicked (setWindowOpenHandler below).
-    if (protocol === 'https:' || protocol === 'http:') void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+    // Reviewed: only http(s) and mailto URLs reach here, from a link the user clicked (setWindowOpenHandler below).
+    if (protocol === 'https:' || protocol === 'http:' || protocol === 'mailto:') void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
   } catch {
     // Not a URL: nothing to open.
   }
