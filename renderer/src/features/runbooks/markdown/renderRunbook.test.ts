@@ -184,6 +184,21 @@ describe('renderRunbook: hostile Markdown renders inert', () => {
     expect(root.textContent).toBe('x');
   });
 
+  it('counts nesting as the HTML parser does: tags left open by rule (cells, items, paragraphs) are not nesting', () => {
+    const table = '<table>\n' + Array.from({ length: 100 }, (_, i) => `<tr><td>a${i}<td>b${i}`).join('\n') + '\n</table>';
+    expect(show(table).root.querySelectorAll('td')).toHaveLength(200);
+    const items = '<ul>\n' + Array.from({ length: 300 }, (_, i) => `<li>item ${i}`).join('\n') + '\n</ul>';
+    expect(show(items).root.querySelectorAll('li')).toHaveLength(300);
+    const paragraphs = '<div>\n' + '<p>para '.repeat(300) + '\n</div>';
+    expect(show(paragraphs).root.querySelectorAll('p')).toHaveLength(300);
+  });
+
+  it('refuses 10,000 unclosed divs quickly', () => {
+    const started = performance.now();
+    expect(() => renderRunbook('<div>'.repeat(10_000) + 'x')).toThrow(/nested more than 256 levels/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('renders a very long line', () => {
     const line = 'kubectl '.repeat(100_000);
     const { root } = show(line);

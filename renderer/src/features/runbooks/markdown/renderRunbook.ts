@@ -80,15 +80,80 @@ const LINK_CANNOT_WRAP = 'pre, input, ul, ol, table, blockquote, h1, h2, h3, h4,
 
 /** Raw HTML nested deeper than this is refused: browsers cap it anyway, and sanitising it costs time that grows with depth squared. */
 export const MAX_HTML_DEPTH = 256;
+/** Past this, the text alone refuses the HTML: parsing nesting this deep costs time that grows with depth squared too. */
+const MAX_TEXT_DEPTH = 4 * MAX_HTML_DEPTH;
+/** How far down the open tags an end tag, or a tag HTML closes by itself, looks for its match. */
+const SCAN = 32;
 const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const TABLE_PARTS = ['thead', 'tbody', 'tfoot', 'tr', 'td', 'th'];
+/** Tags whose end tag is optional: each closes the open `closes` up to the nearest `within` (`<li>` after `<li>` is its sibling). */
+const IMPLIED_END: Record<string, { closes: string[]; within: string[] }> = {
+  li: { closes: ['li'], within: ['ul', 'ol', 'menu'] },
+  dt: { closes: ['dt', 'dd'], within: ['dl'] },
+  dd: { closes: ['dt', 'dd'], within: ['dl'] },
+  td: { closes: ['td', 'th'], within: ['tr', 'table'] },
+  th: { closes: ['td', 'th'], within: ['tr', 'table'] },
+  tr: { closes: ['tr', 'td', 'th'], within: ['thead', 'tbody', 'tfoot', 'table'] },
+  thead: { closes: TABLE_PARTS, within: ['table'] },
+  tbody: { closes: TABLE_PARTS, within: ['table'] },
+  tfoot: { closes: TABLE_PARTS, within: ['table'] },
+  p: { closes: ['p'], within: [] },
+  option: { closes: ['option'], within: ['select', 'datalist', 'optgroup'] },
+  optgroup: { closes: ['option', 'optgroup'], within: ['select'] },
+};
 
-/** How deep the tags of `html` nest, counted roughly (unclosed tags count as open). */
-function htmlDepth(html: string): number {
-  let depth = 0;
-  let deepest = 0;
+/** Pops `open` down past the furthest of `names` above the nearest of `within`, looking no further than `SCAN` tags. */
+function closeImplied(open: string[], names: string[], within: string[]): void {
+  let to = -1;
+  for (let i = open.length - 1; i >= Math.max(0, open.length - SCAN) && !within.includes(open[i]); i--) {
+    if (names.includes(open[i])) to = i;
+  }
+  if (to >= 0) open.length = to;
+}
+
+/** Pops `open` down past the nearest `tag`, looking no further than `SCAN` tags: a stray end tag closes nothing. */
+function closeTag(open: string[], tag: string): void {
+  const i = open.lastIndexOf(tag);
+  if (i >= open.length - SCAN) open.length = i;
+}
+
+/**
+ * How deep the tags of `html` nest, estimated from its text (tags HTML
+ * closes by itself close), stopping once past `MAX_TEXT_DEPTH`: cheap, so
+ * only HTML that could be shown is parsed.
+ */
+function textDepth(html: string): number {
+  const open: string[] = [];
   for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(\/?)>/g)) {
-    if (VOID_TAGS.has(m[2].toLowerCase()) || m[3]) continue;
-    depth = m[1] ? Math.max(0, depth - 1) : depth + 1;
+    const tag = m[2].toLowerCase();
+    if (VOID_TAGS.has(tag) || m[3]) continue;
+    if (m[1]) {
+      closeTag(open, tag);
+      continue;
+    }
+    const implied = IMPLIED_END[tag];
+    if (implied) closeImplied(open, implied.closes, implied.within);
+    open.push(tag);
+    if (open.length > MAX_TEXT_DEPTH) break;
+  }
+  return open.length;
+}
+
+/**
+ * How deep the elements of `html` nest, as the HTML parser builds them in an
+ * inert document (nothing loads, nothing runs); more than `MAX_HTML_DEPTH`
+ * when the text alone shows that, without parsing it.
+ */
+function htmlDepth(html: string): number {
+  const estimate = textDepth(html);
+  if (estimate > MAX_TEXT_DEPTH) return estimate;
+  const body = new DOMParser().parseFromString(html, 'text/html').body;
+  const depths = new Map<Node, number>([[body, 0]]);
+  let deepest = 0;
+  const walker = body.ownerDocument.createTreeWalker(body, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+    const depth = depths.get(el.parentNode!)! + 1;
+    depths.set(el, depth);
     deepest = Math.max(deepest, depth);
   }
   return deepest;
