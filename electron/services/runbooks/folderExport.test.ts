@@ -55,6 +55,7 @@ describe('runbook export', () => {
         { id: 'rb-gone', title: 'Gone', path: '../escape.md' },
       ],
       sourceOf: (id: string) => (id === 'rb-kept' ? '# Kept\n' : undefined),
+      recordExport: () => {},
     };
     const task = await startFolderExport({ runner, store }, out, undefined, 'ann').done;
     expect(task.result).toEqual({ written: 1, unchanged: 0, refused: 1 });
@@ -81,6 +82,7 @@ describe('runbook export through a swapped folder', () => {
         { id: 'rb-b', title: 'B', path: 'sub/b.md' },
       ],
       sourceOf: (id: string) => `# ${id}\n`,
+      recordExport: () => {},
     };
     hook.beforeOpen = (path) => {
       if (path.startsWith(join(out, 'sub')) && readdirSync(join(out, 'sub')).includes('a.md')) {

@@ -27,7 +27,7 @@ export interface ExportDone {
 /** Where an export reads from and who runs it. */
 export interface FolderExportDeps {
   runner: Pick<TaskRunner, 'start'>;
-  store: Pick<RunbookStore, 'exportItems' | 'sourceOf'>;
+  store: Pick<RunbookStore, 'exportItems' | 'sourceOf' | 'recordExport'>;
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -164,6 +164,7 @@ export function startFolderExport(deps: FolderExportDeps, folder: string, ids: r
           if (source === undefined) throw new Error('it was deleted while the export ran');
           if (await writeOne(root, segments, source, temps)) done.written++;
           else done.unchanged++;
+          deps.store.recordExport(item.id, root, segments.join('/'), source);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           done.refused.push({ path: segments.join('/'), reason: code ? `could not be written (${code})` : (err as Error).message });

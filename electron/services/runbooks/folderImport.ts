@@ -220,6 +220,7 @@ function reportOf(done: ImportDone): string {
     for (const s of items.slice(0, REPORT_ITEMS)) lines.push(`- \`${shownPath(s.path)}\`: ${s.reason}`);
     if (items.length > REPORT_ITEMS) lines.push(`- and ${(items.length - REPORT_ITEMS).toLocaleString('en')} more`);
   };
+  list('Not imported, changed in both places', done.conflicts.map((path) => ({ path, reason: 'changed both in the app and in the folder; export it or edit one' })));
   list('Refused', done.refused);
   list('Skipped', done.skipped);
   return lines.join('\n');
@@ -252,7 +253,7 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
           try {
             const name = read.path.split('/').at(-1)!.replace(MARKDOWN, '');
             // A file imported before and unchanged is not parsed again (a folder kept in git is re-imported whole).
-            files.push(deps.store.holds(read.path, read.source) ? read : { ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
+            files.push(deps.store.holds(root, read.path, read.source) ? read : { ...read, parsed: parseRunbook(read.source, { fallbackTitle: name }) });
           } catch (err) {
             refused.push({ path: read.path, reason: messageOf(err) });
           }
@@ -268,14 +269,14 @@ export function startFolderImport(deps: FolderImportDeps, folder: string, actor:
 
       // The point of no return: one transaction, all or nothing.
       ctx.phase('store', { cancellable: false });
-      const outcome = deps.store.importFiles(files, actor);
+      const outcome = deps.store.importFiles(root, files, actor);
       ctx.progress(files.length, files.length);
       deps.announce([...outcome.added, ...outcome.updated]);
       return { ...outcome, folder, refused, skipped };
     },
     {
       describe: (done) => ({
-        result: { added: done.added.length, updated: done.updated.length, unchanged: done.unchanged, refused: done.refused.length, skipped: done.skipped.length },
+        result: { added: done.added.length, updated: done.updated.length, unchanged: done.unchanged, conflicts: done.conflicts.length, refused: done.refused.length, skipped: done.skipped.length },
         report: reportOf(done),
       }),
     },

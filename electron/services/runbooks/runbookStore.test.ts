@@ -69,24 +69,33 @@ describe('runbook store', () => {
     const { db, store } = setup();
     const file = (path: string, title: string) => ({ path, source: rb(title, 'x'), parsed: parseRunbook(rb(title, 'x')) });
     // The second file's severity fails the runbooks table's CHECK after the first was written in the same transaction.
-    expect(() => store.importFiles([file('a.md', 'A'), { ...file('b.md', 'B'), parsed: { ...parseRunbook(rb('B', 'x')), severity: 'urgent' as never } }], 'ann')).toThrow(/CHECK/);
+    expect(() => store.importFiles('/f', [file('a.md', 'A'), { ...file('b.md', 'B'), parsed: { ...parseRunbook(rb('B', 'x')), severity: 'urgent' as never } }], 'ann')).toThrow(/CHECK/);
     for (const table of ['runbooks', 'runbook_versions', 'runbook_tags', 'runbooks_fts']) {
       expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
     }
   });
 
-  it('imports a file read as unchanged that changed before the store phase, parsing it then', () => {
+  it('imports a file read as held that changed in the library before the store phase, parsing it then', () => {
     const { store } = setup();
     const source = rb('Stored', 'one');
-    store.importFiles([{ path: 'a.md', source, parsed: parseRunbook(source) }], 'ann');
-    expect(store.holds('a.md', source)).toBe(true);
-    expect(store.holds('a.md', rb('Stored', 'two'))).toBe(false);
-    expect(store.holds('b.md', source)).toBe(false);
-    // Read as unchanged (no parse), then saved meanwhile: the import's text is a new version, parsed in the store phase.
+    store.importFiles('/f', [{ path: 'a.md', source, parsed: parseRunbook(source) }], 'ann');
+    expect(store.holds('/f', 'a.md', source)).toBe(true);
+    expect(store.holds('/f', 'a.md', rb('Stored', 'two'))).toBe(false);
+    expect(store.holds('/f', 'b.md', source)).toBe(false);
+    expect(store.holds('/g', 'a.md', source)).toBe(false);
     const [id] = store.search({ query: '', tags: [], limit: 1 }).hits.map((h) => h.id);
-    store.save({ id, source: rb('Edited', 'meanwhile') }, 'bob');
-    expect(store.importFiles([{ path: 'a.md', source }, { path: 'b.md', source: rb('New', 'x') }], 'ann')).toMatchObject({ updated: [id], unchanged: 0 });
-    expect(store.get(id)).toMatchObject({ title: 'Stored', version: 3 });
+    // The app holds what the folder's file now reads (no parse), then is saved back to the imported text before the
+    // store phase: only the folder changed since the import, so its text is the next version, parsed then.
+    const edited = rb('Edited', 'in the folder');
+    store.save({ id, source: edited }, 'bob');
+    expect(store.holds('/f', 'a.md', edited)).toBe(true);
+    store.save({ id, source }, 'bob');
+    expect(store.importFiles('/f', [{ path: 'a.md', source: edited }, { path: 'b.md', source: rb('New', 'x') }], 'ann')).toMatchObject({ updated: [id], unchanged: 0, conflicts: [] });
+    expect(store.get(id)).toMatchObject({ title: 'Edited', version: 4 });
+    // Then changed in both places: left as the app has it, and named.
+    store.save({ id, source: rb('Edited', 'in the app') }, 'bob');
+    expect(store.importFiles('/f', [{ path: 'a.md', source: rb('Edited', 'in the folder again') }], 'ann')).toMatchObject({ updated: [], conflicts: ['a.md'] });
+    expect(store.get(id)).toMatchObject({ body: 'in the app', version: 5 });
   });
 
   it('ranks a title hit above a tag hit above a body hit, and matches prefixes and phrases', () => {

@@ -4,7 +4,7 @@
  * versions, its tags and resources, and the FTS5 index in step, so a failure
  * leaves nothing half-saved.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RunbookMeta, RunbookSearchResult, RunbookUse, RunbookVersion } from '../../../shared/contract';
 import type { RunbookSeverity } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
@@ -38,6 +38,8 @@ export interface ImportOutcome {
   added: string[];
   updated: string[];
   unchanged: number;
+  /** Paths of files changed in the folder whose runbooks were also changed in the app since: left as they are. */
+  conflicts: string[];
 }
 
 /** A runbook export will write: where, from its path or title; its source is read when it is written. */
@@ -70,6 +72,8 @@ interface Row {
   resources: string;
   severity: RunbookSeverity | null;
   path: string | null;
+  folder: string | null;
+  file_hash: string | null;
   updated_at: string;
   updated_by: string;
 }
@@ -86,7 +90,7 @@ interface UseRow {
   checked: string;
 }
 
-const META_COLUMNS = 'r.seq, r.id, r.version, r.title, r.tags, r.resources, r.severity, r.path, r.updated_at, r.updated_by';
+const META_COLUMNS = 'r.seq, r.id, r.version, r.title, r.tags, r.resources, r.severity, r.path, r.folder, r.file_hash, r.updated_at, r.updated_by';
 
 const metaOf = (r: Row): RunbookMeta => ({
   id: r.id,
@@ -111,6 +115,7 @@ const useOf = (r: UseRow): RunbookUse => ({
 
 const newId = () => `rb-${randomUUID().replaceAll('-', '').slice(0, 20)}`;
 const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
+const hashOf = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** The start of a body, whitespace collapsed, cut at a word with "…". */
 function leadOf(body: string): string {
@@ -129,12 +134,18 @@ export type RunbookStore = ReturnType<typeof createRunbookStore>;
 /** Prepares the library's statements over a migrated data file. */
 export function createRunbookStore(db: Database) {
   const byId = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.id = ?`);
-  const byPath = db.prepare<[string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.path = ?`);
-  const sourceByPath = db.prepare<[string], { source: string }>(`SELECT source FROM runbooks WHERE path = ?`);
+  const byOrigin = db.prepare<[string, string], FullRow>(`SELECT ${META_COLUMNS}, r.source, r.body FROM runbooks r WHERE r.folder = ? AND r.path = ?`);
+  const setFileHash = db.prepare(`UPDATE runbooks SET file_hash = ? WHERE seq = ?`);
+  // A runbook written to a folder is from then on the one that folder's file updates, unless it already has a folder
+  // (then only its own file's hash moves on); OR IGNORE: a runbook that already holds that folder and path keeps it.
+  const recordExported = db.prepare(
+    `UPDATE OR IGNORE runbooks SET folder = @folder, path = @path, file_hash = @hash
+     WHERE id = @id AND source = @source AND (folder IS NULL OR (folder = @folder AND path = @path))`,
+  );
   const sourceById = db.prepare<[string], { source: string }>(`SELECT source FROM runbooks WHERE id = ?`);
   const insertRunbook = db.prepare(
-    `INSERT INTO runbooks (id, version, source, body, title, tags, resources, severity, path, starter, created_at, updated_at, updated_by)
-     VALUES (@id, 1, @source, @body, @title, @tags, @resources, @severity, @path, @starter, @at, @at, @actor)`,
+    `INSERT INTO runbooks (id, version, source, body, title, tags, resources, severity, folder, path, file_hash, starter, created_at, updated_at, updated_by)
+     VALUES (@id, 1, @source, @body, @title, @tags, @resources, @severity, @folder, @path, @fileHash, @starter, @at, @at, @actor)`,
   );
   const updateRunbook = db.prepare(
     `UPDATE runbooks SET version = version + 1, source = @source, body = @body, title = @title, tags = @tags, resources = @resources,
@@ -177,7 +188,7 @@ export function createRunbookStore(db: Database) {
   const searchStatements = new Map<string, ReturnType<Database['prepare']>>();
 
   /** Writes a new runbook, its first version and its index rows; inside the caller's transaction. Returns its id. */
-  const insert = (source: string, parsed: ParsedRunbook, actor: string, at: string, extra: { path?: string; starter?: string } = {}): string => {
+  const insert = (source: string, parsed: ParsedRunbook, actor: string, at: string, extra: { folder?: string; path?: string; starter?: string } = {}): string => {
     const id = newId();
     const info = insertRunbook.run({
       id,
@@ -187,7 +198,9 @@ export function createRunbookStore(db: Database) {
       tags: JSON.stringify(parsed.tags),
       resources: JSON.stringify(parsed.resources),
       severity: parsed.severity ?? null,
+      folder: extra.folder ?? null,
       path: extra.path ?? null,
+      fileHash: extra.folder === undefined ? null : hashOf(source),
       starter: extra.starter ?? null,
       at,
       actor,
@@ -417,25 +430,39 @@ export function createRunbookStore(db: Database) {
     },
 
     /**
-     * Stores an import in one transaction: a file new to the library is
-     * added, one imported before from the same path gets a new version if it
-     * changed. All or nothing.
+     * Stores an import from `folder` (its real path) in one transaction. A
+     * file new to the library is added. One imported before from the same
+     * folder and path gets a new version only when the file changed since it
+     * was last imported or exported; a runbook changed in the app since keeps
+     * that change, and if the file changed too it is left as it is and its
+     * path listed in `conflicts`. All or nothing.
      */
-    importFiles(files: readonly StoredFile[], actor: string): ImportOutcome {
+    importFiles(folder: string, files: readonly StoredFile[], actor: string): ImportOutcome {
       return db.transaction(() => {
         const at = new Date().toISOString();
-        const out: ImportOutcome = { added: [], updated: [], unchanged: 0 };
+        const out: ImportOutcome = { added: [], updated: [], unchanged: 0, conflicts: [] };
         for (const f of files) {
-          const row = byPath.get(f.path);
-          if (row?.source === f.source) {
+          const row = byOrigin.get(folder, f.path);
+          const hash = hashOf(f.source);
+          if (row?.file_hash === hash) {
             out.unchanged++;
             continue;
           }
-          // Changed since the read phase found it unchanged (a save meanwhile): parse it now; it parsed when it was stored.
+          if (row?.source === f.source) {
+            setFileHash.run(hash, row.seq);
+            out.unchanged++;
+            continue;
+          }
+          if (row && hashOf(row.source) !== row.file_hash) {
+            out.conflicts.push(f.path);
+            continue;
+          }
+          // Read as held by the library, yet changed before the store phase (a save meanwhile): parse it now.
           const parsed = f.parsed ?? parseRunbook(f.source, { fallbackTitle: f.path.split('/').at(-1)?.replace(/\.(md|markdown)$/i, '') });
-          if (!row) out.added.push(insert(f.source, parsed, actor, at, { path: f.path }));
+          if (!row) out.added.push(insert(f.source, parsed, actor, at, { folder, path: f.path }));
           else {
             update(row, f.source, parsed, actor, at);
+            setFileHash.run(hash, row.seq);
             out.updated.push(row.id);
           }
         }
@@ -443,9 +470,19 @@ export function createRunbookStore(db: Database) {
       })();
     },
 
-    /** Whether the library holds exactly `source` as the runbook imported from `path`: an import need not parse it again. */
-    holds(path: string, source: string): boolean {
-      return sourceByPath.get(path)?.source === source;
+    /** Whether an import from `folder` need not parse the file at `path` holding `source`: the library holds it, or it is unchanged since last imported. */
+    holds(folder: string, path: string, source: string): boolean {
+      const row = byOrigin.get(folder, path);
+      return row !== undefined && (row.source === source || row.file_hash === hashOf(source));
+    },
+
+    /**
+     * Records that runbook `id`'s `source` was written to `path` in `folder`
+     * (its real path): a runbook with no folder yet takes this one, so
+     * importing the folder back updates it rather than adding a copy.
+     */
+    recordExport(id: string, folder: string, path: string, source: string): void {
+      recordExported.run({ id, folder, path, source, hash: hashOf(source) });
     },
 
     /** Adds the starters not in the library (by key); none is replaced. Returns the ids added. */

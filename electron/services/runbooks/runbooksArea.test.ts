@@ -93,7 +93,7 @@ describe('runbooks area', () => {
       ['read', 'done'],
       ['store', 'done'],
     ]);
-    expect(done.result).toEqual({ added: 3, updated: 0, unchanged: 0, refused: 3, skipped: 2 });
+    expect(done.result).toEqual({ added: 3, updated: 0, unchanged: 0, conflicts: 0, refused: 3, skipped: 2 });
     const summary = done.report!.summary!;
     expect(summary).toMatch(/`huge\.md`: huge\.md is 5\.0 MB; Pilothouse reads at most 1 MB/);
     expect(summary).toMatch(/`latin1\.md`: latin1\.md isn't UTF-8 text/);
@@ -136,7 +136,7 @@ describe('runbooks area', () => {
     writeFileSync(join(root, 'ünïcødé 🙂.md'), rb('Unicode name'));
     const { h, task, all } = setup();
     const done = await task(h['runbooks.import']({ folder: root }, ctx));
-    expect(done.result).toEqual({ added: 1, updated: 0, unchanged: 0, refused: 1, skipped: 2 });
+    expect(done.result).toEqual({ added: 1, updated: 0, unchanged: 0, conflicts: 0, refused: 1, skipped: 2 });
     expect((await all()).map((m) => m.path)).toEqual(['ünïcødé 🙂.md']);
     const summary = done.report!.summary!;
     expect(summary).toMatch(/`d0\/d1\/.*\/d32`: nested more than 32 folders deep/);
@@ -177,6 +177,57 @@ describe('runbooks area', () => {
     expect(await errorOf(() => h['runbooks.import']({}, ctx))).toMatchObject({ code: 'VALIDATION', message: 'No folder was chosen, so nothing was imported' });
     expect((await task(h['runbooks.import']({}, ctx))).result).toMatchObject({ added: 3 });
     expect(titles).toEqual(['Choose a folder of runbooks to import', 'Choose a folder of runbooks to import']);
+  });
+
+  it('re-importing keeps edits made in the app, and lists a runbook changed in both places as a conflict', async () => {
+    const { root } = libraryFolder();
+    const { h, task, all } = setup();
+    await task(h['runbooks.import']({ folder: root }, ctx));
+    const rollback = (await all()).find((m) => m.path === 'rollback.md')!;
+    await h['runbooks.save']({ id: rollback.id, source: rb('Roll back a model server', 'edited in the app') }, ctx);
+    const again = await task(h['runbooks.import']({ folder: root }, ctx));
+    expect(again.result).toMatchObject({ added: 0, updated: 0, unchanged: 3, conflicts: 0 });
+    expect(await h['runbooks.get']({ id: rollback.id }, ctx)).toMatchObject({ version: 2, body: 'edited in the app\n' });
+
+    writeFileSync(join(root, 'rollback.md'), rb('Roll back a model server', 'edited in the folder'));
+    writeFileSync(join(root, 'gpu', 'a..b.md'), rb('Dots in a name', 'edited in the folder only'));
+    const third = await task(h['runbooks.import']({ folder: root }, ctx));
+    expect(third.result).toMatchObject({ added: 0, updated: 1, unchanged: 1, conflicts: 1 });
+    expect(third.report!.summary).toContain('- `rollback.md`: changed both in the app and in the folder; export it or edit one');
+    expect(await h['runbooks.get']({ id: rollback.id }, ctx)).toMatchObject({ version: 2, body: 'edited in the app\n' });
+    expect((await all()).find((m) => m.path === 'gpu/a..b.md')!.version).toBe(2);
+  });
+
+  it('keys imports by folder and path: two folders\' README.md are two runbooks', async () => {
+    const base = madeTempDir('ph-runbooks-teams-');
+    for (const team of ['team-a', 'team-b']) {
+      mkdirSync(join(base, team));
+      writeFileSync(join(base, team, 'README.md'), rb(`${team} on call`));
+    }
+    const { h, task, all } = setup();
+    await task(h['runbooks.import']({ folder: join(base, 'team-a') }, ctx));
+    const second = await task(h['runbooks.import']({ folder: join(base, 'team-b') }, ctx));
+    expect(second.result).toMatchObject({ added: 1, updated: 0 });
+    expect((await all()).map((m) => [m.path, m.title, m.version]).sort()).toEqual([
+      ['README.md', 'team-a on call', 1],
+      ['README.md', 'team-b on call', 1],
+    ]);
+  });
+
+  it('re-importing an export into the same library updates the exported runbooks rather than adding copies', async () => {
+    const { h, task, all } = setup({ starters: [{ key: 'drain-node', source: rb('Drain a node') }] });
+    await h['runbooks.save']({ source: rb('Made in the app') }, ctx);
+    const before = await all();
+    expect(before).toHaveLength(2);
+    const out = madeTempDir('ph-runbooks-round-');
+    await task(h['runbooks.export']({ folder: out }, ctx));
+    const back = await task(h['runbooks.import']({ folder: out }, ctx));
+    expect(back.result).toMatchObject({ added: 0, updated: 0, unchanged: 2, conflicts: 0 });
+    const made = before.find((m) => m.title === 'Made in the app')!;
+    writeFileSync(join(out, 'made-in-the-app.md'), rb('Made in the app', 'edited in the folder'));
+    expect((await task(h['runbooks.import']({ folder: out }, ctx))).result).toMatchObject({ added: 0, updated: 1 });
+    expect((await all()).map((m) => m.id).sort()).toEqual(before.map((m) => m.id).sort());
+    expect(await h['runbooks.get']({ id: made.id }, ctx)).toMatchObject({ version: 2, body: 'edited in the folder\n' });
   });
 
   it('exports each runbook at its import path or a slug of its title, and imports the export back the same', async () => {

@@ -4,7 +4,7 @@ import { migrate } from '../database';
 import { migrations } from '.';
 
 describe('migration 008 (runbooks)', () => {
-  it('adds the library over a version 7 file: one import path per runbook, versions and uses go with their runbook, FTS5 answers', () => {
+  it('adds the library over a version 7 file: one runbook per import folder and path, versions and uses go with their runbook, FTS5 answers', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, migrations.slice(0, 7));
@@ -12,13 +12,18 @@ describe('migration 008 (runbooks)', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(8);
 
     const add = db.prepare(
-      `INSERT INTO runbooks (seq, id, version, source, body, title, tags, resources, severity, path, created_at, updated_at, updated_by)
-       VALUES (?, ?, 1, 'x', 'x', 'T', '[]', '[]', ?, ?, 'now', 'now', 'ann')`,
+      `INSERT INTO runbooks (seq, id, version, source, body, title, tags, resources, severity, folder, path, file_hash, created_at, updated_at, updated_by)
+       VALUES (?, ?, 1, 'x', 'x', 'T', '[]', '[]', ?, ?, ?, ?, 'now', 'now', 'ann')`,
     );
-    add.run(1, 'rb-one', 'high', 'gpu/drain.md');
-    expect(() => add.run(2, 'rb-two', null, 'gpu/drain.md')).toThrow(/UNIQUE/);
-    expect(() => add.run(3, 'rb-three', 'urgent', null)).toThrow(/CHECK/);
-    add.run(4, 'rb-four', null, null);
+    add.run(1, 'rb-one', 'high', '/teams/a', 'gpu/drain.md', 'h');
+    expect(() => add.run(2, 'rb-two', null, '/teams/a', 'gpu/drain.md', 'h')).toThrow(/UNIQUE/);
+    // The same path in another folder is another runbook.
+    add.run(5, 'rb-five', null, '/teams/b', 'gpu/drain.md', 'h');
+    expect(() => add.run(3, 'rb-three', 'urgent', null, null, null)).toThrow(/CHECK/);
+    // Folder, path and hash go together.
+    expect(() => add.run(6, 'rb-six', null, null, 'gpu/x.md', 'h')).toThrow(/CHECK/);
+    expect(() => add.run(7, 'rb-seven', null, '/teams/a', 'gpu/x.md', null)).toThrow(/CHECK/);
+    add.run(4, 'rb-four', null, null, null, null);
 
     db.prepare(`INSERT INTO runbook_versions VALUES (1, 1, 'x', 'T', 'now', 'ann', 1)`).run();
     db.prepare(`INSERT INTO runbook_tags VALUES (1, 'gpu')`).run();

@@ -6,6 +6,11 @@ import type { Migration } from './types';
  * checklist state), and an FTS5 index of title, tags and body kept in step by
  * the runbooks store inside the transaction of each write.
  *
+ * A runbook imported from (or exported to) a folder keeps where: the folder's
+ * real path and its path inside it, one runbook per pair, and the SHA-256 of
+ * the file as it was last imported or written, so a re-import tells a file
+ * changed in the folder from a runbook changed in the app.
+ *
  * `seq` is the internal key (the FTS rowid: an INTEGER PRIMARY KEY keeps its
  * value through VACUUM, an implicit rowid does not); `id` is the one the
  * contract names.
@@ -25,11 +30,17 @@ export const migration008: Migration = {
         tags        TEXT NOT NULL,
         resources   TEXT NOT NULL,
         severity    TEXT CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),
-        path        TEXT UNIQUE,
+        -- the real path of the folder it was imported from or exported to, and its path inside it ('/'-separated)
+        folder      TEXT,
+        path        TEXT,
+        -- SHA-256 (hex) of the file as last imported or exported: what the folder held when the two agreed
+        file_hash   TEXT,
         starter     TEXT UNIQUE,
         created_at  TEXT NOT NULL,
         updated_at  TEXT NOT NULL,
-        updated_by  TEXT NOT NULL
+        updated_by  TEXT NOT NULL,
+        UNIQUE (folder, path),
+        CHECK ((folder IS NULL) = (path IS NULL) AND (folder IS NULL) = (file_hash IS NULL))
       );
       CREATE INDEX runbooks_updated ON runbooks (updated_at DESC, seq DESC);
 
