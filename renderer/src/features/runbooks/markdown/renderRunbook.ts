@@ -114,7 +114,7 @@ function closeImplied(open: string[], names: string[], within: string[]): void {
 /** Pops `open` down past the nearest `tag`, looking no further than `SCAN` tags: a stray end tag closes nothing. */
 function closeTag(open: string[], tag: string): void {
   const i = open.lastIndexOf(tag);
-  if (i >= open.length - SCAN) open.length = i;
+  if (i >= 0 && i >= open.length - SCAN) open.length = i;
 }
 
 /**
