@@ -235,6 +235,22 @@ describe('runbook store', () => {
     expect(uses[0].label).toBe(`use ${MAX_USES + 4}`);
   });
 
+  it('ties a use to the version it started on: ticks count that version\'s items, whatever is saved since', () => {
+    const { store } = setup();
+    const { meta } = store.save({ source: rb('Checklist', '- [ ] one\n- [ ] two\n- [ ] three\n') }, 'ann');
+    const use = store.startUse(meta.id, 'incident', 'ann');
+    expect(use.version).toBe(1);
+    store.save({ id: meta.id, source: rb('Checklist', '- [ ] only one\n') }, 'bob');
+    expect(store.check(use.id, 2, true)).toMatchObject({ version: 1, checked: [2] });
+    const later = store.startUse(meta.id, 'later', 'ann');
+    expect(later.version).toBe(2);
+    expect(codeOf(() => store.check(later.id, 1, true))).toBe('VALIDATION');
+    expect(store.uses(meta.id).map((u) => [u.label, u.version])).toEqual([
+      ['later', 2],
+      ['incident', 1],
+    ]);
+  });
+
   it('deletes a runbook with its versions, uses and index rows', () => {
     const { db, store } = setup();
     const { meta } = store.save({ source: rb('Gone', '- [ ] a', 'tags: [x]\nresources: [pod/p]\n') }, 'ann');

@@ -84,6 +84,7 @@ interface FullRow extends Row {
 interface UseRow {
   id: string;
   runbook_id: string;
+  version: number;
   label: string;
   started_at: string;
   started_by: string;
@@ -104,9 +105,13 @@ const metaOf = (r: Row): RunbookMeta => ({
   updatedBy: r.updated_by,
 });
 
-const useOf = (r: UseRow): RunbookUse => ({
+/** A use as the store keeps it: with the runbook version it was started on (its checklist is that version's). */
+export type StoredUse = RunbookUse & { version: number };
+
+const useOf = (r: UseRow): StoredUse => ({
   id: r.id,
   runbookId: r.runbook_id,
+  version: r.version,
   label: r.label,
   startedAt: r.started_at,
   startedBy: r.started_by,
@@ -167,13 +172,16 @@ export function createRunbookStore(db: Database) {
   const versionOf = db.prepare<[number, number], { source: string }>(`SELECT source FROM runbook_versions WHERE runbook_seq = ? AND version = ?`);
   const tagCounts = db.prepare<[], { tag: string; count: number }>(`SELECT tag, count(*) AS count FROM runbook_tags GROUP BY tag ORDER BY count DESC, tag`);
   const starterKeys = db.prepare<[], { starter: string }>(`SELECT starter FROM runbooks WHERE starter IS NOT NULL`);
-  const insertUse = db.prepare(`INSERT INTO runbook_uses (id, runbook_seq, label, started_at, started_by) VALUES (@id, @seq, @label, @at, @actor)`);
+  const insertUse = db.prepare(`INSERT INTO runbook_uses (id, runbook_seq, version, label, started_at, started_by) VALUES (@id, @seq, @version, @label, @at, @actor)`);
   const pruneUses = db.prepare(
     `DELETE FROM runbook_uses WHERE runbook_seq = @seq AND id NOT IN (SELECT id FROM runbook_uses WHERE runbook_seq = @seq ORDER BY started_at DESC, rowid DESC LIMIT @keep)`,
   );
-  const USE_COLUMNS = `u.id, r.id AS runbook_id, u.label, u.started_at, u.started_by, u.checked`;
+  const USE_COLUMNS = `u.id, r.id AS runbook_id, u.version, u.label, u.started_at, u.started_by, u.checked`;
   const usesOf = db.prepare<[number], UseRow>(`SELECT ${USE_COLUMNS} FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.runbook_seq = ? ORDER BY u.started_at DESC, u.rowid DESC`);
-  const useById = db.prepare<[string], UseRow & { body: string; version: number }>(`SELECT ${USE_COLUMNS}, r.body, r.version FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq WHERE u.id = ?`);
+  const useById = db.prepare<[string], UseRow & { source: string }>(
+    `SELECT ${USE_COLUMNS}, v.source FROM runbook_uses u JOIN runbooks r ON r.seq = u.runbook_seq
+       JOIN runbook_versions v ON v.runbook_seq = u.runbook_seq AND v.version = u.version WHERE u.id = ?`,
+  );
   const setChecked = db.prepare(`UPDATE runbook_uses SET checked = ? WHERE id = ?`);
   const forResourceQuery = db.prepare<{ kind: string; namespace: string; name: string }, Row>(
     `SELECT ${META_COLUMNS} FROM runbooks r WHERE r.seq IN (
@@ -390,35 +398,37 @@ export function createRunbookStore(db: Database) {
     },
 
     /** The times this runbook was followed, newest first. */
-    uses(id: string): RunbookUse[] {
+    uses(id: string): StoredUse[] {
       return usesOf.all(rowOf(id).seq).map(useOf);
     },
 
-    /** Starts a use with nothing ticked; the oldest beyond {@link MAX_USES} are dropped. */
-    startUse(id: string, label: string | undefined, actor: string): RunbookUse {
+    /** Starts a use of the current version with nothing ticked; the oldest beyond {@link MAX_USES} are dropped. */
+    startUse(id: string, label: string | undefined, actor: string): StoredUse {
       return db.transaction(() => {
         const row = rowOf(id);
         const at = new Date().toISOString();
         const clean = (label ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, LABEL_MAX);
         const useId = `use-${randomUUID().replaceAll('-', '')}`;
-        insertUse.run({ id: useId, seq: row.seq, label: clean || `${at.slice(0, 16).replace('T', ' ')} UTC`, at, actor });
+        insertUse.run({ id: useId, seq: row.seq, version: row.version, label: clean || `${at.slice(0, 16).replace('T', ' ')} UTC`, at, actor });
         pruneUses.run({ seq: row.seq, keep: MAX_USES });
         return useOf(useById.get(useId)!);
       })();
     },
 
     /**
-     * Ticks or unticks item `item` of a use's checklist.
+     * Ticks or unticks item `item` of a use's checklist: the items of the
+     * version the use started on, whatever was saved since.
      *
-     * @throws AppError NOT_FOUND for an unknown use; VALIDATION for an item the runbook does not have.
+     * @throws AppError NOT_FOUND for an unknown use; VALIDATION for an item that version does not have.
      */
-    check(useId: string, item: number, checked: boolean): RunbookUse {
+    check(useId: string, item: number, checked: boolean): StoredUse {
       return db.transaction(() => {
         const use = useById.get(useId);
         if (!use) throw new AppError('NOT_FOUND', 'This use of the runbook no longer exists; start a new one');
-        const items = checklistItemCount(use.body, `${use.runbook_id}:${use.version}`);
+        // Every stored version parsed when it was saved; the count is cached by version, so a tick rarely parses.
+        const items = checklistItemCount(parseRunbook(use.source).body, `${use.runbook_id}:${use.version}`);
         if (item >= items) {
-          throw new AppError('VALIDATION', `This runbook has ${items} checklist item${items === 1 ? '' : 's'}; there is no item ${item + 1} (was it edited meanwhile? reopen it)`);
+          throw new AppError('VALIDATION', `Version ${use.version} of this runbook, which this use follows, has ${items} checklist item${items === 1 ? '' : 's'}; there is no item ${item + 1}`);
         }
         const set = new Set(JSON.parse(use.checked) as number[]);
         if (checked) set.add(item);

@@ -28,7 +28,7 @@ describe('migration 008 (runbooks)', () => {
     db.prepare(`INSERT INTO runbook_versions VALUES (1, 1, 'x', 'T', 'now', 'ann', 1)`).run();
     db.prepare(`INSERT INTO runbook_tags VALUES (1, 'gpu')`).run();
     db.prepare(`INSERT INTO runbook_resources VALUES (1, 'deployment', '', 'payments')`).run();
-    db.prepare(`INSERT INTO runbook_uses (id, runbook_seq, label, started_at, started_by) VALUES ('u1', 1, 'incident', 'now', 'ann')`).run();
+    db.prepare(`INSERT INTO runbook_uses (id, runbook_seq, version, label, started_at, started_by) VALUES ('u1', 1, 1, 'incident', 'now', 'ann')`).run();
     db.prepare(`INSERT INTO runbooks_fts (rowid, title, tags, body) VALUES (1, 'Drain a GPU node', 'gpu', 'cordon then drain')`).run();
     expect(db.prepare(`SELECT rowid FROM runbooks_fts WHERE runbooks_fts MATCH '"dra"*'`).all()).toEqual([{ rowid: 1 }]);
 

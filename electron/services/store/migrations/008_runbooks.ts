@@ -2,8 +2,8 @@ import type { Migration } from './types';
 
 /**
  * The runbook library: each runbook's current version with what its front
- * matter says, every saved version, the times someone followed one (their
- * checklist state), and an FTS5 index of title, tags and body kept in step by
+ * matter says, every saved version, the times someone followed one (the version
+ * followed and its checklist state), and an FTS5 index of title, tags and body kept in step by
  * the runbooks store inside the transaction of each write.
  *
  * A runbook imported from (or exported to) a folder keeps where: the folder's
@@ -75,6 +75,8 @@ export const migration008: Migration = {
       CREATE TABLE runbook_uses (
         id          TEXT PRIMARY KEY,
         runbook_seq INTEGER NOT NULL REFERENCES runbooks (seq) ON DELETE CASCADE,
+        -- the version it was started on: its checklist is that version's
+        version     INTEGER NOT NULL,
         label       TEXT NOT NULL,
         started_at  TEXT NOT NULL,
         started_by  TEXT NOT NULL,
