@@ -37,7 +37,7 @@ describe('runbook export', () => {
   it('writes a stored path only when it stays inside the folder', () => {
     expect(safeSegments('gpu/nodes/drain.md')).toEqual(['gpu', 'nodes', 'drain.md']);
     expect(safeSegments('a..b.md')).toEqual(['a..b.md']);
-    for (const bad of ['../x.md', 'a/../../x.md', '/etc/x.md', 'a//b.md', './x.md', '.git/x.md', 'a\\..\\x.md', 'a\0.md', `${'x'.repeat(121)}.md`]) {
+    for (const bad of ['../x.md', 'a/../../x.md', '/etc/x.md', 'a//b.md', './x.md', '.git/x.md', 'a\\..\\x.md', 'a\0.md', `${'x'.repeat(253)}.md`]) {
       expect(safeSegments(bad), bad).toBeUndefined();
     }
   });
@@ -100,5 +100,39 @@ describe('runbook export through a swapped folder', () => {
     } finally {
       hook.beforeOpen = undefined;
     }
+  });
+});
+
+describe('runbook export file names', () => {
+  it('keeps names within the file system limit in bytes, whatever the script', async () => {
+    const cjk = '漢'.repeat(80);
+    expect(Buffer.byteLength(`${slugOf(cjk)}-99999.md`)).toBeLessThanOrEqual(200);
+    expect(slugOf(cjk)).toMatch(/^漢+$/);
+    // A cut never splits a character: 2-, 3- and 4-byte ones.
+    for (const c of ['ж', '漢', '𠀀']) {
+      const slug = slugOf(c.repeat(200));
+      expect(slug.startsWith(c) && Buffer.from(slug).toString() === slug && Buffer.byteLength(slug) <= 188).toBe(true);
+    }
+    expect(safeSegments(`${'漢'.repeat(84)}.md`)).toEqual([`${'漢'.repeat(84)}.md`]);
+    expect(safeSegments(`${'漢'.repeat(85)}.md`)).toBeUndefined();
+
+    const db = new Database(':memory:');
+    migrate(db, migrations);
+    const log = createLogger({ sink: () => {} });
+    const hub = { publish: () => {} } as unknown as EventHub;
+    const runner = createTaskRunner({ db, audit: createAuditService(db, hub, log), hub, log });
+    const out = madeTempDir('ph-runbooks-export-cjk-');
+    const store = {
+      exportItems: () => [
+        { id: 'rb-a', title: cjk },
+        { id: 'rb-b', title: cjk },
+        { id: 'rb-c', title: 'x', path: `${'漢'.repeat(84)}.md` },
+      ],
+      sourceOf: (id: string) => `# ${id}\n`,
+      recordExport: () => {},
+    };
+    const task = await startFolderExport({ runner, store }, out, undefined, 'ann').done;
+    expect(task.result).toEqual({ written: 3, unchanged: 0, refused: 0 });
+    expect(readdirSync(out).sort()).toEqual([`${slugOf(cjk)}-2.md`, `${slugOf(cjk)}.md`, `${'漢'.repeat(84)}.md`].sort());
   });
 });

@@ -14,7 +14,10 @@ import { folderRoot, openedAt, shownPath, type Skipped } from './folderImport';
 import type { ExportItem, RunbookStore } from './runbookStore';
 
 const REPORT_ITEMS = 50;
-const SEGMENT_MAX = 120;
+/** Bytes of a name from an import path: the file system's limit (it named a file once). */
+const SEGMENT_MAX_BYTES = 255;
+/** Bytes of a slug, so that with "-<n>.md" a name made from a title stays within 200. */
+const SLUG_MAX_BYTES = 188;
 
 /** What an export did, for its report. */
 export interface ExportDone {
@@ -32,16 +35,37 @@ export interface FolderExportDeps {
 
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-/** A file name from a title: lower case words joined by "-", "runbook" when none is left. */
+/** `text` cut to at most `max` UTF-8 bytes, never inside a character. */
+function cutToBytes(text: string, max: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > max) break;
+    end += ch.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * A file name from a title: lower case words joined by "-", "runbook" when
+ * none is left; at most 80 characters and {@link SLUG_MAX_BYTES} bytes (file
+ * systems limit a name in bytes, and a CJK character takes three).
+ */
 export function slugOf(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
+  const slug = cutToBytes(
+    [
+      ...title
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '-')
+        .replace(/^-+|-+$/g, ''),
+    ]
+      .slice(0, 80)
+      .join(''),
+    SLUG_MAX_BYTES,
+  ).replace(/-+$/, '');
   return slug || 'runbook';
 }
 
@@ -53,7 +77,7 @@ export function slugOf(title: string): string {
 export function safeSegments(path: string): string[] | undefined {
   if (path.startsWith('/') || path.includes('\\') || path.includes('\0')) return undefined;
   const segments = path.split('/');
-  if (segments.some((s) => !s || s === '.' || s === '..' || s.startsWith('.') || s.length > SEGMENT_MAX)) return undefined;
+  if (segments.some((s) => !s || s === '.' || s === '..' || s.startsWith('.') || Buffer.byteLength(s) > SEGMENT_MAX_BYTES)) return undefined;
   return segments;
 }
 
@@ -106,7 +130,8 @@ async function writeOne(root: string, segments: string[], source: string, temps:
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const temp = join(dir, `.${segments.at(-1)!}.${randomBytes(6).toString('hex')}.tmp`);
+  // Short whatever the name: a temporary name built on a long one would pass the file system's limit.
+  const temp = join(dir, `.rbexp-${randomBytes(4).toString('hex')}.tmp`);
   temps.add(temp);
   // O_EXCL | O_NOFOLLOW: a file or link someone placed at the temporary name is never written through.
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
