@@ -54,13 +54,19 @@ for (const [kind, names] of Object.entries(KIND_NAMES)) {
 /**
  * A kind as a runbook or an object names it, in one form: lower case,
  * without an API group (`deployments.apps` → `deployment`), singular for the
- * kinds kubectl knows short names of; another kind loses a plural "s".
+ * kinds kubectl knows short names of; another kind loses its English
+ * plural as Kubernetes forms them (`policies`, `priorityclasses`,
+ * `prometheuses`, `alertmanagers`).
  */
 export function canonicalKind(kind: string): string {
   const bare = kind.toLowerCase().split('.')[0];
   const known = CANONICAL.get(bare);
   if (known) return known;
-  return bare.length > 3 && bare.endsWith('s') && !bare.endsWith('ss') ? bare.slice(0, -1) : bare;
+  if (bare.length <= 3) return bare;
+  if (bare.endsWith('ies')) return `${bare.slice(0, -3)}y`;
+  if (/(ss|ch|sh|x|us)es$/.test(bare)) return bare.slice(0, -2);
+  // A singular ending in "ss" or "us" (priorityclass, prometheus) is no plural.
+  return bare.endsWith('s') && !/(ss|us)$/.test(bare) ? bare.slice(0, -1) : bare;
 }
 
 /**
