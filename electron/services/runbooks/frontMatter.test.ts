@@ -28,6 +28,9 @@ describe('runbook front matter', () => {
   it('takes the title from the first # heading outside code, else the file name, else a default', () => {
     expect(parseRunbook('```sh\n# not a heading\n```\n## Sub\n# Real title #\n').title).toBe('Real title');
     expect(parseRunbook('---\ntags: [a]\n---\nno heading', { fallbackTitle: 'drain-node' }).title).toBe('drain-node');
+    // A file's name is as hostile as a title: one line, no direction overrides, no control characters.
+    expect(parseRunbook('no heading', { fallbackTitle: '\u202Egnp.exe\nsecond line\u0007\u2066' }).title).toBe('gnp.exe second line');
+    expect(parseRunbook('no heading', { fallbackTitle: '\u202E\u0007 \n' }).title).toBe('Untitled runbook');
     expect(parseRunbook('plain text').title).toBe('Untitled runbook');
     expect(parseRunbook('plain text').tags).toEqual([]);
   });

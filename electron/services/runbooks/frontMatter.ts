@@ -88,7 +88,8 @@ export function parseRunbook(source: string, options: ParseOptions = {}): Parsed
   }
   return {
     ...fields,
-    title: fields.title ?? firstHeading(body) ?? options.fallbackTitle?.slice(0, MAX_TITLE_CHARS) ?? 'Untitled runbook',
+    // A file's name is cleaned as a title is: it can hold a newline, a bell or a direction override.
+    title: fields.title ?? firstHeading(body) ?? (oneLine(options.fallbackTitle ?? '').slice(0, MAX_TITLE_CHARS) || 'Untitled runbook'),
     body,
   };
 }
