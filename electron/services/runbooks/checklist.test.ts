@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TASK_LIST_CASES } from '../../../shared/runbookTaskLists.cases';
 import { checklistItemCount } from './checklist';
 
 describe('checklist items', () => {
@@ -21,6 +22,10 @@ describe('checklist items', () => {
     ].join('\n');
     expect(checklistItemCount(body)).toBe(5);
     expect(checklistItemCount('')).toBe(0);
+  });
+
+  it.each(TASK_LIST_CASES)('counts as many items as the UI shows: $name', ({ body, items }) => {
+    expect(checklistItemCount(body)).toBe(items.length);
   });
 
   it('remembers a version\'s count by its key', () => {

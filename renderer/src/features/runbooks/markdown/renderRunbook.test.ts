@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TASK_LIST_CASES } from '../../../../../shared/runbookTaskLists.cases';
 import { MAX_BODY, renderRunbook } from './renderRunbook';
 
 /** Renders `source` into a detached element, as the page would show it. */
@@ -167,6 +168,14 @@ describe('renderRunbook: hostile Markdown renders inert', () => {
     expect(root.querySelectorAll('input')).toHaveLength(4);
     expect(rendered.checkboxes.map((c) => c.closest('li')?.textContent?.trim().split('\n')[0])).toEqual(['cordon the node', 'drain it', 'nested step', 'numbered task']);
     expect(root.textContent).not.toContain('[ ]');
+  });
+
+  it.each(TASK_LIST_CASES)('shows the checklist items the services count: $name', ({ body, items }) => {
+    const { root, rendered } = show(body);
+    const ownText = (box: HTMLInputElement) =>
+      [...box.closest('li')!.childNodes].filter((n) => !(n instanceof Element && /^(UL|OL)$/.test(n.tagName))).map((n) => n.textContent).join('').trim();
+    expect(rendered.checkboxes.map(ownText)).toEqual(items);
+    expect(root.querySelectorAll('input')).toHaveLength(items.length);
   });
 
   it('does not hang or overflow on 10,000 levels of nesting (and 900 levels of indented lists, as much as 1 MB holds)', () => {

@@ -1,7 +1,8 @@
 import DOMPurify, { type Config } from 'dompurify';
 import MarkdownItCallable from 'markdown-it';
 import { highlightCode, knownLanguage } from './highlight';
-import { taskLists, type TaskEnv } from './taskLists';
+import { RUNBOOK_MARKDOWN_OPTIONS } from '../../../../../shared/runbookTaskLists';
+import { taskCheckboxes, type TaskEnv } from './taskLists';
 
 /** One code block of a runbook, as its source has it (never read back from the DOM). */
 export interface CodeBlock {
@@ -25,15 +26,12 @@ export interface RenderedRunbook {
 /** Bodies larger than this are refused: the contract's own limit for a runbook's file. */
 export const MAX_BODY = 1_048_576;
 
-/** Block nesting (lists, quotes) beyond this renders as text: 10,000 `>` must not cost 10,000 levels. */
-const MAX_NESTING = 20;
-
 interface EnvWithBlocks extends TaskEnv {
   blocks: { language?: string; text: string }[];
 }
 
-const md = MarkdownItCallable({ html: true, linkify: false, typographer: false, maxNesting: MAX_NESTING });
-md.use(taskLists);
+const md = MarkdownItCallable(RUNBOOK_MARKDOWN_OPTIONS);
+md.use(taskCheckboxes);
 // Code blocks: highlighted, escaped, and marked with this render's nonce so only they get Run and Copy.
 const codeRule = (text: string, info: string, env: EnvWithBlocks) => {
   const language = knownLanguage(info);
@@ -208,7 +206,7 @@ export const anchorId = (slug: string) => `runbook-${slug}`;
  */
 export function renderRunbook(body: string): RenderedRunbook {
   if (body.length > MAX_BODY) throw new Error(`This runbook is ${Math.ceil(body.length / 1024).toLocaleString()} KB: runbooks of more than 1 MB are not shown.`);
-  const env: EnvWithBlocks = { nonce: randomNonce(), tasks: 0, blocks: [] };
+  const env: EnvWithBlocks = { nonce: randomNonce(), blocks: [] };
   const html = md.render(body.replace(LONE_SURROGATE, '\uFFFD'), env);
   if (htmlDepth(html) > MAX_HTML_DEPTH) throw new Error(`This runbook's HTML is nested more than ${MAX_HTML_DEPTH} levels deep: it is not shown. Edit it to flatten the HTML.`);
   // Parsed in an inert document: nothing loads until the fragment joins the page, by which time remote images are gone.
@@ -241,9 +239,8 @@ export function renderRunbook(body: string): RenderedRunbook {
   }
   const checkboxes: HTMLInputElement[] = [];
   for (const input of fragment.querySelectorAll('input')) {
-    const [nonce, index] = (input.getAttribute('data-task') ?? '').split(':');
-    // Raw HTML's inputs (forms, fake checkboxes) go; ours are kept, in order.
-    if (nonce !== env.nonce || input.getAttribute('type') !== 'checkbox' || Number(index) !== checkboxes.length) {
+    // Raw HTML's inputs (forms, fake checkboxes) go; ours are kept, numbered as they are shown.
+    if (input.getAttribute('data-task') !== env.nonce || input.getAttribute('type') !== 'checkbox') {
       input.remove();
       continue;
     }
