@@ -27,7 +27,7 @@ export const RunbookMeta = z.object({
   tags: z.array(z.string()),
   resources: z.array(RunbookResource),
   severity: RunbookSeverity.optional(),
-  /** Where it was imported from, relative to the import folder (`gpu/drain-node.md`); absent for one made in the app. */
+  /** Where it was imported from or first exported to, relative to that folder (`gpu/drain-node.md`); absent for one made in the app and never exported. */
   path: z.string().optional(),
   /** Each save is a version, numbered from 1. */
   version: z.number().int(),
@@ -90,6 +90,8 @@ export type RunbookVersion = z.infer<typeof RunbookVersion>;
 export const RunbookUse = z.object({
   id: z.string(),
   runbookId: RunbookId,
+  /** The runbook version it was started on: its checklist is that version's (`runbooks.version` gives its text). */
+  version: z.number().int(),
   /** What the user called it ("incident 4711"); defaults to the date. */
   label: z.string(),
   startedAt: z.string(),
@@ -136,8 +138,10 @@ export const runbooksContract = defineArea('runbooks', {
     'runbooks.version': method(z.object({ id: RunbookId, version: z.number().int().min(1) }).strict(), z.object({ source: z.string() })),
     /**
      * Imports every `.md` file under a folder, recursively, as a task. Files
-     * are never read through a symbolic link or outside the folder; a file
-     * already imported from the same relative path gets a new version.
+     * are never read through a symbolic link or outside the folder. A file
+     * imported from (or exported to) the same folder and path before gets a
+     * new version only if it changed since; one changed in the app as well is
+     * left as it is and listed in the report as a conflict.
      * `folder` absent: the native folder picker (desktop).
      */
     'runbooks.import': method(z.object({ folder: FolderPath.optional() }).strict(), RunbookTaskStarted),
