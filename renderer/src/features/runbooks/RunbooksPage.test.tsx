@@ -216,6 +216,30 @@ describe('Runbooks page: editing', () => {
     expect(fake.method('runbooks.version')).toHaveBeenCalledWith({ id: 'rb-drain', version: 2 });
   });
 
+  it('compares any two versions', async () => {
+    const user = userEvent.setup();
+    const fake = library();
+    fake.handle('runbooks.versions', () =>
+      ok([
+        { version: 3, title: 'Drain a GPU node', savedAt: '2026-12-01T10:00:00Z', savedBy: 'me@laptop', bytes: 300 },
+        { version: 2, title: 'Drain a node', savedAt: '2026-11-01T10:00:00Z', savedBy: 'ana@desk', bytes: 280 },
+        { version: 1, title: 'Drain a node', savedAt: '2026-10-01T10:00:00Z', savedBy: 'ana@desk', bytes: 20 },
+      ]),
+    );
+    fake.handle('runbooks.version', ({ version }) => ok({ source: `step of version ${version}` }));
+    useRunbooks.setState({ selectedId: 'rb-drain' });
+    renderApp(fake, '#/runbooks');
+    await user.click(await screen.findByRole('button', { name: 'Versions' }));
+    const dialog = screen.getByRole('dialog', { name: 'Versions of Drain a GPU node' });
+    await user.click(await within(dialog).findByRole('button', { name: /Version 1/ }));
+    await within(dialog).findByRole('figure', { name: 'Changes from version 1 to version 3 (current)' });
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Compare with' }), 'Version 2');
+    const diff = await within(dialog).findByRole('figure', { name: 'Changes from version 1 to version 2' });
+    expect(within(diff).getByText('step of version 1')).toBeTruthy();
+    expect(within(diff).getByText('step of version 2')).toBeTruthy();
+    expect(fake.method('runbooks.version')).toHaveBeenCalledWith({ id: 'rb-drain', version: 2 });
+  });
+
   it('deletes a runbook only after confirming', async () => {
     const user = userEvent.setup();
     const fake = library();
