@@ -85,4 +85,14 @@ describe('RunbookView', () => {
     renderView({ body: '<div>'.repeat(300) + 'x' });
     expect(within(screen.getByRole('alert')).getByText(/nested more than 256 levels/)).toBeTruthy();
   });
+
+  it('shows the source of a runbook it does not render, on request', async () => {
+    const user = userEvent.setup();
+    const body = Array.from({ length: 20_000 }, (_, i) => `- step ${i}`).join('\n');
+    renderView({ body });
+    expect(within(screen.getByRole('alert')).getByText(/are not rendered/)).toBeTruthy();
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Show source' }));
+    expect(document.querySelector('pre.runbook-source')?.textContent).toBe(body);
+  });
 });

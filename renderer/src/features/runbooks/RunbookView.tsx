@@ -44,6 +44,8 @@ export function RunbookView({ body, checked, onToggle, onRun, onItems }: Runbook
   const host = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState<Shown>({ tools: [], checkboxes: [] });
   const [refused, setRefused] = useState<string>();
+  // What is not rendered can still be read as text.
+  const [showSource, setShowSource] = useState(false);
   // Read by the DOM listeners, which are added once.
   const latest = useRef({ onToggle, onItems, checkboxes: new Map<Element, number>() });
   useLayoutEffect(() => {
@@ -129,8 +131,12 @@ export function RunbookView({ body, checked, onToggle, onRun, onItems }: Runbook
         <div className="notice notice-error" role="alert">
           <strong>This runbook is not shown</strong>
           <p>{refused}</p>
+          <button type="button" aria-expanded={showSource} onClick={() => setShowSource(!showSource)}>
+            {showSource ? 'Hide source' : 'Show source'}
+          </button>
         </div>
       )}
+      {refused && showSource && <pre className="runbook-source mono">{body}</pre>}
       <div ref={host} className="runbook-body" />
       {shown.tools.map(({ host: bar, block }, i) =>
         createPortal(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_LIST_CASES } from '../../../../../shared/runbookTaskLists.cases';
-import { MAX_BODY, renderRunbook } from './renderRunbook';
+import { MAX_BODY, MAX_PARTS, renderRunbook } from './renderRunbook';
 
 /** Renders `source` into a detached element, as the page would show it. */
 function show(source: string): { root: HTMLElement; rendered: ReturnType<typeof renderRunbook> } {
@@ -212,6 +212,12 @@ describe('renderRunbook: hostile Markdown renders inert', () => {
     const line = 'kubectl '.repeat(100_000);
     const { root } = show(line);
     expect(root.textContent?.length).toBeGreaterThan(700_000);
+  });
+
+  it('refuses, quickly and with the reason, a body of more parts than can be drawn without freezing the window', () => {
+    const started = performance.now();
+    expect(() => renderRunbook(Array.from({ length: MAX_PARTS }, (_, i) => `- [ ] step ${i}`).join('\n'))).toThrow(/parts .* are not rendered/);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('refuses a body over 1 MB with the reason', () => {

@@ -25,6 +25,8 @@ export interface RenderedRunbook {
 
 /** Bodies larger than this are refused: the contract's own limit for a runbook's file. */
 export const MAX_BODY = 1_048_576;
+/** Bodies parsed into more Markdown tokens than this are not rendered: the page would freeze for a second or more drawing them. */
+export const MAX_PARTS = 20_000;
 
 interface EnvWithBlocks extends TaskEnv {
   blocks: { language?: string; text: string }[];
@@ -207,7 +209,10 @@ export const anchorId = (slug: string) => `runbook-${slug}`;
 export function renderRunbook(body: string): RenderedRunbook {
   if (body.length > MAX_BODY) throw new Error(`This runbook is ${Math.ceil(body.length / 1024).toLocaleString()} KB: runbooks of more than 1 MB are not shown.`);
   const env: EnvWithBlocks = { nonce: randomNonce(), blocks: [] };
-  const html = md.render(body.replace(LONE_SURROGATE, '\uFFFD'), env);
+  const tokens = md.parse(body.replace(LONE_SURROGATE, '\uFFFD'), env);
+  const parts = tokens.reduce((n, t) => n + 1 + (t.children?.length ?? 0), 0);
+  if (parts > MAX_PARTS) throw new Error(`This runbook has ${parts.toLocaleString()} parts (blocks, list items, links, styled words): runbooks of more than ${MAX_PARTS.toLocaleString()} are not rendered, as drawing them would freeze the window.`);
+  const html = md.renderer.render(tokens, md.options, env);
   if (htmlDepth(html) > MAX_HTML_DEPTH) throw new Error(`This runbook's HTML is nested more than ${MAX_HTML_DEPTH} levels deep: it is not shown. Edit it to flatten the HTML.`);
   // Parsed in an inert document: nothing loads until the fragment joins the page, by which time remote images are gone.
   const fragment = purify.sanitize(html, { ...purifyConfig, RETURN_DOM_FRAGMENT: true });
