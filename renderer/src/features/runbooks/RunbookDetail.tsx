@@ -11,6 +11,7 @@ import { RunbookView } from './RunbookView';
 import { RunInTerminalDialog } from './RunInTerminalDialog';
 import { useRunbooks } from './runbooksStore';
 import { useChecklist } from './useChecklist';
+import { useQuery } from '../../ui/useQuery';
 import { VersionsDialog } from './VersionsDialog';
 
 function DeleteDialog({ runbook, onClose }: { runbook: Runbook; onClose(): void }) {
@@ -44,6 +45,10 @@ function DeleteDialog({ runbook, onClose }: { runbook: Runbook; onClose(): void 
  */
 export function RunbookDetail({ runbook }: { runbook: Runbook }) {
   const checklist = useChecklist(runbook.id);
+  // A use follows the version it was started on: its ticks number that version's checklist.
+  const useVersion = checklist.current && checklist.current.version !== runbook.version ? checklist.current.version : undefined;
+  const older = useQuery('runbooks.version', useVersion === undefined ? null : { id: runbook.id, version: useVersion });
+  const body = useVersion === undefined ? runbook.body : older.value ? bodyOf(older.value.source) : undefined;
   const [items, setItems] = useState(0);
   const [dialog, setDialog] = useState<'versions' | 'delete' | null>(null);
   const [command, setCommand] = useState<string | null>(null);
@@ -106,10 +111,28 @@ export function RunbookDetail({ runbook }: { runbook: Runbook }) {
         </dd>
       </dl>
       {items > 0 && <ChecklistBar checklist={checklist} items={items} />}
-      <RunbookView body={runbook.body} checked={checklist.checked} onToggle={checklist.toggle} onRun={setCommand} onItems={setItems} />
+      {useVersion !== undefined && (
+        <p className="notice" role="note">
+          “{checklist.current?.label}” was started on version {useVersion}; the runbook is at version {runbook.version} now. This is version {useVersion}, the one its ticks belong to.
+        </p>
+      )}
+      {body === undefined ? (
+        <p className="muted">{older.error ? `Version ${useVersion} cannot be shown: ${describeError(older.error).message}` : `Loading version ${useVersion}…`}</p>
+      ) : (
+        <RunbookView body={body} checked={checklist.checked} onToggle={checklist.toggle} onRun={setCommand} onItems={setItems} />
+      )}
       {command !== null && <RunInTerminalDialog command={command} runbook={{ id: runbook.id, title: runbook.title }} onClose={() => setCommand(null)} />}
       {dialog === 'versions' && <VersionsDialog runbook={runbook} onClose={() => setDialog(null)} />}
       {dialog === 'delete' && <DeleteDialog runbook={runbook} onClose={() => setDialog(null)} />}
     </article>
   );
+}
+
+/** A runbook file's body: what follows its front matter, when it has one. */
+export function bodyOf(source: string): string {
+  const text = source.replace(/^\uFEFF/, '');
+  const open = /^---\r?\n/.exec(text);
+  if (!open) return text;
+  const close = /^---[ \t]*(?:\r?\n|$)/m.exec(text.slice(open[0].length));
+  return close ? text.slice(open[0].length + close.index + close[0].length).replace(/^\r?\n/, '') : text;
 }

@@ -289,6 +289,24 @@ describe('Runbooks page: checklists', () => {
     await waitFor(() => expect((screen.getByRole('checkbox', { name: 'Cordon it' }) as HTMLInputElement).checked).toBe(false));
   });
 
+  it('shows a use started on an older version with that version’s checklist, and says so', async () => {
+    const user = userEvent.setup();
+    const fake = library();
+    // Version 3 put a new first item; the use was started on version 2, where "Drain it" was item 1.
+    fake.handle('runbooks.get', () => ok(runbook({ version: 3, body: '# Drain a GPU node\n\n- [ ] Page the owners\n- [ ] Cordon it\n- [ ] Drain it\n' })));
+    fake.handle('runbooks.uses', () => ok([use({ id: 'use-2', version: 2, label: 'incident 4711', checked: [1] })]));
+    fake.handle('runbooks.version', ({ version }) => ok({ source: `---\ntitle: Drain a GPU node\n---\n# Drain, version ${version}\n\n- [ ] Cordon it\n- [ ] Drain it\n` }));
+    useRunbooks.setState({ selectedId: 'rb-drain' });
+    renderApp(fake, '#/runbooks');
+    const select = await screen.findByRole('combobox', { name: 'Checklist for' });
+    await waitFor(() => expect(within(select).getAllByRole('option')).toHaveLength(2));
+    await user.selectOptions(select, 'use-2');
+    await waitFor(() => expect((screen.getByRole('checkbox', { name: 'Drain it' }) as HTMLInputElement).checked).toBe(true));
+    expect(screen.queryByRole('checkbox', { name: 'Page the owners' })).toBeNull();
+    expect(screen.getByRole('note').textContent).toContain('was started on version 2; the runbook is at version 3 now');
+    expect(fake.method('runbooks.version')).toHaveBeenCalledWith({ id: 'rb-drain', version: 2 });
+  });
+
   it('puts a tick back and says why when it could not be saved', async () => {
     const user = userEvent.setup();
     const fake = library();

@@ -32,5 +32,5 @@ export function hit(overrides: Partial<RunbookHit> = {}): RunbookHit {
 
 /** One use of a runbook's checklist. */
 export function use(overrides: Partial<RunbookUse> = {}): RunbookUse {
-  return { id: 'use-1', runbookId: 'rb-drain', version: 1, label: 'incident 4711', startedAt: '2026-12-02T03:00:00Z', startedBy: 'me@laptop', checked: [], ...overrides };
+  return { id: 'use-1', runbookId: 'rb-drain', version: 3, label: 'incident 4711', startedAt: '2026-12-02T03:00:00Z', startedBy: 'me@laptop', checked: [], ...overrides };
 }
