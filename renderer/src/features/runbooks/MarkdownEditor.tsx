@@ -1,8 +1,6 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { editor } from 'monaco-editor/esm/vs/editor/editor.api';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { loadMonaco, type Monaco } from '../../shell/monaco/loadMonaco';
-import { applyMonacoTheme } from '../../shell/monaco/monacoTheme';
-import { effectiveTheme, useTheme } from '../../shell/theme';
+import { useMonacoEditor } from '../../shell/monaco/useMonacoEditor';
 
 /**
  * Monaco with Markdown registered: the app's Monaco chunk brings YAML only,
@@ -28,56 +26,34 @@ interface MarkdownEditorProps {
  */
 export function MarkdownEditor({ value, onChange, label }: MarkdownEditorProps) {
   const host = useRef<HTMLDivElement>(null);
-  const [mounted, setMounted] = useState<editor.IStandaloneCodeEditor | null>(null);
-  const [failed, setFailed] = useState(false);
-  const theme = useTheme(effectiveTheme);
-  const latest = useRef({ value, onChange, label, theme });
+  const latest = useRef({ value, onChange, label });
   useLayoutEffect(() => {
-    latest.current = { value, onChange, label, theme };
+    latest.current = { value, onChange, label };
   });
-
-  useEffect(() => {
-    let cancelled = false;
-    let created: editor.IStandaloneCodeEditor | undefined;
-    loadMarkdownMonaco().then(
-      (monaco) => {
-        if (cancelled || !host.current) return;
-        const now = latest.current;
-        applyMonacoTheme(monaco, now.theme);
-        created = monaco.editor.create(host.current, {
-          value: now.value,
-          language: 'markdown',
-          ariaLabel: now.label,
-          automaticLayout: true,
-          minimap: { enabled: false },
-          wordWrap: 'on',
-          scrollBeyondLastLine: false,
-          lineNumbersMinChars: 3,
-          fontSize: 13,
-        });
-        created.onDidChangeModelContent(() => {
-          const text = created!.getValue();
-          if (text !== latest.current.value) latest.current.onChange(text);
-        });
-        setMounted(created);
-      },
-      () => !cancelled && setFailed(true),
-    );
-    return () => {
-      cancelled = true;
-      created?.getModel()?.dispose();
-      created?.dispose();
-    };
-  }, []);
-
-  useEffect(() => {
-    if (mounted && mounted.getValue() !== value) mounted.setValue(value);
-  }, [mounted, value]);
+  const { mounted, failed } = useMonacoEditor(host, loadMarkdownMonaco, () => ({
+    value: latest.current.value,
+    language: 'markdown',
+    ariaLabel: latest.current.label,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    wordWrap: 'on',
+    scrollBeyondLastLine: false,
+    lineNumbersMinChars: 3,
+    fontSize: 13,
+  }));
 
   useEffect(() => {
     if (!mounted) return;
-    void loadMonaco().then((monaco) => applyMonacoTheme(monaco, theme));
-  }, [mounted, theme]);
+    const changed = mounted.editor.onDidChangeModelContent(() => {
+      const text = mounted.editor.getValue();
+      if (text !== latest.current.value) latest.current.onChange(text);
+    });
+    return () => changed.dispose();
+  }, [mounted]);
+
+  useEffect(() => {
+    if (mounted && mounted.editor.getValue() !== value) mounted.editor.setValue(value);
+  }, [mounted, value]);
 
   return (
     <div className="runbook-editor">

@@ -1,8 +1,6 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { editor } from 'monaco-editor/esm/vs/editor/editor.api';
-import { effectiveTheme, useTheme } from '../theme';
-import { loadMonaco, type Monaco } from './loadMonaco';
-import { applyMonacoTheme } from './monacoTheme';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { loadMonaco } from './loadMonaco';
+import { useMonacoEditor } from './useMonacoEditor';
 import './codeView.css';
 
 interface CodeViewProps {
@@ -13,11 +11,6 @@ interface CodeViewProps {
   label: string;
 }
 
-interface Mounted {
-  monaco: Monaco;
-  editor: editor.IStandaloneCodeEditor;
-}
-
 /**
  * Read-only code in Monaco, in the app's theme. Monaco loads on first use;
  * until it is there, or if it cannot load, the text is shown in a plain
@@ -25,46 +18,25 @@ interface Mounted {
  */
 export function CodeView({ value, language, label }: CodeViewProps) {
   const host = useRef<HTMLDivElement>(null);
-  const [mounted, setMounted] = useState<Mounted | null>(null);
-  const theme = useTheme(effectiveTheme);
   // What the editor starts with when Monaco arrives: the props as they are then, not at mount.
-  const latest = useRef({ value, language, label, theme });
+  const latest = useRef({ value, language, label });
   useLayoutEffect(() => {
-    latest.current = { value, language, label, theme };
+    latest.current = { value, language, label };
   });
-
-  useEffect(() => {
-    let cancelled = false;
-    let created: editor.IStandaloneCodeEditor | undefined;
-    loadMonaco().then(
-      (monaco) => {
-        if (cancelled || !host.current) return;
-        const now = latest.current;
-        applyMonacoTheme(monaco, now.theme);
-        created = monaco.editor.create(host.current, {
-          value: now.value,
-          language: now.language,
-          ariaLabel: now.label,
-          readOnly: true,
-          domReadOnly: true,
-          automaticLayout: true,
-          minimap: { enabled: false },
-          scrollBeyondLastLine: false,
-          renderLineHighlight: 'none',
-          lineNumbersMinChars: 3,
-          fontSize: 12.5,
-        });
-        setMounted({ monaco, editor: created });
-      },
-      // The <pre> stays: the text is readable without the editor.
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-      created?.getModel()?.dispose();
-      created?.dispose();
-    };
-  }, []);
+  // The <pre> stays if Monaco cannot load: the text is readable without the editor.
+  const { mounted } = useMonacoEditor(host, loadMonaco, () => ({
+    value: latest.current.value,
+    language: latest.current.language,
+    ariaLabel: latest.current.label,
+    readOnly: true,
+    domReadOnly: true,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    renderLineHighlight: 'none',
+    lineNumbersMinChars: 3,
+    fontSize: 12.5,
+  }));
 
   useEffect(() => {
     if (!mounted) return;
@@ -88,10 +60,6 @@ export function CodeView({ value, language, label }: CodeViewProps) {
   useEffect(() => {
     mounted?.editor.updateOptions({ ariaLabel: label });
   }, [mounted, label]);
-
-  useEffect(() => {
-    if (mounted) applyMonacoTheme(mounted.monaco, theme);
-  }, [mounted, theme]);
 
   return (
     <div className="code-view">
