@@ -83,31 +83,11 @@ export function RunbookDetail({ runbook }: { runbook: Runbook }) {
         )}
         <dt>Tags</dt>
         <dd>
-          {runbook.tags.length ? (
-            <ul className="chips" aria-label="Tags">
-              {runbook.tags.map((t) => (
-                <li key={t} className="chip">
-                  {t}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <span className="muted">None</span>
-          )}
+          <Chips label="Tags" items={runbook.tags} />
         </dd>
         <dt>Resources</dt>
         <dd>
-          {runbook.resources.length ? (
-            <ul className="chips" aria-label="Resources">
-              {runbook.resources.map((r) => (
-                <li key={r} className="chip mono">
-                  {r}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <span className="muted">None</span>
-          )}
+          <Chips label="Resources" items={runbook.resources} className="mono" />
         </dd>
       </dl>
       {items > 0 && <ChecklistBar checklist={checklist} items={items} />}
@@ -125,6 +105,20 @@ export function RunbookDetail({ runbook }: { runbook: Runbook }) {
       {dialog === 'versions' && <VersionsDialog runbook={runbook} onClose={() => setDialog(null)} />}
       {dialog === 'delete' && <DeleteDialog runbook={runbook} onClose={() => setDialog(null)} />}
     </article>
+  );
+}
+
+/** A runbook's tags or resources as chips, or "None". */
+function Chips({ label, items, className }: { label: string; items: readonly string[]; className?: string }) {
+  if (!items.length) return <span className="muted">None</span>;
+  return (
+    <ul className="chips" aria-label={label}>
+      {items.map((item) => (
+        <li key={item} className={className ? `chip ${className}` : 'chip'}>
+          {item}
+        </li>
+      ))}
+    </ul>
   );
 }
 
