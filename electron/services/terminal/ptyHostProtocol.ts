@@ -20,7 +20,7 @@ export type PtyRequest =
   | ({ t: 'spawn'; id: string } & PtySpawn)
   | { t: 'input'; id: string; data: string }
   | { t: 'resize'; id: string; cols: number; rows: number }
-  /** Stop reading the pty (the window is behind): the shell's writes block in the kernel, as in any terminal. */
+  /** Hold the shell's output back (the window is behind): it waits in the pty host, and past a bound the pty is not read, so the shell's writes block in the kernel, as in any terminal. */
   | { t: 'pause'; id: string }
   | { t: 'resume'; id: string }
   /** The services have handled this many characters of the shell's output (the pty host stops reading one with too much untaken). */
