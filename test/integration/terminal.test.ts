@@ -92,7 +92,8 @@ describe('a local terminal bound to a connection', () => {
     const expected = (await kubectl('get', 'nodes', '-o', 'name')).trim().split('\n');
     expect(expected.length).toBeGreaterThan(3);
     await until('every kwok node listed', () => expected.every((node) => text(stream).includes(node)) && text(stream).includes('contexts=1'));
-    const file = /file=(\/[^=\r\n]+)=/.exec(text(stream))![1];
+    // The path is printed last, and may come in a later message than the nodes.
+    const file = await until('the private kubeconfig path', () => /file=(\/[^=\r\n]+)=/.exec(text(stream))?.[1]);
     expect(existsSync(file)).toBe(true);
     await call('terminal.input', { id: session.id, data: 'exit 0\r' });
     expect(await until('the exit', () => exitOf(stream))).toMatchObject({ state: 'exited', exitCode: 0 });

@@ -4,13 +4,14 @@
  * IPC channel in batches. While the services hold a shell back (its window is
  * behind) or have not taken what was sent, output waits here, and once
  * {@link HOLD_MAX_CHARS} wait the pty is no longer read, so the kernel holds
- * the shell back. Output is kept here rather than in the kernel because Linux
- * discards what a pty still holds when its shell exits: the last lines, the
- * ones that explain an exit code, would be lost. When the services go away,
+ * the shell back. Output is kept here rather than in the kernel because
+ * node-pty stops reading a pty shortly after its shell exits: what the kernel
+ * still held, the lines that explain an exit code, would be lost. For the same
+ * reason this process keeps each pty's other end open while its shell runs. When the services go away,
  * for whatever reason, every shell's session is hung up on and this process
  * exits: no shell outlives the app.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync } from 'node:fs';
 import { spawn, type IPty } from 'node-pty';
 import type { PtyEvent, PtyRequest } from './ptyHostProtocol';
 
@@ -45,6 +46,8 @@ interface Shell {
   reading: boolean;
   /** How the shell ended, sent once the output before it has gone. */
   ended?: { exitCode: number; signal?: number };
+  /** This process's own descriptor of the pty's terminal end, closed once the shell has ended. */
+  terminalEnd?: number;
 }
 
 const shells = new Map<string, Shell>();
@@ -77,6 +80,25 @@ function flush(id: string, shell: Shell): void {
   }
 }
 
+/**
+ * Opens the pty's terminal end here too. Once the last process holding it
+ * closes it, Linux ends reads of the pty with EIO while up to a few KiB of
+ * the shell's last output may still be on its way: a shell that prints 20 KiB
+ * and exits lost its tail about one time in four. Held open here, the pty is
+ * read to its end (node-pty reads on for 200 ms after the exit). The
+ * descriptor is close-on-exec, so no later shell inherits it.
+ */
+function openTerminalEnd(pty: IPty): number | undefined {
+  const name = (pty as IPty & { ptsName?: string }).ptsName;
+  if (!name) return undefined;
+  try {
+    return openSync(name, constants.O_RDWR | constants.O_NOCTTY);
+  } catch {
+    // The shell has ended already (its exit will say so) or the platform has no such path.
+    return undefined;
+  }
+}
+
 function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
   const { id } = request;
   let pty: IPty;
@@ -86,7 +108,7 @@ function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
     send({ t: 'spawnFailed', id, message: err instanceof Error ? err.message : String(err) });
     return;
   }
-  const shell: Shell = { pty, pending: '', sentAt: 0, held: false, untaken: 0, reading: true };
+  const shell: Shell = { pty, pending: '', sentAt: 0, held: false, untaken: 0, reading: true, terminalEnd: openTerminalEnd(pty) };
   shells.set(id, shell);
   pty.onData((data) => {
     shell.pending += data;
@@ -96,6 +118,8 @@ function start(request: Extract<PtyRequest, { t: 'spawn' }>): void {
   pty.onExit(({ exitCode, signal }) => {
     // A hang-up's kill timer stays: it also ends what the shell left running in its session.
     shell.ended = { exitCode, ...(signal ? { signal } : {}) };
+    if (shell.terminalEnd !== undefined) closeSync(shell.terminalEnd);
+    shell.terminalEnd = undefined;
     flush(id, shell);
   });
   send({ t: 'spawned', id, pid: pty.pid });
