@@ -6,7 +6,9 @@ import { migration005 } from './005_settings';
 import { migration006 } from './006_rollout_guards';
 import { migration007 } from './007_rollout_guard_identity';
 import { migration008 } from './008_runbooks';
+import { migration009 } from './009_gpu_prices';
+import { migration010 } from './010_spend_cache';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
