@@ -14,6 +14,7 @@ import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
 import { rolloutsContract } from './rollouts';
 import { runbooksContract } from './runbooks';
+import { spendContract } from './spend';
 import { tasksContract } from './tasks';
 import { terminalContract } from './terminal';
 
@@ -29,11 +30,12 @@ export * from './kubeResources';
 export * from './portForwards';
 export * from './rollouts';
 export * from './runbooks';
+export * from './spend';
 export * from './tasks';
 export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract] as const;
 
 const contract = combineAreas(areaContracts);
 

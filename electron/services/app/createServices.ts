@@ -13,6 +13,7 @@ import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
 import type { Notify } from '../rollouts/rolloutGuards';
 import { createRolloutsArea } from '../rollouts/rolloutsArea';
 import { createRunbooksArea } from '../runbooks/runbooksArea';
+import { createSpendArea } from '../spend/spendArea';
 import { createLogger, type Logger } from '../logging/logger';
 import { dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/eventHub';
@@ -110,10 +111,11 @@ export function createServices(platform: PlatformAdapters): Services {
   const helm = createHelmArea({ access: kube.access, connections: connections.service, audit: audit.service, db, runner: tasks.runner, log });
   const { chooseFile } = platform;
   const runbooks = createRunbooksArea({ db, audit: audit.service, hub, runner: tasks.runner, log, chooseFolder: chooseFile && ((title) => chooseFile(title, true)) });
+  const spend = createSpendArea({ db, connections: connections.service, log });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

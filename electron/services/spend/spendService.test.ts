@@ -1,0 +1,341 @@
+import { describe, expect, it } from 'vitest';
+import type { SpendCostsParams } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import { createLogger } from '../logging/logger';
+import type { BackoffOptions } from './costExplorer';
+import { PAST_TTL_MS, RECENT_TTL_MS } from './costQuery';
+import { createSpendService } from './spendService';
+import { migratedDb, recordedCostExplorer, throttled, type Recorded } from './testKit';
+
+const T0 = Date.parse('2026-12-04T12:00:00Z');
+const HOUR = 3_600_000;
+
+/** Recorded GetCostAndUsage pages (shape from the AWS API reference), grouped by SERVICE; page 1 ends mid-way through 2026-11-02. */
+const page1 = {
+  GroupDefinitions: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
+  ResultsByTime: [
+    {
+      TimePeriod: { Start: '2026-11-01', End: '2026-11-02' },
+      Total: {},
+      Groups: [
+        { Keys: ['Amazon Elastic Compute Cloud - Compute'], Metrics: { UnblendedCost: { Amount: '6120.5000000000', Unit: 'USD' } } },
+        { Keys: ['Amazon Simple Storage Service'], Metrics: { UnblendedCost: { Amount: '118.25', Unit: 'USD' } } },
+      ],
+      Estimated: false,
+    },
+    {
+      TimePeriod: { Start: '2026-11-02', End: '2026-11-03' },
+      Total: {},
+      Groups: [{ Keys: ['Amazon Simple Storage Service'], Metrics: { UnblendedCost: { Amount: '100', Unit: 'USD' } } }],
+      Estimated: false,
+    },
+  ],
+  NextPageToken: 'page-2',
+  DimensionValueAttributes: [],
+};
+const page2 = {
+  GroupDefinitions: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
+  ResultsByTime: [
+    {
+      TimePeriod: { Start: '2026-11-02', End: '2026-11-03' },
+      Total: {},
+      Groups: [{ Keys: ['Amazon Elastic Compute Cloud - Compute'], Metrics: { UnblendedCost: { Amount: '5000', Unit: 'USD' } } }],
+      Estimated: false,
+    },
+    {
+      TimePeriod: { Start: '2026-11-03', End: '2026-11-04' },
+      Total: {},
+      Groups: [{ Keys: ['AmazonCloudWatch'], Metrics: { UnblendedCost: { Amount: '37', Unit: 'USD' } } }],
+      Estimated: true,
+    },
+  ],
+  DimensionValueAttributes: [],
+};
+/** An ungrouped, single-page answer. */
+const ungrouped = {
+  ResultsByTime: [
+    { TimePeriod: { Start: '2026-11-01', End: '2026-11-02' }, Total: { UnblendedCost: { Amount: '6238.75', Unit: 'USD' } }, Groups: [], Estimated: false },
+    { TimePeriod: { Start: '2026-11-02', End: '2026-11-03' }, Total: { UnblendedCost: { Amount: '5100', Unit: 'USD' } }, Groups: [], Estimated: false },
+  ],
+  DimensionValueAttributes: [],
+};
+
+/** A recorded GetCostForecast answer (shape from the AWS API reference). */
+const forecastBody = {
+  Total: { Amount: '187342.1234', Unit: 'USD' },
+  ForecastResultsByTime: [
+    { TimePeriod: { Start: '2026-12-04', End: '2027-01-01' }, MeanValue: '187342.1234', PredictionIntervalLowerBound: '171020.5', PredictionIntervalUpperBound: '203663.75' },
+  ],
+};
+
+const ok = (body: unknown): Recorded => ({ status: 200, body });
+const query: SpendCostsParams = { connectionId: 'aws-1', start: '2026-11-01', end: '2026-11-04', granularity: 'DAILY', metric: 'UnblendedCost', groupBy: { type: 'DIMENSION', key: 'SERVICE' } };
+
+function setup(answers: Recorded[], options: { maxPages?: number } = {}) {
+  const clock = { now: T0 };
+  const waits: number[] = [];
+  const backoff: BackoffOptions = {
+    attempts: 5,
+    baseMs: 1000,
+    capMs: 16_000,
+    random: () => 0.5,
+    // The fake clock moves on instead of waiting.
+    sleep: async (ms) => {
+      waits.push(ms);
+      clock.now += ms;
+    },
+  };
+  const recorded = recordedCostExplorer(answers);
+  const db = migratedDb();
+  const accessed: string[] = [];
+  const service = createSpendService({
+    db,
+    connections: {
+      awsAccessOf: (id) => {
+        accessed.push(id);
+        if (id !== 'aws-1') throw new AppError('VALIDATION', '"prod" is a cluster, not an AWS account');
+        return { credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-key-never-shown' }), region: 'eu-west-1' };
+      },
+    },
+    log: createLogger(),
+    now: () => clock.now,
+    backoff,
+    requestHandler: recorded.handler,
+    ...options,
+  });
+  const requestRows = () => (db.prepare('SELECT operation, made_at FROM spend_requests ORDER BY id').all() as { operation: string; made_at: string }[]);
+  return { service, clock, waits, sent: recorded.sent, left: recorded.left, requestRows, db, accessed };
+}
+
+describe('spend costs', () => {
+  it('follows NextPageToken to the end, joins a period split across pages, and records each request before it is sent', async () => {
+    const { service, sent, requestRows } = setup([ok(page1), ok(page2)]);
+    const costs = await service.costs(query);
+    expect(sent).toHaveLength(2);
+    // Cost Explorer's endpoint is us-east-1 whatever the connection's region.
+    expect(sent[0].hostname).toBe('ce.us-east-1.amazonaws.com');
+    expect(sent[0].operation).toBe('GetCostAndUsage');
+    expect(sent[0].body).toEqual({ TimePeriod: { Start: '2026-11-01', End: '2026-11-04' }, Granularity: 'DAILY', Metrics: ['UnblendedCost'], GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }] });
+    expect(sent[1].body.NextPageToken).toBe('page-2');
+    expect(costs.periods.map((p) => [p.start, p.end, p.total, p.estimated])).toEqual([
+      ['2026-11-01', '2026-11-02', 6238.75, false],
+      ['2026-11-02', '2026-11-03', 5100, false],
+      ['2026-11-03', '2026-11-04', 37, true],
+    ]);
+    // Largest first, the page-2 half of 11-02 included.
+    expect(costs.periods[1].groups).toEqual([
+      { keys: ['Amazon Elastic Compute Cloud - Compute'], amount: 5000 },
+      { keys: ['Amazon Simple Storage Service'], amount: 100 },
+    ]);
+    expect(costs).toMatchObject({ unit: 'USD', stale: false, fromCache: false, throttledRetries: 0, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 2, today: 2, total: 2 } });
+    expect(requestRows()).toEqual([
+      { operation: 'GetCostAndUsage', made_at: new Date(T0).toISOString() },
+      { operation: 'GetCostAndUsage', made_at: new Date(T0).toISOString() },
+    ]);
+  });
+
+  it('answers a second identical query within the TTL from the cache with zero requests, whatever the key order', async () => {
+    const { service, sent, clock } = setup([ok(page1), ok(page2), ok(page1), ok(page2)]);
+    const first = await service.costs(query);
+    clock.now += PAST_TTL_MS - 1;
+    const reordered = { groupBy: { key: 'SERVICE', type: 'DIMENSION' }, metric: 'UnblendedCost', granularity: 'DAILY', end: '2026-11-04', start: '2026-11-01', connectionId: 'aws-1' } as const;
+    const second = await service.costs(reordered);
+    expect(sent).toHaveLength(2);
+    expect(second.periods).toEqual(first.periods);
+    expect(second).toMatchObject({ fromCache: true, stale: false, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0, today: 2, total: 2 } });
+    // Past the TTL (6 h for days that have all ended): asked again.
+    clock.now += 2;
+    expect((await service.costs(query)).fromCache).toBe(false);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('keeps an answer reaching into today fresh for an hour only', async () => {
+    const { service, sent, clock } = setup([ok(ungrouped), ok(ungrouped)]);
+    const recent = { ...query, start: '2026-11-20', end: '2026-12-05', groupBy: undefined };
+    await service.costs(recent);
+    clock.now += RECENT_TTL_MS - 1;
+    expect((await service.costs(recent)).fromCache).toBe(true);
+    clock.now += 2;
+    expect((await service.costs(recent)).fromCache).toBe(false);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('a different query (another grouping, metric, filter or connection) is not answered from the cache', async () => {
+    const { service, sent } = setup([ok(ungrouped), ok(ungrouped), ok(ungrouped), ok(ungrouped)]);
+    await service.costs(query);
+    await service.costs({ ...query, groupBy: { type: 'TAG', key: 'SERVICE' } });
+    await service.costs({ ...query, metric: 'AmortizedCost' });
+    await service.costs({ ...query, filter: 'ec2-gpu' });
+    expect(sent).toHaveLength(4);
+    expect(sent[1].body.GroupBy).toEqual([{ Type: 'TAG', Key: 'SERVICE' }]);
+    expect(sent[2].body.Metrics).toEqual(['AmortizedCost']);
+    const filter = sent[3].body.Filter as { And: { Dimensions: { Key: string; Values: string[] } }[] };
+    expect(filter.And[0].Dimensions).toEqual({ Key: 'SERVICE', Values: ['Amazon Elastic Compute Cloud - Compute'] });
+    expect(filter.And[1].Dimensions.Key).toBe('INSTANCE_TYPE');
+    expect(filter.And[1].Dimensions.Values).toContain('p5.48xlarge');
+    expect(filter.And[1].Dimensions.Values).not.toContain('m5.large');
+  });
+
+  it('refresh asks again even when the cached answer is fresh: one request per page', async () => {
+    const { service, sent } = setup([ok(page1), ok(page2), ok(page1), ok(page2)]);
+    await service.costs(query);
+    const refreshed = await service.costs({ ...query, refresh: true });
+    expect(sent).toHaveLength(4);
+    expect(refreshed).toMatchObject({ fromCache: false, billableRequests: { thisQuery: 2, today: 4, total: 4 } });
+    // The refreshed answer is the cached one now.
+    expect((await service.costs(query)).fromCache).toBe(true);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('two identical loads at once share their requests', async () => {
+    const { service, sent } = setup([ok(page1), ok(page2)]);
+    const [a, b] = await Promise.all([service.costs(query), service.costs(query)]);
+    expect(sent).toHaveLength(2);
+    expect(a.periods).toEqual(b.periods);
+    expect([a.billableRequests.thisQuery, b.billableRequests.thisQuery].sort()).toEqual([0, 2]);
+  });
+
+  it('backs off on throttling (ThrottlingException, LimitExceededException, HTTP 429) with growing, jittered waits, then answers', async () => {
+    const { service, sent, waits, requestRows } = setup([throttled(), throttled('LimitExceededException'), { status: 429, body: { __type: 'TooManyRequestsException', message: 'Slow down' } }, ok(ungrouped)]);
+    const costs = await service.costs({ ...query, groupBy: undefined });
+    expect(costs.periods.map((p) => p.total)).toEqual([6238.75, 5100]);
+    expect(costs.throttledRetries).toBe(3);
+    // Each throttled try is a request sent and recorded.
+    expect(sent).toHaveLength(4);
+    expect(requestRows()).toHaveLength(4);
+    expect(costs.billableRequests.thisQuery).toBe(4);
+    // random() = 0.5: three quarters of 1 s, 2 s, 4 s.
+    expect(waits).toEqual([750, 1500, 3000]);
+  });
+
+  it('gives up after a bounded number of throttled tries and says so', async () => {
+    const { service, sent, waits } = setup(Array.from({ length: 6 }, () => throttled()));
+    const failed = await service.costs(query).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(AppError);
+    expect((failed as AppError).code).toBe('BUSY');
+    expect((failed as AppError).message).toMatch(/throttling.*5 tries over 11\.3 s/);
+    expect(sent).toHaveLength(5);
+    expect(waits).toHaveLength(4);
+  });
+
+  it('when throttled past the bound with an older answer kept, shows that answer marked stale', async () => {
+    const { service, clock } = setup([ok(ungrouped), ...Array.from({ length: 5 }, () => throttled())]);
+    await service.costs(query);
+    clock.now += PAST_TTL_MS + HOUR;
+    const stale = await service.costs(query);
+    expect(stale).toMatchObject({ stale: true, fromCache: true, fetchedAt: new Date(T0).toISOString() });
+    expect(stale.staleReason).toMatch(/throttling/);
+  });
+
+  it('offline: the cached answer marked stale with its age; a clear error when none is cached', async () => {
+    const { service, clock, requestRows } = setup([ok(ungrouped), { networkError: 'ENOTFOUND' }, { networkError: 'ECONNREFUSED' }]);
+    const first = await service.costs(query);
+    clock.now += 3 * PAST_TTL_MS;
+    const stale = await service.costs(query);
+    expect(stale).toMatchObject({ stale: true, fromCache: true, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0 } });
+    expect(stale.periods).toEqual(first.periods);
+    expect(stale.staleReason).toMatch(/^Cannot reach Cost Explorer/);
+    const none = await service.costs({ ...query, metric: 'AmortizedCost' }).catch((e: unknown) => e);
+    expect(none).toMatchObject({ code: 'UNREACHABLE' });
+    expect((none as AppError).message).toMatch(/Cannot reach Cost Explorer/);
+    // Recorded before they were sent, whether or not they got through.
+    expect(requestRows()).toHaveLength(3);
+  });
+
+  it('refuses a query that runs past the page bound, having sent no more than the bound', async () => {
+    const endless = (n: number): Recorded => ok({ ResultsByTime: [], NextPageToken: `t${n}` });
+    const { service, sent } = setup([endless(1), endless(2), endless(3), endless(4)], { maxPages: 3 });
+    const failed = await service.costs(query).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'VALIDATION' });
+    expect((failed as AppError).message).toMatch(/past 3 pages/);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('stops when Cost Explorer hands back a page token it already gave', async () => {
+    const { service, sent } = setup([ok({ ResultsByTime: [], NextPageToken: 'same' }), ok({ ResultsByTime: [], NextPageToken: 'same' }), ok(ungrouped)]);
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(sent).toHaveLength(2);
+  });
+
+  it('says what is wrong when AWS refuses: no permission, bad credentials, bad query, bad amounts', async () => {
+    const { service } = setup([
+      { status: 400, body: { __type: 'AccessDeniedException', Message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ce:GetCostAndUsage' } },
+      { status: 400, body: { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' } },
+      { status: 400, body: { __type: 'ValidationException', message: 'Start date (and hour) should be before end date (and hour)' } },
+      ok({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01', End: '2026-11-02' }, Total: { UnblendedCost: { Amount: 'lots', Unit: 'USD' } }, Groups: [], Estimated: false }] }),
+    ]);
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/may not call ce:GetCostAndUsage/) });
+    await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(service.costs({ ...query, granularity: 'MONTHLY' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/refused the query: Start date/) });
+    await expect(service.costs({ ...query, groupBy: undefined })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/not a number: "lots"/) });
+  });
+
+  it('a connection that is not AWS is refused before any request', async () => {
+    const { service, sent, requestRows } = setup([]);
+    await expect(service.costs({ ...query, connectionId: 'k8s-1' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(sent).toHaveLength(0);
+    expect(requestRows()).toHaveLength(0);
+  });
+
+  it('a cached answer that cannot be read is asked for again, not shown', async () => {
+    const { service, sent, db } = setup([ok(ungrouped), ok(ungrouped)]);
+    await service.costs(query);
+    db.prepare(`UPDATE spend_cache SET response = '{not json'`).run();
+    expect((await service.costs(query)).fromCache).toBe(false);
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('spend forecast', () => {
+  const forecast = { connectionId: 'aws-1', start: '2026-12-04', end: '2027-01-01', granularity: 'MONTHLY', metric: 'UnblendedCost' } as const;
+
+  it('shapes a recorded GetCostForecast answer with its prediction interval, and caches it', async () => {
+    const { service, sent } = setup([ok(forecastBody)]);
+    const answer = await service.forecast(forecast);
+    expect(sent[0]).toMatchObject({ hostname: 'ce.us-east-1.amazonaws.com', operation: 'GetCostForecast', body: { TimePeriod: { Start: '2026-12-04', End: '2027-01-01' }, Metric: 'UNBLENDED_COST', Granularity: 'MONTHLY', PredictionIntervalLevel: 80 } });
+    expect(answer).toEqual({
+      unit: 'USD',
+      predictionIntervalLevel: 80,
+      total: { mean: 187342.1234, lower: 171020.5, upper: 203663.75 },
+      periods: [{ start: '2026-12-04', end: '2027-01-01', mean: 187342.1234, lower: 171020.5, upper: 203663.75 }],
+      fetchedAt: new Date(T0).toISOString(),
+      fromCache: false,
+    });
+    expect(await service.forecast(forecast)).toMatchObject({ fromCache: true, total: { mean: 187342.1234 } });
+    expect(sent).toHaveLength(1);
+    expect(service.requests('aws-1')).toEqual({ today: 1, thisMonth: 1, total: 1, pricePerRequestUsd: 0.01 });
+  });
+
+  it('reports unavailable when the endpoint fails (moto answers 500) or the account has too little history', async () => {
+    const { service } = setup([
+      { status: 500, body: '<!doctype html><title>500 Internal Server Error</title>', headers: { 'content-type': 'text/html' } },
+      { status: 400, body: { __type: 'DataUnavailableException', Message: 'Insufficient amount of historical data to generate forecast.' } },
+      { networkError: 'ECONNREFUSED' },
+    ]);
+    const failed = await service.forecast(forecast);
+    expect(failed).toEqual({ unavailable: expect.stringMatching(/GetCostForecast failed/) });
+    expect(await service.forecast({ ...forecast, metric: 'AmortizedCost' })).toEqual({ unavailable: 'Cost Explorer has too little history for this account to forecast' });
+    expect(await service.forecast({ ...forecast, granularity: 'DAILY' })).toEqual({ unavailable: expect.stringMatching(/^Cannot reach Cost Explorer/) });
+  });
+
+  it('refuses a forecast that starts in the past without a request', async () => {
+    const { service, sent } = setup([]);
+    await expect(service.forecast({ ...forecast, start: '2026-12-03' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe('spend requests', () => {
+  it('counts billable requests today, this month and in all, by connection (UTC days)', async () => {
+    const { service, clock } = setup([ok(ungrouped), ok(ungrouped), ok(ungrouped)]);
+    clock.now = Date.parse('2026-11-30T23:59:00Z');
+    await service.costs({ ...query, end: '2026-11-03' });
+    clock.now = Date.parse('2026-12-01T00:00:00Z');
+    await service.costs({ ...query, end: '2026-11-02' });
+    clock.now = Date.parse('2026-12-02T08:00:00Z');
+    const costs = await service.costs(query);
+    expect(costs.billableRequests).toEqual({ thisQuery: 1, today: 1, total: 3 });
+    expect(service.requests('aws-1')).toEqual({ today: 1, thisMonth: 2, total: 3, pricePerRequestUsd: 0.01 });
+    expect(service.requests('aws-2')).toEqual({ today: 0, thisMonth: 0, total: 0, pricePerRequestUsd: 0.01 });
+  });
+});
