@@ -9,6 +9,7 @@ import { appContract } from './app';
 import { combineAreas } from './area';
 import { auditContract } from './audit';
 import { connectionsContract } from './connections';
+import { gpuContract } from './gpu';
 import { helmContract } from './helm';
 import { kubeContract } from './kube';
 import { portForwardsContract } from './portForwards';
@@ -21,6 +22,7 @@ import { terminalContract } from './terminal';
 export * from './app';
 export * from './audit';
 export * from './connections';
+export * from './gpu';
 export * from './helm';
 export * from './kube';
 export * from './kubeLogs';
@@ -35,7 +37,7 @@ export * from './tasks';
 export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract] as const;
 
 const contract = combineAreas(areaContracts);
 
