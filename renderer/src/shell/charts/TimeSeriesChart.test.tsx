@@ -1,0 +1,143 @@
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type uPlot from 'uplot';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TimeSeriesChart } from './TimeSeriesChart';
+import type { TimeSeriesData } from './timeSeries';
+
+// jsdom has no 2D canvas: uPlot is replaced by a recorder, so these tests check
+// how the chart drives it (create once, setData, zoom, legend), not pixels.
+const { plots, FakePlot } = vi.hoisted(() => {
+  const plots: FakePlot[] = [];
+  class FakePlot {
+    opts: uPlot.Options;
+    data: uPlot.AlignedData;
+    destroyed = false;
+    setDataCalls: [uPlot.AlignedData, boolean | undefined][] = [];
+    scales: Record<string, { min?: number; max?: number }> = { x: {} };
+    cursor: { idx?: number | null } = {};
+    select = { left: 0, width: 0, top: 0, height: 0 };
+    series: unknown[];
+    ctx = { canvas: document.createElement('canvas') };
+    constructor(opts: uPlot.Options, data: uPlot.AlignedData) {
+      this.opts = opts;
+      this.data = data;
+      this.series = opts.series;
+      this.scales.x = { min: data[0][0], max: data[0][data[0].length - 1] };
+      plots.push(this);
+    }
+    hook<K extends keyof uPlot.Hooks.Defs>(name: K, ...args: unknown[]) {
+      const hooks = this.opts.hooks?.[name] as ((...a: unknown[]) => void)[] | undefined;
+      hooks?.forEach((h) => h(this, ...args));
+    }
+    setData(data: uPlot.AlignedData, reset?: boolean) {
+      this.data = data;
+      this.setDataCalls.push([data, reset]);
+    }
+    setScale(key: string, scale: { min: number; max: number }) {
+      this.scales[key] = scale;
+      this.hook('setScale', key);
+    }
+    setSize() {}
+    posToVal(px: number) {
+      return px * 10;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+  }
+  return { plots, FakePlot };
+});
+type FakePlot = InstanceType<typeof FakePlot>;
+vi.mock('uplot', () => ({ default: Object.assign(FakePlot, { paths: { bars: () => () => null } }) }));
+
+const series = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ key: `gpu-${i}`, label: `node-${i >> 3} / GPU ${i % 8}`, values: [i + offset, i * 2 + offset] }));
+const data = (n: number, offset = 0): TimeSeriesData => ({ times: [1000, 1060], series: series(n, offset) });
+
+beforeEach(() => {
+  plots.length = 0;
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('TimeSeriesChart', () => {
+  it('creates the plot once and hands new values of the same series to setData', () => {
+    const { rerender } = render(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3)} />);
+    expect(plots).toHaveLength(1);
+    rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 50)} />);
+    rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 60)} />);
+    expect(plots).toHaveLength(1);
+    expect(plots[0].setDataCalls).toHaveLength(2);
+    expect(plots[0].setDataCalls[1][0][1]).toEqual([60, 60]);
+    // Not zoomed: the scales follow the new data.
+    expect(plots[0].setDataCalls[1][1]).toBe(true);
+  });
+
+  it('re-creates the plot when the series change, destroying the old one', () => {
+    const { rerender, unmount } = render(<TimeSeriesChart title="t" data={data(3)} />);
+    rerender(<TimeSeriesChart title="t" data={data(4)} />);
+    expect(plots).toHaveLength(2);
+    expect(plots[0].destroyed).toBe(true);
+    expect(plots[1].opts.series).toHaveLength(5);
+    unmount();
+    expect(plots[1].destroyed).toBe(true);
+  });
+
+  it('keeps a thousand series out of the DOM: a few legend rows and a count', () => {
+    render(<TimeSeriesChart title="t" data={data(1000)} legendRows={8} />);
+    expect(screen.getAllByRole('listitem')).toHaveLength(8);
+    expect(screen.getByText(/\+992 more/)).toBeTruthy();
+    // The highest value at the last time comes first.
+    expect(screen.getAllByRole('listitem')[0].textContent).toContain('node-124 / GPU 7');
+    expect(plots[0].opts.cursor?.points?.show).toBe(false);
+    // No dimming redraw per hover at this size.
+    expect(plots[0].opts.focus?.alpha).toBe(1);
+  });
+
+  it('shows the hovered series and time in the legend', () => {
+    render(<TimeSeriesChart title="t" data={data(20)} legendRows={3} unit="W" />);
+    const plot = plots[0];
+    plot.cursor.idx = 0;
+    act(() => plot.hook('setCursor'));
+    act(() => plot.hook('setSeries', 6, { focus: true }));
+    const rows = screen.getAllByRole('listitem');
+    expect(rows[0].className).toBe('focused');
+    expect(rows[0].textContent).toContain('node-0 / GPU 5');
+    expect(rows[0].textContent).toContain('5 W');
+    expect(screen.getByText(new Date(1000_000).toLocaleString())).toBeTruthy();
+    act(() => plot.hook('setSeries', null, { focus: false }));
+    expect(screen.getAllByRole('listitem')[0].className).toBe('');
+  });
+
+  it('tells the caller the dragged range, offers a reset, and keeps the zoom when data arrives', async () => {
+    const onZoom = vi.fn();
+    const { rerender } = render(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
+    const plot = plots[0];
+    plot.select = { left: 101, width: 2, top: 0, height: 10 };
+    act(() => plot.hook('setSelect'));
+    expect(onZoom).toHaveBeenLastCalledWith({ start: 1010, end: 1030 });
+    act(() => plot.setScale('x', { min: 1010, max: 1030 }));
+    const reset = screen.getByRole('button', { name: 'Reset zoom' });
+    rerender(<TimeSeriesChart title="t" data={data(2, 5)} onZoom={onZoom} />);
+    expect(plot.setDataCalls.at(-1)?.[1]).toBe(false);
+    await userEvent.click(reset);
+    expect(plot.scales.x).toEqual({ min: 1000, max: 1060 });
+    expect(onZoom).toHaveBeenLastCalledWith(null);
+    expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
+  });
+
+  it('stacks bars and names the hovered bar by its own series', () => {
+    render(<TimeSeriesChart title="Spend" mode="bars" stacked data={data(3)} legendRows={3} />);
+    const plot = plots[0];
+    // Drawn last series first, each the running sum.
+    expect(plot.data[1]).toEqual([3, 6]);
+    expect(plot.data[3]).toEqual([0, 0]);
+    act(() => plot.hook('setSeries', 1, { focus: true }));
+    expect(screen.getAllByRole('listitem')[0].textContent).toContain('node-0 / GPU 2');
+  });
+
+  it('says there is nothing to draw instead of drawing an empty plot', () => {
+    render(<TimeSeriesChart title="t" data={{ times: [], series: [] }} />);
+    expect(plots).toHaveLength(0);
+    expect(screen.getByText('No samples in this range.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,236 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { describeError } from '../errorActions';
+import { seriesColor, type ChartColors } from './chartTheme';
+import { savePng } from './png';
+import { alignedData, defaultFormat, isZoomed, legendView, seriesIndexOf, type TimeRange, type TimeSeriesData } from './timeSeries';
+import { useChartColors } from './useChartColors';
+import './charts.css';
+
+export interface TimeSeriesChartProps {
+  /** The chart's accessible name, and the saved image's title and file name. */
+  title: string;
+  data: TimeSeriesData;
+  /** Shown after values: "%", "W", "GiB", "USD". */
+  unit?: string;
+  /** How the axis and the legend write a value; "12.5 W" from `unit` when not given. */
+  format?(value: number): string;
+  /** Bars for daily figures (spend); lines otherwise. */
+  mode?: 'line' | 'bars';
+  /** Bars stacked, each series on the ones before it (a day's spend by service). */
+  stacked?: boolean;
+  /** Plot height in CSS pixels; the width follows the container. */
+  height?: number;
+  /** A fixed value axis, e.g. 0–100 for a percentage; it follows the data when not given. */
+  range?: { min: number; max: number };
+  /** Legend rows shown at most; the rest are counted. */
+  legendRows?: number;
+  /** Told the times dragged over (to ask for finer data), and null when the zoom is reset. */
+  onZoom?(range: TimeRange | null): void;
+}
+
+/** Below this many series a hovered line dims the others; above, a redraw per hover would cost more than it helps. */
+const DIM_LIMIT = 200;
+const MIN_WIDTH = 240;
+
+const timeLabel = (seconds: number) => new Date(seconds * 1000).toLocaleString();
+
+function options(props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
+  const count = data.series.length;
+  const bars = props.mode === 'bars' ? uPlot.paths.bars!({ size: [0.7, 48], align: 0 }) : undefined;
+  // In plot order: stacked bars come last first (see alignedData).
+  const order = data.series.map((_, i) => (props.stacked ? count - 1 - i : i));
+  const axis = { stroke: colors.muted, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
+  return {
+    width,
+    height: props.height,
+    legend: { show: false },
+    scales: { x: { time: true }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), max]) } },
+    series: [
+      {},
+      ...order.map((i) => ({
+        label: data.series[i].label,
+        stroke: seriesColor(i, colors.theme),
+        fill: bars ? seriesColor(i, colors.theme) : undefined,
+        width: 1,
+        paths: bars,
+        points: { show: false },
+        spanGaps: false,
+      })),
+    ],
+    axes: [
+      { ...axis },
+      { ...axis, size: 64, values: (_u, splits) => splits.map((v) => (v === null || v === undefined ? '' : formatValue(v))) },
+    ],
+    cursor: {
+      // One DOM point per series would move a thousand elements on every mouse move.
+      points: { show: false },
+      drag: { x: true, y: false, setScale: true },
+      focus: { prox: 24 },
+    },
+    focus: { alpha: count <= DIM_LIMIT ? 0.25 : 1 },
+  };
+}
+
+/**
+ * Time series drawn by uPlot: lines (or bars) sharing one time axis, a legend
+ * that lists the hovered series and the highest values (never a thousand
+ * rows), drag to zoom with a reset, Save PNG. The plot is created once per
+ * set of series (keys and labels), theme and layout; new values of the same
+ * series go to `setData`, so polling a thousand series stays smooth.
+ */
+export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stacked = false, height = 260, range, legendRows = 8, onZoom }: TimeSeriesChartProps) {
+  const colors = useChartColors();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  /** The data the plot shows now: the create effect passes it, the data effect skips it. */
+  const shown = useRef<TimeSeriesData | null>(null);
+  const formatValue = useMemo(() => format ?? defaultFormat(unit), [format, unit]);
+  const latest = useRef({ data, formatValue, onZoom, stacked });
+  useLayoutEffect(() => {
+    latest.current = { data, formatValue, onZoom, stacked };
+  });
+  const [hover, setHover] = useState<{ idx: number | null; focused: number | null }>({ idx: null, focused: null });
+  const [zoomed, setZoomed] = useState(false);
+  const zoomedRef = useRef(false);
+  const [saveError, setSaveError] = useState<string>();
+  const bars = mode === 'bars';
+  const stack = bars && stacked;
+  const structure = useMemo(() => JSON.stringify(data.series.map((s) => [s.key, s.label])), [data.series]);
+  const empty = !data.times.length || !data.series.length;
+
+  useLayoutEffect(() => {
+    const host = hostRef.current;
+    if (!host || empty) return;
+    const current = latest.current.data;
+    const u = new uPlot(
+      {
+        ...options({ height, mode: bars ? 'bars' : 'line', stacked: stack, range: range && { min: range.min, max: range.max } }, current, colors, Math.max(MIN_WIDTH, host.clientWidth), (v) => latest.current.formatValue(v)),
+        hooks: {
+          setCursor: [(p) => setHover((h) => (h.idx === (p.cursor.idx ?? null) ? h : { ...h, idx: p.cursor.idx ?? null }))],
+          setSeries: [
+            (p, index, opts) => {
+              // uPlot passes what changed ({ focus }), though its types say a whole series.
+              const focus = (opts as { focus?: boolean }).focus;
+              if (focus === undefined) return;
+              const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack) : null;
+              setHover((h) => (h.focused === focused ? h : { ...h, focused }));
+            },
+          ],
+          setSelect: [
+            (p) => {
+              if (p.select.width <= 0) return;
+              const left = p.select.left;
+              latest.current.onZoom?.({ start: p.posToVal(left, 'x'), end: p.posToVal(left + p.select.width, 'x') });
+            },
+          ],
+          setScale: [
+            (p, key) => {
+              if (key !== 'x') return;
+              const now = isZoomed(latest.current.data.times, p.scales.x.min, p.scales.x.max);
+              // A double click resets uPlot's zoom by itself: tell the caller as the Reset button would.
+              if (zoomedRef.current && !now) latest.current.onZoom?.(null);
+              zoomedRef.current = now;
+              setZoomed(now);
+            },
+          ],
+        },
+      },
+      alignedData(current, stack),
+      host,
+    );
+    plotRef.current = u;
+    shown.current = current;
+    const resize = () => u.setSize({ width: Math.max(MIN_WIDTH, host.clientWidth), height });
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
+    observer?.observe(host);
+    return () => {
+      observer?.disconnect();
+      u.destroy();
+      plotRef.current = null;
+      shown.current = null;
+      zoomedRef.current = false;
+      setZoomed(false);
+    };
+    // The data itself is not a dependency: new values of the same series go to setData below.
+  }, [structure, empty, colors, height, bars, stack, range?.min, range?.max]);
+
+  useEffect(() => {
+    const u = plotRef.current;
+    if (!u || shown.current === data) return;
+    shown.current = data;
+    const keepZoom = isZoomed(data.times, u.scales.x.min, u.scales.x.max);
+    u.setData(alignedData(data, stack), !keepZoom);
+    // Without a scale reset the value axis would keep the old data's range: set x again to refit it.
+    if (keepZoom) u.setScale('x', { min: u.scales.x.min!, max: u.scales.x.max! });
+  }, [data, stack]);
+
+  const legend = useMemo(() => legendView(data, hover.idx, hover.focused, legendRows), [data, hover, legendRows]);
+
+  const resetZoom = () => {
+    const u = plotRef.current;
+    if (!u || !data.times.length) return;
+    u.setScale('x', { min: data.times[0], max: data.times[data.times.length - 1] });
+  };
+
+  const save = () => {
+    const u = plotRef.current;
+    if (!u) return;
+    setSaveError(undefined);
+    savePng(u, { title, background: colors.background, text: colors.text }).catch((err: unknown) => setSaveError(describeError(err).message));
+  };
+
+  if (empty) {
+    return (
+      <figure className="ts-chart">
+        <figcaption className="ts-chart-title">{title}</figcaption>
+        <p className="muted ts-chart-empty">No samples in this range.</p>
+      </figure>
+    );
+  }
+
+  return (
+    <figure className="ts-chart">
+      <div className="ts-chart-head">
+        <figcaption className="ts-chart-title">{title}</figcaption>
+        <div className="ts-chart-actions">
+          {zoomed && (
+            <button type="button" onClick={resetZoom} title="Show the whole range again (or double-click the chart)">
+              Reset zoom
+            </button>
+          )}
+          <button type="button" onClick={save} aria-label={`Save ${title} as PNG`}>
+            Save PNG
+          </button>
+        </div>
+      </div>
+      {saveError && (
+        <p className="notice notice-error" role="alert">
+          {saveError}
+        </p>
+      )}
+      <div
+        ref={hostRef}
+        className="ts-chart-plot"
+        role="img"
+        aria-label={`${title}: ${data.series.length.toLocaleString()} series from ${timeLabel(data.times[0])} to ${timeLabel(data.times[data.times.length - 1])}. Drag across to zoom in.`}
+      />
+      <div className="ts-chart-legend" aria-live="off">
+        {legend.time !== null && <span className="muted ts-chart-time">{timeLabel(legend.time)}</span>}
+        <ul>
+          {legend.rows.map((r) => (
+            <li key={r.key} className={r.focused ? 'focused' : undefined}>
+              <span className="ts-chart-swatch" style={{ background: seriesColor(r.index, colors.theme) }} aria-hidden="true" />
+              <span className="ts-chart-label" title={r.label}>
+                {r.label}
+              </span>
+              <span className="ts-chart-value">{r.value === null ? '–' : formatValue(r.value)}</span>
+            </li>
+          ))}
+        </ul>
+        {legend.hidden > 0 && <span className="muted">+{legend.hidden.toLocaleString()} more (hover a line to name it)</span>}
+      </div>
+    </figure>
+  );
+}
