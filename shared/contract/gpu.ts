@@ -326,6 +326,8 @@ export const GpuIdle = z.object({
   hourlyUsd: z.number().nullable(),
   /** hourly × the hours of the window it was sampled in; null when the price is unknown. */
   costOverWindowUsd: z.number().nullable(),
+  /** Which price row priced it: the node's instance type, or the GPU product's cheapest per-GPU row when the instance type has none ("NVIDIA-H200 as p5en.48xlarge"). */
+  priceBasis: z.string().nullable(),
 });
 export type GpuIdle = z.infer<typeof GpuIdle>;
 
