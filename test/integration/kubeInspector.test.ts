@@ -244,6 +244,26 @@ describe('live rows on the primary cluster', () => {
     await call('kube.unwatch', { watchId: opened.watchId });
   });
 
+  it('nodes: GPUs requested and free sum the GPUs of the pods on each node; CPU nodes show neither', async () => {
+    const opened = await call('kube.watch', { connectionId: ids.primary, resource: NODES });
+    const col = (id: string) => opened.columns.findIndex((c) => c.id === id);
+    expect(opened.columns.slice(col('pods'))).toEqual([
+      { id: 'pods', title: 'Pods', kind: 'number' },
+      { id: 'gpuRequested', title: 'GPUs requested', kind: 'number' },
+      { id: 'gpuFree', title: 'GPUs free', kind: 'number' },
+    ]);
+    const v = await live(opened.watchId);
+    const gpusOn = (node: string) => {
+      const cells = [...v.rows.values()].find((r) => r.name === node)?.cells ?? [];
+      return [cells[col('gpuRequested')], cells[col('gpuFree')]];
+    };
+    // Seeded (test/testbed/topology.ts): llm-pretrain 8 on gpu-h200-0, llm-inference 2 × 4 on gpu-h200-1, research-notebook 4 on gpu-h200-2.
+    const expected: Record<string, [number, number]> = { 'gpu-h200-0': [8, 0], 'gpu-h200-1': [8, 0], 'gpu-h200-2': [4, 4], 'gpu-h200-3': [0, 8] };
+    await until('GPU nodes to show the GPUs their pods hold', () => Object.entries(expected).every(([node, figures]) => gpusOn(node).join() === figures.join()));
+    for (const node of primary.nodes.cpu) expect(gpusOn(node)).toEqual([null, null]);
+    await call('kube.unwatch', { watchId: opened.watchId });
+  });
+
   it('re-importing a connection lists its live caches again at once, sending only the difference', async () => {
     await createPod(primary.kubeconfigs.admin, NS_PRIMARY, 'before-reimport');
     const opened = await call('kube.watch', { connectionId: ids.primary, resource: PODS, namespace: NS_PRIMARY });

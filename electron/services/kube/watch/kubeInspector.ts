@@ -13,7 +13,7 @@ import { kubeRequest } from '../client/kubeHttp';
 import { FINDER_RESOURCES, isSearchable, rankMatches } from '../objects/objectFinder';
 import { summarizeCluster, type OverviewSource } from './clusterOverview';
 import { printerColumnsOf, type PrinterColumn } from './printerColumns';
-import { NODE_PODS_COLUMN, NodePodCounts } from './nodePodCounts';
+import { NODE_POD_COLUMNS, NodePodCounts } from './nodePodCounts';
 import { DEFAULT_CACHE_OPTIONS, ResourceCache, type CacheStats, type CacheTarget, type CacheUpdate, type ResourceCacheOptions } from './resourceCache';
 import { shapeFor } from './rowShapes';
 
@@ -117,7 +117,7 @@ export interface CacheInfo extends CacheStats {
   phase: string;
 }
 
-/** Node watches get a Pods column, counted from the pods cache. */
+/** Node watches get Pods, GPUs requested and GPUs free columns, counted from the pods cache. */
 export const isNodes = (ref: Pick<ResourceRef, 'group' | 'resource'>): boolean => ref.group === '' && ref.resource === 'nodes';
 
 /** The one cache of (connection, resource version, namespace scope); `namespace` undefined for all namespaces or cluster scope. */
@@ -214,7 +214,7 @@ export class ListWatchKubeInspector implements KubeInspector {
     if (isNodes(resource)) {
       const unsubscribe = await this.nodesWithPodCounts(connectionId, entry, publish);
       this.watches.set(watchId, { entry, unsubscribe, session });
-      return { watchId, columns: [...entry.columns, NODE_PODS_COLUMN], namespaced: false };
+      return { watchId, columns: [...entry.columns, ...NODE_POD_COLUMNS], namespaced: false };
     }
     const unsubscribe = entry.cache.subscribe(publish);
     this.watches.set(watchId, { entry, unsubscribe, session });
@@ -300,8 +300,9 @@ export class ListWatchKubeInspector implements KubeInspector {
   }
 
   /**
-   * Node rows with a Pods cell, counted from the connection's all-namespaces
-   * pods cache, held as long as the watch (the Pods view then opens warm).
+   * Node rows with Pods, GPUs requested and GPUs free cells, counted from the
+   * connection's all-namespaces pods cache, held as long as the watch (the
+   * Pods view then opens warm).
    * Count changes go out as upserts of the nodes concerned, gathered for a
    * moment so a rollout of hundreds of pods sends a few batches, not hundreds.
    * Returns what stops it all.
@@ -311,7 +312,11 @@ export class ListWatchKubeInspector implements KubeInspector {
       (acquired) => acquired.entry,
       () => undefined,
     );
-    const counts = new NodePodCounts(pods ? pods.columns.findIndex((c) => c.id === 'node') : -1);
+    const podCell = (id: string) => pods?.columns.findIndex((c) => c.id === id) ?? -1;
+    const counts = new NodePodCounts(
+      { node: podCell('node'), gpus: podCell('gpus'), phase: podCell('phase') },
+      nodes.columns.findIndex((c) => c.id === 'gpuAllocatable'),
+    );
     if (!pods) counts.apply({ reset: true, upserts: [], deletes: [], state: { phase: 'error', rows: 0 } });
     let dirty: ChangedNodes = new Set();
     let timer: ReturnType<typeof setTimeout> | undefined;
