@@ -3,16 +3,18 @@ import { shellFeature } from '../shell/shellFeature';
 import { auditFeature } from './audit/feature';
 import { clustersFeature } from './clusters/feature';
 import { connectionsFeature } from './connections/feature';
+import { gpusFeature } from './gpus/feature';
 import { placeholderFeatures } from './placeholders';
 import { rolloutsFeature } from './rollouts/feature';
 import { runbooksFeature } from './runbooks/feature';
+import { spendFeature } from './spend/feature';
 import { terminalFeature } from './terminal/feature';
 
 /**
  * Every feature of the app. A feature brings its page, dialogs, palette and
  * menu commands in its own `feature.tsx`; adding one is a line here.
  */
-export const features = [connectionsFeature, clustersFeature, rolloutsFeature, ...placeholderFeatures, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
+export const features = [connectionsFeature, clustersFeature, rolloutsFeature, ...placeholderFeatures, gpusFeature, spendFeature, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
 
 /** The app as the features make it up. */
 export const appRegistry = createRegistry(features);
