@@ -133,7 +133,9 @@ export const SpendCosts = z.object({
   fetchedAt: z.string(),
   /** Cost Explorer could not be asked (offline, throttled): this is an older answer, `fetchedAt` says how old. */
   stale: z.boolean(),
-  /** Why the answer is stale, for the badge's title. */
+  /** Why the answer is stale, in a word for the badge: no answer at all, throttled past the bound, or HTTP 5xx. */
+  staleBecause: z.enum(['offline', 'throttled', 'failing']).optional(),
+  /** Why the answer is stale, in full, for the badge's title. */
   staleReason: z.string().optional(),
   /** Answered from the cache, without a request. */
   fromCache: z.boolean(),

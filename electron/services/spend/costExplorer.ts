@@ -28,12 +28,12 @@ export function createCostExplorerClient(access: AwsAccess, requestHandler?: Req
   });
 }
 
-/** Cost Explorer could not be asked: offline, or throttled past the bound. A cached answer may stand in. */
+/** Cost Explorer could not be asked: offline, throttled past the bound, or failing (HTTP 5xx). A cached answer may stand in. */
 export class CostExplorerUnavailable extends AppError {
   constructor(
     code: ErrorCode,
     message: string,
-    readonly reason: 'unreachable' | 'throttled',
+    readonly reason: 'offline' | 'throttled' | 'failing',
   ) {
     super(code, message);
   }
@@ -48,6 +48,8 @@ interface SdkError {
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  /** Set when the answer could not be parsed (an HTML error page, say). */
+  $response?: { statusCode?: number };
 }
 
 /** Cost Explorer said to slow down. */
@@ -70,13 +72,17 @@ export function costExplorerError(err: unknown, operation: string, endpoint?: st
   if (err instanceof AppError) return err;
   const e = err as SdkError;
   const name = e?.name ?? '';
-  if (isUnreachable(err)) return new CostExplorerUnavailable('UNREACHABLE', `Cannot reach Cost Explorer${endpoint ? ` at ${endpoint}` : ''}: ${firstLine(err)}`, 'unreachable');
+  if (isUnreachable(err)) return new CostExplorerUnavailable('UNREACHABLE', `Cannot reach Cost Explorer${endpoint ? ` at ${endpoint}` : ''}: ${firstLine(err)}`, 'offline');
   if (UNAUTHORIZED.has(name)) return new AppError('UNAUTHORIZED', `AWS rejected this connection's credentials: ${firstLine(err)}`);
   if (name === 'AccessDeniedException' || name === 'AccessDenied') return new AppError('FORBIDDEN', `This identity may not call ce:${operation}: ${firstLine(err)}`);
   if (name === 'DataUnavailableException') return new AppError('NOT_FOUND', 'Cost Explorer has no data for this range yet (it can take 24 hours after Cost Explorer is enabled)');
   if (name === 'BillExpirationException') return new AppError('VALIDATION', `Cost Explorer no longer keeps bills that old: ${firstLine(err)}`);
   if (name === 'RequestChangedException') return new AppError('CONFLICT', 'Cost Explorer refused the next page because the query changed; load again');
   if (name === 'ValidationException' || name === 'InvalidNextTokenException') return new AppError('VALIDATION', `Cost Explorer refused the query: ${firstLine(err)}`);
+  const status = e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode;
+  if (status !== undefined && status >= 500) {
+    return new CostExplorerUnavailable('UNREACHABLE', `Cost Explorer answered HTTP ${status} to ${operation}: it is failing, or ${endpoint ? `the endpoint ${endpoint}` : 'this endpoint'} does not offer it`, 'failing');
+  }
   return new AppError('INTERNAL', `Cost Explorer ${operation} failed: ${firstLine(err)}`);
 }
 

@@ -223,7 +223,7 @@ describe('spend costs', () => {
     await service.costs(query);
     clock.now += PAST_TTL_MS + HOUR;
     const stale = await service.costs(query);
-    expect(stale).toMatchObject({ stale: true, fromCache: true, fetchedAt: new Date(T0).toISOString() });
+    expect(stale).toMatchObject({ stale: true, staleBecause: 'throttled', fromCache: true, fetchedAt: new Date(T0).toISOString() });
     expect(stale.staleReason).toMatch(/throttling/);
   });
 
@@ -232,7 +232,7 @@ describe('spend costs', () => {
     const first = await service.costs(query);
     clock.now += 3 * PAST_TTL_MS;
     const stale = await service.costs(query);
-    expect(stale).toMatchObject({ stale: true, fromCache: true, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0 } });
+    expect(stale).toMatchObject({ stale: true, staleBecause: 'offline', fromCache: true, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0 } });
     expect(stale.periods).toEqual(first.periods);
     expect(stale.staleReason).toMatch(/^Cannot reach Cost Explorer/);
     const none = await service.costs({ ...query, metric: 'AmortizedCost' }).catch((e: unknown) => e);
@@ -240,6 +240,20 @@ describe('spend costs', () => {
     expect((none as AppError).message).toMatch(/Cannot reach Cost Explorer/);
     // Recorded before they were sent, whether or not they got through.
     expect(requestRows()).toHaveLength(3);
+  });
+
+  it('a failing Cost Explorer (HTTP 5xx) shows the cached answer as stale, and is an error naming the status without one', async () => {
+    const { service, clock } = setup([
+      ok(ungrouped),
+      { status: 503, body: '<html>Service Unavailable</html>', headers: { 'content-type': 'text/html' } },
+      { status: 500, body: { __type: 'InternalServerError', message: 'boom' } },
+    ]);
+    await service.costs(query);
+    clock.now += PAST_TTL_MS + 1;
+    const stale = await service.costs(query);
+    expect(stale).toMatchObject({ stale: true, staleBecause: 'failing', fromCache: true });
+    expect(stale.staleReason).toMatch(/answered HTTP 503 to GetCostAndUsage/);
+    await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/HTTP 500/) });
   });
 
   it('refuses a query that runs past the page bound, having sent no more than the bound', async () => {
@@ -313,7 +327,7 @@ describe('spend forecast', () => {
       { networkError: 'ECONNREFUSED' },
     ]);
     const failed = await service.forecast(forecast);
-    expect(failed).toEqual({ unavailable: expect.stringMatching(/GetCostForecast failed/) });
+    expect(failed).toEqual({ unavailable: 'Cost Explorer answered HTTP 500 to GetCostForecast: it is failing, or this endpoint does not offer it' });
     expect(await service.forecast({ ...forecast, metric: 'AmortizedCost' })).toEqual({ unavailable: 'Cost Explorer has too little history for this account to forecast' });
     expect(await service.forecast({ ...forecast, granularity: 'DAILY' })).toEqual({ unavailable: expect.stringMatching(/^Cannot reach Cost Explorer/) });
   });

@@ -112,7 +112,7 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
       const key = queryKey('GetCostAndUsage', query);
       const cached = store.cached(connectionId, key);
       const cachedPages = parsed<CostPage[]>(cached);
-      const answer = (pages: CostPage[], fetchedAt: number, extra: Pick<SpendCosts, 'stale' | 'fromCache' | 'throttledRetries' | 'staleReason'>, thisQuery: number): SpendCosts => {
+      const answer = (pages: CostPage[], fetchedAt: number, extra: Pick<SpendCosts, 'stale' | 'fromCache' | 'throttledRetries' | 'staleReason' | 'staleBecause'>, thisQuery: number): SpendCosts => {
         const counts = store.counts(connectionId, now());
         return {
           ...shapeCostPages(pages, query.metric, query.groupBy),
@@ -137,7 +137,7 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
       } catch (err) {
         if (err instanceof CostExplorerUnavailable && cached && cachedPages) {
           deps.log.warn('Cost Explorer unavailable; showing the cached answer as stale', { connectionId, reason: err.reason });
-          return answer(cachedPages, cached.fetchedAt, { stale: true, staleReason: err.message, fromCache: true, throttledRetries: 0 }, 0);
+          return answer(cachedPages, cached.fetchedAt, { stale: true, staleBecause: err.reason, staleReason: err.message, fromCache: true, throttledRetries: 0 }, 0);
         }
         throw err;
       }

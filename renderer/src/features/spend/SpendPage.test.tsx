@@ -168,12 +168,12 @@ describe('spend page', () => {
   it('shows an answer from the cache with its age, and a stale one as offline with why', async () => {
     const { fake } = setup({ 'spend.costs': () => ok(costs({ fromCache: true, fetchedAt: new Date(NOW - 2 * 3_600_000 - 60_000).toISOString() })) });
     expect(await screen.findByText('cached 2 h ago')).toBeTruthy();
-    fake.handle('spend.costs', () => ok(costs({ stale: true, fromCache: true, staleReason: 'Cannot reach Cost Explorer: getaddrinfo ENOTFOUND ce.us-east-1.amazonaws.com', fetchedAt: new Date(NOW - 3 * 86_400_000).toISOString() })));
+    fake.handle('spend.costs', () => ok(costs({ stale: true, staleBecause: 'offline', fromCache: true, staleReason: 'Cannot reach Cost Explorer: getaddrinfo ENOTFOUND ce.us-east-1.amazonaws.com', fetchedAt: new Date(NOW - 3 * 86_400_000).toISOString() })));
     await userEvent.setup().selectOptions(screen.getByRole('combobox', { name: 'Cost' }), 'Amortized');
     const stale = await screen.findByText(/^stale — offline/);
     expect(stale.textContent).toBe('stale — offline · 3 days ago');
     expect(stale.getAttribute('title')).toMatch(/ENOTFOUND/);
-    fake.handle('spend.costs', () => ok(costs({ stale: true, fromCache: true, staleReason: 'Cost Explorer is throttling requests: 5 tries over 11.3 s were all refused', fetchedAt: new Date(NOW).toISOString() })));
+    fake.handle('spend.costs', () => ok(costs({ stale: true, staleBecause: 'throttled', fromCache: true, staleReason: 'Cost Explorer is throttling requests: 5 tries over 11.3 s were all refused', fetchedAt: new Date(NOW).toISOString() })));
     await userEvent.setup().selectOptions(screen.getByRole('combobox', { name: 'Buckets' }), 'Monthly');
     expect(await screen.findByText(/^stale — throttled/)).toBeTruthy();
   });

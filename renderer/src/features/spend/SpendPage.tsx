@@ -203,10 +203,9 @@ function Freshness({ costs }: { costs: SpendCosts }) {
   const age = ageLabel(costs.fetchedAt, now);
   const fetched = new Date(costs.fetchedAt).toLocaleString();
   if (costs.stale) {
-    const why = costs.staleReason?.startsWith('Cannot reach') ? 'offline' : 'throttled';
     return (
       <span className="badge spend-stale" title={`${costs.staleReason ?? 'Cost Explorer could not be asked'}. Showing the answer from ${fetched}.`}>
-        stale — {why} · {age}
+        stale — {costs.staleBecause ?? 'offline'} · {age}
       </span>
     );
   }
