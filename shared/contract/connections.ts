@@ -117,10 +117,93 @@ export const AwsDetails = z.object({
   settings: z.record(z.string(), z.string()),
 });
 
+/** How Pilothouse signs in to a Prometheus endpoint. */
+export const PrometheusAuth = z.enum(['none', 'bearer', 'basic']);
+export type PrometheusAuth = z.infer<typeof PrometheusAuth>;
+
+/** Longest Prometheus URL accepted. */
+const MAX_PROMETHEUS_URL = 2048;
+
+/**
+ * Why `text` is not a usable Prometheus base URL, or undefined when it is:
+ * http(s) only, credentials go in the auth fields (a URL is shown, logged and
+ * stored in clear), no query or fragment (the API paths and parameters are
+ * appended to it).
+ */
+export function prometheusUrlProblem(text: string): string | undefined {
+  const hidden = hiddenCharProblem('URLs', text);
+  if (hidden) return hidden;
+  // The URL parser drops tabs and newlines silently, and what it drops must not pass for what was typed.
+  if (/\s/.test(text)) return 'URLs cannot contain spaces';
+  // Checked on the text, not the parsed URL, which would take "http:host" for "http://host/".
+  if (!/^https?:\/\//i.test(text)) return 'Prometheus URLs start with http:// or https://';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Type a full URL such as https://prometheus.example.com';
+  }
+  if (!url.hostname) return 'Type a full URL such as https://prometheus.example.com';
+  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(text)) return 'Put the user name and password in the auth fields, not in the URL';
+  if (text.includes('#')) return 'Prometheus URLs cannot have a #fragment';
+  if (text.includes('?')) return 'Prometheus URLs cannot have a ?query: give the address Prometheus serves /api/v1 under';
+  return undefined;
+}
+
+/** A Prometheus base URL, such as https://prometheus.example.com or http://10.0.0.5:9090/prometheus; see {@link prometheusUrlProblem}. */
+export const PrometheusUrl = z
+  .string()
+  .trim()
+  // Aborting: one message for an empty or overlong URL, and no parsing of a huge one.
+  .min(1, { message: 'A URL is required', abort: true })
+  .max(MAX_PROMETHEUS_URL, { message: `URLs are at most ${MAX_PROMETHEUS_URL} characters`, abort: true })
+  .superRefine((url, ctx) => {
+    const problem = prometheusUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Longest bearer token accepted (8 KiB): long OIDC tokens fit, and one header stays well under servers' limits. */
+export const MAX_PROMETHEUS_TOKEN = 8192;
+
+/** A bearer token: printable ASCII without spaces, so it cannot end or add a header. A pasted newline at either end is trimmed. */
+export const PrometheusToken = z
+  .string()
+  .trim()
+  .min(1, 'Type the token')
+  .max(MAX_PROMETHEUS_TOKEN, `Tokens are at most ${MAX_PROMETHEUS_TOKEN.toLocaleString('en')} characters`)
+  .regex(/^[\x21-\x7e]+$/, 'Tokens are printable ASCII characters without spaces or line breaks');
+
+/** A basic-auth user name: no colon (it ends the user name in the header) and no control characters. */
+export const PrometheusUsername = z
+  .string()
+  .trim()
+  .min(1, 'Type the user name')
+  .max(256, 'User names are at most 256 characters')
+  .regex(/^[^:\p{Cc}]+$/u, 'User names cannot contain ":" or control characters such as line breaks');
+
+/** A basic-auth password, sent as typed: no control characters such as line breaks. */
+export const PrometheusPassword = z
+  .string()
+  .min(1, 'Type the password')
+  .max(1024, 'Passwords are at most 1,024 characters')
+  .regex(/^\P{Cc}+$/u, 'Passwords cannot contain control characters such as line breaks');
+
+/** Non-secret facts about a Prometheus connection. */
+export const PrometheusDetails = z.object({
+  /** Base URL, normalised (the path Prometheus serves `/api/v1` under). */
+  url: z.string(),
+  auth: PrometheusAuth,
+  /** Basic auth: the user name (the password is sealed). */
+  username: z.string().optional(),
+  /** The Kubernetes connection whose cluster this Prometheus watches. */
+  clusterConnectionId: z.string().optional(),
+});
+export type PrometheusDetails = z.infer<typeof PrometheusDetails>;
+
 /** A stored connection as the UI sees it: never a credential. */
 export const ConnectionSummary = z.object({
   id: z.string(),
-  kind: z.enum(['kubernetes', 'aws']),
+  kind: z.enum(['kubernetes', 'aws', 'prometheus']),
   name: z.string(),
   labels: Labels,
   /** Where it came from: a file path the user chose, "pasted text", "typed keys". */
@@ -130,6 +213,7 @@ export const ConnectionSummary = z.object({
   health: Health,
   kube: KubeDetails.optional(),
   aws: AwsDetails.optional(),
+  prometheus: PrometheusDetails.optional(),
 });
 export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
 
@@ -273,6 +357,58 @@ export const AwsKeysInput = z.object({
   onConflict: OnConflict.default('fail'),
 });
 
+const ConnectionId = z.string().min(1).max(64);
+
+/**
+ * A Prometheus endpoint's fields, as typed when adding or editing one. The
+ * token (bearer) or password (basic) may be left out when editing: the stored
+ * one is kept.
+ */
+const PrometheusFields = z.object({
+  url: PrometheusUrl,
+  auth: PrometheusAuth,
+  /** Basic auth only. */
+  username: PrometheusUsername.optional(),
+  /** Bearer auth only; sealed, never shown again. */
+  token: PrometheusToken.optional(),
+  /** Basic auth only; sealed, never shown again. */
+  password: PrometheusPassword.optional(),
+  /** The Kubernetes connection whose cluster it watches; must exist and be Kubernetes. */
+  clusterConnectionId: ConnectionId.optional(),
+});
+
+/** Fields that belong to another kind of auth than the one chosen: refused rather than silently stored or dropped. */
+function checkPrometheusAuth(input: z.output<typeof PrometheusFields>, ctx: z.RefinementCtx, { secretRequired }: { secretRequired: boolean }): void {
+  const stray = (field: 'username' | 'token' | 'password', why: string) => {
+    if (input[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: why });
+  };
+  if (input.auth !== 'basic') {
+    stray('username', 'A user name is only used with basic auth');
+    stray('password', 'A password is only used with basic auth');
+  }
+  if (input.auth !== 'bearer') stray('token', 'A token is only used with bearer auth');
+  if (input.auth === 'basic' && input.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'Type the user name' });
+  if (secretRequired && input.auth === 'basic' && input.password === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'Type the password' });
+  if (secretRequired && input.auth === 'bearer' && input.token === undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'Type the token' });
+}
+
+/** A Prometheus endpoint typed into the app. */
+export const PrometheusInput = PrometheusFields.extend({ name: ConnectionName, onConflict: OnConflict.default('fail') })
+  .strict()
+  .superRefine((input, ctx) => checkPrometheusAuth(input, ctx, { secretRequired: true }));
+export type PrometheusInput = z.input<typeof PrometheusInput>;
+
+/**
+ * A stored Prometheus endpoint's new URL, auth and link. A token or password
+ * left out keeps the stored one, unless the auth kind changes or the URL moves
+ * to another server (scheme, host or port): then it must be typed again, so a
+ * credential is never sent where it was not typed for.
+ */
+export const PrometheusEdit = PrometheusFields.extend({ id: ConnectionId })
+  .strict()
+  .superRefine((input, ctx) => checkPrometheusAuth(input, ctx, { secretRequired: false }));
+export type PrometheusEdit = z.input<typeof PrometheusEdit>;
+
 /**
  * Most contexts or profiles one import takes. Far above any real kubeconfig
  * (a 10 MiB file holds about 5,000 contexts with their certificates), and it
@@ -296,7 +432,7 @@ const tooMany = (what: string) =>
   `At most ${MAX_IMPORT_SELECTIONS.toLocaleString('en')} ${what} can be imported at once; untick some and import the rest in a second pass`;
 const Id = z.object({ id: z.string().min(1).max(64) }).strict();
 
-/** The connections area: stored kubeconfig contexts and cloud profiles. */
+/** The connections area: stored kubeconfig contexts, cloud profiles and Prometheus endpoints. */
 export const connectionsContract = defineArea('connections', {
   methods: {
     'connections.list': method(Empty, z.array(ConnectionSummary)),
@@ -318,6 +454,10 @@ export const connectionsContract = defineArea('connections', {
       ImportStarted,
     ),
     'connections.addAwsKeys': method(AwsKeysInput.strict(), ConnectionSummary),
+    /** Adds a Prometheus endpoint; its token or password is sealed and never returned. */
+    'connections.addPrometheus': method(PrometheusInput, ConnectionSummary),
+    /** Changes a Prometheus endpoint's URL, auth and linked cluster; see {@link PrometheusEdit} for when the secret is kept. */
+    'connections.editPrometheus': method(PrometheusEdit, ConnectionSummary),
     'connections.rename': method(z.object({ id: z.string(), name: ConnectionName }).strict(), ConnectionSummary),
     'connections.setLabels': method(z.object({ id: z.string(), labels: Labels }).strict(), ConnectionSummary),
     'connections.delete': method(Id, z.object({ deleted: z.boolean() })),

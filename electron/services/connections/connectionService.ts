@@ -12,11 +12,15 @@ import type {
   KubeconfigPreview,
   KubeconfigSource,
   Labels,
+  PrometheusDetails,
+  PrometheusEdit,
+  PrometheusInput,
 } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
 import type { AwsCredentialMaterial } from '../aws/awsCredentials';
 import type { Logger } from '../logging/logger';
+import type { PrometheusAccess } from '../metrics/prometheusClient';
 import type { EventHub } from '../rpc/eventHub';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Database } from '../store/database';
@@ -26,6 +30,7 @@ import type { ParsedContext } from './kubeconfigParse';
 import { needsConfirmation } from './parseJobs';
 import type { ParsePool } from './parsePool';
 import { materialForProfile } from './providers/aws';
+import { authHeaders, type PrometheusSecret } from './providers/prometheus';
 import { providerFor, type AwsAccess, type ConnectionAccess, type ConnectionKind } from './providers/provider';
 import { connectionProviders } from './providers/registry';
 import { awsSourceLabel, kubeconfigSourceLabel, type SourceEnvironment } from './sources';
@@ -33,6 +38,8 @@ import { awsSourceLabel, kubeconfigSourceLabel, type SourceEnvironment } from '.
 type KubeSelection = z.output<typeof KubeImportSelection>;
 type AwsSelection = z.output<typeof AwsImportSelection>;
 type AwsKeys = z.output<typeof AwsKeysInput>;
+type PrometheusAdd = z.output<typeof PrometheusInput>;
+type PrometheusChange = z.output<typeof PrometheusEdit>;
 
 /** Stored connections: import, edit, delete, test; credentials never leave sealed except to the code that uses them. */
 export interface ConnectionService {
@@ -50,6 +57,14 @@ export interface ConnectionService {
   /** Starts importing the chosen profiles as a task, like {@link ConnectionService.importKubeconfig}. */
   importAwsProfiles(source: AwsProfilesSource, selections: AwsSelection[], actor: string): StartedTask;
   addAwsKeys(input: AwsKeys, actor: string): Promise<ConnectionSummary>;
+  /** Adds a Prometheus endpoint typed in; a linked connection must be a Kubernetes one. */
+  addPrometheus(input: PrometheusAdd, actor: string): Promise<ConnectionSummary>;
+  /**
+   * Changes a Prometheus endpoint's URL, auth and link. The stored token or
+   * password is kept when none is typed, unless the auth kind changed or the
+   * URL moved to another server (see {@link PrometheusEdit}).
+   */
+  editPrometheus(input: PrometheusChange, actor: string): Promise<ConnectionSummary>;
   rename(id: string, name: string, actor: string): Promise<ConnectionSummary>;
   setLabels(id: string, labels: Labels, actor: string): Promise<ConnectionSummary>;
   delete(id: string, actor: string): Promise<boolean>;
@@ -65,6 +80,11 @@ export interface ConnectionService {
   kubeconfigOf(id: string): string;
   /** Credentials of an AWS connection as an SDK provider, with its region and endpoint. */
   awsAccessOf(id: string): AwsAccess;
+  /**
+   * A Prometheus connection's URL and auth headers. Its cluster link is left
+   * out once the linked connection is deleted or is no longer Kubernetes.
+   */
+  prometheusAccessOf(id: string): PrometheusAccess;
 }
 
 interface ConnectionRow {
@@ -96,6 +116,27 @@ function toSummary(row: ConnectionRow, live?: LiveHealth): ConnectionSummary {
     updatedAt: row.updated_at,
     health,
     ...providerOf(row.kind).summaryOf(JSON.parse(row.details)),
+  };
+}
+
+/** The URL as stored and shown: parsed and printed again (host lower-cased, default port dropped), without a trailing slash. */
+const normalUrl = (url: string) => new URL(url).href.replace(/\/+$/, '');
+
+/** The non-secret part of a typed Prometheus endpoint, and the secret its auth needs. */
+function prometheusParts(
+  input: Pick<PrometheusAdd, 'url' | 'auth' | 'username' | 'clusterConnectionId'>,
+  secret: PrometheusSecret,
+): { details: PrometheusDetails; secret: string } {
+  // Refused here as well as by the contract: a header must never be built from a token or name with a line break.
+  authHeaders(input.auth, { ...secret, ...(input.username !== undefined ? { username: input.username } : {}) });
+  return {
+    details: {
+      url: normalUrl(input.url),
+      auth: input.auth,
+      ...(input.auth === 'basic' && input.username !== undefined ? { username: input.username } : {}),
+      ...(input.clusterConnectionId ? { clusterConnectionId: input.clusterConnectionId } : {}),
+    },
+    secret: JSON.stringify(input.auth === 'bearer' ? { token: secret.token } : input.auth === 'basic' ? { password: secret.password } : {}),
   };
 }
 
@@ -221,6 +262,14 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     if (r.kind !== kind) throw new AppError('VALIDATION', `"${r.name}" is ${providerOf(r.kind).is}, not ${providerOf(kind).wanted}`);
     const { provider, connection } = open(r as ConnectionRow & { kind: K });
     return provider.access(connection);
+  };
+
+  /** Refuses a cluster link to a connection that does not exist or is not Kubernetes. */
+  const checkClusterLink = (clusterConnectionId: string | undefined) => {
+    if (clusterConnectionId === undefined) return;
+    const linked = selectById.get(clusterConnectionId) as ConnectionRow | undefined;
+    if (!linked) throw new AppError('VALIDATION', 'The cluster to link no longer exists; it may have been deleted in another window. Choose another, or none');
+    if (linked.kind !== 'kubernetes') throw new AppError('VALIDATION', `"${linked.name}" is ${providerOf(linked.kind).is}, not a cluster: link a Kubernetes connection`);
   };
 
   return {
@@ -361,6 +410,63 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       return created;
     },
 
+    async addPrometheus(input, actor) {
+      checkClusterLink(input.clusterConnectionId);
+      log.redactor.add(input.token);
+      log.redactor.add(input.password);
+      const { details, secret } = prometheusParts(input, { ...(input.token ? { token: input.token } : {}), ...(input.password ? { password: input.password } : {}) });
+      const [created] = await audit.record({ actor, action: 'connections.add', target: input.name, detail: `Prometheus endpoint ${details.url} (${details.auth} auth) typed in` }, () =>
+        insertAll([{ kind: 'prometheus', name: input.name, onConflict: input.onConflict, source: 'typed in', secret, details }]),
+      );
+      return created;
+    },
+
+    async editPrometheus(input, actor) {
+      const before = row(input.id);
+      if (before.kind !== 'prometheus') throw new AppError('VALIDATION', `"${before.name}" is ${providerOf(before.kind).is}, not a Prometheus endpoint`);
+      checkClusterLink(input.clusterConnectionId);
+      log.redactor.add(input.token);
+      log.redactor.add(input.password);
+      const old = JSON.parse(before.details) as PrometheusDetails;
+      const stored = JSON.parse(secretBox.open(before.sealed)) as PrometheusSecret;
+      // A stored secret goes only to the server it was typed for, and only with the auth it was typed for.
+      const sameServer = new URL(normalUrl(input.url)).origin === new URL(old.url).origin;
+      const kept = (field: 'token' | 'password', auth: 'bearer' | 'basic') => (old.auth === auth && sameServer ? stored[field] : undefined);
+      const missing = (what: string) =>
+        new AppError(
+          'VALIDATION',
+          old.auth === input.auth && !sameServer
+            ? `Type the ${what} again: the URL now points at another server than ${new URL(old.url).origin}, which the stored one was typed for`
+            : `Type the ${what}: the connection has none stored for ${input.auth} auth`,
+        );
+      const secret: PrometheusSecret = {};
+      if (input.auth === 'bearer') {
+        secret.token = input.token ?? kept('token', 'bearer');
+        if (!secret.token) throw missing('token');
+      }
+      if (input.auth === 'basic') {
+        secret.password = input.password ?? kept('password', 'basic');
+        if (!secret.password) throw missing('password');
+      }
+      const parts = prometheusParts(input, secret);
+      return audit.record(
+        { actor, action: 'connections.edit', target: before.name, connectionId: before.id, connectionName: before.name, before: before.details },
+        () => {
+          db.prepare(`UPDATE connections SET details = ?, sealed = ?, health = '{"status":"unknown"}', updated_at = ? WHERE id = ?`).run(
+            JSON.stringify(parts.details),
+            secretBox.seal(parts.secret),
+            new Date().toISOString(),
+            before.id,
+          );
+          // What the views saw described the old address.
+          liveHealth.delete(before.id);
+          changed([before.id]);
+          return summaryOf(row(before.id));
+        },
+        () => ({ after: JSON.stringify(parts.details) }),
+      );
+    },
+
     rename(id, name, actor) {
       const before = row(id);
       return audit.record(
@@ -411,5 +517,11 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     kubeconfigOf: (id) => accessOf(id, 'kubernetes'),
 
     awsAccessOf: (id) => accessOf(id, 'aws'),
+
+    prometheusAccessOf(id) {
+      const { clusterConnectionId, ...access } = accessOf(id, 'prometheus');
+      const linked = clusterConnectionId === undefined ? undefined : (selectById.get(clusterConnectionId) as ConnectionRow | undefined);
+      return linked?.kind === 'kubernetes' ? { ...access, clusterConnectionId: linked.id } : access;
+    },
   };
 }

@@ -15,8 +15,8 @@ export interface ConnectionsAreaDeps extends Omit<ConnectionServiceDeps, 'parser
 }
 
 /**
- * The connections area: stored kubeconfig contexts and cloud profiles,
- * imported, tested, renamed, labelled. Files are parsed in worker threads
+ * The connections area: stored kubeconfig contexts, cloud profiles and
+ * Prometheus endpoints, imported or typed in, tested, renamed, labelled. Files are parsed in worker threads
  * the area owns and ends on close.
  */
 export function createConnectionsArea({ chooseFile, taskRunner, parsing, ...deps }: ConnectionsAreaDeps): ServiceArea<typeof connectionsContract> & { service: ConnectionService } {
@@ -36,6 +36,8 @@ export function createConnectionsArea({ chooseFile, taskRunner, parsing, ...deps
       'connections.previewAwsProfiles': ({ source }) => connections.previewAwsProfiles(source),
       'connections.importAwsProfiles': ({ source, selections }, ctx) => started(connections.importAwsProfiles(source, selections, ctx.actor)),
       'connections.addAwsKeys': (input, ctx) => connections.addAwsKeys(input, ctx.actor),
+      'connections.addPrometheus': (input, ctx) => connections.addPrometheus(input, ctx.actor),
+      'connections.editPrometheus': (input, ctx) => connections.editPrometheus(input, ctx.actor),
       'connections.rename': ({ id, name }, ctx) => connections.rename(id, name, ctx.actor),
       'connections.setLabels': ({ id, labels }, ctx) => connections.setLabels(id, labels, ctx.actor),
       'connections.delete': async ({ id }, ctx) => ({ deleted: await connections.delete(id, ctx.actor) }),

@@ -3,13 +3,13 @@ import type { StartedTask, TaskContext, TaskRunner } from '../tasks/taskRunner';
 
 /** A connection an import will save: what the file gave, under the name the user chose. */
 export interface ImportItem {
-  kind: 'kubernetes' | 'aws';
+  kind: ConnectionSummary['kind'];
   name: string;
   onConflict: 'fail' | 'replace';
   /** Where it came from, shown with the connection. */
   source: string;
-  details: ConnectionSummary['kube'] | ConnectionSummary['aws'];
-  /** The credentials (a single-context kubeconfig, AWS material as JSON); sealed before anything is saved. */
+  details: ConnectionSummary['kube'] | ConnectionSummary['aws'] | ConnectionSummary['prometheus'];
+  /** The credentials (a single-context kubeconfig, AWS material or a Prometheus token or password as JSON); sealed before anything is saved. */
   secret: string;
 }
 

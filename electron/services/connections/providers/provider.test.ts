@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/result';
 import { awsProvider } from './aws';
 import { kubernetesProvider } from './kubernetes';
+import { prometheusProvider } from './prometheus';
 import { providerFor, type ConnectionProviders } from './provider';
 import { connectionProviders } from './registry';
 
@@ -9,8 +10,9 @@ describe('connection providers', () => {
   it('has one provider for every kind, and a registry without one does not compile', () => {
     expect(providerFor(connectionProviders, 'kubernetes')).toBe(kubernetesProvider);
     expect(providerFor(connectionProviders, 'aws')).toBe(awsProvider);
+    expect(providerFor(connectionProviders, 'prometheus')).toBe(prometheusProvider);
     // @ts-expect-error: the aws kind has no provider.
-    const partial: ConnectionProviders = { kubernetes: kubernetesProvider };
+    const partial: ConnectionProviders = { kubernetes: kubernetesProvider, prometheus: prometheusProvider };
     expect(() => providerFor(partial, 'aws')).toThrow(AppError);
     expect(() => providerFor(partial, 'aws')).toThrow('Connections of kind "aws" aren\'t supported by this version of Pilothouse');
   });
@@ -18,13 +20,13 @@ describe('connection providers', () => {
   it('refuses a kind it does not know, such as one a newer version stored', () => {
     const err = (() => {
       try {
-        providerFor(connectionProviders, 'prometheus' as never);
+        providerFor(connectionProviders, 'gcp' as never);
       } catch (e) {
         return e as AppError;
       }
       throw new Error('expected an AppError');
     })();
-    expect(err).toMatchObject({ code: 'UNSUPPORTED', message: 'Connections of kind "prometheus" aren\'t supported by this version of Pilothouse' });
+    expect(err).toMatchObject({ code: 'UNSUPPORTED', message: 'Connections of kind "gcp" aren\'t supported by this version of Pilothouse' });
     // Not fooled by what every object has.
     expect(() => providerFor(connectionProviders, 'toString' as never)).toThrow(AppError);
   });
@@ -34,6 +36,8 @@ describe('connection providers', () => {
     expect(kubernetesProvider.summaryOf(kube)).toEqual({ kube });
     const aws = { profileKind: 'static' as const, region: 'eu-west-1', settings: {} };
     expect(awsProvider.summaryOf(aws)).toEqual({ aws });
+    const prometheus = { url: 'https://prom.example.com', auth: 'none' as const };
+    expect(prometheusProvider.summaryOf(prometheus)).toEqual({ prometheus });
   });
 
   it('hands out AWS access with its region and endpoint, and its secrets to the redactor', async () => {

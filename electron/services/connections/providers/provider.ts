@@ -5,10 +5,11 @@
  * {@link ConnectionProviders} rather than switching on it.
  */
 import type { z } from 'zod';
-import type { AwsDetails, ConnectionSummary, Health, KubeDetails } from '../../../../shared/contract';
+import type { AwsDetails, ConnectionSummary, Health, KubeDetails, PrometheusDetails } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import type { credentialProvider } from '../../aws/awsCredentials';
 import type { Redactor } from '../../logging/redact';
+import type { PrometheusAccess } from '../../metrics/prometheusClient';
 
 /** The kinds of connection there are. */
 export type ConnectionKind = ConnectionSummary['kind'];
@@ -25,12 +26,14 @@ export interface ConnectionAccess {
   /** The single-context kubeconfig. */
   kubernetes: string;
   aws: AwsAccess;
+  prometheus: PrometheusAccess;
 }
 
 /** Each kind's non-secret details, as stored and shown. */
 export interface ConnectionDetails {
   kubernetes: z.infer<typeof KubeDetails>;
   aws: z.infer<typeof AwsDetails>;
+  prometheus: PrometheusDetails;
 }
 
 /** A stored connection with its secret opened, handed to its provider. */
@@ -48,7 +51,7 @@ export interface ConnectionProvider<K extends ConnectionKind> {
   /** What the services asking for this kind's access want, in messages: "an AWS account". */
   wanted: string;
   /** The kind's part of a {@link ConnectionSummary}: its details under its own key. */
-  summaryOf(details: ConnectionDetails[K]): Pick<ConnectionSummary, 'kube' | 'aws'>;
+  summaryOf(details: ConnectionDetails[K]): Pick<ConnectionSummary, 'kube' | 'aws' | 'prometheus'>;
   /** Connects and says how it went; the service redacts the message and stores it. */
   test(connection: OpenedConnection<K>): Promise<Health>;
   /** The credentials in the form the services that use this kind need. */

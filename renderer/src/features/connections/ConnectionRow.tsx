@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { hrefOf, type RouteId } from '../../shell/routes';
+import { kindLabel, linkedClusterName } from './connectionKinds';
 import { useConnections } from './connectionsStore';
 import { HealthBadge } from './HealthBadge';
 import { HealthFacts } from './HealthFacts';
@@ -8,14 +9,15 @@ import { LabelChips } from './LabelChips';
 import { useConnectionTest } from './useConnectionTest';
 
 /** A change to a connection that opens a dialog. */
-export type ConnectionEdit = 'rename' | 'labels' | 'delete';
+export type ConnectionEdit = 'rename' | 'labels' | 'delete' | 'edit';
 
 const COLUMNS = 8;
 
-/** Server (Kubernetes) or region and endpoint (AWS). */
+/** Server (Kubernetes), region and endpoint (AWS) or URL (Prometheus). */
 function whereOf(c: ConnectionSummary): string {
   if (c.kube) return c.kube.server;
   if (c.aws) return c.aws.endpointUrl ? `${c.aws.region} · ${c.aws.endpointUrl}` : c.aws.region;
+  if (c.prometheus) return c.prometheus.url;
   return '';
 }
 
@@ -26,11 +28,12 @@ function authOf(c: ConnectionSummary): string {
     const extra = [c.aws.profile && `profile ${c.aws.profile}`, c.aws.accessKeyHint && `key …${c.aws.accessKeyHint}`].filter(Boolean).join(', ');
     return extra ? `${c.aws.profileKind} (${extra})` : c.aws.profileKind;
   }
+  if (c.prometheus) return c.prometheus.username ? `${c.prometheus.auth} (user ${c.prometheus.username})` : c.prometheus.auth;
   return '';
 }
 
-/** The page that inspects a connection of each kind; AWS accounts have none yet, so opening one only selects it. */
-const INSPECTOR_ROUTE: Record<ConnectionSummary['kind'], RouteId | undefined> = { kubernetes: 'clusters', aws: undefined };
+/** The page that inspects a connection of each kind; AWS accounts and Prometheus endpoints have none yet, so opening one only selects it. */
+const INSPECTOR_ROUTE: Record<ConnectionSummary['kind'], RouteId | undefined> = { kubernetes: 'clusters', aws: undefined, prometheus: undefined };
 
 /**
  * The connection's name, which opens it: selects it (as the top bar's switcher
@@ -50,7 +53,7 @@ function ConnectionName({ connection }: { connection: ConnectionSummary }) {
           {name}
         </a>
       ) : (
-        <button type="button" className="link connection-select" aria-current={current} title={`Select ${name}; AWS accounts have no page of their own yet`} onClick={() => select(connection.id)}>
+        <button type="button" className="link connection-select" aria-current={current} title={`Select ${name}; ${kindLabel(connection.kind)} connections have no page of their own yet`} onClick={() => select(connection.id)}>
           {name}
         </button>
       )}
@@ -70,15 +73,17 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
   const { testing, test } = useConnectionTest(connection, (health) => setExpanded(health.status !== 'ok'));
   const detailsId = useId();
   const { name } = connection;
+  const cluster = useConnections((s) => linkedClusterName(connection, s.connections));
   return (
     <>
       <tr>
         <th scope="row">
           <ConnectionName connection={connection} />
         </th>
-        <td>{connection.kind === 'aws' ? 'AWS' : 'Kubernetes'}</td>
+        <td>{kindLabel(connection.kind)}</td>
         <td className="mono clip" title={whereOf(connection)}>
           {whereOf(connection)}
+          {cluster && <div className="muted">for cluster {cluster}</div>}
         </td>
         <td>{authOf(connection)}</td>
         <td>
@@ -98,6 +103,11 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
             {testing && <span className="spinner" aria-hidden="true" />}
             {testing ? 'Testing…' : 'Test'}
           </button>
+          {connection.kind === 'prometheus' && (
+            <button type="button" onClick={() => onEdit('edit')} aria-label={`Edit ${name}`}>
+              Edit
+            </button>
+          )}
           <button type="button" onClick={() => onEdit('rename')} aria-label={`Rename ${name}`}>
             Rename
           </button>
@@ -112,7 +122,7 @@ export function ConnectionRow({ connection, onEdit }: { connection: ConnectionSu
       {expanded && (
         <tr id={detailsId} className="details-row">
           <td colSpan={COLUMNS}>
-            <HealthFacts connection={connection} />
+            <HealthFacts connection={connection} onEdit={() => onEdit('edit')} />
           </td>
         </tr>
       )}

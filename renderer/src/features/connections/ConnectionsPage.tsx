@@ -5,6 +5,7 @@ import { useUi } from '../../shell/uiStore';
 import type { ConnectionEdit } from './ConnectionRow';
 import { ConnectionsTable } from './ConnectionsTable';
 import { useConnections } from './connectionsStore';
+import { EditPrometheusDialog } from './AddPrometheusDialog';
 import { DeleteDialog } from './DeleteDialog';
 import { LabelsDialog } from './LabelsDialog';
 import { RenameDialog } from './RenameDialog';
@@ -19,11 +20,14 @@ function AddButtons() {
       <button type="button" onClick={() => openDialog('add-aws')}>
         Add AWS account
       </button>
+      <button type="button" onClick={() => openDialog('add-prometheus')}>
+        Add Prometheus
+      </button>
     </div>
   );
 }
 
-/** The stored connections: add, test, rename, label and delete them. */
+/** The stored connections: add, test, edit (Prometheus endpoints), rename, label and delete them. */
 export function ConnectionsPage() {
   const { connections, status, error, refresh } = useConnections();
   const [editing, setEditing] = useState<{ edit: ConnectionEdit; connection: ConnectionSummary } | null>(null);
@@ -42,7 +46,7 @@ export function ConnectionsPage() {
       {status === 'ready' && !connections.length && (
         <div className="empty">
           <h2>No connections yet</h2>
-          <p>Import the clusters from a kubeconfig, or add an AWS account, to start.</p>
+          <p>Import the clusters from a kubeconfig, or add an AWS account or a Prometheus endpoint, to start.</p>
           <AddButtons />
         </div>
       )}
@@ -50,6 +54,7 @@ export function ConnectionsPage() {
       {editing?.edit === 'rename' && <RenameDialog connection={editing.connection} onClose={close} />}
       {editing?.edit === 'labels' && <LabelsDialog connection={editing.connection} onClose={close} />}
       {editing?.edit === 'delete' && <DeleteDialog connection={editing.connection} onClose={close} />}
+      {editing?.edit === 'edit' && <EditPrometheusDialog connection={editing.connection} onClose={close} />}
     </section>
   );
 }

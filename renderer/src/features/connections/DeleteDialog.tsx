@@ -7,6 +7,9 @@ import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
 import { DialogFooter } from '../../shell/DialogFooter';
 
+/** What a connection of each kind stands for, which deleting it leaves alone. */
+const WHAT: Record<ConnectionSummary['kind'], string> = { kubernetes: 'cluster', aws: 'AWS account', prometheus: 'Prometheus server' };
+
 /** Asks before deleting a connection, naming it and saying what is (and is not) removed. */
 export function DeleteDialog({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
   const [error, setError] = useState<ErrorView>();
@@ -26,8 +29,8 @@ export function DeleteDialog({ connection, onClose }: { connection: ConnectionSu
     <Modal label={`Delete ${connection.name}`} onClose={onClose}>
       <h2>Delete “{connection.name}”?</h2>
       <p>
-        Pilothouse forgets this connection and its stored credentials. The {connection.kind === 'aws' ? 'AWS account' : 'cluster'} itself is not changed, and you can
-        import it again later.
+        Pilothouse forgets this connection and its stored credentials. The {WHAT[connection.kind]} itself is not changed, and you can add it
+        again later.
       </p>
       <DialogFooter
         error={error}

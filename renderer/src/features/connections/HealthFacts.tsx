@@ -4,11 +4,27 @@ import { useUi } from '../../shell/uiStore';
 import { PermissionList } from './PermissionList';
 import { reimportDialog } from './useConnectionTest';
 
-/** What the last Test of a connection found: version, identity, latency, message and permissions. */
-export function HealthFacts({ connection }: { connection: ConnectionSummary }) {
+function FixCredentials({ connection, onEdit }: { connection: ConnectionSummary; onEdit?(): void }) {
+  const openDialog = useUi((s) => s.openDialog);
+  return connection.kind === 'prometheus' && onEdit ? (
+    <button type="button" onClick={onEdit}>
+      Edit credentials
+    </button>
+  ) : (
+    <button type="button" onClick={() => openDialog(reimportDialog(connection))}>
+      Re-import credentials
+    </button>
+  );
+}
+
+/**
+ * What the last Test of a connection found: version, identity, latency,
+ * message and permissions. Refused credentials are fixed by importing them
+ * again, or for a Prometheus endpoint by editing it (`onEdit`, where the page can).
+ */
+export function HealthFacts({ connection, onEdit }: { connection: ConnectionSummary; onEdit?(): void }) {
   const { health } = connection;
   const { live } = health;
-  const openDialog = useUi((s) => s.openDialog);
   if (!health.checkedAt) return <p className="muted">Not tested yet. Test it to see its version, identity and permissions.</p>;
   return (
     <div className="health-facts">
@@ -48,11 +64,7 @@ export function HealthFacts({ connection }: { connection: ConnectionSummary }) {
           </>
         )}
       </dl>
-      {health.status === 'unauthorized' && (
-        <button type="button" onClick={() => openDialog(reimportDialog(connection))}>
-          Re-import credentials
-        </button>
-      )}
+      {health.status === 'unauthorized' && <FixCredentials connection={connection} onEdit={onEdit} />}
       {health.permissions && <PermissionList permissions={health.permissions} />}
     </div>
   );

@@ -2,11 +2,16 @@ import { useState } from 'react';
 import type { ConnectionSummary, Health } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { notifyError } from '../../shell/toastStore';
-import { useUi } from '../../shell/uiStore';
+import { useUi, type AppDialog } from '../../shell/uiStore';
 import { useConnections } from './connectionsStore';
 
-/** The dialog that re-imports a connection's credentials. */
-export const reimportDialog = (connection: ConnectionSummary) => (connection.kind === 'aws' ? 'add-aws' : 'import-kubeconfig');
+const REIMPORT_DIALOG: Record<ConnectionSummary['kind'], AppDialog> = { kubernetes: 'import-kubeconfig', aws: 'add-aws', prometheus: 'add-prometheus' };
+
+/**
+ * The dialog that imports a connection's credentials again. A Prometheus
+ * endpoint's are better edited in place where the page offers it (see HealthFacts).
+ */
+export const reimportDialog = (connection: ConnectionSummary): AppDialog => REIMPORT_DIALOG[connection.kind];
 
 /** Runs `connections.test` for one connection; the badge updates at once, failures become toasts with their fix. */
 export function useConnectionTest(connection: ConnectionSummary, onDone?: (health: Health) => void) {

@@ -1,0 +1,288 @@
+/**
+ * A small client for the Prometheus HTTP API (`/api/v1/query`,
+ * `/api/v1/query_range`): bounded in time and size, parsing each answer once,
+ * and failing with AppErrors that say what to check and never carry the
+ * credentials.
+ *
+ * https://prometheus.io/docs/prometheus/latest/querying/api/
+ */
+import { AppError, type ErrorCode } from '../../../shared/result';
+
+/** A Prometheus endpoint as the services that query it need it (see ConnectionService.prometheusAccessOf). */
+export interface PrometheusAccess {
+  /** Base URL: the path Prometheus serves `/api/v1` under. */
+  url: string;
+  /** Sent with every request: the Authorization header, when the connection has auth. */
+  headers: Record<string, string>;
+  /** The Kubernetes connection whose cluster this Prometheus watches. */
+  clusterConnectionId?: string;
+}
+
+/** One series of an answer. */
+export interface PrometheusSeries {
+  labels: Record<string, string>;
+  /** [unix seconds, value]; NaN/Inf samples dropped */
+  points: [number, number][];
+}
+
+/** Queries one Prometheus endpoint. */
+export interface PrometheusClient {
+  /** An instant vector (or scalar) at `time` (unix s, default now). */
+  instant(expr: string, options?: { time?: number; signal?: AbortSignal }): Promise<PrometheusSeries[]>;
+  /** A range matrix. */
+  range(expr: string, range: { start: number; end: number; step: number }, options?: { signal?: AbortSignal }): Promise<PrometheusSeries[]>;
+}
+
+/** Limits and plumbing of a client; the defaults suit the app. */
+export interface PrometheusClientOptions {
+  /** Longest a request may take, body included (default 30 s). Prometheus is told too, so it stops evaluating. */
+  timeoutMs?: number;
+  /** Largest answer read (default {@link MAX_RESPONSE_BYTES}); a larger one is refused. */
+  maxResponseBytes?: number;
+  /** The fetch to use (default Node's, undici). */
+  fetch?: typeof fetch;
+}
+
+/** Largest answer read by default: 256 MiB, about 1,000 series × 7 days at a 5-minute step many times over. */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Expressions whose encoded form is longer are POSTed as a form: URLs that long are cut by proxies. */
+export const MAX_GET_QUERY_BYTES = 4096;
+/** Longest expression sent. */
+export const MAX_EXPRESSION_CHARS = 64 * 1024;
+/** Prometheus refuses range queries of more points per series than this. */
+export const MAX_RANGE_POINTS = 11_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A client for `access`. Nothing is sent until a query is made. */
+export function createPrometheusClient(access: PrometheusAccess, options: PrometheusClientOptions = {}): PrometheusClient {
+  const api = createPrometheusApi(access, options);
+  return {
+    async instant(expr, { time, signal } = {}) {
+      checkExpression(expr);
+      if (time !== undefined && !Number.isFinite(time)) throw new AppError('VALIDATION', 'The query time must be a number of seconds');
+      const data = await api.get('/api/v1/query', { query: expr, ...(time !== undefined ? { time: String(time) } : {}) }, signal);
+      return seriesOf(data, ['vector', 'scalar'], api.where);
+    },
+    async range(expr, { start, end, step }, { signal } = {}) {
+      checkExpression(expr);
+      if (![start, end, step].every(Number.isFinite)) throw new AppError('VALIDATION', 'The range start, end and step must be numbers of seconds');
+      if (step <= 0) throw new AppError('VALIDATION', 'The range step must be more than 0 seconds');
+      if (end < start) throw new AppError('VALIDATION', 'The range ends before it starts');
+      const points = Math.floor((end - start) / step) + 1;
+      if (points > MAX_RANGE_POINTS) {
+        throw new AppError('VALIDATION', `${points.toLocaleString('en')} points per series is more than Prometheus gives (${MAX_RANGE_POINTS.toLocaleString('en')}): take a larger step`);
+      }
+      const data = await api.get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }, signal);
+      return seriesOf(data, ['matrix'], api.where);
+    },
+  };
+}
+
+/** What `/api/v1/status/buildinfo` says of the server. */
+export interface PrometheusBuildInfo {
+  version: string;
+  revision?: string;
+  goVersion?: string;
+}
+
+/** The server's build information; servers that only look like Prometheus (Thanos, Mimir…) may not have it. */
+export async function readBuildInfo(access: PrometheusAccess, options: PrometheusClientOptions & { signal?: AbortSignal } = {}): Promise<PrometheusBuildInfo> {
+  const api = createPrometheusApi(access, options);
+  const data = await api.get('/api/v1/status/buildinfo', {}, options.signal);
+  const info = data as Partial<Record<keyof PrometheusBuildInfo, unknown>> | null;
+  if (!info || typeof info.version !== 'string') throw notPrometheus(api.where, 'its build information has no version');
+  return {
+    version: info.version,
+    ...(typeof info.revision === 'string' ? { revision: info.revision } : {}),
+    ...(typeof info.goVersion === 'string' ? { goVersion: info.goVersion } : {}),
+  };
+}
+
+function checkExpression(expr: string): void {
+  if (!expr.trim()) throw new AppError('VALIDATION', 'The query is empty');
+  if (expr.length > MAX_EXPRESSION_CHARS) throw new AppError('VALIDATION', `Queries are at most ${MAX_EXPRESSION_CHARS.toLocaleString('en')} characters`);
+}
+
+/** The request path shared by the client and the connection test. */
+function createPrometheusApi(access: PrometheusAccess, options: PrometheusClientOptions) {
+  const base = access.url.replace(/\/+$/, '');
+  const where = `Prometheus at ${base}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const doFetch = options.fetch ?? fetch;
+  // The credentials must not reach a message, even echoed by a server or a proxy.
+  const secrets = Object.values(access.headers).flatMap((v) => [v, v.replace(/^\S+\s+/, '')]).filter((v) => v.length >= 8);
+  const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('«redacted»'), text);
+
+  async function get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
+    const form = new URLSearchParams(params);
+    // Prometheus stops evaluating at its own timeout, so a slow query does not keep running after we give up.
+    if (params.query !== undefined) form.set('timeout', `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
+    const encoded = form.toString();
+    const post = encoded.length > MAX_GET_QUERY_BYTES;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await doFetch(post ? `${base}${path}` : `${base}${path}${encoded ? `?${encoded}` : ''}`, {
+        method: post ? 'POST' : 'GET',
+        headers: { Accept: 'application/json', ...access.headers, ...(post ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(post ? { body: encoded } : {}),
+        // Never follow: a redirect could carry the Authorization header to another server.
+        redirect: 'manual',
+        signal: combined,
+      });
+    } catch (err) {
+      throw failure(err, signal, timeout);
+    }
+    try {
+      return await answerOf(response, signal);
+    } catch (err) {
+      await response.body?.cancel().catch(() => {});
+      throw failure(err, signal, timeout);
+    }
+  }
+
+  function failure(err: unknown, signal: AbortSignal | undefined, timeout: AbortSignal): unknown {
+    // The caller's own cancel stays a cancel, so it can tell it from a failure.
+    if (signal?.aborted) return signal.reason;
+    if (err instanceof AppError) return new AppError(err.code, scrub(err.message));
+    if (timeout.aborted) return new AppError('TIMEOUT', `${where} did not answer within ${timeoutMs / 1000} s`);
+    return networkFailure(err);
+  }
+
+  function networkFailure(err: unknown): AppError {
+    const cause = (err as { cause?: unknown }).cause ?? err;
+    const code = String((cause as { code?: unknown }).code ?? '');
+    const detail = scrub(((cause as Error).message ?? String(cause)).split('\n')[0].slice(0, 200));
+    if (code === 'ECONNREFUSED') return new AppError('UNREACHABLE', `${where} refused the connection: is Prometheus running, and the address and port right?`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('UNREACHABLE', `${where}: the host name does not resolve (VPN or DNS?)`);
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return new AppError('UNREACHABLE', `${where} closed the connection`);
+    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new AppError('TIMEOUT', `${where} did not answer in time`);
+    }
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO') return new AppError('TLS', `${where} does not speak TLS there: try http:// instead of https://`);
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ERR_SSL/.test(code)) {
+      return new AppError('TLS', `${where}: the server certificate is not trusted (${code}). Check the URL, or the certificate authorities this computer trusts.`);
+    }
+    return new AppError('UNREACHABLE', `${where}: ${detail}`);
+  }
+
+  /** The `data` of a successful answer; everything else as an AppError. */
+  async function answerOf(response: Response, signal?: AbortSignal): Promise<unknown> {
+    const { status } = response;
+    if (status >= 300 && status < 400) {
+      const location = response.headers.get('location');
+      throw new AppError('VALIDATION', `${where} redirects${location ? ` to ${location.slice(0, 200)}` : ''} (HTTP ${status}), perhaps to a sign-in page: give the address it redirects to, or one that answers directly`);
+    }
+    const type = response.headers.get('content-type') ?? '';
+    const json = /\bjson\b/i.test(type);
+    if (status === 401) throw new AppError('UNAUTHORIZED', `${where} refused the credentials (HTTP 401)${access.headers.Authorization ? '' : ': it wants a token or a user name and password'}`);
+    if (status === 403) throw new AppError('FORBIDDEN', `${where} does not allow these credentials to query it (HTTP 403)`);
+    if (!json && type) {
+      // Not read: an HTML page or a blob of anything says enough by its type.
+      throw notPrometheus(where, `it answered HTTP ${status} with ${type.split(';')[0].trim() || 'no content type'}`);
+    }
+    const text = await readCapped(response, maxBytes, where, signal);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw notPrometheus(where, `it answered HTTP ${status} with something that is not JSON`);
+    }
+    const answer = body as { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown };
+    if (answer?.status === 'error' || (status >= 400 && typeof answer?.error === 'string')) {
+      const message = typeof answer.error === 'string' ? answer.error.slice(0, 1000) : 'no message';
+      throw new AppError(codeOfError(status, answer.errorType), `${where} could not run the query: ${message}`);
+    }
+    if (status < 200 || status >= 300) throw notPrometheus(where, `it answered HTTP ${status}`);
+    if (answer?.status !== 'success' || !('data' in answer)) throw notPrometheus(where, 'its answer is not a Prometheus API answer');
+    return answer.data;
+  }
+
+  return { get, where };
+}
+
+/**
+ * The code for a Prometheus error answer: the query's fault (bad_data, 400;
+ * execution, 422) is VALIDATION; timeout and canceled (503) are TIMEOUT.
+ */
+function codeOfError(status: number, errorType: unknown): ErrorCode {
+  if (errorType === 'timeout' || errorType === 'canceled') return 'TIMEOUT';
+  if (errorType === 'bad_data' || errorType === 'execution' || status === 400 || status === 422) return 'VALIDATION';
+  if (status === 503 || errorType === 'unavailable') return 'UNREACHABLE';
+  return 'INTERNAL';
+}
+
+function notPrometheus(where: string, why: string): AppError {
+  return new AppError('VALIDATION', `${where} is not the Prometheus API: ${why}. Check the URL: it is the address Prometheus serves /api/v1 under, such as http://prometheus:9090`);
+}
+
+/** The body as text, refused as soon as it is known to be larger than `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, where: string, signal?: AbortSignal): Promise<string> {
+  const tooLarge = () =>
+    new AppError('VALIDATION', `${where} answered with more than ${Math.round(maxBytes / 1024 / 1024)} MiB: ask for fewer series, a shorter range or a larger step`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge();
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    signal?.throwIfAborted();
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** A sample's value, or undefined for NaN, ±Inf and what is not a number at all. */
+function sampleOf(pair: unknown): [number, number] | undefined {
+  if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+  const [t, v] = pair as [unknown, unknown];
+  if (typeof t !== 'number' || typeof v !== 'string') return undefined;
+  // Prometheus writes "NaN", "+Inf" and "-Inf" as strings; Number() reads them, and they are dropped here.
+  const value = Number(v);
+  return Number.isFinite(value) && v.trim() !== '' ? [t, value] : undefined;
+}
+
+/**
+ * The series of a query answer's `data`, of the result types `allowed`.
+ * Samples that are not finite numbers are dropped; a series left without
+ * samples is left out.
+ */
+function seriesOf(data: unknown, allowed: readonly string[], where: string): PrometheusSeries[] {
+  const { resultType, result } = (data ?? {}) as { resultType?: unknown; result?: unknown };
+  if (typeof resultType !== 'string' || !allowed.includes(resultType)) {
+    if (resultType === 'string') throw new AppError('VALIDATION', 'The expression gives a string, not numbers');
+    throw new AppError('VALIDATION', `${where} answered with ${typeof resultType === 'string' ? `a ${resultType.slice(0, 40)}` : 'no result type'}, not ${allowed.join(' or ')}`);
+  }
+  if (resultType === 'scalar') {
+    const sample = sampleOf(result);
+    return sample ? [{ labels: {}, points: [sample] }] : [];
+  }
+  if (!Array.isArray(result)) throw new AppError('VALIDATION', `${where} answered a ${resultType} without its series`);
+  const out: PrometheusSeries[] = [];
+  for (const item of result as { metric?: unknown; value?: unknown; values?: unknown }[]) {
+    const raw = resultType === 'vector' ? [item?.value] : Array.isArray(item?.values) ? item.values : [];
+    const points: [number, number][] = [];
+    for (const pair of raw) {
+      const sample = sampleOf(pair);
+      if (sample) points.push(sample);
+    }
+    if (points.length) out.push({ labels: labelsOf(item?.metric), points });
+  }
+  return out;
+}
+
+function labelsOf(metric: unknown): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (metric && typeof metric === 'object') for (const [k, v] of Object.entries(metric)) if (typeof v === 'string') labels[k] = v;
+  return labels;
+}

@@ -1,0 +1,213 @@
+import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { PrometheusEdit, PrometheusInput, type ConnectionSummary, type PrometheusAuth } from '../../../../shared/contract';
+import { call, CallError } from '../../api/client';
+import { useAppInfo } from '../../shell/appInfoStore';
+import { DialogFooter } from '../../shell/DialogFooter';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { notifySuccess } from '../../shell/toastStore';
+import { useConnections } from './connectionsStore';
+
+interface Draft {
+  name: string;
+  url: string;
+  auth: PrometheusAuth;
+  token: string;
+  username: string;
+  password: string;
+  clusterConnectionId: string;
+}
+
+type Field = Exclude<keyof Draft, 'auth'>;
+
+const authLabels: Record<PrometheusAuth, string> = { none: 'None', bearer: 'Bearer token', basic: 'User name and password' };
+
+/** The draft as the contract wants it: only the fields of the chosen auth, blanks of optional fields left out. */
+function fieldsOf(d: Draft) {
+  return {
+    url: d.url.trim(),
+    auth: d.auth,
+    ...(d.auth === 'bearer' && d.token.trim() ? { token: d.token } : {}),
+    ...(d.auth === 'basic' ? { username: d.username } : {}),
+    ...(d.auth === 'basic' && d.password ? { password: d.password } : {}),
+    ...(d.clusterConnectionId ? { clusterConnectionId: d.clusterConnectionId } : {}),
+  };
+}
+
+interface TextFieldProps {
+  field: Field;
+  label: string;
+  draft: Draft;
+  problems: Partial<Record<Field, string>>;
+  onChange(field: Field, value: string): void;
+  type?: 'text' | 'password' | 'url';
+  hint?: ReactNode;
+  placeholder?: string;
+  inputRef?: { current: HTMLInputElement | null };
+}
+
+function TextField({ field, label, draft, problems, onChange, type = 'text', hint, placeholder, inputRef }: TextFieldProps) {
+  const problemId = useId();
+  const problem = problems[field];
+  return (
+    <label className="field">
+      <span>
+        {label} {hint && <span className="muted">{hint}</span>}
+      </span>
+      <input
+        ref={inputRef}
+        name={field}
+        type={type}
+        value={draft[field]}
+        placeholder={placeholder}
+        autoComplete={type === 'password' ? 'new-password' : 'off'}
+        spellCheck={false}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? problemId : undefined}
+        onChange={(e) => onChange(field, e.target.value)}
+      />
+      {problem && (
+        <span id={problemId} className="field-error">
+          {problem}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/**
+ * Adds a Prometheus endpoint, or edits one (`connection`): URL, auth and the
+ * Kubernetes connection whose cluster it watches. When editing, a token or
+ * password left blank keeps the stored one. Secrets are cleared from state as
+ * soon as the call returns, whatever its outcome.
+ */
+export function PrometheusForm({ connection, onDone, onCancel }: { connection?: ConnectionSummary; onDone(): void; onCancel(): void }) {
+  const stored = connection?.prometheus;
+  const secretStorage = useAppInfo((s) => s.info?.secretStorage);
+  const connections = useConnections((s) => s.connections);
+  const clusters = useMemo(() => connections.filter((c) => c.kind === 'kubernetes'), [connections]);
+  const linkedMissing = Boolean(stored?.clusterConnectionId && !clusters.some((c) => c.id === stored.clusterConnectionId));
+  const [draft, setDraft] = useState<Draft>({
+    name: '',
+    url: stored?.url ?? '',
+    auth: stored?.auth ?? 'none',
+    token: '',
+    username: stored?.username ?? '',
+    password: '',
+    clusterConnectionId: linkedMissing ? '' : (stored?.clusterConnectionId ?? ''),
+  });
+  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
+  const [replace, setReplace] = useState(false);
+  const [serverConflict, setServerConflict] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const nameTaken = useConnections((s) => !connection && s.connections.some((c) => c.name.toLowerCase() === draft.name.trim().toLowerCase()));
+  const conflict = nameTaken || serverConflict;
+  // Kept by the services only for the same auth; they also ask again when the URL moves to another server.
+  const keeps = stored !== undefined && stored.auth === draft.auth;
+
+  const onChange = (field: Field, value: string) => {
+    setDraft((d) => ({ ...d, [field]: value }));
+    setProblems((p) => ({ ...p, [field]: undefined }));
+    if (field === 'name') setServerConflict(false);
+  };
+
+  const request = () =>
+    connection
+      ? ({ method: 'connections.editPrometheus', params: { id: connection.id, ...fieldsOf(draft) } } as const)
+      : ({ method: 'connections.addPrometheus', params: { name: draft.name, ...fieldsOf(draft), onConflict: replace && conflict ? ('replace' as const) : ('fail' as const) } } as const);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    const req = request();
+    const parsed = req.method === 'connections.editPrometheus' ? PrometheusEdit.safeParse(req.params) : PrometheusInput.safeParse(req.params);
+    const nameClash = conflict && !replace ? { name: 'Name already used: choose another name or tick "Replace"' } : {};
+    if (!parsed.success || nameClash.name) {
+      setProblems({ ...Object.fromEntries((parsed.error?.issues ?? []).map((i) => [String(i.path[0]), i.message])), ...nameClash });
+      setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    setBusy(true);
+    try {
+      const saved = req.method === 'connections.editPrometheus' ? await call(req.method, req.params) : await call(req.method, req.params);
+      notifySuccess(connection ? `Saved ${saved.name}` : `Added ${saved.name}`);
+      onDone();
+    } catch (err) {
+      setServerConflict(err instanceof CallError && err.error.code === 'NAME_CONFLICT');
+      setError(
+        describeError(err, {
+          rename: () => {
+            nameRef.current?.focus();
+            nameRef.current?.select();
+          },
+          refresh: () => void useConnections.getState().refresh(),
+        }),
+      );
+    } finally {
+      setDraft((d) => ({ ...d, token: '', password: '' }));
+      setBusy(false);
+    }
+  };
+
+  const fieldProps = { draft, problems, onChange };
+  return (
+    <form ref={formRef} onSubmit={submit} autoComplete="off">
+      {!connection && <TextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />}
+      {conflict && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={replace}
+            onChange={(e) => {
+              setReplace(e.target.checked);
+              setProblems((p) => ({ ...p, name: undefined }));
+            }}
+          />
+          Replace the existing connection named “{draft.name.trim()}”
+        </label>
+      )}
+      <TextField field="url" label="URL" hint="(the address Prometheus serves /api/v1 under)" type="url" placeholder="https://prometheus.example.com" {...fieldProps} />
+      <fieldset className="choices">
+        <legend>Auth</legend>
+        {(Object.keys(authLabels) as PrometheusAuth[]).map((auth) => (
+          <label key={auth} className="check">
+            <input type="radio" name="prometheus-auth" checked={draft.auth === auth} onChange={() => setDraft((d) => ({ ...d, auth }))} />
+            {authLabels[auth]}
+          </label>
+        ))}
+      </fieldset>
+      {draft.auth === 'bearer' && (
+        <TextField field="token" label="Token" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
+      )}
+      {draft.auth === 'basic' && (
+        <>
+          <TextField field="username" label="User name" {...fieldProps} />
+          <TextField field="password" label="Password" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
+        </>
+      )}
+      <label className="field">
+        <span>
+          Cluster <span className="muted">(the Kubernetes connection whose GPUs it watches)</span>
+        </span>
+        <select name="clusterConnectionId" value={draft.clusterConnectionId} onChange={(e) => onChange('clusterConnectionId', e.target.value)}>
+          <option value="">None</option>
+          {clusters.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {linkedMissing && <p className="muted">The cluster it was linked to has been deleted: choose another, or none.</p>}
+      {problems.clusterConnectionId && <p className="field-error">{problems.clusterConnectionId}</p>}
+      {secretStorage && draft.auth !== 'none' && <p className="muted">The {draft.auth === 'bearer' ? 'token' : 'password'} is stored sealed ({secretStorage}) and never shown again.</p>}
+      <DialogFooter
+        error={error}
+        dismiss={{ label: 'Cancel', onClick: onCancel }}
+        action={connection ? { label: 'Save', busyLabel: 'Saving…', busy } : { label: 'Add endpoint', busyLabel: 'Adding…', busy }}
+      />
+    </form>
+  );
+}
