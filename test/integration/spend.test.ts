@@ -163,6 +163,8 @@ describe('spend on moto', () => {
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toMatch(/Cannot reach Cost Explorer at http:\/\/127\.0\.0\.1:1/);
     expect(error.message).not.toContain('pilothouse-spend-secret-key');
+    // Refused connections never reached AWS: not counted as billed.
+    expect((await succeed('spend.requests', { connectionId: dead.id })).total).toBe(0);
     expect((await fail('spend.costs', { ...byService(), connectionId: 'no-such-connection' })).code).toBe('NOT_FOUND');
   });
 });

@@ -58,6 +58,15 @@ export function isThrottling(err: unknown): boolean {
   return THROTTLED.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
+/** Connecting failed: the request never left this machine, so AWS never saw (or billed) it. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The request was never sent: no connection was made, or there were no credentials to sign it with. */
+export function neverSent(err: unknown): boolean {
+  const e = err as SdkError;
+  return NEVER_CONNECTED.has(e?.code ?? '') || e?.name === 'CredentialsProviderError' || err instanceof AppError;
+}
+
 /** The request never got an answer. */
 function isUnreachable(err: unknown): boolean {
   const e = err as SdkError;
@@ -114,22 +123,24 @@ export function backoffDelay(retry: number, options: Pick<BackoffOptions, 'baseM
 
 /**
  * Sends one request, calling `beforeEach` before every try (where the request
- * is recorded), retrying only when throttled. Resolves with the answer and how
+ * is recorded) and the undo it returns when the try turns out never to have
+ * been sent; retries only when throttled. Resolves with the answer and how
  * many throttled tries came before it; rejects with an AppError, a
- * {@link CostExplorerUnavailable} when offline or still throttled at the bound.
+ * {@link CostExplorerUnavailable} when offline, failing or still throttled at the bound.
  */
 export async function sendWithBackoff<T>(
   send: () => Promise<T>,
-  beforeEach: () => void,
+  beforeEach: () => (() => void) | void,
   describe: { operation: string; endpoint?: string },
   options: BackoffOptions = DEFAULT_BACKOFF,
 ): Promise<{ value: T; throttledRetries: number }> {
   let waited = 0;
   for (let attempt = 0; ; attempt++) {
-    beforeEach();
+    const undo = beforeEach();
     try {
       return { value: await send(), throttledRetries: attempt };
     } catch (err) {
+      if (neverSent(err)) undo?.();
       if (!isThrottling(err)) throw costExplorerError(err, describe.operation, describe.endpoint);
       if (attempt + 1 >= options.attempts) {
         throw new CostExplorerUnavailable(

@@ -238,8 +238,9 @@ describe('spend costs', () => {
     const none = await service.costs({ ...query, metric: 'AmortizedCost' }).catch((e: unknown) => e);
     expect(none).toMatchObject({ code: 'UNREACHABLE' });
     expect((none as AppError).message).toMatch(/Cannot reach Cost Explorer/);
-    // Recorded before they were sent, whether or not they got through.
-    expect(requestRows()).toHaveLength(3);
+    // Recorded before they were sent; the two that never connected were forgotten: AWS never saw them.
+    expect(requestRows()).toHaveLength(1);
+    expect(service.requests('aws-1').total).toBe(1);
   });
 
   it('a failing Cost Explorer (HTTP 5xx) shows the cached answer as stale, and is an error naming the status without one', async () => {
@@ -254,6 +255,13 @@ describe('spend costs', () => {
     expect(stale).toMatchObject({ stale: true, staleBecause: 'failing', fromCache: true });
     expect(stale.staleReason).toMatch(/answered HTTP 503 to GetCostAndUsage/);
     await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/HTTP 500/) });
+  });
+
+  it('keeps counting a request that may have reached AWS (a reset or timed-out connection)', async () => {
+    const { service, requestRows } = setup([{ networkError: 'ECONNRESET' }, { networkError: 'ETIMEDOUT' }]);
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    expect(requestRows()).toHaveLength(2);
   });
 
   it('refuses a query that runs past the page bound, having sent no more than the bound', async () => {
@@ -282,6 +290,27 @@ describe('spend costs', () => {
     await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(service.costs({ ...query, granularity: 'MONTHLY' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/refused the query: Start date/) });
     await expect(service.costs({ ...query, groupBy: undefined })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/not a number: "lots"/) });
+  });
+
+  it('credentials that cannot be had are UNAUTHORIZED, and nothing is counted: nothing was sent', async () => {
+    const recorded = recordedCostExplorer([]);
+    const db = migratedDb();
+    const service = createSpendService({
+      db,
+      connections: {
+        awsAccessOf: () => ({
+          credentials: async () => {
+            throw Object.assign(new Error('The SSO session associated with this profile has expired'), { name: 'CredentialsProviderError' });
+          },
+          region: 'us-east-1',
+        }),
+      },
+      log: createLogger(),
+      requestHandler: recorded.handler,
+    });
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/SSO session/) });
+    expect(recorded.sent).toHaveLength(0);
+    expect(service.requests('aws-1').total).toBe(0);
   });
 
   it('a connection that is not AWS is refused before any request', async () => {

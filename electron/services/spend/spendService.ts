@@ -3,7 +3,7 @@
  * possible: every request is billed, so answers are cached by query (a second
  * identical load within the TTL sends nothing, and loads of one query under
  * way at once share their requests), every request is recorded before it is
- * sent, and an older answer marked stale stands in when Cost Explorer cannot
+ * sent (and forgotten if it never left: no connection, no credentials), and an older answer marked stale stands in when Cost Explorer cannot
  * be reached.
  */
 import { GetCostAndUsageCommand, GetCostForecastCommand } from '@aws-sdk/client-cost-explorer';
@@ -83,8 +83,12 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
         const { value, throttledRetries: retries } = await sendWithBackoff(
           () => client.send(new GetCostAndUsageCommand(input)),
           () => {
-            store.recordRequest(connectionId, 'GetCostAndUsage', now());
+            const id = store.recordRequest(connectionId, 'GetCostAndUsage', now());
             requests++;
+            return () => {
+              store.forgetRequest(id);
+              requests--;
+            };
           },
           { operation: 'GetCostAndUsage', endpoint: access.endpoint },
           backoff,
@@ -157,7 +161,10 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
       try {
         const { value } = await sendWithBackoff(
           () => client.send(new GetCostForecastCommand(forecastInput(query))),
-          () => store.recordRequest(connectionId, 'GetCostForecast', now()),
+          () => {
+            const id = store.recordRequest(connectionId, 'GetCostForecast', now());
+            return () => store.forgetRequest(id);
+          },
           { operation: 'GetCostForecast', endpoint: access.endpoint },
           backoff,
         );

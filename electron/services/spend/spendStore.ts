@@ -1,7 +1,8 @@
 /**
  * The spend area's SQLite tables (migration 010): Cost Explorer answers cached
  * by connection and query key, and one row per billable request, written
- * before the request is sent so a crash mid-request still counts it.
+ * before the request is sent so a crash mid-request still counts it, and
+ * removed only when the request provably never left.
  */
 import type { Database } from '../store/database';
 
@@ -27,8 +28,10 @@ export interface SpendStore {
   cached(connectionId: string, key: string): CachedAnswer | undefined;
   /** Keeps an answer, replacing the one for the same query, and drops this connection's answers that expired long ago. */
   keep(connectionId: string, key: string, answer: CachedAnswer): void;
-  /** Records one request about to be sent. */
-  recordRequest(connectionId: string, operation: SpendOperation, at: number): void;
+  /** Records one request about to be sent; returns its id. */
+  recordRequest(connectionId: string, operation: SpendOperation, at: number): number;
+  /** Forgets a recorded request that was never sent after all (no connection could be made): AWS did not bill it. */
+  forgetRequest(id: number): void;
   counts(connectionId: string, now: number): RequestCounts;
 }
 
@@ -46,6 +49,7 @@ export function createSpendStore(db: Database): SpendStore {
   );
   const prune = db.prepare('DELETE FROM spend_cache WHERE connection_id = ? AND expires_at < ?');
   const insertRequest = db.prepare('INSERT INTO spend_requests (connection_id, operation, made_at) VALUES (?, ?, ?)');
+  const deleteRequest = db.prepare('DELETE FROM spend_requests WHERE id = ?');
   const countSince = db.prepare('SELECT count(*) AS n FROM spend_requests WHERE connection_id = ? AND made_at >= ?');
   const keep = db.transaction((connectionId: string, key: string, answer: CachedAnswer) => {
     upsert.run(connectionId, key, answer.response, iso(answer.fetchedAt), iso(answer.expiresAt));
@@ -57,8 +61,9 @@ export function createSpendStore(db: Database): SpendStore {
       return row && { response: row.response, fetchedAt: Date.parse(row.fetched_at), expiresAt: Date.parse(row.expires_at) };
     },
     keep: (connectionId, key, answer) => keep(connectionId, key, answer),
-    recordRequest(connectionId, operation, at) {
-      insertRequest.run(connectionId, operation, iso(at));
+    recordRequest: (connectionId, operation, at) => Number(insertRequest.run(connectionId, operation, iso(at)).lastInsertRowid),
+    forgetRequest(id) {
+      deleteRequest.run(id);
     },
     counts(connectionId, now) {
       const day = new Date(now).toISOString().slice(0, 10);
