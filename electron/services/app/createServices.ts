@@ -5,6 +5,8 @@ import type { AuditService } from '../audit/auditService';
 import { createConnectionsArea } from '../connections/connectionsArea';
 import type { ConnectionService } from '../connections/connectionService';
 import { processEnvironment, type SourceEnvironment } from '../connections/sources';
+import { createGpuArea } from '../gpu/gpuArea';
+import { readLocalGpus } from '../gpu/nvidiaSmi';
 import { createHelmArea } from '../helm/helmArea';
 import { createKubeArea } from '../kube/kubeArea';
 import type { KubeInspector } from '../kube/watch/kubeInspector';
@@ -113,9 +115,10 @@ export function createServices(platform: PlatformAdapters): Services {
   const runbooks = createRunbooksArea({ db, audit: audit.service, hub, runner: tasks.runner, log, chooseFolder: chooseFile && ((title) => chooseFile(title, true)) });
   const spend = createSpendArea({ db, connections: connections.service, log });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
+  const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, log, readLocalGpus: () => readLocalGpus() });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

@@ -1,0 +1,108 @@
+/**
+ * PromQL for dcgm-exporter's series, and the step of a range query. Every
+ * label value is quoted here, so nothing a user typed can add to a query.
+ *
+ * dcgm-exporter labels each GPU's series with `Hostname` (the node), `gpu`
+ * (its index), `UUID` and `modelName`, and with `namespace`/`pod`/`container`
+ * while a pod holds the GPU.
+ */
+import { GPU_MAX_POINTS, GPU_METRICS, type GpuGroupBy, type GpuMetric } from '../../../shared/contract';
+
+/** The labels that name one GPU. */
+export const GPU_LABELS = ['Hostname', 'gpu', 'UUID', 'modelName'] as const;
+
+/** Steps a range query rounds up to: readable axes, and a zoom whose points line up with the wider view's. */
+const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
+
+/** The smallest nice step giving at most `maxPoints` points from `start` to `end` (unix s). */
+export function chooseStep(start: number, end: number, maxPoints = GPU_MAX_POINTS): number {
+  const raw = (end - start) / Math.max(1, maxPoints - 1);
+  return NICE_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / 86_400) * 86_400;
+}
+
+/** The grid a range query is evaluated on: `start` and `end` on multiples of `step`, so repeated and zoomed queries hit the same instants. */
+export function alignRange(start: number, end: number, step: number): { start: number; end: number; step: number } {
+  const s = Math.floor(start / step) * step;
+  const e = Math.max(s, Math.floor(end / step) * step);
+  return { start: s, end: e, step };
+}
+
+/** A PromQL string literal (double-quoted, escaped as Go strings are). */
+export function promString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+}
+
+/** A selector of `metric`: exact matches for the filters given, `label!=""` for the labels that must be present. */
+export function selector(metric: GpuMetric, filters: Record<string, string | undefined>, present: readonly string[] = []): string {
+  const matchers = [
+    ...Object.entries(filters)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => `${k}=${promString(v)}`),
+    ...present.map((k) => `${k}!=""`),
+  ];
+  return `${metric}{${matchers.join(',')}}`;
+}
+
+/** The metric in the unit the contract answers in: GR_ENGINE_ACTIVE is a 0–1 ratio, shown as a percentage. */
+function scaled(metric: GpuMetric, expr: string): string {
+  return metric === 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' ? `(${expr}) * 100` : expr;
+}
+
+/** The labels each grouping keeps. */
+export const GROUP_LABELS: Record<GpuGroupBy, readonly string[]> = {
+  gpu: GPU_LABELS,
+  node: ['Hostname'],
+  pod: ['namespace', 'pod'],
+  namespace: ['namespace'],
+};
+
+/** The filters a utilisation query may narrow to, by dcgm-exporter label. */
+export interface GpuFilters {
+  node?: string;
+  namespace?: string;
+  pod?: string;
+}
+
+/**
+ * One series per GPU, node, pod or namespace. Per GPU the pod labels are
+ * dropped, so a GPU that changes hands stays one line; pods and namespaces
+ * count only the GPUs a pod holds.
+ */
+export function utilisationQuery(metric: GpuMetric, groupBy: GpuGroupBy, filters: GpuFilters = {}): string {
+  const present = groupBy === 'pod' ? ['pod'] : groupBy === 'namespace' ? ['namespace'] : [];
+  const sel = selector(metric, { Hostname: filters.node, namespace: filters.namespace, pod: filters.pod }, present);
+  const combine = groupBy === 'gpu' ? 'max' : GPU_METRICS[metric].combine;
+  return scaled(metric, `${combine} by (${GROUP_LABELS[groupBy].join(', ')}) (${sel})`);
+}
+
+/** The key of a series: unique and stable per group. */
+export function seriesKey(groupBy: GpuGroupBy, labels: Record<string, string>): string {
+  switch (groupBy) {
+    case 'gpu':
+      return `${labels.Hostname ?? ''}/${labels.gpu ?? ''}`;
+    case 'node':
+      return labels.Hostname ?? '';
+    case 'pod':
+      return `${labels.namespace ?? ''}/${labels.pod ?? ''}`;
+    case 'namespace':
+      return labels.namespace ?? '';
+  }
+}
+
+/** Per GPU, for the heatmap: one row per GPU whoever holds it. */
+export function heatmapQuery(metric: 'DCGM_FI_DEV_GPU_UTIL' | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'): string {
+  return scaled(metric, `max by (${GPU_LABELS.join(', ')}) (${metric})`);
+}
+
+/** Which pod holds each GPU at an instant. */
+export function holdersQuery(): string {
+  return `max by (${GPU_LABELS.join(', ')}, namespace, pod) (${selector('DCGM_FI_DEV_GPU_UTIL', {}, ['pod'])})`;
+}
+
+/**
+ * Hourly average utilisation of each GPU, split by the pod holding it (none
+ * for a free GPU): evaluated each hour over the hour before.
+ */
+export function hourlyUtilisationQuery(): string {
+  return `avg by (${GPU_LABELS.join(', ')}, namespace, pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1h]))`;
+}
