@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { kindLabel } from '../features/connections/connectionKinds';
 import { selectedConnection, useConnections } from '../features/connections/connectionsStore';
 import { HealthDot } from '../features/connections/HealthBadge';
 import { LabelChips } from '../features/connections/LabelChips';
@@ -88,7 +89,7 @@ export function ConnectionSwitcher() {
                 >
                   <HealthDot health={c.health} />
                   <span className="switcher-name">{c.name}</span>
-                  <span className="muted">{c.kind === 'aws' ? 'AWS' : 'Kubernetes'}</span>
+                  <span className="muted">{kindLabel(c.kind)}</span>
                   <LabelChips labels={c.labels} />
                 </li>
               ))}

@@ -189,4 +189,13 @@ describe('Prometheus endpoints on the connections page', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: 'Details of prom-prod' }));
     expect(screen.getByText('2.42.0')).toBeTruthy();
   });
+
+  it('is named as a Prometheus endpoint in the connection switcher', async () => {
+    const user = userEvent.setup();
+    renderApp(createFakeBridge({ 'connections.list': () => ok([kubeConnection(), promConnection()]) }));
+    await screen.findByRole('table', { name: 'Connections' });
+    await user.click(screen.getByRole('button', { name: 'Connection: none selected' }));
+    const options = within(screen.getByRole('listbox', { name: 'Connections' })).getAllByRole('option');
+    expect(options.map((o) => o.textContent)).toEqual([expect.stringContaining('prod-euKubernetes'), expect.stringContaining('prom-prodPrometheus')]);
+  });
 });
