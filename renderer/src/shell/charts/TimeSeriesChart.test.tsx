@@ -125,6 +125,26 @@ describe('TimeSeriesChart', () => {
     expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
   });
 
+  it('takes data for the dragged range as the new whole, without reporting a reset', () => {
+    const onZoom = vi.fn();
+    const { rerender } = render(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
+    const plot = plots[0];
+    plot.select = { left: 101, width: 2, top: 0, height: 10 };
+    act(() => plot.hook('setSelect'));
+    act(() => plot.setScale('x', { min: 1010, max: 1030 }));
+    onZoom.mockClear();
+    // The caller fetched 1010–1030: uPlot's scales reset to it.
+    const fetched = { times: [1010, 1030], series: series(2) };
+    plot.setData = (d: uPlot.AlignedData, reset?: boolean) => {
+      plot.setDataCalls.push([d, reset]);
+      if (reset) plot.setScale('x', { min: 1010, max: 1030 });
+    };
+    rerender(<TimeSeriesChart title="t" data={fetched} onZoom={onZoom} />);
+    expect(plot.setDataCalls.at(-1)?.[1]).toBe(true);
+    expect(onZoom).not.toHaveBeenCalled();
+    expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
+  });
+
   it('stacks bars and names the hovered bar by its own series', () => {
     render(<TimeSeriesChart title="Spend" mode="bars" stacked data={data(3)} legendRows={3} />);
     const plot = plots[0];

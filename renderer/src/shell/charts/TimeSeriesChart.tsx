@@ -161,6 +161,11 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
     if (!u || shown.current === data) return;
     shown.current = data;
     const keepZoom = isZoomed(data.times, u.scales.x.min, u.scales.x.max);
+    if (!keepZoom) {
+      // The new data replaces the zoom (e.g. the caller fetched the dragged range): not a reset to report.
+      zoomedRef.current = false;
+      setZoomed(false);
+    }
     u.setData(alignedData(data, stack), !keepZoom);
     // Without a scale reset the value axis would keep the old data's range: set x again to refit it.
     if (keepZoom) u.setScale('x', { min: u.scales.x.min!, max: u.scales.x.max! });
