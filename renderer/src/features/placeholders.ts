@@ -7,7 +7,6 @@ import { placeholderFeature, type PlannedPage } from '../shell/PlaceholderPage';
 const planned = [
   { route: 'pipelines', label: 'Pipelines', navOrder: 40, summary: 'Argo Workflows on the selected cluster: runs, their steps and logs, and the templates you edit.' },
   { route: 'drills', label: 'DR drills', navOrder: 50, summary: 'Disaster-recovery drills with Velero: back up, restore into a scratch namespace, and keep the report that proves it worked.' },
-  { route: 'gpus', label: 'GPUs & spend', navOrder: 60, summary: 'GPU use per node and per workload from Prometheus (DCGM metrics), and what it costs from AWS Cost Explorer.' },
 ] as const satisfies readonly PlannedPage<string>[];
 
 /** One placeholder feature per planned page. */
