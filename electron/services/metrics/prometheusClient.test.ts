@@ -178,6 +178,14 @@ describe('Prometheus client: failures', () => {
     expect(echoed.message).toContain('«redacted»');
   });
 
+  it('keeps a basic-auth password out of messages, even echoed in an error body', async () => {
+    const password = 'canary-basic-password-42';
+    const fake = fakeFetch(answer(`{"status":"error","errorType":"bad_data","error":"user grafana with ${password} may not"}`, 400));
+    const basic = { url: 'http://p:9090', headers: { Authorization: `Basic ${Buffer.from(`grafana:${password}`).toString('base64')}` } };
+    const err = await failure(createPrometheusClient(basic, { fetch: fake.fetch }).instant('up'));
+    expect(err.message).toBe('Prometheus at http://p:9090 could not run the query: user grafana with «redacted» may not');
+  });
+
   it('asks for credentials when none were given and the server wants them', async () => {
     const fake = fakeFetch(answer('Unauthorized', 401, { 'content-type': 'text/plain' }));
     const err = await failure(createPrometheusClient({ url: 'http://p:9090', headers: {} }, { fetch: fake.fetch }).instant('up'));
@@ -247,6 +255,9 @@ describe('Prometheus client: failures', () => {
     });
     expect(await failure(clientWith(failing('ERR_SSL_WRONG_VERSION_NUMBER')).client.instant('up'))).toMatchObject({ code: 'TLS', message: expect.stringContaining('try http://') });
     expect(await failure(clientWith(failing('UND_ERR_CONNECT_TIMEOUT')).client.instant('up'))).toMatchObject({ code: 'TIMEOUT' });
+    // As Node's fetch fails for a port the fetch standard blocks, such as 6000.
+    const blocked = () => Promise.reject(new TypeError('fetch failed', { cause: new Error('bad port') }));
+    expect(await failure(clientWith(blocked).client.instant('up'))).toMatchObject({ code: 'UNREACHABLE', message: expect.stringContaining('this port is one fetch never connects to') });
   });
 
   it('checks a range before asking', async () => {

@@ -111,7 +111,9 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const doFetch = options.fetch ?? fetch;
   // The credentials must not reach a message, even echoed by a server or a proxy.
-  const secrets = Object.values(access.headers).flatMap((v) => [v, v.replace(/^\S+\s+/, '')]).filter((v) => v.length >= 8);
+  const secrets = Object.values(access.headers)
+    .flatMap((v) => [v, v.replace(/^\S+\s+/, ''), basicPassword(v)])
+    .filter((v): v is string => v !== undefined && v.length >= 8);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('«redacted»'), text);
 
   async function get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
@@ -162,6 +164,8 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
       return new AppError('TIMEOUT', `${where} did not answer in time`);
     }
     if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO') return new AppError('TLS', `${where} does not speak TLS there: try http:// instead of https://`);
+    // The fetch standard blocks some ports (6000, 6665–6669, …) outright: say which rule, not just "bad port".
+    if (detail === 'bad port') return new AppError('UNREACHABLE', `${where}: this port is one fetch never connects to (as browsers block it); serve Prometheus on another port`);
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ERR_SSL/.test(code)) {
       return new AppError('TLS', `${where}: the server certificate is not trusted (${code}). Check the URL, or the certificate authorities this computer trusts.`);
     }
@@ -201,6 +205,13 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
   }
 
   return { get, where };
+}
+
+/** The password inside a basic-auth header value, which a message must not carry either. */
+function basicPassword(header: string): string | undefined {
+  const encoded = /^Basic\s+(\S+)$/i.exec(header)?.[1];
+  const decoded = encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  return decoded?.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
 }
 
 /**
