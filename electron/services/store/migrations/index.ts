@@ -8,7 +8,8 @@ import { migration007 } from './007_rollout_guard_identity';
 import { migration008 } from './008_runbooks';
 import { migration009 } from './009_gpu_prices';
 import { migration010 } from './010_spend_cache';
+import { migration011 } from './011_prometheus_connections';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
