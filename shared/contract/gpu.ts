@@ -196,7 +196,7 @@ export const GpuUtilisationParams = z
     groupBy: GpuGroupBy.default('node'),
     start: UnixSeconds,
     end: UnixSeconds,
-    /** Seconds between points; by default the smallest whole minute (or second, under an hour) keeping {@link GPU_MAX_POINTS} per series. */
+    /** Seconds between points; by default the smallest of 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h… keeping {@link GPU_MAX_POINTS} per series. Start and end are put on multiples of it. */
     step: z.number().int().min(1).max(86_400).optional(),
     /** Only these GPUs: exact label values. */
     node: LabelValue.optional(),
@@ -211,7 +211,7 @@ export type GpuUtilisationParams = z.input<typeof GpuUtilisationParams>;
 export const GpuSeries = z.object({
   /** Stable and unique: `node/gpu` per GPU, the node, `namespace/pod`, or the namespace. */
   key: z.string(),
-  /** The labels it was grouped by (and for a GPU: Hostname, gpu, UUID, modelName, namespace, pod). */
+  /** The labels it was grouped by: Hostname, gpu, UUID and modelName per GPU (whoever holds it); Hostname; namespace and pod; namespace. */
   labels: z.record(z.string(), z.string()),
   /** One per time; null where there is no sample. */
   values: z.array(z.number().nullable()),
