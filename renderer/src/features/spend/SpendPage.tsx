@@ -1,5 +1,5 @@
 import { Suspense, lazy, useMemo, useState, type FormEvent } from 'react';
-import { SPEND_REQUEST_PRICE_USD, SpendTagKey, type ConnectionSummary, type SpendCosts, type SpendGranularity, type SpendGroupBy, type SpendMetric } from '../../../../shared/contract';
+import { SPEND_REQUEST_PRICE_USD, SpendTagKey, type ConnectionSummary, type SpendCosts, type SpendForecast, type SpendGranularity, type SpendGroupBy, type SpendMetric } from '../../../../shared/contract';
 import { CsvButton } from '../../shell/charts/CsvButton';
 import type { CsvColumn } from '../../shell/charts/csv';
 import { describeError } from '../../shell/errorActions';
@@ -225,7 +225,7 @@ function Freshness({ costs }: { costs: SpendCosts }) {
   );
 }
 
-function ForecastLine({ forecast, error }: { forecast: ReturnType<typeof useQuery<'spend.forecast'>>['value']; error: unknown }) {
+function ForecastLine({ forecast, error }: { forecast: SpendForecast | undefined; error: unknown }) {
   if (error !== undefined) return <p className="muted spend-forecast">Forecast: {describeError(error).message}</p>;
   if (!forecast) return <p className="muted spend-forecast">Forecast: loading…</p>;
   if ('unavailable' in forecast) return <p className="muted spend-forecast">Forecast unavailable: {forecast.unavailable}</p>;
