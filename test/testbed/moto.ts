@@ -52,6 +52,8 @@ export async function startMoto(stateDir: string): Promise<{ info: MotoInfo; pid
   const port = await freePort();
   const pid = spawnDaemon(BINARIES.motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
     logFile: join(stateDir, 'moto.log'),
+    // Its request recorder (which tests use to count billable calls) writes here, not into the directory the bed was started from.
+    env: { ...process.env, MOTO_RECORDER_FILEPATH: join(stateDir, 'moto-recording.jsonl') },
   });
   const info: MotoInfo = {
     endpoint: `http://127.0.0.1:${port}`,
