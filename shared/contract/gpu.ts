@@ -207,6 +207,17 @@ export const GpuUtilisationParams = z
   .superRefine(rangeCheck);
 export type GpuUtilisationParams = z.input<typeof GpuUtilisationParams>;
 
+/**
+ * A column of numbers (null where there is none), checked in one loop: the
+ * transports check every result, and a thousand series × 1,440 points
+ * through z.array(z.number().nullable()) take 80–170 ms of the services'
+ * thread, this a few.
+ */
+const NumberColumn = z.custom<(number | null)[]>(
+  (v) => Array.isArray(v) && v.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x))),
+  'Expected an array of finite numbers or null',
+);
+
 /** One line of a chart. */
 export const GpuSeries = z.object({
   /** Stable and unique: `node/gpu` per GPU, the node, `namespace/pod`, or the namespace. */
@@ -214,7 +225,7 @@ export const GpuSeries = z.object({
   /** The labels it was grouped by: Hostname, gpu, UUID and modelName per GPU (whoever holds it); Hostname; namespace and pod; namespace. */
   labels: z.record(z.string(), z.string()),
   /** One per time; null where there is no sample. */
-  values: z.array(z.number().nullable()),
+  values: NumberColumn,
 });
 export type GpuSeries = z.infer<typeof GpuSeries>;
 
