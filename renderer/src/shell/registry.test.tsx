@@ -69,6 +69,7 @@ describe('feature registry', () => {
     expect(options().map((o) => o.querySelector('.palette-title')?.textContent)).toEqual([
       'Import kubeconfig…',
       'Add AWS account…',
+      'Add Prometheus endpoint…',
       'New terminal',
       'Terminal settings…',
       'New runbook',
