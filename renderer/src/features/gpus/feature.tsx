@@ -19,9 +19,7 @@ const commands: readonly PaletteCommand[] = [
       open('inventory')();
     },
   },
-  { id: 'gpus:utilisation', title: 'GPU utilisation', section: 'go', keywords: ['dcgm', 'gpu usage', 'gpu utilization'], run: open('utilisation') },
-  { id: 'gpus:heatmap', title: 'GPU heatmap', section: 'go', keywords: ['gpu usage'], run: open('heatmap') },
-  { id: 'gpus:idle', title: 'Idle GPUs and what they cost', section: 'go', keywords: ['idle gpus', 'gpu cost', 'gpu waste'], run: open('idle') },
+  { id: 'gpus:idle', title: 'Idle GPUs and what they cost', section: 'go', keywords: ['idle gpus', 'gpu cost', 'gpu waste', 'gpu utilisation', 'gpu heatmap'], run: open('idle') },
   { id: 'gpus:prices', title: 'Edit GPU prices', section: 'go', keywords: ['gpu price', 'gpu-hour'], run: open('prices') },
   { id: 'gpus:local', title: "This machine's GPUs", section: 'go', keywords: ['nvidia-smi', 'local gpu'], run: open('local') },
 ];

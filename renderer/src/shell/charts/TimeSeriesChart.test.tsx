@@ -1,4 +1,5 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
+import type { ReactElement } from 'react';
 import userEvent from '@testing-library/user-event';
 import type uPlot from 'uplot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -57,11 +58,19 @@ const data = (n: number, offset = 0): TimeSeriesData => ({ times: [1000, 1060], 
 beforeEach(() => {
   plots.length = 0;
 });
+
+/** Renders a chart and waits for its plot: uPlot is loaded on first use. */
+async function renderChart(ui: ReactElement) {
+  const before = plots.length;
+  const result = render(ui);
+  await waitFor(() => expect(plots.length).toBe(before + 1));
+  return result;
+}
 afterEach(() => vi.restoreAllMocks());
 
 describe('TimeSeriesChart', () => {
-  it('creates the plot once and hands new values of the same series to setData', () => {
-    const { rerender } = render(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3)} />);
+  it('creates the plot once and hands new values of the same series to setData', async () => {
+    const { rerender } = await renderChart(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3)} />);
     expect(plots).toHaveLength(1);
     rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 50)} />);
     rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 60)} />);
@@ -72,18 +81,18 @@ describe('TimeSeriesChart', () => {
     expect(plots[0].setDataCalls[1][1]).toBe(true);
   });
 
-  it('re-creates the plot when the series change, destroying the old one', () => {
-    const { rerender, unmount } = render(<TimeSeriesChart title="t" data={data(3)} />);
+  it('re-creates the plot when the series change, destroying the old one', async () => {
+    const { rerender, unmount } = await renderChart(<TimeSeriesChart title="t" data={data(3)} />);
     rerender(<TimeSeriesChart title="t" data={data(4)} />);
-    expect(plots).toHaveLength(2);
+    await waitFor(() => expect(plots).toHaveLength(2));
     expect(plots[0].destroyed).toBe(true);
     expect(plots[1].opts.series).toHaveLength(5);
     unmount();
     expect(plots[1].destroyed).toBe(true);
   });
 
-  it('keeps a thousand series out of the DOM: a few legend rows and a count', () => {
-    render(<TimeSeriesChart title="t" data={data(1000)} legendRows={8} />);
+  it('keeps a thousand series out of the DOM: a few legend rows and a count', async () => {
+    await renderChart(<TimeSeriesChart title="t" data={data(1000)} legendRows={8} />);
     expect(screen.getAllByRole('listitem')).toHaveLength(8);
     expect(screen.getByText(/\+992 more/)).toBeTruthy();
     // The highest value at the last time comes first.
@@ -93,8 +102,8 @@ describe('TimeSeriesChart', () => {
     expect(plots[0].opts.focus?.alpha).toBe(1);
   });
 
-  it('shows the hovered series and time in the legend', () => {
-    render(<TimeSeriesChart title="t" data={data(20)} legendRows={3} unit="W" />);
+  it('shows the hovered series and time in the legend', async () => {
+    await renderChart(<TimeSeriesChart title="t" data={data(20)} legendRows={3} unit="W" />);
     const plot = plots[0];
     plot.cursor.idx = 0;
     act(() => plot.hook('setCursor'));
@@ -110,7 +119,7 @@ describe('TimeSeriesChart', () => {
 
   it('tells the caller the dragged range, offers a reset, and keeps the zoom when data arrives', async () => {
     const onZoom = vi.fn();
-    const { rerender } = render(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
+    const { rerender } = await renderChart(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
     const plot = plots[0];
     plot.select = { left: 101, width: 2, top: 0, height: 10 };
     act(() => plot.hook('setSelect'));
@@ -125,9 +134,9 @@ describe('TimeSeriesChart', () => {
     expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
   });
 
-  it('takes data for the dragged range as the new whole, without reporting a reset', () => {
+  it('takes data for the dragged range as the new whole, without reporting a reset', async () => {
     const onZoom = vi.fn();
-    const { rerender } = render(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
+    const { rerender } = await renderChart(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
     const plot = plots[0];
     plot.select = { left: 101, width: 2, top: 0, height: 10 };
     act(() => plot.hook('setSelect'));
@@ -145,8 +154,8 @@ describe('TimeSeriesChart', () => {
     expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
   });
 
-  it('stacks bars and names the hovered bar by its own series', () => {
-    render(<TimeSeriesChart title="Spend" mode="bars" stacked data={data(3)} legendRows={3} />);
+  it('stacks bars and names the hovered bar by its own series', async () => {
+    await renderChart(<TimeSeriesChart title="Spend" mode="bars" stacked data={data(3)} legendRows={3} />);
     const plot = plots[0];
     // Drawn last series first, each the running sum.
     expect(plot.data[1]).toEqual([3, 6]);

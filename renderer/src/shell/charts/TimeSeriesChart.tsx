@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { describeError } from '../errorActions';
 import { seriesColor, type ChartColors } from './chartTheme';
@@ -34,11 +34,19 @@ export interface TimeSeriesChartProps {
 const DIM_LIMIT = 200;
 const MIN_WIDTH = 240;
 
+let loading: Promise<typeof uPlot> | undefined;
+/**
+ * uPlot, loaded with the first chart: it reads `matchMedia` as its module
+ * loads, so a static import would break every page (and jsdom test) that
+ * merely imports a chart, and it stays out of the first bundle.
+ */
+const loadUPlot = (): Promise<typeof uPlot> => (loading ??= import('uplot').then((m) => m.default));
+
 const timeLabel = (seconds: number) => new Date(seconds * 1000).toLocaleString();
 
-function options(props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
+function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
   const count = data.series.length;
-  const bars = props.mode === 'bars' ? uPlot.paths.bars!({ size: [0.7, 48], align: 0 }) : undefined;
+  const bars = props.mode === 'bars' ? UPlot.paths.bars!({ size: [0.7, 48], align: 0 }) : undefined;
   // In plot order: stacked bars come last first (see alignedData).
   const order = data.series.map((_, i) => (props.stacked ? count - 1 - i : i));
   const axis = { stroke: colors.muted, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
@@ -95,6 +103,7 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
   const [zoomed, setZoomed] = useState(false);
   const zoomedRef = useRef(false);
   const [saveError, setSaveError] = useState<string>();
+  const [loadError, setLoadError] = useState<string>();
   const bars = mode === 'bars';
   const stack = bars && stacked;
   const structure = useMemo(() => JSON.stringify(data.series.map((s) => [s.key, s.label])), [data.series]);
@@ -103,51 +112,67 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
   useLayoutEffect(() => {
     const host = hostRef.current;
     if (!host || empty) return;
-    const current = latest.current.data;
-    const u = new uPlot(
-      {
-        ...options({ height, mode: bars ? 'bars' : 'line', stacked: stack, range: range && { min: range.min, max: range.max } }, current, colors, Math.max(MIN_WIDTH, host.clientWidth), (v) => latest.current.formatValue(v)),
-        hooks: {
-          setCursor: [(p) => setHover((h) => (h.idx === (p.cursor.idx ?? null) ? h : { ...h, idx: p.cursor.idx ?? null }))],
-          setSeries: [
-            (p, index, opts) => {
-              // uPlot passes what changed ({ focus }), though its types say a whole series.
-              const focus = (opts as { focus?: boolean }).focus;
-              if (focus === undefined) return;
-              const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack) : null;
-              setHover((h) => (h.focused === focused ? h : { ...h, focused }));
-            },
-          ],
-          setSelect: [
-            (p) => {
-              if (p.select.width <= 0) return;
-              const left = p.select.left;
-              latest.current.onZoom?.({ start: p.posToVal(left, 'x'), end: p.posToVal(left + p.select.width, 'x') });
-            },
-          ],
-          setScale: [
-            (p, key) => {
-              if (key !== 'x') return;
-              const now = isZoomed(latest.current.data.times, p.scales.x.min, p.scales.x.max);
-              // A double click resets uPlot's zoom by itself: tell the caller as the Reset button would.
-              if (zoomedRef.current && !now) latest.current.onZoom?.(null);
-              zoomedRef.current = now;
-              setZoomed(now);
-            },
-          ],
+    let u: uPlot | null = null;
+    let observer: ResizeObserver | null = null;
+    let cancelled = false;
+    const create = (UPlot: typeof uPlot) => {
+      const current = latest.current.data;
+      u = new UPlot(
+        {
+          ...options(UPlot, { height, mode: bars ? 'bars' : 'line', stacked: stack, range: range && { min: range.min, max: range.max } }, current, colors, Math.max(MIN_WIDTH, host.clientWidth), (v) => latest.current.formatValue(v)),
+          hooks: {
+            setCursor: [(p) => setHover((h) => (h.idx === (p.cursor.idx ?? null) ? h : { ...h, idx: p.cursor.idx ?? null }))],
+            setSeries: [
+              (p, index, opts) => {
+                // uPlot passes what changed ({ focus }), though its types say a whole series.
+                const focus = (opts as { focus?: boolean }).focus;
+                if (focus === undefined) return;
+                const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack) : null;
+                setHover((h) => (h.focused === focused ? h : { ...h, focused }));
+              },
+            ],
+            setSelect: [
+              (p) => {
+                if (p.select.width <= 0) return;
+                const left = p.select.left;
+                latest.current.onZoom?.({ start: p.posToVal(left, 'x'), end: p.posToVal(left + p.select.width, 'x') });
+              },
+            ],
+            setScale: [
+              (p, key) => {
+                if (key !== 'x') return;
+                const now = isZoomed(latest.current.data.times, p.scales.x.min, p.scales.x.max);
+                // A double click resets uPlot's zoom by itself: tell the caller as the Reset button would.
+                if (zoomedRef.current && !now) latest.current.onZoom?.(null);
+                zoomedRef.current = now;
+                setZoomed(now);
+              },
+            ],
+          },
         },
+        alignedData(current, stack),
+        host,
+      );
+      plotRef.current = u;
+      shown.current = current;
+      const plot = u;
+      const resize = () => plot.setSize({ width: Math.max(MIN_WIDTH, host.clientWidth), height });
+      observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
+      observer?.observe(host);
+    };
+    setLoadError(undefined);
+    loadUPlot().then(
+      (UPlot) => {
+        if (!cancelled) create(UPlot);
       },
-      alignedData(current, stack),
-      host,
+      (err: unknown) => {
+        if (!cancelled) setLoadError(describeError(err).message);
+      },
     );
-    plotRef.current = u;
-    shown.current = current;
-    const resize = () => u.setSize({ width: Math.max(MIN_WIDTH, host.clientWidth), height });
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
-    observer?.observe(host);
     return () => {
+      cancelled = true;
       observer?.disconnect();
-      u.destroy();
+      u?.destroy();
       plotRef.current = null;
       shown.current = null;
       zoomedRef.current = false;
@@ -210,9 +235,9 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
           </button>
         </div>
       </div>
-      {saveError && (
+      {(saveError ?? loadError) && (
         <p className="notice notice-error" role="alert">
-          {saveError}
+          {loadError ? `The chart could not be drawn: ${loadError}` : saveError}
         </p>
       )}
       <div
