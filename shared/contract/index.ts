@@ -5,6 +5,7 @@
  * and results on the way out against these schemas.
  */
 import type { z } from 'zod';
+import { alertsContract } from './alerts';
 import { appContract } from './app';
 import { combineAreas } from './area';
 import { auditContract } from './audit';
@@ -19,6 +20,7 @@ import { spendContract } from './spend';
 import { tasksContract } from './tasks';
 import { terminalContract } from './terminal';
 
+export * from './alerts';
 export * from './app';
 export * from './audit';
 export * from './connections';
@@ -37,7 +39,7 @@ export * from './tasks';
 export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract, alertsContract] as const;
 
 const contract = combineAreas(areaContracts);
 

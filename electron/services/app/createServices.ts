@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AppInfo } from '../../../shared/contract';
+import { createAlertsArea } from '../alerts/alertsArea';
 import { createAuditArea } from '../audit/auditArea';
 import type { AuditService } from '../audit/auditService';
 import { createConnectionsArea } from '../connections/connectionsArea';
@@ -116,9 +117,10 @@ export function createServices(platform: PlatformAdapters): Services {
   const spend = createSpendArea({ db, connections: connections.service, log });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
   const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, log, readLocalGpus: () => readLocalGpus() });
+  const alerts = createAlertsArea({ db, gpu: gpu.service, spend: spend.service, access: kube.access, connections: connections.service, audit: audit.service, hub, log, notify: platform.notify });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu, alerts] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

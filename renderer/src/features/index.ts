@@ -1,5 +1,6 @@
 import { createRegistry, type DialogOf, type RouteOf } from '../shell/feature';
 import { shellFeature } from '../shell/shellFeature';
+import { alertsFeature } from './alerts/feature';
 import { auditFeature } from './audit/feature';
 import { clustersFeature } from './clusters/feature';
 import { connectionsFeature } from './connections/feature';
@@ -14,7 +15,7 @@ import { terminalFeature } from './terminal/feature';
  * Every feature of the app. A feature brings its page, dialogs, palette and
  * menu commands in its own `feature.tsx`; adding one is a line here.
  */
-export const features = [connectionsFeature, clustersFeature, rolloutsFeature, ...placeholderFeatures, gpusFeature, spendFeature, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
+export const features = [connectionsFeature, clustersFeature, rolloutsFeature, ...placeholderFeatures, gpusFeature, spendFeature, alertsFeature, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
 
 /** The app as the features make it up. */
 export const appRegistry = createRegistry(features);

@@ -1,0 +1,121 @@
+/**
+ * What each kind of rule finds in its data source: one finding per subject
+ * whose condition holds (a pod whose idle GPUs cost too much, a day over
+ * budget, a GPU node not Ready). A source that fails throws, and the
+ * evaluator leaves the rule's alerts as they were.
+ */
+import type { DailySpendParams, GpuNodeNotReadyParams, IdleGpuCostParams } from '../../../shared/contract/alerts';
+import type { GpuIdleReport, SpendCosts } from '../../../shared/contract';
+import type { Finding } from './alertStore';
+
+/** A node with GPUs and its Ready condition, as the kube source reads it. */
+export interface GpuNodeCondition {
+  name: string;
+  /** Whole GPUs (capacity), plus MIG slices when it has no whole ones. */
+  gpus: number;
+  /** The Ready condition's status; null when the node reports none. */
+  ready: string | null;
+  reason: string | null;
+  message: string | null;
+  /** When the condition last changed, ISO. */
+  since: string | null;
+}
+
+/** Where rules read their data; each is a service function of its area, given to the evaluator so tests can stand in. */
+export interface AlertSources {
+  /** Idle GPUs (the GPU area's `gpu.idle`). */
+  idleGpus(params: { clusterConnectionId: string; prometheusConnectionId: string; thresholdPct: number; windowHours: number }, signal: AbortSignal): Promise<GpuIdleReport>;
+  /** Daily unblended costs through the spend area's cache: a billable request only when its cached answer has expired. */
+  dailyCosts(params: { connectionId: string; start: string; end: string }, signal: AbortSignal): Promise<SpendCosts>;
+  /** The cluster's nodes with GPUs. */
+  gpuNodes(clusterConnectionId: string, signal: AbortSignal): Promise<GpuNodeCondition[]>;
+}
+
+const usd = (n: number) => `$${n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+const DAY_MS = 86_400_000;
+/** A node's condition message is the kubelet's text: kept to a length a notification can show. */
+const MAX_MESSAGE = 300;
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Pods whose idle GPUs (priced ones) cost more than the rule allows per hour, costliest first. */
+export async function idleGpuCostFindings(p: IdleGpuCostParams, sources: AlertSources, signal: AbortSignal): Promise<Finding[]> {
+  const report = await sources.idleGpus(
+    { clusterConnectionId: p.clusterConnectionId, prometheusConnectionId: p.prometheusConnectionId, thresholdPct: p.utilPct, windowHours: p.windowHours },
+    signal,
+  );
+  const byPod = new Map<string, GpuIdleReport['gpus']>();
+  for (const g of report.gpus) {
+    const key = `${g.namespace}/${g.pod}`;
+    byPod.set(key, [...(byPod.get(key) ?? []), g]);
+  }
+  const findings: Finding[] = [];
+  for (const [pod, gpus] of byPod) {
+    const priced = gpus.filter((g) => g.hourlyUsd !== null);
+    // Unpriced GPUs cost an unknown amount, not nothing: a pod with none priced has no figure to compare.
+    if (!priced.length) continue;
+    const hourly = round(priced.reduce((a, g) => a + (g.hourlyUsd ?? 0), 0), 2);
+    if (!(hourly > p.maxUsdPerHour)) continue;
+    const nodes = [...new Set(gpus.map((g) => g.node))].sort();
+    const avg = round(gpus.reduce((a, g) => a + g.avgUtilPct, 0) / gpus.length, 1);
+    const first = gpus[0];
+    const who = [first.team ? `team ${first.team}` : null, first.ownerKind && first.ownerName ? `${first.ownerKind} ${first.ownerName}` : null].filter(Boolean).join(', ');
+    const unpriced = gpus.length - priced.length;
+    findings.push({
+      fingerprint: `pod:${pod}`,
+      subject: pod,
+      severity: 'warning',
+      title: `${pod} holds ${plural(gpus.length, 'idle GPU')} costing ${usd(hourly)}/h`,
+      detail:
+        `${plural(gpus.length, 'GPU')} on ${nodes.join(', ')} averaged ${avg}% (below ${p.utilPct}%) over the last ${p.windowHours} h: ${usd(hourly)}/h, over ${usd(p.maxUsdPerHour)}/h` +
+        (unpriced ? `; ${plural(unpriced, 'GPU')} without a price not counted` : '') +
+        (who ? `. ${who}` : ''),
+      value: hourly,
+      threshold: p.maxUsdPerHour,
+      unit: 'USD/h',
+    });
+  }
+  return findings.sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+}
+
+/**
+ * Yesterday and today (UTC, as Cost Explorer counts days) when over budget.
+ * Yesterday counts because Cost Explorer takes up to a day to bill a day; it
+ * resolves when it leaves the two days looked at.
+ */
+export async function dailySpendFindings(p: DailySpendParams, sources: AlertSources, signal: AbortSignal, now: number): Promise<Finding[]> {
+  const costs = await sources.dailyCosts({ connectionId: p.awsConnectionId, start: utcDay(now - DAY_MS), end: utcDay(now + DAY_MS) }, signal);
+  const as = costs.stale ? ` (Cost Explorer could not be asked: costs as of ${costs.fetchedAt})` : '';
+  return costs.periods
+    .filter((period) => period.total > p.budgetUsd)
+    .map((period) => ({
+      fingerprint: `day:${period.start}`,
+      subject: `${period.start} (UTC)`,
+      severity: 'critical' as const,
+      title: `AWS spend on ${period.start} is ${usd(period.total)}, over the ${usd(p.budgetUsd)} budget`,
+      detail: `Unblended cost ${usd(period.total)} ${costs.unit} for ${period.start} (UTC), budget ${usd(p.budgetUsd)}${period.estimated ? '; the day is still being billed' : ''}${as}`,
+      value: round(period.total, 2),
+      threshold: p.budgetUsd,
+      unit: costs.unit,
+    }));
+}
+
+/** GPU nodes whose Ready condition is not True (False, Unknown, or missing). */
+export async function gpuNodeNotReadyFindings(p: GpuNodeNotReadyParams, sources: AlertSources, signal: AbortSignal): Promise<Finding[]> {
+  const nodes = await sources.gpuNodes(p.clusterConnectionId, signal);
+  return nodes
+    .filter((n) => n.ready !== 'True')
+    .map((n) => ({
+      fingerprint: `node:${n.name}`,
+      subject: n.name,
+      severity: 'critical' as const,
+      title: `GPU node ${n.name} is not Ready`,
+      detail:
+        `${n.ready === null ? 'It reports no Ready condition' : `Ready is ${n.ready}`}${n.reason ? ` (${n.reason})` : ''}${n.since ? ` since ${n.since}` : ''}` +
+        `${n.message ? `: ${n.message.slice(0, MAX_MESSAGE)}` : ''}; ${plural(n.gpus, 'GPU')} on it`,
+      value: null,
+      threshold: null,
+      unit: null,
+    }));
+}

@@ -1,0 +1,153 @@
+/**
+ * The alerts area's work: rules kept and checked (their connections must
+ * exist and be of the right kind), alerts listed and acknowledged (audited:
+ * who, when, which alert), and the evaluator that opens and resolves them.
+ */
+import { MAX_ALERT_RULES, type Alert, type AlertEvaluation, type AlertRule, type AlertRuleSave, type AlertRuleSpec, type AlertState, type AlertsChanged } from '../../../shared/contract/alerts';
+import type { ConnectionSummary } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
+import type { AuditService } from '../audit/auditService';
+import type { ConnectionService } from '../connections/connectionService';
+import type { Logger } from '../logging/logger';
+import type { Notify } from '../rollouts/rolloutGuards';
+import type { Database } from '../store/database';
+import { createAlertEvaluator } from './alertEvaluator';
+import type { AlertSources } from './alertRules';
+import { createAlertStore, type BrokenRule } from './alertStore';
+
+/** What the area does. */
+export interface AlertsService {
+  rules(): { rules: AlertRule[]; broken: BrokenRule[] };
+  save(params: SavedRule, actor: string): Promise<AlertRule>;
+  remove(id: number, actor: string): Promise<void>;
+  list(state?: AlertState): { alerts: Alert[]; firingUnacknowledged: number; truncated: boolean };
+  acknowledge(id: number, actor: string): Promise<Alert>;
+  evaluateNow(): Promise<AlertEvaluation>;
+  close(): void;
+}
+
+/** A save as the handler receives it (defaults applied). */
+export type SavedRule = Omit<AlertRuleSave, 'enabled'> & { enabled: boolean };
+
+export interface AlertsServiceDeps {
+  db: Database;
+  sources: AlertSources;
+  audit: Pick<AuditService, 'record'>;
+  /** The stored connections, to check a rule's references. */
+  connections: Pick<ConnectionService, 'list'>;
+  log: Logger;
+  notify?: Notify;
+  announce(changed: AlertsChanged): void;
+  /** Between evaluations; five minutes by default. */
+  intervalMs?: number;
+  firstDelayMs?: number;
+  ruleTimeoutMs?: number;
+  now?: () => number;
+}
+
+const KIND_NAMES: Record<ConnectionSummary['kind'], string> = { kubernetes: 'a Kubernetes cluster', aws: 'an AWS account', prometheus: 'a Prometheus endpoint' };
+
+/** The connections a rule reads, each with the kind it must be. */
+function referencesOf(spec: AlertRuleSpec): { field: string; id: string; kind: ConnectionSummary['kind'] }[] {
+  switch (spec.kind) {
+    case 'idle-gpu-cost':
+      return [
+        { field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' },
+        { field: 'prometheusConnectionId', id: spec.params.prometheusConnectionId, kind: 'prometheus' },
+      ];
+    case 'daily-spend':
+      return [{ field: 'awsConnectionId', id: spec.params.awsConnectionId, kind: 'aws' }];
+    case 'gpu-node-not-ready':
+      return [{ field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' }];
+  }
+}
+
+const describeRule = (name: string, enabled: boolean, spec: AlertRuleSpec) => `${name} (${spec.kind}${enabled ? '' : ', disabled'}): ${JSON.stringify(spec.params)}`;
+
+/** Builds the store and starts the evaluator's timer. */
+export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
+  const store = createAlertStore(deps.db);
+  const now = deps.now ?? Date.now;
+  const iso = () => new Date(now()).toISOString();
+  const evaluator = createAlertEvaluator({
+    store,
+    sources: deps.sources,
+    log: deps.log,
+    notify: deps.notify,
+    announce: deps.announce,
+    now,
+    ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+    ...(deps.firstDelayMs !== undefined ? { firstDelayMs: deps.firstDelayMs } : {}),
+    ...(deps.ruleTimeoutMs !== undefined ? { ruleTimeoutMs: deps.ruleTimeoutMs } : {}),
+  });
+
+  const checkReferences = (spec: AlertRuleSpec) => {
+    const connections = new Map(deps.connections.list().map((c) => [c.id, c]));
+    for (const ref of referencesOf(spec)) {
+      const found = connections.get(ref.id);
+      if (!found) throw new AppError('VALIDATION', `${ref.field}: no connection has the id "${ref.id.slice(0, 64)}"; choose one of the stored connections`);
+      if (found.kind !== ref.kind) throw new AppError('VALIDATION', `${ref.field}: "${found.name}" is ${KIND_NAMES[found.kind]}, not ${KIND_NAMES[ref.kind]}`);
+    }
+  };
+
+  return {
+    rules() {
+      const all = store.rules();
+      return { rules: all.filter((r): r is AlertRule => !('problem' in r)), broken: all.filter((r): r is BrokenRule => 'problem' in r) };
+    },
+
+    async save({ id, name, enabled, rule: spec }, actor) {
+      checkReferences(spec);
+      const before = id === undefined ? undefined : store.rule(id);
+      if (id !== undefined && !before) throw new AppError('NOT_FOUND', `Alert rule ${id} is not there (any more)`);
+      if (id === undefined && store.countRules() >= MAX_ALERT_RULES) throw new AppError('VALIDATION', `At most ${MAX_ALERT_RULES} alert rules can be kept: remove one first`);
+      const saved = await deps.audit.record(
+        {
+          actor,
+          action: id === undefined ? 'alerts.addRule' : 'alerts.editRule',
+          target: `alert rule "${name}"`,
+          ...(before ? { before: 'problem' in before ? `${before.name}: unreadable settings` : describeRule(before.name, before.enabled, before.rule) } : {}),
+        },
+        () => (id === undefined ? store.insertRule({ name, enabled, spec, actor, at: iso() }) : store.updateRule(id, { name, enabled, spec, at: iso() })),
+        (r) => ({ after: describeRule(r.name, r.enabled, r.rule) }),
+      );
+      evaluator.changed();
+      return saved;
+    },
+
+    async remove(id, actor) {
+      const rule = store.rule(id);
+      if (!rule) throw new AppError('NOT_FOUND', `Alert rule ${id} is not there (any more)`);
+      await deps.audit.record(
+        { actor, action: 'alerts.removeRule', target: `alert rule "${rule.name}"`, before: 'problem' in rule ? `${rule.name}: unreadable settings` : describeRule(rule.name, rule.enabled, rule.rule) },
+        () => store.removeRule(id),
+      );
+      evaluator.changed();
+    },
+
+    list(state) {
+      return { ...store.alerts(state), firingUnacknowledged: store.firingUnacknowledged() };
+    },
+
+    async acknowledge(id, actor) {
+      const alert = store.alert(id);
+      if (!alert) throw new AppError('NOT_FOUND', `Alert ${id} is not there (any more): its rule may have been removed`);
+      const acknowledged = await deps.audit.record(
+        {
+          actor,
+          action: 'alerts.acknowledge',
+          target: `alert #${alert.id}: ${alert.title}`,
+          before: `${alert.state} since ${alert.firstSeen}${alert.resolvedAt ? `, resolved ${alert.resolvedAt}` : ''}`,
+          detail: `rule "${alert.ruleName}", ${alert.subject}`,
+        },
+        () => store.acknowledge(id, actor, iso()),
+        (a) => ({ after: `acknowledged by ${a.acknowledgedBy} at ${a.acknowledgedAt}` }),
+      );
+      evaluator.changed();
+      return acknowledged;
+    },
+
+    evaluateNow: () => evaluator.evaluateNow(),
+    close: () => evaluator.close(),
+  };
+}
