@@ -482,4 +482,8 @@ export const gpuContract = defineArea('gpu', {
     'gpu.prices.reset': method(Empty, z.array(GpuPrice)),
     'gpu.local': method(Empty, LocalGpus),
   },
+  events: {
+    /** The price table was edited, pruned or reset (in any window): price lists and idle costs refetch. */
+    'gpu.pricesChanged': z.object({}),
+  },
 });

@@ -15,9 +15,11 @@ function setup(options: { now?: number } = {}) {
   let now = options.now ?? recorded.end * 1000;
   const prom = recordedPrometheus();
   const accessed: string[] = [];
-  const listCluster = vi.fn(async () => recordedCluster());
+  const listCluster = vi.fn(async (_kc: KubeConfig, _signal?: AbortSignal) => recordedCluster());
+  const published: string[] = [];
   const area = createGpuArea({
     db: migratedDb(),
+    hub: { publish: (name) => void published.push(name) },
     access: { config: async (id: string) => ({ id }) as unknown as KubeConfig },
     connections: {
       prometheusAccessOf: (id: string): PrometheusAccess => {
@@ -36,7 +38,7 @@ function setup(options: { now?: number } = {}) {
     const handler = area.handlers[method as keyof typeof area.handlers] as (p: unknown, c: CallContext) => unknown;
     return spec.result.parse(await handler(spec.params.parse(params), ctx)) as ResultOf<M>;
   };
-  return { area, call, listCluster, asked: prom.asked, accessed, advance: (ms: number) => (now += ms) };
+  return { area, call, listCluster, published, asked: prom.asked, accessed, advance: (ms: number) => (now += ms) };
 }
 
 describe('gpu area', () => {
@@ -98,8 +100,8 @@ describe('gpu area', () => {
     await expect(call('gpu.utilisation', { prometheusConnectionId: 'gone', start: 0, end: 3600 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No Prometheus connection gone' });
   });
 
-  it('edits prices through the contract, and an idle report uses the edit', async () => {
-    const { call } = setup();
+  it('edits prices through the contract, telling every window, and an idle report uses the edit', async () => {
+    const { call, published } = setup();
     await call('gpu.prices.save', { prices: [{ instanceType: 'p5en.48xlarge', gpuProduct: 'NVIDIA-H200', gpus: 8, hourlyUsd: 80 }] });
     const r = await call('gpu.idle', { clusterConnectionId: 'c1', prometheusConnectionId: 'prom-1', windowHours: 6 });
     expect(r.gpus[0].hourlyUsd).toBe(10);
@@ -108,6 +110,10 @@ describe('gpu area', () => {
     const reset = await call('gpu.prices.reset', {});
     expect(reset.find((p) => p.instanceType === 'p5en.48xlarge')?.hourlyUsd).toBe(63.296);
     expect((await call('gpu.prices.list', {})).length).toBe(reset.length);
+    expect(published).toEqual(['gpu.pricesChanged', 'gpu.pricesChanged', 'gpu.pricesChanged']);
+    // A refused edit changes nothing and says nothing.
+    await expect(call('gpu.prices.remove', { instanceTypes: ['no.such'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(published).toHaveLength(3);
   });
 
   it('passes on why this machine has no GPUs to show', async () => {

@@ -3,6 +3,7 @@ import type { ServiceArea } from '../app/serviceArea';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
+import type { EventHub } from '../rpc/eventHub';
 import type { Database } from '../store/database';
 import { createGpuService, type GpuService, type GpuServiceDeps } from './gpuService';
 
@@ -13,6 +14,8 @@ export interface GpuAreaDeps {
   access: Pick<KubeAccess, 'config'>;
   /** Prometheus connections' URL and auth. */
   connections: Pick<ConnectionService, 'prometheusAccessOf'>;
+  /** Tells every window when the price table changes. */
+  hub: Pick<EventHub, 'publish'>;
   log: Logger;
   /** This machine's GPUs: nvidia-smi's reader. */
   readLocalGpus: GpuServiceDeps['readLocalGpus'];
@@ -28,6 +31,10 @@ export interface GpuAreaDeps {
  */
 export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract> & { service: GpuService } {
   const service = createGpuService({ db: deps.db, access: deps.access, connections: deps.connections, log: deps.log, readLocalGpus: deps.readLocalGpus, ...deps.testing });
+  const pricesChanged = <T>(answer: T): T => {
+    deps.hub.publish('gpu.pricesChanged', {});
+    return answer;
+  };
   return {
     contract: gpuContract,
     service,
@@ -37,9 +44,9 @@ export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract
       'gpu.heatmap': (params) => service.heatmap(params),
       'gpu.idle': (params) => service.idle(params),
       'gpu.prices.list': () => service.prices.list(),
-      'gpu.prices.save': ({ prices }) => service.prices.save(prices),
-      'gpu.prices.remove': ({ instanceTypes }) => service.prices.remove(instanceTypes),
-      'gpu.prices.reset': () => service.prices.reset(),
+      'gpu.prices.save': ({ prices }) => pricesChanged(service.prices.save(prices)),
+      'gpu.prices.remove': ({ instanceTypes }) => pricesChanged(service.prices.remove(instanceTypes)),
+      'gpu.prices.reset': () => pricesChanged(service.prices.reset()),
       'gpu.local': () => service.local(),
     },
     endSession: () => {},
