@@ -6,6 +6,7 @@ import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge } from '../
 import { renderApp } from '../../test/renderApp';
 import { useInspector } from '../clusters/inspectorStore';
 import { useConnections } from '../connections/connectionsStore';
+import { useUi } from '../../shell/uiStore';
 import { useGpus } from './gpusStore';
 
 // uPlot needs a 2D canvas, which jsdom lacks: the chart is replaced by its title, its series and its zoom callback.
@@ -130,6 +131,9 @@ describe('GPU page', () => {
   it('says how to add a Prometheus connection when there is none', async () => {
     open('utilisation', [kubeConnection()]);
     expect(await screen.findByRole('heading', { name: 'Add a Prometheus connection' })).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Add Prometheus endpoint…' }));
+    expect(await screen.findByRole('dialog')).toBeTruthy();
+    act(() => useUi.getState().closeDialog());
     await userEvent.click(screen.getByRole('button', { name: 'Go to Connections' }));
     await waitFor(() => expect(location.hash).toBe('#/connections'));
   });
@@ -149,6 +153,7 @@ describe('GPU page', () => {
     const first = fake.method('gpu.utilisation').mock.calls[0][0] as { prometheusConnectionId: string; start: number; end: number; groupBy: string };
     expect(first).toMatchObject({ prometheusConnectionId: 'p-prod', metric: 'DCGM_FI_DEV_GPU_UTIL', groupBy: 'node' });
     expect(first.end - first.start).toBe(86_400);
+    expect(screen.getByRole('button', { name: 'Export GPU utilisation per node as CSV' })).toHaveProperty('disabled', false);
 
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Per' }), 'gpu');
     await waitFor(() => expect(fake.method('gpu.utilisation')).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'gpu' })));

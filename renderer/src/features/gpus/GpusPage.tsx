@@ -2,6 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import type { ConnectionSummary } from '../../../../shared/contract';
 import { KeyScope, type KeyBindings } from '../../shell/keyScope';
 import { navigate } from '../../shell/routes';
+import { useUi } from '../../shell/uiStore';
 import { TabList } from '../../ui/TabList';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
 import { choosePrometheus, type PrometheusChoice } from './gpuView';
@@ -46,7 +47,7 @@ function NoPrometheus({ choice, cluster }: { choice: PrometheusChoice; cluster: 
       <h2>{choice.status === 'none' ? 'Add a Prometheus connection' : 'Choose where the metrics come from'}</h2>
       {choice.status === 'none' ? (
         <p>
-          GPU utilisation comes from dcgm-exporter metrics in Prometheus. On the Connections page, add a Prometheus endpoint (its URL, and a token or user name if it asks for one) linked to
+          GPU utilisation comes from dcgm-exporter metrics in Prometheus. Add a Prometheus endpoint (its URL, and a token or user name if it asks for one) linked to
           {cluster ? ` ${cluster.name}` : ' the cluster it watches'}.
         </p>
       ) : (
@@ -54,7 +55,12 @@ function NoPrometheus({ choice, cluster }: { choice: PrometheusChoice; cluster: 
           No Prometheus connection is linked to {cluster ? cluster.name : 'this cluster'}. Pick one above, or link one to the cluster on the Connections page so it is chosen by itself.
         </p>
       )}
-      <button type="button" className="primary" onClick={() => navigate('connections')}>
+      {choice.status === 'none' && (
+        <button type="button" className="primary" onClick={() => useUi.getState().openDialog('add-prometheus')}>
+          Add Prometheus endpoint…
+        </button>
+      )}{' '}
+      <button type="button" className={choice.status === 'none' ? undefined : 'primary'} onClick={() => navigate('connections')}>
         Go to Connections
       </button>
     </div>

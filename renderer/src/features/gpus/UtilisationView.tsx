@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'react';
 import { GPU_METRICS, GpuGroupBy, GpuMetric, type ConnectionSummary } from '../../../../shared/contract';
+import { CsvButton } from '../../shell/charts/CsvButton';
+import type { CsvColumn } from '../../shell/charts/csv';
 import { TimeSeriesChart } from '../../shell/charts/TimeSeriesChart';
+import type { TimeSeriesData } from '../../shell/charts/timeSeries';
 import { describeError } from '../../shell/errorActions';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { readSetting, writeSetting } from '../../shell/storage';
@@ -25,6 +28,11 @@ function formatter(unit: string): (v: number) => string {
   return (v) => `${number.format(v)}${unit === '%' || unit === '°C' ? '' : ' '}${unit}`;
 }
 
+/** The chart's numbers as a table: a row per time, a column per series. */
+function csvColumns(data: TimeSeriesData, unit: string): CsvColumn<number>[] {
+  return [{ title: 'Time (UTC)', value: (i) => new Date(data.times[i] * 1000).toISOString() }, ...data.series.map((s) => ({ title: `${s.label} (${unit})`, value: (i: number) => s.values[i] }))];
+}
+
 /** dcgm-exporter metrics over time from the Prometheus connection, per GPU, node, pod or namespace, with drag to zoom. */
 export function UtilisationView({ prometheus }: { prometheus: ConnectionSummary }) {
   const [metric, setMetric] = useState<GpuMetric>(() => stored(METRIC_KEY, GpuMetric.options, 'DCGM_FI_DEV_GPU_UTIL'));
@@ -35,6 +43,7 @@ export function UtilisationView({ prometheus }: { prometheus: ConnectionSummary 
   const data = useMemo(() => answer && chartData(answer, query.answered?.groupBy ?? groupBy), [answer, query.answered?.groupBy, groupBy]);
   const info = GPU_METRICS[answer?.metric ?? metric];
   const format = useMemo(() => formatter(info.unit), [info.unit]);
+  const csv = useMemo(() => data && { columns: csvColumns(data, info.unit), rows: data.times.map((_, i) => i) }, [data, info.unit]);
 
   return (
     <div className="gpu-view">
@@ -81,6 +90,12 @@ export function UtilisationView({ prometheus }: { prometheus: ConnectionSummary 
           : query.loading
             ? 'Asking Prometheus…'
             : ''}
+        {csv && (
+          <>
+            {' '}
+            <CsvButton title={`${info.label} per ${GROUP_LABELS[query.answered?.groupBy ?? groupBy].toLowerCase()}`} columns={csv.columns} rows={csv.rows} />
+          </>
+        )}
       </p>
       {query.error !== undefined && <ErrorNotice error={describeError(query.error)} />}
       {data && (
