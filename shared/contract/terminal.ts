@@ -27,6 +27,9 @@ const UserPath = z
  * through the pod's exec subresource; `command` absent picks one as kubectl
  * users do (bash when the image has it, else /bin/sh).
  */
+/** Whether a terminal can be bound to a connection of this kind: a cluster (KUBECONFIG) or an AWS account (its variables); a Prometheus endpoint gives a shell nothing. */
+export const bindsTerminal = (kind: string): boolean => kind === 'kubernetes' || kind === 'aws';
+
 export const TerminalTarget = z.discriminatedUnion('kind', [
   z
     .object({

@@ -25,7 +25,7 @@ afterEach(async () => {
   await Promise.all(areas.splice(0).map((a) => a.close()));
 });
 
-const connection = (id: string, kind: 'kubernetes' | 'aws', name: string) => ({ id, kind, name }) as ConnectionSummary;
+const connection = (id: string, kind: ConnectionSummary['kind'], name: string) => ({ id, kind, name }) as ConnectionSummary;
 
 /** A window: the frames its streams receive, decoded, and whether it acknowledges them. */
 class Window {
@@ -143,6 +143,11 @@ describe('terminal area: local shells in the pty host', () => {
     await t.type(session.id, 'exit\r');
     await until('the exit', () => w.exit(stream));
     await until('the private kubeconfig to go', () => !existsSync(file));
+  });
+
+  it('refuses to bind a terminal to a connection that gives a shell nothing (a Prometheus endpoint)', async () => {
+    const t = setup({ connections: { list: () => [connection('p1', 'prometheus', 'metrics')] } });
+    await expect(t.open({ kind: 'local', shell: '/bin/sh', connectionId: 'p1' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('"metrics" is neither a cluster nor an AWS account') });
   });
 
   it('gives an AWS connection its credentials and region, and drops the profile variables that would point elsewhere', async () => {

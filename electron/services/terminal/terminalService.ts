@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import type { TerminalOutput, TerminalSession, TerminalSettings, TerminalSize, TerminalTarget } from '../../../shared/contract';
-import { TerminalSettings as TerminalSettingsSchema } from '../../../shared/contract';
+import { bindsTerminal, TerminalSettings as TerminalSettingsSchema } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { typedCommandProblem } from '../../../shared/typedCommand';
 import type { AuditService } from '../audit/auditService';
@@ -209,6 +209,7 @@ export function createTerminalService(deps: TerminalServiceDeps): TerminalServic
   const bind = async (connectionId: string | undefined): Promise<{ env: Record<string, string>; unset?: RegExp; cleanup?: () => Promise<void>; name?: string }> => {
     if (!connectionId) return { env: {} };
     const connection = connectionOf(connectionId);
+    if (!bindsTerminal(connection.kind)) throw new AppError('VALIDATION', `"${connection.name}" is neither a cluster nor an AWS account, so a terminal has nothing to bind to it`);
     if (connection.kind === 'kubernetes') {
       const files = await openPrivateKubeconfig(deps.connections.kubeconfigOf(connectionId), 'terminal', deps.tempDir);
       return { env: { KUBECONFIG: files.file, PILOTHOUSE_CONNECTION: connection.name }, cleanup: files.remove, name: connection.name };

@@ -7,7 +7,9 @@ import { describeError, type ErrorView } from '../../shell/errorActions';
 import { Modal } from '../../shell/Modal';
 import { notifyError, notifySuccess } from '../../shell/toastStore';
 import { TypedConfirmation } from '../clusters/actions/ActionDialog';
+import { kindLabel } from '../connections/connectionKinds';
 import { useConnections } from '../connections/connectionsStore';
+import { terminalConnections } from '../terminal/terminalActions';
 import { useProductionMarks } from '../connections/productionMarks';
 import { openTerminal } from '../terminal/terminalNavigation';
 import { typedCommandProblem } from '../../../../shared/typedCommand';
@@ -31,7 +33,7 @@ interface RunInTerminalDialogProps {
  * with the runbook it came from.
  */
 export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminalDialogProps) {
-  const connections = useConnections((s) => s.connections);
+  const connections = terminalConnections(useConnections((s) => s.connections));
   const selectedId = useConnections((s) => s.selectedId);
   const marked = useProductionMarks((s) => s.marked);
   const [connectionId, setConnectionId] = useState(() => (connections.some((c) => c.id === selectedId) ? selectedId! : NO_CONNECTION));
@@ -124,7 +126,7 @@ export function RunInTerminalDialog({ command, runbook, onClose }: RunInTerminal
               const prod = productionLabel(c.labels, marked);
               return (
                 <option key={c.id} value={c.id} className={prod ? 'runbook-production' : undefined}>
-                  {c.name} ({c.kind === 'aws' ? 'AWS' : 'Kubernetes'}){prod ? ` — production (${prod})` : ''}
+                  {c.name} ({kindLabel(c.kind)}){prod ? ` — production (${prod})` : ''}
                 </option>
               );
             })}

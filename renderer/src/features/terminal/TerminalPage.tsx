@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { TerminalSession } from '../../../../shared/contract';
+import { bindsTerminal, type TerminalSession } from '../../../../shared/contract';
 import { DialogFooter } from '../../shell/DialogFooter';
 import { describeError } from '../../shell/errorActions';
 import { isTextEntry } from '../../shell/keyScope';
@@ -9,8 +9,9 @@ import { useUi } from '../../shell/uiStore';
 import { ContextMenu } from '../../ui/ContextMenu';
 import { useQuery } from '../../ui/useQuery';
 import type { MenuPoint } from '../../ui/VirtualGrid';
+import { kindLabel } from '../connections/connectionKinds';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
-import { closeTerminal, localTarget, newDefaultTerminal, startAgain, startTerminal } from './terminalActions';
+import { closeTerminal, localTarget, newDefaultTerminal, startAgain, startTerminal, terminalConnections } from './terminalActions';
 import { endText, hasEnded } from './terminalFormat';
 import { isPageShortcut, SHORTCUTS, terminalShortcut, type PageShortcut } from './terminalKeys';
 import { cycle, focusOther, focusPane, show, toggleSplit, type PaneIndex, type TerminalLayout } from './terminalLayout';
@@ -46,8 +47,9 @@ export function TerminalPage() {
   const error = useTerminals((s) => s.error);
   const layout = useTerminals((s) => s.layout);
   const setLayout = useTerminals((s) => s.setLayout);
-  const connections = useConnections((s) => s.connections);
-  const selected = useConnections(selectedConnection);
+  const connections = terminalConnections(useConnections((s) => s.connections));
+  const chosen = useConnections(selectedConnection);
+  const selected = chosen && bindsTerminal(chosen.kind) ? chosen : undefined;
   const [menuAt, setMenuAt] = useState<MenuPoint | null>(null);
   const [closing, setClosing] = useState<TerminalSession | null>(null);
   // A shell that still runs may hold work (an editor, a port-forward, a long apply): ask before hanging up on it.
@@ -127,7 +129,7 @@ export function TerminalPage() {
           at={menuAt}
           entries={[
             { id: UNBOUND, label: 'Local shell, no connection' },
-            ...connections.map((c) => ({ id: c.id, label: c.name, hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes' })),
+            ...connections.map((c) => ({ id: c.id, label: c.name, hint: kindLabel(c.kind) })),
           ]}
           onPick={(id) => {
             setMenuAt(null);

@@ -1,23 +1,26 @@
 import { useMemo } from 'react';
 import type { Feature, PaletteCommand } from '../../shell/feature';
 import { useUi } from '../../shell/uiStore';
+import { kindLabel } from '../connections/connectionKinds';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
-import { localTarget, newDefaultTerminal, startTerminal } from './terminalActions';
+import { bindsTerminal } from '../../../../shared/contract';
+import { localTarget, newDefaultTerminal, startTerminal, terminalConnections } from './terminalActions';
 import { TerminalPage } from './TerminalPage';
 import { TerminalSettingsDialog } from './TerminalSettingsDialog';
 
 /** "New terminal" (on the selected connection), "New terminal on <connection>" for each one, and the settings. */
 function useTerminalCommands(): readonly PaletteCommand[] {
   const connections = useConnections((s) => s.connections);
-  const selected = useConnections(selectedConnection);
+  const chosen = useConnections(selectedConnection);
+  const selected = chosen && bindsTerminal(chosen.kind) ? chosen : undefined;
   return useMemo(
     () => [
       { id: 'terminal:new', title: 'New terminal', hint: selected ? `on ${selected.name}` : 'local shell', keywords: ['shell', 'console'], run: newDefaultTerminal },
-      ...connections.map(
+      ...terminalConnections(connections).map(
         (c): PaletteCommand => ({
           id: `terminal:new:${c.id}`,
           title: `New terminal on ${c.name}`,
-          hint: c.kind === 'aws' ? 'AWS' : 'Kubernetes',
+          hint: kindLabel(c.kind),
           keywords: ['shell'],
           // One per connection: listed with the connections, after the actions, until typing finds one.
           section: 'switch',

@@ -1,4 +1,4 @@
-import type { TerminalSession, TerminalTarget } from '../../../../shared/contract';
+import { bindsTerminal, type ConnectionSummary, type TerminalSession, type TerminalTarget } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { notifyError } from '../../shell/toastStore';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
@@ -9,8 +9,14 @@ import { useTerminals } from './terminalStore';
 /** A local shell bound to `connectionId`, or to none. */
 export const localTarget = (connectionId?: string): TerminalTarget => ({ kind: 'local', ...(connectionId ? { connectionId } : {}) });
 
-/** The connection a new tab binds to by default: the selected one, if it still exists. */
-export const defaultConnection = () => selectedConnection(useConnections.getState());
+/** The connections a terminal can be bound to, in the order they are listed. */
+export const terminalConnections = (connections: readonly ConnectionSummary[]) => connections.filter((c) => bindsTerminal(c.kind));
+
+/** The connection a new tab binds to by default: the selected one, if it still exists and a shell can be bound to it. */
+export const defaultConnection = () => {
+  const selected = selectedConnection(useConnections.getState());
+  return selected && bindsTerminal(selected.kind) ? selected : undefined;
+};
 
 /** Opens a terminal, telling the user when it cannot start. */
 export function startTerminal(target: TerminalTarget): void {
