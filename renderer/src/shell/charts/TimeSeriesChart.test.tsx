@@ -3,7 +3,7 @@ import type { ReactElement } from 'react';
 import userEvent from '@testing-library/user-event';
 import type uPlot from 'uplot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TimeSeriesChart } from './TimeSeriesChart';
+import { barPad, TimeSeriesChart } from './TimeSeriesChart';
 import type { TimeSeriesData } from './timeSeries';
 
 // jsdom has no 2D canvas: uPlot is replaced by a recorder, so these tests check
@@ -162,6 +162,13 @@ describe('TimeSeriesChart', () => {
     expect(plot.data[3]).toEqual([0, 0]);
     act(() => plot.hook('setSeries', 1, { focus: true }));
     expect(screen.getAllByRole('listitem')[0].textContent).toContain('node-0 / GPU 2');
+  });
+
+  it('pads bars by half a step so the first and last are whole', () => {
+    expect(barPad([0, 86_400, 172_800])).toBe(43_200);
+    expect(barPad([0, 60, 180])).toBe(30);
+    expect(barPad([100])).toBe(43_200);
+    expect(barPad([])).toBe(43_200);
   });
 
   it('says there is nothing to draw instead of drawing an empty plot', () => {

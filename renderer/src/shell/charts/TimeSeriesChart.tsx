@@ -42,6 +42,13 @@ let loading: Promise<typeof uPlot> | undefined;
  */
 const loadUPlot = (): Promise<typeof uPlot> => (loading ??= import('uplot').then((m) => m.default));
 
+/** Half the smallest step between times (half a day for one bar), in seconds. */
+export function barPad(times: readonly number[]): number {
+  let step = Infinity;
+  for (let i = 1; i < times.length; i++) step = Math.min(step, times[i] - times[i - 1]);
+  return (Number.isFinite(step) && step > 0 ? step : 86_400) / 2;
+}
+
 const timeLabel = (seconds: number) => new Date(seconds * 1000).toLocaleString();
 
 function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
@@ -54,7 +61,8 @@ function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'b
     width,
     height: props.height,
     legend: { show: false },
-    scales: { x: { time: true }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), max]) } },
+    // Bars are centred on their time: half a step more each side keeps the first and last whole.
+    scales: { x: { time: true, range: bars ? (_u, min, max) => [min - barPad(data.times), max + barPad(data.times)] : undefined }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), max]) } },
     series: [
       {},
       ...order.map((i) => ({
@@ -201,7 +209,8 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
   const resetZoom = () => {
     const u = plotRef.current;
     if (!u || !data.times.length) return;
-    u.setScale('x', { min: data.times[0], max: data.times[data.times.length - 1] });
+    const pad = bars ? barPad(data.times) : 0;
+    u.setScale('x', { min: data.times[0] - pad, max: data.times[data.times.length - 1] + pad });
   };
 
   const save = () => {
