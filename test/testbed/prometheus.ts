@@ -33,7 +33,7 @@ export const DCGM_METRICS = {
   DCGM_FI_PROF_GR_ENGINE_ACTIVE: 'Ratio of time the graphics engine is active.',
 } as const;
 
-type MetricName = keyof typeof DCGM_METRICS;
+export type MetricName = keyof typeof DCGM_METRICS;
 
 /** One row of the capture: what nvidia-smi reported at one instant. */
 interface Sample {
@@ -166,20 +166,29 @@ function labels(slot: GpuSlot): string {
     .join(',');
 }
 
-/** Writes the OpenMetrics backfill file for `slots` covering `[end − BACKFILL_SECONDS, end]`. */
-async function writeOpenMetrics(file: string, slots: readonly GpuSlot[], endSec: number): Promise<void> {
+/** What a backfill covers: the bed's is every DCGM metric, one sample a minute, for {@link BACKFILL_SECONDS}. */
+export interface BackfillShape {
+  seconds: number;
+  stepSeconds: number;
+  metrics: readonly MetricName[];
+}
+
+const BED_BACKFILL: BackfillShape = { seconds: BACKFILL_SECONDS, stepSeconds: STEP_SECONDS, metrics: Object.keys(DCGM_METRICS) as MetricName[] };
+
+/** Writes the OpenMetrics backfill file for `slots` covering `[end − shape.seconds, end]`. */
+async function writeOpenMetrics(file: string, slots: readonly GpuSlot[], endSec: number, shape: BackfillShape): Promise<void> {
   const capture = loadCapture();
-  const start = endSec - BACKFILL_SECONDS;
+  const start = endSec - shape.seconds;
   const out = createWriteStream(file);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  for (const metric of Object.keys(DCGM_METRICS) as MetricName[]) {
+  for (const metric of shape.metrics) {
     await write(`# HELP ${metric} ${DCGM_METRICS[metric]}\n# TYPE ${metric} gauge\n`);
     for (const [seed, slot] of slots.entries()) {
       const prefix = `${metric}{${labels(slot)}} `;
       const lines: string[] = [];
-      for (let t = start - (start % STEP_SECONDS); t <= endSec; t += STEP_SECONDS) {
+      for (let t = start - (start % shape.stepSeconds); t <= endSec; t += shape.stepSeconds) {
         lines.push(`${prefix}${value(metric, reading(capture, slot.profile, seed, t), seed, t)} ${t}\n`);
       }
       await write(lines.join(''));
@@ -192,11 +201,13 @@ async function writeOpenMetrics(file: string, slots: readonly GpuSlot[], endSec:
 
 /**
  * Backfills a fresh TSDB for `slots` ending now and starts Prometheus on it,
- * listening on a free port of 127.0.0.1 and scraping only itself.
+ * listening on a free port of 127.0.0.1 and scraping only itself. The bed's
+ * shape unless told otherwise (the GPU benchmark backfills 1,000 GPUs).
  */
 export async function startPrometheus(
   stateDir: string,
   slots: readonly GpuSlot[],
+  shape: BackfillShape = BED_BACKFILL,
 ): Promise<{ info: PrometheusInfo; pid: number; backfilledAt: number }> {
   const dir = join(stateDir, 'prometheus');
   const data = join(dir, 'data');
@@ -204,7 +215,7 @@ export async function startPrometheus(
   mkdirSync(data, { recursive: true });
   const now = Math.floor(Date.now() / 1000);
   const om = join(dir, 'dcgm-backfill.om');
-  await writeOpenMetrics(om, slots, now);
+  await writeOpenMetrics(om, slots, now, shape);
   await run(BINARIES.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', om, data]);
   rmSync(om);
   const port = await freePort();
