@@ -49,6 +49,18 @@ export interface FeaturePage<Route extends string = string> {
   /** Position in the navigation, lowest first. */
   navOrder: number;
   component: ComponentType;
+  /**
+   * A count shown beside the label (firing alerts), with what it counts for
+   * assistive technology; nothing when there is nothing to count. A hook,
+   * called each time the navigation renders.
+   */
+  useBadge?(): NavBadge | undefined;
+}
+
+/** A count in the navigation: `count` beside the page's label, `label` saying what it counts ("2 firing alerts"). */
+export interface NavBadge {
+  count: number;
+  label: string;
 }
 
 /** An app-wide dialog: any page, menu or palette command can open it by id. */

@@ -69,7 +69,7 @@ beforeEach(() => {
 describe('the Alerts page', () => {
   it('is in the navigation, and lists firing alerts with severity, subject, value against threshold and since', async () => {
     setup();
-    expect((await screen.findByRole('link', { name: 'Alerts' })).getAttribute('aria-current')).toBe('page');
+    expect((await screen.findByRole('link', { name: 'Alerts, 1 firing alert not acknowledged' })).getAttribute('aria-current')).toBe('page');
     const table = await screen.findByRole('table', { name: 'Alerts' });
     const row = within(table).getAllByRole('row')[1];
     expect(row.textContent).toContain('warning');
@@ -99,6 +99,15 @@ describe('the Alerts page', () => {
     fake.emit('alerts.changed', { opened: [opened], firingUnacknowledged: 2 });
     expect(await screen.findByText('GPU node gpu-h200-3 is not Ready', { selector: 'td div' })).toBeTruthy();
     expect(useToasts.getState().toasts).toEqual([expect.objectContaining({ tone: 'error', title: 'GPU node gpu-h200-3 is not Ready' })]);
+  });
+
+  it('counts firing unacknowledged alerts beside its navigation link, and follows the services', async () => {
+    const { fake } = setup({ 'alerts.list': () => ok({ alerts: [alert(), alert({ id: 8 })], firingUnacknowledged: 2, truncated: false }) });
+    const link = await screen.findByRole('link', { name: 'Alerts, 2 firing alerts not acknowledged' });
+    expect(link.querySelector('.nav-badge')?.textContent).toBe('2');
+    fake.emit('alerts.changed', { opened: [], firingUnacknowledged: 0 });
+    expect(await screen.findByRole('link', { name: 'Alerts' })).toBe(link);
+    expect(link.querySelector('.nav-badge')).toBeNull();
   });
 
   it('shows no toast in the desktop app, where the OS notification says it', async () => {
