@@ -46,7 +46,11 @@ export function GpuTable<R>({ title, rows, rowKey, columns, initialSort, sort: c
   const sorted = useMemo(() => {
     const column = columns.find((c) => c.key === sort.key);
     if (!column) return rows;
-    return [...rows].sort((a, b) => compareValues(column.value(a), column.value(b), sort.dir));
+    // Each row's value read once, not once per compare.
+    return rows
+      .map((row) => ({ row, value: column.value(row) }))
+      .sort((a, b) => compareValues(a.value, b.value, sort.dir))
+      .map((r) => r.row);
   }, [rows, columns, sort]);
   const grid = useMemo<GridColumn<R>[]>(
     () => columns.map(({ width: _width, value, cell, ...c }) => ({ ...c, cell: cell ?? ((r: R) => value(r) ?? '–') })),
