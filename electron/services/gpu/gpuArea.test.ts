@@ -75,10 +75,17 @@ describe('gpu area', () => {
     for (const s of u.series) expect(s.values).toHaveLength(u.times.length);
   });
 
+  it('charts one line per GPU, asked in shards', async () => {
+    const { call, asked } = setup();
+    const u = await call('gpu.utilisation', { prometheusConnectionId: 'prom-1', groupBy: 'gpu', start: recorded.start, end: recorded.end, step: 600 });
+    expect(asked).toHaveLength(10);
+    expect(u.series.map((s) => s.key)).toEqual(['gpu-h200-0/0', 'gpu-h200-0/1', 'gpu-h200-0/2', 'gpu-h200-0/3', 'gpu-h200-2/0', 'gpu-h200-2/1', 'gpu-h200-2/2', 'gpu-h200-2/3']);
+  });
+
   it('builds the heatmap with holders', async () => {
     const { call, asked } = setup();
     const h = await call('gpu.heatmap', { prometheusConnectionId: 'prom-1', start: recorded.start, end: recorded.end, step: 600 });
-    expect(asked.sort()).toEqual(['heatmap', 'holders']);
+    expect(asked.sort()).toEqual(['holders', ...Array.from({ length: 10 }, (_, d) => `range-gpu-${d}`)]);
     expect(h.rows).toHaveLength(8);
     const cells = heatmapCells(h);
     expect(cells).toHaveLength(8 * h.columns);

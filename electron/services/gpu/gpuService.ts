@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger';
 import { createPrometheusClient, type PrometheusAccess, type PrometheusClient } from '../metrics/prometheusClient';
 import type { Database } from '../store/database';
 import { listClusterGpus, summariseInventory, type GpuClusterSnapshot } from './clusterGpus';
-import { alignRange, chooseStep, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
+import { alignRange, chooseStep, GPU_SHARDS, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
 import { idleReport } from './idleGpus';
 import { createGpuPriceStore, type GpuPriceStore } from './priceStore';
 import { alignSeries, gridOf, heatmapOf } from './seriesShape';
@@ -74,7 +74,13 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
 
     async utilisation({ prometheusConnectionId, metric, groupBy, start, end, step, node, namespace, pod }) {
       const range = alignRange(start, end, step ?? chooseStep(start, end));
-      const series = await prometheusOf(prometheusConnectionId).range(utilisationQuery(metric, groupBy, { node, namespace, pod }), range, { signal: closing.signal });
+      const client = prometheusOf(prometheusConnectionId);
+      const filters = { node, namespace, pod };
+      // One line per GPU scales with the fleet: asked in shards (see GPU_SHARDS); the other groupings are a few hundred lines at most.
+      const series =
+        groupBy === 'gpu'
+          ? (await Promise.all(GPU_SHARDS.map((shard) => client.range(utilisationQuery(metric, groupBy, filters, shard), range, { signal: closing.signal })))).flat()
+          : await client.range(utilisationQuery(metric, groupBy, filters), range, { signal: closing.signal });
       // Yields every few milliseconds: a thousand GPUs' series take up to ~150 ms on a busy machine.
       const shaped = await alignSeries(series, gridOf(range), (labels) => seriesKey(groupBy, labels));
       return { metric, unit: GPU_METRICS[metric].unit, step: range.step, ...shaped };
@@ -83,11 +89,11 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
     async heatmap({ prometheusConnectionId, metric, start, end, step }) {
       const range = alignRange(start, end, step ?? chooseStep(start, end, HEATMAP_MAX_COLUMNS));
       const client = prometheusOf(prometheusConnectionId);
-      const [series, holders] = await Promise.all([
-        client.range(heatmapQuery(metric), range, { signal: closing.signal }),
+      const [holders, ...shards] = await Promise.all([
         client.instant(holdersQuery(), { time: range.end, signal: closing.signal }),
+        ...GPU_SHARDS.map((shard) => client.range(heatmapQuery(metric, shard), range, { signal: closing.signal })),
       ]);
-      return await heatmapOf(series, holders, gridOf(range), metric);
+      return await heatmapOf(shards.flat(), holders, gridOf(range), metric);
     },
 
     async idle({ clusterConnectionId, prometheusConnectionId, thresholdPct, windowHours, teamLabel, night }) {
