@@ -50,8 +50,8 @@ describe('alerts on the bed', () => {
     expect((await api.call('alerts.list', {})).alerts).toEqual([]);
 
     const evaluation = await api.call('alerts.evaluateNow', {});
+    // What it opened may have been opened by the timer's first evaluation already: the list says.
     expect(evaluation).toMatchObject({ rules: 1, failed: 0 });
-    expect(evaluation.opened).toBeGreaterThanOrEqual(1);
 
     const { alerts, firingUnacknowledged } = await api.call('alerts.list', { state: 'firing' });
     const notebook = alerts.filter((a) => a.subject === 'team-a/research-notebook-0');
