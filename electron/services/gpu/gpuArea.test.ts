@@ -82,6 +82,13 @@ describe('gpu area', () => {
     expect(u.series.map((s) => s.key)).toEqual(['gpu-h200-0/0', 'gpu-h200-0/1', 'gpu-h200-0/2', 'gpu-h200-0/3', 'gpu-h200-2/0', 'gpu-h200-2/1', 'gpu-h200-2/2', 'gpu-h200-2/3']);
   });
 
+  it('asks once for the GPUs of one node', async () => {
+    const { call, asked } = setup();
+    const u = await call('gpu.utilisation', { prometheusConnectionId: 'prom-1', groupBy: 'gpu', node: 'gpu-h200-2', start: recorded.start, end: recorded.end, step: 600 });
+    expect(asked).toEqual(['range-gpu-of-node']);
+    expect(u.series.map((s) => s.key)).toEqual(['gpu-h200-2/0', 'gpu-h200-2/1', 'gpu-h200-2/2', 'gpu-h200-2/3']);
+  });
+
   it('builds the heatmap with holders', async () => {
     const { call, asked } = setup();
     const h = await call('gpu.heatmap', { prometheusConnectionId: 'prom-1', start: recorded.start, end: recorded.end, step: 600 });

@@ -76,9 +76,9 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
       const range = alignRange(start, end, step ?? chooseStep(start, end));
       const client = prometheusOf(prometheusConnectionId);
       const filters = { node, namespace, pod };
-      // One line per GPU scales with the fleet: asked in shards (see GPU_SHARDS); the other groupings are a few hundred lines at most.
+      // One line per GPU scales with the fleet: asked in shards (see GPU_SHARDS) unless narrowed to a node or pod; the other groupings are a few hundred lines at most.
       const series =
-        groupBy === 'gpu'
+        groupBy === 'gpu' && node === undefined && pod === undefined
           ? (await Promise.all(GPU_SHARDS.map((shard) => client.range(utilisationQuery(metric, groupBy, filters, shard), range, { signal: closing.signal })))).flat()
           : await client.range(utilisationQuery(metric, groupBy, filters), range, { signal: closing.signal });
       // Yields every few milliseconds: a thousand GPUs' series take up to ~150 ms on a busy machine.
