@@ -193,6 +193,9 @@ describe('GPU page', () => {
     expect(screen.getByText('ml/train-0 holds 8 GPUs and keeps 1 busy.', { exact: false })).toBeTruthy();
     expect(within(screen.getByRole('grid', { name: 'Idle GPUs on prod-eu' })).getByText('$294.96')).toBeTruthy();
 
+    // A price changed somewhere: the costs are asked for again.
+    act(() => fake.emit('gpu.pricesChanged', {}));
+    await waitFor(() => expect(fake.method('gpu.idle')).toHaveBeenCalledTimes(2));
     const calls = fake.method('gpu.idle').mock.calls.length;
     fireEvent.change(screen.getByRole('textbox', { name: 'Over the last (hours)' }), { target: { value: '500' } });
     expect(await screen.findByText('A window in hours is between 1 and 168')).toBeTruthy();
@@ -238,6 +241,11 @@ describe('GPU page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Remove the price of p5.48xlarge' }));
     expect(fake.method('gpu.prices.remove')).toHaveBeenCalledWith({ instanceTypes: ['p5.48xlarge'] });
     expect(await screen.findByText(/The table is empty/)).toBeTruthy();
+
+    // Another window resets the table: this one reads it again.
+    fake.handle('gpu.prices.list', () => ok([price]));
+    act(() => fake.emit('gpu.pricesChanged', {}));
+    expect(await within(table).findByText('p5.48xlarge')).toBeTruthy();
   });
 
   it('says why this machine shows no GPUs, and switches tabs by letter', async () => {

@@ -11,6 +11,7 @@ import { useQuery } from '../../ui/useQuery';
 import { GpuTable, type TableColumn } from './GpuTable';
 import { formatUsd } from './gpuView';
 import { openPod } from './InventoryView';
+import { usePricesVersion } from './usePricesVersion';
 
 const THRESHOLD_KEY = 'pilothouse.gpus.idleThreshold';
 const WINDOW_KEY = 'pilothouse.gpus.idleWindow';
@@ -78,7 +79,7 @@ export function IdleView({ cluster, prometheus }: { cluster: ConnectionSummary; 
         night: { fromHour: 22, toHour: 6, utcOffsetMinutes: -new Date().getTimezoneOffset() },
       }
     : null;
-  const query = useQuery('gpu.idle', params, { keepPrevious: true });
+  const query = useQuery('gpu.idle', params, { keepPrevious: true, refreshKey: String(usePricesVersion()) });
   const report = query.value;
   const columns = useMemo(() => idleColumns(cluster.id), [cluster.id]);
 

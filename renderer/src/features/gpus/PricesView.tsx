@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../shell/ErrorNotice';
 import { FieldError } from '../../shell/FieldError';
 import { useQuery } from '../../ui/useQuery';
 import { formatUsd } from './gpuView';
+import { usePricesVersion } from './usePricesVersion';
 
 type Field = 'instanceType' | 'gpuProduct' | 'gpus' | 'hourlyUsd';
 
@@ -112,9 +113,11 @@ function PriceEditor({ id, draft, problems, adding, busy, onChange, onSave, onCa
 
 /** The GPU-hour price table idle costs are computed with: shipped on-demand prices, editable, resettable. */
 export function PricesView() {
-  const query = useQuery('gpu.prices.list', {});
-  const [saved, setSaved] = useState<GpuPrice[]>();
-  const prices = saved ?? query.value;
+  const version = usePricesVersion();
+  const query = useQuery('gpu.prices.list', {}, { refreshKey: String(version), keepPrevious: true });
+  // What a change answered, shown until the table changes again (here or in another window) and has been read afresh.
+  const [saved, setSaved] = useState<{ prices: GpuPrice[]; version: number }>();
+  const prices = saved && (saved.version === version || query.loading) ? saved.prices : query.value;
   /** The row being edited (its instance type), or "new" for the add row. */
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<PriceDraft>(EMPTY);
@@ -127,7 +130,7 @@ export function PricesView() {
     setBusy(true);
     setError(undefined);
     try {
-      setSaved(await run());
+      setSaved({ prices: await run(), version });
       setEditing(null);
       setProblems({});
       setConfirmReset(false);
