@@ -41,7 +41,7 @@ describe('GPU inventory of the primary cluster', () => {
       ['gpu-h200-3', 8, 8, 0, 8],
     ]);
     for (const n of inv.nodes) expect(n).toMatchObject({ ready: true, instanceType: 'p5en.48xlarge', product: 'NVIDIA-H200', memoryMiB: 143771, mig: [] });
-    expect(inv.totals).toMatchObject({ nodes: 4, capacity: 32, allocatable: 32, requested: 24, free: 8, pending: 0 });
+    expect(inv.totals).toMatchObject({ nodes: 4, capacity: 32, allocatable: 32, requested: 20, free: 12, pending: 0 });
   });
 
   it('names the pods that hold them, with owners, namespaces and teams', async () => {
