@@ -159,6 +159,21 @@ export const AlertsChanged = z.object({
 });
 export type AlertsChanged = z.infer<typeof AlertsChanged>;
 
+/** Minutes between two evaluations when the user has not chosen. */
+export const DEFAULT_ALERT_INTERVAL_MINUTES = 5;
+
+/** How often rules are evaluated while the app runs. */
+export const AlertSettings = z
+  .object({
+    intervalMinutes: z
+      .number({ error: 'The interval must be a number of minutes' })
+      .int('The interval is whole minutes')
+      .min(1, 'The interval is 1–1,440 minutes')
+      .max(1440, 'The interval is 1–1,440 minutes'),
+  })
+  .strict();
+export type AlertSettings = z.infer<typeof AlertSettings>;
+
 /** The Alerts area: rules evaluated while the app runs, and the alerts they open and resolve (#19). */
 export const alertsContract = defineArea('alerts', {
   methods: {
@@ -175,6 +190,10 @@ export const alertsContract = defineArea('alerts', {
     ),
     /** Marks an alert seen, by whom and when; audited. Refused when it already is. */
     'alerts.acknowledge': method(z.object({ id: AlertId }).strict(), Alert),
+    /** How often rules are evaluated. */
+    'alerts.settings.get': method(Empty, AlertSettings),
+    /** Changes how often rules are evaluated; the next evaluation is that long from now. */
+    'alerts.settings.save': method(AlertSettings, AlertSettings),
     /** Evaluates every enabled rule now (or after the evaluation under way), rather than at the next tick. */
     'alerts.evaluateNow': method(Empty, AlertEvaluation),
   },

@@ -6,15 +6,13 @@
  * the rule and leaves its alerts as they were: missing data neither fires
  * nor resolves anything.
  */
-import type { AlertEvaluation, AlertRule, AlertsChanged } from '../../../shared/contract/alerts';
+import { DEFAULT_ALERT_INTERVAL_MINUTES, type AlertEvaluation, type AlertRule, type AlertsChanged } from '../../../shared/contract/alerts';
 import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { Notify } from '../rollouts/rolloutGuards';
 import { dailySpendFindings, gpuNodeNotReadyFindings, idleGpuCostFindings, type AlertSources } from './alertRules';
 import type { AlertStore, Finding } from './alertStore';
 
-/** How often rules are evaluated unless configured otherwise. */
-export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 /** The first evaluation after start: late enough not to slow the start, soon enough to say what fired while the app was closed. */
 export const DEFAULT_FIRST_DELAY_MS = 30_000;
 /** A rule whose source has not answered by then could not be evaluated. */
@@ -44,6 +42,8 @@ export interface AlertEvaluator {
   evaluateNow(): Promise<AlertEvaluation>;
   /** Tells every window that alerts or rules changed outside an evaluation (an acknowledgement, a rule saved). */
   changed(): void;
+  /** Evaluates every `ms` from now on; the next evaluation is `ms` from now (unless one is under way). */
+  setInterval(ms: number): void;
   /** Stops the timer; an evaluation under way is aborted and writes nothing more. */
   close(): void;
 }
@@ -58,7 +58,7 @@ function reasonOf(err: unknown): string {
 export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   const { store, sources, log, notify } = deps;
   const now = deps.now ?? Date.now;
-  const intervalMs = deps.intervalMs ?? DEFAULT_INTERVAL_MS;
+  let intervalMs = deps.intervalMs ?? DEFAULT_ALERT_INTERVAL_MINUTES * 60_000;
   const ruleTimeoutMs = deps.ruleTimeoutMs ?? RULE_TIMEOUT_MS;
   const stopped = new AbortController();
   let running: Promise<AlertEvaluation> | undefined;
@@ -188,6 +188,14 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   return {
     evaluateNow,
     changed: () => announce([]),
+    setInterval(ms) {
+      intervalMs = ms;
+      // A timer pending is for the old interval; one under way schedules the next when it ends.
+      if (timer) {
+        clearTimeout(timer);
+        schedule(ms);
+      }
+    },
     close() {
       stopped.abort();
       if (timer) clearTimeout(timer);

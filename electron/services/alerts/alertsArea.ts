@@ -30,6 +30,8 @@ export function createAlertsArea(deps: AlertsAreaDeps): ServiceArea<typeof alert
       },
       'alerts.list': ({ state }) => service.list(state),
       'alerts.acknowledge': ({ id }, ctx) => service.acknowledge(id, ctx.actor),
+      'alerts.settings.get': () => service.settings(),
+      'alerts.settings.save': (settings) => service.saveSettings(settings),
       'alerts.evaluateNow': () => service.evaluateNow(),
     },
     endSession: () => {},

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AlertRuleSave, type AlertRuleSave as SaveInput } from '../../../shared/contract/alerts';
+import { AlertRuleSave, AlertSettings, type AlertRuleSave as SaveInput } from '../../../shared/contract/alerts';
 import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
 import { PAST_TTL_MS, RECENT_TTL_MS } from '../spend/costQuery';
@@ -395,6 +395,46 @@ describe('one evaluation at a time', () => {
     await expect(pending).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('closing') });
     expect(k.db.prepare('SELECT count(*) AS n FROM alerts').get()).toEqual({ n: 0 });
     await expect(k.service.evaluateNow()).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('the timer', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('evaluates every interval, at the interval the user chose (kept across launches), and stops on close', async () => {
+    vi.useFakeTimers();
+    const k = kit({ firstDelayMs: 1_000, intervalMs: 60_000 });
+    const calls = vi.fn(async () => notebookIdle());
+    k.sources.idleGpus = calls;
+    await save(k, idleRule());
+    expect(k.service.settings()).toEqual({ intervalMinutes: 1 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveBeenCalledTimes(2);
+
+    expect(k.service.saveSettings({ intervalMinutes: 10 })).toEqual({ intervalMinutes: 10 });
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    expect(calls).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveBeenCalledTimes(3);
+    expect(k.service.list().alerts).toHaveLength(1);
+
+    // The next launch keeps the chosen interval.
+    k.service.close();
+    const next = kit({ db: k.db, firstDelayMs: 1_000, intervalMs: 60_000 });
+    expect(next.service.settings()).toEqual({ intervalMinutes: 10 });
+    next.sources.idleGpus = calls;
+    await vi.advanceTimersByTimeAsync(1_000 + 5 * 60_000);
+    expect(calls).toHaveBeenCalledTimes(4);
+    next.service.close();
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(calls).toHaveBeenCalledTimes(4);
+  });
+
+  it('refuses an interval that is not 1–1,440 whole minutes', () => {
+    for (const bad of [0, 1441, 2.5, -1, Number.NaN]) expect(AlertSettings.safeParse({ intervalMinutes: bad }).success, String(bad)).toBe(false);
+    expect(AlertSettings.safeParse({ intervalMinutes: 5, extra: true }).success).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
  * exist and be of the right kind), alerts listed and acknowledged (audited:
  * who, when, which alert), and the evaluator that opens and resolves them.
  */
-import { MAX_ALERT_RULES, type Alert, type AlertEvaluation, type AlertRule, type AlertRuleSave, type AlertRuleSpec, type AlertState, type AlertsChanged } from '../../../shared/contract/alerts';
+import { AlertSettings, DEFAULT_ALERT_INTERVAL_MINUTES, MAX_ALERT_RULES, type Alert, type AlertEvaluation, type AlertRule, type AlertRuleSave, type AlertRuleSpec, type AlertState, type AlertsChanged } from '../../../shared/contract/alerts';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
@@ -23,8 +23,13 @@ export interface AlertsService {
   list(state?: AlertState): { alerts: Alert[]; firingUnacknowledged: number; truncated: boolean };
   acknowledge(id: number, actor: string): Promise<Alert>;
   evaluateNow(): Promise<AlertEvaluation>;
+  settings(): AlertSettings;
+  saveSettings(settings: AlertSettings): AlertSettings;
   close(): void;
 }
+
+/** Where the chosen interval is kept (migration 005's settings). */
+const INTERVAL_KEY = 'alerts.intervalMinutes';
 
 /** A save as the handler receives it (defaults applied). */
 export type SavedRule = Omit<AlertRuleSave, 'enabled'> & { enabled: boolean };
@@ -38,7 +43,7 @@ export interface AlertsServiceDeps {
   log: Logger;
   notify?: Notify;
   announce(changed: AlertsChanged): void;
-  /** Between evaluations; five minutes by default. */
+  /** Between evaluations when the user has chosen no interval; five minutes by default. */
   intervalMs?: number;
   firstDelayMs?: number;
   ruleTimeoutMs?: number;
@@ -69,6 +74,14 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   const store = createAlertStore(deps.db);
   const now = deps.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
+  const readSetting = deps.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const writeSetting = deps.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  /** The interval the user chose, if it still passes the checks. */
+  const chosen = (): AlertSettings | undefined => {
+    const parsed = AlertSettings.safeParse({ intervalMinutes: Number(readSetting.get(INTERVAL_KEY)?.value) });
+    return parsed.success ? parsed.data : undefined;
+  };
+  const intervalMinutes = chosen()?.intervalMinutes;
   const evaluator = createAlertEvaluator({
     store,
     sources: deps.sources,
@@ -76,7 +89,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     notify: deps.notify,
     announce: deps.announce,
     now,
-    ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+    ...(intervalMinutes !== undefined ? { intervalMs: intervalMinutes * 60_000 } : deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
     ...(deps.firstDelayMs !== undefined ? { firstDelayMs: deps.firstDelayMs } : {}),
     ...(deps.ruleTimeoutMs !== undefined ? { ruleTimeoutMs: deps.ruleTimeoutMs } : {}),
   });
@@ -148,6 +161,13 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     },
 
     evaluateNow: () => evaluator.evaluateNow(),
+    settings: () => chosen() ?? { intervalMinutes: deps.intervalMs !== undefined ? Math.max(1, Math.round(deps.intervalMs / 60_000)) : DEFAULT_ALERT_INTERVAL_MINUTES },
+    saveSettings(settings) {
+      writeSetting.run(INTERVAL_KEY, String(settings.intervalMinutes));
+      evaluator.setInterval(settings.intervalMinutes * 60_000);
+      deps.log.info('alert evaluation interval changed', { minutes: settings.intervalMinutes });
+      return settings;
+    },
     close: () => evaluator.close(),
   };
 }

@@ -66,8 +66,8 @@ export function idleReportOf(gpus: GpuIdle[]): GpuIdleReport {
 const unset = (what: string) => () => Promise.reject(new Error(`the test did not set the ${what} source`));
 
 /** The service with every source a test may replace, a clock at `clock.now`, and what it said. */
-export function alertsKit(options: Partial<Pick<AlertsServiceDeps, 'ruleTimeoutMs' | 'connections'>> & { sources?: Partial<AlertSources> } = {}) {
-  const db = alertsDb();
+export function alertsKit(options: Partial<Pick<AlertsServiceDeps, 'ruleTimeoutMs' | 'connections' | 'firstDelayMs' | 'intervalMs'>> & { sources?: Partial<AlertSources>; db?: Database.Database } = {}) {
+  const db = options.db ?? alertsDb();
   const log = createLogger();
   const audit = createAuditService(db, new EventHub(log), log);
   const clock = { now: Date.parse('2026-12-04T12:00:00Z') };
@@ -84,10 +84,11 @@ export function alertsKit(options: Partial<Pick<AlertsServiceDeps, 'ruleTimeoutM
     notify: (note) => notes.push(note),
     // Every payload is checked against the contract, as the hub would.
     announce: (changed) => announced.push(AlertsChanged.parse(changed)),
-    // Never by the timer in a test: evaluations are asked for.
-    firstDelayMs: 1e9,
+    // Not by the timer unless a test says: evaluations are asked for.
+    firstDelayMs: options.firstDelayMs ?? 1e9,
     now: () => clock.now,
     ...(options.ruleTimeoutMs !== undefined ? { ruleTimeoutMs: options.ruleTimeoutMs } : {}),
+    ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
   return { db, audit, service, clock, sources, announced, notes };
 }

@@ -56,6 +56,7 @@ function setup(handlers: Parameters<typeof createFakeBridge>[0] = {}) {
     'connections.list': () => ok(CONNECTIONS),
     'alerts.list': () => ok({ alerts: [alert()], firingUnacknowledged: 1, truncated: false }),
     'alerts.rules.list': () => ok({ rules: [rule], broken: [] }),
+    'alerts.settings.get': () => ok({ intervalMinutes: 5 }),
     'alerts.evaluateNow': () => ok({ rules: 1, failed: 0, opened: 0, resolved: 0, firing: 1, at: '2026-12-04T12:00:00Z' }),
     ...handlers,
   });
@@ -188,6 +189,24 @@ describe('the rules tab', () => {
     await userEvent.selectOptions(within(dialog).getByRole('combobox', { name: 'AWS account' }), 'a-ml');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(await within(dialog).findByText(/is a Kubernetes cluster, not an AWS account/)).toBeTruthy();
+  });
+
+  it('changes how often rules are evaluated, refusing what is not 1–1,440 whole minutes', async () => {
+    const { fake } = setup({ 'alerts.settings.save': (p) => ok({ intervalMinutes: Number(p.intervalMinutes) }) });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Rules' }));
+    const form = await screen.findByRole('form', { name: 'Evaluation interval' });
+    const input = within(form).getByRole('textbox', { name: /Evaluate rules every/ });
+    await waitFor(() => expect((input as HTMLInputElement).value).toBe('5'));
+    await userEvent.clear(input);
+    await userEvent.type(input, '0');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(within(form).getByText('The interval is 1–1,440 minutes')).toBeTruthy();
+    expect(fake.method('alerts.settings.save')).not.toHaveBeenCalled();
+    await userEvent.clear(input);
+    await userEvent.type(input, '15');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(fake.method('alerts.settings.save')).toHaveBeenCalledWith({ intervalMinutes: 15 });
+    await waitFor(() => expect(within(form).queryByText('The interval is 1–1,440 minutes')).toBeNull());
   });
 
   it('disables a rule from its checkbox', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ALERT_RULE_KINDS, AlertRuleKind, type Alert, type AlertRule, type AlertState, type BrokenAlertRule, type ConnectionSummary } from '../../../../shared/contract';
+import { ALERT_RULE_KINDS, AlertRuleKind, AlertSettings, type Alert, type AlertRule, type AlertState, type BrokenAlertRule, type ConnectionSummary } from '../../../../shared/contract';
 import { call, getBridge } from '../../api/client';
 import { CsvButton } from '../../shell/charts/CsvButton';
 import { DialogFooter } from '../../shell/DialogFooter';
@@ -218,7 +218,7 @@ function RulesView({ version }: { version: number }) {
   return (
     <div className="alerts-rules">
       <div className="alerts-controls">
-        <p className="muted">Rules are evaluated every few minutes while Pilothouse runs. A rule whose data cannot be read says so here and leaves its alerts as they were.</p>
+        <IntervalForm />
         <span className="alerts-spacer" />
         <button type="button" className="primary" onClick={() => setEditing(newRuleForm())}>
           Add rule…
@@ -283,6 +283,54 @@ function RulesView({ version }: { version: number }) {
       {editing && <RuleDialog initial={editing} connections={connections} onSaved={query.refetch} onClose={() => setEditing(undefined)} />}
       {removing && <RemoveRuleDialog rule={removing} onRemoved={query.refetch} onClose={() => setRemoving(undefined)} />}
     </div>
+  );
+}
+
+/** How often the services evaluate the rules; a rule whose data cannot be read says so in its row and leaves its alerts as they were. */
+function IntervalForm() {
+  const query = useQuery('alerts.settings.get', {});
+  const [typed, setTyped] = useState<string>();
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const shown = typed ?? (query.value ? String(query.value.intervalMinutes) : '');
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = AlertSettings.safeParse({ intervalMinutes: shown.trim() === '' ? undefined : Number(shown) });
+    if (!parsed.success) return setProblem(parsed.error.issues[0]?.message);
+    setProblem(undefined);
+    setBusy(true);
+    try {
+      await call('alerts.settings.save', parsed.data);
+      setTyped(undefined);
+      query.refetch();
+      notifySuccess(`Rules are evaluated every ${parsed.data.intervalMinutes} minute${parsed.data.intervalMinutes === 1 ? '' : 's'}`);
+    } catch (err) {
+      setProblem(describeError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="alerts-interval" aria-label="Evaluation interval" onSubmit={(e) => void submit(e)} noValidate>
+      <label className="field inline">
+        <span>Evaluate rules every</span>
+        <input
+          value={shown}
+          inputMode="numeric"
+          size={5}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'alerts-interval-error' : undefined}
+          onChange={(e) => setTyped(e.target.value)}
+        />
+        <span>minutes</span>
+      </label>
+      <button type="submit" disabled={busy || typed === undefined}>
+        {busy ? 'Saving…' : 'Save'}
+      </button>
+      <FieldError id="alerts-interval-error" problem={problem} />
+    </form>
   );
 }
 
