@@ -157,6 +157,9 @@ describe('GPU page', () => {
 
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Per' }), 'gpu');
     await waitFor(() => expect(fake.method('gpu.utilisation')).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'gpu' })));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Only namespace' }), { target: { value: ' ml ' } });
+    await waitFor(() => expect(fake.method('gpu.utilisation')).toHaveBeenLastCalledWith(expect.objectContaining({ namespace: 'ml', groupBy: 'gpu' })));
+    expect(fake.method('gpu.utilisation').mock.lastCall?.[0]).not.toHaveProperty('node');
     await userEvent.click(screen.getByRole('button', { name: 'fake zoom' }));
     await waitFor(() => expect(fake.method('gpu.utilisation')).toHaveBeenLastCalledWith(expect.objectContaining({ start: 5000, end: 6000 })));
     await userEvent.click(screen.getByRole('button', { name: 'Back to 24 h' }));
@@ -177,6 +180,9 @@ describe('GPU page', () => {
     expect(await screen.findByRole('img', { name: /GPU utilisation, every GPU: GPU utilisation of 1 rows/ })).toBeTruthy();
     expect(screen.getByText(/1 GPUs × 2 times, a column every 1 min/)).toBeTruthy();
     expect(fake.method('gpu.heatmap')).toHaveBeenCalledWith(expect.objectContaining({ prometheusConnectionId: 'p-prod', metric: 'DCGM_FI_DEV_GPU_UTIL' }));
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Metric' }), 'DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+    await waitFor(() => expect(fake.method('gpu.heatmap')).toHaveBeenLastCalledWith(expect.objectContaining({ metric: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' })));
+    expect(await screen.findByRole('img', { name: /Graphics engine active, every GPU/ })).toBeTruthy();
 
     fake.handle('gpu.heatmap', () => ok({ ...heatmap, cells: btoa('x') }));
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));

@@ -7,12 +7,16 @@ import type { TimeSeriesData } from '../../shell/charts/timeSeries';
 import { describeError } from '../../shell/errorActions';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { readSetting, writeSetting } from '../../shell/storage';
+import { useDebouncedValue } from '../../shell/useDebouncedValue';
 import { useQuery } from '../../ui/useQuery';
 import { chartData } from './gpuView';
 import { RangePicker, useRange } from './RangePicker';
 
 const METRIC_KEY = 'pilothouse.gpus.metric';
 const GROUP_KEY = 'pilothouse.gpus.groupBy';
+
+const FILTERS = ['node', 'namespace', 'pod'] as const;
+type FilterKey = (typeof FILTERS)[number];
 
 const GROUP_LABELS: Record<GpuGroupBy, string> = { gpu: 'GPU', node: 'Node', pod: 'Pod', namespace: 'Namespace' };
 
@@ -38,7 +42,11 @@ export function UtilisationView({ prometheus }: { prometheus: ConnectionSummary 
   const [metric, setMetric] = useState<GpuMetric>(() => stored(METRIC_KEY, GpuMetric.options, 'DCGM_FI_DEV_GPU_UTIL'));
   const [groupBy, setGroupBy] = useState<GpuGroupBy>(() => stored(GROUP_KEY, GpuGroupBy.options, 'node'));
   const range = useRange();
-  const query = useQuery('gpu.utilisation', { prometheusConnectionId: prometheus.id, metric, groupBy, ...range.span }, { keepPrevious: true, refreshKey: String(range.version) });
+  const [filter, setFilter] = useState<Record<FilterKey, string>>({ node: '', namespace: '', pod: '' });
+  const only = useDebouncedValue(filter, 400);
+  // Exact label values; a blank field keeps every GPU.
+  const narrowed = Object.fromEntries(FILTERS.flatMap((f) => (only[f].trim() ? [[f, only[f].trim().slice(0, 253)]] : [])));
+  const query = useQuery('gpu.utilisation', { prometheusConnectionId: prometheus.id, metric, groupBy, ...range.span, ...narrowed }, { keepPrevious: true, refreshKey: String(range.version) });
   const answer = query.value;
   const data = useMemo(() => answer && chartData(answer, query.answered?.groupBy ?? groupBy), [answer, query.answered?.groupBy, groupBy]);
   const info = GPU_METRICS[answer?.metric ?? metric];
@@ -82,6 +90,12 @@ export function UtilisationView({ prometheus }: { prometheus: ConnectionSummary 
             ))}
           </select>
         </label>
+        {FILTERS.map((f) => (
+          <label key={f} className="field inline">
+            <span>Only {f}</span>
+            <input value={filter[f]} size={12} maxLength={253} spellCheck={false} placeholder="any" onChange={(e) => setFilter((all) => ({ ...all, [f]: e.target.value }))} />
+          </label>
+        ))}
         <RangePicker range={range} loading={query.loading} />
       </div>
       <p className="muted" aria-live="polite">
