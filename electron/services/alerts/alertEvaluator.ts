@@ -21,6 +21,8 @@ export const RULE_TIMEOUT_MS = 90_000;
 const CONCURRENCY = 4;
 /** More alerts opened by one evaluation than this make one summary notification, not a burst. */
 const MAX_NOTIFICATIONS = 3;
+/** Resolved alerts are kept this long as history (the audit log keeps their acknowledgements for good). */
+export const RESOLVED_KEEP_MS = 90 * 86_400_000;
 
 export interface AlertEvaluatorDeps {
   store: AlertStore;
@@ -136,6 +138,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rules.length) }, worker));
     if (stopped.signal.aborted) throw new AppError('INTERNAL', 'Pilothouse is closing: the evaluation was stopped');
+    store.prune(new Date(now() - RESOLVED_KEEP_MS).toISOString());
     const evaluation = { rules: rules.length, failed, opened: opened.length, resolved, firing: store.firing(), at: new Date(now()).toISOString() };
     if (opened.length || resolved) log.info('alerts evaluated', { ...evaluation });
     announce(opened);

@@ -52,6 +52,8 @@ export interface AlertStore {
   reconcile(ruleId: number, findings: readonly Finding[], at: string): Reconciled;
   /** Resolves every firing alert of the rule (it was disabled). */
   resolveAll(ruleId: number, at: string): number;
+  /** Forgets alerts resolved before `before` (ISO); returns how many. */
+  prune(before: string): number;
   alerts(state?: AlertState): { alerts: Alert[]; truncated: boolean };
   alert(id: number): Alert | undefined;
   acknowledge(id: number, actor: string, at: string): Alert;
@@ -177,6 +179,7 @@ export function createAlertStore(db: Database): AlertStore {
   const listState = db.prepare<[AlertState, number], AlertRow>(
     `SELECT ${ALERT_COLUMNS} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.state = ? ORDER BY a.first_seen DESC, a.id DESC LIMIT ?`,
   );
+  const prune = db.prepare(`DELETE FROM alerts WHERE state = 'resolved' AND resolved_at < ?`);
   const acknowledge = db.prepare('UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL');
   const firing = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE state = 'firing'`);
   const firingUnacknowledged = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE state = 'firing' AND acknowledged_at IS NULL`);
@@ -225,6 +228,7 @@ export function createAlertStore(db: Database): AlertStore {
     evaluated: (id, at, error) => void evaluated.run(at, error, id),
     reconcile: (ruleId, findings, at) => reconcile(ruleId, findings, at),
     resolveAll: (ruleId, at) => resolveAll.run(at, ruleId).changes,
+    prune: (before) => prune.run(before).changes,
     alerts(state) {
       const rows = state ? listState.all(state, MAX_ALERTS_LISTED + 1) : listAll.all(MAX_ALERTS_LISTED + 1);
       return { alerts: rows.slice(0, MAX_ALERTS_LISTED).map(toAlert), truncated: rows.length > MAX_ALERTS_LISTED };

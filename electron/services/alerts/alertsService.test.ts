@@ -114,6 +114,21 @@ describe('evaluating an idle GPU cost rule', () => {
     expect(k.service.list('firing').alerts.map((a) => a.id)).toEqual([alerts[0].id]);
   });
 
+  it('keeps resolved alerts as history for 90 days', async () => {
+    const k = kit();
+    k.sources.idleGpus = async () => notebookIdle();
+    await save(k, idleRule());
+    await k.service.evaluateNow();
+    k.sources.idleGpus = async () => idleReportOf([]);
+    await k.service.evaluateNow();
+    k.clock.now += 89 * 86_400_000;
+    await k.service.evaluateNow();
+    expect(k.service.list('resolved').alerts).toHaveLength(1);
+    k.clock.now += 2 * 86_400_000;
+    await k.service.evaluateNow();
+    expect(k.service.list().alerts).toEqual([]);
+  });
+
   it('fires on any priced idle GPU at 0 $/h, and never on GPUs without a price (unknown is not free)', async () => {
     const k = kit();
     k.sources.idleGpus = async () =>
