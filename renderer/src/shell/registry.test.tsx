@@ -40,7 +40,7 @@ describe('feature registry', () => {
     const user = userEvent.setup();
     renderApp();
     expect(navLinks().map((a) => [a.textContent, a.getAttribute('href')])).toEqual(appRegistry.pages.map((p) => [p.label, `#/${p.route}`]));
-    expect(appRegistry.pages.map((p) => p.route)).toEqual(['connections', 'clusters', 'rollouts', 'pipelines', 'drills', 'gpus', 'terminal', 'runbooks', 'audit']);
+    expect(appRegistry.pages.map((p) => p.route)).toEqual(['connections', 'clusters', 'rollouts', 'pipelines', 'drills', 'gpus', 'alerts', 'spend', 'terminal', 'runbooks', 'audit']);
 
     for (const page of appRegistry.pages) {
       await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: page.label }));
@@ -85,7 +85,7 @@ describe('feature registry', () => {
     const user = userEvent.setup();
     renderApp(createFakeBridge(), '#/probe', createRegistry([...features, probeFeature]));
     expect(screen.getByRole('heading', { name: 'Probe page' })).toBeTruthy();
-    expect(navLinks().map((a) => a.textContent)).toEqual(['Connections', 'Clusters', 'Probe', 'Rollouts', 'Pipelines', 'DR drills', 'GPUs & spend', 'Terminal', 'Runbooks', 'Audit']);
+    expect(navLinks().map((a) => a.textContent)).toEqual(['Connections', 'Clusters', 'Probe', 'Rollouts', 'Pipelines', 'DR drills', 'GPUs', 'Alerts', 'Spend', 'Terminal', 'Runbooks', 'Audit']);
     expect(navLinks()[2].getAttribute('aria-current')).toBe('page');
 
     await user.keyboard('{Control>}k{/Control}');
