@@ -33,6 +33,7 @@ const at = (column: number, row: number) => ({ clientX: 170 + column * 2 + 1, cl
 describe('Heatmap', () => {
   it('names the row, time and value under the mouse', () => {
     render(<Heatmap title="Utilisation" valueLabel="GPU utilisation" data={data()} />);
+    expect(screen.getByRole('figure', { name: 'Utilisation' })).toBeTruthy();
     fireEvent.mouseMove(canvas(), at(10, 0));
     const tip = screen.getByRole('tooltip');
     expect(tip.textContent).toContain('node-a / GPU 0');

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { describeError } from '../errorActions';
 import { useResizeEffect } from '../../ui/useResizeEffect';
 import { buildPalette, cellAt, columnsOf, dragColumns, NO_DATA, paintPixels, parseHex, rowHeightFor, scaleGradient, tickLabel, timeTicks, type HeatmapData, type HeatmapLayout } from './heatmapData';
@@ -35,6 +35,7 @@ const timeText = (seconds: number) => new Date(seconds * 1000).toLocaleString();
  */
 export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
   const colors = useChartColors();
+  const captionId = useId();
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -148,9 +149,11 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
   const dragRight = drag && Math.min(GUTTER + layout.width, Math.max(drag.from, drag.to));
 
   return (
-    <figure className="heatmap">
+    <figure className="heatmap" aria-labelledby={captionId}>
       <div className="heatmap-head">
-        <figcaption className="heatmap-title">{title}</figcaption>
+        <span id={captionId} className="heatmap-title">
+          {title}
+        </span>
         <div className="heatmap-actions">
           {zoomed && (
             <button type="button" onClick={() => zoomTo(0, columns)}>

@@ -72,6 +72,7 @@ describe('TimeSeriesChart', () => {
   it('creates the plot once and hands new values of the same series to setData', async () => {
     const { rerender } = await renderChart(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3)} />);
     expect(plots).toHaveLength(1);
+    expect(screen.getByRole('figure', { name: 'GPU utilisation' })).toBeTruthy();
     rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 50)} />);
     rerender(<TimeSeriesChart title="GPU utilisation" unit="%" data={data(3, 60)} />);
     expect(plots).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { describeError } from '../errorActions';
@@ -98,6 +98,7 @@ function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'b
  */
 export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stacked = false, height = 260, range, legendRows = 8, onZoom }: TimeSeriesChartProps) {
   const colors = useChartColors();
+  const captionId = useId();
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   /** The data the plot shows now: the create effect passes it, the data effect skips it. */
@@ -222,17 +223,21 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
 
   if (empty) {
     return (
-      <figure className="ts-chart">
-        <figcaption className="ts-chart-title">{title}</figcaption>
+      <figure className="ts-chart" aria-labelledby={captionId}>
+        <span id={captionId} className="ts-chart-title">
+          {title}
+        </span>
         <p className="muted ts-chart-empty">No samples in this range.</p>
       </figure>
     );
   }
 
   return (
-    <figure className="ts-chart">
+    <figure className="ts-chart" aria-labelledby={captionId}>
       <div className="ts-chart-head">
-        <figcaption className="ts-chart-title">{title}</figcaption>
+        <span id={captionId} className="ts-chart-title">
+          {title}
+        </span>
         <div className="ts-chart-actions">
           {zoomed && (
             <button type="button" onClick={resetZoom} title="Show the whole range again (or double-click the chart)">
