@@ -126,7 +126,7 @@ export function IdleView({ cluster, prometheus }: { cluster: ConnectionSummary; 
       <FieldError id="gpu-idle-window-error" problem={'problem' in windowHours ? windowHours.problem : undefined} />
       {query.error !== undefined && <ErrorNotice error={describeError(query.error)} />}
       {report?.podAccess.status === 'forbidden' && (
-        <p className="notice notice-warn" role="status">
+        <p className="notice gpu-notice-warn" role="status">
           Pods could not be listed, so owners and teams are unknown: {report.podAccess.message}
         </p>
       )}

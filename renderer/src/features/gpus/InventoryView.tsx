@@ -146,7 +146,7 @@ export function InventoryView({ cluster }: { cluster: ConnectionSummary }) {
       </div>
       {query.error !== undefined && <ErrorNotice error={describeError(query.error)} />}
       {inv?.podAccess.status === 'forbidden' && (
-        <p className="notice notice-warn" role="status">
+        <p className="notice gpu-notice-warn" role="status">
           Pods could not be listed, so requested and free GPUs are unknown: {inv.podAccess.message}
         </p>
       )}

@@ -179,7 +179,7 @@ export function PricesView() {
         </div>
       </div>
       {confirmReset && (
-        <div className="notice notice-warn" role="alert">
+        <div className="notice gpu-notice-warn" role="alert">
           <p>
             Go back to the prices Pilothouse ships? {edited ? `Your ${edited.toLocaleString()} edited or added prices are dropped.` : 'No price was edited.'}
           </p>
