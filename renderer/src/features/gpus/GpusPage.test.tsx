@@ -118,6 +118,22 @@ describe('GPU page', () => {
     expect(useInspector.getState().focus).toMatchObject({ connectionId: 'k-prod', key: '/pods', namespace: 'ml', name: 'train-0' });
   });
 
+  it('still shows capacity when pods cannot be listed, and says why the rest is unknown', async () => {
+    const forbidden: GpuInventory = {
+      ...inventory,
+      nodes: inventory.nodes.map((n) => ({ ...n, requested: null, free: null })),
+      pods: [],
+      namespaces: [],
+      teams: [],
+      podAccess: { status: 'forbidden', message: 'pods is forbidden: User "viewer" cannot list resource "pods"' },
+      totals: { ...inventory.totals, requested: null, free: null, pending: null },
+    };
+    open('inventory', [kubeConnection()], { 'gpu.inventory': () => ok(forbidden) });
+    expect(await screen.findByText(/Pods could not be listed, so requested and free GPUs are unknown: pods is forbidden/)).toBeTruthy();
+    expect(screen.getByText(/20 GPUs, 20 allocatable, – requested, – free/)).toBeTruthy();
+    expect(screen.getByText('Pods could not be listed.')).toBeTruthy();
+  });
+
   it('asks again with a new team label only once it is a valid label key', async () => {
     const fake = open('inventory', [kubeConnection()], { 'gpu.inventory': () => ok(inventory) });
     const field = await screen.findByRole('textbox', { name: 'Team label' });
