@@ -76,6 +76,10 @@ describe('feature registry', () => {
       'Import runbooks…',
       'Toggle theme',
       ...appRegistry.pages.map((p) => `Go to ${p.label}`),
+      'Where are the free GPUs?',
+      'Idle GPUs and what they cost',
+      'Edit GPU prices',
+      "This machine's GPUs",
       'Switch to prod-eu',
       'New terminal on prod-eu',
     ]);
