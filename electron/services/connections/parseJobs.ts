@@ -3,9 +3,12 @@
  * them, parse the YAML or INI and build the kubeconfig or AWS model. Pure
  * (no database, no secret box), so it runs in a worker thread
  * (`parseWorker.ts`); what needs the data file stays with the caller.
+ * Large Prometheus answers are read here too (metrics/prometheusAnswer.ts).
  */
+import type { TransferListItem } from 'node:worker_threads';
 import type { AwsProfilePreview, AwsProfilesSource, KubeconfigSource, KubeContextPreview, RejectedEntry } from '../../../shared/contract';
 import { withoutHiddenChars } from '../../../shared/hiddenChars';
+import { answerTransferables, readPrometheusAnswer, type PrometheusAnswer, type PrometheusAnswerJob } from '../metrics/prometheusAnswer';
 import { parseAwsProfiles, type AwsParseResult } from './awsProfilesParse';
 import { parseKubeconfig, parseKubeconfigSources, type KubeconfigParseResult, type ParsedContext, type RejectedContext } from './kubeconfigParse';
 import { isUntrustedSource, readAwsSources, readKubeconfigSources, type SourceEnvironment } from './sources';
@@ -28,7 +31,8 @@ export type ParseJob =
   | { kind: 'kubeconfigPreview'; source: KubeconfigSource; environment: SourceEnvironment }
   | { kind: 'kubeconfigRead'; source: KubeconfigSource; environment: SourceEnvironment; contextNames: string[] }
   | { kind: 'awsPreview'; source: AwsProfilesSource; environment: SourceEnvironment }
-  | { kind: 'awsRead'; source: AwsProfilesSource; environment: SourceEnvironment };
+  | { kind: 'awsRead'; source: AwsProfilesSource; environment: SourceEnvironment }
+  | PrometheusAnswerJob;
 
 /** The answer to each kind of {@link ParseJob}. */
 export interface ParseResults {
@@ -36,6 +40,17 @@ export interface ParseResults {
   kubeconfigRead: KubeconfigRead;
   awsPreview: { profiles: ProfilePreview[]; rejected: RejectedEntry[] };
   awsRead: AwsParseResult;
+  prometheusAnswer: PrometheusAnswer;
+}
+
+/** The buffers of `job` moved to the worker rather than copied: a Prometheus answer's bytes. */
+export function jobTransferables(job: ParseJob): TransferListItem[] {
+  return job.kind === 'prometheusAnswer' ? [job.bytes] : [];
+}
+
+/** The buffers of `job`'s answer moved back rather than copied: a Prometheus matrix's values. */
+export function resultTransferables(result: ParseResults[ParseJob['kind']], job: ParseJob): TransferListItem[] {
+  return job.kind === 'prometheusAnswer' ? answerTransferables(result as PrometheusAnswer) : [];
 }
 
 /**
@@ -127,5 +142,7 @@ export function runParseJob(job: ParseJob): ParseResults[ParseJob['kind']] {
       return previewAws(job.source, job.environment);
     case 'awsRead':
       return readAws(job.source, job.environment);
+    case 'prometheusAnswer':
+      return readPrometheusAnswer(job);
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
 import { createWorkerPool, workerEntry, WorkerStopped, type WorkerPool } from '../workers/workerPool';
-import type { ParseJob, ParseResults } from './parseJobs';
+import { jobTransferables, type ParseJob, type ParseResults } from './parseJobs';
 
 /**
  * Parse workers: at most two, and one fewer than the cores. A 10 MiB
@@ -36,9 +36,13 @@ const MAX_HEAP_MB = 512;
 /** Young generation of a parse worker: a 10 MiB preview peaks ~50 MB lower than with V8's default, as fast. */
 const YOUNG_HEAP_MB = 8;
 
-/** Reads and parses kubeconfig and AWS files in worker threads; see parseJobs.ts. */
+/** Reads and parses kubeconfig and AWS files, and large Prometheus answers, in worker threads; see parseJobs.ts. */
 export interface ParsePool {
-  /** Runs `job` off the event loop; rejects with the job's AppError, `signal`'s reason, or BUSY when too many wait. */
+  /**
+   * Runs `job` off the event loop; rejects with the job's AppError,
+   * `signal`'s reason, or BUSY when too many wait. A Prometheus answer's
+   * bytes are moved to the worker: the caller can't read them afterwards.
+   */
   run<K extends ParseJob['kind']>(job: Extract<ParseJob, { kind: K }>, signal?: AbortSignal): Promise<ParseResults[K]>;
   /** Workers alive, parses running and waiting. */
   stats(): { workers: number; running: number; waiting: number };
@@ -46,37 +50,55 @@ export interface ParsePool {
   close(): Promise<void>;
 }
 
+/** What a pool's parses read, in its log lines and in the errors a person sees. */
+export interface ParsePurpose {
+  /** For log lines: "kubeconfig/AWS parse". */
+  name: string;
+  /** The refusal when `inHand` parses are running or waiting already. */
+  busy(inHand: number): AppError;
+  /** The error of a parse that needed more than `maxHeapMb`. */
+  tooLarge(maxHeapMb: number): AppError;
+}
+
+/** The connections area's parses: kubeconfig and AWS files a person picked. */
+export const FILE_PARSES: ParsePurpose = {
+  name: 'kubeconfig/AWS parse',
+  busy: (inHand) => new AppError('BUSY', `Pilothouse is already reading ${inHand} kubeconfig or AWS files; try again when they finish`),
+  tooLarge: (mb) => new AppError('FILE_TOO_LARGE', `Reading this file took more than ${mb} MB of memory, so Pilothouse stopped; import its contexts from smaller files`),
+};
+
 /** Limits of a {@link ParsePool}; the defaults suit the app, tests shrink them. */
 export interface ParsePoolOptions {
   size?: number;
   maxWaiting?: number;
   idleMs?: number;
+  /** What the parses read (default {@link FILE_PARSES}). */
+  purpose?: ParsePurpose;
 }
 
 /** A {@link ParsePool} whose workers start on the first parse and are reused. */
 export function createParsePool(log: Logger, options: ParsePoolOptions = {}): ParsePool {
   let pool: WorkerPool<ParseJob, ParseResults[ParseJob['kind']]> | undefined;
+  const purpose = options.purpose ?? FILE_PARSES;
   // Built on first use: most starts never import anything.
   const poolOf = () =>
     (pool ??= createWorkerPool({
-      name: 'kubeconfig/AWS parse',
+      name: purpose.name,
       entry: workerEntry('parseWorker', import.meta.dirname, join(import.meta.dirname, 'parseWorker.ts')),
       size: options.size ?? PARSE_WORKERS,
       maxWaiting: options.maxWaiting ?? MAX_WAITING_PARSES,
       idleMs: options.idleMs ?? IDLE_MS,
       maxHeapMb: MAX_HEAP_MB,
       youngHeapMb: YOUNG_HEAP_MB,
-      refuse: (inHand) => new AppError('BUSY', `Pilothouse is already reading ${inHand} kubeconfig or AWS files; try again when they finish`),
+      refuse: (inHand) => purpose.busy(inHand),
       log,
     }));
   return {
     async run(job, signal) {
       try {
-        return (await poolOf().run(job, signal)) as ParseResults[typeof job.kind];
+        return (await poolOf().run(job, signal, jobTransferables(job))) as ParseResults[typeof job.kind];
       } catch (err) {
-        if (err instanceof WorkerStopped && err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          throw new AppError('FILE_TOO_LARGE', `Reading this file took more than ${MAX_HEAP_MB} MB of memory, so Pilothouse stopped; import its contexts from smaller files`);
-        }
+        if (err instanceof WorkerStopped && err.code === 'ERR_WORKER_OUT_OF_MEMORY') throw purpose.tooLarge(MAX_HEAP_MB);
         throw err;
       }
     },

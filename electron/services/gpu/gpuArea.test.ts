@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { describe, expect, it, vi } from 'vitest';
+import { threadId as mainThreadId } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GPU_HEATMAP_NO_SAMPLE, heatmapCells, methods, type MethodName, type ParamsIn, type ResultOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
@@ -11,9 +12,16 @@ import { migratedDb, recorded, recordedCluster, recordedPrometheus } from './tes
 
 const ctx = { session: 's', actor: 'tester' } as unknown as CallContext;
 
-function setup(options: { now?: number } = {}) {
+const areas: { close(): void | Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(areas.splice(0).map((a) => a.close()));
+});
+
+/** The area over recorded answers; `inWorker` has every answer, however small, read by the area's parse worker. */
+function setup(options: { now?: number; inWorker?: boolean } = {}) {
   let now = options.now ?? recorded.end * 1000;
-  const prom = recordedPrometheus();
+  const prom = recordedPrometheus(options.inWorker ? { inlineParseBytes: 0 } : {});
+  const lines: string[] = [];
   const accessed: string[] = [];
   const listCluster = vi.fn(async (_kc: KubeConfig, _signal?: AbortSignal) => recordedCluster());
   const published: string[] = [];
@@ -28,17 +36,20 @@ function setup(options: { now?: number } = {}) {
         return { url: 'http://prometheus.test:9090', headers: {} };
       },
     },
-    log: createLogger(),
+    log: createLogger({ sink: (line) => lines.push(line) }),
     readLocalGpus: async () => ({ available: false, reason: 'nvidia-smi is not installed' }),
-    testing: { prometheus: () => prom.client, listCluster, now: () => now },
+    testing: { prometheus: prom.connect, listCluster, now: () => now },
   });
+  areas.push(area);
   /** A call as the transports make it: params parsed against the contract, the result checked against it. */
   const call = async <M extends MethodName>(method: M, params: ParamsIn<M>): Promise<ResultOf<M>> => {
     const spec = methods[method];
     const handler = area.handlers[method as keyof typeof area.handlers] as (p: unknown, c: CallContext) => unknown;
     return spec.result.parse(await handler(spec.params.parse(params), ctx)) as ResultOf<M>;
   };
-  return { area, call, listCluster, published, asked: prom.asked, accessed, advance: (ms: number) => (now += ms) };
+  /** Threads that logged reading a Prometheus answer. */
+  const parsedIn = () => lines.map((l) => JSON.parse(l) as { message: string; thread?: number }).filter((l) => l.message === 'Prometheus answer parse done in a worker thread');
+  return { area, call, listCluster, published, asked: prom.asked, accessed, parsedIn, advance: (ms: number) => (now += ms) };
 }
 
 describe('gpu area', () => {
@@ -75,10 +86,10 @@ describe('gpu area', () => {
     for (const s of u.series) expect(s.values).toHaveLength(u.times.length);
   });
 
-  it('charts one line per GPU, asked in shards', async () => {
+  it('charts one line per GPU, asked in one query', async () => {
     const { call, asked } = setup();
     const u = await call('gpu.utilisation', { prometheusConnectionId: 'prom-1', groupBy: 'gpu', start: recorded.start, end: recorded.end, step: 600 });
-    expect(asked).toHaveLength(10);
+    expect(asked).toEqual(['range-gpu']);
     expect(u.series.map((s) => s.key)).toEqual(['gpu-h200-0/0', 'gpu-h200-0/1', 'gpu-h200-0/2', 'gpu-h200-0/3', 'gpu-h200-2/0', 'gpu-h200-2/1', 'gpu-h200-2/2', 'gpu-h200-2/3']);
   });
 
@@ -92,11 +103,30 @@ describe('gpu area', () => {
   it('builds the heatmap with holders', async () => {
     const { call, asked } = setup();
     const h = await call('gpu.heatmap', { prometheusConnectionId: 'prom-1', start: recorded.start, end: recorded.end, step: 600 });
-    expect(asked.sort()).toEqual(['holders', ...Array.from({ length: 10 }, (_, d) => `range-gpu-${d}`)]);
+    expect(asked.sort()).toEqual(['holders', 'range-gpu']);
     expect(h.rows).toHaveLength(8);
     const cells = heatmapCells(h);
     expect(cells).toHaveLength(8 * h.columns);
     expect([...cells].every((c) => c <= 100 || c === GPU_HEATMAP_NO_SAMPLE)).toBe(true);
+  });
+
+  it('reads large answers in its own worker thread, to the same charts, heatmap and report', { timeout: 60_000 }, async () => {
+    const inline = setup();
+    const worker = setup({ inWorker: true });
+    const range = { prometheusConnectionId: 'prom-1', start: recorded.start, end: recorded.end, step: 600 };
+    for (const ask of [
+      (c: typeof inline.call) => c('gpu.utilisation', { ...range, groupBy: 'gpu' }),
+      (c: typeof inline.call) => c('gpu.utilisation', { ...range, groupBy: 'pod', metric: 'DCGM_FI_DEV_GPU_UTIL' }),
+      (c: typeof inline.call) => c('gpu.heatmap', range),
+      (c: typeof inline.call) => c('gpu.idle', { clusterConnectionId: 'c1', prometheusConnectionId: 'prom-1', windowHours: 6 }),
+    ]) {
+      expect(await ask(worker.call)).toEqual(await ask(inline.call));
+    }
+    expect(inline.parsedIn()).toEqual([]);
+    // range-gpu, range-pod, holders and range-gpu again, hourly.
+    const threads = worker.parsedIn().map((l) => l.thread);
+    expect(threads).toHaveLength(5);
+    for (const thread of threads) expect(thread).not.toBe(mainThreadId);
   });
 
   it('reports idle GPUs over the hours up to now, priced from the table', async () => {

@@ -1,6 +1,8 @@
 import { gpuContract } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
 import type { ServiceArea } from '../app/serviceArea';
 import type { ConnectionService } from '../connections/connectionService';
+import { createParsePool, type ParsePoolOptions, type ParsePurpose } from '../connections/parsePool';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import type { EventHub } from '../rpc/eventHub';
@@ -21,16 +23,35 @@ export interface GpuAreaDeps {
   readLocalGpus: GpuServiceDeps['readLocalGpus'];
   /** Test seams: Prometheus clients, the cluster lister, the clock. */
   testing?: Pick<GpuServiceDeps, 'prometheus' | 'listCluster' | 'now'>;
+  /** Limits of the workers that read large Prometheus answers; the defaults suit the app. */
+  parsing?: Omit<ParsePoolOptions, 'purpose'>;
 }
+
+/** The parses the GPU area runs: Prometheus answers of up to hundreds of MB. */
+const ANSWER_PARSES: ParsePurpose = {
+  name: 'Prometheus answer parse',
+  busy: (inHand) => new AppError('BUSY', `Pilothouse is already reading ${inHand} large Prometheus answers; try again when they finish`),
+  tooLarge: (mb) => new AppError('VALIDATION', `Reading this Prometheus answer took more than ${mb} MB of memory, so Pilothouse stopped: ask for fewer series, a shorter range or a larger step`),
+};
 
 /**
  * The GPUs area: inventory of who holds which GPUs, utilisation and a heatmap
  * from dcgm-exporter's metrics, idle GPUs and their cost, the price table, and
  * this machine's GPUs. It holds nothing open between calls but a few seconds'
- * cache of each cluster's listing.
+ * cache of each cluster's listing, and the worker threads that read large
+ * Prometheus answers (started on the first, ended when idle or on close).
  */
 export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract> & { service: GpuService } {
-  const service = createGpuService({ db: deps.db, access: deps.access, connections: deps.connections, log: deps.log, readLocalGpus: deps.readLocalGpus, ...deps.testing });
+  const parser = createParsePool(deps.log, { ...deps.parsing, purpose: ANSWER_PARSES });
+  const service = createGpuService({
+    db: deps.db,
+    access: deps.access,
+    connections: deps.connections,
+    log: deps.log,
+    readLocalGpus: deps.readLocalGpus,
+    readAnswer: (job, signal) => parser.run(job, signal),
+    ...deps.testing,
+  });
   const pricesChanged = <T>(answer: T): T => {
     deps.hub.publish('gpu.pricesChanged', {});
     return answer;
@@ -50,6 +71,9 @@ export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract
       'gpu.local': () => service.local(),
     },
     endSession: () => {},
-    close: () => service.close(),
+    close: () => {
+      service.close();
+      return parser.close();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GPU_MAX_POINTS } from '../../../shared/contract';
-import { alignRange, chooseStep, GPU_SHARDS, heatmapQuery, holdersQuery, hourlyUtilisationQuery, promString, selector, seriesKey, utilisationQuery } from './gpuQueries';
+import { alignRange, chooseStep, heatmapQuery, holdersQuery, hourlyUtilisationQuery, promString, selector, seriesKey, utilisationQuery } from './gpuQueries';
 import { recorded } from './testKit';
 
 describe('chooseStep', () => {
@@ -39,10 +39,9 @@ describe('promString and selector', () => {
 describe('utilisationQuery', () => {
   it('asks exactly what the recorded answers were recorded for', () => {
     const q = (name: string) => recorded.queries[name].params.query;
-    GPU_SHARDS.forEach((shard, d) => {
-      expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'gpu', {}, shard)).toBe(q(`range-gpu-${d}`));
-      expect(heatmapQuery('DCGM_FI_DEV_GPU_UTIL', shard)).toBe(q(`range-gpu-${d}`));
-    });
+    expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'gpu')).toBe(q('range-gpu'));
+    expect(heatmapQuery('DCGM_FI_DEV_GPU_UTIL')).toBe(q('range-gpu'));
+    expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'gpu', { node: 'gpu-h200-2' })).toBe(q('range-gpu-of-node'));
     expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'node')).toBe(q('range-node'));
     expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'pod')).toBe(q('range-pod'));
     expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'namespace')).toBe(q('range-namespace'));
@@ -55,14 +54,6 @@ describe('utilisationQuery', () => {
     expect(utilisationQuery('DCGM_FI_DEV_FB_USED', 'node')).toBe('sum by (Hostname) (DCGM_FI_DEV_FB_USED{})');
     expect(utilisationQuery('DCGM_FI_DEV_POWER_USAGE', 'namespace')).toBe('sum by (namespace) (DCGM_FI_DEV_POWER_USAGE{namespace!=""})');
     expect(utilisationQuery('DCGM_FI_DEV_GPU_TEMP', 'pod', { node: 'gpu-h200-1' })).toBe('max by (namespace, pod) (DCGM_FI_DEV_GPU_TEMP{Hostname="gpu-h200-1",pod!=""})');
-  });
-
-  it('splits GPUs by the last digit of their index, every index in exactly one shard', () => {
-    expect(GPU_SHARDS).toHaveLength(10);
-    for (const index of ['0', '7', '10', '15', '123']) {
-      // PromQL regex matchers are anchored at both ends.
-      expect(GPU_SHARDS.filter((shard) => new RegExp(`^(?:${shard})$`).test(index)), index).toHaveLength(1);
-    }
   });
 
   it('narrows to a node, namespace and pod', () => {

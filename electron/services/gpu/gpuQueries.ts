@@ -32,14 +32,13 @@ export function promString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
 }
 
-/** A selector of `metric`: exact matches for the filters given, `label!=""` for the labels that must be present, and a shard of the GPU indices (see {@link GPU_SHARDS}). */
-export function selector(metric: GpuMetric, filters: Record<string, string | undefined>, present: readonly string[] = [], shard?: string): string {
+/** A selector of `metric`: exact matches for the filters given, `label!=""` for the labels that must be present. */
+export function selector(metric: GpuMetric, filters: Record<string, string | undefined>, present: readonly string[] = []): string {
   const matchers = [
     ...Object.entries(filters)
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${promString(v)}`),
     ...present.map((k) => `${k}!=""`),
-    ...(shard !== undefined ? [`gpu=~${promString(shard)}`] : []),
   ];
   return `${metric}{${matchers.join(',')}}`;
 }
@@ -57,14 +56,6 @@ export const GROUP_LABELS: Record<GpuGroupBy, readonly string[]> = {
   namespace: ['namespace'],
 };
 
-/**
- * Per-GPU queries are split by the last digit of the GPU's index, asked at
- * once: a thousand GPUs over a day is ~22 MB of JSON, which the client parses
- * in one go (0.6–1 s of the services' thread on a busy 2-core machine); a
- * tenth of it takes a tenth of that, and other calls run in between.
- */
-export const GPU_SHARDS: readonly string[] = Array.from({ length: 10 }, (_, d) => `.*${d}`);
-
 /** The filters a utilisation query may narrow to, by dcgm-exporter label. */
 export interface GpuFilters {
   node?: string;
@@ -77,9 +68,9 @@ export interface GpuFilters {
  * dropped, so a GPU that changes hands stays one line; pods and namespaces
  * count only the GPUs a pod holds.
  */
-export function utilisationQuery(metric: GpuMetric, groupBy: GpuGroupBy, filters: GpuFilters = {}, shard?: string): string {
+export function utilisationQuery(metric: GpuMetric, groupBy: GpuGroupBy, filters: GpuFilters = {}): string {
   const present = groupBy === 'pod' ? ['pod'] : groupBy === 'namespace' ? ['namespace'] : [];
-  const sel = selector(metric, { Hostname: filters.node, namespace: filters.namespace, pod: filters.pod }, present, shard);
+  const sel = selector(metric, { Hostname: filters.node, namespace: filters.namespace, pod: filters.pod }, present);
   const combine = groupBy === 'gpu' ? 'max' : GPU_METRICS[metric].combine;
   return scaled(metric, `${combine} by (${GROUP_LABELS[groupBy].join(', ')}) (${sel})`);
 }
@@ -99,8 +90,8 @@ export function seriesKey(groupBy: GpuGroupBy, labels: Record<string, string>): 
 }
 
 /** Per GPU, for the heatmap: one row per GPU whoever holds it. */
-export function heatmapQuery(metric: 'DCGM_FI_DEV_GPU_UTIL' | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', shard?: string): string {
-  return scaled(metric, `max by (${GPU_LABELS.join(', ')}) (${selector(metric, {}, [], shard)})`);
+export function heatmapQuery(metric: 'DCGM_FI_DEV_GPU_UTIL' | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'): string {
+  return scaled(metric, `max by (${GPU_LABELS.join(', ')}) (${selector(metric, {})})`);
 }
 
 /** Which pod holds each GPU at an instant. */

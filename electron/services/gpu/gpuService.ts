@@ -4,13 +4,13 @@ import { GPU_METRICS } from '../../../shared/contract';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
-import { createPrometheusClient, type PrometheusAccess, type PrometheusClient } from '../metrics/prometheusClient';
+import { createPrometheusClient, type PrometheusAccess, type PrometheusAnswerReader, type PrometheusClient, type PrometheusClientOptions } from '../metrics/prometheusClient';
 import type { Database } from '../store/database';
 import { listClusterGpus, summariseInventory, type GpuClusterSnapshot } from './clusterGpus';
-import { alignRange, chooseStep, GPU_SHARDS, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
+import { alignRange, chooseStep, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
 import { idleReport } from './idleGpus';
 import { createGpuPriceStore, type GpuPriceStore } from './priceStore';
-import { alignSeries, gridOf, heatmapOf } from './seriesShape';
+import { alignSeries, heatmapOf } from './seriesShape';
 
 /** How long one listing of a cluster answers inventory and idle calls: a page that asks twice lists 10,000 pods once. */
 export const INVENTORY_TTL_MS = 5_000;
@@ -25,8 +25,10 @@ export interface GpuServiceDeps {
   log: Logger;
   /** This machine's GPUs (nvidia-smi). */
   readLocalGpus: () => Promise<LocalGpus>;
+  /** Reads large Prometheus answers off the event loop (a parse pool's run). */
+  readAnswer: PrometheusAnswerReader;
   /** Test seams: a Prometheus client for an endpoint, a cluster lister, the clock (ms). */
-  prometheus?: (access: PrometheusAccess) => PrometheusClient;
+  prometheus?: (access: PrometheusAccess, options: PrometheusClientOptions) => PrometheusClient;
   listCluster?: typeof listClusterGpus;
   now?: () => number;
 }
@@ -46,7 +48,7 @@ export interface GpuService {
 /** {@link GpuService}: clusters through KubeAccess, metrics through each Prometheus connection. */
 export function createGpuService(deps: GpuServiceDeps): GpuService {
   const now = deps.now ?? Date.now;
-  const prometheusOf = (id: string) => (deps.prometheus ?? createPrometheusClient)(deps.connections.prometheusAccessOf(id));
+  const prometheusOf = (id: string) => (deps.prometheus ?? createPrometheusClient)(deps.connections.prometheusAccessOf(id), { readAnswer: deps.readAnswer });
   const list = deps.listCluster ?? listClusterGpus;
   const prices = createGpuPriceStore(deps.db, () => new Date(now()));
   const closing = new AbortController();
@@ -75,25 +77,21 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
     async utilisation({ prometheusConnectionId, metric, groupBy, start, end, step, node, namespace, pod }) {
       const range = alignRange(start, end, step ?? chooseStep(start, end));
       const client = prometheusOf(prometheusConnectionId);
-      const filters = { node, namespace, pod };
-      // One line per GPU scales with the fleet: asked in shards (see GPU_SHARDS) unless narrowed to a node or pod; the other groupings are a few hundred lines at most.
-      const series =
-        groupBy === 'gpu' && node === undefined && pod === undefined
-          ? (await Promise.all(GPU_SHARDS.map((shard) => client.range(utilisationQuery(metric, groupBy, filters, shard), range, { signal: closing.signal })))).flat()
-          : await client.range(utilisationQuery(metric, groupBy, filters), range, { signal: closing.signal });
-      // Yields every few milliseconds: a thousand GPUs' series take up to ~150 ms on a busy machine.
-      const shaped = await alignSeries(series, gridOf(range), (labels) => seriesKey(groupBy, labels));
+      // One query however many GPUs: a thousand over a day is ~22 MB, read in a worker thread (see metrics/prometheusAnswer.ts).
+      const matrix = await client.rangeMatrix(utilisationQuery(metric, groupBy, { node, namespace, pod }), range, { signal: closing.signal });
+      // Yields every few milliseconds: a thousand GPUs' rows take tens of ms on a busy machine.
+      const shaped = await alignSeries(matrix, (labels) => seriesKey(groupBy, labels));
       return { metric, unit: GPU_METRICS[metric].unit, step: range.step, ...shaped };
     },
 
     async heatmap({ prometheusConnectionId, metric, start, end, step }) {
       const range = alignRange(start, end, step ?? chooseStep(start, end, HEATMAP_MAX_COLUMNS));
       const client = prometheusOf(prometheusConnectionId);
-      const [holders, ...shards] = await Promise.all([
+      const [holders, matrix] = await Promise.all([
         client.instant(holdersQuery(), { time: range.end, signal: closing.signal }),
-        ...GPU_SHARDS.map((shard) => client.range(heatmapQuery(metric, shard), range, { signal: closing.signal })),
+        client.rangeMatrix(heatmapQuery(metric), range, { signal: closing.signal }),
       ]);
-      return await heatmapOf(shards.flat(), holders, gridOf(range), metric);
+      return await heatmapOf(matrix, holders, metric);
     },
 
     async idle({ clusterConnectionId, prometheusConnectionId, thresholdPct, windowHours, teamLabel, night }) {

@@ -1,12 +1,15 @@
 /**
  * Prometheus answers reshaped for the GPU page: columns on one time axis for
- * uPlot, and a GPUs × times heatmap packed one byte a cell.
+ * uPlot, and a GPUs × times heatmap packed one byte a cell. They start from
+ * matrices already on the grid (parsed in a worker, see
+ * metrics/prometheusAnswer.ts): what is left is copying rows.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GPU_HEATMAP_NO_SAMPLE, type GpuHeatmap, type GpuHeatmapRow, type GpuSeries } from '../../../shared/contract';
-import type { PrometheusSeries } from '../metrics/prometheusClient';
+import type { PrometheusMatrix, PrometheusSeries } from '../metrics/prometheusClient';
+import { gridTime } from '../metrics/prometheusAnswer';
 
-/** Longest the shaping runs before letting other calls in: 1,000 series × 1,440 points take ~30–150 ms on a busy 2-core machine. */
+/** Longest the shaping runs before letting other calls in: 1,000 series × 1,440 points take ~10–60 ms on a busy 2-core machine. */
 const SLICE_MS = 8;
 
 /** Resolves at once, or on the next turn of the event loop once the current slice has run {@link SLICE_MS}. */
@@ -20,49 +23,33 @@ function slicer(): () => Promise<void> | undefined {
   };
 }
 
-/** A time grid: `start + i × step` for i < count. */
-export interface TimeGrid {
-  start: number;
-  step: number;
-  count: number;
-}
-
-/** The grid from `start` to `end` inclusive. */
-export function gridOf(range: { start: number; end: number; step: number }): TimeGrid {
-  return { start: range.start, step: range.step, count: Math.floor((range.end - range.start) / range.step) + 1 };
-}
-
-/** The column of time `t` on the grid, or -1 off it. Prometheus answers on the grid; rounding absorbs float noise. */
-function column(grid: TimeGrid, t: number): number {
-  const i = Math.round((t - grid.start) / grid.step);
-  return i >= 0 && i < grid.count ? i : -1;
-}
-
 const byKey = new Intl.Collator('en', { numeric: true }).compare;
 
 /**
- * Series aligned on `grid`, one per key (a key answered twice, e.g. a label
- * that changed, is merged: a later sample fills a gap, never overwrites),
- * sorted by key; a time with no sample is null.
+ * The series of `matrix` aligned on its grid, one per key (a key answered
+ * twice, e.g. a label that changed, is merged: a later sample fills a gap,
+ * never overwrites), sorted by key; a time with no sample is null.
  */
-export async function alignSeries(series: readonly PrometheusSeries[], grid: TimeGrid, keyOf: (labels: Record<string, string>) => string): Promise<{ times: number[]; series: GpuSeries[] }> {
+export async function alignSeries(matrix: PrometheusMatrix, keyOf: (labels: Record<string, string>) => string): Promise<{ times: number[]; series: GpuSeries[] }> {
   const pause = slicer();
-  const times = new Array<number>(grid.count);
-  for (let i = 0; i < grid.count; i++) times[i] = grid.start + i * grid.step;
+  const { grid, values } = matrix;
+  const count = grid.count;
+  const times = new Array<number>(count);
+  for (let i = 0; i < count; i++) times[i] = gridTime(grid, i);
   const out = new Map<string, GpuSeries>();
-  for (const s of series) {
+  for (let r = 0; r < matrix.labels.length; r++) {
     await pause();
-    const key = keyOf(s.labels);
+    const labels = matrix.labels[r];
+    const key = keyOf(labels);
     let line = out.get(key);
     if (!line) {
-      line = { key, labels: s.labels, values: new Array<number | null>(grid.count).fill(null) };
+      line = { key, labels, values: new Array<number | null>(count).fill(null) };
       out.set(key, line);
     }
-    const values = line.values;
-    const points = s.points;
-    for (let k = 0; k < points.length; k++) {
-      const i = column(grid, points[k][0]);
-      if (i >= 0 && values[i] === null) values[i] = points[k][1];
+    const column = line.values;
+    for (let i = 0, at = r * count; i < count; i++, at++) {
+      const v = values[at];
+      if (column[i] === null && !Number.isNaN(v)) column[i] = v;
     }
   }
   return { times, series: [...out.values()].sort((a, b) => byKey(a.key, b.key)) };
@@ -78,37 +65,36 @@ function rowOf(labels: Record<string, string>): Omit<GpuHeatmapRow, 'namespace' 
  * percentage rounded into 0–100 or {@link GPU_HEATMAP_NO_SAMPLE}. `holders`
  * (series with `namespace` and `pod`) say who holds each GPU.
  */
-export async function heatmapOf(series: readonly PrometheusSeries[], holders: readonly PrometheusSeries[], grid: TimeGrid, metric: string): Promise<GpuHeatmap> {
+export async function heatmapOf(matrix: PrometheusMatrix, holders: readonly PrometheusSeries[], metric: string): Promise<GpuHeatmap> {
   const pause = slicer();
+  const { grid, values } = matrix;
   const rowKey = (l: Record<string, string>) => `${l.Hostname ?? ''}\u0000${l.gpu ?? ''}\u0000${l.UUID ?? ''}`;
   const holderOf = new Map<string, { namespace: string; pod: string }>();
   for (const h of holders) if (h.labels.pod) holderOf.set(rowKey(h.labels), { namespace: h.labels.namespace ?? '', pod: h.labels.pod });
 
-  const rows = new Map<string, { row: GpuHeatmapRow; series: PrometheusSeries[] }>();
-  for (const s of series) {
-    const key = rowKey(s.labels);
+  // Each GPU's matrix rows: more than one when its labels changed within the range.
+  const rows = new Map<string, { row: GpuHeatmapRow; from: number[] }>();
+  matrix.labels.forEach((labels, r) => {
+    const key = rowKey(labels);
     const found = rows.get(key);
-    if (found) found.series.push(s);
+    if (found) found.from.push(r);
     else {
       const holder = holderOf.get(key);
-      rows.set(key, { row: { ...rowOf(s.labels), namespace: holder?.namespace ?? null, pod: holder?.pod ?? null }, series: [s] });
+      rows.set(key, { row: { ...rowOf(labels), namespace: holder?.namespace ?? null, pod: holder?.pod ?? null }, from: [r] });
     }
-  }
+  });
   const ordered = [...rows.values()].sort((a, b) => byKey(a.row.node, b.row.node) || byKey(a.row.gpu, b.row.gpu) || byKey(a.row.uuid, b.row.uuid));
 
-  const cells = new Uint8Array(ordered.length * grid.count).fill(GPU_HEATMAP_NO_SAMPLE);
-  const { start, step, count } = grid;
+  const count = grid.count;
+  const cells = new Uint8Array(ordered.length * count).fill(GPU_HEATMAP_NO_SAMPLE);
   // The hot loop of a 1,000 × 1,440 map: inlined, no allocation per sample.
   for (let r = 0; r < ordered.length; r++) {
     await pause();
     const base = r * count;
-    for (const s of ordered[r].series) {
-      const points = s.points;
-      for (let k = 0; k < points.length; k++) {
-        const p = points[k];
-        const i = Math.round((p[0] - start) / step);
-        if (i < 0 || i >= count || cells[base + i] !== GPU_HEATMAP_NO_SAMPLE) continue;
-        const v = p[1];
+    for (const from of ordered[r].from) {
+      for (let i = 0, at = from * count; i < count; i++, at++) {
+        const v = values[at];
+        if (Number.isNaN(v) || cells[base + i] !== GPU_HEATMAP_NO_SAMPLE) continue;
         cells[base + i] = v <= 0 ? 0 : v >= 100 ? 100 : Math.round(v);
       }
     }
@@ -117,7 +103,7 @@ export async function heatmapOf(series: readonly PrometheusSeries[], holders: re
     metric,
     start: grid.start,
     step: grid.step,
-    columns: grid.count,
+    columns: count,
     rows: ordered.map((o) => o.row),
     cells: Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength).toString('base64'),
   };

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createPrometheusClient, type PrometheusClient } from '../metrics/prometheusClient';
+import { createPrometheusClient, type PrometheusAccess, type PrometheusClient, type PrometheusClientOptions } from '../metrics/prometheusClient';
 import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
 import type { GpuClusterSnapshot, GpuNodeFacts, GpuPodFacts } from './clusterGpus';
@@ -23,8 +23,16 @@ interface RecordedIndex {
 /** Where the recorded series begin and end (unix s), and what was asked. */
 export const recorded: RecordedIndex = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8'));
 
-/** A client answering the recorded queries; `asked` names each one answered, in order. */
-export function recordedPrometheus(): { client: PrometheusClient; asked: string[] } {
+/**
+ * A client answering the recorded queries, and `connect`, which makes more
+ * (as GpuServiceDeps.prometheus does), adding its options to `options`;
+ * `asked` names each query answered, in order.
+ */
+export function recordedPrometheus(options: Omit<PrometheusClientOptions, 'fetch'> = {}): {
+  client: PrometheusClient;
+  connect: (access: PrometheusAccess, more?: PrometheusClientOptions) => PrometheusClient;
+  asked: string[];
+} {
   const asked: string[] = [];
   const replay = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
@@ -38,7 +46,8 @@ export function recordedPrometheus(): { client: PrometheusClient; asked: string[
     asked.push(hit[0]);
     return new Response(readFileSync(join(FIXTURES, `${hit[0]}.json`)), { status: 200, headers: { 'content-type': 'application/json' } });
   };
-  return { client: createPrometheusClient({ url: 'http://prometheus.test:9090', headers: {} }, { fetch: replay as typeof fetch }), asked };
+  const connect = (access: PrometheusAccess, more: PrometheusClientOptions = {}) => createPrometheusClient(access, { ...more, ...options, fetch: replay as typeof fetch });
+  return { client: connect({ url: 'http://prometheus.test:9090', headers: {} }), connect, asked };
 }
 
 /** A data file with every migration applied (the seeded prices included). */

@@ -1,12 +1,26 @@
 /**
  * A small client for the Prometheus HTTP API (`/api/v1/query`,
- * `/api/v1/query_range`): bounded in time and size, parsing each answer once,
- * and failing with AppErrors that say what to check and never carry the
- * credentials.
+ * `/api/v1/query_range`): bounded in time and size, parsing each answer once
+ * (a large one in a worker thread, see prometheusAnswer.ts), and failing
+ * with AppErrors that say what to check and never carry the credentials.
  *
  * https://prometheus.io/docs/prometheus/latest/querying/api/
  */
-import { AppError, type ErrorCode } from '../../../shared/result';
+import { AppError } from '../../../shared/result';
+import {
+  answerData,
+  gridOf,
+  notPrometheus,
+  readPrometheusAnswer,
+  seriesOfMatrix,
+  type PrometheusAnswer,
+  type PrometheusAnswerJob,
+  type PrometheusGrid,
+  type PrometheusMatrix,
+  type PrometheusSeries,
+} from './prometheusAnswer';
+
+export type { PrometheusMatrix, PrometheusSeries } from './prometheusAnswer';
 
 /** A Prometheus endpoint as the services that query it need it (see ConnectionService.prometheusAccessOf). */
 export interface PrometheusAccess {
@@ -18,19 +32,21 @@ export interface PrometheusAccess {
   clusterConnectionId?: string;
 }
 
-/** One series of an answer. */
-export interface PrometheusSeries {
-  labels: Record<string, string>;
-  /** [unix seconds, value]; NaN/Inf samples dropped */
-  points: [number, number][];
-}
+/** Reads an answer off the services' event loop: a parse pool's `run` (see connections/parsePool.ts). */
+export type PrometheusAnswerReader = (job: PrometheusAnswerJob, signal?: AbortSignal) => Promise<PrometheusAnswer>;
 
 /** Queries one Prometheus endpoint. */
 export interface PrometheusClient {
   /** An instant vector (or scalar) at `time` (unix s, default now). */
   instant(expr: string, options?: { time?: number; signal?: AbortSignal }): Promise<PrometheusSeries[]>;
-  /** A range matrix. */
+  /** A range matrix, as points. */
   range(expr: string, range: { start: number; end: number; step: number }, options?: { signal?: AbortSignal }): Promise<PrometheusSeries[]>;
+  /**
+   * A range matrix on its grid (`start + i × step` up to `end`): one
+   * Float64Array for all series, read in a worker thread when large. What
+   * charts of many series should ask for: reading it costs per series, not per sample.
+   */
+  rangeMatrix(expr: string, range: { start: number; end: number; step: number }, options?: { signal?: AbortSignal }): Promise<PrometheusMatrix>;
 }
 
 /** Limits and plumbing of a client; the defaults suit the app. */
@@ -41,7 +57,18 @@ export interface PrometheusClientOptions {
   maxResponseBytes?: number;
   /** The fetch to use (default Node's, undici). */
   fetch?: typeof fetch;
+  /** Where answers of {@link PrometheusClientOptions.inlineParseBytes} and more are read; without it, on this thread. */
+  readAnswer?: PrometheusAnswerReader;
+  /** Answers smaller than this are read on this thread (default {@link INLINE_PARSE_BYTES}). */
+  inlineParseBytes?: number;
 }
+
+/**
+ * Answers smaller than this are parsed where they arrive: a few milliseconds
+ * at most, less than the hop to a worker and back. A thousand GPUs over a day
+ * is ~22 MB, 0.6–1.5 s of parsing, which must not hold up every other call.
+ */
+export const INLINE_PARSE_BYTES = 256 * 1024;
 
 /** Largest answer read by default: 256 MiB, about 1,000 series × 7 days at a 5-minute step many times over. */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -56,25 +83,29 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** A client for `access`. Nothing is sent until a query is made. */
 export function createPrometheusClient(access: PrometheusAccess, options: PrometheusClientOptions = {}): PrometheusClient {
   const api = createPrometheusApi(access, options);
+  const rangeMatrix: PrometheusClient['rangeMatrix'] = async (expr, { start, end, step }, { signal } = {}) => {
+    checkExpression(expr);
+    if (![start, end, step].every(Number.isFinite)) throw new AppError('VALIDATION', 'The range start, end and step must be numbers of seconds');
+    if (step <= 0) throw new AppError('VALIDATION', 'The range step must be more than 0 seconds');
+    if (end < start) throw new AppError('VALIDATION', 'The range ends before it starts');
+    const grid = gridOf({ start, end, step });
+    if (grid.count > MAX_RANGE_POINTS) {
+      throw new AppError('VALIDATION', `${grid.count.toLocaleString('en')} points per series is more than Prometheus gives (${MAX_RANGE_POINTS.toLocaleString('en')}): take a larger step`);
+    }
+    const answer = await api.query('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }, signal, grid);
+    return (answer as Extract<PrometheusAnswer, { kind: 'matrix' }>).matrix;
+  };
   return {
     async instant(expr, { time, signal } = {}) {
       checkExpression(expr);
       if (time !== undefined && !Number.isFinite(time)) throw new AppError('VALIDATION', 'The query time must be a number of seconds');
-      const data = await api.get('/api/v1/query', { query: expr, ...(time !== undefined ? { time: String(time) } : {}) }, signal);
-      return seriesOf(data, ['vector', 'scalar'], api.where);
+      const answer = await api.query('/api/v1/query', { query: expr, ...(time !== undefined ? { time: String(time) } : {}) }, signal);
+      return (answer as Extract<PrometheusAnswer, { kind: 'series' }>).series;
     },
-    async range(expr, { start, end, step }, { signal } = {}) {
-      checkExpression(expr);
-      if (![start, end, step].every(Number.isFinite)) throw new AppError('VALIDATION', 'The range start, end and step must be numbers of seconds');
-      if (step <= 0) throw new AppError('VALIDATION', 'The range step must be more than 0 seconds');
-      if (end < start) throw new AppError('VALIDATION', 'The range ends before it starts');
-      const points = Math.floor((end - start) / step) + 1;
-      if (points > MAX_RANGE_POINTS) {
-        throw new AppError('VALIDATION', `${points.toLocaleString('en')} points per series is more than Prometheus gives (${MAX_RANGE_POINTS.toLocaleString('en')}): take a larger step`);
-      }
-      const data = await api.get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }, signal);
-      return seriesOf(data, ['matrix'], api.where);
+    async range(expr, range, options) {
+      return seriesOfMatrix(await rangeMatrix(expr, range, options));
     },
+    rangeMatrix,
   };
 }
 
@@ -88,7 +119,8 @@ export interface PrometheusBuildInfo {
 /** The server's build information; servers that only look like Prometheus (Thanos, Mimir…) may not have it. */
 export async function readBuildInfo(access: PrometheusAccess, options: PrometheusClientOptions & { signal?: AbortSignal } = {}): Promise<PrometheusBuildInfo> {
   const api = createPrometheusApi(access, options);
-  const data = await api.get('/api/v1/status/buildinfo', {}, options.signal);
+  const { bytes, status } = await api.get('/api/v1/status/buildinfo', {}, options.signal);
+  const data = answerData(bytes, status, api.where);
   const info = data as Partial<Record<keyof PrometheusBuildInfo, unknown>> | null;
   if (!info || typeof info.version !== 'string') throw notPrometheus(api.where, 'its build information has no version');
   return {
@@ -110,13 +142,29 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const doFetch = options.fetch ?? fetch;
+  const inlineBytes = options.inlineParseBytes ?? INLINE_PARSE_BYTES;
   // The credentials must not reach a message, even echoed by a server or a proxy.
   const secrets = Object.values(access.headers)
     .flatMap((v) => [v, v.replace(/^\S+\s+/, ''), basicPassword(v)])
     .filter((v): v is string => v !== undefined && v.length >= 8);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('«redacted»'), text);
 
-  async function get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
+  /** The body of a query's answer, read here when small, else by {@link PrometheusClientOptions.readAnswer}. */
+  async function query(path: string, params: Record<string, string>, signal?: AbortSignal, grid?: PrometheusGrid): Promise<PrometheusAnswer> {
+    const { bytes, status } = await get(path, params, signal);
+    const job: PrometheusAnswerJob = { kind: 'prometheusAnswer', bytes: bytes.buffer as ArrayBuffer, status, where, ...(grid ? { grid } : {}) };
+    try {
+      return !options.readAnswer || bytes.byteLength < inlineBytes ? readPrometheusAnswer(job) : await options.readAnswer(job, signal);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (err instanceof AppError) throw new AppError(err.code, scrub(err.message));
+      // A worker that crashed: not the network's fault, and its words may quote the answer.
+      throw new AppError('INTERNAL', `${where} answered, but reading the answer failed (${scrub(String((err as Error).message ?? err)).slice(0, 200)})`);
+    }
+  }
+
+  /** The raw answer to a request: bytes as read (at most the cap) and the HTTP status, after what the headers alone refuse. */
+  async function get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<{ bytes: Uint8Array; status: number }> {
     const form = new URLSearchParams(params);
     // Prometheus stops evaluating at its own timeout, so a slow query does not keep running after we give up.
     if (params.query !== undefined) form.set('timeout', `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
@@ -172,8 +220,8 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
     return new AppError('UNREACHABLE', `${where}: ${detail}`);
   }
 
-  /** The `data` of a successful answer; everything else as an AppError. */
-  async function answerOf(response: Response, signal?: AbortSignal): Promise<unknown> {
+  /** The body of an answer that its status and headers do not already refuse. */
+  async function answerOf(response: Response, signal?: AbortSignal): Promise<{ bytes: Uint8Array; status: number }> {
     const { status } = response;
     if (status >= 300 && status < 400) {
       const location = response.headers.get('location');
@@ -187,24 +235,10 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
       // Not read: an HTML page or a blob of anything says enough by its type.
       throw notPrometheus(where, `it answered HTTP ${status} with ${type.split(';')[0].trim() || 'no content type'}`);
     }
-    const text = await readCapped(response, maxBytes, where, signal);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw notPrometheus(where, `it answered HTTP ${status} with something that is not JSON`);
-    }
-    const answer = body as { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown };
-    if (answer?.status === 'error' || (status >= 400 && typeof answer?.error === 'string')) {
-      const message = typeof answer.error === 'string' ? answer.error.slice(0, 1000) : 'no message';
-      throw new AppError(codeOfError(status, answer.errorType), `${where} could not run the query: ${message}`);
-    }
-    if (status < 200 || status >= 300) throw notPrometheus(where, `it answered HTTP ${status}`);
-    if (answer?.status !== 'success' || !('data' in answer)) throw notPrometheus(where, 'its answer is not a Prometheus API answer');
-    return answer.data;
+    return { bytes: await readCapped(response, maxBytes, where, signal), status };
   }
 
-  return { get, where };
+  return { get, query, where };
 }
 
 /** The password inside a basic-auth header value, which a message must not carry either. */
@@ -214,28 +248,13 @@ function basicPassword(header: string): string | undefined {
   return decoded?.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
 }
 
-/**
- * The code for a Prometheus error answer: the query's fault (bad_data, 400;
- * execution, 422) is VALIDATION; timeout and canceled (503) are TIMEOUT.
- */
-function codeOfError(status: number, errorType: unknown): ErrorCode {
-  if (errorType === 'timeout' || errorType === 'canceled') return 'TIMEOUT';
-  if (errorType === 'bad_data' || errorType === 'execution' || status === 400 || status === 422) return 'VALIDATION';
-  if (status === 503 || errorType === 'unavailable') return 'UNREACHABLE';
-  return 'INTERNAL';
-}
-
-function notPrometheus(where: string, why: string): AppError {
-  return new AppError('VALIDATION', `${where} is not the Prometheus API: ${why}. Check the URL: it is the address Prometheus serves /api/v1 under, such as http://prometheus:9090`);
-}
-
-/** The body as text, refused as soon as it is known to be larger than `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number, where: string, signal?: AbortSignal): Promise<string> {
+/** The body's bytes, in a buffer of their own (so it can be moved to a worker), refused as soon as it is known to be larger than `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, where: string, signal?: AbortSignal): Promise<Uint8Array> {
   const tooLarge = () =>
     new AppError('VALIDATION', `${where} answered with more than ${Math.round(maxBytes / 1024 / 1024)} MiB: ask for fewer series, a shorter range or a larger step`);
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge();
-  if (!response.body) return '';
+  if (!response.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
@@ -250,50 +269,11 @@ async function readCapped(response: Response, maxBytes: number, where: string, s
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-/** A sample's value, or undefined for NaN, ±Inf and what is not a number at all. */
-function sampleOf(pair: unknown): [number, number] | undefined {
-  if (!Array.isArray(pair) || pair.length !== 2) return undefined;
-  const [t, v] = pair as [unknown, unknown];
-  if (typeof t !== 'number' || typeof v !== 'string') return undefined;
-  // Prometheus writes "NaN", "+Inf" and "-Inf" as strings; Number() reads them, and they are dropped here.
-  const value = Number(v);
-  return Number.isFinite(value) && v.trim() !== '' ? [t, value] : undefined;
-}
-
-/**
- * The series of a query answer's `data`, of the result types `allowed`.
- * Samples that are not finite numbers are dropped; a series left without
- * samples is left out.
- */
-function seriesOf(data: unknown, allowed: readonly string[], where: string): PrometheusSeries[] {
-  const { resultType, result } = (data ?? {}) as { resultType?: unknown; result?: unknown };
-  if (typeof resultType !== 'string' || !allowed.includes(resultType)) {
-    if (resultType === 'string') throw new AppError('VALIDATION', 'The expression gives a string, not numbers');
-    throw new AppError('VALIDATION', `${where} answered with ${typeof resultType === 'string' ? `a ${resultType.slice(0, 40)}` : 'no result type'}, not ${allowed.join(' or ')}`);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
   }
-  if (resultType === 'scalar') {
-    const sample = sampleOf(result);
-    return sample ? [{ labels: {}, points: [sample] }] : [];
-  }
-  if (!Array.isArray(result)) throw new AppError('VALIDATION', `${where} answered a ${resultType} without its series`);
-  const out: PrometheusSeries[] = [];
-  for (const item of result as { metric?: unknown; value?: unknown; values?: unknown }[]) {
-    const raw = resultType === 'vector' ? [item?.value] : Array.isArray(item?.values) ? item.values : [];
-    const points: [number, number][] = [];
-    for (const pair of raw) {
-      const sample = sampleOf(pair);
-      if (sample) points.push(sample);
-    }
-    if (points.length) out.push({ labels: labelsOf(item?.metric), points });
-  }
-  return out;
-}
-
-function labelsOf(metric: unknown): Record<string, string> {
-  const labels: Record<string, string> = {};
-  if (metric && typeof metric === 'object') for (const [k, v] of Object.entries(metric)) if (typeof v === 'string') labels[k] = v;
-  return labels;
+  return bytes;
 }

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/result';
 import { until } from '../../../test/support/contract';
 import { createLogger } from '../logging/logger';
-import type { TestJob } from './fixtures/testWorker';
+import type { TestAnswer, TestJob } from './fixtures/testWorker';
 import { createWorkerPool, workerEntry, WorkerStopped, type WorkerPool, type WorkerPoolOptions } from './workerPool';
 
-type Answer = { value: string; threadId: number };
+type Answer = TestAnswer;
 
 const entry = workerEntry('testWorker', join(import.meta.dirname, 'fixtures'), join(import.meta.dirname, 'fixtures', 'testWorker.ts'));
 const pools: WorkerPool<TestJob, Answer>[] = [];
@@ -107,6 +107,20 @@ describe('worker pool', () => {
     await expect(running).rejects.toThrow('cancelled the import');
     expect((await last).value).toBe('last');
     expect(p.stats()).toEqual({ workers: 1, running: 0, waiting: 0 });
+  });
+
+  it('moves the buffers it is told to, both ways, rather than copying them', async () => {
+    const p = pool();
+    const bytes = new Float64Array([2, 5, -8]).buffer;
+    const answer = await p.run({ kind: 'halve', bytes }, undefined, [bytes]);
+    // Moved: nothing is left of it on this side.
+    expect(bytes.byteLength).toBe(0);
+    expect(answer.value).toBe('24 bytes');
+    expect([...(answer.halves ?? [])]).toEqual([1, 2.5, -4]);
+    // A job sent without a transfer list is copied, and stays usable here.
+    const kept = new Float64Array([6]).buffer;
+    expect([...((await p.run({ kind: 'halve', bytes: kept })).halves ?? [])]).toEqual([3]);
+    expect(kept.byteLength).toBe(8);
   });
 
   it('fails the job of a worker that died with WorkerStopped, and starts a new worker for the next', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { AppError } from '../../../shared/result';
 import type { Logger } from '../logging/logger';
 import { errorFromWire, type JobMessage, type ReplyMessage } from './workerProtocol';
@@ -71,9 +71,11 @@ export interface WorkerPool<J, R> {
    * Runs `job` in a worker. Rejects with the job's own error (rebuilt from
    * the worker's), with `signal`'s reason when it aborts (a running job's
    * worker is ended, so the CPU is freed at once), with the refusal when
-   * too many wait, or with WorkerStopped when the worker died.
+   * too many wait, or with WorkerStopped when the worker died. `transfer`
+   * lists buffers of `job` to move to the worker rather than copy; they are
+   * unusable here once the job is sent.
    */
-  run(job: J, signal?: AbortSignal): Promise<R>;
+  run(job: J, signal?: AbortSignal, transfer?: readonly TransferListItem[]): Promise<R>;
   /** Workers alive, jobs running, jobs waiting. */
   stats(): { workers: number; running: number; waiting: number };
   /** Refuses new jobs, fails those in hand and ends the workers. */
@@ -83,6 +85,7 @@ export interface WorkerPool<J, R> {
 interface Pending<J, R> {
   id: number;
   job: J;
+  transfer?: readonly TransferListItem[];
   queuedAt: number;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -129,7 +132,7 @@ export function createWorkerPool<J, R>(options: WorkerPoolOptions): WorkerPool<J
     clearTimeout(slot.idleTimer);
     slot.job = pending;
     slot.worker.ref();
-    slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>);
+    slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>, pending.transfer as TransferListItem[] | undefined);
   };
 
   const spawn = (): Slot<J, R> => {
@@ -169,13 +172,13 @@ export function createWorkerPool<J, R>(options: WorkerPoolOptions): WorkerPool<J
   const running = () => [...slots].filter((s) => s.job).length;
 
   return {
-    run(job, signal) {
+    run(job, signal, transfer) {
       if (closed) return Promise.reject(closingError());
       if (signal?.aborted) return Promise.reject(signal.reason);
       const free = [...slots].find((s) => !s.job);
       if (!free && slots.size >= size && waiting.length >= maxWaiting) return Promise.reject(refuse(running() + waiting.length));
       return new Promise<R>((resolve, reject) => {
-        const pending: Pending<J, R> = { id: nextId++, job, queuedAt: performance.now(), signal, resolve, reject };
+        const pending: Pending<J, R> = { id: nextId++, job, transfer, queuedAt: performance.now(), signal, resolve, reject };
         if (signal) {
           pending.onAbort = () => {
             const at = waiting.indexOf(pending);

@@ -5,7 +5,7 @@
  * an AppError keeps its code, message and location; anything else becomes a
  * plain Error naming what failed.
  */
-import { isMainThread, parentPort, threadId } from 'node:worker_threads';
+import { isMainThread, parentPort, threadId, type TransferListItem } from 'node:worker_threads';
 import { AppError, ErrorCode, type AppErrorShape } from '../../../shared/result';
 
 /** A job sent to a worker. */
@@ -43,8 +43,10 @@ export function errorFromWire(wire: WireError): Error {
 /**
  * Runs in a worker: answers each job with `handle`'s value or error. Jobs
  * come one at a time (the pool sends the next only after the answer).
+ * `transferOf` names the buffers of a value to move to the pool's thread
+ * rather than copy (typed arrays of numbers, say).
  */
-export function serveJobs<J, R>(handle: (job: J) => R | Promise<R>): void {
+export function serveJobs<J, R>(handle: (job: J) => R | Promise<R>, transferOf?: (value: R, job: J) => TransferListItem[]): void {
   if (isMainThread || !parentPort) throw new Error('serveJobs runs in a worker thread');
   const port = parentPort;
   port.on('message', async ({ id, job }: JobMessage<J>) => {
@@ -56,6 +58,6 @@ export function serveJobs<J, R>(handle: (job: J) => R | Promise<R>): void {
       reply = { id, threadId, ms: 0, ok: false, error: errorToWire(err) };
     }
     reply.ms = Math.round(performance.now() - started);
-    port.postMessage(reply);
+    port.postMessage(reply, reply.ok && transferOf ? transferOf(reply.value, job) : []);
   });
 }
