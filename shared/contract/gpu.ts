@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineArea, Empty, method } from './area';
+import { daysBetween, SpendDate } from './spend';
 
 const ConnectionId = z.string().min(1).max(64);
 
@@ -399,6 +400,114 @@ export const GpuIdleReport = z.object({
 });
 export type GpuIdleReport = z.infer<typeof GpuIdleReport>;
 
+// ---------------------------------------------------------------- cost per namespace or team
+
+/** Longest range of {@link GpuCostParams}: 31 days, like every GPU range. */
+export const GPU_COST_MAX_DAYS = 31;
+
+/** What allocated GPU cost is summed by: the pod's namespace, or its team label (the pod's, else its namespace's). */
+export const GpuCostGroupBy = z.enum(['namespace', 'team']);
+export type GpuCostGroupBy = z.infer<typeof GpuCostGroupBy>;
+
+export const GpuCostParams = z
+  .object({
+    /** The cluster: node instance types (for the price) and teams. */
+    clusterConnectionId: ConnectionId,
+    /** Where dcgm-exporter's series say which pod held each GPU when. */
+    prometheusConnectionId: ConnectionId,
+    /** An AWS account whose Cost Explorer EC2 GPU instance spend is set beside the allocated cost; none, none asked. */
+    awsConnectionId: ConnectionId.optional(),
+    /** The first day, UTC. */
+    start: SpendDate,
+    /** The day after the last, UTC (exclusive, as Cost Explorer has it). */
+    end: SpendDate,
+    groupBy: GpuCostGroupBy.default('namespace'),
+    teamLabel: GpuLabelKey.default(DEFAULT_TEAM_LABEL),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const days = daysBetween(q.start, q.end);
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end (exclusive) must come after the start' });
+    else if (days > GPU_COST_MAX_DAYS) ctx.addIssue({ code: 'custom', path: ['end'], message: `A range is at most ${GPU_COST_MAX_DAYS} days` });
+  });
+export type GpuCostParams = z.input<typeof GpuCostParams>;
+
+/**
+ * GPU-hours allocated and what they cost at the price table's rates. A
+ * GPU-hour with no price (no row for its node's instance type or GPU product)
+ * makes `costUsd` null, unknown rather than free; `pricedCostUsd` is the part
+ * that could be priced.
+ */
+export const GpuCostAmount = z.object({
+  gpuHours: z.number().nonnegative(),
+  /** Null when any of the GPU-hours has no price. */
+  costUsd: z.number().nonnegative().nullable(),
+  /** The cost of the GPU-hours that have a price. */
+  pricedCostUsd: z.number().nonnegative(),
+  unpricedGpuHours: z.number().nonnegative(),
+});
+export type GpuCostAmount = z.infer<typeof GpuCostAmount>;
+
+/** One namespace's or team's share; `group` null gathers the pods with no team label. */
+export const GpuCostShare = GpuCostAmount.extend({ group: z.string().nullable() });
+export type GpuCostShare = z.infer<typeof GpuCostShare>;
+
+/** One UTC day. */
+export const GpuCostDay = z.object({
+  /** YYYY-MM-DD. */
+  day: z.string(),
+  /** Most GPU-hours first. */
+  groups: z.array(GpuCostShare),
+  total: GpuCostAmount,
+  /** Cost Explorer's EC2 spend on GPU instance types that day; null when no AWS account was asked or its answer has no such day. */
+  billUsd: z.number().nullable(),
+  /** Cost Explorer may still revise the day's bill. */
+  billEstimated: z.boolean(),
+});
+export type GpuCostDay = z.infer<typeof GpuCostDay>;
+
+/** The EC2 GPU bill for the range, as the spend area answered it (cached; each request billed). */
+export const GpuCostBill = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('answered'),
+    /** The currency, e.g. "USD". */
+    unit: z.string(),
+    total: z.number(),
+    /** Allocated cost as a percentage of the bill; null when the cost is unknown, the bill is 0 or not in USD. */
+    allocatedPct: z.number().nullable(),
+    fetchedAt: z.string(),
+    fromCache: z.boolean(),
+    stale: z.boolean(),
+    staleReason: z.string().optional(),
+    /** Billable Cost Explorer requests, as the spend area counts them. */
+    billableRequests: z.object({ thisQuery: z.number().int().nonnegative(), today: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
+  }),
+  /** Cost Explorer could not answer and nothing was cached: the GPU-hours stand without it. */
+  z.object({ status: z.literal('failed'), code: z.string(), message: z.string() }),
+]);
+export type GpuCostBill = z.infer<typeof GpuCostBill>;
+
+export const GpuCost = z.object({
+  start: z.string(),
+  end: z.string(),
+  groupBy: GpuCostGroupBy,
+  teamLabel: z.string(),
+  /** Every day of the range, oldest first (days with nothing allocated included). */
+  days: z.array(GpuCostDay),
+  /** Over the range, most GPU-hours first. */
+  groups: z.array(GpuCostShare),
+  total: GpuCostAmount,
+  /** Which price rows priced the GPU-hours: an instance type, or "NVIDIA-H200 as p5en.48xlarge" for a node whose type has no row. */
+  pricedAs: z.array(z.object({ basis: z.string(), gpuHourUsd: z.number(), gpuHours: z.number() })),
+  /** Null when no AWS account was given. */
+  bill: GpuCostBill.nullable(),
+  /** Pods could not be listed: teams come from namespace labels only. */
+  podAccess: GpuPodAccess,
+  /** Seconds each sample of "who holds this GPU" stands for. */
+  resolutionSeconds: z.number().int(),
+});
+export type GpuCost = z.infer<typeof GpuCost>;
+
 // ---------------------------------------------------------------- prices
 
 /** An EC2-style instance type, or any name the user gives a machine shape. */
@@ -474,6 +583,8 @@ export const gpuContract = defineArea('gpu', {
     'gpu.utilisation': method(GpuUtilisationParams, GpuUtilisation),
     'gpu.heatmap': method(GpuHeatmapParams, GpuHeatmap),
     'gpu.idle': method(GpuIdleParams, GpuIdleReport),
+    /** GPU-hours allocated per namespace or team per day, their cost at the price table's rates, and the EC2 GPU bill beside. */
+    'gpu.cost': method(GpuCostParams, GpuCost),
     'gpu.prices.list': method(Empty, z.array(GpuPrice)),
     /** Adds or replaces prices, all or none. */
     'gpu.prices.save': method(z.object({ prices: z.array(GpuPriceInput).min(1).max(500) }).strict(), z.array(GpuPrice)),

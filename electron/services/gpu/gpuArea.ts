@@ -16,6 +16,8 @@ export interface GpuAreaDeps {
   access: Pick<KubeAccess, 'config'>;
   /** Prometheus connections' URL and auth. */
   connections: Pick<ConnectionService, 'prometheusAccessOf'>;
+  /** The spend area's service: the EC2 GPU bill beside allocated GPU cost. */
+  spend?: GpuServiceDeps['spend'];
   /** Tells every window when the price table changes. */
   hub: Pick<EventHub, 'publish'>;
   log: Logger;
@@ -50,6 +52,7 @@ export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract
     log: deps.log,
     readLocalGpus: deps.readLocalGpus,
     readAnswer: (job, signal) => parser.run(job, signal),
+    spend: deps.spend,
     ...deps.testing,
   });
   const pricesChanged = <T>(answer: T): T => {
@@ -64,6 +67,7 @@ export function createGpuArea(deps: GpuAreaDeps): ServiceArea<typeof gpuContract
       'gpu.utilisation': (params) => service.utilisation(params),
       'gpu.heatmap': (params) => service.heatmap(params),
       'gpu.idle': (params) => service.idle(params),
+      'gpu.cost': (params) => service.cost(params),
       'gpu.prices.list': () => service.prices.list(),
       'gpu.prices.save': ({ prices }) => pricesChanged(service.prices.save(prices)),
       'gpu.prices.remove': ({ instanceTypes }) => pricesChanged(service.prices.remove(instanceTypes)),

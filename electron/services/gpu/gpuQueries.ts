@@ -106,3 +106,29 @@ export function holdersQuery(): string {
 export function hourlyUtilisationQuery(): string {
   return `avg by (${GPU_LABELS.join(', ')}, namespace, pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1h]))`;
 }
+
+/** Seconds between the instants {@link allocatedGpuHoursQuery} counts held GPUs at. */
+export const ALLOCATION_RESOLUTION_S = 300;
+
+/**
+ * GPU-hours held per UTC day, asked as a range with a step of a day and each
+ * point at a midnight: the sum, over the 5-minute instants of the day before
+ * it, of how many whole GPUs each namespace (and pod, for teams) held on each
+ * node; × {@link ALLOCATION_RESOLUTION_S} / 3600 is GPU-hours.
+ *
+ * Why this shape: dcgm-exporter labels a GPU's series with namespace/pod only
+ * while a pod holds it, so counting labelled series at an instant counts held
+ * GPUs. A subquery lets Prometheus do the counting and answer one point per
+ * day per series, where a range of counts at 5 minutes would send 288; the
+ * node and model come along for the price. The window is a second short of a
+ * day so it holds the 288 instants after the previous midnight up to this one
+ * on every Prometheus (2.x includes both ends of a range, 3.x not the start).
+ * Each instant stands for the 5 minutes before it; a holding's last sample
+ * stays visible for the lookback (5 min by default), so a holding counts at
+ * most 5 minutes long at each end, never short. MIG slices (GPU_I_ID set) are
+ * left out: the price table prices whole GPUs.
+ */
+export function allocatedGpuHoursQuery(byPod: boolean): string {
+  const by = ['namespace', ...(byPod ? ['pod'] : []), 'Hostname', 'modelName'];
+  return `sum_over_time((count by (${by.join(', ')}) (${selector('DCGM_FI_DEV_GPU_UTIL', { GPU_I_ID: '' }, ['namespace'])}))[86399s:${ALLOCATION_RESOLUTION_S}s])`;
+}

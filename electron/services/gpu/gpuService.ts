@@ -1,13 +1,16 @@
 import type { z } from 'zod';
-import type { GpuHeatmap, GpuHeatmapParams, GpuIdleParams, GpuIdleReport, GpuInventory, GpuInventoryParams, GpuUtilisation, GpuUtilisationParams, LocalGpus } from '../../../shared/contract';
+import type { GpuCost, GpuCostParams, GpuHeatmap, GpuHeatmapParams, GpuIdleParams, GpuIdleReport, GpuInventory, GpuInventoryParams, GpuUtilisation, GpuUtilisationParams, LocalGpus } from '../../../shared/contract';
 import { GPU_METRICS } from '../../../shared/contract';
+import { AppError } from '../../../shared/result';
 import type { ConnectionService } from '../connections/connectionService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { Logger } from '../logging/logger';
 import { createPrometheusClient, type PrometheusAccess, type PrometheusAnswerReader, type PrometheusClient, type PrometheusClientOptions } from '../metrics/prometheusClient';
+import type { SpendService } from '../spend/spendService';
 import type { Database } from '../store/database';
 import { listClusterGpus, summariseInventory, type GpuClusterSnapshot } from './clusterGpus';
-import { alignRange, chooseStep, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
+import { allocatedGpuHoursQuery, ALLOCATION_RESOLUTION_S, alignRange, chooseStep, heatmapQuery, holdersQuery, hourlyUtilisationQuery, seriesKey, utilisationQuery } from './gpuQueries';
+import { costReport, DAY_S, dayOf, dayStart, type BillAnswer } from './gpuCost';
 import { idleReport } from './idleGpus';
 import { createGpuPriceStore, type GpuPriceStore } from './priceStore';
 import { alignSeries, heatmapOf } from './seriesShape';
@@ -27,6 +30,8 @@ export interface GpuServiceDeps {
   readLocalGpus: () => Promise<LocalGpus>;
   /** Reads large Prometheus answers off the event loop (a parse pool's run). */
   readAnswer: PrometheusAnswerReader;
+  /** The spend area's Cost Explorer reads (cached, each request counted): the EC2 GPU bill beside allocated cost. Without it an AWS account cannot be asked. */
+  spend?: Pick<SpendService, 'costs'>;
   /** Test seams: a Prometheus client for an endpoint, a cluster lister, the clock (ms). */
   prometheus?: (access: PrometheusAccess, options: PrometheusClientOptions) => PrometheusClient;
   listCluster?: typeof listClusterGpus;
@@ -39,6 +44,7 @@ export interface GpuService {
   utilisation(params: z.output<typeof GpuUtilisationParams>): Promise<GpuUtilisation>;
   heatmap(params: z.output<typeof GpuHeatmapParams>): Promise<GpuHeatmap>;
   idle(params: z.output<typeof GpuIdleParams>): Promise<GpuIdleReport>;
+  cost(params: z.output<typeof GpuCostParams>): Promise<GpuCost>;
   prices: GpuPriceStore;
   local(): Promise<LocalGpus>;
   /** Stops what is under way and forgets the cached listings. */
@@ -106,6 +112,21 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
       return idleReport(hourly, snapshot, prices.list(), { thresholdPct, teamLabel, night, window: { start, end, hours: windowHours } });
     },
 
+    async cost({ clusterConnectionId, prometheusConnectionId, awsConnectionId, start, end, groupBy, teamLabel }) {
+      const tomorrow = dayOf(now() / 1000 + DAY_S);
+      if (end > tomorrow) throw new AppError('VALIDATION', `The range runs past today: end it on ${tomorrow} (exclusive) at the latest`);
+      const { spend } = deps;
+      if (awsConnectionId !== undefined && !spend) throw new AppError('INTERNAL', 'The EC2 GPU bill cannot be read: the spend area is not wired to the GPU area');
+      // One point per day, at the midnight that ends it (see allocatedGpuHoursQuery).
+      const range = { start: dayStart(start) + DAY_S, end: dayStart(end), step: DAY_S };
+      const [held, snapshot, bill] = await Promise.all([
+        prometheusOf(prometheusConnectionId).range(allocatedGpuHoursQuery(groupBy === 'team'), range, { signal: closing.signal }),
+        snapshotOf(clusterConnectionId),
+        awsConnectionId !== undefined && spend ? billOf(spend, awsConnectionId, start, end) : null,
+      ]);
+      return costReport(held, snapshot, prices.list(), bill, { start, end, groupBy, teamLabel, resolutionSeconds: ALLOCATION_RESOLUTION_S });
+    },
+
     prices,
     local: () => deps.readLocalGpus(),
     close() {
@@ -113,4 +134,20 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
       listings.clear();
     },
   };
+}
+
+/**
+ * EC2 spend on GPU instance types per day, through the spend area, so its
+ * cache answers a repeat load without a billed request. A connection that is
+ * missing or not AWS is the caller's mistake and fails the call; anything
+ * else (offline with nothing cached, no permission) leaves the GPU-hours
+ * standing and says why there is no bill.
+ */
+async function billOf(spend: Pick<SpendService, 'costs'>, connectionId: string, start: string, end: string): Promise<BillAnswer> {
+  try {
+    return await spend.costs({ connectionId, start, end, granularity: 'DAILY', metric: 'UnblendedCost', filter: 'ec2-gpu' });
+  } catch (err) {
+    if (err instanceof AppError && err.code !== 'NOT_FOUND' && err.code !== 'VALIDATION') return { failed: err };
+    throw err;
+  }
 }

@@ -5,6 +5,7 @@ import { navigate } from '../../shell/routes';
 import { useUi } from '../../shell/uiStore';
 import { TabList } from '../../ui/TabList';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
+import { CostView } from './CostView';
 import { choosePrometheus, type PrometheusChoice } from './gpuView';
 import { GPU_TABS, pickedPrometheus, useGpus, type GpuTabId } from './gpusStore';
 import { HeatmapView } from './HeatmapView';
@@ -21,6 +22,7 @@ const NEEDS: Record<GpuTabId, { cluster: boolean; prometheus: boolean }> = {
   utilisation: { cluster: false, prometheus: true },
   heatmap: { cluster: false, prometheus: true },
   idle: { cluster: true, prometheus: true },
+  cost: { cluster: true, prometheus: true },
   prices: { cluster: false, prometheus: false },
   local: { cluster: false, prometheus: false },
 };
@@ -114,6 +116,7 @@ export function GpusPage() {
   else if (tab === 'utilisation') body = <UtilisationView key={prometheus!.id} prometheus={prometheus!} />;
   else if (tab === 'heatmap') body = <HeatmapView key={prometheus!.id} prometheus={prometheus!} />;
   else if (tab === 'idle') body = <IdleView key={`${cluster!.id}/${prometheus!.id}`} cluster={cluster!} prometheus={prometheus!} />;
+  else if (tab === 'cost') body = <CostView key={`${cluster!.id}/${prometheus!.id}`} cluster={cluster!} prometheus={prometheus!} />;
   else if (tab === 'prices') body = <PricesView />;
   else body = <LocalGpusView />;
 

@@ -8,6 +8,7 @@ export const GPU_TABS = [
   { id: 'utilisation', label: 'Utilisation', key: 'u' },
   { id: 'heatmap', label: 'Heatmap', key: 'h' },
   { id: 'idle', label: 'Idle', key: 'd' },
+  { id: 'cost', label: 'Cost', key: 'c' },
   { id: 'prices', label: 'Prices', key: 'p' },
   { id: 'local', label: 'This machine', key: 'm' },
 ] as const;

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { describeError } from '../errorActions';
 import { seriesColor, type ChartColors } from './chartTheme';
 import { savePng } from './png';
-import { alignedData, defaultFormat, isZoomed, legendView, seriesIndexOf, type TimeRange, type TimeSeriesData } from './timeSeries';
+import { alignedData, defaultFormat, isZoomed, legendView, lineCount, seriesIndexOf, type TimeRange, type TimeSeriesData } from './timeSeries';
 import { useChartColors } from './useChartColors';
 import './charts.css';
 
@@ -53,9 +53,10 @@ const timeLabel = (seconds: number) => new Date(seconds * 1000).toLocaleString()
 
 function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
   const count = data.series.length;
+  const barCount = count - lineCount(data);
   const bars = props.mode === 'bars' ? UPlot.paths.bars!({ size: [0.7, 48], align: 0 }) : undefined;
-  // In plot order: stacked bars come last first (see alignedData).
-  const order = data.series.map((_, i) => (props.stacked ? count - 1 - i : i));
+  // In plot order: stacked bars come last first, lines over them after (see alignedData).
+  const order = data.series.map((_, i) => (props.stacked && i < barCount ? barCount - 1 - i : i));
   const axis = { stroke: colors.muted, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
   return {
     width,
@@ -65,15 +66,19 @@ function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'b
     scales: { x: { time: true, range: bars ? (_u, min, max) => [min - barPad(data.times), max + barPad(data.times)] : undefined }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), max]) } },
     series: [
       {},
-      ...order.map((i) => ({
-        label: data.series[i].label,
-        stroke: seriesColor(i, colors.theme),
-        fill: bars ? seriesColor(i, colors.theme) : undefined,
-        width: 1,
-        paths: bars,
-        points: { show: false },
-        spanGaps: false,
-      })),
+      ...order.map((i) => {
+        const bar = bars && !data.series[i].line;
+        return {
+          label: data.series[i].label,
+          stroke: seriesColor(i, colors.theme),
+          fill: bar ? seriesColor(i, colors.theme) : undefined,
+          width: bar ? 1 : bars ? 2 : 1,
+          paths: bar ? bars : undefined,
+          // A line over daily bars has a point per day: marked, so a single day still shows.
+          points: { show: Boolean(bars && !bar) },
+          spanGaps: false,
+        };
+      }),
     ],
     axes: [
       { ...axis },
@@ -115,7 +120,7 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
   const [loadError, setLoadError] = useState<string>();
   const bars = mode === 'bars';
   const stack = bars && stacked;
-  const structure = useMemo(() => JSON.stringify(data.series.map((s) => [s.key, s.label])), [data.series]);
+  const structure = useMemo(() => JSON.stringify(data.series.map((s) => [s.key, s.label, Boolean(s.line)])), [data.series]);
   const empty = !data.times.length || !data.series.length;
 
   useLayoutEffect(() => {
@@ -136,7 +141,7 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
                 // uPlot passes what changed ({ focus }), though its types say a whole series.
                 const focus = (opts as { focus?: boolean }).focus;
                 if (focus === undefined) return;
-                const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack) : null;
+                const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack, lineCount(latest.current.data)) : null;
                 setHover((h) => (h.focused === focused ? h : { ...h, focused }));
               },
             ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignedData, isZoomed, legendView, seriesIndexOf, type TimeSeriesData } from './timeSeries';
+import { alignedData, isZoomed, legendView, lineCount, seriesIndexOf, type TimeSeriesData } from './timeSeries';
 
 const data: TimeSeriesData = {
   times: [100, 160, 220],
@@ -71,6 +71,15 @@ describe('alignedData', () => {
     expect(seriesIndexOf(4, 4, false)).toBe(3);
     expect(seriesIndexOf(1, 4, true)).toBe(3);
     expect(seriesIndexOf(4, 4, true)).toBe(0);
+  });
+
+  it('keeps a line over stacked bars out of the sums, after the bars, and maps it back', () => {
+    const withBill = { times: data.times, series: [...data.series.slice(0, 2), { key: 'bill', label: 'Bill', values: [10, null, 20], line: true }] };
+    expect(lineCount(withBill)).toBe(1);
+    expect(alignedData(withBill, true)).toEqual([data.times, [4, 5, 11], [1, 5, 2], [10, null, 20]]);
+    expect(alignedData(withBill, false)).toEqual([data.times, [1, 5, 2], [3, null, 9], [10, null, 20]]);
+    expect([1, 2, 3].map((p) => seriesIndexOf(p, 3, true, 1))).toEqual([1, 0, 2]);
+    expect([1, 2, 3].map((p) => seriesIndexOf(p, 3, false, 1))).toEqual([0, 1, 2]);
   });
 });
 

@@ -7,6 +7,8 @@ export interface TimeSeries {
   label: string;
   /** One per time; null where there is no sample (a gap). */
   values: (number | null)[];
+  /** In a bar chart, drawn as a line over the bars and never stacked (a bill beside its parts); such series come after the bars. */
+  line?: boolean;
 }
 
 /** Columnar series sharing one time axis: what Prometheus range answers reduce to. */
@@ -64,21 +66,26 @@ export function legendView(data: TimeSeriesData, at: number | null, focused: num
   return { rows, hidden: data.series.length - rows.length, time: data.times[idx] };
 }
 
+/** How many of the series are drawn as lines over bars (see {@link TimeSeries.line}). */
+export const lineCount = (data: TimeSeriesData): number => data.series.reduce((n, s) => n + (s.line ? 1 : 0), 0);
+
 /**
  * The data as uPlot takes it: the times, then one array per series. Stacked
  * bars are drawn from zero, so each series there is the running sum of the
  * ones before it and itself (gaps count as zero), and the series come last
  * first: the tallest bar is drawn first and each part lies on top of it.
+ * Lines over the bars stay as they are, after them.
  */
 export function alignedData(data: TimeSeriesData, stacked: boolean): uPlot.AlignedData {
   if (!stacked) return [data.times, ...data.series.map((s) => s.values)];
+  const bars = data.series.length - lineCount(data);
   const sums = new Array<number>(data.times.length).fill(0);
-  const out: number[][] = data.series.map((s) => data.times.map((_, i) => (sums[i] += s.values[i] ?? 0)));
-  return [data.times, ...out.reverse()];
+  const out: number[][] = data.series.slice(0, bars).map((s) => data.times.map((_, i) => (sums[i] += s.values[i] ?? 0)));
+  return [data.times, ...out.reverse(), ...data.series.slice(bars).map((s) => s.values)];
 }
 
-/** The index in `series` of uPlot's series `plotIndex` (1-based; 0 is the time axis); see {@link alignedData}. */
-export const seriesIndexOf = (plotIndex: number, count: number, stacked: boolean): number => (stacked ? count - plotIndex : plotIndex - 1);
+/** The index in `series` of uPlot's series `plotIndex` (1-based; 0 is the time axis), the last `lines` of `count` being lines over the bars; see {@link alignedData}. */
+export const seriesIndexOf = (plotIndex: number, count: number, stacked: boolean, lines = 0): number => (stacked && plotIndex <= count - lines ? count - lines - plotIndex : plotIndex - 1);
 
 /** The range a chart shows, when it is zoomed in from the whole of its times. */
 export interface TimeRange {
