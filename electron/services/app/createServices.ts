@@ -116,7 +116,7 @@ export function createServices(platform: PlatformAdapters): Services {
   const runbooks = createRunbooksArea({ db, audit: audit.service, hub, runner: tasks.runner, log, chooseFolder: chooseFile && ((title) => chooseFile(title, true)) });
   const spend = createSpendArea({ db, connections: connections.service, log });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
-  const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, hub, log, readLocalGpus: () => readLocalGpus() });
+  const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, spend: spend.service, hub, log, readLocalGpus: () => readLocalGpus() });
   const alerts = createAlertsArea({ db, gpu: gpu.service, spend: spend.service, access: kube.access, connections: connections.service, audit: audit.service, hub, log, notify: platform.notify });
 
   // The areas, in the order they are built; they close in reverse.
