@@ -10,8 +10,8 @@ export default defineConfig({
       // way to a fresh launch's first rows; as one chunk it loads in ~0.25 s without blocking (bench/inspector).
       externalizeDeps: { exclude: ['@kubernetes/client-node'] },
       rollupOptions: {
-        // Beside the main process: the browser-mode host, the services process both hosts start, its kubeconfig parse worker, its Helm
-        // release decode worker, and the pty host process that owns every local shell.
+        // Beside the main process: the browser-mode host, the services process both hosts start, its parse worker (kubeconfig and AWS
+        // files, large Prometheus answers), its Helm release decode worker, and the pty host process that owns every local shell.
         input: {
           index: resolve('electron/main/index.ts'),
           server: resolve('electron/server/index.ts'),

@@ -45,7 +45,7 @@ export interface ParseResults {
 
 /** The buffers of `job` moved to the worker rather than copied: a Prometheus answer's bytes. */
 export function jobTransferables(job: ParseJob): TransferListItem[] {
-  return job.kind === 'prometheusAnswer' ? [job.bytes] : [];
+  return job.kind === 'prometheusAnswer' ? [job.bytes.buffer as ArrayBuffer] : [];
 }
 
 /** The buffers of `job`'s answer moved back rather than copied: a Prometheus matrix's values. */

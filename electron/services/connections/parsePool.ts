@@ -58,6 +58,8 @@ export interface ParsePurpose {
   busy(inHand: number): AppError;
   /** The error of a parse that needed more than `maxHeapMb`. */
   tooLarge(maxHeapMb: number): AppError;
+  /** Heap of each worker, when what it reads needs more than kubeconfigs do (512 MB). */
+  maxHeapMb?: number;
 }
 
 /** The connections area's parses: kubeconfig and AWS files a person picked. */
@@ -80,6 +82,7 @@ export interface ParsePoolOptions {
 export function createParsePool(log: Logger, options: ParsePoolOptions = {}): ParsePool {
   let pool: WorkerPool<ParseJob, ParseResults[ParseJob['kind']]> | undefined;
   const purpose = options.purpose ?? FILE_PARSES;
+  const maxHeapMb = purpose.maxHeapMb ?? MAX_HEAP_MB;
   // Built on first use: most starts never import anything.
   const poolOf = () =>
     (pool ??= createWorkerPool({
@@ -88,7 +91,7 @@ export function createParsePool(log: Logger, options: ParsePoolOptions = {}): Pa
       size: options.size ?? PARSE_WORKERS,
       maxWaiting: options.maxWaiting ?? MAX_WAITING_PARSES,
       idleMs: options.idleMs ?? IDLE_MS,
-      maxHeapMb: MAX_HEAP_MB,
+      maxHeapMb,
       youngHeapMb: YOUNG_HEAP_MB,
       refuse: (inHand) => purpose.busy(inHand),
       log,
@@ -98,7 +101,7 @@ export function createParsePool(log: Logger, options: ParsePoolOptions = {}): Pa
       try {
         return (await poolOf().run(job, signal, jobTransferables(job))) as ParseResults[typeof job.kind];
       } catch (err) {
-        if (err instanceof WorkerStopped && err.code === 'ERR_WORKER_OUT_OF_MEMORY') throw purpose.tooLarge(MAX_HEAP_MB);
+        if (err instanceof WorkerStopped && err.code === 'ERR_WORKER_OUT_OF_MEMORY') throw purpose.tooLarge(maxHeapMb);
         throw err;
       }
     },

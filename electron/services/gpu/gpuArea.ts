@@ -31,6 +31,8 @@ export interface GpuAreaDeps {
 
 /** The parses the GPU area runs: Prometheus answers of up to hundreds of MB. */
 const ANSWER_PARSES: ParsePurpose = {
+  // Parsed, an answer takes ~7 times its size (a 78 MB one fits in 512 MB, 130 MB does not): this reads one at the size cap (256 MiB).
+  maxHeapMb: 2048,
   name: 'Prometheus answer parse',
   busy: (inHand) => new AppError('BUSY', `Pilothouse is already reading ${inHand} large Prometheus answers; try again when they finish`),
   tooLarge: (mb) => new AppError('VALIDATION', `Reading this Prometheus answer took more than ${mb} MB of memory, so Pilothouse stopped: ask for fewer series, a shorter range or a larger step`),

@@ -9,7 +9,7 @@ import { GPU_HEATMAP_NO_SAMPLE, type GpuHeatmap, type GpuHeatmapRow, type GpuSer
 import type { PrometheusMatrix, PrometheusSeries } from '../metrics/prometheusClient';
 import { gridTime } from '../metrics/prometheusAnswer';
 
-/** Longest the shaping runs before letting other calls in: 1,000 series × 1,440 points take ~10–60 ms on a busy 2-core machine. */
+/** Longest the shaping runs before letting other calls in: 1,000 series × 1,440 points take ~20–75 ms to align and ~15–25 ms to map on a busy 2-core machine. */
 const SLICE_MS = 8;
 
 /** Resolves at once, or on the next turn of the event loop once the current slice has run {@link SLICE_MS}. */

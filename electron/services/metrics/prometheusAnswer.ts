@@ -41,8 +41,8 @@ export interface PrometheusMatrix {
 /** An answer's bytes and what to make of them; `grid` for a range query, else an instant vector or scalar. */
 export interface PrometheusAnswerJob {
   kind: 'prometheusAnswer';
-  /** The body as read; transferred to the worker, not copied. */
-  bytes: ArrayBuffer;
+  /** The body as read, alone on its buffer: the buffer is moved to the worker, not copied. */
+  bytes: Uint8Array;
   /** The HTTP status it came with. */
   status: number;
   /** "Prometheus at https://…", for messages. */
@@ -65,7 +65,7 @@ export function gridTime(grid: PrometheusGrid, i: number): number {
 
 /** Reads `job` (see {@link PrometheusAnswerJob}); throws an AppError saying what is wrong with the answer. */
 export function readPrometheusAnswer(job: PrometheusAnswerJob): PrometheusAnswer {
-  const data = answerData(new Uint8Array(job.bytes), job.status, job.where);
+  const data = answerData(job.bytes, job.status, job.where);
   return job.grid ? { kind: 'matrix', matrix: matrixOf(data, job.grid, job.where) } : { kind: 'series', series: seriesOf(data, ['vector', 'scalar'], job.where) };
 }
 
@@ -162,6 +162,14 @@ function seriesOf(data: unknown, allowed: readonly string[], where: string): Pro
 }
 
 /**
+ * Values a matrix holds at most: 128 MiB of doubles, 1,000 series × 11,000
+ * points and then some. Each series kept costs a whole row however few
+ * samples it has, so a crafted answer of millions of one-sample series is
+ * refused here rather than allocated.
+ */
+export const MAX_MATRIX_VALUES = 16 * 1024 * 1024;
+
+/**
  * A matrix answer's `data` on `grid`. A sample off the grid (Prometheus
  * answers on it; rounding absorbs float noise) is dropped, and of two
  * samples at one instant the first is kept.
@@ -169,24 +177,35 @@ function seriesOf(data: unknown, allowed: readonly string[], where: string): Pro
 function matrixOf(data: unknown, grid: PrometheusGrid, where: string): PrometheusMatrix {
   const result = resultOf(data, ['matrix'], where).result as { metric?: unknown; values?: unknown }[];
   const { start, step, count } = grid;
-  const values = new Float64Array(result.length * count).fill(NaN);
+  const row = new Float64Array(count);
+  let values = new Float64Array(Math.min(result.length, 64) * count);
   const labels: Record<string, string>[] = [];
-  // Rows are written in place: a series without a sample wrote nothing, and its row is the next one's.
   for (const item of result) {
     const pairs = Array.isArray(item?.values) ? (item.values as unknown[]) : [];
-    const base = labels.length * count;
+    row.fill(NaN);
     let samples = 0;
     for (let k = 0; k < pairs.length; k++) {
       const pair = pairs[k];
       if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number') continue;
       const i = Math.round((pair[0] - start) / step);
-      if (!(i >= 0 && i < count) || !Number.isNaN(values[base + i])) continue;
+      if (!(i >= 0 && i < count) || !Number.isNaN(row[i])) continue;
       const value = valueOf(pair[1]);
       if (Number.isNaN(value)) continue;
-      values[base + i] = value;
+      row[i] = value;
       samples++;
     }
-    if (samples) labels.push(labelsOf(item?.metric));
+    if (!samples) continue;
+    const at = labels.length * count;
+    if (at + count > MAX_MATRIX_VALUES) {
+      throw new AppError('VALIDATION', `${where} answered more series than Pilothouse reads at once (${Math.floor(MAX_MATRIX_VALUES / count).toLocaleString('en')} of ${count.toLocaleString('en')} points): ask for fewer series, a shorter range or a larger step`);
+    }
+    if (at + count > values.length) {
+      const grown = new Float64Array(Math.min(result.length * count, Math.max(values.length * 2, count)));
+      grown.set(values);
+      values = grown;
+    }
+    values.set(row, at);
+    labels.push(labelsOf(item?.metric));
   }
   // The rows kept, in a buffer of their own size: it crosses threads whole.
   return { grid, labels, values: labels.length * count === values.length ? values : values.slice(0, labels.length * count) };

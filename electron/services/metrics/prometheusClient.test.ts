@@ -3,6 +3,7 @@
  * them (https://prometheus.io/docs/prometheus/latest/querying/api/), handed to
  * the client as `Response`s by a fetch that records what was asked.
  */
+import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/result';
 import { createParsePool, type ParsePool } from '../connections/parsePool';
@@ -314,6 +315,25 @@ describe('Prometheus client: hostile answers', () => {
     expect((await failure(client.instant('up'))).message).toContain('answered with more than 256 MiB');
   });
 
+  it('reads a body whatever length it declares, compressed or not', async () => {
+    const body = new TextEncoder().encode(RANGE_MATRIX);
+    const range = { start: 1435781430.781, end: 1435781460.781, step: 15 };
+    const want = await clientWith(answer(RANGE_MATRIX)).client.range('up', range);
+    for (const declared of ['0', '10', String(body.byteLength), String(body.byteLength * 3), 'nonsense', '-5']) {
+      for (const encoding of [{}, { 'content-encoding': 'gzip' }] as Record<string, string>[]) {
+        // Sent in small pieces, so the buffer has to grow past what was declared.
+        const pieces = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < body.byteLength; at += 100) controller.enqueue(body.slice(at, at + 100));
+            controller.close();
+          },
+        });
+        const { client } = clientWith(() => new Response(pieces, { headers: { ...JSON_TYPE, ...encoding, 'content-length': declared } }));
+        expect(await client.range('up', range), `${declared} ${JSON.stringify(encoding)}`).toEqual(want);
+      }
+    }
+  });
+
   it('survives result entries of the wrong shape', async () => {
     const odd = `{"status":"success","data":{"resultType":"vector","result":[null,{"metric":{"a":1,"b":"x"},"value":[1,"2"]},{"value":"3"},{"metric":{},"value":["1","2"]},{"metric":{},"value":[1,""]}]}}`;
     expect(await clientWith(answer(odd)).client.instant('up')).toEqual([{ labels: { b: 'x' }, points: [[1, 2]] }]);
@@ -351,19 +371,32 @@ const chunked = (bytes: Uint8Array) => {
   });
 };
 
-/** The longest the event loop went without running a 5 ms timer while `work` ran, ms. */
-async function longestGap<T>(work: () => Promise<T>): Promise<{ gap: number; value: T }> {
+/**
+ * While `work` runs, the longest stretch between two runs of a 5 ms timer
+ * (`gap`), and the longest time this thread spent running code within such a
+ * stretch (`busy`, from its event-loop utilisation), both in ms. On a loaded
+ * machine `gap` also grows while the OS runs other threads; `busy` grows only
+ * with work done on this thread, such as a parse that never yields.
+ */
+async function longestGap<T>(work: () => Promise<T>): Promise<{ gap: number; busy: number; value: T }> {
   let last = performance.now();
+  let lastUse = performance.eventLoopUtilization();
   let gap = 0;
-  const timer = setInterval(() => {
+  let busy = 0;
+  const tick = () => {
     const t = performance.now();
+    const use = performance.eventLoopUtilization();
     gap = Math.max(gap, t - last);
+    busy = Math.max(busy, use.active - lastUse.active);
     last = t;
-  }, 5);
+    lastUse = use;
+  };
+  const timer = setInterval(tick, 5);
   try {
     const value = await work();
     // Work that never yields runs no timer at all: the stretch since the last tick counts too.
-    return { gap: Math.max(gap, performance.now() - last), value };
+    tick();
+    return { gap, busy, value };
   } finally {
     clearInterval(timer);
   }
@@ -383,16 +416,19 @@ describe('Prometheus client: large answers in a worker thread', () => {
     const body = fleetAnswer();
     expect(body.byteLength).toBeGreaterThan(20_000_000);
     const pool = parsePool();
-    const handed: ArrayBuffer[] = [];
+    const handed: Uint8Array[] = [];
     const { client } = clientWith(() => new Response(chunked(body), { headers: JSON_TYPE }), {
       readAnswer: (job, signal) => {
         handed.push(job.bytes);
         return pool.run(job, signal);
       },
     });
-    const { gap, value: matrix } = await longestGap(() => client.rangeMatrix('max by (Hostname, gpu, UUID, modelName) (DCGM_FI_DEV_GPU_UTIL)', fleetRange));
-    // Parsed on this thread, the same answer holds the loop for 0.3–1.5 s (see the report in the commit): the worker is what keeps this under 100 ms.
-    expect(gap).toBeLessThan(100);
+    const { gap, busy, value: matrix } = await longestGap(() => client.rangeMatrix('max by (Hostname, gpu, UUID, modelName) (DCGM_FI_DEV_GPU_UTIL)', fleetRange));
+    // Measured on the shared 2-core machine: parsed on this thread (the code before the worker), the loop is busy 0.75–1.8 s
+    // without a break; read in the worker, the timer's longest wait is 15–40 ms, more only while other processes hold both cores.
+    // That the answer was read at all (below) is checked here too, so a stalled worker can't pass for a responsive loop.
+    expect(busy).toBeLessThan(100);
+    expect(gap).toBeLessThan(1000);
     // The body went to the worker whole, moved rather than copied.
     expect(handed).toHaveLength(1);
     expect(handed[0].byteLength).toBe(0);

@@ -152,7 +152,7 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
   /** The body of a query's answer, read here when small, else by {@link PrometheusClientOptions.readAnswer}. */
   async function query(path: string, params: Record<string, string>, signal?: AbortSignal, grid?: PrometheusGrid): Promise<PrometheusAnswer> {
     const { bytes, status } = await get(path, params, signal);
-    const job: PrometheusAnswerJob = { kind: 'prometheusAnswer', bytes: bytes.buffer as ArrayBuffer, status, where, ...(grid ? { grid } : {}) };
+    const job: PrometheusAnswerJob = { kind: 'prometheusAnswer', bytes, status, where, ...(grid ? { grid } : {}) };
     try {
       return !options.readAnswer || bytes.byteLength < inlineBytes ? readPrometheusAnswer(job) : await options.readAnswer(job, signal);
     } catch (err) {
@@ -248,32 +248,42 @@ function basicPassword(header: string): string | undefined {
   return decoded?.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
 }
 
-/** The body's bytes, in a buffer of their own (so it can be moved to a worker), refused as soon as it is known to be larger than `maxBytes`. */
+/** Bytes allocated up front for an answer of declared length: more is allocated as it arrives, so a false length costs nothing. */
+const MAX_PREALLOCATED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The body's bytes (a view on a buffer of their own, so it can be moved to a
+ * worker), refused as soon as it is known to be larger than `maxBytes`. Each
+ * chunk is copied as it arrives: copying 20 MB of chunks at the end would
+ * hold the loop for tens of milliseconds.
+ */
 async function readCapped(response: Response, maxBytes: number, where: string, signal?: AbortSignal): Promise<Uint8Array> {
   const tooLarge = () =>
     new AppError('VALIDATION', `${where} answered with more than ${Math.round(maxBytes / 1024 / 1024)} MiB: ask for fewer series, a shorter range or a larger step`);
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge();
   if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+  // A compressed body's declared length is not its decoded length.
+  const expected = declared >= 0 && !response.headers.get('content-encoding') ? Math.min(declared, MAX_PREALLOCATED_BYTES) : 64 * 1024;
+  let bytes = new Uint8Array(expected);
   let size = 0;
   const reader = response.body.getReader();
   for (;;) {
     signal?.throwIfAborted();
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
+    const next = size + value.byteLength;
+    if (next > maxBytes) {
       await reader.cancel().catch(() => {});
       throw tooLarge();
     }
-    chunks.push(value);
+    if (next > bytes.byteLength) {
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(bytes.byteLength * 2, next)));
+      grown.set(bytes.subarray(0, size));
+      bytes = grown;
+    }
+    bytes.set(value, size);
+    size = next;
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return bytes.subarray(0, size);
 }
