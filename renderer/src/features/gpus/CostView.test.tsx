@@ -9,8 +9,8 @@ import { useGpus } from './gpusStore';
 
 // uPlot needs a 2D canvas, which jsdom lacks: the chart is replaced by its title and its series (lines marked).
 vi.mock('../../shell/charts/TimeSeriesChart', () => ({
-  TimeSeriesChart: ({ title, data }: { title: string; data: { series: { label: string; line?: boolean; values: (number | null)[] }[] } }) => (
-    <figure aria-label={title}>{data.series.map((s) => `${s.label}${s.line ? ' (line)' : ''}: ${s.values.join('/')}`).join('; ')}</figure>
+  TimeSeriesChart: ({ title, data, timeZone }: { title: string; data: { series: { label: string; line?: boolean; values: (number | null)[] }[] }; timeZone?: string }) => (
+    <figure aria-label={title} data-time-zone={timeZone}>{data.series.map((s) => `${s.label}${s.line ? ' (line)' : ''}: ${s.values.join('/')}`).join('; ')}</figure>
   ),
 }));
 
@@ -68,6 +68,8 @@ describe('GPU cost tab', () => {
     expect(rows.at(-1)).toMatch(/Total.*298 GPU-h.*unknown/);
     expect(screen.getByText(/Allocated GPU cost unknown: 10 GPU-h of 298 GPU-h have no price/)).toBeTruthy();
     expect((await screen.findByRole('figure', { name: 'GPU cost per namespace on prod-eu' })).textContent).toBe('ml-training: 1519.1/759.55; lab: 0/0');
+    // Daily UTC buckets: the chart shows UTC dates, not the local time of their midnights.
+    expect(screen.getByRole('figure', { name: 'GPU cost per namespace on prod-eu' }).dataset.timeZone).toBe('UTC');
 
     await userEvent.selectOptions(screen.getByLabelText('EC2 GPU bill from'), 'a-ml');
     await waitFor(() => expect(fake.method('gpu.cost')).toHaveBeenLastCalledWith(expect.objectContaining({ awsConnectionId: 'a-ml' })));

@@ -168,7 +168,7 @@ function CostAnswer({ cost, clusterName, current }: { cost: GpuCost; clusterName
         {cost.total.unpricedGpuHours > 0 && ' GPU-hours with no price in the table are left out of the chart; add their instance type on the Prices tab.'}
       </p>
       <Suspense fallback={<p className="muted">Loading the chart…</p>}>
-        <TimeSeriesChart title={title} data={data} unit="USD" format={(v) => formatMoney(v, 'USD')} mode="bars" stacked />
+        <TimeSeriesChart title={title} data={data} unit="USD" format={(v) => formatMoney(v, 'USD')} mode="bars" stacked timeZone="UTC" />
       </Suspense>
 
       <div className="gpu-section-head">

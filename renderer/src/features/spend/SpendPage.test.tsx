@@ -94,7 +94,7 @@ describe('spend page', () => {
 
     await screen.findByLabelText('Chart: Spend by service');
     const chart = charts.at(-1)!;
-    expect(chart).toMatchObject({ title: 'Spend by service', mode: 'bars', stacked: true, unit: 'USD' });
+    expect(chart).toMatchObject({ title: 'Spend by service', mode: 'bars', stacked: true, unit: 'USD', timeZone: 'UTC' });
     expect(chart.data.times).toEqual([Date.parse('2026-12-02T00:00:00Z') / 1000, Date.parse('2026-12-03T00:00:00Z') / 1000]);
     expect(chart.data.series.map((s) => [s.label, s.values])).toEqual([
       ['Amazon Elastic Compute Cloud - Compute', [100, 80]],

@@ -257,7 +257,7 @@ function CostsView({ costs, granularity, current, groupLabel }: { costs: SpendCo
         {view.rows.some((r) => r.estimated) && <span className="muted"> (figures marked * are estimated: billing for those days has not closed)</span>}
       </p>
       <Suspense fallback={<p className="muted">Loading the chart…</p>}>
-        <TimeSeriesChart title={title} data={data} unit={costs.unit} format={(v) => formatMoney(v, costs.unit)} mode="bars" stacked />
+        <TimeSeriesChart title={title} data={data} unit={costs.unit} format={(v) => formatMoney(v, costs.unit)} mode="bars" stacked timeZone="UTC" />
       </Suspense>
       <div className="spend-table-header">
         <CsvButton title={title} columns={CSV_COLUMNS} rows={rows} />

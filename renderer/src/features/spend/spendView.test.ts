@@ -15,10 +15,30 @@ describe('spend view', () => {
     const view = tableView({ periods: [{ start: '2026-12-01', end: '2026-12-02', total: 55, estimated: false, groups }] }, 4);
     expect(view.series).toEqual(['svc-0', 'svc-1', 'svc-2', 'Other (7)']);
     expect(view.rows[0].values).toEqual([10, 9, 8, 28]);
-    expect(chartData(view).series.map((s) => s.key)).toEqual(view.series);
+    expect(chartData(view).series.map((s) => s.label)).toEqual(view.series);
+    expect(chartData(view).series.some((s) => s.line)).toBe(false);
     // Ungrouped: one Total series; keys of several dimensions are joined.
     expect(tableView({ periods: [{ start: '2026-12-01', end: '2026-12-02', total: 3, estimated: true, groups: [] }] })).toEqual({ series: ['Total'], rows: [{ start: '2026-12-01', end: '2026-12-02', estimated: true, values: [3], total: 3 }] });
     expect(csvRows({ unit: 'USD', periods: [{ start: 'a', end: 'b', total: 1, estimated: false, groups: [{ keys: ['EC2', 'team-x'], amount: 1 }] }] })[0].group).toBe('EC2 / team-x');
+  });
+
+  it('draws a Net line of each period’s total when a refund or credit is negative, keyed apart from any group', () => {
+    const view = tableView({
+      periods: [
+        { start: '2026-12-01', end: '2026-12-02', total: 60, estimated: false, groups: [{ keys: ['EC2'], amount: 100 }, { keys: ['Refund'], amount: -40 }] },
+        { start: '2026-12-02', end: '2026-12-03', total: 100, estimated: false, groups: [{ keys: ['EC2'], amount: 100 }] },
+      ],
+    });
+    const data = chartData(view);
+    expect(data.times).toEqual([Date.UTC(2026, 11, 1) / 1000, Date.UTC(2026, 11, 2) / 1000]);
+    expect(data.series.map((s) => [s.label, s.values, Boolean(s.line)])).toEqual([
+      ['EC2', [100, 100], false],
+      ['Refund', [-40, 0], false],
+      ['Net', [60, 100], true],
+    ]);
+    // A group that happens to be called "net" is still a bar of its own.
+    const named = chartData(tableView({ periods: [{ start: '2026-12-01', end: '2026-12-02', total: -1, estimated: false, groups: [{ keys: ['net'], amount: -1 }] }] }));
+    expect(new Set(named.series.map((s) => s.key)).size).toBe(2);
   });
 
   it('words amounts, requests and ages', () => {

@@ -80,11 +80,18 @@ export function tableView(costs: Pick<SpendCosts, 'periods'>, max = MAX_SERIES):
   return { series, rows };
 }
 
-/** The table's series as the chart draws them: one stacked bar per period, at its start. */
+/**
+ * The table's series as the chart draws them: one stacked bar per period, at
+ * its start (a UTC midnight). When some amount is negative (a refund, a
+ * credit) the bars hang below zero and no bar top reads as the total, so a
+ * "Net" line shows each period's total.
+ */
 export function chartData(view: SpendTableView): TimeSeriesData {
+  const bars = view.series.map((label, i) => ({ key: `group:${label}`, label, values: view.rows.map((r) => r.values[i]) }));
+  const negative = view.rows.some((r) => r.values.some((v) => v < 0));
   return {
     times: view.rows.map((r) => Date.parse(`${r.start}T00:00:00Z`) / 1000),
-    series: view.series.map((label, i) => ({ key: label, label, values: view.rows.map((r) => r.values[i]) })),
+    series: negative ? [...bars, { key: 'net', label: 'Net', values: view.rows.map((r) => r.total), line: true }] : bars,
   };
 }
 

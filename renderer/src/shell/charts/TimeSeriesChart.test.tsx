@@ -8,8 +8,9 @@ import type { TimeSeriesData } from './timeSeries';
 
 // jsdom has no 2D canvas: uPlot is replaced by a recorder, so these tests check
 // how the chart drives it (create once, setData, zoom, legend), not pixels.
-const { plots, FakePlot } = vi.hoisted(() => {
+const { plots, barsOpts, FakePlot } = vi.hoisted(() => {
   const plots: FakePlot[] = [];
+  const barsOpts: uPlot.Series.BarsPathBuilderOpts[] = [];
   class FakePlot {
     opts: uPlot.Options;
     data: uPlot.AlignedData;
@@ -40,6 +41,9 @@ const { plots, FakePlot } = vi.hoisted(() => {
       this.hook('setScale', key);
     }
     setSize() {}
+    setSelect(select: { left: number; width: number; top: number; height: number }) {
+      this.select = select;
+    }
     posToVal(px: number) {
       return px * 10;
     }
@@ -47,16 +51,27 @@ const { plots, FakePlot } = vi.hoisted(() => {
       this.destroyed = true;
     }
   }
-  return { plots, FakePlot };
+  return { plots, barsOpts, FakePlot };
 });
 type FakePlot = InstanceType<typeof FakePlot>;
-vi.mock('uplot', () => ({ default: Object.assign(FakePlot, { paths: { bars: () => () => null } }) }));
+vi.mock('uplot', () => ({
+  default: Object.assign(FakePlot, {
+    paths: {
+      bars: (o: uPlot.Series.BarsPathBuilderOpts) => {
+        barsOpts.push(o);
+        return () => null;
+      },
+    },
+    tzDate: (date: Date, tz: string) => Object.assign(new Date(date), { tz }),
+  }),
+}));
 
 const series = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ key: `gpu-${i}`, label: `node-${i >> 3} / GPU ${i % 8}`, values: [i + offset, i * 2 + offset] }));
 const data = (n: number, offset = 0): TimeSeriesData => ({ times: [1000, 1060], series: series(n, offset) });
 
 beforeEach(() => {
   plots.length = 0;
+  barsOpts.length = 0;
 });
 
 /** Renders a chart and waits for its plot: uPlot is loaded on first use. */
@@ -122,10 +137,11 @@ describe('TimeSeriesChart', () => {
     const onZoom = vi.fn();
     const { rerender } = await renderChart(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
     const plot = plots[0];
-    plot.select = { left: 101, width: 2, top: 0, height: 10 };
+    plot.select = { left: 101, width: 20, top: 0, height: 10 };
     act(() => plot.hook('setSelect'));
-    expect(onZoom).toHaveBeenLastCalledWith({ start: 1010, end: 1030 });
-    act(() => plot.setScale('x', { min: 1010, max: 1030 }));
+    expect(onZoom).toHaveBeenLastCalledWith({ start: 1010, end: 1210 });
+    expect(plot.scales.x).toEqual({ min: 1010, max: 1210 });
+    expect(plot.select.width).toBe(0);
     const reset = screen.getByRole('button', { name: 'Reset zoom' });
     rerender(<TimeSeriesChart title="t" data={data(2, 5)} onZoom={onZoom} />);
     expect(plot.setDataCalls.at(-1)?.[1]).toBe(false);
@@ -139,9 +155,8 @@ describe('TimeSeriesChart', () => {
     const onZoom = vi.fn();
     const { rerender } = await renderChart(<TimeSeriesChart title="t" data={data(2)} onZoom={onZoom} />);
     const plot = plots[0];
-    plot.select = { left: 101, width: 2, top: 0, height: 10 };
+    plot.select = { left: 101, width: 20, top: 0, height: 10 };
     act(() => plot.hook('setSelect'));
-    act(() => plot.setScale('x', { min: 1010, max: 1030 }));
     onZoom.mockClear();
     // The caller fetched 1010–1030: uPlot's scales reset to it.
     const fetched = { times: [1010, 1030], series: series(2) };
@@ -158,11 +173,80 @@ describe('TimeSeriesChart', () => {
   it('stacks bars and names the hovered bar by its own series', async () => {
     await renderChart(<TimeSeriesChart title="Spend" mode="bars" stacked data={data(3)} legendRows={3} />);
     const plot = plots[0];
-    // Drawn last series first, each the running sum.
-    expect(plot.data[1]).toEqual([3, 6]);
-    expect(plot.data[3]).toEqual([0, 0]);
+    // In series order, each the end of its segment.
+    expect(plot.data[1]).toEqual([0, 0]);
+    expect(plot.data[3]).toEqual([3, 6]);
     act(() => plot.hook('setSeries', 1, { focus: true }));
-    expect(screen.getAllByRole('listitem')[0].textContent).toContain('node-0 / GPU 2');
+    expect(screen.getAllByRole('listitem')[0].textContent).toContain('node-0 / GPU 0');
+  });
+
+  it('draws each stacked segment from its own base, a refund below zero', async () => {
+    const bill: TimeSeriesData = {
+      times: [0, 86_400],
+      series: [
+        { key: 'ec2', label: 'EC2', values: [100, 100] },
+        { key: 'refund', label: 'Refund', values: [-40, 0] },
+        { key: 'net', label: 'Net', values: [60, 100], line: true },
+      ],
+    };
+    await renderChart(<TimeSeriesChart title="Spend" mode="bars" stacked data={bill} />);
+    const plot = plots[0] as unknown as uPlot;
+    const disp = barsOpts[0].disp!;
+    expect(disp.y1!.values(plot, 1, 0, 1)).toEqual([100, 100]);
+    expect(disp.y0!.values(plot, 1, 0, 1)).toEqual([0, 0]);
+    // The refund spans 0 → −40, not hidden under EC2's bar; day two's zero refund sits on top.
+    expect(disp.y1!.values(plot, 2, 0, 1)).toEqual([-40, 100]);
+    expect(disp.y0!.values(plot, 2, 0, 1)).toEqual([0, 100]);
+    // The net is a line, not a bar.
+    expect(plots[0].opts.series[3].paths).toBeUndefined();
+    const yRange = plots[0].opts.scales!.y.range as (u: uPlot, min: number, max: number) => [number, number];
+    expect(yRange(plot, -40, 100)).toEqual([-40, 100]);
+    expect(yRange(plot, -40, -10)).toEqual([-40, 0]);
+  });
+
+  it('pads bars by half a step of the latest data, not of the data the plot was made with', async () => {
+    const { rerender } = await renderChart(<TimeSeriesChart title="Spend" mode="bars" data={{ times: [0, 86_400], series: series(1) }} />);
+    rerender(<TimeSeriesChart title="Spend" mode="bars" data={{ times: [0, 3_600, 7_200], series: [{ key: 'gpu-0', label: 'node-0 / GPU 0', values: [1, 2, 3] }] }} />);
+    expect(plots).toHaveLength(1);
+    const xRange = plots[0].opts.scales!.x.range as (u: uPlot, min: number, max: number) => [number, number];
+    expect(xRange(plots[0] as unknown as uPlot, 0, 7_200)).toEqual([-1_800, 9_000]);
+  });
+
+  it('shows UTC days as their dates west of UTC too', async () => {
+    vi.stubEnv('TZ', 'America/Los_Angeles');
+    try {
+      const day = Date.UTC(2026, 10, 30) / 1000;
+      await renderChart(<TimeSeriesChart title="Spend" mode="bars" timeZone="UTC" data={{ times: [day], series: series(1) }} />);
+      const utcDate = new Date(day * 1000).toLocaleDateString(undefined, { timeZone: 'UTC' });
+      expect(new Date(day * 1000).toLocaleDateString()).not.toBe(utcDate);
+      expect(screen.getByText(utcDate)).toBeTruthy();
+      expect(screen.getByRole('img').getAttribute('aria-label')).toContain(`from ${utcDate} to ${utcDate}`);
+      const tzDate = plots[0].opts.tzDate!(day) as Date & { tz: string };
+      expect(tzDate.tz).toBe('Etc/UTC');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('shows local times and leaves uPlot its local dates without a time zone', async () => {
+    await renderChart(<TimeSeriesChart title="t" data={data(1)} />);
+    expect(plots[0].opts.tzDate).toBeUndefined();
+    expect(screen.getByText(new Date(1_060_000).toLocaleString())).toBeTruthy();
+  });
+
+  it('takes a drag shorter than a few pixels as a click, and zooms at least three steps', async () => {
+    const onZoom = vi.fn();
+    await renderChart(<TimeSeriesChart title="t" data={{ times: [1000, 1060, 1120, 1180, 1240], series: series(1).map((s) => ({ ...s, values: [1, 2, 3, 4, 5] })) }} onZoom={onZoom} />);
+    const plot = plots[0];
+    expect(plot.opts.cursor?.drag).toMatchObject({ dist: 8, setScale: false });
+    plot.select = { left: 110, width: 1, top: 0, height: 10 };
+    act(() => plot.hook('setSelect'));
+    expect(onZoom).not.toHaveBeenCalled();
+    // 110–120 px is 1100–1200 s: widened about its middle to 3 × 60 s.
+    plot.select = { left: 110, width: 10, top: 0, height: 10 };
+    act(() => plot.hook('setSelect'));
+    expect(onZoom).toHaveBeenLastCalledWith({ start: 1060, end: 1240 });
+    expect(plot.scales.x).toEqual({ min: 1060, max: 1240 });
   });
 
   it('pads bars by half a step so the first and last are whole', () => {

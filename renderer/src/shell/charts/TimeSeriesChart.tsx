@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { describeError } from '../errorActions';
 import { seriesColor, type ChartColors } from './chartTheme';
 import { savePng } from './png';
-import { alignedData, defaultFormat, isZoomed, legendView, lineCount, seriesIndexOf, type TimeRange, type TimeSeriesData } from './timeSeries';
+import { alignedData, defaultFormat, isZoomed, legendView, lineCount, stackBases, zoomRange, type TimeRange, type TimeSeriesData } from './timeSeries';
 import { useChartColors } from './useChartColors';
 import './charts.css';
 
@@ -28,6 +28,8 @@ export interface TimeSeriesChartProps {
   legendRows?: number;
   /** Told the times dragged over (to ask for finer data), and null when the zoom is reset. */
   onZoom?(range: TimeRange | null): void;
+  /** 'UTC' when the times are UTC days (Cost Explorer's): the axis, legend and label show those dates, not the local time of their midnights. */
+  timeZone?: 'UTC';
 }
 
 /** Below this many series a hovered line dims the others; above, a redraw per hover would cost more than it helps. */
@@ -49,24 +51,44 @@ export function barPad(times: readonly number[]): number {
   return (Number.isFinite(step) && step > 0 ? step : 86_400) / 2;
 }
 
-const timeLabel = (seconds: number) => new Date(seconds * 1000).toLocaleString();
+/** How a legend or label writes a time: local date and time, or the date alone of a UTC day. */
+export const timeLabel = (seconds: number, timeZone?: 'UTC') => (timeZone ? new Date(seconds * 1000).toLocaleDateString(undefined, { timeZone }) : new Date(seconds * 1000).toLocaleString());
 
-function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'bars'; stacked: boolean; range?: { min: number; max: number } }, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string): uPlot.Options {
+/** A drag narrower than this (CSS pixels) is a click, not a zoom. */
+export const DRAG_DIST = 8;
+
+interface OptionsProps {
+  height: number;
+  mode: 'line' | 'bars';
+  stacked: boolean;
+  range?: { min: number; max: number };
+  timeZone?: 'UTC';
+}
+
+/** uPlot's options; `times` reads the times shown now (new data of the same series arrives after the plot was made). */
+export function options(UPlot: typeof uPlot, props: OptionsProps, data: TimeSeriesData, colors: ChartColors, width: number, formatValue: (v: number) => string, times: () => readonly number[]): uPlot.Options {
   const count = data.series.length;
   const barCount = count - lineCount(data);
-  const bars = props.mode === 'bars' ? UPlot.paths.bars!({ size: [0.7, 48], align: 0 }) : undefined;
-  // In plot order: stacked bars come last first, lines over them after (see alignedData).
-  const order = data.series.map((_, i) => (props.stacked && i < barCount ? barCount - 1 - i : i));
+  // Each stacked segment is drawn from its own base (see stackBases): a refund hangs below zero instead of hiding under the bar above it.
+  const bases = new WeakMap<uPlot.AlignedData, (number | null)[][]>();
+  const baseOf = (u: uPlot, s: number) => {
+    let all = bases.get(u.data);
+    if (!all) bases.set(u.data, (all = stackBases(u.data, barCount)));
+    return all[s] as number[];
+  };
+  const disp = props.stacked ? { y0: { unit: 1 as const, values: baseOf }, y1: { unit: 1 as const, values: (u: uPlot, s: number) => u.data[s] as number[] } } : undefined;
+  const bars = props.mode === 'bars' ? UPlot.paths.bars!({ size: [0.7, 48], align: 0, ...(disp ? { disp } : {}) }) : undefined;
   const axis = { stroke: colors.muted, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
   return {
     width,
     height: props.height,
     legend: { show: false },
     // Bars are centred on their time: half a step more each side keeps the first and last whole.
-    scales: { x: { time: true, range: bars ? (_u, min, max) => [min - barPad(data.times), max + barPad(data.times)] : undefined }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), max]) } },
+    ...(props.timeZone ? { tzDate: (ts: number) => UPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') } : {}),
+    scales: { x: { time: true, range: bars ? (_u, min, max) => [min - barPad(times()), max + barPad(times())] : undefined }, y: props.range ? { range: [props.range.min, props.range.max] } : { range: (_u, min, max) => (min === max ? [Math.min(0, min), max + 1] : [Math.min(0, min), Math.max(0, max)]) } },
     series: [
       {},
-      ...order.map((i) => {
+      ...data.series.map((_, i) => {
         const bar = bars && !data.series[i].line;
         return {
           label: data.series[i].label,
@@ -87,7 +109,8 @@ function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'b
     cursor: {
       // One DOM point per series would move a thousand elements on every mouse move.
       points: { show: false },
-      drag: { x: true, y: false, setScale: true },
+      // The zoom is set in the setSelect hook, at least a few steps wide.
+      drag: { x: true, y: false, setScale: false, dist: DRAG_DIST },
       focus: { prox: 24 },
     },
     focus: { alpha: count <= DIM_LIMIT ? 0.25 : 1 },
@@ -101,7 +124,7 @@ function options(UPlot: typeof uPlot, props: { height: number; mode: 'line' | 'b
  * set of series (keys and labels), theme and layout; new values of the same
  * series go to `setData`, so polling a thousand series stays smooth.
  */
-export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stacked = false, height = 260, range, legendRows = 8, onZoom }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stacked = false, height = 260, range, legendRows = 8, onZoom, timeZone }: TimeSeriesChartProps) {
   const colors = useChartColors();
   const captionId = useId();
   const hostRef = useRef<HTMLDivElement>(null);
@@ -133,7 +156,7 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
       const current = latest.current.data;
       u = new UPlot(
         {
-          ...options(UPlot, { height, mode: bars ? 'bars' : 'line', stacked: stack, range: range && { min: range.min, max: range.max } }, current, colors, Math.max(MIN_WIDTH, host.clientWidth), (v) => latest.current.formatValue(v)),
+          ...options(UPlot, { height, mode: bars ? 'bars' : 'line', stacked: stack, range: range && { min: range.min, max: range.max }, timeZone }, current, colors, Math.max(MIN_WIDTH, host.clientWidth), (v) => latest.current.formatValue(v), () => latest.current.data.times),
           hooks: {
             setCursor: [(p) => setHover((h) => (h.idx === (p.cursor.idx ?? null) ? h : { ...h, idx: p.cursor.idx ?? null }))],
             setSeries: [
@@ -141,15 +164,18 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
                 // uPlot passes what changed ({ focus }), though its types say a whole series.
                 const focus = (opts as { focus?: boolean }).focus;
                 if (focus === undefined) return;
-                const focused = focus && index !== null && index > 0 ? seriesIndexOf(index, p.series.length - 1, stack, lineCount(latest.current.data)) : null;
+                const focused = focus && index !== null && index > 0 ? index - 1 : null;
                 setHover((h) => (h.focused === focused ? h : { ...h, focused }));
               },
             ],
             setSelect: [
               (p) => {
-                if (p.select.width <= 0) return;
+                if (p.select.width < DRAG_DIST) return;
                 const left = p.select.left;
-                latest.current.onZoom?.({ start: p.posToVal(left, 'x'), end: p.posToVal(left + p.select.width, 'x') });
+                const zoom = zoomRange(p.posToVal(left, 'x'), p.posToVal(left + p.select.width, 'x'), latest.current.data.times);
+                p.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                p.setScale('x', { min: zoom.start, max: zoom.end });
+                latest.current.onZoom?.(zoom);
               },
             ],
             setScale: [
@@ -193,7 +219,7 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
       setZoomed(false);
     };
     // The data itself is not a dependency: new values of the same series go to setData below.
-  }, [structure, empty, colors, height, bars, stack, range?.min, range?.max]);
+  }, [structure, empty, colors, height, bars, stack, range?.min, range?.max, timeZone]);
 
   useEffect(() => {
     const u = plotRef.current;
@@ -263,10 +289,10 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
         ref={hostRef}
         className="ts-chart-plot"
         role="img"
-        aria-label={`${title}: ${data.series.length.toLocaleString()} series from ${timeLabel(data.times[0])} to ${timeLabel(data.times[data.times.length - 1])}. Drag across to zoom in.`}
+        aria-label={`${title}: ${data.series.length.toLocaleString()} series from ${timeLabel(data.times[0], timeZone)} to ${timeLabel(data.times[data.times.length - 1], timeZone)}. Drag across to zoom in.`}
       />
       <div className="ts-chart-legend" aria-live="off">
-        {legend.time !== null && <span className="muted ts-chart-time">{timeLabel(legend.time)}</span>}
+        {legend.time !== null && <span className="muted ts-chart-time">{timeLabel(legend.time, timeZone)}</span>}
         <ul>
           {legend.rows.map((r) => (
             <li key={r.key} className={r.focused ? 'focused' : undefined}>

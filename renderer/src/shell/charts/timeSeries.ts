@@ -71,26 +71,82 @@ export const lineCount = (data: TimeSeriesData): number => data.series.reduce((n
 
 /**
  * The data as uPlot takes it: the times, then one array per series. Stacked
- * bars are drawn from zero, so each series there is the running sum of the
- * ones before it and itself (gaps count as zero), and the series come last
- * first: the tallest bar is drawn first and each part lies on top of it.
- * Lines over the bars stay as they are, after them.
+ * bars stack positive values upward from zero and negative ones (refunds,
+ * credits) downward, in series order; each bar series holds the end of its
+ * segment away from zero, so the value scale spans both stacks, and
+ * {@link stackBases} gives the other end. A gap is no segment. Lines over the
+ * bars stay as they are, after them.
  */
 export function alignedData(data: TimeSeriesData, stacked: boolean): uPlot.AlignedData {
   if (!stacked) return [data.times, ...data.series.map((s) => s.values)];
   const bars = data.series.length - lineCount(data);
-  const sums = new Array<number>(data.times.length).fill(0);
-  const out: number[][] = data.series.slice(0, bars).map((s) => data.times.map((_, i) => (sums[i] += s.values[i] ?? 0)));
-  return [data.times, ...out.reverse(), ...data.series.slice(bars).map((s) => s.values)];
+  const up = new Array<number>(data.times.length).fill(0);
+  const down = new Array<number>(data.times.length).fill(0);
+  const ends = data.series.slice(0, bars).map((s) =>
+    data.times.map((_, i) => {
+      const v = s.values[i];
+      if (v === null || v === undefined) return null;
+      return v >= 0 ? (up[i] += v) : (down[i] += v);
+    }),
+  );
+  return [data.times, ...ends, ...data.series.slice(bars).map((s) => s.values)];
 }
 
-/** The index in `series` of uPlot's series `plotIndex` (1-based; 0 is the time axis), the last `lines` of `count` being lines over the bars; see {@link alignedData}. */
-export const seriesIndexOf = (plotIndex: number, count: number, stacked: boolean, lines = 0): number => (stacked && plotIndex <= count - lines ? count - lines - plotIndex : plotIndex - 1);
+/**
+ * The near-zero end of each of the first `bars` stacked series' segments in
+ * `aligned` (from {@link alignedData}), indexed like `aligned`: the far end of
+ * the previous segment on the same side of zero, or zero. A segment's side is
+ * its far end's sign (a zero value sits on the positive stack).
+ */
+export function stackBases(aligned: uPlot.AlignedData, bars: number): (number | null)[][] {
+  const times = aligned[0].length;
+  const up = new Array<number>(times).fill(0);
+  const down = new Array<number>(times).fill(0);
+  const out: (number | null)[][] = [[]];
+  for (let s = 1; s <= bars; s++) {
+    const ends = aligned[s] as (number | null | undefined)[];
+    out.push(
+      ends.map((end, i) => {
+        if (end === null || end === undefined) return null;
+        const stack = end >= 0 ? up : down;
+        const base = stack[i];
+        stack[i] = end;
+        return base;
+      }),
+    );
+  }
+  return out;
+}
 
 /** The range a chart shows, when it is zoomed in from the whole of its times. */
 export interface TimeRange {
   start: number;
   end: number;
+}
+
+/** A zoom spans at least this many steps between times: a short drag is not a zoom into one sample. */
+export const MIN_ZOOM_STEPS = 3;
+
+/**
+ * The range to zoom to for a drag from `start` to `end`: widened about its
+ * middle to {@link MIN_ZOOM_STEPS} of the smallest step between `times`, and
+ * moved inside the times where it fits.
+ */
+export function zoomRange(start: number, end: number, times: readonly number[]): TimeRange {
+  let step = Infinity;
+  for (let i = 1; i < times.length; i++) step = Math.min(step, times[i] - times[i - 1]);
+  const least = Number.isFinite(step) && step > 0 ? step * MIN_ZOOM_STEPS : 0;
+  const [lo, hi] = start <= end ? [start, end] : [end, start];
+  if (hi - lo >= least) return { start: lo, end: hi };
+  const middle = (lo + hi) / 2;
+  let range = { start: middle - least / 2, end: middle + least / 2 };
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (last - first >= least) {
+    if (range.start < first) range = { start: first, end: first + least };
+    if (range.end > last) range = { start: last - least, end: last };
+  }
+  return range;
 }
 
 /** Whether `[min, max]` leaves out part of `times` (the chart is zoomed in). */
