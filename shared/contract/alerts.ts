@@ -93,7 +93,10 @@ export const AlertRule = z.object({
   updatedAt: z.string(),
   /** When it was last evaluated (ISO); null before the first evaluation. */
   lastEvaluatedAt: z.string().nullable(),
-  /** "could not evaluate: <reason>" when its data source failed last time: its alerts were left as they were. */
+  /**
+   * "could not evaluate: <reason>" when its last evaluation failed: a data source that failed leaves its
+   * alerts as they were; a connection it reads that was deleted resolves them, and the reason names that connection.
+   */
   lastError: z.string().nullable(),
 });
 export type AlertRule = z.infer<typeof AlertRule>;

@@ -2,15 +2,20 @@
  * Evaluates every enabled rule every few minutes while the app runs (and on
  * demand), one evaluation at a time: opens an alert when a rule's condition
  * holds for a subject, keeps it open (no duplicate) while it holds, resolves
- * it when it no longer does. A rule whose data source fails records why on
- * the rule and leaves its alerts as they were: missing data neither fires
- * nor resolves anything.
+ * it when it no longer does; a subject that comes back within two intervals
+ * of resolving fires its alert again rather than a new one (a flapping node
+ * is one alert, one notification). A rule whose data source fails records
+ * why on the rule and leaves its alerts as they were: missing data neither
+ * fires nor resolves anything. A rule whose connection is gone is not asked
+ * at all: its alerts resolve, saying so, and the rule says which connection
+ * to replace.
  */
 import { DEFAULT_ALERT_INTERVAL_MINUTES, type AlertEvaluation, type AlertRule, type AlertsChanged } from '../../../shared/contract/alerts';
 import { AppError } from '../../../shared/result';
+import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { Notify } from '../rollouts/rolloutGuards';
-import { dailySpendFindings, gpuNodeNotReadyFindings, idleGpuCostFindings, type AlertSources } from './alertRules';
+import { dailySpendFindings, gpuNodeNotReadyFindings, idleGpuCostFindings, referencesOf, type AlertSources } from './alertRules';
 import type { AlertStore, Finding } from './alertStore';
 
 /** The first evaluation after start: late enough not to slow the start, soon enough to say what fired while the app was closed. */
@@ -23,10 +28,14 @@ const CONCURRENCY = 4;
 const MAX_NOTIFICATIONS = 3;
 /** Resolved alerts are kept this long as history (the audit log keeps their acknowledgements for good). */
 export const RESOLVED_KEEP_MS = 90 * 86_400_000;
+/** An alert resolved within this many intervals fires again, rather than a new one opening, when its condition comes back. */
+export const REOPEN_INTERVALS = 2;
 
 export interface AlertEvaluatorDeps {
   store: AlertStore;
   sources: AlertSources;
+  /** The stored connections: a rule reading one that is gone is not evaluated. */
+  connections: Pick<ConnectionService, 'list'>;
   log: Logger;
   /** OS notifications (desktop); absent in browser mode, where the UI toasts `alerts.changed`'s `opened`. */
   notify?: Notify;
@@ -106,9 +115,12 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
 
   async function run(): Promise<AlertEvaluation> {
     const rules = store.rules().filter((r) => r.enabled);
+    // However a connection went (removed in the UI, the data file edited), a rule reading it can never be evaluated again.
+    const present = new Set(deps.connections.list().map((c) => c.id));
     const opened: AlertsChanged['opened'] = [];
     let failed = 0;
     let resolved = 0;
+    let reopened = 0;
     let next = 0;
     const worker = async () => {
       while (next < rules.length && !stopped.signal.aborted) {
@@ -116,6 +128,18 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
         if ('problem' in rule) {
           failed++;
           store.evaluated(rule.id, new Date(now()).toISOString(), `could not evaluate: ${rule.problem}`);
+          continue;
+        }
+        const gone = referencesOf(rule.rule).filter((ref) => !present.has(ref.id));
+        if (gone.length) {
+          failed++;
+          const which = `${gone.map((ref) => `connection "${ref.id}" (${ref.field})`).join(' and ')} ${gone.length === 1 ? 'was' : 'were'} deleted`;
+          resolved += store.orphaned(
+            rule.id,
+            new Date(now()).toISOString(),
+            `Resolved: ${which}`,
+            `could not evaluate: ${which}, so its alerts were resolved; edit the rule to choose another connection, or remove it`,
+          );
           continue;
         }
         const outcome = await attempt(rule);
@@ -130,17 +154,18 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
           store.evaluated(rule.id, at, outcome.error);
           continue;
         }
-        const done = store.reconcile(rule.id, outcome.findings, at);
+        const done = store.reconcile(rule.id, outcome.findings, at, new Date(now() - REOPEN_INTERVALS * intervalMs).toISOString());
         store.evaluated(rule.id, at, null);
         opened.push(...done.opened);
         resolved += done.resolved;
+        reopened += done.reopened;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rules.length) }, worker));
     if (stopped.signal.aborted) throw new AppError('INTERNAL', 'Pilothouse is closing: the evaluation was stopped');
     store.prune(new Date(now() - RESOLVED_KEEP_MS).toISOString());
     const evaluation = { rules: rules.length, failed, opened: opened.length, resolved, firing: store.firing(), at: new Date(now()).toISOString() };
-    if (opened.length || resolved) log.info('alerts evaluated', { ...evaluation });
+    if (opened.length || resolved || reopened) log.info('alerts evaluated', { ...evaluation, reopened });
     announce(opened);
     tell(opened);
     return evaluation;

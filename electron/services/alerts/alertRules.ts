@@ -4,8 +4,8 @@
  * budget, a GPU node not Ready). A source that fails throws, and the
  * evaluator leaves the rule's alerts as they were.
  */
-import type { DailySpendParams, GpuNodeNotReadyParams, IdleGpuCostParams } from '../../../shared/contract/alerts';
-import type { GpuIdleReport, SpendCosts } from '../../../shared/contract';
+import type { AlertRuleSpec, DailySpendParams, GpuNodeNotReadyParams, IdleGpuCostParams } from '../../../shared/contract/alerts';
+import type { ConnectionSummary, GpuIdleReport, SpendCosts } from '../../../shared/contract';
 import type { Finding } from './alertStore';
 
 /** A node with GPUs and its Ready condition, as the kube source reads it. */
@@ -29,6 +29,28 @@ export interface AlertSources {
   dailyCosts(params: { connectionId: string; start: string; end: string }, signal: AbortSignal): Promise<SpendCosts>;
   /** The cluster's nodes with GPUs. */
   gpuNodes(clusterConnectionId: string, signal: AbortSignal): Promise<GpuNodeCondition[]>;
+}
+
+/** A connection a rule reads: the params field naming it, its id, and the kind it must be. */
+export interface RuleReference {
+  field: string;
+  id: string;
+  kind: ConnectionSummary['kind'];
+}
+
+/** The connections a rule reads, each with the kind it must be. */
+export function referencesOf(spec: AlertRuleSpec): RuleReference[] {
+  switch (spec.kind) {
+    case 'idle-gpu-cost':
+      return [
+        { field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' },
+        { field: 'prometheusConnectionId', id: spec.params.prometheusConnectionId, kind: 'prometheus' },
+      ];
+    case 'daily-spend':
+      return [{ field: 'awsConnectionId', id: spec.params.awsConnectionId, kind: 'aws' }];
+    case 'gpu-node-not-ready':
+      return [{ field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' }];
+  }
 }
 
 const usd = (n: number) => `$${n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -22,7 +22,10 @@ export interface Finding {
 
 /** What reconciling a rule's findings with its open alerts did. */
 export interface Reconciled {
+  /** New alerts: each is worth a notification. */
   opened: Alert[];
+  /** Alerts resolved moments ago whose condition came back: firing again, without a new alert or notification. */
+  reopened: number;
   resolved: number;
 }
 
@@ -47,11 +50,18 @@ export interface AlertStore {
   /**
    * Opens an alert for each finding without a firing one, refreshes those
    * with one, and resolves the rule's firing alerts no finding matches; in one
-   * transaction.
+   * transaction. A finding whose subject's alert resolved at or after
+   * `reopenSince` (ISO) fires that alert again instead of opening a new one,
+   * so a flapping condition is one alert; alerts the rule's own edit resolved
+   * are not reopened.
    */
-  reconcile(ruleId: number, findings: readonly Finding[], at: string): Reconciled;
-  /** Resolves every firing alert of the rule (it was disabled). */
-  resolveAll(ruleId: number, at: string): number;
+  reconcile(ruleId: number, findings: readonly Finding[], at: string, reopenSince: string): Reconciled;
+  /**
+   * A connection the rule reads is gone: resolves its firing alerts, saying
+   * `why` at the end of each one's detail, and records `error` on the rule;
+   * returns how many resolved.
+   */
+  orphaned(ruleId: number, at: string, why: string, error: string): number;
   /** Forgets alerts resolved before `before` (ISO); returns how many. */
   prune(before: string): number;
   alerts(state?: AlertState): { alerts: Alert[]; truncated: boolean };
@@ -171,6 +181,16 @@ export function createAlertStore(db: Database): AlertStore {
   );
   const resolve = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'firing'`);
   const resolveAll = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE rule_id = ? AND state = 'firing'`);
+  const resolveAllSaying = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ?, detail = detail || ? WHERE rule_id = ? AND state = 'firing'`);
+  // Newest first, so the latest alert of a subject is the one that fires again; not one the rule's edit ended (resolved at its updated_at).
+  const recentlyResolved = db.prepare<[number, string], { id: number; fingerprint: string }>(
+    `SELECT a.id, a.fingerprint FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+     WHERE a.rule_id = ? AND a.state = 'resolved' AND a.resolved_at >= ? AND a.resolved_at > r.updated_at
+     ORDER BY a.resolved_at DESC, a.id DESC`,
+  );
+  const reopen = db.prepare(
+    `UPDATE alerts SET state = 'firing', resolved_at = NULL, subject = @subject, severity = @severity, title = @title, detail = @detail, value = @value, threshold = @threshold, unit = @unit, last_seen = @at WHERE id = @id`,
+  );
   const alertById = db.prepare<[number], AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.id = ?`);
   // Firing first, then newest: what needs a look leads whatever the history holds.
   const listAll = db.prepare<[number], AlertRow>(
@@ -184,9 +204,12 @@ export function createAlertStore(db: Database): AlertStore {
   const firing = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE state = 'firing'`);
   const firingUnacknowledged = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE state = 'firing' AND acknowledged_at IS NULL`);
 
-  const reconcile = db.transaction((ruleId: number, findings: readonly Finding[], at: string): Reconciled => {
+  const reconcile = db.transaction((ruleId: number, findings: readonly Finding[], at: string, reopenSince: string): Reconciled => {
     const open = new Map(firingOf.all(ruleId).map((a) => [a.fingerprint, a.id]));
+    const recent = new Map<string, number>();
+    for (const a of recentlyResolved.all(ruleId, reopenSince)) if (!recent.has(a.fingerprint)) recent.set(a.fingerprint, a.id);
     const openedIds: number[] = [];
+    let reopened = 0;
     const seen = new Set<string>();
     for (const f of findings) {
       // Two findings for one subject: the first stands (the sources list worst first).
@@ -194,12 +217,20 @@ export function createAlertStore(db: Database): AlertStore {
       seen.add(f.fingerprint);
       const fields = { subject: f.subject, severity: f.severity, title: f.title, detail: f.detail, value: f.value, threshold: f.threshold, unit: f.unit, at };
       const id = open.get(f.fingerprint);
+      const again = recent.get(f.fingerprint);
       if (id !== undefined) refresh.run({ ...fields, id });
+      else if (again !== undefined) reopened += reopen.run({ ...fields, id: again }).changes;
       else openedIds.push(Number(insertAlert.run({ ...fields, ruleId, fingerprint: f.fingerprint }).lastInsertRowid));
     }
     let resolved = 0;
     for (const [fingerprint, id] of open) if (!seen.has(fingerprint)) resolved += resolve.run(at, id).changes;
-    return { opened: openedIds.map((id) => toAlert(alertById.get(id)!)), resolved };
+    return { opened: openedIds.map((id) => toAlert(alertById.get(id)!)), reopened, resolved };
+  });
+
+  const orphaned = db.transaction((ruleId: number, at: string, why: string, error: string): number => {
+    const resolved = resolveAllSaying.run(at, `. ${why}`, ruleId).changes;
+    evaluated.run(at, error, ruleId);
+    return resolved;
   });
 
   return {
@@ -226,8 +257,8 @@ export function createAlertStore(db: Database): AlertStore {
     }),
     removeRule: (id) => removeRule.run(id).changes > 0,
     evaluated: (id, at, error) => void evaluated.run(at, error, id),
-    reconcile: (ruleId, findings, at) => reconcile(ruleId, findings, at),
-    resolveAll: (ruleId, at) => resolveAll.run(at, ruleId).changes,
+    reconcile: (ruleId, findings, at, reopenSince) => reconcile(ruleId, findings, at, reopenSince),
+    orphaned: (ruleId, at, why, error) => orphaned(ruleId, at, why, error),
     prune: (before) => prune.run(before).changes,
     alerts(state) {
       const rows = state ? listState.all(state, MAX_ALERTS_LISTED + 1) : listAll.all(MAX_ALERTS_LISTED + 1);

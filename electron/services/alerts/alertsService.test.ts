@@ -6,7 +6,7 @@ import { PAST_TTL_MS, RECENT_TTL_MS } from '../spend/costQuery';
 import { createSpendService } from '../spend/spendService';
 import { recordedCostExplorer } from '../spend/testKit';
 import type { GpuNodeCondition } from './alertRules';
-import { alertsKit, idleGpu, idleReportOf } from './testKit';
+import { alertsKit, CONNECTIONS, idleGpu, idleReportOf } from './testKit';
 
 const kits: ReturnType<typeof alertsKit>[] = [];
 function kit(options: Parameters<typeof alertsKit>[0] = {}) {
@@ -85,7 +85,7 @@ describe('evaluating an idle GPU cost rule', () => {
     expect(k.announced.at(-1)?.opened).toEqual([]);
   });
 
-  it('resolves when the pod is no longer idle or costs no more than allowed, and fires again as a new alert', async () => {
+  it('resolves when the pod is no longer idle or costs no more than allowed, and fires again as a new alert after two intervals', async () => {
     const k = kit();
     k.sources.idleGpus = async () => notebookIdle();
     await save(k, idleRule());
@@ -99,7 +99,8 @@ describe('evaluating an idle GPU cost rule', () => {
     expect(k.service.list().alerts).toEqual([expect.objectContaining({ id: first.id, state: 'resolved', resolvedAt: '2026-12-04T12:05:00.000Z' })]);
     expect(k.service.list().firingUnacknowledged).toBe(0);
 
-    k.clock.now += 300_000;
+    // Two five-minute intervals and a millisecond later: too long ago to be the same alert flapping.
+    k.clock.now += 600_001;
     k.sources.idleGpus = async () => notebookIdle();
     expect(await k.service.evaluateNow()).toMatchObject({ opened: 1, firing: 1 });
     const { alerts } = k.service.list();
@@ -108,7 +109,7 @@ describe('evaluating an idle GPU cost rule', () => {
       ['resolved', 'team-a/research-notebook-0'],
     ]);
     expect(alerts[0].id).not.toBe(first.id);
-    expect(alerts[0].firstSeen).toBe('2026-12-04T12:10:00.000Z');
+    expect(alerts[0].firstSeen).toBe('2026-12-04T12:15:00.001Z');
     expect(k.notes).toHaveLength(2);
     expect(k.service.list('resolved').alerts.map((a) => a.id)).toEqual([first.id]);
     expect(k.service.list('firing').alerts.map((a) => a.id)).toEqual([alerts[0].id]);
@@ -209,6 +210,158 @@ describe('a rule whose data source fails', () => {
     expect(rules).toEqual([]);
     expect(broken).toEqual([{ id: rule.id, name: 'Idle H200s', enabled: true, problem: 'its stored settings are not valid (params.prometheusConnectionId: Choose a connection); edit and save it again' }]);
     expect(k.db.prepare('SELECT last_error FROM alert_rules WHERE id = ?').get(rule.id)).toEqual({ last_error: `could not evaluate: ${broken[0].problem}` });
+  });
+});
+
+describe('a rule whose connection was deleted', () => {
+  it('resolves its firing alerts saying so, and says on the rule which connection is gone', async () => {
+    const connections = [...CONNECTIONS];
+    const k = kit({ connections: { list: () => connections } });
+    k.sources.gpuNodes = async () => [{ name: 'gpu-1', gpus: 8, ready: 'False', reason: null, message: null, since: null }];
+    const rule = await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    await k.service.evaluateNow();
+    expect(k.service.list('firing').firingUnacknowledged).toBe(1);
+
+    // The user deletes the cluster connection: its source now fails NOT_FOUND, as ConnectionService does.
+    connections.splice(connections.findIndex((c) => c.id === 'k-prod'), 1);
+    let asked = 0;
+    k.sources.gpuNodes = async () => {
+      asked++;
+      throw new AppError('NOT_FOUND', 'That connection no longer exists');
+    };
+    k.clock.now += 300_000;
+    expect(await k.service.evaluateNow()).toMatchObject({ rules: 1, failed: 1, resolved: 1, firing: 0 });
+    expect(k.service.list('firing')).toMatchObject({ alerts: [], firingUnacknowledged: 0 });
+    expect(k.announced.at(-1)).toEqual({ opened: [], firingUnacknowledged: 0 });
+    const [alert] = k.service.list('resolved').alerts;
+    expect(alert).toMatchObject({ resolvedAt: '2026-12-04T12:05:00.000Z', detail: 'Ready is False; 8 GPUs on it. Resolved: connection "k-prod" (clusterConnectionId) was deleted' });
+    expect(k.service.rules().rules).toEqual([
+      expect.objectContaining({
+        id: rule.id,
+        lastEvaluatedAt: '2026-12-04T12:05:00.000Z',
+        lastError: 'could not evaluate: connection "k-prod" (clusterConnectionId) was deleted, so its alerts were resolved; edit the rule to choose another connection, or remove it',
+      }),
+    ]);
+    // A source for a connection that is gone is not asked at all.
+    expect(asked).toBe(0);
+
+    // Days later it still needs attention, and nothing fires again.
+    for (let i = 0; i < 3; i++) {
+      k.clock.now += 86_400_000;
+      expect(await k.service.evaluateNow()).toMatchObject({ failed: 1, resolved: 0, firing: 0 });
+    }
+    expect(k.service.rules().rules[0].lastError).toMatch(/^could not evaluate: connection "k-prod"/);
+    expect(k.service.list().alerts).toHaveLength(1);
+  });
+
+  it('names every connection of the rule that is gone, and leaves rules on the other connections alone', async () => {
+    const connections = [...CONNECTIONS];
+    const k = kit({ connections: { list: () => connections } });
+    k.sources.idleGpus = async () => notebookIdle();
+    k.sources.dailyCosts = async () => ({
+      periods: [],
+      unit: 'USD',
+      fetchedAt: '2026-12-04T12:00:00Z',
+      stale: false,
+      fromCache: true,
+      throttledRetries: 0,
+      billableRequests: { thisQuery: 0, today: 0, total: 0 },
+    });
+    const idle = await save(k, idleRule());
+    const spend = await save(k, { name: 'Budget', rule: { kind: 'daily-spend', params: { awsConnectionId: 'aws-1', budgetUsd: 100 } } });
+    await k.service.evaluateNow();
+    expect(k.service.list('firing').alerts).toHaveLength(1);
+
+    connections.splice(0, connections.length, ...connections.filter((c) => c.kind === 'aws'));
+    k.clock.now += 300_000;
+    expect(await k.service.evaluateNow()).toMatchObject({ rules: 2, failed: 1, resolved: 1 });
+    const rules = k.service.rules().rules;
+    expect(rules.find((r) => r.id === idle.id)?.lastError).toBe(
+      'could not evaluate: connection "k-prod" (clusterConnectionId) and connection "p-prod" (prometheusConnectionId) were deleted, so its alerts were resolved; edit the rule to choose another connection, or remove it',
+    );
+    expect(rules.find((r) => r.id === spend.id)?.lastError).toBeNull();
+
+    // The connections come back (restored from a backup): the rule is evaluated again and its error clears.
+    connections.splice(0, connections.length, ...CONNECTIONS);
+    k.clock.now += 3_600_000;
+    expect(await k.service.evaluateNow()).toMatchObject({ failed: 0, opened: 1 });
+    expect(k.service.rules().rules.find((r) => r.id === idle.id)?.lastError).toBeNull();
+  });
+});
+
+describe('a flapping condition', () => {
+  const gpuNode = (ready: string): GpuNodeCondition[] => [{ name: 'gpu-1', gpus: 8, ready, reason: null, message: null, since: null }];
+
+  it('is one alert and one notification: a node toggling NotReady/Ready each minute, 6 flaps in 12 minutes', async () => {
+    const k = kit({ intervalMs: 60_000 });
+    let ready = 'False';
+    k.sources.gpuNodes = async () => gpuNode(ready);
+    await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    const opened: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      ready = i % 2 ? 'True' : 'False';
+      k.clock.now += 60_000;
+      opened.push((await k.service.evaluateNow()).opened);
+    }
+    expect(opened.reduce((a, b) => a + b)).toBe(1);
+    expect(k.notes).toHaveLength(1);
+    expect(k.announced.flatMap((c) => c.opened)).toHaveLength(1);
+    const { alerts } = k.service.list();
+    expect(alerts).toEqual([expect.objectContaining({ state: 'resolved', firstSeen: '2026-12-04T12:01:00.000Z', lastSeen: '2026-12-04T12:11:00.000Z', resolvedAt: '2026-12-04T12:12:00.000Z' })]);
+
+    // Down again within two intervals of resolving: the same alert fires again, counted, without a notification.
+    ready = 'False';
+    k.clock.now += 120_000;
+    expect(await k.service.evaluateNow()).toMatchObject({ opened: 0, firing: 1 });
+    expect(k.service.list()).toMatchObject({ alerts: [{ id: alerts[0].id, state: 'firing', resolvedAt: null, lastSeen: '2026-12-04T12:14:00.000Z' }], firingUnacknowledged: 1 });
+    expect(k.notes).toHaveLength(1);
+  });
+
+  it('opens a new alert, with a notification, once it stayed resolved longer than two intervals', async () => {
+    const k = kit({ intervalMs: 60_000 });
+    let ready = 'False';
+    k.sources.gpuNodes = async () => gpuNode(ready);
+    await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    await k.service.evaluateNow();
+    ready = 'True';
+    k.clock.now += 60_000;
+    await k.service.evaluateNow();
+    ready = 'False';
+    k.clock.now += 120_001;
+    expect(await k.service.evaluateNow()).toMatchObject({ opened: 1, firing: 1 });
+    expect(k.service.list().alerts.map((a) => a.state)).toEqual(['firing', 'resolved']);
+    expect(k.notes).toHaveLength(2);
+  });
+
+  it('keeps the acknowledgement of the alert that fires again, and reopens only the latest alert of that subject', async () => {
+    const k = kit({ intervalMs: 60_000 });
+    let ready = 'False';
+    k.sources.gpuNodes = async () => gpuNode(ready);
+    await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    await k.service.evaluateNow();
+    const [alert] = k.service.list().alerts;
+    await k.service.acknowledge(alert.id, 'oncall');
+    for (const state of ['True', 'False', 'True', 'False']) {
+      ready = state;
+      k.clock.now += 60_000;
+      await k.service.evaluateNow();
+    }
+    expect(k.service.list()).toMatchObject({ alerts: [{ id: alert.id, state: 'firing', acknowledgedBy: 'oncall' }], firingUnacknowledged: 0 });
+  });
+
+  it('does not bring back the alerts that editing or disabling the rule ended', async () => {
+    const k = kit({ intervalMs: 60_000 });
+    k.sources.gpuNodes = async () => gpuNode('False');
+    const saved = await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    await k.service.evaluateNow();
+    const [first] = k.service.list().alerts;
+    k.clock.now += 10_000;
+    await k.service.save({ id: saved.id, name: saved.name, enabled: false, rule: saved.rule }, 'me');
+    k.clock.now += 10_000;
+    await k.service.save({ id: saved.id, name: saved.name, enabled: true, rule: saved.rule }, 'me');
+    k.clock.now += 10_000;
+    expect(await k.service.evaluateNow()).toMatchObject({ opened: 1, firing: 1 });
+    expect(k.service.list('firing').alerts.map((a) => a.id)).not.toContain(first.id);
   });
 });
 

@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger';
 import type { Notify } from '../rollouts/rolloutGuards';
 import type { Database } from '../store/database';
 import { createAlertEvaluator } from './alertEvaluator';
-import type { AlertSources } from './alertRules';
+import { referencesOf, type AlertSources } from './alertRules';
 import { createAlertStore, type BrokenRule } from './alertStore';
 
 /** What the area does. */
@@ -38,7 +38,7 @@ export interface AlertsServiceDeps {
   db: Database;
   sources: AlertSources;
   audit: Pick<AuditService, 'record'>;
-  /** The stored connections, to check a rule's references. */
+  /** The stored connections, to check a rule's references when it is saved and each time it is evaluated. */
   connections: Pick<ConnectionService, 'list'>;
   log: Logger;
   notify?: Notify;
@@ -51,21 +51,6 @@ export interface AlertsServiceDeps {
 }
 
 const KIND_NAMES: Record<ConnectionSummary['kind'], string> = { kubernetes: 'a Kubernetes cluster', aws: 'an AWS account', prometheus: 'a Prometheus endpoint' };
-
-/** The connections a rule reads, each with the kind it must be. */
-function referencesOf(spec: AlertRuleSpec): { field: string; id: string; kind: ConnectionSummary['kind'] }[] {
-  switch (spec.kind) {
-    case 'idle-gpu-cost':
-      return [
-        { field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' },
-        { field: 'prometheusConnectionId', id: spec.params.prometheusConnectionId, kind: 'prometheus' },
-      ];
-    case 'daily-spend':
-      return [{ field: 'awsConnectionId', id: spec.params.awsConnectionId, kind: 'aws' }];
-    case 'gpu-node-not-ready':
-      return [{ field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' }];
-  }
-}
 
 const describeRule = (name: string, enabled: boolean, spec: AlertRuleSpec) => `${name} (${spec.kind}${enabled ? '' : ', disabled'}): ${JSON.stringify(spec.params)}`;
 
@@ -88,6 +73,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     log: deps.log,
     notify: deps.notify,
     announce: deps.announce,
+    connections: deps.connections,
     now,
     ...(intervalMinutes !== undefined ? { intervalMs: intervalMinutes * 60_000 } : deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
     ...(deps.firstDelayMs !== undefined ? { firstDelayMs: deps.firstDelayMs } : {}),

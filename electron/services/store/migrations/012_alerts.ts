@@ -5,7 +5,8 @@ import type { Migration } from './types';
  * cost, spend over a daily budget, a GPU node not Ready), and the alerts they
  * open and resolve. At most one alert per rule and subject (fingerprint) is
  * firing at a time; a resolved one stays as history, and the rule firing
- * again for that subject opens a new one. A rule's alerts go with it.
+ * again for that subject opens a new one (or, within two evaluation
+ * intervals of resolving, fires that one again). A rule's alerts go with it.
  */
 export const migration012: Migration = {
   version: 12,
