@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert, AlertRule } from '../../../../shared/contract';
+import type { Alert, AlertRule, ResultOf } from '../../../../shared/contract';
+import type { Result } from '../../../../shared/result';
 import { useAppInfo } from '../../shell/appInfoStore';
 import { useToasts } from '../../shell/toastStore';
 import { awsConnection, browserInfo, createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
@@ -78,6 +79,25 @@ describe('the Alerts page', () => {
     expect(row.textContent).toContain('$40.00/h over $15.00/h');
     expect(row.textContent).toContain('1h ago');
     expect(screen.getByRole('status').textContent).toContain('1 firing, not acknowledged');
+  });
+
+  it('shows no count of unacknowledged alerts before the list answers ("…"), nor when it fails', async () => {
+    // The page and the navigation badge both ask: each waits until the test answers.
+    type Listed = Result<ResultOf<'alerts.list'>>;
+    const waiting: ((r: Listed) => void)[] = [];
+    const { fake } = setup({ 'alerts.list': () => new Promise<Listed>((resolve) => waiting.push(resolve)) });
+    await waitFor(() => expect(fake.method('alerts.list')).toHaveBeenCalled());
+    const status = await screen.findByRole('status');
+    expect(status.textContent).toBe('…');
+    expect(screen.queryByText(/firing, not acknowledged/)).toBeNull();
+    for (const answer of waiting) answer(ok({ alerts: [], firingUnacknowledged: 0, truncated: false }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('0 firing, not acknowledged'));
+
+    fake.handle('alerts.list', () => fail('UNREACHABLE', 'The services are restarting'));
+    fake.emit('alerts.changed', { opened: [], firingUnacknowledged: 3 });
+    expect(await screen.findByText(/The services are restarting/)).toBeTruthy();
+    expect(screen.queryByText(/firing, not acknowledged/)).toBeNull();
+    expect(screen.queryByText('…')).toBeNull();
   });
 
   it('acknowledges an alert and shows who did', async () => {
@@ -207,6 +227,28 @@ describe('the rules tab', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
     expect(fake.method('alerts.settings.save')).toHaveBeenCalledWith({ intervalMinutes: 15 });
     await waitFor(() => expect(within(form).queryByText('The interval is 1–1,440 minutes')).toBeNull());
+  });
+
+  it('takes the interval as digits only: no hex, exponent, fraction, sign or blank', async () => {
+    const { fake } = setup({ 'alerts.settings.save': (p) => ok({ intervalMinutes: Number(p.intervalMinutes) }) });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Rules' }));
+    const form = await screen.findByRole('form', { name: 'Evaluation interval' });
+    const input = within(form).getByRole('textbox', { name: /Evaluate rules every/ });
+    await waitFor(() => expect((input as HTMLInputElement).value).toBe('5'));
+    for (const typed of ['0x10', '1e1', '10.0', '+10', '-1', '1 0', '١٠', 'Infinity']) {
+      await userEvent.clear(input);
+      await userEvent.type(input, typed);
+      await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+      expect(within(form).getByText('Type the interval as whole minutes, digits only (1–1,440)')).toBeTruthy();
+      expect(input.getAttribute('aria-invalid')).toBe('true');
+    }
+    await userEvent.clear(input);
+    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(within(form).getByText('Type the interval as whole minutes, digits only (1–1,440)')).toBeTruthy();
+    expect(fake.method('alerts.settings.save')).not.toHaveBeenCalled();
+    await userEvent.type(input, ' 10 ');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(fake.method('alerts.settings.save')).toHaveBeenCalledWith({ intervalMinutes: 10 });
   });
 
   it('disables a rule from its checkbox', async () => {

@@ -80,7 +80,7 @@ function AlertList({ version }: { version: number }) {
   const [state, setState] = useState<AlertState | 'all'>('firing');
   const query = useQuery('alerts.list', state === 'all' ? {} : { state }, { refreshKey: String(version), keepPrevious: true });
   const alerts = query.value?.alerts;
-  const unacknowledged = query.value?.firingUnacknowledged ?? 0;
+  const unacknowledged = query.value?.firingUnacknowledged;
 
   return (
     <div className="alerts-list">
@@ -95,9 +95,12 @@ function AlertList({ version }: { version: number }) {
             ))}
           </select>
         </label>
-        <span className={unacknowledged ? 'badge tone-bad' : 'badge'} role="status">
-          {unacknowledged} firing, not acknowledged
-        </span>
+        {/* A count not known yet is no count: "…" while the first answer comes, nothing when the list failed (the problem shows below). */}
+        {query.error === undefined && (
+          <span className={unacknowledged ? 'badge tone-bad' : 'badge'} role="status" aria-busy={unacknowledged === undefined || undefined}>
+            {unacknowledged === undefined ? '…' : `${unacknowledged} firing, not acknowledged`}
+          </span>
+        )}
         <span className="alerts-spacer" />
         <CsvButton title="Alerts" columns={ALERT_CSV_COLUMNS} rows={alerts ?? []} />
       </div>
@@ -286,7 +289,7 @@ function RulesView({ version }: { version: number }) {
   );
 }
 
-/** How often the services evaluate the rules; a rule whose data cannot be read says so in its row and leaves its alerts as they were. */
+/** How often the services evaluate the rules; a rule whose data cannot be read says so in its row and leaves its alerts as they were (unless its connection was deleted: they resolve). */
 function IntervalForm() {
   const query = useQuery('alerts.settings.get', {});
   const [typed, setTyped] = useState<string>();
@@ -296,7 +299,10 @@ function IntervalForm() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const parsed = AlertSettings.safeParse({ intervalMinutes: shown.trim() === '' ? undefined : Number(shown) });
+    const text = shown.trim();
+    // Number() also reads "0x10", "1e1", "1.0" and "": only plain digits are minutes.
+    if (!/^\d+$/.test(text)) return setProblem('Type the interval as whole minutes, digits only (1–1,440)');
+    const parsed = AlertSettings.safeParse({ intervalMinutes: Number(text) });
     if (!parsed.success) return setProblem(parsed.error.issues[0]?.message);
     setProblem(undefined);
     setBusy(true);
