@@ -120,7 +120,13 @@ export interface PrometheusBuildInfo {
 export async function readBuildInfo(access: PrometheusAccess, options: PrometheusClientOptions & { signal?: AbortSignal } = {}): Promise<PrometheusBuildInfo> {
   const api = createPrometheusApi(access, options);
   const { bytes, status } = await api.get('/api/v1/status/buildinfo', {}, options.signal);
-  const data = answerData(bytes, status, api.where);
+  let data: unknown;
+  try {
+    data = answerData(bytes, status, api.where);
+  } catch (err) {
+    // A server or proxy may echo the credentials in its error, as it may for a query.
+    throw err instanceof AppError ? new AppError(err.code, api.scrub(err.message)) : err;
+  }
   const info = data as Partial<Record<keyof PrometheusBuildInfo, unknown>> | null;
   if (!info || typeof info.version !== 'string') throw notPrometheus(api.where, 'its build information has no version');
   return {
@@ -143,10 +149,11 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const doFetch = options.fetch ?? fetch;
   const inlineBytes = options.inlineParseBytes ?? INLINE_PARSE_BYTES;
-  // The credentials must not reach a message, even echoed by a server or a proxy.
+  // The credentials must not reach a message, even echoed by a server or a proxy. Every one is known exactly, so even a short password is masked (longest first, so a part never unmasks the whole).
   const secrets = Object.values(access.headers)
     .flatMap((v) => [v, v.replace(/^\S+\s+/, ''), basicPassword(v)])
-    .filter((v): v is string => v !== undefined && v.length >= 8);
+    .filter((v): v is string => !!v)
+    .sort((a, b) => b.length - a.length);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('«redacted»'), text);
 
   /** The body of a query's answer, read here when small, else by {@link PrometheusClientOptions.readAnswer}. */
@@ -238,7 +245,7 @@ function createPrometheusApi(access: PrometheusAccess, options: PrometheusClient
     return { bytes: await readCapped(response, maxBytes, where, signal), status };
   }
 
-  return { get, query, where };
+  return { get, query, where, scrub };
 }
 
 /** The password inside a basic-auth header value, which a message must not carry either. */

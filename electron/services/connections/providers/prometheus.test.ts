@@ -112,3 +112,36 @@ describe('Test of a Prometheus endpoint', () => {
     expect(await testPrometheusConnection(access, { fetch: odd })).toMatchObject({ status: 'error', message: expect.stringContaining('something other than 1') });
   });
 });
+
+describe('Prometheus credentials echoed back', () => {
+  const echo = (text: string) =>
+    serverOf({
+      '/api/v1/status/buildinfo': () => new Response(JSON.stringify({ status: 'error', errorType: 'internal', error: text }), { status: 500, headers: JSON_TYPE }),
+      '/api/v1/query': () => new Response(JSON.stringify({ status: 'error', errorType: 'internal', error: text }), { status: 500, headers: JSON_TYPE }),
+    });
+
+  it('masks a basic-auth header echoed by the build information request, and gives the redactor the bare base64 too', async () => {
+    const headers = authHeaders('basic', { username: 'svc', password: 'correct-horse-battery' });
+    const encoded = headers.Authorization.split(' ')[1];
+    const health = await testPrometheusConnection({ url: 'http://prom.test', headers }, { fetch: echo(`auth proxy: bad credentials ${encoded}`) });
+    expect(health.status).not.toBe('ok');
+    expect(health.message).not.toContain(encoded);
+    const { connection, added } = opened({ url: 'https://prom.example.com', auth: 'basic', username: 'svc' }, { password: 'correct-horse-battery' });
+    prometheusProvider.access(connection);
+    expect(added).toContain(encoded);
+  });
+
+  it('masks even a password shorter than eight characters', async () => {
+    const headers = authHeaders('basic', { username: 'admin', password: 'hunter2' });
+    const health = await testPrometheusConnection({ url: 'http://prom.test', headers }, { fetch: echo('login admin:hunter2 refused') });
+    expect(health.message).toContain('«redacted»');
+    expect(health.message).not.toContain('hunter2');
+  });
+
+  it('refuses a Test answer larger than a megabyte without parsing it', async () => {
+    const huge = `{"status":"success","data":{"version":"${'9'.repeat(2 * 1024 * 1024)}"}}`;
+    const health = await testPrometheusConnection(access, { fetch: serverOf({ '/api/v1/status/buildinfo': () => new Response(huge, { headers: JSON_TYPE }), '/api/v1/query': () => new Response(huge, { headers: JSON_TYPE }) }) });
+    expect(health.status).not.toBe('ok');
+    expect(health.message).toMatch(/MB|MiB|large|more than/i);
+  });
+});

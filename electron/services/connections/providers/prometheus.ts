@@ -11,6 +11,7 @@ export interface PrometheusSecret {
 
 /** Longest each request of a Test may take. */
 const TEST_TIMEOUT_MS = 15_000;
+const TEST_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Prometheus endpoints: a URL, a sealed token or password, and the cluster they watch. */
 export const prometheusProvider: ConnectionProvider<'prometheus'> = {
@@ -26,7 +27,11 @@ function accessOf({ details, secret, redactor }: OpenedConnection<'prometheus'>)
   redactor.add(token);
   redactor.add(password);
   const headers = authHeaders(details.auth, { ...(details.username !== undefined ? { username: details.username } : {}), ...(token ? { token } : {}), ...(password ? { password } : {}) });
-  for (const value of Object.values(headers)) redactor.add(value);
+  // The header, and the credential in it alone (a basic-auth header's base64), which a proxy may echo.
+  for (const value of Object.values(headers)) {
+    redactor.add(value);
+    redactor.add(value.replace(/^\S+\s+/, ''));
+  }
   return { url: details.url, headers, ...(details.clusterConnectionId ? { clusterConnectionId: details.clusterConnectionId } : {}) };
 }
 
@@ -63,7 +68,8 @@ function statusOf(err: AppError): Health['status'] {
  * (Thanos, Mimir, VictoriaMetrics…) pass without a version.
  */
 export async function testPrometheusConnection(access: PrometheusAccess, options: Pick<PrometheusClientOptions, 'fetch' | 'timeoutMs'> = {}): Promise<Health> {
-  const limits = { timeoutMs: TEST_TIMEOUT_MS, ...options };
+  // Build information and vector(1) are a few hundred bytes: a larger answer is not Prometheus, and is not parsed on the services' loop.
+  const limits = { timeoutMs: TEST_TIMEOUT_MS, maxResponseBytes: TEST_MAX_RESPONSE_BYTES, ...options };
   const started = Date.now();
   const checkedAt = new Date().toISOString();
   const failed = (err: unknown): Health => {
