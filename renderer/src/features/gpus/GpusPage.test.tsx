@@ -192,7 +192,7 @@ describe('GPU page', () => {
   it('draws the heatmap from its base64 cells, and says so when they do not match its rows', async () => {
     vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
     const heatmap = { metric: 'DCGM_FI_DEV_GPU_UTIL', start: 1000, step: 60, columns: 2, rows: [{ node: 'gpu-a', gpu: '0', uuid: 'GPU-0', modelName: 'H100', namespace: null, pod: null }] };
-    const fake = open('heatmap', [kubeConnection(), prometheus()], { 'gpu.heatmap': () => ok({ ...heatmap, cells: btoa(String.fromCharCode(10, 255)) }) });
+    const fake = open('heatmap', [kubeConnection(), prometheus()], { 'gpu.heatmap': (p) => ok({ ...heatmap, metric: p.metric ?? 'DCGM_FI_DEV_GPU_UTIL', cells: btoa(String.fromCharCode(10, 255)) }) });
     expect(await screen.findByRole('img', { name: /GPU utilisation, every GPU: GPU utilisation of 1 rows/ })).toBeTruthy();
     expect(screen.getByText(/1 GPUs × 2 times, a column every 1 min/)).toBeTruthy();
     expect(fake.method('gpu.heatmap')).toHaveBeenCalledWith(expect.objectContaining({ prometheusConnectionId: 'p-prod', metric: 'DCGM_FI_DEV_GPU_UTIL' }));
@@ -200,9 +200,24 @@ describe('GPU page', () => {
     await waitFor(() => expect(fake.method('gpu.heatmap')).toHaveBeenLastCalledWith(expect.objectContaining({ metric: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' })));
     expect(await screen.findByRole('img', { name: /Graphics engine active, every GPU/ })).toBeTruthy();
 
-    fake.handle('gpu.heatmap', () => ok({ ...heatmap, cells: btoa('x') }));
+    fake.handle('gpu.heatmap', (p) => ok({ ...heatmap, metric: p.metric ?? 'DCGM_FI_DEV_GPU_UTIL', cells: btoa('x') }));
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     expect((await screen.findByRole('alert')).textContent).toContain('1 cells for 1 GPUs × 2 times');
+    vi.restoreAllMocks();
+  });
+
+  it('does not show the old metric’s heatmap under the new metric’s name while the new one loads', async () => {
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+    const heatmap = { start: 1000, step: 60, columns: 2, rows: [{ node: 'gpu-a', gpu: '0', uuid: 'GPU-0', modelName: 'H100', namespace: null, pod: null }], cells: btoa(String.fromCharCode(10, 255)) };
+    const fake = open('heatmap', [kubeConnection(), prometheus()], { 'gpu.heatmap': (p) => ok({ ...heatmap, metric: p.metric ?? 'DCGM_FI_DEV_GPU_UTIL' }) });
+    expect(await screen.findByRole('img', { name: /GPU utilisation, every GPU/ })).toBeTruthy();
+    let answer!: () => void;
+    fake.handle('gpu.heatmap', (p) => new Promise((resolve) => (answer = () => resolve(ok({ ...heatmap, metric: p.metric ?? 'DCGM_FI_DEV_GPU_UTIL' })))));
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Metric' }), 'DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+    expect(await screen.findByText('Asking Prometheus…')).toBeTruthy();
+    expect(screen.queryByRole('img', { name: /every GPU/ })).toBeNull();
+    act(() => answer());
+    expect(await screen.findByRole('img', { name: /Graphics engine active, every GPU: Graphics engine active of 1 rows/ })).toBeTruthy();
     vi.restoreAllMocks();
   });
 

@@ -15,7 +15,8 @@ export function HeatmapView({ prometheus }: { prometheus: ConnectionSummary }) {
   const range = useRange();
   const [metric, setMetric] = useState<HeatmapMetric>('DCGM_FI_DEV_GPU_UTIL');
   const query = useQuery('gpu.heatmap', { prometheusConnectionId: prometheus.id, metric, ...range.span }, { keepPrevious: true, refreshKey: String(range.version) });
-  const answer = query.value;
+  // The answer kept while another metric loads is a different picture: it is not shown under the new metric's name.
+  const answer = query.value?.metric === metric ? query.value : undefined;
   // Decoded once per answer: a thousand GPUs × 1,440 minutes is 1.4 MB.
   const decoded = useMemo(() => {
     if (!answer) return undefined;

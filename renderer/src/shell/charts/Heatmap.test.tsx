@@ -2,7 +2,8 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Heatmap } from './Heatmap';
-import { NO_DATA, type HeatmapData } from './heatmapData';
+import { NO_DATA_COLOR } from './chartTheme';
+import { NO_DATA, parseHex, type HeatmapData } from './heatmapData';
 
 // jsdom has no 2D canvas (getContext gives null): these tests check what the
 // heatmap computes from the mouse (cells, tooltip, zoom), not what it paints.
@@ -76,6 +77,12 @@ describe('Heatmap', () => {
     expect(screen.getByRole('button', { name: 'Reset zoom' })).toBeTruthy();
     rerender(<Heatmap title="Utilisation" valueLabel="GPU utilisation" data={data()} onZoom={onZoom} />);
     expect(screen.queryByRole('button', { name: 'Reset zoom' })).toBeNull();
+  });
+
+  it('gives the legend’s no-data swatch the colour the cells are painted with', () => {
+    const { container } = render(<Heatmap title="Utilisation" valueLabel="GPU utilisation" data={data()} />);
+    const [r, g, b] = parseHex(NO_DATA_COLOR);
+    expect((container.querySelector('.heatmap-nodata') as HTMLElement).style.background).toBe(`rgb(${r}, ${g}, ${b})`);
   });
 
   it('says when there is nothing to draw', () => {

@@ -206,7 +206,7 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
         <span>0%</span>
         <span className="heatmap-gradient" style={{ backgroundImage: scaleGradient() }} />
         <span>100%</span>
-        <span className="heatmap-nodata" /> <span>no data</span>
+        <span className="heatmap-nodata" style={{ background: colors.empty }} /> <span>no data</span>
       </div>
     </figure>
   );

@@ -8,13 +8,20 @@ export interface ChartColors {
   muted: string;
   grid: string;
   accent: string;
-  /** Where a heatmap has no sample. */
+  /** Where a heatmap has no sample: {@link NO_DATA_COLOR}. */
   empty: string;
 }
 
-const FALLBACK: Record<Theme, Omit<ChartColors, 'theme'>> = {
-  light: { background: '#ffffff', text: '#1b2430', muted: '#5b6673', grid: '#d5dbe3', accent: '#1f6feb', empty: '#eef1f5' },
-  dark: { background: '#161c24', text: '#e4e9f0', muted: '#97a3b0', grid: '#2d3744', accent: '#4c8dff', empty: '#1f2731' },
+/**
+ * A heatmap cell without a sample, in both themes: a neutral mid grey, at
+ * least 3:1 against both ends of the viridis scale (a surface colour would
+ * read as idle in the dark theme) and apart from its middle by hue.
+ */
+export const NO_DATA_COLOR = '#787878';
+
+const FALLBACK: Record<Theme, Omit<ChartColors, 'theme' | 'empty'>> = {
+  light: { background: '#ffffff', text: '#1b2430', muted: '#5b6673', grid: '#d5dbe3', accent: '#1f6feb' },
+  dark: { background: '#161c24', text: '#e4e9f0', muted: '#97a3b0', grid: '#2d3744', accent: '#4c8dff' },
 };
 
 /**
@@ -33,7 +40,7 @@ export function chartColors(theme: Theme, root: Element = document.documentEleme
     muted: read('--muted', f.muted),
     grid: read('--border', f.grid),
     accent: read('--accent', f.accent),
-    empty: read('--surface-2', f.empty),
+    empty: NO_DATA_COLOR,
   };
 }
 
