@@ -60,6 +60,9 @@ function setup(handlers: Parameters<typeof createFakeBridge>[0] = {}, connection
   return renderApp(fake, '#/spend');
 }
 
+/** Waits past the settings' debounce (SpendPage's SETTLE_MS) on a busy machine. */
+const SETTLED = { timeout: 4000 };
+
 const costCalls = (fake: ReturnType<typeof createFakeBridge>) => fake.method('spend.costs').mock.calls.map((c) => c[0] as Record<string, unknown>);
 
 beforeEach(() => {
@@ -129,13 +132,14 @@ describe('spend page', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Cost' }), 'Amortized');
     await user.selectOptions(screen.getByRole('combobox', { name: 'Group by' }), 'Instance type');
     await user.click(screen.getByRole('checkbox', { name: 'EC2 GPU instances only' }));
-    await waitFor(() =>
-      expect(costCalls(fake).at(-1)).toEqual({ connectionId: 'a-ml', start: '2026-09-01', end: '2026-12-01', granularity: 'MONTHLY', metric: 'AmortizedCost', groupBy: { type: 'DIMENSION', key: 'INSTANCE_TYPE' }, filter: 'ec2-gpu' }),
+    await waitFor(
+      () => expect(costCalls(fake).at(-1)).toEqual({ connectionId: 'a-ml', start: '2026-09-01', end: '2026-12-01', granularity: 'MONTHLY', metric: 'AmortizedCost', groupBy: { type: 'DIMENSION', key: 'INSTANCE_TYPE' }, filter: 'ec2-gpu' }),
+      SETTLED,
     );
     // A range that ends before today has no forecast.
     expect(screen.queryByText(/Forecast/)).toBeNull();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Group by' }), 'Nothing (totals)');
-    await waitFor(() => expect(costCalls(fake).at(-1)?.groupBy).toBeUndefined());
+    await waitFor(() => expect(costCalls(fake).at(-1)?.groupBy).toBeUndefined(), SETTLED);
   });
 
   it('groups by a typed tag key only when applied, and refuses a key Cost Explorer could not take', async () => {
@@ -160,9 +164,9 @@ describe('spend page', () => {
     await user.clear(input);
     await user.type(input, ' team ');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(costCalls(fake).at(-1)?.groupBy).toEqual({ type: 'TAG', key: 'team' }));
+    await waitFor(() => expect(costCalls(fake).at(-1)?.groupBy).toEqual({ type: 'TAG', key: 'team' }), SETTLED);
     expect(costCalls(fake)).toHaveLength(before + 1);
-    expect(await screen.findByRole('table', { name: 'Spend by tag team' })).toBeTruthy();
+    expect(await screen.findByRole('table', { name: 'Spend by tag team' }, SETTLED)).toBeTruthy();
   });
 
   it('shows an answer from the cache with its age, and a stale one as offline with why', async () => {
@@ -170,12 +174,47 @@ describe('spend page', () => {
     expect(await screen.findByText('cached 2 h ago')).toBeTruthy();
     fake.handle('spend.costs', () => ok(costs({ stale: true, staleBecause: 'offline', fromCache: true, staleReason: 'Cannot reach Cost Explorer: getaddrinfo ENOTFOUND ce.us-east-1.amazonaws.com', fetchedAt: new Date(NOW - 3 * 86_400_000).toISOString() })));
     await userEvent.setup().selectOptions(screen.getByRole('combobox', { name: 'Cost' }), 'Amortized');
-    const stale = await screen.findByText(/^stale — offline/);
+    const stale = await screen.findByText(/^stale — offline/, {}, SETTLED);
     expect(stale.textContent).toBe('stale — offline · 3 days ago');
     expect(stale.getAttribute('title')).toMatch(/ENOTFOUND/);
     fake.handle('spend.costs', () => ok(costs({ stale: true, staleBecause: 'throttled', fromCache: true, staleReason: 'Cost Explorer is throttling requests: 5 tries over 11.3 s were all refused', fetchedAt: new Date(NOW).toISOString() })));
     await userEvent.setup().selectOptions(screen.getByRole('combobox', { name: 'Buckets' }), 'Monthly');
-    expect(await screen.findByText(/^stale — throttled/)).toBeTruthy();
+    expect(await screen.findByText(/^stale — throttled/, {}, SETTLED)).toBeTruthy();
+  });
+
+  it('asks once for settings changed in quick succession, and says a new query is billed', async () => {
+    const user = userEvent.setup();
+    const { fake } = setup();
+    await screen.findByRole('table');
+    expect(screen.getByText(/not asked before are a new Cost Explorer query, billed \$0\.01 per request/)).toBeTruthy();
+    // Arrowing through a closed select changes it once per option passed.
+    const range = screen.getByRole('combobox', { name: 'Range' });
+    for (const label of ['Last 90 days', 'This month', 'Last 3 months', 'Last 7 days']) await user.selectOptions(range, label);
+    expect(screen.getByRole('button', { name: 'Loading…' })).toBeTruthy();
+    await waitFor(() => expect(costCalls(fake)).toHaveLength(2), SETTLED);
+    expect(costCalls(fake)[1]).toMatchObject(rangeOf('last7', today));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(costCalls(fake)).toHaveLength(2);
+  });
+
+  it('labels the figures with the settings they answer, and marks them as previous after the new ones fail', async () => {
+    const user = userEvent.setup();
+    const { fake } = setup();
+    await screen.findByRole('table', { name: 'Spend by service' });
+    fake.handle('spend.costs', () => fail('UNREACHABLE', 'Cost Explorer did not answer'));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Group by' }), 'Linked account');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Buckets' }), 'Monthly');
+    expect(await screen.findByText(/Cost Explorer did not answer/, {}, SETTLED)).toBeTruthy();
+    // The service figures stay labelled by service and by day, and say they are the previous settings; nothing is loading.
+    expect(screen.getByRole('table', { name: 'Spend by service' })).toBeTruthy();
+    expect(screen.queryByRole('table', { name: 'Spend by linked account' })).toBeNull();
+    expect(screen.getByText(/could not be loaded; below, the previous settings: .*daily, unblended, by service\./)).toBeTruthy();
+    expect(screen.getByText(/previous settings/).closest('.spend-costs')!.getAttribute('aria-busy')).toBe('false');
+    expect(charts.at(-1)!.title).toBe('Spend by service');
+    fake.handle('spend.costs', () => ok(costs()));
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('table', { name: 'Spend by linked account' })).toBeTruthy();
+    expect(screen.queryByText(/previous settings/)).toBeNull();
   });
 
   it('says when throttled requests were retried', async () => {

@@ -6,11 +6,12 @@ import { describeError } from '../../shell/errorActions';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { useUi } from '../../shell/uiStore';
 import { useNow } from '../../ui/useNow';
+import { useDebouncedValue } from '../../shell/useDebouncedValue';
 import { useQuery } from '../../ui/useQuery';
 import { useConnections } from '../connections/connectionsStore';
 import { SpendTable } from './SpendTable';
 import { RANGE_PRESETS, ageLabel, chartData, csvRows, forecastRange, formatMoney, periodLabel, rangeOf, requestsLabel, tableView, type RangePreset, type SpendCsvRow } from './spendView';
-import { useSpendCosts } from './useSpendCosts';
+import { useSpendCosts, type CostsParams } from './useSpendCosts';
 import './spend.css';
 
 type GroupChoice = 'none' | 'SERVICE' | 'LINKED_ACCOUNT' | 'INSTANCE_TYPE' | 'TAG';
@@ -35,6 +36,28 @@ const CSV_COLUMNS: readonly CsvColumn<SpendCsvRow>[] = [
 const TimeSeriesChart = lazy(() => import('../../shell/charts/TimeSeriesChart').then((m) => ({ default: m.TimeSeriesChart })));
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * How long the settings must rest before they are asked: each query not in
+ * the cache is billed, and arrowing through a closed select changes it once
+ * per option passed.
+ */
+export const SETTLE_MS = 600;
+
+/** "by service", "by tag team", or nothing when not grouped. */
+const groupLabelOf = (groupBy: SpendGroupBy | undefined) => (groupBy ? (groupBy.type === 'TAG' ? `tag ${groupBy.key}` : GROUP_CHOICES.find((g) => g.id === groupBy.key)!.label.toLowerCase()) : undefined);
+
+/** The settings an answer was asked with, in words: "1 Nov – 30 Nov 2026, daily, unblended, by service, EC2 GPU instances only". */
+function settingsLabel(params: CostsParams): string {
+  const group = groupLabelOf(params.groupBy);
+  return [
+    periodLabel(params.start, params.end, 'DAILY'),
+    params.granularity === 'MONTHLY' ? 'monthly' : 'daily',
+    params.metric === 'AmortizedCost' ? 'amortized' : 'unblended',
+    group ? `by ${group}` : 'totals',
+    ...(params.filter === 'ec2-gpu' ? ['EC2 GPU instances only'] : []),
+  ].join(', ');
+}
 
 /** The Spend page: what an AWS account costs, from Cost Explorer, every billed request counted. */
 export function SpendPage() {
@@ -103,7 +126,14 @@ function AccountSpend({ account }: { account: ConnectionSummary }) {
     groupChoice === 'none' ? undefined : groupChoice === 'TAG' ? (tagKey ? { type: 'TAG', key: tagKey } : undefined) : { type: 'DIMENSION', key: groupChoice };
   // A tag grouping waits for its key: each query is billed, so nothing is asked per keystroke or without one.
   const waitingForTag = groupChoice === 'TAG' && !tagKey;
-  const costs = useSpendCosts(waitingForTag ? null : { connectionId: account.id, ...range, granularity, metric, ...(groupBy ? { groupBy } : {}), ...(gpuOnly ? { filter: 'ec2-gpu' } : {}) });
+  const chosen: CostsParams | null = waitingForTag ? null : { connectionId: account.id, ...range, granularity, metric, ...(groupBy ? { groupBy } : {}), ...(gpuOnly ? { filter: 'ec2-gpu' } : {}) };
+  const chosenKey = chosen && JSON.stringify(chosen);
+  const settledKey = useDebouncedValue(chosenKey, SETTLE_MS);
+  // Nothing to ask (a tag grouping without its key) needs no wait.
+  const askedKey = chosenKey === null ? null : settledKey;
+  const settling = askedKey !== chosenKey;
+  const costs = useSpendCosts(useMemo(() => (askedKey === null ? null : (JSON.parse(askedKey) as CostsParams)), [askedKey]));
+  const busy = costs.loading || settling;
   const reachesToday = range.end > today;
   const forecast = useQuery('spend.forecast', reachesToday ? { connectionId: account.id, ...forecastRange(today, metric) } : null);
   const requests = useQuery('spend.requests', { connectionId: account.id }, { refreshKey: `${costs.value?.fetchedAt}|${costs.value?.billableRequests.total}|${forecast.value && 'fetchedAt' in forecast.value ? forecast.value.fetchedAt : ''}|${costs.error ? 'e' : ''}` });
@@ -171,6 +201,7 @@ function AccountSpend({ account }: { account: ConnectionSummary }) {
           <input type="checkbox" checked={gpuOnly} onChange={(e) => setGpuOnly(e.target.checked)} />
           <span>EC2 GPU instances only</span>
         </label>
+        <p className="muted spend-billed-note">Settings not asked before are a new Cost Explorer query, billed ${SPEND_REQUEST_PRICE_USD.toFixed(2)} per request; asked once the settings rest.</p>
       </div>
 
       <div className="spend-status">
@@ -179,15 +210,15 @@ function AccountSpend({ account }: { account: ConnectionSummary }) {
           {requests.value ? requestsLabel(requests.value.thisMonth) : '… requests'}
         </span>
         {costs.value && costs.answersCurrent && <Freshness costs={costs.value} />}
-        <button type="button" onClick={costs.refresh} disabled={costs.loading || waitingForTag} title={`Ask Cost Explorer again now, past the cache: billed $${SPEND_REQUEST_PRICE_USD.toFixed(2)} per request, one per page of the answer`}>
-          {costs.loading ? 'Loading…' : 'Refresh'}
+        <button type="button" onClick={costs.refresh} disabled={busy || waitingForTag} title={`Ask Cost Explorer again now, past the cache: billed $${SPEND_REQUEST_PRICE_USD.toFixed(2)} per request, one per page of the answer`}>
+          {busy ? 'Loading…' : 'Refresh'}
         </button>
       </div>
 
       {costs.error !== undefined && <ErrorNotice error={{ ...describeError(costs.error), action: { label: 'Try again', run: costs.refresh } }} />}
       {waitingForTag && <p className="muted">Type a cost allocation tag key and press Apply: each query is a billed request.</p>}
       {reachesToday && <ForecastLine forecast={forecast.value} error={forecast.error} />}
-      {costs.value && <CostsView costs={costs.value} granularity={granularity} current={costs.answersCurrent} groupLabel={groupBy ? (groupBy.type === 'TAG' ? `tag ${groupBy.key}` : GROUP_CHOICES.find((g) => g.id === groupBy.key)!.label.toLowerCase()) : undefined} />}
+      {costs.value && costs.valueParams && <CostsView costs={costs.value} params={costs.valueParams} previous={!costs.answersCurrent || settling} busy={busy} />}
     </>
   );
 }
@@ -243,7 +274,13 @@ function ForecastLine({ forecast, error }: { forecast: SpendForecast | undefined
   );
 }
 
-function CostsView({ costs, granularity, current, groupLabel }: { costs: SpendCosts; granularity: SpendGranularity; current: boolean; groupLabel?: string }) {
+/**
+ * The figures of one answer, labelled with the settings it answers (`params`),
+ * not the ones chosen since: when `previous`, dimmed as "previous settings"
+ * (busy while the new ones load, and still after they failed).
+ */
+function CostsView({ costs, params, previous, busy }: { costs: SpendCosts; params: CostsParams; previous: boolean; busy: boolean }) {
+  const groupLabel = groupLabelOf(params.groupBy);
   const view = useMemo(() => tableView(costs), [costs]);
   const data = useMemo(() => chartData(view), [view]);
   const rows = useMemo(() => csvRows(costs), [costs]);
@@ -251,7 +288,8 @@ function CostsView({ costs, granularity, current, groupLabel }: { costs: SpendCo
   const title = groupLabel ? `Spend by ${groupLabel}` : 'Spend';
   if (!costs.periods.length) return <p className="empty">Cost Explorer has no costs for this range.</p>;
   return (
-    <div className={current ? 'spend-costs' : 'spend-costs spend-previous'} aria-busy={!current}>
+    <div className={previous ? 'spend-costs spend-previous' : 'spend-costs'} aria-busy={busy}>
+      {previous && <p className="muted spend-previous-note">{busy ? 'Loading the new settings; below, the previous settings' : 'The new settings could not be loaded; below, the previous settings'}: {settingsLabel(params)}.</p>}
       <p>
         Total <strong>{formatMoney(total, costs.unit)}</strong>
         {view.rows.some((r) => r.estimated) && <span className="muted"> (figures marked * are estimated: billing for those days has not closed)</span>}
@@ -262,7 +300,7 @@ function CostsView({ costs, granularity, current, groupLabel }: { costs: SpendCo
       <div className="spend-table-header">
         <CsvButton title={title} columns={CSV_COLUMNS} rows={rows} />
       </div>
-      <SpendTable view={view} unit={costs.unit} granularity={granularity} title={title} />
+      <SpendTable view={view} unit={costs.unit} granularity={params.granularity} title={title} />
     </div>
   );
 }

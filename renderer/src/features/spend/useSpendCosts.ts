@@ -1,13 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ParamsIn, SpendCosts } from '../../../../shared/contract';
 import { call } from '../../api/client';
 
-type CostsParams = Omit<ParamsIn<'spend.costs'>, 'refresh'>;
+/** What the page asks `spend.costs` (a refresh is a flag of the hook, not a param). */
+export type CostsParams = Omit<ParamsIn<'spend.costs'>, 'refresh'>;
 
 /** What the page shows of `spend.costs`. */
 export interface SpendCostsQuery {
-  /** The latest answer; an earlier query's while the new one loads (`answersCurrent` false). */
+  /** The latest answer; an earlier query's while the new one loads or after it failed (`answersCurrent` false). */
   value?: SpendCosts;
+  /** The params `value` answers: what its labels (buckets, grouping) must say, which may not be the params asked now. */
+  valueParams?: CostsParams;
   /** The value answers the params asked now. */
   answersCurrent: boolean;
   error?: unknown;
@@ -50,8 +53,10 @@ export function useSpendCosts(params: CostsParams | null): SpendCostsQuery {
     };
   }, [load]);
 
+  const valueParams = useMemo(() => (state.valueKey === undefined ? undefined : (JSON.parse(state.valueKey) as CostsParams)), [state.valueKey]);
   return {
     value: state.value,
+    valueParams,
     answersCurrent: state.valueKey === key,
     error: state.key === key ? state.error : undefined,
     loading: state.loading || state.key !== key,
