@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TimeRange } from '../../shell/charts/timeSeries';
 import { readSetting, writeSetting } from '../../shell/storage';
-import { RANGES, spanOf, type RangeId, type Span } from './gpuView';
+import { RANGES, spanOf, zoomSpan, type RangeId, type Span } from './gpuView';
 
 const RANGE_KEY = 'pilothouse.gpus.range';
 
@@ -42,7 +42,7 @@ export function useRange(): ChartRange {
       setNow(Date.now() / 1000);
       bump();
     },
-    zoomTo: (range) => setZoom(range && range.end > range.start ? { start: range.start, end: range.end } : null),
+    zoomTo: (range) => setZoom(zoomSpan(range)),
     moveToNow() {
       setZoom(null);
       setNow(Date.now() / 1000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionSummary, GpuHeatmap } from '../../../../shared/contract';
 import { kubeConnection } from '../../test/fakeBridge';
-import { choosePrometheus, compareValues, heatmapData, seriesLabel, spanOf } from './gpuView';
+import { choosePrometheus, compareValues, heatmapData, MIN_ZOOM_SECONDS, seriesLabel, spanOf, zoomSpan } from './gpuView';
 
 const prom = (id: string, name: string, clusterConnectionId?: string): ConnectionSummary =>
   kubeConnection({ id, name, kind: 'prometheus', kube: undefined, prometheus: { url: `https://${id}.example.com`, auth: 'none', clusterConnectionId } });
@@ -37,6 +37,19 @@ describe('spanOf', () => {
     expect(spanOf('1h', 10_000.7, null)).toEqual({ start: 6400, end: 10_000 });
     expect(spanOf('7d', 1_000_000, null)).toEqual({ start: 1_000_000 - 604_800, end: 1_000_000 });
     expect(spanOf('24h', 1_000_000, { start: 5000.4, end: 6000.2 })).toEqual({ start: 5000, end: 6001 });
+  });
+});
+
+describe('zoomSpan', () => {
+  it('keeps a wide drag, widens a short one about its middle, and takes nothing for a reset or an empty range', () => {
+    expect(zoomSpan({ start: 1000, end: 5000 })).toEqual({ start: 1000, end: 5000 });
+    // A 1 s accidental drag zooms to a few steps, not to one sample.
+    expect(zoomSpan({ start: 5000, end: 5001 })).toEqual({ start: 5000.5 - MIN_ZOOM_SECONDS / 2, end: 5000.5 + MIN_ZOOM_SECONDS / 2 });
+    expect(MIN_ZOOM_SECONDS).toBeGreaterThanOrEqual(4 * 15);
+    expect(zoomSpan(null)).toBeNull();
+    expect(zoomSpan({ start: 5000, end: 5000 })).toBeNull();
+    expect(zoomSpan({ start: 5000, end: 4000 })).toBeNull();
+    expect(zoomSpan({ start: NaN, end: 4000 })).toBeNull();
   });
 });
 

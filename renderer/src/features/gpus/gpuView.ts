@@ -23,6 +23,17 @@ export function spanOf(range: RangeId, now: number, zoom: Span | null): Span {
   return { start: end - (RANGES.find((r) => r.id === range) ?? RANGES[1]).seconds, end };
 }
 
+/** The narrowest range a drag zooms to: a few Prometheus steps even at the 1 h range's finest (15 s), never one sample. */
+export const MIN_ZOOM_SECONDS = 300;
+
+/** The span a chart's drag zooms to: widened about its middle to {@link MIN_ZOOM_SECONDS}; null for a reset or an empty or reversed range. */
+export function zoomSpan(range: Span | null): Span | null {
+  if (!range || !(range.end > range.start)) return null;
+  if (range.end - range.start >= MIN_ZOOM_SECONDS) return { start: range.start, end: range.end };
+  const middle = (range.start + range.end) / 2;
+  return { start: middle - MIN_ZOOM_SECONDS / 2, end: middle + MIN_ZOOM_SECONDS / 2 };
+}
+
 /** How the Prometheus connection of a cluster was found. */
 export type PrometheusChoice =
   | { status: 'none' }
