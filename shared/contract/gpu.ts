@@ -385,13 +385,19 @@ export const GpuIdleReport = z.object({
   suggestions: z.array(GpuSuggestion),
   totals: z.object({
     idleGpus: z.number().int(),
-    /** Held GPUs with samples in the window. */
+    /** GPUs a pod still held at the window's end. */
     heldGpus: z.number().int(),
-    /** Sum over priced idle GPUs. */
+    /** Sum over priced idle GPUs (those still held). */
     hourlyUsd: z.number(),
     costOverWindowUsd: z.number(),
     /** Idle GPUs without a price (not in the sums). */
     unpriced: z.number().int(),
+    /** Idle holdings given back before the window's end (a pod deleted or moved): not rows, not in $/hour. */
+    releasedIdleHoldings: z.number().int().optional(),
+    /** What those cost over the window, where priced. */
+    releasedCostOverWindowUsd: z.number().optional(),
+    /** Pods' holdings of MIG slices, not judged: dcgm-exporter reports no utilisation for a MIG instance. */
+    migHoldingsSkipped: z.number().int().optional(),
   }),
   window: z.object({ start: z.number(), end: z.number(), hours: z.number() }),
   thresholdPct: z.number(),

@@ -284,6 +284,42 @@ describe('ConnectionService: AWS', () => {
   });
 });
 
+describe('ConnectionService: credentials that went (review #19)', () => {
+  it("tells listeners, and the spend area drops the connection's cached costs, when its keys are replaced or it is deleted", async () => {
+    const { services } = harness();
+    const gone: string[] = [];
+    const unsubscribe = services.connections.onCredentialsGone((id) => gone.push(id));
+    const keys = { name: 'aws', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'a'.repeat(40), region: 'us-east-1', onConflict: 'fail' as const };
+    const first = await services.connections.addAwsKeys(keys, 'tester');
+    const cache = (id: string) => services.db.prepare(`INSERT INTO spend_cache (connection_id, query_key, response, fetched_at, expires_at) VALUES (?, 'k', '[]', '2026-12-04T00:00:00Z', '2099-01-01T00:00:00Z')`).run(id);
+    const cached = (id: string) => (services.db.prepare('SELECT count(*) AS n FROM spend_cache WHERE connection_id = ?').get(id) as { n: number }).n;
+    cache(first.id);
+    // Another account's keys under the same name: the id stays, the old account's costs go.
+    const second = await services.connections.addAwsKeys({ ...keys, accessKeyId: 'AKIAI44QH8DHBEXAMPLE', onConflict: 'replace' }, 'tester');
+    expect(second.id).toBe(first.id);
+    expect(gone).toEqual([first.id]);
+    expect(cached(first.id)).toBe(0);
+    cache(first.id);
+    await services.connections.delete(first.id, 'tester');
+    expect(gone).toEqual([first.id, first.id]);
+    expect(cached(first.id)).toBe(0);
+    unsubscribe();
+  });
+
+  it('a listener that throws does not stop the delete or the other listeners', async () => {
+    const { services } = harness();
+    const heard: string[] = [];
+    services.connections.onCredentialsGone(() => {
+      throw new Error('listener broke');
+    });
+    services.connections.onCredentialsGone((id) => heard.push(id));
+    const c = await services.connections.addAwsKeys({ name: 'aws', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'a'.repeat(40), region: 'us-east-1', onConflict: 'fail' }, 'tester');
+    expect(await services.connections.delete(c.id, 'tester')).toBe(true);
+    expect(heard).toEqual([c.id]);
+    expect(services.connections.list()).toEqual([]);
+  });
+});
+
 describe('secrets never leave sealed', () => {
   it('keeps canary secrets out of every database page, log line and error message', async () => {
     const h = harness();

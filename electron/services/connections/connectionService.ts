@@ -85,6 +85,13 @@ export interface ConnectionService {
    * out once the linked connection is deleted or is no longer Kubernetes.
    */
   prometheusAccessOf(id: string): PrometheusAccess;
+  /**
+   * Calls `listener` after a connection's credentials were replaced by an
+   * import (it keeps its id, perhaps for another account) or the connection
+   * was deleted, so what an area learnt with the old credentials (cached
+   * answers) is dropped. Returns the unsubscribe.
+   */
+  onCredentialsGone(listener: (id: string) => void): () => void;
 }
 
 interface ConnectionRow {
@@ -185,6 +192,17 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     return r;
   };
   const changed = (ids: string[]) => hub.publish('connections.changed', { ids });
+  const goneListeners = new Set<(id: string) => void>();
+  /** Tells every listener; one that throws does not stop the others or the change that was made. */
+  const credentialsGone = (id: string) => {
+    for (const listener of goneListeners) {
+      try {
+        listener(id);
+      } catch (err) {
+        log.warn('a listener failed on a connection whose credentials went', { connectionId: id, error: err });
+      }
+    }
+  };
   const liveHealth = new Map<string, LiveHealth>();
   const summaryOf = (r: ConnectionRow) => toSummary(r, liveHealth.get(r.id));
   const existingId = (name: string) => (selectByName.get(name) as ConnectionRow | undefined)?.id;
@@ -227,7 +245,10 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       // What the views saw described the old credentials, perhaps another server.
       for (const id of replaced) liveHealth.delete(id);
       changed(ids);
-      for (const id of replaced) onCredentialsReplaced?.(id);
+      for (const id of replaced) {
+        onCredentialsReplaced?.(id);
+        credentialsGone(id);
+      }
     },
   };
 
@@ -493,6 +514,7 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
       );
       liveHealth.delete(id);
       changed([id]);
+      credentialsGone(id);
       return true;
     },
 
@@ -517,6 +539,11 @@ export function createConnectionService({ db, secretBox, audit, hub, log, enviro
     kubeconfigOf: (id) => accessOf(id, 'kubernetes'),
 
     awsAccessOf: (id) => accessOf(id, 'aws'),
+
+    onCredentialsGone(listener) {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
+    },
 
     prometheusAccessOf(id) {
       const { clusterConnectionId, ...access } = accessOf(id, 'prometheus');

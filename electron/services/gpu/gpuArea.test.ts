@@ -139,6 +139,17 @@ describe('gpu area', () => {
     expect(r.suggestions.map((s) => s.kind)).toEqual(['oversized-pod', 'oversized-pod', 'pool-idle-overnight']);
   });
 
+  it("stops the idle report's Prometheus query when the caller's signal aborts (an alert rule's timeout; review #19)", async () => {
+    const { area } = setup();
+    const stop = new AbortController();
+    stop.abort(new AppError('TIMEOUT', 'its data source did not answer within 60 s'));
+    const params = methods['gpu.idle'].params.parse({ clusterConnectionId: 'c1', prometheusConnectionId: 'prom-1', windowHours: 6 });
+    // The rule's own reason comes back: the signal reached the Prometheus request.
+    await expect(area.service.idle(params, stop.signal)).rejects.toMatchObject({ code: 'TIMEOUT', message: 'its data source did not answer within 60 s' });
+    // Without it, the same call answers.
+    await expect(area.service.idle(params)).resolves.toMatchObject({ thresholdPct: 10 });
+  });
+
   it('says which Prometheus connection is missing', async () => {
     const { call } = setup();
     await expect(call('gpu.utilisation', { prometheusConnectionId: 'gone', start: 0, end: 3600 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No Prometheus connection gone' });

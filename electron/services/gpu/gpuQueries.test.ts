@@ -57,7 +57,25 @@ describe('utilisationQuery', () => {
   });
 
   it('narrows to a node, namespace and pod', () => {
-    expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'gpu', { node: 'n', namespace: 'ns', pod: 'p' })).toBe('max by (Hostname, gpu, UUID, modelName) (DCGM_FI_DEV_GPU_UTIL{Hostname="n",namespace="ns",pod="p"})');
+    expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', 'gpu', { node: 'n', namespace: 'ns', pod: 'p' })).toBe('max by (Hostname, gpu, UUID, modelName) (DCGM_FI_DEV_GPU_UTIL{Hostname="n",namespace="ns",pod="p",GPU_I_ID=""})');
+  });
+});
+
+describe('MIG instances', () => {
+  // dcgm-exporter reports DCGM_FI_DEV_GPU_UTIL as 0 for every MIG instance (GPU_I_ID set): such rows would read as idle GPUs.
+  it('leaves them out of utilisation rows and the heatmap, where their value is always 0', () => {
+    for (const groupBy of ['gpu', 'node', 'pod', 'namespace'] as const) expect(utilisationQuery('DCGM_FI_DEV_GPU_UTIL', groupBy)).toContain('GPU_I_ID=""');
+    expect(heatmapQuery('DCGM_FI_DEV_GPU_UTIL')).toContain('GPU_I_ID=""');
+  });
+
+  it('keeps them where they are measured per instance (graphics engine activity)', () => {
+    expect(heatmapQuery('DCGM_FI_PROF_GR_ENGINE_ACTIVE')).not.toContain('GPU_I_ID');
+    expect(utilisationQuery('DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'pod')).not.toContain('GPU_I_ID');
+  });
+
+  it('keeps them apart in the hourly idle query so the report can skip and count them (review #19: MIG slices priced as whole GPUs)', () => {
+    expect(hourlyUtilisationQuery()).toContain('GPU_I_ID');
+    expect(hourlyUtilisationQuery()).toMatch(/avg by \([^)]*GPU_I_ID[^)]*\)/);
   });
 });
 

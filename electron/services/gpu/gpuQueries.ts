@@ -4,7 +4,9 @@
  *
  * dcgm-exporter labels each GPU's series with `Hostname` (the node), `gpu`
  * (its index), `UUID` and `modelName`, and with `namespace`/`pod`/`container`
- * while a pod holds the GPU.
+ * while a pod holds the GPU. A MIG instance's series also carry `GPU_I_ID`
+ * (and `GPU_I_PROFILE`); DCGM_FI_DEV_GPU_UTIL reads 0 for every MIG
+ * instance, so that metric is read from whole GPUs only (see {@link wholeGpus}).
  */
 import { GPU_MAX_POINTS, GPU_METRICS, type GpuGroupBy, type GpuMetric } from '../../../shared/contract';
 
@@ -48,6 +50,17 @@ function scaled(metric: GpuMetric, expr: string): string {
   return metric === 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' ? `(${expr}) * 100` : expr;
 }
 
+/**
+ * The filter that leaves out MIG instances where their value means nothing:
+ * dcgm-exporter reports DCGM_FI_DEV_GPU_UTIL as 0 for a MIG instance however
+ * busy it is, so it would draw a 0 % row and call its pod idle. The other
+ * metrics are measured per instance (GR_ENGINE_ACTIVE, framebuffer) or per
+ * device (power, temperature) and stay.
+ */
+export function wholeGpus(metric: GpuMetric): { GPU_I_ID?: string } {
+  return metric === 'DCGM_FI_DEV_GPU_UTIL' ? { GPU_I_ID: '' } : {};
+}
+
 /** The labels each grouping keeps. */
 export const GROUP_LABELS: Record<GpuGroupBy, readonly string[]> = {
   gpu: GPU_LABELS,
@@ -70,7 +83,7 @@ export interface GpuFilters {
  */
 export function utilisationQuery(metric: GpuMetric, groupBy: GpuGroupBy, filters: GpuFilters = {}): string {
   const present = groupBy === 'pod' ? ['pod'] : groupBy === 'namespace' ? ['namespace'] : [];
-  const sel = selector(metric, { Hostname: filters.node, namespace: filters.namespace, pod: filters.pod }, present);
+  const sel = selector(metric, { Hostname: filters.node, namespace: filters.namespace, pod: filters.pod, ...wholeGpus(metric) }, present);
   const combine = groupBy === 'gpu' ? 'max' : GPU_METRICS[metric].combine;
   return scaled(metric, `${combine} by (${GROUP_LABELS[groupBy].join(', ')}) (${sel})`);
 }
@@ -89,9 +102,9 @@ export function seriesKey(groupBy: GpuGroupBy, labels: Record<string, string>): 
   }
 }
 
-/** Per GPU, for the heatmap: one row per GPU whoever holds it. */
+/** Per GPU, for the heatmap: one row per GPU whoever holds it (no MIG rows of utilisation, which would all read 0 %). */
 export function heatmapQuery(metric: 'DCGM_FI_DEV_GPU_UTIL' | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'): string {
-  return scaled(metric, `max by (${GPU_LABELS.join(', ')}) (${selector(metric, {})})`);
+  return scaled(metric, `max by (${GPU_LABELS.join(', ')}) (${selector(metric, wholeGpus(metric))})`);
 }
 
 /** Which pod holds each GPU at an instant. */
@@ -101,10 +114,13 @@ export function holdersQuery(): string {
 
 /**
  * Hourly average utilisation of each GPU, split by the pod holding it (none
- * for a free GPU): evaluated each hour over the hour before.
+ * for a free GPU) and by MIG instance (`GPU_I_ID`, empty for a whole GPU):
+ * evaluated each hour over the hour before. MIG instances are kept apart
+ * rather than filtered out so the report can say how many holdings it could
+ * not judge (their utilisation reads 0).
  */
 export function hourlyUtilisationQuery(): string {
-  return `avg by (${GPU_LABELS.join(', ')}, namespace, pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1h]))`;
+  return `avg by (${GPU_LABELS.join(', ')}, GPU_I_ID, namespace, pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1h]))`;
 }
 
 /** Seconds between the instants {@link allocatedGpuHoursQuery} counts held GPUs at. */

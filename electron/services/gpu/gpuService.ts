@@ -43,7 +43,8 @@ export interface GpuService {
   inventory(params: z.output<typeof GpuInventoryParams>): Promise<GpuInventory>;
   utilisation(params: z.output<typeof GpuUtilisationParams>): Promise<GpuUtilisation>;
   heatmap(params: z.output<typeof GpuHeatmapParams>): Promise<GpuHeatmap>;
-  idle(params: z.output<typeof GpuIdleParams>): Promise<GpuIdleReport>;
+  /** `signal` (an alert rule's timeout) stops the Prometheus query as well as close does. */
+  idle(params: z.output<typeof GpuIdleParams>, signal?: AbortSignal): Promise<GpuIdleReport>;
   cost(params: z.output<typeof GpuCostParams>): Promise<GpuCost>;
   prices: GpuPriceStore;
   local(): Promise<LocalGpus>;
@@ -100,13 +101,13 @@ export function createGpuService(deps: GpuServiceDeps): GpuService {
       return await heatmapOf(matrix, holders, metric);
     },
 
-    async idle({ clusterConnectionId, prometheusConnectionId, thresholdPct, windowHours, teamLabel, night }) {
+    async idle({ clusterConnectionId, prometheusConnectionId, thresholdPct, windowHours, teamLabel, night }, signal) {
       // Whole minutes, so a repeated call asks Prometheus the same question.
       const end = Math.floor(now() / 60_000) * 60;
       const start = end - windowHours * 3600;
       // Each point averages the hour before it: the first is an hour into the window.
       const [hourly, snapshot] = await Promise.all([
-        prometheusOf(prometheusConnectionId).range(hourlyUtilisationQuery(), { start: start + 3600, end, step: 3600 }, { signal: closing.signal }),
+        prometheusOf(prometheusConnectionId).range(hourlyUtilisationQuery(), { start: start + 3600, end, step: 3600 }, { signal: signal ? AbortSignal.any([closing.signal, signal]) : closing.signal }),
         snapshotOf(clusterConnectionId),
       ]);
       return idleReport(hourly, snapshot, prices.list(), { thresholdPct, teamLabel, night, window: { start, end, hours: windowHours } });

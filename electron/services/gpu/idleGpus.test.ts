@@ -3,6 +3,8 @@ import type { GpuPrice } from '../../../shared/contract';
 import { hourlyUtilisationQuery } from './gpuQueries';
 import { gpuHourPricer, idleReport, isNightHour, type IdleQuery } from './idleGpus';
 import { createGpuPriceStore } from './priceStore';
+import { idleGpuCostFindings } from '../alerts/alertRules';
+import type { GpuClusterSnapshot } from './clusterGpus';
 import { gpuNode, migratedDb, recorded, recordedCluster, recordedPrometheus } from './testKit';
 
 const query: IdleQuery = {
@@ -43,7 +45,8 @@ describe('idleReport on recorded hourly averages', () => {
     });
     expect(notebook.uuid).toMatch(/^GPU-2/);
     expect(report.gpus[0].team).toBe('ml-platform');
-    expect(report.totals).toEqual({ idleGpus: 5, heldGpus: 7, hourlyUsd: 39.56, costOverWindowUsd: 237.35, unpriced: 0 });
+    // Held at the window's end: 6 GPUs (the batch pod gave its GPU back before).
+    expect(report.totals).toEqual({ idleGpus: 5, heldGpus: 6, hourlyUsd: 39.56, costOverWindowUsd: 237.35, unpriced: 0, releasedIdleHoldings: 0, releasedCostOverWindowUsd: 0, migHoldingsSkipped: 0 });
     expect(report.podAccess).toEqual({ status: 'listed' });
     // The batch pod held its GPU for an hour at 50 %: busy, not idle.
     expect(report.gpus.some((g) => g.pod === 'batch-0')).toBe(false);
@@ -106,6 +109,74 @@ describe('idleReport on recorded hourly averages', () => {
   it('answers an empty Prometheus with an empty report', () => {
     const report = idleReport([], recordedCluster(), seeded(), query);
     expect(report).toMatchObject({ gpus: [], suggestions: [], totals: { idleGpus: 0, heldGpus: 0, hourlyUsd: 0, costOverWindowUsd: 0, unpriced: 0 } });
+  });
+});
+
+describe('idleReport: what is held now, and MIG', () => {
+  const end = 1_764_806_400; // a whole hour
+  const day: IdleQuery = { thresholdPct: 10, window: { start: end - 24 * 3600, end, hours: 24 }, teamLabel: 'team', night: { fromHour: 22, toHour: 6, utcOffsetMinutes: 0 } };
+  const h100Price: GpuPrice[] = [{ instanceType: 'p5.48xlarge', gpuProduct: 'NVIDIA-H100-80GB-HBM3', gpus: 8, hourlyUsd: 80, gpuHourUsd: 10, source: 'x', updatedAt: 'x' }];
+  const h100 = { 'node.kubernetes.io/instance-type': 'p5.48xlarge', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' };
+  /** Hourly points for hours `from`..`to` (1..24) of the window, each ending its hour. */
+  const hours = (from: number, to: number, v: number) => Array.from({ length: to - from + 1 }, (_, i) => [end - (24 - from - i) * 3600, v] as [number, number]);
+  const series = (gpu: string, pod: string, points: [number, number][], more: Record<string, string> = {}) => ({
+    labels: { Hostname: 'n1', gpu, UUID: `GPU-${gpu}`, modelName: 'NVIDIA H100 80GB HBM3', namespace: 'team-a', pod, ...more },
+    points,
+  });
+  const cluster = (): GpuClusterSnapshot => ({ nodes: [gpuNode('n1', h100, 8)], pods: [], namespaceLabels: new Map(), listedAt: '' });
+  const alertOn = (report: ReturnType<typeof idleReport>) =>
+    idleGpuCostFindings({ clusterConnectionId: 'k', prometheusConnectionId: 'p', utilPct: 10, windowHours: 24, maxUsdPerHour: 5 }, { idleGpus: async () => report } as never, new AbortController().signal);
+
+  it('leaves out a pod that gave its GPU back 20 h ago, and the alert does not fire on it (review #19)', async () => {
+    const report = idleReport([series('0', 'notebook-0', hours(1, 4, 0.5))], cluster(), h100Price, day);
+    expect(report.gpus).toEqual([]);
+    expect(report.totals).toMatchObject({ idleGpus: 0, heldGpus: 0, hourlyUsd: 0, costOverWindowUsd: 0 });
+    // What it burned while it held the GPU is still said, apart.
+    expect(report.totals).toMatchObject({ releasedIdleHoldings: 1, releasedCostOverWindowUsd: 40 });
+    expect(report.suggestions.filter((s) => s.kind === 'oversized-pod')).toEqual([]);
+    expect(await alertOn(report)).toEqual([]);
+  });
+
+  it('counts a pod that moved GPUs once, on the GPU it holds now', async () => {
+    const report = idleReport([series('0', 'trainer-0', hours(1, 10, 1)), series('1', 'trainer-0', hours(11, 24, 1))], cluster(), h100Price, day);
+    expect(report.gpus.map((g) => [g.gpu, g.hourlyUsd, g.costOverWindowUsd])).toEqual([['1', 10, 140]]);
+    expect(report.totals).toMatchObject({ idleGpus: 1, heldGpus: 1, hourlyUsd: 10, costOverWindowUsd: 140, releasedIdleHoldings: 1, releasedCostOverWindowUsd: 100 });
+    const oversized = report.suggestions.filter((s) => s.kind === 'oversized-pod');
+    expect(oversized.map((s) => [s.held, s.busy])).toEqual([[1, 0]]);
+    const findings = await alertOn(report);
+    expect(findings.map((f) => [f.subject, f.value])).toEqual([['team-a/trainer-0', 10]]);
+  });
+
+  it('does not count a holding that stopped an hour before the end as held', () => {
+    const report = idleReport([series('0', 'job-0', hours(1, 23, 0))], cluster(), h100Price, day);
+    expect(report.gpus).toEqual([]);
+    expect(report.totals).toMatchObject({ heldGpus: 0, hourlyUsd: 0, releasedIdleHoldings: 1, releasedCostOverWindowUsd: 230 });
+  });
+
+  it('skips MIG instances and counts them, rather than pricing each slice as a whole idle GPU', () => {
+    const slices = Array.from({ length: 7 }, (_, i) => series('0', `svc-${i}`, hours(1, 24, 0), { GPU_I_ID: String(i + 1), GPU_I_PROFILE: '1g.10gb' }));
+    const report = idleReport([...slices, series('1', 'idle-0', hours(1, 24, 0))], cluster(), h100Price, day);
+    expect(report.gpus.map((g) => g.pod)).toEqual(['idle-0']);
+    expect(report.totals).toMatchObject({ idleGpus: 1, heldGpus: 1, hourlyUsd: 10, costOverWindowUsd: 240, migHoldingsSkipped: 7 });
+    // Only the whole GPU is judged for giving back.
+    expect(report.suggestions.filter((s) => s.kind === 'oversized-pod').map((s) => s.pod)).toEqual(['idle-0']);
+  });
+
+  it('prices a GPU that 7 pods share at once (no MIG label) once, split among them (review #19)', () => {
+    const shared = Array.from({ length: 7 }, (_, i) => series('0', `svc-${i}`, hours(1, 24, 0)));
+    const report = idleReport(shared, cluster(), h100Price, day);
+    expect(report.gpus).toHaveLength(7);
+    expect(report.totals.heldGpus).toBe(1);
+    expect(report.totals.hourlyUsd).toBeLessThanOrEqual(10);
+    expect(report.totals.hourlyUsd).toBeCloseTo(10, 1);
+    expect(report.totals.costOverWindowUsd).toBeCloseTo(240, 0);
+  });
+
+  it('shares an hour only with the pods that held the GPU in that hour', () => {
+    // A joins for the last 12 h of B's 24: B pays alone for 12 h, then half.
+    const report = idleReport([series('0', 'b-0', hours(1, 24, 0)), series('0', 'a-0', hours(13, 24, 0))], cluster(), h100Price, day);
+    const cost = Object.fromEntries(report.gpus.map((g) => [g.pod, [g.hourlyUsd, g.costOverWindowUsd]]));
+    expect(cost).toEqual({ 'b-0': [5, 180], 'a-0': [5, 60] });
   });
 });
 

@@ -67,8 +67,12 @@ interface Holding {
   modelName: string;
   namespace: string;
   pod: string;
+  /** The GPU's key (see idleReport), to share its price among pods holding it at once. */
+  gpuKey: string;
   sum: number;
   hours: number;
+  /** The instants (unix s) it was sampled at. */
+  at: number[];
 }
 
 /**
@@ -76,6 +80,14 @@ interface Holding {
  * it, split by the pod holding the GPU; see hourlyUtilisationQuery), the
  * cluster's listing and the price table. A GPU's average is the mean of the
  * hours it was held and sampled, and its cost counts those hours.
+ *
+ * Only holdings still held at the window's end (a point at `window.end`) are
+ * current: they are the rows, the held count, the $/hour and the
+ * suggestions. An idle holding given back earlier (a pod deleted, or moved to
+ * other GPUs) counts only in `releasedCostOverWindowUsd`. A GPU that several
+ * pods hold at once (time-slicing) is priced once, shared among them hour by
+ * hour. MIG instances are not judged (dcgm-exporter reads their utilisation
+ * as 0): they are counted in `migHoldingsSkipped`.
  */
 export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClusterSnapshot, prices: readonly GpuPrice[], q: IdleQuery): GpuIdleReport {
   const price = gpuHourPricer(prices);
@@ -87,18 +99,29 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
   };
 
   const holdings = new Map<string, Holding>();
+  const migHoldings = new Set<string>();
+  /** Per GPU and instant: how many pods held it then. */
+  const holders = new Map<string, Map<number, number>>();
   /** Per GPU: the highest hourly value at each night hour. */
   const nights = new Map<string, { node: string; at: Map<number, number> }>();
   for (const s of hourly) {
     const l = s.labels;
     const gpuKey = `${l.Hostname ?? ''}/${l.gpu ?? ''}/${l.UUID ?? ''}`;
+    if (l.GPU_I_ID) {
+      if (l.pod && s.points.length) migHoldings.add(`${gpuKey}/${l.GPU_I_ID}/${l.namespace ?? ''}/${l.pod}`);
+      continue;
+    }
     if (l.pod) {
       const key = `${gpuKey}/${l.namespace ?? ''}/${l.pod}`;
-      const h = holdings.get(key) ?? { node: l.Hostname ?? '', gpu: l.gpu ?? '', uuid: l.UUID ?? '', modelName: l.modelName ?? '', namespace: l.namespace ?? '', pod: l.pod, sum: 0, hours: 0 };
-      for (const [, v] of s.points) {
+      const h = holdings.get(key) ?? { node: l.Hostname ?? '', gpu: l.gpu ?? '', uuid: l.UUID ?? '', modelName: l.modelName ?? '', namespace: l.namespace ?? '', pod: l.pod, gpuKey, sum: 0, hours: 0, at: [] };
+      const counts = holders.get(gpuKey) ?? new Map<number, number>();
+      for (const [t, v] of s.points) {
         h.sum += v;
         h.hours++;
+        h.at.push(t);
+        counts.set(t, (counts.get(t) ?? 0) + 1);
       }
+      holders.set(gpuKey, counts);
       if (h.hours) holdings.set(key, h);
     }
     for (const [t, v] of s.points) {
@@ -109,9 +132,12 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
     }
   }
 
-  const held = [...holdings.values()].map((h) => ({ ...h, avg: h.sum / h.hours }));
-  const gpus: GpuIdle[] = held
-    .filter((h) => h.avg < q.thresholdPct)
+  const sharers = (h: Holding, t: number) => holders.get(h.gpuKey)?.get(t) ?? 1;
+  const all = [...holdings.values()].map((h) => ({ ...h, avg: h.sum / h.hours, current: h.at.includes(q.window.end) }));
+  const held = all.filter((h) => h.current);
+  const idle = all.filter((h) => h.avg < q.thresholdPct);
+  const gpus: GpuIdle[] = idle
+    .filter((h) => h.current)
     .map((h) => {
       const p = priceOfNode(h.node, h.modelName);
       const pod = pods?.get(`${h.namespace}/${h.pod}`);
@@ -128,8 +154,8 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
         team: teamOf({ labels: pod?.labels ?? {}, namespace: h.namespace }, q.teamLabel, snapshot.namespaceLabels),
         instanceType: node ? instanceTypeOf(node.labels) : null,
         avgUtilPct: round(h.avg, 2),
-        hourlyUsd: p ? round(p.usd, 4) : null,
-        costOverWindowUsd: p ? round(p.usd * h.hours, 2) : null,
+        hourlyUsd: p ? round(p.usd / sharers(h, q.window.end), 4) : null,
+        costOverWindowUsd: p ? round(costOf(h, p.usd, sharers), 2) : null,
         priceBasis: p?.basis ?? null,
       };
     })
@@ -139,20 +165,33 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
 
   // Sums of the rows as shown (in cents), so the total is what a reader adds up.
   const priced = gpus.filter((g) => g.hourlyUsd !== null);
+  const released = idle.filter((h) => !h.current);
+  const releasedCost = released.reduce((a, h) => {
+    const p = priceOfNode(h.node, h.modelName);
+    return a + (p ? round(costOf(h, p.usd, sharers), 2) : 0);
+  }, 0);
   return {
     gpus,
     suggestions,
     totals: {
       idleGpus: gpus.length,
-      heldGpus: held.length,
+      heldGpus: new Set(held.map((h) => h.gpuKey)).size,
       hourlyUsd: round(priced.reduce((a, g) => a + (g.hourlyUsd ?? 0), 0), 2),
       costOverWindowUsd: round(priced.reduce((a, g) => a + (g.costOverWindowUsd ?? 0), 0), 2),
       unpriced: gpus.length - priced.length,
+      releasedIdleHoldings: released.length,
+      releasedCostOverWindowUsd: round(releasedCost, 2),
+      migHoldingsSkipped: migHoldings.size,
     },
     window: q.window,
     thresholdPct: q.thresholdPct,
     podAccess: Array.isArray(snapshot.pods) ? { status: 'listed' } : { status: 'forbidden', message: snapshot.pods.forbidden },
   };
+}
+
+/** A holding's cost over the hours it was sampled: each hour's GPU-hour price shared among the pods holding that GPU then. */
+function costOf(h: Holding, usdPerHour: number, sharers: (h: Holding, t: number) => number): number {
+  return h.at.reduce((a, t) => a + usdPerHour / sharers(h, t), 0);
 }
 
 type Held = Holding & { avg: number };

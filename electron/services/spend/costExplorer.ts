@@ -101,9 +101,32 @@ export interface BackoffOptions {
   attempts: number;
   baseMs: number;
   capMs: number;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or rejects as soon as `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** In [0, 1): the jitter. */
   random: () => number;
+}
+
+/** Why work stopped when its signal aborted: the signal's own AppError (a timeout, say), else a plain "stopped". */
+export function stoppedError(signal: AbortSignal): AppError {
+  return signal.reason instanceof AppError ? signal.reason : new AppError('TIMEOUT', 'Stopped before Cost Explorer answered: the call was cancelled, timed out or the app is closing');
+}
+
+/** A wait that ends early when `signal` aborts and never keeps the process alive. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(stoppedError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(stoppedError(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Five tries, 1 s doubling to at most 16 s, each wait somewhere in its upper half. */
@@ -111,7 +134,7 @@ export const DEFAULT_BACKOFF: BackoffOptions = {
   attempts: 5,
   baseMs: 1000,
   capMs: 16_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: abortableSleep,
   random: Math.random,
 };
 
@@ -127,20 +150,27 @@ export function backoffDelay(retry: number, options: Pick<BackoffOptions, 'baseM
  * been sent; retries only when throttled. Resolves with the answer and how
  * many throttled tries came before it; rejects with an AppError, a
  * {@link CostExplorerUnavailable} when offline, failing or still throttled at the bound.
+ * When `signal` aborts, the request under way is cancelled (`send` is given
+ * the signal), the backoff's wait ends, no further try is made, and it
+ * rejects with {@link stoppedError}.
  */
 export async function sendWithBackoff<T>(
-  send: () => Promise<T>,
+  send: (signal?: AbortSignal) => Promise<T>,
   beforeEach: () => (() => void) | void,
   describe: { operation: string; endpoint?: string },
   options: BackoffOptions = DEFAULT_BACKOFF,
+  signal?: AbortSignal,
 ): Promise<{ value: T; throttledRetries: number }> {
   let waited = 0;
   for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) throw stoppedError(signal);
     const undo = beforeEach();
     try {
-      return { value: await send(), throttledRetries: attempt };
+      return { value: await send(signal), throttledRetries: attempt };
     } catch (err) {
       if (neverSent(err)) undo?.();
+      // Stopped mid-request: it may have reached AWS, so it stays counted.
+      if (signal?.aborted) throw stoppedError(signal);
       if (!isThrottling(err)) throw costExplorerError(err, describe.operation, describe.endpoint);
       if (attempt + 1 >= options.attempts) {
         throw new CostExplorerUnavailable(
@@ -151,7 +181,7 @@ export async function sendWithBackoff<T>(
       }
       const delay = backoffDelay(attempt, options);
       waited += delay;
-      await options.sleep(delay);
+      await options.sleep(delay, signal);
     }
   }
 }

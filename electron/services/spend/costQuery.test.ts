@@ -38,4 +38,10 @@ describe('cost queries', () => {
     expect(cacheTtlMs('2027-01-01', now)).toBe(RECENT_TTL_MS);
     expect(cacheTtlMs('2026-11-01', now, 'GetCostForecast')).toBe(RECENT_TTL_MS);
   });
+
+  it('keeps an answer with any Estimated period for 1 h, however old its days (review #19)', () => {
+    const now = Date.parse('2026-12-04T00:30:00Z');
+    expect(cacheTtlMs('2026-11-01', now, 'GetCostAndUsage', true)).toBe(RECENT_TTL_MS);
+    expect(cacheTtlMs('2026-11-01', now, 'GetCostAndUsage', false)).toBe(PAST_TTL_MS);
+  });
 });

@@ -87,11 +87,13 @@ export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0
 
 /**
  * How long an answer about [start, end) stays fresh at `now`: shorter when
- * the range reaches into yesterday or later, whose costs are still coming in.
- * Forecasts change with each day's spend, so they count as recent.
+ * the range reaches into yesterday or later, whose costs are still coming in,
+ * or when Cost Explorer marked any period of the answer `Estimated` (it is
+ * still revising it, whatever its date). Forecasts change with each day's
+ * spend, so they count as recent.
  */
-export function cacheTtlMs(end: string, now: number, operation: 'GetCostAndUsage' | 'GetCostForecast' = 'GetCostAndUsage'): number {
-  if (operation === 'GetCostForecast') return RECENT_TTL_MS;
+export function cacheTtlMs(end: string, now: number, operation: 'GetCostAndUsage' | 'GetCostForecast' = 'GetCostAndUsage', estimated = false): number {
+  if (operation === 'GetCostForecast' || estimated) return RECENT_TTL_MS;
   const settled = utcDay(now - 86_400_000);
   return end > settled ? RECENT_TTL_MS : PAST_TTL_MS;
 }

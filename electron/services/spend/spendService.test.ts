@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { SpendCostsParams } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
-import type { BackoffOptions } from './costExplorer';
+import { abortableSleep, DEFAULT_BACKOFF, type BackoffOptions } from './costExplorer';
 import { PAST_TTL_MS, RECENT_TTL_MS } from './costQuery';
-import { createSpendService } from './spendService';
+import { createSpendService, FAILING_HOLD_MS, PAGE_LIMIT_HOLD_MS } from './spendService';
 import { migratedDb, recordedCostExplorer, throttled, type Recorded } from './testKit';
 
 const T0 = Date.parse('2026-12-04T12:00:00Z');
@@ -135,15 +135,28 @@ describe('spend costs', () => {
   });
 
   it('answers a second identical query within the TTL from the cache with zero requests, whatever the key order', async () => {
-    const { service, sent, clock } = setup([ok(page1), ok(page2), ok(page1), ok(page2)]);
-    const first = await service.costs(query);
+    const { service, sent, clock } = setup([ok(ungrouped), ok(ungrouped)]);
+    // Settled days only (no period Estimated): kept 6 h.
+    const settled = { ...query, groupBy: undefined };
+    const first = await service.costs(settled);
     clock.now += PAST_TTL_MS - 1;
-    const reordered = { groupBy: { key: 'SERVICE', type: 'DIMENSION' }, metric: 'UnblendedCost', granularity: 'DAILY', end: '2026-11-04', start: '2026-11-01', connectionId: 'aws-1' } as const;
+    const reordered = { metric: 'UnblendedCost', granularity: 'DAILY', end: '2026-11-04', start: '2026-11-01', connectionId: 'aws-1' } as const;
     const second = await service.costs(reordered);
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(1);
     expect(second.periods).toEqual(first.periods);
-    expect(second).toMatchObject({ fromCache: true, stale: false, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0, today: 2, total: 2 } });
+    expect(second).toMatchObject({ fromCache: true, stale: false, fetchedAt: new Date(T0).toISOString(), billableRequests: { thisQuery: 0, today: 1, total: 1 } });
     // Past the TTL (6 h for days that have all ended): asked again.
+    clock.now += 2;
+    expect((await service.costs(settled)).fromCache).toBe(false);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('keeps an answer with any Estimated period fresh for an hour only, however old its days (review #19)', async () => {
+    // page2 marks 2026-11-03 Estimated: Cost Explorer is still revising it.
+    const { service, sent, clock } = setup([ok(page1), ok(page2), ok(page1), ok(page2)]);
+    await service.costs(query);
+    clock.now += RECENT_TTL_MS - 1;
+    expect((await service.costs(query)).fromCache).toBe(true);
     clock.now += 2;
     expect((await service.costs(query)).fromCache).toBe(false);
     expect(sent).toHaveLength(4);
@@ -380,5 +393,179 @@ describe('spend requests', () => {
     expect(costs.billableRequests).toEqual({ thisQuery: 1, today: 1, total: 3 });
     expect(service.requests('aws-1')).toEqual({ today: 1, thisMonth: 2, total: 3, pricePerRequestUsd: 0.01 });
     expect(service.requests('aws-2')).toEqual({ today: 0, thisMonth: 0, total: 0, pricePerRequestUsd: 0.01 });
+  });
+});
+
+describe('spend while Cost Explorer fails (review #19)', () => {
+  const failing: Recorded = { status: 503, body: { __type: 'ServiceUnavailableException', message: 'down' } };
+
+  it('answers loads within 15 minutes of a failure from the stale cache without a request; asks once after; Refresh asks at once', async () => {
+    const { service, clock, sent, requestRows } = setup([ok(ungrouped), failing, failing, failing]);
+    await service.costs(query);
+    clock.now += PAST_TTL_MS + 1;
+    const first = await service.costs(query);
+    expect(first).toMatchObject({ stale: true, staleBecause: 'failing', billableRequests: { thisQuery: 0 } });
+    const until = new Date(clock.now + FAILING_HOLD_MS).toISOString();
+    expect(first.staleReason).toContain(`not asked again before ${until}`);
+    for (let i = 0; i < 5; i++) {
+      clock.now += (FAILING_HOLD_MS - 1) / 5 - 1;
+      expect(await service.costs(query)).toMatchObject({ stale: true, staleBecause: 'failing', staleReason: expect.stringContaining(until) });
+    }
+    expect(sent).toHaveLength(2);
+    clock.now += FAILING_HOLD_MS;
+    expect((await service.costs(query)).stale).toBe(true);
+    expect(sent).toHaveLength(3);
+    // The user's explicit refresh asks now, hold or not.
+    expect((await service.costs({ ...query, refresh: true })).stale).toBe(true);
+    expect(sent).toHaveLength(4);
+    expect(requestRows()).toHaveLength(4);
+  });
+
+  it('with nothing cached, says the failure again for 15 minutes without asking; other queries are still asked', async () => {
+    const { service, clock, sent } = setup([failing, ok(ungrouped)]);
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/HTTP 503.*not asked again before/) });
+    clock.now += 60_000;
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    expect(sent).toHaveLength(1);
+    await service.costs({ ...query, metric: 'AmortizedCost' });
+    expect(sent).toHaveLength(2);
+  });
+
+  it('does not hold off on a request stopped by its caller', async () => {
+    const { service, sent } = setup([ok(ungrouped)]);
+    const stop = new AbortController();
+    stop.abort();
+    await expect(service.costs(query, { signal: stop.signal })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect((await service.costs(query)).fromCache).toBe(false);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('remembers a refusal at the page bound rather than billing the bound again on every retry (review #19)', async () => {
+    const endless = (n: number): Recorded => ok({ ResultsByTime: [], NextPageToken: `t${n}` });
+    const { service, sent, clock } = setup([endless(1), endless(2), endless(3), endless(4), endless(5), endless(6)], { maxPages: 3 });
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/past 3 pages/) });
+    clock.now += HOUR;
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/past 3 pages.*not asked again before/) });
+    expect(sent).toHaveLength(3);
+    clock.now += PAGE_LIMIT_HOLD_MS;
+    await expect(service.costs(query)).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(sent).toHaveLength(6);
+  });
+
+  it('holds off a failing forecast too, saying so', async () => {
+    const { service, sent, clock } = setup([failing, ok(forecastBody)]);
+    const forecast = { connectionId: 'aws-1', start: '2026-12-04', end: '2027-01-01', granularity: 'MONTHLY', metric: 'UnblendedCost' } as const;
+    expect(await service.forecast(forecast)).toEqual({ unavailable: expect.stringMatching(/HTTP 503/) });
+    expect(await service.forecast(forecast)).toEqual({ unavailable: expect.stringMatching(/HTTP 503.*not asked again before/) });
+    expect(sent).toHaveLength(1);
+    clock.now += FAILING_HOLD_MS;
+    expect(await service.forecast(forecast)).toMatchObject({ fromCache: false });
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('spend: a connection whose credentials went (review #19)', () => {
+  it('forgets its cached answers and failures, so the new account is asked; other connections keep theirs', async () => {
+    const { service, sent, db, clock } = setup([ok(ungrouped), { status: 503, body: { __type: 'ServiceUnavailableException', message: 'down' } }, ok(ungrouped)]);
+    await service.costs(query);
+    db.prepare(`INSERT INTO spend_cache (connection_id, query_key, response, fetched_at, expires_at) VALUES ('aws-2', 'k', '[]', '2026-12-04T12:00:00Z', '2026-12-05T12:00:00Z')`).run();
+    clock.now += PAST_TTL_MS + 1;
+    expect((await service.costs(query)).stale).toBe(true);
+    service.forgetConnection('aws-1');
+    expect(db.prepare(`SELECT connection_id FROM spend_cache`).all()).toEqual([{ connection_id: 'aws-2' }]);
+    // Neither the old account's costs nor its failure stand in: asked at once.
+    expect(await service.costs(query)).toMatchObject({ stale: false, fromCache: false });
+    expect(sent).toHaveLength(3);
+    // The request record stays: those requests were billed.
+    expect(service.requests('aws-1').total).toBe(3);
+  });
+});
+
+describe('spend: stopping work that nobody waits for (review #19)', () => {
+  /** A Cost Explorer that never answers, and fails a request when its abort signal fires, as the SDK's handlers do. */
+  function hanging() {
+    const signals: (AbortSignal | undefined)[] = [];
+    const handler = {
+      handle: (_request: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise((_, reject) => {
+          signals.push(options?.abortSignal);
+          options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+        }),
+    };
+    const db = migratedDb();
+    const service = createSpendService({
+      db,
+      connections: { awsAccessOf: () => ({ credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x'.repeat(40) }), region: 'us-east-1' }) },
+      log: createLogger(),
+      requestHandler: handler as never,
+    });
+    const sentSoon = async (n: number) => {
+      for (let i = 0; i < 200 && signals.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(signals).toHaveLength(n);
+    };
+    return { service, signals, sentSoon };
+  }
+
+  it("a caller's signal stops its request; a request shared with another caller goes on until both have gone", async () => {
+    const { service, signals, sentSoon } = hanging();
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = service.costs(query, { signal: a.signal });
+    const second = service.costs(query, { signal: b.signal });
+    await sentSoon(1);
+    a.abort();
+    await expect(first).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(signals[0]?.aborted).toBe(false);
+    b.abort(new AppError('TIMEOUT', 'its data source did not answer within 60 s'));
+    await expect(second).rejects.toMatchObject({ code: 'TIMEOUT', message: 'its data source did not answer within 60 s' });
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it('close stops the requests under way, costs and forecasts, and later calls fail at once', async () => {
+    const { service, signals, sentSoon } = hanging();
+    const costs = service.costs(query);
+    const forecast = service.forecast({ connectionId: 'aws-1', start: '2099-01-01', end: '2099-02-01', granularity: 'MONTHLY', metric: 'UnblendedCost' });
+    await sentSoon(2);
+    service.close();
+    await expect(costs).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(forecast).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(signals.every((s) => s?.aborted)).toBe(true);
+    await expect(service.costs({ ...query, metric: 'AmortizedCost' })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(signals).toHaveLength(2);
+  });
+
+  it("the backoff's wait ends when the work is stopped, and no further try is sent", async () => {
+    const waits: AbortSignal[] = [];
+    const recorded = recordedCostExplorer([throttled(), ok(ungrouped)]);
+    const service = createSpendService({
+      db: migratedDb(),
+      connections: { awsAccessOf: () => ({ credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x'.repeat(40) }), region: 'us-east-1' }) },
+      log: createLogger(),
+      backoff: {
+        ...DEFAULT_BACKOFF,
+        sleep: (ms, signal) => {
+          if (signal) waits.push(signal);
+          return abortableSleep(ms, signal);
+        },
+      },
+      requestHandler: recorded.handler,
+    });
+    const stop = new AbortController();
+    const load = service.costs(query, { signal: stop.signal });
+    for (let i = 0; i < 200 && !waits.length; i++) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    await expect(load).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(recorded.sent).toHaveLength(1);
+  });
+});
+
+describe('abortableSleep', () => {
+  it('waits, ends early with the abort reason, and rejects at once when already stopped', async () => {
+    await expect(abortableSleep(1)).resolves.toBeUndefined();
+    const stop = new AbortController();
+    const long = abortableSleep(60_000, stop.signal);
+    stop.abort(new AppError('TIMEOUT', 'closing'));
+    await expect(long).rejects.toMatchObject({ code: 'TIMEOUT', message: 'closing' });
+    await expect(abortableSleep(60_000, stop.signal)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 });

@@ -33,6 +33,8 @@ export interface SpendStore {
   /** Forgets a recorded request that was never sent after all (no connection could be made): AWS did not bill it. */
   forgetRequest(id: number): void;
   counts(connectionId: string, now: number): RequestCounts;
+  /** Drops every cached answer of a connection: its credentials were replaced (maybe by another account's) or it was deleted. The request record stays: those requests were billed. */
+  forgetAnswers(connectionId: string): void;
 }
 
 /** Expired answers are kept this long past expiry to be shown (marked stale) when Cost Explorer cannot be reached. */
@@ -50,6 +52,7 @@ export function createSpendStore(db: Database): SpendStore {
   const prune = db.prepare('DELETE FROM spend_cache WHERE connection_id = ? AND expires_at < ?');
   const insertRequest = db.prepare('INSERT INTO spend_requests (connection_id, operation, made_at) VALUES (?, ?, ?)');
   const deleteRequest = db.prepare('DELETE FROM spend_requests WHERE id = ?');
+  const deleteAnswers = db.prepare('DELETE FROM spend_cache WHERE connection_id = ?');
   const countSince = db.prepare('SELECT count(*) AS n FROM spend_requests WHERE connection_id = ? AND made_at >= ?');
   const keep = db.transaction((connectionId: string, key: string, answer: CachedAnswer) => {
     upsert.run(connectionId, key, answer.response, iso(answer.fetchedAt), iso(answer.expiresAt));
@@ -64,6 +67,9 @@ export function createSpendStore(db: Database): SpendStore {
     recordRequest: (connectionId, operation, at) => Number(insertRequest.run(connectionId, operation, iso(at)).lastInsertRowid),
     forgetRequest(id) {
       deleteRequest.run(id);
+    },
+    forgetAnswers(connectionId) {
+      deleteAnswers.run(connectionId);
     },
     counts(connectionId, now) {
       const day = new Date(now).toISOString().slice(0, 10);
