@@ -3,6 +3,7 @@ import type { ReactElement } from 'react';
 import userEvent from '@testing-library/user-event';
 import type uPlot from 'uplot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seriesColor } from './chartTheme';
 import { barPad, TimeSeriesChart } from './TimeSeriesChart';
 import type { TimeSeriesData } from './timeSeries';
 
@@ -54,6 +55,8 @@ const { plots, barsOpts, FakePlot } = vi.hoisted(() => {
   return { plots, barsOpts, FakePlot };
 });
 type FakePlot = InstanceType<typeof FakePlot>;
+const { savePng } = vi.hoisted(() => ({ savePng: vi.fn((_source: unknown, _style: unknown) => Promise.resolve()) }));
+vi.mock('./png', () => ({ savePng }));
 vi.mock('uplot', () => ({
   default: Object.assign(FakePlot, {
     paths: {
@@ -247,6 +250,20 @@ describe('TimeSeriesChart', () => {
     act(() => plot.hook('setSelect'));
     expect(onZoom).toHaveBeenLastCalledWith({ start: 1060, end: 1240 });
     expect(plot.scales.x).toEqual({ min: 1060, max: 1240 });
+  });
+
+  it('saves a multi-series chart with the legend’s rows and a count of the rest, and a single series without', async () => {
+    savePng.mockClear();
+    const { unmount } = await renderChart(<TimeSeriesChart title="t" data={data(12)} legendRows={3} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save t as PNG' }));
+    const style = savePng.mock.calls[0][1] as { legend: { rows: { label: string; color: string }[]; hidden: number } };
+    expect(style.legend.rows.map((r) => r.label)).toEqual(['node-1 / GPU 3', 'node-1 / GPU 2', 'node-1 / GPU 1']);
+    expect(style.legend.rows[0].color).toBe(seriesColor(11, 'light'));
+    expect(style.legend.hidden).toBe(9);
+    unmount();
+    await renderChart(<TimeSeriesChart title="one" data={data(1)} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save one as PNG' }));
+    expect(savePng.mock.calls[1][1]).not.toHaveProperty('legend');
   });
 
   it('pads bars by half a step so the first and last are whole', () => {

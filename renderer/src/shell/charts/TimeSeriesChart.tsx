@@ -249,7 +249,10 @@ export function TimeSeriesChart({ title, data, unit, format, mode = 'line', stac
     const u = plotRef.current;
     if (!u) return;
     setSaveError(undefined);
-    savePng(u, { title, background: colors.background, text: colors.text }).catch((err: unknown) => setSaveError(describeError(err).message));
+    // Several series are named under the image: the rows the legend shows unhovered, and how many it leaves out.
+    const named = data.series.length > 1 ? legendView(data, null, null, legendRows) : null;
+    const legend = named ? { rows: named.rows.map((r) => ({ color: seriesColor(r.index, colors.theme), label: r.label })), hidden: named.hidden } : undefined;
+    savePng(u, { title, background: colors.background, text: colors.text, ...(legend ? { legend } : {}) }).catch((err: unknown) => setSaveError(describeError(err).message));
   };
 
   if (empty) {
