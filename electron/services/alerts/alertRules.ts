@@ -25,7 +25,7 @@ export interface GpuNodeCondition {
 export interface AlertSources {
   /** Idle GPUs (the GPU area's `gpu.idle`). */
   idleGpus(params: { clusterConnectionId: string; prometheusConnectionId: string; thresholdPct: number; windowHours: number }, signal: AbortSignal): Promise<GpuIdleReport>;
-  /** Daily unblended costs through the spend area's cache: a billable request only when its cached answer has expired. */
+  /** Daily unblended costs through the spend area's cache: a billable request only when its cached answer has expired. Never a stale answer: that throws (the rule could not be evaluated). */
   dailyCosts(params: { connectionId: string; start: string; end: string }, signal: AbortSignal): Promise<SpendCosts>;
   /** The cluster's nodes with GPUs. */
   gpuNodes(clusterConnectionId: string, signal: AbortSignal): Promise<GpuNodeCondition[]>;
@@ -108,7 +108,6 @@ export async function idleGpuCostFindings(p: IdleGpuCostParams, sources: AlertSo
  */
 export async function dailySpendFindings(p: DailySpendParams, sources: AlertSources, signal: AbortSignal, now: number): Promise<Finding[]> {
   const costs = await sources.dailyCosts({ connectionId: p.awsConnectionId, start: utcDay(now - DAY_MS), end: utcDay(now + DAY_MS) }, signal);
-  const as = costs.stale ? ` (Cost Explorer could not be asked: costs as of ${costs.fetchedAt})` : '';
   return costs.periods
     .filter((period) => period.total > p.budgetUsd)
     .map((period) => ({
@@ -116,7 +115,7 @@ export async function dailySpendFindings(p: DailySpendParams, sources: AlertSour
       subject: `${period.start} (UTC)`,
       severity: 'critical' as const,
       title: `AWS spend on ${period.start} is ${usd(period.total)}, over the ${usd(p.budgetUsd)} budget`,
-      detail: `Unblended cost ${usd(period.total)} ${costs.unit} for ${period.start} (UTC), budget ${usd(p.budgetUsd)}${period.estimated ? '; the day is still being billed' : ''}${as}`,
+      detail: `Unblended cost ${usd(period.total)} ${costs.unit} for ${period.start} (UTC), budget ${usd(p.budgetUsd)}${period.estimated ? '; the day is still being billed' : ''}`,
       value: round(period.total, 2),
       threshold: p.budgetUsd,
       unit: costs.unit,

@@ -170,6 +170,10 @@ describe('idleReport: what is held now, and MIG', () => {
     expect(report.totals.hourlyUsd).toBeLessThanOrEqual(10);
     expect(report.totals.hourlyUsd).toBeCloseTo(10, 1);
     expect(report.totals.costOverWindowUsd).toBeCloseTo(240, 0);
+    // Giving back all seven saves the one GPU, not seven.
+    const savings = report.suggestions.flatMap((s) => (s.kind === 'oversized-pod' ? [s.hourlyUsdToSave ?? 0] : []));
+    expect(savings).toHaveLength(7);
+    expect(savings.reduce((a, b) => a + b, 0)).toBeCloseTo(10, 1);
   });
 
   it('shares an hour only with the pods that held the GPU in that hour', () => {

@@ -161,7 +161,12 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
     })
     .sort((a, b) => (b.costOverWindowUsd ?? -1) - (a.costOverWindowUsd ?? -1) || byName(a.node, b.node) || byName(a.gpu, b.gpu));
 
-  const suggestions: GpuSuggestion[] = [...oversizedPods(held, q, (h) => priceOfNode(h.node, h.modelName), pods, snapshot), ...idlePools(nights, snapshot, q, price)];
+  // A pod gives back its share of a GPU it shares, not the whole GPU.
+  const shareOf = (h: Holding): GpuHourPrice | null => {
+    const p = priceOfNode(h.node, h.modelName);
+    return p && { ...p, usd: p.usd / sharers(h, q.window.end) };
+  };
+  const suggestions: GpuSuggestion[] = [...oversizedPods(held, q, shareOf, pods, snapshot), ...idlePools(nights, snapshot, q, price)];
 
   // Sums of the rows as shown (in cents), so the total is what a reader adds up.
   const priced = gpus.filter((g) => g.hourlyUsd !== null);

@@ -569,3 +569,31 @@ describe('abortableSleep', () => {
     await expect(abortableSleep(60_000, stop.signal)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 });
+
+describe('spend: forgetting a connection mid-request (review #19)', () => {
+  it("stops its request and keeps nothing the old credentials fetched", async () => {
+    let answer: ((value: unknown) => void) | undefined;
+    const signals: (AbortSignal | undefined)[] = [];
+    const handler = {
+      handle: (_request: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise((resolve, reject) => {
+          signals.push(options?.abortSignal);
+          answer = resolve;
+          options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+        }),
+    };
+    const db = migratedDb();
+    const service = createSpendService({
+      db,
+      connections: { awsAccessOf: () => ({ credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x'.repeat(40) }), region: 'us-east-1' }) },
+      log: createLogger(),
+      requestHandler: handler as never,
+    });
+    const load = service.costs(query);
+    for (let i = 0; i < 200 && !answer; i++) await new Promise((r) => setTimeout(r, 5));
+    service.forgetConnection('aws-1');
+    await expect(load).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(signals[0]?.aborted).toBe(true);
+    expect(db.prepare('SELECT count(*) AS n FROM spend_cache').get()).toEqual({ n: 0 });
+  });
+});
