@@ -1,7 +1,7 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Heatmap } from './Heatmap';
+import { Heatmap, MAX_VISIBLE_HEIGHT } from './Heatmap';
 import { NO_DATA_COLOR } from './chartTheme';
 import { NO_DATA, parseHex, type HeatmapData } from './heatmapData';
 
@@ -83,6 +83,26 @@ describe('Heatmap', () => {
     const { container } = render(<Heatmap title="Utilisation" valueLabel="GPU utilisation" data={data()} />);
     const [r, g, b] = parseHex(NO_DATA_COLOR);
     expect((container.querySelector('.heatmap-nodata') as HTMLElement).style.background).toBe(`rgb(${r}, ${g}, ${b})`);
+  });
+
+  it('keeps the canvas to the visible height for ten thousand GPUs and reads the scrolled rows under the mouse', async () => {
+    vi.spyOn(window, 'devicePixelRatio', 'get').mockReturnValue(2);
+    const rows = Array.from({ length: 10_000 }, (_, i) => `node-${i >> 3} / GPU ${i % 8}`);
+    const values = new Uint8Array(rows.length * 2).map((_, i) => (i >> 1) % 100);
+    const { container } = render(<Heatmap title="Utilisation" valueLabel="GPU utilisation" data={{ rows, start: 6000, step: 60, values }} />);
+    // Two pixels a row: 20,022 px of rows scroll in a body; the canvas is the visible part only.
+    expect((container.querySelector('.heatmap-rows') as HTMLElement).style.height).toBe('20022px');
+    expect(canvas().style.height).toBe(`${MAX_VISIBLE_HEIGHT}px`);
+    await waitFor(() => expect(canvas().height).toBe(MAX_VISIBLE_HEIGHT * 2));
+    const body = container.querySelector('.heatmap-body') as HTMLElement;
+    fireEvent.scroll(body, { target: { scrollTop: 10_000 } });
+    // 30 px down the canvas is 8 px into the rows, plus 10,000 scrolled: row 5,004.
+    fireEvent.mouseMove(canvas(), { clientX: 171, clientY: 30 });
+    expect(screen.getByRole('tooltip').textContent).toContain(rows[5004]);
+    expect(screen.getByRole('tooltip').textContent).toContain(`GPU utilisation: ${5004 % 100}%`);
+    // The time axis at the canvas top stays an axis, not a row.
+    fireEvent.mouseMove(canvas(), { clientX: 171, clientY: 10 });
+    expect(screen.queryByRole('tooltip')).toBeNull();
   });
 
   it('says when there is nothing to draw', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { describeError } from '../errorActions';
 import { useResizeEffect } from '../../ui/useResizeEffect';
-import { buildPalette, cellAt, columnsOf, dragColumns, NO_DATA, paintPixels, parseHex, rowHeightFor, scaleGradient, tickLabel, timeTicks, type HeatmapData, type HeatmapLayout } from './heatmapData';
+import { buildPalette, cellAt, columnsOf, dragColumns, NO_DATA, paintPixels, parseHex, rowHeightFor, scaleGradient, tickLabel, timeTicks, visibleRows, type HeatmapData, type HeatmapLayout } from './heatmapData';
 import { savePng } from './png';
 import type { TimeRange } from './timeSeries';
 import { useChartColors } from './useChartColors';
@@ -23,6 +23,12 @@ const GUTTER = 170;
 const AXIS = 22;
 /** Labels closer than this would overlap: only every few rows are named. */
 const LABEL_SPACING = 13;
+/**
+ * The most of the heatmap shown at once, in CSS pixels; the rows scroll under
+ * it. The canvas is this tall, not as tall as every row: a canvas above about
+ * 16,000 device pixels stays blank (8,000 GPUs at 2 px a row on a 2× screen).
+ */
+export const MAX_VISIBLE_HEIGHT = 640;
 
 const timeText = (seconds: number) => new Date(seconds * 1000).toLocaleString();
 
@@ -39,6 +45,7 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
+  const [scroll, setScroll] = useState(0);
   useResizeEffect(bodyRef, (el) => setWidth(el.clientWidth));
   const columns = useMemo(() => columnsOf(data), [data]);
   const [view, setView] = useState({ first: 0, end: columns });
@@ -54,6 +61,9 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
 
   const rowHeight = rowHeightFor(data.rows.length);
   const height = AXIS + data.rows.length * rowHeight;
+  const visibleHeight = Math.min(height, MAX_VISIBLE_HEIGHT);
+  // The rows scrolled past: the canvas stays in view (sticky) and draws from here.
+  const top = Math.max(0, Math.min(scroll, height - visibleHeight));
   const layout: HeatmapLayout = useMemo(
     () => ({ left: GUTTER, top: AXIS, width: Math.max(0, width - GUTTER - 4), rowHeight, rows: data.rows.length, view }),
     [width, rowHeight, data.rows.length, view],
@@ -79,22 +89,30 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
     const frame = requestAnimationFrame(() => {
       const scale = window.devicePixelRatio || 1;
       canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
+      canvas.height = Math.round(visibleHeight * scale);
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
       ctx.setTransform(scale, 0, 0, scale, 0, 0);
       ctx.fillStyle = colors.background;
-      ctx.fillRect(0, 0, width, height);
-      const { left, top } = layout;
-      if (image) {
+      ctx.fillRect(0, 0, width, visibleHeight);
+      const { left } = layout;
+      // The rows in view, from the off-screen image; the time axis stays on top.
+      const { first, end } = visibleRows(top, visibleHeight - AXIS, rowHeight, data.rows.length);
+      const y = (row: number) => AXIS + row * rowHeight - top;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, AXIS, width, visibleHeight - AXIS);
+      ctx.clip();
+      if (image && end > first) {
         ctx.imageSmoothingEnabled = false;
-        ctx.drawImage(image, view.first, 0, view.end - view.first, data.rows.length, left, top, layout.width, data.rows.length * rowHeight);
+        ctx.drawImage(image, view.first, first, view.end - view.first, end - first, left, y(first), layout.width, (end - first) * rowHeight);
       }
       ctx.font = '11px system-ui, sans-serif';
       ctx.fillStyle = colors.text;
       ctx.textBaseline = 'middle';
       const every = Math.ceil(LABEL_SPACING / rowHeight);
-      for (let r = 0; r < data.rows.length; r += every) ctx.fillText(data.rows[r], 4, top + r * rowHeight + rowHeight / 2, GUTTER - 10);
+      for (let r = Math.floor(first / every) * every; r < end; r += every) ctx.fillText(data.rows[r], 4, y(r) + rowHeight / 2, GUTTER - 10);
+      ctx.restore();
       const from = data.start + view.first * data.step;
       const to = data.start + view.end * data.step;
       ctx.fillStyle = colors.muted;
@@ -103,14 +121,14 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
       for (const t of timeTicks(from, to, Math.max(2, Math.floor(layout.width / 110)))) {
         const x = left + ((t - from) / (to - from)) * layout.width;
         ctx.beginPath();
-        ctx.moveTo(x, top - 4);
-        ctx.lineTo(x, top);
+        ctx.moveTo(x, AXIS - 4);
+        ctx.lineTo(x, AXIS);
         ctx.stroke();
-        ctx.fillText(tickLabel(t, to - from), x + 2, top - 8);
+        ctx.fillText(tickLabel(t, to - from), x + 2, AXIS - 8);
       }
     });
     return () => cancelAnimationFrame(frame);
-  }, [image, layout, view, width, height, rowHeight, data, colors]);
+  }, [image, layout, view, width, visibleHeight, top, rowHeight, data, colors]);
 
   const point = (e: MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -120,8 +138,9 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
     const { x, y } = point(e);
     if (drag) setDrag({ ...drag, to: x });
-    const cell = cellAt(x, y, layout);
-    setHover(cell && { x, y, ...cell });
+    // Below the axis, a point on the canvas is that far into the scrolled rows; the tooltip is placed in the scrolled body.
+    const cell = y < AXIS ? null : cellAt(x, y + top, layout);
+    setHover(cell && { x, y: y + top, ...cell });
   };
 
   const zoomTo = (first: number, end: number) => {
@@ -170,26 +189,28 @@ export function Heatmap({ title, data, valueLabel, onZoom }: HeatmapProps) {
           {saveError}
         </p>
       )}
-      <div ref={bodyRef} className="heatmap-body">
+      <div ref={bodyRef} className="heatmap-body" style={{ maxHeight: MAX_VISIBLE_HEIGHT }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
         {!columns ? (
           <p className="muted ts-chart-empty">No samples in this range.</p>
         ) : (
-          <canvas
-            ref={canvasRef}
-            className="heatmap-canvas"
-            style={{ height }}
-            role="img"
-            aria-label={`${title}: ${valueLabel} of ${data.rows.length.toLocaleString()} rows from ${timeText(data.start + view.first * data.step)} to ${timeText(data.start + view.end * data.step)}. Drag across to zoom in.`}
-            onMouseMove={onMove}
-            onMouseLeave={() => {
-              setHover(null);
-              setDrag(null);
-            }}
-            onMouseDown={(e) => {
-              if (e.button === 0) setDrag({ from: point(e).x, to: point(e).x });
-            }}
-            onMouseUp={onUp}
-          />
+          <div className="heatmap-rows" style={{ height }}>
+            <canvas
+              ref={canvasRef}
+              className="heatmap-canvas"
+              style={{ height: visibleHeight }}
+              role="img"
+              aria-label={`${title}: ${valueLabel} of ${data.rows.length.toLocaleString()} rows from ${timeText(data.start + view.first * data.step)} to ${timeText(data.start + view.end * data.step)}. Drag across to zoom in.`}
+              onMouseMove={onMove}
+              onMouseLeave={() => {
+                setHover(null);
+                setDrag(null);
+              }}
+              onMouseDown={(e) => {
+                if (e.button === 0) setDrag({ from: point(e).x, to: point(e).x });
+              }}
+              onMouseUp={onUp}
+            />
+          </div>
         )}
         {drag && dragLeft !== null && dragRight !== null && dragRight > dragLeft && <div className="heatmap-selection" style={{ left: dragLeft, width: dragRight - dragLeft, height }} />}
           {hover && !drag && (

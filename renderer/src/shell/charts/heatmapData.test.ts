@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPalette, cellAt, columnsOf, decodeBase64, dragColumns, NO_DATA, paintPixels, rowHeightFor, scaleColor, timeTicks, type HeatmapLayout } from './heatmapData';
+import { buildPalette, cellAt, columnsOf, decodeBase64, dragColumns, NO_DATA, paintPixels, rowHeightFor, scaleColor, timeTicks, visibleRows, type HeatmapLayout } from './heatmapData';
 
 const layout: HeatmapLayout = { left: 100, top: 20, width: 200, rowHeight: 10, rows: 3, view: { first: 0, end: 100 } };
 
@@ -69,6 +69,16 @@ describe('cells under the mouse', () => {
     expect(dragColumns(250, 150, layout)).toEqual({ first: 25, end: 76 });
     expect(dragColumns(0, 1000, layout)).toEqual({ first: 0, end: 100 });
     expect(dragColumns(150, 152, layout)).toBeNull();
+  });
+});
+
+describe('visibleRows', () => {
+  it('takes the rows at least partly in view, inside the data', () => {
+    expect(visibleRows(0, 618, 2, 10_000)).toEqual({ first: 0, end: 309 });
+    expect(visibleRows(10_001, 618, 2, 10_000)).toEqual({ first: 5000, end: 5310 });
+    expect(visibleRows(19_900, 618, 2, 10_000)).toEqual({ first: 9950, end: 10_000 });
+    expect(visibleRows(0, 618, 18, 3)).toEqual({ first: 0, end: 3 });
+    expect(visibleRows(50_000, 618, 2, 10)).toEqual({ first: 10, end: 10 });
   });
 });
 

@@ -117,6 +117,13 @@ export function columnAt(x: number, layout: HeatmapLayout): number | null {
   return Math.min(layout.view.end - 1, layout.view.first + Math.floor(((x - layout.left) / layout.width) * span));
 }
 
+/** The rows `[first, end)` at least partly in view: `height` pixels of rows, scrolled `top` pixels down. */
+export function visibleRows(top: number, height: number, rowHeight: number, rows: number): { first: number; end: number } {
+  const first = Math.max(0, Math.min(rows, Math.floor(top / rowHeight)));
+  const end = Math.max(first, Math.min(rows, Math.ceil((top + height) / rowHeight)));
+  return { first, end };
+}
+
 /** The cell under (x, y), or null outside the cells. */
 export function cellAt(x: number, y: number, layout: HeatmapLayout): { row: number; column: number } | null {
   const column = columnAt(x, layout);
