@@ -147,10 +147,25 @@ describe('idleReport: what is held now, and MIG', () => {
     expect(findings.map((f) => [f.subject, f.value])).toEqual([['team-a/trainer-0', 10]]);
   });
 
-  it('does not count a holding that stopped an hour before the end as held', () => {
-    const report = idleReport([series('0', 'job-0', hours(1, 23, 0))], cluster(), h100Price, day);
+  it('does not count a holding given back an hour before the end, when the GPU was seen free after', () => {
+    const free = { labels: { Hostname: 'n1', gpu: '0', UUID: 'GPU-0', modelName: 'NVIDIA H100 80GB HBM3' }, points: hours(24, 24, 0) };
+    const report = idleReport([series('0', 'job-0', hours(1, 23, 0)), free], cluster(), h100Price, day);
     expect(report.gpus).toEqual([]);
     expect(report.totals).toMatchObject({ heldGpus: 0, hourlyUsd: 0, releasedIdleHoldings: 1, releasedCostOverWindowUsd: 230 });
+  });
+
+  it('does not count a GPU handed to another pod: the new holder only', () => {
+    const report = idleReport([series('0', 'old-0', hours(1, 20, 0)), series('0', 'new-0', hours(21, 24, 0))], cluster(), h100Price, day);
+    expect(report.gpus.map((g) => [g.pod, g.hourlyUsd, g.costOverWindowUsd])).toEqual([['new-0', 10, 40]]);
+    expect(report.totals).toMatchObject({ heldGpus: 1, hourlyUsd: 10, releasedIdleHoldings: 1, releasedCostOverWindowUsd: 200 });
+  });
+
+  it('keeps holdings when the data runs an hour late (no point at the end for any GPU), but not when it stopped hours ago', () => {
+    const late = idleReport([series('0', 'notebook-0', hours(1, 23, 0)), series('1', 'other-0', hours(1, 23, 50))], cluster(), h100Price, day);
+    expect(late.gpus.map((g) => g.pod)).toEqual(['notebook-0']);
+    expect(late.totals).toMatchObject({ heldGpus: 2, hourlyUsd: 10 });
+    const gone = idleReport([series('0', 'notebook-0', hours(1, 22, 0))], cluster(), h100Price, day);
+    expect(gone.gpus).toEqual([]);
   });
 
   it('skips MIG instances and counts them, rather than pricing each slice as a whole idle GPU', () => {

@@ -81,9 +81,11 @@ interface Holding {
  * cluster's listing and the price table. A GPU's average is the mean of the
  * hours it was held and sampled, and its cost counts those hours.
  *
- * Only holdings still held at the window's end (a point at `window.end`) are
- * current: they are the rows, the held count, the $/hour and the
- * suggestions. An idle holding given back earlier (a pod deleted, or moved to
+ * Only current holdings are the rows, the held count, the $/hour and the
+ * suggestions: a holding is current when it holds its GPU at the GPU's
+ * latest point (no later point of the GPU free or held by another pod) and
+ * that point is the window's end or the hour before (a scrape or rule that
+ * runs late must not drop every holding). An idle holding given back earlier (a pod deleted, or moved to
  * other GPUs) counts only in `releasedCostOverWindowUsd`. A GPU that several
  * pods hold at once (time-slicing) is priced once, shared among them hour by
  * hour. MIG instances are not judged (dcgm-exporter reads their utilisation
@@ -102,6 +104,8 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
   const migHoldings = new Set<string>();
   /** Per GPU and instant: how many pods held it then. */
   const holders = new Map<string, Map<number, number>>();
+  /** Per GPU: its latest point, held or free. */
+  const latest = new Map<string, number>();
   /** Per GPU: the highest hourly value at each night hour. */
   const nights = new Map<string, { node: string; at: Map<number, number> }>();
   for (const s of hourly) {
@@ -125,6 +129,7 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
       if (h.hours) holdings.set(key, h);
     }
     for (const [t, v] of s.points) {
+      latest.set(gpuKey, Math.max(t, latest.get(gpuKey) ?? -Infinity));
       if (!isNightHour(t, q.night)) continue;
       const n = nights.get(gpuKey) ?? { node: l.Hostname ?? '', at: new Map<number, number>() };
       n.at.set(t, Math.max(v, n.at.get(t) ?? -Infinity));
@@ -133,7 +138,11 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
   }
 
   const sharers = (h: Holding, t: number) => holders.get(h.gpuKey)?.get(t) ?? 1;
-  const all = [...holdings.values()].map((h) => ({ ...h, avg: h.sum / h.hours, current: h.at.includes(q.window.end) }));
+  const lastOf = (h: Holding) => Math.max(...h.at);
+  const isCurrent = (h: Holding) => lastOf(h) === latest.get(h.gpuKey) && lastOf(h) >= q.window.end - HOUR;
+  /** What holding the GPU costs now: its price shared among the pods holding it at the latest point. */
+  const nowShare = (h: Holding, usd: number) => usd / sharers(h, lastOf(h));
+  const all = [...holdings.values()].map((h) => ({ ...h, avg: h.sum / h.hours, current: isCurrent(h) }));
   const held = all.filter((h) => h.current);
   const idle = all.filter((h) => h.avg < q.thresholdPct);
   const gpus: GpuIdle[] = idle
@@ -154,7 +163,7 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
         team: teamOf({ labels: pod?.labels ?? {}, namespace: h.namespace }, q.teamLabel, snapshot.namespaceLabels),
         instanceType: node ? instanceTypeOf(node.labels) : null,
         avgUtilPct: round(h.avg, 2),
-        hourlyUsd: p ? round(p.usd / sharers(h, q.window.end), 4) : null,
+        hourlyUsd: p ? round(nowShare(h, p.usd), 4) : null,
         costOverWindowUsd: p ? round(costOf(h, p.usd, sharers), 2) : null,
         priceBasis: p?.basis ?? null,
       };
@@ -164,7 +173,7 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
   // A pod gives back its share of a GPU it shares, not the whole GPU.
   const shareOf = (h: Holding): GpuHourPrice | null => {
     const p = priceOfNode(h.node, h.modelName);
-    return p && { ...p, usd: p.usd / sharers(h, q.window.end) };
+    return p && { ...p, usd: nowShare(h, p.usd) };
   };
   const suggestions: GpuSuggestion[] = [...oversizedPods(held, q, shareOf, pods, snapshot), ...idlePools(nights, snapshot, q, price)];
 
