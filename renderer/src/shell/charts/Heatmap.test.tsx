@@ -93,7 +93,7 @@ describe('Heatmap', () => {
     // Two pixels a row: 20,022 px of rows scroll in a body; the canvas is the visible part only.
     expect((container.querySelector('.heatmap-rows') as HTMLElement).style.height).toBe('20022px');
     expect(canvas().style.height).toBe(`${MAX_VISIBLE_HEIGHT}px`);
-    await waitFor(() => expect(canvas().height).toBe(MAX_VISIBLE_HEIGHT * 2));
+    await waitFor(() => expect((canvas() as HTMLCanvasElement).height).toBe(MAX_VISIBLE_HEIGHT * 2));
     const body = container.querySelector('.heatmap-body') as HTMLElement;
     fireEvent.scroll(body, { target: { scrollTop: 10_000 } });
     // 30 px down the canvas is 8 px into the rows, plus 10,000 scrolled: row 5,004.
