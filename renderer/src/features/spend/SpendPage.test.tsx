@@ -195,6 +195,12 @@ describe('spend page', () => {
     expect(costCalls(fake)[1]).toMatchObject(rangeOf('last7', today));
     await new Promise((r) => setTimeout(r, 800));
     expect(costCalls(fake)).toHaveLength(2);
+    // The forecast is billed too: one ask for the metric the settings rest on.
+    const cost = screen.getByRole('combobox', { name: 'Cost' });
+    for (const label of ['Amortized', 'Unblended', 'Amortized']) await user.selectOptions(cost, label);
+    await waitFor(() => expect(fake.method('spend.forecast')).toHaveBeenLastCalledWith(expect.objectContaining({ metric: 'AmortizedCost' })), SETTLED);
+    expect(fake.method('spend.forecast')).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(costCalls(fake)).toHaveLength(3), SETTLED);
   });
 
   it('labels the figures with the settings they answer, and marks them as previous after the new ones fail', async () => {

@@ -135,7 +135,9 @@ function AccountSpend({ account }: { account: ConnectionSummary }) {
   const costs = useSpendCosts(useMemo(() => (askedKey === null ? null : (JSON.parse(askedKey) as CostsParams)), [askedKey]));
   const busy = costs.loading || settling;
   const reachesToday = range.end > today;
-  const forecast = useQuery('spend.forecast', reachesToday ? { connectionId: account.id, ...forecastRange(today, metric) } : null);
+  // The forecast is billed too: asked once the settings rest.
+  const forecastMetric = useDebouncedValue(reachesToday ? metric : null, SETTLE_MS);
+  const forecast = useQuery('spend.forecast', forecastMetric ? { connectionId: account.id, ...forecastRange(today, forecastMetric) } : null);
   const requests = useQuery('spend.requests', { connectionId: account.id }, { refreshKey: `${costs.value?.fetchedAt}|${costs.value?.billableRequests.total}|${forecast.value && 'fetchedAt' in forecast.value ? forecast.value.fetchedAt : ''}|${costs.error ? 'e' : ''}` });
 
   const applyTag = (e: FormEvent) => {
