@@ -241,6 +241,13 @@ describe('GPU page', () => {
     expect(fake.method('gpu.idle').mock.calls.length).toBe(calls);
   });
 
+  it('says what the idle list leaves out: GPUs given back during the window, and MIG slices it cannot judge', async () => {
+    const report = { ...idle, totals: { ...idle.totals, releasedIdleHoldings: 3, releasedCostOverWindowUsd: 41.5, migHoldingsSkipped: 7 } };
+    open('idle', [kubeConnection(), prometheus()], { 'gpu.idle': () => ok(report) });
+    expect(await screen.findByText(/Idle GPUs since given back: 3, \$41\.50 over the window/)).toBeTruthy();
+    expect(screen.getByText(/7 MIG slices not judged/)).toBeTruthy();
+  });
+
   it('edits prices with problems shown on their fields, and removes them', async () => {
     const fake = open('prices', [], {
       'gpu.prices.list': () => ok([price]),

@@ -139,6 +139,16 @@ export function IdleView({ cluster, prometheus }: { cluster: ConnectionSummary; 
             averaged under {report.thresholdPct}% over the last {report.window.hours.toLocaleString()} h:{' '}
             <strong>{formatUsd(report.totals.hourlyUsd)}/hour</strong>, <strong>{formatUsd(report.totals.costOverWindowUsd)}</strong> over the window
             {report.totals.unpriced > 0 && <span className="muted"> (and {report.totals.unpriced.toLocaleString()} GPUs with no price in the table, not counted)</span>}.
+            {!!report.totals.releasedIdleHoldings && (
+              <span className="muted">
+                {' '}
+                Idle GPUs since given back: {report.totals.releasedIdleHoldings.toLocaleString()}
+                {report.totals.releasedCostOverWindowUsd !== undefined && <>, {formatUsd(report.totals.releasedCostOverWindowUsd)} over the window</>}.
+              </span>
+            )}
+            {!!report.totals.migHoldingsSkipped && (
+              <span className="muted"> {report.totals.migHoldingsSkipped.toLocaleString()} MIG slices not judged: dcgm-exporter reports no utilisation for a MIG instance.</span>
+            )}
           </p>
           {report.suggestions.length > 0 && (
             <section aria-labelledby="gpu-suggestions-title">
