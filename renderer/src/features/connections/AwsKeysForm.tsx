@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { AwsKeysInput } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
@@ -6,6 +6,7 @@ import { describeError, type ErrorView } from '../../shell/errorActions';
 import { notifySuccess } from '../../shell/toastStore';
 import { AwsRegionList } from './AwsRegionList';
 import { useConnections } from './connectionsStore';
+import { DraftTextField } from './DraftTextField';
 import { DialogFooter } from '../../shell/DialogFooter';
 
 interface KeysDraft {
@@ -32,47 +33,6 @@ function toInput(d: KeysDraft, replace: boolean) {
     ...(d.endpointUrl.trim() ? { endpointUrl: d.endpointUrl.trim() } : {}),
     onConflict: replace ? ('replace' as const) : ('fail' as const),
   };
-}
-
-interface TextFieldProps {
-  field: Field;
-  label: string;
-  draft: KeysDraft;
-  problems: Partial<Record<Field, string>>;
-  onChange(field: Field, value: string): void;
-  type?: 'text' | 'password' | 'url';
-  hint?: ReactNode;
-  list?: string;
-  inputRef?: { current: HTMLInputElement | null };
-}
-
-function TextField({ field, label, draft, problems, onChange, type = 'text', hint, list, inputRef }: TextFieldProps) {
-  const problemId = useId();
-  const problem = problems[field];
-  return (
-    <label className="field">
-      <span>
-        {label} {hint && <span className="muted">{hint}</span>}
-      </span>
-      <input
-        ref={inputRef}
-        name={field}
-        type={type}
-        list={list}
-        value={draft[field]}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? problemId : undefined}
-        onChange={(e) => onChange(field, e.target.value)}
-      />
-      {problem && (
-        <span id={problemId} className="field-error">
-          {problem}
-        </span>
-      )}
-    </label>
-  );
 }
 
 /**
@@ -133,7 +93,7 @@ export function AwsKeysForm({ onAdded, onCancel }: { onAdded(): void; onCancel()
   const fieldProps = { draft, problems, onChange };
   return (
     <form ref={formRef} onSubmit={submit} autoComplete="off">
-      <TextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />
+      <DraftTextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />
       {conflict && (
         <label className="check">
           <input
@@ -147,12 +107,12 @@ export function AwsKeysForm({ onAdded, onCancel }: { onAdded(): void; onCancel()
           Replace the existing connection named “{draft.name.trim()}”
         </label>
       )}
-      <TextField field="accessKeyId" label="Access key ID" {...fieldProps} />
-      <TextField field="secretAccessKey" label="Secret access key" type="password" {...fieldProps} />
-      <TextField field="sessionToken" label="Session token" hint="(optional)" type="password" {...fieldProps} />
-      <TextField field="region" label="Region" list={regionListId} {...fieldProps} />
+      <DraftTextField field="accessKeyId" label="Access key ID" {...fieldProps} />
+      <DraftTextField field="secretAccessKey" label="Secret access key" type="password" {...fieldProps} />
+      <DraftTextField field="sessionToken" label="Session token" hint="(optional)" type="password" {...fieldProps} />
+      <DraftTextField field="region" label="Region" list={regionListId} {...fieldProps} />
       <AwsRegionList id={regionListId} />
-      <TextField field="endpointUrl" label="Endpoint URL" hint="(optional, for S3-compatible or private endpoints)" type="url" {...fieldProps} />
+      <DraftTextField field="endpointUrl" label="Endpoint URL" hint="(optional, for S3-compatible or private endpoints)" type="url" {...fieldProps} />
       {secretStorage && <p className="muted">Keys are stored sealed ({secretStorage}) and never shown again.</p>}
       <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onCancel }} action={{ label: 'Add account', busyLabel: 'Adding…', busy }} />
     </form>

@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { PrometheusEdit, PrometheusInput, type ConnectionSummary, type PrometheusAuth } from '../../../../shared/contract';
 import { call, CallError } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
@@ -6,6 +6,7 @@ import { DialogFooter } from '../../shell/DialogFooter';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
+import { DraftTextField } from './DraftTextField';
 
 interface Draft {
   name: string;
@@ -31,47 +32,6 @@ function fieldsOf(d: Draft) {
     ...(d.auth === 'basic' && d.password ? { password: d.password } : {}),
     ...(d.clusterConnectionId ? { clusterConnectionId: d.clusterConnectionId } : {}),
   };
-}
-
-interface TextFieldProps {
-  field: Field;
-  label: string;
-  draft: Draft;
-  problems: Partial<Record<Field, string>>;
-  onChange(field: Field, value: string): void;
-  type?: 'text' | 'password' | 'url';
-  hint?: ReactNode;
-  placeholder?: string;
-  inputRef?: { current: HTMLInputElement | null };
-}
-
-function TextField({ field, label, draft, problems, onChange, type = 'text', hint, placeholder, inputRef }: TextFieldProps) {
-  const problemId = useId();
-  const problem = problems[field];
-  return (
-    <label className="field">
-      <span>
-        {label} {hint && <span className="muted">{hint}</span>}
-      </span>
-      <input
-        ref={inputRef}
-        name={field}
-        type={type}
-        value={draft[field]}
-        placeholder={placeholder}
-        autoComplete={type === 'password' ? 'new-password' : 'off'}
-        spellCheck={false}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? problemId : undefined}
-        onChange={(e) => onChange(field, e.target.value)}
-      />
-      {problem && (
-        <span id={problemId} className="field-error">
-          {problem}
-        </span>
-      )}
-    </label>
-  );
 }
 
 /**
@@ -154,7 +114,7 @@ export function PrometheusForm({ connection, onDone, onCancel }: { connection?: 
   const fieldProps = { draft, problems, onChange };
   return (
     <form ref={formRef} onSubmit={submit} autoComplete="off">
-      {!connection && <TextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />}
+      {!connection && <DraftTextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />}
       {conflict && (
         <label className="check">
           <input
@@ -168,7 +128,7 @@ export function PrometheusForm({ connection, onDone, onCancel }: { connection?: 
           Replace the existing connection named “{draft.name.trim()}”
         </label>
       )}
-      <TextField field="url" label="URL" hint="(the address Prometheus serves /api/v1 under)" type="url" placeholder="https://prometheus.example.com" {...fieldProps} />
+      <DraftTextField field="url" label="URL" hint="(the address Prometheus serves /api/v1 under)" type="url" placeholder="https://prometheus.example.com" {...fieldProps} />
       <fieldset className="choices">
         <legend>Auth</legend>
         {(Object.keys(authLabels) as PrometheusAuth[]).map((auth) => (
@@ -179,12 +139,12 @@ export function PrometheusForm({ connection, onDone, onCancel }: { connection?: 
         ))}
       </fieldset>
       {draft.auth === 'bearer' && (
-        <TextField field="token" label="Token" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
+        <DraftTextField field="token" label="Token" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
       )}
       {draft.auth === 'basic' && (
         <>
-          <TextField field="username" label="User name" {...fieldProps} />
-          <TextField field="password" label="Password" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
+          <DraftTextField field="username" label="User name" {...fieldProps} />
+          <DraftTextField field="password" label="Password" type="password" hint={keeps ? '(leave blank to keep the stored one)' : undefined} {...fieldProps} />
         </>
       )}
       <label className="field">
