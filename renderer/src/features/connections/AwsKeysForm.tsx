@@ -1,12 +1,10 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import { AwsKeysInput } from '../../../../shared/contract';
-import { call, CallError } from '../../api/client';
+import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
-import { describeError, type ErrorView } from '../../shell/errorActions';
-import { notifySuccess } from '../../shell/toastStore';
 import { AwsRegionList } from './AwsRegionList';
-import { useConnections } from './connectionsStore';
 import { DraftTextField } from './DraftTextField';
+import { useConnectionForm } from './useConnectionForm';
 import { DialogFooter } from '../../shell/DialogFooter';
 
 interface KeysDraft {
@@ -41,72 +39,19 @@ function toInput(d: KeysDraft, replace: boolean) {
  */
 export function AwsKeysForm({ onAdded, onCancel }: { onAdded(): void; onCancel(): void }) {
   const secretStorage = useAppInfo((s) => s.info?.secretStorage);
-  const [draft, setDraft] = useState<KeysDraft>(emptyDraft);
-  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
-  const [replace, setReplace] = useState(false);
-  const [serverConflict, setServerConflict] = useState(false);
-  const [error, setError] = useState<ErrorView>();
-  const [busy, setBusy] = useState(false);
-  const nameRef = useRef<HTMLInputElement | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useConnectionForm<KeysDraft, Field>({ initial: emptyDraft, naming: true, secrets: ['secretAccessKey', 'sessionToken'] });
+  const { formRef, nameRef, fieldProps, error, busy } = form;
   const regionListId = useId();
-  const nameTaken = useConnections((s) => s.connections.some((c) => c.name.toLowerCase() === draft.name.trim().toLowerCase()));
-  const conflict = nameTaken || serverConflict;
 
-  const onChange = (field: Field, value: string) => {
-    setDraft((d) => ({ ...d, [field]: value }));
-    setProblems((p) => ({ ...p, [field]: undefined }));
-    if (field === 'name') setServerConflict(false);
+  const submit = (e: FormEvent) => {
+    const input = toInput(form.draft, form.replace);
+    return form.submit(e, { schema: AwsKeysInput, params: input, send: () => call('connections.addAwsKeys', input), saidWhenDone: (name) => `Added ${name}`, done: onAdded });
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    const parsed = AwsKeysInput.safeParse(toInput(draft, replace && conflict));
-    const nameClash = conflict && !replace ? { name: 'Name already used: choose another name or tick "Replace"' } : {};
-    if (!parsed.success || nameClash.name) {
-      setProblems({ ...Object.fromEntries((parsed.error?.issues ?? []).map((i) => [String(i.path[0]), i.message])), ...nameClash });
-      setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await call('connections.addAwsKeys', toInput(draft, replace && conflict));
-      notifySuccess(`Added ${created.name}`);
-      onAdded();
-    } catch (err) {
-      setServerConflict(err instanceof CallError && err.error.code === 'NAME_CONFLICT');
-      setError(
-        describeError(err, {
-          rename: () => {
-            nameRef.current?.focus();
-            nameRef.current?.select();
-          },
-        }),
-      );
-    } finally {
-      setDraft((d) => ({ ...d, secretAccessKey: '', sessionToken: '' }));
-      setBusy(false);
-    }
-  };
-
-  const fieldProps = { draft, problems, onChange };
   return (
     <form ref={formRef} onSubmit={submit} autoComplete="off">
       <DraftTextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />
-      {conflict && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={replace}
-            onChange={(e) => {
-              setReplace(e.target.checked);
-              setProblems((p) => ({ ...p, name: undefined }));
-            }}
-          />
-          Replace the existing connection named “{draft.name.trim()}”
-        </label>
-      )}
+      {form.replaceChoice}
       <DraftTextField field="accessKeyId" label="Access key ID" {...fieldProps} />
       <DraftTextField field="secretAccessKey" label="Secret access key" type="password" {...fieldProps} />
       <DraftTextField field="sessionToken" label="Session token" hint="(optional)" type="password" {...fieldProps} />

@@ -1,12 +1,11 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, type FormEvent } from 'react';
 import { PrometheusEdit, PrometheusInput, type ConnectionSummary, type PrometheusAuth } from '../../../../shared/contract';
-import { call, CallError } from '../../api/client';
+import { call } from '../../api/client';
 import { useAppInfo } from '../../shell/appInfoStore';
 import { DialogFooter } from '../../shell/DialogFooter';
-import { describeError, type ErrorView } from '../../shell/errorActions';
-import { notifySuccess } from '../../shell/toastStore';
 import { useConnections } from './connectionsStore';
 import { DraftTextField } from './DraftTextField';
+import { useConnectionForm } from './useConnectionForm';
 
 interface Draft {
   name: string;
@@ -46,88 +45,47 @@ export function PrometheusForm({ connection, onDone, onCancel }: { connection?: 
   const connections = useConnections((s) => s.connections);
   const clusters = useMemo(() => connections.filter((c) => c.kind === 'kubernetes'), [connections]);
   const linkedMissing = Boolean(stored?.clusterConnectionId && !clusters.some((c) => c.id === stored.clusterConnectionId));
-  const [draft, setDraft] = useState<Draft>({
-    name: '',
-    url: stored?.url ?? '',
-    auth: stored?.auth ?? 'none',
-    token: '',
-    username: stored?.username ?? '',
-    password: '',
-    clusterConnectionId: linkedMissing ? '' : (stored?.clusterConnectionId ?? ''),
+  const form = useConnectionForm<Draft, Field>({
+    initial: {
+      name: '',
+      url: stored?.url ?? '',
+      auth: stored?.auth ?? 'none',
+      token: '',
+      username: stored?.username ?? '',
+      password: '',
+      clusterConnectionId: linkedMissing ? '' : (stored?.clusterConnectionId ?? ''),
+    },
+    naming: !connection,
+    secrets: ['token', 'password'],
   });
-  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
-  const [replace, setReplace] = useState(false);
-  const [serverConflict, setServerConflict] = useState(false);
-  const [error, setError] = useState<ErrorView>();
-  const [busy, setBusy] = useState(false);
-  const nameRef = useRef<HTMLInputElement | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
-  const nameTaken = useConnections((s) => !connection && s.connections.some((c) => c.name.toLowerCase() === draft.name.trim().toLowerCase()));
-  const conflict = nameTaken || serverConflict;
+  const { draft, setDraft, problems, onChange, formRef, nameRef, fieldProps, error, busy } = form;
   // Kept by the services only for the same auth; they also ask again when the URL moves to another server.
   const keeps = stored !== undefined && stored.auth === draft.auth;
 
-  const onChange = (field: Field, value: string) => {
-    setDraft((d) => ({ ...d, [field]: value }));
-    setProblems((p) => ({ ...p, [field]: undefined }));
-    if (field === 'name') setServerConflict(false);
-  };
-
-  const request = () =>
-    connection
-      ? ({ method: 'connections.editPrometheus', params: { id: connection.id, ...fieldsOf(draft) } } as const)
-      : ({ method: 'connections.addPrometheus', params: { name: draft.name, ...fieldsOf(draft), onConflict: replace && conflict ? ('replace' as const) : ('fail' as const) } } as const);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    const req = request();
-    const parsed = req.method === 'connections.editPrometheus' ? PrometheusEdit.safeParse(req.params) : PrometheusInput.safeParse(req.params);
-    const nameClash = conflict && !replace ? { name: 'Name already used: choose another name or tick "Replace"' } : {};
-    if (!parsed.success || nameClash.name) {
-      setProblems({ ...Object.fromEntries((parsed.error?.issues ?? []).map((i) => [String(i.path[0]), i.message])), ...nameClash });
-      setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setBusy(true);
-    try {
-      const saved = req.method === 'connections.editPrometheus' ? await call(req.method, req.params) : await call(req.method, req.params);
-      notifySuccess(connection ? `Saved ${saved.name}` : `Added ${saved.name}`);
-      onDone();
-    } catch (err) {
-      setServerConflict(err instanceof CallError && err.error.code === 'NAME_CONFLICT');
-      setError(
-        describeError(err, {
-          rename: () => {
-            nameRef.current?.focus();
-            nameRef.current?.select();
+  const submit = (e: FormEvent) =>
+    form.submit(
+      e,
+      connection
+        ? {
+            schema: PrometheusEdit,
+            params: { id: connection.id, ...fieldsOf(draft) },
+            send: () => call('connections.editPrometheus', { id: connection.id, ...fieldsOf(draft) }),
+            saidWhenDone: (name) => `Saved ${name}`,
+            done: onDone,
+          }
+        : {
+            schema: PrometheusInput,
+            params: { name: draft.name, ...fieldsOf(draft), onConflict: form.replace ? 'replace' : 'fail' },
+            send: () => call('connections.addPrometheus', { name: draft.name, ...fieldsOf(draft), onConflict: form.replace ? 'replace' : 'fail' }),
+            saidWhenDone: (name) => `Added ${name}`,
+            done: onDone,
           },
-          refresh: () => void useConnections.getState().refresh(),
-        }),
-      );
-    } finally {
-      setDraft((d) => ({ ...d, token: '', password: '' }));
-      setBusy(false);
-    }
-  };
+    );
 
-  const fieldProps = { draft, problems, onChange };
   return (
     <form ref={formRef} onSubmit={submit} autoComplete="off">
       {!connection && <DraftTextField field="name" label="Name" inputRef={nameRef} {...fieldProps} />}
-      {conflict && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={replace}
-            onChange={(e) => {
-              setReplace(e.target.checked);
-              setProblems((p) => ({ ...p, name: undefined }));
-            }}
-          />
-          Replace the existing connection named “{draft.name.trim()}”
-        </label>
-      )}
+      {form.replaceChoice}
       <DraftTextField field="url" label="URL" hint="(the address Prometheus serves /api/v1 under)" type="url" placeholder="https://prometheus.example.com" {...fieldProps} />
       <fieldset className="choices">
         <legend>Auth</legend>
