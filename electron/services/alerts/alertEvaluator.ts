@@ -54,7 +54,7 @@ export interface AlertEvaluator {
   /** Tells every window that alerts or rules changed outside an evaluation (an acknowledgement, a rule saved). */
   changed(): void;
   /** Evaluates every `ms` from now on; the next evaluation is `ms` from now (unless one is under way). */
-  setInterval(ms: number): void;
+  evaluateEvery(ms: number): void;
   /** Stops the timer; an evaluation under way is aborted and writes nothing more. */
   close(): void;
 }
@@ -216,7 +216,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   return {
     evaluateNow,
     changed: () => announce([]),
-    setInterval(ms) {
+    evaluateEvery(ms) {
       intervalMs = ms;
       // A timer pending is for the old interval; one under way schedules the next when it ends.
       if (timer) {

@@ -150,7 +150,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     settings: () => chosen() ?? { intervalMinutes: deps.intervalMs !== undefined ? Math.max(1, Math.round(deps.intervalMs / 60_000)) : DEFAULT_ALERT_INTERVAL_MINUTES },
     saveSettings(settings) {
       writeSetting.run(INTERVAL_KEY, String(settings.intervalMinutes));
-      evaluator.setInterval(settings.intervalMinutes * 60_000);
+      evaluator.evaluateEvery(settings.intervalMinutes * 60_000);
       deps.log.info('alert evaluation interval changed', { minutes: settings.intervalMinutes });
       return settings;
     },
