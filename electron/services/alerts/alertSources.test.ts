@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SpendCosts } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
-import { RECENT_TTL_MS } from '../spend/costQuery';
 import { createSpendService } from '../spend/spendService';
 import { migratedDb, recordedCostExplorer, type Recorded } from '../spend/testKit';
 import { dailySpendFindings } from './alertRules';
@@ -22,7 +21,7 @@ function setup(costsImpl: () => Promise<SpendCosts>) {
   const clock = { now: Date.parse('2026-12-04T12:00:00Z') };
   const spend = { costs: vi.fn(costsImpl) };
   const idle = vi.fn();
-  const sources = alertSources({ gpu: { idle }, spend, access: { config: vi.fn() }, now: () => clock.now });
+  const sources = alertSources({ gpu: { idle }, spend, access: { config: vi.fn() } });
   const signal = new AbortController().signal;
   const ask = () => sources.dailyCosts({ connectionId: 'aws-1', start: '2026-12-03', end: '2026-12-05' }, signal);
   return { clock, spend, idle, sources, ask, signal };
@@ -35,18 +34,13 @@ describe('alert sources', () => {
     expect(spend.costs).toHaveBeenCalledWith({ connectionId: 'aws-1', start: '2026-12-03', end: '2026-12-05', granularity: 'DAILY', metric: 'UnblendedCost' }, { signal: expect.any(AbortSignal) });
   });
 
-  it('do not ask Cost Explorer again for an hour after a query failed, since each request is billed', async () => {
-    const { clock, spend, ask } = setup(async () => {
+  it('pass a failure on as it is, with no hold of their own (the spend service holds a failing query)', async () => {
+    const { spend, ask } = setup(async () => {
       throw new AppError('FORBIDDEN', 'The AWS account does not allow ce:GetCostAndUsage');
     });
     await expect(ask()).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'The AWS account does not allow ce:GetCostAndUsage' });
-    clock.now += 5 * 60_000;
-    await expect(ask()).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'The AWS account does not allow ce:GetCostAndUsage (not asked again before 2026-12-04T13:00:00.000Z: each request is billed)' });
-    expect(spend.costs).toHaveBeenCalledTimes(1);
-    clock.now = Date.parse('2026-12-04T12:00:00Z') + RECENT_TTL_MS;
     spend.costs.mockResolvedValueOnce(costs);
     await expect(ask()).resolves.toBe(costs);
-    expect(spend.costs).toHaveBeenCalledTimes(2);
   });
 
   it('ask the GPU area for idle GPUs with its own defaults filled in', async () => {
@@ -65,7 +59,8 @@ describe('alert sources over the real spend service while Cost Explorer fails (r
 
   it('a stale answer is "could not evaluate" with its reason, and Cost Explorer is not asked on every evaluation', async () => {
     const clock = { now: T0 };
-    const recorded = recordedCostExplorer([{ status: 200, body: okBody }, ...Array.from({ length: 20 }, () => failing)]);
+    // One answer, one failure (held for the evaluations after it), then the answer a Refresh gets.
+    const recorded = recordedCostExplorer([{ status: 200, body: okBody }, failing, { status: 200, body: okBody }]);
     const db = migratedDb();
     const spend = createSpendService({
       db,
@@ -75,19 +70,25 @@ describe('alert sources over the real spend service while Cost Explorer fails (r
       backoff: { attempts: 5, baseMs: 1, capMs: 1, random: () => 0, sleep: async () => {} },
       requestHandler: recorded.handler,
     });
-    const sources = alertSources({ gpu: {} as never, spend, access: {} as never, now: () => clock.now });
+    const sources = alertSources({ gpu: {} as never, spend, access: {} as never });
     const params = { awsConnectionId: 'aws-1', budgetUsd: 500 };
     const signal = new AbortController().signal;
     expect(await dailySpendFindings(params, sources, signal, clock.now)).toHaveLength(1);
     expect(recorded.sent).toHaveLength(1);
-    // The cache expires; Cost Explorer now answers 503. Evaluate every 5 minutes for half an hour.
+    // The cache expires; Cost Explorer now answers 503. Evaluate every 5 minutes while the spend service holds the failing query (15 minutes).
     clock.now += 61 * 60_000;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 3; i++) {
       await expect(dailySpendFindings(params, sources, signal, clock.now)).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/Cost Explorer could not be asked.*HTTP 503/) });
       clock.now += 5 * 60_000;
     }
     expect(recorded.sent).toHaveLength(2);
     expect((db.prepare('SELECT count(*) AS n FROM spend_requests').get() as { n: number }).n).toBe(2);
+    // Someone presses Refresh on the Spend page and Cost Explorer answers: the next evaluation judges that answer, with no request of its own.
+    await spend.costs({ connectionId: 'aws-1', start: '2026-12-03', end: '2026-12-05', granularity: 'DAILY', metric: 'UnblendedCost', refresh: true });
+    expect(recorded.sent).toHaveLength(3);
+    clock.now += 5 * 60_000;
+    expect(await dailySpendFindings(params, sources, signal, clock.now)).toHaveLength(1);
+    expect(recorded.sent).toHaveLength(3);
   });
 
   it('a stale answer from a fake spend service is refused too', async () => {

@@ -17,7 +17,7 @@ export type AlertsAreaDeps = Omit<AlertsServiceDeps, 'sources' | 'announce'> &
  */
 export function createAlertsArea(deps: AlertsAreaDeps): ServiceArea<typeof alertsContract> & { service: AlertsService } {
   const { gpu, spend, access, hub, ...rest } = deps;
-  const service = createAlertsService({ ...rest, sources: alertSources({ gpu, spend, access, ...(rest.now ? { now: rest.now } : {}) }), announce: (changed) => hub.publish('alerts.changed', changed) });
+  const service = createAlertsService({ ...rest, sources: alertSources({ gpu, spend, access }), announce: (changed) => hub.publish('alerts.changed', changed) });
   return {
     contract: alertsContract,
     service,
