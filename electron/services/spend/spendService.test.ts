@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import type { SpendCostsParams } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import { createLogger } from '../logging/logger';
@@ -595,5 +596,37 @@ describe('spend: forgetting a connection mid-request (review #19)', () => {
     await expect(load).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(signals[0]?.aborted).toBe(true);
     expect(db.prepare('SELECT count(*) AS n FROM spend_cache').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('spend: a caller arriving just after the last one gave up', () => {
+  it('starts its own request rather than join the one being stopped', async () => {
+    let sent = 0;
+    const handler = {
+      handle: (_request: unknown, options: { abortSignal?: AbortSignal } = {}) => {
+        sent++;
+        // The first request hangs until it is stopped; the next answers.
+        if (sent === 1) return new Promise((_resolve, reject) => options.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+        return Promise.resolve({
+          response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify({ ResultsByTime: [], DimensionValueAttributes: [] }))]) },
+        });
+      },
+    };
+    const spend = createSpendService({
+      db: migratedDb(),
+      connections: { awsAccessOf: () => ({ credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x'.repeat(40) }), region: 'us-east-1' }) },
+      log: createLogger(),
+      now: () => Date.parse('2026-12-04T10:00:00Z'),
+      backoff: { attempts: 2, baseMs: 1, capMs: 1, random: () => 0, sleep: async () => {} },
+      requestHandler: handler as never,
+    });
+    const params: SpendCostsParams = { connectionId: 'aws-1', start: '2026-12-01', end: '2026-12-04', granularity: 'DAILY', metric: 'UnblendedCost' };
+    const stop = new AbortController();
+    const first = spend.costs(params, { signal: stop.signal }).catch((err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 30));
+    stop.abort();
+    await expect(spend.costs(params)).resolves.toMatchObject({ stale: false, fromCache: false });
+    expect(await first).toBeInstanceOf(Error);
+    expect(sent).toBe(2);
   });
 });

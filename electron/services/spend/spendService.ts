@@ -218,6 +218,8 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
       const held = refresh ? undefined : heldOff(flightKey);
       if (held) return staleOr(held.error);
       let flight = inFlight.get(flightKey);
+      // One whose callers all gave up is stopping: a new caller starts afresh rather than inherit its cancel.
+      if (flight?.stop.signal.aborted) flight = undefined;
       const joined = flight !== undefined;
       if (!flight) {
         const stop = new AbortController();
@@ -244,7 +246,9 @@ export function createSpendService(deps: SpendServiceDeps): SpendService {
       mine.waiters++;
       try {
         const fetched = await waitFor(mine.promise, options.signal, () => {
-          if (--mine.waiters === 0) mine.stop.abort();
+          if (--mine.waiters > 0) return;
+          mine.stop.abort();
+          if (inFlight.get(flightKey) === mine) inFlight.delete(flightKey);
         });
         return answer(fetched.pages, fetched.fetchedAt, { stale: false, fromCache: joined, throttledRetries: fetched.throttledRetries }, joined ? 0 : fetched.requests);
       } catch (err) {
