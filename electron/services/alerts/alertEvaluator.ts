@@ -30,6 +30,8 @@ const MAX_NOTIFICATIONS = 3;
 export const RESOLVED_KEEP_MS = 90 * 86_400_000;
 /** An alert resolved within this many intervals fires again, rather than a new one opening, when its condition comes back. */
 export const REOPEN_INTERVALS = 2;
+/** However long the interval, a condition back after this long is a new incident, not a flap. */
+export const REOPEN_MAX_MS = 15 * 60_000;
 
 export interface AlertEvaluatorDeps {
   store: AlertStore;
@@ -154,7 +156,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
           store.evaluated(rule.id, at, outcome.error);
           continue;
         }
-        const done = store.reconcile(rule.id, outcome.findings, at, new Date(now() - REOPEN_INTERVALS * intervalMs).toISOString());
+        const done = store.reconcile(rule.id, outcome.findings, at, new Date(now() - Math.min(REOPEN_INTERVALS * intervalMs, REOPEN_MAX_MS)).toISOString());
         store.evaluated(rule.id, at, null);
         opened.push(...done.opened);
         resolved += done.resolved;

@@ -182,10 +182,11 @@ export function createAlertStore(db: Database): AlertStore {
   const resolve = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'firing'`);
   const resolveAll = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE rule_id = ? AND state = 'firing'`);
   const resolveAllSaying = db.prepare(`UPDATE alerts SET state = 'resolved', resolved_at = ?, detail = detail || ? WHERE rule_id = ? AND state = 'firing'`);
-  // Newest first, so the latest alert of a subject is the one that fires again; not one the rule's edit ended (resolved at its updated_at).
+  // Newest first, so the latest alert of a subject is the one that fires again; not one the rule's edit ended (resolved at its updated_at),
+  // and not one someone acknowledged: that recurrence is news, and opens (and notifies) afresh.
   const recentlyResolved = db.prepare<[number, string], { id: number; fingerprint: string }>(
     `SELECT a.id, a.fingerprint FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
-     WHERE a.rule_id = ? AND a.state = 'resolved' AND a.resolved_at >= ? AND a.resolved_at > r.updated_at
+     WHERE a.rule_id = ? AND a.state = 'resolved' AND a.resolved_at >= ? AND a.resolved_at > r.updated_at AND a.acknowledged_at IS NULL
      ORDER BY a.resolved_at DESC, a.id DESC`,
   );
   const reopen = db.prepare(

@@ -333,7 +333,7 @@ describe('a flapping condition', () => {
     expect(k.notes).toHaveLength(2);
   });
 
-  it('keeps the acknowledgement of the alert that fires again, and reopens only the latest alert of that subject', async () => {
+  it('opens a new alert, notified, when an acknowledged one comes back: a recurrence after someone looked is news', async () => {
     const k = kit({ intervalMs: 60_000 });
     let ready = 'False';
     k.sources.gpuNodes = async () => gpuNode(ready);
@@ -341,12 +341,33 @@ describe('a flapping condition', () => {
     await k.service.evaluateNow();
     const [alert] = k.service.list().alerts;
     await k.service.acknowledge(alert.id, 'oncall');
-    for (const state of ['True', 'False', 'True', 'False']) {
+    for (const state of ['True', 'False']) {
       ready = state;
       k.clock.now += 60_000;
       await k.service.evaluateNow();
     }
-    expect(k.service.list()).toMatchObject({ alerts: [{ id: alert.id, state: 'firing', acknowledgedBy: 'oncall' }], firingUnacknowledged: 0 });
+    const firing = k.service.list('firing').alerts;
+    expect(firing).toHaveLength(1);
+    expect(firing[0]).toMatchObject({ state: 'firing' });
+    expect(firing[0].id).not.toBe(alert.id);
+    expect(firing[0].acknowledgedBy).toBeNull();
+    expect(k.service.list().firingUnacknowledged).toBe(1);
+    expect(k.notes).toHaveLength(2);
+  });
+
+  it('reopens a flapping alert only within a quarter of an hour, however long the interval', async () => {
+    const k = kit({ intervalMs: 60 * 60_000 });
+    let ready = 'False';
+    k.sources.gpuNodes = async () => gpuNode(ready);
+    await save(k, { name: 'GPU nodes', rule: { kind: 'gpu-node-not-ready', params: { clusterConnectionId: 'k-prod' } } });
+    await k.service.evaluateNow();
+    for (const state of ['True', 'False']) {
+      ready = state;
+      k.clock.now += 60 * 60_000;
+      await k.service.evaluateNow();
+    }
+    expect(k.service.list().alerts).toHaveLength(2);
+    expect(k.notes).toHaveLength(2);
   });
 
   it('does not bring back the alerts that editing or disabling the rule ended', async () => {
