@@ -137,6 +137,13 @@ describe('idleReport: what is held now, and MIG', () => {
     expect(await alertOn(report)).toEqual([]);
   });
 
+  it('takes a pod replaced on its GPU in the last hour (a rollout) as handed over, not as two pods sharing it', async () => {
+    // Each hourly point averages the hour before it, so the pod that went and the one that came both have the last hour.
+    const report = idleReport([series('0', 'old-0', hours(1, 24, 0.5)), series('0', 'new-0', hours(24, 24, 0.5))], cluster(), h100Price, day);
+    expect(report.gpus.map((g) => [g.pod, g.hourlyUsd])).toEqual([['new-0', 10]]);
+    expect(report.totals).toMatchObject({ idleGpus: 1, heldGpus: 1, hourlyUsd: 10, releasedIdleHoldings: 1 });
+  });
+
   it('counts a pod that moved GPUs once, on the GPU it holds now', async () => {
     const report = idleReport([series('0', 'trainer-0', hours(1, 10, 1)), series('1', 'trainer-0', hours(11, 24, 1))], cluster(), h100Price, day);
     expect(report.gpus.map((g) => [g.gpu, g.hourlyUsd, g.costOverWindowUsd])).toEqual([['1', 10, 140]]);

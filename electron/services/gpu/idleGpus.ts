@@ -139,9 +139,19 @@ export function idleReport(hourly: readonly PrometheusSeries[], snapshot: GpuClu
 
   const sharers = (h: Holding, t: number) => holders.get(h.gpuKey)?.get(t) ?? 1;
   const lastOf = (h: Holding) => Math.max(...h.at);
-  const isCurrent = (h: Holding) => lastOf(h) === latest.get(h.gpuKey) && lastOf(h) >= q.window.end - HOUR;
-  /** What holding the GPU costs now: its price shared among the pods holding it at the latest point. */
-  const nowShare = (h: Holding, usd: number) => usd / sharers(h, lastOf(h));
+  const firstOf = (h: Holding) => Math.min(...h.at);
+  const byGpu = new Map<string, Holding[]>();
+  for (const h of holdings.values()) byGpu.set(h.gpuKey, [...(byGpu.get(h.gpuKey) ?? []), h]);
+  /**
+   * A pod replaced on its GPU (a rollout): each hourly point averages the hour
+   * before it, so the pod that went and the one that came both have the hour
+   * of the handover. The one that went is not holding the GPU now, nor sharing it.
+   */
+  const handedOver = (h: Holding) => (byGpu.get(h.gpuKey) ?? []).some((other) => other !== h && firstOf(other) === lastOf(h) && firstOf(other) > firstOf(h));
+  const handedOverAt = (gpuKey: string, t: number) => (byGpu.get(gpuKey) ?? []).filter((h) => lastOf(h) === t && handedOver(h)).length;
+  const isCurrent = (h: Holding) => lastOf(h) === latest.get(h.gpuKey) && lastOf(h) >= q.window.end - HOUR && !handedOver(h);
+  /** What holding the GPU costs now: its price shared among the pods holding it at the latest point (a pod that handed it over there holds none). */
+  const nowShare = (h: Holding, usd: number) => usd / Math.max(1, sharers(h, lastOf(h)) - handedOverAt(h.gpuKey, lastOf(h)));
   const all = [...holdings.values()].map((h) => ({ ...h, avg: h.sum / h.hours, current: isCurrent(h) }));
   const held = all.filter((h) => h.current);
   const idle = all.filter((h) => h.avg < q.thresholdPct);
