@@ -17,6 +17,7 @@ import { createTestServices, importKubeconfigAndWait } from '../support/services
 import { contractClient, until } from '../support/contract';
 import { madeTempDir } from '../support/tempDirs';
 import { KWOK_TOLERATION, readyzStatus, startApiserver, stopApiserver } from '../testbed';
+import { deadComponents } from '../testbed/clusters';
 
 const bed = inject('testbed');
 const secondary = bed.clusters.secondary;
@@ -56,13 +57,18 @@ beforeAll(async () => {
   const path = secondary.kubeconfigs.admin;
   const preview = await services.connections.previewKubeconfig({ kind: 'path', path });
   connectionId = (await importKubeconfigAndWait(services, { kind: 'path', path }, [{ contextName: preview.contexts[0].contextName, name: 'secondary-admin' }], 'it')).imported[0].id;
+  // Earlier files stop and freeze this cluster's apiserver: a controller that exited meanwhile is started again, and its controllers must answer (the namespace's ServiceAccount) before the test leans on them.
+  if (deadComponents(secondary).length) await startApiserver(secondary);
   await kubectl('create', 'namespace', NS);
+  await until('the default ServiceAccount (the controller-manager at work)', () => kubectl('get', 'serviceaccount', 'default', '-n', NS).then(() => true, () => false), 120_000, 250);
   await apply(web(true));
   // Revision 1's ReplicaSet exists before revision 2 is applied (an empty answer is no ReplicaSet): else the controller may only ever see revision 2.
-  await until('revision 1', async () => (await kubectl('get', 'replicasets', '-n', NS, '-o', 'name')).trim().split('\n').filter(Boolean).length === 1, 60_000, 250);
+  await until('revision 1', async () => (await kubectl('get', 'replicasets', '-n', NS, '-o', 'name')).trim().split('\n').filter(Boolean).length === 1, 120_000, 250).catch((err: Error) => {
+    throw new Error(`${err.message}; components not running: ${deadComponents(secondary).join(', ') || 'none'}`);
+  });
   await apply(web(false));
   await kubectl('rollout', 'status', 'deployment/web', '-n', NS, '--timeout=120s');
-}, 180_000);
+}, 330_000);
 
 afterAll(async () => {
   await services?.close();
