@@ -6,7 +6,7 @@
  * not-Ready rule opens nothing; a rule whose Prometheus cannot be reached says
  * so and opens nothing.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../testbed/proc';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
 import { contractClient } from '../support/contract';
@@ -21,15 +21,6 @@ let services: Services;
 let clusterId: string;
 let promId: string;
 const api = contractClient(() => services, { actor: 'oncall@bed', session: 'alerts' });
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   ({ services, connectionId: clusterId } = await servicesWithCluster(primary.kubeconfigs.admin, 'primary'));
@@ -100,7 +91,7 @@ describe('alerts on the bed', () => {
   });
 
   it('says a rule could not be evaluated when its Prometheus cannot be reached, and leaves the other rule’s alert alone', async () => {
-    const unreachable = await api.call('connections.addPrometheus', { name: 'nowhere', url: `http://127.0.0.1:${await closedPort()}`, auth: 'none', clusterConnectionId: clusterId });
+    const unreachable = await api.call('connections.addPrometheus', { name: 'nowhere', url: `http://127.0.0.1:${await freePort()}`, auth: 'none', clusterConnectionId: clusterId });
     const rule = await api.call('alerts.rules.save', {
       name: 'Idle via nowhere',
       rule: { kind: 'idle-gpu-cost', params: { clusterConnectionId: clusterId, prometheusConnectionId: unreachable.id, utilPct: 10, windowHours: 24, maxUsdPerHour: 1 } },

@@ -4,7 +4,7 @@
  * through the contract, queried with the client the GPU services use, and
  * told apart from addresses that are not Prometheus.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../testbed/proc';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../../electron/services/app/createServices';
 import { createPrometheusClient } from '../../electron/services/metrics/prometheusClient';
@@ -20,15 +20,6 @@ const TOKEN = 'canary-bed-prom-token-31415926';
 let services: Services;
 let clusterId: string;
 const api = contractClient(() => services, { actor: 'it', session: 'prometheus' });
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Adds a Prometheus connection without auth through the contract and Tests it. */
 async function addAndTest(name: string, url: string) {
@@ -116,7 +107,7 @@ describe('a Prometheus connection on the bed', () => {
 
 describe('addresses that are not a working Prometheus', () => {
   it('a port nothing listens on is unreachable', async () => {
-    const { health } = await addAndTest('closed-port', `http://127.0.0.1:${await closedPort()}`);
+    const { health } = await addAndTest('closed-port', `http://127.0.0.1:${await freePort()}`);
     expect(health).toMatchObject({ status: 'unreachable', message: expect.stringContaining('refused the connection') });
   });
 
