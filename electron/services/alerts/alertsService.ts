@@ -3,16 +3,13 @@
  * exist and be of the right kind), alerts listed and acknowledged (audited:
  * who, when, which alert), and the evaluator that opens and resolves them.
  */
-import { AlertSettings, DEFAULT_ALERT_INTERVAL_MINUTES, MAX_ALERT_RULES, type Alert, type AlertEvaluation, type AlertRule, type AlertRuleSave, type AlertRuleSpec, type AlertState, type AlertsChanged } from '../../../shared/contract/alerts';
+import { AlertSettings, DEFAULT_ALERT_INTERVAL_MINUTES, MAX_ALERT_RULES, type Alert, type AlertEvaluation, type AlertRule, type AlertRuleSave, type AlertRuleSpec, type AlertState } from '../../../shared/contract/alerts';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
 import type { AuditService } from '../audit/auditService';
-import type { ConnectionService } from '../connections/connectionService';
-import type { Logger } from '../logging/logger';
-import type { Notify } from '../rollouts/rolloutGuards';
 import type { Database } from '../store/database';
-import { createAlertEvaluator } from './alertEvaluator';
-import { referencesOf, type AlertSources } from './alertRules';
+import { createAlertEvaluator, type AlertEvaluatorDeps } from './alertEvaluator';
+import { referencesOf } from './alertRules';
 import { createAlertStore, type BrokenRule } from './alertStore';
 
 /** What the area does. */
@@ -34,20 +31,10 @@ const INTERVAL_KEY = 'alerts.intervalMinutes';
 /** A save as the handler receives it (defaults applied). */
 export type SavedRule = Omit<AlertRuleSave, 'enabled'> & { enabled: boolean };
 
-export interface AlertsServiceDeps {
+/** The evaluator's needs (its store is made here; `intervalMs` applies when the user has chosen none), plus the file and the audit log. */
+export interface AlertsServiceDeps extends Omit<AlertEvaluatorDeps, 'store'> {
   db: Database;
-  sources: AlertSources;
   audit: Pick<AuditService, 'record'>;
-  /** The stored connections, to check a rule's references when it is saved and each time it is evaluated. */
-  connections: Pick<ConnectionService, 'list'>;
-  log: Logger;
-  notify?: Notify;
-  announce(changed: AlertsChanged): void;
-  /** Between evaluations when the user has chosen no interval; five minutes by default. */
-  intervalMs?: number;
-  firstDelayMs?: number;
-  ruleTimeoutMs?: number;
-  now?: () => number;
 }
 
 const KIND_NAMES: Record<ConnectionSummary['kind'], string> = { kubernetes: 'a Kubernetes cluster', aws: 'an AWS account', prometheus: 'a Prometheus endpoint' };
@@ -67,18 +54,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     return parsed.success ? parsed.data : undefined;
   };
   const intervalMinutes = chosen()?.intervalMinutes;
-  const evaluator = createAlertEvaluator({
-    store,
-    sources: deps.sources,
-    log: deps.log,
-    notify: deps.notify,
-    announce: deps.announce,
-    connections: deps.connections,
-    now,
-    ...(intervalMinutes !== undefined ? { intervalMs: intervalMinutes * 60_000 } : deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
-    ...(deps.firstDelayMs !== undefined ? { firstDelayMs: deps.firstDelayMs } : {}),
-    ...(deps.ruleTimeoutMs !== undefined ? { ruleTimeoutMs: deps.ruleTimeoutMs } : {}),
-  });
+  const { db: _db, audit: _audit, ...evaluatorDeps } = deps;
+  const evaluator = createAlertEvaluator({ ...evaluatorDeps, store, now, ...(intervalMinutes !== undefined ? { intervalMs: intervalMinutes * 60_000 } : {}) });
 
   const checkReferences = (spec: AlertRuleSpec) => {
     const connections = new Map(deps.connections.list().map((c) => [c.id, c]));
