@@ -1,30 +1,12 @@
 import { useState } from 'react';
 import { call } from '../../api/client';
+import { DiscardDialog } from '../../shell/DiscardDialog';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { CopyButton } from '../../ui/CopyButton';
 import { MarkdownEditor } from './MarkdownEditor';
 import { isDirty, useRunbooks, type RunbookDraft } from './runbooksStore';
-
-/** Asks before unsaved changes are thrown away. */
-export function DiscardDialog({ title, onDiscard, onClose }: { title: string; onDiscard(): void; onClose(): void }) {
-  return (
-    <Modal label="Discard changes" onClose={onClose}>
-      <h2>Discard your changes to “{title}”?</h2>
-      <p>They are not saved. Keep editing to save or copy them first.</p>
-      <div className="button-row end">
-        <button type="button" autoFocus onClick={onClose}>
-          Keep editing
-        </button>
-        <button type="button" className="danger" onClick={onDiscard}>
-          Discard changes
-        </button>
-      </div>
-    </Modal>
-  );
-}
 
 /**
  * Writing a runbook: its whole file (front matter and body) in Monaco. Save

@@ -1,13 +1,15 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { RunbookResource, type Highlighted, type RunbookHit } from '../../../../shared/contract';
-import { call, getBridge } from '../../api/client';
+import { call } from '../../api/client';
+import { DiscardDialog } from '../../shell/DiscardDialog';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError } from '../../shell/errorActions';
 import { notifyError, notifySuccess } from '../../shell/toastStore';
 import { useDebouncedValue } from '../../shell/useDebouncedValue';
+import { useRefreshCount } from '../../shell/useRefreshCount';
 import { useUi } from '../../shell/uiStore';
 import { useQuery } from '../../ui/useQuery';
-import { DiscardDialog, RunbookEditorPane } from './RunbookEditorPane';
+import { RunbookEditorPane } from './RunbookEditorPane';
 import { RunbookDetail } from './RunbookDetail';
 import { isDirty, newRunbook, useRunbooks } from './runbooksStore';
 import './runbooks.css';
@@ -31,22 +33,6 @@ function HighlightedText({ parts }: { parts: Highlighted }) {
       )}
     </>
   );
-}
-
-/** Counts a change to the library (`runbooks.changed`, or events missed): lists and the shown runbook ask again. */
-function useLibraryVersion(): number {
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    const bridge = getBridge();
-    const bump = () => setVersion((v) => v + 1);
-    const offChanged = bridge.events['runbooks.changed'](bump);
-    const offResync = bridge.onResync(bump);
-    return () => {
-      offChanged();
-      offResync();
-    };
-  }, []);
-  return version;
 }
 
 function EmptyLibrary({ onAdded }: { onAdded(): void }) {
@@ -90,7 +76,7 @@ function EmptyLibrary({ onAdded }: { onAdded(): void }) {
 export function RunbooksPage() {
   const selectedId = useRunbooks((s) => s.selectedId);
   const draft = useRunbooks((s) => s.draft);
-  const libraryVersion = useLibraryVersion();
+  const libraryVersion = useRefreshCount('runbooks.changed');
   const [text, setText] = useState('');
   const [tags, setTags] = useState<string[]>([]);
   const [resourceText, setResourceText] = useState('');

@@ -1,21 +1,22 @@
 import { useState } from 'react';
-import type { TaskSummary } from '../../../../shared/contract';
-import { call, CallError } from '../../api/client';
-import { DialogFooter } from '../../shell/DialogFooter';
-import { describeError } from '../../shell/errorActions';
-import { notifyError } from '../../shell/toastStore';
-import { TaskReportView } from '../tasks/TaskReportView';
-import { phaseLabel, progressText, statusLabels } from '../tasks/taskFormat';
-import { useTask } from '../tasks/useTask';
+import type { TaskSummary } from '../../../shared/contract';
+import { call, CallError } from '../api/client';
+import { TaskReportView } from '../features/tasks/TaskReportView';
+import { phaseLabel, progressText, statusLabels } from '../features/tasks/taskFormat';
+import { useTask } from '../features/tasks/useTask';
+import { DialogFooter } from './DialogFooter';
+import { describeError } from './errorActions';
+import { notifyError } from './toastStore';
 // The progress bar looks as it does in the Tasks tray.
-import '../tasks/tasks.css';
+import '../features/tasks/tasks.css';
 
 /**
- * An import or export at work, then how it ended: its phase and progress
- * with Cancel, then the task's summary (what was added, updated, refused) and
- * its report on request. Closing leaves it running; the Tasks tray follows it.
+ * A task at work (an import, an export, an apply), then how it ended: its
+ * phase and progress with Cancel, then the task's summary (what was added,
+ * updated, refused) and its report on request. Closing leaves it running;
+ * the Tasks tray follows it.
  */
-export function RunbookTaskView({ started, onClose }: { started: TaskSummary; onClose(): void }) {
+export function TaskProgressView({ started, onClose }: { started: TaskSummary; onClose(): void }) {
   const task = useTask(started);
   const [cancelling, setCancelling] = useState(false);
   const [showReport, setShowReport] = useState(false);
