@@ -312,7 +312,8 @@ const YAML_PROBLEMS: Partial<Record<YamlErrorCode, string>> = {
   TAG_RESOLVE_FAILED: 'a YAML tag (!name) is unknown or its value is malformed',
 };
 
-function describeYamlError(code: YamlErrorCode, expected: string): string {
+/** yaml's error `code` in words that never quote the input; `expected` names what the input should be ("a pipeline spec"). */
+export function describeYamlError(code: YamlErrorCode, expected: string): string {
   if (code === 'MULTIPLE_DOCS') return `there is more than one YAML document ("---"); ${expected} is a single document`;
   return YAML_PROBLEMS[code] ?? `this isn't valid YAML (${code})`;
 }
