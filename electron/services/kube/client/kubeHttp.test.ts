@@ -87,6 +87,7 @@ describe('requests', () => {
   it('sends PATCH bodies as merge patches and the rest as JSON', () => {
     expect(contentTypeFor('PATCH')).toBe('application/merge-patch+json');
     expect(contentTypeFor('PATCH', 'json')).toBe('application/json-patch+json');
+    expect(contentTypeFor('PATCH', 'apply')).toBe('application/apply-patch+yaml');
     expect(['POST', 'PUT', 'DELETE'].map((m) => contentTypeFor(m))).toEqual(['application/json', 'application/json', 'application/json']);
   });
 });

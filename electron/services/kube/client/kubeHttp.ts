@@ -32,8 +32,11 @@ export interface KubeRequestOptions {
   accept?: string;
   /** Ask for a gzip body: large lists shrink ~10× over a VPN for some CPU on both ends. */
   gzip?: boolean;
-  /** A PATCH body's kind: a JSON merge patch (default), or a JSON patch (RFC 6902), whose `test` ops guard against a change made meanwhile. */
-  patch?: 'merge' | 'json';
+  /**
+   * A PATCH body's kind: a JSON merge patch (default), a JSON patch (RFC 6902), whose `test` ops guard against a change made meanwhile,
+   * or a server-side apply of the whole object (sent as JSON, which is YAML too; give `fieldManager` in the query).
+   */
+  patch?: 'merge' | 'json' | 'apply';
 }
 
 /** Options of {@link kubeList}. */
@@ -108,9 +111,10 @@ export function requestUrl(server: string, path: string): URL {
   return new URL(server.replace(/\/+$/, '') + path);
 }
 
-/** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386) unless said to be JSON patches (RFC 6902); the rest plain JSON. */
+/** A body's Content-Type: PATCH bodies are JSON merge patches (RFC 7386) unless said to be JSON patches (RFC 6902) or server-side applies; the rest plain JSON. */
 export function contentTypeFor(method: string, patch: KubeRequestOptions['patch'] = 'merge'): string {
   if (method !== 'PATCH') return 'application/json';
+  if (patch === 'apply') return 'application/apply-patch+yaml';
   return patch === 'json' ? 'application/json-patch+json' : 'application/merge-patch+json';
 }
 

@@ -1,0 +1,163 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiResource } from '../../../shared/contract';
+import { scriptKubeRequest } from '../../../test/support/scriptedKube';
+import type { KubeAccess } from '../kube/client/kubeAccess';
+import { kubeRequest } from '../kube/client/kubeHttp';
+import { applyDocument, diffSpec, dryRunSpec, editableObject, planSpec } from './serverApply';
+
+vi.mock('../kube/client/kubeHttp', async (original) => ({ ...(await original<typeof import('../kube/client/kubeHttp')>()), kubeRequest: vi.fn() }));
+
+const DEPLOYMENTS: ApiResource = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'patch'], builtin: true };
+const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'patch'], builtin: true };
+const JOBS: ApiResource = { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, verbs: ['create'], builtin: true };
+const SERVED = [DEPLOYMENTS, NAMESPACES, JOBS];
+
+function kubeConfig(namespace?: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u', ...(namespace ? { namespace } : {}) }],
+    currentContext: 'x',
+  });
+  return kc;
+}
+
+function fakeAccess(kc = kubeConfig()): KubeAccess {
+  return {
+    config: () => Promise.resolve(kc),
+    discover: () => Promise.reject(new Error('not used')),
+    resolve: (_id, ref) => {
+      const api = SERVED.find((r) => r.group === ref.group && r.resource === ref.resource);
+      return api ? Promise.resolve({ ...api, version: ref.version }) : Promise.reject(new Error('not served'));
+    },
+    resourceOfKind: (_id, apiVersion, kind) => {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+      const api = SERVED.find((r) => r.group === group && r.kind === kind);
+      return Promise.resolve(api && { ...api, version });
+    },
+    forget: () => {},
+    replaced: () => {},
+  };
+}
+
+const WEB = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n';
+const WEB_PATH = '/apis/apps/v1/namespaces/team-a/deployments/web';
+const live = (replicas: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'team-a', uid: 'u1', resourceVersion: '7', generation: 2, managedFields: [{ manager: 'kubectl' }] },
+  spec: { replicas },
+  status: { replicas },
+});
+
+let script: ReturnType<typeof scriptKubeRequest>;
+beforeEach(() => {
+  script = scriptKubeRequest(vi.mocked(kubeRequest));
+});
+
+describe('planSpec', () => {
+  it('gives namespaced documents the target namespace, else the context\'s, else default', async () => {
+    const target = { connectionId: 'c1', text: WEB };
+    expect((await planSpec(fakeAccess(), { ...target, namespace: 'team-a' })).entries[0].planned?.objectUrl).toBe(WEB_PATH);
+    expect((await planSpec(fakeAccess(kubeConfig('ml')), target)).entries[0].planned?.objectUrl).toBe('/apis/apps/v1/namespaces/ml/deployments/web');
+    const plain = await planSpec(fakeAccess(), target);
+    expect(plain.entries[0].planned).toMatchObject({ objectUrl: '/apis/apps/v1/namespaces/default/deployments/web', body: { metadata: { name: 'web', namespace: 'default' } } });
+  });
+
+  it('refuses a kind the cluster does not serve, and a namespace on a cluster-scoped kind, on their lines', async () => {
+    const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n  namespace: x\n';
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text });
+    expect(plan.entries.map((e) => e.problems)).toEqual([
+      [{ line: 2, column: 1, field: 'kind', message: 'The cluster serves no kind Workflow in argoproj.io/v1alpha1', severity: 'error' }],
+      [{ line: 10, column: 3, field: 'metadata.namespace', message: 'Namespace is cluster-scoped: leave metadata.namespace out', severity: 'error' }],
+    ]);
+  });
+});
+
+describe('dryRunSpec', () => {
+  it('asks nothing of the server while the text has problems', async () => {
+    const result = await dryRunSpec(fakeAccess(), { connectionId: 'c1', text: 'kind: [' });
+    expect(result.documents).toEqual([]);
+    expect(result.problems.length).toBeGreaterThan(0);
+    expect(script.sent).toEqual([]);
+  });
+
+  it('says create, change or unchanged from the live object and the server\'s dry-run answer', async () => {
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    script.routes[`PATCH ${WEB_PATH}`] = (body) => ({ status: 200, body: { ...live(2), spec: (body as { spec: unknown }).spec, metadata: { ...live(2).metadata, resourceVersion: '8' } } });
+    const change = await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB });
+    expect(change.documents).toEqual([{ index: 0, line: 1, apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'team-a', outcome: 'change', problems: [], conflicts: [] }]);
+    expect(script.sent.map((s) => `${s.method} ${s.path}`)).toEqual([`GET ${WEB_PATH}`, `PATCH ${WEB_PATH}?fieldManager=pilothouse&fieldValidation=Strict&dryRun=All`]);
+
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(3) });
+    expect((await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB })).documents[0].outcome).toBe('unchanged');
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 404, body: { kind: 'Status', code: 404 } });
+    expect((await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB })).documents[0].outcome).toBe('create');
+  });
+
+  it('lists conflicts with their managers, on the conflicting field\'s line', async () => {
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({
+      status: 409,
+      body: {
+        kind: 'Status',
+        code: 409,
+        reason: 'Conflict',
+        message: 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+        details: { causes: [{ type: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
+      },
+    });
+    const [doc] = (await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB })).documents;
+    expect(doc.outcome).toBe('conflict');
+    expect(doc.conflicts).toEqual([{ field: '.spec.replicas', manager: 'kubectl-client-side-apply', message: 'conflict with "kubectl-client-side-apply" using apps/v1' }]);
+    expect(doc.problems).toEqual([
+      { line: 6, column: 3, field: '.spec.replicas', message: '.spec.replicas is owned by kubectl-client-side-apply: conflict with "kubectl-client-side-apply" using apps/v1', severity: 'error' },
+    ]);
+  });
+
+  it('dry-runs a generateName document as a create, and waits for a namespace the spec creates', async () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ci\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\n  namespace: ci\n';
+    script.routes['GET /api/v1/namespaces/ci'] = () => ({ status: 404 });
+    script.routes['PATCH /api/v1/namespaces/ci'] = (body) => ({ status: 201, body });
+    script.routes['POST /apis/batch/v1/namespaces/ci/jobs'] = () => ({ status: 404, body: { kind: 'Status', code: 404, message: 'namespaces "ci" not found', details: { name: 'ci', kind: 'namespaces' } } });
+    const result = await dryRunSpec(fakeAccess(), { connectionId: 'c1', text });
+    expect(result.documents.map((d) => [d.outcome, d.problems.map((p) => p.severity)])).toEqual([
+      ['create', []],
+      ['create', ['warning']],
+    ]);
+    expect(script.sent.find((s) => s.method === 'POST')?.path).toBe('/apis/batch/v1/namespaces/ci/jobs?fieldManager=pilothouse&fieldValidation=Strict&dryRun=All');
+  });
+});
+
+describe('diffSpec', () => {
+  it('shows the live object and the dry-run answer as YAML without server-set fields', async () => {
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 200, body: live(3) });
+    const { documents } = await diffSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB });
+    expect(documents[0].live).toBe('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\nspec:\n  replicas: 2\n');
+    expect(documents[0].after).toContain('replicas: 3');
+    expect(documents[0]).not.toHaveProperty('outcome');
+  });
+});
+
+describe('applyDocument', () => {
+  it('applies with force when chosen, and says an edited object changed since it was opened', async () => {
+    const edited = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n  resourceVersion: "7"\nspec:\n  replicas: 3\n';
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text: edited });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 409, body: { kind: 'Status', code: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified' } });
+    const refused = await applyDocument(plan.kc, plan.entries[0].planned!, { force: true });
+    expect(script.sent[0].path).toBe(`${WEB_PATH}?fieldManager=pilothouse&fieldValidation=Strict&force=true`);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' }, problems: [{ line: 6, field: 'metadata.resourceVersion' }] });
+    expect(refused.ok ? '' : refused.message).toBe('deployments.apps "web" in team-a was changed since you opened it (it is no longer at resourceVersion 7); open it again to edit what it is now');
+  });
+});
+
+describe('editableObject', () => {
+  it('keeps the resourceVersion and leaves out the rest of what the server set', async () => {
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    const { text } = await editableObject(fakeAccess(), { connectionId: 'c1', resource: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: 'team-a', name: 'web' });
+    expect(text).toBe('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n  resourceVersion: "7"\nspec:\n  replicas: 2\n');
+  });
+});

@@ -1,0 +1,296 @@
+/**
+ * A spec against a cluster, document by document, with server-side apply
+ * under Pilothouse's own field manager: a dry run (`dryRun=All`, nothing
+ * changed), the live object beside what the apply would make of it, and the
+ * apply itself. What the server refuses is placed on the spec's lines.
+ *
+ * `generateName` documents cannot be server-side applied (an apply names its
+ * object); they are created with POST instead, dry-run the same way, and a
+ * spec that holds one creates a new object on every apply.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiResource, ObjectRef } from '../../../shared/contract';
+import type { DiffDocument, DryRunDocument, DryRunResult, FieldConflict, SpecDocumentRef, SpecProblem } from '../../../shared/contract/pipelines';
+import { AppError } from '../../../shared/result';
+import { objectPath, resourceLabel, type KubeAccess } from '../kube/client/kubeAccess';
+import { kubeStatusError } from '../kube/client/kubeErrors';
+import { kubeRequest, USER_AGENT, type KubeResponse } from '../kube/client/kubeHttp';
+import { sameJson } from '../kube/client/guardedPatch';
+import { cleanObject, fieldConflicts, objectYaml, statusMessage, statusProblems } from './liveObject';
+import { parseSpec, type SpecDocument } from './specDocuments';
+
+/** The field manager of every apply: what `managedFields` and conflicts name Pilothouse as. */
+export const FIELD_MANAGER = USER_AGENT;
+
+/** Dry runs asked at once: a 100-document spec is not 100 requests in a row, nor 100 at once. */
+const DRY_RUN_CONCURRENCY = 4;
+/** Longest one request may take: an admission webhook may be slow. */
+const REQUEST_DEADLINE_MS = 30_000;
+
+/** A spec and where it goes. */
+export interface SpecTarget {
+  connectionId: string;
+  /** For namespaced documents that name no namespace; absent: the kubeconfig context's namespace, else `default`. */
+  namespace?: string;
+  text: string;
+}
+
+/** One document ready to send: its resource, namespace, URLs and body. */
+export interface PlannedDocument {
+  doc: SpecDocument;
+  ref: SpecDocumentRef;
+  api: ApiResource;
+  /** The object's URL; absent for `generateName` documents, which are created in `collection`. */
+  objectUrl?: string;
+  collectionUrl: string;
+  /** The document, with the namespace it goes to. */
+  body: Record<string, unknown>;
+}
+
+/** A spec checked against what the cluster serves. */
+export interface PlannedSpec {
+  kc: KubeConfig;
+  /** Every document in order: planned, or refused with its problems before the server was asked. */
+  entries: { ref: SpecDocumentRef; planned?: PlannedDocument; problems: SpecProblem[] }[];
+  /** Problems of the text itself; nothing was planned while there are any. */
+  problems: SpecProblem[];
+}
+
+/** What one document's dry run found, with the objects a diff shows. */
+export interface DocumentCheck extends DryRunDocument {
+  /** The live object, cleaned; absent when it does not exist. */
+  live?: Record<string, unknown>;
+  /** What the apply would make of it, cleaned; absent when refused. */
+  after?: Record<string, unknown>;
+}
+
+/** What applying one document did. */
+export type DocumentApplied =
+  | { ok: true; object: Record<string, unknown> }
+  | { ok: false; message: string; problems: SpecProblem[]; conflicts: FieldConflict[]; error?: AppError };
+
+const ok = (res: KubeResponse<unknown>) => res.status >= 200 && res.status < 300;
+
+/** `deployments.apps "web" in team-a`, `jobs.batch (generateName run-) in ci`. */
+export function documentLabel(planned: Pick<PlannedDocument, 'api' | 'ref'> & { doc: Pick<SpecDocument, 'generateName'> }): string {
+  const { api, ref, doc } = planned;
+  const name = ref.name !== undefined ? `"${ref.name}"` : `(generateName ${doc.generateName ?? ''})`;
+  return `${resourceLabel(api)} ${name}${ref.namespace ? ` in ${ref.namespace}` : ''}`;
+}
+
+function refOf(doc: SpecDocument, namespace?: string): SpecDocumentRef {
+  return { index: doc.index, line: doc.line, apiVersion: doc.apiVersion, kind: doc.kind, ...(doc.name !== undefined ? { name: doc.name } : {}), ...(namespace ? { namespace } : {}) };
+}
+
+function problemAt(doc: SpecDocument, field: string, message: string): SpecProblem {
+  const at = doc.lineOf(field);
+  return { line: at.line, ...(at.column ? { column: at.column } : {}), field, message, severity: 'error' };
+}
+
+/**
+ * Parses the spec and checks each document against what the cluster serves:
+ * its kind, and its namespace (a namespaced kind without one goes to the
+ * target's namespace; a cluster-scoped kind must name none).
+ *
+ * @throws AppError from {@link parseSpec}'s guards, and when the connection cannot be reached for discovery.
+ */
+export async function planSpec(access: KubeAccess, target: SpecTarget, label = 'the spec'): Promise<PlannedSpec> {
+  const parsed = parseSpec(target.text, label);
+  const kc = await access.config(target.connectionId);
+  if (parsed.problems.length) return { kc, entries: [], problems: parsed.problems };
+  const fallbackNamespace = target.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+  const entries: PlannedSpec['entries'] = [];
+  for (const doc of parsed.documents) {
+    const api = await access.resourceOfKind(target.connectionId, doc.apiVersion, doc.kind);
+    if (!api) {
+      entries.push({ ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'kind', `The cluster serves no kind ${doc.kind} in ${doc.apiVersion}`)] });
+      continue;
+    }
+    if (!api.namespaced && doc.namespace) {
+      entries.push({ ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'metadata.namespace', `${doc.kind} is cluster-scoped: leave metadata.namespace out`)] });
+      continue;
+    }
+    const namespace = api.namespaced ? (doc.namespace ?? fallbackNamespace) : undefined;
+    const ref = refOf(doc, namespace);
+    let objectUrl: string | undefined;
+    let collectionUrl: string;
+    try {
+      collectionUrl = objectPath(api, namespace);
+      objectUrl = doc.name === undefined ? undefined : objectPath(api, namespace, doc.name);
+    } catch (err) {
+      // "." or ".." as a name or namespace would address another object.
+      entries.push({ ref, problems: [problemAt(doc, doc.name === undefined ? 'metadata.namespace' : 'metadata.name', err instanceof AppError ? err.message : 'not a valid name')] });
+      continue;
+    }
+    const metadata = { ...(doc.object.metadata as Record<string, unknown> | undefined), ...(namespace ? { namespace } : {}) };
+    entries.push({ ref, problems: [], planned: { doc, ref, api, objectUrl, collectionUrl, body: { ...doc.object, metadata } } });
+  }
+  return { kc, entries, problems: [] };
+}
+
+/** The query of a write: Pilothouse's field manager, strict field validation (as kubectl), and the dry run or force asked for. */
+function writeQuery(options: { dryRun?: boolean; force?: boolean; apply: boolean }): string {
+  const query = new URLSearchParams({ fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' });
+  if (options.dryRun) query.set('dryRun', 'All');
+  if (options.apply && options.force) query.set('force', 'true');
+  return `?${query}`;
+}
+
+/** Sends the document: a server-side apply of the named object, or a create for `generateName`. */
+function send(kc: KubeConfig, planned: PlannedDocument, options: { dryRun?: boolean; force?: boolean }, signal?: AbortSignal): Promise<KubeResponse<unknown>> {
+  if (planned.objectUrl === undefined) {
+    return kubeRequest(kc, planned.collectionUrl + writeQuery({ ...options, apply: false }), { method: 'POST', body: planned.body, deadlineMs: REQUEST_DEADLINE_MS, signal });
+  }
+  return kubeRequest(kc, planned.objectUrl + writeQuery({ ...options, apply: true }), { method: 'PATCH', patch: 'apply', body: planned.body, deadlineMs: REQUEST_DEADLINE_MS, signal });
+}
+
+/** The live object, or undefined when there is none. */
+async function readLive(kc: KubeConfig, planned: PlannedDocument, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+  if (planned.objectUrl === undefined) return undefined;
+  const res = await kubeRequest<Record<string, unknown>>(kc, planned.objectUrl, { deadlineMs: REQUEST_DEADLINE_MS, signal });
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw kubeStatusError(`reading ${documentLabel(planned)}`, res.status, res.body);
+  return res.body;
+}
+
+/** The namespaces the spec's own documents create, by name. */
+function namespacesCreated(entries: PlannedSpec['entries']): Set<string> {
+  return new Set(entries.filter((e) => e.planned && e.ref.apiVersion === 'v1' && e.ref.kind === 'Namespace' && e.ref.name).map((e) => e.ref.name!));
+}
+
+/**
+ * What the server says of a refused write, as problems and conflicts. A 409
+ * on a document that carries a `resourceVersion` (an inspector Edit) is the
+ * object changed since it was opened, said so.
+ */
+export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): { message: string; problems: SpecProblem[]; conflicts: FieldConflict[] } {
+  const label = documentLabel(planned);
+  const conflicts = fieldConflicts(res.status, res.body);
+  if (conflicts.length) {
+    const managers = [...new Set(conflicts.map((c) => c.manager))].join(', ');
+    const message = `${label}: ${conflicts.length === 1 ? 'a field is' : `${conflicts.length} fields are`} owned by ${managers} with another value; apply with force to take ${conflicts.length === 1 ? 'it' : 'them'}`;
+    const problems = conflicts.map((c) => problemAt(planned.doc, c.field, `${c.field} is owned by ${c.manager}: ${c.message}`));
+    return { message, problems, conflicts };
+  }
+  const resourceVersion = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  if (res.status === 409 && resourceVersion !== undefined) {
+    const message = `${label} was changed since you opened it (it is no longer at resourceVersion ${String(resourceVersion)}); open it again to edit what it is now`;
+    return { message, problems: [problemAt(planned.doc, 'metadata.resourceVersion', message)], conflicts: [] };
+  }
+  const problems = statusProblems(planned.doc, res.status, res.body, `The server refused ${label}`);
+  return { message: `${label}: ${statusMessage(res.body) ?? problems[0]?.message ?? `HTTP ${res.status}`}`, problems, conflicts: [] };
+}
+
+/**
+ * One document's dry run: the live object read first (create when there is
+ * none), then the server's answer to the apply with `dryRun=All`, compared
+ * with the live object once both are cleaned (unchanged when equal).
+ */
+export async function checkDocument(
+  kc: KubeConfig,
+  planned: PlannedDocument,
+  options: { force?: boolean; createdNamespaces?: ReadonlySet<string>; signal?: AbortSignal } = {},
+): Promise<DocumentCheck> {
+  const live = await readLive(kc, planned, options.signal);
+  const res = await send(kc, planned, { dryRun: true, force: options.force }, options.signal);
+  const cleanLive = live && cleanObject(live);
+  if (res.status === 401) throw kubeStatusError(`checking ${documentLabel(planned)}`, res.status, res.body);
+  if (!ok(res)) {
+    const details = (res.body as { details?: { kind?: string; name?: string } } | undefined)?.details;
+    if (res.status === 404 && details?.kind === 'namespaces' && details.name && options.createdNamespaces?.has(details.name)) {
+      // A dry run creates nothing, so the namespace an earlier document creates is not there yet: the server can check this one only once it is.
+      const message = `Namespace ${details.name} is created by this spec; the server checks this document once it exists`;
+      return { ...planned.ref, outcome: 'create', problems: [{ line: planned.doc.line, message, severity: 'warning' }], conflicts: [] };
+    }
+    const { problems, conflicts } = refusal(planned, res);
+    return { ...planned.ref, outcome: conflicts.length ? 'conflict' : 'error', problems, conflicts, ...(cleanLive ? { live: cleanLive } : {}) };
+  }
+  const after = cleanObject(res.body);
+  const outcome = !cleanLive ? 'create' : sameJson(cleanLive, after) ? 'unchanged' : 'change';
+  return { ...planned.ref, outcome, problems: [], conflicts: [], after, ...(cleanLive ? { live: cleanLive } : {}) };
+}
+
+/** Runs `work` over `items` with at most `limit` at once, keeping their order in the answer. */
+async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Dry-runs every document of a planned spec ({@link DRY_RUN_CONCURRENCY} at
+ * a time); documents refused before the server was asked come back as errors.
+ */
+export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<DocumentCheck[]> {
+  const createdNamespaces = namespacesCreated(plan.entries);
+  return inPool(plan.entries, DRY_RUN_CONCURRENCY, (entry) =>
+    entry.planned
+      ? checkDocument(plan.kc, entry.planned, { ...options, createdNamespaces })
+      : Promise.resolve<DocumentCheck>({ ...entry.ref, outcome: 'error', problems: entry.problems, conflicts: [] }),
+  );
+}
+
+const dryRunDocument = ({ live: _live, after: _after, ...document }: DocumentCheck): DryRunDocument => document;
+
+/**
+ * `pipelines.dryRun`: each document's server-side dry run under the field
+ * manager `pilothouse`, without force; nothing is changed. The server is not
+ * asked while the text has problems.
+ */
+export async function dryRunSpec(access: KubeAccess, target: SpecTarget): Promise<DryRunResult> {
+  const plan = await planSpec(access, target);
+  if (plan.problems.length) return { documents: [], problems: plan.problems };
+  return { documents: (await checkSpec(plan)).map(dryRunDocument), problems: [] };
+}
+
+/** `pipelines.diff`: each document's live object beside the server's dry-run answer, both as YAML without server-set fields. */
+export async function diffSpec(access: KubeAccess, target: SpecTarget): Promise<{ documents: DiffDocument[]; problems: SpecProblem[] }> {
+  const plan = await planSpec(access, target);
+  if (plan.problems.length) return { documents: [], problems: plan.problems };
+  const checks = await checkSpec(plan);
+  return {
+    documents: checks.map(({ live, after, outcome: _outcome, ...rest }) => ({ ...rest, ...(live ? { live: objectYaml(live) } : {}), ...(after ? { after: objectYaml(after) } : {}) })),
+    problems: [],
+  };
+}
+
+/**
+ * Applies one document for real: a server-side apply (with `force` when
+ * chosen), or a create for `generateName`. A refusal comes back as a value
+ * with the server's words; an unreachable server or lost credentials throw.
+ */
+export async function applyDocument(kc: KubeConfig, planned: PlannedDocument, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<DocumentApplied> {
+  const res = await send(kc, planned, { force: options.force }, options.signal);
+  if (ok(res)) return { ok: true, object: res.body as Record<string, unknown> };
+  if (res.status === 401) throw kubeStatusError(`applying ${documentLabel(planned)}`, res.status, res.body);
+  const refused = refusal(planned, res);
+  const resourceVersion = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  const error = res.status === 409 && !refused.conflicts.length && resourceVersion !== undefined ? new AppError('CONFLICT', refused.message) : undefined;
+  return { ok: false, ...refused, ...(error ? { error } : {}) };
+}
+
+/**
+ * `pipelines.editable`: the object as YAML to edit, without the fields the
+ * server sets for itself but with `metadata.resourceVersion`, so an apply of
+ * it is refused (CONFLICT) when the object changed since.
+ *
+ * @throws AppError NOT_FOUND when it is gone; the server's refusal otherwise.
+ */
+export async function editableObject(access: KubeAccess, ref: ObjectRef): Promise<{ text: string }> {
+  const api = await access.resolve(ref.connectionId, ref.resource);
+  const label = `${resourceLabel(ref.resource)} "${ref.name}"${ref.namespace ? ` in ${ref.namespace}` : ''}`;
+  if (api.namespaced && !ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are namespaced: give the namespace of "${ref.name}"`);
+  if (!api.namespaced && ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are cluster-scoped: leave the namespace out`);
+  const kc = await access.config(ref.connectionId);
+  const res = await kubeRequest<Record<string, unknown>>(kc, objectPath(ref.resource, ref.namespace, ref.name), { deadlineMs: REQUEST_DEADLINE_MS });
+  if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is gone`);
+  if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
+  return { text: objectYaml(cleanObject(res.body, { keepResourceVersion: true })) };
+}
