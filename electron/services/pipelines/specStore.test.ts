@@ -1,0 +1,193 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { MAX_SPEC_BYTES } from '../../../shared/contract/pipelines';
+import { AppError } from '../../../shared/result';
+import { migrate } from '../store/database';
+import { migrations } from '../store/migrations';
+import { parseSpec, type ParsedSpec } from './specDocuments';
+import { createSpecStore } from './specStore';
+
+const JOB = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n';
+const TWO = `${JOB}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: eval\n`;
+
+function library() {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations);
+  return { db, store: createSpecStore(db) };
+}
+
+const failure = (fn: () => unknown): AppError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+};
+
+describe('spec library', () => {
+  it('saves a spec with its kinds and documents, and lists by name', () => {
+    const { store } = library();
+    const b = store.save({ name: 'train', text: TWO, message: 'first', connectionId: 'c1', namespace: 'ml' }, 'ann');
+    store.save({ name: 'Alpha', text: JOB, message: '' }, 'bob');
+    expect(b.changed).toBe(true);
+    expect(b.meta).toMatchObject({ name: 'train', connectionId: 'c1', namespace: 'ml', kinds: ['batch/v1 Job', 'v1 ConfigMap'], documents: 3, version: 1, updatedBy: 'ann' });
+    expect(b.meta.id).toMatch(/^sp-[a-z0-9]{20}$/);
+    expect(store.list().map((m) => m.name)).toEqual(['Alpha', 'train']);
+    expect(store.get(b.meta.id)).toMatchObject({ name: 'train', text: TWO });
+  });
+
+  it('makes each change a version, and a save that changes nothing none', () => {
+    const { store } = library();
+    const { meta } = store.save({ name: 'train', text: JOB, message: 'v1' }, 'ann');
+    expect(store.save({ id: meta.id, name: 'train', text: JOB, message: 'again', baseVersion: 1 }, 'ann')).toMatchObject({ changed: false, meta: { version: 1 } });
+    // The target alone is a change.
+    expect(store.save({ id: meta.id, name: 'train', text: JOB, message: 'target', connectionId: 'c2', baseVersion: 1 }, 'bob').meta.version).toBe(2);
+    expect(store.save({ id: meta.id, name: 'train', text: TWO, message: 'more', connectionId: 'c2', baseVersion: 2 }, 'bob').meta).toMatchObject({ version: 3, documents: 3 });
+    expect(store.versions(meta.id).map((v) => [v.version, v.message, v.savedBy])).toEqual([
+      [3, 'more', 'bob'],
+      [2, 'target', 'bob'],
+      [1, 'v1', 'ann'],
+    ]);
+    expect(store.versions(meta.id)[0]!.bytes).toBe(Buffer.byteLength(TWO));
+    expect(store.version(meta.id, 1).text).toBe(JOB);
+  });
+
+  it('refuses a save on a stale version, keeping what is stored', () => {
+    const { store } = library();
+    const { meta } = store.save({ name: 'train', text: JOB, message: '' }, 'ann');
+    store.save({ id: meta.id, name: 'train', text: TWO, message: 'bob was first', baseVersion: 1 }, 'bob');
+    const err = failure(() => store.save({ id: meta.id, name: 'train', text: `${JOB}# mine\n`, message: 'mine', baseVersion: 1 }, 'ann'));
+    expect(err.code).toBe('CONFLICT');
+    expect(err.message).toMatch(/saved by bob .*version 2.* after you opened version 1/);
+    expect(store.get(meta.id)).toMatchObject({ version: 2, text: TWO });
+  });
+
+  it('refuses a name another spec has, and names the contract refuses', () => {
+    const { store } = library();
+    store.save({ name: 'train', text: JOB, message: '' }, 'ann');
+    const other = store.save({ name: 'eval', text: JOB, message: '' }, 'ann').meta;
+    expect(failure(() => store.save({ name: 'train', text: JOB, message: '' }, 'ann')).code).toBe('CONFLICT');
+    expect(failure(() => store.save({ id: other.id, name: 'train', text: JOB, message: '' }, 'ann')).code).toBe('CONFLICT');
+    for (const bad of ['a/b', '..', '', '  ', 'x\\y', 'a\0b', '🙂'.repeat(121)]) expect(failure(() => store.save({ name: bad, text: JOB, message: '' }, 'ann')).code, bad).toBe('VALIDATION');
+    // 300 bytes of emoji is a name (the file name made of it is cut in bytes: see specFolder).
+    expect(store.save({ name: '🙂'.repeat(75), text: JOB, message: '' }, 'ann').meta.name).toBe('🙂'.repeat(75));
+    expect(store.save({ name: '  padded  ', text: JOB, message: '' }, 'ann').meta.name).toBe('padded');
+    expect(store.list()).toHaveLength(4);
+  });
+
+  it('refuses text with YAML problems, naming the first line', () => {
+    const { store } = library();
+    const bad = `${JOB}---\nkind: [unclosed\n`;
+    const problems = parseSpec(bad, 'x').problems;
+    expect(problems.length).toBeGreaterThan(0);
+    const err = failure(() => store.save({ name: 'train', text: bad, message: '' }, 'ann'));
+    expect(err.code).toBe('VALIDATION');
+    expect(err.message).toContain(`train, line ${problems[0]!.line}:`);
+    expect(err.location).toMatchObject({ file: 'train', line: problems[0]!.line });
+    expect(store.list()).toEqual([]);
+  });
+
+  it('refuses a spec over the size limit in UTF-8 bytes', () => {
+    const { store } = library();
+    // Under the limit in UTF-16 units, over it in bytes.
+    const text = `# ${'é'.repeat(MAX_SPEC_BYTES / 2)}\n${JOB}`;
+    expect(text.length).toBeLessThan(MAX_SPEC_BYTES);
+    expect(failure(() => store.save({ name: 'big', text, message: '' }, 'ann')).code).toBe('FILE_TOO_LARGE');
+  });
+
+  it('reverts to an earlier version as a new one, and refuses one that does not exist', () => {
+    const { store } = library();
+    const { meta } = store.save({ name: 'train', text: JOB, message: 'one', namespace: 'ml' }, 'ann');
+    store.save({ id: meta.id, name: 'train', text: TWO, message: 'two', namespace: 'ml', baseVersion: 1 }, 'ann');
+    const missing = failure(() => store.revert(meta.id, 7, 2, 'bob'));
+    expect(missing.code).toBe('NOT_FOUND');
+    expect(missing.message).toContain('versions are 1 to 2');
+    expect(failure(() => store.revert(meta.id, 1, 1, 'bob')).code).toBe('CONFLICT');
+    const reverted = store.revert(meta.id, 1, 2, 'bob');
+    expect(reverted).toMatchObject({ changed: true, meta: { version: 3, namespace: 'ml', documents: 1, updatedBy: 'bob' } });
+    expect(store.versions(meta.id)[0]!.message).toBe('Revert to v1');
+    expect(store.get(meta.id).text).toBe(JOB);
+    expect(store.revert(meta.id, 1, 3, 'bob').changed).toBe(false);
+    expect(failure(() => store.revert('sp-nope', 1, 1, 'bob')).code).toBe('NOT_FOUND');
+  });
+
+  it('records applies and lists them newest first, and a delete takes everything', () => {
+    const { db, store } = library();
+    const { meta } = store.save({ name: 'train', text: JOB, message: '' }, 'ann');
+    const first = store.recordApplyStart({ specId: meta.id, version: 1, connectionId: 'c1', namespace: 'ml', taskId: 't1', actor: 'ann' });
+    store.recordApplyEnd(first, { outcome: 'partial', applied: 1, failed: 1, notAttempted: 1 });
+    // A second end (a late cancel) does not rewrite the first.
+    store.recordApplyEnd(first, { outcome: 'cancelled', applied: 0, failed: 0, notAttempted: 3 });
+    store.recordApplyStart({ specId: meta.id, version: 1, connectionId: 'c2', taskId: 't2', actor: 'bob' });
+    const applies = store.applies(meta.id);
+    expect(applies.map((a) => [a.taskId, a.outcome])).toEqual([
+      ['t2', 'running'],
+      ['t1', 'partial'],
+    ]);
+    expect(applies[1]).toMatchObject({ namespace: 'ml', applied: 1, failed: 1, notAttempted: 1 });
+    expect(applies[1]!.finishedAt).toBeDefined();
+    expect(applies[0]!.namespace).toBeUndefined();
+    expect(failure(() => store.recordApplyStart({ specId: 'sp-gone', version: 1, connectionId: 'c', taskId: 't', actor: 'a' })).code).toBe('NOT_FOUND');
+
+    expect(store.delete(meta.id).name).toBe('train');
+    expect(db.prepare(`SELECT (SELECT count(*) FROM pipeline_spec_versions) + (SELECT count(*) FROM pipeline_spec_applies) AS n`).get()).toEqual({ n: 0 });
+    expect(failure(() => store.get(meta.id)).code).toBe('NOT_FOUND');
+    expect(failure(() => store.delete(meta.id)).code).toBe('NOT_FOUND');
+  });
+
+  it('keeps the commit of a version', () => {
+    const { store } = library();
+    const { meta } = store.save({ name: 'train', text: JOB, message: '' }, 'ann');
+    expect(store.versions(meta.id)[0]!.gitCommit).toBeUndefined();
+    store.setGitCommit(meta.id, 1, 'a'.repeat(40));
+    expect(store.versions(meta.id)[0]!.gitCommit).toBe('a'.repeat(40));
+  });
+});
+
+describe('spec import into the library', () => {
+  const file = (path: string, name: string, text: string) => ({ path, name, text, parsed: parseSpec(text, path) });
+
+  it('adds new files, leaves unchanged ones, and updates a file changed only in the folder', () => {
+    const { store } = library();
+    const first = store.importFiles([file('train/a.yaml', 'train.a', JOB)], 'ann');
+    expect(first.added).toHaveLength(1);
+    const id = first.added[0]!;
+    expect(store.get(id)).toMatchObject({ name: 'train.a', path: 'train/a.yaml' });
+    expect(store.versions(id)[0]!.message).toBe('Imported from train/a.yaml');
+    expect(store.importFiles([file('train/a.yaml', 'train.a', JOB)], 'ann')).toMatchObject({ added: [], updated: [], unchanged: 1 });
+    expect(store.importFiles([file('train/a.yaml', 'train.a', TWO)], 'ann')).toMatchObject({ updated: [id], conflicts: [] });
+    expect(store.get(id)).toMatchObject({ version: 2, text: TWO, documents: 3 });
+  });
+
+  it('keeps in-app edits over an unchanged file, and lists a file changed in both places', () => {
+    const { store } = library();
+    const id = store.importFiles([file('a.yaml', 'a', JOB)], 'ann').added[0]!;
+    store.save({ id, name: 'a', text: `${JOB}# edited in the app\n`, message: 'app', baseVersion: 1 }, 'bob');
+    expect(store.importFiles([file('a.yaml', 'a', JOB)], 'ann')).toMatchObject({ unchanged: 1, updated: [], conflicts: [] });
+    expect(store.importFiles([file('a.yaml', 'a', TWO)], 'ann')).toMatchObject({ unchanged: 0, updated: [], conflicts: ['a.yaml'] });
+    expect(store.get(id)).toMatchObject({ version: 2, text: `${JOB}# edited in the app\n` });
+  });
+
+  it('does not take a name another spec has', () => {
+    const { store } = library();
+    store.save({ name: 'a', text: TWO, message: '' }, 'ann');
+    const same = store.save({ name: 'b', text: JOB, message: '' }, 'ann').meta;
+    const out = store.importFiles([file('a.yaml', 'a', JOB), file('b.yml', 'b', JOB), file('x/a.yaml', 'x.a', JOB)], 'ann');
+    expect(out.clashes.map((c) => c.path)).toEqual(['a.yaml']);
+    expect(out.clashes[0]!.reason).toContain('made in the app');
+    // A spec made in the app with the file's very text takes the file's path.
+    expect(out.unchanged).toBe(1);
+    expect(store.get(same.id).path).toBe('b.yml');
+    expect(store.importFiles([file('a.yml', 'x.a', TWO)], 'ann').clashes[0]!.reason).toContain('imported from x/a.yaml');
+  });
+
+  it('stores nothing when a file fails to store', () => {
+    const { store } = library();
+    const broken = { ...file('z.yaml', 'z', JOB), parsed: undefined as unknown as ParsedSpec };
+    expect(() => store.importFiles([file('y.yaml', 'y', JOB), broken], 'ann')).toThrow();
+    expect(store.list()).toEqual([]);
+  });
+});
