@@ -25,6 +25,7 @@ import { checkPrerequisites } from './prereqs';
 import { isAlive, rssKiB, secs, spawnDaemon, stopDaemon, freePort, waitFor } from './proc';
 import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prometheus';
 import { installArgoCdCrds } from './argoCd';
+import { installArgoWorkflowsCrds } from './argoWorkflows';
 import { argoRolloutsHealthy, startArgoRollouts, type ArgoRolloutsInfo } from './argoRollouts';
 import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
 
@@ -173,8 +174,8 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
     await startApiserver(cluster);
   }
   await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
-  // A bed started before the Argo CD CRDs were part of it gets them now; applying them again changes nothing.
-  await installArgoCdCrds(state.info.clusters.primary);
+  // A bed started before the Argo CD or Argo Workflows CRDs were part of it gets them now; applying them again changes nothing.
+  await Promise.all([installArgoCdCrds(state.info.clusters.primary), installArgoWorkflowsCrds(state.info.clusters.primary)]);
   // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
   if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS || state.info.prometheus.historyEnd === undefined) {
     log('Prometheus history is stale; backfilling a fresh day');
@@ -229,7 +230,11 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
     timed('moto', startMoto(dir)),
     timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
   ]);
-  const [rollouts] = await Promise.all([timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary)), timed('Argo CD CRDs', installArgoCdCrds(clusters.primary))]);
+  const [rollouts] = await Promise.all([
+    timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary)),
+    timed('Argo CD CRDs', installArgoCdCrds(clusters.primary)),
+    timed('Argo Workflows CRDs', installArgoWorkflowsCrds(clusters.primary)),
+  ]);
   const state: TestbedState = {
     info: {
       clusters,

@@ -22,6 +22,8 @@ export const HELM_VERSION = 'v3.22.0';
 export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 /** Argo CD release whose Application and AppProject CRDs the bed installs (no Argo CD controller runs). */
 export const ARGO_CD_VERSION = 'v3.2.0';
+/** Argo Workflows release whose CRDs the bed installs (no Argo Workflows controller runs). v3 is refused by the Go module proxy; v4.0.5 is the release it serves. */
+export const ARGO_WORKFLOWS_VERSION = 'v4.0.5';
 /** moto release installed into the test-bed venv. */
 export const MOTO_VERSION = '5.2.5';
 
@@ -43,6 +45,7 @@ export const BUILD_DIRS = {
   helm: join(BIN_CACHE_ROOT, `helm-${HELM_VERSION}`),
   argoRollouts: join(BIN_CACHE_ROOT, `argo-rollouts-${ARGO_ROLLOUTS_VERSION}`),
   argoCd: join(BIN_CACHE_ROOT, `argo-cd-${ARGO_CD_VERSION}`),
+  argoWorkflows: join(BIN_CACHE_ROOT, `argo-workflows-${ARGO_WORKFLOWS_VERSION}`),
 } as const;
 
 /** Absolute paths of every binary the bed runs. */
@@ -82,3 +85,18 @@ export const ARGO_ROLLOUTS_CRDS = join(BUILD_DIRS.argoRollouts, 'crds');
 
 /** Argo CD's Application and AppProject CRDs of {@link ARGO_CD_VERSION}, copied from its module. */
 export const ARGO_CD_CRDS = join(BUILD_DIRS.argoCd, 'crds');
+
+/** Argo Workflows' CRDs of {@link ARGO_WORKFLOWS_VERSION} (Workflow, CronWorkflow, the templates and the controller's own kinds), copied from its module. */
+export const ARGO_WORKFLOWS_CRDS = join(BUILD_DIRS.argoWorkflows, 'crds');
+
+/** The CRD files the bed applies, from the module's `manifests/base/crds/minimal`. */
+export const ARGO_WORKFLOWS_CRD_FILES = [
+  'argoproj.io_clusterworkflowtemplates.yaml',
+  'argoproj.io_cronworkflows.yaml',
+  'argoproj.io_workflowartifactgctasks.yaml',
+  'argoproj.io_workfloweventbindings.yaml',
+  'argoproj.io_workflows.yaml',
+  'argoproj.io_workflowtaskresults.yaml',
+  'argoproj.io_workflowtasksets.yaml',
+  'argoproj.io_workflowtemplates.yaml',
+] as const;
