@@ -1,0 +1,129 @@
+import { create } from 'zustand';
+import type { Spec, SpecMeta } from '../../../../shared/contract';
+import { navigate } from '../../shell/routes';
+import { selectedConnection, useConnections } from '../connections/connectionsStore';
+
+/** What a save sends besides the text's id and version: the spec as the user set it. */
+export interface SpecFields {
+  name: string;
+  /** The Kubernetes connection it is applied to; absent until chosen. */
+  connectionId?: string;
+  /** Absent: the connection's default. */
+  namespace?: string;
+  text: string;
+}
+
+/** A spec being edited: its fields as edited, and what they were when editing began. */
+export interface SpecDraft extends SpecFields {
+  /** Absent for a new spec. */
+  id?: string;
+  /** The version the edit started from: a save made meanwhile by someone else is refused, not overwritten. */
+  baseVersion?: number;
+  /** The fields when editing began (or at the last save); the draft is unsaved while they differ. */
+  original: SpecFields;
+}
+
+/** The page's own dialogs, opened from the page or the palette. */
+export type PipelinesDialog = 'import' | 'export';
+
+interface PipelinesState {
+  /** The spec shown on the Pipelines page. */
+  selectedId: string | null;
+  /** The edit under way. Kept here, not in the page, so leaving the page does not lose it. */
+  draft: SpecDraft | null;
+  dialog: PipelinesDialog | null;
+  /** The spec pane shows the spec's history instead of its editor. */
+  history: boolean;
+  /** A spec to show once the user has said what becomes of the unsaved draft (`''`: a new spec). */
+  pending: string | null;
+  select(id: string | null): void;
+  /** Starts editing `fields` afresh: they become the draft's original. */
+  edit(draft: Omit<SpecDraft, 'original'>): void;
+  change(fields: Partial<SpecFields>): void;
+  closeDraft(): void;
+  openDialog(dialog: PipelinesDialog | null): void;
+  showHistory(history: boolean): void;
+  setPending(pending: string | null): void;
+}
+
+const fieldsOf = ({ name, connectionId, namespace, text }: SpecFields): SpecFields => ({ name, connectionId, namespace, text });
+
+export const usePipelines = create<PipelinesState>()((set) => ({
+  selectedId: null,
+  draft: null,
+  dialog: null,
+  history: false,
+  pending: null,
+  select: (selectedId) => set({ selectedId }),
+  edit: (draft) => set({ draft: { ...draft, original: fieldsOf(draft) } }),
+  change: (fields) => set((s) => (s.draft ? { draft: { ...s.draft, ...fields } } : s)),
+  closeDraft: () => set({ draft: null }),
+  openDialog: (dialog) => set({ dialog }),
+  showHistory: (history) => set({ history }),
+  setPending: (pending) => set({ pending }),
+}));
+
+/** The draft has changes that are not saved. */
+export function isDirty(draft: SpecDraft | null): boolean {
+  if (!draft) return false;
+  const { original: o } = draft;
+  return draft.text !== o.text || draft.name !== o.name || (draft.connectionId ?? '') !== (o.connectionId ?? '') || (draft.namespace ?? '') !== (o.namespace ?? '');
+}
+
+/** A draft of a spec as the library holds it now. */
+export function draftOf(spec: Spec): Omit<SpecDraft, 'original'> {
+  return { id: spec.id, baseVersion: spec.version, name: spec.name, connectionId: spec.connectionId, namespace: spec.namespace, text: spec.text };
+}
+
+/** The draft after a save of it answered `saved`: the same fields, now the saved ones. */
+export function savedDraft(draft: SpecDraft, saved: SpecMeta): Omit<SpecDraft, 'original'> {
+  return { ...fieldsOf(draft), id: saved.id, baseVersion: saved.version, name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace };
+}
+
+/** What a new spec starts as: a small Job that prints and exits. */
+export const NEW_SPEC = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: hello
+spec:
+  backoffLimit: 0
+  ttlSecondsAfterFinished: 3600
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: hello
+          image: busybox:1.36
+          command: ["sh", "-c", "echo hello from Pilothouse"]
+`;
+
+/** Shows spec `id` on the Pipelines page, from anywhere in the app; with an unsaved draft, the page first asks whether to drop it. */
+export function openSpec(id: string): void {
+  const { draft, select, closeDraft, showHistory, setPending } = usePipelines.getState();
+  if (isDirty(draft)) setPending(id);
+  else {
+    closeDraft();
+    select(id);
+    showHistory(false);
+  }
+  navigate('pipelines');
+}
+
+/** Opens the editor on a new spec for the selected Kubernetes connection, from anywhere in the app; with an unsaved draft, the page first asks. */
+export function newSpec(): void {
+  const { draft, edit, select, showHistory, setPending } = usePipelines.getState();
+  if (isDirty(draft)) setPending('');
+  else {
+    const selected = selectedConnection(useConnections.getState());
+    select(null);
+    showHistory(false);
+    edit({ name: 'new-pipeline', connectionId: selected?.kind === 'kubernetes' ? selected.id : undefined, text: NEW_SPEC });
+  }
+  navigate('pipelines');
+}
+
+/** Opens the import dialog on the Pipelines page, from anywhere in the app. */
+export function importSpecs(): void {
+  usePipelines.getState().openDialog('import');
+  navigate('pipelines');
+}
