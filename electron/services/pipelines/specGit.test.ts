@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { madeTempDir } from '../../../test/support/tempDirs';
+import { migrate } from '../store/database';
+import { migrations } from '../store/migrations';
+import { authorOf, createSpecGit, GIT_REPOSITORY_KEY } from './specGit';
+import { createSpecStore } from './specStore';
+
+const JOB = (name: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n`;
+const gitIn = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined } }).trim();
+
+function setup() {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations);
+  const store = createSpecStore(db);
+  const warn = vi.fn();
+  const git = createSpecGit({ db, store, log: { warn } });
+  const repo = madeTempDir('ph-specs-git-');
+  gitIn(repo, 'init', '-q');
+  return { db, store, git, warn, repo };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('spec repository', () => {
+  it('takes only the top folder of a git work tree', async () => {
+    const { git, db, repo } = setup();
+    const plain = madeTempDir('ph-specs-nogit-');
+    mkdirSync(join(repo, 'sub'));
+    await expect(git.setRepository(plain)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('is not a git repository') });
+    await expect(git.setRepository(join(repo, 'sub'))).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining(`inside the repository ${repo}`) });
+    await expect(git.setRepository('relative/repo')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(git.setRepository(join(plain, 'missing'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(git.repository()).resolves.toEqual({});
+    await expect(git.setRepository(repo)).resolves.toEqual({ path: repo });
+    expect(db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(GIT_REPOSITORY_KEY)).toBe(repo);
+    await expect(git.repository()).resolves.toEqual({ path: repo });
+    rmSync(join(repo, '.git'), { recursive: true });
+    await expect(git.repository()).resolves.toMatchObject({ path: repo, problem: expect.stringContaining('not a git repository') });
+    await expect(git.setRepository()).resolves.toEqual({});
+    await expect(git.repository()).resolves.toEqual({});
+  });
+
+  it('commits each version as <name>.yaml with its message and author, whatever GIT_* the environment holds', async () => {
+    const { git, store, repo } = setup();
+    await git.setRepository(repo);
+    // Each of these would send git elsewhere, or sign as someone else.
+    const decoy = madeTempDir('ph-specs-decoy-');
+    vi.stubEnv('GIT_DIR', join(decoy, '.git'));
+    vi.stubEnv('GIT_WORK_TREE', decoy);
+    vi.stubEnv('GIT_INDEX_FILE', join(decoy, 'index'));
+    vi.stubEnv('GIT_AUTHOR_NAME', 'Mallory');
+    vi.stubEnv('GIT_COMMITTER_EMAIL', 'mallory@example.com');
+    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'First cut\n\n# not a comment' }, 'ann@example.com');
+    const first = await git.commit(meta.id, 1);
+    expect(first.problem).toBeUndefined();
+    expect(first.commit).toMatch(/^[0-9a-f]{40}$/);
+    store.save({ id: meta.id, name: 'train', text: JOB('b'), message: '', baseVersion: 1 }, 'bob <x>');
+    const second = await git.commit(meta.id, 2);
+    vi.unstubAllEnvs();
+    expect(readFileSync(join(repo, 'train.yaml'), 'utf8')).toBe(JOB('b'));
+    expect(gitIn(repo, 'log', '--format=%H|%an|%ae|%cn|%B', '--')).toBe(
+      [`${second.commit}|bob x|bob.x@pilothouse.invalid|bob x|Save train (version 2)`, '', `${first.commit}|ann@example.com|ann@example.com|ann@example.com|First cut`, '', '# not a comment'].join('\n'),
+    );
+    expect(store.versions(meta.id).map((v) => v.gitCommit)).toEqual([second.commit, first.commit]);
+    expect(readdirSync(decoy)).toEqual([]);
+  });
+
+  it('commits versions asked at once one after the other, and a 300-byte emoji name within the file name limit', async () => {
+    const { git, store, repo } = setup();
+    await git.setRepository(repo);
+    const emoji = store.save({ name: '🙂'.repeat(75), text: JOB('e'), message: 'emoji' }, 'ann').meta;
+    const other = store.save({ name: 'other', text: JOB('o'), message: 'other' }, 'ann').meta;
+    const [a, b] = await Promise.all([git.commit(emoji.id, 1), git.commit(other.id, 1)]);
+    expect([a.problem, b.problem]).toEqual([undefined, undefined]);
+    expect(gitIn(repo, 'log', '--format=%s')).toBe('other\nemoji');
+    expect(gitIn(repo, 'ls-files')).toContain('other.yaml');
+  });
+
+  it('keeps the version when the commit fails, and says why', async () => {
+    const { git, store, repo, warn } = setup();
+    await git.setRepository(repo);
+    const hook = join(repo, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "commits are frozen today" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
+    const outcome = await git.commit(meta.id, 1);
+    expect(outcome.commit).toBeUndefined();
+    expect(outcome.problem).toContain('commits are frozen today');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('not committed'), expect.objectContaining({ specId: meta.id, version: 1 }));
+    expect(store.get(meta.id).version).toBe(1);
+    expect(store.versions(meta.id)[0]!.gitCommit).toBeUndefined();
+
+    // The repository gone: the same.
+    rmSync(join(repo, '.git'), { recursive: true });
+    expect((await git.commit(meta.id, 1)).problem).toContain('not a git repository');
+  });
+
+  it('never writes through a link at the spec file', async () => {
+    const { git, store, repo } = setup();
+    await git.setRepository(repo);
+    const outside = join(madeTempDir('ph-specs-git-out-'), 'target.yaml');
+    writeFileSync(outside, 'untouched\n');
+    symlinkSync(outside, join(repo, 'train.yaml'));
+    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
+    expect((await git.commit(meta.id, 1)).problem).toContain('symbolic link');
+    expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
+  });
+
+  it('does nothing without a repository', async () => {
+    const { git, store } = setup();
+    const { meta } = store.save({ name: 'train', text: JOB('a'), message: '' }, 'ann');
+    await expect(git.commit(meta.id, 1)).resolves.toEqual({});
+  });
+
+  it('makes an author git takes', () => {
+    expect(authorOf('ann')).toEqual({ name: 'ann', email: 'ann@pilothouse.invalid' });
+    expect(authorOf('ann@corp.example')).toEqual({ name: 'ann@corp.example', email: 'ann@corp.example' });
+    expect(authorOf('Évé <x>\nEvil: y')).toEqual({ name: 'Évé x Evil: y', email: 'Eve.x.Evil.y@pilothouse.invalid' });
+    expect(authorOf('')).toEqual({ name: 'Pilothouse', email: 'Pilothouse@pilothouse.invalid' });
+  });
+});
