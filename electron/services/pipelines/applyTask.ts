@@ -164,8 +164,7 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
       ctx.record({ summary: record.summary(), audit: { after: `applied ${record.count('applied')} of ${total} documents` } });
     };
 
-    const checks = await checkSpec(plan, { force: params.force, signal: ctx.signal });
-    ctx.progress(total, total);
+    const checks = await checkSpec(plan, { force: params.force, signal: ctx.signal, onChecked: (done) => ctx.progress(done, total, `Dry run: ${done} of ${total} checked`) });
     const refused = checks.filter((c) => c.outcome === 'error' || c.outcome === 'conflict');
     if (refused.length) {
       for (const check of checks) {

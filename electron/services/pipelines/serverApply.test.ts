@@ -129,6 +129,13 @@ describe('dryRunSpec', () => {
     ]);
     expect(script.sent.find((s) => s.method === 'POST')?.path).toBe('/apis/batch/v1/namespaces/ci/jobs?fieldManager=pilothouse&fieldValidation=Strict&dryRun=All');
   });
+  it('says a version of a kind the cluster does not serve is not served, on the apiVersion line', async () => {
+    const path = '/apis/apps/v1beta1/namespaces/team-a/deployments/web';
+    script.routes[`GET ${path}`] = () => ({ status: 404, body: { kind: 'Status', code: 404, message: 'the server could not find the requested resource', details: {} } });
+    script.routes[`PATCH ${path}`] = script.routes[`GET ${path}`];
+    const [doc] = (await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB.replace('apps/v1', 'apps/v1beta1') })).documents;
+    expect(doc).toMatchObject({ outcome: 'error', problems: [{ line: 1, field: 'apiVersion', message: 'The cluster serves no kind Deployment in apps/v1beta1' }] });
+  });
 });
 
 describe('diffSpec', () => {

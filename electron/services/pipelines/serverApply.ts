@@ -177,6 +177,11 @@ export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): {
     const message = `${label} was changed since you opened it (it is no longer at resourceVersion ${String(resourceVersion)}); open it again to edit what it is now`;
     return { message, problems: [problemAt(planned.doc, 'metadata.resourceVersion', message)], conflicts: [] };
   }
+  if (res.status === 404 && !(res.body as { details?: { name?: string } } | undefined)?.details?.name) {
+    // Discovery knows the kind in another version of its group: the server has no such resource path.
+    const message = `The cluster serves no kind ${planned.ref.kind} in ${planned.ref.apiVersion}`;
+    return { message: `${label}: ${message}`, problems: [problemAt(planned.doc, 'apiVersion', message)], conflicts: [] };
+  }
   const problems = statusProblems(planned.doc, res.status, res.body, `The server refused ${label}`);
   return { message: `${label}: ${statusMessage(res.body) ?? problems[0]?.message ?? `HTTP ${res.status}`}`, problems, conflicts: [] };
 }
@@ -228,13 +233,16 @@ async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) 
  * Dry-runs every document of a planned spec ({@link DRY_RUN_CONCURRENCY} at
  * a time); documents refused before the server was asked come back as errors.
  */
-export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<DocumentCheck[]> {
+export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; signal?: AbortSignal; onChecked?: (done: number) => void } = {}): Promise<DocumentCheck[]> {
   const createdNamespaces = namespacesCreated(plan.entries);
-  return inPool(plan.entries, DRY_RUN_CONCURRENCY, (entry) =>
-    entry.planned
-      ? checkDocument(plan.kc, entry.planned, { ...options, createdNamespaces })
-      : Promise.resolve<DocumentCheck>({ ...entry.ref, outcome: 'error', problems: entry.problems, conflicts: [] }),
-  );
+  let done = 0;
+  return inPool(plan.entries, DRY_RUN_CONCURRENCY, async (entry) => {
+    const check = entry.planned
+      ? await checkDocument(plan.kc, entry.planned, { force: options.force, signal: options.signal, createdNamespaces })
+      : { ...entry.ref, outcome: 'error' as const, problems: entry.problems, conflicts: [] };
+    options.onChecked?.(++done);
+    return check;
+  });
 }
 
 const dryRunDocument = ({ live: _live, after: _after, ...document }: DocumentCheck): DryRunDocument => document;
