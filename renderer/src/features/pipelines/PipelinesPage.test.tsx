@@ -4,12 +4,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SpecProblem } from '../../../../shared/contract';
 import { createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
-import { createRegistry } from '../../shell/feature';
-import { features } from '..';
 import { useConnections } from '../connections/connectionsStore';
-import { pipelinesFeature } from './feature';
 import { NEW_SPEC, usePipelines } from './pipelinesStore';
-import { spec, specApply, specMeta, specVersion, TRAIN_TEXT } from './testKit';
+import { pipelinesRegistry, spec, specApply, specMeta, specVersion, TRAIN_TEXT } from './testKit';
 
 // Monaco cannot run in jsdom: the editor is a text area with the same props, the problems it was given beside it.
 vi.mock('../../shell/monaco/YamlSpecEditor', () => ({
@@ -37,9 +34,6 @@ vi.mock('./ApplyReviewDialog', () => ({
   ),
 }));
 
-// The placeholder holds the route until the lead registers this feature in features/index.ts.
-const registry = createRegistry([...features.filter((f) => f.id !== 'pipelines'), pipelinesFeature]);
-
 const library = () =>
   createFakeBridge({
     'connections.list': () => ok([kubeConnection(), kubeConnection({ id: 'k-dev', name: 'dev', labels: {} })]),
@@ -47,7 +41,7 @@ const library = () =>
     'pipelines.spec': ({ id }) => ok(id === 'sp-train' ? spec() : spec({ id: 'sp-etl', name: 'etl-cron', text: 'kind: CronJob\n', version: 1, connectionId: undefined, namespace: undefined })),
   });
 
-const render = (fake = library()) => renderApp(fake, '#/pipelines', registry);
+const render = (fake = library()) => renderApp(fake, '#/pipelines', pipelinesRegistry);
 const specs = () => screen.getByRole('listbox', { name: 'Pipeline specs' });
 const editor = () => screen.getByRole('textbox', { name: 'Spec YAML' }) as HTMLTextAreaElement;
 const openTrain = async (user: ReturnType<typeof userEvent.setup>) => {
@@ -268,6 +262,20 @@ describe('Pipelines page: dry run and apply', () => {
     expect(review.textContent).toContain('prod-eu sp-train v4 production=true');
     expect(within(review).getByText(`${TRAIN_TEXT}# more`, { normalizer: (s) => s })).toBeTruthy();
   });
+});
+
+it('saves a new spec before its first review', async () => {
+  const user = userEvent.setup();
+  const fake = library();
+  fake.handle('pipelines.save', (p) => ok(specMeta({ id: 'sp-new', name: p.name, version: 1, connectionId: p.connectionId, namespace: p.namespace })));
+  render(fake);
+  act(() => useConnections.getState().select('k-dev'));
+  await user.click(await screen.findByRole('button', { name: 'New' }));
+  await user.click(screen.getByRole('button', { name: 'Review and apply…' }));
+  const ask = await screen.findByRole('alert');
+  expect(ask.textContent).toContain('Save the spec first');
+  await user.click(within(ask).getByRole('button', { name: 'Save, then review' }));
+  expect((await screen.findByRole('dialog', { name: 'Review and apply' })).textContent).toContain('dev sp-new v1 production=false');
 });
 
 describe('Pipelines page: history', () => {

@@ -50,7 +50,8 @@ export function PipelinesPage() {
     const spec = chosen.value;
     if (!spec) return;
     const { draft: now, edit } = usePipelines.getState();
-    if (!now || (now.id === spec.id && !isDirty(now) && now.baseVersion !== spec.version)) edit(draftOf(spec));
+    if (!now) edit(draftOf(spec));
+    else if (now.id === spec.id && !isDirty(now) && now.baseVersion !== spec.version) edit({ ...draftOf(spec), session: now.session });
   }, [chosen.value, hasDraft]);
 
   // Unsaved changes are not left behind by closing the window either.
@@ -99,7 +100,7 @@ export function PipelinesPage() {
           {history && draft?.id && shownSpec ? (
             <SpecHistory spec={shownSpec} dirty={dirty} refreshKey={`${refresh} ${shownSpec.version}`} />
           ) : draft ? (
-            <SpecEditorPane key={draft.id ?? 'new'} draft={draft} />
+            <SpecEditorPane key={draft.session} draft={draft} />
           ) : selectedId && chosen.error !== undefined ? (
             <ErrorNotice error={{ ...describeError(chosen.error, { refresh: chosen.refetch }), title: 'Could not open the spec' }} />
           ) : selectedId ? (

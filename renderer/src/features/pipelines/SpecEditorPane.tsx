@@ -119,7 +119,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
       const current = await call('pipelines.spec', { id: draft.id });
       setEarlier(draft.text);
       setConflict(false);
-      edit(draftOf(current));
+      edit({ ...draftOf(current), session: draft.session });
     } catch (err) {
       setError(describeError(err));
     }

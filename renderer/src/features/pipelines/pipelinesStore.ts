@@ -21,7 +21,12 @@ export interface SpecDraft extends SpecFields {
   baseVersion?: number;
   /** The fields when editing began (or at the last save); the draft is unsaved while they differ. */
   original: SpecFields;
+  /** Which edit this is: kept through saves and reloads of the draft, new for another spec, so the editor's own state goes with it. */
+  session: number;
 }
+
+/** What starts an edit: a draft's fields, and its session when it carries on one. */
+export type DraftStart = Omit<SpecDraft, 'original' | 'session'> & { session?: number };
 
 /** The page's own dialogs, opened from the page or the palette. */
 export type PipelinesDialog = 'import' | 'export';
@@ -38,7 +43,7 @@ interface PipelinesState {
   pending: string | null;
   select(id: string | null): void;
   /** Starts editing `fields` afresh: they become the draft's original. */
-  edit(draft: Omit<SpecDraft, 'original'>): void;
+  edit(draft: DraftStart): void;
   change(fields: Partial<SpecFields>): void;
   closeDraft(): void;
   openDialog(dialog: PipelinesDialog | null): void;
@@ -48,6 +53,8 @@ interface PipelinesState {
 
 const fieldsOf = ({ name, connectionId, namespace, text }: SpecFields): SpecFields => ({ name, connectionId, namespace, text });
 
+let sessions = 0;
+
 export const usePipelines = create<PipelinesState>()((set) => ({
   selectedId: null,
   draft: null,
@@ -55,7 +62,7 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   history: false,
   pending: null,
   select: (selectedId) => set({ selectedId }),
-  edit: (draft) => set({ draft: { ...draft, original: fieldsOf(draft) } }),
+  edit: (draft) => set({ draft: { ...draft, session: draft.session ?? ++sessions, original: fieldsOf(draft) } }),
   change: (fields) => set((s) => (s.draft ? { draft: { ...s.draft, ...fields } } : s)),
   closeDraft: () => set({ draft: null }),
   openDialog: (dialog) => set({ dialog }),
@@ -71,13 +78,13 @@ export function isDirty(draft: SpecDraft | null): boolean {
 }
 
 /** A draft of a spec as the library holds it now. */
-export function draftOf(spec: Spec): Omit<SpecDraft, 'original'> {
+export function draftOf(spec: Spec): DraftStart {
   return { id: spec.id, baseVersion: spec.version, name: spec.name, connectionId: spec.connectionId, namespace: spec.namespace, text: spec.text };
 }
 
-/** The draft after a save of it answered `saved`: the same fields, now the saved ones. */
-export function savedDraft(draft: SpecDraft, saved: SpecMeta): Omit<SpecDraft, 'original'> {
-  return { ...fieldsOf(draft), id: saved.id, baseVersion: saved.version, name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace };
+/** The draft after a save of it answered `saved`: the same fields, now the saved ones, in the same session. */
+export function savedDraft(draft: SpecDraft, saved: SpecMeta): DraftStart {
+  return { ...fieldsOf(draft), id: saved.id, baseVersion: saved.version, name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace, session: draft.session };
 }
 
 /** What a new spec starts as: a small Job that prints and exits. */
