@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MAX_SPEC_BYTES } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
+import { thrownBy } from '../../../test/support/errors';
 import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
 import { parseSpec, type ParsedSpec } from './specDocuments';
@@ -17,15 +18,7 @@ function library() {
   return { db, store: createSpecStore(db) };
 }
 
-const failure = (fn: () => unknown): AppError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-};
+const failure = (fn: () => unknown) => thrownBy(AppError, fn);
 
 describe('spec library', () => {
   it('saves a spec with its kinds and documents, and lists by name', () => {
