@@ -70,6 +70,12 @@ describe('spec repository', () => {
     );
     expect(store.versions(meta.id).map((v) => v.gitCommit)).toEqual([second.commit, first.commit]);
     expect(readdirSync(decoy)).toEqual([]);
+
+    // A version that changes only the target holds the same text: still a commit of its own.
+    store.save({ id: meta.id, name: 'train', text: JOB('b'), message: 'to c2', connectionId: 'c2', baseVersion: 2 }, 'bob');
+    const third = await git.commit(meta.id, 3);
+    expect(third.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(third.commit).not.toBe(second.commit);
   });
 
   it('commits versions asked at once one after the other, and a 300-byte emoji name within the file name limit', async () => {

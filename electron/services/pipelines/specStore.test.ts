@@ -56,6 +56,7 @@ describe('spec library', () => {
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toMatch(/saved by bob .*version 2.* after you opened version 1/);
     expect(store.get(meta.id)).toMatchObject({ version: 2, text: TWO });
+    expect(failure(() => store.save({ id: 'sp-gone', name: 'train', text: JOB, message: '' }, 'ann')).code).toBe('NOT_FOUND');
   });
 
   it('refuses a name another spec has, and names the contract refuses', () => {
