@@ -25,6 +25,7 @@ vi.mock('../../shell/monaco/DiffView', () => ({
     </figure>
   ),
 }));
+vi.mock('./runs/RunsView', () => ({ RunsView: () => <p>The runs on the selected connection</p> }));
 vi.mock('./ApplyReviewDialog', () => ({
   ApplyReviewDialog: (p: { connectionName: string; text: string; specId?: string; specVersion?: number; production: boolean }) => (
     <div role="dialog" aria-label="Review and apply">
@@ -50,7 +51,7 @@ const openTrain = async (user: ReturnType<typeof userEvent.setup>) => {
 };
 
 beforeEach(() => {
-  usePipelines.setState({ selectedId: null, draft: null, dialog: null, history: false, pending: null });
+  usePipelines.setState({ selectedId: null, draft: null, dialog: null, tab: 'specs', history: false, pending: null });
 });
 
 describe('Pipelines page: library', () => {
@@ -67,6 +68,17 @@ describe('Pipelines page: library', () => {
     await user.type(screen.getByRole('combobox', { name: 'Filter' }), 'cronjob etl');
     expect(within(specs()).getAllByRole('option').map((o) => o.textContent)).toEqual([expect.stringContaining('etl-cron')]);
     expect(screen.getByText('1 of 2 specs')).toBeTruthy();
+  });
+
+  it('shows the runs as a tab beside the specs, and goes back to the specs for a new one', async () => {
+    const user = userEvent.setup();
+    render();
+    await user.click(await screen.findByRole('tab', { name: 'Runs' }));
+    expect(screen.getByText('The runs on the selected connection')).toBeTruthy();
+    expect(screen.queryByRole('listbox', { name: 'Pipeline specs' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'New' }));
+    expect(screen.getByRole('tab', { name: 'Specs' }).getAttribute('aria-selected')).toBe('true');
+    expect(editor().value).toBe(NEW_SPEC);
   });
 
   it('asks again when the library changes', async () => {

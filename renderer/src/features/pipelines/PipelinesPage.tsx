@@ -1,10 +1,13 @@
-import { useEffect } from 'react';
+import { useEffect, useId } from 'react';
+import type { SpecMeta } from '../../../../shared/contract';
 import { DiscardDialog } from '../../shell/DiscardDialog';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError } from '../../shell/errorActions';
 import { useRefreshCount } from '../../shell/useRefreshCount';
-import { useQuery } from '../../ui/useQuery';
-import { draftOf, importSpecs, isDirty, newSpec, openSpec, usePipelines } from './pipelinesStore';
+import { TabList } from '../../ui/TabList';
+import { useQuery, type Query } from '../../ui/useQuery';
+import { draftOf, importSpecs, isDirty, newSpec, openSpec, usePipelines, type PipelinesTab } from './pipelinesStore';
+import { RunsView } from './runs/RunsView';
 import { SpecEditorPane } from './SpecEditorPane';
 import { ExportSpecsDialog, ImportSpecsDialog } from './SpecFolderDialogs';
 import { SpecHistory } from './SpecHistory';
@@ -28,19 +31,59 @@ function EmptyLibrary() {
   );
 }
 
+const tabs = [
+  { id: 'specs' as const, label: 'Specs' },
+  { id: 'runs' as const, label: 'Runs' },
+];
+
 /**
- * The pipeline spec library: the specs on the left, filtered as you type;
- * the chosen one on the right, in the editor with save, dry run and apply,
- * or its history of versions and applies.
+ * The Pipelines page: the spec library and the runs (Jobs, CronJobs, Argo
+ * Workflows) on the selected connection, as tabs.
  */
 export function PipelinesPage() {
-  const selectedId = usePipelines((s) => s.selectedId);
-  const draft = usePipelines((s) => s.draft);
+  const tab = usePipelines((s) => s.tab);
   const dialog = usePipelines((s) => s.dialog);
-  const history = usePipelines((s) => s.history);
-  const pending = usePipelines((s) => s.pending);
+  const draft = usePipelines((s) => s.draft);
   const refresh = String(useRefreshCount('pipelines.changed'));
   const specs = useQuery('pipelines.specs', {}, { keepPrevious: true, refreshKey: refresh });
+  const idPrefix = useId();
+  const { openDialog, showTab } = usePipelines.getState();
+  return (
+    <section className="page-body pipelines-page" aria-labelledby="page-title">
+      <div className="page-header">
+        <h1 id="page-title">Pipelines</h1>
+        <div className="page-header-actions">
+          <button type="button" onClick={newSpec}>
+            New
+          </button>
+          <button type="button" onClick={() => openDialog('import')}>
+            Import…
+          </button>
+          <button type="button" disabled={specs.value?.length === 0} onClick={() => openDialog('export')}>
+            Export…
+          </button>
+        </div>
+      </div>
+      <TabList<PipelinesTab> label="Pipelines views" tabs={tabs} current={tab} onChoose={showTab} tabId={(id) => `${idPrefix}-${id}`} panelId={`${idPrefix}-panel`} />
+      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-${tab}`} className="pipelines-panel">
+        {tab === 'specs' ? <SpecsView specs={specs} refresh={refresh} /> : <RunsView />}
+      </div>
+      {dialog === 'import' && <ImportSpecsDialog onClose={() => openDialog(null)} />}
+      {dialog === 'export' && <ExportSpecsDialog shown={draft?.id ? { id: draft.id, name: draft.original.name } : undefined} onClose={() => openDialog(null)} />}
+    </section>
+  );
+}
+
+/**
+ * The spec library: the specs on the left, filtered as you type; the chosen
+ * one on the right, in the editor with save, dry run and apply, or its
+ * history of versions and applies.
+ */
+function SpecsView({ specs, refresh }: { specs: Query<SpecMeta[]>; /** Changes when the library changed. */ refresh: string }) {
+  const selectedId = usePipelines((s) => s.selectedId);
+  const draft = usePipelines((s) => s.draft);
+  const history = usePipelines((s) => s.history);
+  const pending = usePipelines((s) => s.pending);
   const chosen = useQuery('pipelines.spec', selectedId ? { id: selectedId } : null, { refreshKey: refresh });
   const dirty = isDirty(draft);
   const hasDraft = draft !== null;
@@ -74,26 +117,11 @@ export function PipelinesPage() {
     if (id === selectedId && draft?.id === id) return;
     openSpec(id);
   };
-  const { openDialog } = usePipelines.getState();
   const empty = specs.value?.length === 0;
   const shownSpec = chosen.value && chosen.value.id === draft?.id ? chosen.value : undefined;
 
   return (
-    <section className="page-body pipelines-page" aria-labelledby="page-title">
-      <div className="page-header">
-        <h1 id="page-title">Pipelines</h1>
-        <div className="page-header-actions">
-          <button type="button" onClick={newSpec}>
-            New
-          </button>
-          <button type="button" onClick={() => openDialog('import')}>
-            Import…
-          </button>
-          <button type="button" disabled={empty} onClick={() => openDialog('export')}>
-            Export…
-          </button>
-        </div>
-      </div>
+    <>
       <div className="pipelines-layout">
         <SpecLibrary specs={specs} selectedId={draft ? (draft.id ?? null) : selectedId} onChoose={choose} />
         <div className="pipelines-detail-pane">
@@ -120,8 +148,6 @@ export function PipelinesPage() {
           onDiscard={() => usePipelines.getState().closeDraft()}
         />
       )}
-      {dialog === 'import' && <ImportSpecsDialog onClose={() => openDialog(null)} />}
-      {dialog === 'export' && <ExportSpecsDialog shown={shownSpec && { id: shownSpec.id, name: shownSpec.name }} onClose={() => openDialog(null)} />}
-    </section>
+    </>
   );
 }

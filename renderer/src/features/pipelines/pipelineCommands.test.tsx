@@ -17,7 +17,7 @@ const typeCommand = async (user: ReturnType<typeof userEvent.setup>, text: strin
   await user.type(within(palette()).getByRole('combobox', { name: 'Search commands' }), text);
 };
 
-beforeEach(() => usePipelines.setState({ selectedId: null, draft: null, dialog: null, history: false, pending: null }));
+beforeEach(() => usePipelines.setState({ selectedId: null, draft: null, dialog: null, tab: 'specs', history: false, pending: null }));
 
 describe('palette: pipelines', () => {
   it('finds specs by name and opens the one chosen', async () => {

@@ -28,6 +28,9 @@ export interface SpecDraft extends SpecFields {
 /** What starts an edit: a draft's fields, and its session when it carries on one. */
 export type DraftStart = Omit<SpecDraft, 'original' | 'session'> & { session?: number };
 
+/** The page's views: the spec library, or the runs on the selected connection. */
+export type PipelinesTab = 'specs' | 'runs';
+
 /** The page's own dialogs, opened from the page or the palette. */
 export type PipelinesDialog = 'import' | 'export';
 
@@ -37,6 +40,7 @@ interface PipelinesState {
   /** The edit under way. Kept here, not in the page, so leaving the page does not lose it. */
   draft: SpecDraft | null;
   dialog: PipelinesDialog | null;
+  tab: PipelinesTab;
   /** The spec pane shows the spec's history instead of its editor. */
   history: boolean;
   /** A spec to show once the user has said what becomes of the unsaved draft (`''`: a new spec). */
@@ -47,6 +51,7 @@ interface PipelinesState {
   change(fields: Partial<SpecFields>): void;
   closeDraft(): void;
   openDialog(dialog: PipelinesDialog | null): void;
+  showTab(tab: PipelinesTab): void;
   showHistory(history: boolean): void;
   setPending(pending: string | null): void;
 }
@@ -59,6 +64,7 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   selectedId: null,
   draft: null,
   dialog: null,
+  tab: 'specs',
   history: false,
   pending: null,
   select: (selectedId) => set({ selectedId }),
@@ -66,6 +72,7 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   change: (fields) => set((s) => (s.draft ? { draft: { ...s.draft, ...fields } } : s)),
   closeDraft: () => set({ draft: null }),
   openDialog: (dialog) => set({ dialog }),
+  showTab: (tab) => set({ tab }),
   showHistory: (history) => set({ history }),
   setPending: (pending) => set({ pending }),
 }));
@@ -106,7 +113,8 @@ spec:
 
 /** Shows spec `id` on the Pipelines page, from anywhere in the app; with an unsaved draft, the page first asks whether to drop it. */
 export function openSpec(id: string): void {
-  const { draft, select, closeDraft, showHistory, setPending } = usePipelines.getState();
+  const { draft, select, closeDraft, showHistory, setPending, showTab } = usePipelines.getState();
+  showTab('specs');
   if (isDirty(draft)) setPending(id);
   else {
     closeDraft();
@@ -118,7 +126,8 @@ export function openSpec(id: string): void {
 
 /** Opens the editor on a new spec for the selected Kubernetes connection, from anywhere in the app; with an unsaved draft, the page first asks. */
 export function newSpec(): void {
-  const { draft, edit, select, showHistory, setPending } = usePipelines.getState();
+  const { draft, edit, select, showHistory, setPending, showTab } = usePipelines.getState();
+  showTab('specs');
   if (isDirty(draft)) setPending('');
   else {
     const selected = selectedConnection(useConnections.getState());
