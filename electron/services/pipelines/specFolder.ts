@@ -86,7 +86,7 @@ async function importRoot(path: string): Promise<{ root: string; file?: string }
     throw new AppError(code === 'ENOENT' ? 'NOT_FOUND' : 'FILE_UNREADABLE', code === 'ENOENT' ? `There is no file or folder ${path}` : `${path} can't be opened: ${describeFsError(err as NodeJS.ErrnoException)}`, { file: path });
   }
   if (stat.isDirectory()) return { root: await folderRoot(path, 'import from') };
-  if (stat.isSymbolicLink()) throw new AppError('VALIDATION', `${path} is a symbolic link; choose the file it points to`, { file: path });
+  if (stat.isSymbolicLink()) throw new AppError('VALIDATION', `${path} is a symbolic link, which an import never follows; choose what it points to`, { file: path });
   if (!stat.isFile() || !SPEC_FILES.test(path)) throw new AppError('VALIDATION', `${path} is not a .yaml or .yml file; choose a YAML file or a folder of them`, { file: path });
   // The file is then read like one found in its folder: checked to be that path, reached through no link.
   return { root: await realpath(dirname(path)), file: basename(path) };
