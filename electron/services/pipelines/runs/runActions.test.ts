@@ -78,9 +78,9 @@ describe('the actions, against a fake apiserver', () => {
         config: async () => kc,
         resolve: async (_id, ref) => {
           if (!served.has(ref.resource)) throw new AppError('NOT_FOUND', 'not served');
-          return { ...ref, kind: ref.resource, namespaced: true, verbs: [] };
+          return { ...ref, kind: ref.resource, namespaced: true, verbs: [], builtin: ref.group !== 'argoproj.io' };
         },
-      } as Pick<KubeAccess, 'config' | 'resolve'>,
+      } satisfies Pick<KubeAccess, 'config' | 'resolve'>,
       audit,
       connections: { list: () => [{ id: 'k', kind: 'kubernetes', name: 'bed' }] as ConnectionSummary[] },
       log,
