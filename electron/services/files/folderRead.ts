@@ -77,7 +77,7 @@ export async function folderRoot(folder: string, verb: 'import from' | 'export t
 export const inside = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
 /** `a/b/c.md` from the folder's root, whatever the platform's separator. */
-export const relativeOf = (root: string, path: string) => relative(root, path).split(sep).join('/');
+const relativeOf = (root: string, path: string) => relative(root, path).split(sep).join('/');
 
 /**
  * Walks `root` for the files `options.files` names: dot-entries (`.git`)

@@ -12,7 +12,7 @@ import type { TaskContext } from '../tasks/taskRunner';
 import { count, openedAt, reportList, type Skipped } from './folderRead';
 
 /** Bytes of one name in a path: the file system's limit. */
-export const SEGMENT_MAX_BYTES = 255;
+const SEGMENT_MAX_BYTES = 255;
 
 /** `text` cut to at most `max` UTF-8 bytes, never inside a character. */
 export function cutToBytes(text: string, max: number): string {
