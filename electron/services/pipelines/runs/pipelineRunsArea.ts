@@ -10,7 +10,7 @@ import { listJobPods, listRuns } from './runLists';
 /** What the runs area is built from. */
 export interface PipelineRunsAreaDeps {
   /** The kube area's shared access: one client and discovery per connection. */
-  access: Pick<KubeAccess, 'config' | 'resolve'>;
+  access: Pick<KubeAccess, 'config' | 'discover' | 'resolve'>;
   audit: Pick<AuditService, 'record'>;
   connections: Pick<ConnectionService, 'list'>;
   log: Logger;

@@ -80,7 +80,10 @@ describe('the actions, against a fake apiserver', () => {
           if (!served.has(ref.resource)) throw new AppError('NOT_FOUND', 'not served');
           return { ...ref, kind: ref.resource, namespaced: true, verbs: [], builtin: ref.group !== 'argoproj.io' };
         },
-      } satisfies Pick<KubeAccess, 'config' | 'resolve'>,
+        discover: async () => {
+          throw new Error('the actions ask the server, not the last discovery');
+        },
+      } satisfies Pick<KubeAccess, 'config' | 'discover' | 'resolve'>,
       audit,
       connections: { list: () => [{ id: 'k', kind: 'kubernetes', name: 'bed' }] as ConnectionSummary[] },
       log,

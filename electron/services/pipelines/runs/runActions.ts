@@ -23,7 +23,7 @@ import { argoInstalled, CRON_JOBS, JOBS, WORKFLOWS } from './runLists';
 import { jobState, manualJobBody, rerunJobBody, shortSuffix, workflowFromTemplate, type BatchCronJob, type BatchJob } from './runShapes';
 
 export interface RunActionsDeps {
-  access: Pick<KubeAccess, 'config' | 'resolve'>;
+  access: Pick<KubeAccess, 'config' | 'discover' | 'resolve'>;
   audit: Pick<AuditService, 'record'>;
   connections: Pick<ConnectionService, 'list'>;
   log: Logger;

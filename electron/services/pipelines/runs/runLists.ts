@@ -71,8 +71,18 @@ export async function listNewest<T extends { createdAt?: string; name: string }>
   return kept.result();
 }
 
-/** Whether the cluster serves Argo Workflows (asks the server when the last discovery does not list them: a CRD installed since). */
-export async function argoInstalled(access: Pick<KubeAccess, 'resolve'>, connectionId: string): Promise<boolean> {
+/**
+ * Whether the cluster serves Argo Workflows. `listed`: as the last discovery
+ * says (asked again in the background once old, so a list read every few
+ * seconds does not walk every API group each time while Argo is absent);
+ * otherwise the server is asked when the last discovery does not list them
+ * (a CRD installed since), as an action on them should.
+ */
+export async function argoInstalled(access: Pick<KubeAccess, 'discover' | 'resolve'>, connectionId: string, { listed = false } = {}): Promise<boolean> {
+  if (listed) {
+    const { resources } = await access.discover(connectionId, { reuse: true });
+    return resources.some((r) => r.group === WORKFLOWS.group && r.resource === WORKFLOWS.resource);
+  }
   try {
     await access.resolve(connectionId, WORKFLOWS);
     return true;
@@ -83,7 +93,7 @@ export async function argoInstalled(access: Pick<KubeAccess, 'resolve'>, connect
 }
 
 /** Jobs and CronJobs, and Workflows and CronWorkflows where served, of one connection. */
-export async function listRuns(access: Pick<KubeAccess, 'config' | 'resolve'>, connectionId: string, namespace: string | undefined, max = MAX_RUNS_PER_KIND): Promise<RunsList> {
+export async function listRuns(access: Pick<KubeAccess, 'config' | 'discover' | 'resolve'>, connectionId: string, namespace: string | undefined, max = MAX_RUNS_PER_KIND): Promise<RunsList> {
   const kc = await access.config(connectionId);
   const listedAt = new Date().toISOString();
   const [jobs, cronJobs, argo] = await Promise.all([
@@ -101,9 +111,9 @@ export async function listRuns(access: Pick<KubeAccess, 'config' | 'resolve'>, c
 }
 
 /** Argo's part: not installed, listed, or (no access, say) a problem beside the rest. */
-async function listArgo(access: Pick<KubeAccess, 'resolve'>, kc: KubeConfig, connectionId: string, namespace: string | undefined, max: number) {
+async function listArgo(access: Pick<KubeAccess, 'discover' | 'resolve'>, kc: KubeConfig, connectionId: string, namespace: string | undefined, max: number) {
   const none = { workflows: 0, cronWorkflows: 0 };
-  if (!(await argoInstalled(access, connectionId))) return { list: { installed: false, workflows: [], cronWorkflows: [] }, leftOut: none };
+  if (!(await argoInstalled(access, connectionId, { listed: true }))) return { list: { installed: false, workflows: [], cronWorkflows: [] }, leftOut: none };
   try {
     const [workflows, cronWorkflows] = await Promise.all([
       listNewest(kc, WORKFLOWS, namespace, (o) => workflowRun(o as ArgoWorkflow), max),
