@@ -13,6 +13,7 @@ import { connectionsContract } from './connections';
 import { gpuContract } from './gpu';
 import { helmContract } from './helm';
 import { kubeContract } from './kube';
+import { pipelineRunsContract } from './pipelineRuns';
 import { pipelinesContract } from './pipelines';
 import { portForwardsContract } from './portForwards';
 import { rolloutsContract } from './rollouts';
@@ -32,6 +33,7 @@ export * from './kubeLogs';
 export * from './kubeObjects';
 export * from './kubeOverview';
 export * from './kubeResources';
+export * from './pipelineRuns';
 export * from './pipelines';
 export * from './portForwards';
 export * from './rollouts';
@@ -41,7 +43,7 @@ export * from './tasks';
 export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract, alertsContract, pipelinesContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract, alertsContract, pipelinesContract, pipelineRunsContract] as const;
 
 const contract = combineAreas(areaContracts);
 

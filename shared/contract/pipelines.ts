@@ -49,6 +49,10 @@ export type SpecMeta = z.infer<typeof SpecMeta>;
 export const Spec = SpecMeta.extend({ text: z.string() });
 export type Spec = z.infer<typeof Spec>;
 
+/** A save's answer: the spec, and why its version could not be committed into the spec repository, when one is set and the commit failed (the version is saved all the same). */
+export const SpecSaved = SpecMeta.extend({ gitProblem: z.string().optional() });
+export type SpecSaved = z.infer<typeof SpecSaved>;
+
 export const SpecVersion = z.object({
   version: z.number().int(),
   message: z.string(),
@@ -212,13 +216,13 @@ export const pipelinesContract = defineArea('pipelines', {
           baseVersion: z.number().int().min(1).optional(),
         })
         .strict(),
-      SpecMeta,
+      SpecSaved,
     ),
     'pipelines.delete': method(ById, z.object({})),
     'pipelines.versions': method(ById, z.array(SpecVersion)),
     'pipelines.version': method(z.object({ id: SpecId, version: z.number().int().min(1) }).strict(), z.object({ text: z.string() })),
     /** Saves an earlier version's text as the new current version ("Revert to v3"); nothing is applied. */
-    'pipelines.revert': method(z.object({ id: SpecId, version: z.number().int().min(1), baseVersion: z.number().int().min(1) }).strict(), SpecMeta),
+    'pipelines.revert': method(z.object({ id: SpecId, version: z.number().int().min(1), baseVersion: z.number().int().min(1) }).strict(), SpecSaved),
     /** The spec's applies, newest first. */
     'pipelines.applies': method(ById, z.array(SpecApply)),
     /**

@@ -15,6 +15,8 @@ import type { PortForwards } from '../kube/portForward/portForwards';
 import { createPortForwardsArea } from '../kube/portForward/portForwardsArea';
 import type { Notify } from '../rollouts/rolloutGuards';
 import { createRolloutsArea } from '../rollouts/rolloutsArea';
+import { createPipelinesArea } from '../pipelines/pipelinesArea';
+import { createPipelineRunsArea } from '../pipelines/runs/pipelineRunsArea';
 import { createRunbooksArea } from '../runbooks/runbooksArea';
 import { createSpendArea } from '../spend/spendArea';
 import { createLogger, type Logger } from '../logging/logger';
@@ -119,8 +121,11 @@ export function createServices(platform: PlatformAdapters): Services {
   const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, spend: spend.service, hub, log, readLocalGpus: () => readLocalGpus() });
   const alerts = createAlertsArea({ db, gpu: gpu.service, spend: spend.service, access: kube.access, connections: connections.service, audit: audit.service, hub, log, notify: platform.notify });
 
+  const pipelines = createPipelinesArea({ db, access: kube.access, connections: connections.service, audit: audit.service, hub, runner: tasks.runner, log, chooseFile });
+  const pipelineRuns = createPipelineRunsArea({ access: kube.access, audit: audit.service, connections: connections.service, log });
+
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu, alerts] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu, alerts, pipelines, pipelineRuns] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

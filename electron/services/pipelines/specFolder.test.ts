@@ -197,6 +197,21 @@ describe('spec export', () => {
     expect(runner.get(task.id).report!.summary).toContain('2 files written');
   });
 
+  it('takes back a file edited after its export as a new version, and one edited in both places as a conflict', async () => {
+    const { store, deps } = setup();
+    const a = store.save({ name: 'a', text: JOB('a'), message: '' }, 'ann').meta;
+    const b = store.save({ name: 'b', text: JOB('b'), message: '' }, 'ann').meta;
+    const out = madeTempDir('ph-specs-roundtrip-');
+    await startSpecExport(deps, out, undefined, 'ann').done;
+    writeFileSync(join(out, 'a.yaml'), JOB('a2'));
+    writeFileSync(join(out, 'b.yaml'), JOB('b2'));
+    store.save({ id: b.id, name: 'b', text: JOB('b-app'), message: 'app', baseVersion: 1 }, 'bob');
+    const task = await startSpecImport(deps, out, 'ann').done;
+    expect(task.result).toMatchObject({ added: 0, updated: 1, conflicts: 1 });
+    expect(store.get(a.id)).toMatchObject({ version: 2, text: JOB('a2') });
+    expect(store.get(b.id)).toMatchObject({ version: 2, text: JOB('b-app') });
+  });
+
   it('never writes through a link in the folder', async () => {
     const { store, deps, runner } = setup();
     const base = madeTempDir('ph-specs-outlink-');

@@ -198,7 +198,7 @@ export function startSpecExport(deps: SpecFolderDeps, folder: string, ids: reado
       ctx.phase('write');
       return writeFiles(root, folder, planned, ctx, temps, {
         textOf: (id) => deps.store.textOf(id),
-        written: (id, path) => deps.store.recordExport(id, path),
+        written: (id, path, text) => deps.store.recordExport(id, path, text),
       });
     },
     {

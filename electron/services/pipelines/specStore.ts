@@ -5,14 +5,12 @@
  * must read as YAML within the shared guards before it is stored; its kinds
  * and document count are kept for the list.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { SpecName, type SpecApply, type SpecMeta, type SpecVersion, type Spec } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
 import { parseSpec, specKinds, type ParsedSpec } from './specDocuments';
 
-/** The message of a version an import saved: a re-import tells by it that the library still holds the file's text. */
-const IMPORTED = 'Imported from ';
 
 /** What a save asks for; `connectionId` and `namespace` absent: none. */
 export interface SaveInput {
@@ -71,12 +69,12 @@ interface Row {
   documents: number;
   version: number;
   source_path: string | null;
+  file_hash: string | null;
   updated_at: string;
   updated_by: string;
 }
 interface FullRow extends Row {
   text: string;
-  message: string;
 }
 interface ApplyRow {
   version: number;
@@ -92,8 +90,8 @@ interface ApplyRow {
   not_attempted: number;
 }
 
-const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_path, s.updated_at, s.updated_by';
-const FULL = `SELECT ${COLUMNS}, v.text, v.message FROM pipeline_specs s JOIN pipeline_spec_versions v ON v.spec_id = s.id AND v.version = s.version`;
+const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_path, s.file_hash, s.updated_at, s.updated_by';
+const FULL = `SELECT ${COLUMNS}, v.text FROM pipeline_specs s JOIN pipeline_spec_versions v ON v.spec_id = s.id AND v.version = s.version`;
 
 const metaOf = (r: Row): SpecMeta => ({
   id: r.id,
@@ -124,6 +122,8 @@ const applyOf = (r: ApplyRow): SpecApply => ({
 
 /** `sp-` and 20 random base-36 characters (about 103 bits). */
 const newId = () => `sp-${[...randomBytes(20)].map((b) => (b % 36).toString(36)).join('')}`;
+
+const hashOf = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `There is no spec ${id}; someone may have deleted it`);
 
@@ -158,8 +158,8 @@ export function createSpecStore(db: Database) {
   const byName = db.prepare<[string], FullRow>(`${FULL} WHERE s.name = ?`);
   const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM pipeline_specs s ORDER BY s.name COLLATE NOCASE, s.name`);
   const insertSpec = db.prepare(
-    `INSERT INTO pipeline_specs (id, name, connection_id, namespace, kinds, documents, version, source_path, created_at, updated_at, updated_by)
-     VALUES (@id, @name, @connectionId, @namespace, @kinds, @documents, 1, @sourcePath, @at, @at, @actor)`,
+    `INSERT INTO pipeline_specs (id, name, connection_id, namespace, kinds, documents, version, source_path, file_hash, created_at, updated_at, updated_by)
+     VALUES (@id, @name, @connectionId, @namespace, @kinds, @documents, 1, @sourcePath, @fileHash, @at, @at, @actor)`,
   );
   const updateSpec = db.prepare(
     `UPDATE pipeline_specs SET name = @name, connection_id = @connectionId, namespace = @namespace, kinds = @kinds, documents = @documents,
@@ -168,10 +168,11 @@ export function createSpecStore(db: Database) {
   const insertVersion = db.prepare(
     `INSERT INTO pipeline_spec_versions (spec_id, version, text, message, saved_at, saved_by) VALUES (@id, @version, @text, @message, @at, @actor)`,
   );
-  const setSource = db.prepare(`UPDATE pipeline_specs SET source_path = ? WHERE id = ?`);
-  // A spec takes the path it was exported to only if it has none and no other spec holds that path.
+  const setSynced = db.prepare(`UPDATE pipeline_specs SET source_path = ?, file_hash = ? WHERE id = ?`);
+  // A spec takes the path it was exported to if it has none and no other spec holds that path; its own path's hash moves on.
   const recordExported = db.prepare(
-    `UPDATE pipeline_specs SET source_path = @path WHERE id = @id AND source_path IS NULL AND NOT EXISTS (SELECT 1 FROM pipeline_specs WHERE source_path = @path)`,
+    `UPDATE pipeline_specs SET source_path = @path, file_hash = @hash WHERE id = @id
+       AND (source_path = @path OR (source_path IS NULL AND NOT EXISTS (SELECT 1 FROM pipeline_specs WHERE source_path = @path)))`,
   );
   const deleteSpec = db.prepare(`DELETE FROM pipeline_specs WHERE id = ?`);
   const versionsOf = db.prepare<[string], { version: number; message: string; saved_at: string; saved_by: string; bytes: number; git_commit: string | null }>(
@@ -180,7 +181,6 @@ export function createSpecStore(db: Database) {
   const versionOf = db.prepare<[string, number], { text: string; message: string; saved_by: string; git_commit: string | null }>(
     `SELECT text, message, saved_by, git_commit FROM pipeline_spec_versions WHERE spec_id = ? AND version = ?`,
   );
-  const heldBefore = db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM pipeline_spec_versions WHERE spec_id = ? AND text = ?`);
   const setGitCommit = db.prepare(`UPDATE pipeline_spec_versions SET git_commit = ? WHERE spec_id = ? AND version = ?`);
   const insertApply = db.prepare(
     `INSERT INTO pipeline_spec_applies (spec_id, version, connection_id, namespace, task_id, actor, started_at, outcome)
@@ -214,6 +214,7 @@ export function createSpecStore(db: Database) {
       kinds: JSON.stringify(specKinds(parsed)),
       documents: parsed.documents.length,
       sourcePath: fields.sourcePath ?? null,
+      fileHash: fields.sourcePath === undefined ? null : hashOf(text),
       at,
       actor,
     });
@@ -349,12 +350,11 @@ export function createSpecStore(db: Database) {
 
     /**
      * Stores an import in one transaction, all or nothing. A file is matched
-     * to the spec imported from the same path, else to the spec of its name.
-     * A new file is added. A file whose text the spec holds now, or held in an
-     * earlier version (the app moved on since), is left as it is. A file with
-     * new text updates its spec when the spec's current version is the last
-     * import of it; otherwise the spec was changed in the app too, and the
-     * file is listed in `conflicts`, not stored.
+     * to the spec imported from (or exported to) the same path, else to the
+     * spec of its name. A new file is added. A file unchanged since it was
+     * last imported or exported is left as it is, whatever the app changed
+     * since. A changed file updates its spec when the spec was not changed in
+     * the app since; otherwise it is listed in `conflicts`, not stored.
      */
     importFiles(files: readonly SpecFile[], actor: string): SpecImportOutcome {
       return db.transaction(() => {
@@ -363,15 +363,16 @@ export function createSpecStore(db: Database) {
         for (const f of files) {
           const row = bySource.get(f.path) ?? byName.get(f.name);
           if (!row) {
-            out.added.push(insert({ name: f.name, sourcePath: f.path }, f.text, f.parsed, `${IMPORTED}${f.path}`, actor, at));
+            out.added.push(insert({ name: f.name, sourcePath: f.path }, f.text, f.parsed, `Imported from ${f.path}`, actor, at));
             continue;
           }
           if (row.source_path !== null && row.source_path !== f.path) {
             out.clashes.push({ path: f.path, reason: `its name "${f.name}" is the spec imported from ${row.source_path}; rename the file` });
             continue;
           }
-          if (row.text === f.text || heldBefore.get(row.id, f.text)!.n > 0) {
-            if (row.source_path === null) setSource.run(f.path, row.id);
+          const hash = hashOf(f.text);
+          if (row.text === f.text || row.file_hash === hash) {
+            if (row.text === f.text) setSynced.run(f.path, hash, row.id);
             out.unchanged++;
             continue;
           }
@@ -379,11 +380,12 @@ export function createSpecStore(db: Database) {
             out.clashes.push({ path: f.path, reason: `a spec named "${f.name}" made in the app holds other text; rename the file or that spec` });
             continue;
           }
-          if (row.message !== `${IMPORTED}${f.path}`) {
+          if (row.file_hash !== hashOf(row.text)) {
             out.conflicts.push(f.path);
             continue;
           }
-          update(row, { name: row.name, connectionId: row.connection_id, namespace: row.namespace }, f.text, f.parsed, `${IMPORTED}${f.path}`, actor, at);
+          update(row, { name: row.name, connectionId: row.connection_id, namespace: row.namespace }, f.text, f.parsed, `Imported from ${f.path}`, actor, at);
+          setSynced.run(f.path, hash, row.id);
           out.updated.push(row.id);
         }
         return out;
@@ -401,9 +403,13 @@ export function createSpecStore(db: Database) {
       return byId.get(id)?.text;
     },
 
-    /** Records that a spec was written at `path` in an export folder: a spec with no path yet takes it, so importing it back updates it. */
-    recordExport(id: string, path: string): void {
-      recordExported.run({ id, path });
+    /**
+     * Records that a spec's `text` was written at `path` in an export folder:
+     * a spec with no path yet takes it, so importing the file back (edited or
+     * not) updates that spec rather than adding a copy.
+     */
+    recordExport(id: string, path: string, text: string): void {
+      recordExported.run({ id, path, hash: hashOf(text) });
     },
   };
 }

@@ -9,7 +9,9 @@ import type { Migration } from './types';
  * - `pipeline_specs.connection_id` is not a foreign key: a spec outlives the
  *   connection it was written for, and is simply retargeted.
  * - `source_path` is where the spec was imported from or exported to,
- *   relative to that folder, so a re-import updates rather than duplicates.
+ *   relative to that folder, so a re-import updates rather than duplicates;
+ *   `file_hash` is the sha256 of the text last imported from or exported to
+ *   it, so a re-import tells a file changed outside from one changed in both.
  * - `pipeline_spec_applies` is the spec's side of each apply (the audit log
  *   has the rest): which version went to which connection, and how it ended.
  * - `openapi_documents` holds one group-version's document per connection,
@@ -31,6 +33,7 @@ export const migration013: Migration = {
         documents      INTEGER NOT NULL CHECK (documents >= 0),
         version        INTEGER NOT NULL CHECK (version >= 1),
         source_path    TEXT,
+        file_hash      TEXT,
         created_at     TEXT NOT NULL,
         updated_at     TEXT NOT NULL,
         updated_by     TEXT NOT NULL
