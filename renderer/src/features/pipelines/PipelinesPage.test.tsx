@@ -212,6 +212,20 @@ describe('Pipelines page: editing', () => {
   });
 });
 
+it('deletes a spec only after confirming', async () => {
+  const user = userEvent.setup();
+  const fake = library();
+  fake.handle('pipelines.delete', () => ok({}));
+  render(fake);
+  await openTrain(user);
+  await user.click(screen.getByRole('button', { name: 'Delete…' }));
+  expect(fake.method('pipelines.delete')).not.toHaveBeenCalled();
+  await user.click(within(screen.getByRole('dialog', { name: 'Delete nightly-train' })).getByRole('button', { name: 'Delete' }));
+  expect(fake.method('pipelines.delete')).toHaveBeenCalledWith({ id: 'sp-train' });
+  await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Spec YAML' })).toBeNull());
+  expect(usePipelines.getState().selectedId).toBeNull();
+});
+
 describe('Pipelines page: dry run and apply', () => {
   it('places the dry run’s problems in the editor and lists them by line', async () => {
     const user = userEvent.setup();

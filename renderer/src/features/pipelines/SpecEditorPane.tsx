@@ -1,10 +1,12 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { KubeNamespace, SpecName, type DryRunResult, type SpecProblem } from '../../../../shared/contract';
 import { call } from '../../api/client';
+import { DialogFooter } from '../../shell/DialogFooter';
 import { DiscardDialog } from '../../shell/DiscardDialog';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { FieldError } from '../../shell/FieldError';
+import { Modal } from '../../shell/Modal';
 import { YamlSpecEditor } from '../../shell/monaco/YamlSpecEditor';
 import { notifySuccess } from '../../shell/toastStore';
 import { CopyButton } from '../../ui/CopyButton';
@@ -39,6 +41,35 @@ function fieldProblems(draft: SpecDraft): { name?: string; namespace?: string } 
   };
 }
 
+/** Asks before a spec and its versions leave the library; its applies stay in the audit log. */
+function DeleteSpecDialog({ id, name, versions, onClose }: { id: string; name: string; versions: number; onClose(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await call('pipelines.delete', { id });
+      const { closeDraft, select } = usePipelines.getState();
+      closeDraft();
+      select(null);
+      notifySuccess(`Deleted “${name}”`);
+      onClose();
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal label={`Delete ${name}`} onClose={onClose}>
+      <h2>Delete “{name}”?</h2>
+      <p>
+        Its {versions === 1 ? 'version goes' : `${versions} versions go`} with it. Nothing is removed from the cluster, the audit log keeps its applies, and exported files and git commits are not touched.
+      </p>
+      <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }} action={{ label: 'Delete', busyLabel: 'Deleting…', busy, danger: true, onClick: () => void remove() }} />
+    </Modal>
+  );
+}
+
 /**
  * A spec being edited: its name, target connection and namespace, the YAML
  * in the schema-aware editor, Save with a message (Ctrl+S), a server-side dry
@@ -64,6 +95,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
   const [askSave, setAskSave] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [discarding, setDiscarding] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [touched, setTouched] = useState(false);
   const idPrefix = useId();
   const dirty = isDirty(draft);
@@ -174,6 +206,11 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
         {draft.id && (
           <button type="button" aria-pressed={false} onClick={() => showHistory(true)}>
             History
+          </button>
+        )}
+        {draft.id && (
+          <button type="button" className="danger" onClick={() => setDeleting(true)}>
+            Delete…
           </button>
         )}
         {(dirty || !draft.id) && (
@@ -287,6 +324,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           onClose={() => setReviewing(false)}
         />
       )}
+      {deleting && draft.id && <DeleteSpecDialog id={draft.id} name={draft.original.name} versions={draft.baseVersion ?? 1} onClose={() => setDeleting(false)} />}
       {discarding && (
         <DiscardDialog
           title={draft.id ? draft.original.name : 'the new spec'}
