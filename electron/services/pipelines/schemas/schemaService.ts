@@ -10,8 +10,6 @@
  * all. What a kind reaches is reduced and converted once per document and
  * kept in memory, so asking again for the same kinds costs no parse.
  */
-import { promisify } from 'node:util';
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { SchemaKind, SpecSchema } from '../../../../shared/contract/pipelines';
 import { AppError } from '../../../../shared/result';
 import type { KubeAccess } from '../../kube/client/kubeAccess';
@@ -20,9 +18,7 @@ import type { Database } from '../../store/database';
 import { loadBundledSchemas, type BundledSchemas } from './bundledSchemas';
 import { kubeFetchDocument, type FetchDocument } from './fetchDocument';
 import { documentKinds, groupVersionPath, kindKey, kindSchema, specSchemaOf, type DocumentKinds, type KindSchema } from './openapiSchema';
-
-const gzip = promisify(gzipCb);
-const gunzip = promisify(gunzipCb);
+import { createSchemaParsePool, type SchemaParser } from './schemaParser';
 
 /** How long and how much the service waits for and reads; the defaults suit the app, tests shrink them. */
 export interface SchemaLimits {
@@ -38,6 +34,8 @@ export interface SchemaLimits {
   maxDocumentChars: number;
   /** How long an index read is trusted before the next call asks again (one small GET). */
   indexTtlMs: number;
+  /** How long an index that could not be read is not asked again: offline, each keystroke's schema would wait out the deadline. */
+  offlineRetryMs: number;
   /** Kinds whose reduced schema is kept in memory, least recently used dropped first. */
   cachedKinds: number;
   /** Documents fetched at once by `refresh`. */
@@ -49,6 +47,7 @@ const DEFAULT_LIMITS: SchemaLimits = {
   documentDeadlineMs: 60_000,
   maxDocumentChars: 64 * 1024 * 1024,
   indexTtlMs: 60_000,
+  offlineRetryMs: 15_000,
   cachedKinds: 256,
   parallelFetches: 4,
 };
@@ -63,6 +62,8 @@ export interface SchemaServiceDeps {
   log: Logger;
   /** How documents are fetched; default: GET over the connection's auth (see fetchDocument.ts). Tests count calls here. */
   fetchDocument?: FetchDocument;
+  /** Where documents are parsed; default: a worker thread (schemaParser.ts). */
+  parser?: SchemaParser;
   /** The schemas bundled with the app; default: resources/schemas. */
   bundled?: () => BundledSchemas | undefined;
   limits?: Partial<SchemaLimits>;
@@ -87,6 +88,8 @@ export interface SchemaService {
   refresh(connectionId: string): Promise<{ groupVersions: number; fetched: number }>;
   /** Forgets the connection's schemas, the cached documents too: it was deleted, or its cluster may be another. */
   forget(connectionId: string): void;
+  /** Ends the parse worker. */
+  close(): Promise<void>;
 }
 
 /** One group-version in the index: the URL to fetch it by and its content hash. */
@@ -130,6 +133,7 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
   const limits: SchemaLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const fetchDocument = deps.fetchDocument ?? kubeFetchDocument(deps.access);
   const loadBundled = deps.bundled ?? loadBundledSchemas;
+  const parser = deps.parser ?? createSchemaParsePool(log);
 
   const selectRow = db.prepare<[string, string], StoredRow>('SELECT hash, fetched_at FROM openapi_documents WHERE connection_id = ? AND group_version = ?');
   const selectBody = db.prepare<[string, string, string], { body_gzip: Buffer }>('SELECT body_gzip FROM openapi_documents WHERE connection_id = ? AND group_version = ? AND hash = ?');
@@ -141,7 +145,7 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
   const deleteRow = db.prepare('DELETE FROM openapi_documents WHERE connection_id = ? AND group_version = ?');
   const deleteAll = db.prepare('DELETE FROM openapi_documents WHERE connection_id = ?');
 
-  const indexes = new Map<string, { at: number; index: Map<string, IndexEntry> }>();
+  const indexes = new Map<string, { at: number; index: Map<string, IndexEntry> } | { at: number; failed: unknown }>();
   const indexInFlight = new Map<string, Promise<Map<string, IndexEntry>>>();
   /** Documents being fetched, by connection and group-version: callers meanwhile share the fetch. */
   const documentInFlight = new Map<string, Promise<StoredRow>>();
@@ -164,7 +168,8 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
 
   const readIndex = (connectionId: string, fresh: boolean): Promise<Map<string, IndexEntry>> => {
     const known = indexes.get(connectionId);
-    if (!fresh && known && Date.now() - known.at < limits.indexTtlMs) return Promise.resolve(known.index);
+    if (!fresh && known && 'index' in known && Date.now() - known.at < limits.indexTtlMs) return Promise.resolve(known.index);
+    if (!fresh && known && 'failed' in known && Date.now() - known.at < limits.offlineRetryMs) return Promise.reject(known.failed);
     const running = indexInFlight.get(connectionId);
     if (running) return running;
     const asked = fetchDocument(connectionId, '/openapi/v3', { deadlineMs: limits.indexDeadlineMs, maxChars: MAX_INDEX_CHARS })
@@ -177,6 +182,10 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
         }
         if (indexInFlight.get(connectionId) === asked) indexes.set(connectionId, { at: Date.now(), index });
         return index;
+      })
+      .catch((err: unknown) => {
+        if (indexInFlight.get(connectionId) === asked) indexes.set(connectionId, { at: Date.now(), failed: err });
+        throw err;
       })
       .finally(() => {
         if (indexInFlight.get(connectionId) === asked) indexInFlight.delete(connectionId);
@@ -193,13 +202,8 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
     const generation = generations.get(connectionId) ?? 0;
     const fetched = (async () => {
       const text = await fetchDocument(connectionId, entry.url, { deadlineMs: limits.documentDeadlineMs, maxChars: limits.maxDocumentChars });
-      // Checked before it is kept: a broken document would otherwise replace a good cached one.
-      try {
-        documentKinds(JSON.parse(text));
-      } catch (err) {
-        throw new AppError('UNREACHABLE', `The cluster's API schema for ${gv} cannot be read (${message(err)})`);
-      }
-      const body = await gzip(text);
+      const packed = await parser.pack(gv, text);
+      const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
       const row = { hash: entry.hash, fetched_at: new Date().toISOString() };
       // Forgotten meanwhile (the connection deleted, its cluster replaced): the document is not kept.
       if ((generations.get(connectionId) ?? 0) === generation) upsert.run(connectionId, gv, row.hash, body, row.fetched_at);
@@ -224,12 +228,11 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
     if (missing.length === 0) return out;
     const stored = selectBody.get(connectionId, gv, row.hash);
     if (!stored) throw new AppError('NOT_FOUND', `The cached API schema for ${gv} was replaced meanwhile; ask again`);
-    const doc = documentKinds(JSON.parse((await gunzip(stored.body_gzip)).toString('utf8')));
-    for (const k of missing) {
-      const schema = kindSchema(doc, k.apiVersion, k.kind) ?? null;
-      remember(keyOf(k), schema);
-      out.set(kindKey(k.apiVersion, k.kind), schema);
-    }
+    const schemas = await parser.reduce(stored.body_gzip, missing);
+    missing.forEach((k, i) => {
+      remember(keyOf(k), schemas[i]);
+      out.set(kindKey(k.apiVersion, k.kind), schemas[i]);
+    });
     return out;
   };
 
@@ -335,10 +338,13 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
           log.info('the cluster\'s API schema index could not be read; using the cache', { connectionId, error: err });
           return err instanceof AppError ? err : new AppError('UNREACHABLE', message(err));
         });
-        for (const [gv, kinds] of byGroupVersion) {
-          for (const o of await kindsOf(connectionId, gv, kinds, index, schemas)) outcomes.set(kindKey(o.apiVersion, o.kind), o);
-        }
+        // Fetched side by side; the parses queue for the one worker.
+        const perGroupVersion = await Promise.all([...byGroupVersion].map(([gv, kinds]) => kindsOf(connectionId, gv, kinds, index, schemas)));
+        for (const o of perGroupVersion.flat()) outcomes.set(kindKey(o.apiVersion, o.kind), o);
       }
+      // In the order asked, however the fetches finished.
+      const order = new Map(unique.map((k, i) => [kindKey(k.apiVersion, k.kind), i]));
+      schemas.sort((a, b) => order.get(kindKey(a.apiVersion, a.kind))! - order.get(kindKey(b.apiVersion, b.kind))!);
       return { schema: specSchemaOf(schemas), kinds: unique.map((k) => outcomes.get(kindKey(k.apiVersion, k.kind))!) };
     },
 
@@ -369,5 +375,7 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
       forgetMemory(connectionId);
       deleteAll.run(connectionId);
     },
+
+    close: () => parser.close(),
   };
 }
