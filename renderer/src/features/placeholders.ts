@@ -5,7 +5,6 @@ import { placeholderFeature, type PlannedPage } from '../shell/PlaceholderPage';
  * registers the same route and label in its own folder and its entry here goes.
  */
 const planned = [
-  { route: 'pipelines', label: 'Pipelines', navOrder: 40, summary: 'Argo Workflows on the selected cluster: runs, their steps and logs, and the templates you edit.' },
   { route: 'drills', label: 'DR drills', navOrder: 50, summary: 'Disaster-recovery drills with Velero: back up, restore into a scratch namespace, and keep the report that proves it worked.' },
 ] as const satisfies readonly PlannedPage<string>[];
 

@@ -41,7 +41,7 @@ describe('app frame', () => {
   it('asks for a cluster first on pages not built yet, and says what they will show otherwise', async () => {
     const user = userEvent.setup();
     const fake = createFakeBridge();
-    renderApp(fake, '#/pipelines');
+    renderApp(fake, '#/drills');
     expect(await screen.findByRole('heading', { name: 'Add a cluster first' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Import kubeconfig' }));
     expect(screen.getByRole('dialog', { name: 'Import kubeconfig' })).toBeTruthy();
@@ -50,7 +50,7 @@ describe('app frame', () => {
     fake.handle('connections.list', () => ok([kubeConnection()]));
     fake.emit('connections.changed', { ids: ['k-prod'] });
     expect(await screen.findByText('This page is not available in this build yet.')).toBeTruthy();
-    expect(screen.getByText(/Argo Workflows/)).toBeTruthy();
+    expect(screen.getByText(/Velero/)).toBeTruthy();
   });
 
   it('switches connection from the top bar, showing health and labels', async () => {

@@ -70,6 +70,8 @@ describe('feature registry', () => {
       'Import kubeconfig…',
       'Add AWS account…',
       'Add Prometheus endpoint…',
+      'New pipeline spec',
+      'Import pipeline specs…',
       'New terminal',
       'Terminal settings…',
       'New runbook',
