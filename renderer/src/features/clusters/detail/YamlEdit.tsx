@@ -11,6 +11,7 @@ import { CopyButton } from '../../../ui/CopyButton';
 import { useProductionLabel } from '../../connections/productionMarks';
 import { ApplyReviewDialog } from '../../pipelines/ApplyReviewDialog';
 import { CallProblem } from './CallProblem';
+import './yamlEdit.css';
 
 interface YamlEditProps {
   connection: ConnectionSummary;
@@ -51,6 +52,8 @@ export function YamlEdit({ connection, objectRef, what, onDone }: YamlEditProps)
   const [checkError, setCheckError] = useState<ErrorView>();
   const [reviewing, setReviewing] = useState(false);
   const [discarding, setDiscarding] = useState(false);
+  /** The apply succeeded: closing its report leaves edit mode. */
+  const [applied, setApplied] = useState(false);
 
   const load = useCallback(() => {
     let current = true;
@@ -163,8 +166,8 @@ export function YamlEdit({ connection, objectRef, what, onDone }: YamlEditProps)
           production={production}
           {...(objectRef.namespace ? { namespace: objectRef.namespace } : {})}
           text={draft}
-          onClose={() => setReviewing(false)}
-          onApplied={() => onDone(true)}
+          onClose={() => (applied ? onDone(true) : setReviewing(false))}
+          onApplied={() => setApplied(true)}
           onReload={reload}
         />
       )}

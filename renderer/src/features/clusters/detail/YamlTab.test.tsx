@@ -44,7 +44,7 @@ function renderTab(entry = deployments, labels: Record<string, string> = { env: 
   });
   setBridge(fake.bridge);
   useConnections.setState({ connections: [kubeConnection({ labels })], selectedId: 'k-prod' });
-  const detail: Query<ObjectDetail> = { value: detailValue, loading: false, refetch: vi.fn() };
+  const detail: Query<ObjectDetail> = { value: detailValue, loading: false, refetch: vi.fn(), reset: vi.fn() };
   render(
     <div role="tabpanel">
       <YamlTab entry={entry} row={row} detail={detail} />
@@ -107,8 +107,9 @@ describe('the YAML tab', () => {
     const done = applyTask({ status: 'succeeded', report: { phases: [], lines: [], linesDropped: 0 } });
     fake.handle('tasks.get', () => ok(done));
     act(() => fake.emit('tasks.changed', { tasks: [done] }));
-    // Applied: back to the read-only YAML, read again.
-    await waitFor(() => expect(detail.refetch).toHaveBeenCalled());
+    // Applied: its report, then back to the read-only YAML, read again.
+    await user.click(await within(dialog).findByRole('button', { name: 'Done' }));
+    expect(detail.refetch).toHaveBeenCalled();
     expect(screen.getByRole('button', { name: 'Edit' })).toBeTruthy();
   });
 
