@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SpecProblem } from '../../../../shared/contract';
+import type { SpecMeta, SpecProblem } from '../../../../shared/contract';
 import { createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
 import { useConnections } from '../connections/connectionsStore';
@@ -107,7 +107,7 @@ describe('Pipelines page: editing', () => {
   it('starts a new spec as a Job for the selected connection and saves it without an id or base version', async () => {
     const user = userEvent.setup();
     const fake = library();
-    fake.handle('pipelines.save', (p) => ok(specMeta({ id: 'sp-new', name: p.name, version: 1, kinds: ['batch/v1 Job'], documents: 1 })));
+    fake.handle('pipelines.save', (p) => ok(specMeta({ id: 'sp-new', name: p.name, connectionId: p.connectionId, namespace: p.namespace, version: 1, kinds: ['batch/v1 Job'], documents: 1 })));
     render(fake);
     act(() => useConnections.getState().select('k-prod'));
     await user.click(await screen.findByRole('button', { name: 'New' }));
@@ -150,6 +150,21 @@ describe('Pipelines page: editing', () => {
     await user.type(editor(), '!');
     await user.keyboard('{Control>}s{/Control}');
     await waitFor(() => expect(fake.method('pipelines.save')).toHaveBeenLastCalledWith(expect.objectContaining({ text: `${TRAIN_TEXT}# tuned!`, baseVersion: 4 })));
+  });
+
+  it('keeps what is typed while a save is on its way, unsaved', async () => {
+    const user = userEvent.setup();
+    const fake = library();
+    let answer: (saved: SpecMeta) => void = () => undefined;
+    fake.handle('pipelines.save', () => new Promise((resolve) => (answer = (saved) => resolve(ok(saved)))));
+    render(fake);
+    await openTrain(user);
+    await user.type(editor(), '# one');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await user.type(editor(), '# two');
+    act(() => answer(specMeta({ version: 4 })));
+    expect(await screen.findByText('Unsaved changes to version 4')).toBeTruthy();
+    expect(editor().value).toBe(`${TRAIN_TEXT}# one# two`);
   });
 
   it('says when someone saved meanwhile, keeps the text to copy, and reloads theirs on request', async () => {

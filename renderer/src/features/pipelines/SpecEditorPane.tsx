@@ -14,7 +14,7 @@ import { useConnections } from '../connections/connectionsStore';
 import { useProductionLabel } from '../connections/productionMarks';
 import { ApplyReviewDialog } from './ApplyReviewDialog';
 import { DryRunReport } from './DryRunReport';
-import { draftOf, isDirty, savedDraft, usePipelines, type SpecDraft } from './pipelinesStore';
+import { draftOf, isDirty, usePipelines, type SpecDraft } from './pipelinesStore';
 
 /** A dry run's answer, and the text it was asked about. */
 interface Checked {
@@ -78,7 +78,7 @@ function DeleteSpecDialog({ id, name, versions, onClose }: { id: string; name: s
  * user's text kept to copy.
  */
 export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
-  const { change, edit, select, closeDraft, showHistory } = usePipelines.getState();
+  const { change, edit, markSaved, select, closeDraft, showHistory } = usePipelines.getState();
   const connections = useConnections((s) => s.connections);
   const clusters = useMemo(() => connections.filter((c) => c.kind === 'kubernetes'), [connections]);
   const target = clusters.find((c) => c.id === draft.connectionId);
@@ -107,6 +107,8 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
   const save = async (): Promise<boolean> => {
     const now = usePipelines.getState().draft;
     if (!now || busy.current) return false;
+    // Nothing to save: Ctrl+S on a saved spec, or "Save, then review" once saved.
+    if (now.id && !isDirty(now)) return true;
     setTouched(true);
     const refused = fieldProblems(now);
     if (refused.name || refused.namespace) {
@@ -127,7 +129,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
         message: message.trim(),
         ...(now.baseVersion ? { baseVersion: now.baseVersion } : {}),
       });
-      edit(savedDraft(now, saved));
+      markSaved(now, saved);
       select(saved.id);
       setMessage('');
       notifySuccess(`Saved “${saved.name}”`, `Version ${saved.version}.`);

@@ -49,6 +49,8 @@ interface PipelinesState {
   /** Starts editing `fields` afresh: they become the draft's original. */
   edit(draft: DraftStart): void;
   change(fields: Partial<SpecFields>): void;
+  /** `sent` was saved as `saved`: it becomes the draft's original, and what was typed meanwhile stays unsaved. */
+  markSaved(sent: SpecFields, saved: SpecMeta): void;
   closeDraft(): void;
   openDialog(dialog: PipelinesDialog | null): void;
   showTab(tab: PipelinesTab): void;
@@ -70,6 +72,14 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   select: (selectedId) => set({ selectedId }),
   edit: (draft) => set({ draft: { ...draft, session: draft.session ?? ++sessions, original: fieldsOf(draft) } }),
   change: (fields) => set((s) => (s.draft ? { draft: { ...s.draft, ...fields } } : s)),
+  markSaved: (sent, saved) =>
+    set((s) => {
+      if (!s.draft) return s;
+      const original = { ...fieldsOf(sent), name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace };
+      // The services trim the name: the draft follows unless it was edited since.
+      const name = s.draft.name === sent.name ? saved.name : s.draft.name;
+      return { draft: { ...s.draft, name, id: saved.id, baseVersion: saved.version, original } };
+    }),
   closeDraft: () => set({ draft: null }),
   openDialog: (dialog) => set({ dialog }),
   showTab: (tab) => set({ tab }),
@@ -87,11 +97,6 @@ export function isDirty(draft: SpecDraft | null): boolean {
 /** A draft of a spec as the library holds it now. */
 export function draftOf(spec: Spec): DraftStart {
   return { id: spec.id, baseVersion: spec.version, name: spec.name, connectionId: spec.connectionId, namespace: spec.namespace, text: spec.text };
-}
-
-/** The draft after a save of it answered `saved`: the same fields, now the saved ones, in the same session. */
-export function savedDraft(draft: SpecDraft, saved: SpecMeta): DraftStart {
-  return { ...fieldsOf(draft), id: saved.id, baseVersion: saved.version, name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace, session: draft.session };
 }
 
 /** What a new spec starts as: a small Job that prints and exits. */
