@@ -131,7 +131,7 @@ export const RevealedSecret = z.object({
 });
 
 /** Something the UI may offer on an object; checked with SelfSubjectAccessReview. */
-export const ObjectAction = z.enum(['delete', 'scale', 'restart', 'rollback', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec']);
+export const ObjectAction = z.enum(['delete', 'scale', 'restart', 'rollback', 'cordon', 'drain', 'portForward', 'logs', 'reveal', 'exec', 'edit']);
 export type ObjectAction = z.infer<typeof ObjectAction>;
 
 export const Permission = z.object({

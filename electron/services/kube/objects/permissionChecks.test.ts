@@ -46,6 +46,14 @@ describe('which reviews apply', () => {
     expect(accessChecks(PODS, ['drain'], { namespace: 'a', name: 'x', hasScale: false })).toEqual([]);
   });
 
+  it("edit is patching the object itself, for any kind that can be patched", () => {
+    expect(accessChecks(DEPLOYMENTS, ['edit'], { namespace: 'team-b', name: 'api', hasScale: true })).toEqual([
+      { action: 'edit', attributes: { verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'team-b', name: 'api' }, phrase: 'edit deployments.apps in team-b' },
+    ]);
+    expect(accessChecks(NODES, ['edit'], { name: 'gpu-1', hasScale: false }).map((c) => c.attributes)).toEqual([{ verb: 'patch', group: '', resource: 'nodes', name: 'gpu-1' }]);
+    expect(accessChecks(api('', 'componentstatuses', 'ComponentStatus', false, ['get', 'list']), ['edit'], { name: 'etcd-0', hasScale: false })).toEqual([]);
+  });
+
   it('a Secret: reveal is reading it', () => {
     const checks = accessChecks(SECRETS, ['reveal', 'logs', 'scale'], { namespace: 'team-a', name: 'db', hasScale: false });
     expect(checks).toEqual([{ action: 'reveal', attributes: { verb: 'get', group: '', resource: 'secrets', namespace: 'team-a', name: 'db' }, phrase: 'read secrets in team-a' }]);

@@ -93,6 +93,10 @@ export function accessChecks(api: ApiResource, actions: readonly ObjectAction[],
       case 'reveal':
         if (key === '/secrets') add(action, onResource('get'), 'read secrets');
         break;
+      // The inspector's Edit is a server-side apply: a patch of the object.
+      case 'edit':
+        if (api.verbs.includes('patch')) add(action, onResource('patch'), `edit ${label}`);
+        break;
     }
   }
   return checks;
