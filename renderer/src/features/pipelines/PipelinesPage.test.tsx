@@ -437,3 +437,36 @@ describe('Pipelines page: import and export', () => {
     expect(await within(dialog).findByText('The folder is not writable')).toBeTruthy();
   });
 });
+
+describe('Pipelines page: git repository', () => {
+  it('sets the repository to a full path typed, and says when a saved version could not be committed', async () => {
+    const user = userEvent.setup();
+    const fake = library();
+    fake.handle('pipelines.gitRepository', () => ok({}));
+    fake.handle('pipelines.setGitRepository', ({ path }) => (path === '/srv/repo' ? ok({ path }) : fail('VALIDATION', `${path} is not a git work tree`)));
+    fake.handle('pipelines.save', () => ok({ ...specMeta({ version: 4 }), gitProblem: 'git commit failed: the work tree has a merge in progress' }));
+    render(fake);
+    await user.click(await screen.findByRole('button', { name: 'Git repository…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Git repository for specs' });
+    expect(await within(dialog).findByText('No repository is set: versions are kept in Pilothouse only.')).toBeTruthy();
+    const path = within(dialog).getByRole('textbox', { name: 'Work tree (full path)' });
+    await user.type(path, 'repo');
+    await user.click(within(dialog).getByRole('button', { name: 'Use this repository' }));
+    expect(within(dialog).getByRole('alert').textContent).toContain('is not a full path');
+    await user.clear(path);
+    await user.type(path, '/srv/nope');
+    await user.click(within(dialog).getByRole('button', { name: 'Use this repository' }));
+    expect(await within(dialog).findByText('/srv/nope is not a git work tree')).toBeTruthy();
+    await user.clear(path);
+    await user.type(path, '/srv/repo');
+    await user.click(within(dialog).getByRole('button', { name: 'Use this repository' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Git repository for specs' })).toBeNull());
+    expect(fake.method('pipelines.setGitRepository')).toHaveBeenLastCalledWith({ path: '/srv/repo' });
+
+    await openTrain(user);
+    await user.type(editor(), '#');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved “nightly-train”, but not committed to git')).toBeTruthy();
+    expect(screen.getByText(/the work tree has a merge in progress/)).toBeTruthy();
+  });
+});

@@ -6,6 +6,7 @@ import { describeError } from '../../shell/errorActions';
 import { useRefreshCount } from '../../shell/useRefreshCount';
 import { TabList } from '../../ui/TabList';
 import { useQuery, type Query } from '../../ui/useQuery';
+import { GitRepositoryDialog } from './GitRepositoryDialog';
 import { draftOf, importSpecs, isDirty, newSpec, openSpec, usePipelines, type PipelinesTab } from './pipelinesStore';
 import { RunsView } from './runs/RunsView';
 import { SpecEditorPane } from './SpecEditorPane';
@@ -62,6 +63,9 @@ export function PipelinesPage() {
           <button type="button" disabled={specs.value?.length === 0} onClick={() => openDialog('export')}>
             Export…
           </button>
+          <button type="button" onClick={() => openDialog('git')}>
+            Git repository…
+          </button>
         </div>
       </div>
       <TabList<PipelinesTab> label="Pipelines views" tabs={tabs} current={tab} onChoose={showTab} tabId={(id) => `${idPrefix}-${id}`} panelId={`${idPrefix}-panel`} />
@@ -69,6 +73,7 @@ export function PipelinesPage() {
         {tab === 'specs' ? <SpecsView specs={specs} refresh={refresh} /> : <RunsView />}
       </div>
       {dialog === 'import' && <ImportSpecsDialog onClose={() => openDialog(null)} />}
+      {dialog === 'git' && <GitRepositoryDialog onClose={() => openDialog(null)} />}
       {dialog === 'export' && <ExportSpecsDialog shown={draft?.id ? { id: draft.id, name: draft.original.name } : undefined} onClose={() => openDialog(null)} />}
     </section>
   );

@@ -14,6 +14,7 @@ import { useConnections } from '../connections/connectionsStore';
 import { useProductionLabel } from '../connections/productionMarks';
 import { ApplyReviewDialog } from './ApplyReviewDialog';
 import { DryRunReport } from './DryRunReport';
+import { notifySaved } from './GitRepositoryDialog';
 import { draftOf, isDirty, usePipelines, type SpecDraft } from './pipelinesStore';
 
 /** A dry run's answer, and the text it was asked about. */
@@ -132,7 +133,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
       markSaved(now, saved);
       select(saved.id);
       setMessage('');
-      notifySuccess(`Saved “${saved.name}”`, `Version ${saved.version}.`);
+      notifySaved(`Saved “${saved.name}”`, saved, `Version ${saved.version}.`);
       return true;
     } catch (err) {
       const view = describeError(err);

@@ -8,9 +8,9 @@ import { formatBytes, formatTime } from '../../shell/format';
 import { Modal } from '../../shell/Modal';
 import { DiffView } from '../../shell/monaco/DiffView';
 import { TaskProgressView } from '../../shell/TaskProgressView';
-import { notifySuccess } from '../../shell/toastStore';
 import { useQuery } from '../../ui/useQuery';
 import { useConnections } from '../connections/connectionsStore';
+import { notifySaved } from './GitRepositoryDialog';
 import { draftOf, usePipelines } from './pipelinesStore';
 
 /** Two versions' texts side by side in Monaco's diff editor, the older on the left. */
@@ -38,7 +38,7 @@ function RevertDialog({ spec, version, dirty, onClose }: { spec: Spec; version: 
       const { edit, showHistory } = usePipelines.getState();
       edit(draftOf(current));
       showHistory(false);
-      notifySuccess(`Reverted “${spec.name}” to version ${version}`, `Saved as version ${saved.version}; nothing was applied.`);
+      notifySaved(`Reverted “${spec.name}” to version ${version}`, saved, `Saved as version ${saved.version}; nothing was applied.`);
       onClose();
     } catch (err) {
       const view = describeError(err);

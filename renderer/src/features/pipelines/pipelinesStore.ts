@@ -32,7 +32,7 @@ export type DraftStart = Omit<SpecDraft, 'original' | 'session'> & { session?: n
 export type PipelinesTab = 'specs' | 'runs';
 
 /** The page's own dialogs, opened from the page or the palette. */
-export type PipelinesDialog = 'import' | 'export';
+export type PipelinesDialog = 'import' | 'export' | 'git';
 
 interface PipelinesState {
   /** The spec shown on the Pipelines page. */
