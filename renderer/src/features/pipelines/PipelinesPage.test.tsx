@@ -6,7 +6,7 @@ import { createFakeBridge, fail, kubeConnection, ok } from '../../test/fakeBridg
 import { renderApp } from '../../test/renderApp';
 import { useConnections } from '../connections/connectionsStore';
 import { NEW_SPEC, usePipelines } from './pipelinesStore';
-import { pipelinesRegistry, spec, specApply, specMeta, specVersion, TRAIN_TEXT } from './testKit';
+import { spec, specApply, specMeta, specVersion, TRAIN_TEXT } from './testKit';
 
 // Monaco cannot run in jsdom: the editor is a text area with the same props, the problems it was given beside it.
 vi.mock('../../shell/monaco/YamlSpecEditor', () => ({
@@ -42,7 +42,7 @@ const library = () =>
     'pipelines.spec': ({ id }) => ok(id === 'sp-train' ? spec() : spec({ id: 'sp-etl', name: 'etl-cron', text: 'kind: CronJob\n', version: 1, connectionId: undefined, namespace: undefined })),
   });
 
-const render = (fake = library()) => renderApp(fake, '#/pipelines', pipelinesRegistry);
+const render = (fake = library()) => renderApp(fake, '#/pipelines');
 const specs = () => screen.getByRole('listbox', { name: 'Pipeline specs' });
 const editor = () => screen.getByRole('textbox', { name: 'Spec YAML' }) as HTMLTextAreaElement;
 const openTrain = async (user: ReturnType<typeof userEvent.setup>) => {

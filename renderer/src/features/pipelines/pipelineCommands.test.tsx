@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeBridge, ok } from '../../test/fakeBridge';
 import { renderApp } from '../../test/renderApp';
 import { NEW_SPEC, usePipelines } from './pipelinesStore';
-import { pipelinesRegistry, spec, specMeta } from './testKit';
+import { spec, specMeta } from './testKit';
 
 // Monaco cannot run in jsdom: the editor is a text area with the same name.
 vi.mock('../../shell/monaco/YamlSpecEditor', () => ({
@@ -26,7 +26,7 @@ describe('palette: pipelines', () => {
       'pipelines.specs': () => ok([specMeta(), specMeta({ id: 'sp-etl', name: 'etl-cron' })]),
       'pipelines.spec': () => ok(spec()),
     });
-    renderApp(fake, '#/connections', pipelinesRegistry);
+    renderApp(fake, '#/connections');
     await typeCommand(user, 'nightly');
     const group = await screen.findByRole('group', { name: 'Pipeline specs' });
     await waitFor(() => expect(within(group).getAllByRole('option').map((o) => o.querySelector('.palette-title')?.textContent)).toEqual(['Open spec nightly-train']));
@@ -38,7 +38,7 @@ describe('palette: pipelines', () => {
   it('has New pipeline spec and Import pipeline specs… commands', async () => {
     const user = userEvent.setup();
     const fake = createFakeBridge({ 'pipelines.specs': () => ok([]) });
-    renderApp(fake, '#/connections', pipelinesRegistry);
+    renderApp(fake, '#/connections');
     await typeCommand(user, 'Import pipeline specs');
     await user.keyboard('{Enter}');
     expect(await screen.findByRole('dialog', { name: 'Import pipeline specs' })).toBeTruthy();

@@ -1,10 +1,4 @@
 import type { Spec, SpecApply, SpecMeta, SpecVersion } from '../../../../shared/contract';
-import { createRegistry } from '../../shell/feature';
-import { features } from '..';
-import { pipelinesFeature } from './feature';
-
-/** The app with this feature in place of the placeholder that held its route (both have the id "pipelines"). */
-export const pipelinesRegistry = createRegistry([...features.filter((f) => f.id !== 'pipelines'), pipelinesFeature]);
 
 /** A spec as the library lists it. */
 export function specMeta(overrides: Partial<SpecMeta> = {}): SpecMeta {
