@@ -1,11 +1,12 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DryRunResult, ObjectDetail, ParamsIn, Row, TaskSummary } from '../../../../../shared/contract';
+import type { DryRunResult, ObjectDetail, ParamsIn, ResultOf, Row, TaskSummary } from '../../../../../shared/contract';
+import type { Result } from '../../../../../shared/result';
 import { setBridge } from '../../../api/client';
 import { createFakeMonaco } from '../../../shell/monaco/fakeMonaco';
 import { DRY_RUN_OWNER } from '../../../shell/monaco/YamlSpecEditor';
-import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge } from '../../../test/fakeBridge';
+import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge, type FakeHandler } from '../../../test/fakeBridge';
 import type { Query } from '../../../ui/useQuery';
 import { useConnections } from '../../connections/connectionsStore';
 import { resourceEntries } from '../resourceCatalog';
@@ -37,8 +38,9 @@ const applyTask = (overrides: Partial<TaskSummary> = {}): TaskSummary => ({
 
 let fake: FakeBridge;
 
-function renderTab(entry = deployments, labels: Record<string, string> = { env: 'dev' }) {
+function renderTab(entry = deployments, labels: Record<string, string> = { env: 'dev' }, permissions: FakeHandler<'kube.permissions'> = () => ok({ edit: { allowed: true } })) {
   fake = createFakeBridge({
+    'kube.permissions': permissions,
     'pipelines.editable': () => ok({ text: EDITABLE }),
     'pipelines.schema': (p) => ok({ schema: {}, kinds: p.kinds.map((k) => ({ ...k, source: 'cluster' as const })) }),
   });
@@ -57,6 +59,8 @@ function renderTab(entry = deployments, labels: Record<string, string> = { env: 
 async function startEditing(user: ReturnType<typeof userEvent.setup>) {
   const editing = () => monaco.current!.editors.filter((e) => e.options.ariaLabel === 'Edit the YAML of deployment web');
   const before = editing().length;
+  // Usable once the permission check has answered.
+  await waitFor(() => expect(screen.getByRole('button', { name: 'Edit' })).toHaveProperty('disabled', false));
   await user.click(screen.getByRole('button', { name: 'Edit' }));
   await waitFor(() => expect(editing()).toHaveLength(before + 1));
   // Shown once mounted, and listening to edits.
@@ -154,8 +158,30 @@ describe('the YAML tab', () => {
     expect(editor.model.isDisposed()).toBe(true);
   });
 
+  it('asks whether the object may be patched, and says why Edit is off while it is checked and when it is denied', async () => {
+    let answer!: (result: Result<ResultOf<'kube.permissions'>>) => void;
+    renderTab(deployments, { env: 'dev' }, () => new Promise((resolve) => (answer = resolve)));
+    expect(fake.method('kube.permissions')).toHaveBeenCalledWith({ connectionId: 'k-prod', resource: deployments.ref, namespace: 'ml', name: 'web', actions: ['edit'] });
+    const edit = screen.getByRole('button', { name: 'Edit' });
+    expect(edit).toHaveProperty('disabled', true);
+    expect(screen.getByRole('status').textContent).toBe('Checking permissions…');
+
+    const reason = 'team-a-reader may not edit deployments.apps in ml';
+    await act(async () => answer(ok({ edit: { allowed: false, reason } })));
+    expect(edit).toHaveProperty('disabled', true);
+    expect(edit.title).toBe(reason);
+    expect(screen.getByRole('status').textContent).toBe(reason);
+  });
+
+  it('leaves Edit to the cluster when the check itself fails', async () => {
+    renderTab(deployments, { env: 'dev' }, () => fail('UNREACHABLE', 'the cluster did not answer'));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Edit' })).toHaveProperty('disabled', false));
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
   it("offers no Edit of a Secret, whose YAML here is masked", () => {
     renderTab(secrets);
+    expect(fake.method('kube.permissions')).not.toHaveBeenCalled();
     const edit = screen.getByRole('button', { name: 'Edit' });
     expect(edit).toHaveProperty('disabled', true);
     expect(edit.title).toBe('Secrets are not edited here: their values are masked.');

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { ObjectDetail, ObjectRef, Row } from '../../../../../shared/contract';
+import type { ObjectDetail, ObjectRef, ResultOf, Row } from '../../../../../shared/contract';
 import { CodeView } from '../../../shell/monaco/CodeView';
 import { CopyButton } from '../../../ui/CopyButton';
-import type { Query } from '../../../ui/useQuery';
+import { useQuery, type Query } from '../../../ui/useQuery';
 import { selectedConnection, useConnections } from '../../connections/connectionsStore';
+import { CHECKING_TEXT } from '../actions/useObjectPermissions';
 import type { ResourceEntry } from '../resourceCatalog';
 import { CallProblem } from './CallProblem';
 import { SECRETS_KEY } from './detailTabs';
@@ -11,6 +12,19 @@ import { YamlEdit } from './YamlEdit';
 
 /** Why a Secret has no Edit: its YAML here is masked, and applying the mask would overwrite its values. */
 const SECRET_EDIT_REASON = 'Secrets are not edited here: their values are masked.';
+
+/**
+ * Why Edit cannot be used now, or undefined when it can. A check that failed
+ * leaves Edit usable: the cluster decides when the change is applied.
+ */
+function editDenied(permission: Query<ResultOf<'kube.permissions'>>, one: string): string | undefined {
+  if (permission.error !== undefined) return undefined;
+  if (!permission.value) return CHECKING_TEXT;
+  const edit = permission.value.edit;
+  // Absent from the answer: the cluster serves no patch for this kind.
+  if (!edit) return `This ${one} cannot be changed: the cluster does not patch its kind.`;
+  return edit.allowed ? undefined : (edit.reason ?? `You may not edit this ${one}.`);
+}
 
 /**
  * The object as YAML (managedFields left out, a Secret's values masked by the
@@ -24,6 +38,9 @@ export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row
   const [editing, setEditing] = useState<string>();
   const d = detail.value;
   const what = `${entry.one} ${row.name}`;
+  const secret = entry.key === SECRETS_KEY;
+  // Asked before anything is typed, as the services ask it (a patch of the object); a Secret is never edited here.
+  const permission = useQuery('kube.permissions', connection && !secret ? { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name, actions: ['edit'] } : null);
 
   if (editing === row.uid && connection) {
     const objectRef: ObjectRef = { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name };
@@ -41,7 +58,7 @@ export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row
     );
   }
 
-  const secret = entry.key === SECRETS_KEY;
+  const denied = secret ? SECRET_EDIT_REASON : editDenied(permission, entry.one);
   return (
     <>
       <div className="detail-toolbar">
@@ -50,9 +67,14 @@ export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row
           {detail.loading ? 'Loading…' : 'Reload'}
         </button>
         {connection && (
-          <button type="button" onClick={() => setEditing(row.uid)} disabled={secret} title={secret ? SECRET_EDIT_REASON : `Edit ${what} and apply it server-side, after a review`}>
+          <button type="button" onClick={() => setEditing(row.uid)} disabled={denied !== undefined} title={denied ?? `Edit ${what} and apply it server-side, after a review`}>
             Edit
           </button>
+        )}
+        {connection && denied !== undefined && !secret && (
+          <span className="muted" role="status">
+            {denied}
+          </span>
         )}
         {d?.secretKeys && <span className="muted">Values are masked: Overview reveals them.</span>}
       </div>
