@@ -24,7 +24,7 @@ export function problemText(p: SpecProblem): string {
  * other managers own, then every problem by line (the same ones the editor
  * marks), or that the cluster accepts every document.
  */
-export function DryRunReport({ result, stale }: { result: DryRunResult; /** The text was edited since the dry run. */ stale: boolean }) {
+export function DryRunReport({ result, stale, onReveal }: { result: DryRunResult; /** The text was edited since the dry run. */ stale: boolean; /** Shows a problem's line in the editor. */ onReveal(problem: SpecProblem): void }) {
   const problems = [...result.problems, ...result.documents.flatMap((d) => d.problems)].sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const conflicts = result.documents.reduce((n, d) => n + d.conflicts.length, 0);
@@ -62,7 +62,9 @@ export function DryRunReport({ result, stale }: { result: DryRunResult; /** The 
         <ul className="pipelines-problems" aria-label="Problems">
           {problems.map((p, i) => (
             <li key={i} className={p.severity === 'error' ? 'tone-bad' : 'tone-warn'}>
-              {problemText(p)}
+              <button type="button" className="link" onClick={() => onReveal(p)}>
+                {problemText(p)}
+              </button>
             </li>
           ))}
         </ul>

@@ -94,6 +94,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
   const [checking, setChecking] = useState(false);
   const [checked, setChecked] = useState<Checked>();
   const [askSave, setAskSave] = useState(false);
+  const [reveal, setReveal] = useState<{ line: number; column?: number }>();
   const [reviewing, setReviewing] = useState(false);
   const [discarding, setDiscarding] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -298,7 +299,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           </div>
         </div>
       )}
-      <YamlSpecEditor value={draft.text} onChange={(text) => change({ text })} connectionId={target?.id} problems={dryRunProblems} ariaLabel="Spec YAML" onSave={() => void save()} />
+      <YamlSpecEditor value={draft.text} onChange={(text) => change({ text })} connectionId={target?.id} problems={dryRunProblems} reveal={reveal} ariaLabel="Spec YAML" onSave={() => void save()} />
       <div className="pipelines-spec-actions">
         <label className="field pipelines-message">
           <span>Save message</span>
@@ -314,7 +315,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           Review and apply…
         </button>
       </div>
-      {checked && <DryRunReport result={checked.result} stale={checked.text !== draft.text} />}
+      {checked && <DryRunReport result={checked.result} stale={checked.text !== draft.text} onReveal={(p) => setReveal({ line: p.line, ...(p.column ? { column: p.column } : {}) })} />}
       {reviewing && target && draft.id && (
         <ApplyReviewDialog
           connectionId={target.id}

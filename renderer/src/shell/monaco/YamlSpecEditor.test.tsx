@@ -123,6 +123,17 @@ describe('YamlSpecEditor', () => {
     await waitFor(() => expect(monaco.markers(editor.model, DRY_RUN_OWNER)).toEqual([expect.objectContaining({ startLineNumber: 1, severity: monaco.MarkerSeverity.Warning })]));
   });
 
+  it('puts the cursor on a line asked for, in view and focused, each time it is asked', async () => {
+    const { rerender } = render(<YamlSpecEditor value={DEPLOYMENT} onChange={() => undefined} ariaLabel="Spec" reveal={{ line: 6, column: 3 }} />);
+    await waitFor(() => expect(monaco.editors[0]?.cursor.revealed).toBe(6));
+    const [editor] = monaco.editors;
+    expect(editor.cursor).toEqual({ position: { lineNumber: 6, column: 3 }, revealed: 6, focused: true });
+    editor.cursor.revealed = undefined;
+    rerender(<YamlSpecEditor value={DEPLOYMENT} onChange={() => undefined} ariaLabel="Spec" reveal={{ line: 6 }} />);
+    await waitFor(() => expect(editor.cursor.revealed).toBe(6));
+    expect(editor.cursor.position).toEqual({ lineNumber: 6, column: 1 });
+  });
+
   it('edits in a plain text area when Monaco cannot load', async () => {
     vi.mocked(loadMonaco).mockRejectedValue(new Error('Failed to fetch dynamically imported module'));
     render(<Harness initial={DEPLOYMENT} />);

@@ -26,6 +26,8 @@ interface YamlSpecEditorProps {
   ariaLabel: string;
   /** Ctrl/Cmd+S. */
   onSave?(): void;
+  /** Puts the cursor here, in view, and focuses the editor: a new object each time, so the same line can be asked for twice (a problem clicked in a list). */
+  reveal?: { line: number; column?: number };
 }
 
 let editorCount = 0;
@@ -107,7 +109,7 @@ function toMarkers(monaco: Monaco, model: editor.ITextModel, problems: readonly 
  * problems are markers on their lines. A plain text area stands in if
  * Monaco cannot load, so a spec can always be edited.
  */
-export function YamlSpecEditor({ value, onChange, connectionId, problems, readOnly = false, ariaLabel, onSave }: YamlSpecEditorProps) {
+export function YamlSpecEditor({ value, onChange, connectionId, problems, readOnly = false, ariaLabel, onSave, reveal }: YamlSpecEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const [modelUri] = useState(() => `file:///pilothouse/editor-${++editorCount}.yaml`);
   const latest = useRef({ value, onChange, onSave, readOnly, ariaLabel });
@@ -169,6 +171,13 @@ export function YamlSpecEditor({ value, onChange, connectionId, problems, readOn
   useEffect(() => {
     showRef.current(problems ?? []);
   }, [mounted, problems]);
+
+  useEffect(() => {
+    if (!mounted || !reveal) return;
+    mounted.editor.setPosition({ lineNumber: reveal.line, column: reveal.column ?? 1 });
+    mounted.editor.revealLineInCenter(reveal.line);
+    mounted.editor.focus();
+  }, [mounted, reveal]);
 
   // The kinds, once typing rests; the schema is asked for only when they (or the connection) change.
   const settled = useDebouncedValue(value, SCAN_AFTER_MS);

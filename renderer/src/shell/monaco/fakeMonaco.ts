@@ -41,6 +41,8 @@ export interface FakeEditor {
   press(keybinding: number): void;
   /** Replaces the whole text, as a paste over everything would. */
   type(text: string): void;
+  /** Where the cursor was put, the line last revealed, and whether the editor took focus. */
+  cursor: { position?: { lineNumber: number; column: number }; revealed?: number; focused: boolean };
 }
 
 /** One diff editor the fake created: its options and the two texts it shows. */
@@ -117,10 +119,12 @@ export function createFakeMonaco() {
       const actions: { keybindings?: number[]; run(): void }[] = [];
       const setValue = vi.fn((next: string) => model.setValue(next));
       const dispose = vi.fn();
+      const cursor: FakeEditor['cursor'] = { focused: false };
       model.onChange(() => {
         host.textContent = model.getValue();
       });
       editors.push({
+        cursor,
         host,
         options,
         model,
@@ -138,6 +142,9 @@ export function createFakeMonaco() {
         layout: () => undefined,
         updateOptions: (changed: Record<string, unknown>) => void Object.assign(options, changed),
         getModel: () => model,
+        setPosition: (position: { lineNumber: number; column: number }) => void (cursor.position = position),
+        revealLineInCenter: (line: number) => void (cursor.revealed = line),
+        focus: () => void (cursor.focused = true),
         onDidChangeModelContent: (listener: (e: { changes: { range: FakeRange; text: string }[] }) => void) => ({ dispose: model.onChange(listener) }),
         addAction: (action: { keybindings?: number[]; run(): void }) => {
           actions.push(action);
