@@ -90,7 +90,7 @@ describe('startSpecApply', () => {
     serveAll();
     script.routes[`PATCH ${path('b')}`] = () => ({
       status: 409,
-      body: { kind: 'Status', code: 409, message: 'Apply failed', details: { causes: [{ type: 'FieldManagerConflict', message: 'conflict with "helm" using v1', field: '.data.k' }] } },
+      body: { kind: 'Status', code: 409, message: 'Apply failed', details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "helm" using v1', field: '.data.k' }] } },
     });
     const { apply, finished } = setup();
     const final = await apply().done;

@@ -54,10 +54,15 @@ describe('conflicts', () => {
       code: 409,
       reason: 'Conflict',
       message: 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
-      details: { causes: [{ type: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
+      details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
     };
     expect(fieldConflicts(409, body)).toEqual([{ field: '.spec.replicas', manager: 'kubectl-client-side-apply', message: 'conflict with "kubectl-client-side-apply" using apps/v1' }]);
     expect(fieldConflicts(422, body)).toEqual([]);
+    // As kube-apiserver v1.34 answers a dry-run apply of the ConfigMap the controller manager keeps.
+    const real = JSON.parse(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Apply failed with 1 conflict: conflict with \\"kube-controller-manager\\" using v1: .data.ca.crt","reason":"Conflict","details":{"causes":[{"reason":"FieldManagerConflict","message":"conflict with \\"kube-controller-manager\\" using v1","field":".data.ca.crt"}]},"code":409}',
+    ) as unknown;
+    expect(fieldConflicts(409, real)).toEqual([{ field: '.data.ca.crt', manager: 'kube-controller-manager', message: 'conflict with "kube-controller-manager" using v1' }]);
     expect(fieldConflicts(409, { kind: 'Status', message: 'the object has been modified' })).toEqual([]);
   });
 });
@@ -72,8 +77,8 @@ describe('statusProblems', () => {
       message: 'Deployment.apps "web" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, spec.template.spec.containers[0].image: Required value]',
       details: {
         causes: [
-          { type: 'FieldValueInvalid', message: 'Invalid value: -1: must be greater than or equal to 0', field: 'spec.replicas' },
-          { type: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers[0].image' },
+          { reason: 'FieldValueInvalid', message: 'Invalid value: -1: must be greater than or equal to 0', field: 'spec.replicas' },
+          { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers[0].image' },
         ],
       },
     };

@@ -18,7 +18,7 @@ interface StatusBody {
   kind?: string;
   message?: string;
   reason?: string;
-  details?: { name?: string; kind?: string; causes?: { type?: string; message?: string; field?: string }[] };
+  details?: { name?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
 /**
@@ -71,7 +71,7 @@ export function fieldConflicts(status: number, body: unknown): FieldConflict[] {
   if (status !== 409) return [];
   const causes = (body as StatusBody | undefined)?.details?.causes ?? [];
   return causes
-    .filter((c) => c.type === 'FieldManagerConflict' && typeof c.field === 'string')
+    .filter((c) => c.reason === 'FieldManagerConflict' && typeof c.field === 'string')
     .map((c) => {
       const message = (c.message ?? '').slice(0, MESSAGE_MAX);
       return { field: c.field!, manager: conflictManager(message) ?? 'another field manager', message };

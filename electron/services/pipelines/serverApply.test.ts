@@ -106,14 +106,14 @@ describe('dryRunSpec', () => {
         code: 409,
         reason: 'Conflict',
         message: 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
-        details: { causes: [{ type: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
+        details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
       },
     });
     const [doc] = (await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: WEB })).documents;
     expect(doc.outcome).toBe('conflict');
     expect(doc.conflicts).toEqual([{ field: '.spec.replicas', manager: 'kubectl-client-side-apply', message: 'conflict with "kubectl-client-side-apply" using apps/v1' }]);
     expect(doc.problems).toEqual([
-      { line: 6, column: 3, field: '.spec.replicas', message: '.spec.replicas is owned by kubectl-client-side-apply: conflict with "kubectl-client-side-apply" using apps/v1', severity: 'error' },
+      { line: 6, column: 3, field: '.spec.replicas', message: '.spec.replicas is owned by field manager kubectl-client-side-apply with another value; apply with force to take it', severity: 'error' },
     ]);
   });
 

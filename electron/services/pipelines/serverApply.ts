@@ -169,7 +169,7 @@ export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): {
   if (conflicts.length) {
     const managers = [...new Set(conflicts.map((c) => c.manager))].join(', ');
     const message = `${label}: ${conflicts.length === 1 ? 'a field is' : `${conflicts.length} fields are`} owned by ${managers} with another value; apply with force to take ${conflicts.length === 1 ? 'it' : 'them'}`;
-    const problems = conflicts.map((c) => problemAt(planned.doc, c.field, `${c.field} is owned by ${c.manager}: ${c.message}`));
+    const problems = conflicts.map((c) => problemAt(planned.doc, c.field, `${c.field} is owned by field manager ${c.manager} with another value; apply with force to take it`));
     return { message, problems, conflicts };
   }
   const resourceVersion = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
