@@ -117,7 +117,7 @@ if (process.argv.includes('--fixtures')) {
   const kept = ['api/v1', 'apis/apps/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/argoproj.io/v1alpha1'];
   write('index.json', { paths: Object.fromEntries(kept.filter((gv) => index.paths[gv]).map((gv) => [gv, index.paths[gv]])) });
   write('rbac-v1.json', cutDown('apis/rbac.authorization.k8s.io/v1', [['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding']]));
-  write('argoproj-v1alpha1.json', cutDown('apis/argoproj.io/v1alpha1', [['argoproj.io/v1alpha1', 'AnalysisTemplate']]));
+  write('argoproj-v1alpha1.json', cutDown('apis/argoproj.io/v1alpha1', [['argoproj.io/v1alpha1', 'AppProject'], ['argoproj.io/v1alpha1', 'Workflow']]));
 } else {
   const schemas = {};
   const byGv = new Map();
