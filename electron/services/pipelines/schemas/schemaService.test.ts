@@ -66,8 +66,19 @@ describe('parseIndex', () => {
     expect(parsed.has('api/v1')).toBe(true);
   });
 
-  it('leaves out URLs outside /openapi/v3/, and refuses what is not an index', () => {
-    const parsed = parseIndex(JSON.stringify({ paths: { 'apis/evil/v1': { serverRelativeURL: 'https://elsewhere.example/x' }, 'apis/odd/v1': {}, 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' } } }));
+  it('leaves out what is not a group-version, URLs outside /openapi/v3/, and refuses what is not an index', () => {
+    const parsed = parseIndex(
+      JSON.stringify({
+        paths: {
+          'apis/evil/v1': { serverRelativeURL: 'https://elsewhere.example/x' },
+          'apis/odd/v1': {},
+          'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
+          '.well-known/openid-configuration': { serverRelativeURL: '/openapi/v3/.well-known/openid-configuration?hash=1' },
+          apis: { serverRelativeURL: '/openapi/v3/apis?hash=2' },
+          version: { serverRelativeURL: '/openapi/v3/version?hash=3' },
+        },
+      }),
+    );
     expect([...parsed.keys()]).toEqual(['api/v1']);
     expect(parsed.get('api/v1')!.hash).toBe('/openapi/v3/api/v1');
     expect(() => parseIndex('[]')).toThrow(/paths/);

@@ -105,11 +105,16 @@ interface StoredRow {
 
 type KindOutcome = SpecSchema['kinds'][number];
 
+/** `api/v1`, `apis/apps/v1`: what {@link groupVersionPath} makes of an apiVersion. */
+const GROUP_VERSION = /^(api\/[^/]+|apis\/[^/]+\/[^/]+)$/;
+
 /**
  * The cluster's `/openapi/v3` index: group-version (`apis/apps/v1`) → its
- * document's URL and hash. Entries whose URL is not under `/openapi/v3/` are
- * left out, so a hostile index cannot send the service elsewhere. Throws a
- * plain Error when the text is not an index.
+ * document's URL and hash. Only group-versions are kept: the index also
+ * lists `version`, `.well-known/openid-configuration` and the like, which
+ * serve no kinds. Entries whose URL is not under `/openapi/v3/` are left
+ * out, so a hostile index cannot send the service elsewhere. Throws a plain
+ * Error when the text is not an index.
  */
 export function parseIndex(text: string): Map<string, IndexEntry> {
   const parsed: unknown = JSON.parse(text);
@@ -117,6 +122,7 @@ export function parseIndex(text: string): Map<string, IndexEntry> {
   if (typeof paths !== 'object' || paths === null || Array.isArray(paths)) throw new Error('it has no "paths"');
   const index = new Map<string, IndexEntry>();
   for (const [gv, entry] of Object.entries(paths)) {
+    if (!GROUP_VERSION.test(gv)) continue;
     const url = (entry as { serverRelativeURL?: unknown } | null)?.serverRelativeURL;
     if (typeof url !== 'string' || !url.startsWith('/openapi/v3/')) continue;
     const hash = new URL(url, 'http://index.invalid').searchParams.get('hash') ?? url;
