@@ -4,7 +4,7 @@
  * caller fetches, caches and parses; this walks what one kind reaches.
  *
  * What yaml-language-server 1.23 (monaco-yaml 5.5.1) needs, checked against
- * its own code in openapiSchema.test.ts (run in the worker's own code):
+ * its own code in openapiSchema.test.ts:
  * - `allOf: [{ $ref }]`, Kubernetes' way of giving a field a type, is
  *   unwrapped to `$ref` beside the field's own description: the server merges
  *   a `$ref`'s siblings over the target, so hover shows the field's words
@@ -235,7 +235,7 @@ function pinned(schema: JsonSchema, apiVersion: string, kind: string): JsonSchem
  * the definitions they reach (shared ones, ObjectMeta, are one).
  *
  * `if`/`then` rather than `oneOf`: yaml-language-server completes and
- * validates through a `then` whose `if` holds (see openapiSchema.test.ts (run in the worker's own code)), and
+ * validates through a `then` whose `if` holds (see openapiSchema.test.ts), and
  * a document of a kind with no branch is left alone instead of being marked
  * against every kind, as `oneOf` would.
  */
