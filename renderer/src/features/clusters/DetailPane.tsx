@@ -10,7 +10,9 @@ import { HistoryTab } from './detail/HistoryTab';
 import { OverviewTab } from './detail/OverviewTab';
 import { RelatedTab } from './detail/RelatedTab';
 import { useSecretReveal, type SecretReveal } from './detail/useSecretReveal';
-import { YamlTab } from './detail/YamlTab';
+import { DiscardEditDialog } from './detail/YamlEdit';
+import { YamlTab, type EditState } from './detail/YamlTab';
+import { useInspector } from './inspectorStore';
 import { LogView, type LogViewHandle } from './logs/LogView';
 import type { ResourceEntry } from './resourceCatalog';
 import type { TableColumn } from './tableColumns';
@@ -36,14 +38,16 @@ interface TabPanelProps extends Omit<DetailPaneProps, 'onClose' | 'row'> {
   detail: Query<ObjectDetail>;
   secret: SecretReveal;
   logRef: RefObject<LogViewHandle | null>;
+  /** Edit on the YAML tab began. */
+  onEdit(state: EditState | undefined): void;
 }
 
-function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, secret, logRef }: TabPanelProps) {
+function TabPanel({ tab, connection, entry, row, columns, objectRef, detail, secret, logRef, onEdit }: TabPanelProps) {
   switch (tab) {
     case 'overview':
       return <OverviewTab connection={connection} entry={entry} row={row} columns={columns} detail={detail} secret={secret} />;
     case 'yaml':
-      return <YamlTab entry={entry} row={row} detail={detail} />;
+      return <YamlTab entry={entry} row={row} detail={detail} editing={false} onEdit={onEdit} />;
     case 'events':
       return <EventsTab objectRef={objectRef} />;
     case 'related':
@@ -72,6 +76,29 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
   // The cells change when the object does: read it again then. Not for a node's Pods count, which moves with every pod scheduled on it.
   const detail = useQuery('kube.get', objectRef, { refreshKey: row && JSON.stringify(columns.filter((c) => c.key !== NODE_PODS_CELL).map((c) => c.value(row))) });
   const secret = useSecretReveal(entry.key === SECRETS_KEY ? objectRef : null);
+
+  // The object whose YAML is being edited. The pane holds the edit, so another tab and back finds the draft as it was.
+  const [edit, setEdit] = useState<EditState & { row: Row }>();
+  const editHere = edit !== undefined && row !== undefined && edit.row.uid === row.uid;
+  // Another row was selected while editing: an edit without changes just ends; one with changes stays, hidden, until
+  // the user says what becomes of it. An edit of an object deleted meanwhile ends (the pane says it is gone).
+  const ended = edit !== undefined && !editHere && (!edit.changed || row === undefined);
+  const held = edit !== undefined && !editHere && !ended;
+  useEffect(() => {
+    if (ended) setEdit(undefined);
+  }, [ended]);
+  const kept = editHere || held ? edit : undefined;
+  const editShown = editHere && tab.id === 'yaml';
+  const editOf = (edited: Row) => (state: EditState | undefined) => setEdit(state && { ...state, row: edited });
+  // Close pressed with unsaved changes: asked first, as Cancel asks.
+  const [closing, setClosing] = useState(false);
+  const close = () => (editHere && edit.changed ? setClosing(true) : onClose());
+  const keepEditing = () => {
+    setClosing(false);
+    choose('yaml');
+    // Back to the edited object: its view selects it again, and the held edit shows.
+    if (held) useInspector.getState().focusObject({ connectionId: connection.id, key: entry.key, ...(edit.row.namespace ? { namespace: edit.row.namespace } : {}), name: edit.row.name, uid: edit.row.uid });
+  };
 
   // The Logs key takes focus to the pod's log, as k9s's `l` does, so `/` searches it: at once, or once the containers have loaded.
   const logRef = useRef<LogViewHandle>(null);
@@ -110,7 +137,7 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
     <aside className="detail detail-pane" aria-label={`${entry.one} details`}>
       <div className="detail-head">
         <h2 className="mono">{row?.name ?? `Deleted ${entry.one}`}</h2>
-        <button ref={closeRef} type="button" onClick={onClose} aria-keyshortcuts="Escape">
+        <button ref={closeRef} type="button" onClick={close} aria-keyshortcuts="Escape">
           Close <kbd>Esc</kbd>
         </button>
       </div>
@@ -121,11 +148,29 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
           </div>
           <TabList label="Views" tabs={tabs} current={tab.id} onChoose={choose} tabId={tabId} panelId={panelId} />
           <div role="tabpanel" id={panelId} aria-labelledby={tabId(tab.id)} tabIndex={0} className={`detail-panel detail-panel-${tab.id}`}>
-            <TabPanel tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} logRef={logRef} />
+            {!editShown && (
+              <TabPanel key="tab" tab={tab.id} connection={connection} entry={entry} row={row} columns={columns} objectRef={objectRef} detail={detail} secret={secret} logRef={logRef} onEdit={editOf(row)} />
+            )}
+            {kept && (
+              <div key={`edit-${kept.row.uid}`} className="detail-edit" hidden={!editShown}>
+                <YamlTab entry={entry} row={editHere ? row : kept.row} detail={detail} editing onEdit={editOf(kept.row)} />
+              </div>
+            )}
           </div>
         </>
       ) : (
         <p className="muted">It is no longer in the cluster.</p>
+      )}
+      {(closing || held) && edit && (
+        <DiscardEditDialog
+          what={`${entry.one} ${edit.row.name}`}
+          onKeep={keepEditing}
+          onDiscard={() => {
+            setEdit(undefined);
+            if (closing) onClose();
+            setClosing(false);
+          }}
+        />
       )}
     </aside>
   );

@@ -467,6 +467,84 @@ describe('detail pane', () => {
   });
 });
 
+describe('an edit in the YAML tab', () => {
+  const mine = `${POD_YAML}# mine\n`;
+
+  /** `web-1`'s YAML being edited, with `mine` typed in it. */
+  async function editPod() {
+    const user = userEvent.setup();
+    const { fake } = renderInspector();
+    fake.handle('kube.get', (ref: Ref) => ok(podDetail({ uid: `uid-default-${ref.name}`, name: ref.name })));
+    fake.handle('kube.events', () => ok({ events: [] }));
+    fake.handle('kube.permissions', () => ok({ edit: { allowed: true } }));
+    fake.handle('pipelines.editable', () => ok({ text: POD_YAML }));
+    fake.handle('pipelines.schema', (p) => ok({ schema: {}, kinds: p.kinds.map((k) => ({ ...k, source: 'cluster' as const })) }));
+    const detail = await openPod(fake, user);
+    await user.click(within(detail).getByRole('tab', { name: 'YAML' }));
+    await waitFor(() => expect(within(panel()).getByRole('button', { name: 'Edit' })).toHaveProperty('disabled', false));
+    await user.click(within(panel()).getByRole('button', { name: 'Edit' }));
+    const editing = () => monaco.current!.editors.filter((e) => e.options.ariaLabel === 'Edit the YAML of pod web-1');
+    await waitFor(() => expect(editing()).toHaveLength(1));
+    const [editor] = editing();
+    await waitFor(() => expect(editor.host.hidden).toBe(false));
+    act(() => editor.type(mine));
+    return { user, fake, editor, detail };
+  }
+
+  const question = () => screen.queryByRole('dialog', { name: 'Discard your changes?' });
+
+  it('keeps the draft across a switch of tab, without asking', async () => {
+    const { user, editor, detail } = await editPod();
+    await user.click(within(detail).getByRole('tab', { name: 'Events' }));
+    expect(question()).toBeNull();
+    expect(within(panel()).queryByRole('button', { name: 'Review and apply' })).toBeNull();
+    await user.click(within(detail).getByRole('tab', { name: /YAML/ }));
+    expect(editor.model.isDisposed()).toBe(false);
+    expect(editor.value()).toBe(mine);
+    expect(within(panel()).getByRole('button', { name: 'Review and apply' })).toHaveProperty('disabled', false);
+  });
+
+  it('asks before another row takes the draft away: Keep editing goes back to it, Discard lets it go', async () => {
+    const { user, editor } = await editPod();
+    await user.click(within(grid('Pods')).getByText('web-2'));
+    const ask = screen.getByRole('dialog', { name: 'Discard your changes?' });
+    expect(ask.textContent).toContain('Your edits to pod web-1 have not been applied');
+
+    await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    await waitFor(() => expect(within(screen.getByRole('complementary', { name: 'pod details' })).getByRole('heading', { name: 'web-1' })).toBeTruthy());
+    expect(question()).toBeNull();
+    expect(selectedTab()).toBe('YAMLy');
+    expect(editor.value()).toBe(mine);
+
+    await user.click(within(grid('Pods')).getByText('web-2'));
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard' }));
+    expect(within(screen.getByRole('complementary', { name: 'pod details' })).getByRole('heading', { name: 'web-2' })).toBeTruthy();
+    expect(editor.model.isDisposed()).toBe(true);
+    // web-2's own YAML, read-only, with its Edit.
+    expect(within(panel()).getByRole('button', { name: 'Edit' })).toBeTruthy();
+  });
+
+  it('asks before Close drops the draft; an edit without changes leaves at once', async () => {
+    const { user, editor, detail } = await editPod();
+    await user.click(within(detail).getByRole('button', { name: /Close/ }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Keep editing' }));
+    expect(editor.value()).toBe(mine);
+    await user.click(within(detail).getByRole('button', { name: /Close/ }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard' }));
+    expect(screen.queryByRole('complementary', { name: 'pod details' })).toBeNull();
+    expect(editor.model.isDisposed()).toBe(true);
+
+    // Unchanged: another row just ends the edit.
+    await user.click(within(grid('Pods')).getByText('web-1'));
+    await user.click(screen.getByRole('tab', { name: /YAML/ }));
+    await user.click(within(panel()).getByRole('button', { name: 'Edit' }));
+    await user.click(within(grid('Pods')).getByText('web-2'));
+    expect(question()).toBeNull();
+    await user.click(within(grid('Pods')).getByText('web-1'));
+    expect(within(panel()).getByRole('button', { name: 'Edit' })).toBeTruthy();
+  });
+});
+
 describe('focusing an object', () => {
   it('clears the table filter when it hides the object, and says when the object is gone', async () => {
     const user = userEvent.setup();

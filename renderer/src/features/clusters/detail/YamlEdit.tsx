@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary, DryRunResult, ObjectRef, SpecProblem } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { DialogFooter } from '../../../shell/DialogFooter';
@@ -18,8 +18,21 @@ interface YamlEditProps {
   objectRef: ObjectRef;
   /** "pod web-1": the editor's and the dialogs' wording. */
   what: string;
+  /** The draft came to differ from the object as read, or back: whether leaving it must ask first. */
+  onChanged(changed: boolean): void;
   /** Leaves edit mode; `applied` when the edit was applied (the object is read again). */
   onDone(applied: boolean): void;
+}
+
+/** The question before an edit's unsaved changes are thrown away: on Cancel, on closing the pane, on leaving the object. */
+export function DiscardEditDialog({ what, onKeep, onDiscard }: { what: string; onKeep(): void; onDiscard(): void }) {
+  return (
+    <Modal label="Discard your changes?" onClose={onKeep}>
+      <h2>Discard your changes?</h2>
+      <p>Your edits to {what} have not been applied; they will be lost.</p>
+      <DialogFooter dismiss={{ label: 'Keep editing', onClick: onKeep, autoFocus: true }} action={{ label: 'Discard', busyLabel: 'Discarding…', busy: false, danger: true, onClick: onDiscard }} />
+    </Modal>
+  );
 }
 
 /** A dry run's answer and the text it was asked about. */
@@ -39,7 +52,7 @@ const problemText = (p: SpecProblem) => `Line ${p.line}${p.column ? `, column ${
  * apply. The text keeps the object's `resourceVersion`, so an apply after
  * someone else's change is refused, and the pane offers to read it again.
  */
-export function YamlEdit({ connection, objectRef, what, onDone }: YamlEditProps) {
+export function YamlEdit({ connection, objectRef, what, onChanged, onDone }: YamlEditProps) {
   const production = useProductionLabel(connection.labels) !== undefined;
   const [original, setOriginal] = useState<string>();
   const [draft, setDraft] = useState('');
@@ -99,8 +112,14 @@ export function YamlEdit({ connection, objectRef, what, onDone }: YamlEditProps)
     }
   };
 
-  const cancel = () => (original !== undefined && draft !== original ? setDiscarding(true) : onDone(false));
   const changed = original !== undefined && draft !== original;
+  const cancel = () => (changed ? setDiscarding(true) : onDone(false));
+  // Told only when it flips, whatever the caller's callback is this render.
+  const onChangedNow = useRef(onChanged);
+  useLayoutEffect(() => {
+    onChangedNow.current = onChanged;
+  });
+  useEffect(() => onChangedNow.current(changed), [changed]);
   // One list per dry run: the editor's markers reset only when a new one arrives.
   const problems = useMemo(() => checked && [...checked.result.problems, ...checked.result.documents.flatMap((d) => d.problems)].sort((a, b) => a.line - b.line), [checked]);
   const conflicts = checked?.result.documents.flatMap((d) => d.conflicts) ?? [];
@@ -171,13 +190,7 @@ export function YamlEdit({ connection, objectRef, what, onDone }: YamlEditProps)
           onReload={reload}
         />
       )}
-      {discarding && (
-        <Modal label="Discard your changes?" onClose={() => setDiscarding(false)}>
-          <h2>Discard your changes?</h2>
-          <p>Your edits to {what} have not been applied; they will be lost.</p>
-          <DialogFooter dismiss={{ label: 'Keep editing', onClick: () => setDiscarding(false), autoFocus: true }} action={{ label: 'Discard', busyLabel: 'Discarding…', busy: false, danger: true, onClick: () => onDone(false) }} />
-        </Modal>
-      )}
+      {discarding && <DiscardEditDialog what={what} onKeep={() => setDiscarding(false)} onDiscard={() => onDone(false)} />}
     </>
   );
 }

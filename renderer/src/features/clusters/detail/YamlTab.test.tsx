@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,7 @@ import { DRY_RUN_OWNER } from '../../../shell/monaco/YamlSpecEditor';
 import { createFakeBridge, fail, kubeConnection, ok, type FakeBridge, type FakeHandler } from '../../../test/fakeBridge';
 import type { Query } from '../../../ui/useQuery';
 import { useConnections } from '../../connections/connectionsStore';
-import { resourceEntries } from '../resourceCatalog';
+import { resourceEntries, type ResourceEntry } from '../resourceCatalog';
 import { YamlTab } from './YamlTab';
 
 const monaco = vi.hoisted(() => ({ current: undefined as ReturnType<typeof createFakeMonaco> | undefined }));
@@ -49,10 +50,16 @@ function renderTab(entry = deployments, labels: Record<string, string> = { env: 
   const detail: Query<ObjectDetail> = { value: detailValue, loading: false, refetch: vi.fn(), reset: vi.fn() };
   render(
     <div role="tabpanel">
-      <YamlTab entry={entry} row={row} detail={detail} />
+      <EditingYamlTab entry={entry} detail={detail} />
     </div>,
   );
   return { detail, user: userEvent.setup() };
+}
+
+/** The tab with its edit held as the detail pane holds it. */
+function EditingYamlTab({ entry, detail }: { entry: ResourceEntry; detail: Query<ObjectDetail> }) {
+  const [editing, setEditing] = useState(false);
+  return <YamlTab entry={entry} row={row} detail={detail} editing={editing} onEdit={(state) => setEditing(state !== undefined)} />;
 }
 
 /** Opens Edit and waits for a new editor of the object's text. */

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { ObjectDetail, ObjectRef, ResultOf, Row } from '../../../../../shared/contract';
 import { CodeView } from '../../../shell/monaco/CodeView';
 import { CopyButton } from '../../../ui/CopyButton';
@@ -12,6 +11,21 @@ import { YamlEdit } from './YamlEdit';
 
 /** Why a Secret has no Edit: its YAML here is masked, and applying the mask would overwrite its values. */
 const SECRET_EDIT_REASON = 'Secrets are not edited here: their values are masked.';
+
+/** An edit under way: `changed` while its draft differs from the object as it was read. */
+export interface EditState {
+  changed: boolean;
+}
+
+interface YamlTabProps {
+  entry: ResourceEntry;
+  row: Row;
+  detail: Query<ObjectDetail>;
+  /** `row` is being edited. The detail pane holds the edit, so it outlives a switch to another tab. */
+  editing: boolean;
+  /** Edit began or its draft changed, or (undefined) the edit ended. */
+  onEdit(state: EditState | undefined): void;
+}
 
 /**
  * Why Edit cannot be used now, or undefined when it can. A check that failed
@@ -31,18 +45,16 @@ function editDenied(permission: Query<ResultOf<'kube.permissions'>>, one: string
  * services), read-only; Edit turns it into an editor with the cluster's
  * schema, a dry run and a reviewed server-side apply.
  */
-export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row; detail: Query<ObjectDetail> }) {
+export function YamlTab({ entry, row, detail, editing, onEdit }: YamlTabProps) {
   // The inspector is always of the connection chosen in the top bar (the Clusters page remounts it for another).
   const connection = useConnections(selectedConnection);
-  // Which object is being edited: selecting another row leaves edit mode.
-  const [editing, setEditing] = useState<string>();
   const d = detail.value;
   const what = `${entry.one} ${row.name}`;
   const secret = entry.key === SECRETS_KEY;
   // Asked before anything is typed, as the services ask it (a patch of the object); a Secret is never edited here.
   const permission = useQuery('kube.permissions', connection && !secret ? { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name, actions: ['edit'] } : null);
 
-  if (editing === row.uid && connection) {
+  if (editing && connection) {
     const objectRef: ObjectRef = { connectionId: connection.id, resource: entry.ref, ...(row.namespace ? { namespace: row.namespace } : {}), name: row.name };
     return (
       <YamlEdit
@@ -50,8 +62,9 @@ export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row
         connection={connection}
         objectRef={objectRef}
         what={what}
+        onChanged={(changed) => onEdit({ changed })}
         onDone={(applied) => {
-          setEditing(undefined);
+          onEdit(undefined);
           if (applied) detail.refetch();
         }}
       />
@@ -67,7 +80,7 @@ export function YamlTab({ entry, row, detail }: { entry: ResourceEntry; row: Row
           {detail.loading ? 'Loading…' : 'Reload'}
         </button>
         {connection && (
-          <button type="button" onClick={() => setEditing(row.uid)} disabled={denied !== undefined} title={denied ?? `Edit ${what} and apply it server-side, after a review`}>
+          <button type="button" onClick={() => onEdit({ changed: false })} disabled={denied !== undefined} title={denied ?? `Edit ${what} and apply it server-side, after a review`}>
             Edit
           </button>
         )}
