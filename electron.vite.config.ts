@@ -18,6 +18,7 @@ export default defineConfig({
           services: resolve('electron/services/process/servicesProcess.ts'),
           parseWorker: resolve('electron/services/connections/parseWorker.ts'),
           releaseWorker: resolve('electron/services/helm/releaseWorker.ts'),
+          schemaWorker: resolve('electron/services/pipelines/schemas/schemaWorker.ts'),
           ptyHost: resolve('electron/services/terminal/ptyHost.ts'),
         },
       },

@@ -143,6 +143,7 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
     endSession: () => undefined,
     close: () => {
       stopForgetting();
+      return schemas.close();
     },
   };
 }
