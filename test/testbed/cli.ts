@@ -43,6 +43,8 @@ function describe(info: TestbedInfo): string {
     `moto        ${info.moto.endpoint}  region ${info.moto.region}  bucket ${info.moto.backupBucket}`,
     `prometheus  ${info.prometheus.url}`,
     `rollouts    Argo Rollouts controller on ${info.argoRollouts.cluster}  (log ${info.argoRollouts.logFile})`,
+    // A state.json written before the controller was part of the bed has none; `up` makes that bed anew.
+    `workflows   ${info.argoWorkflows ? `Argo Workflows controller on ${info.argoWorkflows.cluster}, every namespace  (log ${info.argoWorkflows.logFile})` : 'no Argo Workflows controller: `npm run testbed:up` remakes this older bed with one'}`,
     '',
     'Use it by hand:',
     `  export KUBECONFIG=${primary.kubeconfigs.admin}`,

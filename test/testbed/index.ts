@@ -25,7 +25,7 @@ import { checkPrerequisites } from './prereqs';
 import { isAlive, rssKiB, secs, spawnDaemon, stopDaemon, freePort, waitFor } from './proc';
 import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prometheus';
 import { installArgoCdCrds } from './argoCd';
-import { installArgoWorkflowsCrds } from './argoWorkflows';
+import { argoWorkflowsHealthy, installArgoWorkflowsCrds, startArgoWorkflows, type ArgoWorkflowsInfo } from './argoWorkflows';
 import { argoRolloutsHealthy, startArgoRollouts, type ArgoRolloutsInfo } from './argoRollouts';
 import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
 
@@ -33,6 +33,7 @@ export type { ClusterInfo } from './clusters';
 export type { MotoInfo, CostAndUsageResult, ResultByTime, MetricValue, CostSeedOptions } from './moto';
 export type { PrometheusInfo } from './prometheus';
 export type { ArgoRolloutsInfo } from './argoRollouts';
+export type { ArgoWorkflowsInfo } from './argoWorkflows';
 export {
   criLogLine,
   expireRestrictedToken,
@@ -56,6 +57,8 @@ export interface TestbedInfo {
   prometheus: PrometheusInfo;
   /** The Argo Rollouts controller, running against the primary cluster (CRDs installed there). */
   argoRollouts: ArgoRolloutsInfo;
+  /** The Argo Workflows controller, running against the primary cluster (CRDs installed there), watching every namespace. */
+  argoWorkflows: ArgoWorkflowsInfo;
   /** The built kubectl (v1.34.4); Debian's /usr/bin/kubectl is too old. */
   kubectl: string;
   /** Directory of the built Kubernetes binaries. */
@@ -67,7 +70,7 @@ export interface TestbedInfo {
 /** What `state.json` holds: the info plus what `down` needs to stop. */
 interface TestbedState {
   info: TestbedInfo;
-  pids: { moto: number; prometheus: number; portForwardTarget: number; argoRollouts: number };
+  pids: { moto: number; prometheus: number; portForwardTarget: number; argoRollouts: number; argoWorkflows: number };
   /** When the DCGM history was generated (ms); it ends then. */
   backfilledAt: number;
 }
@@ -81,8 +84,16 @@ export interface StartOptions {
 const CLUSTER_NAMES = ['pilothouse-primary', 'pilothouse-secondary'] as const;
 /** Files and directories the bed creates in its state directory, besides one per cluster. */
 const BED_ENTRIES = [
-  'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log', 'argo-rollouts.log',
+  'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log', 'argo-rollouts.log', 'argo-workflows.log',
 ];
+
+/**
+ * How long a daemon is given after SIGTERM before SIGKILL, where not
+ * {@link stopDaemon}'s default. Argo Workflows v4.0.5 takes SIGTERM only to
+ * flush its start-up log and never exits on it (in a pod, the kubelet's
+ * SIGKILL after the grace period ends it): waiting long gains nothing.
+ */
+const STOP_GRACE_MS: Partial<Record<keyof TestbedState['pids'], number>> = { argoWorkflows: 1000 };
 
 /** Re-backfill Prometheus when its history ends longer ago than this. */
 const BACKFILL_MAX_AGE_MS = 60 * 60 * 1000;
@@ -111,18 +122,20 @@ export interface TestbedHealth {
   prometheus: boolean;
   portForwardTarget: boolean;
   argoRollouts: boolean;
+  argoWorkflows: boolean;
 }
 
 async function health(state: TestbedState): Promise<TestbedHealth> {
-  const [primary, secondary, moto, prometheus, argoRollouts] = await Promise.all([
+  const [primary, secondary, moto, prometheus, argoRollouts, argoWorkflows] = await Promise.all([
     clusterHealthy(state.info.clusters.primary),
     clusterHealthy(state.info.clusters.secondary),
     motoHealthy(state.info.moto),
     prometheusHealthy(state.info.prometheus),
     // A state.json from before the controller was part of the bed has none: the bed is made anew.
     state.info.argoRollouts ? argoRolloutsHealthy(state.info.argoRollouts) : false,
+    state.info.argoWorkflows ? argoWorkflowsHealthy(state.info.argoWorkflows) : false,
   ]);
-  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget), argoRollouts };
+  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget), argoRollouts, argoWorkflows };
 }
 
 /** One process of the bed and its resident memory. */
@@ -163,7 +176,10 @@ async function startPortForwardTarget(dir: string): Promise<{ port: number; pid:
 
 async function reuse(state: TestbedState, log: (l: string) => void): Promise<TestbedInfo | undefined> {
   const h = await health(state);
-  if (!Object.values(h).every(Boolean)) {
+  // A stopped Workflows controller is started again below. A state.json from before it was part of the bed
+  // has none, and its clusters predate the kwok stage that completes its pods: the bed is made anew.
+  const { argoWorkflows, ...rest } = h;
+  if (!state.info.argoWorkflows || !Object.values(rest).every(Boolean)) {
     log(`state.json found but the bed is not healthy (${JSON.stringify(h)}); recreating it`);
     return undefined;
   }
@@ -176,6 +192,14 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
   await Promise.all(Object.values(state.info.clusters).map(refreshTokens));
   // A bed started before the Argo CD or Argo Workflows CRDs were part of it gets them now; applying them again changes nothing.
   await Promise.all([installArgoCdCrds(state.info.clusters.primary), installArgoWorkflowsCrds(state.info.clusters.primary)]);
+  if (!argoWorkflows) {
+    log('the Argo Workflows controller is not answering; starting it again');
+    await stopDaemon(state.pids.argoWorkflows, STOP_GRACE_MS.argoWorkflows);
+    const workflows = await startArgoWorkflows(state.info.stateDir, state.info.clusters.primary);
+    state.info.argoWorkflows = workflows.info;
+    state.pids.argoWorkflows = workflows.pid;
+    writeState(state);
+  }
   // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
   if (Date.now() - state.backfilledAt > BACKFILL_MAX_AGE_MS || state.info.prometheus.historyEnd === undefined) {
     log('Prometheus history is stale; backfilling a fresh day');
@@ -230,10 +254,10 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
     timed('moto', startMoto(dir)),
     timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
   ]);
-  const [rollouts] = await Promise.all([
+  const [rollouts, workflows] = await Promise.all([
     timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary)),
+    timed('Argo Workflows controller', startArgoWorkflows(dir, clusters.primary)),
     timed('Argo CD CRDs', installArgoCdCrds(clusters.primary)),
-    timed('Argo Workflows CRDs', installArgoWorkflowsCrds(clusters.primary)),
   ]);
   const state: TestbedState = {
     info: {
@@ -241,11 +265,12 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
       moto: moto.info,
       prometheus: prom.info,
       argoRollouts: rollouts.info,
+      argoWorkflows: workflows.info,
       kubectl: BINARIES.kubectl,
       binDir: dirname(BINARIES.kubectl),
       stateDir: dir,
     },
-    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid, argoRollouts: rollouts.pid },
+    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid, argoRollouts: rollouts.pid, argoWorkflows: workflows.pid },
     backfilledAt: prom.backfilledAt,
   };
   writeState(state);
@@ -255,14 +280,14 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
 }
 
 /**
- * Stops everything the bed started (clusters, moto, Prometheus, the
- * port-forward target) and removes its state directory. Safe to call when
- * nothing runs.
+ * Stops everything the bed started (the Argo controllers, moto, Prometheus,
+ * the port-forward target, then the clusters) and removes its state
+ * directory. Safe to call when nothing runs.
  */
 export async function stopTestbed(): Promise<void> {
   const dir = stateDir();
   const state = readState();
-  if (state) for (const pid of Object.values(state.pids)) await stopDaemon(pid);
+  if (state) for (const [name, pid] of Object.entries(state.pids)) await stopDaemon(pid, STOP_GRACE_MS[name as keyof TestbedState['pids']]);
   // Also covers clusters left by an `up` that died before writing state.json.
   await Promise.all(CLUSTER_NAMES.map((name) => deleteCluster(dir, name)));
   // Only what the bed wrote: the directory may be one a user pointed us at.

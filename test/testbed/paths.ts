@@ -22,7 +22,7 @@ export const HELM_VERSION = 'v3.22.0';
 export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 /** Argo CD release whose Application and AppProject CRDs the bed installs (no Argo CD controller runs). */
 export const ARGO_CD_VERSION = 'v3.2.0';
-/** Argo Workflows release whose CRDs the bed installs (no Argo Workflows controller runs). v3 is refused by the Go module proxy; v4.0.5 is the release it serves. */
+/** Argo Workflows release whose CRDs the bed installs and whose controller it builds and runs. v3 is refused by the Go module proxy; v4.0.5 is the release it serves. */
 export const ARGO_WORKFLOWS_VERSION = 'v4.0.5';
 /** moto release installed into the test-bed venv. */
 export const MOTO_VERSION = '5.2.5';
@@ -60,6 +60,7 @@ export const BINARIES = {
   helm: join(BUILD_DIRS.helm, 'bin', 'helm'),
   rolloutsController: join(BUILD_DIRS.argoRollouts, 'bin', 'rollouts-controller'),
   kubectlArgoRollouts: join(BUILD_DIRS.argoRollouts, 'bin', 'kubectl-argo-rollouts'),
+  workflowController: join(BUILD_DIRS.argoWorkflows, 'bin', 'workflow-controller'),
   motoServer: join(VENV_DIR, 'bin', 'moto_server'),
   python: join(VENV_DIR, 'bin', 'python'),
   prometheus: '/usr/bin/prometheus',

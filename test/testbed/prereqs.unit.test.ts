@@ -33,13 +33,17 @@ describe('missingPrerequisites', () => {
   it('builds every component in an empty cache, and only those lacking a binary once some are there', async () => {
     const { ARGO_CD_CRDS, ARGO_CD_VERSION, ARGO_ROLLOUTS_CRDS, ARGO_ROLLOUTS_VERSION, ARGO_WORKFLOWS_CRD_FILES, ARGO_WORKFLOWS_CRDS, ARGO_WORKFLOWS_VERSION, BINARIES, ETCD_VERSION, HELM_VERSION, KUBE_VERSION, KWOK_VERSION, missingPrerequisites } = await load();
     expect(BINARIES.kubeApiserver.startsWith(home)).toBe(true);
-    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kwok ${KWOK_VERSION}`, `etcd ${ETCD_VERSION}`, `kubernetes ${KUBE_VERSION}`, `helm ${HELM_VERSION}`, `argo-rollouts ${ARGO_ROLLOUTS_VERSION}`, `argo-cd CRDs ${ARGO_CD_VERSION}`, `argo-workflows CRDs ${ARGO_WORKFLOWS_VERSION}`]);
+    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kwok ${KWOK_VERSION}`, `etcd ${ETCD_VERSION}`, `kubernetes ${KUBE_VERSION}`, `helm ${HELM_VERSION}`, `argo-rollouts ${ARGO_ROLLOUTS_VERSION}`, `argo-cd CRDs ${ARGO_CD_VERSION}`, `argo-workflows ${ARGO_WORKFLOWS_VERSION}`]);
 
     // One kubernetes binary short is a kubernetes build.
-    for (const p of [BINARIES.kwok, BINARIES.kwokctl, BINARIES.etcd, BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubectl, BINARIES.helm, BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml'), join(ARGO_CD_CRDS, 'application-crd.yaml'), join(ARGO_CD_CRDS, 'appproject-crd.yaml'), ...ARGO_WORKFLOWS_CRD_FILES.map((f) => join(ARGO_WORKFLOWS_CRDS, f))]) touch(p);
+    for (const p of [BINARIES.kwok, BINARIES.kwokctl, BINARIES.etcd, BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubectl, BINARIES.helm, BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, BINARIES.workflowController, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml'), join(ARGO_CD_CRDS, 'application-crd.yaml'), join(ARGO_CD_CRDS, 'appproject-crd.yaml'), ...ARGO_WORKFLOWS_CRD_FILES.map((f) => join(ARGO_WORKFLOWS_CRDS, f))]) touch(p);
     expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kubernetes ${KUBE_VERSION}`]);
     touch(BINARIES.kubeScheduler);
     expect(missingPrerequisites().builds).toEqual([]);
+
+    // A cache from before the bed ran Argo's controller holds its CRDs only: the controller is built then.
+    rmSync(BINARIES.workflowController);
+    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`argo-workflows ${ARGO_WORKFLOWS_VERSION}`]);
   });
 
   it('wants the venv made until it holds moto at the pinned version', async () => {
