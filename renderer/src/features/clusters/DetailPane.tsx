@@ -119,8 +119,9 @@ export function DetailPane({ connection, entry, row, columns, onClose }: DetailP
     if (logRef.current) logRef.current.focusLines();
     else logFocusFor.current = row.uid;
   };
-  // The tabs' letters work from anywhere in the view that leaves them (j/k keep moving the selection, and the tab follows it).
-  useScopeKeys(Object.fromEntries(tabs.map((t) => [t.key, () => showByKey(t)])));
+  // The tabs' letters work from anywhere in the view that leaves them (j/k keep moving the selection, and the tab follows it);
+  // Esc closes the pane as its Close button does, asking first about an unsaved edit.
+  useScopeKeys({ ...Object.fromEntries(tabs.map((t) => [t.key, () => showByKey(t)])), Escape: close });
 
   const idPrefix = useId();
   const tabId = (id: DetailTabId) => `${idPrefix}-tab-${id}`;

@@ -136,10 +136,10 @@ export function ResourceView({ connection, entry, picks }: ResourceViewProps) {
     G: last,
     End: last,
     Enter: () => selectedNow() >= 0 && setDetailOpen(true),
-    // Esc leaves a field for the rows, closes the detail, or lets go of the chosen rows.
+    // Esc leaves a field for the rows, lets the open detail close itself (it asks first about an unsaved edit), or lets go of the chosen rows.
     Escape: (e) => {
       if (isTextEntry(e.target)) focusRows();
-      else if (detailOpen) closeDetail();
+      else if (detailOpen) return false;
       else if (selection.uids.size) clearChosen();
       else return false;
     },

@@ -543,6 +543,22 @@ describe('an edit in the YAML tab', () => {
     await user.click(within(grid('Pods')).getByText('web-1'));
     expect(within(panel()).getByRole('button', { name: 'Edit' })).toBeTruthy();
   });
+  it('asks before Esc from inside the pane drops the draft, as Close does', async () => {
+    const { user, editor, detail } = await editPod();
+    await waitFor(() => expect(within(panel()).getByRole('button', { name: 'Review and apply' })).toHaveProperty('disabled', false));
+    // Focus on the pane's Dry run button (as after a dry run), then Esc.
+    within(panel()).getByRole('button', { name: 'Dry run' }).focus();
+    await user.keyboard('{Escape}');
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByRole('complementary', { name: 'pod details' })).toBe(detail);
+    expect(editor.model.isDisposed()).toBe(false);
+    expect(editor.value()).toBe(mine);
+    within(panel()).getByRole('button', { name: 'Dry run' }).focus();
+    await user.keyboard('{Escape}');
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard' }));
+    expect(screen.queryByRole('complementary', { name: 'pod details' })).toBeNull();
+    expect(editor.model.isDisposed()).toBe(true);
+  });
 });
 
 describe('focusing an object', () => {
