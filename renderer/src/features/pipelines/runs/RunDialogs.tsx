@@ -101,7 +101,8 @@ export function SubmitWorkflowDialog({ connection, namespace: shown, onClose }: 
       action={{ label: 'Submit', busyLabel: 'Submitting…' }}
       focusCancel={false}
       blocked={empty || !namespace}
-      {...typedOn(connection, namespace)}
+      // What is confirmed is where it goes, as the apply review confirms it: the connection, not a field of the form.
+      {...typedOn(connection, connection.name)}
       run={async () => {
         const made = await call('pipelineRuns.submitWorkflow', {
           connectionId: connection.id,

@@ -197,6 +197,27 @@ describe('the runs view', () => {
     await waitFor(() => expect(useToasts.getState().toasts.map((t) => t.title)).toEqual(['Submitted Workflow hello-abcde']));
   });
 
+  it('on a production connection submits only once the connection\'s name is typed, not the namespace', async () => {
+    const fake = bed(list({ argo: { installed: true, workflows: [], cronWorkflows: [] } }), kubeConnection({ id: 'k-prod' }));
+    const user = userEvent.setup();
+    render(<RunsView connectionId="k-prod" />);
+    await user.click(await screen.findByRole('button', { name: 'Submit workflow…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Submit a Workflow' });
+    const submit = within(dialog).getByRole('button', { name: 'Submit' }) as HTMLButtonElement;
+    await user.click(within(dialog).getByRole('textbox', { name: /Workflow \(YAML/ }));
+    await user.paste('kind: Workflow\n');
+    const namespace = within(dialog).getByRole('textbox', { name: /Namespace/ });
+    await user.clear(namespace);
+    await user.type(namespace, 'ml');
+    const confirm = within(dialog).getByRole('textbox', { name: 'Type prod-eu to confirm' });
+    await user.type(confirm, 'ml');
+    expect(submit.disabled).toBe(true);
+    await user.clear(confirm);
+    await user.type(confirm, 'prod-eu');
+    await user.click(submit);
+    await waitFor(() => expect(fake.method('pipelineRuns.submitWorkflow')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml', text: 'kind: Workflow\n' }));
+  });
+
   it('says what was left out past the bound', async () => {
     bed(list({ leftOut: { jobs: 1200, cronJobs: 0, workflows: 3, cronWorkflows: 0 } }));
     render(<RunsView connectionId="k-staging" />);
