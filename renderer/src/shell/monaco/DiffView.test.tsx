@@ -35,4 +35,27 @@ describe('DiffView', () => {
     expect(diff.dispose).toHaveBeenCalled();
     expect(monaco.models.every((m) => m.isDisposed())).toBe(true);
   });
+
+  it('stays side by side however narrow it is, so the two labels above are the two sides; Inline labels the one view', async () => {
+    const monaco = createFakeMonaco();
+    vi.mocked(loadMonaco).mockResolvedValue(monaco.monaco);
+    const user = userEvent.setup();
+    const { container } = render(<DiffView original={'a: 1\n'} modified={'a: 2\n'} originalLabel="Live object" modifiedLabel="After the apply" />);
+    await waitFor(() => expect(monaco.diffEditors).toHaveLength(1));
+    const [diff] = monaco.diffEditors;
+    // Monaco's default turns side by side into inline under 900 px, under labels that still say left and right.
+    expect(diff.options).toMatchObject({ renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false });
+    const labels = () => container.querySelector('.diff-view-labels')!;
+    expect(labels().classList.contains('inline')).toBe(false);
+    expect(labels().children).toHaveLength(2);
+
+    await user.click(screen.getByRole('checkbox', { name: 'Inline' }));
+    expect(diff.options.renderSideBySide).toBe(false);
+    expect(labels().classList.contains('inline')).toBe(true);
+    expect(labels().textContent).toBe('Live object → After the apply');
+
+    await user.click(screen.getByRole('checkbox', { name: 'Inline' }));
+    expect(diff.options).toMatchObject({ renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false });
+    expect(labels().children).toHaveLength(2);
+  });
 });

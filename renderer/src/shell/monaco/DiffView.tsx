@@ -13,8 +13,8 @@ interface DiffViewProps {
 }
 
 /**
- * Two YAML texts in Monaco's diff editor, read-only: side by side, or inline
- * on request, with each side's label above it. Until Monaco has loaded (or if
+ * Two YAML texts in Monaco's diff editor, read-only: side by side at any
+ * width, or inline on request, with each side's label above it. Until Monaco has loaded (or if
  * it cannot) both texts are shown plainly one after the other.
  */
 export function DiffView({ original, modified, originalLabel, modifiedLabel }: DiffViewProps) {
@@ -33,6 +33,8 @@ export function DiffView({ original, modified, originalLabel, modifiedLabel }: D
         domReadOnly: true,
         originalEditable: false,
         renderSideBySide: !latest.current.inline,
+        // Side by side stays so however narrow (Monaco's default goes inline under 900 px), under labels for its two sides.
+        useInlineViewWhenSpaceIsLimited: false,
         automaticLayout: true,
         minimap: { enabled: false },
         scrollBeyondLastLine: false,
@@ -59,7 +61,7 @@ export function DiffView({ original, modified, originalLabel, modifiedLabel }: D
   }, [mounted, original, modified]);
 
   useEffect(() => {
-    mounted?.editor.updateOptions({ renderSideBySide: !inline });
+    mounted?.editor.updateOptions({ renderSideBySide: !inline, useInlineViewWhenSpaceIsLimited: false });
   }, [mounted, inline]);
 
   return (
