@@ -62,8 +62,108 @@ export type Segment = { key: string } | { index: number } | { match: Record<stri
  * lines, aliases over the shared limits or aliases that expand to a bomb.
  */
 export function parseSpec(text: string, label: string): ParsedSpec {
+  const { documents, problems } = readSpec(text, label);
+  return { documents: documents.map((d) => d.document), problems };
+}
+
+/**
+ * A {@link SpecDocument} as plain data, to cross a thread: its place in the
+ * text (offsets in the text without its byte-order mark) rather than the YAML
+ * nodes {@link SpecDocument.lineOf} reads, and its object as JSON, which
+ * crosses several times faster than the object and is read only if used.
+ */
+export interface SpecDocumentData extends Omit<SpecDocument, 'lineOf' | 'object'> {
+  /**
+   * {@link SpecDocument.object} as JSON: what is sent to the server is the
+   * same (a YAML 1.1 timestamp is its ISO text either way).
+   */
+  json: string;
+  /** The column its content starts at, with {@link SpecDocument.line}: where a field it does not write is placed. */
+  column: number;
+  /** Where the document starts and ends in the text. */
+  start: number;
+  end: number;
+  /** The line `start` is on. */
+  startLine: number;
+}
+
+/** A {@link ParsedSpec} as plain data (see {@link SpecDocumentData}). */
+export interface ParsedSpecData {
+  documents: SpecDocumentData[];
+  problems: SpecProblem[];
+}
+
+/** {@link parseSpec} as plain data: what a worker thread sends back. Throws as parseSpec does. */
+export function parseSpecData(text: string, label: string): ParsedSpecData {
+  const { documents, problems } = readSpec(text, label);
+  return {
+    documents: documents.map(({ document: { lineOf: _lineOf, object, ...fields }, column, start, end, startLine }) => ({ ...fields, json: JSON.stringify(object), column, start, end, startLine })),
+    problems,
+  };
+}
+
+/**
+ * The {@link ParsedSpec} of `text` from its {@link parseSpecData}: each
+ * document's `object` is read from its JSON and its `lineOf` parses that
+ * document's part of the text again, each on first use only, so a spec read
+ * elsewhere costs here only what is used of it (a save reads neither).
+ */
+export function specFromData(text: string, data: ParsedSpecData): ParsedSpec {
+  const source = withoutBom(text);
+  return {
+    documents: data.documents.map(({ json, column, start, end, startLine, ...fields }): SpecDocument => {
+      let locate: ((segments: Segment[]) => SpecPosition | undefined) | undefined;
+      let object: Record<string, unknown> | undefined;
+      const position = { line: fields.line, column };
+      return {
+        ...fields,
+        get object() {
+          return (object ??= JSON.parse(json) as Record<string, unknown>);
+        },
+        lineOf(fieldPath) {
+          locate ??= documentLocator(source, start, end, startLine);
+          return locate(parseFieldPath(fieldPath)) ?? position;
+        },
+      };
+    }),
+    problems: data.problems,
+  };
+}
+
+/**
+ * Finds fields in the document at `start`–`end` of `source`, parsed alone.
+ * The part parsed starts at the beginning of `start`'s line, so columns are
+ * those of the whole text, and lines are shifted by the lines before it.
+ */
+function documentLocator(source: string, start: number, end: number, startLine: number): (segments: Segment[]) => SpecPosition | undefined {
+  const from = source.lastIndexOf('\n', start - 1) + 1;
+  const lc = new LineCounter();
+  const parsed = parseAllDocuments(source.slice(from, end), { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
+  const doc = 'empty' in parsed ? undefined : parsed.find((d) => isMap(d.contents));
+  const root = doc?.contents;
+  if (!doc || !isMap(root)) return () => undefined;
+  const at = (offset: number): SpecPosition => {
+    const { line, col } = lc.linePos(offset);
+    return { line: line + startLine - 1, column: col };
+  };
+  return (segments) => locateField(root, doc, segments, at);
+}
+
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/** A document read, with its place in the text. */
+interface ReadDocument {
+  document: SpecDocument;
+  column: number;
+  start: number;
+  end: number;
+  startLine: number;
+}
+
+/** {@link parseSpec}, keeping each document's place in the text. */
+function readSpec(text: string, label: string): { documents: ReadDocument[]; problems: SpecProblem[] } {
   checkSize(label, Buffer.byteLength(text, 'utf8'), MAX_SPEC_BYTES);
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = withoutBom(text);
   const lc = new LineCounter();
   const nul = source.indexOf('\0');
   if (nul !== -1) {
@@ -78,7 +178,7 @@ export function parseSpec(text: string, label: string): ParsedSpec {
   // merge on: kubectl honours "<<" (YAML 1.1), so the objects sent must too.
   const parsed = parseAllDocuments(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
   const problems: SpecProblem[] = [];
-  const documents: SpecDocument[] = [];
+  const documents: ReadDocument[] = [];
   const at = (offset: number): SpecPosition => {
     const { line, col } = lc.linePos(offset);
     return { line, column: col };
@@ -95,7 +195,10 @@ export function parseSpec(text: string, label: string): ParsedSpec {
     if (syntax.length) continue;
     const read = readDocument(doc, label, at, position, docIndex);
     problems.push(...read.problems);
-    if (read.document) documents.push(read.document);
+    if (read.document) {
+      const [start, , end] = doc.range;
+      documents.push({ document: read.document, column: position.column ?? 1, start, end, startLine: at(start).line });
+    }
   }
   problems.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   return { documents, problems };
