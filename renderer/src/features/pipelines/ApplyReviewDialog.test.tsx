@@ -47,16 +47,19 @@ function applyTask(overrides: Partial<TaskSummary> = {}): TaskSummary {
 
 let fake: FakeBridge;
 
-function renderDialog(props: Partial<Parameters<typeof ApplyReviewDialog>[0]> = {}, documents = DOCUMENTS, problems: SpecProblem[] = []) {
+function renderDialog(props: Partial<Parameters<typeof ApplyReviewDialog>[0]> = {}, documents: DiffDocument[] | ((text: string) => DiffDocument[]) = DOCUMENTS, problems: SpecProblem[] = []) {
   fake = createFakeBridge({
-    'pipelines.diff': () => ok({ documents, problems }),
+    'pipelines.diff': ({ text }) => ok({ documents: typeof documents === 'function' ? documents(text) : documents, problems }),
     'pipelines.apply': () => ok({ taskId: 't-apply', task: applyTask() }),
     'tasks.get': () => ok(applyTask()),
   });
   setBridge(fake.bridge);
   const handlers = { onClose: vi.fn(), onApplied: vi.fn(), onReload: vi.fn() };
-  render(<ApplyReviewDialog connectionId="k-prod" connectionName="prod-eu" production={false} namespace="ml" text={TEXT} specId="sp-web" specVersion={4} {...handlers} {...props} />);
-  return { ...handlers, dialog: screen.getByRole('dialog', { name: 'Review and apply to prod-eu' }), user: userEvent.setup() };
+  const shown = (more: Partial<Parameters<typeof ApplyReviewDialog>[0]>) => (
+    <ApplyReviewDialog connectionId="k-prod" connectionName="prod-eu" production={false} namespace="ml" text={TEXT} specId="sp-web" specVersion={4} {...handlers} {...more} />
+  );
+  const { rerender } = render(shown(props));
+  return { ...handlers, rerender: (more: Partial<Parameters<typeof ApplyReviewDialog>[0]>) => rerender(shown({ ...props, ...more })), dialog: screen.getByRole('dialog', { name: 'Review and apply to prod-eu' }), user: userEvent.setup() };
 }
 
 const applyButton = () => screen.getByRole('button', { name: 'Apply' });
@@ -131,5 +134,40 @@ describe('ApplyReviewDialog', () => {
     expect(alert.textContent).toContain('changed since you opened it');
     await user.click(within(alert).getByRole('button', { name: 'Refresh' }));
     expect(onReload).toHaveBeenCalled();
+  });
+
+  it('applies only what it showed: a version saved meanwhile is said, and reviewed afresh only when asked, force and the typed name cleared', async () => {
+    const conflicting = (text: string) => [doc({ live: 'a: 1\n', after: text, conflicts: [{ field: '.spec.replicas', manager: 'hpa', message: 'x' }] })];
+    const { user, dialog, rerender } = renderDialog({ production: true }, conflicting);
+    const force = () => within(dialog).getByRole('checkbox', { name: /Take these fields/ }) as HTMLInputElement;
+    await user.click(await within(dialog).findByRole('checkbox', { name: /Take these fields/ }));
+    await user.type(within(dialog).getByRole('textbox', { name: /Type prod-eu to confirm/ }), 'prod-eu');
+    // Someone else saves version 5 while the review of version 4 is open.
+    rerender({ text: 'THEIR VERSION 5\n', specVersion: 5 });
+    const said = within(dialog).getByRole('alert');
+    expect(said.textContent).toContain('Version 5 was saved meanwhile; this review is of version 4');
+    expect(fake.method('pipelines.diff')).toHaveBeenCalledTimes(1);
+    // The diff still shows the version under review.
+    await waitFor(() => expect(monaco.current!.diffEditors.at(-1)?.modified()).toBe(TEXT));
+
+    await user.click(within(said).getByRole('button', { name: 'Review version 5 instead' }));
+    await waitFor(() => expect(fake.method('pipelines.diff')).toHaveBeenLastCalledWith(expect.objectContaining({ text: 'THEIR VERSION 5\n' })));
+    await within(dialog).findByRole('list', { name: 'Documents' });
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    expect(force().checked).toBe(false);
+    expect(within(dialog).getByRole('textbox', { name: /Type prod-eu to confirm/ })).toHaveProperty('value', '');
+    expect(applyButton()).toHaveProperty('disabled', true);
+    await user.click(force());
+    await user.type(within(dialog).getByRole('textbox', { name: /Type prod-eu to confirm/ }), 'prod-eu');
+    await user.click(applyButton());
+    expect(fake.method('pipelines.apply')).toHaveBeenCalledWith(expect.objectContaining({ text: 'THEIR VERSION 5\n', specVersion: 5, force: true, confirmName: 'prod-eu' }));
+  });
+
+  it('applies the version reviewed when one saved meanwhile is not taken up', async () => {
+    const { user, dialog, rerender } = renderDialog({}, [doc({ live: 'a: 1\n', after: 'a: 2\n' })]);
+    await within(dialog).findByRole('list', { name: 'Documents' });
+    rerender({ text: 'THEIR VERSION 5\n', specVersion: 5 });
+    await user.click(applyButton());
+    expect(fake.method('pipelines.apply')).toHaveBeenCalledWith(expect.objectContaining({ text: TEXT, specVersion: 4 }));
   });
 });

@@ -22,6 +22,7 @@ interface ApplyReviewDialogProps {
   production: boolean;
   /** For documents that name no namespace. */
   namespace?: string;
+  /** What is reviewed: taken as it is when the review opens; a newer one is said, and reviewed only when asked. */
   text: string;
   /** Record the apply in this spec's history. */
   specId?: string;
@@ -63,9 +64,14 @@ type Review = { documents: DiffDocument[]; problems: SpecProblem[] };
  * live object beside what the apply would make of it (the server's dry run),
  * the fields other managers own with an explicit choice to take them, the
  * problems by line, the connection's name typed on production; then the
- * apply as a task, its progress and its report.
+ * apply as a task, its progress and its report. What is applied is what the
+ * diff showed: a text or version that changes underneath (someone saved the
+ * spec meanwhile) is said, and becomes the review only when the user asks,
+ * with the choices made for the old one cleared.
  */
 export function ApplyReviewDialog({ connectionId, connectionName, production, namespace, text, specId, specVersion, onClose, onApplied, onReload }: ApplyReviewDialogProps) {
+  const [reviewed, setReviewed] = useState({ namespace, text, specVersion });
+  const changedSince = reviewed.text !== text || reviewed.specVersion !== specVersion || reviewed.namespace !== namespace;
   const [review, setReview] = useState<Review>();
   const [reviewError, setReviewError] = useState<ErrorView>();
   const [attempt, setAttempt] = useState(0);
@@ -86,7 +92,7 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
     let current = true;
     setReview(undefined);
     setReviewError(undefined);
-    call('pipelines.diff', { connectionId, ...(namespace ? { namespace } : {}), text }).then(
+    call('pipelines.diff', { connectionId, ...(reviewed.namespace ? { namespace: reviewed.namespace } : {}), text: reviewed.text }).then(
       (answer) => {
         if (!current) return;
         setReview(answer);
@@ -98,7 +104,15 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
     return () => {
       current = false;
     };
-  }, [connectionId, namespace, text, attempt]);
+  }, [connectionId, reviewed, attempt]);
+
+  // The newer one, reviewed afresh: forcing fields and the typed name were given for the old one.
+  const reviewNewer = () => {
+    setReviewed({ namespace, text, specVersion });
+    setForce(false);
+    setTyped('');
+    setApplyError(undefined);
+  };
 
   const label = `Review and apply to ${connectionName}`;
   if (started) {
@@ -135,12 +149,12 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
       setStarted(
         await call('pipelines.apply', {
           connectionId,
-          ...(namespace ? { namespace } : {}),
-          text,
+          ...(reviewed.namespace ? { namespace: reviewed.namespace } : {}),
+          text: reviewed.text,
           force: conflicts.length > 0 && force,
           ...(production ? { confirmName: typed } : {}),
           ...(specId ? { specId } : {}),
-          ...(specVersion ? { specVersion } : {}),
+          ...(reviewed.specVersion ? { specVersion: reviewed.specVersion } : {}),
         }),
       );
     } catch (err) {
@@ -155,15 +169,29 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
         <h2>Review and apply</h2>
         <p className="apply-review-where">
           On cluster <strong>{connectionName}</strong>
-          {namespace ? (
+          {reviewed.namespace ? (
             <>
-              ; documents without a namespace go to <strong>{namespace}</strong>.
+              ; documents without a namespace go to <strong>{reviewed.namespace}</strong>.
             </>
           ) : (
             '.'
           )}{' '}
           Server-side apply as Pilothouse, recorded in the audit log.
         </p>
+        {changedSince && (
+          <div className="notice" role="alert">
+            <p>
+              {specVersion !== undefined && reviewed.specVersion !== undefined && specVersion !== reviewed.specVersion
+                ? `Version ${specVersion} was saved meanwhile; this review is of version ${reviewed.specVersion}, and Apply applies that.`
+                : 'The spec changed meanwhile; this review is of the text as it was when the review opened, and Apply applies that.'}
+            </p>
+            <div className="button-row">
+              <button type="button" onClick={reviewNewer}>
+                {specVersion !== undefined && specVersion !== reviewed.specVersion ? `Review version ${specVersion} instead` : 'Review the changed spec instead'}
+              </button>
+            </div>
+          </div>
+        )}
         {reviewError && <ErrorNotice error={{ ...reviewError, title: `Could not review the changes: ${reviewError.title.toLowerCase()}` }} />}
         {!review && !reviewError && (
           <p className="muted" role="status">
@@ -178,7 +206,7 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
                   {documents.map((d, i) => (
                     <li key={d.index}>
                       <button type="button" aria-pressed={i === selected} onClick={() => setSelected(i)}>
-                        <span className="mono">{documentName(d, namespace)}</span>
+                        <span className="mono">{documentName(d, reviewed.namespace)}</span>
                         <span className={`apply-outcome apply-outcome-${outcomes[i]}`}>{outcomeLabels[outcomes[i]]}</span>
                       </button>
                     </li>
@@ -213,7 +241,7 @@ export function ApplyReviewDialog({ connectionId, connectionName, production, na
                 <ul>
                   {conflicts.map(({ document, conflict }, i) => (
                     <li key={i}>
-                      <span className="mono">{conflict.field}</span> in {documentName(document, namespace)}: owned by <strong>{conflict.manager}</strong>
+                      <span className="mono">{conflict.field}</span> in {documentName(document, reviewed.namespace)}: owned by <strong>{conflict.manager}</strong>
                       {conflict.message && <span className="muted"> ({conflict.message})</span>}
                     </li>
                   ))}
