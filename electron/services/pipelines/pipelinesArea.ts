@@ -71,8 +71,8 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
     handlers: {
       'pipelines.specs': () => store.list(),
       'pipelines.spec': ({ id }) => store.get(id),
-      'pipelines.save': (params, ctx) => {
-        const { meta, changed: saved } = store.save(params, ctx.actor);
+      'pipelines.save': async (params, ctx) => {
+        const { meta, changed: saved } = await store.save(params, ctx.actor);
         return committed(meta, saved);
       },
       'pipelines.delete': ({ id }) => {
@@ -82,8 +82,8 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
       },
       'pipelines.versions': ({ id }) => store.versions(id),
       'pipelines.version': ({ id, version }) => ({ text: store.version(id, version).text }),
-      'pipelines.revert': ({ id, version, baseVersion }, ctx) => {
-        const { meta, changed: saved } = store.revert(id, version, baseVersion, ctx.actor);
+      'pipelines.revert': async ({ id, version, baseVersion }, ctx) => {
+        const { meta, changed: saved } = await store.revert(id, version, baseVersion, ctx.actor);
         return committed(meta, saved);
       },
       'pipelines.applies': ({ id }) => store.applies(id),

@@ -69,7 +69,7 @@ describe('spec names from files', () => {
     expect(specFileName('train')).toBe('train.yaml');
   });
 
-  it('exports at a stored path only when it stays inside the folder, else at a unique name', () => {
+  it('exports at a stored path only when it stays inside the folder, else at a unique name', async () => {
     const planned = planSpecExport([
       { id: 'sp-1', name: 'a', path: 'train/a.yaml' },
       { id: 'sp-2', name: 'escape', path: '../../etc/escape.yaml' },
@@ -181,7 +181,7 @@ describe('spec export', () => {
     write(src, { 'train/resnet.yaml': JOB('resnet') });
     await startSpecImport(deps, src, 'ann').done;
     const emoji = '🙂'.repeat(75);
-    const made = store.save({ name: emoji, text: JOB('emoji'), message: '' }, 'ann').meta;
+    const made = (await store.save({ name: emoji, text: JOB('emoji'), message: '' }, 'ann')).meta;
     const out = madeTempDir('ph-specs-out-');
     const task = await startSpecExport(deps, out, undefined, 'ann').done;
     expect(task.result).toMatchObject({ written: 2, unchanged: 0, refused: 0 });
@@ -199,13 +199,13 @@ describe('spec export', () => {
 
   it('takes back a file edited after its export as a new version, and one edited in both places as a conflict', async () => {
     const { store, deps } = setup();
-    const a = store.save({ name: 'a', text: JOB('a'), message: '' }, 'ann').meta;
-    const b = store.save({ name: 'b', text: JOB('b'), message: '' }, 'ann').meta;
+    const a = (await store.save({ name: 'a', text: JOB('a'), message: '' }, 'ann')).meta;
+    const b = (await store.save({ name: 'b', text: JOB('b'), message: '' }, 'ann')).meta;
     const out = madeTempDir('ph-specs-roundtrip-');
     await startSpecExport(deps, out, undefined, 'ann').done;
     writeFileSync(join(out, 'a.yaml'), JOB('a2'));
     writeFileSync(join(out, 'b.yaml'), JOB('b2'));
-    store.save({ id: b.id, name: 'b', text: JOB('b-app'), message: 'app', baseVersion: 1 }, 'bob');
+    await store.save({ id: b.id, name: 'b', text: JOB('b-app'), message: 'app', baseVersion: 1 }, 'bob');
     const task = await startSpecImport(deps, out, 'ann').done;
     expect(task.result).toMatchObject({ added: 0, updated: 1, conflicts: 1 });
     expect(store.get(a.id)).toMatchObject({ version: 2, text: JOB('a2') });

@@ -15,7 +15,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { MAX_SPEC_BYTES, SpecName } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
 import { megabytes } from '../../../shared/sizeLimit';
-import { count, describeFsError, folderRoot, readFiles, reportList, scanFolder, type Skipped } from '../files/folderRead';
+import { count, describeFsError, folderRoot, messageOf, readFiles, reportList, scanFolder, type Skipped } from '../files/folderRead';
 import { cutToBytes, exportReport, removeTemps, safeSegments, writeFiles, type ExportDone, type PlannedFile } from '../files/folderWrite';
 import type { StartedTask, TaskRunner } from '../tasks/taskRunner';
 import { checkedSpec, type SpecFile, type SpecImportOutcome, type SpecStore } from './specStore';
@@ -121,22 +121,30 @@ export function startSpecImport(deps: SpecFolderDeps, path: string, actor: strin
       ctx.log(`Found ${count(paths.length, 'YAML file')}${skipped.length ? `; ${count(skipped.length, 'entry', 'entries')} skipped` : ''}`);
 
       ctx.phase('read');
-      const files: SpecFile[] = [];
-      const named = new Map<string, string>();
+      const read: { path: string; text: string }[] = [];
       const refused = await readFiles(root, paths, ctx, {
         maxBytes: MAX_SPEC_BYTES,
         tooLarge: 'split it into smaller specs',
         maxTotal: MAX_IMPORT_BYTES,
         totalTooLarge: `The folder's YAML files add up to over ${megabytes(MAX_IMPORT_BYTES)}; import its subfolders one at a time`,
-        take: ({ path: rel, text }) => {
+        take: (file) => read.push(file),
+      });
+      // Parsed one at a time after reading: a large spec goes to the parse worker, and many at once would only queue there.
+      const files: SpecFile[] = [];
+      const named = new Map<string, string>();
+      for (const { path: rel, text } of read) {
+        ctx.throwIfCancelled();
+        try {
           const name = specNameOf(rel);
           const first = named.get(name);
           if (first !== undefined) throw new AppError('VALIDATION', `its spec name "${name}" is also that of ${first} in this import; rename one of them`);
-          const parsed = checkedSpec(text, rel);
+          const parsed = await checkedSpec(text, rel);
           named.set(name, rel);
           files.push({ path: rel, name, text, parsed });
-        },
-      });
+        } catch (err) {
+          refused.push({ path: rel, reason: messageOf(err) });
+        }
+      }
 
       // The point of no return: one transaction, all or nothing.
       ctx.phase('store', { cancellable: false });

@@ -9,7 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SpecName, type SpecApply, type SpecMeta, type SpecVersion, type Spec } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
-import { parseSpec, specKinds, type ParsedSpec } from './specDocuments';
+import { specKinds, type ParsedSpec } from './specDocuments';
+import { parseSpecOffLoop } from './specParsePool';
 
 
 /** What a save asks for; `connectionId` and `namespace` absent: none. */
@@ -135,11 +136,12 @@ function checkedName(name: string): string {
 }
 
 /**
- * The spec's text read, or refused: FILE_TOO_LARGE past the limit, YAML_INVALID
- * past the shared guards, VALIDATION naming the first problem's line.
+ * The spec's text read (a large one off the event loop, see specParsePool.ts),
+ * or refused: FILE_TOO_LARGE past the limit, YAML_INVALID past the shared
+ * guards, VALIDATION naming the first problem's line.
  */
-export function checkedSpec(text: string, label: string): ParsedSpec {
-  const parsed = parseSpec(text, label);
+export async function checkedSpec(text: string, label: string): Promise<ParsedSpec> {
+  const parsed = await parseSpecOffLoop(text, label);
   const first = parsed.problems.find((p) => p.severity === 'error');
   if (first) {
     const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : '';
@@ -256,9 +258,9 @@ export function createSpecStore(db: Database) {
      * @throws AppError VALIDATION (name, or the text's first problem with its line), FILE_TOO_LARGE,
      * YAML_INVALID (shared guards), NOT_FOUND, CONFLICT (stale `baseVersion`, or a name another spec has).
      */
-    save(input: SaveInput, actor: string): { meta: SpecMeta; changed: boolean } {
+    async save(input: SaveInput, actor: string): Promise<{ meta: SpecMeta; changed: boolean }> {
       const name = checkedName(input.name);
-      const parsed = checkedSpec(input.text, name);
+      const parsed = await checkedSpec(input.text, name);
       const fields = { name, connectionId: input.connectionId ?? null, namespace: input.namespace ?? null };
       return db.transaction(() => {
         const at = new Date().toISOString();
@@ -283,14 +285,17 @@ export function createSpecStore(db: Database) {
      *
      * @throws AppError NOT_FOUND (spec or version), CONFLICT (stale `baseVersion`).
      */
-    revert(id: string, version: number, baseVersion: number, actor: string): { meta: SpecMeta; changed: boolean } {
+    async revert(id: string, version: number, baseVersion: number, actor: string): Promise<{ meta: SpecMeta; changed: boolean }> {
+      const read = rowOf(id);
+      checkBase(read, baseVersion);
+      const old = versionOf.get(id, version);
+      if (!old) throw new AppError('NOT_FOUND', `"${read.name}" has no version ${version}; its versions are 1 to ${read.version}`);
+      if (old.text === read.text) return { meta: metaOf(read), changed: false };
+      const parsed = await checkedSpec(old.text, read.name);
       return db.transaction(() => {
+        // Read again: another save may have come in while the text was parsed.
         const row = rowOf(id);
         checkBase(row, baseVersion);
-        const old = versionOf.get(id, version);
-        if (!old) throw new AppError('NOT_FOUND', `"${row.name}" has no version ${version}; its versions are 1 to ${row.version}`);
-        if (old.text === row.text) return { meta: metaOf(row), changed: false };
-        const parsed = checkedSpec(old.text, row.name);
         update(row, { name: row.name, connectionId: row.connection_id, namespace: row.namespace }, old.text, parsed, `Revert to v${version}`, actor, new Date().toISOString());
         return { meta: metaOf(rowOf(id)), changed: true };
       })();
