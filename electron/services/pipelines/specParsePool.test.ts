@@ -174,9 +174,8 @@ describe('spec parser: large specs in a worker thread', () => {
     expect(p.stats().workers).toBe(1);
   });
 
-  it('places fields through the worker’s documents where the inline parse does, parsing the document again only when asked', { timeout: 60_000 }, async () => {
-    const here = parseSpec(MIXED, 'mixed.yaml');
-    const there = await parser(0).parse(MIXED, 'mixed.yaml');
+  it('places fields of the worker’s documents, each parsed again alone, where the inline parse does', { timeout: 60_000 }, async () => {
+    const p = parser(0);
     const paths = [
       'kind',
       'metadata.name',
@@ -187,19 +186,29 @@ describe('spec parser: large specs in a worker thread', () => {
       '.spec.ports[name="grpc"].port',
       'spec.clusterIP',
       'status',
+      // The third object, the Job: a flow list in a flow mapping, and an alias.
+      'spec.template.spec.containers[0].image',
+      'spec.template.spec.containers[name="main"].args[1]',
+      '.spec.template.metadata.labels.team',
+      'metadata.labels',
     ];
-    // Each object: one after a comment and two `---` (the Service), the third (the Job) with an alias.
-    expect(there.documents.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'Job']);
-    for (const [i, doc] of there.documents.entries()) {
-      const jobPaths = ['spec.template.spec.containers[0].image', 'spec.template.spec.containers[name="main"].args[1]', '.spec.template.metadata.labels.team', 'metadata.labels'];
-      for (const path of [...paths, ...jobPaths]) {
-        expect(doc.lineOf(path), `${doc.kind} ${path}`).toEqual(here.documents[i].lineOf(path));
+    const flow = `${MIXED}--- {apiVersion: v1, kind: ConfigMap, metadata: {name: flow, labels: {tier: serving}}}\n`;
+    // Each object: one after a comment and two `---` (the Service), one on its `---` line, in CRLF text, after a byte-order mark.
+    for (const text of [MIXED, flow, flow.replaceAll('\n', '\r\n'), `\uFEFF${flow}`]) {
+      const here = parseSpec(text, 'mixed.yaml');
+      const there = await p.parse(text, 'mixed.yaml');
+      expect(there.documents.map((d) => d.kind)).toEqual(here.documents.map((d) => d.kind));
+      for (const [i, doc] of there.documents.entries()) {
+        for (const path of paths) expect(doc.lineOf(path), `${doc.kind} ${path}`).toEqual(here.documents[i].lineOf(path));
       }
     }
+    const there = await p.parse(flow, 'mixed.yaml');
+    expect(there.documents.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'Job', 'ConfigMap']);
     const lineOf = (written: string) => MIXED.split('\n').indexOf(written) + 1;
     expect(there.documents[1].lineOf('.spec.ports[1].port')).toEqual({ line: lineOf('      port: 443'), column: 7 });
     const containers = '      containers: [{ name: main, image: "pytorch:2.4", args: [--epochs, "3"] }]';
     expect(there.documents[2].lineOf('spec.template.spec.containers[name="main"].args[1]')).toEqual({ line: lineOf(containers), column: containers.indexOf('"3"') + 1 });
+    expect(there.documents[3].lineOf('metadata.labels.tier')).toEqual({ line: MIXED.split('\n').length, column: flow.split('\n').at(-2)!.indexOf('tier') + 1 });
   });
 
   it('brings the parse’s refusals back as AppErrors and refuses a spec past the limit without the worker', { timeout: 60_000 }, async () => {
