@@ -271,8 +271,11 @@ export const pipelinesContract = defineArea('pipelines', {
     ),
     /**
      * An object as YAML to edit (the inspector's Edit): server-set fields
-     * left out, `resourceVersion` kept, so an apply of it is refused
-     * (CONFLICT) if someone changed the object since.
+     * left out, `resourceVersion` kept. Applied (`pipelines.apply`) as
+     * `kubectl edit` does: a merge patch of what changed, preconditioned on
+     * that resourceVersion, so it is refused (CONFLICT) if someone changed the
+     * object since, and Pilothouse owns only the fields changed. Secrets are
+     * refused (VALIDATION): their values would reach the window in clear.
      */
     'pipelines.editable': method(ObjectRef, z.object({ text: z.string() })),
   },

@@ -17,7 +17,7 @@ import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { Logger } from '../logging/logger';
 import type { StartedTask, TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { applyDocument, checkSpec, documentLabel, planSpec, type PlannedDocument } from './serverApply';
+import { applyDocument, checkSpec, documentLabel, editedVersion, planSpec, type PlannedDocument } from './serverApply';
 
 /** A spec apply's phases, in order. */
 export const APPLY_PHASES = ['Check', 'Apply', 'Verify'] as const;
@@ -174,6 +174,9 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
       const conflicts = refused.filter((c) => c.outcome === 'conflict').length;
       record.closing = `The dry run refused ${refused.length} document${refused.length === 1 ? '' : 's'}${conflicts ? ` (${conflicts} with field conflicts: apply with force to take those fields)` : ''}, so nothing was applied.`;
       keep();
+      const stale = refused.find((c) => c.stale);
+      // An edited object changed since it was opened: the one thing to say is to open it again.
+      if (stale) throw new AppError('CONFLICT', `Nothing was applied: ${stale.problems[0]?.message ?? 'the object changed since it was opened'}`);
       throw new AppError(conflicts === refused.length ? 'CONFLICT' : 'VALIDATION', `Nothing was applied: ${record.closing.replace(/, so nothing was applied\.$/, '')}. See the task's report for each document.`);
     }
     for (const check of checks) for (const warning of check.problems) ctx.log(`line ${warning.line}: ${warning.message}`);
@@ -213,7 +216,8 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
     ctx.phase('Verify');
     for (const [n, { index, planned, object }] of applied.entries()) {
       ctx.progress(n, applied.length, `Reading back ${labels[index]}`);
-      record.verified.push(await verify(planned, object, labels[index]));
+      // A read that fails is said in the report: the apply itself is done.
+      record.verified.push(await verify(planned, object, labels[index]).catch((err: unknown) => `${labels[index]}: could not be read back (${err instanceof AppError ? err.message : 'the server did not answer'})`));
     }
     ctx.progress(applied.length, applied.length);
     record.closing = `All ${total} document${total === 1 ? '' : 's'} applied.`;
@@ -228,11 +232,11 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
     const kc = await deps.access.config(params.connectionId);
     return audited(
       deps.audit,
-      { actor, action: 'pipelines.applyDocument', target, connectionId: params.connectionId, connectionName, detail: `${ref.apiVersion} ${ref.kind}, server-side apply${params.force ? ' with force' : ''}` },
+      { actor, action: 'pipelines.applyDocument', target, connectionId: params.connectionId, connectionName, detail: `${ref.apiVersion} ${ref.kind}, ${editedVersion(planned) ? `an edit (merge patch at resourceVersion ${editedVersion(planned)})` : `server-side apply${params.force ? ' with force' : ''}`}` },
       {
         async prepare() {
           if (planned.objectUrl === undefined) return { before: 'absent (generateName: a new object is created)', state: undefined };
-          const res = await kubeRequest<Record<string, unknown>>(kc, planned.objectUrl, { deadlineMs: 30_000 });
+          const res = await kubeRequest<Record<string, unknown>>(kc, planned.objectUrl, { deadlineMs: 30_000, timeoutMs: 30_000 });
           return { before: res.status === 404 ? 'absent' : res.status === 200 ? versionOf(res.body) : `unknown (HTTP ${res.status} reading it)`, state: undefined };
         },
         async act() {
@@ -252,7 +256,7 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
     const name = (applied.metadata as { name?: string } | undefined)?.name;
     const url = planned.objectUrl ?? (name ? `${planned.collectionUrl}/${encodeURIComponent(name)}` : undefined);
     if (!url) return `${label}: the server gave the created object no name; not verified`;
-    const res = await kubeRequest<Record<string, unknown>>(kc, url, { deadlineMs: 30_000 });
+    const res = await kubeRequest<Record<string, unknown>>(kc, url, { deadlineMs: 30_000, timeoutMs: 30_000 });
     if (res.status === 404) return `${label}: **gone** since it was applied (deleted by a controller or someone else?)`;
     if (res.status !== 200) return `${label}: could not be read back (HTTP ${res.status})`;
     const was = applied.metadata as { uid?: string } | undefined;

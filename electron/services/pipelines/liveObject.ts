@@ -44,6 +44,51 @@ export function cleanObject(object: unknown, options: { keepResourceVersion?: bo
   return copy;
 }
 
+/** Whether an object is a core Secret, whose values never leave the services in clear. */
+export const isSecret = (object: { apiVersion?: unknown; kind?: unknown } | undefined): boolean => object?.apiVersion === 'v1' && object.kind === 'Secret';
+
+/**
+ * A Secret's live object and what an apply would make of it, its values
+ * masked as `kubectl diff` masks them: `***` where a key is the same on both
+ * sides, `*** (before)` / `*** (after)` where it changed, so a review shows
+ * which keys change without showing a value.
+ */
+export function maskSecretPair(live: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): { live?: Record<string, unknown>; after?: Record<string, unknown> } {
+  const mask = (object: Record<string, unknown> | undefined, other: Record<string, unknown> | undefined, changed: string) => {
+    if (!object) return undefined;
+    const copy = { ...object };
+    for (const field of ['data', 'stringData']) {
+      const values = object[field] as Record<string, unknown> | undefined;
+      if (!values || typeof values !== 'object') continue;
+      const others = (other?.[field] ?? {}) as Record<string, unknown>;
+      copy[field] = Object.fromEntries(Object.keys(values).map((key) => [key, others[key] === values[key] ? '***' : changed]));
+    }
+    return copy;
+  };
+  return { live: mask(live, after, '*** (before)'), after: mask(after, live, '*** (after)') };
+}
+
+/**
+ * A JSON merge patch (RFC 7386) that turns `from` into `to`: what an edit of
+ * a live object changed, and nothing else (`null` removes a key; a list is
+ * replaced whole).
+ */
+export function mergePatch(from: Record<string, unknown>, to: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const key of Object.keys(from)) if (!(key in to)) patch[key] = null;
+  for (const [key, value] of Object.entries(to)) {
+    const was = from[key];
+    if (isMap(was) && isMap(value)) {
+      const inner = mergePatch(was, value);
+      if (Object.keys(inner).length) patch[key] = inner;
+    } else if (JSON.stringify(was) !== JSON.stringify(value)) {
+      patch[key] = value;
+    }
+  }
+  return patch;
+}
+
 /** An object as YAML for a diff or an editor, keys in the order given. */
 export function objectYaml(object: Record<string, unknown>): string {
   // No line folding: a long value stays one line, as kubectl prints it, so a diff shows the change where it is.

@@ -11,7 +11,8 @@ vi.mock('../kube/client/kubeHttp', async (original) => ({ ...(await original<typ
 const DEPLOYMENTS: ApiResource = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'patch'], builtin: true };
 const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'patch'], builtin: true };
 const JOBS: ApiResource = { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, verbs: ['create'], builtin: true };
-const SERVED = [DEPLOYMENTS, NAMESPACES, JOBS];
+const SECRETS: ApiResource = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, verbs: ['get', 'patch'], builtin: true };
+const SERVED = [DEPLOYMENTS, NAMESPACES, JOBS, SECRETS];
 
 function kubeConfig(namespace?: string): KubeConfig {
   const kc = new KubeConfig();
@@ -150,14 +151,77 @@ describe('diffSpec', () => {
 });
 
 describe('applyDocument', () => {
-  it('applies with force when chosen, and says an edited object changed since it was opened', async () => {
-    const edited = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n  resourceVersion: "7"\nspec:\n  replicas: 3\n';
+  it('applies with force when chosen', async () => {
+    const plan = await planSpec(fakeAccess(kubeConfig('team-a')), { connectionId: 'c1', text: WEB });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 200, body: live(3) });
+    expect(await applyDocument(plan.kc, plan.entries[0].planned!, { force: true })).toMatchObject({ ok: true });
+    expect(script.sent[0]).toMatchObject({ method: 'PATCH', path: `${WEB_PATH}?fieldManager=pilothouse&fieldValidation=Strict&force=true` });
+  });
+});
+
+describe('an object opened for editing', () => {
+  const edited = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n  resourceVersion: "7"\nspec:\n  replicas: 3\n';
+
+  it('is sent as kubectl edit sends it: a merge patch of what changed, at the version opened', async () => {
     const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text: edited });
-    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 409, body: { kind: 'Status', code: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified' } });
-    const refused = await applyDocument(plan.kc, plan.entries[0].planned!, { force: true });
-    expect(script.sent[0].path).toBe(`${WEB_PATH}?fieldManager=pilothouse&fieldValidation=Strict&force=true`);
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 200, body: live(3) });
+    expect(await applyDocument(plan.kc, plan.entries[0].planned!, { force: true })).toMatchObject({ ok: true });
+    const patch = script.sent.find((r) => r.method === 'PATCH')!;
+    // No force and no apply: only the changed field and the precondition travel, so no other field changes owner.
+    expect(patch.path).toBe(`${WEB_PATH}?fieldManager=pilothouse&fieldValidation=Strict`);
+    expect(patch.body).toEqual({ spec: { replicas: 3 }, metadata: { resourceVersion: '7' } });
+    expect(vi.mocked(kubeRequest).mock.calls.filter(([, path]) => path.startsWith(WEB_PATH + '?')).at(-1)?.[2]).toMatchObject({ method: 'PATCH', patch: 'merge' });
+  });
+
+  it('is refused as CONFLICT, without a write, once the object moved on, and when the server finds it moved meanwhile', async () => {
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text: edited });
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: { ...live(2), metadata: { ...live(2).metadata, resourceVersion: '8' } } });
+    const refused = await applyDocument(plan.kc, plan.entries[0].planned!);
+    expect(script.sent.filter((r) => r.method === 'PATCH')).toEqual([]);
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' }, problems: [{ line: 6, field: 'metadata.resourceVersion' }] });
     expect(refused.ok ? '' : refused.message).toBe('deployments.apps "web" in team-a was changed since you opened it (it is no longer at resourceVersion 7); open it again to edit what it is now');
+
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 200, body: live(2) });
+    script.routes[`PATCH ${WEB_PATH}`] = () => ({ status: 409, body: { kind: 'Status', code: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified' } });
+    expect(await applyDocument(plan.kc, plan.entries[0].planned!)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    script.routes[`GET ${WEB_PATH}`] = () => ({ status: 404, body: { kind: 'Status', code: 404, reason: 'NotFound' } });
+    expect(await applyDocument(plan.kc, plan.entries[0].planned!)).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/deleted since you opened it/) } });
+  });
+});
+
+describe('a Secret', () => {
+  const SECRET_PATH = '/api/v1/namespaces/team-a/secrets/db';
+  const secret = (password: string, extra: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'team-a', resourceVersion: '3' }, data: { password, user: 'YWRtaW4=', ...extra } });
+
+  it("is diffed with its values masked, the changed keys marked, as kubectl diff does", async () => {
+    script.routes[`GET ${SECRET_PATH}`] = () => ({ status: 200, body: secret('aHVudGVyMg==') });
+    script.routes[`PATCH ${SECRET_PATH}`] = () => ({ status: 200, body: secret('bmV3LXBhc3N3b3Jk', { token: 'dG9r' }) });
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: team-a\ndata:\n  password: bmV3LXBhc3N3b3Jk\n  token: dG9r\n';
+    const { documents } = await diffSpec(fakeAccess(), { connectionId: 'c1', text });
+    const shown = JSON.stringify(documents);
+    for (const value of ['aHVudGVyMg==', 'bmV3LXBhc3N3b3Jk', 'dG9r', 'YWRtaW4=']) expect(shown).not.toContain(value);
+    expect(documents[0].live).toContain('password: "*** (before)"');
+    expect(documents[0].after).toContain('password: "*** (after)"');
+    expect(documents[0].after).toContain('user: "***"');
+  });
+
+  it("keeps the values the server quotes in a refusal out of the problems", async () => {
+    script.routes[`GET ${SECRET_PATH}`] = () => ({ status: 404, body: { kind: 'Status', code: 404 } });
+    script.routes[`PATCH ${SECRET_PATH}`] = () => ({
+      status: 500,
+      body: { kind: 'Status', code: 500, message: '.stringData.pin: expected string, got &value.valueUnstructured{Value:987654321}', details: { causes: [{ field: '.stringData.pin', message: 'expected string, got 987654321' }] } },
+    });
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: team-a\nstringData:\n  pin: 987654321\n';
+    const answer = await dryRunSpec(fakeAccess(), { connectionId: 'c1', text });
+    expect(answer.documents[0].outcome).toBe('error');
+    expect(JSON.stringify(answer)).not.toContain('987654321');
+  });
+
+  it('is not opened for editing: its values would reach the window in clear', async () => {
+    await expect(editableObject(fakeAccess(), { connectionId: 'c1', resource: { group: '', version: 'v1', resource: 'secrets' }, namespace: 'team-a', name: 'db' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(script.sent).toEqual([]);
   });
 });
 

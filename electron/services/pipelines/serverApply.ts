@@ -16,8 +16,9 @@ import { objectPath, resourceLabel, type KubeAccess } from '../kube/client/kubeA
 import { kubeStatusError } from '../kube/client/kubeErrors';
 import { kubeRequest, USER_AGENT, type KubeResponse } from '../kube/client/kubeHttp';
 import { sameJson } from '../kube/client/guardedPatch';
-import { cleanObject, fieldConflicts, objectYaml, statusMessage, statusProblems } from './liveObject';
-import { parseSpec, type SpecDocument } from './specDocuments';
+import { cleanObject, fieldConflicts, isSecret, maskSecretPair, mergePatch, objectYaml, statusMessage, statusProblems } from './liveObject';
+import type { SpecDocument } from './specDocuments';
+import { parseSpecOffLoop } from './specParsePool';
 
 /** The field manager of every apply: what `managedFields` and conflicts name Pilothouse as. */
 export const FIELD_MANAGER = USER_AGENT;
@@ -62,6 +63,8 @@ export interface DocumentCheck extends DryRunDocument {
   live?: Record<string, unknown>;
   /** What the apply would make of it, cleaned; absent when refused. */
   after?: Record<string, unknown>;
+  /** An edited object that changed or went since it was opened: CONFLICT, to be opened again, not forced. */
+  stale?: true;
 }
 
 /** What applying one document did. */
@@ -92,10 +95,12 @@ function problemAt(doc: SpecDocument, field: string, message: string): SpecProbl
  * its kind, and its namespace (a namespaced kind without one goes to the
  * target's namespace; a cluster-scoped kind must name none).
  *
- * @throws AppError from {@link parseSpec}'s guards, and when the connection cannot be reached for discovery.
+ * A large spec is parsed off the event loop ({@link parseSpecOffLoop}).
+ *
+ * @throws AppError from the parse's guards, and when the connection cannot be reached for discovery.
  */
 export async function planSpec(access: KubeAccess, target: SpecTarget, label = 'the spec'): Promise<PlannedSpec> {
-  const parsed = parseSpec(target.text, label);
+  const parsed = await parseSpecOffLoop(target.text, label);
   const kc = await access.config(target.connectionId);
   if (parsed.problems.length) return { kc, entries: [], problems: parsed.problems };
   const fallbackNamespace = target.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
@@ -136,18 +141,48 @@ function writeQuery(options: { dryRun?: boolean; force?: boolean; apply: boolean
   return `?${query}`;
 }
 
-/** Sends the document: a server-side apply of the named object, or a create for `generateName`. */
-function send(kc: KubeConfig, planned: PlannedDocument, options: { dryRun?: boolean; force?: boolean }, signal?: AbortSignal): Promise<KubeResponse<unknown>> {
+/** The `resourceVersion` a document carries: an object opened for editing (`pipelines.editable`) does, a spec does not. */
+export const editedVersion = (planned: PlannedDocument): string | undefined => {
+  const version = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  return typeof version === 'string' && version !== '' ? version : undefined;
+};
+
+/** The answer given for an edit whose object changed (or went) since it was opened: the server's own 409 or 404, as a Status. */
+const staleEdit = (planned: PlannedDocument, live: Record<string, unknown> | undefined): KubeResponse<unknown> =>
+  live
+    ? { status: 409, body: { kind: 'Status', reason: 'Conflict', message: `the object has been modified since it was opened`, code: 409 } }
+    : { status: 404, body: { kind: 'Status', reason: 'NotFound', message: `${documentLabel(planned)} is gone`, details: { name: planned.ref.name, kind: planned.api.resource }, code: 404 } };
+
+/**
+ * Sends the document: a server-side apply of the named object, or a create
+ * for `generateName`. An object opened for editing is sent as `kubectl edit`
+ * sends it: a merge patch of what the user changed, preconditioned on the
+ * resourceVersion opened, so Pilothouse takes over only the fields changed
+ * (an apply of the whole object would co-own every field) and an object
+ * changed since is refused (409) rather than overwritten.
+ */
+async function send(kc: KubeConfig, planned: PlannedDocument, options: { dryRun?: boolean; force?: boolean }, signal?: AbortSignal, live?: Record<string, unknown> | null): Promise<KubeResponse<unknown>> {
+  const request = { deadlineMs: REQUEST_DEADLINE_MS, timeoutMs: REQUEST_DEADLINE_MS, signal };
   if (planned.objectUrl === undefined) {
-    return kubeRequest(kc, planned.collectionUrl + writeQuery({ ...options, apply: false }), { method: 'POST', body: planned.body, deadlineMs: REQUEST_DEADLINE_MS, signal });
+    return kubeRequest(kc, planned.collectionUrl + writeQuery({ ...options, apply: false }), { method: 'POST', body: planned.body, ...request });
   }
-  return kubeRequest(kc, planned.objectUrl + writeQuery({ ...options, apply: true }), { method: 'PATCH', patch: 'apply', body: planned.body, deadlineMs: REQUEST_DEADLINE_MS, signal });
+  const version = editedVersion(planned);
+  if (version !== undefined) {
+    const current = live === undefined ? await readLive(kc, planned, signal) : (live ?? undefined);
+    const currentVersion = (current?.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+    if (!current || currentVersion !== version) return staleEdit(planned, current);
+    const patch = mergePatch(cleanObject(current, { keepResourceVersion: true }), planned.body);
+    // The version opened is the precondition: the server refuses the patch (409) if the object moved on meanwhile.
+    patch.metadata = { ...(patch.metadata as Record<string, unknown> | undefined), resourceVersion: version };
+    return kubeRequest(kc, planned.objectUrl + writeQuery({ ...options, apply: false }), { method: 'PATCH', patch: 'merge', body: patch, ...request });
+  }
+  return kubeRequest(kc, planned.objectUrl + writeQuery({ ...options, apply: true }), { method: 'PATCH', patch: 'apply', body: planned.body, ...request });
 }
 
 /** The live object, or undefined when there is none. */
 async function readLive(kc: KubeConfig, planned: PlannedDocument, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
   if (planned.objectUrl === undefined) return undefined;
-  const res = await kubeRequest<Record<string, unknown>>(kc, planned.objectUrl, { deadlineMs: REQUEST_DEADLINE_MS, signal });
+  const res = await kubeRequest<Record<string, unknown>>(kc, planned.objectUrl, { deadlineMs: REQUEST_DEADLINE_MS, timeoutMs: REQUEST_DEADLINE_MS, signal });
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw kubeStatusError(`reading ${documentLabel(planned)}`, res.status, res.body);
   return res.body;
@@ -163,7 +198,7 @@ function namespacesCreated(entries: PlannedSpec['entries']): Set<string> {
  * on a document that carries a `resourceVersion` (an inspector Edit) is the
  * object changed since it was opened, said so.
  */
-export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): { message: string; problems: SpecProblem[]; conflicts: FieldConflict[] } {
+export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): { message: string; problems: SpecProblem[]; conflicts: FieldConflict[]; stale?: true } {
   const label = documentLabel(planned);
   const conflicts = fieldConflicts(res.status, res.body);
   if (conflicts.length) {
@@ -172,10 +207,14 @@ export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): {
     const problems = conflicts.map((c) => problemAt(planned.doc, c.field, `${c.field} is owned by field manager ${c.manager} with another value; apply with force to take it`));
     return { message, problems, conflicts };
   }
-  const resourceVersion = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  const resourceVersion = editedVersion(planned);
   if (res.status === 409 && resourceVersion !== undefined) {
-    const message = `${label} was changed since you opened it (it is no longer at resourceVersion ${String(resourceVersion)}); open it again to edit what it is now`;
-    return { message, problems: [problemAt(planned.doc, 'metadata.resourceVersion', message)], conflicts: [] };
+    const message = `${label} was changed since you opened it (it is no longer at resourceVersion ${resourceVersion}); open it again to edit what it is now`;
+    return { message, problems: [problemAt(planned.doc, 'metadata.resourceVersion', message)], conflicts: [], stale: true };
+  }
+  if (res.status === 404 && resourceVersion !== undefined) {
+    const message = `${label} is gone: it was deleted since you opened it`;
+    return { message, problems: [problemAt(planned.doc, 'metadata.name', message)], conflicts: [], stale: true };
   }
   if (res.status === 404 && !(res.body as { details?: { name?: string } } | undefined)?.details?.name) {
     // Discovery knows the kind in another version of its group: the server has no such resource path.
@@ -183,6 +222,11 @@ export function refusal(planned: PlannedDocument, res: KubeResponse<unknown>): {
     return { message: `${label}: ${message}`, problems: [problemAt(planned.doc, 'apiVersion', message)], conflicts: [] };
   }
   const problems = statusProblems(planned.doc, res.status, res.body, `The server refused ${label}`);
+  if (isSecret(planned.body)) {
+    // The server quotes a refused value in its message, and a Secret's values must not reach a report, the audit log or the window.
+    const redacted = problems.map((p) => ({ ...p, message: `The server refused ${p.field ?? 'this Secret'} (HTTP ${res.status}); its message is not shown, as it may quote the Secret's values` }));
+    return { message: `${label}: the server refused it (HTTP ${res.status}); its message is not shown, as it may quote the Secret's values`, problems: redacted, conflicts: [] };
+  }
   return { message: `${label}: ${statusMessage(res.body) ?? problems[0]?.message ?? `HTTP ${res.status}`}`, problems, conflicts: [] };
 }
 
@@ -197,7 +241,7 @@ export async function checkDocument(
   options: { force?: boolean; createdNamespaces?: ReadonlySet<string>; signal?: AbortSignal } = {},
 ): Promise<DocumentCheck> {
   const live = await readLive(kc, planned, options.signal);
-  const res = await send(kc, planned, { dryRun: true, force: options.force }, options.signal);
+  const res = await send(kc, planned, { dryRun: true, force: options.force }, options.signal, live ?? null);
   const cleanLive = live && cleanObject(live);
   if (res.status === 401) throw kubeStatusError(`checking ${documentLabel(planned)}`, res.status, res.body);
   if (!ok(res)) {
@@ -207,8 +251,8 @@ export async function checkDocument(
       const message = `Namespace ${details.name} is created by this spec; the server checks this document once it exists`;
       return { ...planned.ref, outcome: 'create', problems: [{ line: planned.doc.line, message, severity: 'warning' }], conflicts: [] };
     }
-    const { problems, conflicts } = refusal(planned, res);
-    return { ...planned.ref, outcome: conflicts.length ? 'conflict' : 'error', problems, conflicts, ...(cleanLive ? { live: cleanLive } : {}) };
+    const { problems, conflicts, stale } = refusal(planned, res);
+    return { ...planned.ref, outcome: conflicts.length ? 'conflict' : 'error', problems, conflicts, ...(cleanLive ? { live: cleanLive } : {}), ...(stale ? { stale } : {}) };
   }
   const after = cleanObject(res.body);
   const outcome = !cleanLive ? 'create' : sameJson(cleanLive, after) ? 'unchanged' : 'change';
@@ -245,7 +289,7 @@ export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; s
   });
 }
 
-const dryRunDocument = ({ live: _live, after: _after, ...document }: DocumentCheck): DryRunDocument => document;
+const dryRunDocument = ({ live: _live, after: _after, stale: _stale, ...document }: DocumentCheck): DryRunDocument => document;
 
 /**
  * `pipelines.dryRun`: each document's server-side dry run under the field
@@ -264,7 +308,11 @@ export async function diffSpec(access: KubeAccess, target: SpecTarget): Promise<
   if (plan.problems.length) return { documents: [], problems: plan.problems };
   const checks = await checkSpec(plan);
   return {
-    documents: checks.map(({ live, after, outcome: _outcome, ...rest }) => ({ ...rest, ...(live ? { live: objectYaml(live) } : {}), ...(after ? { after: objectYaml(after) } : {}) })),
+    documents: checks.map(({ live: liveObject, after: afterObject, outcome: _outcome, stale: _stale, ...rest }) => {
+      // A Secret's values stay in the services: the review shows which keys change, as `kubectl diff` does.
+      const { live, after } = isSecret(rest) ? maskSecretPair(liveObject, afterObject) : { live: liveObject, after: afterObject };
+      return { ...rest, ...(live ? { live: objectYaml(live) } : {}), ...(after ? { after: objectYaml(after) } : {}) };
+    }),
     problems: [],
   };
 }
@@ -278,10 +326,8 @@ export async function applyDocument(kc: KubeConfig, planned: PlannedDocument, op
   const res = await send(kc, planned, { force: options.force }, options.signal);
   if (ok(res)) return { ok: true, object: res.body as Record<string, unknown> };
   if (res.status === 401) throw kubeStatusError(`applying ${documentLabel(planned)}`, res.status, res.body);
-  const refused = refusal(planned, res);
-  const resourceVersion = (planned.body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
-  const error = res.status === 409 && !refused.conflicts.length && resourceVersion !== undefined ? new AppError('CONFLICT', refused.message) : undefined;
-  return { ok: false, ...refused, ...(error ? { error } : {}) };
+  const { stale, ...refused } = refusal(planned, res);
+  return { ok: false, ...refused, ...(stale ? { error: new AppError('CONFLICT', refused.message) } : {}) };
 }
 
 /**
@@ -296,8 +342,10 @@ export async function editableObject(access: KubeAccess, ref: ObjectRef): Promis
   const label = `${resourceLabel(ref.resource)} "${ref.name}"${ref.namespace ? ` in ${ref.namespace}` : ''}`;
   if (api.namespaced && !ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are namespaced: give the namespace of "${ref.name}"`);
   if (!api.namespaced && ref.namespace) throw new AppError('VALIDATION', `${resourceLabel(ref.resource)} are cluster-scoped: leave the namespace out`);
+  // Its values would reach the window in clear, past the audited reveal: a Secret is changed through a spec, reviewed masked.
+  if (api.group === '' && api.kind === 'Secret') throw new AppError('VALIDATION', 'Secrets are not edited here: their values would be shown in clear. Change a Secret through a pipeline spec, whose review masks its values');
   const kc = await access.config(ref.connectionId);
-  const res = await kubeRequest<Record<string, unknown>>(kc, objectPath(ref.resource, ref.namespace, ref.name), { deadlineMs: REQUEST_DEADLINE_MS });
+  const res = await kubeRequest<Record<string, unknown>>(kc, objectPath(ref.resource, ref.namespace, ref.name), { deadlineMs: REQUEST_DEADLINE_MS, timeoutMs: REQUEST_DEADLINE_MS });
   if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is gone`);
   if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
   return { text: objectYaml(cleanObject(res.body, { keepResourceVersion: true })) };
