@@ -6,6 +6,7 @@ import { setBridge } from '../../api/client';
 import { createFakeBridge, ok, type FakeBridge } from '../../test/fakeBridge';
 import { createFakeMonaco } from './fakeMonaco';
 import { loadMonaco } from './loadMonaco';
+import { lineMapping, problemsOnText } from './problemLines';
 import { DRY_RUN_OWNER, problemsAfterEdit, schemaAge, YamlSpecEditor } from './YamlSpecEditor';
 import { scanSpecKinds } from './specKinds';
 
@@ -17,11 +18,11 @@ const WORKFLOW = ['---', 'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', '
 const schemaAnswer = (kinds: SpecSchema['kinds']): SpecSchema => ({ schema: { definitions: {}, allOf: kinds.map((k) => ({ if: { properties: { kind: { const: k.kind } } } })) }, kinds });
 
 /** The editor as a parent holds it: the text in state, Ctrl+S counted. */
-function Harness({ initial, problems, onSave }: { initial: string; problems?: SpecProblem[]; onSave?: () => void }) {
+function Harness({ initial, problems, problemsText, onSave }: { initial: string; problems?: SpecProblem[]; problemsText?: string; onSave?: () => void }) {
   const [text, setText] = useState(initial);
   return (
     <>
-      <YamlSpecEditor value={text} onChange={setText} connectionId="k-prod" problems={problems} ariaLabel="Spec" onSave={onSave} />
+      <YamlSpecEditor value={text} onChange={setText} connectionId="k-prod" problems={problems} problemsText={problemsText} ariaLabel="Spec" onSave={onSave} />
       <output aria-label="Parent's text">{text}</output>
     </>
   );
@@ -154,6 +155,29 @@ describe('the kinds scan', () => {
   it('moves problems below an edit by the lines it added or removed', () => {
     const p = (line: number): SpecProblem => ({ line, message: `l${line}`, severity: 'error' });
     expect(problemsAfterEdit([p(1), p(3), p(5)], [{ range: { startLineNumber: 2, startColumn: 1, endLineNumber: 3, endColumn: 1 }, text: '' }]).map((x) => x.line)).toEqual([1, 4]);
+  });
+
+  it('places lines of a text on the same text edited: moved around one edited stretch, none inside it', () => {
+    const about = ['a', 'b', 'c', 'd', 'e'].join('\n');
+    expect([1, 2, 3, 4, 5].map(lineMapping(about, ['a', 'b', 'C', 'C2', 'd', 'e'].join('\n')))).toEqual([1, 2, undefined, 5, 6]);
+    // Two stretches edited: the lines between them go with them, rather than be guessed.
+    expect([1, 2, 3, 4, 5].map(lineMapping(about, ['# new', 'a', 'b', 'C', 'd', 'e'].join('\n')))).toEqual([undefined, undefined, undefined, 5, 6]);
+    expect([1, 5].map(lineMapping(about, about))).toEqual([1, 5]);
+    // Lines only added: none lost.
+    expect([1, 2, 3].map(lineMapping('a\nb\nc', 'a\nx\ny\nb\nc'))).toEqual([1, 4, 5]);
+    const p = (line: number): SpecProblem => ({ line, message: `l${line}`, severity: 'error' });
+    expect(problemsOnText([p(2), p(3), p(5)], about, 'a\nb\nX\nd\ne').map((x) => x.line)).toEqual([2, 5]);
+  });
+
+  it('places problems on the text as it is when they arrive, from the text they were found in', async () => {
+    const { rerender } = render(<Harness initial={DEPLOYMENT} />);
+    await waitFor(() => expect(monaco.editors).toHaveLength(1));
+    const [editor] = monaco.editors;
+    await waitFor(() => expect(editor.host.hidden).toBe(false));
+    const sent = editor.value();
+    act(() => editor.model.edit({ startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 1 }, '# one\n# two\n'));
+    rerender(<Harness initial={DEPLOYMENT} problems={[{ line: 2, message: 'kind', severity: 'error' }]} problemsText={sent} />);
+    expect(monaco.markers(editor.model, DRY_RUN_OWNER).map((m) => m.startLineNumber)).toEqual([4]);
   });
 
   it('says how old a cached schema is', () => {

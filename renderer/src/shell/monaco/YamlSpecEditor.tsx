@@ -6,6 +6,7 @@ import { describeError } from '../errorActions';
 import { useDebouncedValue } from '../useDebouncedValue';
 import { loadMonaco, type Monaco } from './loadMonaco';
 import { kindsKey, scanSpecKinds } from './specKinds';
+import { problemsOnText } from './problemLines';
 import { useMonacoEditor } from './useMonacoEditor';
 import './codeView.css';
 
@@ -22,6 +23,8 @@ interface YamlSpecEditorProps {
   connectionId?: string;
   /** A dry run's problems: markers on their lines until those lines change or other problems arrive. */
   problems?: SpecProblem[];
+  /** The text `problems` were found in: edits made since it was sent move them to their lines now, or leave them out. */
+  problemsText?: string;
   readOnly?: boolean;
   ariaLabel: string;
   /** Ctrl/Cmd+S. */
@@ -109,7 +112,7 @@ function toMarkers(monaco: Monaco, model: editor.ITextModel, problems: readonly 
  * problems are markers on their lines. A plain text area stands in if
  * Monaco cannot load, so a spec can always be edited.
  */
-export function YamlSpecEditor({ value, onChange, connectionId, problems, readOnly = false, ariaLabel, onSave, reveal }: YamlSpecEditorProps) {
+export function YamlSpecEditor({ value, onChange, connectionId, problems, problemsText, readOnly = false, ariaLabel, onSave, reveal }: YamlSpecEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const [modelUri] = useState(() => `file:///pilothouse/editor-${++editorCount}.yaml`);
   const latest = useRef({ value, onChange, onSave, readOnly, ariaLabel });
@@ -168,8 +171,15 @@ export function YamlSpecEditor({ value, onChange, connectionId, problems, readOn
     mounted?.editor.updateOptions({ readOnly, ariaLabel });
   }, [mounted, readOnly, ariaLabel]);
 
+  // Placed on the text as it is when they arrive (the user may have typed while the dry run ran); edits after move them above.
+  const problemsAbout = useRef(problemsText);
+  useLayoutEffect(() => {
+    problemsAbout.current = problemsText;
+  });
   useEffect(() => {
-    showRef.current(problems ?? []);
+    const text = mounted?.editor.getValue();
+    const about = problemsAbout.current;
+    showRef.current(problems && text !== undefined && about !== undefined ? problemsOnText(problems, about, text) : (problems ?? []));
   }, [mounted, problems]);
 
   useEffect(() => {

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../../shell/errorActions';
 import { plural } from '../../../shell/format';
 import { Modal } from '../../../shell/Modal';
+import { lineMapping } from '../../../shell/monaco/problemLines';
 import { YamlSpecEditor } from '../../../shell/monaco/YamlSpecEditor';
 import { CopyButton } from '../../../ui/CopyButton';
 import { useProductionLabel } from '../../connections/productionMarks';
@@ -41,8 +42,8 @@ interface Checked {
   result: DryRunResult;
 }
 
-/** "Line 12, column 3: spec.replicas: must be an integer". */
-const problemText = (p: SpecProblem) => `Line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+/** "Line 12, column 3: spec.replicas: must be an integer", on line `line` (where it is now). */
+const problemText = (p: SpecProblem, line = p.line) => `Line ${line}${p.column ? `, column ${p.column}` : ''}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
 
 /**
  * The inspector's Edit (what `kubectl edit` does, with a review before it
@@ -124,6 +125,8 @@ export function YamlEdit({ connection, objectRef, what, onChanged, onDone }: Yam
   const problems = useMemo(() => checked && [...checked.result.problems, ...checked.result.documents.flatMap((d) => d.problems)].sort((a, b) => a.line - b.line), [checked]);
   const conflicts = checked?.result.documents.flatMap((d) => d.conflicts) ?? [];
   const stale = checked !== undefined && checked.text !== draft;
+  // The dry run's lines on the text as it is now: the user may have typed since it was sent.
+  const lineNow = useMemo(() => checked && lineMapping(checked.text, draft), [checked, draft]);
 
   return (
     <>
@@ -159,11 +162,20 @@ export function YamlEdit({ connection, objectRef, what, onChanged, onDone }: Yam
           </p>
           {(problems.length > 0 || conflicts.length > 0) && (
             <ul>
-              {problems.map((p, i) => (
-                <li key={`p${i}`} className={p.severity === 'error' ? 'tone-bad' : undefined}>
-                  {problemText(p)}
-                </li>
-              ))}
+              {problems.map((p, i) => {
+                const line = lineNow?.(p.line);
+                return (
+                  <li key={`p${i}`} className={p.severity === 'error' ? 'tone-bad' : undefined}>
+                    {line === undefined ? (
+                      <>
+                        {problemText(p)} <span className="muted">(the line was edited since)</span>
+                      </>
+                    ) : (
+                      problemText(p, line)
+                    )}
+                  </li>
+                );
+              })}
               {conflicts.map((c, i) => (
                 <li key={`c${i}`}>
                   <span className="mono">{c.field}</span>: owned by <strong>{c.manager}</strong>
@@ -174,7 +186,7 @@ export function YamlEdit({ connection, objectRef, what, onChanged, onDone }: Yam
         </section>
       )}
       {original !== undefined ? (
-        <YamlSpecEditor value={draft} onChange={setDraft} connectionId={connection.id} problems={problems} ariaLabel={`Edit the YAML of ${what}`} />
+        <YamlSpecEditor value={draft} onChange={setDraft} connectionId={connection.id} problems={problems} problemsText={checked?.text} ariaLabel={`Edit the YAML of ${what}`} />
       ) : (
         loading && <p className="muted">Loading the YAML to edit…</p>
       )}

@@ -124,6 +124,44 @@ describe('the YAML tab', () => {
     expect(screen.getByRole('button', { name: 'Edit' })).toBeTruthy();
   });
 
+  it('puts a dry run answered after more typing on the lines as they are now, and names no line that was edited since', async () => {
+    const { user } = renderTab();
+    const editor = await startEditing(user);
+    const sent = EDITABLE.replace('replicas: 2', 'replicas: two');
+    act(() => editor.type(sent));
+    let answer: (r: DryRunResult) => void = () => undefined;
+    fake.handle('pipelines.dryRun', () => new Promise((resolve) => (answer = (r) => resolve(ok(r)))));
+    await user.click(screen.getByRole('button', { name: 'Dry run' }));
+    // Typed while the dry run runs: a comment line above the problem, and the name line changed.
+    act(() => editor.model.edit({ startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 1 }, '# mine\n'));
+    act(() => editor.model.edit({ startLineNumber: 5, startColumn: 9, endLineNumber: 5, endColumn: 12 }, 'web2'));
+    act(() =>
+      answer({
+        problems: [],
+        documents: [
+          {
+            index: 0,
+            line: 1,
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'web',
+            namespace: 'ml',
+            outcome: 'error',
+            conflicts: [],
+            problems: [
+              { line: 4, field: 'metadata.name', message: 'is immutable', severity: 'error' },
+              { line: 8, field: 'spec.replicas', message: 'must be an integer', severity: 'error' },
+            ],
+          },
+        ],
+      }),
+    );
+    const report = await screen.findByRole('region', { name: 'Dry run' });
+    expect(editor.value().split('\n')[8]).toBe('  replicas: two');
+    await waitFor(() => expect(monaco.current!.markers(editor.model, DRY_RUN_OWNER).map((m) => m.startLineNumber)).toEqual([9]));
+    expect(within(report).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Line 4: metadata.name: is immutable (the line was edited since)', 'Line 9: spec.replicas: must be an integer']);
+  });
+
   it('offers to read the object again when it changed since it was opened, keeping the edits to copy', async () => {
     const { user } = renderTab(deployments, { env: 'prod' });
     const editor = await startEditing(user);
