@@ -14,17 +14,31 @@ function documentName(d: DryRunDocument): string {
   return `${d.kind} ${d.name ?? '(name generated on create)'}${d.namespace ? ` in ${d.namespace}` : ''}`;
 }
 
-/** "Line 12, column 3: spec.template…: message". */
-export function problemText(p: SpecProblem): string {
-  return `Line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+/** "Line 12, column 3: spec.template…: message", on line `line` (where it is now). */
+export function problemText(p: SpecProblem, line = p.line): string {
+  return `Line ${line}${p.column ? `, column ${p.column}` : ''}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
 }
 
 /**
  * What a server-side dry run said: each document's outcome with the fields
  * other managers own, then every problem by line (the same ones the editor
- * marks), or that the cluster accepts every document.
+ * marks), or that the cluster accepts every document. Each problem is on
+ * its line as the text is now; one whose line was edited since is no link.
  */
-export function DryRunReport({ result, stale, onReveal }: { result: DryRunResult; /** The text was edited since the dry run. */ stale: boolean; /** Shows a problem's line in the editor. */ onReveal(problem: SpecProblem): void }) {
+export function DryRunReport({
+  result,
+  stale,
+  lineNow,
+  onReveal,
+}: {
+  result: DryRunResult;
+  /** The text was edited since the dry run. */
+  stale: boolean;
+  /** Where a line of the text the dry run was asked about is now; undefined once it was edited. */
+  lineNow(line: number): number | undefined;
+  /** Shows a problem's line (as it is now) in the editor. */
+  onReveal(line: number, problem: SpecProblem): void;
+}) {
   const problems = [...result.problems, ...result.documents.flatMap((d) => d.problems)].sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const conflicts = result.documents.reduce((n, d) => n + d.conflicts.length, 0);
@@ -60,13 +74,22 @@ export function DryRunReport({ result, stale, onReveal }: { result: DryRunResult
       )}
       {problems.length > 0 && (
         <ul className="pipelines-problems" aria-label="Problems">
-          {problems.map((p, i) => (
-            <li key={i} className={p.severity === 'error' ? 'tone-bad' : 'tone-warn'}>
-              <button type="button" className="link" onClick={() => onReveal(p)}>
-                {problemText(p)}
-              </button>
-            </li>
-          ))}
+          {problems.map((p, i) => {
+            const line = lineNow(p.line);
+            return (
+              <li key={i} className={p.severity === 'error' ? 'tone-bad' : 'tone-warn'}>
+                {line === undefined ? (
+                  <span>
+                    {problemText(p)} <span className="muted">(the line was edited since)</span>
+                  </span>
+                ) : (
+                  <button type="button" className="link" onClick={() => onReveal(line, p)}>
+                    {problemText(p, line)}
+                  </button>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

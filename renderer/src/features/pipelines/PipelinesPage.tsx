@@ -99,16 +99,9 @@ function SpecsView({ specs, refresh }: { specs: Query<SpecMeta[]>; /** Changes w
     if (!spec) return;
     const { draft: now, edit } = usePipelines.getState();
     if (!now) edit(draftOf(spec));
-    else if (now.id === spec.id && !isDirty(now) && now.baseVersion !== spec.version) edit({ ...draftOf(spec), session: now.session });
+    // The message, the earlier text and the dry run stay with the edit (the dry run's lines are placed on the new text).
+    else if (now.id === spec.id && !isDirty(now) && now.baseVersion !== spec.version) edit({ ...draftOf(spec), session: now.session, message: now.message, earlier: now.earlier, checked: now.checked });
   }, [chosen.value, hasDraft]);
-
-  // Unsaved changes are not left behind by closing the window either.
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 
   // A spec asked for while there were unsaved changes, which are saved or gone now.
   useEffect(() => {

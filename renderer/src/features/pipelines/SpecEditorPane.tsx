@@ -1,5 +1,5 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { KubeNamespace, SpecName, type DryRunResult, type SpecProblem } from '../../../../shared/contract';
+import { KubeNamespace, SpecName, type SpecProblem } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { DialogFooter } from '../../shell/DialogFooter';
 import { DiscardDialog } from '../../shell/DiscardDialog';
@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { FieldError } from '../../shell/FieldError';
 import { Modal } from '../../shell/Modal';
+import { lineMapping } from '../../shell/monaco/problemLines';
 import { YamlSpecEditor } from '../../shell/monaco/YamlSpecEditor';
 import { notifySuccess } from '../../shell/toastStore';
 import { CopyButton } from '../../ui/CopyButton';
@@ -16,12 +17,6 @@ import { ApplyReviewDialog } from './ApplyReviewDialog';
 import { DryRunReport } from './DryRunReport';
 import { notifySaved } from './GitRepositoryDialog';
 import { draftOf, isDirty, usePipelines, type SpecDraft } from './pipelinesStore';
-
-/** A dry run's answer, and the text it was asked about. */
-interface Checked {
-  text: string;
-  result: DryRunResult;
-}
 
 /** Whether spec `id` has moved on from `baseVersion`: a CONFLICT on save is then someone else's save, not a name clash. */
 async function savedMeanwhile(id: string, baseVersion: number | undefined): Promise<boolean> {
@@ -79,20 +74,17 @@ function DeleteSpecDialog({ id, name, versions, onClose }: { id: string; name: s
  * user's text kept to copy.
  */
 export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
-  const { change, edit, markSaved, select, closeDraft, showHistory } = usePipelines.getState();
+  const { change, note, edit, markSaved, closeDraft, showHistory } = usePipelines.getState();
   const connections = useConnections((s) => s.connections);
   const clusters = useMemo(() => connections.filter((c) => c.kind === 'kubernetes'), [connections]);
   const target = clusters.find((c) => c.id === draft.connectionId);
   const production = useProductionLabel(target?.labels ?? {}) !== undefined;
-  const [message, setMessage] = useState('');
+  const { message = '', earlier, checked } = draft;
   const [error, setError] = useState<ErrorView>();
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
   const busy = useRef(false);
-  /** The user's text from before a reload, to copy. */
-  const [earlier, setEarlier] = useState<string>();
   const [checking, setChecking] = useState(false);
-  const [checked, setChecked] = useState<Checked>();
   const [askSave, setAskSave] = useState(false);
   const [reveal, setReveal] = useState<{ line: number; column?: number }>();
   const [reviewing, setReviewing] = useState(false);
@@ -104,6 +96,8 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
   const problems = fieldProblems(draft);
   const shownProblems = touched ? problems : {};
   const dryRunProblems = useMemo<SpecProblem[] | undefined>(() => checked && [...checked.result.problems, ...checked.result.documents.flatMap((d) => d.problems)], [checked]);
+  // The dry run's lines on the text as it is now: the user may have typed since it was sent.
+  const lineNow = useMemo(() => checked && lineMapping(checked.text, draft.text), [checked, draft.text]);
 
   /** Saves the draft as it is in the store now (Ctrl+S may come from a handler older than this render); true once saved. */
   const save = async (): Promise<boolean> => {
@@ -128,12 +122,11 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
         ...(now.connectionId ? { connectionId: now.connectionId } : {}),
         ...(now.namespace ? { namespace: now.namespace } : {}),
         text: now.text,
-        message: message.trim(),
+        message: (now.message ?? '').trim(),
         ...(now.baseVersion ? { baseVersion: now.baseVersion } : {}),
       });
+      // Put on this edit only, if it is still the one shown; the selection stays where the user has gone since.
       markSaved(now, saved);
-      select(saved.id);
-      setMessage('');
       notifySaved(`Saved “${saved.name}”`, saved, `Version ${saved.version}.`);
       return true;
     } catch (err) {
@@ -151,11 +144,14 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
 
   const reload = async () => {
     if (!draft.id) return;
+    const { session } = draft;
     try {
       const current = await call('pipelines.spec', { id: draft.id });
-      setEarlier(draft.text);
+      // Only onto this edit: the user may have gone to another spec meanwhile.
+      const now = usePipelines.getState().draft;
+      if (now?.session !== session) return;
       setConflict(false);
-      edit({ ...draftOf(current), session: draft.session });
+      edit({ ...draftOf(current), session, earlier: now.text, message: now.message, checked: now.checked });
     } catch (err) {
       setError(describeError(err));
     }
@@ -172,10 +168,10 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
     if (problems.namespace) return setTouched(true);
     setChecking(true);
     setError(undefined);
-    const text = draft.text;
+    const { text, session } = draft;
     try {
       const result = await call('pipelines.dryRun', { connectionId: draft.connectionId, ...(draft.namespace ? { namespace: draft.namespace } : {}), text });
-      setChecked({ text, result });
+      note(session, { checked: { text, result } });
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -279,7 +275,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           <p>Reloaded the current version. Your earlier text is still at hand until you close this.</p>
           <div className="button-row">
             <CopyButton text={earlier} label="Copy your earlier text" />
-            <button type="button" onClick={() => setEarlier(undefined)}>
+            <button type="button" onClick={() => change({ earlier: undefined })}>
               Forget it
             </button>
           </div>
@@ -299,11 +295,11 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           </div>
         </div>
       )}
-      <YamlSpecEditor value={draft.text} onChange={(text) => change({ text })} connectionId={target?.id} problems={dryRunProblems} reveal={reveal} ariaLabel="Spec YAML" onSave={() => void save()} />
+      <YamlSpecEditor value={draft.text} onChange={(text) => change({ text })} connectionId={target?.id} problems={dryRunProblems} problemsText={checked?.text} reveal={reveal} ariaLabel="Spec YAML" onSave={() => void save()} />
       <div className="pipelines-spec-actions">
         <label className="field pipelines-message">
           <span>Save message</span>
-          <input value={message} maxLength={2000} placeholder="What changed, and why" onChange={(e) => setMessage(e.target.value)} />
+          <input value={message} maxLength={2000} placeholder="What changed, and why" onChange={(e) => change({ message: e.target.value })} />
         </label>
         <button type="button" className="primary" disabled={saving || (!dirty && Boolean(draft.id))} aria-keyshortcuts="Control+S" onClick={() => void save()}>
           {saving ? 'Saving…' : 'Save'}
@@ -315,7 +311,7 @@ export function SpecEditorPane({ draft }: { draft: SpecDraft }) {
           Review and apply…
         </button>
       </div>
-      {checked && <DryRunReport result={checked.result} stale={checked.text !== draft.text} onReveal={(p) => setReveal({ line: p.line, ...(p.column ? { column: p.column } : {}) })} />}
+      {checked && lineNow && <DryRunReport result={checked.result} stale={checked.text !== draft.text} lineNow={lineNow} onReveal={(line, p) => setReveal({ line, ...(p.column ? { column: p.column } : {}) })} />}
       {reviewing && target && draft.id && (
         <ApplyReviewDialog
           connectionId={target.id}

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Spec, SpecMeta } from '../../../../shared/contract';
+import type { DryRunResult, Spec, SpecMeta } from '../../../../shared/contract';
 import { navigate } from '../../shell/routes';
 import { selectedConnection, useConnections } from '../connections/connectionsStore';
 
@@ -13,8 +13,24 @@ export interface SpecFields {
   text: string;
 }
 
+/** A dry run's answer, and the text it was asked about. */
+export interface DryRunCheck {
+  text: string;
+  result: DryRunResult;
+}
+
+/** What the editor keeps beside a draft's fields, so History or another page and back finds them as they were. */
+export interface DraftNotes {
+  /** The save message being written. */
+  message?: string;
+  /** The user's own text from before a reload onto someone else's save, to copy. */
+  earlier?: string;
+  /** The last dry run. */
+  checked?: DryRunCheck;
+}
+
 /** A spec being edited: its fields as edited, and what they were when editing began. */
-export interface SpecDraft extends SpecFields {
+export interface SpecDraft extends SpecFields, DraftNotes {
   /** Absent for a new spec. */
   id?: string;
   /** The version the edit started from: a save made meanwhile by someone else is refused, not overwritten. */
@@ -48,9 +64,15 @@ interface PipelinesState {
   select(id: string | null): void;
   /** Starts editing `fields` afresh: they become the draft's original. */
   edit(draft: DraftStart): void;
-  change(fields: Partial<SpecFields>): void;
-  /** `sent` was saved as `saved`: it becomes the draft's original, and what was typed meanwhile stays unsaved. */
-  markSaved(sent: SpecFields, saved: SpecMeta): void;
+  change(fields: Partial<SpecFields & DraftNotes>): void;
+  /** Notes for edit `session` only: an answer that arrives after the user moved to another spec is not put on that one. */
+  note(session: number, notes: DraftNotes): void;
+  /**
+   * `sent` was saved as `saved`: it becomes the draft's original, what was typed meanwhile stays unsaved, and the
+   * spec is the one shown. Only while `sent`'s edit is still the draft: after a move to another spec, or a discard,
+   * the answer is not put on whatever is edited now.
+   */
+  markSaved(sent: SpecDraft, saved: SpecMeta): void;
   closeDraft(): void;
   openDialog(dialog: PipelinesDialog | null): void;
   showTab(tab: PipelinesTab): void;
@@ -72,13 +94,15 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   select: (selectedId) => set({ selectedId }),
   edit: (draft) => set({ draft: { ...draft, session: draft.session ?? ++sessions, original: fieldsOf(draft) } }),
   change: (fields) => set((s) => (s.draft ? { draft: { ...s.draft, ...fields } } : s)),
+  note: (session, notes) => set((s) => (s.draft?.session === session ? { draft: { ...s.draft, ...notes } } : s)),
   markSaved: (sent, saved) =>
     set((s) => {
-      if (!s.draft) return s;
+      if (s.draft?.session !== sent.session) return s;
       const original = { ...fieldsOf(sent), name: saved.name, connectionId: saved.connectionId, namespace: saved.namespace };
-      // The services trim the name: the draft follows unless it was edited since.
+      // The services trim the name: the draft follows unless it was edited since; so does the message.
       const name = s.draft.name === sent.name ? saved.name : s.draft.name;
-      return { draft: { ...s.draft, name, id: saved.id, baseVersion: saved.version, original } };
+      const message = s.draft.message === sent.message ? undefined : s.draft.message;
+      return { selectedId: saved.id, draft: { ...s.draft, name, message, id: saved.id, baseVersion: saved.version, original } };
     }),
   closeDraft: () => set({ draft: null }),
   openDialog: (dialog) => set({ dialog }),
@@ -86,6 +110,11 @@ export const usePipelines = create<PipelinesState>()((set) => ({
   showHistory: (history) => set({ history }),
   setPending: (pending) => set({ pending }),
 }));
+
+// Unsaved changes are not left behind by closing the window, wherever in the app the user is.
+window.addEventListener('beforeunload', (e) => {
+  if (isDirty(usePipelines.getState().draft)) e.preventDefault();
+});
 
 /** The draft has changes that are not saved. */
 export function isDirty(draft: SpecDraft | null): boolean {
