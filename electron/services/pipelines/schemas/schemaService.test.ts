@@ -71,6 +71,10 @@ describe('parseIndex', () => {
       JSON.stringify({
         paths: {
           'apis/evil/v1': { serverRelativeURL: 'https://elsewhere.example/x' },
+          // Resolved, these climb out of /openapi/v3 (and out of a proxy's /k8s/clusters/<id> prefix) with the user's credentials.
+          'apis/climb/v1': { serverRelativeURL: '/openapi/v3/../../../v3/users?hash=1' },
+          'apis/encoded/v1': { serverRelativeURL: '/openapi/v3/%2E%2e/%2e%2E/v3/users?hash=1' },
+          'apis/dot/v1': { serverRelativeURL: '/openapi/v3/./apis/dot/v1?hash=1' },
           'apis/odd/v1': {},
           'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
           '.well-known/openid-configuration': { serverRelativeURL: '/openapi/v3/.well-known/openid-configuration?hash=1' },

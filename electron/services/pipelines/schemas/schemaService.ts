@@ -34,6 +34,8 @@ export interface SchemaLimits {
   maxDocumentChars: number;
   /** How long an index read is trusted before the next call asks again (one small GET). */
   indexTtlMs: number;
+  /** How old an index may be before a kind it lacks has it read again (a CRD just installed). */
+  missingRecheckMs: number;
   /** How long an index that could not be read is not asked again: offline, each keystroke's schema would wait out the deadline. */
   offlineRetryMs: number;
   /** Kinds whose reduced schema is kept in memory, least recently used dropped first. */
@@ -47,6 +49,7 @@ const DEFAULT_LIMITS: SchemaLimits = {
   documentDeadlineMs: 60_000,
   maxDocumentChars: 64 * 1024 * 1024,
   indexTtlMs: 60_000,
+  missingRecheckMs: 5_000,
   offlineRetryMs: 15_000,
   cachedKinds: 256,
   parallelFetches: 4,
@@ -105,6 +108,9 @@ interface StoredRow {
 
 type KindOutcome = SpecSchema['kinds'][number];
 
+/** A `.` or `..` path segment, plain or percent-encoded: resolved, it would climb out of `/openapi/v3/` (and out of a proxy's cluster prefix). */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
 /** `api/v1`, `apis/apps/v1`: what {@link groupVersionPath} makes of an apiVersion. */
 const GROUP_VERSION = /^(api\/[^/]+|apis\/[^/]+\/[^/]+)$/;
 
@@ -124,7 +130,7 @@ export function parseIndex(text: string): Map<string, IndexEntry> {
   for (const [gv, entry] of Object.entries(paths)) {
     if (!GROUP_VERSION.test(gv)) continue;
     const url = (entry as { serverRelativeURL?: unknown } | null)?.serverRelativeURL;
-    if (typeof url !== 'string' || !url.startsWith('/openapi/v3/')) continue;
+    if (typeof url !== 'string' || !url.startsWith('/openapi/v3/') || DOT_SEGMENT.test(url.split(/[?#]/, 1)[0])) continue;
     const hash = new URL(url, 'http://index.invalid').searchParams.get('hash') ?? url;
     index.set(gv, { url, hash });
   }
@@ -340,13 +346,22 @@ export function createSchemaService(deps: SchemaServiceDeps): SchemaService {
       if (connectionId === undefined) {
         for (const kinds of byGroupVersion.values()) for (const o of bundledOrNone(kinds, 'No connection is chosen', schemas)) outcomes.set(kindKey(o.apiVersion, o.kind), o);
       } else if (byGroupVersion.size > 0) {
-        const index = await readIndex(connectionId, false).catch((err: unknown) => {
-          log.info('the cluster\'s API schema index could not be read; using the cache', { connectionId, error: err });
-          return err instanceof AppError ? err : new AppError('UNREACHABLE', message(err));
-        });
-        // Fetched side by side; the parses queue for the one worker.
-        const perGroupVersion = await Promise.all([...byGroupVersion].map(([gv, kinds]) => kindsOf(connectionId, gv, kinds, index, schemas)));
-        for (const o of perGroupVersion.flat()) outcomes.set(kindKey(o.apiVersion, o.kind), o);
+        const ask = async (fresh: boolean) => {
+          const index = await readIndex(connectionId, fresh).catch((err: unknown) => {
+            log.info('the cluster\'s API schema index could not be read; using the cache', { connectionId, error: err });
+            return err instanceof AppError ? err : new AppError('UNREACHABLE', message(err));
+          });
+          const found: KindSchema[] = [];
+          // Fetched side by side; the parses queue for the one worker.
+          const perGroupVersion = await Promise.all([...byGroupVersion].map(([gv, kinds]) => kindsOf(connectionId, gv, kinds, index, found)));
+          return { found, outcomes: perGroupVersion.flat() };
+        };
+        let answer = await ask(false);
+        const known = indexes.get(connectionId);
+        // A kind the index (or its document) does not have may be a CRD installed since the index was read: read it again, at most every few seconds.
+        if (answer.outcomes.some((o) => o.source === 'none') && known && 'index' in known && Date.now() - known.at > limits.missingRecheckMs) answer = await ask(true);
+        schemas.push(...answer.found);
+        for (const o of answer.outcomes) outcomes.set(kindKey(o.apiVersion, o.kind), o);
       }
       // In the order asked, however the fetches finished.
       const order = new Map(unique.map((k, i) => [kindKey(k.apiVersion, k.kind), i]));
