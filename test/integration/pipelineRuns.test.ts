@@ -27,6 +27,8 @@ const run = promisify(execFile);
 const NS = `ph-it-runs-${Date.now().toString(36)}`;
 /** How long a run may take to end: a Job's pod completes at once; a Workflow's controller looks again every second. */
 const RUN_MS = 60_000;
+/** A test waits for at most two runs. */
+const TEST_MS = 2 * RUN_MS + 20_000;
 
 let services: Services;
 let connectionId = '';
@@ -128,7 +130,7 @@ afterAll(async () => {
   await kubectl('delete', 'namespace', NS, '--wait=false').catch(() => undefined);
 });
 
-describe('the list', () => {
+describe('the list', { timeout: TEST_MS }, () => {
   it('shows a finished Job with its duration, the CronJob with its schedule, and Argo as installed', async () => {
     const train = await listUntil('Job train complete', (l) => jobOf(l, 'train')?.state === 'Complete' && jobOf(l, 'train'));
     expect(train).toMatchObject({ namespace: NS, manual: false, succeeded: 1, failed: 0, active: 0, podSelector: `batch.kubernetes.io/controller-uid=${train.uid}` });
@@ -148,7 +150,7 @@ describe('the list', () => {
   });
 });
 
-describe('re-run a Job', () => {
+describe('re-run a Job', { timeout: TEST_MS }, () => {
   it('makes a new Job from its template, which runs to Complete beside the first, with its pods; audited', async () => {
     const train = await listUntil('Job train complete', (l) => jobOf(l, 'train')?.state === 'Complete' && jobOf(l, 'train'));
     const made = await succeed('pipelineRuns.rerunJob', { connectionId, namespace: NS, name: 'train', ifUid: train.uid });
@@ -185,7 +187,7 @@ describe('re-run a Job', () => {
   });
 });
 
-describe('a CronJob', () => {
+describe('a CronJob', { timeout: TEST_MS }, () => {
   const cronJob = async () => (await list()).cronJobs.find((c) => c.name === 'nightly')!;
   const suspendedOnServer = async () => Boolean((await json<{ spec: { suspend?: boolean } }>('get', 'cronjob', 'nightly', '-n', NS)).spec.suspend);
 
@@ -229,7 +231,7 @@ describe('a CronJob', () => {
   });
 });
 
-describe('Argo Workflows, run by the controller on the bed', () => {
+describe('Argo Workflows, run by the controller on the bed', { timeout: TEST_MS }, () => {
   it('a Workflow submitted from a spec runs its steps to Succeeded, each step naming the pod that ran it; audited', async () => {
     const made = await succeed('pipelineRuns.submitWorkflow', { connectionId, namespace: NS, text: helloSpec() });
     expect(made).toEqual({ namespace: NS, name: expect.stringMatching(/^hello-[a-z0-9]{5}$/) });
