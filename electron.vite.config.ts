@@ -19,6 +19,7 @@ export default defineConfig({
           parseWorker: resolve('electron/services/connections/parseWorker.ts'),
           releaseWorker: resolve('electron/services/helm/releaseWorker.ts'),
           schemaWorker: resolve('electron/services/pipelines/schemas/schemaWorker.ts'),
+          specParseWorker: resolve('electron/services/pipelines/specParseWorker.ts'),
           ptyHost: resolve('electron/services/terminal/ptyHost.ts'),
         },
       },

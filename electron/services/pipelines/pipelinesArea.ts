@@ -13,6 +13,7 @@ import { createSchemaService } from './schemas/schemaService';
 import { diffSpec, dryRunSpec, editableObject } from './serverApply';
 import { startSpecExport, startSpecImport } from './specFolder';
 import { createSpecGit } from './specGit';
+import { openSpecParsing } from './specParsePool';
 import { createSpecStore, type SpecStore } from './specStore';
 
 /** Ids named in one `pipelines.changed` event; more, and windows refetch everything. */
@@ -41,6 +42,7 @@ export interface PipelinesAreaDeps {
 export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof pipelinesContract> & { store: SpecStore } {
   const { db, access, hub, runner, log } = deps;
   const store = createSpecStore(db);
+  const specParsing = openSpecParsing(log);
   const schemas = createSchemaService({ db, access, log });
   const git = createSpecGit({ db, store, log });
   const changed = (ids: string[]) => {
@@ -143,7 +145,7 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
     endSession: () => undefined,
     close: () => {
       stopForgetting();
-      return schemas.close();
+      return Promise.all([schemas.close(), specParsing.close()]).then(() => undefined);
     },
   };
 }

@@ -57,11 +57,11 @@ describe('spec repository', () => {
     vi.stubEnv('GIT_INDEX_FILE', join(decoy, 'index'));
     vi.stubEnv('GIT_AUTHOR_NAME', 'Mallory');
     vi.stubEnv('GIT_COMMITTER_EMAIL', 'mallory@example.com');
-    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'First cut\n\n# not a comment' }, 'ann@example.com');
+    const { meta } = await store.save({ name: 'train', text: JOB('a'), message: 'First cut\n\n# not a comment' }, 'ann@example.com');
     const first = await git.commit(meta.id, 1);
     expect(first.problem).toBeUndefined();
     expect(first.commit).toMatch(/^[0-9a-f]{40}$/);
-    store.save({ id: meta.id, name: 'train', text: JOB('b'), message: '', baseVersion: 1 }, 'bob <x>');
+    await store.save({ id: meta.id, name: 'train', text: JOB('b'), message: '', baseVersion: 1 }, 'bob <x>');
     const second = await git.commit(meta.id, 2);
     vi.unstubAllEnvs();
     expect(readFileSync(join(repo, 'train.yaml'), 'utf8')).toBe(JOB('b'));
@@ -72,7 +72,7 @@ describe('spec repository', () => {
     expect(readdirSync(decoy)).toEqual([]);
 
     // A version that changes only the target holds the same text: still a commit of its own.
-    store.save({ id: meta.id, name: 'train', text: JOB('b'), message: 'to c2', connectionId: 'c2', baseVersion: 2 }, 'bob');
+    await store.save({ id: meta.id, name: 'train', text: JOB('b'), message: 'to c2', connectionId: 'c2', baseVersion: 2 }, 'bob');
     const third = await git.commit(meta.id, 3);
     expect(third.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(third.commit).not.toBe(second.commit);
@@ -81,8 +81,8 @@ describe('spec repository', () => {
   it('commits versions asked at once one after the other, and a 300-byte emoji name within the file name limit', async () => {
     const { git, store, repo } = setup();
     await git.setRepository(repo);
-    const emoji = store.save({ name: '🙂'.repeat(75), text: JOB('e'), message: 'emoji' }, 'ann').meta;
-    const other = store.save({ name: 'other', text: JOB('o'), message: 'other' }, 'ann').meta;
+    const emoji = (await store.save({ name: '🙂'.repeat(75), text: JOB('e'), message: 'emoji' }, 'ann')).meta;
+    const other = (await store.save({ name: 'other', text: JOB('o'), message: 'other' }, 'ann')).meta;
     const [a, b] = await Promise.all([git.commit(emoji.id, 1), git.commit(other.id, 1)]);
     expect([a.problem, b.problem]).toEqual([undefined, undefined]);
     expect(gitIn(repo, 'log', '--format=%s')).toBe('other\nemoji');
@@ -95,7 +95,7 @@ describe('spec repository', () => {
     const hook = join(repo, '.git', 'hooks', 'pre-commit');
     writeFileSync(hook, '#!/bin/sh\necho "commits are frozen today" >&2\nexit 1\n');
     chmodSync(hook, 0o755);
-    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
+    const { meta } = await store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
     const outcome = await git.commit(meta.id, 1);
     expect(outcome.commit).toBeUndefined();
     expect(outcome.problem).toContain('commits are frozen today');
@@ -114,14 +114,14 @@ describe('spec repository', () => {
     const outside = join(madeTempDir('ph-specs-git-out-'), 'target.yaml');
     writeFileSync(outside, 'untouched\n');
     symlinkSync(outside, join(repo, 'train.yaml'));
-    const { meta } = store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
+    const { meta } = await store.save({ name: 'train', text: JOB('a'), message: 'first' }, 'ann');
     expect((await git.commit(meta.id, 1)).problem).toContain('symbolic link');
     expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
   });
 
   it('does nothing without a repository', async () => {
     const { git, store } = setup();
-    const { meta } = store.save({ name: 'train', text: JOB('a'), message: '' }, 'ann');
+    const { meta } = await store.save({ name: 'train', text: JOB('a'), message: '' }, 'ann');
     await expect(git.commit(meta.id, 1)).resolves.toEqual({});
   });
 
