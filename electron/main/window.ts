@@ -1,4 +1,4 @@
-import { BrowserWindow, app, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, dialog, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { APP_ORIGIN } from './protocol';
 
@@ -75,6 +75,20 @@ export function createMainWindow(preloadDir: string): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // The page refuses to unload while a spec has unsaved changes (its beforeunload); Electron then only cancels the close, so the user is asked here.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave and lose them', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'A pipeline spec has unsaved changes.',
+      detail: 'Leave and lose them, or stay and save them first?',
+    });
+    // preventDefault here lets the unload go ahead.
+    if (choice === 0) event.preventDefault();
+  });
   void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
