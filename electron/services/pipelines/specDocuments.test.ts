@@ -139,6 +139,16 @@ describe('parseSpec: hostile input', () => {
     expect(thrown(() => parseSpec('é'.repeat(MAX_SPEC_BYTES / 2 + 1), LABEL)).code).toBe('FILE_TOO_LARGE');
   });
 
+  it('reads a ConfigMap of nearly 5 MB holding a CSV, whose lines and commas are no YAML entries, and refuses a text of nothing but line breaks', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: features\ndata:\n  features.csv: |\n';
+    const row = '    1,2,3,4,5,6,7,8\n';
+    const text = head + row.repeat(Math.floor((MAX_SPEC_BYTES - head.length) / row.length));
+    const spec = parseSpec(text, LABEL);
+    expect(spec.problems).toEqual([]);
+    expect((spec.documents[0].object.data as Record<string, string>)['features.csv']).toMatch(/^1,2,3/);
+    expect(thrown(() => parseSpec(`${head}${'\n'.repeat(MAX_SPEC_BYTES - head.length)}`, LABEL)).message).toContain('far more than a pipeline spec has');
+  });
+
   it('refuses an alias bomb', () => {
     const levels = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol}', 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 10; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);

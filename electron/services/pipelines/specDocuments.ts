@@ -12,6 +12,17 @@ import { checkEntryCount, checkNesting, checkSize, DEFAULT_STRUCTURE_LIMITS, des
 
 const EXPECTED = 'a pipeline spec';
 
+/**
+ * The shared limits with entries scaled to {@link MAX_SPEC_BYTES}: a spec may
+ * be a ConfigMap holding a CSV, whose lines and commas count too, so only a
+ * text of nearly nothing but line breaks and commas is refused before the size
+ * cap is. yaml's parse is linear in entries (the guard is against quadratic
+ * blow-ups, not against slow specs); measured on the shared 2-core machine, 5 MB
+ * of `- a` lines (1.3M entries) parses in ~20 s and 5 MB of `1,` (2.6M) in
+ * ~32 s, within the parse worker's 1024 MB heap, off the services' loop.
+ */
+const SPEC_LIMITS = { ...DEFAULT_STRUCTURE_LIMITS, maxEntries: MAX_SPEC_BYTES / 2 };
+
 /** Where a field is in the spec: 1-based, in the whole text. */
 export interface SpecPosition {
   line: number;
@@ -172,8 +183,8 @@ function readSpec(text: string, label: string): { documents: ReadDocument[]; pro
     return { documents: [], problems: [problem(where, 'The text holds a NUL character, which YAML cannot; remove it (was a binary file pasted?)')] };
   }
   const guard = { label, expected: EXPECTED };
-  checkNesting(source, guard, DEFAULT_STRUCTURE_LIMITS);
-  checkEntryCount(source, guard, DEFAULT_STRUCTURE_LIMITS);
+  checkNesting(source, guard, SPEC_LIMITS);
+  checkEntryCount(source, guard, SPEC_LIMITS);
   // uniqueKeys off: yaml's own check is quadratic in a mapping's size; duplicates are found below.
   // merge on: kubectl honours "<<" (YAML 1.1), so the objects sent must too.
   const parsed = parseAllDocuments(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
