@@ -67,13 +67,16 @@ describe('planSpec', () => {
     expect(plain.entries[0].planned).toMatchObject({ objectUrl: '/apis/apps/v1/namespaces/default/deployments/web', body: { metadata: { name: 'web', namespace: 'default' } } });
   });
 
-  it('refuses a kind the cluster does not serve, and a namespace on a cluster-scoped kind, on their lines', async () => {
+  it('refuses a kind the cluster does not serve on its line, and drops the namespace of a cluster-scoped kind with a warning on its line, as kubectl ignores it', async () => {
     const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n  namespace: x\n';
     const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text });
     expect(plan.entries.map((e) => e.problems)).toEqual([
       [{ line: 2, column: 1, field: 'kind', message: 'The cluster serves no kind Workflow in argoproj.io/v1alpha1', severity: 'error' }],
-      [{ line: 10, column: 3, field: 'metadata.namespace', message: 'Namespace is cluster-scoped: leave metadata.namespace out', severity: 'error' }],
+      [{ line: 10, column: 3, field: 'metadata.namespace', message: 'Namespace is cluster-scoped, so its metadata.namespace is ignored, as kubectl does; leave it out', severity: 'warning' }],
     ]);
+    expect(plan.entries[1].planned).toMatchObject({ objectUrl: '/api/v1/namespaces/ml', body: { metadata: { name: 'ml' } } });
+    expect(plan.entries[1].planned?.body.metadata).not.toHaveProperty('namespace');
+    expect(plan.entries[1].ref).not.toHaveProperty('namespace');
   });
 });
 
@@ -130,6 +133,14 @@ describe('dryRunSpec', () => {
     ]);
     expect(script.sent.find((s) => s.method === 'POST')?.path).toBe('/apis/batch/v1/namespaces/ci/jobs?fieldManager=pilothouse&fieldValidation=Strict&dryRun=All');
   });
+  it('sends a cluster-scoped object without the namespace it names, its warning in the dry run', async () => {
+    script.routes['GET /api/v1/namespaces/ml'] = () => ({ status: 404 });
+    script.routes['PATCH /api/v1/namespaces/ml'] = (body) => ({ status: 201, body });
+    const [doc] = (await dryRunSpec(fakeAccess(), { connectionId: 'c1', text: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n  namespace: team-a\n' })).documents;
+    expect(doc).toMatchObject({ outcome: 'create', problems: [{ line: 5, severity: 'warning', field: 'metadata.namespace' }] });
+    expect(script.sent.at(-1)?.body).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ml' } });
+  });
+
   it('says a version of a kind the cluster does not serve is not served, on the apiVersion line', async () => {
     const path = '/apis/apps/v1beta1/namespaces/team-a/deployments/web';
     script.routes[`GET ${path}`] = () => ({ status: 404, body: { kind: 'Status', code: 404, message: 'the server could not find the requested resource', details: {} } });

@@ -93,7 +93,8 @@ function problemAt(doc: SpecDocument, field: string, message: string): SpecProbl
 /**
  * Parses the spec and checks each document against what the cluster serves:
  * its kind, and its namespace (a namespaced kind without one goes to the
- * target's namespace; a cluster-scoped kind must name none).
+ * target's namespace; a cluster-scoped kind's is dropped with a warning, as
+ * kubectl ignores it).
  *
  * A large spec is parsed off the event loop ({@link parseSpecOffLoop}).
  *
@@ -111,10 +112,8 @@ export async function planSpec(access: KubeAccess, target: SpecTarget, label = '
       entries.push({ ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'kind', `The cluster serves no kind ${doc.kind} in ${doc.apiVersion}`)] });
       continue;
     }
-    if (!api.namespaced && doc.namespace) {
-      entries.push({ ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'metadata.namespace', `${doc.kind} is cluster-scoped: leave metadata.namespace out`)] });
-      continue;
-    }
+    // kubectl ignores the namespace of a cluster-scoped object (Helm writes one on a ClusterRole); the server would refuse it.
+    const warnings = !api.namespaced && doc.namespace ? [{ ...problemAt(doc, 'metadata.namespace', `${doc.kind} is cluster-scoped, so its metadata.namespace is ignored, as kubectl does; leave it out`), severity: 'warning' as const }] : [];
     const namespace = api.namespaced ? (doc.namespace ?? fallbackNamespace) : undefined;
     const ref = refOf(doc, namespace);
     let objectUrl: string | undefined;
@@ -127,8 +126,9 @@ export async function planSpec(access: KubeAccess, target: SpecTarget, label = '
       entries.push({ ref, problems: [problemAt(doc, doc.name === undefined ? 'metadata.namespace' : 'metadata.name', err instanceof AppError ? err.message : 'not a valid name')] });
       continue;
     }
-    const metadata = { ...(doc.object.metadata as Record<string, unknown> | undefined), ...(namespace ? { namespace } : {}) };
-    entries.push({ ref, problems: [], planned: { doc, ref, api, objectUrl, collectionUrl, body: { ...doc.object, metadata } } });
+    const { namespace: _written, ...metadata } = (doc.object.metadata ?? {}) as Record<string, unknown>;
+    if (namespace) metadata.namespace = namespace;
+    entries.push({ ref, problems: warnings, planned: { doc, ref, api, objectUrl, collectionUrl, body: { ...doc.object, metadata } } });
   }
   return { kc, entries, problems: [] };
 }
@@ -281,9 +281,12 @@ export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; s
   const createdNamespaces = namespacesCreated(plan.entries);
   let done = 0;
   return inPool(plan.entries, DRY_RUN_CONCURRENCY, async (entry) => {
-    const check = entry.planned
-      ? await checkDocument(plan.kc, entry.planned, { force: options.force, signal: options.signal, createdNamespaces })
-      : { ...entry.ref, outcome: 'error' as const, problems: entry.problems, conflicts: [] };
+    let check: DocumentCheck;
+    if (entry.planned) {
+      check = await checkDocument(plan.kc, entry.planned, { force: options.force, signal: options.signal, createdNamespaces });
+      // What planning warned of (a namespace ignored) goes with what the server said.
+      if (entry.problems.length) check = { ...check, problems: [...entry.problems, ...check.problems] };
+    } else check = { ...entry.ref, outcome: 'error', problems: entry.problems, conflicts: [] };
     options.onChecked?.(++done);
     return check;
   });
