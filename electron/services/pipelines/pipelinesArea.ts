@@ -77,8 +77,9 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
         const { meta, changed: saved } = await store.save(params, ctx.actor);
         return committed(meta, saved);
       },
-      'pipelines.delete': ({ id }) => {
-        store.delete(id);
+      'pipelines.delete': ({ id }, ctx) => {
+        // Its file leaves the spec repository too (a failure is logged by the repository).
+        void git.remove(store.delete(id), ctx.actor);
         changed([id]);
         return {};
       },

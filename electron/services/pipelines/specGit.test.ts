@@ -119,6 +119,61 @@ describe('spec repository', () => {
     expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
   });
 
+  it('gives each spec a file of its own, moves it on a rename and removes it on a delete', async () => {
+    const { git, store, repo } = setup();
+    await git.setRepository(repo);
+    const save = async (name: string) => (await store.save({ name, text: JOB(name.replace(/\W/g, 'x').toLowerCase()), message: name }, 'ann')).meta;
+    // Each pair makes one `<name>.yaml`: "." and a tab are replaced, and case is one file on macOS and Windows.
+    const specs = [await save('.train'), await save('_train'), await save('a\tb'), await save('a_b'), await save('Eval'), await save('eval')];
+    for (const s of specs) expect((await git.commit(s.id, 1)).problem).toBeUndefined();
+    const files = specs.map((s) => store.gitFile(s.id)!);
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(6);
+    expect(files.filter((f, i) => f === ['_train.yaml', '', 'a_b.yaml', '', 'Eval.yaml', ''][i])).toHaveLength(3);
+    specs.forEach((s, i) => expect(readFileSync(join(repo, files[i]!), 'utf8')).toBe(store.get(s.id).text));
+    // A later version keeps its file.
+    await store.save({ id: specs[1]!.id, name: '_train', text: JOB('again'), message: 'again', baseVersion: 1 }, 'ann');
+    await git.commit(specs[1]!.id, 2);
+    expect(store.gitFile(specs[1]!.id)).toBe(files[1]);
+    expect(readFileSync(join(repo, files[1]!), 'utf8')).toBe(JOB('again'));
+
+    // Renamed: one commit moves the file; the old name is no longer in the repository.
+    const eval2 = specs[4]!;
+    await store.save({ id: eval2.id, name: 'evaluate', text: JOB('eval'), message: 'renamed', baseVersion: 1 }, 'ann');
+    await git.commit(eval2.id, 2);
+    expect(store.gitFile(eval2.id)).toBe('evaluate.yaml');
+    expect(gitIn(repo, 'show', '--name-status', '--format=', 'HEAD')).toBe('R100\tEval.yaml\tevaluate.yaml');
+
+    // Deleted: removed in a commit of its own, by whoever deleted it.
+    const gone = store.delete(eval2.id);
+    expect(gone.gitFile).toBe('evaluate.yaml');
+    expect((await git.remove(gone, 'bob')).commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(gitIn(repo, 'log', '-1', '--format=%an|%s', '--name-status')).toBe('bob|Delete evaluate\n\nD\tevaluate.yaml');
+    expect(gitIn(repo, 'ls-files').split('\n').sort()).toEqual([...files.slice(0, 4), files[5]!].sort());
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+    // A spec never committed has nothing to remove.
+    await expect(git.remove(store.delete((await save('never')).id), 'bob')).resolves.toEqual({});
+  });
+
+  it('bounds a commit, its wait for the one before included, by the timeout', async () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations);
+    const store = createSpecStore(db);
+    const git = createSpecGit({ db, store, log: { warn: vi.fn() }, timeoutMs: 1_500 });
+    const repo = madeTempDir('ph-specs-git-slow-');
+    gitIn(repo, 'init', '-q');
+    await git.setRepository(repo);
+    const hook = join(repo, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\nsleep 1\n');
+    chmodSync(hook, 0o755);
+    const a = (await store.save({ name: 'a', text: JOB('a'), message: 'a' }, 'ann')).meta;
+    const b = (await store.save({ name: 'b', text: JOB('b'), message: 'b' }, 'ann')).meta;
+    const t0 = Date.now();
+    const [first, second] = await Promise.all([git.commit(a.id, 1), git.commit(b.id, 1)]);
+    expect(first.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(second.problem).toBe('git did not finish within 1.5 s (a hook or a signing prompt waiting?)');
+    expect(Date.now() - t0).toBeLessThan(2_500);
+  });
+
   it('does nothing without a repository', async () => {
     const { git, store } = setup();
     const { meta } = await store.save({ name: 'train', text: JOB('a'), message: '' }, 'ann');

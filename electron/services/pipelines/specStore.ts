@@ -71,6 +71,7 @@ interface Row {
   version: number;
   source_path: string | null;
   file_hash: string | null;
+  git_file: string | null;
   updated_at: string;
   updated_by: string;
 }
@@ -91,7 +92,7 @@ interface ApplyRow {
   not_attempted: number;
 }
 
-const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_path, s.file_hash, s.updated_at, s.updated_by';
+const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_path, s.file_hash, s.git_file, s.updated_at, s.updated_by';
 const FULL = `SELECT ${COLUMNS}, v.text FROM pipeline_specs s JOIN pipeline_spec_versions v ON v.spec_id = s.id AND v.version = s.version`;
 
 const metaOf = (r: Row): SpecMeta => ({
@@ -184,6 +185,8 @@ export function createSpecStore(db: Database) {
     `SELECT text, message, saved_by, git_commit FROM pipeline_spec_versions WHERE spec_id = ? AND version = ?`,
   );
   const setGitCommit = db.prepare(`UPDATE pipeline_spec_versions SET git_commit = ? WHERE spec_id = ? AND version = ?`);
+  const setGitFile = db.prepare(`UPDATE pipeline_specs SET git_file = ? WHERE id = ?`);
+  const gitFilesBesides = db.prepare<[string], string>(`SELECT git_file FROM pipeline_specs WHERE git_file IS NOT NULL AND id <> ?`).pluck();
   const insertApply = db.prepare(
     `INSERT INTO pipeline_spec_applies (spec_id, version, connection_id, namespace, task_id, actor, started_at, outcome)
      VALUES (@specId, @version, @connectionId, @namespace, @taskId, @actor, @at, 'running')`,
@@ -301,12 +304,16 @@ export function createSpecStore(db: Database) {
       })();
     },
 
-    /** Deletes a spec with its versions and applies; returns what it was, for the audit entry. @throws AppError NOT_FOUND */
-    delete(id: string): SpecMeta {
+    /**
+     * Deletes a spec with its versions and applies; returns what it was, for
+     * the audit entry, with its file in the spec repository, for removing it.
+     * @throws AppError NOT_FOUND
+     */
+    delete(id: string): SpecMeta & { gitFile?: string } {
       return db.transaction(() => {
         const row = rowOf(id);
         deleteSpec.run(id);
-        return metaOf(row);
+        return { ...metaOf(row), ...(row.git_file !== null ? { gitFile: row.git_file } : {}) };
       })();
     },
 
@@ -334,6 +341,21 @@ export function createSpecStore(db: Database) {
     /** Records the commit that holds a version in the spec repository. */
     setGitCommit(id: string, version: number, commit: string): void {
       setGitCommit.run(commit, id, version);
+    },
+
+    /** The spec's file in the spec repository, once it has been committed. @throws AppError NOT_FOUND */
+    gitFile(id: string): string | undefined {
+      return rowOf(id).git_file ?? undefined;
+    },
+
+    /** The files in the spec repository of every spec but `id`. */
+    gitFilesBesides(id: string): string[] {
+      return gitFilesBesides.all(id);
+    },
+
+    /** Records the spec's file in the spec repository (a commit into it went through). */
+    setGitFile(id: string, file: string): void {
+      setGitFile.run(file, id);
     },
 
     /** Records an apply as it starts (`running`); returns its key for {@link recordApplyEnd}. @throws AppError NOT_FOUND */

@@ -30,6 +30,18 @@ describe('migration 013 (pipeline specs)', () => {
     expect(() => spec(db, 'sp-3', 'eval', '{not json')).toThrow(/CHECK/);
   });
 
+  it('gives two specs no one file in the spec repository, whatever the case', () => {
+    const db = migrated();
+    spec(db, 'sp-1', 'Train');
+    spec(db, 'sp-2', 'train');
+    spec(db, 'sp-3', 'eval');
+    const setFile = db.prepare(`UPDATE pipeline_specs SET git_file = ? WHERE id = ?`);
+    setFile.run('Train.yaml', 'sp-1');
+    expect(() => setFile.run('train.yaml', 'sp-2')).toThrow(/UNIQUE/);
+    setFile.run('train-2.yaml', 'sp-2');
+    expect(db.prepare(`SELECT count(*) AS n FROM pipeline_specs WHERE git_file IS NULL`).get()).toEqual({ n: 1 });
+  });
+
   it('numbers versions per spec, and a spec\'s versions go with it', () => {
     const db = migrated();
     spec(db, 'sp-1', 'train');

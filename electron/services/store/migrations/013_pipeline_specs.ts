@@ -12,6 +12,9 @@ import type { Migration } from './types';
  *   relative to that folder, so a re-import updates rather than duplicates;
  *   `file_hash` is the sha256 of the text last imported from or exported to
  *   it, so a re-import tells a file changed outside from one changed in both.
+ * - `git_file` is the spec's one file in the spec repository, chosen at its
+ *   first commit (and at a rename) so that no two specs share a file, even
+ *   on a case-insensitive file system; NULL until it is committed.
  * - `pipeline_spec_applies` is the spec's side of each apply (the audit log
  *   has the rest): which version went to which connection, and how it ended.
  * - `openapi_documents` holds one group-version's document per connection,
@@ -34,11 +37,13 @@ export const migration013: Migration = {
         version        INTEGER NOT NULL CHECK (version >= 1),
         source_path    TEXT,
         file_hash      TEXT,
+        git_file       TEXT,
         created_at     TEXT NOT NULL,
         updated_at     TEXT NOT NULL,
         updated_by     TEXT NOT NULL
       );
       CREATE UNIQUE INDEX pipeline_specs_name ON pipeline_specs (name);
+      CREATE UNIQUE INDEX pipeline_specs_git_file ON pipeline_specs (git_file COLLATE NOCASE);
       CREATE TABLE pipeline_spec_versions (
         spec_id     TEXT NOT NULL REFERENCES pipeline_specs (id) ON DELETE CASCADE,
         version     INTEGER NOT NULL CHECK (version >= 1),
