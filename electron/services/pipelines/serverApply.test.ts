@@ -67,6 +67,16 @@ describe('planSpec', () => {
     expect(plain.entries[0].planned).toMatchObject({ objectUrl: '/apis/apps/v1/namespaces/default/deployments/web', body: { metadata: { name: 'web', namespace: 'default' } } });
   });
 
+  it('plans each item of a List (what kubectl get -o yaml writes) as a document', async () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: ml\n';
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text });
+    expect(plan.problems).toEqual([]);
+    expect(plan.entries.map((e) => [e.ref.index, e.ref.line, e.planned?.objectUrl])).toEqual([
+      [0, 4, WEB_PATH],
+      [1, 8, '/api/v1/namespaces/ml'],
+    ]);
+  });
+
   it('refuses a kind the cluster does not serve on its line, and drops the namespace of a cluster-scoped kind with a warning on its line, as kubectl ignores it', async () => {
     const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n  namespace: x\n';
     const plan = await planSpec(fakeAccess(), { connectionId: 'c1', text });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SPEC_BYTES } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
-import { parseFieldPath, parseSpec, specKinds } from './specDocuments';
+import { parseFieldPath, parseSpec, parseSpecData, specFromData, specKinds } from './specDocuments';
 
 const LABEL = 'web.yaml';
 
@@ -65,6 +65,53 @@ describe('parseSpec: documents', () => {
     const spec = parseSpec('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\nbase: &b {x: 1, y: 2}\ndata:\n  <<: *b\n  y: "3"\n', LABEL);
     expect(spec.problems).toEqual([]);
     expect(spec.documents[0].object.data).toEqual({ x: 1, y: '3' });
+  });
+});
+
+describe('parseSpec: a List', () => {
+  const LIST = `apiVersion: v1
+kind: List
+metadata:
+  resourceVersion: ""
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+  spec:
+    replicas: 2
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: env}, data: {a: b}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+`;
+
+  it('reads its items as documents, as kubectl applies them, each on its own lines, inline and through the worker\'s data', () => {
+    for (const spec of [parseSpec(LIST, LABEL), specFromData(LIST, parseSpecData(LIST, LABEL))]) {
+      expect(spec.problems).toEqual([]);
+      expect(spec.documents.map((d) => [d.index, d.line, d.kind, d.name])).toEqual([
+        [0, 6, 'Deployment', 'web'],
+        [1, 12, 'ConfigMap', 'env'],
+        [2, 14, 'Service', 'web'],
+      ]);
+      expect(spec.documents[0].object).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } });
+      expect(spec.documents[0].lineOf('spec.replicas')).toEqual({ line: 11, column: 5 });
+      expect(spec.documents[1].lineOf('data.a')).toEqual({ line: 12, column: 67 });
+      expect(spec.documents[2].lineOf('metadata.name')).toEqual({ line: 17, column: 3 });
+    }
+  });
+
+  it('places the problems of an item on the item\'s lines', () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    labels: {}\n- just text\n';
+    expect(parseSpec(text, LABEL)).toEqual({
+      documents: [],
+      problems: [
+        { line: 6, column: 3, field: 'metadata.name', message: 'Document 1 has no metadata.name', severity: 'error' },
+        { line: 8, column: 3, field: 'items[1]', message: 'Item 2 of the List is not a Kubernetes object: an object is a mapping with apiVersion, kind and metadata', severity: 'error' },
+      ],
+    });
   });
 });
 

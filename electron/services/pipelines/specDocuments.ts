@@ -96,6 +96,8 @@ export interface SpecDocumentData extends Omit<SpecDocument, 'lineOf' | 'object'
   end: number;
   /** The line `start` is on. */
   startLine: number;
+  /** An item of a List: `start` is the item's, within its List's document. */
+  item?: true;
 }
 
 /** A {@link ParsedSpec} as plain data (see {@link SpecDocumentData}). */
@@ -108,7 +110,15 @@ export interface ParsedSpecData {
 export function parseSpecData(text: string, label: string): ParsedSpecData {
   const { documents, problems } = readSpec(text, label);
   return {
-    documents: documents.map(({ document: { lineOf: _lineOf, object, ...fields }, column, start, end, startLine }) => ({ ...fields, json: JSON.stringify(object), column, start, end, startLine })),
+    documents: documents.map(({ document: { lineOf: _lineOf, object, ...fields }, column, start, end, startLine, item }) => ({
+      ...fields,
+      json: JSON.stringify(object),
+      column,
+      start,
+      end,
+      startLine,
+      ...(item ? { item } : {}),
+    })),
     problems,
   };
 }
@@ -122,7 +132,7 @@ export function parseSpecData(text: string, label: string): ParsedSpecData {
 export function specFromData(text: string, data: ParsedSpecData): ParsedSpec {
   const source = withoutBom(text);
   return {
-    documents: data.documents.map(({ json, column, start, end, startLine, ...fields }): SpecDocument => {
+    documents: data.documents.map(({ json, column, start, end, startLine, item, ...fields }): SpecDocument => {
       let locate: ((segments: Segment[]) => SpecPosition | undefined) | undefined;
       let object: Record<string, unknown> | undefined;
       const position = { line: fields.line, column };
@@ -132,7 +142,7 @@ export function specFromData(text: string, data: ParsedSpecData): ParsedSpec {
           return (object ??= JSON.parse(json) as Record<string, unknown>);
         },
         lineOf(fieldPath) {
-          locate ??= documentLocator(source, start, end, startLine);
+          locate ??= documentLocator(source, start, end, startLine, item);
           return locate(parseFieldPath(fieldPath)) ?? position;
         },
       };
@@ -144,12 +154,15 @@ export function specFromData(text: string, data: ParsedSpecData): ParsedSpec {
 /**
  * Finds fields in the document at `start`–`end` of `source`, parsed alone.
  * The part parsed starts at the beginning of `start`'s line, so columns are
- * those of the whole text, and lines are shifted by the lines before it.
+ * those of the whole text, and lines are shifted by the lines before it. A
+ * List's item has what precedes it on its line (`- `, `items: [`) blanked, so
+ * it parses as the mapping it is.
  */
-function documentLocator(source: string, start: number, end: number, startLine: number): (segments: Segment[]) => SpecPosition | undefined {
+function documentLocator(source: string, start: number, end: number, startLine: number, item?: true): (segments: Segment[]) => SpecPosition | undefined {
   const from = source.lastIndexOf('\n', start - 1) + 1;
   const lc = new LineCounter();
-  const parsed = parseAllDocuments(source.slice(from, end), { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
+  const part = item ? ' '.repeat(start - from) + source.slice(start, end) : source.slice(from, end);
+  const parsed = parseAllDocuments(part, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
   const doc = 'empty' in parsed ? undefined : parsed.find((d) => isMap(d.contents));
   const root = doc?.contents;
   if (!doc || !isMap(root)) return () => undefined;
@@ -169,6 +182,7 @@ interface ReadDocument {
   start: number;
   end: number;
   startLine: number;
+  item?: true;
 }
 
 /** {@link parseSpec}, keeping each document's place in the text. */
@@ -202,13 +216,16 @@ function readSpec(text: string, label: string): { documents: ReadDocument[]; pro
     problems.push(...syntax);
     if (isNullNode(doc.contents) && !syntax.length) continue;
     const position = at(doc.contents?.range?.[0] ?? doc.range[0]);
-    const docIndex = index++;
-    if (syntax.length) continue;
-    const read = readDocument(doc, label, at, position, docIndex);
+    if (syntax.length) {
+      index++;
+      continue;
+    }
+    const read = readDocument(doc, label, at, position, index);
+    index += read.indexes;
     problems.push(...read.problems);
-    if (read.document) {
-      const [start, , end] = doc.range;
-      documents.push({ document: read.document, column: position.column ?? 1, start, end, startLine: at(start).line });
+    for (const { document, item, column } of read.documents) {
+      const [start, , end] = item?.range ?? doc.range;
+      documents.push({ document, column: column ?? 1, start, end, startLine: at(start).line, ...(item ? { item: true as const } : {}) });
     }
   }
   problems.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
@@ -299,22 +316,34 @@ function positionOf(text: string, offset: number): SpecPosition {
   return { line, column: offset - start + 1 };
 }
 
-/** Checks one document's aliases, keys and object shape, and builds it. */
+/** A document read: its object, and for an item of a List, the item's node (its place in the text). */
+interface ReadObject {
+  document: SpecDocument;
+  column?: number;
+  item?: Node;
+}
+
+/**
+ * Checks one document's aliases, keys and object shape, and builds it. A List
+ * (`kubectl get -o yaml` writes `v1 List`) is its items, each a document of
+ * its own, as kubectl applies it, placed on the item's lines.
+ *
+ * @returns the documents and problems, and how many document indexes they took.
+ */
 function readDocument(
   doc: Document,
   label: string,
   at: (offset: number) => SpecPosition,
   position: SpecPosition,
   index: number,
-): { document?: SpecDocument; problems: SpecProblem[] } {
+): { documents: ReadObject[]; problems: SpecProblem[]; indexes: number } {
   const problems: SpecProblem[] = [];
-  const nth = `Document ${index + 1}`;
   checkAliasesAndKeys(doc, label, at, problems);
-  if (problems.length) return { problems };
+  if (problems.length) return { documents: [], problems, indexes: 1 };
   const root = doc.contents;
   if (!isMap(root)) {
     const shape = isSeq(root) ? 'a list' : isAlias(root) ? 'an alias' : 'a single value';
-    return { problems: [problem(position, `${nth} is ${shape}, not a Kubernetes object: an object is a mapping with apiVersion, kind and metadata`)] };
+    return { documents: [], problems: [problem(position, `Document ${index + 1} is ${shape}, not a Kubernetes object: an object is a mapping with apiVersion, kind and metadata`)], indexes: 1 };
   }
   let object: Record<string, unknown>;
   try {
@@ -325,6 +354,38 @@ function readDocument(
       line: position.line,
     });
   }
+  const items = pairOf(root, 'items')?.value;
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && typeof object.apiVersion === 'string' && isSeq(items) && Array.isArray(object.items)) {
+    const documents: ReadObject[] = [];
+    (object.items as unknown[]).forEach((value, i) => {
+      const raw = items.items[i] as Node | undefined;
+      const node = isAlias(raw) ? raw.resolve(doc) : raw;
+      const itemPosition = startOf(raw ?? null, at) ?? position;
+      if (!isMap(node) || typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.push(problem(itemPosition, `Item ${i + 1} of the ${object.kind} is not a Kubernetes object: an object is a mapping with apiVersion, kind and metadata`, `items[${i}]`));
+        return;
+      }
+      const read = readObject(doc, node, value as Record<string, unknown>, at, itemPosition, index + i, problems);
+      if (read) documents.push({ document: read, column: itemPosition.column, item: raw });
+    });
+    return { documents, problems, indexes: object.items.length };
+  }
+  const read = readObject(doc, root, object, at, position, index, problems);
+  return { documents: read ? [{ document: read, column: position.column }] : [], problems, indexes: 1 };
+}
+
+/** Checks an object's apiVersion, kind and metadata (the mapping `root` of `doc` is where it is written) and builds it; undefined when `problems` were added. */
+function readObject(
+  doc: Document,
+  root: YAMLMap,
+  object: Record<string, unknown>,
+  at: (offset: number) => SpecPosition,
+  position: SpecPosition,
+  index: number,
+  problems: SpecProblem[],
+): SpecDocument | undefined {
+  const before = problems.length;
+  const nth = `Document ${index + 1}`;
   const lineOf = (fieldPath: string) => locateField(root, doc, parseFieldPath(fieldPath), at) ?? position;
   const text = (field: string, value: unknown, required: boolean): string | undefined => {
     if (value === undefined || value === null) {
@@ -348,14 +409,11 @@ function readDocument(
   } else {
     const meta = (metadata ?? {}) as Record<string, unknown>;
     generateName = text('metadata.generateName', meta.generateName, false);
-    name = text('metadata.name', meta.name, generateName === undefined && !problems.some((p) => p.field === 'metadata.generateName'));
+    name = text('metadata.name', meta.name, generateName === undefined && !problems.slice(before).some((p) => p.field === 'metadata.generateName'));
     namespace = text('metadata.namespace', meta.namespace, false);
   }
-  if (problems.length || apiVersion === undefined || kind === undefined) return { problems };
-  return {
-    document: { index, line: position.line, apiVersion, kind, name, generateName, namespace, object, lineOf },
-    problems,
-  };
+  if (problems.length > before || apiVersion === undefined || kind === undefined) return undefined;
+  return { index, line: position.line, apiVersion, kind, name, generateName, namespace, object, lineOf };
 }
 
 /**
