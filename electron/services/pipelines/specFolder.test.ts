@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
@@ -189,9 +189,12 @@ describe('spec export', () => {
     const emojiFile = readdirSync(out).find((f) => f.startsWith('🙂'))!;
     expect(Buffer.byteLength(emojiFile)).toBeLessThanOrEqual(255);
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    // The spec made in the app now has its file: importing the folder back adds nothing.
+    // The spec made in the app now has its file: importing the folder back adds nothing. The imported
+    // one stays the spec of the folder it came from: its copy here is a clash, not that spec's file.
     expect(store.get(made.id).path).toBe(emojiFile);
-    expect((await startSpecImport(deps, out, 'ann').done).result).toMatchObject({ added: 0, unchanged: 2 });
+    const back = await startSpecImport(deps, out, 'ann').done;
+    expect(back.result).toMatchObject({ added: 0, updated: 0, unchanged: 1, refused: 1 });
+    expect(runner.get(back.id).report!.summary).toContain(`"train.resnet" is the spec imported from ${join(realpathSync(src), 'train/resnet.yaml')}`);
     expect((await startSpecExport(deps, out, [made.id], 'ann').done).result).toMatchObject({ written: 0, unchanged: 1 });
     expect(() => startSpecExport(deps, out, ['sp-nope'], 'ann')).toThrow(/no spec sp-nope/);
     expect(runner.get(task.id).report!.summary).toContain('2 files written');

@@ -6,8 +6,10 @@
  *
  * A file's spec is named from its path in the folder without the extension,
  * folders joined by "." (`train/resnet.yaml` is `train.resnet`), since a spec
- * name may not hold "/"; the path itself is kept as the spec's `path`, so
- * exporting writes it back there and importing again updates that spec.
+ * name may not hold "/"; the path itself is kept as the spec's `path`, with
+ * the folder's real path, so exporting writes it back there and importing
+ * that folder again updates that spec (a file of that name in another folder
+ * is a clash).
  */
 import { createHash } from 'node:crypto';
 import { lstat, realpath } from 'node:fs/promises';
@@ -148,7 +150,7 @@ export function startSpecImport(deps: SpecFolderDeps, path: string, actor: strin
 
       // The point of no return: one transaction, all or nothing.
       ctx.phase('store', { cancellable: false });
-      const outcome = deps.store.importFiles(files, actor);
+      const outcome = deps.store.importFiles(root, files, actor);
       ctx.progress(files.length, files.length);
       deps.announce([...outcome.added, ...outcome.updated]);
       return { ...outcome, path, refused, skipped };
@@ -206,7 +208,7 @@ export function startSpecExport(deps: SpecFolderDeps, folder: string, ids: reado
       ctx.phase('write');
       return writeFiles(root, folder, planned, ctx, temps, {
         textOf: (id) => deps.store.textOf(id),
-        written: (id, path, text) => deps.store.recordExport(id, path, text),
+        written: (id, path, text) => deps.store.recordExport(id, root, path, text),
       });
     },
     {

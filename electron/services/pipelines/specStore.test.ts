@@ -168,22 +168,22 @@ describe('spec import into the library', () => {
 
   it('adds new files, leaves unchanged ones, and updates a file changed only in the folder', () => {
     const { store } = library();
-    const first = store.importFiles([file('train/a.yaml', 'train.a', JOB)], 'ann');
+    const first = store.importFiles('/f', [file('train/a.yaml', 'train.a', JOB)], 'ann');
     expect(first.added).toHaveLength(1);
     const id = first.added[0]!;
     expect(store.get(id)).toMatchObject({ name: 'train.a', path: 'train/a.yaml' });
     expect(store.versions(id)[0]!.message).toBe('Imported from train/a.yaml');
-    expect(store.importFiles([file('train/a.yaml', 'train.a', JOB)], 'ann')).toMatchObject({ added: [], updated: [], unchanged: 1 });
-    expect(store.importFiles([file('train/a.yaml', 'train.a', TWO)], 'ann')).toMatchObject({ updated: [id], conflicts: [] });
+    expect(store.importFiles('/f', [file('train/a.yaml', 'train.a', JOB)], 'ann')).toMatchObject({ added: [], updated: [], unchanged: 1 });
+    expect(store.importFiles('/f', [file('train/a.yaml', 'train.a', TWO)], 'ann')).toMatchObject({ updated: [id], conflicts: [] });
     expect(store.get(id)).toMatchObject({ version: 2, text: TWO, documents: 3 });
   });
 
   it('keeps in-app edits over an unchanged file, and lists a file changed in both places', async () => {
     const { store } = library();
-    const id = store.importFiles([file('a.yaml', 'a', JOB)], 'ann').added[0]!;
+    const id = store.importFiles('/f', [file('a.yaml', 'a', JOB)], 'ann').added[0]!;
     await store.save({ id, name: 'a', text: `${JOB}# edited in the app\n`, message: 'app', baseVersion: 1 }, 'bob');
-    expect(store.importFiles([file('a.yaml', 'a', JOB)], 'ann')).toMatchObject({ unchanged: 1, updated: [], conflicts: [] });
-    expect(store.importFiles([file('a.yaml', 'a', TWO)], 'ann')).toMatchObject({ unchanged: 0, updated: [], conflicts: ['a.yaml'] });
+    expect(store.importFiles('/f', [file('a.yaml', 'a', JOB)], 'ann')).toMatchObject({ unchanged: 1, updated: [], conflicts: [] });
+    expect(store.importFiles('/f', [file('a.yaml', 'a', TWO)], 'ann')).toMatchObject({ unchanged: 0, updated: [], conflicts: ['a.yaml'] });
     expect(store.get(id)).toMatchObject({ version: 2, text: `${JOB}# edited in the app\n` });
   });
 
@@ -191,19 +191,42 @@ describe('spec import into the library', () => {
     const { store } = library();
     await store.save({ name: 'a', text: TWO, message: '' }, 'ann');
     const same = (await store.save({ name: 'b', text: JOB, message: '' }, 'ann')).meta;
-    const out = store.importFiles([file('a.yaml', 'a', JOB), file('b.yml', 'b', JOB), file('x/a.yaml', 'x.a', JOB)], 'ann');
+    const out = store.importFiles('/f', [file('a.yaml', 'a', JOB), file('b.yml', 'b', JOB), file('x/a.yaml', 'x.a', JOB)], 'ann');
     expect(out.clashes.map((c) => c.path)).toEqual(['a.yaml']);
     expect(out.clashes[0]!.reason).toContain('made in the app');
     // A spec made in the app with the file's very text takes the file's path.
     expect(out.unchanged).toBe(1);
     expect(store.get(same.id).path).toBe('b.yml');
-    expect(store.importFiles([file('a.yml', 'x.a', TWO)], 'ann').clashes[0]!.reason).toContain('imported from x/a.yaml');
+    expect(store.importFiles('/f', [file('a.yml', 'x.a', TWO)], 'ann').clashes[0]!.reason).toContain('imported from x/a.yaml');
+  });
+
+  it('takes a file of the same path in another folder for no spec of the first folder: its name is a clash', async () => {
+    const { store } = library();
+    const id = store.importFiles('/repos/a', [file('jobs/nightly.yaml', 'jobs.nightly', JOB)], 'ann').added[0]!;
+    const other = store.importFiles('/repos/b', [file('jobs/nightly.yaml', 'jobs.nightly', TWO)], 'ann');
+    expect(other).toMatchObject({ added: [], updated: [], unchanged: 0, conflicts: [] });
+    expect(other.clashes).toEqual([{ path: 'jobs/nightly.yaml', reason: 'its name "jobs.nightly" is the spec imported from /repos/a/jobs/nightly.yaml; rename the file' }]);
+    // Its very text, too: that folder's file is still not this spec's.
+    expect(store.importFiles('/repos/b', [file('jobs/nightly.yaml', 'jobs.nightly', JOB)], 'ann').clashes).toHaveLength(1);
+    expect(store.get(id)).toMatchObject({ version: 1, text: JOB });
+    // A file of another name there is a spec of its own; the first folder still updates its spec.
+    expect(store.importFiles('/repos/b', [file('jobs/weekly.yaml', 'jobs.weekly', TWO)], 'ann').added).toHaveLength(1);
+    expect(store.importFiles('/repos/a', [file('jobs/nightly.yaml', 'jobs.nightly', TWO)], 'ann').updated).toEqual([id]);
+  });
+
+  it('takes an export\'s file for the spec only in the folder it was written to', () => {
+    const { store } = library();
+    const id = store.importFiles('/repos/a', [file('a.yaml', 'a', JOB)], 'ann').added[0]!;
+    store.recordExport(id, '/backup', 'a.yaml', JOB);
+    // Exported elsewhere: the spec still belongs to /repos/a, whose file it was last in step with.
+    expect(store.importFiles('/backup', [file('a.yaml', 'a', TWO)], 'ann').clashes).toHaveLength(1);
+    expect(store.importFiles('/repos/a', [file('a.yaml', 'a', TWO)], 'ann').updated).toEqual([id]);
   });
 
   it('stores nothing when a file fails to store', () => {
     const { store } = library();
     const broken = { ...file('z.yaml', 'z', JOB), parsed: undefined as unknown as ParsedSpec };
-    expect(() => store.importFiles([file('y.yaml', 'y', JOB), broken], 'ann')).toThrow();
+    expect(() => store.importFiles('/f', [file('y.yaml', 'y', JOB), broken], 'ann')).toThrow();
     expect(store.list()).toEqual([]);
   });
 });

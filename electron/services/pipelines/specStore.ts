@@ -6,6 +6,7 @@
  * and document count are kept for the list.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { SpecName, type SpecApply, type SpecMeta, type SpecVersion, type Spec } from '../../../shared/contract/pipelines';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
@@ -69,6 +70,7 @@ interface Row {
   kinds: string;
   documents: number;
   version: number;
+  source_root: string | null;
   source_path: string | null;
   file_hash: string | null;
   git_file: string | null;
@@ -92,7 +94,7 @@ interface ApplyRow {
   not_attempted: number;
 }
 
-const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_path, s.file_hash, s.git_file, s.updated_at, s.updated_by';
+const COLUMNS = 's.id, s.name, s.connection_id, s.namespace, s.kinds, s.documents, s.version, s.source_root, s.source_path, s.file_hash, s.git_file, s.updated_at, s.updated_by';
 const FULL = `SELECT ${COLUMNS}, v.text FROM pipeline_specs s JOIN pipeline_spec_versions v ON v.spec_id = s.id AND v.version = s.version`;
 
 const metaOf = (r: Row): SpecMeta => ({
@@ -157,12 +159,12 @@ export type SpecStore = ReturnType<typeof createSpecStore>;
 /** Prepares the library's statements over a migrated data file. */
 export function createSpecStore(db: Database) {
   const byId = db.prepare<[string], FullRow>(`${FULL} WHERE s.id = ?`);
-  const bySource = db.prepare<[string], FullRow>(`${FULL} WHERE s.source_path = ? ORDER BY s.created_at LIMIT 1`);
+  const bySource = db.prepare<[string, string], FullRow>(`${FULL} WHERE s.source_root = ? AND s.source_path = ? ORDER BY s.created_at LIMIT 1`);
   const byName = db.prepare<[string], FullRow>(`${FULL} WHERE s.name = ?`);
   const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM pipeline_specs s ORDER BY s.name COLLATE NOCASE, s.name`);
   const insertSpec = db.prepare(
-    `INSERT INTO pipeline_specs (id, name, connection_id, namespace, kinds, documents, version, source_path, file_hash, created_at, updated_at, updated_by)
-     VALUES (@id, @name, @connectionId, @namespace, @kinds, @documents, 1, @sourcePath, @fileHash, @at, @at, @actor)`,
+    `INSERT INTO pipeline_specs (id, name, connection_id, namespace, kinds, documents, version, source_root, source_path, file_hash, created_at, updated_at, updated_by)
+     VALUES (@id, @name, @connectionId, @namespace, @kinds, @documents, 1, @sourceRoot, @sourcePath, @fileHash, @at, @at, @actor)`,
   );
   const updateSpec = db.prepare(
     `UPDATE pipeline_specs SET name = @name, connection_id = @connectionId, namespace = @namespace, kinds = @kinds, documents = @documents,
@@ -171,11 +173,12 @@ export function createSpecStore(db: Database) {
   const insertVersion = db.prepare(
     `INSERT INTO pipeline_spec_versions (spec_id, version, text, message, saved_at, saved_by) VALUES (@id, @version, @text, @message, @at, @actor)`,
   );
-  const setSynced = db.prepare(`UPDATE pipeline_specs SET source_path = ?, file_hash = ? WHERE id = ?`);
-  // A spec takes the path it was exported to if it has none and no other spec holds that path; its own path's hash moves on.
+  const setSynced = db.prepare(`UPDATE pipeline_specs SET source_root = ?, source_path = ?, file_hash = ? WHERE id = ?`);
+  // A spec takes the file it was exported to if it has none and no other spec holds that file; its own file's hash moves on.
   const recordExported = db.prepare(
-    `UPDATE pipeline_specs SET source_path = @path, file_hash = @hash WHERE id = @id
-       AND (source_path = @path OR (source_path IS NULL AND NOT EXISTS (SELECT 1 FROM pipeline_specs WHERE source_path = @path)))`,
+    `UPDATE pipeline_specs SET source_root = @root, source_path = @path, file_hash = @hash WHERE id = @id
+       AND ((source_root = @root AND source_path = @path)
+         OR (source_path IS NULL AND NOT EXISTS (SELECT 1 FROM pipeline_specs WHERE source_root = @root AND source_path = @path)))`,
   );
   const deleteSpec = db.prepare(`DELETE FROM pipeline_specs WHERE id = ?`);
   const versionsOf = db.prepare<[string], { version: number; message: string; saved_at: string; saved_by: string; bytes: number; git_commit: string | null }>(
@@ -209,7 +212,7 @@ export function createSpecStore(db: Database) {
   };
 
   /** Writes a new spec and its first version; inside the caller's transaction. */
-  const insert = (fields: { name: string; connectionId?: string; namespace?: string; sourcePath?: string }, text: string, parsed: ParsedSpec, message: string, actor: string, at: string): string => {
+  const insert = (fields: { name: string; connectionId?: string; namespace?: string; source?: { root: string; path: string } }, text: string, parsed: ParsedSpec, message: string, actor: string, at: string): string => {
     const id = newId();
     insertSpec.run({
       id,
@@ -218,8 +221,9 @@ export function createSpecStore(db: Database) {
       namespace: fields.namespace ?? null,
       kinds: JSON.stringify(specKinds(parsed)),
       documents: parsed.documents.length,
-      sourcePath: fields.sourcePath ?? null,
-      fileHash: fields.sourcePath === undefined ? null : hashOf(text),
+      sourceRoot: fields.source?.root ?? null,
+      sourcePath: fields.source?.path ?? null,
+      fileHash: fields.source === undefined ? null : hashOf(text),
       at,
       actor,
     });
@@ -376,30 +380,33 @@ export function createSpecStore(db: Database) {
     },
 
     /**
-     * Stores an import in one transaction, all or nothing. A file is matched
-     * to the spec imported from (or exported to) the same path, else to the
-     * spec of its name. A new file is added. A file unchanged since it was
+     * Stores an import from the folder `root` (its real path) in one
+     * transaction, all or nothing. A file is matched to the spec imported from
+     * (or exported to) the same path of the same folder, else to the spec of
+     * its name; a spec of its name from another file, in this folder or
+     * another, is a clash. A new file is added. A file unchanged since it was
      * last imported or exported is left as it is, whatever the app changed
      * since. A changed file updates its spec when the spec was not changed in
      * the app since; otherwise it is listed in `conflicts`, not stored.
      */
-    importFiles(files: readonly SpecFile[], actor: string): SpecImportOutcome {
+    importFiles(root: string, files: readonly SpecFile[], actor: string): SpecImportOutcome {
       return db.transaction(() => {
         const at = new Date().toISOString();
         const out: SpecImportOutcome = { added: [], updated: [], unchanged: 0, conflicts: [], clashes: [] };
         for (const f of files) {
-          const row = bySource.get(f.path) ?? byName.get(f.name);
+          const row = bySource.get(root, f.path) ?? byName.get(f.name);
           if (!row) {
-            out.added.push(insert({ name: f.name, sourcePath: f.path }, f.text, f.parsed, `Imported from ${f.path}`, actor, at));
+            out.added.push(insert({ name: f.name, source: { root, path: f.path } }, f.text, f.parsed, `Imported from ${f.path}`, actor, at));
             continue;
           }
-          if (row.source_path !== null && row.source_path !== f.path) {
-            out.clashes.push({ path: f.path, reason: `its name "${f.name}" is the spec imported from ${row.source_path}; rename the file` });
+          if (row.source_root !== null && row.source_path !== null && (row.source_root !== root || row.source_path !== f.path)) {
+            const from = row.source_root === root ? row.source_path : join(row.source_root, row.source_path);
+            out.clashes.push({ path: f.path, reason: `its name "${f.name}" is the spec imported from ${from}; rename the file` });
             continue;
           }
           const hash = hashOf(f.text);
           if (row.text === f.text || row.file_hash === hash) {
-            if (row.text === f.text) setSynced.run(f.path, hash, row.id);
+            if (row.text === f.text) setSynced.run(root, f.path, hash, row.id);
             out.unchanged++;
             continue;
           }
@@ -412,7 +419,7 @@ export function createSpecStore(db: Database) {
             continue;
           }
           update(row, { name: row.name, connectionId: row.connection_id, namespace: row.namespace }, f.text, f.parsed, `Imported from ${f.path}`, actor, at);
-          setSynced.run(f.path, hash, row.id);
+          setSynced.run(root, f.path, hash, row.id);
           out.updated.push(row.id);
         }
         return out;
@@ -431,12 +438,12 @@ export function createSpecStore(db: Database) {
     },
 
     /**
-     * Records that a spec's `text` was written at `path` in an export folder:
-     * a spec with no path yet takes it, so importing the file back (edited or
-     * not) updates that spec rather than adding a copy.
+     * Records that a spec's `text` was written at `path` in the export folder
+     * `root` (its real path): a spec with no file yet takes it, so importing
+     * the file back (edited or not) updates that spec rather than adding a copy.
      */
-    recordExport(id: string, path: string, text: string): void {
-      recordExported.run({ id, path, hash: hashOf(text) });
+    recordExport(id: string, root: string, path: string, text: string): void {
+      recordExported.run({ id, root, path, hash: hashOf(text) });
     },
   };
 }

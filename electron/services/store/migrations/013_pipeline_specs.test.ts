@@ -42,6 +42,16 @@ describe('migration 013 (pipeline specs)', () => {
     expect(db.prepare(`SELECT count(*) AS n FROM pipeline_specs WHERE git_file IS NULL`).get()).toEqual({ n: 1 });
   });
 
+  it('keeps a spec\'s file by its folder and its path in it, both or neither', () => {
+    const db = migrated();
+    spec(db, 'sp-1', 'train');
+    const setSource = db.prepare(`UPDATE pipeline_specs SET source_root = ?, source_path = ? WHERE id = 'sp-1'`);
+    setSource.run('/repos/a', 'jobs/train.yaml');
+    expect(() => setSource.run(null, 'jobs/train.yaml')).toThrow(/CHECK/);
+    expect(() => setSource.run('/repos/a', null)).toThrow(/CHECK/);
+    setSource.run(null, null);
+  });
+
   it('numbers versions per spec, and a spec\'s versions go with it', () => {
     const db = migrated();
     spec(db, 'sp-1', 'train');

@@ -8,8 +8,10 @@ import type { Migration } from './types';
  *
  * - `pipeline_specs.connection_id` is not a foreign key: a spec outlives the
  *   connection it was written for, and is simply retargeted.
- * - `source_path` is where the spec was imported from or exported to,
- *   relative to that folder, so a re-import updates rather than duplicates;
+ * - `source_root` is the real path of the folder the spec was imported from
+ *   or exported to, and `source_path` its file's path relative to that
+ *   folder, so a re-import of that folder updates rather than duplicates,
+ *   and a file of the same path in another folder is not taken for it;
  *   `file_hash` is the sha256 of the text last imported from or exported to
  *   it, so a re-import tells a file changed outside from one changed in both.
  * - `git_file` is the spec's one file in the spec repository, chosen at its
@@ -35,12 +37,14 @@ export const migration013: Migration = {
         kinds          TEXT NOT NULL CHECK (json_valid(kinds)),
         documents      INTEGER NOT NULL CHECK (documents >= 0),
         version        INTEGER NOT NULL CHECK (version >= 1),
+        source_root    TEXT,
         source_path    TEXT,
         file_hash      TEXT,
         git_file       TEXT,
         created_at     TEXT NOT NULL,
         updated_at     TEXT NOT NULL,
-        updated_by     TEXT NOT NULL
+        updated_by     TEXT NOT NULL,
+        CHECK ((source_root IS NULL) = (source_path IS NULL))
       );
       CREATE UNIQUE INDEX pipeline_specs_name ON pipeline_specs (name);
       CREATE UNIQUE INDEX pipeline_specs_git_file ON pipeline_specs (git_file COLLATE NOCASE);
