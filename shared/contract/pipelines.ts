@@ -73,7 +73,8 @@ export const SpecApply = z.object({
   actor: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
-  outcome: z.enum(['running', 'applied', 'partial', 'failed', 'cancelled']),
+  /** `interrupted`: the app stopped (a crash, a kill) while it ran; what it had applied is in the audit log. */
+  outcome: z.enum(['running', 'applied', 'partial', 'failed', 'cancelled', 'interrupted']),
   applied: z.number().int(),
   failed: z.number().int(),
   notAttempted: z.number().int(),

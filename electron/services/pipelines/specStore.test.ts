@@ -148,6 +148,14 @@ describe('spec library', () => {
     expect(applies[0]!.namespace).toBeUndefined();
     expect(failure(() => store.recordApplyStart({ specId: 'sp-gone', version: 1, connectionId: 'c', taskId: 't', actor: 'a' })).code).toBe('NOT_FOUND');
 
+    // The app stopped while t2 ran: at the next start, its apply is interrupted, not running for ever.
+    const restarted = createSpecStore(db);
+    expect(restarted.applies(meta.id).map((a) => [a.taskId, a.outcome, a.finishedAt !== undefined])).toEqual([
+      ['t2', 'interrupted', true],
+      ['t1', 'partial', true],
+    ]);
+    expect(restarted.applies(meta.id)[1]).toEqual(applies[1]);
+
     expect(store.delete(meta.id).name).toBe('train');
     expect(db.prepare(`SELECT (SELECT count(*) FROM pipeline_spec_versions) + (SELECT count(*) FROM pipeline_spec_applies) AS n`).get()).toEqual({ n: 0 });
     expect(failure(() => store.get(meta.id)).code).toBe('NOT_FOUND');

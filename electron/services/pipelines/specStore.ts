@@ -56,7 +56,7 @@ export interface ApplyStart {
 
 /** How an apply ended. */
 export interface ApplyEnd {
-  outcome: Exclude<SpecApply['outcome'], 'running'>;
+  outcome: Exclude<SpecApply['outcome'], 'running' | 'interrupted'>;
   applied: number;
   failed: number;
   notAttempted: number;
@@ -156,8 +156,13 @@ export async function checkedSpec(text: string, label: string): Promise<ParsedSp
 /** The pipeline spec library over one data file. */
 export type SpecStore = ReturnType<typeof createSpecStore>;
 
-/** Prepares the library's statements over a migrated data file. */
+/**
+ * Prepares the library's statements over a migrated data file, and marks the
+ * applies still running there `interrupted`: the store is made as the
+ * services start, when none can be, so those were cut short by a crash.
+ */
 export function createSpecStore(db: Database) {
+  db.prepare(`UPDATE pipeline_spec_applies SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running'`).run(new Date().toISOString());
   const byId = db.prepare<[string], FullRow>(`${FULL} WHERE s.id = ?`);
   const bySource = db.prepare<[string, string], FullRow>(`${FULL} WHERE s.source_root = ? AND s.source_path = ? ORDER BY s.created_at LIMIT 1`);
   const byName = db.prepare<[string], FullRow>(`${FULL} WHERE s.name = ?`);

@@ -62,6 +62,14 @@ describe('migration 013 (pipeline specs)', () => {
     expect(db.prepare(`SELECT count(*) AS n FROM pipeline_spec_versions`).get()).toEqual({ n: 0 });
   });
 
+  it('ends an apply with one of its outcomes, interrupted among them', () => {
+    const db = migrated();
+    spec(db, 'sp-1', 'train');
+    const apply = db.prepare(`INSERT INTO pipeline_spec_applies (spec_id, version, connection_id, task_id, actor, started_at, outcome) VALUES ('sp-1', 1, 'c1', 't', 'me', 'now', ?)`);
+    for (const outcome of ['running', 'applied', 'partial', 'failed', 'cancelled', 'interrupted']) apply.run(outcome);
+    expect(() => apply.run('lost')).toThrow(/CHECK/);
+  });
+
   it('caches one OpenAPI document per connection and group-version', () => {
     const db = migrated();
     const put = db.prepare(`INSERT INTO openapi_documents (connection_id, group_version, hash, body_gzip, fetched_at) VALUES (?, ?, ?, ?, 'now')`);

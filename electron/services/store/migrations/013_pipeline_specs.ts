@@ -18,7 +18,8 @@ import type { Migration } from './types';
  *   first commit (and at a rename) so that no two specs share a file, even
  *   on a case-insensitive file system; NULL until it is committed.
  * - `pipeline_spec_applies` is the spec's side of each apply (the audit log
- *   has the rest): which version went to which connection, and how it ended.
+ *   has the rest): which version went to which connection, and how it ended
+ *   (`interrupted`: still running when the app stopped).
  * - `openapi_documents` holds one group-version's document per connection,
  *   keyed by the hash the server's `/openapi/v3` index gives it: an unchanged
  *   hash is an unchanged document, so it is not fetched again. The body is
@@ -68,7 +69,7 @@ export const migration013: Migration = {
         actor          TEXT NOT NULL,
         started_at     TEXT NOT NULL,
         finished_at    TEXT,
-        outcome        TEXT NOT NULL CHECK (outcome IN ('running', 'applied', 'partial', 'failed', 'cancelled')),
+        outcome        TEXT NOT NULL CHECK (outcome IN ('running', 'applied', 'partial', 'failed', 'cancelled', 'interrupted')),
         applied        INTEGER NOT NULL DEFAULT 0,
         failed         INTEGER NOT NULL DEFAULT 0,
         not_attempted  INTEGER NOT NULL DEFAULT 0

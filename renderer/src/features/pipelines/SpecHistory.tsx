@@ -77,8 +77,8 @@ function TaskDialog({ taskId, onClose }: { taskId: string; onClose(): void }) {
   );
 }
 
-const applyOutcomes: Record<SpecApply['outcome'], string> = { running: 'Running', applied: 'Applied', partial: 'Partly applied', failed: 'Failed', cancelled: 'Cancelled' };
-const outcomeTones: Record<SpecApply['outcome'], string> = { running: 'tone-neutral', applied: 'tone-ok', partial: 'tone-warn', failed: 'tone-bad', cancelled: 'tone-neutral' };
+const applyOutcomes: Record<SpecApply['outcome'], string> = { running: 'Running', applied: 'Applied', partial: 'Partly applied', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted (the app stopped)' };
+const outcomeTones: Record<SpecApply['outcome'], string> = { running: 'tone-neutral', applied: 'tone-ok', partial: 'tone-warn', failed: 'tone-bad', cancelled: 'tone-neutral', interrupted: 'tone-warn' };
 
 function VersionRows({ versions, spec, chosen, onToggle }: { versions: SpecVersion[]; spec: Spec; chosen: readonly number[]; onToggle(v: number): void }) {
   return (
