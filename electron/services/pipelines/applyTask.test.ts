@@ -39,7 +39,7 @@ const stored = (name: string, rv: string) => ({ apiVersion: 'v1', kind: 'ConfigM
 let script: ReturnType<typeof scriptKubeRequest>;
 const isDryRun = () => script.sent.at(-1)!.path.includes('dryRun=All');
 
-function setup() {
+function setup(kube: KubeAccess = access) {
   const db = new Database(':memory:');
   migrate(db, migrations);
   const log = createLogger();
@@ -48,7 +48,7 @@ function setup() {
   const runner = createTaskRunner({ db, audit, hub, log });
   const finished: SpecApplyOutcome[] = [];
   const apply = (params: Partial<SpecApplyParams> = {}) =>
-    startSpecApply({ access, audit, runner, log, connections: { list: () => CONNECTIONS }, onFinished: (o) => finished.push(o) }, { connectionId: 'k', namespace: 'ml', text: SPEC, force: false, ...params }, 'me');
+    startSpecApply({ access: kube, audit, runner, log, connections: { list: () => CONNECTIONS }, onFinished: (o) => finished.push(o) }, { connectionId: 'k', namespace: 'ml', text: SPEC, force: false, ...params }, 'me');
   return { apply, audit, runner, finished };
 }
 
@@ -135,6 +135,29 @@ describe('startSpecApply', () => {
     expect(final.report?.summary).toContain('Cancelled before document 2; the 1 applied stay applied (nothing is rolled back).');
     expect(finished).toEqual([{ outcome: 'cancelled', applied: 1, failed: 0, notAttempted: 2 }]);
   });
+
+  it('applies a CRD, waits until it is established and its kind served, then applies the object of that kind the spec holds', async () => {
+    const CRDS: ApiResource = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: ['patch'], builtin: true };
+    const WIDGETS: ApiResource = { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true, verbs: ['patch'], builtin: false };
+    const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com';
+    const widgetPath = '/apis/example.com/v1/namespaces/ml/widgets/w';
+    const crdApplied = () => applies().includes(crdPath);
+    const served = { config: access.config, resourceOfKind: (_id: string, apiVersion: string, kind: string) => Promise.resolve(kind === 'CustomResourceDefinition' ? CRDS : kind === 'Widget' && apiVersion === 'example.com/v1' && crdApplied() ? WIDGETS : undefined) } as unknown as KubeAccess;
+    let established = 0;
+    script.routes[`GET ${crdPath}`] = () => (!crdApplied() ? { status: 404 } : { status: 200, body: { metadata: { name: 'widgets.example.com', uid: 'c', resourceVersion: '5' }, status: { conditions: [{ type: 'Established', status: ++established > 1 ? 'True' : 'False' }] } } });
+    script.routes[`PATCH ${crdPath}`] = (body) => ({ status: 200, body: { ...(body as object), metadata: { name: 'widgets.example.com', uid: 'c', resourceVersion: isDryRun() ? '' : '5' } } });
+    script.routes[`GET ${widgetPath}`] = () => (applies().includes(widgetPath) ? { status: 200, body: { metadata: { name: 'w', uid: 'w', resourceVersion: '6' } } } : { status: 404 });
+    script.routes[`PATCH ${widgetPath}`] = () => ({ status: 200, body: { metadata: { name: 'w', uid: 'w', resourceVersion: '6' } } });
+    const text = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions: [{name: v1, served: true, storage: true}]\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n';
+    const { apply } = setup(served);
+    const final = await apply({ text }).done;
+    expect(final).toMatchObject({ status: 'succeeded', result: { applied: 2, failed: 0, notAttempted: 0 } });
+    expect(applies()).toEqual([crdPath, widgetPath]);
+    // No dry run of the Widget: its kind was not served then.
+    expect(script.sent.filter((s) => s.path.startsWith(widgetPath) && s.path.includes('dryRun'))).toEqual([]);
+    expect(established).toBeGreaterThanOrEqual(2);
+    expect(final.report?.summary).toContain('- widgets.example.com "w" in ml (line 11): verified at resourceVersion 6');
+  }, 20_000);
 
   it('asks for the connection\'s name on production, and refuses a wrong one, before anything is recorded', () => {
     const { apply, audit } = setup();

@@ -17,7 +17,7 @@ import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeRequest } from '../kube/client/kubeHttp';
 import type { Logger } from '../logging/logger';
 import type { StartedTask, TaskContext, TaskRunner } from '../tasks/taskRunner';
-import { applyDocument, checkSpec, documentLabel, editedVersion, planSpec, type PlannedDocument } from './serverApply';
+import { applyDocument, checkSpec, documentLabel, editedVersion, planAfterCrd, planSpec, type PlannedDocument, type PlannedEntry } from './serverApply';
 
 /** A spec apply's phases, in order. */
 export const APPLY_PHASES = ['Check', 'Apply', 'Verify'] as const;
@@ -185,25 +185,42 @@ export function startSpecApply(deps: SpecApplyDeps, params: SpecApplyParams, act
 
     ctx.phase('Apply');
     const applied: { index: number; planned: PlannedDocument; object: Record<string, unknown> }[] = [];
-    for (const [i, entry] of plan.entries.entries()) {
-      const planned = entry.planned!;
-      if (ctx.signal.aborted) {
-        record.stop();
-        record.closing = `Cancelled before document ${i + 1}; the ${applied.length} applied stay applied (nothing is rolled back).`;
-        keep();
-        ctx.throwIfCancelled();
+    /** A document whose kind a CRD applied before it brings: planned once the CRD is served, refused as a dry run would refuse it. */
+    const planAwaited = async (entry: PlannedEntry, i: number): Promise<PlannedDocument> => {
+      const awaits = entry.awaits!;
+      ctx.progress(i, total, `Waiting for CustomResourceDefinition ${awaits.crd.name} to be served before document ${i + 1}`);
+      const later = await planAfterCrd(deps.access, params.connectionId, awaits, { signal: ctx.signal });
+      if (later.planned) {
+        // Named as planned documents are, now that its resource is known.
+        labels[i] = `${documentLabel(later.planned)} (line ${entry.ref.line})`;
+        return later.planned;
       }
-      ctx.progress(i, total, `Applying ${labels[i]}`);
+      const first = later.problems[0];
+      throw new AppError('VALIDATION', `line ${first.line}: ${first.message}`);
+    };
+    const cancelled = (i: number) => {
+      record.stop();
+      record.closing = `Cancelled before document ${i + 1}; the ${applied.length} applied stay applied (nothing is rolled back).`;
+      keep();
+      ctx.throwIfCancelled();
+    };
+    for (const [i, entry] of plan.entries.entries()) {
+      let planned = entry.planned;
+      if (ctx.signal.aborted) cancelled(i);
       try {
+        planned ??= await planAwaited(entry, i);
+        ctx.progress(i, total, `Applying ${labels[i]}`);
         const object = await applyOne(planned);
         applied.push({ index: i, planned, object });
         record.fates[i] = { state: 'applied', detail: versionOf(object) };
         ctx.log(`${labels[i]}: applied`);
         keep();
       } catch (err) {
+        if (!planned && ctx.signal.aborted) cancelled(i);
         const said = err instanceof AppError ? err.message : 'failed unexpectedly; see the log';
         // The report's line names the document already.
-        const message = said.startsWith(`${documentLabel(planned)}: `) ? said.slice(documentLabel(planned).length + 2) : said;
+        const named = planned && `${documentLabel(planned)}: `;
+        const message = named && said.startsWith(named) ? said.slice(named.length) : said;
         record.fates[i] = { state: 'failed', message };
         record.stop();
         record.closing = `The apply stopped at document ${i + 1} of ${total}; ${applied.length ? `the ${applied.length} applied before it stay applied (nothing is rolled back)` : 'nothing was applied'}.`;

@@ -4,7 +4,7 @@ import type { ApiResource } from '../../../shared/contract';
 import { scriptKubeRequest } from '../../../test/support/scriptedKube';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import { kubeRequest } from '../kube/client/kubeHttp';
-import { applyDocument, diffSpec, dryRunSpec, editableObject, planSpec } from './serverApply';
+import { applyDocument, diffSpec, dryRunSpec, editableObject, planAfterCrd, planSpec } from './serverApply';
 
 vi.mock('../kube/client/kubeHttp', async (original) => ({ ...(await original<typeof import('../kube/client/kubeHttp')>()), kubeRequest: vi.fn() }));
 
@@ -12,7 +12,9 @@ const DEPLOYMENTS: ApiResource = { group: 'apps', version: 'v1', resource: 'depl
 const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'patch'], builtin: true };
 const JOBS: ApiResource = { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, verbs: ['create'], builtin: true };
 const SECRETS: ApiResource = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, verbs: ['get', 'patch'], builtin: true };
-const SERVED = [DEPLOYMENTS, NAMESPACES, JOBS, SECRETS];
+const CRDS: ApiResource = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: ['get', 'patch'], builtin: true };
+const WIDGETS: ApiResource = { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true, verbs: ['get', 'patch'], builtin: false };
+const SERVED = [DEPLOYMENTS, NAMESPACES, JOBS, SECRETS, CRDS];
 
 function kubeConfig(namespace?: string): KubeConfig {
   const kc = new KubeConfig();
@@ -25,7 +27,7 @@ function kubeConfig(namespace?: string): KubeConfig {
   return kc;
 }
 
-function fakeAccess(kc = kubeConfig()): KubeAccess {
+function fakeAccess(kc = kubeConfig(), served = SERVED): KubeAccess {
   return {
     config: () => Promise.resolve(kc),
     discover: () => Promise.reject(new Error('not used')),
@@ -35,7 +37,7 @@ function fakeAccess(kc = kubeConfig()): KubeAccess {
     },
     resourceOfKind: (_id, apiVersion, kind) => {
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
-      const api = SERVED.find((r) => r.group === group && r.kind === kind);
+      const api = served.find((r) => r.group === group && r.kind === kind);
       return Promise.resolve(api && { ...api, version });
     },
     forget: () => {},
@@ -87,6 +89,54 @@ describe('planSpec', () => {
     expect(plan.entries[1].planned).toMatchObject({ objectUrl: '/api/v1/namespaces/ml', body: { metadata: { name: 'ml' } } });
     expect(plan.entries[1].planned?.body.metadata).not.toHaveProperty('namespace');
     expect(plan.entries[1].ref).not.toHaveProperty('namespace');
+  });
+});
+
+describe('a CRD and objects of its kind in one spec', () => {
+  const CRD = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n  - {name: v1, served: true, storage: true}\n';
+  const WIDGET = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n';
+  const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com';
+  const established = (status: string) => ({ status: 200, body: { status: { conditions: [{ type: 'Established', status }] } } });
+
+  it('plans the object to await its CRD, with a warning on its kind, and skips its dry run', async () => {
+    const text = `${CRD}---\n${WIDGET}`;
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text });
+    expect(plan.entries[1]).toMatchObject({ awaits: { crd: { index: 0, name: 'widgets.example.com' }, fallbackNamespace: 'team-a' } });
+    expect(plan.entries[1].planned).toBeUndefined();
+    script.routes[`GET ${CRD_PATH}`] = () => ({ status: 404 });
+    script.routes[`PATCH ${CRD_PATH}`] = (body) => ({ status: 201, body });
+    const result = await dryRunSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text });
+    expect(result.documents.map((d) => [d.outcome, d.problems])).toEqual([
+      ['create', []],
+      ['create', [{ line: 13, column: 1, field: 'kind', message: 'Its CRD is created by document 1 of this spec; the server checks it once that exists', severity: 'warning' }]],
+    ]);
+    expect(script.sent.every((s) => s.path.startsWith(CRD_PATH))).toBe(true);
+  });
+
+  it('still refuses a kind no CRD of the spec serves: another version, another kind, or a CRD after it', async () => {
+    for (const text of [`${CRD}---\n${WIDGET.replace('example.com/v1', 'example.com/v2')}`, `${CRD}---\n${WIDGET.replace('Widget', 'Gadget')}`, `${WIDGET}---\n${CRD}`]) {
+      const plan = await planSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text });
+      expect(plan.entries.flatMap((e) => e.problems.map((p) => p.message))).toEqual([expect.stringMatching(/^The cluster serves no kind/)]);
+    }
+  });
+
+  it('plans the object once its CRD is established and served, and says so when it is not in time', async () => {
+    const plan = await planSpec(fakeAccess(), { connectionId: 'c1', namespace: 'team-a', text: `${CRD}---\n${WIDGET}` });
+    const awaits = plan.entries[1].awaits!;
+    let reads = 0;
+    script.routes[`GET ${CRD_PATH}`] = () => established(++reads < 2 ? 'False' : 'True');
+    const entry = await planAfterCrd(fakeAccess(kubeConfig(), [...SERVED, WIDGETS]), 'c1', awaits, { pollMs: 1 });
+    expect(reads).toBe(2);
+    expect(entry.planned).toMatchObject({ objectUrl: '/apis/example.com/v1/namespaces/team-a/widgets/w', body: { metadata: { name: 'w', namespace: 'team-a' } } });
+
+    script.routes[`GET ${CRD_PATH}`] = () => established('True');
+    await expect(planAfterCrd(fakeAccess(), 'c1', awaits, { pollMs: 1, timeoutMs: 20 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: 'CustomResourceDefinition widgets.example.com (document 1) is established but the cluster does not serve Widget in example.com/v1 after 0 s, so this Widget was not applied; check the CRD and apply the spec again',
+    });
+    const stop = new AbortController();
+    stop.abort();
+    await expect(planAfterCrd(fakeAccess(), 'c1', awaits, { signal: stop.signal })).rejects.toThrow();
   });
 });
 

@@ -48,11 +48,33 @@ export interface PlannedDocument {
   body: Record<string, unknown>;
 }
 
+/**
+ * A document of a kind the cluster does not serve yet, whose
+ * CustomResourceDefinition an earlier document of the spec creates: planned
+ * by {@link planAfterCrd} once that is applied.
+ */
+export interface AwaitedKind {
+  doc: SpecDocument;
+  /** The CRD's document (0-based) and name. */
+  crd: { index: number; name: string };
+  /** Where the document goes when it names no namespace. */
+  fallbackNamespace: string;
+}
+
+/** One document of a {@link PlannedSpec}. */
+export interface PlannedEntry {
+  ref: SpecDocumentRef;
+  planned?: PlannedDocument;
+  /** Neither planned nor refused: its kind comes with a CRD of the spec. */
+  awaits?: AwaitedKind;
+  problems: SpecProblem[];
+}
+
 /** A spec checked against what the cluster serves. */
 export interface PlannedSpec {
   kc: KubeConfig;
-  /** Every document in order: planned, or refused with its problems before the server was asked. */
-  entries: { ref: SpecDocumentRef; planned?: PlannedDocument; problems: SpecProblem[] }[];
+  /** Every document in order: planned, awaiting its CRD, or refused with its problems before the server was asked. */
+  entries: PlannedEntry[];
   /** Problems of the text itself; nothing was planned while there are any. */
   problems: SpecProblem[];
 }
@@ -94,7 +116,10 @@ function problemAt(doc: SpecDocument, field: string, message: string): SpecProbl
  * Parses the spec and checks each document against what the cluster serves:
  * its kind, and its namespace (a namespaced kind without one goes to the
  * target's namespace; a cluster-scoped kind's is dropped with a warning, as
- * kubectl ignores it).
+ * kubectl ignores it). A document of a kind the cluster does not serve yet,
+ * whose CustomResourceDefinition an earlier document creates, awaits it
+ * ({@link AwaitedKind}) with a warning, as a namespace the spec creates is
+ * waited for.
  *
  * A large spec is parsed off the event loop ({@link parseSpecOffLoop}).
  *
@@ -105,32 +130,117 @@ export async function planSpec(access: KubeAccess, target: SpecTarget, label = '
   const kc = await access.config(target.connectionId);
   if (parsed.problems.length) return { kc, entries: [], problems: parsed.problems };
   const fallbackNamespace = target.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  const entries: PlannedSpec['entries'] = [];
+  const entries: PlannedEntry[] = [];
+  const crds: CrdServes[] = [];
   for (const doc of parsed.documents) {
     const api = await access.resourceOfKind(target.connectionId, doc.apiVersion, doc.kind);
-    if (!api) {
-      entries.push({ ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'kind', `The cluster serves no kind ${doc.kind} in ${doc.apiVersion}`)] });
+    const crd = api ? undefined : crds.find((c) => c.serves(doc.apiVersion, doc.kind));
+    if (crd) {
+      // A dry run creates nothing, so the kind is not served until the CRD is applied: the apply plans it then.
+      const message = `Its CRD is created by document ${crd.index + 1} of this spec; the server checks it once that exists`;
+      entries.push({ ref: refOf(doc, doc.namespace), awaits: { doc, crd: { index: crd.index, name: crd.name }, fallbackNamespace }, problems: [{ ...problemAt(doc, 'kind', message), severity: 'warning' }] });
       continue;
     }
-    // kubectl ignores the namespace of a cluster-scoped object (Helm writes one on a ClusterRole); the server would refuse it.
-    const warnings = !api.namespaced && doc.namespace ? [{ ...problemAt(doc, 'metadata.namespace', `${doc.kind} is cluster-scoped, so its metadata.namespace is ignored, as kubectl does; leave it out`), severity: 'warning' as const }] : [];
-    const namespace = api.namespaced ? (doc.namespace ?? fallbackNamespace) : undefined;
-    const ref = refOf(doc, namespace);
-    let objectUrl: string | undefined;
-    let collectionUrl: string;
-    try {
-      collectionUrl = objectPath(api, namespace);
-      objectUrl = doc.name === undefined ? undefined : objectPath(api, namespace, doc.name);
-    } catch (err) {
-      // "." or ".." as a name or namespace would address another object.
-      entries.push({ ref, problems: [problemAt(doc, doc.name === undefined ? 'metadata.namespace' : 'metadata.name', err instanceof AppError ? err.message : 'not a valid name')] });
-      continue;
-    }
-    const { namespace: _written, ...metadata } = (doc.object.metadata ?? {}) as Record<string, unknown>;
-    if (namespace) metadata.namespace = namespace;
-    entries.push({ ref, problems: warnings, planned: { doc, ref, api, objectUrl, collectionUrl, body: { ...doc.object, metadata } } });
+    const entry = planDocument(doc, api, fallbackNamespace);
+    const served = entry.planned && crdServes(entry.planned);
+    if (served) crds.push(served);
+    entries.push(entry);
   }
   return { kc, entries, problems: [] };
+}
+
+/** One document against the resource the cluster serves for its kind (undefined: none). */
+function planDocument(doc: SpecDocument, api: ApiResource | undefined, fallbackNamespace: string): PlannedEntry {
+  if (!api) return { ref: refOf(doc, doc.namespace), problems: [problemAt(doc, 'kind', `The cluster serves no kind ${doc.kind} in ${doc.apiVersion}`)] };
+  // kubectl ignores the namespace of a cluster-scoped object (Helm writes one on a ClusterRole); the server would refuse it.
+  const warnings = !api.namespaced && doc.namespace ? [{ ...problemAt(doc, 'metadata.namespace', `${doc.kind} is cluster-scoped, so its metadata.namespace is ignored, as kubectl does; leave it out`), severity: 'warning' as const }] : [];
+  const namespace = api.namespaced ? (doc.namespace ?? fallbackNamespace) : undefined;
+  const ref = refOf(doc, namespace);
+  let objectUrl: string | undefined;
+  let collectionUrl: string;
+  try {
+    collectionUrl = objectPath(api, namespace);
+    objectUrl = doc.name === undefined ? undefined : objectPath(api, namespace, doc.name);
+  } catch (err) {
+    // "." or ".." as a name or namespace would address another object.
+    return { ref, problems: [problemAt(doc, doc.name === undefined ? 'metadata.namespace' : 'metadata.name', err instanceof AppError ? err.message : 'not a valid name')] };
+  }
+  const { namespace: _written, ...metadata } = (doc.object.metadata ?? {}) as Record<string, unknown>;
+  if (namespace) metadata.namespace = namespace;
+  return { ref, problems: warnings, planned: { doc, ref, api, objectUrl, collectionUrl, body: { ...doc.object, metadata } } };
+}
+
+/** A CustomResourceDefinition of the spec: its document, name, and which apiVersion and kind it serves. */
+interface CrdServes {
+  index: number;
+  name: string;
+  serves(apiVersion: string, kind: string): boolean;
+}
+
+/** What a planned CustomResourceDefinition serves; undefined for any other document. */
+function crdServes(planned: PlannedDocument): CrdServes | undefined {
+  const { api, doc } = planned;
+  if (api.group !== 'apiextensions.k8s.io' || api.kind !== 'CustomResourceDefinition' || doc.name === undefined) return undefined;
+  const spec = (doc.object.spec ?? {}) as { group?: unknown; names?: { kind?: unknown }; versions?: unknown; version?: unknown };
+  if (typeof spec.group !== 'string' || typeof spec.names?.kind !== 'string') return undefined;
+  const versions = new Set<string>();
+  if (Array.isArray(spec.versions)) for (const v of spec.versions as { name?: unknown; served?: unknown }[]) if (typeof v?.name === 'string' && v.served !== false) versions.add(v.name);
+  // apiextensions.k8s.io/v1beta1 named one version at spec.version.
+  if (typeof spec.version === 'string') versions.add(spec.version);
+  const { group, names } = spec as { group: string; names: { kind: string } };
+  return { index: doc.index, name: doc.name, serves: (apiVersion, kind) => kind === names.kind && [...versions].some((v) => apiVersion === `${group}/${v}`) };
+}
+
+/** Longest wait for a CRD of the spec to be established and served before its objects are applied. */
+export const CRD_WAIT_MS = 30_000;
+/** How often the CRD is read while waiting. */
+const CRD_POLL_MS = 1_000;
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Plans a document that {@link AwaitedKind awaits} its CRD, once that CRD,
+ * applied, is Established and discovery resolves the kind (asked again while
+ * it does not); read every second for at most {@link CRD_WAIT_MS}.
+ *
+ * @returns the document planned, or refused as {@link planSpec} would.
+ * @throws AppError TIMEOUT when the CRD is not served in time; the signal's reason when it aborts.
+ */
+export async function planAfterCrd(
+  access: KubeAccess,
+  connectionId: string,
+  awaited: AwaitedKind,
+  options: { signal?: AbortSignal; timeoutMs?: number; pollMs?: number } = {},
+): Promise<PlannedEntry> {
+  const { doc, crd, fallbackNamespace } = awaited;
+  const deadline = Date.now() + (options.timeoutMs ?? CRD_WAIT_MS);
+  const url = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crd.name)}`;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const kc = await access.config(connectionId);
+    const res = await kubeRequest<{ status?: { conditions?: { type?: string; status?: string }[] } }>(kc, url, { deadlineMs: REQUEST_DEADLINE_MS, timeoutMs: REQUEST_DEADLINE_MS, signal: options.signal });
+    if (res.status === 401) throw kubeStatusError(`reading CustomResourceDefinition ${crd.name}`, res.status, res.body);
+    const established = res.status === 200 && Boolean(res.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
+    const api = established ? await access.resourceOfKind(connectionId, doc.apiVersion, doc.kind) : undefined;
+    if (api) return planDocument(doc, api, fallbackNamespace);
+    if (Date.now() >= deadline) {
+      const seconds = Math.round((options.timeoutMs ?? CRD_WAIT_MS) / 1000);
+      const state = established ? `is established but the cluster does not serve ${doc.kind} in ${doc.apiVersion}` : 'is not established';
+      throw new AppError('TIMEOUT', `CustomResourceDefinition ${crd.name} (document ${crd.index + 1}) ${state} after ${seconds} s, so this ${doc.kind} was not applied; check the CRD and apply the spec again`);
+    }
+    await pause(options.pollMs ?? CRD_POLL_MS, options.signal);
+  }
 }
 
 /** The query of a write: Pilothouse's field manager, strict field validation (as kubectl), and the dry run or force asked for. */
@@ -189,7 +299,7 @@ async function readLive(kc: KubeConfig, planned: PlannedDocument, signal?: Abort
 }
 
 /** The namespaces the spec's own documents create, by name. */
-function namespacesCreated(entries: PlannedSpec['entries']): Set<string> {
+function namespacesCreated(entries: PlannedEntry[]): Set<string> {
   return new Set(entries.filter((e) => e.planned && e.ref.apiVersion === 'v1' && e.ref.kind === 'Namespace' && e.ref.name).map((e) => e.ref.name!));
 }
 
@@ -286,7 +396,8 @@ export async function checkSpec(plan: PlannedSpec, options: { force?: boolean; s
       check = await checkDocument(plan.kc, entry.planned, { force: options.force, signal: options.signal, createdNamespaces });
       // What planning warned of (a namespace ignored) goes with what the server said.
       if (entry.problems.length) check = { ...check, problems: [...entry.problems, ...check.problems] };
-    } else check = { ...entry.ref, outcome: 'error', problems: entry.problems, conflicts: [] };
+    } else if (entry.awaits) check = { ...entry.ref, outcome: 'create', problems: entry.problems, conflicts: [] };
+    else check = { ...entry.ref, outcome: 'error', problems: entry.problems, conflicts: [] };
     options.onChecked?.(++done);
     return check;
   });
