@@ -13,15 +13,16 @@ import { checkEntryCount, checkNesting, checkSize, DEFAULT_STRUCTURE_LIMITS, des
 const EXPECTED = 'a pipeline spec';
 
 /**
- * The shared limits with entries scaled to {@link MAX_SPEC_BYTES}: a spec may
- * be a ConfigMap holding a CSV, whose lines and commas count too, so only a
- * text of nearly nothing but line breaks and commas is refused before the size
- * cap is. yaml's parse is linear in entries (the guard is against quadratic
- * blow-ups, not against slow specs); measured on the shared 2-core machine, 5 MB
- * of `- a` lines (1.3M entries) parses in ~20 s and 5 MB of `1,` (2.6M) in
- * ~32 s, within the parse worker's 1024 MB heap, off the services' loop.
+ * The shared limits with entries scaled to {@link MAX_SPEC_BYTES}: one per 4
+ * bytes, so 5 MB of the shortest ordinary lines (`- a`) is read, and so is a
+ * ConfigMap holding a CSV (its lines and commas count too). The guard is
+ * against yaml's cost per node, which is linear: measured on the shared 2-core
+ * machine under load, 5 MB of `- a` lines (1.3M entries) parses in the worker
+ * in ~20–55 s with ~260 MB of heap. Flow items cost more: 1.3M of them
+ * (`[1,1,…]`) exhaust the worker's 1024 MB heap, which the parse pool reports
+ * as too large to read (FILE_TOO_LARGE), the services unaffected.
  */
-const SPEC_LIMITS = { ...DEFAULT_STRUCTURE_LIMITS, maxEntries: MAX_SPEC_BYTES / 2 };
+const SPEC_LIMITS = { ...DEFAULT_STRUCTURE_LIMITS, maxEntries: MAX_SPEC_BYTES / 4 };
 
 /** Where a field is in the spec: 1-based, in the whole text. */
 export interface SpecPosition {
