@@ -58,7 +58,7 @@ export function createPipelinesArea(deps: PipelinesAreaDeps): ServiceArea<typeof
   /** An import's new and changed specs: announced, and their new versions committed (a failed commit is logged by the repository). */
   const imported = (ids: string[]) => {
     changed(ids);
-    for (const id of ids) void git.commit(id, store.get(id).version);
+    for (const id of ids) void git.commit(id, store.get(id).version, { background: true });
   };
   const started = ({ id }: StartedTask): SpecTaskStarted => {
     const { report: _report, ...task } = runner.get(id);

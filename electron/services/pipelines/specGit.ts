@@ -40,7 +40,7 @@ export interface SpecGitDeps {
   log: Pick<Logger, 'warn'>;
   /** The git binary; `git` on the PATH unless a test says otherwise. */
   git?: string;
-  /** How long a commit may take from when it is asked, waiting for those before it included. */
+  /** How long a commit may take: from when it is asked when someone waits for it (its wait for those before it included), else from when it starts. */
   timeoutMs?: number;
 }
 
@@ -103,13 +103,19 @@ export function createSpecGit(deps: SpecGitDeps) {
     new Promise((resolve, reject) => {
       const left = deadline - Date.now();
       if (left <= 0) return reject(timedOut());
-      execFile(binary, args, { cwd, env: gitEnv(), timeout: left, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const child = execFile(binary, args, { cwd, env: gitEnv(), maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: 'utf8' }, (err, stdout, stderr) => {
+        clearTimeout(timer);
         if (!err) return resolve(stdout);
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        if (e.code === 'ENOENT' && !e.killed) return reject(new AppError('UNSUPPORTED', 'git is not installed (or not on the PATH); install it to commit specs to a repository'));
-        if (e.killed) return reject(timedOut());
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ENOENT') return reject(new AppError('UNSUPPORTED', 'git is not installed (or not on the PATH); install it to commit specs to a repository'));
         reject(new AppError('VALIDATION', `git said: ${firstLine(stderr) || firstLine(stdout) || 'it failed'}`));
       });
+      // SIGTERM, not SIGKILL: git then removes its index.lock, which would otherwise refuse every later commit.
+      // Settled at once: a hook git started may keep its output open long after git is gone.
+      const timer = setTimeout(() => {
+        child.kill('SIGTERM');
+        reject(timedOut());
+      }, left);
     });
 
   /** Whether git knows `file` (in the index, or in HEAD after a removal staged by a commit that then failed). */
@@ -145,10 +151,14 @@ export function createSpecGit(deps: SpecGitDeps) {
     return (await git(root, ['rev-parse', 'HEAD'], deadline)).trim();
   };
 
-  /** Runs `work` after the commits asked before it; the deadline counts from now, so the wait for those counts too. */
-  const queued = <T>(work: (deadline: number) => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    const next = queue.then(() => work(deadline));
+  /**
+   * Runs `work` after the commits asked before it, with a deadline from now
+   * when someone waits for it (a save), so the wait for those counts too;
+   * else from when it starts (an import's hundreds of commits each have their time).
+   */
+  const queued = <T>(work: (deadline: number) => Promise<T>, waited: boolean): Promise<T> => {
+    const asked = Date.now() + timeoutMs;
+    const next = queue.then(() => work(waited ? asked : Date.now() + timeoutMs));
     queue = next.catch(() => undefined);
     return next;
   };
@@ -257,11 +267,12 @@ export function createSpecGit(deps: SpecGitDeps) {
      * with its message and author, and records the commit on the version.
      * Never throws: without a repository it does nothing; a failure is logged
      * and returned as `problem` ("saved, but not committed: …"). Commits run
-     * one at a time, in the order asked, and each is over within the timeout
-     * of when it was asked, its wait for those before it included.
+     * one at a time, in the order asked; each is over within the timeout of
+     * when it was asked, its wait for those before it included, unless
+     * `background` (no one waits for it: the timeout counts from its start).
      */
-    commit(id: string, version: number): Promise<CommitOutcome> {
-      return queued((deadline) => commitNow(id, version, deadline));
+    commit(id: string, version: number, { background = false }: { background?: boolean } = {}): Promise<CommitOutcome> {
+      return queued((deadline) => commitNow(id, version, deadline), !background);
     },
 
     /**
@@ -270,7 +281,7 @@ export function createSpecGit(deps: SpecGitDeps) {
      * never committed, or whose file git no longer knows, is nothing to do.
      */
     remove(gone: DeletedSpec, actor: string): Promise<CommitOutcome> {
-      return queued((deadline) => removeNow(gone, actor, deadline));
+      return queued((deadline) => removeNow(gone, actor, deadline), false);
     },
   };
 }
