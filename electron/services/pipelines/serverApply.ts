@@ -24,7 +24,7 @@ import { parseSpecOffLoop } from './specParsePool';
 export const FIELD_MANAGER = USER_AGENT;
 
 /** Dry runs asked at once: a 100-document spec is not 100 requests in a row, nor 100 at once. */
-const DRY_RUN_CONCURRENCY = 4;
+const DRY_RUN_CONCURRENCY = 8;
 /** Longest one request may take: an admission webhook may be slow. */
 const REQUEST_DEADLINE_MS = 30_000;
 
@@ -350,8 +350,11 @@ export async function checkDocument(
   planned: PlannedDocument,
   options: { force?: boolean; createdNamespaces?: ReadonlySet<string>; signal?: AbortSignal } = {},
 ): Promise<DocumentCheck> {
-  const live = await readLive(kc, planned, options.signal);
-  const res = await send(kc, planned, { dryRun: true, force: options.force }, options.signal, live ?? null);
+  // The live object and the dry run side by side (one round trip, not two); an edit's patch is made from the live object, so it waits for it.
+  const [live, res] =
+    editedVersion(planned) === undefined
+      ? await Promise.all([readLive(kc, planned, options.signal), send(kc, planned, { dryRun: true, force: options.force }, options.signal)])
+      : await readLive(kc, planned, options.signal).then(async (read) => [read, await send(kc, planned, { dryRun: true, force: options.force }, options.signal, read ?? null)] as const);
   const cleanLive = live && cleanObject(live);
   if (res.status === 401) throw kubeStatusError(`checking ${documentLabel(planned)}`, res.status, res.body);
   if (!ok(res)) {
