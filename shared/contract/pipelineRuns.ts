@@ -12,11 +12,12 @@ export const MAX_RUNS_PER_KIND = 500;
 export const JobState = z.enum(['Running', 'Complete', 'Failed', 'Suspended', 'Terminating']);
 export type JobState = z.infer<typeof JobState>;
 
-/** Where an object is, and which one it is: an action is refused when the uid differs (deleted and created again since). */
+/** Where an object is, and which one it is and as what version: an action is refused when the uid (deleted and created again since) or the resourceVersion (changed since) differs. */
 const Identity = {
   namespace: z.string(),
   name: z.string(),
   uid: z.string(),
+  resourceVersion: z.string().optional(),
   createdAt: z.string().optional(),
 };
 
@@ -80,7 +81,7 @@ export const WorkflowStep = z.object({
 });
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
-/** One Argo Workflow. */
+/** One Argo Workflow; its steps are read with `pipelineRuns.workflowSteps` when shown, not sent with every list. */
 export const WorkflowRun = z.object({
   ...Identity,
   /** Pending, Running, Succeeded, Failed, Error; empty before the controller has seen it. */
@@ -95,8 +96,8 @@ export const WorkflowRun = z.object({
   cronWorkflow: z.string().optional(),
   /** The WorkflowTemplate (or ClusterWorkflowTemplate) it runs, by name. */
   workflowTemplate: z.string().optional(),
-  /** Its nodes in the order the controller started them. */
-  steps: z.array(WorkflowStep),
+  /** Its nodes are not in the object: offloaded to Argo's database (`status.offloadNodeStatusVersion`), so they cannot be shown here. */
+  nodesOffloaded: z.boolean().optional(),
 });
 export type WorkflowRun = z.infer<typeof WorkflowRun>;
 
@@ -140,13 +141,26 @@ export const RunsList = z.object({
 });
 export type RunsList = z.infer<typeof RunsList>;
 
-/** The object an action is on, as the view saw it: refused (CONFLICT) when its uid is another now. */
+/** Typed on a production connection to confirm an action: the connection's name, as for an apply; checked by the services. */
+const ConfirmName = z.string().max(253).optional();
+
+/** The object an action is on, as the view saw it: refused (CONFLICT) when its uid, or its resourceVersion when given, is another now. */
 const On = {
   connectionId: ConnectionId,
   namespace: KubeNamespace,
   name: KubeName,
   ifUid: z.string().min(1).max(64),
+  ifResourceVersion: z.string().min(1).max(64).optional(),
+  confirmName: ConfirmName,
 };
+
+/** A Workflow's steps, read when it is expanded. */
+export const WorkflowStepList = z.object({
+  steps: z.array(WorkflowStep),
+  /** Why no steps can be shown though it has nodes (offloaded, or compressed beyond the bound). */
+  problem: z.string().optional(),
+});
+export type WorkflowStepList = z.infer<typeof WorkflowStepList>;
 
 /** A Job created by an action. */
 export const CreatedJob = z.object({ namespace: z.string(), name: z.string() });
@@ -166,6 +180,8 @@ export const pipelineRunsContract = defineArea('pipelineRuns', {
     /** Every kind in one call, in one namespace or all, paged from the server and bounded per kind (see `leftOut`). */
     'pipelineRuns.list': method(z.object({ connectionId: ConnectionId, namespace: KubeNamespace.optional() }).strict(), RunsList),
     /** A Job's pods, newest first, for "Logs". */
+    /** The steps of one Workflow (its nodes, compressed ones unpacked), for the one expanded: the list does not carry them. */
+    'pipelineRuns.workflowSteps': method(z.object({ connectionId: ConnectionId, namespace: KubeNamespace, name: KubeName, uid: z.string().min(1).max(64) }).strict(), WorkflowStepList),
     'pipelineRuns.jobPods': method(z.object({ connectionId: ConnectionId, namespace: KubeNamespace, name: KubeName, uid: z.string().min(1).max(64) }).strict(), z.array(RunPod)),
     /**
      * A new Job `<name>-rerun-<xxxxx>` from a finished Job's pod template, as
@@ -186,13 +202,16 @@ export const pipelineRunsContract = defineArea('pipelineRuns', {
      * Creates a Workflow: from `text` holding one Workflow document (its
      * `generateName` or `name`; `namespace` for one that names none), or from
      * a WorkflowTemplate (`clusterScope`: a ClusterWorkflowTemplate) by name.
-     * Refused when Argo's CRDs are not served. Audited.
+     * A spec naming another namespace than `namespace` is refused, as
+     * `kubectl create -n` refuses it. Refused when Argo's CRDs are not
+     * served. Audited.
      */
     'pipelineRuns.submitWorkflow': method(
       z
         .object({
           connectionId: ConnectionId,
           namespace: KubeNamespace,
+          confirmName: ConfirmName,
           text: z.string().max(MAX_SPEC_BYTES).optional(),
           workflowTemplate: z.object({ name: KubeName, clusterScope: z.boolean().default(false) }).strict().optional(),
         })

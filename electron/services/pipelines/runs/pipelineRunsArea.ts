@@ -5,7 +5,7 @@ import type { ConnectionService } from '../../connections/connectionService';
 import type { KubeAccess } from '../../kube/client/kubeAccess';
 import type { Logger } from '../../logging/logger';
 import { createRunActions } from './runActions';
-import { listJobPods, listRuns } from './runLists';
+import { listJobPods, listRuns, readWorkflowSteps } from './runLists';
 
 /** What the runs area is built from. */
 export interface PipelineRunsAreaDeps {
@@ -29,6 +29,7 @@ export function createPipelineRunsArea(deps: PipelineRunsAreaDeps): ServiceArea<
     contract: pipelineRunsContract,
     handlers: {
       'pipelineRuns.list': ({ connectionId, namespace }) => listRuns(deps.access, connectionId, namespace),
+      'pipelineRuns.workflowSteps': async ({ connectionId, namespace, name, uid }) => readWorkflowSteps(await deps.access.config(connectionId), namespace, name, uid),
       'pipelineRuns.jobPods': async ({ connectionId, namespace, uid }) => listJobPods(await deps.access.config(connectionId), namespace, uid),
       'pipelineRuns.rerunJob': (params, ctx) => actions.rerunJob(params, ctx.actor),
       'pipelineRuns.setCronJobSuspended': (params, ctx) => actions.setCronJobSuspended(params, ctx.actor),

@@ -22,10 +22,11 @@ const refusal = (text: string) => {
 };
 
 describe('a Workflow from a spec text', () => {
-  it('takes one Workflow, into the given namespace when it names none', () => {
+  it('takes one Workflow into the given namespace, refusing one that names another', () => {
     const wf = workflowFromText('apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: hello-\nspec:\n  entrypoint: main\n', 'ml');
     expect(wf).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'hello-', namespace: 'ml' }, spec: { entrypoint: 'main' } });
-    expect(workflowFromText('apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: a, namespace: team-a}\n', 'ml').metadata?.namespace).toBe('team-a');
+    expect(workflowFromText('apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: a, namespace: ml}\n', 'ml').metadata?.namespace).toBe('ml');
+    expect(() => workflowFromText('apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: a, namespace: team-a}\n', 'ml')).toThrow(/"team-a".*"ml"/);
   });
 
   it('refuses a YAML error with its line', () => {
@@ -85,7 +86,7 @@ describe('the actions, against a fake apiserver', () => {
         },
       } satisfies Pick<KubeAccess, 'config' | 'discover' | 'resolve'>,
       audit,
-      connections: { list: () => [{ id: 'k', kind: 'kubernetes', name: 'bed' }] as ConnectionSummary[] },
+      connections: { list: () => [{ id: 'k', kind: 'kubernetes', name: 'bed', labels: {} }] as ConnectionSummary[] },
       log,
       random: () => 0,
     });

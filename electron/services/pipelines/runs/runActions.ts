@@ -18,6 +18,7 @@ import { changedMeanwhile, type JsonPatchOp } from '../../kube/client/guardedPat
 import { kubeRequest } from '../../kube/client/kubeHttp';
 import type { KubeObject } from '../../kube/model';
 import type { Logger } from '../../logging/logger';
+import { checkConfirmation } from '../applyTask';
 import { parseSpec } from '../specDocuments';
 import { argoInstalled, CRON_JOBS, JOBS, WORKFLOWS } from './runLists';
 import { jobState, manualJobBody, rerunJobBody, shortSuffix, workflowFromTemplate, type BatchCronJob, type BatchJob } from './runShapes';
@@ -53,29 +54,38 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
     return result;
   }
 
-  /** Reads the object the view showed; NOT_FOUND when gone, CONFLICT when another of the same name stands there now. */
-  async function readShown<T extends KubeObject>(kc: KubeConfig, path: string, label: string, ifUid: string): Promise<T> {
+  /**
+   * Reads the object the view showed; NOT_FOUND when gone, CONFLICT when
+   * another of the same name stands there now or (`ifResourceVersion`) it
+   * was changed since.
+   */
+  async function readShown<T extends KubeObject>(kc: KubeConfig, path: string, label: string, shown: { ifUid: string; ifResourceVersion?: string }): Promise<T> {
     const res = await kubeRequest<T>(kc, path);
     if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is gone: it was deleted since the list was read`);
     if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
-    if (res.body.metadata?.uid !== ifUid) throw new AppError('CONFLICT', `${label} was deleted and created again since: nothing was done`);
+    if (res.body.metadata?.uid !== shown.ifUid) throw new AppError('CONFLICT', `${label} was deleted and created again since: nothing was done`);
+    if (shown.ifResourceVersion !== undefined && res.body.metadata?.resourceVersion !== shown.ifResourceVersion) {
+      throw new AppError('CONFLICT', `${label} was changed since the list was read: nothing was done. Refresh the list, check it, and try again`);
+    }
     return res.body;
   }
 
-  async function create<T extends KubeObject>(kc: KubeConfig, path: string, body: KubeObject, what: string): Promise<T> {
+  async function create<T extends KubeObject>(kc: KubeConfig, path: string, body: KubeObject, what: string, exists = `${what}: an object of that name exists already; try again`): Promise<T> {
     const res = await kubeRequest<T>(kc, path, { method: 'POST', body });
-    if (res.status === 409) throw new AppError('CONFLICT', `${what}: an object of that name exists already; try again`);
+    if (res.status === 409) throw new AppError('CONFLICT', exists);
     if (res.status !== 201 && res.status !== 200) throw kubeStatusError(what, res.status, res.body);
     return res.body;
   }
 
   return {
-    async rerunJob({ connectionId, namespace, name, ifUid }, actor) {
+    async rerunJob(params, actor) {
+      const { connectionId, namespace, name, ifUid } = params;
       const label = `Job "${name}" in ${namespace}`;
+      checkConfirmation(connections, params);
       return auditedChange(actor, { connectionId, namespace, resource: 'jobs', name }, 'job.rerun', {
         async prepare() {
           const kc = await access.config(connectionId);
-          const job = await readShown<BatchJob>(kc, objectPath(JOBS, namespace, name), label, ifUid);
+          const job = await readShown<BatchJob>(kc, objectPath(JOBS, namespace, name), label, params);
           const body = rerunJobBody(job, shortSuffix(random));
           return { before: `${jobState(job).state}, uid ${ifUid}`, state: { kc, body } };
         },
@@ -87,14 +97,16 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
       });
     },
 
-    async setCronJobSuspended({ connectionId, namespace, name, ifUid, suspend, ifSuspended }, actor) {
+    async setCronJobSuspended(params, actor) {
+      const { connectionId, namespace, name, ifUid, suspend, ifSuspended } = params;
       const label = `CronJob "${name}" in ${namespace}`;
+      checkConfirmation(connections, params);
       const words = (s: boolean) => (s ? 'suspended' : 'scheduling');
       const done = await auditedChange<{ kc: KubeConfig; path: string; had: boolean }, { suspended: boolean; uid: string }>(actor, { connectionId, namespace, resource: 'cronjobs', name }, suspend ? 'cronjob.suspend' : 'cronjob.resume', {
         async prepare() {
           const kc = await access.config(connectionId);
           const path = objectPath(CRON_JOBS, namespace, name);
-          const cronJob = await readShown<BatchCronJob>(kc, path, label, ifUid);
+          const cronJob = await readShown<BatchCronJob>(kc, path, label, params);
           const was = Boolean(cronJob.spec?.suspend);
           if (was !== ifSuspended) throw new AppError('CONFLICT', `${label} is ${was ? 'suspended' : 'not suspended'} now: someone changed it since the list was read. Nothing was changed`);
           if (was === suspend) throw new AppError('CONFLICT', `${label} is already ${was ? 'suspended' : 'resumed'}`);
@@ -124,12 +136,14 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
       return { suspended: done.suspended };
     },
 
-    async triggerCronJob({ connectionId, namespace, name, ifUid }, actor) {
+    async triggerCronJob(params, actor) {
+      const { connectionId, namespace, name } = params;
       const label = `CronJob "${name}" in ${namespace}`;
+      checkConfirmation(connections, params);
       return auditedChange(actor, { connectionId, namespace, resource: 'cronjobs', name }, 'cronjob.trigger', {
         async prepare() {
           const kc = await access.config(connectionId);
-          const cronJob = await readShown<BatchCronJob>(kc, objectPath(CRON_JOBS, namespace, name), label, ifUid);
+          const cronJob = await readShown<BatchCronJob>(kc, objectPath(CRON_JOBS, namespace, name), label, params);
           const body = manualJobBody(cronJob, shortSuffix(random));
           return { before: `${cronJob.status?.active?.length ?? 0} active`, state: { kc, body } };
         },
@@ -141,20 +155,31 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
       });
     },
 
-    async submitWorkflow({ connectionId, namespace, text, workflowTemplate }, actor) {
-      const shownName = workflowTemplate ? `${workflowTemplate.name}-…` : 'workflow';
+    async submitWorkflow(params, actor) {
+      const { connectionId, namespace, text, workflowTemplate } = params;
+      checkConfirmation(connections, params);
+      // Read before the audit so its entry names the Workflow (`hello-*` for a generated name); a spec that cannot be read is still recorded, as "workflow".
+      let body: KubeObject | undefined;
+      let unreadable: unknown;
+      try {
+        body = workflowTemplate ? workflowFromTemplate(namespace, workflowTemplate) : workflowFromText(text ?? '', namespace);
+      } catch (err) {
+        unreadable = err;
+      }
+      const meta: { name?: string; generateName?: string } = body?.metadata ?? {};
+      const shownName = meta.name ?? (meta.generateName ? `${meta.generateName}*` : 'workflow');
       return auditedChange(actor, { connectionId, namespace, resource: 'workflows', name: shownName }, 'workflow.submit', {
         async prepare() {
+          if (!body) throw unreadable;
           if (!(await argoInstalled(access, connectionId))) throw new AppError('NOT_FOUND', 'This cluster does not serve Argo Workflows (no workflows.argoproj.io): install Argo Workflows first');
           const kc = await access.config(connectionId);
-          const body = workflowTemplate ? workflowFromTemplate(namespace, workflowTemplate) : workflowFromText(text ?? '', namespace);
-          const into = (body.metadata?.namespace as string | undefined) ?? namespace;
           const from = workflowTemplate ? `from ${workflowTemplate.clusterScope ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate'} "${workflowTemplate.name}"` : 'from a spec';
-          return { before: `new Workflow in ${into} ${from}`, state: { kc, body, into } };
+          return { before: `new Workflow in ${namespace} ${from}`, state: { kc, body } };
         },
-        async act({ kc, body, into }) {
-          const made = await create<KubeObject>(kc, objectPath(WORKFLOWS, into), body, `creating a Workflow in ${into}`);
-          return { namespace: into, name: made.metadata?.name ?? '' };
+        async act({ kc, body }) {
+          const exists = meta.name ? `A Workflow named "${meta.name}" exists in ${namespace} already: delete it first, or give the spec metadata.generateName (e.g. "${meta.name}-") so each submit makes a new one` : undefined;
+          const made = await create<KubeObject>(kc, objectPath(WORKFLOWS, namespace), body, `creating a Workflow in ${namespace}`, exists);
+          return { namespace, name: made.metadata?.name ?? '' };
         },
         after: (made) => `created Workflow "${made.name}" in ${made.namespace}`,
       });
@@ -163,8 +188,9 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
 }
 
 /**
- * The one Workflow document of a spec, for a create: YAML problems and
- * anything but exactly one Workflow refused with what to change.
+ * The one Workflow document of a spec, for a create in `namespace`: YAML
+ * problems, anything but exactly one Workflow, and a Workflow naming
+ * another namespace refused with what to change.
  */
 export function workflowFromText(text: string, namespace: string): KubeObject {
   const spec = parseSpec(text, 'The workflow spec');
@@ -176,6 +202,10 @@ export function workflowFromText(text: string, namespace: string): KubeObject {
     throw new AppError('VALIDATION', `This is a ${doc.kind}, not a Workflow: apply it from the spec library, then submit from the template by name`);
   }
   if (doc.apiVersion !== ARGO_API || doc.kind !== 'Workflow') throw new AppError('VALIDATION', `The spec is a ${doc.apiVersion} ${doc.kind}: only an ${ARGO_API} Workflow can be submitted`);
-  const metadata = { ...(doc.object.metadata as Record<string, unknown>), namespace: doc.namespace ?? namespace };
+  // As `kubectl create -n`: the namespace chosen is where it goes, and a spec naming another is refused rather than followed.
+  if (doc.namespace !== undefined && doc.namespace !== namespace) {
+    throw new AppError('VALIDATION', `The Workflow names namespace "${doc.namespace}" but it is being submitted to "${namespace}": choose ${doc.namespace} in the dialog, or remove metadata.namespace from the spec. Nothing was submitted`);
+  }
+  const metadata = { ...(doc.object.metadata as Record<string, unknown>), namespace };
   return { ...doc.object, metadata } as KubeObject;
 }

@@ -5,13 +5,13 @@
  * newest {@link MAX_RUNS_PER_KIND}.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { MAX_RUNS_PER_KIND, type ResourceRef, type RunPod, type RunsList } from '../../../../shared/contract';
+import { MAX_RUNS_PER_KIND, type ResourceRef, type RunPod, type RunsList, type WorkflowStepList } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/result';
 import { objectPath, type KubeAccess } from '../../kube/client/kubeAccess';
 import { kubeStatusError } from '../../kube/client/kubeErrors';
-import { kubeList } from '../../kube/client/kubeHttp';
+import { kubeList, kubeRequest } from '../../kube/client/kubeHttp';
 import type { KubeObject, PodObject } from '../../kube/model';
-import { cronJobRuns, cronWorkflowRuns, jobRun, newestFirst, workflowRun, type ArgoCronWorkflow, type ArgoWorkflow, type BatchCronJob, type BatchJob } from './runShapes';
+import { cronJobRuns, cronWorkflowRuns, jobRun, newestFirst, workflowRun, workflowSteps, type ArgoCronWorkflow, type ArgoWorkflow, type BatchCronJob, type BatchJob } from './runShapes';
 
 /** Objects per list request. */
 export const PAGE_SIZE = 500;
@@ -129,17 +129,43 @@ async function listArgo(access: Pick<KubeAccess, 'discover' | 'resolve'>, kc: Ku
   }
 }
 
-/** A Job's pods (by its controller uid), newest first. */
+/** Most pods of one Job read for "Logs": pages of {@link PAGE_SIZE}; past it, the newest of those read. */
+export const MAX_JOB_POD_PAGES = 10;
+
+/**
+ * A Job's pods (by its controller uid), newest first: every page up to
+ * {@link MAX_JOB_POD_PAGES} (the server lists them by name, not age, so the
+ * newest may be on any page), the newest {@link PAGE_SIZE} kept.
+ */
 export async function listJobPods(kc: KubeConfig, namespace: string, uid: string): Promise<RunPod[]> {
-  const pods: RunPod[] = [];
+  const kept = new NewestKept<RunPod>(PAGE_SIZE);
   const selector = encodeURIComponent(`batch.kubernetes.io/controller-uid=${uid}`);
-  const res = await kubeList(kc, `${objectPath(PODS, namespace)}?labelSelector=${selector}&limit=${PAGE_SIZE}`, {
-    timeoutMs: LIST_TIMEOUT_MS,
-    onItem: (item) => {
-      const pod = item as PodObject;
-      pods.push({ name: pod.metadata?.name ?? '', phase: pod.status?.phase ?? 'Unknown', ...(pod.metadata?.creationTimestamp ? { createdAt: pod.metadata.creationTimestamp } : {}) });
-    },
-  });
-  if (res.status !== 200) throw kubeStatusError(`listing the pods of a Job in ${namespace}`, res.status, res.body);
-  return pods.sort(newestFirst);
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await kubeList(kc, `${objectPath(PODS, namespace)}?labelSelector=${selector}&limit=${PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`, {
+      timeoutMs: LIST_TIMEOUT_MS,
+      onItem: (item) => {
+        const pod = item as PodObject;
+        kept.add({
+          name: pod.metadata?.name ?? '',
+          phase: pod.status?.phase ?? 'Unknown',
+          ...(pod.metadata?.creationTimestamp ? { createdAt: pod.metadata.creationTimestamp } : {}),
+        });
+      },
+    });
+    if (res.status !== 200) throw kubeStatusError(`listing the pods of a Job in ${namespace}`, res.status, res.body);
+    token = res.body.metadata?.continue || undefined;
+  } while (token && ++pages < MAX_JOB_POD_PAGES);
+  return kept.result().items;
+}
+
+/** The steps of one Workflow, read when the view expands it; NOT_FOUND when gone, CONFLICT when another of its name stands there now. */
+export async function readWorkflowSteps(kc: KubeConfig, namespace: string, name: string, uid: string): Promise<WorkflowStepList> {
+  const label = `Workflow "${name}" in ${namespace}`;
+  const res = await kubeRequest<ArgoWorkflow>(kc, objectPath(WORKFLOWS, namespace, name), { gzip: true, timeoutMs: LIST_TIMEOUT_MS });
+  if (res.status === 404) throw new AppError('NOT_FOUND', `${label} is gone: it was deleted since the list was read`);
+  if (res.status !== 200) throw kubeStatusError(`reading ${label}`, res.status, res.body);
+  if (res.body.metadata?.uid !== uid) throw new AppError('CONFLICT', `${label} was deleted and created again since the list was read: refresh the list`);
+  return workflowSteps(res.body);
 }

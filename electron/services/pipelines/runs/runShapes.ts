@@ -4,7 +4,8 @@
  * another's template, a Job from a CronJob's template, a Workflow from a
  * WorkflowTemplate. Pure: no server here.
  */
-import type { CronJobRun, CronWorkflowRun, JobRun, JobState, WorkflowRun, WorkflowStep } from '../../../../shared/contract/pipelineRuns';
+import { gunzipSync } from 'node:zlib';
+import type { CronJobRun, CronWorkflowRun, JobRun, JobState, WorkflowRun, WorkflowStep, WorkflowStepList } from '../../../../shared/contract/pipelineRuns';
 import { AppError } from '../../../../shared/result';
 import type { KubeObject, ObjectMeta, OwnerReference } from '../../kube/model';
 
@@ -79,7 +80,18 @@ interface ArgoNode {
 /** The fields of an Argo Workflow this module reads. */
 export interface ArgoWorkflow extends KubeObject {
   spec?: { workflowTemplateRef?: { name?: string } };
-  status?: { phase?: string; message?: string; progress?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, ArgoNode> };
+  status?: {
+    phase?: string;
+    message?: string;
+    progress?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    nodes?: Record<string, ArgoNode>;
+    /** The nodes as base64 of gzipped JSON, when the controller compressed a large status. */
+    compressedNodes?: string;
+    /** Set when the nodes are in Argo's database rather than the object. */
+    offloadNodeStatusVersion?: string;
+  };
 }
 
 /** The fields of an Argo CronWorkflow this module reads. */
@@ -99,6 +111,7 @@ const identity = (o: KubeObject) => ({
   namespace: o.metadata?.namespace ?? '',
   name: o.metadata?.name ?? '',
   uid: o.metadata?.uid ?? '',
+  ...(o.metadata?.resourceVersion ? { resourceVersion: o.metadata.resourceVersion } : {}),
   ...(o.metadata?.creationTimestamp ? { createdAt: o.metadata.creationTimestamp } : {}),
 });
 
@@ -120,12 +133,23 @@ export function jobState(job: BatchJob): { state: JobState; condition?: Conditio
   return { state: 'Running' };
 }
 
+/**
+ * When a Job finished: its completionTime, or the time of its Complete or
+ * Failed condition, whether or not it is being deleted since.
+ */
+function finishedAtOf(job: BatchJob): string | undefined {
+  const done = job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  return job.status?.completionTime ?? done?.lastTransitionTime;
+}
+
 /** One Job as the runs view lists it. */
 export function jobRun(job: BatchJob): JobRun {
   const { state, condition } = jobState(job);
   const st = job.status ?? {};
-  const finishedAt = state === 'Complete' ? (st.completionTime ?? condition?.lastTransitionTime) : state === 'Failed' ? condition?.lastTransitionTime : undefined;
+  const finishedAt = finishedAtOf(job);
   const durationMs = spanMs(st.startTime, finishedAt);
+  // A suspended Job is not running: no time counts up for it (it starts again when resumed).
+  const startedAt = state === 'Suspended' && !finishedAt ? undefined : st.startTime;
   const annotations = job.metadata?.annotations ?? {};
   const cronJob = controllerOf(job, 'CronJob')?.name;
   return {
@@ -135,7 +159,7 @@ export function jobRun(job: BatchJob): JobRun {
     ...(annotations[RERUN_OF_ANNOTATION] ? { rerunOf: annotations[RERUN_OF_ANNOTATION] } : {}),
     state,
     ...(state === 'Failed' && condition?.message ? { message: condition.message } : {}),
-    ...(st.startTime ? { startedAt: st.startTime } : {}),
+    ...(startedAt ? { startedAt } : {}),
     ...(finishedAt ? { finishedAt } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
     succeeded: st.succeeded ?? 0,
@@ -207,12 +231,37 @@ export function argoPodName(workflowName: string, node: ArgoNode, format: string
   return `${prefix}-${fnv32a(node.name)}`;
 }
 
-/** One Workflow with its nodes, in the order they started. */
-export function workflowRun(wf: ArgoWorkflow): WorkflowRun {
+/** Largest unpacked `status.compressedNodes` read: a Workflow of tens of thousands of nodes; past it the view says so. */
+export const MAX_NODES_JSON_BYTES = 32 * 1024 * 1024;
+
+/** A Workflow's nodes: as they are, unpacked from `compressedNodes`, or why they cannot be read. */
+function nodesOf(wf: ArgoWorkflow): { nodes: Record<string, ArgoNode>; problem?: string } {
   const st = wf.status ?? {};
+  if (st.nodes && Object.keys(st.nodes).length) return { nodes: st.nodes };
+  if (st.compressedNodes) {
+    try {
+      const json = gunzipSync(Buffer.from(st.compressedNodes, 'base64'), { maxOutputLength: MAX_NODES_JSON_BYTES }).toString('utf8');
+      const nodes = JSON.parse(json) as unknown;
+      if (nodes && typeof nodes === 'object' && !Array.isArray(nodes)) return { nodes: nodes as Record<string, ArgoNode> };
+      return { nodes: {}, problem: 'Its compressed node status is not a map of nodes: its steps cannot be shown here; use argo get' };
+    } catch (err) {
+      const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      return {
+        nodes: {},
+        problem: tooLarge ? `Its steps are over ${MAX_NODES_JSON_BYTES / 1024 / 1024} MB unpacked, too many to show here: use argo get` : 'Its compressed node status could not be read: its steps cannot be shown here; use argo get',
+      };
+    }
+  }
+  if (st.offloadNodeStatusVersion) return { nodes: {}, problem: 'Its steps are offloaded to the Argo server’s database, not kept in the Workflow: see them with argo get or the Argo UI' };
+  return { nodes: {} };
+}
+
+/** A Workflow's nodes, in the order they started, compressed ones unpacked; `problem` when they cannot be read. */
+export function workflowSteps(wf: ArgoWorkflow): WorkflowStepList {
   const id = identity(wf);
   const format = wf.metadata?.annotations?.[POD_NAME_VERSION_ANNOTATION];
-  const steps: WorkflowStep[] = Object.entries(st.nodes ?? {}).map(([key, n]) => {
+  const { nodes, problem } = nodesOf(wf);
+  const steps: WorkflowStep[] = Object.entries(nodes).map(([key, n]) => {
     const durationMs = spanMs(n.startedAt, n.finishedAt);
     const podName = argoPodName(id.name, { ...n, id: n.id ?? key }, format);
     return {
@@ -229,6 +278,13 @@ export function workflowRun(wf: ArgoWorkflow): WorkflowRun {
     };
   });
   steps.sort((a, b) => (a.startedAt ?? '\uffff').localeCompare(b.startedAt ?? '\uffff') || a.name.localeCompare(b.name));
+  return { steps, ...(problem ? { problem } : {}) };
+}
+
+/** One Workflow, without its steps (see {@link workflowSteps}): the list stays small however many nodes each has. */
+export function workflowRun(wf: ArgoWorkflow): WorkflowRun {
+  const st = wf.status ?? {};
+  const id = identity(wf);
   const durationMs = spanMs(st.startedAt, st.finishedAt);
   const cronWorkflow = wf.metadata?.labels?.[CRON_WORKFLOW_LABEL] ?? controllerOf(wf, 'CronWorkflow')?.name;
   const template = wf.spec?.workflowTemplateRef?.name;
@@ -242,7 +298,7 @@ export function workflowRun(wf: ArgoWorkflow): WorkflowRun {
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(cronWorkflow ? { cronWorkflow } : {}),
     ...(template ? { workflowTemplate: template } : {}),
-    steps,
+    ...(st.offloadNodeStatusVersion && !st.compressedNodes && !Object.keys(st.nodes ?? {}).length ? { nodesOffloaded: true } : {}),
   };
 }
 

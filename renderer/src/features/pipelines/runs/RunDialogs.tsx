@@ -15,14 +15,14 @@ interface RunDialogProps {
   onClose(changed: boolean): void;
 }
 
-/** On a production connection the object's name must be typed. */
-const typedOn = (connection: ConnectionSummary, name: string) => (productionLabelNow(connection.labels) ? { confirmName: name } : {});
+/** On a production connection its name must be typed, as for an apply; the services check it again. */
+const typedOn = (connection: ConnectionSummary) => (productionLabelNow(connection.labels) ? { confirmName: connection.name } : {});
 
 /** Confirms a re-run, suspend, resume or trigger, held to the object the list showed. */
 export function RunDialog({ connection, action, onClose }: RunDialogProps) {
   const object = action.kind === 'rerun' ? action.job : action.cronJob;
   const done = useRef(false);
-  const at = { connectionId: connection.id, namespace: object.namespace, name: object.name, ifUid: object.uid };
+  const at = { connectionId: connection.id, namespace: object.namespace, name: object.name, ifUid: object.uid, ...(object.resourceVersion ? { ifResourceVersion: object.resourceVersion } : {}), ...typedOn(connection) };
   const words = {
     rerun: {
       verb: 'Re-run',
@@ -53,7 +53,7 @@ export function RunDialog({ connection, action, onClose }: RunDialogProps) {
       title={words.title}
       label={`${words.verb} ${object.name}`}
       action={{ label: words.verb, busyLabel: words.busy, danger: action.kind === 'suspend' }}
-      {...typedOn(connection, object.name)}
+      {...typedOn(connection)}
       run={async () => {
         const outcome = await run();
         done.current = true;
@@ -102,11 +102,12 @@ export function SubmitWorkflowDialog({ connection, namespace: shown, onClose }: 
       focusCancel={false}
       blocked={empty || !namespace}
       // What is confirmed is where it goes, as the apply review confirms it: the connection, not a field of the form.
-      {...typedOn(connection, connection.name)}
+      {...typedOn(connection)}
       run={async () => {
         const made = await call('pipelineRuns.submitWorkflow', {
           connectionId: connection.id,
           namespace,
+          ...typedOn(connection),
           ...(from === 'spec' ? { text } : { workflowTemplate: { name: template.trim(), clusterScope } }),
         });
         done.current = true;
@@ -124,7 +125,7 @@ export function SubmitWorkflowDialog({ connection, namespace: shown, onClose }: 
         </label>
       </fieldset>
       <label className="field">
-        <span>Namespace (for a Workflow that names none)</span>
+        <span>Namespace (a spec naming another is refused)</span>
         <input value={namespace} spellCheck={false} onChange={(e) => setNamespace(e.target.value.trim())} />
       </label>
       {from === 'spec' ? (

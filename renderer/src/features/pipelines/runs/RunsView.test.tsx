@@ -52,6 +52,13 @@ function bed(answer: RunsList, connection: ConnectionSummary = staging) {
     'pipelineRuns.setCronJobSuspended': (p) => ok({ suspended: p.suspend }),
     'pipelineRuns.triggerCronJob': () => ok({ namespace: 'ml', name: 'nightly-manual-q2w3e' }),
     'pipelineRuns.submitWorkflow': () => ok({ namespace: 'ml', name: 'hello-abcde' }),
+    'pipelineRuns.workflowSteps': () =>
+      ok({
+        steps: [
+          { id: 'hello-x1', name: 'hello-x1', displayName: 'hello-x1', type: 'Steps', phase: 'Running', startedAt: '2026-12-04T11:00:00Z' },
+          { id: 'hello-x1-1', name: 'hello-x1[0].a', displayName: 'a', type: 'Pod', phase: 'Succeeded', durationMs: 30_000, podName: 'hello-x1-a-123' },
+        ],
+      }),
   });
   setBridge(fake.bridge);
   act(() => useConnections.setState({ connections: [connection], status: 'ready' }));
@@ -101,8 +108,8 @@ describe('the runs view', () => {
     expect(fake.method('pipelineRuns.list').mock.calls.length).toBeGreaterThan(1);
   });
 
-  it('suspends a CronJob with what the view saw, and on a production connection only once its name is typed', async () => {
-    const fake = bed(list(), kubeConnection({ id: 'k-prod' }));
+  it('suspends a CronJob with what the view saw, and on a production connection only once the connection’s name is typed, sent for the services to check', async () => {
+    const fake = bed(list({ cronJobs: [{ ...list().cronJobs[0], resourceVersion: '77' }] }), kubeConnection({ id: 'k-prod' }));
     const user = userEvent.setup();
     render(<RunsView connectionId="k-prod" />);
     const crons = await screen.findByRole('table', { name: 'CronJobs' });
@@ -110,9 +117,11 @@ describe('the runs view', () => {
     const dialog = screen.getByRole('dialog', { name: 'Suspend nightly' });
     const confirm = within(dialog).getByRole('button', { name: 'Suspend' }) as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
-    await user.type(within(dialog).getByRole('textbox'), 'nightly');
+    await user.type(within(dialog).getByRole('textbox'), 'prod-eu');
     await user.click(confirm);
-    await waitFor(() => expect(fake.method('pipelineRuns.setCronJobSuspended')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml', name: 'nightly', ifUid: 'u-cj', suspend: true, ifSuspended: false }));
+    await waitFor(() =>
+      expect(fake.method('pipelineRuns.setCronJobSuspended')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml', name: 'nightly', ifUid: 'u-cj', ifResourceVersion: '77', confirmName: 'prod-eu', suspend: true, ifSuspended: false }),
+    );
   });
 
   it('triggers a CronJob now and shows a refusal in the dialog', async () => {
@@ -145,7 +154,7 @@ describe('the runs view', () => {
     expect(screen.queryByRole('button', { name: 'Submit workflow…' })).toBeNull();
     unmount();
 
-    bed(
+    const fake = bed(
       list({
         argo: {
           installed: true,
@@ -157,10 +166,6 @@ describe('the runs view', () => {
               phase: 'Running',
               progress: '1/2',
               startedAt: '2026-12-04T11:00:00Z',
-              steps: [
-                { id: 'hello-x1', name: 'hello-x1', displayName: 'hello-x1', type: 'Steps', phase: 'Running', startedAt: '2026-12-04T11:00:00Z' },
-                { id: 'hello-x1-1', name: 'hello-x1[0].a', displayName: 'a', type: 'Pod', phase: 'Succeeded', durationMs: 30_000, podName: 'hello-x1-a-123' },
-              ],
             },
           ],
           cronWorkflows: [],
@@ -171,8 +176,10 @@ describe('the runs view', () => {
     render(<RunsView connectionId="k-staging" />);
     const workflows = await screen.findByRole('table', { name: 'Workflows' });
     expect(within(rowOf(workflows, 'hello-x1')).getByText('1/2')).toBeTruthy();
+    expect(fake.method('pipelineRuns.workflowSteps')).not.toHaveBeenCalled();
     await user.click(within(workflows).getByRole('button', { name: /ml\/hello-x1/ }));
-    const steps = screen.getByRole('table', { name: 'Steps of hello-x1' });
+    const steps = await screen.findByRole('table', { name: 'Steps of hello-x1' });
+    expect(fake.method('pipelineRuns.workflowSteps')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'ml', name: 'hello-x1', uid: 'w1' });
     expect(within(rowOf(steps, 'Steps')).queryByRole('button', { name: 'Logs' })).toBeNull();
     await user.click(within(rowOf(steps, 'Succeeded')).getByRole('button', { name: 'Logs' }));
     expect(useInspector.getState().focus).toMatchObject({ namespace: 'ml', name: 'hello-x1-a-123' });
@@ -215,12 +222,12 @@ describe('the runs view', () => {
     await user.clear(confirm);
     await user.type(confirm, 'prod-eu');
     await user.click(submit);
-    await waitFor(() => expect(fake.method('pipelineRuns.submitWorkflow')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml', text: 'kind: Workflow\n' }));
+    await waitFor(() => expect(fake.method('pipelineRuns.submitWorkflow')).toHaveBeenCalledWith({ connectionId: 'k-prod', namespace: 'ml', confirmName: 'prod-eu', text: 'kind: Workflow\n' }));
   });
 
   it('says what was left out past the bound', async () => {
     bed(list({ leftOut: { jobs: 1200, cronJobs: 0, workflows: 3, cronWorkflows: 0 } }));
     render(<RunsView connectionId="k-staging" />);
-    expect(await screen.findByText(/1200 older jobs, 3 older workflows left out/)).toBeTruthy();
+    expect(await screen.findByText(/1200 older jobs, 3 older workflows left out\. To see them, show only one namespace with the namespace filter above a Clusters table/)).toBeTruthy();
   });
 });

@@ -1,9 +1,10 @@
 import { Fragment, useState } from 'react';
-import type { ConnectionSummary, CronJobRun, CronWorkflowRun, JobRun, RunsList, WorkflowRun } from '../../../../../shared/contract';
+import { MAX_RUNS_PER_KIND, type ConnectionSummary, type CronJobRun, type CronWorkflowRun, type JobRun, type RunsList, type WorkflowRun } from '../../../../../shared/contract';
 import { call } from '../../../api/client';
 import { describeError } from '../../../shell/errorActions';
 import { useToasts } from '../../../shell/toastStore';
 import { useNow } from '../../../ui/useNow';
+import { usePageVisible } from '../../../ui/usePageVisible';
 import { useQuery } from '../../../ui/useQuery';
 import { Age } from '../../clusters/CellValue';
 import { CallProblem } from '../../clusters/detail/CallProblem';
@@ -15,8 +16,11 @@ import { RunDialog, SubmitWorkflowDialog, type RunAction } from './RunDialogs';
 import { JOB_TONE, phaseTone, runDuration } from './runsFormat';
 import './runs.css';
 
-/** Runs are read again this often while shown: Jobs start and finish. */
-const POLL_MS = 10_000;
+/**
+ * Runs are read again this often while the view is shown and the window
+ * visible: each read lists every page of every kind, so not more often.
+ */
+const POLL_MS = 30_000;
 
 const Dash = () => <span className="muted">–</span>;
 const When = ({ iso }: { iso?: string }) => (iso ? <Age iso={iso} suffix=" ago" /> : <Dash />);
@@ -109,12 +113,14 @@ const JOB_HEAD = (
 interface CronJobsProps {
   cronJobs: readonly CronJobRun[];
   jobs: ReadonlyMap<string, JobRun>;
+  /** Older Jobs were left out of the list: a CronJob with none listed may still have some. */
+  jobsCut: boolean;
   connectionId: string;
   onAction(action: RunAction): void;
 }
 
 /** CronJobs, each expanding to its Jobs, newest first. */
-function CronJobsTable({ cronJobs, jobs, connectionId, onAction }: CronJobsProps) {
+function CronJobsTable({ cronJobs, jobs, jobsCut, connectionId, onAction }: CronJobsProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (key: string) => setOpen((s) => (s.has(key) ? new Set([...s].filter((k) => k !== key)) : new Set([...s, key])));
   return (
@@ -171,7 +177,9 @@ function CronJobsTable({ cronJobs, jobs, connectionId, onAction }: CronJobsProps
                 ) : (
                   <tr className="runs-history">
                     <td colSpan={6} className="muted">
-                      No Jobs of it are kept (its history limits, or none has run yet).
+                      {jobsCut
+                        ? `None of its Jobs is among the newest ${MAX_RUNS_PER_KIND} listed: its history is older. Show only namespace ${cj.namespace} (the namespace filter above a Clusters table) to list it.`
+                        : 'No Jobs of it are kept (its history limits, or none has run yet).'}
                     </td>
                   </tr>
                 ))}
@@ -183,9 +191,14 @@ function CronJobsTable({ cronJobs, jobs, connectionId, onAction }: CronJobsProps
   );
 }
 
-/** A Workflow's steps, each pod step with a link to its pod. */
-function WorkflowSteps({ workflow, connectionId }: { workflow: WorkflowRun; connectionId: string }) {
-  const steps = workflow.steps.filter((s) => s.type !== 'StepGroup' && s.type !== 'TaskGroup');
+/** A Workflow's steps, read while it is expanded (again with each read of the list), each pod step with a link to its pod. */
+function WorkflowSteps({ workflow, connectionId, refreshKey }: { workflow: WorkflowRun; connectionId: string; refreshKey: string }) {
+  const query = useQuery('pipelineRuns.workflowSteps', workflow.nodesOffloaded ? null : { connectionId, namespace: workflow.namespace, name: workflow.name, uid: workflow.uid }, { refreshKey, keepPrevious: true });
+  if (workflow.nodesOffloaded) return <p className="muted">Its steps are offloaded to the Argo server’s database, not kept in the Workflow: see them with argo get or the Argo UI.</p>;
+  if (query.error !== undefined) return <CallProblem error={query.error} what={`the steps of ${workflow.name}`} onRetry={query.refetch} />;
+  if (!query.value) return <p className="muted">Reading its steps…</p>;
+  if (query.value.problem) return <p className="muted">{query.value.problem}</p>;
+  const steps = query.value.steps.filter((s) => s.type !== 'StepGroup' && s.type !== 'TaskGroup');
   if (!steps.length) return <p className="muted">No steps yet: the workflow controller has not started it.</p>;
   return (
     <table className="data" aria-label={`Steps of ${workflow.name}`}>
@@ -231,7 +244,7 @@ function WorkflowSteps({ workflow, connectionId }: { workflow: WorkflowRun; conn
   );
 }
 
-function WorkflowsTable({ workflows, connectionId }: { workflows: readonly WorkflowRun[]; connectionId: string }) {
+function WorkflowsTable({ workflows, connectionId, listedAt }: { workflows: readonly WorkflowRun[]; connectionId: string; listedAt: string }) {
   const [shown, setShown] = useState<string>();
   return (
     <table className="data" aria-label="Workflows">
@@ -275,7 +288,7 @@ function WorkflowsTable({ workflows, connectionId }: { workflows: readonly Workf
                 <tr className="runs-history">
                   <td colSpan={5}>
                     {wf.message && <p className="muted">{wf.message}</p>}
-                    <WorkflowSteps workflow={wf} connectionId={connectionId} />
+                    <WorkflowSteps workflow={wf} connectionId={connectionId} refreshKey={listedAt} />
                   </td>
                 </tr>
               )}
@@ -332,22 +345,30 @@ function leftOutNote(list: RunsList): string | undefined {
   const parts = Object.entries(list.leftOut)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${n} older ${kind.replace(/([A-Z])/g, ' $1').toLowerCase()}`);
-  return parts.length ? `Only the newest of each kind are listed: ${parts.join(', ')} left out. Narrow the namespace to see them.` : undefined;
+  return parts.length
+    ? `Only the newest ${MAX_RUNS_PER_KIND} of each kind are listed: ${parts.join(', ')} left out. To see them, show only one namespace with the namespace filter above a Clusters table: this view follows it.`
+    : undefined;
 }
 
 function Runs({ connection }: { connection: ConnectionSummary }) {
   const { choice } = useNamespaceChoice(connection.id);
   const namespace = choice.scope ?? (choice.shown.length === 1 ? choice.shown[0] : undefined);
-  const query = useQuery('pipelineRuns.list', { connectionId: connection.id, ...(namespace ? { namespace } : {}) }, { pollMs: POLL_MS, keepPrevious: true });
+  // Not read while the window is hidden; the tab unmounts this view when another is shown, dropping any answer still to come.
+  const visible = usePageVisible();
+  const query = useQuery('pipelineRuns.list', visible ? { connectionId: connection.id, ...(namespace ? { namespace } : {}) } : null, { pollMs: POLL_MS, keepPrevious: true });
   const [filter, setFilter] = useState('');
   const [action, setAction] = useState<RunAction>();
   const where = namespace ? `namespace ${namespace}` : 'every namespace';
   const list = query.value;
   const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const jobsByKey = new Map((list?.jobs ?? []).map((j) => [`${j.namespace}/${j.name}`, j]));
-  // A CronJob's Jobs are listed under it; the flat list holds the rest.
-  const looseJobs = (list?.jobs ?? []).filter((j) => !j.cronJob && matches(words, j.namespace, j.name, j.state));
-  const cronJobs = (list?.cronJobs ?? []).filter((c) => matches(words, c.namespace, c.name, c.schedule, c.suspended ? 'suspended' : ''));
+  const jobMatches = (j: JobRun | undefined) => j !== undefined && matches(words, j.namespace, j.name, j.state);
+  // A CronJob's Jobs are listed under it, and it matches when one of them does; the flat list holds the rest, Jobs of a CronJob not listed among them.
+  const listedCronJobs = new Set((list?.cronJobs ?? []).map((c) => `${c.namespace}/${c.name}`));
+  const looseJobs = (list?.jobs ?? []).filter((j) => !(j.cronJob && listedCronJobs.has(`${j.namespace}/${j.cronJob}`)) && jobMatches(j));
+  const cronJobs = (list?.cronJobs ?? []).filter(
+    (c) => matches(words, c.namespace, c.name, c.schedule, c.suspended ? 'suspended' : '') || c.history.some((name) => jobMatches(jobsByKey.get(`${c.namespace}/${name}`))),
+  );
   const workflows = (list?.argo.workflows ?? []).filter((w) => matches(words, w.namespace, w.name, w.phase, w.cronWorkflow, w.workflowTemplate));
   const cronWorkflows = (list?.argo.cronWorkflows ?? []).filter((c) => matches(words, c.namespace, c.name, ...c.schedules));
   const close = (changed: boolean) => {
@@ -378,7 +399,7 @@ function Runs({ connection }: { connection: ConnectionSummary }) {
         <>
           <section aria-label="CronJobs">
             <h3>CronJobs</h3>
-            {cronJobs.length ? <CronJobsTable cronJobs={cronJobs} jobs={jobsByKey} connectionId={connection.id} onAction={setAction} /> : <p className="muted">{list.cronJobs.length ? 'No CronJob matches the filter.' : `No CronJob in ${where}.`}</p>}
+            {cronJobs.length ? <CronJobsTable cronJobs={cronJobs} jobs={jobsByKey} jobsCut={list.leftOut.jobs > 0} connectionId={connection.id} onAction={setAction} /> : <p className="muted">{list.cronJobs.length ? 'No CronJob matches the filter.' : `No CronJob in ${where}.`}</p>}
           </section>
           <section aria-label="Jobs">
             <h3>Jobs</h3>
@@ -408,7 +429,7 @@ function Runs({ connection }: { connection: ConnectionSummary }) {
                   Workflows could not be read: {list.argo.problem}
                 </p>
               )}
-              {workflows.length ? <WorkflowsTable workflows={workflows} connectionId={connection.id} /> : <p className="muted">{list.argo.workflows.length ? 'No Workflow matches the filter.' : `No Workflow in ${where}.`}</p>}
+              {workflows.length ? <WorkflowsTable workflows={workflows} connectionId={connection.id} listedAt={list.listedAt} /> : <p className="muted">{list.argo.workflows.length ? 'No Workflow matches the filter.' : `No Workflow in ${where}.`}</p>}
               {cronWorkflows.length > 0 && <CronWorkflowsTable cronWorkflows={cronWorkflows} />}
             </section>
           )}
