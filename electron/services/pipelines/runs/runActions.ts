@@ -129,7 +129,8 @@ export function createRunActions(deps: RunActionsDeps): RunActions {
         after: ({ suspended }) => words(suspended),
         undo: ({ suspended, uid }) => ({
           method: 'pipelineRuns.setCronJobSuspended',
-          params: { connectionId, namespace, name, ifUid: uid, suspend: !suspended, ifSuspended: suspended },
+          // The production name typed for the change goes with its undo: the audit log's Undo is itself a confirmed choice.
+          params: { connectionId, namespace, name, ifUid: uid, suspend: !suspended, ifSuspended: suspended, ...(params.confirmName === undefined ? {} : { confirmName: params.confirmName }) },
           label: suspended ? 'Resume the CronJob' : 'Suspend the CronJob again',
         }),
       });

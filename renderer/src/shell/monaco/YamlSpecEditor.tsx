@@ -15,6 +15,8 @@ export const DRY_RUN_OWNER = 'pilothouse-dry-run';
 
 /** How long typing rests before the kinds are looked for again. */
 const SCAN_AFTER_MS = 300;
+/** A change of more characters than this at once is a text that arrived whole, not typing. */
+const WHOLE_TEXT_CHARS = 256;
 
 interface YamlSpecEditorProps {
   value: string;
@@ -190,12 +192,16 @@ export function YamlSpecEditor({ value, onChange, connectionId, problems, proble
   }, [mounted, reveal]);
 
   // The kinds, once typing rests; the schema is asked for only when they (or the connection) change.
+  // A text that arrives whole (a spec opened, a paste) is scanned at once: only typing waits.
+  const [arrived, setArrived] = useState(value);
+  if (Math.abs(value.length - arrived.length) > WHOLE_TEXT_CHARS && value !== arrived) setArrived(value);
   const settled = useDebouncedValue(value, SCAN_AFTER_MS);
   const [kinds, setKinds] = useState(() => scanSpecKinds(value));
   useEffect(() => {
-    const next = scanSpecKinds(settled);
+    const next = scanSpecKinds(settled === value ? settled : arrived);
     setKinds((shown) => (kindsKey(shown) === kindsKey(next) ? shown : next));
-  }, [settled]);
+    // `value` is read only to tell which of the two is newer.
+  }, [settled, arrived]);
 
   const [schema, setSchema] = useState<{ kinds: SpecSchema['kinds']; error?: string }>({ kinds: [] });
   useEffect(() => {
