@@ -10,6 +10,7 @@ import { appContract } from './app';
 import { combineAreas } from './area';
 import { auditContract } from './audit';
 import { connectionsContract } from './connections';
+import { drillsContract } from './drills';
 import { gpuContract } from './gpu';
 import { helmContract } from './helm';
 import { kubeContract } from './kube';
@@ -26,6 +27,7 @@ export * from './alerts';
 export * from './app';
 export * from './audit';
 export * from './connections';
+export * from './drills';
 export * from './gpu';
 export * from './helm';
 export * from './kube';
@@ -43,7 +45,7 @@ export * from './tasks';
 export * from './terminal';
 
 /** Every area's contract, in the order the services build them. */
-export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract, alertsContract, pipelinesContract, pipelineRunsContract] as const;
+export const areaContracts = [appContract, connectionsContract, auditContract, kubeContract, portForwardsContract, tasksContract, rolloutsContract, helmContract, terminalContract, runbooksContract, spendContract, gpuContract, alertsContract, pipelinesContract, pipelineRunsContract, drillsContract] as const;
 
 const contract = combineAreas(areaContracts);
 

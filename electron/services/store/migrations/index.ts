@@ -11,7 +11,8 @@ import { migration010 } from './010_spend_cache';
 import { migration011 } from './011_prometheus_connections';
 import { migration012 } from './012_alerts';
 import { migration013 } from './013_pipeline_specs';
+import { migration014 } from './014_drills';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
