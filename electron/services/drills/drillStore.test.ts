@@ -57,13 +57,15 @@ describe('drill store', () => {
 
   it('marks a backup and a drill left running by a dead process, and says which', () => {
     const s = store();
+    const ns = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', name: 'drill-team-a-1', uid: 'u1' };
     withBackup(s, 'b1', T0);
     s.startDrill({ id: 'd1', source: { kind: 'archive', backupId: 'b1' }, sourceConnectionId: 'c1', sourceConnectionName: 'dev', sourceNamespace: 'team-a', targetConnectionId: 'c2', targetConnectionName: 'dr', targetNamespace: 'drill-team-a-1', startedAt: iso(T0), backupTakenAt: iso(T0), rpoMs: 0, kept: false });
-    s.drillCreated('d1', ['Namespace drill-team-a-1', 'ConfigMap drill-team-a-1/app'], 2);
+    s.drillCreated('d1', [ns, { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespace: 'drill-team-a-1', name: 'app', uid: 'u2' }], 2);
     expect(s.failStoppedBackups(iso(T0)).map((b) => b.id)).toEqual(['b1']);
     expect(s.getBackup('b1')).toMatchObject({ status: 'failed', error: STOPPED_MESSAGE });
     expect(s.interruptStoppedDrills(iso(T0)).map((d) => d.id)).toEqual(['d1']);
     expect(s.getDrill('d1')).toMatchObject({ outcome: 'interrupted', leftovers: 2, created: ['Namespace drill-team-a-1', 'ConfigMap drill-team-a-1/app'] });
+    expect(s.drillCreatedRefs('d1')[0]).toEqual(ns);
   });
 
   it('keeps the newest timeline lines of a drill', () => {

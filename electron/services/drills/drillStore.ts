@@ -26,6 +26,7 @@ import {
 } from '../../../shared/contract/drills';
 import { AppError } from '../../../shared/result';
 import type { Database } from '../store/database';
+import { createdLabel, type CreatedRef } from './drill/drillObjects';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -457,8 +458,8 @@ export function createDrillStore(db: Database) {
         db.prepare(`UPDATE drills SET timeline = ? WHERE id = ?`).run(JSON.stringify(timeline), id);
       })();
     },
-    /** Replaces the list of what the drill's restore created (and what is still there). */
-    drillCreated(id: string, created: string[], leftovers: number): void {
+    /** Replaces the list of what the drill's restore created, and how many of them are still there. */
+    drillCreated(id: string, created: CreatedRef[], leftovers: number): void {
       db.prepare(`UPDATE drills SET created = ?, leftovers = ? WHERE id = ?`).run(JSON.stringify(created), leftovers, id);
     },
     updateDrill(id: string, u: DrillUpdate): void {
@@ -480,14 +481,15 @@ export function createDrillStore(db: Database) {
     },
     getDrill(id: string): DrillDetail {
       const row = drillRow(id);
-      const created = JSON.parse(row.created) as string[];
       return {
         ...drillOf(row),
         timeline: JSON.parse(row.timeline) as DrillEvent[],
         checks: JSON.parse(row.checks) as DrillCheckResult[],
-        created,
+        created: (JSON.parse(row.created) as CreatedRef[]).map(createdLabel),
       };
     },
+    /** What the drill's restore created, as kept for its cleanup. */
+    drillCreatedRefs: (id: string): CreatedRef[] => JSON.parse(drillRow(id).created) as CreatedRef[],
     listDrills(q: { connectionId?: string; namespace?: string; limit: number }): DrillSummary[] {
       const rows = db
         .prepare(

@@ -90,23 +90,37 @@ function versionOf(object: Record<string, unknown> | undefined): string {
   return [`resourceVersion ${metadata.resourceVersion ?? '?'}`, ...(metadata.generation !== undefined ? [`generation ${metadata.generation}`] : [])].join(', ');
 }
 
+/** What a typed confirmation guards, for its refusals: "apply", "Nothing was applied". */
+export interface ConfirmedAction {
+  /** "apply", "restore a drill into it". */
+  verb: string;
+  /** "Nothing was applied". */
+  nothingDone: string;
+}
+
+const APPLY_ACTION: ConfirmedAction = { verb: 'apply', nothingDone: 'Nothing was applied' };
+
 /**
- * Refuses the apply before anything is recorded: an unknown or non-Kubernetes
- * connection, or a production connection (by its labels, shared/production.ts)
- * whose name was not typed exactly. A name typed for another connection is
- * refused too, whatever the labels say.
+ * Refuses the action before anything is recorded: an unknown or
+ * non-Kubernetes connection, or a production connection (by its labels,
+ * shared/production.ts) whose name was not typed exactly. A name typed for
+ * another connection is refused too, whatever the labels say.
  *
  * @returns the connection's name.
  */
-export function checkConfirmation(connections: Pick<ConnectionService, 'list'>, params: Pick<SpecApplyParams, 'connectionId' | 'confirmName'>): string {
+export function checkConfirmation(
+  connections: Pick<ConnectionService, 'list'>,
+  params: Pick<SpecApplyParams, 'connectionId' | 'confirmName'>,
+  action: ConfirmedAction = APPLY_ACTION,
+): string {
   const name = connectionNameOf(connections, params.connectionId);
   const connection = connections.list().find((c) => c.id === params.connectionId);
   const production = connection && productionLabel(connection.labels);
   if (params.confirmName !== undefined && params.confirmName !== name) {
-    throw new AppError('VALIDATION', `The name typed is not "${name}": type the connection's name exactly to apply to it. Nothing was applied`);
+    throw new AppError('VALIDATION', `The name typed is not "${name}": type the connection's name exactly to ${action.verb}. ${action.nothingDone}`);
   }
   if (production && params.confirmName === undefined) {
-    throw new AppError('VALIDATION', `${name} is a production connection (${production}): type its name to confirm the apply. Nothing was applied`);
+    throw new AppError('VALIDATION', `${name} is a production connection (${production}): type its name to confirm the ${action.verb}. ${action.nothingDone}`);
   }
   return name;
 }
