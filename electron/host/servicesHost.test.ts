@@ -186,3 +186,46 @@ describe('notifications from the services', () => {
     expect(shown.map(([title]) => title).slice(3)).toEqual(['trip 0', 'trip 1']);
   });
 });
+
+describe('PDF reports from the services', () => {
+  it('reach the host’s printer only as a capped report with a plain .pdf name; every ask is answered', async () => {
+    let toHost: ((msg: ServicesMessage) => void) | undefined;
+    const replies: HostMessage[] = [];
+    const printed: [string, string][] = [];
+    const host = new ServicesHost({
+      spawn: () => ({
+        send: (msg: HostMessage) => {
+          if (msg.t === 'init') queueMicrotask(() => toHost?.({ t: 'ready' }));
+          if (msg.t === 'reply') replies.push(msg);
+        },
+        onMessage: (listener) => void (toHost = listener),
+        onExit: () => undefined,
+        kill: () => undefined,
+      }),
+      config: { mode: 'desktop', version: '0', dataDir: '/nowhere', secrets: { kind: 'unavailable', reason: 'test' }, nativeFileDialog: false, pdfExport: true },
+      log: () => undefined,
+      savePdf: async (html, fileName) => {
+        if (fileName === 'disk-full.pdf') throw new Error('ENOSPC');
+        printed.push([html, fileName]);
+        return fileName === 'cancel.pdf' ? undefined : `/home/ana/${fileName}`;
+      },
+    });
+    await host.start();
+    toHost!({ t: 'savePdf', id: 1, html: '<h1>Drill passed</h1>', fileName: 'drill-team-a.pdf' });
+    toHost!({ t: 'savePdf', id: 2, html: '<p>x</p>', fileName: '../../etc/cron.d/evil.pdf' });
+    toHost!({ t: 'savePdf', id: 3, html: 'x'.repeat(5 * 1024 * 1024), fileName: 'big.pdf' });
+    toHost!({ t: 'savePdf', id: 4, html: { toString: () => 'sneaky' }, fileName: 'a.pdf' } as unknown as ServicesMessage);
+    toHost!({ t: 'savePdf', id: 5, html: '<p>y</p>', fileName: 'cancel.pdf' });
+    toHost!({ t: 'savePdf', id: 6, html: '<p>z</p>', fileName: 'disk-full.pdf' });
+    await until(() => (replies.length === 6 ? true : undefined));
+    expect(printed).toEqual([
+      ['<h1>Drill passed</h1>', 'drill-team-a.pdf'],
+      ['<p>y</p>', 'cancel.pdf'],
+    ]);
+    const byId = Object.fromEntries(replies.map((r) => [(r as { id: number }).id, r]));
+    expect(byId[1]).toEqual({ t: 'reply', id: 1, value: '/home/ana/drill-team-a.pdf' });
+    for (const id of [2, 3, 4]) expect(byId[id]).toEqual({ t: 'reply', id, error: 'This report cannot be saved as PDF here' });
+    expect(byId[5]).toEqual({ t: 'reply', id: 5 });
+    expect(byId[6]).toEqual({ t: 'reply', id: 6, error: 'The PDF could not be saved (ENOSPC)' });
+  });
+});

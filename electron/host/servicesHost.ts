@@ -33,6 +33,8 @@ export interface ServicesHostOptions {
   chooseFile?(title: string, folder: boolean): Promise<string | undefined>;
   /** Shows an OS notification, where the host can; `title` and `body` are plain text, checked and capped. */
   notify?(title: string, body: string): void;
+  /** Prints a self-contained HTML report (no script) to a PDF file the person picks; resolves with its path, or none when they cancelled. */
+  savePdf?(html: string, fileName: string): Promise<string | undefined>;
   /** Waits before each restart after a crash; the count resets once the process has run for a minute. */
   restartDelaysMs?: number[];
   /** The services keep failing and will not be restarted again: tell the person (`message` is for them). */
@@ -51,6 +53,8 @@ const MAX_QUEUED = 10_000;
 /** A notification's text beyond these is cut: the OS shows little more anyway. */
 const NOTE_TITLE_MAX = 200;
 const NOTE_BODY_MAX = 1_000;
+/** The largest report the host prints: a drill's report with a long timeline is tens of KB. */
+const PDF_HTML_MAX = 4 * 1024 * 1024;
 /** At most this many OS notifications in {@link NOTE_WINDOW_MS}: a burst of trips must not bury the desktop; the toasts and the tray keep them all. */
 const NOTES_PER_WINDOW = 5;
 const NOTE_WINDOW_MS = 60_000;
@@ -189,6 +193,19 @@ export class ServicesHost {
         const answer = (value?: string) => child.send({ t: 'reply', id: msg.id, ...(value ? { value } : {}) });
         if (!this.options.chooseFile) return answer();
         this.options.chooseFile(msg.title, msg.folder === true).then(answer, () => answer());
+        return;
+      }
+      case 'savePdf': {
+        const answer = (reply: { value?: string; error?: string }) => child.send({ t: 'reply', id: msg.id, ...reply });
+        // Checked like any message: two strings, the report capped, the suggested name a plain file name.
+        const { html, fileName } = msg;
+        if (!this.options.savePdf || typeof html !== 'string' || typeof fileName !== 'string' || html.length > PDF_HTML_MAX || !/^[\w.-]{1,120}\.pdf$/.test(fileName)) {
+          return answer({ error: 'This report cannot be saved as PDF here' });
+        }
+        this.options.savePdf(html, fileName).then(
+          (value) => answer(value ? { value } : {}),
+          (err: unknown) => answer({ error: `The PDF could not be saved (${err instanceof Error ? err.message : 'unknown error'})` }),
+        );
         return;
       }
       case 'notify':

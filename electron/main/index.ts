@@ -11,6 +11,7 @@ import { desktopSecrets } from './desktopSecrets';
 import { installMenu } from './menu';
 import { sqliteBindingForElectron } from './nativeBinding';
 import { registerAppScheme, serveRenderer } from './protocol';
+import { saveReportPdf } from './reportPdf';
 import { spawnUtilityServices } from './utilityServices';
 import { createMainWindow, denyPermissions, hardenWebContents, isTrustedUrl } from './window';
 import { connectWindow } from './windowSessions';
@@ -62,6 +63,7 @@ async function start(): Promise<void> {
         secrets: desktopSecrets(userData),
         sqliteBinding: sqliteBindingForElectron(app.getAppPath()),
         nativeFileDialog: true,
+        pdfExport: true,
         nativeNotifications: Notification.isSupported(),
       },
       log: (message, fields) => console.warn(message, fields ?? ''),
@@ -72,6 +74,7 @@ async function start(): Promise<void> {
         return result.canceled ? undefined : result.filePaths[0];
       },
       notify: (title, body) => new Notification({ title, body }).show(),
+      savePdf: (html, fileName) => saveReportPdf(mainWindow, html, fileName),
     });
     host = services;
     await services.start();

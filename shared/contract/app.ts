@@ -12,6 +12,8 @@ export const AppInfo = z.object({
   capabilities: z.object({
     /** A native file picker that returns a path (desktop only). */
     nativeFileDialog: z.boolean(),
+    /** Reports can be saved as PDF (desktop only: the host prints them); absent means no. */
+    pdfExport: z.boolean().optional(),
   }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

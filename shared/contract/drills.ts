@@ -347,6 +347,8 @@ export const drillsContract = defineArea('drills', {
     'drills.get': method(z.object({ id: Id }), DrillDetail),
     /** A drill's report as Markdown or HTML (the HTML is self-contained, no script). */
     'drills.report': method(z.object({ id: Id, format: z.enum(['markdown', 'html']) }), DrillReport),
+    /** Saves a drill's report as PDF where the person picks (desktop: `app.info`'s `pdfExport`); UNSUPPORTED elsewhere. No path when they cancelled. */
+    'drills.savePdf': method(z.object({ id: Id }), z.object({ path: z.string().optional() })),
     /** Deletes what a kept, failed or interrupted drill left behind, as a task. */
     'drills.cleanup': method(z.object({ id: Id, confirmName: z.string().max(253).optional() }), z.object({ taskId: z.string(), task: TaskSummary })),
     /** Velero's Backups, Schedules and Restores on a connection. */

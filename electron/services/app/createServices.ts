@@ -41,6 +41,8 @@ export interface PlatformAdapters {
   chooseFile?: (title: string, folder?: boolean) => Promise<string | undefined>;
   /** OS notifications (desktop): a guarded rollout rolled back; absent in browser mode, where a toast says it. */
   notify?: Notify;
+  /** Prints a self-contained HTML report to a PDF file the person picks (desktop); absent in browser mode. */
+  savePdf?: (html: string, fileName: string) => Promise<string | undefined>;
   /** better_sqlite3.node for this runtime, when it is not the default build. */
   sqliteBinding?: string;
   environment?: SourceEnvironment;
@@ -82,7 +84,7 @@ export function createServices(platform: PlatformAdapters): Services {
     mode: platform.mode,
     platform: process.platform,
     secretStorage: platform.secretBox.description,
-    capabilities: { nativeFileDialog: Boolean(platform.chooseFile) },
+    capabilities: { nativeFileDialog: Boolean(platform.chooseFile), pdfExport: Boolean(platform.savePdf) },
   }));
   const audit = createAuditArea({ db, hub, log, call: (method, params, ctx) => dispatch(handlers, method, params, ctx, log) });
   const connections = createConnectionsArea({

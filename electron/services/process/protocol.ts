@@ -22,6 +22,8 @@ export interface ServicesConfig {
   sqliteBinding?: string;
   /** The host can show a native file picker (desktop). */
   nativeFileDialog: boolean;
+  /** The host can print an HTML report to a PDF file the person picks (desktop): the services send `savePdf` messages. */
+  pdfExport?: boolean;
   /** The host shows OS notifications (desktop): the services send `notify` messages. */
   nativeNotifications?: boolean;
   /** Also log to stderr. */
@@ -36,7 +38,8 @@ export type HostMessage =
   | { t: 'frame'; session: string; frame: SessionFrame }
   | { t: 'end'; session: string }
   | { t: 'command'; command: AppCommandId }
-  | { t: 'reply'; id: number; value?: string }
+  /** The answer to `chooseFile` or `savePdf`: the path, none when the person cancelled, or why it failed (a sentence for a person). */
+  | { t: 'reply'; id: number; value?: string; error?: string }
   /** Close every area and exit. */
   | { t: 'shutdown' };
 
@@ -49,5 +52,7 @@ export type ServicesMessage =
   | { t: 'close'; session: string; code: number; reason: string }
   /** The services need the host's native file picker. */
   | { t: 'chooseFile'; id: number; title: string; folder?: boolean }
+  /** The services need the host to print a self-contained HTML report (no script) to a PDF file the person picks; `fileName` is the suggested name. */
+  | { t: 'savePdf'; id: number; html: string; fileName: string }
   /** An OS notification for the person (a guarded rollout rolled back); plain text. */
   | { t: 'notify'; title: string; body: string };

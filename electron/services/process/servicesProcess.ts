@@ -48,11 +48,14 @@ function parentChannel(): ParentChannel {
   };
 }
 
-function start(
-  config: ServicesConfig,
-  chooseFile: ((title: string, folder?: boolean) => Promise<string | undefined>) | undefined,
-  notify: Notify | undefined,
-): { services: Services; sessions: SessionServer; release: () => void } {
+/** What the services ask of the host, when it can. */
+interface HostAdapters {
+  chooseFile?: (title: string, folder?: boolean) => Promise<string | undefined>;
+  savePdf?: (html: string, fileName: string) => Promise<string | undefined>;
+  notify?: Notify;
+}
+
+function start(config: ServicesConfig, { chooseFile, savePdf, notify }: HostAdapters): { services: Services; sessions: SessionServer; release: () => void } {
   const release = lockDataDir(config.dataDir);
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'pilothouse.log'), stderr: config.logToStderr });
   const secrets = config.secrets;
@@ -63,7 +66,7 @@ function start(
         ? AesGcmSecretBox.fromKeyFile(secrets.file)
         : new UnavailableSecretBox(secrets.reason);
   try {
-    const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile, notify });
+    const services = createServices({ mode: config.mode, version: config.version, dataDir: config.dataDir, secretBox, sqliteBinding: config.sqliteBinding, logger, chooseFile, savePdf, notify });
     return { services, sessions: createSessionServer(services), release };
   } catch (err) {
     release();
@@ -75,15 +78,17 @@ function start(
 export function runServicesProcess(): void {
   const parent = parentChannel();
   let running: ReturnType<typeof start> | undefined;
-  // The desktop's native file picker lives in the host: ask it, and wait for its reply.
-  const pickers = new Map<number, (path: string | undefined) => void>();
+  // The desktop's native file picker and PDF printer live in the host: ask it, and wait for its reply.
+  const pickers = new Map<number, (reply: { value?: string; error?: string }) => void>();
   let nextPicker = 1;
-  const chooseFile = (title: string, folder = false) =>
-    new Promise<string | undefined>((resolve) => {
+  const askHost = (ask: (id: number) => ServicesMessage) =>
+    new Promise<string | undefined>((resolve, reject) => {
       const id = nextPicker++;
-      pickers.set(id, resolve);
-      parent.send({ t: 'chooseFile', id, title, ...(folder ? { folder } : {}) });
+      pickers.set(id, ({ value, error }) => (error ? reject(new AppError('INTERNAL', error)) : resolve(value)));
+      parent.send(ask(id));
     });
+  const chooseFile = (title: string, folder = false) => askHost((id) => ({ t: 'chooseFile', id, title, ...(folder ? { folder } : {}) }));
+  const savePdf = (html: string, fileName: string) => askHost((id) => ({ t: 'savePdf', id, html, fileName }));
 
   /** Closes every area and the data file (waiting briefly for running tasks' cleanups), then exits. */
   const closeAndExit = () => {
@@ -104,7 +109,11 @@ export function runServicesProcess(): void {
       if (running) return;
       try {
         const notify: Notify = (note) => parent.send({ t: 'notify', ...note });
-        running = start(msg.config, msg.config.nativeFileDialog ? chooseFile : undefined, msg.config.nativeNotifications ? notify : undefined);
+        running = start(msg.config, {
+          chooseFile: msg.config.nativeFileDialog ? chooseFile : undefined,
+          savePdf: msg.config.pdfExport ? savePdf : undefined,
+          notify: msg.config.nativeNotifications ? notify : undefined,
+        });
         parent.send({ t: 'ready' });
       } catch (err) {
         // Only AppErrors are written for people; anything else is named, not detailed.
@@ -143,7 +152,7 @@ export function runServicesProcess(): void {
       case 'command':
         return services.hub.publish('app.command', { command: msg.command });
       case 'reply':
-        pickers.get(msg.id)?.(msg.value);
+        pickers.get(msg.id)?.(msg);
         pickers.delete(msg.id);
         return;
       case 'shutdown':
