@@ -1,0 +1,231 @@
+import { useId, useState, type FormEvent } from 'react';
+import { DrillRequest, type ConnectionSummary, type DrillSource, type TaskSummary } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { DialogFooter } from '../../shell/DialogFooter';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { formatTime } from '../../shell/format';
+import { Modal } from '../../shell/Modal';
+import { useQuery } from '../../ui/useQuery';
+import { TypedConfirmation } from '../clusters/actions/ActionDialog';
+import { useProductionMarks } from '../connections/productionMarks';
+import { productionLabel } from '../../../../shared/production';
+import { ConnectionField, DurationField, TextField } from './DrillFields';
+import { joinDuration, problemsOf, type DurationUnit } from './drillsFormat';
+import { PhasedTaskView } from './PhasedTaskView';
+
+/** What a drill dialog opens with: a backup's row, a namespace's row, a Velero backup. */
+export interface DrillDialogInitial {
+  source?: DrillSource;
+  namespace?: string;
+  /** The page's connection: the source's cluster, and the default target. */
+  connectionId?: string;
+}
+
+interface DrillDialogProps {
+  initial: DrillDialogInitial;
+  clusters: readonly ConnectionSummary[];
+  onClose(): void;
+  /** The drill ended: the page reads again. */
+  onChanged(): void;
+}
+
+/**
+ * Starts a drill: a source (a Pilothouse backup or a Velero one), the
+ * namespace to restore, where to restore it (the same cluster or another,
+ * into `drill-<namespace>-<time>` unless named), whether to keep it, how long
+ * workloads may take to be ready; the target's name typed when it is
+ * production. Then the drill at work, phase by phase, with Cancel.
+ */
+export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDialogProps) {
+  const [kind, setKind] = useState<DrillSource['kind']>(initial.source?.kind ?? 'archive');
+  const [backupId, setBackupId] = useState(initial.source?.kind === 'archive' ? initial.source.backupId : '');
+  const [veleroConnectionId, setVeleroConnectionId] = useState(initial.source?.kind === 'velero' ? initial.source.connectionId : (initial.connectionId ?? clusters[0]?.id ?? ''));
+  const [veleroBackup, setVeleroBackup] = useState(initial.source?.kind === 'velero' ? initial.source.backupName : '');
+  const [namespace, setNamespace] = useState(initial.namespace ?? '');
+  const [chosenTarget, setTargetConnectionId] = useState(initial.connectionId ?? '');
+  const [targetNamespace, setTargetNamespace] = useState('');
+  const [allowExisting, setAllowExisting] = useState(false);
+  const [keep, setKeep] = useState(false);
+  const [timeoutAmount, setTimeoutAmount] = useState('');
+  const [timeoutUnit, setTimeoutUnit] = useState<DurationUnit>('minutes');
+  const [typed, setTyped] = useState('');
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const [started, setStarted] = useState<TaskSummary>();
+  const allowId = useId();
+  const marks = useProductionMarks((s) => s.marked);
+
+  const backups = useQuery('drills.backups', kind === 'archive' ? {} : null);
+  const velero = useQuery('drills.velero', kind === 'velero' && veleroConnectionId ? { connectionId: veleroConnectionId } : null);
+  const archives = (backups.value ?? []).filter((b) => b.status === 'complete');
+  // From a namespace's row: its newest complete backup on that cluster (the list is newest first).
+  const backup = backupId ? archives.find((b) => b.id === backupId) : archives.find((b) => b.connectionId === initial.connectionId && initial.namespace !== undefined && b.namespaces.includes(initial.namespace));
+  const veleroBackups = velero.value?.installed ? velero.value.backups : [];
+  const chosenVelero = veleroBackups.find((b) => b.name === veleroBackup);
+  // The namespaces a source holds, when it says: an archive's list, a Velero backup's (unless "*").
+  const offered = kind === 'archive' ? (backup?.namespaces ?? []) : chosenVelero && !chosenVelero.namespaces.includes('*') ? chosenVelero.namespaces : [];
+  // Velero restores into its own cluster: the target is the source's connection.
+  const targetConnectionId = kind === 'velero' ? veleroConnectionId : chosenTarget || backup?.connectionId || '';
+  const target = clusters.find((c) => c.id === targetConnectionId);
+  const production = target !== undefined && productionLabel(target.labels, marks) !== undefined;
+  const unconfirmed = production && typed !== target.name;
+  const shownNamespace = namespace || (offered.length === 1 ? offered[0] : '');
+
+  const chooseBackup = (id: string) => {
+    setBackupId(id);
+    const chosen = archives.find((b) => b.id === id);
+    if (chosen && !chosen.namespaces.includes(namespace)) setNamespace(chosen.namespaces.length === 1 ? chosen.namespaces[0] : '');
+  };
+
+  const start = async (e: FormEvent) => {
+    e.preventDefault();
+    if (unconfirmed) return;
+    const source = kind === 'archive' ? { kind, backupId: backup?.id ?? '' } : { kind, connectionId: veleroConnectionId, backupName: veleroBackup.trim() };
+    const seconds = timeoutAmount.trim() ? joinDuration(timeoutAmount, timeoutUnit) : undefined;
+    const parsed = DrillRequest.safeParse({
+      source,
+      namespace: shownNamespace.trim(),
+      targetConnectionId,
+      ...(targetNamespace.trim() ? { targetNamespace: targetNamespace.trim() } : {}),
+      allowExistingNamespace: allowExisting,
+      keep,
+      ...(seconds === undefined ? {} : { readyTimeoutSeconds: seconds }),
+      ...(production ? { confirmName: typed } : {}),
+    });
+    if (!parsed.success) {
+      const found = problemsOf(parsed.error);
+      if (kind === 'archive' && !backup) found['source.backupId'] = 'Choose a backup';
+      setProblems(found);
+      return;
+    }
+    setProblems({});
+    setBusy(true);
+    setError(undefined);
+    try {
+      setStarted((await call('drills.start', parsed.data)).task);
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  };
+
+  if (started) {
+    return (
+      <Modal label="Drill" onClose={onClose} wide>
+        <h2>
+          Drill of {shownNamespace} on {target?.name ?? targetConnectionId}
+        </h2>
+        <PhasedTaskView started={started} onClose={onClose} onEnded={onChanged} />
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal label="Start a drill" onClose={onClose} wide>
+      <form onSubmit={(e) => void start(e)} noValidate>
+        <h2>Start a drill</h2>
+        <p className="muted">Restores a backup somewhere safe, waits for its workloads to be ready, verifies it against the backup, measures RTO and RPO, then cleans up and writes a report.</p>
+        <fieldset className="choices">
+          <legend>Source</legend>
+          <label className="check">
+            <input type="radio" name="drill-source" checked={kind === 'archive'} onChange={() => setKind('archive')} /> A Pilothouse backup
+          </label>
+          <label className="check">
+            <input type="radio" name="drill-source" checked={kind === 'velero'} onChange={() => setKind('velero')} /> A Velero backup
+          </label>
+        </fieldset>
+        {kind === 'archive' ? (
+          <label className="field">
+            <span>Backup</span>
+            <select value={backup?.id ?? ''} aria-invalid={problems['source.backupId'] ? true : undefined} onChange={(e) => chooseBackup(e.target.value)}>
+              {!backup && <option value="">{backups.loading ? 'Reading backups…' : archives.length ? 'Choose…' : 'No complete backup yet'}</option>}
+              {archives.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.namespaces.join(', ')} on {b.connectionName}, {formatTime(b.takenAt)} ({b.destinationName})
+                </option>
+              ))}
+            </select>
+            {problems['source.backupId'] && <span className="field-error">{problems['source.backupId']}</span>}
+          </label>
+        ) : (
+          <>
+            <ConnectionField label="Cluster running Velero" connections={clusters} value={veleroConnectionId} onChange={setVeleroConnectionId} />
+            {velero.value?.installed === false && <p className="notice">Velero is not installed on this cluster: its Backup kind is not served.</p>}
+            {veleroBackups.length > 0 ? (
+              <label className="field">
+                <span>Velero backup</span>
+                <select value={veleroBackup} onChange={(e) => setVeleroBackup(e.target.value)}>
+                  {!chosenVelero && <option value="">Choose…</option>}
+                  {veleroBackups.map((b) => (
+                    <option key={`${b.namespace}/${b.name}`} value={b.name}>
+                      {b.name} ({b.phase ?? 'no phase'}
+                      {b.createdAt ? `, ${formatTime(b.createdAt)}` : ''})
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <TextField label="Velero backup" value={veleroBackup} problem={problems['source.backupName']} onChange={setVeleroBackup} mono />
+            )}
+          </>
+        )}
+        {offered.length > 1 ? (
+          <label className="field">
+            <span>Namespace to restore</span>
+            <select value={shownNamespace} onChange={(e) => setNamespace(e.target.value)}>
+              {!offered.includes(shownNamespace) && <option value="">Choose…</option>}
+              {offered.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+            {problems.namespace && <span className="field-error">{problems.namespace}</span>}
+          </label>
+        ) : (
+          <TextField label="Namespace to restore" value={shownNamespace} problem={problems.namespace} onChange={setNamespace} mono />
+        )}
+        <ConnectionField
+          label="Restore on"
+          connections={clusters}
+          value={targetConnectionId}
+          disabled={kind === 'velero'}
+          onChange={setTargetConnectionId}
+          hint={kind === 'velero' ? 'Velero restores into its own cluster.' : 'The same cluster, or another one to prove the backup restores elsewhere.'}
+        />
+        <TextField
+          label="Restore into namespace"
+          value={targetNamespace}
+          problem={problems.targetNamespace}
+          placeholder={`drill-${shownNamespace || '<namespace>'}-<time>`}
+          onChange={setTargetNamespace}
+          mono
+          hint="Leave empty for a new namespace named after the drill."
+        />
+        <label className="check">
+          <input type="checkbox" checked={allowExisting} aria-describedby={allowId} onChange={(e) => setAllowExisting(e.target.checked)} /> Allow a namespace that exists
+        </label>
+        <p id={allowId} className="muted">
+          Without it a drill into a namespace that already exists is refused, so a drill never mixes with or overwrites objects it did not create. Tick it only for a namespace kept for drills.
+        </p>
+        <label className="check">
+          <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.target.checked)} /> Keep the restored namespace afterwards (Clean up… in the history removes it later)
+        </label>
+        <DurationField label="Wait for ready at most" amount={timeoutAmount} unit={timeoutUnit} placeholder="RTO target, else 10 minutes" problem={problems.readyTimeoutSeconds} onChange={(a, u) => {
+          setTimeoutAmount(a);
+          setTimeoutUnit(u);
+        }} />
+        {production && target && (
+          <div className="notice notice-production">
+            <strong>Production</strong>
+            <p>{target.name} is a production cluster: the drill creates objects there.</p>
+            <TypedConfirmation expected={target.name} what="the connection's name" actionLabel="Start drill" value={typed} onChange={setTyped} />
+          </div>
+        )}
+        {problems.targetConnectionId && <p className="field-error">Choose where to restore.</p>}
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: !production }} action={{ label: 'Start drill', busyLabel: 'Starting the drill…', busy, danger: production, disabled: unconfirmed }} />
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,322 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ConnectionSummary, DrillSummary, TaskSummary } from '../../../../shared/contract';
+import { productionLabel } from '../../../../shared/production';
+import { call } from '../../api/client';
+import { saveBlob } from '../../shell/charts/download';
+import { TimeSeriesChart } from '../../shell/charts/TimeSeriesChart';
+import { DialogFooter } from '../../shell/DialogFooter';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { describeError, type ErrorView } from '../../shell/errorActions';
+import { formatTime, plural } from '../../shell/format';
+import { Modal } from '../../shell/Modal';
+import { useNow } from '../../ui/useNow';
+import { useQuery } from '../../ui/useQuery';
+import { TypedConfirmation } from '../clusters/actions/ActionDialog';
+import { useProductionMarks } from '../connections/productionMarks';
+import { durationText, namespaceKey, OUTCOME_TONE, rtoTrend } from './drillsFormat';
+import { Figure, When } from './NamespacesView';
+import { PhasedTaskView } from './PhasedTaskView';
+
+/** "team-a on prod-eu → drill-team-a-… on staging". */
+function SourceToTarget({ drill }: { drill: DrillSummary }) {
+  return (
+    <>
+      <span className="mono">{drill.sourceNamespace}</span> on {drill.sourceConnectionName}
+      {drill.source.kind === 'velero' && <span className="badge tone-neutral drills-flag">Velero</span>} → <span className="mono">{drill.targetNamespace}</span> on {drill.targetConnectionName}
+    </>
+  );
+}
+
+/** Cleans up what a drill left behind, as a task; the target cluster's name typed when it is production. */
+function CleanupDialog({ drill, clusters, onClose, onChanged }: { drill: DrillSummary; clusters: readonly ConnectionSummary[]; onClose(): void; onChanged(): void }) {
+  const marks = useProductionMarks((s) => s.marked);
+  const target = clusters.find((c) => c.id === drill.targetConnectionId);
+  const production = target !== undefined && productionLabel(target.labels, marks) !== undefined;
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorView>();
+  const [started, setStarted] = useState<TaskSummary>();
+  const label = `Clean up ${drill.targetNamespace}`;
+  const run = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setStarted((await call('drills.cleanup', { id: drill.id, ...(production ? { confirmName: typed } : {}) })).task);
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal label={label} onClose={onClose}>
+      <h2>{label}</h2>
+      {started ? (
+        <PhasedTaskView started={started} onClose={onClose} onEnded={onChanged} />
+      ) : (
+        <>
+          <p>
+            Deletes the {plural(drill.leftovers, 'object')} this drill created that are still in <span className="mono">{drill.targetNamespace}</span> on {drill.targetConnectionName}
+            {drill.kept ? ', and the namespace it kept' : ''}. Nothing it did not create is touched.
+          </p>
+          {production && target && <TypedConfirmation expected={target.name} what="the connection's name" actionLabel="Clean up" value={typed} onChange={setTyped} />}
+          <DialogFooter
+            error={error}
+            dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: !production }}
+            action={{ label: 'Clean up', busyLabel: 'Starting…', busy, danger: true, disabled: production && typed !== target?.name, onClick: () => void run() }}
+          />
+        </>
+      )}
+    </Modal>
+  );
+}
+
+/** A drill's report: its timeline, each check with what it found, what it created; exported as Markdown or HTML. */
+function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: string; onClose(): void }) {
+  const query = useQuery('drills.get', { id }, { refreshKey, keepPrevious: true });
+  const [exporting, setExporting] = useState<'markdown' | 'html'>();
+  const [exportError, setExportError] = useState<ErrorView>();
+  const headingId = useId();
+  const drill = query.value?.id === id ? query.value : undefined;
+  const ref = useRef<HTMLElement>(null);
+  // The report opens under the table: brought into view, as the button that opened it may be far above.
+  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest' }), [id]);
+
+  const exportAs = async (format: 'markdown' | 'html') => {
+    setExporting(format);
+    setExportError(undefined);
+    try {
+      const report = await call('drills.report', { id, format });
+      saveBlob(report.fileName, new Blob([report.text], { type: report.mimeType }));
+    } catch (err) {
+      setExportError(describeError(err));
+    } finally {
+      setExporting(undefined);
+    }
+  };
+
+  return (
+    <section ref={ref} className="detail drills-detail" aria-labelledby={headingId}>
+      <div className="detail-head">
+        <h2 id={headingId}>{drill ? <SourceToTarget drill={drill} /> : 'Drill'}</h2>
+        <div className="button-row">
+          <button type="button" disabled={!drill || exporting !== undefined} onClick={() => void exportAs('markdown')}>
+            {exporting === 'markdown' ? 'Exporting…' : 'Export Markdown'}
+          </button>
+          <button type="button" disabled={!drill || exporting !== undefined} onClick={() => void exportAs('html')}>
+            {exporting === 'html' ? 'Exporting…' : 'Export HTML'}
+          </button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+      {exportError && <ErrorNotice error={{ ...exportError, title: `Could not export the report: ${exportError.title.toLowerCase()}` }} />}
+      {query.error !== undefined && <ErrorNotice error={{ ...describeError(query.error, { refresh: query.refetch }), title: 'Could not read the drill' }} />}
+      {!drill && query.loading && <p className="muted">Reading the drill…</p>}
+      {drill && (
+        <>
+          <p>
+            <span className={`badge ${OUTCOME_TONE[drill.outcome]}`}>{drill.outcome}</span> Started {formatTime(drill.startedAt)}
+            {drill.finishedAt ? `, ended ${formatTime(drill.finishedAt)}` : ''}. Backup taken {formatTime(drill.backupTakenAt)}.
+          </p>
+          {drill.error && <p className="field-error">{drill.error}</p>}
+          <dl className="facts">
+            <dt>RTO</dt>
+            <dd>
+              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} />
+            </dd>
+            <dt>RPO</dt>
+            <dd>
+              <Figure ms={drill.rpoMs} targetMs={drill.rpoTargetMs} />
+            </dd>
+          </dl>
+          <h3>Timeline</h3>
+          <ol className="drills-timeline" aria-label="Timeline">
+            {drill.timeline.map((e, i) => (
+              <li key={i}>
+                <time dateTime={e.at} className="muted">
+                  {formatTime(e.at)}
+                </time>{' '}
+                <strong>{e.phase}</strong>: {e.message}
+              </li>
+            ))}
+          </ol>
+          <h3>Checks</h3>
+          {drill.checks.length ? (
+            <table className="data" aria-label="Checks">
+              <thead>
+                <tr>
+                  <th>Check</th>
+                  <th>Result</th>
+                  <th>Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {drill.checks.map((c, i) => (
+                  <tr key={i}>
+                    <td>{c.name}</td>
+                    <td>
+                      <span className={`badge ${c.passed ? 'tone-ok' : 'tone-bad'}`}>{c.passed ? 'passed' : 'failed'}</span>
+                    </td>
+                    <td>{c.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">No check ran{drill.outcome === 'running' ? ' yet' : ''}.</p>
+          )}
+          <details>
+            <summary>Created {plural(drill.created.length, 'object')}</summary>
+            <ul className="mono drills-created">
+              {drill.created.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The RTO of one namespace's drills over time, the target as a line, failed drills in their own colour. */
+function RtoTrend({ drills }: { drills: readonly DrillSummary[] }) {
+  const keys = useMemo(() => [...new Set(drills.map(namespaceKey))], [drills]);
+  const [chosen, setChosen] = useState<string>();
+  const key = chosen !== undefined && keys.includes(chosen) ? chosen : keys[0];
+  const data = useMemo(() => rtoTrend(drills.filter((d) => namespaceKey(d) === key)), [drills, key]);
+  if (key === undefined) return null;
+  return (
+    <section className="drills-trend" aria-label="RTO trend">
+      <div className="page-header">
+        <h3>RTO trend</h3>
+        {keys.length > 1 && (
+          <label className="field inline">
+            <span>Namespace</span>
+            <select value={key} onChange={(e) => setChosen(e.target.value)}>
+              {keys.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <TimeSeriesChart title={`RTO of ${key}`} data={data} mode="bars" height={200} format={(s) => durationText(s * 1000)} />
+      <p className="muted">A failed drill whose workloads never became ready is drawn at the time it waited: its RTO was at least that.</p>
+    </section>
+  );
+}
+
+interface HistoryViewProps {
+  connectionId?: string;
+  refreshKey: string;
+  clusters: readonly ConnectionSummary[];
+  onChanged(): void;
+}
+
+/** Every drill, newest first: how it went against its targets, its checks, what it left; its report, and the RTO trend. */
+export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: HistoryViewProps) {
+  const now = useNow();
+  const query = useQuery('drills.list', connectionId ? { connectionId } : {}, { refreshKey, keepPrevious: true });
+  const [shown, setShown] = useState<string>();
+  const [cleaning, setCleaning] = useState<DrillSummary>();
+  const drills = useMemo(() => [...(query.value ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt)), [query.value]);
+
+  return (
+    <>
+      <div className="page-header">
+        <p className="muted" aria-live="polite">
+          {query.value ? plural(drills.length, 'drill') : query.loading ? 'Reading the history…' : ''}
+        </p>
+        <button type="button" onClick={query.refetch} disabled={query.loading}>
+          {query.loading ? 'Reading…' : 'Refresh'}
+        </button>
+      </div>
+      {query.error !== undefined && <ErrorNotice error={{ ...describeError(query.error, { refresh: query.refetch }), title: 'Could not read the drill history' }} />}
+      {query.value && drills.length === 0 && (
+        <div className="empty">
+          <p>No drill has run yet. Start one from a backup (Backups tab, “Drill…”) or from a namespace (Namespaces tab, “Drill now…”).</p>
+        </div>
+      )}
+      {drills.length > 0 && (
+        <>
+          <RtoTrend drills={drills} />
+          <div className="table-scroll">
+            <table className="data drills-table" aria-label="Drills">
+              <thead>
+                <tr>
+                  <th>Started</th>
+                  <th>Outcome</th>
+                  <th>Source → target</th>
+                  <th>RTO</th>
+                  <th>RPO</th>
+                  <th>Checks</th>
+                  <th>Left behind</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {drills.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <When iso={d.startedAt} now={now} />
+                    </td>
+                    <td>
+                      <span className={`badge ${OUTCOME_TONE[d.outcome]}`} title={d.error}>
+                        {d.outcome}
+                      </span>
+                    </td>
+                    <td>
+                      <SourceToTarget drill={d} />
+                    </td>
+                    <td>
+                      <Figure ms={d.rtoMs} targetMs={d.rtoTargetMs} />
+                    </td>
+                    <td>
+                      <Figure ms={d.rpoMs} targetMs={d.rpoTargetMs} />
+                    </td>
+                    <td>
+                      {d.checksPassed} passed
+                      {d.checksFailed > 0 && <span className="tone-bad">, {d.checksFailed} failed</span>}
+                    </td>
+                    <td>
+                      {d.leftovers > 0 || d.kept ? (
+                        <>
+                          {d.leftovers > 0 ? plural(d.leftovers, 'object') : 'kept'}{' '}
+                          <button type="button" disabled={d.outcome === 'running'} onClick={() => setCleaning(d)}>
+                            Clean up…
+                          </button>
+                        </>
+                      ) : (
+                        <span className="muted">nothing</span>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      <button type="button" aria-pressed={d.id === shown} onClick={() => setShown(d.id === shown ? undefined : d.id)}>
+                        Report
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {shown && <DrillDetailView id={shown} refreshKey={refreshKey} onClose={() => setShown(undefined)} />}
+      {cleaning && (
+        <CleanupDialog
+          drill={cleaning}
+          clusters={clusters}
+          onClose={() => setCleaning(undefined)}
+          onChanged={onChanged}
+        />
+      )}
+    </>
+  );
+}
