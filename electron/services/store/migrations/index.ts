@@ -12,7 +12,8 @@ import { migration011 } from './011_prometheus_connections';
 import { migration012 } from './012_alerts';
 import { migration013 } from './013_pipeline_specs';
 import { migration014 } from './014_drills';
+import { migration015 } from './015_drill_alerts';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014, migration015];
