@@ -7,7 +7,7 @@ const ConnectionId = z.string({ error: 'Choose a connection' }).trim().min(1, 'C
 export const MAX_ALERT_RULES = 100;
 
 /** What a rule watches. */
-export const AlertRuleKind = z.enum(['idle-gpu-cost', 'daily-spend', 'gpu-node-not-ready']);
+export const AlertRuleKind = z.enum(['idle-gpu-cost', 'daily-spend', 'gpu-node-not-ready', 'drill-overdue']);
 export type AlertRuleKind = z.infer<typeof AlertRuleKind>;
 
 /** How each kind of rule is named in the UI. */
@@ -15,6 +15,7 @@ export const ALERT_RULE_KINDS: Record<AlertRuleKind, { label: string; descriptio
   'idle-gpu-cost': { label: 'Idle GPU cost', description: 'A pod holds GPUs that stay below a utilisation over a window and cost more than an amount per hour' },
   'daily-spend': { label: 'Daily spend over budget', description: "An AWS account's cost for a day (Cost Explorer, UTC) is over a budget" },
   'gpu-node-not-ready': { label: 'GPU node not Ready', description: 'A node with GPUs whose Ready condition is not True' },
+  'drill-overdue': { label: 'DR drill overdue', description: 'A namespace with drill targets whose last passing drill is older than its interval (or that never passed one)' },
 };
 
 const money = (what: string, max: number) =>
@@ -51,11 +52,22 @@ export type DailySpendParams = z.infer<typeof DailySpendParams>;
 export const GpuNodeNotReadyParams = z.object({ clusterConnectionId: ConnectionId }).strict();
 export type GpuNodeNotReadyParams = z.infer<typeof GpuNodeNotReadyParams>;
 
+/**
+ * A DR drill overdue: fires per namespace with drill targets (#21) whose last
+ * passing drill is older than the target's interval, or that never passed
+ * one; on one cluster connection, or on every stored one when none is named.
+ * A warning; critical once more than twice the interval has gone by since the
+ * last pass, or when drills were run and none ever passed.
+ */
+export const DrillOverdueParams = z.object({ clusterConnectionId: ConnectionId.optional() }).strict();
+export type DrillOverdueParams = z.infer<typeof DrillOverdueParams>;
+
 /** A rule's kind with its params, checked together. */
 export const AlertRuleSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('idle-gpu-cost'), params: IdleGpuCostParams }).strict(),
   z.object({ kind: z.literal('daily-spend'), params: DailySpendParams }).strict(),
   z.object({ kind: z.literal('gpu-node-not-ready'), params: GpuNodeNotReadyParams }).strict(),
+  z.object({ kind: z.literal('drill-overdue'), params: DrillOverdueParams }).strict(),
 ]);
 export type AlertRuleSpec = z.infer<typeof AlertRuleSpec>;
 
@@ -123,10 +135,10 @@ export const Alert = z.object({
   severity: AlertSeverity,
   title: z.string(),
   detail: z.string(),
-  /** The figure the rule compares, when there is one: USD per hour, USD. */
+  /** The figure the rule compares, when there is one: USD per hour, USD, days since a drill passed. */
   value: z.number().nullable(),
   threshold: z.number().nullable(),
-  /** The unit of `value` and `threshold`: "USD/h", "USD". */
+  /** The unit of `value` and `threshold`: "USD/h", "USD", "days". */
   unit: z.string().nullable(),
   firstSeen: z.string(),
   /** The last evaluation that found the condition holding. */

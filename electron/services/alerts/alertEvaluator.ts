@@ -15,7 +15,7 @@ import { AppError } from '../../../shared/result';
 import type { ConnectionService } from '../connections/connectionService';
 import type { Logger } from '../logging/logger';
 import type { Notify } from '../rollouts/rolloutGuards';
-import { dailySpendFindings, gpuNodeNotReadyFindings, idleGpuCostFindings, referencesOf, type AlertSources } from './alertRules';
+import { dailySpendFindings, drillOverdueFindings, gpuNodeNotReadyFindings, idleGpuCostFindings, referencesOf, type AlertSources } from './alertRules';
 import type { AlertStore, Finding } from './alertStore';
 
 /** The first evaluation after start: late enough not to slow the start, soon enough to say what fired while the app was closed. */
@@ -88,6 +88,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
         return dailySpendFindings(rule.rule.params, sources, signal, now());
       case 'gpu-node-not-ready':
         return gpuNodeNotReadyFindings(rule.rule.params, sources, signal);
+      case 'drill-overdue':
+        return drillOverdueFindings(rule.rule.params, sources, now());
     }
   };
 

@@ -1,11 +1,14 @@
 /**
  * What each kind of rule finds in its data source: one finding per subject
  * whose condition holds (a pod whose idle GPUs cost too much, a day over
- * budget, a GPU node not Ready). A source that fails throws, and the
- * evaluator leaves the rule's alerts as they were.
+ * budget, a GPU node not Ready, a namespace whose DR drill is overdue). A
+ * source that fails throws, and the evaluator leaves the rule's alerts as
+ * they were.
  */
-import type { AlertRuleSpec, DailySpendParams, GpuNodeNotReadyParams, IdleGpuCostParams } from '../../../shared/contract/alerts';
+import type { AlertRuleSpec, DailySpendParams, DrillOverdueParams, GpuNodeNotReadyParams, IdleGpuCostParams } from '../../../shared/contract/alerts';
 import type { ConnectionSummary, GpuIdleReport, SpendCosts } from '../../../shared/contract';
+import type { DrillSummary, DrillTarget } from '../../../shared/contract/drills';
+import { humanDuration } from '../kube/model/durations';
 import type { Finding } from './alertStore';
 
 /** A node with GPUs and its Ready condition, as the kube source reads it. */
@@ -21,6 +24,20 @@ export interface GpuNodeCondition {
   since: string | null;
 }
 
+/** A namespace whose DR drill is overdue, as the drills source reads it. */
+export interface OverdueDrill {
+  connectionId: string;
+  connectionName: string;
+  namespace: string;
+  target: DrillTarget;
+  /** When the last passing drill started; absent when none ever passed. */
+  lastPassedAt?: string;
+  /** When the next drill fell due (the last pass plus the target's interval); absent when none ever passed. */
+  dueAt?: string;
+  /** The namespace's newest drill, whatever its outcome. */
+  lastDrill?: DrillSummary;
+}
+
 /** Where rules read their data; each is a service function of its area, given to the evaluator so tests can stand in. */
 export interface AlertSources {
   /** Idle GPUs (the GPU area's `gpu.idle`). */
@@ -29,6 +46,8 @@ export interface AlertSources {
   dailyCosts(params: { connectionId: string; start: string; end: string }, signal: AbortSignal): Promise<SpendCosts>;
   /** The cluster's nodes with GPUs. */
   gpuNodes(clusterConnectionId: string, signal: AbortSignal): Promise<GpuNodeCondition[]>;
+  /** Namespaces with drill targets whose drill is overdue at `now`, on the connection or on every stored one (the drills area's records: no cluster is asked). */
+  overdueDrills(clusterConnectionId: string | undefined, now: number): OverdueDrill[];
 }
 
 /** A connection a rule reads: the params field naming it, its id, and the kind it must be. */
@@ -50,6 +69,8 @@ export function referencesOf(spec: AlertRuleSpec): RuleReference[] {
       return [{ field: 'awsConnectionId', id: spec.params.awsConnectionId, kind: 'aws' }];
     case 'gpu-node-not-ready':
       return [{ field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' }];
+    case 'drill-overdue':
+      return spec.params.clusterConnectionId ? [{ field: 'clusterConnectionId', id: spec.params.clusterConnectionId, kind: 'kubernetes' }] : [];
   }
 }
 
@@ -139,4 +160,58 @@ export async function gpuNodeNotReadyFindings(p: GpuNodeNotReadyParams, sources:
       threshold: null,
       unit: null,
     }));
+}
+
+/** "2026-11-27 10:00 UTC": a time a notification can show in one glance. */
+const utcMinute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** A drill's error is a sentence from the drill's run: kept to what a notification can show. */
+const MAX_DRILL_ERROR = 300;
+
+/** What the namespace's newest drill says: its outcome, and its RTO against the target when it measured one. */
+function lastDrillText(d: DrillSummary, target: DrillTarget): string {
+  if (d.outcome === 'running') return `A drill is running, started ${utcMinute(d.startedAt)}`;
+  const outcome = d.outcome === 'passed' || d.outcome === 'failed' ? d.outcome : `was ${d.outcome}`;
+  const targetMs = target.rtoSeconds * 1000;
+  const rto = d.rtoMs === undefined ? '' : `; its RTO was ${humanDuration(d.rtoMs)} against the ${humanDuration(targetMs)} target${d.rtoMs > targetMs ? ' (missed)' : ''}`;
+  return `The last drill, started ${utcMinute(d.startedAt)}, ${outcome}${d.error ? ` (${d.error.slice(0, MAX_DRILL_ERROR)})` : ''}${rto}`;
+}
+
+/**
+ * Namespaces whose last passing DR drill is older than their target's
+ * interval, or that never passed one; worst first. A warning, since a drill a
+ * day late is a reminder; critical once more than twice the interval has gone
+ * by since the last pass, or when drills were run and the latest failed with
+ * none ever passing: the restore has never been shown to work. A namespace
+ * never drilled at all stays a warning: when its target was set is not
+ * recorded, and a target just set asks for a first drill, not a page. The
+ * figure is the days since the last pass against the interval.
+ */
+export async function drillOverdueFindings(p: DrillOverdueParams, sources: AlertSources, now: number): Promise<Finding[]> {
+  const overdue = sources.overdueDrills(p.clusterConnectionId, now);
+  const findings = overdue.map((o) => {
+    const intervalMs = o.target.everyDays * DAY_MS;
+    const sincePass = o.lastPassedAt === undefined ? undefined : now - Date.parse(o.lastPassedAt);
+    const critical = sincePass !== undefined ? sincePass > 2 * intervalMs : o.lastDrill?.outcome === 'failed';
+    const subject = `${o.namespace} on ${o.connectionName}`;
+    const every = `a passing drill every ${plural(o.target.everyDays, 'day')}`;
+    const passed =
+      o.lastPassedAt === undefined || o.dueAt === undefined
+        ? `No drill has passed since the target (${every}) was set`
+        : `The last passing drill started ${utcMinute(o.lastPassedAt)} (${humanDuration(sincePass ?? 0)} ago); the target is ${every}, so one was due ${utcMinute(o.dueAt)}`;
+    return {
+      // A namespace is a DNS label, so the last "/" parts it from the connection id.
+      fingerprint: `drill:${o.connectionId}/${o.namespace}`,
+      subject,
+      severity: critical ? ('critical' as const) : ('warning' as const),
+      title: o.dueAt === undefined ? `${subject} has never passed a DR drill` : `DR drill of ${subject} overdue since ${utcMinute(o.dueAt)}`,
+      detail: `${passed}. ${o.lastDrill ? lastDrillText(o.lastDrill, o.target) : 'It has never been drilled'}.`,
+      value: sincePass === undefined ? null : round(sincePass / DAY_MS, 1),
+      threshold: o.target.everyDays,
+      unit: 'days',
+      sincePass,
+    };
+  });
+  // Critical first, then the longest since a pass (never passed counts as longest).
+  findings.sort((a, b) => Number(b.severity === 'critical') - Number(a.severity === 'critical') || (b.sincePass ?? Infinity) - (a.sincePass ?? Infinity) || a.subject.localeCompare(b.subject));
+  return findings.map(({ sincePass: _sincePass, ...f }) => f);
 }

@@ -21,7 +21,7 @@ function setup(costsImpl: () => Promise<SpendCosts>) {
   const clock = { now: Date.parse('2026-12-04T12:00:00Z') };
   const spend = { costs: vi.fn(costsImpl) };
   const idle = vi.fn();
-  const sources = alertSources({ gpu: { idle }, spend, access: { config: vi.fn() } });
+  const sources = alertSources({ gpu: { idle }, spend, access: { config: vi.fn() }, drills: { namespaceStatuses: vi.fn() }, connections: { list: vi.fn() } });
   const signal = new AbortController().signal;
   const ask = () => sources.dailyCosts({ connectionId: 'aws-1', start: '2026-12-03', end: '2026-12-05' }, signal);
   return { clock, spend, idle, sources, ask, signal };
@@ -70,7 +70,7 @@ describe('alert sources over the real spend service while Cost Explorer fails (r
       backoff: { attempts: 5, baseMs: 1, capMs: 1, random: () => 0, sleep: async () => {} },
       requestHandler: recorded.handler,
     });
-    const sources = alertSources({ gpu: {} as never, spend, access: {} as never });
+    const sources = alertSources({ gpu: {} as never, spend, access: {} as never, drills: {} as never, connections: {} as never });
     const params = { awsConnectionId: 'aws-1', budgetUsd: 500 };
     const signal = new AbortController().signal;
     expect(await dailySpendFindings(params, sources, signal, clock.now)).toHaveLength(1);

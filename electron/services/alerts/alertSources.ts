@@ -1,14 +1,17 @@
 /**
  * The rules' data sources from the other areas' services: idle GPUs from the
  * GPU area, daily costs through the spend area's cache, GPU nodes through the
- * shared kube access. Service functions, never the RPC layer.
+ * shared kube access, overdue drills from the drills area's records. Service
+ * functions, never the RPC layer.
  */
 import { GpuIdleParams } from '../../../shared/contract';
 import { AppError } from '../../../shared/result';
+import type { ConnectionService } from '../connections/connectionService';
+import type { DrillStore } from '../drills/drillStore';
 import type { GpuService } from '../gpu/gpuService';
 import type { KubeAccess } from '../kube/client/kubeAccess';
 import type { SpendService } from '../spend/spendService';
-import type { AlertSources } from './alertRules';
+import type { AlertSources, OverdueDrill } from './alertRules';
 import { gpuNodeSource } from './gpuNodeConditions';
 
 /** What the sources are read from. */
@@ -16,6 +19,38 @@ export interface AlertSourceServices {
   gpu: Pick<GpuService, 'idle'>;
   spend: Pick<SpendService, 'costs'>;
   access: Pick<KubeAccess, 'config'>;
+  /** The drills area's records: targets, and each namespace's drills. */
+  drills: Pick<DrillStore, 'namespaceStatuses'>;
+  /** The stored connections, for their names. */
+  connections: Pick<ConnectionService, 'list'>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Overdue drills from the drills store, on connections still stored: a
+ * namespace left in the records of a deleted connection has no cluster to
+ * drill, so it fires nothing. When the last passing drill started is not a
+ * field of the store's status: it is the newest drill when that one passed,
+ * else the due time less the interval; the store gives `now` itself as the
+ * due time of a namespace that never passed one.
+ */
+export function overdueDrillSource(drills: AlertSourceServices['drills'], connections: AlertSourceServices['connections']): AlertSources['overdueDrills'] {
+  return (clusterConnectionId, now) => {
+    const names = new Map(connections.list().map((c) => [c.id, c.name]));
+    const never = new Date(now).toISOString();
+    return drills.namespaceStatuses(now, clusterConnectionId, (id) => names.get(id) ?? id).flatMap((s): OverdueDrill[] => {
+      if (!s.overdue || !s.target || !s.nextDrillDueAt || !names.has(s.connectionId)) return [];
+      const { connectionId, connectionName, namespace, target, lastDrill } = s;
+      const lastPassedAt =
+        lastDrill?.outcome === 'passed'
+          ? lastDrill.startedAt
+          : s.nextDrillDueAt === never
+            ? undefined
+            : new Date(Date.parse(s.nextDrillDueAt) - target.everyDays * DAY_MS).toISOString();
+      return [{ connectionId, connectionName, namespace, target, lastDrill, ...(lastPassedAt !== undefined ? { lastPassedAt, dueAt: s.nextDrillDueAt } : {}) }];
+    });
+  };
 }
 
 /**
@@ -26,7 +61,7 @@ export interface AlertSourceServices {
  * is not evaluated: the rule could not be, and says why. A failing query is
  * not asked again on every evaluation: the spend service holds it.
  */
-export function alertSources({ gpu, spend, access }: AlertSourceServices): AlertSources {
+export function alertSources({ gpu, spend, access, drills, connections }: AlertSourceServices): AlertSources {
   return {
     idleGpus: (params, signal) => gpu.idle(GpuIdleParams.parse(params), signal),
     async dailyCosts({ connectionId, start, end }, signal) {
@@ -38,5 +73,6 @@ export function alertSources({ gpu, spend, access }: AlertSourceServices): Alert
       return costs;
     },
     gpuNodes: gpuNodeSource(access),
+    overdueDrills: overdueDrillSource(drills, connections),
   };
 }

@@ -16,8 +16,12 @@ export type AlertsAreaDeps = Omit<AlertsServiceDeps, 'sources' | 'announce'> &
  * acknowledgements. Its timer stops on close.
  */
 export function createAlertsArea(deps: AlertsAreaDeps): ServiceArea<typeof alertsContract> & { service: AlertsService } {
-  const { gpu, spend, access, hub, ...rest } = deps;
-  const service = createAlertsService({ ...rest, sources: alertSources({ gpu, spend, access }), announce: (changed) => hub.publish('alerts.changed', changed) });
+  const { gpu, spend, access, drills, hub, ...rest } = deps;
+  const service = createAlertsService({
+    ...rest,
+    sources: alertSources({ gpu, spend, access, drills, connections: rest.connections }),
+    announce: (changed) => hub.publish('alerts.changed', changed),
+  });
   return {
     contract: alertsContract,
     service,

@@ -1,25 +1,27 @@
 /**
  * Test kit: the alerts service on a data file in memory, with its sources as
- * functions a test sets, a fake clock, the audit log, and what it announced
- * and notified.
+ * functions a test sets (overdue drills read from a real drills store on the
+ * same file), a fake clock, the audit log, and what it announced and
+ * notified.
  */
 import Database from 'better-sqlite3';
 import type { ConnectionSummary, GpuIdle, GpuIdleReport } from '../../../shared/contract';
 import { AlertsChanged } from '../../../shared/contract/alerts';
 import { createAuditService } from '../audit/auditService';
+import { createDrillStore } from '../drills/drillStore';
 import { createLogger } from '../logging/logger';
 import { EventHub } from '../rpc/eventHub';
 import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
-import { migration012 } from '../store/migrations/012_alerts';
 import type { AlertSources } from './alertRules';
+import { overdueDrillSource } from './alertSources';
 import { createAlertsService, type AlertsServiceDeps } from './alertsService';
 
-/** A data file in memory migrated through 012 (registered or not yet). */
+/** A data file in memory with every migration applied, as the app opens it. */
 export function alertsDb(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  migrate(db, [...migrations.filter((m) => m.version < 12), migration012]);
+  migrate(db, migrations);
   return db;
 }
 
@@ -73,13 +75,20 @@ export function alertsKit(options: Partial<Pick<AlertsServiceDeps, 'ruleTimeoutM
   const clock = { now: Date.parse('2026-12-04T12:00:00Z') };
   const announced: AlertsChanged[] = [];
   const notes: { title: string; body: string }[] = [];
-  const sources: AlertSources = { idleGpus: unset('idle GPU'), dailyCosts: unset('daily cost'), gpuNodes: unset('GPU node'), ...options.sources };
+  const connections = options.connections ?? { list: () => CONNECTIONS };
+  const drills = createDrillStore(db);
+  const sources: AlertSources = { idleGpus: unset('idle GPU'), dailyCosts: unset('daily cost'), gpuNodes: unset('GPU node'), overdueDrills: overdueDrillSource(drills, connections), ...options.sources };
   const service = createAlertsService({
     db,
     // Each call reads the kit's current sources, so a test can swap one between evaluations.
-    sources: { idleGpus: (p, s) => sources.idleGpus(p, s), dailyCosts: (p, s) => sources.dailyCosts(p, s), gpuNodes: (id, s) => sources.gpuNodes(id, s) },
+    sources: {
+      idleGpus: (p, s) => sources.idleGpus(p, s),
+      dailyCosts: (p, s) => sources.dailyCosts(p, s),
+      gpuNodes: (id, s) => sources.gpuNodes(id, s),
+      overdueDrills: (id, now) => sources.overdueDrills(id, now),
+    },
     audit,
-    connections: options.connections ?? { list: () => CONNECTIONS },
+    connections,
     log,
     notify: (note) => notes.push(note),
     // Every payload is checked against the contract, as the hub would.
@@ -90,5 +99,5 @@ export function alertsKit(options: Partial<Pick<AlertsServiceDeps, 'ruleTimeoutM
     ...(options.ruleTimeoutMs !== undefined ? { ruleTimeoutMs: options.ruleTimeoutMs } : {}),
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
-  return { db, audit, service, clock, sources, announced, notes };
+  return { db, audit, service, clock, sources, drills, announced, notes };
 }

@@ -257,4 +257,39 @@ describe('the rules tab', () => {
     await userEvent.click(await screen.findByRole('checkbox', { name: 'Disable Idle H200s' }));
     expect(fake.method('alerts.rules.save')).toHaveBeenCalledWith({ id: 1, name: 'Idle H200s', enabled: false, rule: rule.rule });
   });
+
+  it('adds a DR drill overdue rule over every connection by default, or over the cluster chosen, and lists what it watches', async () => {
+    const drillRule: AlertRule = { ...rule, id: 2, name: 'DR drills', rule: { kind: 'drill-overdue', params: {} }, lastError: null };
+    const { fake } = setup({
+      'alerts.rules.list': () => ok({ rules: [drillRule, { ...drillRule, id: 3, name: 'DR drills on prod', rule: { kind: 'drill-overdue', params: { clusterConnectionId: 'k-prod' } } }], broken: [] }),
+      'alerts.rules.save': (p) => ok({ ...drillRule, id: 4, name: String(p.name) }),
+    });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Rules' }));
+    const table = await screen.findByRole('table', { name: 'Alert rules' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows[1].textContent).toContain('DR drill overdue');
+    expect(rows[1].textContent).toContain('Every connection: any namespace with drill targets whose DR drill is overdue');
+    expect(rows[2].textContent).toContain('prod-eu: any namespace with drill targets whose DR drill is overdue');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add rule…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add an alert rule' });
+    await userEvent.selectOptions(within(dialog).getByRole('combobox', { name: 'Kind' }), 'drill-overdue');
+    expect(within(dialog).getByText(/whose last passing drill is older than its interval/)).toBeTruthy();
+    const cluster = within(dialog).getByRole('combobox', { name: 'Cluster' }) as HTMLSelectElement;
+    expect(cluster.selectedOptions[0].textContent).toBe('All connections');
+    // A cluster only: neither Prometheus nor AWS connections are offered.
+    expect([...cluster.options].map((o) => o.value)).toEqual(['', 'k-prod']);
+    expect(within(dialog).queryByRole('combobox', { name: 'Prometheus' })).toBeNull();
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'Late drills');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.method('alerts.rules.save')).toHaveBeenLastCalledWith({ name: 'Late drills', enabled: true, rule: { kind: 'drill-overdue', params: {} } });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit DR drills' }));
+    const edit = await screen.findByRole('dialog', { name: 'Edit DR drills' });
+    await userEvent.selectOptions(within(edit).getByRole('combobox', { name: 'Cluster' }), 'k-prod');
+    await userEvent.click(within(edit).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.method('alerts.rules.save')).toHaveBeenLastCalledWith({ id: 2, name: 'DR drills', enabled: true, rule: { kind: 'drill-overdue', params: { clusterConnectionId: 'k-prod' } } });
+  });
 });

@@ -199,6 +199,8 @@ function ruleSummary(rule: AlertRule, names: Map<string, string>): string {
       return `${name(r.params.awsConnectionId)}: a day over $${r.params.budgetUsd.toFixed(2)}`;
     case 'gpu-node-not-ready':
       return `${name(r.params.clusterConnectionId)}: any GPU node not Ready`;
+    case 'drill-overdue':
+      return `${r.params.clusterConnectionId ? name(r.params.clusterConnectionId) : 'Every connection'}: any namespace with drill targets whose DR drill is overdue`;
   }
 }
 
@@ -282,7 +284,7 @@ function RulesView({ version }: { version: number }) {
           </tbody>
         </table>
       )}
-      {query.value && !query.value.rules.length && !query.value.broken.length && <p className="muted">No rule yet: add one to be told when idle GPUs cost too much, a day's spend passes a budget, or a GPU node is not Ready.</p>}
+      {query.value && !query.value.rules.length && !query.value.broken.length && <p className="muted">No rule yet: add one to be told when idle GPUs cost too much, a day's spend passes a budget, a GPU node is not Ready, or a DR drill is overdue.</p>}
       {editing && <RuleDialog initial={editing} connections={connections} onSaved={query.refetch} onClose={() => setEditing(undefined)} />}
       {removing && <RemoveRuleDialog rule={removing} onRemoved={query.refetch} onClose={() => setRemoving(undefined)} />}
     </div>
@@ -401,7 +403,8 @@ function RuleDialog({ initial, connections, onSaved, onClose }: { initial: RuleF
     </div>
   );
 
-  const connection = (field: keyof typeof KIND_OF_CONNECTION) => {
+  /** A connection of the field's kind; `anyLabel` names the empty choice when choosing none is allowed (every connection). */
+  const connection = (field: keyof typeof KIND_OF_CONNECTION, anyLabel?: string) => {
     const { kind, label } = KIND_OF_CONNECTION[field];
     const choices = connections.filter((c) => c.kind === kind);
     return (
@@ -409,7 +412,7 @@ function RuleDialog({ initial, connections, onSaved, onClose }: { initial: RuleF
         <label className="field">
           <span>{label}</span>
           <select value={form[field]} aria-invalid={problems[field] ? true : undefined} aria-describedby={describedBy(field)} onChange={(e) => set(field, e.target.value)}>
-            <option value="">{choices.length ? 'Choose…' : `No ${label} connection: add one first`}</option>
+            <option value="">{anyLabel ?? (choices.length ? 'Choose…' : `No ${label} connection: add one first`)}</option>
             {choices.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -456,6 +459,7 @@ function RuleDialog({ initial, connections, onSaved, onClose }: { initial: RuleF
           </>
         )}
         {form.kind === 'gpu-node-not-ready' && connection('clusterConnectionId')}
+        {form.kind === 'drill-overdue' && connection('clusterConnectionId', 'All connections')}
         <label className="field inline checkbox">
           <input type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} />
           <span>Enabled</span>

@@ -76,20 +76,30 @@ export function formOf(rule: AlertRule): RuleForm {
 /** Empty text is no number (Number('') would be 0). */
 const numberOf = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
 
+/** The fields the form's kind of rule takes, as typed (the contract's schema checks them). */
+function paramsOf(form: RuleForm): Record<string, unknown> {
+  switch (form.kind) {
+    case 'idle-gpu-cost':
+      return {
+        clusterConnectionId: form.clusterConnectionId,
+        prometheusConnectionId: form.prometheusConnectionId,
+        utilPct: numberOf(form.utilPct),
+        windowHours: numberOf(form.windowHours),
+        maxUsdPerHour: numberOf(form.maxUsdPerHour),
+      };
+    case 'daily-spend':
+      return { awsConnectionId: form.awsConnectionId, budgetUsd: numberOf(form.budgetUsd) };
+    case 'gpu-node-not-ready':
+      return { clusterConnectionId: form.clusterConnectionId };
+    case 'drill-overdue':
+      // No connection chosen is every connection.
+      return form.clusterConnectionId ? { clusterConnectionId: form.clusterConnectionId } : {};
+  }
+}
+
 /** The save the form asks for, or each field's first problem. */
 export function ruleSaveOf(form: RuleForm): { save: AlertRuleSave } | { problems: Partial<Record<RuleField, string>> } {
-  const params =
-    form.kind === 'idle-gpu-cost'
-      ? {
-          clusterConnectionId: form.clusterConnectionId,
-          prometheusConnectionId: form.prometheusConnectionId,
-          utilPct: numberOf(form.utilPct),
-          windowHours: numberOf(form.windowHours),
-          maxUsdPerHour: numberOf(form.maxUsdPerHour),
-        }
-      : form.kind === 'daily-spend'
-        ? { awsConnectionId: form.awsConnectionId, budgetUsd: numberOf(form.budgetUsd) }
-        : { clusterConnectionId: form.clusterConnectionId };
+  const params = paramsOf(form);
   const parsed = AlertRuleSave.safeParse({ ...(form.id !== undefined ? { id: form.id } : {}), name: form.name, enabled: form.enabled, rule: { kind: form.kind, params } });
   if (parsed.success) return { save: parsed.data };
   const problems: Partial<Record<RuleField, string>> = {};
