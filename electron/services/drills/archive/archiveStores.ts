@@ -85,6 +85,8 @@ export function createFolderStore(path: string): ArchiveStore {
   const temps = new Set<string>();
   /** Partial folders this store made fresh, so a stale one of an earlier run is replaced once. */
   const started = new Set<string>();
+  /** The writes under way, in the order asked. */
+  let queue: Promise<unknown> = Promise.resolve();
 
   const root = async (): Promise<string> => {
     try {
@@ -118,14 +120,19 @@ export function createFolderStore(path: string): ArchiveStore {
     async write(name, relPath, bytes) {
       checkName(name);
       const segments = segmentsOf(relPath);
-      const dir = await partialFolder(name);
-      try {
-        await writeFileInside(dir, segments, bytes.toString('utf8'), temps);
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new AppError(code === 'ENOSPC' ? 'UNSUPPORTED' : 'FILE_UNREADABLE', `${shown(relPath)} could not be written in ${path}: ${code === 'ENOSPC' ? 'the disk is full' : code ? describeFsError(err as NodeJS.ErrnoException) : (err as Error).message}`);
-      }
+      // One at a time: the shared guards make each folder on the way after finding it missing, which two writes at once would race on.
+      const written = queue.then(async () => {
+        const dir = await partialFolder(name);
+        try {
+          await writeFileInside(dir, segments, bytes.toString('utf8'), temps);
+        } catch (err) {
+          if (err instanceof AppError) throw err;
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new AppError(code === 'ENOSPC' ? 'UNSUPPORTED' : 'FILE_UNREADABLE', `${shown(relPath)} could not be written in ${path}: ${code === 'ENOSPC' ? 'the disk is full' : code ? `error ${code}` : (err as Error).message}`);
+        }
+      });
+      queue = written.catch(() => undefined);
+      return written;
     },
 
     async commit(name) {
@@ -182,13 +189,15 @@ export function createFolderStore(path: string): ArchiveStore {
     async list(name) {
       checkName(name);
       const base = join(await root(), name);
+      const top = await lstat(base).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+      if (!top) return [];
+      if (!top.isDirectory()) throw new AppError('VALIDATION', `${join(path, name)} is a symbolic link or a file, not an archive's folder; links are never followed`);
       const entries: ArchiveEntry[] = [];
       const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
         let listing;
         try {
           listing = await readdir(dir, { withFileTypes: true });
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !rel) return;
           throw new AppError('FILE_UNREADABLE', `${rel || name} in ${path} ${describeFsError(err as NodeJS.ErrnoException)}`);
         }
         for (const entry of listing) {
@@ -207,6 +216,8 @@ export function createFolderStore(path: string): ArchiveStore {
 
     async remove(name) {
       checkName(name);
+      // After the writes asked before it: a file landing after the removal would leave a partial folder behind.
+      await queue;
       const real = await root();
       // rm removes a link itself, never what it points to.
       await rm(join(real, name), { recursive: true, force: true });

@@ -1,21 +1,22 @@
 /**
- * Runs `work` on every item with at most `limit` under way at once, and
- * resolves once all are done. The first failure rejects at once; work not yet
- * started then never starts, work under way finishes unwatched.
+ * Runs `work` on every item with at most `limit` under way at once. After
+ * the first failure no more work starts, and the work under way is waited
+ * for before that failure is thrown, so a cleanup that follows never races a
+ * write still in flight.
  */
 export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < items.length) {
+    while (!failure && next < items.length) {
       const i = next++;
       try {
         await work(items[i], i);
-      } catch (err) {
-        failed = true;
-        throw err;
+      } catch (error) {
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
