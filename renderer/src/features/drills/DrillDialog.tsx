@@ -9,7 +9,7 @@ import { useQuery } from '../../ui/useQuery';
 import { TypedConfirmation } from '../clusters/actions/ActionDialog';
 import { useProductionMarks } from '../connections/productionMarks';
 import { productionLabel } from '../../../../shared/production';
-import { ConnectionField, DurationField, TextField } from './DrillFields';
+import { ConnectionField, DurationField, SelectField, TextField } from './DrillFields';
 import { joinDuration, problemsOf, type DurationUnit } from './drillsFormat';
 import { PhasedTaskView } from './PhasedTaskView';
 
@@ -41,6 +41,7 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   const [backupId, setBackupId] = useState(initial.source?.kind === 'archive' ? initial.source.backupId : '');
   const [veleroConnectionId, setVeleroConnectionId] = useState(initial.source?.kind === 'velero' ? initial.source.connectionId : (initial.connectionId ?? clusters[0]?.id ?? ''));
   const [veleroBackup, setVeleroBackup] = useState(initial.source?.kind === 'velero' ? initial.source.backupName : '');
+  const initialVeleroNamespace = initial.source?.kind === 'velero' && initial.source.backupName === veleroBackup ? initial.source.veleroNamespace : undefined;
   const [namespace, setNamespace] = useState(initial.namespace ?? '');
   const [chosenTarget, setTargetConnectionId] = useState(initial.connectionId ?? '');
   const [targetNamespace, setTargetNamespace] = useState('');
@@ -81,7 +82,11 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   const start = async (e: FormEvent) => {
     e.preventDefault();
     if (unconfirmed) return;
-    const source = kind === 'archive' ? { kind, backupId: backup?.id ?? '' } : { kind, connectionId: veleroConnectionId, backupName: veleroBackup.trim() };
+    const source =
+      kind === 'archive'
+        ? { kind, backupId: backup?.id ?? '' }
+        : // The namespace Velero keeps the chosen backup in; a name typed by hand is looked for in Velero's default one.
+          { kind, connectionId: veleroConnectionId, backupName: veleroBackup.trim(), ...(chosenVelero ? { veleroNamespace: chosenVelero.namespace } : initialVeleroNamespace ? { veleroNamespace: initialVeleroNamespace } : {}) };
     const seconds = timeoutAmount.trim() ? joinDuration(timeoutAmount, timeoutUnit) : undefined;
     const parsed = DrillRequest.safeParse({
       source,
@@ -136,53 +141,42 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
           </label>
         </fieldset>
         {kind === 'archive' ? (
-          <label className="field">
-            <span>Backup</span>
-            <select value={backup?.id ?? ''} aria-invalid={problems['source.backupId'] ? true : undefined} onChange={(e) => chooseBackup(e.target.value)}>
-              {!backup && <option value="">{backups.loading ? 'Reading backups…' : archives.length ? 'Choose…' : 'No complete backup yet'}</option>}
-              {archives.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.namespaces.join(', ')} on {b.connectionName}, {formatTime(b.takenAt)} ({b.destinationName})
-                </option>
-              ))}
-            </select>
-            {problems['source.backupId'] && <span className="field-error">{problems['source.backupId']}</span>}
-          </label>
+          <SelectField label="Backup" value={backup?.id ?? ''} problem={problems['source.backupId']} onChange={chooseBackup}>
+            {!backup && <option value="">{backups.loading ? 'Reading backups…' : archives.length ? 'Choose…' : 'No complete backup yet'}</option>}
+            {archives.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.namespaces.join(', ')} on {b.connectionName}, {formatTime(b.takenAt)} ({b.destinationName})
+              </option>
+            ))}
+          </SelectField>
         ) : (
           <>
             <ConnectionField label="Cluster running Velero" connections={clusters} value={veleroConnectionId} onChange={setVeleroConnectionId} />
             {velero.value?.installed === false && <p className="notice">Velero is not installed on this cluster: its Backup kind is not served.</p>}
             {veleroBackups.length > 0 ? (
-              <label className="field">
-                <span>Velero backup</span>
-                <select value={veleroBackup} onChange={(e) => setVeleroBackup(e.target.value)}>
-                  {!chosenVelero && <option value="">Choose…</option>}
-                  {veleroBackups.map((b) => (
-                    <option key={`${b.namespace}/${b.name}`} value={b.name}>
-                      {b.name} ({b.phase ?? 'no phase'}
-                      {b.createdAt ? `, ${formatTime(b.createdAt)}` : ''})
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SelectField label="Velero backup" value={veleroBackup} onChange={setVeleroBackup}>
+                {!chosenVelero && <option value="">Choose…</option>}
+                {veleroBackups.map((b) => (
+                  <option key={`${b.namespace}/${b.name}`} value={b.name}>
+                    {b.name} ({b.phase ?? 'no phase'}
+                    {b.createdAt ? `, ${formatTime(b.createdAt)}` : ''})
+                  </option>
+                ))}
+              </SelectField>
             ) : (
               <TextField label="Velero backup" value={veleroBackup} problem={problems['source.backupName']} onChange={setVeleroBackup} mono />
             )}
           </>
         )}
         {offered.length > 1 ? (
-          <label className="field">
-            <span>Namespace to restore</span>
-            <select value={shownNamespace} onChange={(e) => setNamespace(e.target.value)}>
-              {!offered.includes(shownNamespace) && <option value="">Choose…</option>}
-              {offered.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-            {problems.namespace && <span className="field-error">{problems.namespace}</span>}
-          </label>
+          <SelectField label="Namespace to restore" value={shownNamespace} problem={problems.namespace} onChange={setNamespace}>
+            {!offered.includes(shownNamespace) && <option value="">Choose…</option>}
+            {offered.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </SelectField>
         ) : (
           <TextField label="Namespace to restore" value={shownNamespace} problem={problems.namespace} onChange={setNamespace} mono />
         )}

@@ -39,14 +39,19 @@ export function DurationField({ label, amount, unit, problem, placeholder, onCha
   );
 }
 
-/** A labelled text or number field with its problem under it. */
+/**
+ * A labelled text or number field with its hint and problem under it. The
+ * label names the input by id, so the hint and the problem describe it
+ * rather than becoming part of its name.
+ */
 export function TextField({ label, value, problem, onChange, type = 'text', placeholder, hint, mono = false }: { label: string; value: string; problem?: string; onChange(value: string): void; type?: 'text' | 'number'; placeholder?: string; hint?: ReactNode; mono?: boolean }) {
+  const labelId = useId();
   const errorId = useId();
   const hintId = useId();
   const described = [problem ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ');
   return (
-    <label className="field">
-      <span>{label}</span>
+    <div className="field">
+      <span id={labelId}>{label}</span>
       <input
         type={type}
         className={mono ? 'mono' : undefined}
@@ -54,6 +59,7 @@ export function TextField({ label, value, problem, onChange, type = 'text', plac
         autoComplete="off"
         value={value}
         placeholder={placeholder}
+        aria-labelledby={labelId}
         aria-invalid={problem ? true : undefined}
         aria-describedby={described || undefined}
         onChange={(e) => onChange(e.target.value)}
@@ -64,29 +70,42 @@ export function TextField({ label, value, problem, onChange, type = 'text', plac
         </span>
       )}
       <FieldError id={errorId} problem={problem} />
-    </label>
+    </div>
   );
 }
 
 /** Chooses one of `connections` (Kubernetes or AWS ones, as the caller filters them). */
 export function ConnectionField({ label, connections, value, onChange, disabled, hint }: { label: string; connections: readonly ConnectionSummary[]; value: string; onChange(id: string): void; disabled?: boolean; hint?: ReactNode }) {
-  const hintId = useId();
   return (
-    <label className="field">
-      <span>{label}</span>
-      <select value={value} disabled={disabled} aria-describedby={hint ? hintId : undefined} onChange={(e) => onChange(e.target.value)}>
-        {!connections.some((c) => c.id === value) && <option value="">Choose…</option>}
-        {connections.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
+    <SelectField label={label} value={value} disabled={disabled} hint={hint} onChange={onChange}>
+      {!connections.some((c) => c.id === value) && <option value="">Choose…</option>}
+      {connections.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
+/** A labelled select with its hint and problem under it, named by its label only. */
+export function SelectField({ label, value, onChange, disabled, hint, problem, children }: { label: string; value: string; onChange(value: string): void; disabled?: boolean; hint?: ReactNode; problem?: string; children: ReactNode }) {
+  const labelId = useId();
+  const errorId = useId();
+  const hintId = useId();
+  const described = [problem ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <span id={labelId}>{label}</span>
+      <select value={value} disabled={disabled} aria-labelledby={labelId} aria-invalid={problem ? true : undefined} aria-describedby={described || undefined} onChange={(e) => onChange(e.target.value)}>
+        {children}
       </select>
       {hint && (
         <span id={hintId} className="muted">
           {hint}
         </span>
       )}
-    </label>
+      <FieldError id={errorId} problem={problem} />
+    </div>
   );
 }

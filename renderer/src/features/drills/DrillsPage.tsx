@@ -66,7 +66,8 @@ export function DrillsPage() {
   const changed = () => setBumps((n) => n + 1);
   const refreshKey = `${events}.${bumps}`;
   const scope = connection ? { connectionId: connection.id } : {};
-  const overview = useQuery('drills.overview', status === 'idle' || status === 'loading' ? null : scope, { refreshKey, keepPrevious: true });
+  // Asked once the connections are known and one is a cluster: the first cluster added asks afresh.
+  const overview = useQuery('drills.overview', status === 'idle' || status === 'loading' || !clusters.length ? null : scope, { refreshKey, keepPrevious: true });
   const [dialog, setDialog] = useState<PageDialog>();
   const close = () => setDialog(undefined);
   const defaultCluster = connection?.id ?? clusters[0]?.id ?? '';
@@ -118,7 +119,7 @@ export function DrillsPage() {
         onDrill={(b) =>
           setDialog({
             kind: 'drill',
-            initial: { source: { kind: 'velero', connectionId: connection.id, backupName: b.name }, connectionId: connection.id, ...(b.namespaces.length === 1 && b.namespaces[0] !== '*' ? { namespace: b.namespaces[0] } : {}) },
+            initial: { source: { kind: 'velero', connectionId: connection.id, backupName: b.name, veleroNamespace: b.namespace }, connectionId: connection.id, ...(b.namespaces.length === 1 && b.namespaces[0] !== '*' ? { namespace: b.namespaces[0] } : {}) },
           })
         }
       />

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary, DrillSummary, TaskSummary } from '../../../../shared/contract';
 import { productionLabel } from '../../../../shared/production';
 import { call } from '../../api/client';
+import { useAppInfo } from '../../shell/appInfoStore';
 import { saveBlob } from '../../shell/charts/download';
 import { TimeSeriesChart } from '../../shell/charts/TimeSeriesChart';
 import { DialogFooter } from '../../shell/DialogFooter';
@@ -9,6 +10,7 @@ import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { formatTime, plural } from '../../shell/format';
 import { Modal } from '../../shell/Modal';
+import { notifySuccess } from '../../shell/toastStore';
 import { useNow } from '../../ui/useNow';
 import { useQuery } from '../../ui/useQuery';
 import { TypedConfirmation } from '../clusters/actions/ActionDialog';
@@ -70,10 +72,11 @@ function CleanupDialog({ drill, clusters, onClose, onChanged }: { drill: DrillSu
   );
 }
 
-/** A drill's report: its timeline, each check with what it found, what it created; exported as Markdown or HTML. */
+/** A drill's report: its timeline, each check with what it found, what it created; exported as Markdown or HTML, and as PDF in the desktop app. */
 function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: string; onClose(): void }) {
   const query = useQuery('drills.get', { id }, { refreshKey, keepPrevious: true });
-  const [exporting, setExporting] = useState<'markdown' | 'html'>();
+  const [exporting, setExporting] = useState<'markdown' | 'html' | 'pdf'>();
+  const pdf = useAppInfo((s) => s.info?.capabilities.pdfExport ?? false);
   const [exportError, setExportError] = useState<ErrorView>();
   const headingId = useId();
   const drill = query.value?.id === id ? query.value : undefined;
@@ -94,6 +97,20 @@ function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: 
     }
   };
 
+  // The desktop app prints the HTML report to a file the person picks; nothing is saved when they cancel.
+  const savePdf = async () => {
+    setExporting('pdf');
+    setExportError(undefined);
+    try {
+      const { path } = await call('drills.savePdf', { id });
+      if (path) notifySuccess('Saved the report as PDF', path);
+    } catch (err) {
+      setExportError(describeError(err));
+    } finally {
+      setExporting(undefined);
+    }
+  };
+
   return (
     <section ref={ref} className="detail drills-detail" aria-labelledby={headingId}>
       <div className="detail-head">
@@ -105,6 +122,11 @@ function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: 
           <button type="button" disabled={!drill || exporting !== undefined} onClick={() => void exportAs('html')}>
             {exporting === 'html' ? 'Exporting…' : 'Export HTML'}
           </button>
+          {pdf && (
+            <button type="button" disabled={!drill || exporting !== undefined} onClick={() => void savePdf()}>
+              {exporting === 'pdf' ? 'Saving…' : 'Save PDF…'}
+            </button>
+          )}
           <button type="button" onClick={onClose}>
             Close
           </button>

@@ -1,0 +1,111 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setBridge } from '../../api/client';
+import { createFakeBridge, ok } from '../../test/fakeBridge';
+import { resetStores } from '../../test/renderApp';
+import { useConnections } from '../connections/connectionsStore';
+import { DrillDialog, type DrillDialogInitial } from './DrillDialog';
+import { backup, prod, staging, startedTask } from './testKit';
+
+const PHASES = ['Check', 'Restore', 'Wait ready', 'Verify', 'Clean up', 'Report'];
+
+function open(initial: DrillDialogInitial) {
+  const task = startedTask('drills.drill', PHASES);
+  const fake = createFakeBridge({
+    'drills.backups': () => ok([backup(), backup({ id: 'b-prod', connectionId: 'k-prod', connectionName: 'prod-eu', namespaces: ['payments', 'ledger'] })]),
+    'drills.start': () => ok({ taskId: task.id, drillId: 'd-2', task }),
+    'tasks.get': () => ok(task),
+    'tasks.cancel': () => ok({ ...task, status: 'cancelling' }),
+  });
+  setBridge(fake.bridge);
+  act(() => useConnections.setState({ connections: [staging, prod], status: 'ready' }));
+  const onChanged = vi.fn();
+  render(<DrillDialog initial={initial} clusters={[staging, prod]} onClose={() => {}} onChanged={onChanged} />);
+  return { fake, task, onChanged };
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  resetStores();
+});
+
+describe('the drill dialog', () => {
+  it('restores into a namespace that exists only when allowed, kept, with a ready timeout, and follows the drill by the phases its task names', async () => {
+    const user = userEvent.setup();
+    const { fake, task, onChanged } = open({ connectionId: 'k-staging', namespace: 'team-a' });
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    // The namespace's newest backup is chosen, and the default target namespace is shown.
+    await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    expect(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }).getAttribute('placeholder')).toBe('drill-team-a-<time>');
+    expect(within(dialog).getByRole('checkbox', { name: 'Allow a namespace that exists' }).getAttribute('aria-describedby')).toBeTruthy();
+    expect(within(dialog).getByText(/never mixes with or overwrites objects it did not create/)).toBeTruthy();
+    // Staging is not production: nothing to type.
+    expect(within(dialog).queryByText(/to confirm/)).toBeNull();
+
+    await user.type(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }), 'drills-scratch');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Allow a namespace that exists' }));
+    await user.click(within(dialog).getByRole('checkbox', { name: /Keep the restored namespace/ }));
+    await user.type(within(dialog).getByRole('spinbutton', { name: 'Wait for ready at most amount' }), '15');
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    expect(fake.method('drills.start')).toHaveBeenCalledWith({
+      source: { kind: 'archive', backupId: 'b-1' },
+      namespace: 'team-a',
+      targetConnectionId: 'k-staging',
+      targetNamespace: 'drills-scratch',
+      allowExistingNamespace: true,
+      keep: true,
+      readyTimeoutSeconds: 900,
+    });
+
+    const running = await screen.findByRole('dialog', { name: 'Drill' });
+    const phases = within(within(running).getByRole('list', { name: 'Phases' })).getAllByRole('listitem');
+    expect(phases.map((p) => p.firstChild?.textContent)).toEqual(PHASES);
+    expect(phases[0].getAttribute('aria-current')).toBe('step');
+    expect(within(running).getByRole('progressbar')).toBeTruthy();
+    await user.click(within(running).getByRole('button', { name: 'Cancel' }));
+    expect(fake.method('tasks.cancel')).toHaveBeenCalledWith({ id: task.id });
+
+    expect(onChanged).not.toHaveBeenCalled();
+    fake.emit('tasks.changed', { tasks: [{ ...task, status: 'failed', error: { code: 'TIMEOUT', message: 'Deployment web never became ready' }, finishedAt: '2026-12-04T11:10:00Z' }] });
+    expect(await within(running).findByText('Deployment web never became ready')).toBeTruthy();
+    expect(onChanged).toHaveBeenCalledOnce();
+  });
+
+  it('needs the production target’s name typed before it starts, and sends it', async () => {
+    const user = userEvent.setup();
+    const { fake } = open({ source: { kind: 'archive', backupId: 'b-1' }, connectionId: 'k-staging', namespace: 'team-a' });
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    // Restoring staging's backup on another cluster, which is production.
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: /Restore on/ }), 'prod-eu');
+    const start = within(dialog).getByRole('button', { name: 'Start drill' }) as HTMLButtonElement;
+    expect(within(dialog).getByText(/prod-eu is a production cluster/)).toBeTruthy();
+    expect(start.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: /to confirm/ }), 'prod-e');
+    expect(start.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: /to confirm/ }), 'u');
+    expect(start.disabled).toBe(false);
+    await user.click(start);
+    expect(fake.method('drills.start')).toHaveBeenCalledWith(expect.objectContaining({ targetConnectionId: 'k-prod', confirmName: 'prod-eu' }));
+  });
+
+  it('asks which namespace of a backup holding several, and refuses a bad target namespace before sending', async () => {
+    const user = userEvent.setup();
+    const { fake } = open({ source: { kind: 'archive', backupId: 'b-prod' }, connectionId: 'k-prod' });
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    const which = await within(dialog).findByRole('combobox', { name: 'Namespace to restore' });
+    expect([...(which as HTMLSelectElement).options].map((o) => o.text)).toEqual(['Choose…', 'payments', 'ledger']);
+    await user.type(within(dialog).getByRole('textbox', { name: /to confirm/ }), 'prod-eu');
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    expect(within(dialog).getByText('A namespace is lower-case letters, digits and "-"')).toBeTruthy();
+    await user.selectOptions(which, 'ledger');
+    await user.type(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }), 'Drill_Ledger');
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    expect(within(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }).closest('.field') as HTMLElement).getByText('A namespace is lower-case letters, digits and "-"')).toBeTruthy();
+    expect(fake.method('drills.start')).not.toHaveBeenCalled();
+    await user.clear(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    expect(fake.method('drills.start')).toHaveBeenCalledWith(expect.objectContaining({ source: { kind: 'archive', backupId: 'b-prod' }, namespace: 'ledger', targetConnectionId: 'k-prod' }));
+  });
+});
