@@ -13,7 +13,7 @@ import { AppError } from '../../shared/result';
 import { createKubeAccess, type KubeAccess } from '../../electron/services/kube/client/kubeAccess';
 import { createLogger } from '../../electron/services/logging/logger';
 import { veleroOverview } from '../../electron/services/drills/velero/veleroOverview';
-import { startVeleroRestore, type VeleroRestoreResult } from '../../electron/services/drills/velero/veleroRestore';
+import { deleteVeleroRestore, startVeleroRestore, type VeleroRestoreResult } from '../../electron/services/drills/velero/veleroRestore';
 import { RESTORE_NAME_LABEL } from '../../electron/services/drills/velero/veleroShapes';
 import { until } from '../support/contract';
 import { KWOK_TOLERATION, type TestbedInfo } from '../testbed';
@@ -165,6 +165,14 @@ describe('a drill restore through Velero', () => {
     if (!overview.installed) throw new Error('Velero is not seen as installed on the primary cluster');
     expect(overview.backups.find((b) => b.name === BACKUP)).toMatchObject({ namespace: velero.namespace, phase: 'Completed', namespaces: [SOURCE], errors: 0 });
     expect(overview.restores.find((r) => r.name === result.name)).toMatchObject({ phase: 'Completed', detail: BACKUP, namespaces: [SOURCE] });
+  });
+
+  it('deletes the Restore (Velero lets it go once its results are removed from the bucket), and again is no error', async () => {
+    await deleteVeleroRestore(kc, velero.namespace, result.name);
+    await until(`Restore ${result.name} to be gone (log: ${velero.logFile})`, async () => !(await kubectl('-n', velero.namespace, 'get', 'restores', '-o', 'name')).split('\n').includes(`restore.velero.io/${result.name}`), 30_000, 500);
+    await deleteVeleroRestore(kc, velero.namespace, result.name);
+    // What it restored stays: the drill's cleanup removes the namespace.
+    await json<Item>('-n', TARGET, 'get', 'configmap', 'settings');
   });
 });
 

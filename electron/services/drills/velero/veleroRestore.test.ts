@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../../shared/result';
 import { kubeRequest, type KubeRequestOptions } from '../../kube/client/kubeHttp';
-import { startVeleroRestore, type VeleroRestoreOptions } from './veleroRestore';
+import { deleteVeleroRestore, startVeleroRestore, type VeleroRestoreOptions } from './veleroRestore';
 import type { VeleroBackup, VeleroRestore } from './veleroShapes';
 
 vi.mock('../../kube/client/kubeHttp', async (original) => ({ ...(await original<typeof import('../../kube/client/kubeHttp')>()), kubeRequest: vi.fn() }));
@@ -129,5 +129,20 @@ describe('startVeleroRestore', () => {
     const wait = startVeleroRestore(kc, options({ pollMs: 60_000, signal: cancel.signal, onStarted: (n) => started.push(n), onProgress: () => cancel.abort(reason) }));
     await expect(wait).rejects.toBe(reason);
     expect(started).toEqual([NAME]);
+  });
+});
+
+describe('deleteVeleroRestore', () => {
+  it('deletes the Restore, and one already gone is no error', async () => {
+    for (const status of [200, 404]) {
+      vi.mocked(kubeRequest).mockResolvedValueOnce({ status, body: {} });
+      await deleteVeleroRestore(kc, 'velero', NAME);
+    }
+    expect(vi.mocked(kubeRequest).mock.calls.map(([, path, o]) => `${o?.method} ${path}`)).toEqual([`DELETE /apis/velero.io/v1/namespaces/velero/restores/${NAME}`, `DELETE /apis/velero.io/v1/namespaces/velero/restores/${NAME}`]);
+  });
+
+  it('says so when it is refused', async () => {
+    vi.mocked(kubeRequest).mockResolvedValueOnce({ status: 403, body: { kind: 'Status', message: 'restores.velero.io "x" is forbidden' } });
+    await expect(deleteVeleroRestore(kc, 'velero', NAME)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`deleting Velero Restore "${NAME}" in velero`) });
   });
 });

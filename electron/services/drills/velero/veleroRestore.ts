@@ -121,6 +121,17 @@ export async function startVeleroRestore(kc: KubeConfig, options: VeleroRestoreO
   }
 }
 
+/**
+ * Deletes a Restore (a drill's cleanup): Velero removes its logs and results
+ * from the bucket, then its finalizer, so it lingers while no Velero server
+ * runs. What it restored stays: that is the drill namespace's to remove.
+ * A Restore already gone is not an error.
+ */
+export async function deleteVeleroRestore(kc: KubeConfig, veleroNamespace: string, name: string, signal?: AbortSignal): Promise<void> {
+  const res = await kubeRequest(kc, objectPath(VELERO_RESTORES, veleroNamespace, name), { method: 'DELETE', deadlineMs: REQUEST_DEADLINE_MS, signal });
+  if (res.status !== 200 && res.status !== 202 && res.status !== 404) throw kubeStatusError(`deleting Velero Restore "${name}" in ${veleroNamespace}`, res.status, res.body);
+}
+
 function resultOf(name: string, restore: VeleroRestore, backup: VeleroBackup): VeleroRestoreResult {
   const { phase, done, total } = restoreProgress(restore);
   const s = restore.status ?? {};
