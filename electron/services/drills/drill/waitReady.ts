@@ -81,7 +81,8 @@ const condition = (obj: WorkloadObject, type: string) => obj.status?.conditions?
 const seen = (obj: WorkloadObject) => (obj.status?.observedGeneration ?? 0) >= (obj.metadata?.generation ?? 0) && obj.status?.observedGeneration !== undefined;
 
 /** Whether a listed workload of `kind` is ready, by the rules of the module's comment. */
-export function workloadReadiness(kind: WorkloadKind, obj: WorkloadObject): Readiness {
+export function workloadReadiness(kind: WorkloadKind, listed: KubeObject): Readiness {
+  const obj = listed as WorkloadObject;
   const s = obj.status ?? {};
   switch (kind) {
     case 'Deployment':
