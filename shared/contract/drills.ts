@@ -189,6 +189,8 @@ export const DrillSource = z.discriminatedUnion('kind', [
     /** The connection whose Velero holds the backup (a restore runs there: Velero restores into its own cluster). */
     connectionId: ConnectionId,
     backupName: KubeName,
+    /** Where Velero keeps its objects. */
+    veleroNamespace: KubeNamespace.default('velero'),
   }),
 ]);
 export type DrillSource = z.infer<typeof DrillSource>;
@@ -244,6 +246,8 @@ export const DrillNamespaceStatus = z.object({
   target: DrillTarget.optional(),
   lastBackupAt: z.string().optional(),
   lastDrill: DrillSummary.optional(),
+  /** When the last passing drill started. */
+  lastPassedAt: z.string().optional(),
   /** When the next drill is due (the last passing one + `everyDays`), when a target is set. */
   nextDrillDueAt: z.string().optional(),
   /** A target is set and no drill passed within `everyDays`. */

@@ -25,29 +25,17 @@ export interface AlertSourceServices {
   connections: Pick<ConnectionService, 'list'>;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Overdue drills from the drills store, on connections still stored: a
  * namespace left in the records of a deleted connection has no cluster to
- * drill, so it fires nothing. When the last passing drill started is not a
- * field of the store's status: it is the newest drill when that one passed,
- * else the due time less the interval; the store gives `now` itself as the
- * due time of a namespace that never passed one.
+ * drill, so it fires nothing.
  */
 export function overdueDrillSource(drills: AlertSourceServices['drills'], connections: AlertSourceServices['connections']): AlertSources['overdueDrills'] {
   return (clusterConnectionId, now) => {
     const names = new Map(connections.list().map((c) => [c.id, c.name]));
-    const never = new Date(now).toISOString();
     return drills.namespaceStatuses(now, clusterConnectionId, (id) => names.get(id) ?? id).flatMap((s): OverdueDrill[] => {
       if (!s.overdue || !s.target || !s.nextDrillDueAt || !names.has(s.connectionId)) return [];
-      const { connectionId, connectionName, namespace, target, lastDrill } = s;
-      const lastPassedAt =
-        lastDrill?.outcome === 'passed'
-          ? lastDrill.startedAt
-          : s.nextDrillDueAt === never
-            ? undefined
-            : new Date(Date.parse(s.nextDrillDueAt) - target.everyDays * DAY_MS).toISOString();
+      const { connectionId, connectionName, namespace, target, lastDrill, lastPassedAt } = s;
       return [{ connectionId, connectionName, namespace, target, lastDrill, ...(lastPassedAt !== undefined ? { lastPassedAt, dueAt: s.nextDrillDueAt } : {}) }];
     });
   };

@@ -17,6 +17,7 @@ import type { Notify } from '../rollouts/rolloutGuards';
 import { createRolloutsArea } from '../rollouts/rolloutsArea';
 import { createPipelinesArea } from '../pipelines/pipelinesArea';
 import { createPipelineRunsArea } from '../pipelines/runs/pipelineRunsArea';
+import { createDrillsArea } from '../drills/drillsArea';
 import { createRunbooksArea } from '../runbooks/runbooksArea';
 import { createSpendArea } from '../spend/spendArea';
 import { createLogger, type Logger } from '../logging/logger';
@@ -121,13 +122,14 @@ export function createServices(platform: PlatformAdapters): Services {
   const spend = createSpendArea({ db, connections: connections.service, log });
   const terminal = createTerminalArea({ connections: connections.service, access: kube.access, audit: audit.service, hub, streams, db, log });
   const gpu = createGpuArea({ db, access: kube.access, connections: connections.service, spend: spend.service, hub, log, readLocalGpus: () => readLocalGpus() });
-  const alerts = createAlertsArea({ db, gpu: gpu.service, spend: spend.service, access: kube.access, connections: connections.service, audit: audit.service, hub, log, notify: platform.notify });
+  const drills = createDrillsArea({ db, access: kube.access, connections: connections.service, audit: audit.service, hub, runner: tasks.runner, secretBox: platform.secretBox, log, savePdf: platform.savePdf });
+  const alerts = createAlertsArea({ db, gpu: gpu.service, spend: spend.service, access: kube.access, drills: drills.store, connections: connections.service, audit: audit.service, hub, log, notify: platform.notify });
 
   const pipelines = createPipelinesArea({ db, access: kube.access, connections: connections.service, audit: audit.service, hub, runner: tasks.runner, log, chooseFile });
   const pipelineRuns = createPipelineRunsArea({ access: kube.access, audit: audit.service, connections: connections.service, log });
 
   // The areas, in the order they are built; they close in reverse.
-  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu, alerts, pipelines, pipelineRuns] as const satisfies readonly ServiceArea[];
+  const areas = [app, connections, audit, kube, portForwards, tasks, rollouts, helm, terminal, runbooks, spend, gpu, drills, alerts, pipelines, pipelineRuns] as const satisfies readonly ServiceArea[];
   const handlers: Handlers = combineHandlers(areas);
 
   return {

@@ -146,7 +146,6 @@ interface TargetRow {
   rpo_seconds: number;
   every_days: number;
   checks: string;
-  alerted_due_at: string | null;
 }
 
 interface DrillRow {
@@ -415,15 +414,6 @@ export function createDrillStore(db: Database) {
     deleteTarget(connectionId: string, namespace: string): void {
       db.prepare(`DELETE FROM drill_targets WHERE connection_id = ? AND namespace = ?`).run(connectionId, namespace);
     },
-    /** The due time an alert was last raised for, so one due drill alerts once. */
-    alertedDueAt(connectionId: string, namespace: string): string | undefined {
-      const row = db.prepare(`SELECT alerted_due_at FROM drill_targets WHERE connection_id = ? AND namespace = ?`).get(connectionId, namespace) as { alerted_due_at: string | null } | undefined;
-      return opt(row?.alerted_due_at ?? null);
-    },
-    setAlertedDueAt(connectionId: string, namespace: string, dueAt: string): void {
-      db.prepare(`UPDATE drill_targets SET alerted_due_at = ? WHERE connection_id = ? AND namespace = ?`).run(dueAt, connectionId, namespace);
-    },
-
     startDrill(d: DrillStart): DrillSummary {
       db.prepare(
         `INSERT INTO drills (id, task_id, source, source_connection_id, source_connection_name, source_namespace, target_connection_id, target_connection_name, target_namespace,
@@ -544,6 +534,7 @@ export function createDrillStore(db: Database) {
             target,
             lastBackupAt: opt(backupAt),
             lastDrill: drill && drillOf(drill),
+            lastPassedAt: opt(passAt),
             nextDrillDueAt: nextDue === undefined ? undefined : new Date(nextDue).toISOString(),
             overdue: nextDue !== undefined && nextDue <= now,
           };

@@ -76,7 +76,6 @@ export const migration014: Migration = {
         rpo_seconds    INTEGER NOT NULL CHECK (rpo_seconds >= 1),
         every_days     INTEGER NOT NULL CHECK (every_days >= 1),
         checks         TEXT NOT NULL CHECK (json_valid(checks)),
-        alerted_due_at TEXT,
         PRIMARY KEY (connection_id, namespace)
       );
       CREATE TABLE drills (
