@@ -74,7 +74,7 @@ export interface ReadArchiveOptions {
   signal?: AbortSignal;
   /** Called after each object's file is checked. */
   onProgress?: (done: number, total: number) => void;
-  /** Files read at once. */
+  /** Files read at once; the store's own figure when absent. */
   concurrency?: number;
 }
 
@@ -259,7 +259,7 @@ async function examine(store: ArchiveStore, name: string, options: Partial<ReadA
     const restored = checkObject(entry, object, key, problems);
     if (restored) objects.push({ entry, object: restored });
   };
-  await eachLimited(readable, options.concurrency ?? 8, async (entry) => {
+  await eachLimited(readable, options.concurrency ?? store.concurrency, async (entry) => {
     options.signal?.throwIfAborted();
     await check(entry);
     options.onProgress?.(++done, readable.length);

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, unlink } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DestinationTarget } from '../../../../shared/contract/drills';
 import { AppError } from '../../../../shared/result';
@@ -31,6 +31,8 @@ export interface ArchiveEntry {
 
 /** A place archives are written to and read from, each archive under its name. */
 export interface ArchiveStore {
+  /** Files worth reading or writing at once: S3 answers each in tens of milliseconds, a disk in microseconds. */
+  readonly concurrency: number;
   /** Where archive `name` is, for people: "/home/ana/backups/pilothouse-…", "s3://bucket/prefix/pilothouse-…". */
   location(name: string): string;
   /** Writes one file of the archive being written (not yet an archive until {@link commit}). */
@@ -83,10 +85,12 @@ export function createFolderStore(path: string): ArchiveStore {
   if (!isAbsolute(path)) throw new AppError('VALIDATION', `"${shown(path)}" is not an absolute path; a backup folder is chosen by its full path`);
   /** Temporary files of writes under way, which an abort removes with the partial folder anyway. */
   const temps = new Set<string>();
-  /** Partial folders this store made fresh, so a stale one of an earlier run is replaced once. */
-  const started = new Set<string>();
-  /** The writes under way, in the order asked. */
-  let queue: Promise<unknown> = Promise.resolve();
+  /** Partial folders this store made fresh (or is making), so a stale one of an earlier run is replaced once. */
+  const started = new Map<string, Promise<void>>();
+  /** Folders made inside partial folders, each once, so writes in parallel never race to make the same one. */
+  const folders = new Map<string, Promise<void>>();
+  /** Writes under way, which a removal waits for. */
+  const writing = new Set<Promise<void>>();
 
   const root = async (): Promise<string> => {
     try {
@@ -101,37 +105,70 @@ export function createFolderStore(path: string): ArchiveStore {
   };
   const partialOf = (real: string, name: string) => join(real, `.partial-${name}`);
 
+  /** Forgets what was made for archive `name`: it was committed or removed, so its partial folder is gone. */
+  const forget = (name: string) => {
+    started.delete(name);
+    const partial = `${sep}.partial-${name}${sep}`;
+    for (const folder of folders.keys()) if (folder.includes(partial)) folders.delete(folder);
+  };
+
+  /**
+   * Makes the folders on the way to a file, each once. One found in place
+   * (a link someone put there included) is left for the shared guards, which
+   * refuse to write through anything but a real folder.
+   */
+  const makeFolders = async (dir: string, segments: readonly string[]): Promise<void> => {
+    let at = dir;
+    for (const segment of segments) {
+      at = join(at, segment);
+      let made = folders.get(at);
+      if (!made) {
+        made = mkdir(at, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
+        folders.set(at, made);
+      }
+      await made;
+    }
+  };
+
   /** The partial folder of `name`: made on the first write (a stale one of a crashed run removed), a real folder, never a link. */
   const partialFolder = async (name: string): Promise<string> => {
     const dir = partialOf(await root(), name);
-    if (!started.has(name)) {
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { mode: 0o700 });
-      started.add(name);
+    let made = started.get(name);
+    if (!made) {
+      made = rm(dir, { recursive: true, force: true }).then(() => mkdir(dir, { mode: 0o700 }));
+      started.set(name, made);
+      made.catch(() => forget(name));
     }
+    await made;
     const stat = await lstat(dir);
     if (!stat.isDirectory() || stat.isSymbolicLink()) throw new AppError('VALIDATION', `${dir} was replaced while the backup was written; Pilothouse never writes through a link`);
     return dir;
   };
 
   return {
+    // Each file is synced as written: syncs in parallel share the file system's journal commits.
+    concurrency: 16,
     location: (name) => join(path, name),
 
     async write(name, relPath, bytes) {
       checkName(name);
       const segments = segmentsOf(relPath);
-      // One at a time: the shared guards make each folder on the way after finding it missing, which two writes at once would race on.
-      const written = queue.then(async () => {
+      const write = async () => {
         const dir = await partialFolder(name);
         try {
+          // The shared guards make a missing folder after finding it missing, which parallel writes would race on: made first, once.
+          await makeFolders(dir, segments.slice(0, -1));
           await writeFileInside(dir, segments, bytes.toString('utf8'), temps);
         } catch (err) {
           if (err instanceof AppError) throw err;
           const code = (err as NodeJS.ErrnoException).code;
           throw new AppError(code === 'ENOSPC' ? 'UNSUPPORTED' : 'FILE_UNREADABLE', `${shown(relPath)} could not be written in ${path}: ${code === 'ENOSPC' ? 'the disk is full' : code ? `error ${code}` : (err as Error).message}`);
         }
-      });
-      queue = written.catch(() => undefined);
+      };
+      const written = write();
+      const settled = written.catch(() => undefined);
+      writing.add(settled);
+      void settled.finally(() => writing.delete(settled));
       return written;
     },
 
@@ -146,7 +183,7 @@ export function createFolderStore(path: string): ArchiveStore {
       // rename() would replace an empty folder of that name silently.
       if (exists) throw new AppError('NAME_CONFLICT', `${join(path, name)} already exists; the backup was not put in its place`);
       await rename(partialOf(real, name), target);
-      started.delete(name);
+      forget(name);
       // The rename is durable once the folder holding it is synced (each file was synced as written).
       const handle = await open(real, constants.O_RDONLY).catch(() => undefined);
       await handle?.sync().catch(() => undefined);
@@ -216,13 +253,13 @@ export function createFolderStore(path: string): ArchiveStore {
 
     async remove(name) {
       checkName(name);
-      // After the writes asked before it: a file landing after the removal would leave a partial folder behind.
-      await queue;
+      // After the writes under way: a file landing after the removal would leave a partial folder behind.
+      await Promise.all(writing);
       const real = await root();
       // rm removes a link itself, never what it points to.
       await rm(join(real, name), { recursive: true, force: true });
       await rm(partialOf(real, name), { recursive: true, force: true });
-      started.delete(name);
+      forget(name);
     },
 
     close: () => undefined,
@@ -286,6 +323,7 @@ export function createS3Store(target: Extract<DestinationTarget, { kind: 's3' }>
   };
 
   return {
+    concurrency: 16,
     location,
 
     async write(name, relPath, bytes, signal) {

@@ -52,7 +52,7 @@ export interface WriteArchiveOptions {
   signal?: AbortSignal;
   /** Called after each object's file is written. */
   onProgress?: (done: number, total: number) => void;
-  /** Files written at once (S3 answers each in tens of milliseconds). */
+  /** Files written at once; the store's own figure when absent. */
   concurrency?: number;
   now?: () => Date;
 }
@@ -95,7 +95,7 @@ export async function writeArchive(store: ArchiveStore, name: string, header: Ar
   });
   let done = 0;
   let bytes = 0;
-  await eachLimited(objects, options.concurrency ?? 8, async (o, i) => {
+  await eachLimited(objects, options.concurrency ?? store.concurrency, async (o, i) => {
     signal?.throwIfAborted();
     const encrypted = isSecret(o);
     const file = Buffer.from(objectYaml(encrypted ? encryptSecret(o.object, key!) : o.object), 'utf8');
