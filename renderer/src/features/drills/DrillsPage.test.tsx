@@ -48,6 +48,7 @@ describe('the DR drills page', () => {
     expect(rows.map((r) => within(r).getAllByRole('cell')[0].textContent)).toEqual(['paymentsoverdue', 'team-a']);
     expect(rows[0].className).toBe('drills-overdue');
     expect(within(rows[0]).getByText('failed').getAttribute('title')).toBe('Deployment api never became ready');
+    expect(within(rows[0]).getByText('none has passed')).toBeTruthy();
     // 7 minutes against a 5-minute target: missed, said in words as well as colour.
     expect(within(rows[0]).getByText(/7m 00s of 5m 00s/).textContent).toBe('7m 00s of 5m 00s (missed)');
     expect(within(rowOf(table, 'team-a')).getByText('1m 35s of 5m 00s')).toBeTruthy();

@@ -106,6 +106,17 @@ export function NamespacesView({ overview, showConnection, onTargets, onBackup, 
                           {last.outcome}
                         </span>{' '}
                         <When iso={last.startedAt} now={now} />
+                        {last.outcome !== 'passed' && (
+                          <div className="muted">
+                            {r.lastPassedAt ? (
+                              <>
+                                last passed <When iso={r.lastPassedAt} now={now} />
+                              </>
+                            ) : (
+                              'none has passed'
+                            )}
+                          </div>
+                        )}
                       </>
                     ) : (
                       <span className="muted">never</span>

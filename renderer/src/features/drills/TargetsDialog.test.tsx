@@ -100,4 +100,17 @@ describe('the drill targets dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save targets' }));
     expect(fake.method('drills.saveTarget')).toHaveBeenCalledWith({ ...target, checks: [{ kind: 'readyReplicas', objectKind: 'StatefulSet', name: 'db', min: 3 }] });
   });
+
+  it('removes a namespace’s targets once asked twice', async () => {
+    const user = userEvent.setup();
+    const { fake, onSaved, dialog } = open({ connectionId: 'k-staging', namespace: 'team-a', target: namespaceStatus().target });
+    fake.handle('drills.deleteTarget', () => ok({}));
+    await user.click(within(dialog).getByRole('button', { name: 'Remove these targets…' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Keep them' }));
+    expect(fake.method('drills.deleteTarget')).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Remove these targets…' }));
+    await user.click(within(within(dialog).getByRole('group', { name: 'Remove targets' })).getByRole('button', { name: 'Remove targets' }));
+    expect(fake.method('drills.deleteTarget')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'team-a' });
+    await vi.waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+  });
 });

@@ -81,6 +81,21 @@ export function TargetsDialog({ initial, connections, onClose, onSaved }: Target
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView>();
 
+  const [removing, setRemoving] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call('drills.deleteTarget', { connectionId: initial.connectionId, namespace: initial.namespace });
+      notifySuccess(`Removed the drill targets of ${initial.namespace}`);
+      onSaved();
+      onClose();
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  };
+
   const edit = (i: number, change: Partial<CheckDraft>) => setChecks((all) => all.map((c, j) => (j === i ? { ...c, ...change } : c)));
 
   const save = async (e: FormEvent) => {
@@ -196,6 +211,24 @@ export function TargetsDialog({ initial, connections, onClose, onSaved }: Target
             Add check
           </button>
         </fieldset>
+        {initial.target &&
+          (removing ? (
+            <div className="notice" role="group" aria-label="Remove targets">
+              <p>Remove the targets of {initial.namespace}? Its drills are no longer due or flagged overdue; its backups and drill history stay.</p>
+              <div className="button-row">
+                <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+                  Remove targets
+                </button>
+                <button type="button" onClick={() => setRemoving(false)}>
+                  Keep them
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="button" className="link" onClick={() => setRemoving(true)}>
+              Remove these targets…
+            </button>
+          ))}
         <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Save targets', busyLabel: 'Saving…', busy }} />
       </form>
     </Modal>
