@@ -7,7 +7,6 @@ import { connectionsFeature } from './connections/feature';
 import { drillsFeature } from './drills/feature';
 import { gpusFeature } from './gpus/feature';
 import { pipelinesFeature } from './pipelines/feature';
-import { placeholderFeatures } from './placeholders';
 import { rolloutsFeature } from './rollouts/feature';
 import { runbooksFeature } from './runbooks/feature';
 import { spendFeature } from './spend/feature';
@@ -17,7 +16,7 @@ import { terminalFeature } from './terminal/feature';
  * Every feature of the app. A feature brings its page, dialogs, palette and
  * menu commands in its own `feature.tsx`; adding one is a line here.
  */
-export const features = [connectionsFeature, clustersFeature, rolloutsFeature, pipelinesFeature, drillsFeature, ...placeholderFeatures, gpusFeature, spendFeature, alertsFeature, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
+export const features = [connectionsFeature, clustersFeature, rolloutsFeature, pipelinesFeature, drillsFeature, gpusFeature, spendFeature, alertsFeature, terminalFeature, runbooksFeature, auditFeature, shellFeature] as const;
 
 /** The app as the features make it up. */
 export const appRegistry = createRegistry(features);

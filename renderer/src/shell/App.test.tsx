@@ -38,7 +38,7 @@ describe('app frame', () => {
     expect(await screen.findByRole('dialog', { name: 'Import kubeconfig' })).toBeTruthy();
   });
 
-  it('asks for a cluster first on pages not built yet, and says what they will show otherwise', async () => {
+  it('asks for a cluster first on a page that needs one, and shows the page once there is one', async () => {
     const user = userEvent.setup();
     const fake = createFakeBridge();
     renderApp(fake, '#/drills');
@@ -48,9 +48,9 @@ describe('app frame', () => {
     await user.keyboard('{Escape}');
 
     fake.handle('connections.list', () => ok([kubeConnection()]));
+    fake.handle('drills.overview', () => ok({ namespaces: [], destinations: [], schedules: [] }));
     fake.emit('connections.changed', { ids: ['k-prod'] });
-    expect(await screen.findByText('This page is not available in this build yet.')).toBeTruthy();
-    expect(screen.getByText(/Velero/)).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No namespace is backed up or drilled yet' })).toBeTruthy();
   });
 
   it('switches connection from the top bar, showing health and labels', async () => {
