@@ -168,6 +168,11 @@ describe('an archive refused', () => {
     await refusedWith(`${CM} holds ConfigMap kube-system/other (v1), but the manifest says it is ConfigMap team-a/app (v1)`);
   });
 
+  it('refuses an entry whose API group is not its apiVersion\'s', async () => {
+    rewrite((m) => (m.objects[3].group = 'batch'));
+    await refusedWith(`${DEPLOY}: the manifest files Deployment team-a/web of apps/v1 under the API group "batch"`);
+  });
+
   it('refuses a key written twice, which would make the file read as another object', async () => {
     forge(CM, `${readFileSync(file(CM), 'utf8')}kind: Secret\n`);
     await refusedWith(/app\.yaml line \d+: kind appears twice/);

@@ -101,7 +101,10 @@ class Problems {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** "ConfigMap team-a/app", "CustomResourceDefinition widgets.example.com". */
-const objectLabel = (kind: unknown, namespace: unknown, name: unknown) => `${String(kind)} ${namespace ? `${String(namespace)}/` : ''}${String(name)}`;
+const objectLabel = (kind: unknown, namespace: unknown, name: unknown) => shown(`${String(kind)} ${namespace ? `${String(namespace)}/` : ''}${String(name)}`);
+
+/** The API group of an apiVersion: "apps" of "apps/v1", "" of "v1". */
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
 /** The object a file holds, parsed through the YAML guards; an archive Pilothouse wrote has no aliases, so none is accepted. */
 function parseObject(path: string, bytes: Buffer): KubeObject {
@@ -153,9 +156,13 @@ function checkObject(entry: ArchivedObject, object: KubeObject, key: DrillKey | 
   const meta = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   if (object.apiVersion !== entry.apiVersion || object.kind !== entry.kind || meta.name !== entry.name || (meta.namespace ?? undefined) !== entry.namespace) {
     problems.add(
-      `${shown(path)} holds ${objectLabel(object.kind, meta.namespace, meta.name)} (${String(object.apiVersion)}), but the manifest says it is ${objectLabel(entry.kind, entry.namespace, entry.name)} (${entry.apiVersion})`,
+      `${shown(path)} holds ${objectLabel(object.kind, meta.namespace, meta.name)} (${shown(String(object.apiVersion))}), but the manifest says it is ${objectLabel(entry.kind, entry.namespace, entry.name)} (${shown(entry.apiVersion)})`,
       path,
     );
+    return undefined;
+  }
+  if (groupOf(entry.apiVersion) !== entry.group) {
+    problems.add(`${shown(path)}: the manifest files ${objectLabel(entry.kind, entry.namespace, entry.name)} of ${shown(entry.apiVersion)} under the API group "${shown(entry.group)}"`, path);
     return undefined;
   }
   const secret = isSecret(entry);
