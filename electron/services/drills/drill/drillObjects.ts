@@ -1,8 +1,7 @@
 /**
  * What the drill's steps share: how a restored object is named and found
  * again (a {@link CreatedRef}, persisted so a cleanup after a crash needs
- * nothing else), which archived objects a restore leaves to the cluster, and
- * what a target cluster serves.
+ * nothing else), and what a target cluster serves.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../../../shared/contract';
@@ -11,7 +10,6 @@ import { resourceLabel } from '../../kube/client/kubeAccess';
 import { parseResourceList } from '../../kube/client/discovery';
 import { kubeStatusError } from '../../kube/client/kubeErrors';
 import { kubeRequest } from '../../kube/client/kubeHttp';
-import type { KubeObject } from '../../kube/model/kubeObject';
 import type { ArchivedObject } from '../archive/archiveTypes';
 
 /** The label every namespace a drill creates carries, valued with the drill's id. */
@@ -51,25 +49,6 @@ export const isCrdEntry = (entry: Pick<ArchivedObject, 'group' | 'resource'>): b
 
 /** True for the Namespace entry. */
 export const isNamespaceEntry = (entry: Pick<ArchivedObject, 'group' | 'resource'>): boolean => entry.group === '' && entry.resource === 'namespaces';
-
-/**
- * Why a restore leaves an archived object to the cluster, or undefined when
- * it restores it. The backup leaves these out already (see backup/collect.ts);
- * an archive written otherwise is held to the same rules: Pods and
- * ReplicaSets a controller owns and a CronJob's Jobs are made again by their
- * restored owners (one restored with the old owner's uid would be
- * garbage-collected at once), and the cluster makes a namespace's
- * `kube-root-ca.crt` (with its own CA) and service account tokens itself.
- */
-export function leftToCluster(entry: Pick<ArchivedObject, 'group' | 'resource' | 'kind' | 'name'>, object: KubeObject): string | undefined {
-  const controller = object.metadata?.ownerReferences?.find((r) => r.controller);
-  const key = `${entry.group}/${entry.resource}`;
-  if (controller && (key === '/pods' || key === 'apps/replicasets')) return `its ${controller.kind} ${controller.name} makes it again`;
-  if (controller?.kind === 'CronJob' && key === 'batch/jobs') return `a past run of CronJob ${controller.name}`;
-  if (key === '/configmaps' && entry.name === 'kube-root-ca.crt') return 'the cluster publishes it with its own CA';
-  if (key === '/secrets' && object.type === 'kubernetes.io/service-account-token') return 'the cluster issues service account tokens itself';
-  return undefined;
-}
 
 /**
  * The resources of the group versions a cluster serves, asked once per

@@ -18,13 +18,13 @@ import { kubeStatusError } from '../../kube/client/kubeErrors';
 import { kubeRequest } from '../../kube/client/kubeHttp';
 import type { KubeObject } from '../../kube/model/kubeObject';
 import type { ArchivedObject, VerifiedArchive } from '../archive/archiveTypes';
+import { cleanObject, leftOutBecause } from '../backup/collect';
 import {
   createdLabel,
   DRILL_LABEL,
   isCrdEntry,
   isNamespaceEntry,
   isUnreachable,
-  leftToCluster,
   messageOf,
   refOfEntry,
   ServedResources,
@@ -39,16 +39,8 @@ const WRITE_DEADLINE_MS = 30_000;
 const CRD_ESTABLISHED_MS = 60_000;
 const POLL_MS = 500;
 
-/** Labels and annotations the server or a controller sets, which a restored object must not carry from its source. */
-const SERVER_LABELS = ['kubernetes.io/metadata.name'];
-const PVC_BINDING_ANNOTATIONS = [
-  'pv.kubernetes.io/bind-completed',
-  'pv.kubernetes.io/bound-by-controller',
-  'volume.beta.kubernetes.io/storage-provisioner',
-  'volume.kubernetes.io/storage-provisioner',
-  'volume.kubernetes.io/selected-node',
-];
-const JOB_UID_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid'];
+/** The label the server sets on every namespace to its own name: the target's is set by the target. */
+const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** What {@link restoreArchive} is told. */
 export interface RestoreOptions {
@@ -78,7 +70,7 @@ export interface RestoreResult {
   existing: string[];
   /** CRDs the target cluster had already, so they were not created. */
   crdsPresent: string[];
-  /** Archived objects the restore left to the cluster, and why (see {@link leftToCluster}). */
+  /** Archived objects the restore left to the cluster, and why (see {@link leftOutBecause}: an archive written otherwise is held to the backup's rules). */
   leftToCluster: { object: string; reason: string }[];
   /** Objects the target refused (not served, forbidden, invalid), and its words. */
   failed: { object: string; message: string }[];
@@ -111,57 +103,25 @@ export function selectNamespace(archive: VerifiedArchive, namespace: string): { 
   return { crds, namespaceObject, objects };
 }
 
-/** A copy of `meta` without the fields the server sets, with only what a create may carry. */
-function cleanMetadata(object: KubeObject, namespace: string | undefined): Record<string, unknown> {
-  const meta = object.metadata ?? {};
-  const labels = { ...(meta.labels ?? {}) };
-  for (const key of SERVER_LABELS) delete labels[key];
-  const metadata: Record<string, unknown> = { name: meta.name };
-  if (namespace) metadata.namespace = namespace;
-  if (Object.keys(labels).length) metadata.labels = labels;
-  if (meta.annotations && Object.keys(meta.annotations).length) metadata.annotations = { ...meta.annotations };
-  // Owner references (the old owners' uids: the garbage collector would delete the object), finalizers (a controller
-  // the target may lack would hold the cleanup up for ever), uid, resourceVersion and timestamps are all left out.
-  return metadata;
-}
-
 /**
- * The body that creates `object` in `targetNamespace`: its metadata cleaned,
- * its status dropped, and what only held on the source cluster taken out or
- * rewritten, as Velero's restore actions do — a Service's cluster IPs and
- * node ports (the source's Service still holds them on the same cluster), a
- * PVC's bound volume, a bare Pod's node, a Job's generated selector. A
- * RoleBinding's ServiceAccount subjects of the source namespace are moved to
- * the target, since Kubernetes names a subject's namespace; other fields that
- * mention the source namespace are left as they are.
+ * The body that creates an archived object in `targetNamespace`: cleaned as
+ * the backup cleans it (see {@link cleanObject}: server-set metadata and
+ * status, and what only held on the source cluster — a Service's cluster IPs
+ * and node ports, a claim's volume, a Job's generated selector, a bare Pod's
+ * node — so an archive written otherwise is held to the same), without any
+ * owner reference (the old owners' uids: the garbage collector would delete
+ * it) or finalizer (a controller the target lacks would hold the cleanup up
+ * for ever), moved to the target namespace. A RoleBinding's ServiceAccount
+ * subjects of the source namespace are moved with it, since Kubernetes names
+ * a subject's namespace; other fields that mention the source namespace are
+ * left as they are.
  */
-export function restoreBody(object: KubeObject, sourceNamespace: string, targetNamespace: string): KubeObject {
-  const body = structuredClone(object) as KubeObject & { spec?: Record<string, unknown>; subjects?: { kind?: string; namespace?: string }[] };
-  body.metadata = cleanMetadata(object, targetNamespace) as KubeObject['metadata'];
-  delete body.status;
-  const kind = String(body.kind ?? '');
-  const spec = body.spec;
-  if (kind === 'Service' && spec) {
-    if (spec.clusterIP !== 'None') {
-      delete spec.clusterIP;
-      delete spec.clusterIPs;
-    }
-    delete spec.healthCheckNodePort;
-    for (const port of (spec.ports ?? []) as Record<string, unknown>[]) delete port.nodePort;
-  }
-  if (kind === 'PersistentVolumeClaim' && spec) {
-    delete spec.volumeName;
-    const annotations = body.metadata?.annotations;
-    if (annotations) for (const key of PVC_BINDING_ANNOTATIONS) delete annotations[key];
-  }
-  if (kind === 'Pod' && spec) delete spec.nodeName;
-  if (kind === 'Job' && spec && !spec.manualSelector) {
-    // The server generates the selector from the new Job's uid and refuses one carrying the old uid.
-    delete spec.selector;
-    const labels = (spec.template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels;
-    if (labels) for (const key of JOB_UID_LABELS) delete labels[key];
-  }
-  if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && Array.isArray(body.subjects)) {
+export function restoreBody(entry: Pick<ArchivedObject, 'group' | 'resource'>, object: KubeObject, sourceNamespace: string, targetNamespace: string): KubeObject {
+  const body = cleanObject(entry, object, new Set()) as KubeObject & { subjects?: { kind?: string; namespace?: string }[] };
+  const metadata = { ...(body.metadata ?? {}), namespace: targetNamespace } as KubeObject['metadata'] & { finalizers?: string[] };
+  delete metadata.finalizers;
+  body.metadata = metadata;
+  if (entry.group === 'rbac.authorization.k8s.io' && entry.resource === 'rolebindings' && Array.isArray(body.subjects)) {
     for (const subject of body.subjects) if (subject.kind === 'ServiceAccount' && subject.namespace === sourceNamespace) subject.namespace = targetNamespace;
   }
   return body;
@@ -169,9 +129,10 @@ export function restoreBody(object: KubeObject, sourceNamespace: string, targetN
 
 /** The Namespace the drill restores into: the archived one's labels and annotations, renamed and labelled with the drill. */
 export function namespaceBody(archived: KubeObject | undefined, targetNamespace: string, drillId: string): KubeObject {
-  const metadata = cleanMetadata({ metadata: { ...(archived?.metadata ?? {}), name: targetNamespace } }, undefined) as { labels?: Record<string, string> };
-  metadata.labels = { ...(metadata.labels ?? {}), [DRILL_LABEL]: drillId };
-  return { apiVersion: 'v1', kind: 'Namespace', metadata };
+  const labels: Record<string, string> = { ...(archived?.metadata?.labels ?? {}), [DRILL_LABEL]: drillId };
+  delete labels[NAME_LABEL];
+  const annotations = archived?.metadata?.annotations;
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: targetNamespace, labels, ...(annotations && Object.keys(annotations).length ? { annotations: { ...annotations } } : {}) } };
 }
 
 /**
@@ -215,7 +176,7 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
       try {
         const had = await kubeRequest(kc, objectPath(CRDS, undefined, entry.name), { deadlineMs: WRITE_DEADLINE_MS });
         if (had.status === 404) {
-          const ref = await create(kc, { ...CRDS, kind: 'CustomResourceDefinition' }, undefined, { ...structuredClone(object), metadata: cleanMetadata(object, undefined), status: undefined });
+          const ref = await create(kc, { ...CRDS, kind: 'CustomResourceDefinition' }, undefined, withoutFinalizers(cleanObject(entry, object, new Set())));
           if (ref) {
             created(ref);
             const problem = await waitEstablished(kc, entry.name, signal);
@@ -258,7 +219,7 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
       current = label;
       options.onProgress?.(done, total, label);
       done++;
-      const left = leftToCluster(entry, object);
+      const left = leftOutBecause(entry, object);
       if (left) {
         result.leftToCluster.push({ object: label, reason: left });
         continue;
@@ -267,7 +228,7 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
       try {
         const resource = await served.require(ref, label);
         if (!resource.namespaced) throw new AppError('VALIDATION', `${entry.kind} is cluster-scoped on the target cluster, namespaced in the archive`);
-        const made = await create(kc, ref, target, restoreBody(object, source, target));
+        const made = await create(kc, ref, target, restoreBody(entry, object, source, target));
         if (made) created(made);
         else result.existing.push(label);
       } catch (err) {
@@ -282,6 +243,13 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
     const count = result.created.length;
     throw new RestoreStopped(`The restore stopped at ${current}, after creating ${count} object${count === 1 ? '' : 's'}: ${messageOf(err)}`, result.created);
   }
+}
+
+/** A CRD's body: a controller's finalizer on it would hold its cleanup up. */
+function withoutFinalizers(object: KubeObject): KubeObject {
+  const metadata = { ...(object.metadata ?? {}) } as KubeObject['metadata'] & { finalizers?: string[] };
+  delete metadata.finalizers;
+  return { ...object, metadata };
 }
 
 /** POSTs `body`; the created object's ref, or undefined when it existed already (409). Other refusals throw. */

@@ -23,7 +23,8 @@ import { resolvePodRoute } from '../../kube/portForward/portForwardPods';
 import { openPortForward, PortForwardFrames } from '../../kube/portForward/portForwardTunnel';
 import type { VerifiedArchive } from '../archive/archiveTypes';
 import { dataHash } from '../archive/dataHash';
-import { leftToCluster, messageOf, refOfEntry, splitApiVersion } from './drillObjects';
+import { leftOutBecause } from '../backup/collect';
+import { messageOf, refOfEntry, splitApiVersion } from './drillObjects';
 import { selectNamespace } from './restore';
 
 /** The built-in checks' names, as reports list them. */
@@ -72,7 +73,7 @@ export async function verifyRestore(kc: KubeConfig, archive: VerifiedArchive, op
   const { sourceNamespace, targetNamespace: ns, signal } = options;
   const total = 3 + options.checks.length;
   options.onProgress?.(0, total, KINDS_CHECK);
-  const expected = selectNamespace(archive, sourceNamespace).objects.filter(({ entry, object }) => !leftToCluster(entry, object));
+  const expected = selectNamespace(archive, sourceNamespace).objects.filter(({ entry, object }) => !leftOutBecause(entry, object));
   const left = selectNamespace(archive, sourceNamespace).objects.length - expected.length;
 
   // One list per resource the archive has objects of.
