@@ -73,6 +73,18 @@ function segmentsOf(relPath: string): string[] {
   return segments;
 }
 
+/** Syncs a folder's entries to the disk, where the platform allows it (Windows opens no folder). */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  try {
+    await handle?.sync();
+  } catch {
+    // Some file systems refuse to sync a folder; the files themselves were synced.
+  } finally {
+    await handle?.close();
+  }
+}
+
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -182,12 +194,13 @@ export function createFolderStore(path: string): ArchiveStore {
       );
       // rename() would replace an empty folder of that name silently.
       if (exists) throw new AppError('NAME_CONFLICT', `${join(path, name)} already exists; the backup was not put in its place`);
-      await rename(partialOf(real, name), target);
+      const partial = partialOf(real, name);
+      // Each file was synced as written; the folders holding their names are synced before the archive takes its name, and the
+      // destination after, so the archive is on the disk whole once committed.
+      await Promise.all([partial, ...[...folders.keys()].filter((f) => f.startsWith(partial + sep))].map(syncFolder));
+      await rename(partial, target);
       forget(name);
-      // The rename is durable once the folder holding it is synced (each file was synced as written).
-      const handle = await open(real, constants.O_RDONLY).catch(() => undefined);
-      await handle?.sync().catch(() => undefined);
-      await handle?.close();
+      await syncFolder(real);
     },
 
     async read(name, relPath, maxBytes) {
