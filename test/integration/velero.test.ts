@@ -16,26 +16,14 @@ import { veleroOverview } from '../../electron/services/drills/velero/veleroOver
 import { deleteVeleroRestore, startVeleroRestore, type VeleroRestoreResult } from '../../electron/services/drills/velero/veleroRestore';
 import { RESTORE_NAME_LABEL } from '../../electron/services/drills/velero/veleroShapes';
 import { until } from '../support/contract';
-import { KWOK_TOLERATION, type TestbedInfo } from '../testbed';
+import { KWOK_TOLERATION } from '../testbed';
 import { run } from '../testbed/proc';
-import { ensureVeleroBucket, veleroLocationPhase, type VeleroInfo } from '../testbed/velero';
+import { ensureVeleroBucket, veleroLocationPhase } from '../testbed/velero';
 
 const bed = inject('testbed');
 const primary = bed.clusters.primary;
 
-/**
- * The bed's Velero: `bed.velero` once the bed starts it; until then the info
- * file a Velero started by hand with `startVelero` wrote, named by PILOTHOUSE_VELERO_INFO.
- */
-function veleroInfo(): VeleroInfo {
-  const started = (bed as TestbedInfo & { velero?: VeleroInfo }).velero;
-  if (started) return started;
-  const file = process.env.PILOTHOUSE_VELERO_INFO;
-  if (!file) throw new Error('The test bed runs no Velero: start it with startVelero (test/testbed/velero.ts) and set PILOTHOUSE_VELERO_INFO to the file of its info');
-  return JSON.parse(readFileSync(file, 'utf8')) as VeleroInfo;
-}
-
-const velero = veleroInfo();
+const velero = bed.velero;
 const id = Date.now().toString(36);
 const SOURCE = `h3-velero-${id}`;
 const TARGET = `h3-drill-${id}`;

@@ -1,5 +1,5 @@
 /**
- * Builds the pinned control-plane, etcd, kwok, helm and Argo binaries from the Go module
+ * Builds the pinned control-plane, etcd, kwok, helm, Argo and Velero binaries from the Go module
  * proxy into per-version wrapper modules under `~/.cache/pilothouse/testbed`.
  *
  * Each component is skipped when its binaries exist, so the step is cheap to
@@ -24,6 +24,7 @@ import {
   KWOK_VERSION,
 } from './paths';
 import { duration, run, secs } from './proc';
+import { buildVelero, VELERO_AWS_PLUGIN_VERSION, VELERO_OUTPUTS, VELERO_VERSION } from './velero';
 
 /** The 31 Kubernetes staging modules that `k8s.io/kubernetes` requires at v0.0.0. */
 const STAGING_MODULES = [
@@ -278,6 +279,12 @@ const COMPONENTS: readonly BuildComponent[] = [
     outputs: [BINARIES.workflowController, ...ARGO_WORKFLOWS_CRD_FILES.map((f) => join(ARGO_WORKFLOWS_CRDS, f))],
     cold: '~6 min, ~9 min with an empty module cache',
     build: buildArgoWorkflows,
+  },
+  {
+    name: `velero ${VELERO_VERSION} + velero-plugin-for-aws ${VELERO_AWS_PLUGIN_VERSION}`,
+    outputs: VELERO_OUTPUTS,
+    cold: '~11 min for the server, ~9 min for the plugin (module cache warm)',
+    build: buildVelero,
   },
 ];
 

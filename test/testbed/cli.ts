@@ -45,6 +45,8 @@ function describe(info: TestbedInfo): string {
     `rollouts    Argo Rollouts controller on ${info.argoRollouts.cluster}  (log ${info.argoRollouts.logFile})`,
     // A state.json written before the controller was part of the bed has none; `up` makes that bed anew.
     `workflows   ${info.argoWorkflows ? `Argo Workflows controller on ${info.argoWorkflows.cluster}, every namespace  (log ${info.argoWorkflows.logFile})` : 'no Argo Workflows controller: `npm run testbed:up` remakes this older bed with one'}`,
+    // A state.json written before Velero was part of the bed has none; `up` starts one for that bed.
+    `velero      ${info.velero ? `Velero server on ${info.velero.cluster}, namespace ${info.velero.namespace}, bucket ${info.velero.bucket}  (log ${info.velero.logFile})` : 'no Velero server: `npm run testbed:up` starts one'}`,
     '',
     'Use it by hand:',
     `  export KUBECONFIG=${primary.kubeconfigs.admin}`,

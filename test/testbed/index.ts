@@ -27,6 +27,7 @@ import { prometheusHealthy, startPrometheus, type PrometheusInfo } from './prome
 import { installArgoCdCrds } from './argoCd';
 import { argoWorkflowsHealthy, installArgoWorkflowsCrds, startArgoWorkflows, type ArgoWorkflowsInfo } from './argoWorkflows';
 import { argoRolloutsHealthy, startArgoRollouts, type ArgoRolloutsInfo } from './argoRollouts';
+import { startVelero, veleroHealthy, type VeleroInfo } from './velero';
 import { PRIMARY_NODES, SECONDARY_NODES, gpuSlots } from './topology';
 
 export type { ClusterInfo } from './clusters';
@@ -34,6 +35,8 @@ export type { MotoInfo, CostAndUsageResult, ResultByTime, MetricValue, CostSeedO
 export type { PrometheusInfo } from './prometheus';
 export type { ArgoRolloutsInfo } from './argoRollouts';
 export type { ArgoWorkflowsInfo } from './argoWorkflows';
+export type { VeleroInfo } from './velero';
+export { ensureVeleroBucket, veleroLocationPhase, VELERO_BINARY } from './velero';
 export {
   criLogLine,
   expireRestrictedToken,
@@ -59,6 +62,8 @@ export interface TestbedInfo {
   argoRollouts: ArgoRolloutsInfo;
   /** The Argo Workflows controller, running against the primary cluster (CRDs installed there), watching every namespace. */
   argoWorkflows: ArgoWorkflowsInfo;
+  /** The Velero server with its AWS plugin, running against the primary cluster (CRDs installed there), its bucket in moto. */
+  velero: VeleroInfo;
   /** The built kubectl (v1.34.4); Debian's /usr/bin/kubectl is too old. */
   kubectl: string;
   /** Directory of the built Kubernetes binaries. */
@@ -70,7 +75,7 @@ export interface TestbedInfo {
 /** What `state.json` holds: the info plus what `down` needs to stop. */
 interface TestbedState {
   info: TestbedInfo;
-  pids: { moto: number; prometheus: number; portForwardTarget: number; argoRollouts: number; argoWorkflows: number };
+  pids: { moto: number; prometheus: number; portForwardTarget: number; argoRollouts: number; argoWorkflows: number; velero: number };
   /** When the DCGM history was generated (ms); it ends then. */
   backfilledAt: number;
 }
@@ -85,6 +90,7 @@ const CLUSTER_NAMES = ['pilothouse-primary', 'pilothouse-secondary'] as const;
 /** Files and directories the bed creates in its state directory, besides one per cluster. */
 const BED_ENTRIES = [
   'state.json', 'kwok', 'prometheus', 'moto.log', 'port-forward-target', 'port-forward-target.log', 'argo-rollouts.log', 'argo-workflows.log',
+  'velero.log', 'velero-credentials',
 ];
 
 /**
@@ -123,10 +129,11 @@ export interface TestbedHealth {
   portForwardTarget: boolean;
   argoRollouts: boolean;
   argoWorkflows: boolean;
+  velero: boolean;
 }
 
 async function health(state: TestbedState): Promise<TestbedHealth> {
-  const [primary, secondary, moto, prometheus, argoRollouts, argoWorkflows] = await Promise.all([
+  const [primary, secondary, moto, prometheus, argoRollouts, argoWorkflows, velero] = await Promise.all([
     clusterHealthy(state.info.clusters.primary),
     clusterHealthy(state.info.clusters.secondary),
     motoHealthy(state.info.moto),
@@ -134,8 +141,9 @@ async function health(state: TestbedState): Promise<TestbedHealth> {
     // A state.json from before the controller was part of the bed has none: the bed is made anew.
     state.info.argoRollouts ? argoRolloutsHealthy(state.info.argoRollouts) : false,
     state.info.argoWorkflows ? argoWorkflowsHealthy(state.info.argoWorkflows) : false,
+    state.info.velero ? veleroHealthy(state.info.velero) : false,
   ]);
-  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget), argoRollouts, argoWorkflows };
+  return { primary, secondary, moto, prometheus, portForwardTarget: isAlive(state.pids.portForwardTarget), argoRollouts, argoWorkflows, velero };
 }
 
 /** One process of the bed and its resident memory. */
@@ -178,7 +186,7 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
   const h = await health(state);
   // A stopped Workflows controller is started again below. A state.json from before it was part of the bed
   // has none, and its clusters predate the kwok stage that completes its pods: the bed is made anew.
-  const { argoWorkflows, ...rest } = h;
+  const { argoWorkflows, velero, ...rest } = h;
   if (!state.info.argoWorkflows || !Object.values(rest).every(Boolean)) {
     log(`state.json found but the bed is not healthy (${JSON.stringify(h)}); recreating it`);
     return undefined;
@@ -198,6 +206,15 @@ async function reuse(state: TestbedState, log: (l: string) => void): Promise<Tes
     const workflows = await startArgoWorkflows(state.info.stateDir, state.info.clusters.primary);
     state.info.argoWorkflows = workflows.info;
     state.pids.argoWorkflows = workflows.pid;
+    writeState(state);
+  }
+  // A stopped Velero server is started again; a bed from before Velero was part of it gets one (its CRDs, namespace and bucket with it).
+  if (!velero) {
+    log(state.info.velero ? 'the Velero server is not answering; starting it again' : 'starting a Velero server, which this bed predates');
+    if (state.pids.velero) await stopDaemon(state.pids.velero);
+    const started = await startVelero(state.info.stateDir, state.info.clusters.primary, state.info.moto);
+    state.info.velero = started.info;
+    state.pids.velero = started.pid;
     writeState(state);
   }
   // A state written before historyEnd existed cannot tell tests where the history ends: backfill anew.
@@ -254,9 +271,10 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
     timed('moto', startMoto(dir)),
     timed('Prometheus', startPrometheus(dir, gpuSlots(PRIMARY_NODES))),
   ]);
-  const [rollouts, workflows] = await Promise.all([
+  const [rollouts, workflows, velero] = await Promise.all([
     timed('Argo Rollouts controller', startArgoRollouts(dir, clusters.primary)),
     timed('Argo Workflows controller', startArgoWorkflows(dir, clusters.primary)),
+    timed('Velero', startVelero(dir, clusters.primary, moto.info)),
     timed('Argo CD CRDs', installArgoCdCrds(clusters.primary)),
   ]);
   const state: TestbedState = {
@@ -266,11 +284,12 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
       prometheus: prom.info,
       argoRollouts: rollouts.info,
       argoWorkflows: workflows.info,
+      velero: velero.info,
       kubectl: BINARIES.kubectl,
       binDir: dirname(BINARIES.kubectl),
       stateDir: dir,
     },
-    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid, argoRollouts: rollouts.pid, argoWorkflows: workflows.pid },
+    pids: { moto: moto.pid, prometheus: prom.pid, portForwardTarget: pf.pid, argoRollouts: rollouts.pid, argoWorkflows: workflows.pid, velero: velero.pid },
     backfilledAt: prom.backfilledAt,
   };
   writeState(state);
@@ -280,7 +299,7 @@ export async function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo
 }
 
 /**
- * Stops everything the bed started (the Argo controllers, moto, Prometheus,
+ * Stops everything the bed started (the Argo controllers, Velero, moto, Prometheus,
  * the port-forward target, then the clusters) and removes its state
  * directory. Safe to call when nothing runs.
  */

@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { BINARIES } from './paths';
 import { freePort, spawnDaemon, waitFor } from './proc';
+import { ensureVeleroBucket } from './velero';
 
 /** How the bed's moto is reached. */
 export interface MotoInfo {
@@ -83,12 +84,12 @@ export async function motoHealthy(info: MotoInfo): Promise<boolean> {
 
 /**
  * Resets every moto backend (`POST /moto-api/reset`: buckets, queued Cost
- * Explorer results, everything) and re-creates the backup bucket.
+ * Explorer results, everything) and re-creates the backup bucket and Velero's.
  */
 export async function resetMoto(info: MotoInfo): Promise<void> {
   const res = await fetch(`${info.endpoint}/moto-api/reset`, { method: 'POST' });
   if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
-  await createBackupBucket(info);
+  await Promise.all([createBackupBucket(info), ensureVeleroBucket(info)]);
 }
 
 /**
