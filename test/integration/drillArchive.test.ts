@@ -4,10 +4,15 @@
  * under a prefix (so listing and removal go past one 1,000-key page), read
  * back whole with its Secret decrypted, a prefix without its manifest not
  * taken for an archive, an object changed in the bucket refused with its
- * file named, and removal leaving no key behind. Buckets are this file's own
- * (`h1-…`), removed after.
+ * file named, and removal leaving no key behind; then a backup of the
+ * seeded namespace team-a read from the primary cluster (as cluster-admin,
+ * and as the restricted user, whose forbidden kinds are skipped) into that
+ * bucket and read back. Buckets are this file's own (`h1-…`), removed after;
+ * the cluster is only read.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { CreateBucketCommand, DeleteBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppError } from '../../shared/result';
@@ -17,9 +22,19 @@ import { readArchive, verifyArchive } from '../../electron/services/drills/archi
 import { checkDestination, createS3Client, createS3Store, type ArchiveStore } from '../../electron/services/drills/archive/archiveStores';
 import { writeArchive, type ObjectToArchive } from '../../electron/services/drills/archive/archiveWriter';
 import { dataHash } from '../../electron/services/drills/archive/dataHash';
-import type { DrillKey } from '../../electron/services/drills/archive/secretCrypto';
+import { createDrillKeys, type DrillKey } from '../../electron/services/drills/archive/secretCrypto';
+import { BACKUP_PHASES, backupCleanup, backupName, runBackup } from '../../electron/services/drills/backup/backupRun';
+import { discoverResources } from '../../electron/services/kube/client/discovery';
+import { objectPath } from '../../electron/services/kube/client/kubeAccess';
+import { kubeRequest } from '../../electron/services/kube/client/kubeHttp';
+import type { KubeObject } from '../../electron/services/kube/model/kubeObject';
+import { AesGcmSecretBox } from '../../electron/services/secrets/aesGcmSecretBox';
+import { openDatabase } from '../../electron/services/store/database';
+import type { TaskContext } from '../../electron/services/tasks/taskRunner';
+import { madeTempDir } from '../support/tempDirs';
 
-const moto = inject('testbed').moto;
+const bed = inject('testbed');
+const moto = bed.moto;
 const access: AwsAccess = {
   credentials: credentialProvider({ kind: 'static', accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey }, moto.region, moto.endpoint),
   region: moto.region,
@@ -114,5 +129,75 @@ describe('an S3 destination', () => {
     await store.remove(NAME);
     expect(await bucketKeys()).toEqual([]);
     expect(await store.list(NAME)).toEqual([]);
+  });
+});
+
+describe('a backup of the bed', () => {
+  /** The primary cluster as `user` sees it, through the services' own client and discovery. */
+  const clusterAs = (user: 'admin' | 'restricted') => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(bed.clusters.primary.kubeconfigs[user]);
+    return { kc, access: { config: async () => kc, discover: () => discoverResources(kc) } };
+  };
+  const keysOf = () => createDrillKeys(openDatabase({ file: join(madeTempDir('ph-drill-it-'), 'pilothouse.db') }), AesGcmSecretBox.fromKey(randomBytes(32), 'test'));
+  const context = (phases: string[]): TaskContext => ({
+    id: 't',
+    signal: new AbortController().signal,
+    phase: (p) => phases.push(p),
+    progress: () => undefined,
+    throwIfCancelled: () => undefined,
+    log: () => undefined,
+    record: () => undefined,
+  });
+
+  it('backs up team-a into S3, without what the cluster recreates, and reads it back with its Secrets as the cluster has them', async () => {
+    const { kc, access: kube } = clusterAs('admin');
+    const keys = keysOf();
+    const phases: string[] = [];
+    const name = backupName(['team-a'], new Date());
+    try {
+      const result = await runBackup(context(phases), { access: kube, keys, store }, { id: 'b-it', name, connectionId: 'primary', connectionName: 'pilothouse-primary', namespaces: ['team-a'] });
+      expect(phases).toEqual([...BACKUP_PHASES]);
+      expect(result.skipped).toEqual([]);
+      expect(result.manifest.source.server).toBe(kc.getCurrentCluster()!.server);
+      const kinds = result.counts.map((c) => c.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'Deployment', 'Service', 'ConfigMap']));
+      expect(kinds).not.toContain('ReplicaSet');
+      expect(kinds).not.toContain('Endpoints');
+      expect(kinds).not.toContain('EndpointSlice');
+      expect(kinds).not.toContain('Event');
+      expect(result.leftOut).toContainEqual(expect.objectContaining({ kind: 'ReplicaSet', reason: 'its Deployment recreates it' }));
+      const read = await readArchive(store, name, { manifestSha256: result.manifestSha256, keys });
+      expect(read.objects).toHaveLength(result.objectCount);
+      expect(read.objects.map((o) => o.entry.order)).toEqual([...read.objects.map((o) => o.entry.order)].sort((a, b) => a - b));
+      for (const { entry, object } of read.objects) {
+        expect(object.metadata?.uid, entry.path).toBeUndefined();
+        expect(object.status, entry.path).toBeUndefined();
+        if (entry.kind === 'Pod') expect(object.metadata?.ownerReferences?.some((r) => r.controller), entry.path).toBeFalsy();
+      }
+      // Each Secret's data, decrypted, hashes as the live Secret's does (the seed does not change them).
+      const secrets = read.objects.filter((o) => o.entry.kind === 'Secret');
+      expect(result.secretCount).toBe(secrets.length);
+      for (const { entry, object } of secrets) {
+        const live = await kubeRequest<KubeObject>(kc, objectPath({ group: '', version: 'v1', resource: 'secrets' }, 'team-a', entry.name));
+        expect(live.body.data).toEqual(object.data);
+      }
+    } finally {
+      await backupCleanup(store, name)();
+    }
+    expect(await store.list(name)).toEqual([]);
+  });
+
+  it('as a user who may not list every kind, skips those and says why', async () => {
+    const { access: kube } = clusterAs('restricted');
+    const name = backupName(['team-a'], new Date(Date.now() + 1000));
+    try {
+      const result = await runBackup(context([]), { access: kube, keys: keysOf(), store }, { id: 'b-it2', name, connectionId: 'restricted', connectionName: 'restricted', namespaces: ['team-a'] });
+      expect(result.skipped.length).toBeGreaterThan(0);
+      for (const s of result.skipped) expect(s.reason).toMatch(/No access \(403\)/);
+      expect((await verifyArchive(store, name, { manifestSha256: result.manifestSha256 })).ok).toBe(true);
+    } finally {
+      await backupCleanup(store, name)();
+    }
   });
 });
