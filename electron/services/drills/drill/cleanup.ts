@@ -130,7 +130,7 @@ export async function cleanupDrill(kc: KubeConfig, created: CreatedRef[], option
         const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000);
         return pending.map((ref) => ({ ref, reason: `still there after ${seconds} s: ${reasons.get(ref)}` }));
       }
-      await sleep(interval).catch(() => undefined);
+      await sleep(interval);
     }
   };
 

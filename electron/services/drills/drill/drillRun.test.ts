@@ -156,7 +156,7 @@ describe('drillTask', () => {
     });
     const task = drillTask({ recorder }, plan());
     await expect(task.run(ctx)).rejects.toThrow('Cancelled by ana');
-    expect(last()).toMatchObject({ outcome: 'cancelled', error: 'Cancelled (Cancelled by ana)', leftovers: 2 });
+    expect(last()).toMatchObject({ outcome: 'cancelled', error: 'Cancelled by ana', leftovers: 2 });
     expect(results.some((r) => r.outcome === 'passed')).toBe(false);
     expect(cleanupDrill).not.toHaveBeenCalled();
 

@@ -231,7 +231,8 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
       return { outcome: verdict.outcome, ...(rtoMs !== undefined ? { rtoMs } : {}), rpoMs, checksPassed: checks.length - failedChecks, checksFailed: failedChecks, kept, leftovers };
     } catch (err) {
       const cancelled = ctx.signal.aborted;
-      const message = cancelled ? `Cancelled${ctx.signal.reason instanceof Error ? ` (${ctx.signal.reason.message})` : ''}` : messageOf(err);
+      // The runner's reason says who cancelled: "Cancelled by ana".
+      const message = cancelled ? (ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'Cancelled') : messageOf(err);
       const partly = err instanceof RestoreStopped ? ` ${err.created.length ? `Created so far: ${err.created.slice(0, 10).map(createdLabel).join(', ')}${err.created.length > 10 ? ', …' : ''}.` : ''}` : '';
       recorder.event('Report', `${cancelled ? 'The drill was cancelled' : `The drill stopped: ${message}`}.${partly}`);
       recorder.result({ outcome: cancelled ? 'cancelled' : 'failed', error: message, rtoMs, rpoMs, checks, kept: plan.keep || created.length > 0, leftovers: created.length });

@@ -160,7 +160,7 @@ export function drillHtml(d: DrillDetail): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<title>${h(title(d))}</title><style>${STYLE}</style></head><body>`,
     `<h1>${h(title(d))}</h1>`,
-    `<p><span class="outcome ${d.outcome}">${h(OUTCOME[d.outcome])}</span></p>`,
+    `<p><span class="outcome ${h(d.outcome)}">${h(OUTCOME[d.outcome])}</span></p>`,
     `<dl>${facts(d)
       .map(([label, value]) => `<dt>${h(label)}</dt><dd>${h(value)}</dd>`)
       .join('')}</dl>`,

@@ -16,6 +16,10 @@
  *   finish would fold its run time into the RTO). A Failed Job never becomes ready;
  * - PersistentVolumeClaim: Bound.
  *
+ * Every such workload of the namespace is waited for, so a drill into a
+ * namespace that existed waits for what was there too: it is part of what
+ * must run for the restored workloads to serve.
+ *
  * A wait ends with a result, never an exception: when everything is ready,
  * when what is not ready can no longer become so (a Job that failed, a
  * Deployment past its progress deadline), or at the timeout.
@@ -91,7 +95,8 @@ export function workloadReadiness(kind: WorkloadKind, listed: KubeObject): Readi
       const want = obj.spec?.replicas ?? 1;
       if (!seen(obj)) return { ready: false, reason: 'not yet seen by its controller' };
       const ready = s.readyReplicas ?? 0;
-      const available = s.availableReplicas ?? 0;
+      // StatefulSets report availableReplicas from Kubernetes 1.22 on; before, ready is what there is.
+      const available = s.availableReplicas ?? (kind === 'StatefulSet' ? ready : 0);
       const checksUpdated = kind === 'Deployment' || (kind === 'StatefulSet' && obj.spec?.updateStrategy?.type !== 'OnDelete');
       const updated = checksUpdated ? (s.updatedReplicas ?? 0) : want;
       if (ready === want && available === want && updated === want && (s.replicas ?? 0) <= want) return { ready: true, reason: `${ready}/${want} ready` };
