@@ -23,6 +23,8 @@ export const errorCodes = [
   'TIMEOUT',
   'UNSUPPORTED',
   'SECRETS_UNAVAILABLE',
+  /** A backup archive does not match what was written: a file changed, missing or added, or a path that leaves it. */
+  'ARCHIVE_INVALID',
   /** Too much of this work is in hand already (e.g. files being read); try again when it finishes. */
   'BUSY',
   'INTERNAL',

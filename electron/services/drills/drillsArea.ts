@@ -103,7 +103,6 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
         connectionName: name,
         actor,
         phases: [...BACKUP_PHASES],
-        unit: 'objects',
       },
       async (ctx) => {
         try {

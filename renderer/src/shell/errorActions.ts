@@ -35,6 +35,7 @@ export const errorAdvice: Record<ErrorCode, { title: string; fix?: FixKind }> = 
   TIMEOUT: { title: 'Timed out', fix: 'retest' },
   UNSUPPORTED: { title: 'Not supported here' },
   SECRETS_UNAVAILABLE: { title: 'Secret storage unavailable' },
+  ARCHIVE_INVALID: { title: 'The backup archive was changed or damaged' },
   BUSY: { title: 'Busy: try again shortly' },
   INTERNAL: { title: 'Something went wrong' },
 };

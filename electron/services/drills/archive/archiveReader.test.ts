@@ -105,7 +105,7 @@ describe('an archive refused', () => {
   const refusedWith = async (message: RegExp | string, options: { manifestSha256?: string } = {}) => {
     const err = await refusal(readArchive(store, NAME, { ...options, keys }));
     expect(err).toBeInstanceOf(AppError);
-    expect(err.code).toBe('VALIDATION');
+    expect(err.code).toBe('ARCHIVE_INVALID');
     if (typeof message === 'string') expect(err.message).toBe(message);
     else expect(err.message).toMatch(message);
     expect(err.message).not.toContain(VALUE);

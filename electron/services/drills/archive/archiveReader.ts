@@ -22,12 +22,8 @@ import { dataHash } from './dataHash';
 import { decryptSecret, ENVELOPE_FIELD, type DrillKey, type DrillKeys } from './secretCrypto';
 import { eachLimited } from './parallel';
 
-/**
- * The code of an archive refused for what it holds (a hash that differs, a
- * path that escapes, a link). `VALIDATION` until the contract has a code of
- * its own for it.
- */
-export const ARCHIVE_INVALID_CODE: ErrorCode = 'VALIDATION';
+/** The code of an archive refused for what it holds (a hash that differs, a path that escapes, a link). */
+export const ARCHIVE_INVALID_CODE: ErrorCode = 'ARCHIVE_INVALID';
 
 /** Largest `manifest.json` read: a 100,000-object manifest is about 40 MB. */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
