@@ -37,6 +37,7 @@ const run = promisify(execFile);
 const RUN = Date.now().toString(36);
 const SRC = `h2-drill-src-${RUN}`;
 const TGT = `h2-drill-tgt-${RUN}`;
+const CANCELLED = `h2-drill-cancel-${RUN}`;
 const DRILL_ID = `it-${RUN}`;
 
 const kubectl = async (kubeconfig: string, ...args: string[]) => (await run(bed.kubectl, ['--kubeconfig', kubeconfig, ...args])).stdout;
@@ -146,13 +147,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await onPrimary('delete', 'namespace', SRC, '--wait=false').catch(() => undefined);
   await onSecondary('delete', 'namespace', TGT, '--wait=false').catch(() => undefined);
+  await onSecondary('delete', 'namespace', CANCELLED, '--wait=false').catch(() => undefined);
 });
 
-/** A TaskContext for the drill, recording its phases. */
-function taskContext(): TaskContext & { phases: string[] } {
+/** A TaskContext for the drill, recording its phases; `controller` cancels it. */
+function taskContext(): TaskContext & { phases: string[]; controller: AbortController } {
   const controller = new AbortController();
   const phases: string[] = [];
   return {
+    controller,
     id: `task-${RUN}`,
     signal: controller.signal,
     phases,
@@ -267,5 +270,46 @@ describe('a drill from the primary cluster into the secondary', () => {
     await until('the namespace gone', async () => (await onSecondary('get', 'namespace', TGT, '--ignore-not-found', '-o', 'name')).trim() === '');
     const again = await cleanupDrill(target, refs, { intervalMs: 250, timeoutMs: 5_000 });
     expect(again.left).toEqual([]);
+  });
+});
+
+describe('a drill cancelled mid-restore', () => {
+  it('stops between objects, is recorded cancelled, and its task cleanup deletes what it had created', async () => {
+    const ctx = taskContext();
+    const results: DrillResultFields[] = [];
+    let persisted: CreatedRef[] = [];
+    const task = drillTask(
+      {
+        recorder: {
+          event: () => undefined,
+          created: (refs) => {
+            persisted = refs;
+            if (refs.length === 3) ctx.controller.abort(new Error('Cancelled by it'));
+          },
+          result: (fields) => results.push(fields),
+        },
+        cleanupIntervalMs: 250,
+      },
+      {
+        drillId: `${DRILL_ID}-c`,
+        loadArchive: async () => archive,
+        kc: target,
+        sourceNamespace: SRC,
+        targetNamespace: CANCELLED,
+        allowExistingNamespace: false,
+        keep: false,
+        checks: [],
+        readyTimeoutMs: 60_000,
+        backupTakenAt: archive.manifest.takenAt,
+      },
+    );
+    await expect(task.run(ctx)).rejects.toThrow('Cancelled by it');
+    expect(persisted).toHaveLength(3);
+    expect(Object.assign({}, ...results)).toMatchObject({ outcome: 'cancelled', error: 'Cancelled by it', leftovers: 3 });
+    expect((await onSecondary('get', 'all,configmaps,secrets,serviceaccounts,roles,rolebindings', '-n', CANCELLED, '-o', 'name')).trim().split('\n').length).toBeGreaterThanOrEqual(2);
+
+    await task.cleanup(ctx);
+    expect(Object.assign({}, ...results)).toMatchObject({ outcome: 'cancelled', kept: false, leftovers: 0 });
+    expect((await onSecondary('get', 'namespace', CANCELLED, '--ignore-not-found', '-o', 'name')).trim()).toBe('');
   });
 });
