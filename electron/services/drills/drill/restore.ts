@@ -232,7 +232,7 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
         if (made) created(made);
         else result.existing.push(label);
       } catch (err) {
-        if (isUnreachable(err)) throw err;
+        if (isUnreachable(err) || signal?.aborted) throw err;
         result.failed.push({ object: label, message: messageOf(err) });
       }
     }

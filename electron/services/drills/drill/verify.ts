@@ -73,8 +73,9 @@ export async function verifyRestore(kc: KubeConfig, archive: VerifiedArchive, op
   const { sourceNamespace, targetNamespace: ns, signal } = options;
   const total = 3 + options.checks.length;
   options.onProgress?.(0, total, KINDS_CHECK);
-  const expected = selectNamespace(archive, sourceNamespace).objects.filter(({ entry, object }) => !leftOutBecause(entry, object));
-  const left = selectNamespace(archive, sourceNamespace).objects.length - expected.length;
+  const archived = selectNamespace(archive, sourceNamespace).objects;
+  const expected = archived.filter(({ entry, object }) => !leftOutBecause(entry, object));
+  const left = archived.length - expected.length;
 
   // One list per resource the archive has objects of.
   const byResource = new Map<string, { ref: ResourceRef; kind: string }>();
