@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import {
   TaskResult,
@@ -154,6 +155,8 @@ export const INTERRUPTED_MESSAGE = 'Pilothouse stopped while this task ran';
 const CLOSED_MESSAGE = 'Pilothouse closed before this task finished';
 const UNEXPECTED_MESSAGE = 'The task failed unexpectedly; see the log for details';
 const MESSAGE_MAX = 300;
+/** Listeners a task's signal may have at once before Node warns of a leak. */
+const TASK_SIGNAL_LISTENERS = 100;
 const LINE_MAX = 500;
 const SUMMARY_MAX = 4_000;
 const RESULT_MAX = 4_000;
@@ -622,6 +625,9 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
       const phases: TaskPhase[] = spec.phases.map((name, i) => (i === 0 ? { name, state: 'running', startedAt } : { name, state: 'pending' }));
       let resolve!: (s: TaskSummary) => void;
       const done = new Promise<TaskSummary>((r) => (resolve = r));
+      const controller = new AbortController();
+      // A task hands its signal to bounded fan-outs (a backup writes 16 files at once), each request listening on it: past Node's warning at 10.
+      setMaxListeners(TASK_SIGNAL_LISTENERS, controller.signal);
       const live: Live = {
         id,
         spec: { ...spec, title, target },
@@ -634,7 +640,7 @@ export function createTaskRunner({ db, audit, hub, log, options = {} }: TaskRunn
         lines: [],
         linesDropped: 0,
         recorded: {},
-        controller: new AbortController(),
+        controller,
         audit: auditEntry,
         lastPublishAt: 0,
         finished: false,
