@@ -153,6 +153,8 @@ async function main(): Promise<void> {
       const theirs: number[] = [];
       const ours: number[] = [];
       const rtos: number[] = [];
+      /** Each phase's durations over the runs, by name. */
+      const phaseTimes = new Map<string, number[]>();
       for (let i = 0; i < runs; i++) {
         const copy = `bench-drill-kubectl-${RUN}-${i}`;
         theirs.push(
@@ -166,7 +168,10 @@ async function main(): Promise<void> {
         ours.push(
           await timed(async () => {
             const { taskId, drillId } = await client.call('drills.start', { source: { kind: 'archive', backupId }, namespace: ns, targetConnectionId: ids.secondary });
-            await verdict(taskId);
+            const task = await verdict(taskId);
+            for (const p of task.phases) {
+              if (p.startedAt && p.finishedAt) phaseTimes.set(p.name, [...(phaseTimes.get(p.name) ?? []), Date.parse(p.finishedAt) - Date.parse(p.startedAt)]);
+            }
             const drill = await client.call('drills.get', { id: drillId });
             if (drill.outcome !== 'passed') throw new Error(`drill ${drillId} ${drill.outcome}: ${drill.error ?? drill.checks.filter((c) => !c.passed).map((c) => c.detail).join('; ')}`);
             rtos.push(drill.rtoMs ?? NaN);
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
       console.log(`  kubectl create namespace + apply + wait Available: median ${ms(median(theirs))}  (${theirs.map(ms).join(', ')})`);
       console.log(`  drills.start to the task's end (check, restore, ready, verify, clean up): median ${ms(median(ours))}  (${ours.map(ms).join(', ')}); target ≤ 30,000 ms`);
       console.log(`  of which RTO (restore start → all ready): median ${ms(median(rtos))}  (${rtos.map(ms).join(', ')})`);
+      console.log(`  by phase (medians): ${[...phaseTimes].map(([name, times]) => `${name} ${ms(median(times))}`).join(', ')}`);
       console.log(`  ratio: ${(median(ours) / median(theirs)).toFixed(2)}× kubectl (RTO alone ${(median(rtos) / median(theirs)).toFixed(2)}×)`);
     }
   } finally {
