@@ -74,7 +74,8 @@ describe('drillHtml', () => {
     const html = drillHtml(detail({ rtoMs: undefined, kept: true, leftovers: 3, outcome: 'cancelled', error: undefined }));
     expect(html).toContain('not reached (workloads never all ready)');
     expect(html).toContain('<span class="outcome cancelled">Cancelled</span>');
-    expect(html).toContain('Kept: the 3 created objects were left in place.');
+    expect(html).toContain('Kept: the 3 created objects are still in place.');
+    expect(drillHtml(detail({ leftovers: 1, kept: true }))).toContain('Cleaned up in part: 1 of the 3 created objects are still there.');
   });
 });
 

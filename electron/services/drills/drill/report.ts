@@ -64,12 +64,12 @@ function sourceOf(d: DrillDetail): string {
 
 /** What became of the created objects. */
 function cleanupState(d: DrillDetail): string {
-  if (!d.created.length) return 'The drill created nothing.';
-  if (d.kept && d.leftovers) return `Kept: the ${d.created.length} created objects were left in place${d.leftovers < d.created.length ? ` (${d.leftovers} still there)` : ''}.`;
-  if (d.kept) return 'Kept: the restored namespace was left in place.';
-  if (d.leftovers) return `Cleaned up in part: ${d.leftovers} of ${d.created.length} created objects are still there.`;
-  if (d.outcome === 'running') return 'Not cleaned up yet.';
-  return `Cleaned up: all ${d.created.length} created objects were removed.`;
+  const n = d.created.length;
+  if (!n) return 'The drill created nothing.';
+  if (d.outcome === 'running') return 'The drill is running: not cleaned up yet.';
+  if (!d.leftovers) return `Cleaned up: all ${n} created objects were removed.`;
+  if (d.leftovers >= n) return d.kept ? `Kept: the ${n} created objects are still in place.` : `Not cleaned up: the ${n} created objects are still there.`;
+  return `Cleaned up in part: ${d.leftovers} of the ${n} created objects are still there.`;
 }
 
 /** The facts at the head of the report, as label/value pairs. */
