@@ -24,6 +24,7 @@ import { describeNotReady, waitReady } from './waitReady';
 
 /** A drill's phases, in order. */
 export const DRILL_PHASES = ['Check', 'Restore', 'Wait ready', 'Verify', 'Clean up', 'Report'] as const;
+/** One of {@link DRILL_PHASES}. */
 export type DrillPhase = (typeof DRILL_PHASES)[number];
 
 /** The name of the check that all workloads became ready. */

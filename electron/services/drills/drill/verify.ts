@@ -27,9 +27,11 @@ import { leftOutBecause } from '../backup/collect';
 import { messageOf, refOfEntry, splitApiVersion } from './drillObjects';
 import { selectNamespace } from './restore';
 
-/** The built-in checks' names, as reports list them. */
+/** The built-in check that every archived object of the namespace was restored, counted per kind. */
 export const KINDS_CHECK = 'Kinds and counts';
+/** The built-in check that each restored ConfigMap holds the data it was backed up with. */
 export const CONFIGMAP_CHECK = 'ConfigMap data';
+/** The built-in check that each restored Secret holds the data it was backed up with (by hash: no value shown). */
 export const SECRET_CHECK = 'Secret data';
 
 /** How long one user check may take, connecting, forwarding and reading included. */

@@ -43,6 +43,7 @@ export const WORKLOAD_KINDS: { kind: WorkloadKind; ref: ResourceRef }[] = [
   { kind: 'PersistentVolumeClaim', ref: { group: '', version: 'v1', resource: 'persistentvolumeclaims' } },
 ];
 
+/** A kind a drill waits for. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'PersistentVolumeClaim';
 
 /** Whether one workload is ready, and in words why (not). */
