@@ -9,6 +9,8 @@
  * were. Then the faults: a tampered archive refused naming its file; a
  * restore into a namespace that exists refused unless chosen; a workload
  * that never becomes ready failing its RTO; a cancel mid-restore cleaning up.
+ * And a drill of a real Velero Backup (the bed's Velero server, moto's S3),
+ * restored by Velero into a drill namespace with a namespace mapping.
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
@@ -21,6 +23,7 @@ import { contractClient, until } from '../support/contract';
 import { createTestServices, importKubeconfigAndWait } from '../support/services';
 import { madeTempDir } from '../support/tempDirs';
 import { KWOK_TOLERATION } from '../testbed';
+import { ensureVeleroBucket, veleroLocationPhase } from '../testbed/velero';
 
 const bed = inject('testbed');
 const run = promisify(execFile);
@@ -72,13 +75,13 @@ function teamNamespace(ns: string): object[] {
   ];
 }
 
-/** Every namespaced object of the cluster and every namespace, by kind and name: what a drill must leave as it found it. */
+/** The drill namespaces of the cluster and every object in them, by kind and name: what a drill must leave as it found it. */
 async function objectList(cluster: Cluster): Promise<string[]> {
   const out = await kubectl(cluster, 'get', 'namespaces,configmaps,secrets,serviceaccounts,services,deployments,replicasets,customresourcedefinitions', '-A', '-o', 'jsonpath={range .items[*]}{.kind} {.metadata.namespace}/{.metadata.name}{"\\n"}{end}');
-  // Other files' namespaces may be going away meanwhile; this file's own and the drills' are what is compared.
+  // Other namespaces (this file's sources among them) may be going away meanwhile: a drill's footprint is its `drill-…` namespace.
   return out
     .split('\n')
-    .filter((l) => l.includes('ph-it-drills') || l.includes('drill-'))
+    .filter((l) => /(^| |\/)drill-/.test(l))
     .sort();
 }
 
@@ -243,4 +246,35 @@ describe('DR drills on the test bed', () => {
       await kubectl('primary', 'delete', 'namespace', big, '--wait=false').catch(() => undefined);
     }
   }, 180_000);
+
+  it('drills a Velero backup: Velero restores it into a drill namespace, and the drill judges and removes it', async () => {
+    const velero = bed.velero;
+    await ensureVeleroBucket(bed.moto);
+    await until(`Velero's BackupStorageLocation to be Available (log: ${velero.logFile})`, async () => (await veleroLocationPhase(bed.clusters.primary)) === 'Available', 60_000, 1000);
+    const backupName = `ph-it-drills-${RUN}`;
+    await apply('primary', [{ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: backupName, namespace: velero.namespace }, spec: { includedNamespaces: [NS], snapshotVolumes: false, storageLocation: velero.location, ttl: '2h0m0s' } }]);
+    await until(
+      `Velero Backup ${backupName} to complete (log: ${velero.logFile})`,
+      async () => (await kubectl('primary', 'get', 'backups.velero.io', backupName, '-n', velero.namespace, '-o', 'jsonpath={.status.phase}')) === 'Completed',
+      120_000,
+      1000,
+    );
+    const overview = await succeed('drills.velero', { connectionId: ids.primary });
+    expect(overview.installed && overview.backups.find((b) => b.name === backupName)).toMatchObject({ phase: 'Completed', namespaces: [NS] });
+    expect(await succeed('drills.velero', { connectionId: ids.secondary })).toEqual({ installed: false });
+    // Velero restores into its own cluster only.
+    const source = { kind: 'velero' as const, connectionId: ids.primary, backupName, veleroNamespace: velero.namespace };
+    expect(await result('drills.start', { source, namespace: NS, targetConnectionId: ids.secondary })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    const before = await objectList('primary');
+    const { taskId, drillId } = await succeed('drills.start', { source, namespace: NS, targetConnectionId: ids.primary });
+    const task = await finishedTask(taskId);
+    expect(task.status, task.error?.message).toBe('succeeded');
+    const drill = await succeed('drills.get', { id: drillId });
+    expect(drill, JSON.stringify(drill.checks)).toMatchObject({ outcome: 'passed', source, kept: false, leftovers: 0 });
+    expect(drill.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['Workloads ready', 'Velero restore', 'Deployment web ≥ 2 ready']));
+    expect(drill.timeline.map((e) => e.message).join('\n')).toMatch(/Velero Restore .* ended Completed/);
+    expect(drill.rpoMs).toBeGreaterThanOrEqual(0);
+    await until('the Velero drill namespace to go', async () => JSON.stringify(await objectList('primary')) === JSON.stringify(before), 60_000, 500);
+  }, 240_000);
 });

@@ -6,21 +6,27 @@
  * record in the store kept in step with the run through a recorder, and the
  * task started; a later cleanup of what a failed or kept drill left.
  */
-import type { DrillRequest, DrillSource } from '../../../shared/contract/drills';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { DrillRequest } from '../../../shared/contract/drills';
 import { AppError } from '../../../shared/result';
 import type { ConnectionService } from '../connections/connectionService';
+import { connectionNameOf } from '../kube/actions/kubeActionTarget';
 import type { KubeAccess } from '../kube/client/kubeAccess';
-import type { Logger } from '../logging/logger';
 import { checkConfirmation, type ConfirmedAction } from '../pipelines/applyTask';
 import type { TaskRunner } from '../tasks/taskRunner';
 import { readArchive } from './archive/archiveReader';
 import { archiveStoreFor } from './archive/archiveStores';
 import type { DrillKeys } from './archive/secretCrypto';
 import { cleanupDrill } from './drill/cleanup';
-import { messageOf } from './drill/drillObjects';
-import { DRILL_PHASES, drillTask, rpoOf, type DrillRecorder } from './drill/drillRun';
+import { DRILL_PHASES, drillTask, rpoOf, type DrillRecorder, type DrillRestorer, type VerifiedArchiveLoader } from './drill/drillRun';
 import { drillMarkdown } from './drill/report';
 import { newId, type DrillStore } from './drillStore';
+import { readVeleroBackup } from './velero/veleroRestore';
+import { backupTakenAt, backupRefusal } from './velero/veleroShapes';
+import { veleroRestorer } from './velero/veleroDrill';
+
+/** How a drill's objects come back: from a Pilothouse archive, or by an engine's restorer (Velero). */
+type RestoreWith = { loadArchive: VerifiedArchiveLoader; allowExistingNamespace: boolean } | { restorer: DrillRestorer };
 
 /** The refusals of a production target without its name typed. */
 const DRILL_ACTION: ConfirmedAction = { verb: 'restore a drill into it', nothingDone: 'Nothing was restored' };
@@ -36,7 +42,6 @@ export interface DrillsDeps {
   runner: Pick<TaskRunner, 'start' | 'get'>;
   store: DrillStore;
   keys: Pick<DrillKeys, 'byId'>;
-  log: Logger;
   now: () => number;
   /** Announces that drills changed (the page refetches). */
   changed: () => void;
@@ -50,11 +55,11 @@ export function drillNamespaceName(namespace: string, at: Date): string {
 }
 
 export function createDrills(deps: DrillsDeps) {
-  const { access, connections, runner, store, log, now, changed } = deps;
+  const { access, connections, runner, store, now, changed } = deps;
   const iso = () => new Date(now()).toISOString();
 
-  /** Throttles `fn` to once per {@link PERSIST_MS}, with a trailing call; `flush` runs a pending one now. */
-  function throttled(fn: () => void): { call: () => void; flush: () => void } {
+  /** Throttles `fn` to once per {@link PERSIST_MS}, with a trailing call; `flush` runs a pending one now, `now` runs it now regardless. */
+  function throttled(fn: () => void): { call: () => void; flush: () => void; now: () => void } {
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
@@ -69,10 +74,16 @@ export function createDrills(deps: DrillsDeps) {
         timer ??= setTimeout(flush, PERSIST_MS - (Date.now() - last));
       },
       flush: () => timer !== undefined && flush(),
+      now: flush,
     };
   }
 
-  /** The store's side of a running drill: every line and result at once, the growing list of created objects at most every {@link PERSIST_MS}. */
+  /**
+   * The store's side of a running drill: every line and result at once; the
+   * growing list of created objects at once when the newest is not inside a
+   * namespace the drill created (deleting that namespace would not remove
+   * it: a CRD, or an object beside others), else at most every {@link PERSIST_MS}.
+   */
   function recorderFor(id: string): DrillRecorder & { flush: () => void } {
     let pending: Parameters<DrillRecorder['created']> | undefined;
     const announce = throttled(changed);
@@ -93,7 +104,10 @@ export function createDrills(deps: DrillsDeps) {
       },
       created(refs, leftovers) {
         pending = [refs, leftovers];
-        persist.call();
+        const newest = refs.at(-1);
+        const covered = newest?.namespace !== undefined && refs.some((r) => r.kind === 'Namespace' && r.group === '' && r.name === newest.namespace);
+        if (covered) persist.call();
+        else persist.now();
       },
       result(fields) {
         persist.flush();
@@ -114,31 +128,53 @@ export function createDrills(deps: DrillsDeps) {
     };
   }
 
-  /** What the drill restores from, and its source: checked before anything is recorded. */
-  function sourceOf(source: DrillSource, namespace: string) {
-    if (source.kind === 'velero') throw new AppError('UNSUPPORTED', 'Drills from Velero backups are not available yet');
+  /**
+   * What the drill restores from, checked before anything is recorded: the
+   * source's connection, when its backup was taken, and how it restores.
+   */
+  async function sourceOf(request: DrillRequest): Promise<{ connectionId: string; connectionName: string; takenAt: string; restoreWith: (drillId: string, targetNamespace: string, kc: KubeConfig) => RestoreWith }> {
+    const { source, namespace } = request;
+    if (source.kind === 'velero') {
+      const connectionName = connectionNameOf(connections, source.connectionId);
+      if (request.targetConnectionId !== source.connectionId) throw new AppError('VALIDATION', `Velero restores into the cluster it runs on: restore this backup on ${connectionName}. Nothing was restored`);
+      if (request.allowExistingNamespace) throw new AppError('VALIDATION', 'A Velero drill restores into a new namespace only, so that its cleanup deletes nothing else. Nothing was restored');
+      const backup = await readVeleroBackup(await access.config(source.connectionId), source.veleroNamespace, source.backupName);
+      const refusal = backupRefusal(backup, namespace);
+      if (refusal) throw new AppError('VALIDATION', `${refusal}. Nothing was restored`);
+      const takenAt = backupTakenAt(backup);
+      if (!takenAt) throw new AppError('VALIDATION', `Velero Backup "${source.backupName}" has no start time: it never ran. Nothing was restored`);
+      return {
+        connectionId: source.connectionId,
+        connectionName,
+        takenAt,
+        restoreWith: (drillId, targetNamespace, kc) => ({
+          restorer: veleroRestorer({ drillId, kc, veleroNamespace: source.veleroNamespace, backupName: source.backupName, sourceNamespace: namespace, targetNamespace }),
+        }),
+      };
+    }
     const backup = store.getBackup(source.backupId);
     if (backup.status !== 'complete') throw new AppError('CONFLICT', `Backup ${backup.name} ${backup.status === 'running' ? 'is still being written' : 'failed'}: choose a complete one`);
     if (!backup.namespaces.includes(namespace)) throw new AppError('VALIDATION', `Backup ${backup.name} holds ${backup.namespaces.join(', ')}, not ${namespace}`);
+    const loadArchive = async (signal: AbortSignal) => {
+      const archives = archiveStoreFor(backup.target, connections);
+      try {
+        return await readArchive(archives, backup.name, { manifestSha256: backup.manifestSha256, keys: deps.keys, signal });
+      } finally {
+        archives.close();
+      }
+    };
     return {
       connectionId: backup.connectionId,
       connectionName: backup.connectionName,
       takenAt: backup.takenAt,
-      loadArchive: async (signal: AbortSignal) => {
-        const archives = archiveStoreFor(backup.target, connections);
-        try {
-          return await readArchive(archives, backup.name, { manifestSha256: backup.manifestSha256, keys: deps.keys, signal });
-        } finally {
-          archives.close();
-        }
-      },
+      restoreWith: () => ({ loadArchive, allowExistingNamespace: request.allowExistingNamespace }),
     };
   }
 
   return {
     /** Starts a drill as a task; refused before anything is recorded when the request cannot be. */
     async start(request: DrillRequest, actor: string) {
-      const source = sourceOf(request.source, request.namespace);
+      const source = await sourceOf(request);
       const targetName = checkConfirmation(connections, { connectionId: request.targetConnectionId, confirmName: request.confirmName }, DRILL_ACTION);
       const startedAt = now();
       const targetNamespace = request.targetNamespace ?? drillNamespaceName(request.namespace, new Date(startedAt));
@@ -170,12 +206,11 @@ export function createDrills(deps: DrillsDeps) {
       const task = drillTask(
         { recorder },
         {
+          ...source.restoreWith(id, targetNamespace, kc),
           drillId: id,
-          loadArchive: source.loadArchive,
           kc,
           sourceNamespace: request.namespace,
           targetNamespace,
-          allowExistingNamespace: request.allowExistingNamespace,
           keep: request.keep,
           checks: target?.checks ?? [],
           readyTimeoutMs: request.readyTimeoutSeconds !== undefined ? request.readyTimeoutSeconds * 1000 : (rtoTargetMs ?? DEFAULT_READY_TIMEOUT_MS),

@@ -56,7 +56,7 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
   const keys = createDrillKeys(db, deps.secretBox, () => new Date(now()));
   const changed = () => hub.publish('drills.changed', {});
   const connectionName = (id: string) => connections.list().find((c) => c.id === id)?.name ?? `(deleted connection ${id})`;
-  const drills = createDrills({ access, connections, runner, store, keys, log, now, changed });
+  const drills = createDrills({ access, connections, runner, store, keys, now, changed });
 
   /** Removes an archive and its record, audited; the record goes even when the archive was already gone. */
   async function deleteBackup(backup: BackupRecord, actor: string): Promise<void> {

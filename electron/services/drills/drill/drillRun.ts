@@ -1,6 +1,6 @@
 /**
- * A DR drill as a task: Check (the archive is read and every file checked
- * against its hash), Restore, Wait ready, Verify, Clean up, Report. Each step
+ * A DR drill as a task: Check (what will be restored is read and checked:
+ * an archive's every file against its hash), Restore, Wait ready, Verify, Clean up, Report. Each step
  * is told to a {@link DrillRecorder} as it happens (the timeline, each object
  * created, the result), so a drill stopped by a crash still says what it did
  * and what is left to clean up.
@@ -43,16 +43,27 @@ export interface DrillRecorder {
   result(fields: DrillResultFields): void;
 }
 
+/**
+ * Where a drill's objects come from: a Pilothouse archive (see
+ * {@link archiveRestorer}) or an engine that restores them itself (Velero).
+ * Each step returns its lines for the timeline.
+ */
+export interface DrillRestorer {
+  /** Check: reads and checks what will be restored (an archive's every file against its hash; a Velero Backup's phase and contents). */
+  check(signal: AbortSignal): Promise<string[]>;
+  /** Restore: creates the objects in the target namespace, telling each through `onCreated` as soon as it exists. */
+  restore(options: { signal: AbortSignal; onCreated(ref: CreatedRef): void; onProgress(done: number, total: number, message: string): void }): Promise<string[]>;
+  /** Verify: the checks only this source can make (kinds, counts and data hashes of an archive; Velero's own count), then the user's. */
+  verify(options: { signal: AbortSignal; checks: DrillCheck[]; onProgress(done: number, total: number, message: string): void }): Promise<DrillCheckResult[]>;
+}
+
 /** What a drill restores, where, and what it is held to. */
-export interface DrillPlan {
+interface DrillPlanBase {
   drillId: string;
-  /** Reads the archive and checks every file against its hash (Secrets decrypted); run in Check. */
-  loadArchive: (signal: AbortSignal) => Promise<VerifiedArchive>;
   /** The target connection's KubeConfig. */
   kc: KubeConfig;
   sourceNamespace: string;
   targetNamespace: string;
-  allowExistingNamespace: boolean;
   /** Leave what was restored in place. */
   keep: boolean;
   checks: DrillCheck[];
@@ -63,6 +74,57 @@ export interface DrillPlan {
   backupTakenAt: string;
   /** The clock (ms since the epoch); tests give their own. */
   now?: () => number;
+}
+
+/** Reads an archive and checks every file against its hash (Secrets decrypted). */
+export type VerifiedArchiveLoader = (signal: AbortSignal) => Promise<VerifiedArchive>;
+
+/** A drill of a Pilothouse archive, or of another {@link DrillRestorer}. */
+export type DrillPlan = DrillPlanBase &
+  (
+    | {
+        /** Run in Check. */
+        loadArchive: VerifiedArchiveLoader;
+        allowExistingNamespace: boolean;
+      }
+    | { restorer: DrillRestorer }
+  );
+
+/** Restores a Pilothouse archive: checked file by file in Check, created object by object, verified by kinds, counts and data hashes. */
+export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArchiveLoader; allowExistingNamespace: boolean }): DrillRestorer {
+  let archive: VerifiedArchive | undefined;
+  const loaded = () => {
+    if (!archive) throw new Error('the archive is read in Check, before it is restored or verified');
+    return archive;
+  };
+  return {
+    async check(signal) {
+      archive = await plan.loadArchive(signal);
+      const { objects, crds } = selectNamespace(archive, plan.sourceNamespace);
+      return [
+        `Archive ${archive.manifest.name} checked: ${objects.length} objects of ${plan.sourceNamespace}${crds.length ? ` and ${crds.length} CRDs` : ''}, taken ${archive.manifest.takenAt}`,
+        ...archive.manifest.skipped.map((s) => `Not in the backup: ${s.resource} (${s.reason})`),
+      ];
+    },
+    async restore({ signal, onCreated, onProgress }) {
+      const restored = await restoreArchive(plan.kc, loaded(), {
+        sourceNamespace: plan.sourceNamespace,
+        targetNamespace: plan.targetNamespace,
+        drillId: plan.drillId,
+        allowExistingNamespace: plan.allowExistingNamespace,
+        signal,
+        onCreated,
+        onProgress,
+      });
+      const lines = [`Created ${restored.created.length} objects`];
+      if (restored.crdsPresent.length) lines.push(`CRDs the target had already: ${restored.crdsPresent.join(', ')}`);
+      if (restored.existing.length) lines.push(`There already, left as they were: ${restored.existing.slice(0, 20).join(', ')}${restored.existing.length > 20 ? ', …' : ''}`);
+      if (restored.leftToCluster.length) lines.push(`Left to the cluster: ${restored.leftToCluster.length} objects (${restored.leftToCluster.slice(0, 5).map((l) => `${l.object}: ${l.reason}`).join('; ')}${restored.leftToCluster.length > 5 ? '; …' : ''})`);
+      for (const f of restored.failed) lines.push(`Not restored: ${f.object}: ${f.message}`);
+      return lines;
+    },
+    verify: ({ signal, checks, onProgress }) => verifyRestore(plan.kc, loaded(), { sourceNamespace: plan.sourceNamespace, targetNamespace: plan.targetNamespace, checks, signal, onProgress }),
+  };
 }
 
 /** Intervals and bounds; the defaults suit the app, tests shorten them. */
@@ -125,6 +187,7 @@ export function rpoOf(startedAt: number, backupTakenAt: string): number {
 export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskContext) => Promise<DrillRunResult>; cleanup: (ctx: TaskContext) => Promise<void> } {
   const { recorder } = deps;
   const now = plan.now ?? Date.now;
+  const restorer = 'restorer' in plan ? plan.restorer : archiveRestorer(plan);
   const created: CreatedRef[] = [];
   let cleanedUp = false;
 
@@ -162,22 +225,15 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
     let checks: DrillCheckResult[] = [];
     try {
       ctx.phase('Check');
-      recorder.event('Check', `Reading the archive and checking every file against its hash`);
-      ctx.progress(0, 0, 'Reading the archive');
-      const archive = await plan.loadArchive(ctx.signal);
-      const { objects, crds } = selectNamespace(archive, plan.sourceNamespace);
-      recorder.event('Check', `Archive ${archive.manifest.name} checked: ${objects.length} objects of ${plan.sourceNamespace}${crds.length ? ` and ${crds.length} CRDs` : ''}, taken ${archive.manifest.takenAt}`);
-      for (const s of archive.manifest.skipped) recorder.event('Check', `Not in the backup: ${s.resource} (${s.reason})`);
+      recorder.event('Check', `Reading what will be restored and checking it`);
+      ctx.progress(0, 0, 'Reading the backup');
+      for (const line of await restorer.check(ctx.signal)) recorder.event('Check', line);
       ctx.throwIfCancelled();
 
       ctx.phase('Restore');
       const restoreStart = now();
       recorder.event('Restore', `Restoring ${plan.sourceNamespace} into ${plan.targetNamespace}`);
-      const restored = await restoreArchive(plan.kc, archive, {
-        sourceNamespace: plan.sourceNamespace,
-        targetNamespace: plan.targetNamespace,
-        drillId: plan.drillId,
-        allowExistingNamespace: plan.allowExistingNamespace,
+      const lines = await restorer.restore({
         signal: ctx.signal,
         onCreated: (ref) => {
           created.push(ref);
@@ -185,11 +241,8 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
         },
         onProgress: (done, total, message) => ctx.progress(done, total, message),
       });
-      recorder.event('Restore', `Created ${restored.created.length} objects in ${formatDuration(now() - restoreStart)}`);
-      if (restored.crdsPresent.length) recorder.event('Restore', `CRDs the target had already: ${restored.crdsPresent.join(', ')}`);
-      if (restored.existing.length) recorder.event('Restore', `There already, left as they were: ${restored.existing.slice(0, 20).join(', ')}${restored.existing.length > 20 ? ', …' : ''}`);
-      if (restored.leftToCluster.length) recorder.event('Restore', `Left to the cluster: ${restored.leftToCluster.length} objects (${restored.leftToCluster.slice(0, 5).map((l) => `${l.object}: ${l.reason}`).join('; ')}${restored.leftToCluster.length > 5 ? '; …' : ''})`);
-      for (const f of restored.failed) recorder.event('Restore', `Not restored: ${f.object}: ${f.message}`);
+      recorder.event('Restore', `Restored in ${formatDuration(now() - restoreStart)}`);
+      for (const line of lines) recorder.event('Restore', line);
       ctx.throwIfCancelled();
 
       ctx.phase('Wait ready');
@@ -208,13 +261,7 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
       ctx.phase('Verify');
       checks = [
         { name: READY_CHECK, passed: ready.allReady, detail: ready.notReady.length ? ready.summary : `${ready.summary}.` },
-        ...(await verifyRestore(plan.kc, archive, {
-          sourceNamespace: plan.sourceNamespace,
-          targetNamespace: plan.targetNamespace,
-          checks: plan.checks,
-          signal: ctx.signal,
-          onProgress: (done, total, message) => ctx.progress(done, total, message),
-        })),
+        ...(await restorer.verify({ signal: ctx.signal, checks: plan.checks, onProgress: (done, total, message) => ctx.progress(done, total, message) })),
       ];
       for (const c of checks) recorder.event('Verify', `${c.name}: ${c.passed ? 'passed' : 'FAILED'}. ${c.detail}`);
       recorder.result({ checks });

@@ -121,21 +121,38 @@ export async function verifyRestore(kc: KubeConfig, archive: VerifiedArchive, op
   options.onProgress?.(2, total, SECRET_CHECK);
   results.push(dataCheck(SECRET_CHECK, 'Secret', expected, found));
 
-  const resources = new ResourceFinder(kc, archive);
-  for (const [i, check] of options.checks.entries()) {
+  results.push(...(await runUserChecks(kc, ns, options.checks, { ...options, archive, onProgress: (done, _total, message) => options.onProgress?.(3 + done, total, message) })));
+  options.onProgress?.(total, total, 'Verified');
+  return results;
+}
+
+/**
+ * Runs the user's checks on the restored namespace, each bounded in time; a
+ * check that cannot run fails with why. A kind a check names is looked up in
+ * `archive` first (the kinds restored), else in the target's discovery.
+ */
+export async function runUserChecks(
+  kc: KubeConfig,
+  namespace: string,
+  checks: readonly DrillCheck[],
+  options: Pick<VerifyOptions, 'signal' | 'checkTimeoutMs' | 'onProgress'> & { archive?: VerifiedArchive },
+): Promise<DrillCheckResult[]> {
+  const { signal } = options;
+  const resources = new ResourceFinder(kc, options.archive);
+  const results: DrillCheckResult[] = [];
+  for (const [i, check] of checks.entries()) {
     signal?.throwIfAborted();
     const name = checkName(check);
-    options.onProgress?.(3 + i, total, name);
+    options.onProgress?.(i, checks.length, name);
     const bound = AbortSignal.timeout(options.checkTimeoutMs ?? CHECK_TIMEOUT_MS);
     const within = signal ? AbortSignal.any([signal, bound]) : bound;
     try {
-      results.push({ name, ...(await bounded(runCheck(kc, resources, ns, check, within), within, options.checkTimeoutMs ?? CHECK_TIMEOUT_MS)) });
+      results.push({ name, ...(await bounded(runCheck(kc, resources, namespace, check, within), within, options.checkTimeoutMs ?? CHECK_TIMEOUT_MS)) });
     } catch (err) {
       signal?.throwIfAborted();
       results.push({ name, passed: false, detail: messageOf(err) });
     }
   }
-  options.onProgress?.(total, total, 'Verified');
   return results;
 }
 
@@ -206,18 +223,18 @@ function bounded<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<
   });
 }
 
-/** Finds a kind's resource: from the archive's entries first (the kinds restored), else from the target's discovery, asked once. */
+/** Finds a kind's resource: from the archive's entries first (the kinds restored), when there is one, else from the target's discovery, asked once. */
 class ResourceFinder {
   private discovered?: ReturnType<typeof discoverResources>;
 
   constructor(
     private readonly kc: KubeConfig,
-    private readonly archive: VerifiedArchive,
+    private readonly archive: VerifiedArchive | undefined,
   ) {}
 
   async find(kind: string, apiVersion: string | undefined): Promise<ResourceRef> {
     const want = apiVersion ? splitApiVersion(apiVersion) : undefined;
-    const archived = this.archive.objects.find(({ entry }) => entry.kind === kind && entry.namespace !== undefined && (!want || (entry.group === want.group && refOfEntry(entry).version === want.version)));
+    const archived = this.archive?.objects.find(({ entry }) => entry.kind === kind && entry.namespace !== undefined && (!want || (entry.group === want.group && refOfEntry(entry).version === want.version)));
     if (archived) return refOfEntry(archived.entry);
     this.discovered ??= discoverResources(this.kc);
     const resources = (await this.discovered).resources.filter((r) => r.kind === kind && r.namespaced && (!want || r.group === want.group));
