@@ -69,7 +69,7 @@ export function missingPrerequisites(opts: PrerequisiteOptions = {}): MissingPre
 export function checkPrerequisites(opts: PrerequisiteOptions = {}): void {
   const { apt, venv, builds } = missingPrerequisites(opts);
   const problems: string[] = [];
-  if (builds.length) problems.push(`test-bed binaries of ${builds.map((c) => c.name).join(', ')} (built with Go ≥ 1.24 from the Go module proxy)`);
+  if (builds.length) problems.push(`test-bed binaries of ${builds.map((c) => c.name).join(', ')} (built with Go ≥ 1.26.1 from the Go module proxy)`);
   if (apt.length) problems.push(`Debian packages ${apt.join(' ')} (installed as root)`);
   if (venv) problems.push(`moto[server]==${MOTO_VERSION} in the venv ${VENV_DIR}`);
   if (problems.length)

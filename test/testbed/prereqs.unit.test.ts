@@ -8,8 +8,8 @@ let home = '';
 /** The prerequisite modules over a cache in an empty `$HOME`: paths are fixed when `paths.ts` loads. */
 async function load() {
   vi.resetModules();
-  const [paths, prereqs] = await Promise.all([import('./paths'), import('./prereqs')]);
-  return { ...paths, ...prereqs };
+  const [paths, prereqs, velero] = await Promise.all([import('./paths'), import('./prereqs'), import('./velero')]);
+  return { ...paths, ...prereqs, ...velero };
 }
 
 /** An empty executable at `path`: the checks look at files only. */
@@ -31,12 +31,12 @@ afterEach(() => {
 
 describe('missingPrerequisites', () => {
   it('builds every component in an empty cache, and only those lacking a binary once some are there', async () => {
-    const { ARGO_CD_CRDS, ARGO_CD_VERSION, ARGO_ROLLOUTS_CRDS, ARGO_ROLLOUTS_VERSION, ARGO_WORKFLOWS_CRD_FILES, ARGO_WORKFLOWS_CRDS, ARGO_WORKFLOWS_VERSION, BINARIES, ETCD_VERSION, HELM_VERSION, KUBE_VERSION, KWOK_VERSION, missingPrerequisites } = await load();
+    const { ARGO_CD_CRDS, ARGO_CD_VERSION, ARGO_ROLLOUTS_CRDS, ARGO_ROLLOUTS_VERSION, ARGO_WORKFLOWS_CRD_FILES, ARGO_WORKFLOWS_CRDS, ARGO_WORKFLOWS_VERSION, BINARIES, ETCD_VERSION, HELM_VERSION, KUBE_VERSION, KWOK_VERSION, VELERO_AWS_PLUGIN_VERSION, VELERO_OUTPUTS, VELERO_VERSION, missingPrerequisites } = await load();
     expect(BINARIES.kubeApiserver.startsWith(home)).toBe(true);
-    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kwok ${KWOK_VERSION}`, `etcd ${ETCD_VERSION}`, `kubernetes ${KUBE_VERSION}`, `helm ${HELM_VERSION}`, `argo-rollouts ${ARGO_ROLLOUTS_VERSION}`, `argo-cd CRDs ${ARGO_CD_VERSION}`, `argo-workflows ${ARGO_WORKFLOWS_VERSION}`]);
+    expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kwok ${KWOK_VERSION}`, `etcd ${ETCD_VERSION}`, `kubernetes ${KUBE_VERSION}`, `helm ${HELM_VERSION}`, `argo-rollouts ${ARGO_ROLLOUTS_VERSION}`, `argo-cd CRDs ${ARGO_CD_VERSION}`, `argo-workflows ${ARGO_WORKFLOWS_VERSION}`, `velero ${VELERO_VERSION} + velero-plugin-for-aws ${VELERO_AWS_PLUGIN_VERSION}`]);
 
     // One kubernetes binary short is a kubernetes build.
-    for (const p of [BINARIES.kwok, BINARIES.kwokctl, BINARIES.etcd, BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubectl, BINARIES.helm, BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, BINARIES.workflowController, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml'), join(ARGO_CD_CRDS, 'application-crd.yaml'), join(ARGO_CD_CRDS, 'appproject-crd.yaml'), ...ARGO_WORKFLOWS_CRD_FILES.map((f) => join(ARGO_WORKFLOWS_CRDS, f))]) touch(p);
+    for (const p of [BINARIES.kwok, BINARIES.kwokctl, BINARIES.etcd, BINARIES.kubeApiserver, BINARIES.kubeControllerManager, BINARIES.kubectl, BINARIES.helm, BINARIES.rolloutsController, BINARIES.kubectlArgoRollouts, BINARIES.workflowController, join(ARGO_ROLLOUTS_CRDS, 'rollout-crd.yaml'), join(ARGO_CD_CRDS, 'application-crd.yaml'), join(ARGO_CD_CRDS, 'appproject-crd.yaml'), ...ARGO_WORKFLOWS_CRD_FILES.map((f) => join(ARGO_WORKFLOWS_CRDS, f)), ...VELERO_OUTPUTS]) touch(p);
     expect(missingPrerequisites().builds.map((c) => c.name)).toEqual([`kubernetes ${KUBE_VERSION}`]);
     touch(BINARIES.kubeScheduler);
     expect(missingPrerequisites().builds).toEqual([]);

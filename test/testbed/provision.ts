@@ -17,13 +17,24 @@ export interface ProvisionOptions extends PrerequisiteOptions {
   log?: (line: string) => void;
 }
 
-/** The Go the binaries are built with: ≥ 1.24 (k8s 1.34 needs it), on PATH; throws saying so otherwise. */
+/** The oldest Go the binaries build with: Argo Rollouts v1.10.1's go.mod asks for 1.26.1 (Velero's for 1.26.0, k8s 1.34 for 1.24). */
+export const MIN_GO = { minor: 26, patch: 1 };
+
+/** Whether `go env GOVERSION`'s answer ("go1.26.8", "go1.27rc1") is at least {@link MIN_GO}; false for anything else. */
+export function goRecentEnough(version: string): boolean {
+  const m = /^go1\.(\d+)(?:\.(\d+))?/.exec(version.trim());
+  if (!m) return false;
+  const minor = Number(m[1]);
+  return minor > MIN_GO.minor || (minor === MIN_GO.minor && Number(m[2] ?? 0) >= MIN_GO.patch);
+}
+
+/** The Go the binaries are built with, on PATH and recent enough; throws saying so otherwise. */
 function requireGo(): void {
   const go = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
-  const minor = /^go1\.(\d+)/.exec(go.stdout ?? '')?.[1];
-  if (go.status !== 0 || minor === undefined)
-    throw new Error('Go ≥ 1.24 is needed to build the test-bed binaries, and `go` is not on PATH: install it from https://go.dev/dl/ and run again');
-  if (Number(minor) < 24) throw new Error(`Go ≥ 1.24 is needed to build the test-bed binaries; \`go\` on PATH is ${go.stdout.trim()}`);
+  const wanted = `Go ≥ 1.${MIN_GO.minor}.${MIN_GO.patch}`;
+  if (go.status !== 0 || !/^go1\./.test(go.stdout ?? ''))
+    throw new Error(`${wanted} is needed to build the test-bed binaries, and \`go\` is not on PATH: install it from https://go.dev/dl/ and run again`);
+  if (!goRecentEnough(go.stdout)) throw new Error(`${wanted} is needed to build the test-bed binaries; \`go\` on PATH is ${go.stdout.trim()}`);
 }
 
 /**

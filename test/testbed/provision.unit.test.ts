@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildComponent, type BuildComponent } from './build';
 import { checkPrerequisites, missingPrerequisites, type MissingPrerequisites } from './prereqs';
 import { run } from './proc';
-import { provisionPrerequisites } from './provision';
+import { goRecentEnough, provisionPrerequisites } from './provision';
 
 // The machine is not touched: what is missing is given, and every command and build is recorded instead of run.
 vi.mock('./prereqs', async (original) => ({ ...(await original<typeof import('./prereqs')>()), missingPrerequisites: vi.fn(), checkPrerequisites: vi.fn() }));
@@ -10,7 +10,7 @@ vi.mock('./proc', async (original) => ({ ...(await original<typeof import('./pro
 vi.mock('./build', async (original) => ({ ...(await original<typeof import('./build')>()), buildComponent: vi.fn(() => Promise.resolve()) }));
 vi.mock('node:child_process', async (original) => ({
   ...(await original<typeof import('node:child_process')>()),
-  spawnSync: vi.fn(() => ({ status: 0, stdout: 'go1.26.0\n' })),
+  spawnSync: vi.fn(() => ({ status: 0, stdout: 'go1.26.8\n' })),
 }));
 
 const component = (name: string): BuildComponent => ({ name, outputs: [`/cache/${name}/bin/${name}`], cold: '~1 min', build: () => Promise.resolve() });
@@ -52,5 +52,12 @@ describe('provisionPrerequisites', () => {
     await provisionPrerequisites({ log: (l) => lines.push(l) });
     expect(lines).toEqual(['test bed prerequisites: all present']);
     expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe('goRecentEnough', () => {
+  it('takes Go from 1.26.1 on, release candidates of a newer minor included, and nothing that is not a Go version', () => {
+    expect(['go1.26.1', 'go1.26.8', 'go1.27.3', 'go1.27rc1', 'go1.30.0 X:nocoverageredesign'].map(goRecentEnough)).toEqual([true, true, true, true, true]);
+    expect(['go1.26.0', 'go1.26', 'go1.24.7', 'go1.9.9', 'devel go1.26', '', 'go2'].map(goRecentEnough)).toEqual([false, false, false, false, false, false, false]);
   });
 });
