@@ -188,6 +188,19 @@ describe('drillTask', () => {
     expect(last()).toMatchObject({ kept: false, leftovers: 0 });
   });
 
+  it('objects that were in an allowed existing namespace already are not counted as restored: Kinds and counts fails naming them', async () => {
+    vi.mocked(restoreArchive).mockImplementation(async (_kc, _a, options) => {
+      options.onCreated(CM);
+      return { created: [CM], namespaceCreated: false, existing: ['Deployment drill-a/web', 'Secret drill-a/db'], crdsPresent: [], leftToCluster: [], failed: [] };
+    });
+    const result = await drillTask({ recorder }, plan({ allowExistingNamespace: true })).run(ctx);
+    expect(result.outcome).toBe('failed');
+    const kinds = last().checks?.find((c) => c.name === 'Kinds and counts');
+    expect(kinds?.passed).toBe(false);
+    expect(kinds?.detail).toContain('2 were there before the drill and were not restored by it: Deployment drill-a/web, Secret drill-a/db');
+    expect(last().error).toContain('Kinds and counts');
+  });
+
   it('keep leaves everything in place, on success and after a failure', async () => {
     const kept = await drillTask({ recorder }, plan({ keep: true })).run(ctx);
     expect(kept).toMatchObject({ outcome: 'passed', kept: true, leftovers: 2 });

@@ -19,7 +19,7 @@ import { cleanupDrill, type CleanupResult } from './cleanup';
 import { createdLabel, messageOf, type CreatedRef } from './drillObjects';
 import { formatDuration } from './report';
 import { restoreArchive, RestoreStopped, selectNamespace } from './restore';
-import { verifyRestore } from './verify';
+import { KINDS_CHECK, verifyRestore } from './verify';
 import { describeNotReady, waitReady } from './waitReady';
 
 /** A drill's phases, in order. */
@@ -90,9 +90,15 @@ export type DrillPlan = DrillPlanBase &
     | { restorer: DrillRestorer }
   );
 
-/** Restores a Pilothouse archive: checked file by file in Check, created object by object, verified by kinds, counts and data hashes. */
+/**
+ * Restores a Pilothouse archive: checked file by file in Check, created
+ * object by object, verified by kinds, counts and data hashes. An object that
+ * was in the target already (an existing namespace allowed) was not restored,
+ * so it fails Kinds and counts rather than passing for one that was.
+ */
 export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArchiveLoader; allowExistingNamespace: boolean }): DrillRestorer {
   let archive: VerifiedArchive | undefined;
+  let existing: string[] = [];
   const loaded = () => {
     if (!archive) throw new Error('the archive is read in Check, before it is restored or verified');
     return archive;
@@ -116,6 +122,7 @@ export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArc
         onCreated,
         onProgress,
       });
+      existing = restored.existing;
       const lines = [`Created ${restored.created.length} objects`];
       if (restored.crdsPresent.length) lines.push(`CRDs the target had already: ${restored.crdsPresent.join(', ')}`);
       if (restored.existing.length) lines.push(`There already, left as they were: ${restored.existing.slice(0, 20).join(', ')}${restored.existing.length > 20 ? ', …' : ''}`);
@@ -123,7 +130,12 @@ export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArc
       for (const f of restored.failed) lines.push(`Not restored: ${f.object}: ${f.message}`);
       return lines;
     },
-    verify: ({ signal, checks, onProgress }) => verifyRestore(plan.kc, loaded(), { sourceNamespace: plan.sourceNamespace, targetNamespace: plan.targetNamespace, checks, signal, onProgress }),
+    async verify({ signal, checks, onProgress }) {
+      const results = await verifyRestore(plan.kc, loaded(), { sourceNamespace: plan.sourceNamespace, targetNamespace: plan.targetNamespace, checks, signal, onProgress });
+      if (!existing.length) return results;
+      const notRestored = `${existing.length} were there before the drill and were not restored by it: ${existing.slice(0, 20).join(', ')}${existing.length > 20 ? ', …' : ''}.`;
+      return results.map((c) => (c.name === KINDS_CHECK ? { ...c, passed: false, detail: `${c.detail} ${notRestored}` } : c));
+    },
   };
 }
 
