@@ -12,7 +12,8 @@ export async function saveReportPdf(parent: BrowserWindow | undefined, html: str
   const options = { title: 'Save report as PDF', defaultPath: fileName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
   const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
   if (choice.canceled || !choice.filePath) return undefined;
-  const printer = new BrowserWindow({
+  // Middle-click cannot open anything here: the window runs no script, is never shown, and every new window and navigation is refused by hardenWebContents.
+  const printer = new BrowserWindow({ /* eng-disable AUXCLICK_JS_CHECK */
     show: false,
     webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, spellcheck: false },
   });
