@@ -14,7 +14,7 @@ import { DRILL_LABEL, type CreatedRef } from '../drill/drillObjects';
 import type { DrillRestorer } from '../drill/drillRun';
 import { runUserChecks } from '../drill/verify';
 import { readVeleroBackup, startVeleroRestore, type VeleroRestoreResult } from './veleroRestore';
-import { backupRefusal } from './veleroShapes';
+import { backupRefusal, type VeleroBackup } from './veleroShapes';
 
 /** The name of the check that Velero restored every item. */
 export const VELERO_CHECK = 'Velero restore';
@@ -44,10 +44,11 @@ const namespaceRef = (name: string, uid?: string): CreatedRef => ({ group: '', v
 export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
   const { kc, targetNamespace } = source;
   let outcome: VeleroRestoreResult | undefined;
+  let backup: VeleroBackup | undefined;
   const namespacePath = `/api/v1/namespaces/${encodeURIComponent(targetNamespace)}`;
   return {
     async check(signal) {
-      const backup = await readVeleroBackup(kc, source.veleroNamespace, source.backupName, signal);
+      backup = await readVeleroBackup(kc, source.veleroNamespace, source.backupName, signal);
       const refusal = backupRefusal(backup, source.sourceNamespace);
       if (refusal) throw new AppError('VALIDATION', refusal);
       const existing = await kubeRequest(kc, namespacePath, { signal, deadlineMs: 30_000 });
@@ -80,12 +81,18 @@ export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
     },
     async verify({ signal, checks, onProgress }) {
       const restored = outcome!;
-      const complete = restored.phase === 'Completed' && restored.errors === 0 && restored.itemsRestored === restored.totalItems;
+      // A PartiallyFailed backup left items out: a whole restore of it still restores less than the namespace held.
+      const backupPhase = backup?.status?.phase ?? 'New';
+      const backupErrors = backup?.status?.errors ?? 0;
+      const backupWhole = backupPhase === 'Completed' && backupErrors === 0;
+      const complete = backupWhole && restored.phase === 'Completed' && restored.errors === 0 && restored.itemsRestored === restored.totalItems;
       return [
         {
           name: VELERO_CHECK,
           passed: complete,
-          detail: `${restored.phase}: ${restored.itemsRestored} of ${restored.totalItems} items restored, ${restored.warnings} warnings, ${restored.errors} errors (Velero's own count; its details are in its bucket).`,
+          detail:
+            `${restored.phase}: ${restored.itemsRestored} of ${restored.totalItems} items restored, ${restored.warnings} warnings, ${restored.errors} errors (Velero's own count; its details are in its bucket).` +
+            (backupWhole ? '' : ` The Velero Backup ${source.backupName} itself ended ${backupPhase} with ${backupErrors} error${backupErrors === 1 ? '' : 's'}: what it failed to back up was never restored.`),
         },
         ...(await runUserChecks(kc, targetNamespace, checks, { signal, onProgress })),
       ];
