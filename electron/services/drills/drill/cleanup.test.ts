@@ -78,4 +78,16 @@ describe('cleanupDrill from a persisted list', () => {
     const again = await cleanupDrill(kc, persisted([NS, CM]), { intervalMs: 5 });
     expect(again).toMatchObject({ left: [], summary: 'Removed all 2 created objects' });
   });
+
+  it('deletes a namespace listed first by name and then with its uid (a Velero drill) by its uid only, so a namesake made since is spared', async () => {
+    const { sent, routes } = scriptKubeRequest(vi.mocked(kubeRequest));
+    // The drill's namespace went, and someone made another of that name.
+    routes['DELETE /api/v1/namespaces/drill-a'] = () => ({ status: 409, body: { kind: 'Status', reason: 'Conflict' } });
+    const { uid: _uid, ...byName } = NS;
+    const result = await cleanupDrill(kc, persisted([byName, NS]), { intervalMs: 1 });
+    expect(result).toMatchObject({ left: [], summary: 'Removed all 1 created object' });
+    const deletes = sent.filter((r) => r.method === 'DELETE');
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0].body).toMatchObject({ preconditions: { uid: 'ns-uid' } });
+  });
 });

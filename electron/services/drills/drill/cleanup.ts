@@ -89,7 +89,11 @@ function objectWaitReason(object: KubeObject): string {
  * bounded, until it is gone. Never throws for one object: what could not be
  * deleted or did not go in time is in `left`, with why.
  */
-export async function cleanupDrill(kc: KubeConfig, created: CreatedRef[], options: CleanupOptions = {}): Promise<CleanupResult> {
+export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options: CleanupOptions = {}): Promise<CleanupResult> {
+  // An object listed by name before it existed and again with its uid (Velero's namespace) is deleted by its uid only: a namesake made since is not ours.
+  const identity = (r: CreatedRef) => `${r.group}/${r.resource}/${r.namespace ?? ''}/${r.name}`;
+  const withUid = new Set(listed.filter((r) => r.uid).map(identity));
+  const created = listed.filter((r) => r.uid || !withUid.has(identity(r)));
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const interval = options.intervalMs ?? POLL_MS;
   const removed: CreatedRef[] = [];
