@@ -6,13 +6,14 @@ import { createFakeBridge, ok } from '../../test/fakeBridge';
 import { resetStores } from '../../test/renderApp';
 import { useConnections } from '../connections/connectionsStore';
 import { DrillDialog, type DrillDialogInitial } from './DrillDialog';
-import { backup, prod, staging, startedTask } from './testKit';
+import { backup, drillDetail, prod, staging, startedTask } from './testKit';
 
 const PHASES = ['Check', 'Restore', 'Wait ready', 'Verify', 'Clean up', 'Report'];
 
-function open(initial: DrillDialogInitial) {
+function open(initial: DrillDialogInitial, drillGet = () => ok(drillDetail({ id: 'd-2', outcome: 'running', finishedAt: undefined }))) {
   const task = startedTask('drills.drill', PHASES);
   const fake = createFakeBridge({
+    'drills.get': drillGet,
     'drills.backups': () => ok([backup(), backup({ id: 'b-prod', connectionId: 'k-prod', connectionName: 'prod-eu', namespaces: ['payments', 'ledger'] })]),
     'drills.start': () => ok({ taskId: task.id, drillId: 'd-2', task }),
     'tasks.get': () => ok(task),
@@ -107,5 +108,39 @@ describe('the drill dialog', () => {
     await user.clear(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
     expect(fake.method('drills.start')).toHaveBeenCalledWith(expect.objectContaining({ source: { kind: 'archive', backupId: 'b-prod' }, namespace: 'ledger', targetConnectionId: 'k-prod' }));
+  });
+
+  it('says how the drill itself went once its task ends, never "succeeded" for a drill that failed its checks or targets', async () => {
+    const user = userEvent.setup();
+    const failed = drillDetail({ id: 'd-2', outcome: 'failed', error: 'RTO 7m 30s is over its target of 5m; check GET web:80/healthz failed', rtoMs: 450_000, checksPassed: 3, checksFailed: 1, leftovers: 2, kept: true });
+    const { fake, task } = open({ source: { kind: 'archive', backupId: 'b-1' }, connectionId: 'k-staging', namespace: 'team-a' }, () => ok(failed));
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    const running = await screen.findByRole('dialog', { name: 'Drill' });
+    // The drill ran to its end, so its task succeeded; the drill did not pass.
+    const ended = { ...task, status: 'succeeded' as const, phases: task.phases.map((p) => ({ ...p, state: 'done' as const })), finishedAt: '2026-12-04T11:08:00Z', result: { outcome: 'failed', checksPassed: 3, checksFailed: 1, leftovers: 2 } };
+    fake.emit('tasks.changed', { tasks: [ended] });
+    const status = await within(running).findByText(/The drill failed/);
+    expect(status.closest('[role="status"]')).toBeTruthy();
+    expect(within(running).queryByText(/succeeded/i)).toBeNull();
+    expect(within(running).getByText(failed.error!)).toBeTruthy();
+    expect(within(running).getByText(/7m 30s of 5m/)).toBeTruthy();
+    expect(within(running).getByText(/1 failed/)).toBeTruthy();
+    expect(within(running).getByText(/2 objects .*left/)).toBeTruthy();
+    expect(fake.method('drills.get')).toHaveBeenCalledWith({ id: 'd-2' });
+  });
+
+  it('says a drill passed only when its record says so', async () => {
+    const user = userEvent.setup();
+    const passed = drillDetail({ id: 'd-2', outcome: 'passed' });
+    const { fake, task } = open({ source: { kind: 'archive', backupId: 'b-1' }, connectionId: 'k-staging', namespace: 'team-a' }, () => ok(passed));
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    const running = await screen.findByRole('dialog', { name: 'Drill' });
+    fake.emit('tasks.changed', { tasks: [{ ...task, status: 'succeeded', finishedAt: '2026-12-04T11:08:00Z', result: { outcome: 'passed' } }] });
+    expect(await within(running).findByText(/The drill passed/)).toBeTruthy();
+    expect(within(running).getByText(/1m 35s of 5m/)).toBeTruthy();
   });
 });

@@ -1,17 +1,69 @@
 import { useId, useState, type FormEvent } from 'react';
 import { DrillRequest, type ConnectionSummary, type DrillSource, type TaskSummary } from '../../../../shared/contract';
-import { call } from '../../api/client';
+import { call, CallError } from '../../api/client';
 import { DialogFooter } from '../../shell/DialogFooter';
+import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
-import { formatTime } from '../../shell/format';
+import { formatTime, plural } from '../../shell/format';
 import { Modal } from '../../shell/Modal';
+import { useRefreshCount } from '../../shell/useRefreshCount';
 import { useQuery } from '../../ui/useQuery';
 import { TypedConfirmation } from '../clusters/actions/ActionDialog';
 import { useProductionMarks } from '../connections/productionMarks';
 import { productionLabel } from '../../../../shared/production';
 import { ConnectionField, DurationField, SelectField, TextField } from './DrillFields';
-import { joinDuration, problemsOf, type DurationUnit } from './drillsFormat';
+import { joinDuration, OUTCOME_TONE, problemsOf, type DurationUnit } from './drillsFormat';
+import { Figure } from './NamespacesView';
 import { PhasedTaskView } from './PhasedTaskView';
+
+/**
+ * How a drill ended, from its record rather than its task: the task succeeds
+ * whenever the drill ran to its end, also when a check failed or a target was
+ * missed. Its figures against their targets, and what it left behind.
+ */
+function DrillEnded({ drillId, task, onClose }: { drillId: string; task: TaskSummary; onClose(): void }) {
+  const events = useRefreshCount('drills.changed');
+  const query = useQuery('drills.get', { id: drillId }, { refreshKey: String(events), keepPrevious: true });
+  const drill = query.value?.id === drillId ? query.value : undefined;
+  const taskError = task.status !== 'succeeded' && task.error ? describeError(new CallError(task.error)) : undefined;
+  return (
+    <section aria-label="Outcome">
+      {drill && drill.outcome !== 'running' ? (
+        <>
+          <p role="status">
+            <span className={`badge ${OUTCOME_TONE[drill.outcome]}`}>{drill.outcome}</span> <strong>The drill {drill.outcome}.</strong>
+          </p>
+          {drill.error && <p className="field-error">{drill.error}</p>}
+          <dl className="facts">
+            <dt>RTO</dt>
+            <dd>
+              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} />
+            </dd>
+            <dt>RPO</dt>
+            <dd>
+              <Figure ms={drill.rpoMs} targetMs={drill.rpoTargetMs} />
+            </dd>
+            <dt>Checks</dt>
+            <dd>
+              {drill.checksPassed} passed
+              {drill.checksFailed > 0 && <span className="tone-bad">, {drill.checksFailed} failed</span>}
+            </dd>
+          </dl>
+          {drill.leftovers > 0 && (
+            <p className="tone-warn">
+              {plural(drill.leftovers, 'object')} it created are left in <span className="mono">{drill.targetNamespace}</span> on {drill.targetConnectionName}: “Clean up…” in the Drills tab removes them.
+            </p>
+          )}
+          <p className="muted">Its report, with the timeline and each check, is in the Drills tab.</p>
+        </>
+      ) : (
+        <p role="status">{query.error === undefined ? 'Reading how the drill went…' : 'The drill has ended; how it went could not be read.'}</p>
+      )}
+      {query.error !== undefined && <ErrorNotice error={{ ...describeError(query.error, { refresh: query.refetch }), title: 'Could not read the drill' }} />}
+      <DialogFooter error={drill?.error ? undefined : taskError} dismiss={{ label: 'Done', onClick: onClose }} />
+    </section>
+  );
+}
 
 /** What a drill dialog opens with: a backup's row, a namespace's row, a Velero backup. */
 export interface DrillDialogInitial {
@@ -53,7 +105,7 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView>();
-  const [started, setStarted] = useState<TaskSummary>();
+  const [started, setStarted] = useState<{ task: TaskSummary; drillId: string }>();
   const allowId = useId();
   const marks = useProductionMarks((s) => s.marked);
 
@@ -108,7 +160,8 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
     setBusy(true);
     setError(undefined);
     try {
-      setStarted((await call('drills.start', parsed.data)).task);
+      const { task, drillId } = await call('drills.start', parsed.data);
+      setStarted({ task, drillId });
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
@@ -121,7 +174,7 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
         <h2>
           Drill of {shownNamespace} on {target?.name ?? targetConnectionId}
         </h2>
-        <PhasedTaskView started={started} onClose={onClose} onEnded={onChanged} />
+        <PhasedTaskView started={started.task} onClose={onClose} onEnded={onChanged} outcome={(task) => <DrillEnded drillId={started.drillId} task={task} onClose={onClose} />} />
       </Modal>
     );
   }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { isTaskFinished, type TaskPhase, type TaskSummary } from '../../../../shared/contract';
 import { TaskProgressView } from '../../shell/TaskProgressView';
 import { useTask } from '../tasks/useTask';
@@ -15,9 +15,11 @@ const PHASE_STATE: Record<TaskPhase['state'], { label: string; tone: string }> =
  * A backup, drill or cleanup at work: its phases as the task names them
  * (Check, Restore, Wait ready…), each with its state, above the shared
  * progress bar with Cancel; `onEnded` once it has ended, so the page reads
- * again what it changed.
+ * again what it changed. `outcome`, when given, says how the work ended in
+ * place of the task's own status: a drill's task succeeds whenever the drill
+ * ran to its end, also when the drill failed.
  */
-export function PhasedTaskView({ started, onClose, onEnded }: { started: TaskSummary; onClose(): void; onEnded(task: TaskSummary): void }) {
+export function PhasedTaskView({ started, onClose, onEnded, outcome }: { started: TaskSummary; onClose(): void; onEnded(task: TaskSummary): void; outcome?: (task: TaskSummary) => ReactNode }) {
   const task = useTask(started);
   const ended = isTaskFinished(task.status);
   const told = useRef(false);
@@ -43,7 +45,7 @@ export function PhasedTaskView({ started, onClose, onEnded }: { started: TaskSum
           ))}
         </ol>
       )}
-      <TaskProgressView started={started} onClose={onClose} />
+      {ended && outcome ? outcome(task) : <TaskProgressView started={started} onClose={onClose} />}
     </>
   );
 }
