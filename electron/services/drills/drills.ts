@@ -171,6 +171,18 @@ export function createDrills(deps: DrillsDeps) {
     };
   }
 
+  /** Whether the source connection (when still stored) reaches the same apiserver as `target`: another connection to one cluster is still that cluster. */
+  async function sameApiserver(sourceConnectionId: string, target: KubeConfig): Promise<boolean> {
+    let source: KubeConfig;
+    try {
+      source = await access.config(sourceConnectionId);
+    } catch {
+      return false;
+    }
+    const server = (kc: KubeConfig) => kc.getCurrentCluster()?.server.replace(/\/+$/, '').toLowerCase();
+    return server(source) !== undefined && server(source) === server(target);
+  }
+
   return {
     /** Starts a drill as a task; refused before anything is recorded when the request cannot be. */
     async start(request: DrillRequest, actor: string) {
@@ -178,11 +190,11 @@ export function createDrills(deps: DrillsDeps) {
       const targetName = checkConfirmation(connections, { connectionId: request.targetConnectionId, confirmName: request.confirmName }, DRILL_ACTION);
       const startedAt = now();
       const targetNamespace = request.targetNamespace ?? drillNamespaceName(request.namespace, new Date(startedAt));
-      if (request.targetConnectionId === source.connectionId && targetNamespace === request.namespace) {
+      const kc = await access.config(request.targetConnectionId);
+      if (targetNamespace === request.namespace && (request.targetConnectionId === source.connectionId || (await sameApiserver(source.connectionId, kc)))) {
         throw new AppError('VALIDATION', `A drill never restores into ${request.namespace} on ${targetName}, the namespace it backed up: choose another namespace or connection. Nothing was restored`);
       }
       const target = store.getTarget(source.connectionId, request.namespace);
-      const kc = await access.config(request.targetConnectionId);
       const id = newId('dr');
       const rtoTargetMs = target && target.rtoSeconds * 1000;
       const rpoTargetMs = target && target.rpoSeconds * 1000;
