@@ -490,6 +490,11 @@ export function createDrillStore(db: Database) {
         .all({ connectionId: q.connectionId ?? null, namespace: q.namespace ?? null, limit: q.limit }) as DrillRow[];
       return rows.map(drillOf);
     },
+    /** The running drill restoring into `namespace` on the connection, if any: two drills in one namespace would count and delete each other's objects. */
+    runningDrillInto(connectionId: string, namespace: string): DrillSummary | undefined {
+      const row = db.prepare(`SELECT * FROM drills WHERE outcome = 'running' AND target_connection_id = ? AND target_namespace = ? LIMIT 1`).get(connectionId, namespace) as DrillRow | undefined;
+      return row && drillOf(row);
+    },
     /** Drills left running by a process that died: marked interrupted, and returned so what they created can be offered for cleanup. */
     interruptStoppedDrills(finishedAt: string): DrillSummary[] {
       return db.transaction(() => {

@@ -60,4 +60,11 @@ describe('drills.start', () => {
     expect(runner.start).toHaveBeenCalledOnce();
     expect(store.listDrills({ limit: 10 }).map((d) => [d.targetConnectionName, d.targetNamespace])).toEqual([['conn-c3', 'team-a']]);
   });
+
+  it('refuses a second drill into a namespace a running drill restores into, on its connection', async () => {
+    const { drills, runner } = setup();
+    await drills.start(request({ targetConnectionId: 'c3', targetNamespace: 'drill-x', allowExistingNamespace: true }), 'ana');
+    await expect(drills.start(request({ targetConnectionId: 'c3', targetNamespace: 'drill-x', allowExistingNamespace: true }), 'bo')).rejects.toThrow(/drill .* is restoring into drill-x on conn-c3/);
+    expect(runner.start).toHaveBeenCalledOnce();
+  });
 });

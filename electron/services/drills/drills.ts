@@ -194,6 +194,9 @@ export function createDrills(deps: DrillsDeps) {
       if (targetNamespace === request.namespace && (request.targetConnectionId === source.connectionId || (await sameApiserver(source.connectionId, kc)))) {
         throw new AppError('VALIDATION', `A drill never restores into ${request.namespace} on ${targetName}, the namespace it backed up: choose another namespace or connection. Nothing was restored`);
       }
+      // Nothing is awaited from here to the drill's record, so two starts cannot both pass this.
+      const busy = store.runningDrillInto(request.targetConnectionId, targetNamespace);
+      if (busy) throw new AppError('CONFLICT', `The drill of ${busy.sourceNamespace} started ${busy.startedAt} is restoring into ${targetNamespace} on ${targetName}: wait until it ends, or choose another namespace. Nothing was restored`);
       const target = store.getTarget(source.connectionId, request.namespace);
       const id = newId('dr');
       const rtoTargetMs = target && target.rtoSeconds * 1000;
