@@ -89,9 +89,9 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
     const destination = store.getDestination(params.destinationId);
     const namespaces = [...new Set(params.namespaces)];
     const at = new Date(now());
-    const archiveName = backupName(namespaces, at);
-    const archives = archiveStoreFor(destination.target, connections);
     const id = newId('bk');
+    const archiveName = backupName(namespaces, at, id);
+    const archives = archiveStoreFor(destination.target, connections);
     store.startBackup({ id, name: archiveName, connectionId: params.connectionId, connectionName: name, namespaces, destination, location: archives.location(archiveName), takenAt: at.toISOString(), scheduleId });
     changed();
     const started = runner.start(

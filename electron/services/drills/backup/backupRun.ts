@@ -63,11 +63,18 @@ export interface BackupResult {
 /** A compact UTC time for names: 20261204T101500Z. */
 const compactUtc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 
-/** The archive name of a backup of `namespaces` at `at`: `pilothouse-<first namespace>[-and-N-more]-<UTC yyyymmddThhmmssZ>`. */
-export function backupName(namespaces: readonly string[], at: Date): string {
+/**
+ * The archive name of backup `id` of `namespaces` at `at`:
+ * `pilothouse-<first namespace>[-and-N-more]-<UTC yyyymmddThhmmssZ>-<last 6 characters of id>`.
+ * The id's end keeps apart two backups of one namespace started in the same
+ * second (two schedules due at once, the same namespace of two clusters), which
+ * would otherwise write into, and clean up, one archive.
+ */
+export function backupName(namespaces: readonly string[], at: Date, id: string): string {
   const first = (namespaces[0] ?? 'backup').replace(/[^a-z0-9-]/g, '-');
   const more = namespaces.length > 1 ? `-and-${namespaces.length - 1}-more` : '';
-  return `pilothouse-${first}${more}-${compactUtc(at)}`;
+  const unique = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
+  return `pilothouse-${first}${more}-${compactUtc(at)}-${unique}`;
 }
 
 /** "3 objects", "1 object". */
@@ -117,6 +124,9 @@ export async function runBackup(ctx: TaskContext, deps: BackupDeps, request: Bac
   ctx.phase('Verify');
   const check = await verifyArchive(store, request.name, { manifestSha256: written.manifestSha256, keys, signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total) });
   if (!check.ok) throw new AppError('INTERNAL', `The archive did not read back as written: ${check.problems.slice(0, 3).join('; ')}`);
+  // The point of no return: a cancel from here on is refused. One landing after the last check would have the task's cleanup
+  // remove the archive of a backup then recorded complete.
+  ctx.phase('Verify', { cancellable: false });
   const { manifest } = written;
   return {
     name: request.name,
