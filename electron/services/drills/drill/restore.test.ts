@@ -217,4 +217,19 @@ describe('restoreArchive', () => {
       message: 'The archive holds nothing of namespace nope (it has team-a, team-b)',
     });
   });
+
+  it("keeps the server's words out of a refused Secret's line: they may quote its values", async () => {
+    const { routes } = script();
+    routes['GET /api/v1'] = () => ({ status: 200, body: { resources: [{ name: 'configmaps', namespaced: true, kind: 'ConfigMap' }, { name: 'serviceaccounts', namespaced: true, kind: 'ServiceAccount' }, { name: 'secrets', namespaced: true, kind: 'Secret' }] } });
+    const withSecret = archiveOf([...teamA.objects, item('', 'secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'team-a' }, data: { password: 'aHVudGVyMg==' } }, 3)]);
+    routes['POST /api/v1/namespaces/drill-a/secrets'] = () => ({
+      status: 403,
+      body: { kind: 'Status', code: 403, reason: 'Forbidden', message: 'admission webhook "guard" denied the request: Secret data.password "hunter2" is a known password' },
+    });
+    const result = await restoreArchive(kc, withSecret, { sourceNamespace: 'team-a', targetNamespace: 'drill-a', drillId: 'd1', allowExistingNamespace: false, onCreated: () => undefined });
+    const refused = result.failed.find((f) => f.object === 'Secret drill-a/db');
+    expect(refused?.message).toMatch(/^No access \(403\) while creating Secret drill-a\/db: the server's message is not shown, as it may quote the Secret's values$/);
+    expect(refused?.message).not.toContain('hunter2');
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
 });

@@ -258,8 +258,18 @@ async function create(kc: KubeConfig, ref: Omit<CreatedRef, 'name' | 'namespace'
   // No signal: a create cut off mid-way may have happened without us knowing, and then its object would not be cleaned up.
   const res = await kubeRequest<KubeObject>(kc, objectPath(ref, namespace), { method: 'POST', body, deadlineMs: WRITE_DEADLINE_MS });
   if (res.status === 409) return undefined;
-  if (res.status !== 201 && res.status !== 200 && res.status !== 202) throw kubeStatusError(`creating ${createdLabel({ kind: ref.kind, namespace, name })}`, res.status, res.body);
+  if (res.status !== 201 && res.status !== 200 && res.status !== 202) {
+    const what = `creating ${createdLabel({ kind: ref.kind, namespace, name })}`;
+    // A refusal (a webhook's, a validation's) may quote what it refused, and a Secret's values must not reach the timeline or the report.
+    if (ref.group === '' && ref.resource === 'secrets') throw annotate(kubeStatusError(what, res.status), ": the server's message is not shown, as it may quote the Secret's values");
+    throw kubeStatusError(what, res.status, res.body);
+  }
   return { group: ref.group, version: ref.version, resource: ref.resource, kind: ref.kind, ...(namespace ? { namespace } : {}), name, uid: res.body.metadata?.uid };
+}
+
+/** The same error, its message followed by `more`. */
+function annotate(err: AppError, more: string): AppError {
+  return new AppError(err.code, `${err.message}${more}`);
 }
 
 /** Waits until a created CRD is Established (its names accepted and its resource served), bounded; what went wrong when it was not. */
