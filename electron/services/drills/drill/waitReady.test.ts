@@ -84,6 +84,20 @@ describe('workloadReadiness on objects the server wrote', () => {
   });
 });
 
+describe('bare Pods', () => {
+  const pod = (status: object, owned = false): KubeObject => ({ metadata: { name: 'p', ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'u', controller: true }] } : {}) }, status });
+
+  it('a bare Pod is waited for until Ready (or Succeeded); one Failed can no longer be; one a controller owns is left to it', () => {
+    expect(isWaitedFor('Pod', pod({}))).toBe(true);
+    expect(isWaitedFor('Pod', pod({}, true))).toBe(false);
+    expect(workloadReadiness('Pod', pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }))).toEqual({ ready: true, reason: 'Ready' });
+    expect(workloadReadiness('Pod', pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] }))).toEqual({ ready: false, reason: 'Running, not ready: ContainersNotReady' });
+    expect(workloadReadiness('Pod', pod({ phase: 'Pending' }))).toEqual({ ready: false, reason: 'Pending, not ready' });
+    expect(workloadReadiness('Pod', pod({ phase: 'Succeeded' }))).toEqual({ ready: true, reason: 'completed' });
+    expect(workloadReadiness('Pod', pod({ phase: 'Failed', reason: 'Evicted' }))).toEqual({ ready: false, reason: 'failed: Evicted', final: true });
+  });
+});
+
 describe('waitReady', () => {
   const kc = new KubeConfig();
   const list = (kind: string, items: KubeObject[]) => () => ({ status: 200, body: { kind: `${kind}List`, items } });
@@ -94,6 +108,7 @@ describe('waitReady', () => {
     routes['GET /apis/apps/v1/namespaces/ns/replicasets'] = list('ReplicaSet', f.ReplicaSet ?? []);
     routes['GET /apis/batch/v1/namespaces/ns/jobs'] = list('Job', f.Job ?? []);
     routes['GET /api/v1/namespaces/ns/persistentvolumeclaims'] = list('PersistentVolumeClaim', f.PersistentVolumeClaim ?? []);
+    routes['GET /api/v1/namespaces/ns/pods'] = list('Pod', f.Pod ?? []);
   };
 
   it('returns when everything is ready, with the poll at which it was', async () => {
@@ -139,6 +154,15 @@ describe('waitReady', () => {
     expect(result.allReadyAt).toBeUndefined();
     expect(result.notReady.map((w) => w.name)).toEqual(['never']);
     expect(result.summary).toMatch(/^1 of 2 workloads not ready after 3 s: Deployment never \(0\/1 ready/);
+  });
+
+  it('waits for a restored bare Pod: one never ready keeps the namespace from being ready', async () => {
+    const { routes } = scriptKubeRequest(vi.mocked(kubeRequest));
+    routeAll(routes, { Pod: [{ metadata: { name: 'worker' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] } }] });
+    let clock = 0;
+    const result = await waitReady(kc, 'ns', { timeoutMs: 3000, intervalMs: 10, now: () => (clock += 1000) });
+    expect(result.allReady).toBe(false);
+    expect(result.notReady).toEqual([{ kind: 'Pod', name: 'worker', ready: false, reason: 'Running, not ready: ContainersNotReady' }]);
   });
 
   it('keeps polling through a failed list and names the failure if the wait ends on it', async () => {

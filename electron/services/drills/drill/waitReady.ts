@@ -1,6 +1,6 @@
 /**
  * Waiting until a restored namespace's workloads are ready, by listing each
- * workload kind in the namespace about once a second (six lists a poll,
+ * workload kind in the namespace about once a second (seven lists a poll,
  * whatever the number of objects; a watch per kind would need six streams
  * kept open for a wait of seconds to minutes).
  *
@@ -14,7 +14,9 @@
  * - Job not owned by a CronJob: Complete, or running with at least one ready
  *   pod (a long-running worker Job serves while it runs; waiting for it to
  *   finish would fold its run time into the RTO). A Failed Job never becomes ready;
- * - PersistentVolumeClaim: Bound.
+ * - PersistentVolumeClaim: Bound;
+ * - Pod no controller owns (a bare Pod the backup kept, restored as it was):
+ *   Ready, or Succeeded. A Failed one never becomes ready.
  *
  * Every such workload of the namespace is waited for, so a drill into a
  * namespace that existed waits for what was there too: it is part of what
@@ -41,10 +43,11 @@ export const WORKLOAD_KINDS: { kind: WorkloadKind; ref: ResourceRef }[] = [
   { kind: 'ReplicaSet', ref: { group: 'apps', version: 'v1', resource: 'replicasets' } },
   { kind: 'Job', ref: { group: 'batch', version: 'v1', resource: 'jobs' } },
   { kind: 'PersistentVolumeClaim', ref: { group: '', version: 'v1', resource: 'persistentvolumeclaims' } },
+  { kind: 'Pod', ref: { group: '', version: 'v1', resource: 'pods' } },
 ];
 
 /** A kind a drill waits for. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'PersistentVolumeClaim';
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'PersistentVolumeClaim' | 'Pod';
 
 /** Whether one workload is ready, and in words why (not). */
 export interface Readiness {
@@ -78,6 +81,7 @@ interface WorkloadObject extends KubeObject {
     ready?: number;
     succeeded?: number;
     phase?: string;
+    reason?: string;
     conditions?: Condition[];
   };
 }
@@ -122,12 +126,19 @@ export function workloadReadiness(kind: WorkloadKind, listed: KubeObject): Readi
     }
     case 'PersistentVolumeClaim':
       return s.phase === 'Bound' ? { ready: true, reason: 'Bound' } : { ready: false, reason: s.phase ?? 'Pending' };
+    case 'Pod': {
+      if (s.phase === 'Succeeded') return { ready: true, reason: 'completed' };
+      if (s.phase === 'Failed') return { ready: false, reason: `failed: ${s.reason ?? 'see its containers'}`, final: true };
+      if (condition(obj, 'Ready')) return { ready: true, reason: 'Ready' };
+      const notReady = obj.status?.conditions?.find((c) => c.type === 'Ready');
+      return { ready: false, reason: `${s.phase ?? 'Pending'}, not ready${notReady?.reason ? `: ${notReady.reason}` : ''}` };
+    }
   }
 }
 
-/** True when the workload is waited for: ReplicaSets a Deployment owns and Jobs a CronJob owns are their owners' business. */
+/** True when the workload is waited for: ReplicaSets a Deployment owns, Jobs a CronJob owns and Pods any controller owns are their owners' business. */
 export function isWaitedFor(kind: WorkloadKind, obj: KubeObject): boolean {
-  if (kind !== 'ReplicaSet' && kind !== 'Job') return true;
+  if (kind !== 'ReplicaSet' && kind !== 'Job' && kind !== 'Pod') return true;
   return !obj.metadata?.ownerReferences?.some((r) => r.controller);
 }
 
