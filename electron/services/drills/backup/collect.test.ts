@@ -166,6 +166,32 @@ describe('a namespace read for a backup', () => {
     await expect(collect(['missing'])).rejects.toThrow('There is no namespace missing on this cluster');
   });
 
+  it('refuses a namespace it may not read and finds nothing in, rather than a complete backup of nothing (a typo, or a namespace gone)', async () => {
+    const saved = bed.recorded.lists;
+    bed.refused.set('/namespaces', 403);
+    bed.recorded.lists = {};
+    try {
+      await expect(collect()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`may not read the namespace ${NS} and found nothing in it`) });
+      // With objects in it, the namespace is rebuilt from its name and the backup goes on, as it says.
+      bed.recorded.lists = saved;
+      const { objects, skipped } = await collect();
+      expect(objects.length).toBeGreaterThan(10);
+      expect(skipped[0]).toMatchObject({ resource: `namespaces (${NS})` });
+    } finally {
+      bed.recorded.lists = saved;
+      bed.refused.clear();
+    }
+  });
+
+  it('refuses a namespace none of whose resources it may list, rather than a complete backup of its Namespace alone', async () => {
+    for (const r of backupResources(recorded.resources)) bed.refused.set(`${r.group}/${r.resource}`, 403);
+    try {
+      await expect(collect()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`could list none of the resources of namespace ${NS}`) });
+    } finally {
+      bed.refused.clear();
+    }
+  });
+
   it('reads 1,000 objects in well under the 5 s a backup may take', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => ({ ...recorded.lists['/configmaps'][0], metadata: { ...recorded.lists['/configmaps'][0].metadata, name: `cm-${i}`, uid: `u${i}` } }));
     const saved = recorded.lists['/configmaps'];

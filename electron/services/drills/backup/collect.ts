@@ -262,7 +262,8 @@ const isReason = (v: unknown): v is { reason: string } => Boolean(v && typeof v 
 /**
  * Reads `namespaces` of a connection for a backup (see the module's comment).
  *
- * @throws AppError `NOT_FOUND` for a namespace the cluster does not have; the apiserver's errors other than
+ * @throws AppError `NOT_FOUND` for a namespace the cluster does not have; `FORBIDDEN` for one none of whose resources
+ * may be listed, or one that may not be read and holds nothing listed (it may not exist); the apiserver's errors other than
  * 403/404/405/503 on a list (those skip the resource, recorded in `skipped`).
  */
 export async function collectNamespaces(access: Pick<KubeAccess, 'config' | 'discover'>, connectionId: string, namespaces: readonly string[], options: CollectOptions = {}): Promise<Collected> {
@@ -274,10 +275,13 @@ export async function collectNamespaces(access: Pick<KubeAccess, 'config' | 'dis
 
   // The namespaces first: one that is missing ends the backup before anything is listed.
   const namespaceObjects: KubeObject[] = [];
+  /** Namespaces whose own GET was refused: the server lists an empty namespace and a missing one alike, so one found empty is refused. */
+  const unreadable = new Map<string, string>();
   for (const ns of namespaces) {
     const got = await getOne(kc, NAMESPACES, ns, `reading the namespace ${ns}`, signal);
     if (got === undefined) throw new AppError('NOT_FOUND', `There is no namespace ${ns} on this cluster`);
     if (isReason(got)) {
+      unreadable.set(ns, got.reason);
       // Listing inside it may still be allowed: the Namespace is rebuilt from its name.
       skipped.push({ resource: `namespaces (${ns})`, reason: `${got.reason}; the restore makes the namespace from its name, without its labels and annotations` });
       namespaceObjects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -287,6 +291,8 @@ export async function collectNamespaces(access: Pick<KubeAccess, 'config' | 'dis
   const pairs = namespaces.flatMap((namespace) => resources.map((api) => ({ api, namespace })));
   options.onDiscovered?.(pairs.length);
   const listed: { api: ApiResource; items: KubeObject[] }[] = [];
+  /** Per namespace: lists answered, and objects they held. */
+  const read = new Map(namespaces.map((ns) => [ns, { lists: 0, objects: 0 }]));
   let done = 0;
   let seen = 0;
   await eachLimited(pairs, LISTS_AT_ONCE, async ({ api, namespace }) => {
@@ -296,10 +302,24 @@ export async function collectNamespaces(access: Pick<KubeAccess, 'config' | 'dis
     else {
       listed.push({ api, items });
       seen += items.length;
+      const of = read.get(namespace)!;
+      of.lists++;
+      of.objects += items.length;
     }
     options.onProgress?.(++done, pairs.length, seen);
   });
   options.throwIfCancelled?.();
+  // A backup of nothing is no backup: it would be recorded complete, and a drill of it would pass.
+  for (const [ns, of] of read) {
+    if (!of.lists && resources.length) {
+      const first = skipped.find((s) => s.resource.endsWith(`(${ns})`));
+      throw new AppError('FORBIDDEN', `The connection could list none of the resources of namespace ${ns}${first ? ` (${first.reason})` : ''}: a backup of it would hold nothing, so none was made`);
+    }
+    const refusal = unreadable.get(ns);
+    if (refusal !== undefined && !of.objects) {
+      throw new AppError('FORBIDDEN', `The connection may not read the namespace ${ns} and found nothing in it, so it cannot tell that it exists (${refusal}); no backup was made. Check its name, or back it up with a connection that may read it`);
+    }
+  }
 
   const leftOut = new Map<string, { kind: string; reason: string; count: number }>();
   const kept: { api: ApiResource; o: KubeObject }[] = [];

@@ -34,7 +34,7 @@ export const loadRecorded = (): Recorded => JSON.parse(readFileSync(join(__dirna
 /** A local apiserver answering from a recording. */
 export interface RecordedApiserver {
   recorded: Recorded;
-  /** Resources (`group/resource`) answered with this status instead of their items. */
+  /** Resources (`group/resource`) answered with this status instead of their items; `/namespaces` for the namespace's own GET. */
   refused: Map<string, number>;
   /** Paths with queries asked, in order. */
   requests: string[];
@@ -57,7 +57,10 @@ export async function startRecordedApiserver(): Promise<RecordedApiserver> {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (url.pathname === `/api/v1/namespaces/${FIXTURE_NAMESPACE}`) return send(200, recorded.namespace);
+    if (url.pathname === `/api/v1/namespaces/${FIXTURE_NAMESPACE}`) {
+      const status = state.refused.get('/namespaces');
+      return status ? send(status, { kind: 'Status', message: `namespaces "${FIXTURE_NAMESPACE}" is forbidden: User "ci" cannot get resource` }) : send(200, recorded.namespace);
+    }
     if (url.pathname.startsWith('/api/v1/namespaces/') && url.pathname.split('/').length === 5) return send(404, { kind: 'Status', message: 'namespace not found' });
     const crd = /^\/apis\/apiextensions\.k8s\.io\/v1\/customresourcedefinitions\/(.+)$/.exec(url.pathname);
     if (crd) return recorded.crds[crd[1]] ? send(200, recorded.crds[crd[1]]) : send(404, {});
