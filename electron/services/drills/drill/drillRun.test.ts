@@ -201,6 +201,18 @@ describe('drillTask', () => {
     expect(last().error).toContain('Kinds and counts');
   });
 
+  it('names at most 20 refused objects in the timeline, so a mass refusal cannot push the start of the drill out of it', async () => {
+    const failed = Array.from({ length: 600 }, (_, i) => ({ object: `ConfigMap drill-a/c${i}`, message: 'refused' }));
+    vi.mocked(restoreArchive).mockImplementation(async (_kc, _a, options) => {
+      options.onCreated(NS);
+      return { created: [NS], namespaceCreated: true, existing: [], crdsPresent: [], leftToCluster: [], failed };
+    });
+    await drillTask({ recorder }, plan()).run(ctx);
+    const notRestored = events.filter((e) => e.startsWith('Restore: Not restored'));
+    expect(notRestored).toHaveLength(21);
+    expect(notRestored.at(-1)).toBe('Restore: Not restored: 580 more objects, each refused by the target (see Kinds and counts)');
+  });
+
   it('keep leaves everything in place, on success and after a failure', async () => {
     const kept = await drillTask({ recorder }, plan({ keep: true })).run(ctx);
     expect(kept).toMatchObject({ outcome: 'passed', kept: true, leftovers: 2 });

@@ -27,6 +27,9 @@ export const DRILL_PHASES = ['Check', 'Restore', 'Wait ready', 'Verify', 'Clean 
 /** One of {@link DRILL_PHASES}. */
 export type DrillPhase = (typeof DRILL_PHASES)[number];
 
+/** Refused objects named one by one in the timeline; the rest are counted. */
+const NAMED_REFUSALS = 20;
+
 /** The name of the check that all workloads became ready. */
 export const READY_CHECK = 'Workloads ready';
 
@@ -127,7 +130,10 @@ export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArc
       if (restored.crdsPresent.length) lines.push(`CRDs the target had already: ${restored.crdsPresent.join(', ')}`);
       if (restored.existing.length) lines.push(`There already, left as they were: ${restored.existing.slice(0, 20).join(', ')}${restored.existing.length > 20 ? ', …' : ''}`);
       if (restored.leftToCluster.length) lines.push(`Left to the cluster: ${restored.leftToCluster.length} objects (${restored.leftToCluster.slice(0, 5).map((l) => `${l.object}: ${l.reason}`).join('; ')}${restored.leftToCluster.length > 5 ? '; …' : ''})`);
-      for (const f of restored.failed) lines.push(`Not restored: ${f.object}: ${f.message}`);
+      // Each refusal named up to a point: the timeline is capped, and its start must stay in it.
+      for (const f of restored.failed.slice(0, NAMED_REFUSALS)) lines.push(`Not restored: ${f.object}: ${f.message}`);
+      const more = restored.failed.length - NAMED_REFUSALS;
+      if (more > 0) lines.push(`Not restored: ${more} more objects, each refused by the target (see Kinds and counts)`);
       return lines;
     },
     async verify({ signal, checks, onProgress }) {
