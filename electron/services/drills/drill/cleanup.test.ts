@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../../../shared/result';
 import { kubeRequest } from '../../kube/client/kubeHttp';
 import { scriptKubeRequest } from '../../../../test/support/scriptedKube';
 import { cleanupDrill } from './cleanup';
@@ -89,5 +90,18 @@ describe('cleanupDrill from a persisted list', () => {
     const deletes = sent.filter((r) => r.method === 'DELETE');
     expect(deletes).toHaveLength(1);
     expect(deletes[0].body).toMatchObject({ preconditions: { uid: 'ns-uid' } });
+  });
+
+  it('stops trying once the apiserver does not answer, leaving the rest for a later cleanup rather than waiting on each in turn', async () => {
+    const { sent } = scriptKubeRequest(vi.mocked(kubeRequest));
+    vi.mocked(kubeRequest).mockImplementation(async (_kc, path, options = {}) => {
+      sent.push({ method: options.method ?? 'GET', path });
+      throw new AppError('TIMEOUT', 'The apiserver did not answer within 30 s');
+    });
+    const result = await cleanupDrill(kc, persisted([CM, DEPLOY, { ...CM, name: 'other', uid: 'o-uid' }]), { intervalMs: 1 });
+    expect(sent).toHaveLength(1);
+    expect(result.removed).toEqual([]);
+    expect(result.left.map((l) => l.ref.name)).toEqual(['other', 'web', 'settings']);
+    expect(result.left[1].reason).toBe('not tried: the apiserver did not answer (The apiserver did not answer within 30 s)');
   });
 });

@@ -12,7 +12,7 @@ import { objectPath } from '../../kube/client/kubeAccess';
 import { kubeStatusError } from '../../kube/client/kubeErrors';
 import { kubeRequest } from '../../kube/client/kubeHttp';
 import type { KubeObject } from '../../kube/model/kubeObject';
-import { createdLabel, messageOf, type CreatedRef } from './drillObjects';
+import { createdLabel, isUnreachable, messageOf, type CreatedRef } from './drillObjects';
 
 const REQUEST_DEADLINE_MS = 30_000;
 const POLL_MS = 1000;
@@ -87,7 +87,8 @@ function objectWaitReason(object: KubeObject): string {
 /**
  * Deletes what `created` lists (see the module's comment) and waits,
  * bounded, until it is gone. Never throws for one object: what could not be
- * deleted or did not go in time is in `left`, with why.
+ * deleted or did not go in time is in `left`, with why; once the apiserver
+ * does not answer, the rest is left untried.
  */
 export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options: CleanupOptions = {}): Promise<CleanupResult> {
   // An object listed by name before it existed and again with its uid (Velero's namespace) is deleted by its uid only: a namesake made since is not ours.
@@ -100,6 +101,13 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
   const left: CleanupResult['left'] = [];
   const total = created.length;
   const progress = (message: string) => options.onProgress?.(removed.length, total, message);
+  // Once the apiserver does not answer, the rest is left untried: each would wait out its own deadline in turn.
+  let unanswered: string | undefined;
+  const untried = (ref: CreatedRef) => ({ ref, reason: `not tried: the apiserver did not answer (${unanswered})` });
+  const noted = (err: unknown): string => {
+    if (isUnreachable(err)) unanswered ??= messageOf(err);
+    return messageOf(err);
+  };
 
   const namespaces = created.filter(isNamespace);
   const crds = created.filter(isCrd);
@@ -124,11 +132,12 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
           }
         } catch (err) {
           still.push(ref);
-          reasons.set(ref, messageOf(err));
+          reasons.set(ref, noted(err));
         }
       }
       pending = still;
       if (!pending.length) return [];
+      if (unanswered !== undefined) return pending.map((ref) => ({ ref, reason: reasons.get(ref) ?? unanswered ?? '' }));
       progress(`Waiting for ${pending.length === 1 ? createdLabel(pending[0]) : `${pending.length} objects`} to go: ${reasons.get(pending[0])}`);
       if (Date.now() + interval > deadline || options.signal?.aborted) {
         const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000);
@@ -142,12 +151,16 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
   const deleteAll = async (refs: CreatedRef[], propagation: 'Foreground' | 'Background'): Promise<CreatedRef[]> => {
     const sent: CreatedRef[] = [];
     for (const ref of refs) {
+      if (unanswered !== undefined) {
+        left.push(untried(ref));
+        continue;
+      }
       progress(`Deleting ${createdLabel(ref)}`);
       try {
         if (await sendDelete(kc, ref, propagation)) removed.push(ref);
         else sent.push(ref);
       } catch (err) {
-        left.push({ ref, reason: messageOf(err) });
+        left.push({ ref, reason: noted(err) });
       }
     }
     return sent;
@@ -167,6 +180,10 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
   // CRDs last, and only those no object of which remains anywhere (another namespace's, or ours still going).
   const crdsToDelete: CreatedRef[] = [];
   for (const ref of crds) {
+    if (unanswered !== undefined) {
+      left.push(untried(ref));
+      continue;
+    }
     try {
       const look = await lookUp(kc, ref);
       if (look.gone) {
@@ -177,7 +194,7 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
       if (inUse) left.push({ ref, reason: inUse });
       else crdsToDelete.push(ref);
     } catch (err) {
-      left.push({ ref, reason: messageOf(err) });
+      left.push({ ref, reason: noted(err) });
     }
   }
   const crdsSent = await deleteAll(crdsToDelete, 'Background');
