@@ -90,7 +90,17 @@ describe('an archive written', () => {
     ]);
     expect(readFileSync(file(SECRET), 'utf8')).not.toContain(VALUE);
     expect(readFileSync(file(SECRET), 'utf8')).toContain('pilothouseEncrypted:');
-    expect(m.objects.find((e) => e.path === SECRET)).toMatchObject({ encrypted: true, dataSha256: dataHash(objects()[2].object) });
+    expect(m.objects.find((e) => e.path === SECRET)).toMatchObject({ encrypted: true });
+  });
+
+  it('keeps a Secret\'s data hash out of the manifest, which is in clear: an unsalted hash of a short password would give it away to a guess', async () => {
+    const entry = manifest().objects.find((e) => e.path === SECRET)!;
+    expect(entry.dataSha256).toBeUndefined();
+    expect(readFileSync(file('manifest.json'), 'utf8')).not.toContain(dataHash(objects()[2].object));
+    // Read back, the entry has it again, from the values the key opened: a drill compares the restored Secret with it.
+    const read = await readArchive(store, NAME, { manifestSha256, keys });
+    expect(read.objects.find((o) => o.entry.path === SECRET)!.entry.dataSha256).toBe(dataHash(objects()[2].object));
+    expect(read.objects.find((o) => o.entry.path === CM)!.entry.dataSha256).toBe(dataHash(objects()[1].object));
   });
 
   it('reads back whole: every file checked, Secrets decrypted, objects as backed up in restore order', async () => {

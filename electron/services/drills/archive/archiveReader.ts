@@ -260,7 +260,8 @@ async function examine(store: ArchiveStore, name: string, options: Partial<ReadA
       return;
     }
     const restored = checkObject(entry, object, key, problems);
-    if (restored) objects.push({ entry, object: restored });
+    // A Secret's data hash is not in the manifest (see the writer): the values the key opened give it.
+    if (restored) objects.push({ entry: entry.encrypted && entry.dataSha256 === undefined ? { ...entry, dataSha256: dataHash(restored) } : entry, object: restored });
   };
   await eachLimited(readable, options.concurrency ?? store.concurrency, async (entry) => {
     options.signal?.throwIfAborted();
@@ -270,8 +271,8 @@ async function examine(store: ArchiveStore, name: string, options: Partial<ReadA
 
   const files = 1 + readable.length;
   if (problems.list.length) return { problems: problems.list, files };
-  const position = new Map(manifest.objects.map((e, i) => [e, i]));
-  objects.sort((a, b) => a.entry.order - b.entry.order || position.get(a.entry)! - position.get(b.entry)!);
+  const position = new Map(manifest.objects.map((e, i) => [e.path, i]));
+  objects.sort((a, b) => a.entry.order - b.entry.order || position.get(a.entry.path)! - position.get(b.entry.path)!);
   return { problems: [], files, verified: { manifest, manifestSha256, objects } };
 }
 

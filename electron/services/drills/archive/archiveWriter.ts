@@ -27,7 +27,7 @@ export interface ObjectToArchive {
   name: string;
   /** Restore order, lower first (see {@link ArchivedObject.order}). */
   order: number;
-  /** For a ConfigMap or Secret, `dataHash` of it before encryption. */
+  /** For a ConfigMap or Secret, `dataHash` of it before encryption; the manifest keeps a ConfigMap's only. */
   dataSha256?: string;
   object: KubeObject;
 }
@@ -111,7 +111,9 @@ export async function writeArchive(store: ArchiveStore, name: string, header: Ar
       sha256: sha256(file),
       bytes: file.length,
       encrypted,
-      ...(o.dataSha256 === undefined ? {} : { dataSha256: o.dataSha256 }),
+      // Not a Secret's: the manifest is in clear, and an unsalted hash of a short value gives it away to a guess. The
+      // reader takes it from the values the key opens, which the cipher's tag already proves unchanged.
+      ...(o.dataSha256 === undefined || encrypted ? {} : { dataSha256: o.dataSha256 }),
       order: o.order,
     };
     bytes += file.length;
