@@ -3,6 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
 import type { DrillRequest } from '../../../shared/contract/drills';
 import type { ConnectionService } from '../connections/connectionService';
+import type { TaskRunner } from '../tasks/taskRunner';
 import { migrate } from '../store/database';
 import { migrations } from '../store/migrations';
 import { createDrillStore } from './drillStore';
@@ -35,7 +36,7 @@ function setup() {
   const drills = createDrills({
     access: { config: async (id: string) => kubeConfig(servers[id]) },
     connections,
-    runner,
+    runner: runner as unknown as Pick<TaskRunner, 'start' | 'get'>,
     store,
     keys: { byId: vi.fn() },
     now: () => T0 + 3_600_000,
