@@ -23,6 +23,7 @@ import { archiveStoreFor, checkDestination } from './archive/archiveStores';
 import { verifyArchive } from './archive/archiveReader';
 import { createDrillKeys } from './archive/secretCrypto';
 import { backupCleanup, backupName, BACKUP_PHASES, runBackup } from './backup/backupRun';
+import { backupsInUse, dueSchedules } from './backup/schedules';
 import { backupSummary, createDrillStore, newId, type BackupRecord, type DrillStore } from './drillStore';
 import { createDrills } from './drills';
 import { drillHtml, drillMarkdown } from './drill/report';
@@ -57,6 +58,10 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
   const changed = () => hub.publish('drills.changed', {});
   const connectionName = (id: string) => connections.list().find((c) => c.id === id)?.name ?? `(deleted connection ${id})`;
   const drills = createDrills({ access, connections, runner, store, keys, now, changed });
+  /** Per schedule, when its last attempt failed or could not start: the tick waits before trying it again. */
+  const failedAt = new Map<string, number>();
+  /** Backups a running drill restores from. */
+  const inUse = () => backupsInUse(store.listDrills({ limit: 1000 }));
 
   /** Removes an archive and its record, audited; the record goes even when the archive was already gone. */
   async function deleteBackup(backup: BackupRecord, actor: string): Promise<void> {
@@ -135,14 +140,23 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
     );
     if (scheduleId) {
       void started.done.then(async (task) => {
-        if (task.status === 'succeeded') await applyRetention(scheduleId);
+        if (task.status !== 'succeeded') {
+          failedAt.set(scheduleId, now());
+          return;
+        }
+        failedAt.delete(scheduleId);
+        await applyRetention(scheduleId);
       });
     }
     const { report: _report, ...task } = runner.get(started.id);
     return { taskId: started.id, backupId: id, task };
   }
 
-  /** Deletes a schedule's complete backups past its `keep` (newest kept), each audited as the schedule's. */
+  /**
+   * Deletes a schedule's complete backups past its `keep` (newest kept), each
+   * audited as the schedule's; one a running drill restores from stays until
+   * the next retention.
+   */
   async function applyRetention(scheduleId: string): Promise<void> {
     let keep: number;
     try {
@@ -150,19 +164,24 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
     } catch {
       return;
     }
+    const reading = inUse();
     for (const old of store.expiredBackups(scheduleId, keep)) {
+      if (reading.has(old.id)) continue;
       await deleteBackup(old, 'schedule').catch((err: unknown) => log.warn('retention could not delete a backup', { backup: old.id, error: err }));
     }
   }
 
-  /** Starts every due schedule's backup, one at a time per schedule. (A due drill is the alerts area's `drill-overdue` rule.) */
+  /**
+   * Starts every due schedule's backup, one at a time per schedule; one that
+   * just failed waits (see `dueSchedules`). (A due drill is the alerts area's `drill-overdue` rule.)
+   */
   function tick(): void {
     const running = new Set(store.listBackups({ status: 'running', limit: 1000 }).map((b) => b.scheduleId));
-    for (const schedule of store.listSchedules(now())) {
-      if (schedule.paused || running.has(schedule.id) || Date.parse(schedule.nextDueAt) > now()) continue;
+    for (const schedule of dueSchedules(store.listSchedules(now()), running, failedAt, now())) {
       try {
         startBackup(schedule, 'schedule', schedule.id);
       } catch (err) {
+        failedAt.set(schedule.id, now());
         log.warn('a scheduled backup could not start', { schedule: schedule.id, error: err });
       }
     }
@@ -215,6 +234,7 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
       'drills.deleteBackup': async ({ id }, ctx) => {
         const backup = store.getBackup(id);
         if (backup.status === 'running') throw new AppError('CONFLICT', 'This backup is still being written: cancel its task first');
+        if (inUse().has(backup.id)) throw new AppError('CONFLICT', 'A drill is restoring from this backup: delete it once the drill has ended');
         await deleteBackup(backup, ctx.actor);
         return {};
       },
