@@ -69,3 +69,15 @@ describe('drills.start', () => {
     expect(runner.start).toHaveBeenCalledOnce();
   });
 });
+
+describe('drills.cleanup', () => {
+  it("is refused while the drill's own task is still cleaning up after it", async () => {
+    const { drills, runner, store } = setup();
+    const { drillId } = await drills.start(request({ targetConnectionId: 'c3' }), 'ana');
+    // The run failed and its outcome is recorded; the runner's cleanup is under way.
+    store.updateDrill(drillId, { outcome: 'failed', leftovers: 3 });
+    runner.get.mockReturnValue({ id: 't1', report: '', status: 'running' } as never);
+    expect(() => drills.cleanup({ id: drillId }, 'bo')).toThrow(/cleanup is under way/);
+    expect(runner.start).toHaveBeenCalledOnce();
+  });
+});

@@ -171,6 +171,16 @@ export function createDrills(deps: DrillsDeps) {
     };
   }
 
+  /** Whether a task is still at work (a failed drill's task runs its cleanup after the outcome is recorded); a task the runner no longer knows is not. */
+  function taskAtWork(taskId: string): boolean {
+    try {
+      const { status } = runner.get(taskId);
+      return status === 'running' || status === 'cancelling';
+    } catch {
+      return false;
+    }
+  }
+
   /** Whether the source connection (when still stored) reaches the same apiserver as `target`: another connection to one cluster is still that cluster. */
   async function sameApiserver(sourceConnectionId: string, target: KubeConfig): Promise<boolean> {
     let source: KubeConfig;
@@ -276,6 +286,7 @@ export function createDrills(deps: DrillsDeps) {
       const drill = store.getDrill(params.id);
       if (drill.outcome === 'running') throw new AppError('CONFLICT', 'This drill is still running: cancel it, and its cleanup runs');
       if (!drill.leftovers) throw new AppError('CONFLICT', 'This drill left nothing behind to clean up');
+      if (drill.taskId !== undefined && taskAtWork(drill.taskId)) throw new AppError('CONFLICT', "This drill's own cleanup is under way: wait until its task ends, then clean up what it left");
       const targetName = checkConfirmation(connections, { connectionId: drill.targetConnectionId, confirmName: params.confirmName }, CLEANUP_ACTION);
       const refs = store.drillCreatedRefs(params.id);
       const started = runner.start(
