@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +100,19 @@ describe('a folder of archives', () => {
     symlinkSync(join(dir, NAME), join(dir, 'linked'));
     expect((await rejection(store.read('linked', 'manifest.json', 100))).message).toMatch(/symbolic link/);
     expect((await rejection(store.list('linked'))).message).toMatch(/symbolic link/);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a named pipe put where a file was, at once, rather than waiting for ever on its writer', async () => {
+    const dir = madeTempDir('ph-store-');
+    const store = createFolderStore(dir);
+    await store.write(NAME, 'manifest.json', Buffer.from('{}\n'));
+    await store.commit(NAME);
+    // Put there after the listing was read: the read itself must not block.
+    execFileSync('mkfifo', [join(dir, NAME, 'objects.yaml')]);
+    const read = store.read(NAME, 'objects.yaml', 100);
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 2000));
+    const err = await Promise.race([rejection(read), timeout]);
+    expect(err).toMatchObject({ code: 'VALIDATION', message: 'objects.yaml is not a regular file' });
   });
 
   it('refuses a file over the limit it is read with, and says a missing one is missing', async () => {

@@ -208,7 +208,8 @@ export function createFolderStore(path: string): ArchiveStore {
       const file = join(await root(), name, ...segmentsOf(relPath));
       let handle;
       try {
-        handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+        // O_NONBLOCK: a named pipe put in a file's place would otherwise hold the open, and a thread of Node's pool, for ever.
+        handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new AppError('NOT_FOUND', `${shown(relPath)} is missing from the archive`);
