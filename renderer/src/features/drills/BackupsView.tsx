@@ -74,13 +74,20 @@ interface BackupsViewProps {
   onChanged(): void;
 }
 
+/** The most backups read: the contract's most. */
+const BACKUPS_LIMIT = 1000;
+/** Rows the table shows at first, and adds each time more are asked for. */
+const PAGE = 100;
+
 /** Pilothouse's backups, newest first: where each is, what it holds and what it could not read; verify, drill or delete one. */
 export function BackupsView({ connectionId, showConnection, refreshKey, onBackup, onDrill, onChanged }: BackupsViewProps) {
   const now = useNow();
-  const query = useQuery('drills.backups', connectionId ? { connectionId } : {}, { refreshKey, keepPrevious: true });
+  const query = useQuery('drills.backups', { ...(connectionId ? { connectionId } : {}), limit: BACKUPS_LIMIT }, { refreshKey, keepPrevious: true });
   const [verified, setVerified] = useState<Record<string, Verified | 'busy'>>({});
   const [deleting, setDeleting] = useState<BackupSummary>();
+  const [rowsShown, setRowsShown] = useState(PAGE);
   const backups = query.value;
+  const cut = (backups?.length ?? 0) >= BACKUPS_LIMIT;
 
   const verify = async (b: BackupSummary) => {
     setVerified((v) => ({ ...v, [b.id]: 'busy' }));
@@ -97,7 +104,7 @@ export function BackupsView({ connectionId, showConnection, refreshKey, onBackup
     <>
       <div className="page-header">
         <p className="muted" aria-live="polite">
-          {backups ? plural(backups.length, 'backup') : query.loading ? 'Reading backups…' : ''}
+          {backups ? (cut ? `The newest ${BACKUPS_LIMIT.toLocaleString()} backups; older ones are not listed.` : plural(backups.length, 'backup')) : query.loading ? 'Reading backups…' : ''}
         </p>
         <div className="page-header-actions">
           <button type="button" onClick={query.refetch} disabled={query.loading}>
@@ -134,7 +141,7 @@ export function BackupsView({ connectionId, showConnection, refreshKey, onBackup
               </tr>
             </thead>
             <tbody>
-              {backups.map((b) => {
+              {backups.slice(0, rowsShown).map((b) => {
                 const check = verified[b.id];
                 return (
                   <Fragment key={b.id}>
@@ -196,6 +203,16 @@ export function BackupsView({ connectionId, showConnection, refreshKey, onBackup
               })}
             </tbody>
           </table>
+        </div>
+      )}
+      {backups && backups.length > rowsShown && (
+        <div className="button-row">
+          <span className="muted">
+            {rowsShown.toLocaleString()} of {backups.length.toLocaleString()} shown
+          </span>
+          <button type="button" onClick={() => setRowsShown((n) => n + PAGE)}>
+            Show {Math.min(PAGE, backups.length - rowsShown)} more
+          </button>
         </div>
       )}
       {deleting && (

@@ -38,6 +38,8 @@ describe('the drill dialog', () => {
     const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
     // The namespace's newest backup is chosen, and the default target namespace is shown.
     await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    // Its backups are asked for, not the newest of every namespace, among which its own may not be.
+    expect(fake.method('drills.backups')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'team-a', limit: 1000 });
     expect(within(dialog).getByRole('textbox', { name: /Restore into namespace/ }).getAttribute('placeholder')).toBe('drill-team-a-<time>');
     expect(within(dialog).getByRole('checkbox', { name: 'Allow a namespace that exists' }).getAttribute('aria-describedby')).toBeTruthy();
     expect(within(dialog).getByText(/never mixes with or overwrites objects it did not create/)).toBeTruthy();

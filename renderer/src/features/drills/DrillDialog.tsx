@@ -109,7 +109,8 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   const allowId = useId();
   const marks = useProductionMarks((s) => s.marked);
 
-  const backups = useQuery('drills.backups', kind === 'archive' ? {} : null);
+  // The source cluster's backups (of the namespace, from its row): among the newest of every cluster, the one wanted may not be.
+  const backups = useQuery('drills.backups', kind === 'archive' ? { ...(initial.connectionId ? { connectionId: initial.connectionId } : {}), ...(initial.namespace && !initial.source ? { namespace: initial.namespace } : {}), limit: 1000 } : null);
   const velero = useQuery('drills.velero', kind === 'velero' && veleroConnectionId ? { connectionId: veleroConnectionId } : null);
   const archives = (backups.value ?? []).filter((b) => b.status === 'complete');
   // From a namespace's row: its newest complete backup on that cluster (the list is newest first).

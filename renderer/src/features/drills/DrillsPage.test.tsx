@@ -23,7 +23,7 @@ const overview = (more: Partial<DrillsOverview> = {}): DrillsOverview => ({
   ...more,
 });
 
-function open(handlers: { [M in 'drills.overview' | 'drills.velero' | 'drills.startBackup' | 'tasks.get']?: FakeHandler<M> } = {}) {
+function open(handlers: { [M in 'drills.overview' | 'drills.velero' | 'drills.startBackup' | 'tasks.get' | 'drills.backups']?: FakeHandler<M> } = {}) {
   const fake = createFakeBridge({
     'connections.list': () => ok([staging, prod]),
     'drills.overview': () => ok(overview()),
@@ -205,5 +205,18 @@ describe('the DR drills page', () => {
     });
     const running = await screen.findByRole('dialog', { name: 'Drill' });
     expect(within(within(running).getByRole('list', { name: 'Phases' })).getAllByRole('listitem').map((li) => li.firstChild?.textContent)).toEqual(['Check', 'Restore', 'Wait ready', 'Verify', 'Clean up', 'Report']);
+  });
+
+  it('lists a thousand backups a page at a time and says when older ones are left out', async () => {
+    const user = userEvent.setup();
+    const many = Array.from({ length: 1000 }, (_, i) => backup({ id: `b-${i}`, name: `pilothouse-team-a-${i}`, takenAt: new Date(Date.parse('2026-12-04T10:00:00Z') - i * 3_600_000).toISOString() }));
+    const fake = open({ 'drills.backups': () => ok(many) });
+    await user.click(await screen.findByRole('tab', { name: 'Backups' }));
+    const table = await screen.findByRole('table', { name: 'Backups' });
+    expect(fake.method('drills.backups')).toHaveBeenLastCalledWith(expect.objectContaining({ limit: 1000 }));
+    expect(screen.getByText(/newest 1,000 backups/)).toBeTruthy();
+    expect(within(table).getAllByRole('row')).toHaveLength(101);
+    await user.click(screen.getByRole('button', { name: /Show 100 more/ }));
+    expect(within(table).getAllByRole('row')).toHaveLength(201);
   });
 });

@@ -27,9 +27,9 @@ const history = [
   drill({ id: 'd-other', sourceNamespace: 'payments', startedAt: '2026-11-30T11:00:00Z', rtoMs: 30_000, rtoTargetMs: 60_000 }),
 ];
 
-function open() {
+function open(list = history) {
   const fake = createFakeBridge({
-    'drills.list': () => ok(history),
+    'drills.list': () => ok(list),
     'drills.get': (p) => ok(drillDetail({ id: p.id })),
     'drills.report': (p) => ok(p.format === 'markdown' ? { fileName: 'drill-team-a.md', mimeType: 'text/markdown', text: '# Drill of team-a' } : { fileName: 'drill-team-a.html', mimeType: 'text/html', text: '<!doctype html><h1>Drill</h1>' }),
   });
@@ -149,5 +149,27 @@ describe('the drill history', () => {
     render(<HistoryView refreshKey="0" clusters={[staging]} onChanged={() => {}} />);
     expect(await screen.findByText(/No drill has run yet/)).toBeTruthy();
     expect(screen.queryByRole('figure')).toBeNull();
+  });
+
+  it('with a thousand drills, lists a page at a time, says the history is cut, and still finds an old drill that left objects behind', async () => {
+    const user = userEvent.setup();
+    const many = Array.from({ length: 1000 }, (_, i) =>
+      drill({ id: `d-${i}`, startedAt: new Date(Date.parse('2026-12-04T11:00:00Z') - i * 3_600_000).toISOString(), ...(i === 900 ? { outcome: 'interrupted', rtoMs: undefined, leftovers: 12, kept: true, targetNamespace: 'drill-team-a-old' } : {}) }),
+    );
+    const { fake } = open(many);
+    const table = await screen.findByRole('table', { name: 'Drills' });
+    // The newest of what the services hold, and said so.
+    expect(fake.method('drills.list')).toHaveBeenCalledWith({ limit: 1000 });
+    expect(screen.getByText(/newest 1,000 drills/)).toBeTruthy();
+    expect(within(table).getAllByRole('row')).toHaveLength(101);
+    await user.click(screen.getByRole('button', { name: /Show 100 more/ }));
+    expect(within(table).getAllByRole('row')).toHaveLength(201);
+    // The old drill's leftovers are said above the table, and shown with their Clean up.
+    expect(screen.getByText(/1 drill left objects behind/)).toBeTruthy();
+    await user.click(screen.getByRole('checkbox', { name: /Only drills that left objects behind/ }));
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].textContent).toContain('drill-team-a-old');
+    expect(within(rows[0]).getByRole('button', { name: 'Clean up…' })).toBeTruthy();
   });
 });

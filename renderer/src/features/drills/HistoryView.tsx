@@ -239,19 +239,32 @@ interface HistoryViewProps {
   onChanged(): void;
 }
 
+/** The most drills read: the contract's most; the trend and the leftovers are found among them. */
+export const HISTORY_LIMIT = 1000;
+/** Rows the table shows at first, and adds each time more are asked for: a thousand rows would be slow to lay out. */
+const PAGE = 100;
+
+/** A drill whose objects are still on a cluster, for "Clean up…". */
+const leftBehind = (d: DrillSummary) => d.outcome !== 'running' && (d.leftovers > 0 || d.kept);
+
 /** Every drill, newest first: how it went against its targets, its checks, what it left; its report, and the RTO trend. */
 export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: HistoryViewProps) {
   const now = useNow();
-  const query = useQuery('drills.list', connectionId ? { connectionId } : {}, { refreshKey, keepPrevious: true });
+  const query = useQuery('drills.list', { ...(connectionId ? { connectionId } : {}), limit: HISTORY_LIMIT }, { refreshKey, keepPrevious: true });
   const [shown, setShown] = useState<string>();
   const [cleaning, setCleaning] = useState<DrillSummary>();
+  const [rowsShown, setRowsShown] = useState(PAGE);
+  const [onlyLeft, setOnlyLeft] = useState(false);
   const drills = useMemo(() => [...(query.value ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt)), [query.value]);
+  const withLeftovers = useMemo(() => drills.filter(leftBehind), [drills]);
+  const listed = onlyLeft ? withLeftovers : drills;
+  const cut = (query.value?.length ?? 0) >= HISTORY_LIMIT;
 
   return (
     <>
       <div className="page-header">
         <p className="muted" aria-live="polite">
-          {query.value ? plural(drills.length, 'drill') : query.loading ? 'Reading the history…' : ''}
+          {query.value ? (cut ? `The newest ${HISTORY_LIMIT.toLocaleString()} drills; older ones are not listed.` : plural(drills.length, 'drill')) : query.loading ? 'Reading the history…' : ''}
         </p>
         <button type="button" onClick={query.refetch} disabled={query.loading}>
           {query.loading ? 'Reading…' : 'Refresh'}
@@ -266,6 +279,16 @@ export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: H
       {drills.length > 0 && (
         <>
           <RtoTrend drills={drills} />
+          {withLeftovers.length > 0 && (
+            <div className="notice drills-leftovers" role="status">
+              <p>
+                <strong>{plural(withLeftovers.length, 'drill')} left objects behind</strong> on a cluster (kept as asked, or a cleanup that failed or never ran). “Clean up…” on each removes them.
+              </p>
+              <label className="check">
+                <input type="checkbox" checked={onlyLeft} onChange={(e) => setOnlyLeft(e.target.checked)} /> Only drills that left objects behind
+              </label>
+            </div>
+          )}
           <div className="table-scroll">
             <table className="data drills-table" aria-label="Drills">
               <thead>
@@ -283,7 +306,7 @@ export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: H
                 </tr>
               </thead>
               <tbody>
-                {drills.map((d) => (
+                {listed.slice(0, rowsShown).map((d) => (
                   <tr key={d.id}>
                     <td>
                       <When iso={d.startedAt} now={now} />
@@ -328,6 +351,16 @@ export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: H
               </tbody>
             </table>
           </div>
+          {listed.length > rowsShown && (
+            <div className="button-row">
+              <span className="muted">
+                {rowsShown.toLocaleString()} of {listed.length.toLocaleString()} shown
+              </span>
+              <button type="button" onClick={() => setRowsShown((n) => n + PAGE)}>
+                Show {Math.min(PAGE, listed.length - rowsShown)} more
+              </button>
+            </div>
+          )}
         </>
       )}
       {shown && <DrillDetailView id={shown} refreshKey={refreshKey} onClose={() => setShown(undefined)} />}
