@@ -15,6 +15,7 @@ import { ConnectionField, DurationField, SelectField, TextField } from './DrillF
 import { joinDuration, OUTCOME_TONE, problemsOf, type DurationUnit } from './drillsFormat';
 import { Figure } from './NamespacesView';
 import { PhasedTaskView } from './PhasedTaskView';
+import { useCloseGuard } from './useCloseGuard';
 
 /**
  * How a drill ended, from its record rather than its task: the task succeeds
@@ -126,6 +127,8 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   const unconfirmed = production && typed !== target.name;
   const shownNamespace = namespace || (offered.length === 1 ? offered[0] : '');
 
+  const { requestClose, guard } = useCloseGuard('Start a drill', { kind, backupId, veleroConnectionId, veleroBackup, namespace, chosenTarget, targetNamespace, allowExisting, keep, timeoutAmount, timeoutUnit, typed }, onClose);
+
   const chooseBackup = (id: string) => {
     setBackupId(id);
     const chosen = archives.find((b) => b.id === id);
@@ -181,7 +184,7 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
   }
 
   return (
-    <Modal label="Start a drill" onClose={onClose} wide>
+    <Modal label="Start a drill" onClose={requestClose} wide>
       <form onSubmit={(e) => void start(e)} noValidate>
         <h2>Start a drill</h2>
         <p className="muted">Restores a backup somewhere safe, waits for its workloads to be ready, verifies it against the backup, measures RTO and RPO, then cleans up and writes a report.</p>
@@ -272,8 +275,9 @@ export function DrillDialog({ initial, clusters, onClose, onChanged }: DrillDial
           </div>
         )}
         {problems.targetConnectionId && <p className="field-error">Choose where to restore.</p>}
-        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: !production }} action={{ label: 'Start drill', busyLabel: 'Starting the drill…', busy, danger: production, disabled: unconfirmed }} />
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: requestClose, autoFocus: !production }} action={{ label: 'Start drill', busyLabel: 'Starting the drill…', busy, danger: production, disabled: unconfirmed }} />
       </form>
+      {guard}
     </Modal>
   );
 }

@@ -12,6 +12,7 @@ import { DestinationDialog } from './DestinationDialog';
 import { ConnectionField, TextField } from './DrillFields';
 import { namespaceList, numberOf, problemsOf } from './drillsFormat';
 import { When } from './NamespacesView';
+import { useCloseGuard } from './useCloseGuard';
 
 interface ScheduleDialogProps {
   /** The schedule edited; absent for a new one. */
@@ -63,8 +64,9 @@ function ScheduleDialog({ schedule, connectionId: pageConnection, clusters, awsC
   };
 
   const title = schedule ? 'Edit backup schedule' : 'Add backup schedule';
+  const { requestClose, guard } = useCloseGuard(title, { connectionId, namespaces, destinationId, everyHours, keep, paused }, onClose);
   return (
-    <Modal label={title} onClose={onClose}>
+    <Modal label={title} onClose={requestClose}>
       <form onSubmit={(e) => void save(e)} noValidate>
         <h2>{title}</h2>
         <ConnectionField label="Connection" connections={clusters} value={connectionId} onChange={setConnectionId} />
@@ -79,8 +81,9 @@ function ScheduleDialog({ schedule, connectionId: pageConnection, clusters, awsC
           <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} /> Paused
         </label>
         <p className="muted">Backups run while Pilothouse is open; one missed while it was closed is flagged overdue and runs at the next start.</p>
-        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: schedule ? 'Save schedule' : 'Add schedule', busyLabel: 'Saving…', busy }} />
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: requestClose }} action={{ label: schedule ? 'Save schedule' : 'Add schedule', busyLabel: 'Saving…', busy }} />
       </form>
+      {guard}
       {adding && (
         <DestinationDialog
           awsConnections={awsConnections}

@@ -113,4 +113,24 @@ describe('the drill targets dialog', () => {
     expect(fake.method('drills.deleteTarget')).toHaveBeenCalledWith({ connectionId: 'k-staging', namespace: 'team-a' });
     await vi.waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
   });
+
+  it('asks before Esc or Cancel throws typed targets away, and closes at once when nothing was typed', async () => {
+    const user = userEvent.setup();
+    const { onClose, dialog } = open({ connectionId: 'k-staging', namespace: 'team-a', target: namespaceStatus().target });
+    await user.keyboard('{Escape}');
+    expect(onClose).toHaveBeenCalledOnce();
+    onClose.mockClear();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Add check' }));
+    await user.type(within(within(dialog).getByRole('listitem', { name: 'Check 1' })).getByRole('textbox', { name: 'Name' }), 'app-config');
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('dialog', { name: 'Discard changes' });
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.queryByRole('dialog', { name: 'Discard changes' })).toBeNull();
+    expect((within(dialog).getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('app-config');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Discard changes' })).getByRole('button', { name: 'Discard changes' }));
+    expect(onClose).toHaveBeenCalledOnce();
+  });
 });

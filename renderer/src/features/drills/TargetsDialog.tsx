@@ -6,6 +6,7 @@ import { describeError, type ErrorView } from '../../shell/errorActions';
 import { Modal } from '../../shell/Modal';
 import { notifySuccess } from '../../shell/toastStore';
 import { ConnectionField, DurationField, TextField } from './DrillFields';
+import { useCloseGuard } from './useCloseGuard';
 import { joinDuration, numberOf, problemsOf, splitDuration, type DurationUnit } from './drillsFormat';
 
 /** A check as the editor holds it: every field as typed. */
@@ -128,8 +129,9 @@ export function TargetsDialog({ initial, connections, onClose, onSaved }: Target
   };
 
   const title = isNew ? 'Set drill targets' : `Drill targets of ${initial.namespace}`;
+  const { requestClose, guard } = useCloseGuard(title, { connectionId, namespace, rtoAmount, rtoUnit, rpoAmount, rpoUnit, everyDays, checks }, onClose);
   return (
-    <Modal label={title} onClose={onClose} wide>
+    <Modal label={title} onClose={requestClose} wide>
       <form onSubmit={(e) => void save(e)} noValidate>
         <h2>{title}</h2>
         {isNew ? (
@@ -229,8 +231,9 @@ export function TargetsDialog({ initial, connections, onClose, onSaved }: Target
               Remove these targets…
             </button>
           ))}
-        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose }} action={{ label: 'Save targets', busyLabel: 'Saving…', busy }} />
+        <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: requestClose }} action={{ label: 'Save targets', busyLabel: 'Saving…', busy }} />
       </form>
+      {guard}
     </Modal>
   );
 }
