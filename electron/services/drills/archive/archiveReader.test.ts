@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ARCHIVE_FORMAT } from '../../../../shared/contract/drills';
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readArchive, verifyArchive } from './archiveReader';
 import { createFolderStore, type ArchiveStore } from './archiveStores';
 import type { ArchiveManifest } from './archiveTypes';
-import { objectYaml, writeArchive, type ObjectToArchive } from './archiveWriter';
+import { countKinds, objectYaml, writeArchive, type ObjectToArchive } from './archiveWriter';
 import { dataHash } from './dataHash';
 import type { DrillKey } from './secretCrypto';
 
@@ -179,8 +179,41 @@ describe('an archive refused', () => {
   });
 
   it('refuses an entry whose API group is not its apiVersion\'s', async () => {
-    rewrite((m) => (m.objects[3].group = 'batch'));
-    await refusedWith(`${DEPLOY}: the manifest files Deployment team-a/web of apps/v1 under the API group "batch"`);
+    rewrite((m) => {
+      m.objects[3].group = 'batch';
+      m.objects[3].path = DEPLOY.replace('/apps/', '/batch/');
+    });
+    renameSync(join(dir, NAME, 'objects', 'team-a', 'apps'), join(dir, NAME, 'objects', 'team-a', 'batch'));
+    await refusedWith(`${DEPLOY.replace('/apps/', '/batch/')}: the manifest files Deployment team-a/web of apps/v1 under the API group "batch"`);
+  });
+
+  it('refuses an entry filed where another object\'s file goes', async () => {
+    rewrite((m) => (m.objects[1].name = 'other'));
+    await refusedWith(`The manifest files ConfigMap team-a/other at ${CM}, where objects/team-a/core/configmaps/other.yaml was expected`);
+  });
+
+  it('refuses an object of a namespace the backup did not take, which a restore of that namespace would write', async () => {
+    const other = objectYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'kube-system' }, data: {} });
+    const path = 'objects/kube-system/core/configmaps/app.yaml';
+    mkdirSync(join(dir, NAME, 'objects', 'kube-system', 'core', 'configmaps'), { recursive: true });
+    writeFileSync(file(path), other);
+    rewrite((m) => {
+      m.objects.push({ ...m.objects[1], path, namespace: 'kube-system', sha256: sha(other), bytes: Buffer.byteLength(other), dataSha256: dataHash({ data: {} }) });
+      m.counts = countKinds(m.objects);
+    });
+    await refusedWith(`${path}: the manifest lists ConfigMap kube-system/app of namespace kube-system, which the backup did not take (it took team-a)`);
+  });
+
+  it('refuses a cluster-scoped entry other than a CRD or a namespace the backup took', async () => {
+    const crb = objectYaml({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'own' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } });
+    const path = 'objects/_cluster/rbac.authorization.k8s.io/clusterrolebindings/own.yaml';
+    mkdirSync(join(dir, NAME, 'objects', '_cluster', 'rbac.authorization.k8s.io', 'clusterrolebindings'), { recursive: true });
+    writeFileSync(file(path), crb);
+    rewrite((m) => {
+      m.objects.push({ path, apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'own', sha256: sha(crb), bytes: Buffer.byteLength(crb), encrypted: false, order: 0 });
+      m.counts = countKinds(m.objects);
+    });
+    await refusedWith(`${path}: the manifest lists ClusterRoleBinding own, a cluster-scoped object; an archive holds only the CRDs its custom resources need and the Namespaces it took`);
   });
 
   it('refuses a key written twice, which would make the file read as another object', async () => {

@@ -14,7 +14,7 @@ import { ARCHIVE_FORMAT } from '../../../../shared/contract/drills';
 import { AppError, type ErrorCode } from '../../../../shared/result';
 import type { KubeObject } from '../../kube/model/kubeObject';
 import { decodeTextFile, parseSafeYaml } from '../../yaml/safeYaml';
-import { MANIFEST_FILE, pathProblem, shown } from './archivePaths';
+import { archivePathOf, MANIFEST_FILE, pathProblem, shown } from './archivePaths';
 import type { ArchiveEntry, ArchiveStore } from './archiveStores';
 import type { ArchivedObject, ArchiveManifest, VerifiedArchive } from './archiveTypes';
 import { countKinds, isSecret } from './archiveWriter';
@@ -184,6 +184,25 @@ function checkObject(entry: ArchivedObject, object: KubeObject, key: DrillKey | 
   return restored;
 }
 
+const isCrd = (e: ArchivedObject) => e.group === 'apiextensions.k8s.io' && e.kind === 'CustomResourceDefinition';
+const isNamespace = (e: ArchivedObject) => e.group === '' && e.kind === 'Namespace';
+
+/**
+ * Why an entry is not one a Pilothouse backup of `namespaces` writes: filed
+ * at another path than its object's, of a namespace the backup did not take,
+ * or cluster-scoped but neither a CRD nor one of those namespaces.
+ */
+function entryProblem(entry: ArchivedObject, namespaces: readonly string[]): string | undefined {
+  const label = objectLabel(entry.kind, entry.namespace, entry.name);
+  const expected = archivePathOf(entry);
+  if (entry.path !== expected) return `The manifest files ${label} at ${shown(entry.path)}, where ${shown(expected)} was expected`;
+  const took = `the backup did not take (it took ${shown(namespaces.join(', ')) || 'none'})`;
+  if (entry.namespace !== undefined) return namespaces.includes(entry.namespace) ? undefined : `${shown(entry.path)}: the manifest lists ${label} of namespace ${shown(entry.namespace)}, which ${took}`;
+  if (isCrd(entry)) return undefined;
+  if (isNamespace(entry)) return namespaces.includes(entry.name) ? undefined : `${shown(entry.path)}: the manifest lists the namespace ${shown(entry.name)}, which ${took}`;
+  return `${shown(entry.path)}: the manifest lists ${label}, a cluster-scoped object; an archive holds only the CRDs its custom resources need and the Namespaces it took`;
+}
+
 /** The one walk both entry points make. */
 async function examine(store: ArchiveStore, name: string, options: Partial<ReadArchiveOptions>, strict: boolean): Promise<{ problems: string[]; files: number; verified?: VerifiedArchive }> {
   const problems = new Problems(strict);
@@ -204,7 +223,9 @@ async function examine(store: ArchiveStore, name: string, options: Partial<ReadA
   for (const entry of manifest.objects) {
     const bad = pathProblem(entry.path);
     const folded = entry.path.toLowerCase();
+    const wrong = bad ? undefined : entryProblem(entry, manifest.namespaces);
     if (bad) problems.add(`The manifest's path ${shown(entry.path)} ${bad}`, entry.path);
+    else if (wrong) problems.add(wrong, entry.path);
     else if (seen.has(folded)) problems.add(`${shown(entry.path)} is listed twice in the manifest`, entry.path);
     else if (!listing.has(entry.path)) problems.add(`${shown(entry.path)} is missing from the archive`, entry.path);
     else if (listing.get(entry.path)!.regular) readable.push(entry);
