@@ -116,6 +116,8 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
           changed();
           return { backup, leftOut: result.leftOut };
         } catch (err) {
+          // Before the record says failed: the tick, seeing no backup running, must not start the schedule again during the cleanup.
+          if (scheduleId) failedAt.set(scheduleId, now());
           store.failBackup(id, err instanceof AppError || err instanceof TaskCancelled ? err.message : 'The backup failed unexpectedly; see the log', iso());
           changed();
           throw err;
