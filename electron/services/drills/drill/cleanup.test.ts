@@ -104,4 +104,28 @@ describe('cleanupDrill from a persisted list', () => {
     expect(result.left.map((l) => l.ref.name)).toEqual(['other', 'web', 'settings']);
     expect(result.left[1].reason).toBe('not tried: the apiserver did not answer (The apiserver did not answer within 30 s)');
   });
+
+  it("waits for a Velero Restore still at work before deleting the namespace it restores into (Velero would make it again), then deletes the Restore", async () => {
+    const { sent, routes } = scriptKubeRequest(vi.mocked(kubeRequest));
+    const RESTORE: CreatedRef = { group: 'velero.io', version: 'v1', resource: 'restores', kind: 'Restore', namespace: 'velero', name: 'drill-a-x1', uid: 'r-uid' };
+    const { uid: _uid, ...byName } = NS;
+    let reads = 0;
+    let restoreGone = false;
+    routes['GET /apis/velero.io/v1/namespaces/velero/restores/drill-a-x1'] = () =>
+      restoreGone ? { status: 404 } : { status: 200, body: { metadata: { name: 'drill-a-x1', uid: 'r-uid' }, status: { phase: reads++ < 2 ? 'InProgress' : 'Completed' } } };
+    routes['DELETE /apis/velero.io/v1/namespaces/velero/restores/drill-a-x1'] = () => {
+      restoreGone = true;
+      return { status: 200, body: {} };
+    };
+    let readsBeforeNamespaceDelete = 0;
+    routes['DELETE /api/v1/namespaces/drill-a'] = () => {
+      readsBeforeNamespaceDelete = reads;
+      return { status: 404 };
+    };
+    const result = await cleanupDrill(kc, persisted([RESTORE, byName]), { intervalMs: 1 });
+    expect(result).toMatchObject({ left: [], summary: 'Removed all 2 created objects' });
+    // Read InProgress twice, then Completed: only then is the namespace deleted.
+    expect(readsBeforeNamespaceDelete).toBe(3);
+    expect(sent.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/api/v1/namespaces/drill-a', '/apis/velero.io/v1/namespaces/velero/restores/drill-a-x1']);
+  });
 });

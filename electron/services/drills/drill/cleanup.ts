@@ -12,6 +12,7 @@ import { objectPath } from '../../kube/client/kubeAccess';
 import { kubeStatusError } from '../../kube/client/kubeErrors';
 import { kubeRequest } from '../../kube/client/kubeHttp';
 import type { KubeObject } from '../../kube/model/kubeObject';
+import { FINISHED_RESTORE_PHASES } from '../velero/veleroShapes';
 import { createdLabel, isUnreachable, messageOf, type CreatedRef } from './drillObjects';
 
 const REQUEST_DEADLINE_MS = 30_000;
@@ -43,6 +44,9 @@ export interface CleanupResult {
 
 const isNamespace = (r: CreatedRef) => r.group === '' && r.resource === 'namespaces';
 const isCrd = (r: CreatedRef) => r.group === 'apiextensions.k8s.io' && r.resource === 'customresourcedefinitions';
+const isVeleroRestore = (r: CreatedRef) => r.group === 'velero.io' && r.resource === 'restores';
+/** Phases a Velero Restore is done in: it creates nothing more. */
+const RESTORE_DONE = new Set([...FINISHED_RESTORE_PHASES, 'FailedValidation']);
 
 /** What a DELETE of one created object is sent with. */
 function deleteOptions(ref: CreatedRef, propagation: 'Foreground' | 'Background'): object {
@@ -147,6 +151,26 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
     }
   };
 
+  /** Waits, bounded, until each Velero Restore is done or gone; undefined then, else what is still at work (or why it could not be read). */
+  async function restoreAtWork(restores: CreatedRef[]): Promise<string | undefined> {
+    for (;;) {
+      let working: string | undefined;
+      for (const ref of restores) {
+        try {
+          const look = await lookUp(kc, ref);
+          const phase = look.gone ? undefined : ((look.object.status as { phase?: string } | undefined)?.phase ?? 'New');
+          if (phase !== undefined && !RESTORE_DONE.has(phase)) working ??= `Velero ${createdLabel(ref)} is still ${phase}`;
+        } catch (err) {
+          return noted(err);
+        }
+      }
+      if (working === undefined) return undefined;
+      progress(`Waiting for the restore to end first: ${working}`);
+      if (Date.now() + interval > deadline || options.signal?.aborted) return `${working} after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`;
+      await sleep(interval);
+    }
+  }
+
   /** Deletes each ref; returns those a DELETE was accepted for (to wait on), recording the rest as removed or left. */
   const deleteAll = async (refs: CreatedRef[], propagation: 'Foreground' | 'Background'): Promise<CreatedRef[]> => {
     const sent: CreatedRef[] = [];
@@ -165,6 +189,24 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
     }
     return sent;
   };
+
+  const summarize = (): CleanupResult => {
+    const summary = left.length
+      ? `Removed ${removed.length} of ${total} created objects; ${left.length} left: ${left
+          .slice(0, 5)
+          .map((l) => `${createdLabel(l.ref)} (${l.reason})`)
+          .join(', ')}${left.length > 5 ? ', …' : ''}`
+      : `Removed all ${total} created object${total === 1 ? '' : 's'}`;
+    progress(summary);
+    return { removed, left, summary };
+  };
+
+  // A Velero Restore still at work would make again what is deleted under it (the namespace first): it is waited for before anything is deleted.
+  const busy = await restoreAtWork(created.filter(isVeleroRestore));
+  if (busy !== undefined) {
+    left.push(...created.map((ref) => ({ ref, reason: `not deleted yet: ${busy}` })));
+    return summarize();
+  }
 
   // The namespace first: its contents go with it, what else was created may live in it.
   const namespacesSent = await deleteAll(namespaces, 'Foreground');
@@ -200,14 +242,7 @@ export async function cleanupDrill(kc: KubeConfig, listed: CreatedRef[], options
   const crdsSent = await deleteAll(crdsToDelete, 'Background');
   left.push(...(await waitGone(crdsSent, () => 'its objects are being deleted')));
 
-  const summary = left.length
-    ? `Removed ${removed.length} of ${total} created objects; ${left.length} left: ${left
-        .slice(0, 5)
-        .map((l) => `${createdLabel(l.ref)} (${l.reason})`)
-        .join(', ')}${left.length > 5 ? ', …' : ''}`
-    : `Removed all ${total} created object${total === 1 ? '' : 's'}`;
-  progress(summary);
-  return { removed, left, summary };
+  return summarize();
 }
 
 /** Why a CRD must stay: objects of it exist in some namespace (one list, limit 1), or undefined when none does. */

@@ -25,7 +25,7 @@ function serve(backup: VeleroBackup): void {
     if (path === '/api/v1/namespaces/drill-h3') return restored ? { status: 200, body: { metadata: { name: 'drill-h3', uid: 'ns-uid' } } } : { status: 404, body: { kind: 'Status' } };
     if (options.method === 'POST') {
       restored = true;
-      return { status: 201, body: { ...(options.body as object), metadata: { name: 'drill-h3-abcde', namespace: 'velero' } } };
+      return { status: 201, body: { ...(options.body as object), metadata: { name: 'drill-h3-abcde', namespace: 'velero', uid: 'restore-uid' } } };
     }
     return { status: 200, body: { ...completedRestore, metadata: { ...completedRestore.metadata, name: 'drill-h3-abcde' } } };
   });
@@ -57,5 +57,10 @@ describe('veleroRestorer', () => {
     expect(velero.passed).toBe(false);
     expect(velero.detail).toContain('Velero Backup');
     expect(velero.detail).toContain('PartiallyFailed with 3 errors');
+  });
+
+  it('records the Restore it made with its uid before its namespace, so a cleanup waits for Velero to finish and then deletes both', async () => {
+    const { created } = await drill(completedBackup);
+    expect(created.map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name} ${r.uid ?? '-'}`)).toEqual(['Restore velero/drill-h3-abcde restore-uid', 'Namespace /drill-h3 -', 'Namespace /drill-h3 ns-uid']);
   });
 });

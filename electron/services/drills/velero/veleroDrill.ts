@@ -14,7 +14,7 @@ import { DRILL_LABEL, type CreatedRef } from '../drill/drillObjects';
 import type { DrillRestorer } from '../drill/drillRun';
 import { runUserChecks } from '../drill/verify';
 import { readVeleroBackup, startVeleroRestore, type VeleroRestoreResult } from './veleroRestore';
-import { backupRefusal, type VeleroBackup } from './veleroShapes';
+import { backupRefusal, VELERO_RESTORES, type VeleroBackup } from './veleroShapes';
 
 /** The name of the check that Velero restored every item. */
 export const VELERO_CHECK = 'Velero restore';
@@ -33,13 +33,16 @@ export interface VeleroDrillSource {
 }
 
 const namespaceRef = (name: string, uid?: string): CreatedRef => ({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', name, ...(uid ? { uid } : {}) });
+const restoreRef = (namespace: string, name: string, uid?: string): CreatedRef => ({ ...VELERO_RESTORES, kind: 'Restore', namespace, name, ...(uid ? { uid } : {}) });
 
 /**
  * The restorer of a Velero drill. The target namespace must not exist: Velero
  * would restore beside what is there, and the drill could not tell its
- * objects from those to clean up. Velero creates it; the drill records it
- * before the Restore starts (a cleanup after a crash deletes it by name) and
- * again with its uid once it exists.
+ * objects from those to clean up. Velero creates it; the drill records the
+ * Restore (its cleanup waits until Velero has finished, which would
+ * otherwise make the namespace again, then deletes it) and the namespace
+ * once the Restore exists (a cleanup after a crash deletes it by name), and
+ * the namespace again with its uid once it exists.
  */
 export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
   const { kc, targetNamespace } = source;
@@ -66,8 +69,9 @@ export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
         labels: { [DRILL_LABEL]: source.drillId },
         signal,
         pollMs: source.pollMs,
-        onStarted: (name) => {
+        onStarted: (name, uid) => {
           restoreName = name;
+          onCreated(restoreRef(source.veleroNamespace, name, uid));
           onCreated(namespaceRef(targetNamespace));
         },
         onProgress: (done, total, phase) => onProgress(done, total, `Velero: ${phase}`),

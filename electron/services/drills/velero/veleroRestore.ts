@@ -39,8 +39,8 @@ export interface VeleroRestoreOptions {
   labels?: Record<string, string>;
   /** Stops the wait with the signal's reason. Velero cannot stop a Restore under way: it goes on, and the cleanup finds what it made by its label. */
   signal?: AbortSignal;
-  /** Called with the Restore's name once it exists, before the wait: persist it, so a crash or a cancel can still clean up. */
-  onStarted?: (restoreName: string) => void;
+  /** Called with the Restore's name and uid once it exists, before the wait: persist it, so a crash or a cancel can still clean up. */
+  onStarted?: (restoreName: string, uid: string | undefined) => void;
   /** `done` of `total` items (Velero's own count, 0 of 0 until it has read the backup), and the Restore's phase; called when either changes. */
   onProgress?: (done: number, total: number, phase: string) => void;
   /** Between two reads of the Restore; default 1 s. */
@@ -94,7 +94,7 @@ export async function startVeleroRestore(kc: KubeConfig, options: VeleroRestoreO
   const created = await kubeRequest<VeleroRestore>(kc, objectPath(VELERO_RESTORES, ns), { method: 'POST', body: restoreBody(options), deadlineMs: REQUEST_DEADLINE_MS, signal });
   if (created.status !== 201) throw kubeStatusError(`creating a Velero Restore of "${options.backupName}" in ${ns}`, created.status, created.body);
   const name = created.body.metadata?.name ?? '';
-  options.onStarted?.(name);
+  options.onStarted?.(name, created.body.metadata?.uid);
   const label = `Velero Restore "${name}" in ${ns}`;
   const pollMs = options.pollMs ?? 1000;
   const pickupTimeoutMs = options.pickupTimeoutMs ?? 60_000;
