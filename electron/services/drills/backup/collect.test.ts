@@ -130,6 +130,11 @@ describe('a namespace read for a backup', () => {
     expect(cleanObject({ group: '', resource: 'persistentvolumeclaims' }, claim, new Set())).toEqual({ metadata: { name: 'data', annotations: { keep: 'me' } }, spec: { resources: { requests: { storage: '1Gi' } } } });
   });
 
+  it('clears a bare Pod of its node and of the debug containers `kubectl debug` added, which the apiserver refuses on create', () => {
+    const pod = { metadata: { name: 'p' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'nginx' }], ephemeralContainers: [{ name: 'debugger-x', image: 'busybox' }] } };
+    expect(cleanObject({ group: '', resource: 'pods' }, pod, new Set()).spec).toEqual({ containers: [{ name: 'app', image: 'nginx' }] });
+  });
+
   it('keeps the selector of a Job whose selector was set by hand', () => {
     const job = { metadata: { name: 'j' }, spec: { manualSelector: true, selector: { matchLabels: { a: 'b' } } } };
     expect(cleanObject({ group: 'batch', resource: 'jobs' }, job, new Set()).spec).toEqual(job.spec);

@@ -95,7 +95,7 @@ function dropKeys(holder: Obj | undefined, field: string, drop: (key: string) =>
  * last-applied annotation and owner references to objects not in the
  * backup (`keptUids`) removed, and per kind what would clash or pin it on
  * restore (a Service's cluster IPs and node ports, a claim's volume, a Job's
- * selector and uid labels, a bare Pod's node).
+ * selector and uid labels, a bare Pod's node and debug containers).
  */
 export function cleanObject(api: Pick<ApiResource, 'group' | 'resource'>, o: KubeObject, keptUids: ReadonlySet<string>): KubeObject {
   const copy = structuredClone(o) as KubeObject & Obj;
@@ -130,7 +130,11 @@ export function cleanObject(api: Pick<ApiResource, 'group' | 'resource'>, o: Kub
       dropKeys(asObj(asObj(spec?.template)?.metadata), 'labels', (k) => JOB_UID_LABELS.includes(k));
       break;
     case '/pods':
-      if (spec) delete spec.nodeName;
+      if (spec) {
+        delete spec.nodeName;
+        // Added through the ephemeralcontainers subresource only: a create holding them is refused.
+        delete spec.ephemeralContainers;
+      }
       break;
     case '/namespaces':
       // Its finalizers are the server's.
