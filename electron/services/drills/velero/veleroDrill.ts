@@ -78,7 +78,7 @@ export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
       });
       const made = await kubeRequest<KubeObject>(kc, namespacePath, { signal, deadlineMs: 30_000 });
       if (made.status === 200 && made.body.metadata?.uid) onCreated(namespaceRef(targetNamespace, made.body.metadata.uid));
-      if (outcome.phase === 'Failed') throw new AppError('INTERNAL', `Velero Restore ${restoreName} failed: ${outcome.failureReason ?? 'Velero gave no reason'} (its log is in Velero's bucket)`);
+      if (outcome.phase === 'Failed') throw new AppError('INTERNAL', `Velero Restore ${restoreName} failed: ${outcome.failureReason ?? 'Velero gave no reason'} (its log is in Velero's bucket until the drill's cleanup deletes the Restore: keep the drill to read it)`);
       return [
         `Velero Restore ${restoreName} ended ${outcome.phase}: ${outcome.itemsRestored} of ${outcome.totalItems} items, ${outcome.warnings} warnings, ${outcome.errors} errors`,
       ];
@@ -95,7 +95,7 @@ export function veleroRestorer(source: VeleroDrillSource): DrillRestorer {
           name: VELERO_CHECK,
           passed: complete,
           detail:
-            `${restored.phase}: ${restored.itemsRestored} of ${restored.totalItems} items restored, ${restored.warnings} warnings, ${restored.errors} errors (Velero's own count; its details are in its bucket).` +
+            `${restored.phase}: ${restored.itemsRestored} of ${restored.totalItems} items restored, ${restored.warnings} warnings, ${restored.errors} errors (Velero's own count; its details are in its bucket until the drill's cleanup deletes the Restore).` +
             (backupWhole ? '' : ` The Velero Backup ${source.backupName} itself ended ${backupPhase} with ${backupErrors} error${backupErrors === 1 ? '' : 's'}: what it failed to back up was never restored.`),
         },
         ...(await runUserChecks(kc, targetNamespace, checks, { signal, onProgress })),
