@@ -125,7 +125,8 @@ export function archiveRestorer(plan: DrillPlanBase & { loadArchive: VerifiedArc
         onCreated,
         onProgress,
       });
-      existing = restored.existing;
+      // In a namespace the drill made, a name taken meanwhile was taken by the cluster (a controller), as objects left to it are.
+      existing = restored.namespaceCreated ? [] : restored.existing;
       const lines = [`Created ${restored.created.length} objects`];
       if (restored.crdsPresent.length) lines.push(`CRDs the target had already: ${restored.crdsPresent.join(', ')}`);
       if (restored.existing.length) lines.push(`There already, left as they were: ${restored.existing.slice(0, 20).join(', ')}${restored.existing.length > 20 ? ', …' : ''}`);
