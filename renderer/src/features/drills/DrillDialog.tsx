@@ -38,7 +38,7 @@ function DrillEnded({ drillId, task, onClose }: { drillId: string; task: TaskSum
           <dl className="facts">
             <dt>RTO</dt>
             <dd>
-              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} />
+              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} outcome={drill.outcome} />
             </dd>
             <dt>RPO</dt>
             <dd>

@@ -172,4 +172,19 @@ describe('the drill history', () => {
     expect(rows[0].textContent).toContain('drill-team-a-old');
     expect(within(rows[0]).getByRole('button', { name: 'Clean up…' })).toBeTruthy();
   });
+
+  it('offers Clean up only for a drill whose objects are still there, and never says a drill still running or cancelled missed its RTO', async () => {
+    open([
+      drill({ id: 'd-kept-empty', kept: true, leftovers: 0, targetNamespace: 'drill-kept-empty' }),
+      drill({ id: 'd-running', outcome: 'running', finishedAt: undefined, rtoMs: undefined, targetNamespace: 'drill-running' }),
+      drill({ id: 'd-cancel', outcome: 'cancelled', rtoMs: undefined, targetNamespace: 'drill-cancelled' }),
+    ]);
+    const table = await screen.findByRole('table', { name: 'Drills' });
+    expect(within(rowOf(table, 'drill-kept-empty')).queryByRole('button', { name: 'Clean up…' })).toBeNull();
+    expect(screen.queryByText(/left objects behind/)).toBeNull();
+    expect(rowOf(table, 'drill-running').textContent).toContain('measuring…');
+    expect(rowOf(table, 'drill-running').textContent).not.toContain('missed');
+    expect(rowOf(table, 'drill-cancelled').textContent).toContain('the drill was cancelled');
+    expect(rowOf(table, 'drill-cancelled').textContent).not.toContain('missed');
+  });
 });

@@ -145,7 +145,7 @@ function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: 
           <dl className="facts">
             <dt>RTO</dt>
             <dd>
-              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} />
+              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} outcome={drill.outcome} />
             </dd>
             <dt>RPO</dt>
             <dd>
@@ -244,8 +244,8 @@ export const HISTORY_LIMIT = 1000;
 /** Rows the table shows at first, and adds each time more are asked for: a thousand rows would be slow to lay out. */
 const PAGE = 100;
 
-/** A drill whose objects are still on a cluster, for "Clean up…". */
-const leftBehind = (d: DrillSummary) => d.outcome !== 'running' && (d.leftovers > 0 || d.kept);
+/** A drill whose objects are still on a cluster, for "Clean up…" (the services refuse one with none left, kept or not). */
+const leftBehind = (d: DrillSummary) => d.outcome !== 'running' && d.leftovers > 0;
 
 /** Every drill, newest first: how it went against its targets, its checks, what it left; its report, and the RTO trend. */
 export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: HistoryViewProps) {
@@ -320,7 +320,7 @@ export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: H
                       <SourceToTarget drill={d} />
                     </td>
                     <td>
-                      <Figure ms={d.rtoMs} targetMs={d.rtoTargetMs} />
+                      <Figure ms={d.rtoMs} targetMs={d.rtoTargetMs} outcome={d.outcome} />
                     </td>
                     <td>
                       <Figure ms={d.rpoMs} targetMs={d.rpoTargetMs} />
@@ -330,9 +330,10 @@ export function HistoryView({ connectionId, refreshKey, clusters, onChanged }: H
                       {d.checksFailed > 0 && <span className="tone-bad">, {d.checksFailed} failed</span>}
                     </td>
                     <td>
-                      {d.leftovers > 0 || d.kept ? (
+                      {d.leftovers > 0 ? (
                         <>
-                          {d.leftovers > 0 ? plural(d.leftovers, 'object') : 'kept'}{' '}
+                          {plural(d.leftovers, 'object')}
+                          {d.kept ? ' (kept)' : ''}{' '}
                           <button type="button" disabled={d.outcome === 'running'} onClick={() => setCleaning(d)}>
                             Clean up…
                           </button>

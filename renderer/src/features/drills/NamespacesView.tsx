@@ -1,4 +1,4 @@
-import type { DrillNamespaceStatus, DrillsOverview } from '../../../../shared/contract';
+import type { DrillNamespaceStatus, DrillOutcome, DrillsOverview } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
 import { useNow } from '../../ui/useNow';
 import { againstTarget, durationText, OUTCOME_TONE, relativeText } from './drillsFormat';
@@ -23,8 +23,8 @@ export function When({ iso, now }: { iso: string | undefined; now: number }) {
 }
 
 /** A figure against its target, marked when it missed (in words as well as colour). */
-export function Figure({ ms, targetMs }: { ms: number | undefined; targetMs: number | undefined }) {
-  const { text, missed } = againstTarget(ms, targetMs);
+export function Figure({ ms, targetMs, outcome }: { ms: number | undefined; targetMs: number | undefined; outcome?: DrillOutcome }) {
+  const { text, missed } = againstTarget(ms, targetMs, outcome);
   return (
     <span className={missed ? 'tone-bad' : undefined}>
       {text}
@@ -122,7 +122,7 @@ export function NamespacesView({ overview, showConnection, onTargets, onBackup, 
                       <span className="muted">never</span>
                     )}
                   </td>
-                  <td>{last ? <Figure ms={last.rtoMs} targetMs={last.rtoTargetMs ?? secondsMs(r.target?.rtoSeconds)} /> : <TargetOnly seconds={r.target?.rtoSeconds} />}</td>
+                  <td>{last ? <Figure ms={last.rtoMs} targetMs={last.rtoTargetMs ?? secondsMs(r.target?.rtoSeconds)} outcome={last.outcome} /> : <TargetOnly seconds={r.target?.rtoSeconds} />}</td>
                   <td>{last ? <Figure ms={last.rpoMs} targetMs={last.rpoTargetMs ?? secondsMs(r.target?.rpoSeconds)} /> : <TargetOnly seconds={r.target?.rpoSeconds} />}</td>
                   <td>
                     {r.nextDrillDueAt ? (

@@ -18,6 +18,11 @@ describe('drills formatting', () => {
     expect(againstTarget(420_000, 300_000)).toEqual({ text: '7m 00s of 5m 00s', missed: true });
     expect(againstTarget(undefined, 300_000)).toEqual({ text: 'not measured (target 5m 00s)', missed: true });
     expect(againstTarget(95_000, undefined)).toEqual({ text: '1m 35s', missed: false });
+    // A drill still running, or stopped before its workloads could be ready, has not missed its target: it never measured.
+    expect(againstTarget(undefined, 300_000, 'running')).toEqual({ text: 'measuring… (target 5m 00s)', missed: false });
+    expect(againstTarget(undefined, 300_000, 'cancelled')).toEqual({ text: 'not measured: the drill was cancelled (target 5m 00s)', missed: false });
+    expect(againstTarget(undefined, 300_000, 'interrupted')).toEqual({ text: 'not measured: the drill was interrupted (target 5m 00s)', missed: false });
+    expect(againstTarget(undefined, 300_000, 'failed')).toEqual({ text: 'not measured (target 5m 00s)', missed: true });
   });
 
   it('shows a duration in the largest unit that divides it, and reads it back', () => {

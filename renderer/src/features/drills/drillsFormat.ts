@@ -29,9 +29,19 @@ export const OUTCOME_TONE: Record<DrillOutcome, string> = {
   interrupted: 'tone-warn',
 };
 
-/** A figure against its target: the text, and whether it missed. */
-export function againstTarget(ms: number | undefined, targetMs: number | undefined): { text: string; missed: boolean } {
-  if (ms === undefined) return { text: targetMs === undefined ? 'not measured' : `not measured (target ${durationText(targetMs)})`, missed: targetMs !== undefined };
+/**
+ * A figure against its target: the text, and whether it missed. A figure not
+ * measured missed its target only when the drill ended failed (its workloads
+ * never became ready); a drill still running, cancelled or interrupted never
+ * got to measure it.
+ */
+export function againstTarget(ms: number | undefined, targetMs: number | undefined, outcome?: DrillOutcome): { text: string; missed: boolean } {
+  if (ms === undefined) {
+    const target = targetMs === undefined ? '' : ` (target ${durationText(targetMs)})`;
+    if (outcome === 'running') return { text: `measuring…${target}`, missed: false };
+    if (outcome === 'cancelled' || outcome === 'interrupted') return { text: `not measured: the drill was ${outcome}${target}`, missed: false };
+    return { text: `not measured${target}`, missed: targetMs !== undefined };
+  }
   if (targetMs === undefined) return { text: durationText(ms), missed: false };
   return { text: `${durationText(ms)} of ${durationText(targetMs)}`, missed: ms > targetMs };
 }
