@@ -33,7 +33,7 @@ export interface ArchivedObject {
   bytes: number;
   /** A Secret whose data is encrypted in its file. */
   encrypted: boolean;
-  /** For ConfigMaps and Secrets: {@link dataHash} of the object at backup, which a drill compares with the restored one. */
+  /** For ConfigMaps: {@link dataHash} of the object at backup, which a drill compares with the restored one. Never in a manifest for a Secret (the manifest is in clear); the reader sets it on a VerifiedArchive's Secret entries from the decrypted values. */
   dataSha256?: string;
   /**
    * Restore order, lower first: CRDs, the Namespace, ServiceAccounts and
