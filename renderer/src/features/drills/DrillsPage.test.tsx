@@ -219,4 +219,21 @@ describe('the DR drills page', () => {
     await user.click(screen.getByRole('button', { name: /Show 100 more/ }));
     expect(within(table).getAllByRole('row')).toHaveLength(201);
   });
+
+  it('reads again at most once a second while a drill announces its every step', async () => {
+    const fake = open();
+    await screen.findByRole('table', { name: 'Namespaces' });
+    await waitFor(() => expect(fake.method('drills.overview')).toHaveBeenCalled());
+    const asked = fake.method('drills.overview').mock.calls.length;
+    // A drill restoring announces drills.changed up to five times a second.
+    for (let i = 0; i < 5; i++) {
+      fake.emit('drills.changed', {});
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const reads = fake.method('drills.overview').mock.calls.length - asked;
+    // The first at once, then the last one after its second: nothing announced is missed.
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(2);
+  });
 });

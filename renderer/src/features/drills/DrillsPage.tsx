@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DrillNamespaceStatus } from '../../../../shared/contract';
 import { AddClusterFirst } from '../../shell/AddClusterFirst';
 import { ErrorNotice } from '../../shell/ErrorNotice';
@@ -31,6 +31,27 @@ const TAB_KEY = 'drills.tab';
 /** Every cluster: the connection picker's first choice. */
 const ALL = '';
 
+/** How often at most the page reads again on `drills.changed`: a drill at work announces each step, up to five a second. */
+const EVENT_SETTLE_MS = 1000;
+
+/** `value`, changing at most once per `ms`: the first change at once, the last one of a burst when its time comes. */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    const timer = setTimeout(
+      () => {
+        last.current = Date.now();
+        setShown(value);
+      },
+      Math.max(0, last.current + ms - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [value, shown, ms]);
+  return shown;
+}
+
 /** A dialog the page opens over its tabs. */
 type PageDialog =
   | { kind: 'targets'; initial: Parameters<typeof TargetsDialog>[0]['initial'] }
@@ -60,7 +81,7 @@ export function DrillsPage() {
     setTabId(id);
     writeSetting(TAB_KEY, id);
   };
-  const events = useRefreshCount('drills.changed');
+  const events = useThrottled(useRefreshCount('drills.changed'), EVENT_SETTLE_MS);
   // Bumped when a task this page started ends, and after its own saves: the event may come later.
   const [bumps, setBumps] = useState(0);
   const changed = () => setBumps((n) => n + 1);
