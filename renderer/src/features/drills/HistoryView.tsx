@@ -191,8 +191,9 @@ function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: 
           <details>
             <summary>Created {plural(drill.created.length, 'object')}</summary>
             <ul className="mono drills-created">
-              {drill.created.map((c) => (
-                <li key={c}>{c}</li>
+              {/* By position: two kinds of one name in different API groups read the same ("Ingress ns/web"). */}
+              {drill.created.map((c, i) => (
+                <li key={i}>{c}</li>
               ))}
             </ul>
           </details>
