@@ -37,6 +37,8 @@ describe('drill store', () => {
     const destination = withBackup(s, 'b0', T0 - 100 * HOUR);
     const schedule = s.saveSchedule({ connectionId: 'c1', namespaces: ['team-a', 'team-a'], destinationId: destination.id, everyHours: 6, keep: 2, paused: false }, T0);
     expect(schedule).toMatchObject({ namespaces: ['team-a'], nextDueAt: iso(T0), overdue: false });
+    // Never backed up, an hour past its creation: its first backup failed or never ran.
+    expect(s.getSchedule(schedule.id, T0 + HOUR + 1).overdue).toBe(true);
     withBackup(s, 'b1', T0, schedule.id);
     s.completeBackup('b1', done(T0));
     expect(s.getSchedule(schedule.id, T0 + 6 * HOUR)).toMatchObject({ lastBackupAt: iso(T0), nextDueAt: iso(T0 + 6 * HOUR), overdue: false });

@@ -221,7 +221,8 @@ function scheduleOf(r: ScheduleRow, now: number): BackupSchedule {
     lastBackupAt: opt(r.last_backup_at),
     // A new schedule is due at once: its first backup should not wait a period.
     nextDueAt: new Date(r.last_backup_at ? nextDue : Date.parse(r.created_at)).toISOString(),
-    overdue: !r.paused && r.last_backup_at !== null && nextDue + HOUR_MS < now,
+    // A schedule that never completed a backup is due from its creation: failing from day one is overdue too.
+    overdue: !r.paused && (r.last_backup_at !== null ? nextDue : Date.parse(r.created_at)) + HOUR_MS < now,
   };
 }
 
