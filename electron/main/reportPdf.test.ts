@@ -14,6 +14,7 @@ const state = vi.hoisted(() => ({
   requestHandler: undefined as Handler | undefined,
   defaultSessionTouched: false,
   dialogShown: 0,
+  dialogOptions: undefined as { properties?: string[] } | undefined,
 }));
 
 vi.mock('electron', () => {
@@ -48,8 +49,9 @@ vi.mock('electron', () => {
   return {
     BrowserWindow,
     dialog: {
-      showSaveDialog: async () => {
+      showSaveDialog: async (options: { properties?: string[] }) => {
         state.dialogShown++;
+        state.dialogOptions = options;
         return state.savePath ? { canceled: false, filePath: state.savePath } : { canceled: true, filePath: '' };
       },
     },
@@ -88,6 +90,8 @@ describe('saving a report as PDF', () => {
   it('prints in a window of its own session that runs no script and reaches nothing but the report, and leaves the main session alone', async () => {
     expect(await saveReportPdf(undefined, HTML, 'drill-team-a-2026-12-04.pdf')).toBe(state.savePath);
     expect(readFileSync(state.savePath!, 'utf8')).toBe('%PDF-1.7 new');
+    // An existing file is never replaced without asking, on Linux too.
+    expect(state.dialogOptions?.properties).toContain('showOverwriteConfirmation');
     const [win] = state.windows;
     expect(win.options.webPreferences).toMatchObject({ javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(win.options.webPreferences.session).toBeDefined();

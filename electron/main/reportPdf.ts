@@ -71,7 +71,8 @@ export async function saveReportPdf(parent: BrowserWindow | undefined, html: str
   const url = DATA_URL_PREFIX + Buffer.from(html, 'utf8').toString('base64');
   // Refused before the person picks a file: Chromium would not load it.
   if (url.length > URL_MAX_CHARS) throw new Error(`the report is too large to print here (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB; at most 1.5 MB): export it as HTML and print that from a browser`);
-  const options = { title: 'Save report as PDF', defaultPath: fileName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+  // Linux's dialog replaces a file of the name typed without asking unless told to ask; macOS and Windows always ask.
+  const options: Electron.SaveDialogOptions = { title: 'Save report as PDF', defaultPath: fileName, filters: [{ name: 'PDF', extensions: ['pdf'] }], properties: ['showOverwriteConfirmation', 'createDirectory'] };
   const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
   if (choice.canceled || !choice.filePath) return undefined;
   // Middle-click cannot open anything here: the window runs no script, is never shown, and every new window and navigation is refused by hardenWebContents.
