@@ -143,6 +143,10 @@ describe('a namespace read for a backup', () => {
   it('keeps a Pod and ReplicaSet of no controller, and a Job not made by a CronJob', () => {
     expect(leftOutBecause({ group: '', resource: 'pods' }, { metadata: { name: 'p', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'u' }] } })).toBeUndefined();
     expect(leftOutBecause({ group: 'apps', resource: 'replicasets' }, { metadata: { name: 'r' } })).toBeUndefined();
+    // The namespace's default ServiceAccount is the cluster's, unless it names pull secrets the pods need.
+    expect(leftOutBecause({ group: '', resource: 'serviceaccounts' }, { metadata: { name: 'default' } })).toBe('the cluster puts it in every namespace');
+    expect(leftOutBecause({ group: '', resource: 'serviceaccounts' }, { metadata: { name: 'default' }, imagePullSecrets: [] })).toBe('the cluster puts it in every namespace');
+    expect(leftOutBecause({ group: '', resource: 'serviceaccounts' }, { metadata: { name: 'default' }, imagePullSecrets: [{ name: 'registry' }] })).toBeUndefined();
     expect(leftOutBecause({ group: 'batch', resource: 'jobs' }, { metadata: { name: 'j', ownerReferences: [{ apiVersion: 'x/v1', kind: 'Workflow', name: 'w', uid: 'u', controller: true }] } })).toBeUndefined();
   });
 

@@ -65,7 +65,8 @@ export function leftOutBecause(api: Pick<ApiResource, 'group' | 'resource'>, o: 
   if (key === 'apps/replicasets' && owner) return `its ${owner.kind} recreates it`;
   if (key === 'batch/jobs' && owner?.kind === 'CronJob') return "a past run of its CronJob: history, which the CronJob's next runs replace";
   if (key === '/configmaps' && name === 'kube-root-ca.crt') return 'the cluster puts it in every namespace';
-  if (key === '/serviceaccounts' && name === 'default') return 'the cluster puts it in every namespace';
+  // Kept when it names pull secrets: the cluster's own `default` has none, and the restored pods would not pull their images.
+  if (key === '/serviceaccounts' && name === 'default' && !(o.imagePullSecrets as unknown[] | undefined)?.length) return 'the cluster puts it in every namespace';
   if (key === '/secrets' && o.type === 'kubernetes.io/service-account-token') return "a service account's token, which the cluster issues again";
   return undefined;
 }

@@ -151,6 +151,19 @@ describe('restoreArchive', () => {
     expect(sent.find((r) => r.path === '/api/v1/namespaces' && r.method === 'POST')?.body).toMatchObject({ metadata: { name: 'drill-a', labels: { 'pilothouse.dev/drill': 'd1' } } });
   });
 
+  it("gives the cluster's default ServiceAccount the pull secrets the backed-up one named, patching that field only", async () => {
+    const { sent, routes } = script();
+    const withDefault = archiveOf([
+      ...teamA.objects.filter((o) => o.entry.resource === 'namespaces'),
+      item('', 'serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'team-a' }, imagePullSecrets: [{ name: 'registry' }] }, 2),
+    ]);
+    routes['PATCH /api/v1/namespaces/drill-a/serviceaccounts/default'] = () => ({ status: 200 });
+    const result = await restoreArchive(kc, withDefault, { sourceNamespace: 'team-a', targetNamespace: 'drill-a', drillId: 'd1', allowExistingNamespace: false, onCreated: () => undefined });
+    expect(sent.find((r) => r.method === 'PATCH')).toEqual({ method: 'PATCH', path: '/api/v1/namespaces/drill-a/serviceaccounts/default', body: { imagePullSecrets: [{ name: 'registry' }] } });
+    expect(result.existing).toEqual([]);
+    expect(result.failed).toEqual([]);
+  });
+
   it('refuses a target namespace that exists, before writing anything, unless allowed', async () => {
     const { sent, routes } = script();
     routes['GET /api/v1/namespaces/drill-a'] = () => ({ status: 200, body: { metadata: { name: 'drill-a' } } });

@@ -228,8 +228,10 @@ export async function restoreArchive(kc: KubeConfig, archive: VerifiedArchive, o
       try {
         const resource = await served.require(ref, label);
         if (!resource.namespaced) throw new AppError('VALIDATION', `${entry.kind} is cluster-scoped on the target cluster, namespaced in the archive`);
-        const made = await create(kc, ref, target, restoreBody(entry, object, source, target));
+        const body = restoreBody(entry, object, source, target);
+        const made = await create(kc, ref, target, body);
         if (made) created(made);
+        else if (result.namespaceCreated && isDefaultServiceAccount(entry, object)) await givePullSecrets(kc, target, body);
         else result.existing.push(label);
       } catch (err) {
         if (isUnreachable(err) || signal?.aborted) throw err;
@@ -265,6 +267,22 @@ async function create(kc: KubeConfig, ref: Omit<CreatedRef, 'name' | 'namespace'
     throw kubeStatusError(what, res.status, res.body);
   }
   return { group: ref.group, version: ref.version, resource: ref.resource, kind: ref.kind, ...(namespace ? { namespace } : {}), name, uid: res.body.metadata?.uid };
+}
+
+/** The namespace's `default` ServiceAccount, backed up for the pull secrets it names (see the backup's `leftOutBecause`). */
+function isDefaultServiceAccount(entry: Pick<ArchivedObject, 'group' | 'resource' | 'name'>, object: KubeObject): boolean {
+  return entry.group === '' && entry.resource === 'serviceaccounts' && entry.name === 'default' && Array.isArray(object.imagePullSecrets);
+}
+
+/**
+ * Gives the `default` ServiceAccount the cluster made in a namespace the
+ * drill created the pull secrets the backed-up one named (a merge patch of
+ * that field only), so the restored pods pull their images.
+ */
+async function givePullSecrets(kc: KubeConfig, namespace: string, body: KubeObject): Promise<void> {
+  const path = objectPath({ group: '', version: 'v1', resource: 'serviceaccounts' }, namespace, 'default');
+  const res = await kubeRequest(kc, path, { method: 'PATCH', patch: 'merge', body: { imagePullSecrets: body.imagePullSecrets }, deadlineMs: WRITE_DEADLINE_MS });
+  if (res.status !== 200) throw kubeStatusError(`giving ServiceAccount ${namespace}/default its image pull secrets`, res.status, res.body);
 }
 
 /** The same error, its message followed by `more`. */
