@@ -76,9 +76,12 @@ describe('the drill history', () => {
     open();
     const chart = await screen.findByRole('figure', { name: 'RTO of team-a on staging' });
     expect(chart.getAttribute('data-mode')).toBe('bars');
-    // Oldest first; the cancelled drill measured nothing and is left out; the failed one is drawn at the 10 minutes it waited.
+    // Oldest first; the cancelled drill measured nothing and is left out; the failed one is drawn at the 10 minutes it ran.
     expect(chart.getAttribute('data-times')).toBe(['2026-11-01T11:00:00Z', '2026-11-20T11:00:00Z', '2026-12-04T11:00:00Z'].map((t) => Date.parse(t) / 1000).join(','));
     expect(chart.textContent).toBe('RTO: 120/-/95; Failed drill: -/600/-; RTO target (line): 300/300/300');
+    // What the failed drill's bar is, said plainly: how long the drill ran, not an RTO it was held to.
+    expect(screen.getByText(/drawn at how long the whole drill ran.*not an RTO/)).toBeTruthy();
+    expect(screen.queryByText(/its RTO was at least/)).toBeNull();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Namespace' }), 'payments on staging');
     expect(screen.getByRole('figure', { name: 'RTO of payments on staging' }).textContent).toBe('RTO: 30; Failed drill: -; RTO target (line): 60');
   });

@@ -228,7 +228,7 @@ function RtoTrend({ drills }: { drills: readonly DrillSummary[] }) {
         )}
       </div>
       <TimeSeriesChart title={`RTO of ${key}`} data={data} mode="bars" height={200} format={(s) => durationText(s * 1000)} />
-      <p className="muted">A failed drill whose workloads never became ready is drawn at the time it waited: its RTO was at least that.</p>
+      <p className="muted">A failed drill that measured no RTO (its workloads never became ready, or it stopped before) is drawn at how long the whole drill ran, checks and cleanup included: not an RTO.</p>
     </section>
   );
 }

@@ -97,9 +97,9 @@ const CHARTED: readonly DrillOutcome[] = ['passed', 'failed'];
 
 /**
  * The RTO trend of one namespace's drills, oldest first, in seconds: passing
- * drills' RTO, failed drills' in a series of their own (a failed drill whose
- * workloads never became ready at the time it ran until it ended: its RTO was
- * at least that), and the RTO target as a line when one was set. Both bar
+ * drills' RTO, failed drills' in a series of their own (a failed drill that
+ * measured no RTO at how long it ran, start to end: the page says it is not
+ * an RTO), and the RTO target as a line when one was set. Both bar
  * series are always there, so each keeps its colour.
  */
 export function rtoTrend(drills: readonly DrillSummary[]): TimeSeriesData {
