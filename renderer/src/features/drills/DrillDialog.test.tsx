@@ -1,5 +1,6 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../api/client';
 import { createFakeBridge, ok } from '../../test/fakeBridge';
@@ -144,5 +145,39 @@ describe('the drill dialog', () => {
     fake.emit('tasks.changed', { tasks: [{ ...task, status: 'succeeded', finishedAt: '2026-12-04T11:08:00Z', result: { outcome: 'passed' } }] });
     expect(await within(running).findByText(/The drill passed/)).toBeTruthy();
     expect(within(running).getByText(/1m 35s of 5m/)).toBeTruthy();
+  });
+
+  it('gives focus back to the button that opened it once the drill it started is closed', async () => {
+    const user = userEvent.setup();
+    const task = startedTask('drills.drill', PHASES);
+    setBridge(
+      createFakeBridge({
+        'drills.backups': () => ok([backup()]),
+        'drills.start': () => ok({ taskId: task.id, drillId: 'd-2', task }),
+        'tasks.get': () => ok(task),
+      }).bridge,
+    );
+    act(() => useConnections.setState({ connections: [staging, prod], status: 'ready' }));
+    function Opener() {
+      const [open, setOpen] = useState(false);
+      return (
+        <>
+          <button type="button" onClick={() => setOpen(true)}>
+            Drill now…
+          </button>
+          {open && <DrillDialog initial={{ connectionId: 'k-staging', namespace: 'team-a' }} clusters={[staging, prod]} onClose={() => setOpen(false)} onChanged={() => {}} />}
+        </>
+      );
+    }
+    render(<Opener />);
+    const opener = screen.getByRole('button', { name: 'Drill now…' });
+    await user.click(opener);
+    const dialog = screen.getByRole('dialog', { name: 'Start a drill' });
+    await waitFor(() => expect((within(dialog).getByRole('combobox', { name: 'Backup' }) as HTMLSelectElement).value).toBe('b-1'));
+    await user.click(within(dialog).getByRole('button', { name: 'Start drill' }));
+    const running = await screen.findByRole('dialog', { name: 'Drill' });
+    await user.click(within(running).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
   });
 });
