@@ -25,6 +25,8 @@ export const errorCodes = [
   'SECRETS_UNAVAILABLE',
   /** A backup archive does not match what was written: a file changed, missing or added, or a path that leaves it. */
   'ARCHIVE_INVALID',
+  /** A drill ran to its end and failed: a check failed, or its RTO or RPO missed its target. */
+  'DRILL_FAILED',
   /** Too much of this work is in hand already (e.g. files being read); try again when it finishes. */
   'BUSY',
   'INTERNAL',

@@ -224,7 +224,8 @@ describe('PDF reports from the services', () => {
     ]);
     const byId = Object.fromEntries(replies.map((r) => [(r as { id: number }).id, r]));
     expect(byId[1]).toEqual({ t: 'reply', id: 1, value: '/home/ana/drill-team-a.pdf' });
-    for (const id of [2, 3, 4]) expect(byId[id]).toEqual({ t: 'reply', id, error: 'This report cannot be saved as PDF here' });
+    for (const id of [2, 4]) expect(byId[id]).toEqual({ t: 'reply', id, error: 'This report cannot be saved as PDF here' });
+    expect(byId[3]).toEqual({ t: 'reply', id: 3, error: 'The report is too large to print as PDF; export it as HTML and print that from a browser' });
     expect(byId[5]).toEqual({ t: 'reply', id: 5 });
     expect(byId[6]).toEqual({ t: 'reply', id: 6, error: 'The PDF could not be saved (ENOSPC)' });
   });

@@ -53,8 +53,8 @@ const MAX_QUEUED = 10_000;
 /** A notification's text beyond these is cut: the OS shows little more anyway. */
 const NOTE_TITLE_MAX = 200;
 const NOTE_BODY_MAX = 1_000;
-/** The largest report the host prints: a drill's report with a long timeline is tens of KB. */
-const PDF_HTML_MAX = 4 * 1024 * 1024;
+/** The largest report the host prints (Chromium loads it as a base64 data: URL, refused past 2 MiB); a drill's report with a long timeline is tens of KB. */
+const PDF_HTML_MAX = 1.5 * 1024 * 1024;
 /** At most this many OS notifications in {@link NOTE_WINDOW_MS}: a burst of trips must not bury the desktop; the toasts and the tray keep them all. */
 const NOTES_PER_WINDOW = 5;
 const NOTE_WINDOW_MS = 60_000;
@@ -199,9 +199,10 @@ export class ServicesHost {
         const answer = (reply: { value?: string; error?: string }) => child.send({ t: 'reply', id: msg.id, ...reply });
         // Checked like any message: two strings, the report capped, the suggested name a plain file name.
         const { html, fileName } = msg;
-        if (!this.options.savePdf || typeof html !== 'string' || typeof fileName !== 'string' || html.length > PDF_HTML_MAX || !/^[\w.-]{1,120}\.pdf$/.test(fileName)) {
+        if (!this.options.savePdf || typeof html !== 'string' || typeof fileName !== 'string' || !/^[\w.-]{1,120}\.pdf$/.test(fileName)) {
           return answer({ error: 'This report cannot be saved as PDF here' });
         }
+        if (html.length > PDF_HTML_MAX) return answer({ error: 'The report is too large to print as PDF; export it as HTML and print that from a browser' });
         this.options.savePdf(html, fileName).then(
           (value) => answer(value ? { value } : {}),
           (err: unknown) => answer({ error: `The PDF could not be saved (${err instanceof Error ? err.message : 'unknown error'})` }),

@@ -18,8 +18,8 @@ import { readArchive } from './archive/archiveReader';
 import { archiveStoreFor } from './archive/archiveStores';
 import type { DrillKeys } from './archive/secretCrypto';
 import { cleanupDrill } from './drill/cleanup';
-import { DRILL_PHASES, drillTask, rpoOf, type DrillRecorder, type DrillRestorer, type VerifiedArchiveLoader } from './drill/drillRun';
-import { drillMarkdown } from './drill/report';
+import { DRILL_PHASES, DrillFailed, drillTask, rpoOf, type DrillRecorder, type DrillRestorer, type VerifiedArchiveLoader } from './drill/drillRun';
+import { drillMarkdown, formatDuration } from './drill/report';
 import { newId, type DrillStore } from './drillStore';
 import { readVeleroBackup } from './velero/veleroRestore';
 import { backupTakenAt, backupRefusal } from './velero/veleroShapes';
@@ -45,6 +45,13 @@ export interface DrillsDeps {
   now: () => number;
   /** Announces that drills changed (the page refetches). */
   changed: () => void;
+}
+
+/** A failed drill's task summary: why, and what it measured. */
+function failedSummary({ message, result }: DrillFailed): string {
+  const rto = result.rtoMs !== undefined ? `RTO ${formatDuration(result.rtoMs)}` : 'RTO not reached';
+  const left = result.leftovers ? `; ${result.leftovers} objects left behind (Clean up on the DR drills page)` : '';
+  return `**The drill failed**: ${message}. ${rto}, RPO ${formatDuration(result.rpoMs)}; ${result.checksPassed} checks passed, ${result.checksFailed} failed${left}.`;
 }
 
 /** `drill-<namespace>-<yyyymmddhhmmss>`, cut to a namespace's 63 characters (the time kept whole). */
@@ -256,7 +263,15 @@ export function createDrills(deps: DrillsDeps) {
           phases: [...DRILL_PHASES],
           unit: 'objects',
         },
-        task.run,
+        async (ctx) => {
+          try {
+            return await task.run(ctx);
+          } catch (err) {
+            // The task fails with the drill: its tray line and audit entry say why, with the figures.
+            if (err instanceof DrillFailed) ctx.record({ summary: failedSummary(err) });
+            throw err;
+          }
+        },
         {
           cleanup: async (ctx) => {
             try {

@@ -268,7 +268,7 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
       'drills.get': ({ id }) => store.getDrill(id),
       'drills.report': ({ id, format }): DrillReport => {
         const detail = store.getDrill(id);
-        const base = `drill-${detail.sourceNamespace}-${detail.startedAt.slice(0, 19).replace(/[-:]/g, '')}`;
+        const base = reportName(detail);
         return format === 'markdown'
           ? { fileName: `${base}.md`, mimeType: 'text/markdown', text: drillMarkdown(detail) }
           : { fileName: `${base}.html`, mimeType: 'text/html', text: drillHtml(detail) };
@@ -276,7 +276,7 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
       'drills.savePdf': async ({ id }) => {
         if (!deps.savePdf) throw new AppError('UNSUPPORTED', 'Saving as PDF needs the desktop app; export the HTML report and print it from a browser instead');
         const detail = store.getDrill(id);
-        const path = await deps.savePdf(drillHtml(detail), `drill-${detail.sourceNamespace}-${detail.startedAt.slice(0, 10)}.pdf`);
+        const path = await deps.savePdf(drillHtml(detail), `${reportName(detail)}.pdf`);
         return path ? { path } : {};
       },
       'drills.cleanup': (params, ctx) => drills.cleanup(params, ctx.actor),
@@ -288,6 +288,11 @@ export function createDrillsArea(deps: DrillsAreaDeps): ServiceArea<typeof drill
     endSession: () => undefined,
     close: () => clearInterval(timer),
   };
+}
+
+/** A drill report's file name without its extension: `drill-<namespace>-<yyyymmddThhmmss>`, one per drill start. */
+function reportName(d: { sourceNamespace: string; startedAt: string }): string {
+  return `drill-${d.sourceNamespace}-${d.startedAt.slice(0, 19).replace(/[-:]/g, '')}`;
 }
 
 /** A backup task's report: what was written where, and what was left out and why. */

@@ -36,6 +36,7 @@ export const errorAdvice: Record<ErrorCode, { title: string; fix?: FixKind }> = 
   UNSUPPORTED: { title: 'Not supported here' },
   SECRETS_UNAVAILABLE: { title: 'Secret storage unavailable' },
   ARCHIVE_INVALID: { title: 'The backup archive was changed or damaged' },
+  DRILL_FAILED: { title: 'The drill failed' },
   BUSY: { title: 'Busy: try again shortly' },
   INTERNAL: { title: 'Something went wrong' },
 };

@@ -6,7 +6,7 @@ import type { TaskContext } from '../../tasks/taskRunner';
 import type { VerifiedArchive } from '../archive/archiveTypes';
 import { cleanupDrill } from './cleanup';
 import type { CreatedRef } from './drillObjects';
-import { drillTask, judgeDrill, READY_CHECK, rpoOf, type DrillPlan, type DrillRecorder, type DrillResultFields } from './drillRun';
+import { DrillFailed, drillTask, judgeDrill, READY_CHECK, rpoOf, type DrillPlan, type DrillRecorder, type DrillResultFields } from './drillRun';
 import { restoreArchive, RestoreStopped } from './restore';
 import { verifyRestore } from './verify';
 import { waitReady, type ReadyResult } from './waitReady';
@@ -135,15 +135,17 @@ describe('drillTask', () => {
 
   it('fails an RTO over its target even with every check passed', async () => {
     vi.mocked(waitReady).mockImplementation(async () => ready(150_000));
-    const result = await drillTask({ recorder }, plan()).run(ctx);
-    expect(result.outcome).toBe('failed');
-    expect(last()).toMatchObject({ outcome: 'failed', rtoMs: 150_000, error: 'RTO 2 min 30 s is over its target of 2 min' });
+    // The task fails with the drill, after its cleanup: the tray and the audit log never say succeeded.
+    const err = await drillTask({ recorder }, plan()).run(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DrillFailed);
+    expect(err).toMatchObject({ code: 'DRILL_FAILED', message: 'RTO 2 min 30 s is over its target of 2 min', result: { outcome: 'failed', rtoMs: 150_000, leftovers: 0 } });
+    expect(last()).toMatchObject({ outcome: 'failed', rtoMs: 150_000, error: 'RTO 2 min 30 s is over its target of 2 min', leftovers: 0 });
   });
 
   it('fails a failed check, and workloads never ready as a failed check with no RTO', async () => {
     vi.mocked(waitReady).mockResolvedValue({ allReady: false, workloads: [], notReady: [{ kind: 'Deployment', name: 'web', ready: false, reason: '0/2 ready' }], summary: '1 of 1 workloads not ready after 60 s: Deployment web (0/2 ready)' });
     vi.mocked(verifyRestore).mockResolvedValue([pass('Kinds and counts'), fail('Secret data')]);
-    const result = await drillTask({ recorder }, plan({ rtoTargetMs: undefined })).run(ctx);
+    const { result } = (await drillTask({ recorder }, plan({ rtoTargetMs: undefined })).run(ctx).catch((e: unknown) => e)) as DrillFailed;
     expect(result).toMatchObject({ outcome: 'failed', checksFailed: 2 });
     expect(result.rtoMs).toBeUndefined();
     expect(last().error).toBe(`2 checks failed (${READY_CHECK}, Secret data)`);
@@ -193,7 +195,7 @@ describe('drillTask', () => {
       options.onCreated(CM);
       return { created: [CM], namespaceCreated: false, existing: ['Deployment drill-a/web', 'Secret drill-a/db'], crdsPresent: [], leftToCluster: [], failed: [] };
     });
-    const result = await drillTask({ recorder }, plan({ allowExistingNamespace: true })).run(ctx);
+    const { result } = (await drillTask({ recorder }, plan({ allowExistingNamespace: true })).run(ctx).catch((e: unknown) => e)) as DrillFailed;
     expect(result.outcome).toBe('failed');
     const kinds = last().checks?.find((c) => c.name === 'Kinds and counts');
     expect(kinds?.passed).toBe(false);

@@ -13,6 +13,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DrillCheck, DrillCheckResult, DrillSummary } from '../../../../shared/contract/drills';
+import { AppError } from '../../../../shared/result';
 import type { TaskContext } from '../../tasks/taskRunner';
 import type { VerifiedArchive } from '../archive/archiveTypes';
 import { cleanupDrill, type CleanupResult } from './cleanup';
@@ -157,6 +158,17 @@ export interface DrillDeps {
   cleanupIntervalMs?: number;
 }
 
+/** A drill that ran to its end and failed (a check, or a target missed): the task fails with its reasons; `result` is what it measured. */
+export class DrillFailed extends AppError {
+  constructor(
+    message: string,
+    readonly result: DrillRunResult,
+  ) {
+    super('DRILL_FAILED', message);
+    this.name = 'DrillFailed';
+  }
+}
+
 /** What a finished drill task returns, for its result and report. */
 export interface DrillRunResult {
   outcome: 'passed' | 'failed';
@@ -200,8 +212,9 @@ export function rpoOf(startedAt: number, backupTakenAt: string): number {
  *     runner.start(spec, task.run, { cleanup: task.cleanup });
  *
  * `run` records the outcome however it ends; it resolves for a drill that
- * ran to the end, passed or failed, and rejects when one could not (the
- * archive unreadable, the apiserver gone, a cancel).
+ * passed, rejects with {@link DrillFailed} for one that ran to the end and
+ * failed (after its cleanup), and with the cause when one could not run to
+ * the end (the archive unreadable, the apiserver gone, a cancel).
  */
 export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskContext) => Promise<DrillRunResult>; cleanup: (ctx: TaskContext) => Promise<void> } {
   const { recorder } = deps;
@@ -242,6 +255,8 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
     const rpoMs = rpoOf(startedAt, plan.backupTakenAt);
     let rtoMs: number | undefined;
     let checks: DrillCheckResult[] = [];
+    let ran: DrillRunResult;
+    let failure: string | undefined;
     try {
       ctx.phase('Check');
       recorder.event('Check', `Reading what will be restored and checking it`);
@@ -295,7 +310,8 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
       recorder.event('Report', verdict.outcome === 'passed' ? 'The drill passed' : `The drill failed: ${verdict.reasons.join('; ')}`);
       recorder.result({ outcome: verdict.outcome, rtoMs, rpoMs, checks, ...(error ? { error } : {}), kept, leftovers });
       const failedChecks = checks.filter((c) => !c.passed).length;
-      return { outcome: verdict.outcome, ...(rtoMs !== undefined ? { rtoMs } : {}), rpoMs, checksPassed: checks.length - failedChecks, checksFailed: failedChecks, kept, leftovers };
+      ran = { outcome: verdict.outcome, ...(rtoMs !== undefined ? { rtoMs } : {}), rpoMs, checksPassed: checks.length - failedChecks, checksFailed: failedChecks, kept, leftovers };
+      failure = error;
     } catch (err) {
       const cancelled = ctx.signal.aborted;
       // The runner's reason says who cancelled: "Cancelled by ana".
@@ -305,6 +321,9 @@ export function drillTask(deps: DrillDeps, plan: DrillPlan): { run: (ctx: TaskCo
       recorder.result({ outcome: cancelled ? 'cancelled' : 'failed', error: message, rtoMs, rpoMs, checks, kept: plan.keep || created.length > 0, leftovers: created.length });
       throw err;
     }
+    // Ran to the end and failed: its record says so already; the task (and its audit entry) must not say succeeded.
+    if (ran.outcome === 'failed') throw new DrillFailed(failure ?? 'The drill failed', ran);
+    return ran;
   };
 
   const cleanup = async (ctx: TaskContext): Promise<void> => {

@@ -18,9 +18,9 @@ import { PhasedTaskView } from './PhasedTaskView';
 import { useCloseGuard } from './useCloseGuard';
 
 /**
- * How a drill ended, from its record rather than its task: the task succeeds
- * whenever the drill ran to its end, also when a check failed or a target was
- * missed. Its figures against their targets, and what it left behind.
+ * How a drill ended, from its record: the outcome with the reasons (the task
+ * only says it failed), its figures against their targets, and what it left
+ * behind.
  */
 function DrillEnded({ drillId, task, onClose }: { drillId: string; task: TaskSummary; onClose(): void }) {
   const events = useRefreshCount('drills.changed');
