@@ -1,14 +1,12 @@
 import { Fragment, useState } from 'react';
 import type { BackupSummary } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { DialogFooter } from '../../shell/DialogFooter';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { describeError, type ErrorView } from '../../shell/errorActions';
 import { formatBytes, plural } from '../../shell/format';
-import { Modal } from '../../shell/Modal';
-import { notifySuccess } from '../../shell/toastStore';
 import { useNow } from '../../ui/useNow';
 import { useQuery } from '../../ui/useQuery';
+import { ConfirmDeleteDialog } from './ConfirmDeleteDialog';
 import { When } from './NamespacesView';
 
 const STATUS_TONE: Record<BackupSummary['status'], string> = { running: 'tone-neutral', complete: 'tone-ok', failed: 'tone-bad' };
@@ -41,27 +39,20 @@ function Verification({ result }: { result: Verified }) {
 
 /** Asks before a backup's archive and record are deleted. */
 function DeleteBackupDialog({ backup, onClose, onDeleted }: { backup: BackupSummary; onClose(): void; onDeleted(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorView>();
-  const remove = async () => {
-    setBusy(true);
-    try {
-      await call('drills.deleteBackup', { id: backup.id });
-      notifySuccess(`Deleted backup ${backup.name}`);
-      onDeleted();
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  };
   return (
-    <Modal label={`Delete backup ${backup.name}`} onClose={onClose}>
-      <h2>Delete backup {backup.name}?</h2>
+    <ConfirmDeleteDialog
+      label={`Delete backup ${backup.name}`}
+      heading={`Delete backup ${backup.name}?`}
+      action="Delete backup"
+      done={`Deleted backup ${backup.name}`}
+      remove={() => call('drills.deleteBackup', { id: backup.id })}
+      onDeleted={onDeleted}
+      onClose={onClose}
+    >
       <p>
         Its archive at <span className="mono">{backup.location}</span> is deleted with its record. Drills of it stay in the history. This is recorded in the audit log and cannot be undone.
       </p>
-      <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }} action={{ label: 'Delete backup', busyLabel: 'Deleting…', busy, danger: true, onClick: () => void remove() }} />
-    </Modal>
+    </ConfirmDeleteDialog>
   );
 }
 

@@ -13,7 +13,7 @@ import { useProductionMarks } from '../connections/productionMarks';
 import { productionLabel } from '../../../../shared/production';
 import { ConnectionField, DurationField, SelectField, TextField } from './DrillFields';
 import { joinDuration, OUTCOME_TONE, problemsOf, type DurationUnit } from './drillsFormat';
-import { Figure } from './NamespacesView';
+import { DrillFigures } from './NamespacesView';
 import { PhasedTaskView } from './PhasedTaskView';
 import { useCloseGuard } from './useCloseGuard';
 
@@ -35,21 +35,7 @@ function DrillEnded({ drillId, task, onClose }: { drillId: string; task: TaskSum
             <span className={`badge ${OUTCOME_TONE[drill.outcome]}`}>{drill.outcome}</span> <strong>The drill {drill.outcome}.</strong>
           </p>
           {drill.error && <p className="field-error">{drill.error}</p>}
-          <dl className="facts">
-            <dt>RTO</dt>
-            <dd>
-              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} outcome={drill.outcome} />
-            </dd>
-            <dt>RPO</dt>
-            <dd>
-              <Figure ms={drill.rpoMs} targetMs={drill.rpoTargetMs} />
-            </dd>
-            <dt>Checks</dt>
-            <dd>
-              {drill.checksPassed} passed
-              {drill.checksFailed > 0 && <span className="tone-bad">, {drill.checksFailed} failed</span>}
-            </dd>
-          </dl>
+          <DrillFigures drill={drill} checks />
           {drill.leftovers > 0 && (
             <p className="tone-warn">
               {plural(drill.leftovers, 'object')} it created are left in <span className="mono">{drill.targetNamespace}</span> on {drill.targetConnectionName}: “Clean up…” in the Drills tab removes them.

@@ -16,7 +16,7 @@ import { useQuery } from '../../ui/useQuery';
 import { TypedConfirmation } from '../clusters/actions/ActionDialog';
 import { useProductionMarks } from '../connections/productionMarks';
 import { durationText, namespaceKey, OUTCOME_TONE, rtoTrend } from './drillsFormat';
-import { Figure, When } from './NamespacesView';
+import { DrillFigures, Figure, When } from './NamespacesView';
 import { PhasedTaskView } from './PhasedTaskView';
 
 /** "team-a on prod-eu → drill-team-a-… on staging". */
@@ -142,16 +142,7 @@ function DrillDetailView({ id, refreshKey, onClose }: { id: string; refreshKey: 
             {drill.finishedAt ? `, ended ${formatTime(drill.finishedAt)}` : ''}. Backup taken {formatTime(drill.backupTakenAt)}.
           </p>
           {drill.error && <p className="field-error">{drill.error}</p>}
-          <dl className="facts">
-            <dt>RTO</dt>
-            <dd>
-              <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} outcome={drill.outcome} />
-            </dd>
-            <dt>RPO</dt>
-            <dd>
-              <Figure ms={drill.rpoMs} targetMs={drill.rpoTargetMs} />
-            </dd>
-          </dl>
+          <DrillFigures drill={drill} />
           <h3>Timeline</h3>
           <ol className="drills-timeline" aria-label="Timeline">
             {drill.timeline.map((e, i) => (

@@ -1,4 +1,4 @@
-import type { DrillNamespaceStatus, DrillOutcome, DrillsOverview } from '../../../../shared/contract';
+import type { DrillNamespaceStatus, DrillOutcome, DrillsOverview, DrillSummary } from '../../../../shared/contract';
 import { formatTime } from '../../shell/format';
 import { useNow } from '../../ui/useNow';
 import { againstTarget, durationText, OUTCOME_TONE, relativeText } from './drillsFormat';
@@ -30,6 +30,31 @@ export function Figure({ ms, targetMs, outcome }: { ms: number | undefined; targ
       {text}
       {missed && <span className="drills-missed"> (missed)</span>}
     </span>
+  );
+}
+
+/** A drill's RTO and RPO against their targets, and with `checks` how many passed and failed. */
+export function DrillFigures({ drill, checks = false }: { drill: DrillSummary; checks?: boolean }) {
+  return (
+    <dl className="facts">
+      <dt>RTO</dt>
+      <dd>
+        <Figure ms={drill.rtoMs} targetMs={drill.rtoTargetMs} outcome={drill.outcome} />
+      </dd>
+      <dt>RPO</dt>
+      <dd>
+        <Figure ms={drill.rpoMs} targetMs={drill.rpoTargetMs} />
+      </dd>
+      {checks && (
+        <>
+          <dt>Checks</dt>
+          <dd>
+            {drill.checksPassed} passed
+            {drill.checksFailed > 0 && <span className="tone-bad">, {drill.checksFailed} failed</span>}
+          </dd>
+        </>
+      )}
+    </dl>
   );
 }
 

@@ -9,6 +9,7 @@ import { notifySuccess } from '../../shell/toastStore';
 import { useNow } from '../../ui/useNow';
 import { DestinationField, namespacesProblem } from './BackupDialog';
 import { DestinationDialog } from './DestinationDialog';
+import { ConfirmDeleteDialog } from './ConfirmDeleteDialog';
 import { ConnectionField, TextField } from './DrillFields';
 import { namespaceList, numberOf, problemsOf } from './drillsFormat';
 import { When } from './NamespacesView';
@@ -102,26 +103,21 @@ function ScheduleDialog({ schedule, connectionId: pageConnection, clusters, awsC
 
 /** Asks before a schedule goes; its backups stay. */
 function DeleteScheduleDialog({ schedule, onClose, onChanged }: { schedule: BackupSchedule; onClose(): void; onChanged(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorView>();
-  const remove = async () => {
-    setBusy(true);
-    try {
-      await call('drills.deleteSchedule', { id: schedule.id });
-      notifySuccess('Deleted the schedule');
-      onChanged();
-      onClose();
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  };
   return (
-    <Modal label="Delete backup schedule" onClose={onClose}>
-      <h2>Delete the schedule of {schedule.namespaces.join(', ')}?</h2>
+    <ConfirmDeleteDialog
+      label="Delete backup schedule"
+      heading={`Delete the schedule of ${schedule.namespaces.join(', ')}?`}
+      action="Delete schedule"
+      done="Deleted the schedule"
+      remove={() => call('drills.deleteSchedule', { id: schedule.id })}
+      onDeleted={() => {
+        onChanged();
+        onClose();
+      }}
+      onClose={onClose}
+    >
       <p>No more backups are taken on it. The backups it made stay, with their archives.</p>
-      <DialogFooter error={error} dismiss={{ label: 'Cancel', onClick: onClose, autoFocus: true }} action={{ label: 'Delete schedule', busyLabel: 'Deleting…', busy, danger: true, onClick: () => void remove() }} />
-    </Modal>
+    </ConfirmDeleteDialog>
   );
 }
 
